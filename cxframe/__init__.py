@@ -1,0 +1,106 @@
+"""cxframe: run a customer-experience programme along its lifecycle.
+
+The public API: the contracts plugins exchange, the hook marker, the classes
+plugins register, and one function per task.
+"""
+
+from cxframe._version import __version__
+from cxframe.api import check, collect, measure, open_programme, run_lifecycle, validate
+from cxframe.contracts import (
+    Action,
+    ActionStatus,
+    CheckResult,
+    CheckStatus,
+    Comparison,
+    Emotion,
+    Environment,
+    Event,
+    ExperienceElement,
+    Finding,
+    IntervalMethod,
+    Journey,
+    JourneyStage,
+    MaturityResult,
+    MetricDefinition,
+    MetricResult,
+    Objective,
+    Observation,
+    Persona,
+    Severity,
+    TargetStatus,
+    Touchpoint,
+)
+from cxframe.convert import structure, unstructure
+from cxframe.engine import Engine, Period, SQLiteEngine, compute_metric
+from cxframe.errors import CxframeError, InvalidInput, PluginConflict, StoreError, UnknownId
+from cxframe.extensions import Assessment, Check, Collector, Reject, Reporter
+from cxframe.hookspecs import hookimpl
+from cxframe.ingest import IngestSummary
+from cxframe.lifecycle import Stage
+from cxframe.plugins import PluginHost, load_plugins
+from cxframe.programme import Programme, load_programme
+from cxframe.run import Run, StageOutcome
+from cxframe.scaffold import init_programme
+from cxframe.sources import SourceReader
+from cxframe.store import Store, open_store
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "Assessment",
+    "Check",
+    "CheckResult",
+    "CheckStatus",
+    "Collector",
+    "Comparison",
+    "CxframeError",
+    "Emotion",
+    "Engine",
+    "Environment",
+    "Event",
+    "ExperienceElement",
+    "Finding",
+    "IngestSummary",
+    "IntervalMethod",
+    "InvalidInput",
+    "Journey",
+    "JourneyStage",
+    "MaturityResult",
+    "MetricDefinition",
+    "MetricResult",
+    "Objective",
+    "Observation",
+    "Period",
+    "Persona",
+    "PluginConflict",
+    "PluginHost",
+    "Programme",
+    "Reject",
+    "Reporter",
+    "Run",
+    "SQLiteEngine",
+    "Severity",
+    "SourceReader",
+    "Stage",
+    "StageOutcome",
+    "Store",
+    "StoreError",
+    "TargetStatus",
+    "Touchpoint",
+    "UnknownId",
+    "__version__",
+    "check",
+    "collect",
+    "compute_metric",
+    "hookimpl",
+    "init_programme",
+    "load_plugins",
+    "load_programme",
+    "measure",
+    "open_programme",
+    "open_store",
+    "run_lifecycle",
+    "structure",
+    "unstructure",
+    "validate",
+]

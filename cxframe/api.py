@@ -1,0 +1,225 @@
+"""The Python API: one function per task, each taking the programme folder.
+
+>>> import cxframe
+>>> cxframe.init_programme("my-programme")           # doctest: +SKIP
+>>> cxframe.collect("my-programme")                  # doctest: +SKIP
+>>> cxframe.measure("my-programme", metrics=["nps"], by=["region"], period="month")  # doctest: +SKIP
+
+Every function loads the installed plugins unless given a ``host`` (see
+:func:`cxframe.plugins.load_plugins` and :mod:`cxframe.testing`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import attrs
+
+from cxframe.checks import run_checks
+from cxframe.contracts import CheckResult, MetricResult
+from cxframe.engine import Period, compute_metric
+from cxframe.errors import InvalidInput
+from cxframe.ingest import IngestSummary, Progress, ingest
+from cxframe.lifecycle import Stage
+from cxframe.plugins import PluginHost, load_plugins
+from cxframe.programme import Programme, load_programme
+from cxframe.registry import Registry, build_registry
+from cxframe.run import Run, StageOutcome, finish_run, start_run
+from cxframe.runner import walk
+from cxframe.sources import SourceReader
+from cxframe.store import Store
+
+ProgrammeLike = str | Path | Programme
+
+
+@attrs.define
+class Opened:
+    """A programme opened with its plugins, registry and store."""
+
+    programme: Programme
+    host: PluginHost
+    registry: Registry
+    store: Store
+
+
+@contextlib.contextmanager
+def open_programme(programme: ProgrammeLike = ".", host: PluginHost | None = None) -> Iterator[Opened]:
+    """Open a programme folder with its plugins and store; closes the store afterwards."""
+    loaded = programme if isinstance(programme, Programme) else load_programme(programme)
+    host = host if host is not None else load_plugins()
+    registry = build_registry(host, loaded)
+    registry.raise_conflicts()
+    store = Store(loaded.store_path)
+    try:
+        yield Opened(loaded, host, registry, store)
+    finally:
+        store.close()
+
+
+@contextlib.contextmanager
+def running(command: str, opened: Opened) -> Iterator[Run]:
+    """A recorded run around some work; marked failed if the work raises."""
+    run = start_run(command, opened.programme, opened.store, opened.host, opened.registry)
+    try:
+        yield run
+    except BaseException:
+        finish_run(run, "failed")
+        raise
+    finish_run(run)
+
+
+def validate(programme: str | Path = ".", host: PluginHost | None = None) -> list[str]:
+    """Every problem with a programme folder, or an empty list.
+
+    Checks the file's keys and types, cross-references, that each source's
+    collector is registered and its file exists, and that each objective's
+    metric is registered.
+    """
+    try:
+        loaded = load_programme(programme)
+    except InvalidInput as exc:
+        return exc.messages
+    host = host if host is not None else load_plugins()
+    registry = build_registry(host, loaded)
+    problems = list(registry.conflicts)
+    where = str(loaded.file)
+    for index, source in enumerate(loaded.document.sources):
+        if source.collector not in registry.collectors:
+            known = ", ".join(registry.collectors.ids()) or "none installed"
+            problems.append(
+                f"{where}: sources[{index}].collector: unknown collector {source.collector!r} (known: {known})"
+            )
+        else:
+            collector = registry.collectors.get(source.collector)
+            reader = _reader(loaded, source.id)
+            if collector.check_options is not None:
+                problems.extend(f"{where}: sources[{index}]: {p}" for p in collector.check_options(reader))
+        if not loaded.resolve(source.path).is_file():
+            problems.append(f"{where}: sources[{index}].path: file {source.path!r} not found")
+    for index, objective in enumerate(loaded.document.objectives):
+        if objective.metric not in registry.metrics:
+            known = ", ".join(registry.metrics.ids()) or "none installed"
+            problems.append(
+                f"{where}: objectives[{index}].metric: unknown metric {objective.metric!r} (known: {known})"
+            )
+    return problems
+
+
+def _reader(programme: Programme, source_id: str) -> SourceReader:
+    source = programme.source(source_id)
+    return SourceReader(
+        id=source.id,
+        collector=source.collector,
+        path=programme.resolve(source.path),
+        encoding=source.encoding,
+        columns=dict(source.columns),
+        options=dict(source.options),
+        programme=programme,
+    )
+
+
+def collect(
+    programme: ProgrammeLike = ".",
+    sources: Sequence[str] = (),
+    *,
+    collector: str | None = None,
+    encoding: str | None = None,
+    host: PluginHost | None = None,
+    progress: Progress | None = None,
+) -> list[IngestSummary]:
+    """Collect sources into the store and return one summary per source.
+
+    ``sources`` are source ids from the programme file or file paths; empty
+    means every source in the programme file. A path that is not a source of
+    the programme needs ``collector``. Sources are collected one by one, each
+    in its own transaction.
+    """
+    with open_programme(programme, host) as opened:
+        readers = _readers(opened.programme, sources, collector, encoding)
+        summaries = []
+        for reader in readers:
+            chosen = opened.registry.collectors.get(reader.collector)
+            summaries.append(ingest(opened.store, reader, chosen, progress=progress))
+        return summaries
+
+
+def _readers(
+    programme: Programme, sources: Sequence[str], collector: str | None, encoding: str | None
+) -> list[SourceReader]:
+    declared = programme.document.sources
+    if not sources:
+        if not declared:
+            raise InvalidInput(["no sources: name files to collect, or add [[sources]] to the programme file"])
+        readers = [_reader(programme, source.id) for source in declared]
+    else:
+        readers = []
+        by_id = {source.id: source for source in declared}
+        by_path = {programme.resolve(source.path).resolve(): source for source in declared}
+        for name in sources:
+            if name in by_id:
+                readers.append(_reader(programme, name))
+                continue
+            path = Path(name)
+            match = by_path.get(path.resolve())
+            if match is not None:
+                readers.append(_reader(programme, match.id))
+            elif collector is None:
+                raise InvalidInput([f"{name}: not a source of the programme; name its collector with --collector"])
+            else:
+                readers.append(SourceReader(id=path.name, collector=collector, path=path, programme=programme))
+    if collector is not None:
+        readers = [attrs.evolve(reader, collector=collector) for reader in readers]
+    if encoding is not None:
+        readers = [attrs.evolve(reader, encoding=encoding) for reader in readers]
+    return readers
+
+
+def measure(
+    programme: ProgrammeLike = ".",
+    metrics: Iterable[str] | None = None,
+    *,
+    by: Sequence[str] = (),
+    period: str | Period | None = None,
+    confidence: float | None = None,
+    host: PluginHost | None = None,
+) -> list[MetricResult]:
+    """Compute metrics (all registered by default) by segment and period; store and return them."""
+    with open_programme(programme, host) as opened:
+        wanted = list(metrics) if metrics else opened.registry.metrics.ids()
+        definitions = [opened.registry.metrics.get(metric) for metric in wanted]
+        chosen_period = Period(period) if isinstance(period, str) else period
+        with running("measure", opened) as run:
+            level = confidence if confidence is not None else run.confidence
+            results: list[MetricResult] = []
+            for definition in definitions:
+                results.extend(
+                    compute_metric(
+                        run.engine,
+                        definition,
+                        by=by,
+                        period=chosen_period,
+                        confidence=level,
+                        min_sample=run.min_sample,
+                    )
+                )
+            opened.store.write_metric_results(run.id, results)
+        return results
+
+
+def check(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> list[CheckResult]:
+    """Run every registered check; store and return the results."""
+    with open_programme(programme, host) as opened, running("check", opened) as run:
+        results = run_checks(run)
+        opened.store.write_check_results(run.id, results)
+        return results
+
+
+def run_lifecycle(
+    programme: ProgrammeLike = ".", stages: Iterable[Stage | str] | None = None, *, host: PluginHost | None = None
+) -> list[StageOutcome]:
+    """Walk the lifecycle stages (all by default) and return what each produced."""
+    chosen = [Stage(s) for s in stages] if stages is not None else None
+    with open_programme(programme, host) as opened, running("run", opened) as run:
+        return walk(run, chosen)

@@ -1,0 +1,70 @@
+"""The ``cxframe`` command line: a thin layer over the Python API.
+
+One module per area; each command opens the programme and calls one library
+function. Plugin commands (``register_commands``) are added when the group
+first lists or looks up its commands, never at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cxframe._version import __version__
+from cxframe.cli import check, collect, measure, plugins, programme, run
+from cxframe.cli._common import State, common_options, state
+
+BUILTIN_COMMANDS: list[click.Command] = [
+    programme.init,
+    programme.validate,
+    programme.schema,
+    programme.demo,
+    plugins.plugins,
+    collect.collect,
+    measure.measure,
+    check.check,
+    run.run,
+]
+
+
+class CxframeGroup(click.Group):
+    """A group whose commands are the built-ins plus whatever plugins add."""
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        current = state(ctx)
+        cache: dict[str, click.Command] | None = ctx.meta.get("cxframe.plugin_commands")
+        if cache is None:
+            collector = click.Group("plugins")
+            current.plugins().call("register_commands", cli=collector)
+            cache = {name: cmd for name, cmd in collector.commands.items() if name not in self.commands}
+            ctx.meta["cxframe.plugin_commands"] = cache
+        return cache
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self._plugin_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self.commands.get(cmd_name) or self._plugin_commands(ctx).get(cmd_name)
+
+
+@click.group(cls=CxframeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cxframe")
+@common_options
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of plugin failures.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Run a customer-experience programme: context, plan, design, measure, improve."""
+    state(ctx).verbose = verbose or state(ctx).verbose
+
+
+for _command in BUILTIN_COMMANDS:
+    cli.add_command(_command)
+
+
+def main(args: list[str] | None = None, **kwargs: Any) -> Any:
+    """Console-script entry point."""
+    return cli.main(args=args, prog_name="cxframe", obj=State(), **kwargs)
+
+
+__all__ = ["State", "cli", "main"]

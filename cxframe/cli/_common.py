@@ -1,0 +1,135 @@
+"""What every command shares: the ``-C``/``--strict`` options, the plugin host,
+error reporting and JSON output. Defined once, used by every command module.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import click
+from rich.console import Console
+
+from cxframe.errors import CxframeError
+from cxframe.plugins import PluginHost, load_plugins
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exit code when a plugin failed and ``--strict`` was given.
+EXIT_PLUGIN_FAILED = 3
+
+
+@attrs.define
+class State:
+    """Per-invocation settings; tests may pass one with a prepared ``host``."""
+
+    programme: Path = Path(".")
+    strict: bool = False
+    verbose: bool = False
+    host: PluginHost | None = None
+
+    def plugins(self) -> PluginHost:
+        if self.host is None:
+            self.host = load_plugins()
+        return self.host
+
+
+def state(ctx: click.Context | None = None) -> State:
+    ctx = ctx or click.get_current_context()
+    return ctx.ensure_object(State)
+
+
+def _set_programme(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        state(ctx).programme = value
+
+
+def _set_strict(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value:
+        state(ctx).strict = True
+
+
+def common_options(command: F) -> F:
+    """``-C/--programme DIR`` and ``--strict``, accepted by every command."""
+    command = click.option(
+        "--strict",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_strict,
+        help="Fail (exit 3) when any plugin failed to load or a hook raised.",
+    )(command)
+    command = click.option(
+        "-C",
+        "--programme",
+        type=click.Path(file_okay=False, path_type=Path),
+        expose_value=False,
+        is_eager=True,
+        callback=_set_programme,
+        help="Programme folder to work in (default: the current directory).",
+    )(command)
+    return command
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def report_failures(ctx: click.Context) -> None:
+    """Print plugin failures; exit 3 under ``--strict`` when there were any."""
+    current = state(ctx)
+    host = current.host
+    if host is None or not host.failures:
+        return
+    for failure in host.failures:
+        click.secho(f"warning: {failure}", fg="yellow", err=True)
+        if current.verbose and failure.detail:
+            click.echo(failure.detail, err=True)
+    if current.strict:
+        click.secho(f"error: {len(host.failures)} plugin failure(s) under --strict", fg="red", err=True)
+        ctx.exit(EXIT_PLUGIN_FAILED)
+
+
+def handle_errors(command: F) -> F:
+    """Turn :class:`CxframeError` into a clear message and exit code, and report plugin failures."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            result = command(*args, **kwargs)
+        except CxframeError as exc:
+            for line in str(exc).splitlines():
+                click.secho(f"error: {line}", fg="red", err=True)
+            detail = getattr(exc, "detail", "")
+            if detail and state(ctx).verbose:
+                click.echo(detail, err=True)
+            report_failures_quietly(ctx)
+            ctx.exit(exc.exit_code)
+        report_failures(ctx)
+        return result
+
+    return wrapper  # type: ignore[return-value]
+
+
+def report_failures_quietly(ctx: click.Context) -> None:
+    host = state(ctx).host
+    if host is not None:
+        for failure in host.failures:
+            click.secho(f"warning: {failure}", fg="yellow", err=True)
+
+
+def is_interactive() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,83 @@
+"""``cxframe init``, ``validate``, ``schema`` and ``demo``: the programme folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from cxframe import api
+from cxframe.cli import _render
+from cxframe.cli._common import common_options, console, handle_errors, state
+from cxframe.errors import InvalidInput
+from cxframe.scaffold import EXAMPLES, init_programme
+from cxframe.schema import CONTRACTS, json_schema
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--example", type=click.Choice(sorted(EXAMPLES)), help="Write a worked example with generated data.")
+@click.option("--force", is_flag=True, help="Overwrite an existing programme file.")
+@common_options
+@handle_errors
+def init(directory: Path | None, example: str | None, force: bool) -> None:
+    """Write a new programme folder (DIRECTORY, default: the -C folder)."""
+    target = directory or state().programme
+    file = init_programme(target, example=example, force=force)
+    click.echo(f"wrote {file}")
+    click.echo(f"next: cxframe -C {target} validate")
+
+
+@click.command()
+@common_options
+@handle_errors
+def validate() -> None:
+    """Check the programme file and its sources; print every problem (exit 1 if any)."""
+    current = state()
+    problems = api.validate(current.programme, host=current.plugins())
+    if problems:
+        for problem in problems:
+            click.secho(problem, fg="red", err=True)
+        raise InvalidInput([f"{len(problems)} problem(s) found"])
+    click.echo(f"{current.programme / 'cxframe.toml'}: valid")
+
+
+@click.command()
+@click.argument("name", required=False)
+@common_options
+@handle_errors
+def schema(name: str | None) -> None:
+    """Print the JSON Schema of a contract (NAME), or list the contracts."""
+    if name is None:
+        for contract in CONTRACTS:
+            click.echo(contract)
+        return
+    matches = {key.lower(): key for key in CONTRACTS}
+    if name.lower() not in matches:
+        raise InvalidInput([f"unknown contract {name!r} (contracts: {', '.join(CONTRACTS)})"])
+    click.echo(json.dumps(json_schema(CONTRACTS[matches[name.lower()]]), indent=2))
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="cxframe-demo")
+@click.option("--example", type=click.Choice(sorted(EXAMPLES)), default="starter", show_default=True)
+@common_options
+@handle_errors
+def demo(directory: Path, example: str) -> None:
+    """Write a worked example programme to DIRECTORY, collect its data and run the lifecycle."""
+    current = state()
+    out = console()
+    if (directory / "cxframe.toml").exists():
+        out.print(f"using the example already in {directory}")
+    else:
+        init_programme(directory, example=example)
+        out.print(f"wrote the {example!r} example to {directory}")
+    host = current.plugins()
+    for summary in api.collect(directory, host=host):
+        out.print(summary.describe())
+    outcomes = api.run_lifecycle(directory, host=host)
+    _render.outcomes(out, outcomes)
+    with api.open_programme(directory, host=host) as opened:
+        _render.latest_run(out, opened.store)
+    out.print(f"\nThe store is {directory / 'cxframe.db'}; try `cxframe -C {directory} measure --by region`.")

@@ -1,0 +1,269 @@
+"""The metric engine seam: set-based aggregation where the data lives.
+
+A metric definition carries a per-observation SQL expression. An
+:class:`Engine` turns a definition plus a grouping (segment columns, period)
+into one ``GROUP BY`` query that returns the sufficient statistics of every
+group (:class:`Aggregate`); :func:`compute_metric` turns those into
+:class:`~cxframe.contracts.MetricResult` with the right interval. Only the
+engine knows SQL dialects, so a Spark engine is an added class, not a rewrite.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+import attrs
+
+from cxframe.contracts import (
+    Comparison,
+    MetricDefinition,
+    MetricResult,
+    Objective,
+    TargetStatus,
+)
+from cxframe.errors import InvalidInput
+from cxframe.intervals import estimate
+from cxframe.store import Store
+
+SMALL_SAMPLE = "small_sample"
+WEIGHTED = "weighted"
+NO_INTERVAL = "no_interval"
+DEFAULT_MIN_SAMPLE = 30
+
+
+class Period(enum.Enum):
+    """Calendar periods results can be grouped by (UTC)."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+@attrs.frozen
+class Aggregate:
+    """Sufficient statistics of one group: enough for any of the intervals."""
+
+    segment: dict[str, str | None]
+    period: str | None
+    n: int
+    sum_w: float
+    sum_w2: float
+    sum_wx: float
+    sum_wx2: float
+
+
+class Engine(Protocol):
+    """Runs metric aggregates. Implementations: :class:`SQLiteEngine` (Spark to come)."""
+
+    name: str
+
+    def segment_columns(self) -> list[str]:
+        """Columns results can be grouped and filtered by."""
+        ...
+
+    def aggregate(
+        self,
+        metric: MetricDefinition,
+        *,
+        by: Sequence[str] = (),
+        period: Period | None = None,
+        where: Mapping[str, str] | None = None,
+    ) -> list[Aggregate]:
+        """Sufficient statistics of ``metric`` per group of ``by`` × ``period``."""
+        ...
+
+
+#: Built-in observation columns that make sense as segments.
+FIXED_SEGMENTS = ("touchpoint", "channel", "source", "population")
+
+
+class SQLiteEngine:
+    """The embedded engine: one ``GROUP BY`` over the ``observations`` table."""
+
+    name = "sqlite"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def segment_columns(self) -> list[str]:
+        return [*FIXED_SEGMENTS, *self.store.segment_columns()]
+
+    @staticmethod
+    def period_sql(period: Period, column: str = "timestamp") -> str:
+        if period is Period.DAY:
+            return f"substr({column}, 1, 10)"
+        if period is Period.MONTH:
+            return f"substr({column}, 1, 7)"
+        if period is Period.YEAR:
+            return f"substr({column}, 1, 4)"
+        if period is Period.QUARTER:
+            return f"substr({column}, 1, 4) || '-Q' || ((CAST(substr({column}, 6, 2) AS INTEGER) + 2) / 3)"
+        # ISO week: the week's Thursday decides its year (SQLite 3.40 lacks %V)
+        thursday = f"date({column}, '-3 days', 'weekday 4')"
+        return f"printf('%s-W%02d', strftime('%Y', {thursday}), (strftime('%j', {thursday}) - 1) / 7 + 1)"
+
+    def _check_columns(self, columns: Sequence[str], what: str) -> None:
+        known = self.segment_columns()
+        unknown = [c for c in columns if c not in known]
+        if unknown:
+            raise InvalidInput([f"{what}: unknown segment column(s) {', '.join(unknown)} (known: {', '.join(known)})"])
+
+    def aggregate(
+        self,
+        metric: MetricDefinition,
+        *,
+        by: Sequence[str] = (),
+        period: Period | None = None,
+        where: Mapping[str, str] | None = None,
+    ) -> list[Aggregate]:
+        where = dict(where or {})
+        self._check_columns(by, "--by")
+        self._check_columns(list(where), f"segment filter of {metric.id}")
+        conditions = ["question = ?", "population = ?"]
+        parameters: list[object] = [metric.question, metric.population]
+        if metric.scale_min is not None:
+            conditions.append("value >= ?")
+            parameters.append(metric.scale_min)
+        if metric.scale_max is not None:
+            conditions.append("value <= ?")
+            parameters.append(metric.scale_max)
+        for column, value in where.items():
+            conditions.append(f"[{column}] = ?")
+            parameters.append(value)
+        group = [f"[{c}]" for c in by]
+        inner = [*group, "COALESCE(weight, 1.0) AS w", f"({metric.value_sql}) AS x"]
+        outer = list(group)
+        if period is not None:
+            inner.append(f"{self.period_sql(period)} AS period")
+            outer.append("period")
+        sql = (
+            f"SELECT {', '.join([*outer, 'COUNT(*)', 'SUM(w)', 'SUM(w * w)', 'SUM(w * x)', 'SUM(w * x * x)'])} "
+            f"FROM (SELECT {', '.join(inner)} FROM observations WHERE {' AND '.join(conditions)}) "
+            "WHERE x IS NOT NULL"
+        )
+        if outer:
+            sql += f" GROUP BY {', '.join(outer)} ORDER BY {', '.join(outer)}"
+        aggregates = []
+        for row in self.store.db.execute(sql, parameters).fetchall():
+            segment = dict(zip(by, row[: len(by)], strict=True))
+            offset = len(by)
+            period_value = None
+            if period is not None:
+                period_value = row[offset]
+                offset += 1
+            n, sum_w, sum_w2, sum_wx, sum_wx2 = row[offset:]
+            if not n:
+                continue
+            aggregates.append(Aggregate(segment, period_value, n, sum_w, sum_w2, sum_wx, sum_wx2))
+        return aggregates
+
+
+def compute_metric(
+    engine: Engine,
+    metric: MetricDefinition,
+    *,
+    by: Sequence[str] = (),
+    period: Period | None = None,
+    where: Mapping[str, str] | None = None,
+    confidence: float = 0.95,
+    min_sample: int | None = None,
+) -> list[MetricResult]:
+    """``metric`` per group, each with n, interval and flags.
+
+    ``min_sample`` is the programme's minimum sample, used when the definition
+    sets none (default 30). A group is
+    flagged ``small_sample`` when its (effective) sample is below it,
+    ``weighted`` when survey weights were used, and ``no_interval`` when no
+    interval can be computed (fewer than two observations for a mean).
+    """
+    minimum = metric.min_sample or min_sample or DEFAULT_MIN_SAMPLE
+    results = []
+    for aggregate in engine.aggregate(metric, by=by, period=period, where=where):
+        found = estimate(
+            metric.interval,
+            aggregate.n,
+            aggregate.sum_w,
+            aggregate.sum_w2,
+            aggregate.sum_wx,
+            aggregate.sum_wx2,
+            confidence,
+        )
+        flags = []
+        weighted = abs(aggregate.sum_w2 - aggregate.n) > 1e-9 or abs(aggregate.sum_w - aggregate.n) > 1e-9
+        if found.effective_n < minimum:
+            flags.append(SMALL_SAMPLE)
+        if weighted:
+            flags.append(WEIGHTED)
+        if found.ci_low is None:
+            flags.append(NO_INTERVAL)
+
+        def scaled(value: float | None) -> float | None:
+            return None if value is None else value * metric.multiplier
+
+        segment = {**(where or {}), **{k: ("" if v is None else str(v)) for k, v in aggregate.segment.items()}}
+        results.append(
+            MetricResult(
+                metric=metric.id,
+                value=scaled(found.value),
+                n=aggregate.n,
+                ci_low=scaled(found.ci_low),
+                ci_high=scaled(found.ci_high),
+                confidence=confidence,
+                segment=segment,
+                period=aggregate.period,
+                std_error=scaled(found.std_error),
+                effective_n=found.effective_n if weighted else None,
+                flags=tuple(flags),
+            )
+        )
+    return results
+
+
+def target_status(result: MetricResult, objective: Objective) -> TargetStatus:
+    """``met`` or ``not_met`` only when the whole interval is on one side of the target."""
+    low, high, target = result.ci_low, result.ci_high, objective.target
+    if low is None or high is None:
+        return TargetStatus.INCONCLUSIVE
+    comparison = objective.comparison
+    if comparison in (Comparison.AT_LEAST, Comparison.ABOVE):
+        met = low >= target if comparison is Comparison.AT_LEAST else low > target
+        missed = high < target if comparison is Comparison.AT_LEAST else high <= target
+    else:
+        met = high <= target if comparison is Comparison.AT_MOST else high < target
+        missed = low > target if comparison is Comparison.AT_MOST else low >= target
+    if met:
+        return TargetStatus.MET
+    if missed:
+        return TargetStatus.NOT_MET
+    return TargetStatus.INCONCLUSIVE
+
+
+def evaluate_objective(
+    engine: Engine, metric: MetricDefinition, objective: Objective, confidence: float, min_sample: int | None = None
+) -> MetricResult:
+    """The objective's metric over its segment, with the target status filled in."""
+    results = compute_metric(engine, metric, where=objective.segment, confidence=confidence, min_sample=min_sample)
+    result = (
+        results[0]
+        if results
+        else MetricResult(
+            metric=metric.id,
+            value=None,
+            n=0,
+            ci_low=None,
+            ci_high=None,
+            confidence=confidence,
+            segment=dict(objective.segment),
+            flags=(SMALL_SAMPLE, NO_INTERVAL),
+        )
+    )
+    return attrs.evolve(
+        result,
+        objective=objective.id,
+        target=objective.target,
+        target_status=target_status(result, objective),
+    )

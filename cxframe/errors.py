@@ -1,0 +1,46 @@
+"""Errors cxframe raises on purpose, each carrying what a user needs to fix it.
+
+Every error here is meant to be shown to a person: the CLI prints ``str(error)``
+and exits non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class CxframeError(Exception):
+    """Base class: a problem the user can act on."""
+
+    exit_code = 1
+
+
+class InvalidInput(CxframeError):
+    """Input that does not match what was expected.
+
+    ``messages`` holds one line per problem, each starting with where it is
+    (``cxframe.toml: journeys[2].stages[0].touchpoints: expected a list``).
+    """
+
+    def __init__(self, messages: Iterable[str], *, where: str | None = None) -> None:
+        self.messages = list(messages)
+        if where:
+            self.messages = [f"{where}: {m}" for m in self.messages]
+        super().__init__("\n".join(self.messages))
+
+
+class PluginConflict(CxframeError):
+    """Two plugins registered the same id for the same kind of thing."""
+
+
+class StoreError(CxframeError):
+    """The store cannot be used as it is (e.g. written by a newer cxframe)."""
+
+
+class UnknownId(CxframeError):
+    """A collector, metric, check, assessment or reporter id nobody registered."""
+
+    def __init__(self, kind: str, wanted: str, known: Iterable[str]) -> None:
+        known_list = sorted(known)
+        hint = ", ".join(known_list) if known_list else "none are registered"
+        super().__init__(f"unknown {kind} {wanted!r} (known: {hint})")

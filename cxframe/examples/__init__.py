@@ -1,0 +1,1 @@
+"""Worked example programmes written by ``cxframe init --example NAME``."""

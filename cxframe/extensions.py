@@ -1,0 +1,97 @@
+"""What plugins register: collectors, checks, assessments and reporters.
+
+Metric definitions are a contract of their own (:class:`cxframe.MetricDefinition`).
+Each class here pairs an id and a description with the callable that does the
+work; the host validates ids and isolates failures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from cxframe.contracts import CheckResult, Event, MaturityResult, Observation, Severity, Stage
+
+if TYPE_CHECKING:
+    from cxframe.run import Run
+    from cxframe.sources import SourceReader
+
+__all__ = ["Assessment", "Check", "CollectedRow", "Collector", "Reject", "Reporter"]
+
+
+def _valid_id(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value or any(c.isspace() for c in value):
+        raise ValueError(f"{attribute.name} must be a non-empty id without spaces, got {value!r}")
+
+
+@attrs.frozen
+class Reject:
+    """A source row that cannot be used, and why. Stored in ``rejects``."""
+
+    reason: str
+    raw: str = ""
+
+
+#: What a collector yields: the 1-based line (or record number) in the source,
+#: and what that line gave — an observation, an event, or a reject.
+CollectedRow = tuple[int, Observation | Event | Reject]
+
+
+@attrs.frozen
+class Collector:
+    """Reads one kind of source into observations or events.
+
+    ``read(source)`` gets a :class:`cxframe.sources.SourceReader` (path,
+    encoding, column mapping, options, helpers to open the file) and yields
+    ``(line, record)`` pairs, where ``record`` is an :class:`Observation`, an
+    :class:`Event` or a :class:`Reject`. It must stream: the ingest machinery
+    batches the rows into the store as they come. ``check_options(source)``
+    may return problems with the source's settings before anything is read.
+    """
+
+    id: str = attrs.field(validator=_valid_id)
+    description: str
+    read: Callable[[SourceReader], Iterator[CollectedRow]]
+    check_options: Callable[[SourceReader], Iterable[str]] | None = None
+    suffixes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Check:
+    """A rule over the programme and its data that passes, warns or fails with evidence.
+
+    ``run(run)`` gets the current :class:`cxframe.Run` and returns one or more
+    :class:`CheckResult`. The host fills in ``plugin`` (and ``check`` when left
+    empty); an exception becomes a result with status ``error``.
+    """
+
+    id: str = attrs.field(validator=_valid_id)
+    title: str
+    run: Callable[[Run], CheckResult | Iterable[CheckResult]]
+    severity: Severity = Severity.MEDIUM
+    stage: Stage | None = None
+    description: str = ""
+
+
+@attrs.frozen
+class Assessment:
+    """A maturity model: scores each of its dimensions from the evidence in a run."""
+
+    id: str = attrs.field(validator=_valid_id)
+    title: str
+    assess: Callable[[Run], Sequence[MaturityResult]]
+    description: str = ""
+    dimensions: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Reporter:
+    """An output format: renders the versioned assessment document to text."""
+
+    id: str = attrs.field(validator=_valid_id)
+    title: str
+    suffix: str
+    render: Callable[[Mapping[str, Any]], str]
+    description: str = ""

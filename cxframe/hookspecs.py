@@ -1,0 +1,120 @@
+"""The hooks a cxframe plugin can implement: the public API plugins are written against.
+
+Every ``register_*`` hook returns a list of what it contributes (possibly
+empty). Every hook receives only the arguments it names, so a plugin can leave
+out ``programme`` when it does not need it. A hook that raises is reported with
+the plugin's name and the run goes on without that plugin's contribution
+(``--strict`` turns this into a failure).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from cxframe.contracts import MetricDefinition
+    from cxframe.extensions import Assessment, Check, Collector, Reporter
+    from cxframe.lifecycle import Stage
+    from cxframe.programme import Programme
+    from cxframe.run import Run, StageOutcome
+
+hookspec = pluggy.HookspecMarker("cxframe")
+hookimpl = pluggy.HookimplMarker("cxframe")
+
+
+@hookspec
+def register_collectors(programme: Programme | None) -> list[Collector]:
+    """Contribute collectors that ingest a kind of source into the store.
+
+    Called once per command, when the host builds its registry.
+
+    :param programme: the open programme, or ``None`` when no programme folder is in use.
+    :return: a list of :class:`cxframe.Collector`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
+    """Contribute metric definitions: what a metric means and how the engine computes it.
+
+    Called once per command, when the host builds its registry. Read
+    ``programme`` to offer metrics declared in the programme file or scales set there.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of :class:`cxframe.MetricDefinition`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_assessments(programme: Programme | None) -> list[Assessment]:
+    """Contribute maturity assessments (models with dimensions and levels).
+
+    Called once per command, when the host builds its registry.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of :class:`cxframe.Assessment`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_checks(programme: Programme | None) -> list[Check]:
+    """Contribute checks: rules over the programme and its data that pass, warn or fail.
+
+    Called once per command, when the host builds its registry; the checks
+    themselves run in the improve stage and in ``cxframe check``.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of :class:`cxframe.Check`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_reporters(programme: Programme | None) -> list[Reporter]:
+    """Contribute output formats for the assessment report.
+
+    Called once per command, when the host builds its registry.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of :class:`cxframe.Reporter`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add click commands (or groups) to the ``cxframe`` command line.
+
+    Called once, when the CLI first needs to list or find a command. Add
+    commands with ``cli.add_command(...)`` or the ``@cli.command()`` decorator.
+
+    :param cli: a click group whose commands become ``cxframe`` sub-commands.
+    :return: nothing.
+    """
+
+
+@hookspec
+def stage_started(stage: Stage, run: Run) -> None:
+    """Hear that a lifecycle stage is about to run.
+
+    Called once per stage, in lifecycle order, before the core's work for it.
+
+    :param stage: the :class:`cxframe.Stage` starting.
+    :param run: the current :class:`cxframe.Run` (programme, store, registry, run id).
+    :return: nothing.
+    """
+
+
+@hookspec
+def stage_finished(stage: Stage, run: Run, outcome: StageOutcome) -> None:
+    """Hear that a lifecycle stage has finished, with what it produced.
+
+    Called once per stage, in lifecycle order, after the core's work for it.
+
+    :param stage: the :class:`cxframe.Stage` that finished.
+    :param run: the current :class:`cxframe.Run`.
+    :param outcome: a :class:`cxframe.StageOutcome` with the stage's counts and messages.
+    :return: nothing.
+    """

@@ -1,0 +1,245 @@
+"""The ingest machinery every collector runs through.
+
+A collector only reads; this module stores. For one source it:
+
+* skips the source when the same bytes were already collected by the same collector;
+* streams the collector's rows into the store in batches, all inside one
+  transaction, so an interrupted ingest (even ``kill -9``) leaves the store as
+  it was;
+* records every rejected row in ``rejects`` with its line and reason, and
+  carries on with the good ones;
+* skips records whose key is already stored (re-collecting adds nothing);
+* returns an :class:`IngestSummary`.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from cxframe.contracts import Event, Observation
+from cxframe.errors import CxframeError, InvalidInput
+from cxframe.extensions import Collector, Reject
+from cxframe.programme import file_hash
+from cxframe.sources import SourceReader
+from cxframe.store import Store, event_row, now_text, observation_row
+
+DEFAULT_BATCH_SIZE = 10_000
+
+#: ``progress(bytes_done, bytes_total)``, called after each batch.
+Progress = Callable[[int, int], None]
+
+
+class CollectorFailed(CxframeError):
+    """A collector raised something other than :class:`InvalidInput`: a bug in the plugin.
+
+    ``detail`` keeps the traceback for ``--verbose`` output and bug reports.
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+@attrs.frozen
+class IngestSummary:
+    """What one ingest did."""
+
+    source: str
+    collector: str
+    path: str
+    unchanged: bool = False
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    records_stored: int = 0
+    records_duplicate: int = 0
+    notes: dict[str, int] = attrs.field(factory=dict)
+    ingest_id: int | None = None
+    content_hash: str = ""
+
+    def describe(self) -> str:
+        if self.unchanged:
+            return f"{self.source}: unchanged since it was last collected, nothing to add"
+        text = (
+            f"{self.source}: read {self.rows_read} rows: {self.rows_accepted} accepted, "
+            f"{self.rows_rejected} rejected; {self.records_stored} records stored, "
+            f"{self.records_duplicate} skipped as duplicate"
+        )
+        if self.notes:
+            text += "; " + ", ".join(f"{key}: {count}" for key, count in sorted(self.notes.items()))
+        return text
+
+
+def default_key(record: Observation | Event, line: int) -> str:
+    """The key a record gets when its collector gives none.
+
+    Observations with a response id are keyed by source, response and question,
+    so a re-exported file with rows added or reordered adds only the new answers;
+    other records by source and line (stable for files that only grow).
+    """
+    if isinstance(record, Observation):
+        if record.response_id:
+            return f"{record.source}|r:{record.response_id}|{record.question}"
+        return f"{record.source}|{line}|{record.question}"
+    return f"{record.source}|{line}"
+
+
+class _Batch:
+    def __init__(self, store: Store, ingest_id: int, reader: SourceReader) -> None:
+        self.store, self.ingest_id, self.reader = store, ingest_id, reader
+        self.observations: list[Observation] = []
+        self.observation_lines: list[int] = []
+        self.events: list[tuple[Any, ...]] = []
+        self.rejects: list[tuple[Any, ...]] = []
+        self.stored = 0
+        self.attempted = 0
+
+    def __len__(self) -> int:
+        return len(self.observations) + len(self.events) + len(self.rejects)
+
+    def flush(self) -> None:
+        if self.observations:
+            names = sorted({name for o in self.observations for name in o.segment})
+            self.store.ensure_segment_columns(names)
+            rows = [
+                observation_row(o, o.key or default_key(o, line), self.ingest_id, names)
+                for o, line in zip(self.observations, self.observation_lines, strict=True)
+            ]
+            self.stored += self.store.insert_observations(rows, names)
+            self.attempted += len(rows)
+        if self.events:
+            self.stored += self.store.insert_events(self.events)
+            self.attempted += len(self.events)
+        if self.rejects:
+            self.store.db.conn.executemany(
+                "INSERT INTO rejects (ingest_id, source, line, raw, reason) VALUES (?, ?, ?, ?, ?)", self.rejects
+            )
+        self.observations, self.observation_lines, self.events, self.rejects = [], [], [], []
+
+
+def ingest(
+    store: Store,
+    reader: SourceReader,
+    collector: Collector,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Collect one source into the store through ``collector``; see the module docstring."""
+    if not reader.path.is_file():
+        raise InvalidInput([f"source {reader.id!r}: file not found"], where=str(reader.path))
+    if collector.check_options is not None:
+        problems = list(collector.check_options(reader))
+        if problems:
+            raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
+    content_hash = file_hash(reader.path)
+    already = store.db.execute(
+        "SELECT id FROM ingests WHERE content_hash = ? AND collector = ? AND finished_at IS NOT NULL LIMIT 1",
+        [content_hash, collector.id],
+    ).fetchone()
+    if already:
+        return IngestSummary(
+            reader.id, collector.id, str(reader.path), unchanged=True, ingest_id=already[0], content_hash=content_hash
+        )
+
+    total = reader.size
+    rows_read = rows_accepted = rows_rejected = 0
+    with store.db.atomic():
+        ingest_id = (
+            store.db["ingests"]
+            .insert(
+                {
+                    "source": reader.id,
+                    "path": str(reader.path),
+                    "collector": collector.id,
+                    "content_hash": content_hash,
+                    "started_at": now_text(),
+                }
+            )
+            .last_pk
+        )
+        assert isinstance(ingest_id, int)
+        batch = _Batch(store, ingest_id, reader)
+        current_line, line_accepted, line_rejected = None, False, False
+        try:
+            for line, record in collector.read(reader):
+                if line != current_line:
+                    if current_line is not None:
+                        rows_accepted += line_accepted
+                        rows_rejected += line_rejected
+                    current_line, line_accepted, line_rejected = line, False, False
+                    rows_read += 1
+                if isinstance(record, Observation):
+                    batch.observations.append(record)
+                    batch.observation_lines.append(line)
+                    line_accepted = True
+                elif isinstance(record, Event):
+                    batch.events.append(event_row(record, record.key or default_key(record, line), ingest_id))
+                    line_accepted = True
+                elif isinstance(record, Reject):
+                    batch.rejects.append((ingest_id, reader.id, line, record.raw, record.reason))
+                    line_rejected = True
+                else:
+                    raise CollectorFailed(
+                        f"collector {collector.id!r} yielded {record!r} for line {line}, "
+                        "expected an Observation, Event or Reject"
+                    )
+                if len(batch) >= batch_size:
+                    batch.flush()
+                    if progress:
+                        progress(reader.bytes_done(), total)
+            if current_line is not None:
+                rows_accepted += line_accepted
+                rows_rejected += line_rejected
+            batch.flush()
+        except UnicodeDecodeError as exc:
+            encoding = reader.encoding or "the detected encoding"
+            raise InvalidInput(
+                [
+                    f"cannot decode as {exc.encoding or encoding} near line {current_line or 1} "
+                    f'({exc.reason}); set encoding = "..." for source {reader.id!r}'
+                ],
+                where=str(reader.path),
+            ) from None
+        except (CxframeError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            raise CollectorFailed(
+                f"collector {collector.id!r} failed on {reader.path} near line {current_line}: "
+                f"{type(exc).__name__}: {exc} (nothing from this source was stored)",
+                "".join(traceback.format_exception(exc)),
+            ) from exc
+        finally:
+            handle = reader._handle
+            if handle is not None and not handle.closed:
+                handle.close()
+        store.db["ingests"].update(
+            ingest_id,
+            {
+                "finished_at": now_text(),
+                "rows_read": rows_read,
+                "rows_accepted": rows_accepted,
+                "rows_rejected": rows_rejected,
+                "records_stored": batch.stored,
+                "records_duplicate": batch.attempted - batch.stored,
+            },
+        )
+    if progress:
+        progress(total, total)
+    return IngestSummary(
+        source=reader.id,
+        collector=collector.id,
+        path=str(reader.path),
+        rows_read=rows_read,
+        rows_accepted=rows_accepted,
+        rows_rejected=rows_rejected,
+        records_stored=batch.stored,
+        records_duplicate=batch.attempted - batch.stored,
+        notes=dict(reader.notes),
+        ingest_id=ingest_id,
+        content_hash=content_hash,
+    )

@@ -1,0 +1,36 @@
+"""The CX programme lifecycle: context → plan → design → measure → improve.
+
+``Stage`` is the ordered enum every part of cxframe speaks in. The runner that
+walks the stages lives in :mod:`cxframe.runner`.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+
+
+@functools.total_ordering
+class Stage(enum.Enum):
+    """One stage of the CX-programme lifecycle, in the order a run walks them."""
+
+    CONTEXT = "context"
+    PLAN = "plan"
+    DESIGN = "design"
+    MEASURE = "measure"
+    IMPROVE = "improve"
+
+    @property
+    def index(self) -> int:
+        return list(Stage).index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Stage):
+            return NotImplemented
+        return self.index < other.index
+
+    def __str__(self) -> str:
+        return self.value
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)

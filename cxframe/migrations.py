@@ -1,0 +1,303 @@
+"""Versioned schema migrations for the store, as named transactional steps.
+
+Each step runs inside one transaction together with the row that records it
+in ``_cxframe_migrations``, so a store is always at a known version. The core's
+schema version is the number of core steps applied; a store that records a
+core step this cxframe does not know was written by a newer cxframe and is
+refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import attrs
+import sqlite_utils
+
+from cxframe.errors import StoreError
+
+MIGRATIONS_TABLE = "_cxframe_migrations"
+
+
+@attrs.frozen
+class Migration:
+    owner: str
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def _0001_initial(db: sqlite_utils.Database) -> None:
+    text, integer, real = str, int, float
+    db["ingests"].create(
+        {
+            "id": integer,
+            "source": text,
+            "path": text,
+            "collector": text,
+            "content_hash": text,
+            "started_at": text,
+            "finished_at": text,
+            "rows_read": integer,
+            "rows_accepted": integer,
+            "rows_rejected": integer,
+            "records_stored": integer,
+            "records_duplicate": integer,
+        },
+        pk="id",
+    )
+    db["ingests"].create_index(["content_hash", "collector"])
+    db["rejects"].create(
+        {"id": integer, "ingest_id": integer, "source": text, "line": integer, "raw": text, "reason": text},
+        pk="id",
+        foreign_keys=[("ingest_id", "ingests", "id")],
+    )
+    db["rejects"].create_index(["ingest_id"])
+    db["observations"].create(
+        {
+            "id": integer,
+            "key": text,
+            "ingest_id": integer,
+            "source": text,
+            "question": text,
+            "value": real,
+            "timestamp": text,
+            "tz_offset": text,
+            "respondent_id": text,
+            "response_id": text,
+            "population": text,
+            "scale_min": real,
+            "scale_max": real,
+            "touchpoint": text,
+            "channel": text,
+            "comment": text,
+            "weight": real,
+        },
+        pk="id",
+        not_null={"key", "question", "value", "timestamp"},
+    )
+    db["observations"].create_index(["key"], unique=True)
+    db["observations"].create_index(["question", "population", "timestamp"])
+    db["events"].create(
+        {
+            "id": integer,
+            "key": text,
+            "ingest_id": integer,
+            "source": text,
+            "case_id": text,
+            "activity": text,
+            "timestamp": text,
+            "tz_offset": text,
+            "touchpoint": text,
+            "channel": text,
+            "resource": text,
+            "outcome": text,
+            "attributes": text,
+        },
+        pk="id",
+        not_null={"key", "case_id", "activity", "timestamp"},
+    )
+    db["events"].create_index(["key"], unique=True)
+    db["events"].create_index(["case_id", "timestamp", "id"])
+    db["runs"].create(
+        {
+            "id": integer,
+            "command": text,
+            "started_at": text,
+            "finished_at": text,
+            "status": text,
+            "stages": text,
+            "cxframe_version": text,
+            "plugins": text,
+            "inputs": text,
+            "failures": text,
+        },
+        pk="id",
+    )
+    db["metric_results"].create(
+        {
+            "id": integer,
+            "run_id": integer,
+            "metric": text,
+            "segment": text,
+            "period": text,
+            "value": real,
+            "n": integer,
+            "ci_low": real,
+            "ci_high": real,
+            "confidence": real,
+            "std_error": real,
+            "effective_n": real,
+            "flags": text,
+            "objective": text,
+            "target": real,
+            "target_status": text,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["check_results"].create(
+        {
+            "id": integer,
+            "run_id": integer,
+            "check": text,
+            "plugin": text,
+            "status": text,
+            "severity": text,
+            "title": text,
+            "evidence": text,
+            "recommendation": text,
+            "stage": text,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["findings"].create(
+        {
+            "id": text,
+            "run_id": integer,
+            "source": text,
+            "stage": text,
+            "severity": text,
+            "title": text,
+            "evidence": text,
+            "recommendation": text,
+            "touchpoint": text,
+            "metric": text,
+        },
+        pk=("run_id", "id"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["actions"].create(
+        {
+            "id": text,
+            "run_id": integer,
+            "title": text,
+            "stage": text,
+            "owner": text,
+            "due": text,
+            "status": text,
+            "finding": text,
+            "touchpoint": text,
+            "metric": text,
+            "priority": real,
+            "baseline": real,
+            "effect": real,
+        },
+        pk=("run_id", "id"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["maturity_results"].create(
+        {
+            "id": integer,
+            "run_id": integer,
+            "model": text,
+            "dimension": text,
+            "level": integer,
+            "score": real,
+            "evidence": text,
+            "criteria_met": text,
+            "criteria_unmet": text,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    # The design as it stood at the last run, so that SQL over the store can
+    # join observations and events to touchpoints and journeys.
+    db["touchpoints"].create(
+        {
+            "id": text,
+            "name": text,
+            "channel": text,
+            "environment": text,
+            "elements": text,
+            "owner": text,
+            "description": text,
+            "moment_of_truth": integer,
+        },
+        pk="id",
+    )
+    db["personas"].create({"id": text, "name": text, "description": text, "goals": text, "segment": text}, pk="id")
+    db["journeys"].create(
+        {"id": text, "name": text, "persona": text, "frequency": text, "departments": text, "description": text},
+        pk="id",
+    )
+    db["journey_stages"].create(
+        {
+            "journey_id": text,
+            "position": integer,
+            "id": text,
+            "name": text,
+            "touchpoints": text,
+            "emotion_score": real,
+            "emotion_note": text,
+            "detail": text,
+        },
+        pk=("journey_id", "id"),
+    )
+    db["objectives"].create(
+        {
+            "id": text,
+            "metric": text,
+            "target": real,
+            "comparison": text,
+            "segment": text,
+            "deadline": text,
+            "owner": text,
+            "business_kpi": text,
+            "description": text,
+        },
+        pk="id",
+    )
+
+
+CORE_MIGRATIONS: tuple[Migration, ...] = (Migration("cxframe", "0001_initial", _0001_initial),)
+SCHEMA_VERSION = len(CORE_MIGRATIONS)
+
+
+def _ensure_table(db: sqlite_utils.Database) -> None:
+    if MIGRATIONS_TABLE not in db.table_names():
+        db[MIGRATIONS_TABLE].create(
+            {"owner": str, "name": str, "applied_at": str},
+            pk=("owner", "name"),
+            if_not_exists=True,
+        )
+
+
+def applied(db: sqlite_utils.Database, owner: str = "cxframe") -> list[str]:
+    if MIGRATIONS_TABLE not in db.table_names():
+        return []
+    return [row["name"] for row in db[MIGRATIONS_TABLE].rows_where("owner = ?", [owner], order_by="name")]
+
+
+def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = CORE_MIGRATIONS) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; return their names."""
+    with db.atomic():
+        _ensure_table(db)
+    done: list[str] = []
+    owners = {m.owner for m in migrations}
+    for owner in owners:
+        known = {m.name for m in migrations if m.owner == owner}
+        unknown = [name for name in applied(db, owner) if name not in known]
+        if unknown:
+            raise StoreError(
+                f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}: the store was written by a newer "
+                f"version (schema step(s) {', '.join(unknown)} of {owner} are unknown here); upgrade cxframe "
+                "or its plugins to open it"
+            )
+    for migration in migrations:
+        if migration.name in applied(db, migration.owner):
+            continue
+        with db.atomic():
+            migration.apply(db)
+            db[MIGRATIONS_TABLE].insert(
+                {
+                    "owner": migration.owner,
+                    "name": migration.name,
+                    "applied_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                }
+            )
+        done.append(f"{migration.owner}:{migration.name}")
+    if done:
+        db.execute(f"PRAGMA user_version = {len(applied(db, 'cxframe'))}")
+    return done

@@ -1,0 +1,93 @@
+"""JSON Schema for the contracts, so that non-Python tools can feed cxframe.
+
+The schema is derived from the attrs classes themselves, so it cannot drift
+from what :func:`cxframe.convert.structure` accepts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from typing import Any
+
+import attrs
+
+from cxframe import contracts
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+#: The contracts ``cxframe schema`` knows, by the name users type.
+CONTRACTS: dict[str, type] = {
+    name: getattr(contracts, name) for name in contracts.__all__ if attrs.has(getattr(contracts, name))
+}
+
+
+def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    if tp is Any:
+        return {}
+    if tp is type(None):
+        return {"type": "null"}
+    if tp is str:
+        return {"type": "string"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is float:
+        return {"type": "number"}
+    if tp is dt.datetime:
+        return {"type": "string", "format": "date-time"}
+    if tp is dt.date:
+        return {"type": "string", "format": "date"}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"enum": [member.value for member in tp]}
+    if attrs.has(tp):
+        if tp.__name__ not in defs:
+            defs[tp.__name__] = {}  # placeholder guards against recursion
+            defs[tp.__name__] = _class_schema(tp, defs)
+        return {"$ref": f"#/$defs/{tp.__name__}"}
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [_type_schema(arg, defs) for arg in args]}
+    if origin in (list, tuple):
+        return {"type": "array", "items": _type_schema(args[0], defs) if args else {}}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(args[1], defs) if args else {}}
+    raise TypeError(f"no JSON Schema mapping for {tp!r}")
+
+
+def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for field in attrs.fields(cls):
+        prop = _type_schema(hints[field.name], defs)
+        if field.default is attrs.NOTHING:
+            required.append(field.name)
+        elif not isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            default = field.default.value if isinstance(field.default, enum.Enum) else field.default
+            prop = {**prop, "default": list(default) if isinstance(default, tuple) else default}
+        properties[field.name] = prop
+    schema: dict[str, Any] = {
+        "type": "object",
+        "title": cls.__name__,
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+    if cls.__doc__:
+        schema["description"] = " ".join(cls.__doc__.split("\n\n")[0].split())
+    return schema
+
+
+def json_schema(cls: type) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one contract class."""
+    defs: dict[str, Any] = {}
+    schema = _class_schema(cls, defs)
+    defs.pop(cls.__name__, None)
+    result = {"$schema": SCHEMA_DIALECT, "$id": f"cxframe:{cls.__name__}", **schema}
+    if defs:
+        result["$defs"] = defs
+    return result

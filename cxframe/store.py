@@ -1,0 +1,350 @@
+"""The store: one SQLite file (``cxframe.db``) beside the programme file.
+
+Plain SQLite through sqlite-utils, in WAL mode, so Datasette, the sqlite3
+shell and pandas read it as it is. Every write that belongs together happens
+in one transaction (``with store.db.atomic():``), so a failed or killed
+command leaves what was stored before it untouched.
+
+Timestamps are stored as UTC ISO-8601 text (``2025-03-04T09:30:00Z``), with the
+source's original offset kept in ``tz_offset`` where it had one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from cxframe.contracts import (
+    Action,
+    CheckResult,
+    Event,
+    Finding,
+    MaturityResult,
+    MetricResult,
+    Observation,
+)
+from cxframe.convert import unstructure
+from cxframe.errors import InvalidInput, StoreError
+from cxframe.migrations import SCHEMA_VERSION, migrate
+
+if TYPE_CHECKING:
+    from cxframe.programme import Programme
+
+OBSERVATION_COLUMNS: tuple[str, ...] = (
+    "key",
+    "ingest_id",
+    "source",
+    "question",
+    "value",
+    "timestamp",
+    "tz_offset",
+    "respondent_id",
+    "response_id",
+    "population",
+    "scale_min",
+    "scale_max",
+    "touchpoint",
+    "channel",
+    "comment",
+    "weight",
+)
+EVENT_COLUMNS: tuple[str, ...] = (
+    "key",
+    "ingest_id",
+    "source",
+    "case_id",
+    "activity",
+    "timestamp",
+    "tz_offset",
+    "touchpoint",
+    "channel",
+    "resource",
+    "outcome",
+    "attributes",
+)
+#: Segment columns must be plain lower-case identifiers that are not a fixed column.
+SEGMENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+RESERVED_SEGMENTS = frozenset({"id", *OBSERVATION_COLUMNS, "period", "segment"})
+
+
+def utc_text(timestamp: dt.datetime) -> tuple[str, str | None]:
+    """``(UTC ISO-8601 text, original offset or None)`` for an aware timestamp."""
+    offset = timestamp.utcoffset()
+    utc = timestamp.astimezone(dt.UTC).replace(tzinfo=None)
+    text = utc.isoformat(timespec="microseconds" if utc.microsecond else "seconds") + "Z"
+    if offset is None or offset == dt.timedelta(0):
+        return text, None if offset is None else "+00:00"
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return text, f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def check_segment_name(name: str) -> str | None:
+    """Why ``name`` cannot be a segment column, or None if it can."""
+    if not SEGMENT_NAME.match(name):
+        return f"segment name {name!r} must be lower-case letters, digits and _ (starting with a letter)"
+    if name in RESERVED_SEGMENTS:
+        return f"segment name {name!r} is reserved for a built-in column"
+    return None
+
+
+class Store:
+    """An open store. Use :func:`open_store` (or ``Store(path)``) and close it when done."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+        self._segment_columns: set[str] | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return SCHEMA_VERSION
+
+    # -- observations and events -----------------------------------------
+
+    def segment_columns(self) -> list[str]:
+        """The segment columns observations carry so far."""
+        if self._segment_columns is None:
+            fixed = {"id", *OBSERVATION_COLUMNS}
+            self._segment_columns = {c.name for c in self.db["observations"].columns if c.name not in fixed}
+        return sorted(self._segment_columns)
+
+    def ensure_segment_columns(self, names: Iterable[str]) -> None:
+        known = set(self.segment_columns())
+        for name in sorted(set(names) - known):
+            problem = check_segment_name(name)
+            if problem:
+                raise InvalidInput([problem])
+            self.db["observations"].add_column(name, str)
+            self.db["observations"].create_index([name], if_not_exists=True)
+            assert self._segment_columns is not None
+            self._segment_columns.add(name)
+
+    def insert_observations(self, rows: Sequence[tuple[Any, ...]], segment_names: Sequence[str]) -> int:
+        """Insert prepared observation rows (see :func:`observation_row`); return how many were new.
+
+        Rows whose key is already stored are skipped. Call inside a transaction.
+        """
+        columns = [*OBSERVATION_COLUMNS, *segment_names]
+        sql = (
+            f"INSERT OR IGNORE INTO observations ({', '.join(f'[{c}]' for c in columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+        before = self.db.conn.total_changes
+        self.db.conn.executemany(sql, rows)
+        return self.db.conn.total_changes - before
+
+    def insert_events(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Insert prepared event rows (see :func:`event_row`); return how many were new."""
+        sql = (
+            f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+        )
+        before = self.db.conn.total_changes
+        self.db.conn.executemany(sql, rows)
+        return self.db.conn.total_changes - before
+
+    def count(self, table: str) -> int:
+        return self.db[table].count
+
+    # -- runs and results --------------------------------------------------
+
+    def start_run(self, command: str, plugins: list[dict[str, Any]], inputs: dict[str, Any], version: str) -> int:
+        with self.db.atomic():
+            row = self.db["runs"].insert(
+                {
+                    "command": command,
+                    "started_at": now_text(),
+                    "status": "running",
+                    "stages": "[]",
+                    "cxframe_version": version,
+                    "plugins": _json(plugins),
+                    "inputs": _json(inputs),
+                    "failures": "[]",
+                }
+            )
+        assert row.last_pk is not None
+        return int(row.last_pk)
+
+    def finish_run(self, run_id: int, status: str, stages: list[str], failures: list[str]) -> None:
+        with self.db.atomic():
+            self.db["runs"].update(
+                run_id,
+                {"finished_at": now_text(), "status": status, "stages": _json(stages), "failures": _json(failures)},
+            )
+
+    def write_metric_results(self, run_id: int, results: Iterable[MetricResult]) -> None:
+        rows = []
+        for result in results:
+            row = unstructure(result)
+            row.update(run_id=run_id, segment=_json(row["segment"]), flags=_json(row["flags"]))
+            rows.append(row)
+        with self.db.atomic():
+            self.db["metric_results"].insert_all(rows)
+
+    def write_check_results(self, run_id: int, results: Iterable[CheckResult]) -> None:
+        rows = []
+        for result in results:
+            row = unstructure(result)
+            row.update(run_id=run_id, evidence=_json(row["evidence"]))
+            rows.append(row)
+        with self.db.atomic():
+            self.db["check_results"].insert_all(rows)
+
+    def write_findings(self, run_id: int, findings: Iterable[Finding]) -> None:
+        rows = [{**unstructure(f), "run_id": run_id, "evidence": _json(list(f.evidence))} for f in findings]
+        with self.db.atomic():
+            self.db["findings"].insert_all(rows, replace=True)
+
+    def write_actions(self, run_id: int, actions: Iterable[Action]) -> None:
+        rows = [{**unstructure(a), "run_id": run_id} for a in actions]
+        with self.db.atomic():
+            self.db["actions"].insert_all(rows, replace=True)
+
+    def write_maturity_results(self, run_id: int, results: Iterable[MaturityResult]) -> None:
+        rows = []
+        for result in results:
+            row = unstructure(result)
+            for key in ("evidence", "criteria_met", "criteria_unmet"):
+                row[key] = _json(row[key])
+            rows.append({**row, "run_id": run_id})
+        with self.db.atomic():
+            self.db["maturity_results"].insert_all(rows)
+
+    def sync_design(self, programme: Programme) -> dict[str, int]:
+        """Replace the stored design (touchpoints, personas, journeys, objectives) with the programme's."""
+        doc = programme.document
+        touchpoints = [
+            {
+                **unstructure(t),
+                "elements": _json([e.value for e in t.elements]),
+                "moment_of_truth": int(t.moment_of_truth),
+            }
+            for t in doc.touchpoints
+        ]
+        personas = [
+            {**unstructure(p), "goals": _json(list(p.goals)), "segment": _json(p.segment)} for p in doc.personas
+        ]
+        journeys, stages = [], []
+        for journey in programme.journeys:
+            journeys.append(
+                {
+                    "id": journey.id,
+                    "name": journey.name,
+                    "persona": journey.persona,
+                    "frequency": journey.frequency,
+                    "departments": _json(list(journey.departments)),
+                    "description": journey.description,
+                }
+            )
+            for position, stage in enumerate(journey.stages):
+                detail = unstructure(stage)
+                stages.append(
+                    {
+                        "journey_id": journey.id,
+                        "position": position,
+                        "id": stage.id,
+                        "name": stage.name,
+                        "touchpoints": _json(list(stage.touchpoints)),
+                        "emotion_score": stage.emotion.score if stage.emotion else None,
+                        "emotion_note": stage.emotion.note if stage.emotion else None,
+                        "detail": _json(detail),
+                    }
+                )
+        objectives = [{**unstructure(o), "segment": _json(o.segment)} for o in doc.objectives]
+        tables = {
+            "touchpoints": touchpoints,
+            "personas": personas,
+            "journeys": journeys,
+            "journey_stages": stages,
+            "objectives": objectives,
+        }
+        with self.db.atomic():
+            for table, rows in tables.items():
+                self.db.execute(f"DELETE FROM {table}")
+                if rows:
+                    self.db[table].insert_all(rows)
+        return {table: len(rows) for table, rows in tables.items()}
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def open_store(path: str | Path) -> Store:
+    """Open (creating and migrating as needed) the store at ``path``."""
+    return Store(path)
+
+
+def observation_row(
+    observation: Observation, key: str, ingest_id: int, segment_names: Sequence[str]
+) -> tuple[Any, ...]:
+    """The row tuple :meth:`Store.insert_observations` expects for ``segment_names``."""
+    timestamp, offset = utc_text(observation.timestamp)
+    segment = observation.segment
+    return (
+        key,
+        ingest_id,
+        observation.source,
+        observation.question,
+        observation.value,
+        timestamp,
+        offset,
+        observation.respondent_id,
+        observation.response_id,
+        observation.population,
+        observation.scale_min,
+        observation.scale_max,
+        observation.touchpoint,
+        observation.channel,
+        observation.comment,
+        observation.weight,
+        *(segment.get(name) for name in segment_names),
+    )
+
+
+def event_row(event: Event, key: str, ingest_id: int) -> tuple[Any, ...]:
+    timestamp, offset = utc_text(event.timestamp)
+    return (
+        key,
+        ingest_id,
+        event.source,
+        event.case_id,
+        event.activity,
+        timestamp,
+        offset,
+        event.touchpoint,
+        event.channel,
+        event.resource,
+        event.outcome,
+        _json(event.attributes) if event.attributes else None,
+    )

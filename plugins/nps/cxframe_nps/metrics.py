@@ -1,0 +1,93 @@
+"""The survey metrics, each a per-observation SQL expression the engine averages.
+
+* ``nps``: +1 for 9–10, −1 for 0–6, 0 otherwise, × 100 (−100…100); adjusted Wald interval.
+* ``csat``: share of top-two-box answers (default scale 1–5), in %; Wilson interval.
+* ``ces``: mean Customer Effort Score (CES 2.0: 1–7 agreement that it was easy); t interval.
+* ``ces_easy``: share answering 5–7 ("easy"), in %; Wilson interval.
+* ``enps``: NPS over employees (population ``employee``).
+
+Scales can be changed in ``[plugins.cxframe-nps]``: ``csat_scale = [1, 5]``,
+``ces_scale = [1, 7]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxframe import IntervalMethod, MetricDefinition
+
+NPS_SQL = "CASE WHEN value >= 9 THEN 1.0 WHEN value <= 6 THEN -1.0 ELSE 0.0 END"
+
+
+def _scale(settings: dict[str, Any], key: str, default: tuple[int, int]) -> tuple[float, float]:
+    value = settings.get(key, default)
+    low, high = float(value[0]), float(value[1])
+    return low, high
+
+
+def survey_metrics(settings: dict[str, Any]) -> list[MetricDefinition]:
+    csat_low, csat_high = _scale(settings, "csat_scale", (1, 5))
+    ces_low, ces_high = _scale(settings, "ces_scale", (1, 7))
+    ces_easy = ces_high - 2  # the top three points of the agreement scale
+    return [
+        MetricDefinition(
+            id="nps",
+            title="Net Promoter Score",
+            question="nps",
+            value_sql=NPS_SQL,
+            interval=IntervalMethod.NPS,
+            multiplier=100,
+            unit="points",
+            scale_min=0,
+            scale_max=10,
+            description="% promoters (9–10) − % detractors (0–6) on the 0–10 likelihood-to-recommend question.",
+        ),
+        MetricDefinition(
+            id="csat",
+            title="Customer satisfaction (top-two-box)",
+            question="csat",
+            value_sql=f"CASE WHEN value >= {csat_high - 1:g} THEN 1.0 ELSE 0.0 END",
+            interval=IntervalMethod.PROPORTION,
+            multiplier=100,
+            unit="%",
+            scale_min=csat_low,
+            scale_max=csat_high,
+            description=f"Share of answers in the top two boxes of the {csat_low:g}–{csat_high:g} scale.",
+        ),
+        MetricDefinition(
+            id="ces",
+            title="Customer Effort Score (mean)",
+            question="ces",
+            value_sql="value",
+            interval=IntervalMethod.MEAN,
+            unit="score",
+            scale_min=ces_low,
+            scale_max=ces_high,
+            description=f"Mean agreement ({ces_low:g}–{ces_high:g}) that the company made it easy; higher is easier.",
+        ),
+        MetricDefinition(
+            id="ces_easy",
+            title="Customer effort: share easy",
+            question="ces",
+            value_sql=f"CASE WHEN value >= {ces_easy:g} THEN 1.0 ELSE 0.0 END",
+            interval=IntervalMethod.PROPORTION,
+            multiplier=100,
+            unit="%",
+            scale_min=ces_low,
+            scale_max=ces_high,
+            description=f"Share answering {ces_easy:g} or more on the effort question.",
+        ),
+        MetricDefinition(
+            id="enps",
+            title="Employee Net Promoter Score",
+            question="enps",
+            value_sql=NPS_SQL,
+            interval=IntervalMethod.NPS,
+            multiplier=100,
+            unit="points",
+            population="employee",
+            scale_min=0,
+            scale_max=10,
+            description="NPS asked of employees: would you recommend us as a place to work?",
+        ),
+    ]
