@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from cattrs.v import transform_error
 from cxframe.errors import InvalidInput
 
 T = TypeVar("T")
+_KEY_INDEX = re.compile(r"\['([A-Za-z0-9_\-]+)'\]")
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
 
@@ -117,14 +119,31 @@ def _mapping_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any],
     def structure(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
             raise _Expected(f"expected a table of key = value, got {_describe(value)} {value!r}")
-        result = {}
+        result, errors = {}, []
         for key, item in value.items():
             if not isinstance(key, str):
                 raise _Expected(f"expected string keys, got {key!r}")
-            result[key] = item if value_type is Any else _structure_scalar_union(item, value_type, key)
+            if value_type is Any:
+                result[key] = item
+            elif _is_scalar_type(value_type):
+                result[key] = _structure_scalar_union(item, value_type, key)
+            else:
+                try:
+                    result[key] = converter.structure(item, value_type)
+                except Exception as exc:  # collected with its key, like list items
+                    note = IterableValidationNote(f"Structuring {cls} @ key {key!r}", key, value_type)
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+                    errors.append(exc)
+        if errors:
+            raise IterableValidationError("invalid values", errors, cls)
         return result
 
     return structure
+
+
+def _is_scalar_type(tp: Any) -> bool:
+    allowed = typing.get_args(tp) if _is_union(tp) else (tp,)
+    return all(a in (str, int, float, bool, type(None)) for a in allowed)
 
 
 def _structure_scalar_union(value: Any, value_type: Any, key: str) -> Any:
@@ -161,7 +180,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
 
 def _optional_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
     args = [a for a in typing.get_args(cls) if a is not type(None)]
-    inner = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
+    inner: Any = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
 
     def structure(value: Any, _: Any) -> Any:
         if value is None:
@@ -214,7 +233,7 @@ def _messages(exc: Exception, path: str) -> list[str]:
     messages = []
     for line in transform_error(exc, path="$", format_exception=_format_exception):
         message, _, where = line.rpartition(" @ ")
-        where = where.removeprefix("$").removeprefix(".")
+        where = _KEY_INDEX.sub(r".\1", where.removeprefix("$")).removeprefix(".")
         if path:
             where = f"{path}.{where}" if where and not where.startswith("[") else f"{path}{where}"
         messages.append(f"{where}: {message}" if where else message)

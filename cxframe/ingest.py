@@ -150,7 +150,7 @@ def ingest(
     rows_read = rows_accepted = rows_rejected = 0
     with store.db.atomic():
         ingest_id = (
-            store.db["ingests"]
+            store.db.table("ingests")
             .insert(
                 {
                     "source": reader.id,
@@ -217,7 +217,7 @@ def ingest(
             handle = reader._handle
             if handle is not None and not handle.closed:
                 handle.close()
-        store.db["ingests"].update(
+        store.db.table("ingests").update(
             ingest_id,
             {
                 "finished_at": now_text(),

@@ -29,7 +29,7 @@ class Migration:
 
 def _0001_initial(db: sqlite_utils.Database) -> None:
     text, integer, real = str, int, float
-    db["ingests"].create(
+    db.table("ingests").create(
         {
             "id": integer,
             "source": text,
@@ -46,14 +46,14 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["ingests"].create_index(["content_hash", "collector"])
-    db["rejects"].create(
+    db.table("ingests").create_index(["content_hash", "collector"])
+    db.table("rejects").create(
         {"id": integer, "ingest_id": integer, "source": text, "line": integer, "raw": text, "reason": text},
         pk="id",
         foreign_keys=[("ingest_id", "ingests", "id")],
     )
-    db["rejects"].create_index(["ingest_id"])
-    db["observations"].create(
+    db.table("rejects").create_index(["ingest_id"])
+    db.table("observations").create(
         {
             "id": integer,
             "key": text,
@@ -76,9 +76,9 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"key", "question", "value", "timestamp"},
     )
-    db["observations"].create_index(["key"], unique=True)
-    db["observations"].create_index(["question", "population", "timestamp"])
-    db["events"].create(
+    db.table("observations").create_index(["key"], unique=True)
+    db.table("observations").create_index(["question", "population", "timestamp"])
+    db.table("events").create(
         {
             "id": integer,
             "key": text,
@@ -97,9 +97,9 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"key", "case_id", "activity", "timestamp"},
     )
-    db["events"].create_index(["key"], unique=True)
-    db["events"].create_index(["case_id", "timestamp", "id"])
-    db["runs"].create(
+    db.table("events").create_index(["key"], unique=True)
+    db.table("events").create_index(["case_id", "timestamp", "id"])
+    db.table("runs").create(
         {
             "id": integer,
             "command": text,
@@ -114,7 +114,7 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["metric_results"].create(
+    db.table("metric_results").create(
         {
             "id": integer,
             "run_id": integer,
@@ -136,7 +136,7 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["check_results"].create(
+    db.table("check_results").create(
         {
             "id": integer,
             "run_id": integer,
@@ -152,7 +152,7 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["findings"].create(
+    db.table("findings").create(
         {
             "id": text,
             "run_id": integer,
@@ -168,7 +168,7 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         pk=("run_id", "id"),
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["actions"].create(
+    db.table("actions").create(
         {
             "id": text,
             "run_id": integer,
@@ -187,7 +187,7 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         pk=("run_id", "id"),
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["maturity_results"].create(
+    db.table("maturity_results").create(
         {
             "id": integer,
             "run_id": integer,
@@ -204,7 +204,7 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
     )
     # The design as it stood at the last run, so that SQL over the store can
     # join observations and events to touchpoints and journeys.
-    db["touchpoints"].create(
+    db.table("touchpoints").create(
         {
             "id": text,
             "name": text,
@@ -217,12 +217,14 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["personas"].create({"id": text, "name": text, "description": text, "goals": text, "segment": text}, pk="id")
-    db["journeys"].create(
+    db.table("personas").create(
+        {"id": text, "name": text, "description": text, "goals": text, "segment": text}, pk="id"
+    )
+    db.table("journeys").create(
         {"id": text, "name": text, "persona": text, "frequency": text, "departments": text, "description": text},
         pk="id",
     )
-    db["journey_stages"].create(
+    db.table("journey_stages").create(
         {
             "journey_id": text,
             "position": integer,
@@ -235,7 +237,7 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
         },
         pk=("journey_id", "id"),
     )
-    db["objectives"].create(
+    db.table("objectives").create(
         {
             "id": text,
             "metric": text,
@@ -257,7 +259,7 @@ SCHEMA_VERSION = len(CORE_MIGRATIONS)
 
 def _ensure_table(db: sqlite_utils.Database) -> None:
     if MIGRATIONS_TABLE not in db.table_names():
-        db[MIGRATIONS_TABLE].create(
+        db.table(MIGRATIONS_TABLE).create(
             {"owner": str, "name": str, "applied_at": str},
             pk=("owner", "name"),
             if_not_exists=True,
@@ -267,7 +269,7 @@ def _ensure_table(db: sqlite_utils.Database) -> None:
 def applied(db: sqlite_utils.Database, owner: str = "cxframe") -> list[str]:
     if MIGRATIONS_TABLE not in db.table_names():
         return []
-    return [row["name"] for row in db[MIGRATIONS_TABLE].rows_where("owner = ?", [owner], order_by="name")]
+    return [row["name"] for row in db.table(MIGRATIONS_TABLE).rows_where("owner = ?", [owner], order_by="name")]
 
 
 def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = CORE_MIGRATIONS) -> list[str]:
@@ -290,7 +292,7 @@ def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = CORE_
             continue
         with db.atomic():
             migration.apply(db)
-            db[MIGRATIONS_TABLE].insert(
+            db.table(MIGRATIONS_TABLE).insert(
                 {
                     "owner": migration.owner,
                     "name": migration.name,

@@ -114,12 +114,14 @@ def build_registry(host: PluginHost, programme: Programme | None = None) -> Regi
                 if not isinstance(item, cls):
                     host.failures.append(PluginFailure(plugin, hook, f"returned {item!r}, expected {cls.__name__}"))
                     continue
-                existing = kind.entries.get(item.id)
+                item_id: str = getattr(item, "id")  # noqa: B009 - every registrable class has an id
+                existing = kind.entries.get(item_id)
                 if existing is not None:
+                    first, second = sorted((existing.plugin, plugin))
                     conflicts.append(
-                        f"{kind_name.rstrip('s')} id {item.id!r} is registered by both {existing.plugin} and {plugin}"
+                        f"{kind_name.rstrip('s')} id {item_id!r} is registered by both {first} and {second}"
                     )
                     continue
-                kind.entries[item.id] = Registered(plugin, item)
+                kind.entries[item_id] = Registered(plugin, item)
         kinds[kind_name] = kind
     return Registry(conflicts=conflicts, **kinds)

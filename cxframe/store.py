@@ -136,7 +136,7 @@ class Store:
         """The segment columns observations carry so far."""
         if self._segment_columns is None:
             fixed = {"id", *OBSERVATION_COLUMNS}
-            self._segment_columns = {c.name for c in self.db["observations"].columns if c.name not in fixed}
+            self._segment_columns = {c.name for c in self.db.table("observations").columns if c.name not in fixed}
         return sorted(self._segment_columns)
 
     def ensure_segment_columns(self, names: Iterable[str]) -> None:
@@ -145,8 +145,8 @@ class Store:
             problem = check_segment_name(name)
             if problem:
                 raise InvalidInput([problem])
-            self.db["observations"].add_column(name, str)
-            self.db["observations"].create_index([name], if_not_exists=True)
+            self.db.table("observations").add_column(name, str)
+            self.db.table("observations").create_index([name], if_not_exists=True)
             assert self._segment_columns is not None
             self._segment_columns.add(name)
 
@@ -174,13 +174,13 @@ class Store:
         return self.db.conn.total_changes - before
 
     def count(self, table: str) -> int:
-        return self.db[table].count
+        return self.db.table(table).count
 
     # -- runs and results --------------------------------------------------
 
     def start_run(self, command: str, plugins: list[dict[str, Any]], inputs: dict[str, Any], version: str) -> int:
         with self.db.atomic():
-            row = self.db["runs"].insert(
+            row = self.db.table("runs").insert(
                 {
                     "command": command,
                     "started_at": now_text(),
@@ -197,7 +197,7 @@ class Store:
 
     def finish_run(self, run_id: int, status: str, stages: list[str], failures: list[str]) -> None:
         with self.db.atomic():
-            self.db["runs"].update(
+            self.db.table("runs").update(
                 run_id,
                 {"finished_at": now_text(), "status": status, "stages": _json(stages), "failures": _json(failures)},
             )
@@ -209,7 +209,7 @@ class Store:
             row.update(run_id=run_id, segment=_json(row["segment"]), flags=_json(row["flags"]))
             rows.append(row)
         with self.db.atomic():
-            self.db["metric_results"].insert_all(rows)
+            self.db.table("metric_results").insert_all(rows)
 
     def write_check_results(self, run_id: int, results: Iterable[CheckResult]) -> None:
         rows = []
@@ -218,17 +218,17 @@ class Store:
             row.update(run_id=run_id, evidence=_json(row["evidence"]))
             rows.append(row)
         with self.db.atomic():
-            self.db["check_results"].insert_all(rows)
+            self.db.table("check_results").insert_all(rows)
 
     def write_findings(self, run_id: int, findings: Iterable[Finding]) -> None:
         rows = [{**unstructure(f), "run_id": run_id, "evidence": _json(list(f.evidence))} for f in findings]
         with self.db.atomic():
-            self.db["findings"].insert_all(rows, replace=True)
+            self.db.table("findings").insert_all(rows, replace=True)
 
     def write_actions(self, run_id: int, actions: Iterable[Action]) -> None:
         rows = [{**unstructure(a), "run_id": run_id} for a in actions]
         with self.db.atomic():
-            self.db["actions"].insert_all(rows, replace=True)
+            self.db.table("actions").insert_all(rows, replace=True)
 
     def write_maturity_results(self, run_id: int, results: Iterable[MaturityResult]) -> None:
         rows = []
@@ -238,7 +238,7 @@ class Store:
                 row[key] = _json(row[key])
             rows.append({**row, "run_id": run_id})
         with self.db.atomic():
-            self.db["maturity_results"].insert_all(rows)
+            self.db.table("maturity_results").insert_all(rows)
 
     def sync_design(self, programme: Programme) -> dict[str, int]:
         """Replace the stored design (touchpoints, personas, journeys, objectives) with the programme's."""
@@ -292,7 +292,7 @@ class Store:
             for table, rows in tables.items():
                 self.db.execute(f"DELETE FROM {table}")
                 if rows:
-                    self.db[table].insert_all(rows)
+                    self.db.table(table).insert_all(rows)
         return {table: len(rows) for table, rows in tables.items()}
 
 

@@ -29,7 +29,7 @@ from cxframe import api
 from cxframe.cli import State, cli
 from cxframe.lifecycle import Stage
 from cxframe.plugins import PluginHost, load_plugins
-from cxframe.programme import PROGRAMME_FILE
+from cxframe.programme import PROGRAMME_FILE, load_programme
 from cxframe.run import StageOutcome
 from cxframe.store import Store
 
@@ -103,9 +103,9 @@ def read_table(
     programme: str | Path, table: str, where: str | None = None, params: Iterable[Any] = ()
 ) -> list[dict[str, Any]]:
     """Rows of a store table (``observations``, ``check_results`` …) as dicts."""
-    loaded = api.load_programme(programme)
+    loaded = load_programme(programme)
     with Store(loaded.store_path) as store:
-        return list(store.db[table].rows_where(where, list(params)))
+        return list(store.db.table(table).rows_where(where, list(params)))
 
 
 def invoke(args: Sequence[str], *, host: PluginHost | None = None, input: str | None = None) -> click.testing.Result:

@@ -1,0 +1,104 @@
+"""cxframe-nps: the survey-csv collector and the survey metrics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cxframe_nps
+import pytest
+
+import cxframe
+from cxframe import InvalidInput, testing
+
+HEADER = "id,cust,when,Region,Q1,Q2,note\n"
+
+
+def make(tmp_path: Path, body: str, columns: dict | None = None) -> Path:
+    columns = columns or {
+        "response_id": "id",
+        "respondent_id": "cust",
+        "timestamp": "when",
+        "comment": "note",
+        "segments": {"region": "Region"},
+        "questions": {"nps": "Q1", "csat": "Q2"},
+    }
+    root = testing.make_programme(
+        tmp_path / "p", sources=[{"id": "survey", "collector": "survey-csv", "path": "s.csv", "columns": columns}]
+    )
+    (root / "s.csv").write_text(HEADER + body, encoding="utf-8")
+    return root
+
+
+def test_rows_become_observations_and_unusable_answers_are_rejected(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        'a,c1,2026-03-01T10:00:00+08:00,North,10,5,"Great, ""really"""\n'
+        "b,c2,2026-03-02,South,11,4,\n"
+        "c,c3,2026-03-03T00:00:00Z,South,N/A,,\n"
+        "d,c4,yesterday,South,5,3,\n"
+        "a,c5,2026-03-04T00:00:00Z,South,9,5,\n",
+    )
+    host = testing.plugin_host(cxframe_nps)
+    [summary] = cxframe.collect(root, host=host)
+    assert summary.rows_read == 5
+    rows = testing.read_table(root, "observations")
+    assert {(r["response_id"], r["question"], r["value"]) for r in rows} == {
+        ("a", "nps", 10.0),
+        ("a", "csat", 5.0),
+        ("b", "csat", 4.0),
+    }
+    first = next(r for r in rows if r["question"] == "nps")
+    assert first["timestamp"] == "2026-03-01T02:00:00Z" and first["tz_offset"] == "+08:00"
+    assert first["region"] == "North" and first["comment"] == 'Great, "really"'
+    reasons = {(r["line"], r["reason"]) for r in testing.read_table(root, "rejects")}
+    assert reasons == {
+        (3, "nps: 11 is outside the scale 0–10"),
+        (4, "nps: not a number: 'N/A'"),
+        (4, "csat: blank"),
+        (5, "unparsable timestamp 'yesterday' (expected ISO-8601)"),
+        (6, "duplicate response id 'a' (first on line 2)"),
+    }
+
+
+def test_a_mapped_column_missing_from_the_header_names_it(tmp_path: Path) -> None:
+    root = make(tmp_path, "", {"timestamp": "when", "questions": {"nps": "Q9"}})
+    with pytest.raises(
+        InvalidInput, match=r"s\.csv: line 1: column 'Q9' \(columns\.questions\.nps\) is not in the header"
+    ):
+        cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+
+
+def test_a_bad_mapping_is_reported_by_validate(tmp_path: Path) -> None:
+    root = make(tmp_path, "", {"timestamp": 3, "questions": {}, "segments": ["Bad Name"], "colour": "x"})
+    problems = "\n".join(cxframe.validate(root, host=testing.plugin_host(cxframe_nps)))
+    assert "columns.colour: unknown key" in problems
+    assert "columns.timestamp: expected the name of the timestamp column" in problems
+    assert "columns.questions: expected a table" in problems
+    assert "segment name 'bad name' must be lower-case" in problems
+
+
+def test_nps_csat_by_hand(tmp_path: Path) -> None:
+    # NPS: 5 promoters, 3 passives, 2 detractors of 10 -> 30; CSAT: 4 of 5 top-two-box -> 80 %
+    scores = [10, 9, 9, 10, 9, 8, 7, 8, 3, 6]
+    csat = [5, 4, 4, 5, 2, "", "", "", "", ""]
+    body = "".join(
+        f"r{i},c{i},2026-0{1 + i % 3}-01,North,{s},{c},\n" for i, (s, c) in enumerate(zip(scores, csat, strict=True))
+    )
+    root = make(tmp_path, body)
+    host = testing.plugin_host(cxframe_nps)
+    cxframe.collect(root, host=host)
+    results = {r.metric: r for r in cxframe.measure(root, ["nps", "csat"], host=testing.plugin_host(cxframe_nps))}
+    assert results["nps"].value == pytest.approx(30.0) and results["nps"].n == 10
+    assert results["csat"].value == pytest.approx(80.0) and results["csat"].n == 5
+    assert "small_sample" in results["nps"].flags
+    assert results["nps"].ci_low < 30 < results["nps"].ci_high
+    cli = testing.invoke(["-C", str(root), "measure", "--metric", "nps", "--period", "month", "--json"], host=host)
+    assert [r["period"] for r in json.loads(cli.stdout)] == ["2026-01", "2026-02", "2026-03"]
+
+
+def test_csat_scale_is_configurable(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p", plugins={"cxframe-nps": {"csat_scale": [1, 10]}})
+    programme = cxframe.load_programme(root)
+    csat = next(m for m in cxframe_nps.register_metrics(programme) if m.id == "csat")
+    assert (csat.scale_min, csat.scale_max) == (1, 10) and ">= 9" in csat.value_sql

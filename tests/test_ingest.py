@@ -1,0 +1,175 @@
+"""The ingest machinery: batches, rejects, de-duplication, atomicity."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import cxframe
+from cxframe import testing
+from cxframe.errors import InvalidInput
+from cxframe.ingest import CollectorFailed
+from cxframe.plugins import PluginHost
+from tests.conftest import write_answers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rows(n: int, start: int = 0) -> list[tuple[str, ...]]:
+    return [
+        (f"r{i}", "score", str(i % 10), f"2026-01-{1 + i % 28:02d}T10:00:00Z", "north") for i in range(start, start + n)
+    ]
+
+
+def test_collect_stores_observations_and_records_the_ingest(programme: Path, host: PluginHost) -> None:
+    write_answers(programme / "answers.csv", rows(25))
+    [summary] = cxframe.collect(programme, host=host)
+    assert (summary.rows_read, summary.rows_accepted, summary.rows_rejected) == (25, 25, 0)
+    assert summary.records_stored == 25
+    observations = testing.read_table(programme, "observations")
+    assert len(observations) == 25
+    assert observations[0]["region"] == "north"
+    assert observations[0]["timestamp"] == "2026-01-01T10:00:00Z"
+    [ingest] = testing.read_table(programme, "ingests")
+    assert ingest["rows_read"] == 25 and ingest["content_hash"] == summary.content_hash
+
+
+def test_bad_rows_are_rejected_with_line_and_reason_and_good_rows_kept(programme: Path, host: PluginHost) -> None:
+    data = [*rows(3), ("bad", "score", "N/A", "2026-01-02T10:00:00Z", "north"), *rows(2, start=10)]
+    write_answers(programme / "answers.csv", data)
+    [summary] = cxframe.collect(programme, host=host)
+    assert summary.rows_rejected == 1 and summary.records_stored == 5
+    [reject] = testing.read_table(programme, "rejects")
+    assert reject["line"] == 5  # header is line 1
+    assert "N/A" in reject["raw"] and "float" in reject["reason"]
+
+
+def test_recollecting_an_unchanged_file_adds_nothing(programme: Path, host: PluginHost) -> None:
+    write_answers(programme / "answers.csv", rows(10))
+    cxframe.collect(programme, host=host)
+    [again] = cxframe.collect(programme, host=host)
+    assert again.unchanged
+    assert len(testing.read_table(programme, "observations")) == 10
+    assert len(testing.read_table(programme, "ingests")) == 1
+
+
+def test_a_grown_file_adds_only_the_new_records(programme: Path, host: PluginHost) -> None:
+    write_answers(programme / "answers.csv", rows(10))
+    cxframe.collect(programme, host=host)
+    write_answers(programme / "answers.csv", rows(15))
+    [summary] = cxframe.collect(programme, host=host)
+    assert (summary.records_stored, summary.records_duplicate) == (5, 10)
+    assert len(testing.read_table(programme, "observations")) == 15
+
+
+def test_batches_smaller_than_the_file_store_everything(programme: Path, host: PluginHost) -> None:
+    from cxframe.api import open_programme
+    from cxframe.ingest import ingest
+    from cxframe.sources import SourceReader
+
+    write_answers(programme / "answers.csv", rows(95))
+    calls: list[tuple[int, int]] = []
+    with open_programme(programme, host) as opened:
+        reader = SourceReader("answers", "toy-csv", programme / "answers.csv")
+        summary = ingest(
+            opened.store,
+            reader,
+            opened.registry.collectors.get("toy-csv"),
+            batch_size=10,
+            progress=lambda d, t: calls.append((d, t)),
+        )
+    assert summary.records_stored == 95
+    assert len(calls) >= 9 and calls[-1][0] == calls[-1][1]
+
+
+def test_missing_source_file_is_a_clear_error(programme: Path, host: PluginHost) -> None:
+    (programme / "answers.csv").unlink()
+    with pytest.raises(InvalidInput, match=r"answers\.csv.*file not found"):
+        cxframe.collect(programme, host=host)
+
+
+def test_unknown_collector_names_the_known_ones(programme: Path, host: PluginHost) -> None:
+    with pytest.raises(cxframe.UnknownId, match="unknown collector 'nope'.*toy-csv"):
+        cxframe.collect(programme, [str(programme / "answers.csv")], collector="nope", host=host)
+
+
+def test_a_path_outside_the_programme_needs_a_collector(programme: Path, host: PluginHost, tmp_path: Path) -> None:
+    other = write_answers(tmp_path / "other.csv", rows(3))
+    with pytest.raises(InvalidInput, match="--collector"):
+        cxframe.collect(programme, [str(other)], host=host)
+    [summary] = cxframe.collect(programme, [str(other)], collector="toy-csv", host=host)
+    assert summary.records_stored == 3
+
+
+def test_undecodable_bytes_fail_the_source_and_store_nothing(programme: Path, host: PluginHost) -> None:
+    write_answers(programme / "answers.csv", rows(3))
+    cxframe.collect(programme, host=host)
+    (programme / "answers.csv").write_bytes(
+        b"response,question,value,timestamp,region\nr9,score,1,2026-01-01T00:00:00Z,\xff\xfe\n"
+    )
+    with pytest.raises(InvalidInput, match="cannot decode"):
+        cxframe.collect(programme, host=host)
+    assert len(testing.read_table(programme, "observations")) == 3
+    assert len(testing.read_table(programme, "ingests")) == 1
+
+
+def test_a_collector_that_crashes_leaves_the_store_as_it_was(programme: Path, tmp_path: Path) -> None:
+    from cxframe import Collector, Observation, hookimpl
+
+    class Crashing:
+        @hookimpl
+        def register_collectors(self) -> list[Collector]:
+            def read(source: cxframe.SourceReader):  # type: ignore[no-untyped-def]
+                yield (
+                    2,
+                    Observation(
+                        question="q",
+                        value=1.0,
+                        timestamp=__import__("datetime").datetime.now(__import__("datetime").UTC),
+                        source="s",
+                    ),
+                )
+                raise ZeroDivisionError("boom")
+
+            return [Collector(id="crashing", description="", read=read)]
+
+    host = testing.plugin_host(Crashing())
+    with pytest.raises(CollectorFailed, match="crashing.*ZeroDivisionError: boom"):
+        cxframe.collect(programme, [str(programme / "answers.csv")], collector="crashing", host=host)
+    assert testing.read_table(programme, "observations") == []
+    assert testing.read_table(programme, "ingests") == []
+
+
+@pytest.mark.slow
+def test_kill_9_during_ingest_leaves_the_store_as_it_was(programme: Path, tmp_path: Path) -> None:
+    write_answers(programme / "answers.csv", rows(5))
+    cxframe.collect(programme, host=testing.plugin_host(__import__("tests.toy_plugin").toy_plugin))
+    write_answers(programme / "answers.csv", rows(30_000, start=100))
+    marker = tmp_path / "marker"
+    script = (
+        "import cxframe; from cxframe import testing; from tests import toy_plugin; import cxframe.ingest as i; "
+        "i.DEFAULT_BATCH_SIZE = 1000; "
+        f"cxframe.collect({str(programme)!r}, host=testing.plugin_host(toy_plugin))"
+    )
+    env = {**os.environ, "TOY_SLEEP_AFTER": "20000", "TOY_MARKER": str(marker), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert process.poll() is None, "the ingest ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        # 20 batches of 1000 rows were written inside the open transaction by now
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert len(testing.read_table(programme, "observations")) == 5
+    assert len(testing.read_table(programme, "ingests")) == 1

@@ -1,0 +1,230 @@
+"""Plugin loading, isolation of failures, the registry and ``cxframe plugins``."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxframe import (
+    Check,
+    CheckResult,
+    CheckStatus,
+    Collector,
+    MetricDefinition,
+    PluginConflict,
+    Stage,
+    hookimpl,
+    hookspecs,
+    testing,
+)
+from cxframe.plugins import load_plugins
+from cxframe.registry import build_registry
+from tests import toy_plugin
+
+
+class Duplicate:
+    """Registers the toy plugin's collector id again."""
+
+    @hookimpl
+    def register_collectors(self) -> list[Collector]:
+        return [Collector(id="toy-csv", description="again", read=toy_plugin.read)]
+
+
+class Raising:
+    @hookimpl
+    def register_metrics(self) -> list[MetricDefinition]:
+        raise RuntimeError("metrics exploded")
+
+    @hookimpl
+    def stage_started(self, stage: Stage) -> None:
+        raise ValueError(f"cannot start {stage}")
+
+
+class WrongType:
+    @hookimpl
+    def register_checks(self) -> list[object]:
+        return ["not a check"]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    @hookimpl
+    def stage_started(self, stage: Stage, run: Any) -> None:
+        self.events.append(f"started {stage.value} run={run.id}")
+
+    @hookimpl
+    def stage_finished(self, stage: Stage, outcome: Any) -> None:
+        self.events.append(f"finished {stage.value} {outcome.stage.value}")
+
+
+def test_every_hookspec_has_a_docstring_saying_what_to_return() -> None:
+    names = [name for name in dir(hookspecs) if name.startswith(("register_", "stage_"))]
+    assert set(names) == {
+        "register_collectors",
+        "register_metrics",
+        "register_assessments",
+        "register_checks",
+        "register_reporters",
+        "register_commands",
+        "stage_started",
+        "stage_finished",
+    }
+    for name in names:
+        doc = getattr(hookspecs, name).__doc__
+        assert doc and ":return:" in doc and "Called" in doc, name
+
+
+def test_registry_indexes_contributions_by_plugin() -> None:
+    registry = build_registry(testing.plugin_host(toy_plugin))
+    assert registry.collectors.ids() == ["toy-csv"]
+    assert registry.metrics.plugin_of("mean_score") == "tests.toy_plugin"
+    assert registry.checks.by_plugin("tests.toy_plugin") == ["toy.has-data"]
+
+
+def test_same_id_from_two_plugins_is_an_error_naming_both() -> None:
+    registry = build_registry(testing.plugin_host(toy_plugin, Duplicate()))
+    with pytest.raises(
+        PluginConflict, match="collector id 'toy-csv' is registered by both Duplicate and tests.toy_plugin"
+    ):
+        registry.raise_conflicts()
+
+
+def test_a_raising_hook_is_recorded_and_the_others_still_answer() -> None:
+    host = testing.plugin_host(toy_plugin, Raising())
+    registry = build_registry(host)
+    assert registry.metrics.ids() == ["mean_score"]
+    [failure] = host.failures
+    assert failure.plugin == "Raising" and failure.hook == "register_metrics"
+    assert "RuntimeError: metrics exploded" in str(failure)
+
+
+def test_a_contribution_of_the_wrong_type_is_a_failure_of_that_plugin() -> None:
+    host = testing.plugin_host(WrongType())
+    registry = build_registry(host)
+    assert len(registry.checks) == 0
+    assert "expected Check" in str(host.failures[0])
+
+
+def test_a_plugin_with_a_misspelled_hook_is_refused_and_named() -> None:
+    class Misspelled:
+        @hookimpl
+        def register_colectors(self) -> list[Collector]:
+            return []
+
+    host = testing.plugin_host(Misspelled())
+    assert [f.plugin for f in host.failures] == ["Misspelled"]
+    assert not host.pm.has_plugin("Misspelled")
+
+
+def test_stage_hooks_see_the_five_stages_in_order(programme: Path) -> None:
+    recorder = Recorder()
+    host = testing.plugin_host(toy_plugin, recorder)
+    testing.run_stage(programme, list(reversed(list(Stage))), host=host)
+    stages = [e.split()[1] for e in recorder.events if e.startswith("started")]
+    assert stages == ["context", "plan", "design", "measure", "improve"]
+    assert recorder.events[1] == "finished context context"
+    [run] = testing.read_table(programme, "runs")
+    assert json.loads(run["stages"]) == stages and run["status"] == "done"
+    assert {"name": "Recorder", "version": None} in json.loads(run["plugins"])
+    assert json.loads(run["inputs"])["programme"]
+
+
+def test_a_stage_hook_that_raises_does_not_stop_the_run(programme: Path) -> None:
+    host = testing.plugin_host(toy_plugin, Raising())
+    outcomes = testing.run_stage(programme, list(Stage), host=host)
+    assert [o.stage for o in outcomes] == list(Stage)
+    assert sum(f.hook == "stage_started" for f in host.failures) == 5
+
+
+def test_a_check_that_raises_becomes_an_error_result(programme: Path) -> None:
+    class BadCheck:
+        @hookimpl
+        def register_checks(self) -> list[Check]:
+            def run(run: Any) -> CheckResult:
+                raise KeyError("missing")
+
+            return [Check(id="bad", title="Bad check", run=run)]
+
+    host = testing.plugin_host(toy_plugin, BadCheck())
+    result = testing.invoke(["-C", str(programme), "check", "--json"], host=host)
+    assert result.exit_code == 0, result.output
+    results = {r["check"]: r for r in json.loads(result.stdout)}
+    assert results["bad"]["status"] == "error" and results["bad"]["plugin"] == "BadCheck"
+    assert "KeyError" in results["bad"]["evidence"][0]
+    assert results["toy.has-data"]["status"] == CheckStatus.WARN.value
+    assert "plugin BadCheck: hook check bad failed" in result.stderr
+    strict = testing.invoke(
+        ["-C", str(programme), "check", "--strict"], host=testing.plugin_host(toy_plugin, BadCheck())
+    )
+    assert strict.exit_code == 3
+
+
+def test_plugins_json_has_the_public_shape() -> None:
+    host = testing.plugin_host(toy_plugin)
+    result = testing.invoke(["plugins", "--json"], host=host)
+    assert result.exit_code == 0
+    [entry] = json.loads(result.stdout)
+    assert set(entry) == {"name", "version", "hooks", "collectors", "metrics", "assessments", "checks", "reporters"}
+    assert entry["name"] == "tests.toy_plugin"
+    assert entry["collectors"] == ["toy-csv"] and entry["metrics"] == ["mean_score"]
+    assert entry["hooks"] == ["register_checks", "register_collectors", "register_metrics"]
+
+
+def test_plugins_table_lists_failures_and_strict_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = testing.invoke(["plugins"], host=testing.plugin_host(toy_plugin, Raising()))
+    assert result.exit_code == 0
+    assert "warning: plugin Raising: hook register_metrics failed: RuntimeError: metrics exploded" in result.stderr
+    strict = testing.invoke(["plugins", "--strict"], host=testing.plugin_host(toy_plugin, Raising()))
+    assert strict.exit_code == 3
+
+
+class _EntryPoint:
+    """Stands in for an importlib entry point whose module fails to import."""
+
+    name = "broken"
+    group = "cxframe"
+
+    class dist:
+        name = "cxframe-broken"
+        version = "9.9"
+
+    def load(self) -> object:
+        raise ImportError("No module named 'cxframe_broken_dependency'")
+
+
+def test_a_plugin_that_fails_to_import_is_reported_and_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.metadata.entry_points(group="cxframe")
+    monkeypatch.setattr("cxframe.plugins._entry_points", lambda: [*real, _EntryPoint()])
+    host = load_plugins()
+    [failure] = [f for f in host.failures if f.plugin == "cxframe-broken"]
+    assert failure.hook == "load" and "cxframe_broken_dependency" in failure.error
+    assert "failed to load" in str(failure)
+
+
+def test_load_plugins_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cxframe.plugins._entry_points", lambda: [_EntryPoint()])
+    monkeypatch.setenv("CXFRAME_LOAD_PLUGINS", "")
+    assert load_plugins().failures == []
+    monkeypatch.setenv("CXFRAME_LOAD_PLUGINS", "cxframe-broken")
+    assert [f.plugin for f in load_plugins().failures] == ["cxframe-broken"]
+
+
+def test_built_in_plugins_load_through_entry_points() -> None:
+    names = {ep.dist.name for ep in importlib.metadata.entry_points(group="cxframe") if ep.dist}
+    assert "cxframe-nps" in names
+    host = load_plugins()
+    assert "cxframe-nps" in {info.name for info in host.plugin_infos()}
+    assert {info.name: info.version for info in host.plugin_infos()}["cxframe-nps"] == "0.1.0"
+
+
+def test_trace_prints_hook_calls(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CXFRAME_TRACE", "1")
+    host = load_plugins(entry_points=False, extra=[toy_plugin])
+    build_registry(host)
+    assert "calling tests.toy_plugin.register_collectors" in capsys.readouterr().err
