@@ -6,7 +6,7 @@
 >>> cxframe.measure("my-programme", metrics=["nps"], by=["region"], period="month")  # doctest: +SKIP
 
 Every function loads the installed plugins unless given a ``host`` (see
-:func:`cxframe.plugins.load_plugins` and :mod:`cxframe.testing`).
+`cxframe.plugins.load_plugins` and `cxframe.testing`).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ def _results(check: Check, plugin: str, produced: CheckResult | Iterable[CheckRe
                 item,
                 check=item.check or check.id,
                 plugin=plugin,
+                severity=item.severity or check.severity,
                 title=item.title or check.title,
                 stage=item.stage or check.stage,
             )

@@ -1,8 +1,8 @@
 """The data contracts every part of cxframe and every plugin speaks.
 
 All classes are attrs classes, frozen and slotted, validated when built. They are
-(un)structured with the one converter in :mod:`cxframe.convert`; their JSON
-Schema comes from :mod:`cxframe.schema` (``cxframe schema NAME``).
+(un)structured with the one converter in `cxframe.convert`; their JSON
+Schema comes from `cxframe.schema` (``cxframe schema NAME``).
 """
 
 from __future__ import annotations
@@ -121,22 +121,36 @@ class ActionStatus(enum.Enum):
 
 def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
     if not value or not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(f"'{attribute.name}' must not be empty")
+
+
+_non_empty.json_schema = {"minLength": 1, "pattern": "\\S"}  # type: ignore[attr-defined]
 
 
 def _finite(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None and not math.isfinite(value):
-        raise ValueError(f"must be a finite number, got {value!r}")
+        raise ValueError(f"'{attribute.name}' must be a finite number, got {value!r}")
 
 
 def _aware(instance: object, attribute: attrs.Attribute[Any], value: dt.datetime | None) -> None:
     if value is not None and value.tzinfo is None:
-        raise ValueError("must carry a time zone (naive timestamps are read as UTC by collectors)")
+        raise ValueError(f"'{attribute.name}' must carry a time zone (collectors read naive timestamps as UTC)")
+
+
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not value > 0:
+        raise ValueError(f"'{attribute.name}' must be greater than 0, got {value!r}")
+
+
+_positive.json_schema = {"exclusiveMinimum": 0}  # type: ignore[attr-defined]
 
 
 def _unit_interval(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if not 0 < value < 1:
-        raise ValueError(f"must be between 0 and 1, got {value!r}")
+        raise ValueError(f"'{attribute.name}' must be between 0 and 1, got {value!r}")
+
+
+_unit_interval.json_schema = {"exclusiveMinimum": 0, "exclusiveMaximum": 1}  # type: ignore[attr-defined]
 
 
 Segment = dict[str, str]
@@ -253,7 +267,7 @@ class Observation:
     channel: str | None = None
     segment: Segment = attrs.field(factory=dict)
     comment: str | None = None
-    weight: float | None = attrs.field(default=None, validator=_finite)
+    weight: float | None = attrs.field(default=None, validator=[_finite, _positive])
     key: str | None = None
 
 
@@ -290,7 +304,7 @@ class MetricDefinition:
     question: str = attrs.field(validator=_non_empty)
     value_sql: str = attrs.field(validator=_non_empty)
     interval: IntervalMethod = IntervalMethod.MEAN
-    multiplier: float = 1.0
+    multiplier: float = attrs.field(default=1.0, validator=[_finite, _positive])
     unit: str = ""
     higher_is_better: bool = True
     min_sample: int | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.ge(1)))
@@ -310,7 +324,8 @@ class MetricResult:
     ci_low: float | None
     ci_high: float | None
     confidence: float = attrs.field(default=0.95, validator=_unit_interval)
-    segment: Segment = attrs.field(factory=dict)
+    #: segment column → value; ``None`` for observations without a value in that column
+    segment: dict[str, str | None] = attrs.field(factory=dict)
     period: str | None = None
     std_error: float | None = None
     effective_n: float | None = None
@@ -323,14 +338,20 @@ class MetricResult:
 # --- improve ----------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CheckResult:
-    """The outcome of one check over the programme and its data."""
+    """The outcome of one check over the programme and its data.
 
-    check: str
-    plugin: str
+    A check returns results with just ``status``, ``evidence`` and
+    ``recommendation``; the host fills in ``check``, ``plugin``, and the
+    ``severity``, ``title`` and ``stage`` of the `cxframe.Check` when
+    the result leaves them empty.
+    """
+
     status: CheckStatus
-    severity: Severity = Severity.MEDIUM
+    check: str = ""
+    plugin: str = ""
+    severity: Severity | None = None
     title: str = ""
     evidence: tuple[str, ...] = ()
     recommendation: str = ""

@@ -17,6 +17,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import (
     ClassValidationError,
@@ -24,11 +25,13 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.gen import make_dict_structure_fn
 from cattrs.v import transform_error
 
 from cxframe.errors import InvalidInput
 
 T = TypeVar("T")
+_VALIDATOR_MESSAGE = re.compile(r"^'(?P<name>[A-Za-z_][A-Za-z0-9_]*)' (?P<rest>must .*)$", re.DOTALL)
 _KEY_INDEX = re.compile(r"\['([A-Za-z0-9_\-]+)'\]")
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
@@ -39,7 +42,15 @@ class _Expected(TypeError):
 
 
 def _describe(value: object) -> str:
-    kind = {str: "string", bool: "boolean", int: "integer", float: "number", list: "list", dict: "table"}
+    kind = {
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        list: "list",
+        dict: "table",
+        type(None): "null",
+    }
     return kind.get(type(value), type(value).__name__)
 
 
@@ -190,6 +201,19 @@ def _optional_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any]
     return structure
 
 
+def _attrs_hook(cls: type, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    structure_fields: Callable[[Any, Any], Any] = make_dict_structure_fn(
+        cls, converter, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+    )
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _Expected(f"expected a table, got {_describe(value)} {value!r}")
+        return structure_fields(value, cls)
+
+    return structure
+
+
 def make_converter() -> cattrs.Converter:
     """Build the strict converter (public so that plugins can extend a copy)."""
     converter = cattrs.Converter(forbid_extra_keys=True)
@@ -204,6 +228,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(
         lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _enum_hook
     )
+    converter.register_structure_hook_factory(attrs.has, lambda cls: _attrs_hook(cls, converter))
     converter.register_structure_hook_factory(
         lambda cls: _is_union(cls) and type(None) in typing.get_args(cls),
         lambda cls: _optional_hook(cls, converter),
@@ -236,12 +261,17 @@ def _messages(exc: Exception, path: str) -> list[str]:
         where = _KEY_INDEX.sub(r".\1", where.removeprefix("$")).removeprefix(".")
         if path:
             where = f"{path}.{where}" if where and not where.startswith("[") else f"{path}{where}"
+        # attrs validators name their attribute first ("'score' must be <= 2: 7"): move it to the path
+        named = _VALIDATOR_MESSAGE.match(message)
+        if named:
+            where = f"{where}.{named['name']}" if where else named["name"]
+            message = named["rest"]
         messages.append(f"{where}: {message}" if where else message)
     return messages
 
 
 def structure(data: Any, cls: type[T], *, where: str | None = None, path: str = "") -> T:
-    """Build ``cls`` from plain data, or raise :class:`InvalidInput` listing every problem.
+    """Build ``cls`` from plain data, or raise `InvalidInput` listing every problem.
 
     ``where`` prefixes each message (usually a file name); ``path`` is the key
     path of ``data`` inside a larger document.

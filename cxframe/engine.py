@@ -1,10 +1,10 @@
 """The metric engine seam: set-based aggregation where the data lives.
 
 A metric definition carries a per-observation SQL expression. An
-:class:`Engine` turns a definition plus a grouping (segment columns, period)
+`Engine` turns a definition plus a grouping (segment columns, period)
 into one ``GROUP BY`` query that returns the sufficient statistics of every
-group (:class:`Aggregate`); :func:`compute_metric` turns those into
-:class:`~cxframe.contracts.MetricResult` with the right interval. Only the
+group (`Aggregate`); `compute_metric` turns those into
+`cxframe.contracts.MetricResult` with the right interval. Only the
 engine knows SQL dialects, so a Spark engine is an added class, not a rewrite.
 """
 
@@ -57,7 +57,7 @@ class Aggregate:
 
 
 class Engine(Protocol):
-    """Runs metric aggregates. Implementations: :class:`SQLiteEngine` (Spark to come)."""
+    """Runs metric aggregates. Implementations: `SQLiteEngine` (Spark to come)."""
 
     name: str
 
@@ -135,15 +135,17 @@ class SQLiteEngine:
             conditions.append(f"[{column}] = ?")
             parameters.append(value)
         group = [f"[{c}]" for c in by]
-        inner = [*group, "COALESCE(weight, 1.0) AS w", f"({metric.value_sql}) AS x"]
+        # segment names start with a letter, so these aliases cannot collide with one
+        inner = [*group, "COALESCE(weight, 1.0) AS _cx_w", f"({metric.value_sql}) AS _cx_x"]
         outer = list(group)
         if period is not None:
-            inner.append(f"{self.period_sql(period)} AS period")
-            outer.append("period")
+            inner.append(f"{self.period_sql(period)} AS _cx_period")
+            outer.append("_cx_period")
         sql = (
-            f"SELECT {', '.join([*outer, 'COUNT(*)', 'SUM(w)', 'SUM(w * w)', 'SUM(w * x)', 'SUM(w * x * x)'])} "
+            f"SELECT {', '.join([*outer, 'COUNT(*)', 'SUM(_cx_w)', 'SUM(_cx_w * _cx_w)', 'SUM(_cx_w * _cx_x)'])}, "
+            "SUM(_cx_w * _cx_x * _cx_x) "
             f"FROM (SELECT {', '.join(inner)} FROM observations WHERE {' AND '.join(conditions)}) "
-            "WHERE x IS NOT NULL"
+            "WHERE _cx_x IS NOT NULL"
         )
         if outer:
             sql += f" GROUP BY {', '.join(outer)} ORDER BY {', '.join(outer)}"
@@ -204,7 +206,10 @@ def compute_metric(
         def scaled(value: float | None) -> float | None:
             return None if value is None else value * metric.multiplier
 
-        segment = {**(where or {}), **{k: ("" if v is None else str(v)) for k, v in aggregate.segment.items()}}
+        segment: dict[str, str | None] = {
+            **(where or {}),
+            **{k: (None if v is None else str(v)) for k, v in aggregate.segment.items()},
+        }
         results.append(
             MetricResult(
                 metric=metric.id,

@@ -1,6 +1,6 @@
 """What plugins register: collectors, checks, assessments and reporters.
 
-Metric definitions are a contract of their own (:class:`cxframe.MetricDefinition`).
+Metric definitions are a contract of their own (`cxframe.MetricDefinition`).
 Each class here pairs an id and a description with the callable that does the
 work; the host validates ids and isolates failures.
 """
@@ -43,10 +43,10 @@ CollectedRow = tuple[int, Observation | Event | Reject]
 class Collector:
     """Reads one kind of source into observations or events.
 
-    ``read(source)`` gets a :class:`cxframe.sources.SourceReader` (path,
+    ``read(source)`` gets a `cxframe.sources.SourceReader` (path,
     encoding, column mapping, options, helpers to open the file) and yields
-    ``(line, record)`` pairs, where ``record`` is an :class:`Observation`, an
-    :class:`Event` or a :class:`Reject`. It must stream: the ingest machinery
+    ``(line, record)`` pairs, where ``record`` is an `Observation`, an
+    `Event` or a `Reject`. It must stream: the ingest machinery
     batches the rows into the store as they come. ``check_options(source)``
     may return problems with the source's settings before anything is read.
     """
@@ -55,15 +55,14 @@ class Collector:
     description: str
     read: Callable[[SourceReader], Iterator[CollectedRow]]
     check_options: Callable[[SourceReader], Iterable[str]] | None = None
-    suffixes: tuple[str, ...] = ()
 
 
 @attrs.frozen
 class Check:
     """A rule over the programme and its data that passes, warns or fails with evidence.
 
-    ``run(run)`` gets the current :class:`cxframe.Run` and returns one or more
-    :class:`CheckResult`. The host fills in ``plugin`` (and ``check`` when left
+    ``run(run)`` gets the current `cxframe.Run` and returns one or more
+    `CheckResult`. The host fills in ``plugin`` (and ``check`` when left
     empty); an exception becomes a result with status ``error``.
     """
 

@@ -33,7 +33,7 @@ def register_collectors(programme: Programme | None) -> list[Collector]:
     Called once per command, when the host builds its registry.
 
     :param programme: the open programme, or ``None`` when no programme folder is in use.
-    :return: a list of :class:`cxframe.Collector`; ids must be unique across plugins.
+    :return: a list of `cxframe.Collector`; ids must be unique across plugins.
     """
 
 
@@ -45,7 +45,7 @@ def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
     ``programme`` to offer metrics declared in the programme file or scales set there.
 
     :param programme: the open programme, or ``None``.
-    :return: a list of :class:`cxframe.MetricDefinition`; ids must be unique across plugins.
+    :return: a list of `cxframe.MetricDefinition`; ids must be unique across plugins.
     """
 
 
@@ -56,7 +56,7 @@ def register_assessments(programme: Programme | None) -> list[Assessment]:
     Called once per command, when the host builds its registry.
 
     :param programme: the open programme, or ``None``.
-    :return: a list of :class:`cxframe.Assessment`; ids must be unique across plugins.
+    :return: a list of `cxframe.Assessment`; ids must be unique across plugins.
     """
 
 
@@ -68,7 +68,7 @@ def register_checks(programme: Programme | None) -> list[Check]:
     themselves run in the improve stage and in ``cxframe check``.
 
     :param programme: the open programme, or ``None``.
-    :return: a list of :class:`cxframe.Check`; ids must be unique across plugins.
+    :return: a list of `cxframe.Check`; ids must be unique across plugins.
     """
 
 
@@ -79,7 +79,7 @@ def register_reporters(programme: Programme | None) -> list[Reporter]:
     Called once per command, when the host builds its registry.
 
     :param programme: the open programme, or ``None``.
-    :return: a list of :class:`cxframe.Reporter`; ids must be unique across plugins.
+    :return: a list of `cxframe.Reporter`; ids must be unique across plugins.
     """
 
 
@@ -101,8 +101,8 @@ def stage_started(stage: Stage, run: Run) -> None:
 
     Called once per stage, in lifecycle order, before the core's work for it.
 
-    :param stage: the :class:`cxframe.Stage` starting.
-    :param run: the current :class:`cxframe.Run` (programme, store, registry, run id).
+    :param stage: the `cxframe.Stage` starting.
+    :param run: the current `cxframe.Run` (programme, store, registry, run id).
     :return: nothing.
     """
 
@@ -113,8 +113,8 @@ def stage_finished(stage: Stage, run: Run, outcome: StageOutcome) -> None:
 
     Called once per stage, in lifecycle order, after the core's work for it.
 
-    :param stage: the :class:`cxframe.Stage` that finished.
-    :param run: the current :class:`cxframe.Run`.
-    :param outcome: a :class:`cxframe.StageOutcome` with the stage's counts and messages.
+    :param stage: the `cxframe.Stage` that finished.
+    :param run: the current `cxframe.Run`.
+    :param outcome: a `cxframe.StageOutcome` with the stage's counts and messages.
     :return: nothing.
     """

@@ -9,7 +9,7 @@ A collector only reads; this module stores. For one source it:
 * records every rejected row in ``rejects`` with its line and reason, and
   carries on with the good ones;
 * skips records whose key is already stored (re-collecting adds nothing);
-* returns an :class:`IngestSummary`.
+* returns an `IngestSummary`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ Progress = Callable[[int, int], None]
 
 
 class CollectorFailed(CxframeError):
-    """A collector raised something other than :class:`InvalidInput`: a bug in the plugin.
+    """A collector raised something other than `InvalidInput`: a bug in the plugin.
 
     ``detail`` keeps the traceback for ``--verbose`` output and bug reports.
     """
@@ -53,7 +53,11 @@ class IngestSummary:
     path: str
     unchanged: bool = False
     rows_read: int = 0
+    #: rows all of whose values were stored
     rows_accepted: int = 0
+    #: rows with some values stored and some rejected (e.g. one blank answer of three)
+    rows_partial: int = 0
+    #: rows nothing could be used from
     rows_rejected: int = 0
     records_stored: int = 0
     records_duplicate: int = 0
@@ -66,9 +70,11 @@ class IngestSummary:
             return f"{self.source}: unchanged since it was last collected, nothing to add"
         text = (
             f"{self.source}: read {self.rows_read} rows: {self.rows_accepted} accepted, "
-            f"{self.rows_rejected} rejected; {self.records_stored} records stored, "
-            f"{self.records_duplicate} skipped as duplicate"
+            f"{self.rows_partial} accepted in part, {self.rows_rejected} rejected; "
+            f"{self.records_stored} records stored, {self.records_duplicate} skipped as duplicate"
         )
+        if self.rows_partial or self.rows_rejected:
+            text += " (reasons in the rejects table)"
         if self.notes:
             text += "; " + ", ".join(f"{key}: {count}" for key, count in sorted(self.notes.items()))
         return text
@@ -86,6 +92,12 @@ def default_key(record: Observation | Event, line: int) -> str:
             return f"{record.source}|r:{record.response_id}|{record.question}"
         return f"{record.source}|{line}|{record.question}"
     return f"{record.source}|{line}"
+
+
+def _row_kind(accepted: bool, rejected: bool) -> str:
+    if rejected:
+        return "partial" if accepted else "rejected"
+    return "accepted"
 
 
 class _Batch:
@@ -147,7 +159,8 @@ def ingest(
         )
 
     total = reader.size
-    rows_read = rows_accepted = rows_rejected = 0
+    rows_read = 0
+    row_kinds = {"accepted": 0, "partial": 0, "rejected": 0}
     with store.db.atomic():
         ingest_id = (
             store.db.table("ingests")
@@ -169,8 +182,7 @@ def ingest(
             for line, record in collector.read(reader):
                 if line != current_line:
                     if current_line is not None:
-                        rows_accepted += line_accepted
-                        rows_rejected += line_rejected
+                        row_kinds[_row_kind(line_accepted, line_rejected)] += 1
                     current_line, line_accepted, line_rejected = line, False, False
                     rows_read += 1
                 if isinstance(record, Observation):
@@ -193,8 +205,7 @@ def ingest(
                     if progress:
                         progress(reader.bytes_done(), total)
             if current_line is not None:
-                rows_accepted += line_accepted
-                rows_rejected += line_rejected
+                row_kinds[_row_kind(line_accepted, line_rejected)] += 1
             batch.flush()
         except UnicodeDecodeError as exc:
             encoding = reader.encoding or "the detected encoding"
@@ -222,8 +233,9 @@ def ingest(
             {
                 "finished_at": now_text(),
                 "rows_read": rows_read,
-                "rows_accepted": rows_accepted,
-                "rows_rejected": rows_rejected,
+                "rows_accepted": row_kinds["accepted"],
+                "rows_partial": row_kinds["partial"],
+                "rows_rejected": row_kinds["rejected"],
                 "records_stored": batch.stored,
                 "records_duplicate": batch.attempted - batch.stored,
             },
@@ -235,8 +247,9 @@ def ingest(
         collector=collector.id,
         path=str(reader.path),
         rows_read=rows_read,
-        rows_accepted=rows_accepted,
-        rows_rejected=rows_rejected,
+        rows_accepted=row_kinds["accepted"],
+        rows_partial=row_kinds["partial"],
+        rows_rejected=row_kinds["rejected"],
         records_stored=batch.stored,
         records_duplicate=batch.attempted - batch.stored,
         notes=dict(reader.notes),

@@ -1,7 +1,7 @@
 """Confidence intervals that are right for each kind of CX metric.
 
 All functions work on the sufficient statistics the engine returns for a
-group of observations (see :class:`cxframe.engine.Aggregate`): the count, the
+group of observations (see `cxframe.engine.Aggregate`): the count, the
 sum of weights, of squared weights, of weighted values and of weighted squared
 values. With survey weights, the sample size that enters an interval is
 Kish's effective sample size ``(Σw)² / Σw²``; without weights it is ``n``.
@@ -18,9 +18,9 @@ Kish's effective sample size ``(Σw)² / Σw²``; without weights it is ``n``.
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import attrs
-from scipy import stats
 
 from cxframe.contracts import IntervalMethod
 
@@ -37,7 +37,15 @@ class Estimate:
 
 
 def z_value(confidence: float) -> float:
-    return float(stats.norm.ppf(0.5 + confidence / 2))
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def t_value(confidence: float, degrees_of_freedom: float) -> float:
+    # scipy is imported here, not at module level: it costs more than a second
+    # of start-up that most commands never need
+    from scipy import stats
+
+    return float(stats.t.ppf(0.5 + confidence / 2, degrees_of_freedom))
 
 
 def effective_n(n: int, sum_w: float, sum_w2: float) -> float:
@@ -57,7 +65,7 @@ def mean_interval(n_eff: float, mean: float, variance: float, confidence: float)
         return None
     sample_variance = max(variance, 0.0) * n_eff / (n_eff - 1)
     se = math.sqrt(sample_variance / n_eff)
-    t = float(stats.t.ppf(0.5 + confidence / 2, n_eff - 1))
+    t = t_value(confidence, n_eff - 1)
     return mean - t * se, mean + t * se, se
 
 
@@ -70,8 +78,10 @@ def wilson_interval(p: float, n_eff: float, confidence: float) -> tuple[float, f
     z2n = z * z / n_eff
     centre = (p + z2n / 2) / (1 + z2n)
     half = z * math.sqrt(p * (1 - p) / n_eff + z2n / (4 * n_eff)) / (1 + z2n)
-    # guard the last bits of float error so that the estimate always lies inside
-    return min(centre - half, p), max(centre + half, p), math.sqrt(p * (1 - p) / n_eff)
+    # guard the last bits of float error: the bounds stay in [0, 1] around the estimate
+    low = min(max(centre - half, 0.0), p)
+    high = max(min(centre + half, 1.0), p)
+    return low, high, math.sqrt(p * (1 - p) / n_eff)
 
 
 def nps_interval(

@@ -1,7 +1,7 @@
 """The CX programme lifecycle: context → plan → design → measure → improve.
 
 ``Stage`` is the ordered enum every part of cxframe speaks in. The runner that
-walks the stages lives in :mod:`cxframe.runner`.
+walks the stages lives in `cxframe.runner`.
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
             "finished_at": text,
             "rows_read": integer,
             "rows_accepted": integer,
+            "rows_partial": integer,
             "rows_rejected": integer,
             "records_stored": integer,
             "records_duplicate": integer,

@@ -1,8 +1,8 @@
 """Loading plugins from the ``cxframe`` entry-point group, and calling them safely.
 
-Nothing happens at import time: :func:`load_plugins` builds a fresh
-:class:`PluginHost` each time it is called. Every hook call goes through
-:meth:`PluginHost.call`, which calls each plugin on its own so that one that
+Nothing happens at import time: `load_plugins` builds a fresh
+`PluginHost` each time it is called. Every hook call goes through
+`PluginHost.call`, which calls each plugin on its own so that one that
 raises is recorded (plugin name, hook, error) and the others still answer.
 
 Environment variables:
@@ -90,7 +90,7 @@ class PluginHost:
 
         Plugins are called in pluggy's order (last registered first, honouring
         ``tryfirst``/``trylast``). A plugin whose hook raises is left out of the
-        result and recorded in :attr:`failures`.
+        result and recorded in `failures`.
         """
         results: list[tuple[str, Any]] = []
         caller = getattr(self.pm.hook, hook)

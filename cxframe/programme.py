@@ -85,13 +85,15 @@ class ProgrammeFile:
 class Programme:
     """An open programme folder: where it is, and what its file says.
 
-    Journeys from ``journey_files`` are merged into :attr:`journeys`.
+    Journeys from ``journey_files`` are merged into `journeys`.
     """
 
     root: Path
     document: ProgrammeFile
     journeys: tuple[Journey, ...]
     content_hash: str
+    #: where each of `journeys` was written: ``(file, key path of the journey in it)``
+    journey_origins: tuple[tuple[str, str], ...] = ()
 
     @property
     def file(self) -> Path:
@@ -144,7 +146,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def load_programme(root: str | Path = ".") -> Programme:
     """Read and check the programme in folder ``root``.
 
-    Raises :class:`InvalidInput` listing every problem found, each naming the
+    Raises `InvalidInput` listing every problem found, each naming the
     file and the key.
     """
     root = Path(root)
@@ -156,6 +158,7 @@ def load_programme(root: str | Path = ".") -> Programme:
     raw = _read_toml(file)
     document = structure(raw, ProgrammeFile, where=str(file))
     journeys = list(document.journeys)
+    origins = [(str(file), f"journeys[{index}]") for index in range(len(journeys))]
     problems: list[str] = []
     hasher = hashlib.sha256(file.read_bytes())
     for index, pattern in enumerate(document.journey_files):
@@ -166,14 +169,21 @@ def load_programme(root: str | Path = ".") -> Programme:
             hasher.update(journey_file.read_bytes())
             try:
                 journeys.append(structure(_read_toml(journey_file), Journey, where=str(journey_file)))
+                origins.append((str(journey_file), ""))
             except InvalidInput as exc:
                 problems.extend(exc.messages)
     if problems:
         raise InvalidInput(problems)
-    programme = Programme(root=root, document=document, journeys=tuple(journeys), content_hash=hasher.hexdigest())
+    programme = Programme(
+        root=root,
+        document=document,
+        journeys=tuple(journeys),
+        content_hash=hasher.hexdigest(),
+        journey_origins=tuple(origins),
+    )
     problems = list(cross_reference_problems(programme))
     if problems:
-        raise InvalidInput(problems, where=str(file))
+        raise InvalidInput(problems)
     return programme
 
 
@@ -188,8 +198,12 @@ def _duplicates(ids: Iterable[str]) -> list[str]:
 
 
 def cross_reference_problems(programme: Programme) -> Iterable[str]:
-    """Problems no single key shows: duplicate ids, references to ids that do not exist."""
+    """Problems no single key shows: duplicate ids, references to ids that do not exist.
+
+    Each message starts with the file it is in (a journey file for journeys read from one).
+    """
     doc = programme.document
+    file = str(programme.file)
     for section, items in (
         ("touchpoints", doc.touchpoints),
         ("personas", doc.personas),
@@ -198,21 +212,24 @@ def cross_reference_problems(programme: Programme) -> Iterable[str]:
         ("sources", doc.sources),
     ):
         for dup in _duplicates(item.id for item in items):
-            yield f"{section}: id {dup!r} is used more than once"
+            yield f"{file}: {section}: id {dup!r} is used more than once"
     touchpoint_ids = {t.id for t in doc.touchpoints}
     persona_ids = {p.id for p in doc.personas}
-    for j, journey in enumerate(programme.journeys):
+    origins = programme.journey_origins or tuple((file, f"journeys[{j}]") for j in range(len(programme.journeys)))
+    for journey, (origin, prefix) in zip(programme.journeys, origins, strict=True):
+        at = f"{origin}: {prefix}." if prefix else f"{origin}: "
         if journey.persona is not None and journey.persona not in persona_ids:
-            yield f"journeys[{j}].persona: unknown persona {journey.persona!r} (personas: {', '.join(sorted(persona_ids)) or 'none'})"
+            known = ", ".join(sorted(persona_ids)) or "none"
+            yield f"{at}persona: unknown persona {journey.persona!r} (personas: {known})"
         for dup in _duplicates(stage.id for stage in journey.stages):
-            yield f"journeys[{j}].stages: stage id {dup!r} is used more than once"
+            yield f"{at}stages: stage id {dup!r} is used more than once"
         for s, stage in enumerate(journey.stages):
             for t, touchpoint in enumerate(stage.touchpoints):
                 if touchpoint not in touchpoint_ids:
-                    yield f"journeys[{j}].stages[{s}].touchpoints[{t}]: unknown touchpoint {touchpoint!r}"
+                    yield f"{at}stages[{s}].touchpoints[{t}]: unknown touchpoint {touchpoint!r}"
             for t, touchpoint in enumerate(stage.moments_of_truth):
                 if touchpoint not in stage.touchpoints:
-                    yield f"journeys[{j}].stages[{s}].moments_of_truth[{t}]: {touchpoint!r} is not a touchpoint of this stage"
+                    yield f"{at}stages[{s}].moments_of_truth[{t}]: {touchpoint!r} is not a touchpoint of this stage"
 
 
 def file_hash(path: Path) -> str:

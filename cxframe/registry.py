@@ -2,7 +2,7 @@
 
 Built once per command from the ``register_*`` hooks. A contribution of the
 wrong type is recorded as that plugin's failure; the same id from two plugins
-is a :class:`~cxframe.errors.PluginConflict` naming both.
+is a `cxframe.errors.PluginConflict` naming both.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class Kind(Generic[T]):
         return list(self.entries)
 
     def get(self, id: str) -> T:
-        """The contribution with this id, or :class:`UnknownId` listing the known ones."""
+        """The contribution with this id, or `UnknownId` listing the known ones."""
         try:
             return self.entries[id].item
         except KeyError:
@@ -94,8 +94,8 @@ class Registry:
 def build_registry(host: PluginHost, programme: Programme | None = None) -> Registry:
     """Ask every plugin for its contributions and index them by id.
 
-    Conflicting ids are collected in :attr:`Registry.conflicts` (the first
-    registration is kept); call :meth:`Registry.raise_conflicts` where a
+    Conflicting ids are collected in `Registry.conflicts` (the first
+    registration is kept); call `Registry.raise_conflicts` where a
     conflict must stop the command.
     """
     kinds: dict[str, Kind[Any]] = {}

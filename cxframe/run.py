@@ -1,9 +1,9 @@
 """A run: one pass of work over a programme, recorded in the store's ``runs`` table.
 
-:class:`Run` is what hooks, checks and assessments receive: the programme,
+`Run` is what hooks, checks and assessments receive: the programme,
 the store, the engine, the registry of everything plugins contributed, and
-the run's id for provenance. :func:`start_run` opens one and
-:func:`finish_run` records how it ended, with the plugins and versions used
+the run's id for provenance. `start_run` opens one and
+`finish_run` records how it ended, with the plugins and versions used
 and the content hashes of the inputs.
 """
 

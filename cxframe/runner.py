@@ -112,7 +112,9 @@ def findings_from(objective_results: Iterable[MetricResult], check_results: Iter
                     id=f"check:{check.check}",
                     source=f"check:{check.plugin}:{check.check}",
                     stage=check.stage or Stage.IMPROVE,
-                    severity=check.severity if check.status is CheckStatus.FAIL else Severity.MEDIUM,
+                    severity=(check.severity or Severity.MEDIUM)
+                    if check.status is CheckStatus.FAIL
+                    else Severity.MEDIUM,
                     title=check.title or check.check,
                     evidence=check.evidence,
                     recommendation=check.recommendation,

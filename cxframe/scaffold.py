@@ -2,7 +2,7 @@
 
 The minimal programme is a commented ``cxframe.toml`` that validates as it
 is. Examples are worked programmes with generated data, written by the
-functions in :data:`EXAMPLES`, so that every command has something to work on.
+functions in `EXAMPLES`, so that every command has something to work on.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """JSON Schema for the contracts, so that non-Python tools can feed cxframe.
 
 The schema is derived from the attrs classes themselves, so it cannot drift
-from what :func:`cxframe.convert.structure` accepts.
+from what `cxframe.convert.structure` accepts.
 """
 
 from __future__ import annotations
@@ -58,12 +58,45 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     raise TypeError(f"no JSON Schema mapping for {tp!r}")
 
 
+_BOUND_KEYWORDS = {">=": "minimum", "<=": "maximum", ">": "exclusiveMinimum", "<": "exclusiveMaximum"}
+
+
+def _validators(validator: Any) -> list[Any]:
+    """The leaf validators inside attrs' ``and_``/``optional`` wrappers."""
+    if validator is None:
+        return []
+    if hasattr(validator, "_validators"):
+        return [leaf for inner in validator._validators for leaf in _validators(inner)]
+    if type(validator).__name__ == "_OptionalValidator":
+        return _validators(validator.validator)
+    return [validator]
+
+
+def _constraints(field: attrs.Attribute[Any]) -> dict[str, Any]:
+    """JSON Schema keywords for a field's validators, so the schema accepts what ``structure`` does."""
+    keywords: dict[str, Any] = {}
+    for validator in _validators(field.validator):
+        if hasattr(validator, "compare_op") and hasattr(validator, "bound"):
+            keywords[_BOUND_KEYWORDS[validator.compare_op]] = validator.bound
+        else:
+            keywords.update(getattr(validator, "json_schema", {}))
+    return keywords
+
+
+def _with_constraints(schema: dict[str, Any], keywords: dict[str, Any]) -> dict[str, Any]:
+    if not keywords:
+        return schema
+    if "anyOf" in schema:  # optional: constrain the non-null branch
+        return {**schema, "anyOf": [b if b.get("type") == "null" else {**b, **keywords} for b in schema["anyOf"]]}
+    return {**schema, **keywords}
+
+
 def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
     properties: dict[str, Any] = {}
     required: list[str] = []
     for field in attrs.fields(cls):
-        prop = _type_schema(hints[field.name], defs)
+        prop = _with_constraints(_type_schema(hints[field.name], defs), _constraints(field))
         if field.default is attrs.NOTHING:
             required.append(field.name)
         elif not isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 """What a collector is handed: one source, with helpers to open it.
 
-:class:`SourceReader` knows the path, the declared encoding, the column
+`SourceReader` knows the path, the declared encoding, the column
 mapping and the options from the programme file. Collectors open the file
 through it so that the ingest machinery can show progress and so that
 encodings are handled the same way everywhere.
@@ -61,6 +61,16 @@ class SourceReader:
     @property
     def size(self) -> int:
         return self.path.stat().st_size
+
+    def display_path(self) -> str:
+        """The path relative to the programme folder when it lies inside it, else absolute."""
+        resolved = self.path.resolve()
+        if self.programme is not None:
+            try:
+                return str(resolved.relative_to(self.programme.root.resolve()))
+            except ValueError:
+                pass
+        return str(resolved)
 
     def bytes_done(self) -> int:
         """How far into the file the collector has read (for progress)."""

@@ -100,7 +100,7 @@ def check_segment_name(name: str) -> str | None:
 
 
 class Store:
-    """An open store. Use :func:`open_store` (or ``Store(path)``) and close it when done."""
+    """An open store. Use `open_store` (or ``Store(path)``) and close it when done."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -151,7 +151,7 @@ class Store:
             self._segment_columns.add(name)
 
     def insert_observations(self, rows: Sequence[tuple[Any, ...]], segment_names: Sequence[str]) -> int:
-        """Insert prepared observation rows (see :func:`observation_row`); return how many were new.
+        """Insert prepared observation rows (see `observation_row`); return how many were new.
 
         Rows whose key is already stored are skipped. Call inside a transaction.
         """
@@ -165,7 +165,7 @@ class Store:
         return self.db.conn.total_changes - before
 
     def insert_events(self, rows: Sequence[tuple[Any, ...]]) -> int:
-        """Insert prepared event rows (see :func:`event_row`); return how many were new."""
+        """Insert prepared event rows (see `event_row`); return how many were new."""
         sql = (
             f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
         )
@@ -308,7 +308,7 @@ def open_store(path: str | Path) -> Store:
 def observation_row(
     observation: Observation, key: str, ingest_id: int, segment_names: Sequence[str]
 ) -> tuple[Any, ...]:
-    """The row tuple :meth:`Store.insert_observations` expects for ``segment_names``."""
+    """The row tuple `Store.insert_observations` expects for ``segment_names``."""
     timestamp, offset = utc_text(observation.timestamp)
     segment = observation.segment
     return (

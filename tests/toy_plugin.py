@@ -65,7 +65,7 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
 def _score_check(run: Run) -> CheckResult:
     count = run.store.count("observations")
     status = CheckStatus.PASS if count else CheckStatus.WARN
-    return CheckResult(check="", plugin="", status=status, evidence=(f"{count} observations",))
+    return CheckResult(status=status, evidence=(f"{count} observations",))
 
 
 @hookimpl

@@ -13,7 +13,7 @@ import click
 
 from cxframe._version import __version__
 from cxframe.cli import check, collect, measure, plugins, programme, run
-from cxframe.cli._common import State, common_options, state
+from cxframe.cli._common import State, common_options, emit_json, handle_errors, json_option, state
 
 BUILTIN_COMMANDS: list[click.Command] = [
     programme.init,
@@ -36,8 +36,22 @@ class CxframeGroup(click.Group):
         cache: dict[str, click.Command] | None = ctx.meta.get("cxframe.plugin_commands")
         if cache is None:
             collector = click.Group("plugins")
-            current.plugins().call("register_commands", cli=collector)
-            cache = {name: cmd for name, cmd in collector.commands.items() if name not in self.commands}
+            host = current.plugins()
+            before = len(host.failures)
+            host.call("register_commands", cli=collector)
+            # commands answer before handle_errors could report this, so say it now
+            for failure in host.failures[before:]:
+                click.secho(f"warning: {failure}", fg="yellow", err=True)
+            cache = {}
+            for name, command in collector.commands.items():
+                if name in self.commands:
+                    click.secho(
+                        f"warning: a plugin's command {name!r} is ignored: a built-in has that name",
+                        fg="yellow",
+                        err=True,
+                    )
+                else:
+                    cache[name] = command
             ctx.meta["cxframe.plugin_commands"] = cache
         return cache
 
@@ -67,4 +81,5 @@ def main(args: list[str] | None = None, **kwargs: Any) -> Any:
     return cli.main(args=args, prog_name="cxframe", obj=State(), **kwargs)
 
 
-__all__ = ["State", "cli", "main"]
+#: What plugin commands may use to behave like the built-in ones.
+__all__ = ["State", "cli", "common_options", "emit_json", "handle_errors", "json_option", "main", "state"]

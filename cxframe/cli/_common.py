@@ -103,7 +103,7 @@ def report_failures(ctx: click.Context) -> None:
 
 
 def handle_errors(command: F) -> F:
-    """Turn :class:`CxframeError` into a clear message and exit code, and report plugin failures."""
+    """Turn `CxframeError` into a clear message and exit code, and report plugin failures."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

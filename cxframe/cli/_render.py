@@ -40,7 +40,7 @@ def metrics(out: Console, results: Sequence[MetricResult]) -> None:
         )
         table.add_row(
             escape(result.metric),
-            *(escape(result.segment.get(key, "")) for key in segment_keys),
+            *(escape(result.segment.get(key) or "—") for key in segment_keys),
             *([escape(result.period or "")] if show_period else []),
             _number(result.value),
             str(result.n),

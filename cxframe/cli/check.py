@@ -18,7 +18,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
         "check": result.check,
         "plugin": result.plugin,
         "status": result.status.value,
-        "severity": result.severity.value,
+        "severity": result.severity.value if result.severity else None,
         "title": result.title,
         "evidence": list(result.evidence),
         "recommendation": result.recommendation,

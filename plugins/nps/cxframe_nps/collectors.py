@@ -67,6 +67,19 @@ def check_options(source: SourceReader) -> Iterable[str]:
             yield f"options.scales.{name}: expected [min, max]"
 
 
+def _plugin_scales(source: SourceReader) -> dict[str, tuple[float, float]]:
+    """The scales set for the metrics in ``[plugins.cxframe-nps]``, so answers and metrics agree."""
+    if source.programme is None:
+        return {}
+    settings = source.programme.plugin_settings("cxframe-nps")
+    scales = {}
+    for question, key in (("csat", "csat_scale"), ("ces", "ces_scale")):
+        if key in settings:
+            low, high = settings[key]
+            scales[question] = (float(low), float(high))
+    return scales
+
+
 def parse_timestamp(text: str) -> dt.datetime | None:
     """ISO-8601 with or without offset (naive is read as UTC), or None."""
     text = text.strip()
@@ -92,7 +105,11 @@ def _index(header: list[str], column: str, path: str, key: str) -> int:
 def read(source: SourceReader) -> Iterator[CollectedRow]:
     columns = source.columns
     population = source.option("population", "customer")
-    scales = {**DEFAULT_SCALES, **{k: tuple(v) for k, v in source.option("scales", {}).items()}}
+    scales = {
+        **DEFAULT_SCALES,
+        **_plugin_scales(source),
+        **{k: tuple(v) for k, v in source.option("scales", {}).items()},
+    }
     with source.open_text() as handle:
         rows = csv.reader(handle)
         try:
@@ -176,5 +193,4 @@ survey_csv = Collector(
     description="Survey responses from a CSV file, mapped with [sources.columns].",
     read=read,
     check_options=check_options,
-    suffixes=(".csv",),
 )
