@@ -82,8 +82,11 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
     except InvalidInput as exc:
         return exc.messages
     host = host if host is not None else load_plugins()
+    before = len(host.failures)
     registry = build_registry(host, loaded)
     problems = list(registry.conflicts)
+    # a plugin that cannot make sense of its settings in the programme file says so by raising
+    problems.extend(str(failure) for failure in host.failures[before:])
     where = str(loaded.file)
     for index, source in enumerate(loaded.document.sources):
         if source.collector not in registry.collectors:

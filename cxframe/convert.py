@@ -189,6 +189,17 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
     return structure
 
 
+def _literal_hook(cls: Any) -> Callable[[Any, Any], Any]:
+    allowed = typing.get_args(cls)
+
+    def structure(value: Any, _: Any) -> Any:
+        if value in allowed and type(value) in {type(a) for a in allowed}:
+            return value
+        raise _Expected(f"expected one of {', '.join(repr(a) for a in allowed)}, got {value!r}")
+
+    return structure
+
+
 def _optional_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
     args = [a for a in typing.get_args(cls) if a is not type(None)]
     inner: Any = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
@@ -229,6 +240,7 @@ def make_converter() -> cattrs.Converter:
         lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _enum_hook
     )
     converter.register_structure_hook_factory(attrs.has, lambda cls: _attrs_hook(cls, converter))
+    converter.register_structure_hook_factory(lambda cls: typing.get_origin(cls) is typing.Literal, _literal_hook)
     converter.register_structure_hook_factory(
         lambda cls: _is_union(cls) and type(None) in typing.get_args(cls),
         lambda cls: _optional_hook(cls, converter),

@@ -49,6 +49,8 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
             defs[tp.__name__] = _class_schema(tp, defs)
         return {"$ref": f"#/$defs/{tp.__name__}"}
     origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Literal:
+        return {"enum": list(args)}
     if origin in (typing.Union, types.UnionType):
         return {"anyOf": [_type_schema(arg, defs) for arg in args]}
     if origin in (list, tuple):

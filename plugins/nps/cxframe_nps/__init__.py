@@ -1,13 +1,21 @@
-"""cxframe-nps: survey collectors and the survey metrics (NPS, CSAT, CES, eNPS).
+"""cxframe-nps: survey collectors, the survey metrics (NPS, CSAT, CES, eNPS and
+metrics declared in the programme file) and the measurement evidence checks.
 
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
 """
 
 from __future__ import annotations
 
-from cxframe import Collector, MetricDefinition, Programme, hookimpl
+from cxframe import Check, Collector, MetricDefinition, Programme, hookimpl
 from cxframe_nps.collectors import survey_csv
+from cxframe_nps.declared import declared_metrics
+from cxframe_nps.evidence import CHECKS, measurement_evidence
 from cxframe_nps.metrics import survey_metrics
+
+#: The plugin's table in the programme file: ``[plugins.cxframe-nps]``.
+SETTINGS = "cxframe-nps"
+
+__all__ = ["measurement_evidence"]
 
 
 @hookimpl
@@ -17,5 +25,12 @@ def register_collectors() -> list[Collector]:
 
 @hookimpl
 def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
-    settings = programme.plugin_settings("cxframe-nps") if programme is not None else {}
-    return survey_metrics(settings)
+    if programme is None:
+        return survey_metrics({})
+    settings = programme.plugin_settings(SETTINGS)
+    return survey_metrics(settings) + declared_metrics(settings, where=str(programme.file))
+
+
+@hookimpl
+def register_checks() -> list[Check]:
+    return list(CHECKS)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import cxframe_nps
 import pytest
 
 import cxframe
+import cxframe_nps
 from cxframe import InvalidInput, testing
 
 HEADER = "id,cust,when,Region,Q1,Q2,note\n"
