@@ -5,7 +5,8 @@ plugins register, and one function per task.
 """
 
 from cxframe._version import __version__
-from cxframe.api import check, collect, measure, open_programme, run_lifecycle, validate
+from cxframe.api import check, collect, compare, measure, open_programme, run_lifecycle, validate
+from cxframe.comparisons import ComparisonResult
 from cxframe.contracts import (
     Action,
     ActionStatus,
@@ -53,6 +54,7 @@ __all__ = [
     "CheckStatus",
     "Collector",
     "Comparison",
+    "ComparisonResult",
     "CxframeError",
     "Emotion",
     "Engine",
@@ -91,6 +93,7 @@ __all__ = [
     "__version__",
     "check",
     "collect",
+    "compare",
     "compute_metric",
     "hookimpl",
     "init_programme",

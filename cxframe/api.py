@@ -18,8 +18,9 @@ from pathlib import Path
 import attrs
 
 from cxframe.checks import run_checks
+from cxframe.comparisons import ComparisonResult, compare_periods, compare_segments
 from cxframe.contracts import CheckResult, MetricResult
-from cxframe.engine import Period, compute_metric
+from cxframe.engine import Period, SQLiteEngine, compute_metric
 from cxframe.errors import InvalidInput
 from cxframe.ingest import IngestSummary, Progress, ingest
 from cxframe.lifecycle import Stage
@@ -209,6 +210,60 @@ def measure(
                 )
             opened.store.write_metric_results(run.id, results)
         return results
+
+
+def compare(
+    programme: ProgrammeLike,
+    metric: str,
+    *,
+    against: str = "period",
+    period: str | Period | None = None,
+    by: Sequence[str] = (),
+    confidence: float | None = None,
+    host: PluginHost | None = None,
+) -> list[ComparisonResult]:
+    """Differences of ``metric`` between periods or between segments, each with its interval and test.
+
+    ``against="period"`` compares each ``period`` (required) with the previous
+    period that has data, within each ``by`` segment; ``against=COLUMN``
+    compares each value of that segment column with all other observations
+    pooled ("rest"), per ``period`` if given. p-values are Holm-adjusted over
+    the comparisons of one period. Nothing is stored. See
+    `cxframe.comparisons` for the statistics; the CLI's
+    ``measure --compare --json`` prints these results with the same keys.
+    """
+    chosen_period = _period(period)
+    with open_programme(programme, host) as opened:
+        definition = opened.registry.metrics.get(metric)
+        settings = opened.programme.settings
+        level = confidence if confidence is not None else settings.confidence
+        engine = SQLiteEngine(opened.store)
+        if against == "period":
+            if chosen_period is None:
+                known = ", ".join(p.value for p in Period)
+                raise InvalidInput([f"comparing periods needs a period to group by ({known})"])
+            return compare_periods(
+                engine, definition, chosen_period, by=by, confidence=level, min_sample=settings.min_sample
+            )
+        return compare_segments(
+            engine,
+            definition,
+            against,
+            by=by,
+            period=chosen_period,
+            confidence=level,
+            min_sample=settings.min_sample,
+        )
+
+
+def _period(period: str | Period | None) -> Period | None:
+    if period is None or isinstance(period, Period):
+        return period
+    try:
+        return Period(period)
+    except ValueError:
+        known = ", ".join(p.value for p in Period)
+        raise InvalidInput([f"period: unknown period {period!r} (known: {known})"]) from None
 
 
 def check(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> list[CheckResult]:

@@ -189,6 +189,11 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
     return structure
 
 
+def _is_literal(cls: Any) -> bool:
+    origin: Any = typing.get_origin(cls)
+    return origin is typing.Literal
+
+
 def _literal_hook(cls: Any) -> Callable[[Any, Any], Any]:
     allowed = typing.get_args(cls)
 
@@ -240,7 +245,7 @@ def make_converter() -> cattrs.Converter:
         lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _enum_hook
     )
     converter.register_structure_hook_factory(attrs.has, lambda cls: _attrs_hook(cls, converter))
-    converter.register_structure_hook_factory(lambda cls: typing.get_origin(cls) is typing.Literal, _literal_hook)
+    converter.register_structure_hook_factory(_is_literal, _literal_hook)
     converter.register_structure_hook_factory(
         lambda cls: _is_union(cls) and type(None) in typing.get_args(cls),
         lambda cls: _optional_hook(cls, converter),

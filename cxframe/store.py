@@ -146,7 +146,7 @@ class Store:
             if problem:
                 raise InvalidInput([problem])
             self.db.table("observations").add_column(name, str)
-            self.db.table("observations").create_index([name], if_not_exists=True)
+            # no index per segment: grouping reads every row anyway, and each index slows ingest
             assert self._segment_columns is not None
             self._segment_columns.add(name)
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from rich.markup import escape
+from rich.table import Column, Table
 
 from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
+from cxframe.comparisons import ComparisonResult
 from cxframe.contracts import MetricResult
 from cxframe.engine import Period
 
@@ -37,19 +40,153 @@ def metric_json(result: MetricResult) -> dict[str, Any]:
     return data
 
 
+COMPARISON_KEYS = (
+    "metric",
+    "compare",
+    "segment",
+    "period",
+    "baseline",
+    "value",
+    "baseline_value",
+    "n",
+    "baseline_n",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "confidence",
+    "method",
+    "flags",
+)
+
+
+def comparison_json(result: ComparisonResult) -> dict[str, Any]:
+    """The public JSON shape of a comparison (``measure --compare … --json``)."""
+    data: dict[str, Any] = {key: getattr(result, key) for key in COMPARISON_KEYS}
+    data["segment"] = dict(result.segment)
+    data["flags"] = list(result.flags)
+    return data
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _p(value: float | None) -> str:
+    return "—" if value is None else ("<0.001" if value < 0.001 else f"{value:.3f}")
+
+
+def _comparisons_table(results: list[ComparisonResult]) -> None:
+    out = console()
+    if not results:
+        out.print("no comparisons: too few periods or segments with observations for these metrics")
+        return
+    segment_keys = list(dict.fromkeys(key for result in results for key in result.segment))
+    show_period = any(result.period for result in results)
+    levels = {result.confidence for result in results}
+    level = f"{levels.pop():.0%}" if len(levels) == 1 else "CI"
+    show_flags = any(result.flags for result in results)
+    labels = ["metric", *segment_keys, *(["period"] if show_period else []), "vs"]
+    table = Table(
+        *(Column(label, no_wrap=True) for label in labels),
+        *(
+            Column(label, overflow="fold")
+            for label in ["value (n)", "vs value (n)", f"difference ({level})", "p (Holm)", "sig."]
+        ),
+        *(["flags"] if show_flags else []),
+    )
+    for result in results:
+        difference = _signed(result.difference)
+        if result.ci_low is not None:
+            difference += f" ({_signed(result.ci_low)} … {_signed(result.ci_high)})"
+        p_values = "—" if result.p_value is None else f"{_p(result.p_value)} ({_p(result.p_adjusted)})"
+        table.add_row(
+            escape(result.metric),
+            *(escape(result.segment.get(key) or "—") for key in segment_keys),
+            *([escape(result.period or "")] if show_period else []),
+            escape(result.baseline),
+            f"{_number(result.value)} ({result.n})",
+            f"{_number(result.baseline_value)} ({result.baseline_n})",
+            difference,
+            p_values,
+            "yes" if result.significant else "no",
+            *([escape(", ".join(result.flags))] if show_flags else []),
+        )
+    out.print(table)
+
+
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.1f}"
+
+
 @click.command()
 @click.option("--metric", "metrics", multiple=True, help="Metric id (repeatable; default: every registered metric).")
 @click.option("--by", "by", multiple=True, help="Segment column to group by (repeatable).")
 @click.option("--period", type=click.Choice([p.value for p in Period]), help="Group by calendar period (UTC).")
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), help="Confidence level.")
+@click.option(
+    "--compare",
+    "compare",
+    metavar="period|COLUMN",
+    help="Compare instead of measuring: each period with the previous one (needs --period), "
+    "or each value of a segment COLUMN with the rest of the data.",
+)
 @json_option
 @common_options
 @handle_errors
 def measure(
-    metrics: tuple[str, ...], by: tuple[str, ...], period: str | None, confidence: float | None, as_json: bool
+    metrics: tuple[str, ...],
+    by: tuple[str, ...],
+    period: str | None,
+    confidence: float | None,
+    compare: str | None,
+    as_json: bool,
 ) -> None:
-    """Compute metrics with sample sizes and confidence intervals; small samples are flagged."""
+    """Compute metrics with sample sizes and confidence intervals; small samples are flagged.
+
+    With --compare, print differences instead, each with its interval, a
+    two-sided test (Welch t for means, pooled z with a Newcombe interval for
+    proportions, adjusted-Wald z for NPS) and Holm-adjusted p-values over the
+    comparisons of one period; nothing is stored. --compare period compares
+    each period with the previous one that has data (within each --by
+    segment); --compare COLUMN compares each value of COLUMN with all other
+    observations pooled ("rest"), per --period if given.
+
+    \b
+    JSON with --compare: a list of {metric, compare, segment: {col: value},
+    period, baseline, value, baseline_value, n, baseline_n, difference,
+    ci_low, ci_high, p_value, p_adjusted, significant, confidence, method,
+    flags}; values and differences are on the metric's scale.
+    """
     current = state()
+    if compare is not None:
+        if compare == "period" and period is None:
+            raise click.UsageError("--compare period needs --period (day, week, month, quarter or year)")
+        if metrics:
+            wanted = list(metrics)
+        else:
+            with api.open_programme(current.programme, current.plugins()) as opened:
+                wanted = opened.registry.metrics.ids()
+        comparisons: list[ComparisonResult] = []
+        for metric in wanted:
+            comparisons.extend(
+                api.compare(
+                    current.programme,
+                    metric,
+                    against=compare,
+                    period=period,
+                    by=by,
+                    confidence=confidence,
+                    host=current.plugins(),
+                )
+            )
+        if as_json:
+            emit_json([comparison_json(result) for result in comparisons])
+        else:
+            _comparisons_table(comparisons)
+        return
     results = api.measure(
         current.programme, metrics or None, by=by, period=period, confidence=confidence, host=current.plugins()
     )

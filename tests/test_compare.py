@@ -1,0 +1,716 @@
+"""Comparisons between periods and segments: the maths, Holm, the engine wiring, the API and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import math
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from cxframe import api, hookimpl, testing
+from cxframe.comparisons import (
+    NO_TEST,
+    NO_VARIANCE,
+    REST,
+    ComparisonResult,
+    GroupStats,
+    compare_periods,
+    compare_segments,
+    difference,
+    holm,
+)
+from cxframe.contracts import IntervalMethod, MetricDefinition, Observation
+from cxframe.engine import SMALL_SAMPLE, WEIGHTED, Period, SQLiteEngine, compute_metric
+from cxframe.errors import InvalidInput
+from cxframe.plugins import PluginHost
+from cxframe.store import Store, observation_row
+from tests import toy_plugin
+from tests.conftest import write_answers
+
+NPS_SQL = "CASE WHEN value >= 9 THEN 1.0 WHEN value <= 6 THEN -1.0 ELSE 0.0 END"
+NPS = MetricDefinition(
+    id="nps",
+    title="NPS",
+    question="nps",
+    value_sql=NPS_SQL,
+    interval=IntervalMethod.NPS,
+    multiplier=100,
+    scale_min=0,
+    scale_max=10,
+)
+CSAT = MetricDefinition(
+    id="csat",
+    title="CSAT",
+    question="csat",
+    value_sql="CASE WHEN value >= 4 THEN 1.0 ELSE 0.0 END",
+    interval=IntervalMethod.PROPORTION,
+    multiplier=100,
+    scale_min=1,
+    scale_max=5,
+)
+CES = MetricDefinition(id="ces", title="CES", question="ces", value_sql="value", interval=IntervalMethod.MEAN)
+Z95 = 1.959963984540054
+_keys = itertools.count()
+
+
+def proportion(successes: int, n: int) -> GroupStats:
+    return GroupStats.from_values([1.0] * successes + [0.0] * (n - successes))
+
+
+def nps_values(promoters: int, passives: int, detractors: int) -> list[float]:
+    return [1.0] * promoters + [0.0] * passives + [-1.0] * detractors
+
+
+def nps_scores(promoters: int, passives: int, detractors: int) -> list[int]:
+    return [10] * promoters + [8] * passives + [3] * detractors
+
+
+# --- two proportions ---------------------------------------------------------------------------
+
+
+def test_two_proportions_by_hand_60_of_100_vs_45_of_100() -> None:
+    found = difference(IntervalMethod.PROPORTION, proportion(60, 100), proportion(45, 100))
+    assert found is not None
+    assert found.difference == pytest.approx(0.15)
+    pooled = 105 / 200
+    z = 0.15 / math.sqrt(pooled * (1 - pooled) * (1 / 100 + 1 / 100))
+    assert z == pytest.approx(2.1240, abs=1e-4)
+    assert found.p_value == pytest.approx(2 * stats.norm.sf(z))
+    assert found.p_value == pytest.approx(0.034, abs=5e-4)
+    assert found.ci_low < 0.15 < found.ci_high
+    assert found.method == "two_proportion_z"
+
+
+def test_newcombe_hybrid_score_interval_matches_newcombe_1998() -> None:
+    # Newcombe (1998), Statistics in Medicine 17:873, example (a): 56/70 − 48/80, method 10
+    found = difference(IntervalMethod.PROPORTION, proportion(56, 70), proportion(48, 80))
+    assert found is not None
+    assert found.difference == pytest.approx(0.2)
+    assert (found.ci_low, found.ci_high) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+
+
+def test_newcombe_interval_at_the_extremes_stays_in_range() -> None:
+    # Newcombe's example (h): 0/10 − 0/20 → −0.1611 … 0.2775
+    found = difference(IntervalMethod.PROPORTION, proportion(0, 10), proportion(0, 20))
+    assert found is not None
+    assert found.difference == 0 and found.p_value == 1.0
+    assert (found.ci_low, found.ci_high) == pytest.approx((-0.1611, 0.2775), abs=1e-4)
+
+
+# --- means: Welch ------------------------------------------------------------------------------
+
+samples = st.lists(st.integers(min_value=1, max_value=7), min_size=2, max_size=60)
+
+
+@pytest.mark.filterwarnings("ignore:Precision loss occurred in moment calculation")
+@settings(max_examples=200, deadline=None)
+@given(samples, samples)
+def test_welch_matches_scipy_on_raw_samples(first: list[int], second: list[int]) -> None:
+    assume(len(set(first)) > 1 or len(set(second)) > 1)
+    found = difference(IntervalMethod.MEAN, GroupStats.from_values(first), GroupStats.from_values(second))
+    expected = stats.ttest_ind(first, second, equal_var=False)
+    interval = expected.confidence_interval(0.95)
+    assert found is not None and not found.no_variance
+    assert found.difference == pytest.approx(stats.tmean(first) - stats.tmean(second), abs=1e-9)
+    assert found.p_value == pytest.approx(expected.pvalue, rel=1e-6, abs=1e-12)
+    assert (found.ci_low, found.ci_high) == pytest.approx((interval.low, interval.high), rel=1e-6, abs=1e-9)
+    assert found.method == "welch_t"
+
+
+def test_welch_by_hand() -> None:
+    first, second = [5.0, 6.0, 7.0, 6.0, 6.0], [3.0, 4.0, 5.0, 8.0]
+    found = difference(IntervalMethod.MEAN, GroupStats.from_values(first), GroupStats.from_values(second))
+    assert found is not None
+    v1, v0 = 0.5 / 5, 14.0 / 3 / 4  # sample variance over n
+    df = (v1 + v0) ** 2 / (v1**2 / 4 + v0**2 / 3)
+    t = 1.0 / math.sqrt(v1 + v0)
+    assert found.difference == pytest.approx(1.0)
+    assert found.std_error == pytest.approx(math.sqrt(v1 + v0))
+    assert found.p_value == pytest.approx(2 * stats.t.sf(t, df))
+
+
+def test_welch_without_variance_is_flagged_and_degenerate() -> None:
+    same = difference(IntervalMethod.MEAN, GroupStats.from_values([7.3] * 5), GroupStats.from_values([7.3] * 9))
+    apart = difference(IntervalMethod.MEAN, GroupStats.from_values([7.3] * 5), GroupStats.from_values([2.0] * 9))
+    assert same is not None and same.no_variance and same.p_value == 1.0
+    assert same.difference == pytest.approx(0, abs=1e-12)
+    assert apart is not None and apart.no_variance and apart.p_value == 0.0
+    assert apart.ci_low == apart.ci_high == pytest.approx(5.3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(samples, samples, st.floats(min_value=0.1, max_value=50))
+def test_scaling_every_weight_changes_nothing(first: list[int], second: list[int], weight: float) -> None:
+    plain = difference(IntervalMethod.MEAN, GroupStats.from_values(first), GroupStats.from_values(second))
+    scaled = difference(
+        IntervalMethod.MEAN,
+        GroupStats.from_values(first, [weight] * len(first)),
+        GroupStats.from_values(second, [weight] * len(second)),
+    )
+    assert (plain is None) == (scaled is None)
+    if plain is not None and scaled is not None:
+        assert scaled.difference == pytest.approx(plain.difference, abs=1e-9)
+        assert scaled.p_value == pytest.approx(plain.p_value, rel=1e-6, abs=1e-9)
+
+
+def test_unequal_weights_shrink_the_effective_n() -> None:
+    values = [1.0, 0.0] * 50
+    weights = [1.0, 3.0] * 50
+    weighted = GroupStats.from_values(values, weights)
+    assert weighted.effective_n == pytest.approx(200**2 / 500)
+    found = difference(IntervalMethod.PROPORTION, weighted, proportion(50, 100))
+    assert found is not None
+    assert found.difference == pytest.approx(0.25 - 0.5)
+    n1 = 80.0
+    pooled = (0.25 * n1 + 0.5 * 100) / (n1 + 100)
+    z = -0.25 / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / 100))
+    assert found.p_value == pytest.approx(2 * stats.norm.sf(abs(z)))
+
+
+# --- NPS ---------------------------------------------------------------------------------------
+
+
+def test_nps_difference_and_variance_against_a_direct_computation() -> None:
+    # 50 promoters, 30 passives, 20 detractors (NPS 30) against 30, 40, 30 (NPS 0)
+    found = difference(
+        IntervalMethod.NPS,
+        GroupStats.from_values(nps_values(50, 30, 20)),
+        GroupStats.from_values(nps_values(30, 40, 30)),
+    )
+    assert found is not None
+    assert found.difference == pytest.approx(0.30)
+    p1, d1 = 50.75 / 103, 20.75 / 103
+    p0, d0 = 30.75 / 103, 30.75 / 103
+    variance = (p1 + d1 - (p1 - d1) ** 2) / 103 + (p0 + d0 - (p0 - d0) ** 2) / 103
+    centre = (p1 - d1) - (p0 - d0)
+    assert found.std_error == pytest.approx(math.sqrt(variance))
+    assert found.p_value == pytest.approx(2 * stats.norm.sf(centre / math.sqrt(variance)))
+    assert (found.ci_low, found.ci_high) == pytest.approx(
+        (centre - Z95 * math.sqrt(variance), centre + Z95 * math.sqrt(variance))
+    )
+    assert found.method == "nps_adjusted_wald_z"
+
+
+def test_nps_difference_of_all_promoters_still_has_a_test() -> None:
+    found = difference(
+        IntervalMethod.NPS, GroupStats.from_values(nps_values(10, 0, 0)), GroupStats.from_values(nps_values(10, 0, 0))
+    )
+    assert found is not None and found.difference == 0 and found.p_value == pytest.approx(1.0)
+    assert found.ci_low < 0 < found.ci_high
+
+
+nps_counts = st.tuples(
+    st.integers(min_value=0, max_value=80),
+    st.integers(min_value=0, max_value=80),
+    st.integers(min_value=0, max_value=80),
+).filter(lambda c: sum(c) >= 2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(nps_counts, nps_counts)
+def test_nps_interval_contains_the_difference_and_stays_in_range(
+    first: tuple[int, ...], second: tuple[int, ...]
+) -> None:
+    found = difference(
+        IntervalMethod.NPS, GroupStats.from_values(nps_values(*first)), GroupStats.from_values(nps_values(*second))
+    )
+    assert found is not None
+    assert -2 <= found.ci_low <= found.difference <= found.ci_high <= 2
+    assert 0 <= found.p_value <= 1
+
+
+# --- properties shared by every method ---------------------------------------------------------
+
+methods = st.sampled_from(list(IntervalMethod))
+
+
+def values_for(method: IntervalMethod) -> st.SearchStrategy[list[float]]:
+    element = {
+        IntervalMethod.MEAN: st.integers(min_value=0, max_value=10).map(float),
+        IntervalMethod.PROPORTION: st.sampled_from([0.0, 1.0]),
+        IntervalMethod.NPS: st.sampled_from([-1.0, 0.0, 1.0]),
+    }[method]
+    return st.lists(element, min_size=2, max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_interval_contains_the_difference(data: st.DataObject) -> None:
+    method = data.draw(methods)
+    first, second = data.draw(values_for(method)), data.draw(values_for(method))
+    found = difference(method, GroupStats.from_values(first), GroupStats.from_values(second))
+    assert found is not None
+    assert found.ci_low <= found.difference + 1e-12 and found.difference - 1e-12 <= found.ci_high
+    assert 0 <= found.p_value <= 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_identical_groups_differ_by_nothing_with_p_1(data: st.DataObject) -> None:
+    method = data.draw(methods)
+    values = data.draw(values_for(method))
+    found = difference(method, GroupStats.from_values(values), GroupStats.from_values(values))
+    assert found is not None
+    assert found.difference == 0
+    assert found.p_value == pytest.approx(1.0)
+    assert found.ci_low <= 0 <= found.ci_high
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_test_and_interval_agree_where_they_are_dual(data: st.DataObject) -> None:
+    # Welch: always dual. NPS adjusted Wald: dual when both sides have the same n (the adjusted and
+    # plain differences then share their sign). Proportions (pooled z vs Newcombe) are not dual.
+    method = data.draw(st.sampled_from([IntervalMethod.MEAN, IntervalMethod.NPS]))
+    first = data.draw(values_for(method))
+    if method is IntervalMethod.NPS:
+        second = data.draw(st.lists(st.sampled_from([-1.0, 0.0, 1.0]), min_size=len(first), max_size=len(first)))
+    else:
+        second = data.draw(values_for(method))
+    found = difference(method, GroupStats.from_values(first), GroupStats.from_values(second))
+    assert found is not None
+    assume(not found.no_variance and abs(found.p_value - 0.05) > 1e-9)
+    excludes_zero = found.ci_low > 0 or found.ci_high < 0
+    assert (found.p_value < 0.05) == excludes_zero
+
+
+def test_a_side_below_two_observations_has_no_test() -> None:
+    for method in IntervalMethod:
+        assert difference(method, GroupStats.from_values([1.0]), GroupStats.from_values([1.0, 0.0, 1.0])) is None
+        assert difference(method, GroupStats.from_values([1.0, 0.0]), GroupStats()) is None
+
+
+def test_confidence_must_be_inside_0_1() -> None:
+    with pytest.raises(InvalidInput, match="confidence: 1.5"):
+        difference(IntervalMethod.MEAN, GroupStats.from_values([1, 2]), GroupStats.from_values([1, 2]), 1.5)
+
+
+# --- Holm --------------------------------------------------------------------------------------
+
+
+def test_holm_by_hand() -> None:
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    assert holm([0.2, None, 0.01]) == [pytest.approx(0.2), None, pytest.approx(0.02)]
+    assert holm([]) == []
+    assert holm([0.7, 0.6]) == pytest.approx([1.0, 1.0])
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1), max_size=30))
+def test_holm_properties(p_values: list[float]) -> None:
+    adjusted = holm(p_values)
+    assert len(adjusted) == len(p_values)
+    for raw, adj in zip(p_values, adjusted, strict=True):
+        assert adj is not None and raw <= adj <= 1
+    ranked = sorted(zip(p_values, adjusted, strict=True))
+    for (_, lower), (_, higher) in itertools.pairwise(ranked):
+        assert lower is not None and higher is not None and lower <= higher
+    if p_values:
+        assert min(a for a in adjusted if a is not None) == pytest.approx(min(1.0, len(p_values) * min(p_values)))
+
+
+# --- over the engine ---------------------------------------------------------------------------
+
+MARCH = dt.datetime(2025, 3, 4, 9, 30, tzinfo=dt.UTC)
+APRIL = dt.datetime(2025, 4, 8, 9, 30, tzinfo=dt.UTC)
+MAY = dt.datetime(2025, 5, 6, 9, 30, tzinfo=dt.UTC)
+
+
+def obs(value: float, when: dt.datetime, question: str = "nps", **kwargs: object) -> Observation:
+    return Observation(question=question, value=value, timestamp=when, source="test", **kwargs)  # type: ignore[arg-type]
+
+
+def add(store: Store, observations: Sequence[Observation]) -> None:
+    names = sorted({name for o in observations for name in o.segment})
+    rows = [observation_row(o, f"k{next(_keys)}", 1, names) for o in observations]
+    with store.db.atomic():
+        store.ensure_segment_columns(names)
+        store.insert_observations(rows, names)
+
+
+def region_answers(region: str, when: dt.datetime, counts: tuple[int, int, int]) -> list[Observation]:
+    return [obs(s, when, segment={"region": region}) for s in nps_scores(*counts)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "cxframe.db") as opened:
+        yield opened
+
+
+@pytest.fixture
+def engine(store: Store) -> SQLiteEngine:
+    return SQLiteEngine(store)
+
+
+def test_periods_each_against_the_previous_one(store: Store, engine: SQLiteEngine) -> None:
+    add(
+        store,
+        [
+            *region_answers("north", MARCH, (40, 30, 30)),
+            *region_answers("north", APRIL, (60, 25, 15)),
+            *region_answers("north", MAY, (58, 27, 15)),
+        ],
+    )
+    march_april, april_may = compare_periods(engine, NPS, Period.MONTH)
+    assert (march_april.period, march_april.baseline) == ("2025-04", "2025-03")
+    assert (april_may.period, april_may.baseline) == ("2025-05", "2025-04")
+    assert march_april.compare == "period" and march_april.segment == {}
+    assert march_april.value == pytest.approx(45.0) and march_april.baseline_value == pytest.approx(10.0)
+    assert march_april.difference == pytest.approx(35.0)
+    assert (march_april.n, march_april.baseline_n) == (100, 100)
+    expected = difference(
+        IntervalMethod.NPS,
+        GroupStats.from_values(nps_values(60, 25, 15)),
+        GroupStats.from_values(nps_values(40, 30, 30)),
+    )
+    assert expected is not None
+    assert march_april.p_value == pytest.approx(expected.p_value)
+    assert (march_april.ci_low, march_april.ci_high) == pytest.approx((100 * expected.ci_low, 100 * expected.ci_high))
+    # one comparison per period: Holm leaves each alone
+    assert march_april.p_adjusted == march_april.p_value and march_april.significant
+    assert not april_may.significant and april_may.difference == pytest.approx(-2.0)
+    assert march_april.flags == () and march_april.method == "nps_adjusted_wald_z"
+    assert march_april.confidence == 0.95
+
+
+def test_periods_by_segment_use_each_segments_previous_period_and_holm_per_period(
+    store: Store, engine: SQLiteEngine
+) -> None:
+    add(
+        store,
+        [
+            *region_answers("north", MARCH, (40, 30, 30)),
+            *region_answers("north", APRIL, (60, 25, 15)),
+            *region_answers("south", MARCH, (20, 10, 10)),
+            # south has nothing in April
+            *region_answers("south", MAY, (30, 5, 5)),
+        ],
+    )
+    found = compare_periods(engine, NPS, Period.MONTH, by=["region"])
+    assert [(c.segment, c.period, c.baseline) for c in found] == [
+        ({"region": "north"}, "2025-04", "2025-03"),
+        ({"region": "south"}, "2025-05", "2025-03"),
+    ]
+    # each period is its own family of one here
+    assert all(c.p_adjusted == c.p_value for c in found)
+
+
+def test_segments_against_the_rest_pooled(store: Store, engine: SQLiteEngine) -> None:
+    add(
+        store,
+        [
+            *region_answers("north", MARCH, (60, 25, 15)),
+            *region_answers("south", MARCH, (40, 30, 30)),
+            *region_answers("west", MARCH, (45, 30, 25)),
+            obs(10, MARCH),  # no region: its own group, and part of everyone's rest
+        ],
+    )
+    found = compare_segments(engine, NPS, "region")
+    assert [c.segment for c in found] == [
+        {"region": "north"},
+        {"region": "south"},
+        {"region": "west"},
+        {"region": None},
+    ]
+    north = found[0]
+    assert north.compare == "region" and north.baseline == REST and north.period is None
+    assert (north.n, north.baseline_n) == (100, 201)
+    rest = nps_values(40, 30, 30) + nps_values(45, 30, 25) + [1.0]
+    expected = difference(
+        IntervalMethod.NPS, GroupStats.from_values(nps_values(60, 25, 15)), GroupStats.from_values(rest)
+    )
+    assert expected is not None
+    assert north.difference == pytest.approx(100 * expected.difference)
+    assert north.baseline_value == pytest.approx(100 * sum(rest) / len(rest))
+    assert north.p_value == pytest.approx(expected.p_value)
+    # a family of four: Holm-adjusted together
+    raw = [c.p_value for c in found]
+    assert [c.p_adjusted for c in found] == pytest.approx(holm(raw))
+    assert all(c.significant == (c.p_adjusted is not None and c.p_adjusted < 0.05) for c in found)
+    lonely = found[-1]
+    assert lonely.n == 1 and lonely.flags == (SMALL_SAMPLE, NO_TEST)
+    assert lonely.p_value is None and lonely.p_adjusted is None and lonely.ci_low is None and not lonely.significant
+
+
+def test_segment_values_match_measure(store: Store, engine: SQLiteEngine) -> None:
+    add(store, [*region_answers("north", MARCH, (6, 2, 2)), *region_answers("south", APRIL, (3, 3, 4))])
+    measured = {r.segment["region"]: r.value for r in compute_metric(engine, NPS, by=["region"])}
+    found = compare_segments(engine, NPS, "region")
+    assert {c.segment["region"]: c.value for c in found} == pytest.approx(measured)
+    assert all(SMALL_SAMPLE in c.flags for c in found)
+
+
+def test_segments_per_period_are_one_family_per_period(store: Store, engine: SQLiteEngine) -> None:
+    add(
+        store,
+        [
+            *region_answers("north", MARCH, (60, 25, 15)),
+            *region_answers("south", MARCH, (40, 30, 30)),
+            *region_answers("north", APRIL, (50, 25, 25)),
+            *region_answers("south", APRIL, (50, 25, 25)),
+            *region_answers("west", APRIL, (50, 25, 25)),
+        ],
+    )
+    found = compare_segments(engine, NPS, "region", period=Period.MONTH)
+    assert [(c.period, c.segment["region"]) for c in found] == [
+        ("2025-03", "north"),
+        ("2025-03", "south"),
+        ("2025-04", "north"),
+        ("2025-04", "south"),
+        ("2025-04", "west"),
+    ]
+    for label in ("2025-03", "2025-04"):
+        family = [c for c in found if c.period == label]
+        assert [c.p_adjusted for c in family] == pytest.approx(holm([c.p_value for c in family]))
+    # equal NPS everywhere: no difference; the adjusted-Wald centre shrinks each side by n/(n + 3),
+    # so sides of unequal size (100 vs the rest's 200) give p a little below 1
+    april = [c for c in found if c.period == "2025-04"]
+    for c in april:
+        assert c.difference == pytest.approx(0) and c.p_value is not None and 0.95 < c.p_value <= 1
+        assert not c.significant
+
+
+def test_segments_within_by_cells(store: Store, engine: SQLiteEngine) -> None:
+    add(
+        store,
+        [
+            *(obs(s, MARCH, channel="web", segment={"region": "north"}) for s in nps_scores(10, 5, 5)),
+            *(obs(s, MARCH, channel="web", segment={"region": "south"}) for s in nps_scores(5, 5, 10)),
+            *(obs(s, MARCH, channel="phone", segment={"region": "north"}) for s in nps_scores(1, 1, 1)),
+        ],
+    )
+    found = compare_segments(engine, NPS, "region", by=["channel"])
+    assert [(c.segment, c.baseline_n) for c in found] == [
+        ({"channel": "phone", "region": "north"}, 0),
+        ({"channel": "web", "region": "north"}, 20),
+        ({"channel": "web", "region": "south"}, 20),
+    ]
+    assert NO_TEST in found[0].flags and found[0].baseline_value is None and found[0].difference is None
+
+
+def test_proportion_and_mean_metrics_and_their_minimum_sample(store: Store, engine: SQLiteEngine) -> None:
+    add(
+        store,
+        [
+            *(obs(5 if i < 60 else 1, MARCH, question="csat") for i in range(100)),
+            *(obs(5 if i < 45 else 1, APRIL, question="csat") for i in range(100)),
+            *(obs(v, MARCH, question="ces") for v in (4, 5, 6)),
+            *(obs(v, APRIL, question="ces") for v in (2, 3, 3, 4)),
+        ],
+    )
+    (csat,) = compare_periods(engine, CSAT, Period.MONTH)
+    assert csat.difference == pytest.approx(-15.0) and csat.p_value == pytest.approx(0.0337, abs=1e-4)
+    assert csat.method == "two_proportion_z" and csat.significant and csat.flags == ()
+    (ces,) = compare_periods(engine, CES, Period.MONTH)
+    assert ces.difference == pytest.approx(3.0 - 5.0) and ces.flags == (SMALL_SAMPLE,)
+    expected = stats.ttest_ind([2, 3, 3, 4], [4, 5, 6], equal_var=False)
+    assert ces.p_value == pytest.approx(expected.pvalue)
+    lenient = attrs.evolve(CES, min_sample=3)
+    assert compare_periods(engine, lenient, Period.MONTH)[0].flags == ()
+    assert compare_periods(engine, CES, Period.MONTH, min_sample=3)[0].flags == ()
+    assert compare_periods(engine, attrs.evolve(CES, min_sample=4), Period.MONTH, min_sample=3)[0].flags == (
+        SMALL_SAMPLE,
+    )
+
+
+def test_constant_means_are_flagged_without_variance(store: Store, engine: SQLiteEngine) -> None:
+    add(store, [*(obs(4, MARCH, question="ces") for _ in range(3)), *(obs(4, APRIL, question="ces") for _ in range(3))])
+    (found,) = compare_periods(engine, CES, Period.MONTH)
+    assert found.flags == (SMALL_SAMPLE, NO_VARIANCE) and found.p_value == 1.0 and not found.significant
+
+
+def test_weighted_comparisons_are_flagged(store: Store, engine: SQLiteEngine) -> None:
+    add(
+        store,
+        [
+            *(obs(s, MARCH, weight=2.0 if s == 10 else 0.5) for s in nps_scores(30, 20, 20)),
+            *(obs(s, APRIL) for s in nps_scores(30, 20, 20)),
+        ],
+    )
+    (found,) = compare_periods(engine, NPS, Period.MONTH)
+    assert WEIGHTED in found.flags
+    weights = [2.0] * 30 + [0.5] * 40
+    expected = difference(
+        IntervalMethod.NPS,
+        GroupStats.from_values(nps_values(30, 20, 20)),
+        GroupStats.from_values(nps_values(30, 20, 20), weights),
+    )
+    assert expected is not None and found.p_value == pytest.approx(expected.p_value)
+
+
+def test_unknown_or_doubled_column_is_refused(store: Store, engine: SQLiteEngine) -> None:
+    add(store, region_answers("north", MARCH, (1, 1, 1)))
+    with pytest.raises(InvalidInput, match=r"unknown segment column 'colour' \(known: period, touchpoint, .*region"):
+        compare_segments(engine, NPS, "colour")
+    with pytest.raises(InvalidInput, match="also in --by"):
+        compare_segments(engine, NPS, "region", by=["region"])
+    with pytest.raises(InvalidInput, match="unknown segment column"):
+        compare_periods(engine, NPS, Period.MONTH, by=["colour"])
+
+
+def test_no_data_no_comparisons(engine: SQLiteEngine) -> None:
+    assert compare_periods(engine, NPS, Period.MONTH) == []
+    assert compare_segments(engine, NPS, "channel") == []
+
+
+# --- the Python API and the CLI -----------------------------------------------------------------
+
+
+class NpsPlugin:
+    """Registers an NPS metric over the toy collector's ``nps`` question."""
+
+    @hookimpl
+    def register_metrics(self) -> list[MetricDefinition]:
+        return [NPS]
+
+
+@pytest.fixture
+def nps_host() -> PluginHost:
+    return testing.plugin_host(toy_plugin, NpsPlugin())
+
+
+def nps_rows() -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    plan = {
+        ("north", "2026-01"): (40, 30, 30),
+        ("north", "2026-02"): (60, 25, 15),
+        ("south", "2026-01"): (30, 40, 30),
+        ("south", "2026-02"): (32, 38, 30),
+    }
+    for (region, month), counts in plan.items():
+        for i, score in enumerate(nps_scores(*counts)):
+            rows.append((f"{region}-{month}-{i}", "nps", str(score), f"{month}-10T10:00:00Z", region))
+    return rows
+
+
+@pytest.fixture
+def collected(programme: Path, nps_host: PluginHost) -> Path:
+    write_answers(programme / "answers.csv", nps_rows())
+    result = testing.invoke(["-C", str(programme), "collect"], host=nps_host)
+    assert result.exit_code == 0, result.output
+    return programme
+
+
+KEYS = {
+    "metric",
+    "compare",
+    "segment",
+    "period",
+    "baseline",
+    "value",
+    "baseline_value",
+    "n",
+    "baseline_n",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "confidence",
+    "method",
+    "flags",
+}
+
+
+def test_api_compare_periods_and_segments(collected: Path, nps_host: PluginHost) -> None:
+    periods = api.compare(collected, "nps", period="month", by=["region"], host=nps_host)
+    assert all(isinstance(c, ComparisonResult) for c in periods)
+    assert [(c.segment["region"], c.period, c.baseline) for c in periods] == [
+        ("north", "2026-02", "2026-01"),
+        ("south", "2026-02", "2026-01"),
+    ]
+    assert [c.p_adjusted for c in periods] == pytest.approx(holm([c.p_value for c in periods]))
+    north, south = periods
+    assert north.difference == pytest.approx(35.0) and north.significant
+    assert south.difference == pytest.approx(2.0) and not south.significant
+    segments = api.compare(collected, "nps", against="region", confidence=0.9, host=nps_host)
+    assert {c.segment["region"] for c in segments} == {"north", "south"}
+    assert all(c.baseline == REST and c.confidence == 0.9 for c in segments)
+    # the two sides swap: the differences are opposite
+    first, second = (c.difference for c in segments)
+    assert first is not None and second is not None and first == pytest.approx(-second)
+
+
+def test_api_compare_bad_inputs(collected: Path, nps_host: PluginHost) -> None:
+    with pytest.raises(InvalidInput, match="comparing periods needs a period"):
+        api.compare(collected, "nps", host=nps_host)
+    with pytest.raises(InvalidInput, match="unknown period 'fortnight'"):
+        api.compare(collected, "nps", period="fortnight", host=nps_host)
+    with pytest.raises(InvalidInput, match=r"unknown segment column 'colour' \(known: period, .*region"):
+        api.compare(collected, "nps", against="colour", host=nps_host)
+
+
+def test_cli_compare_json_shape(collected: Path, nps_host: PluginHost) -> None:
+    result = testing.invoke(
+        ["-C", str(collected), "measure", "--metric", "nps", "--compare", "period", "--period", "month", "--by",
+         "region", "--json"],
+        host=nps_host,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 2
+    for row in rows:
+        assert set(row) == KEYS
+        assert row["metric"] == "nps" and row["compare"] == "period"
+        assert row["period"] == "2026-02" and row["baseline"] == "2026-01"
+        assert row["ci_low"] <= row["difference"] <= row["ci_high"]
+        assert isinstance(row["significant"], bool) and isinstance(row["flags"], list)
+        assert row["difference"] == pytest.approx(row["value"] - row["baseline_value"])
+    assert rows[0]["segment"] == {"region": "north"} and rows[0]["n"] == rows[0]["baseline_n"] == 100
+    # nothing is stored by a comparison
+    assert testing.read_table(collected, "metric_results") == []
+
+
+def test_cli_compare_segments_json_and_table(collected: Path, nps_host: PluginHost) -> None:
+    result = testing.invoke(
+        ["-C", str(collected), "measure", "--compare", "region", "--period", "month", "--json"], host=nps_host
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    # every registered metric: mean_score has no observations, nps gives 2 months × 2 regions
+    assert [(r["metric"], r["period"], r["segment"]) for r in rows] == [
+        ("nps", "2026-01", {"region": "north"}),
+        ("nps", "2026-01", {"region": "south"}),
+        ("nps", "2026-02", {"region": "north"}),
+        ("nps", "2026-02", {"region": "south"}),
+    ]
+    assert all(r["baseline"] == "rest" and r["compare"] == "region" for r in rows)
+    table = testing.invoke(["-C", str(collected), "measure", "--metric", "nps", "--compare", "region"], host=nps_host)
+    assert table.exit_code == 0, table.output
+    assert "north" in table.stdout and "rest" in table.stdout and "Holm" in table.stdout
+
+
+def test_cli_compare_with_nothing_to_compare(collected: Path, nps_host: PluginHost) -> None:
+    result = testing.invoke(
+        ["-C", str(collected), "measure", "--metric", "mean_score", "--compare", "period", "--period", "month"],
+        host=nps_host,
+    )
+    assert result.exit_code == 0 and "no comparisons" in result.stdout
+
+
+def test_cli_compare_bad_inputs(collected: Path, nps_host: PluginHost) -> None:
+    no_period = testing.invoke(["-C", str(collected), "measure", "--compare", "period"], host=nps_host)
+    assert no_period.exit_code == 2 and "--compare period needs --period" in no_period.stderr
+    unknown = testing.invoke(["-C", str(collected), "measure", "--compare", "colour"], host=nps_host)
+    assert unknown.exit_code == 1
+    assert "unknown segment column 'colour' (known: period, touchpoint, channel" in unknown.stderr
+    assert "region" in unknown.stderr
+    doubled = testing.invoke(["-C", str(collected), "measure", "--compare", "region", "--by", "region"], host=nps_host)
+    assert doubled.exit_code == 1 and "also in --by" in doubled.stderr
+    metric = testing.invoke(["-C", str(collected), "measure", "--metric", "nope", "--compare", "region"], host=nps_host)
+    assert metric.exit_code == 1 and "unknown metric 'nope'" in metric.stderr
+
+
+def test_measure_without_compare_keeps_its_shape(collected: Path, nps_host: PluginHost) -> None:
+    result = testing.invoke(["-C", str(collected), "measure", "--metric", "nps", "--json"], host=nps_host)
+    [row] = json.loads(result.stdout)
+    assert set(row) == {"metric", "segment", "period", "value", "n", "ci_low", "ci_high", "confidence", "flags"}
