@@ -15,11 +15,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import attrs
+import charset_normalizer
 
 from cxframe.errors import InvalidInput
 
 if TYPE_CHECKING:
     from cxframe.programme import Programme
+
+#: How many bytes of a file to hand `detect_encoding`: enough text for charset-normalizer to be sure.
+SAMPLE_SIZE = 64 * 1024
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -28,18 +32,48 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: What gb18030 competes with: other East Asian multi-byte codecs and the common Western ones.
+#: If any of them fits the sample at least as well, the guess is not safe.
+_RIVALS = ["gb18030", "big5", "cp949", "shift_jis", "euc_jp", "cp1252", "cp1250", "latin_1"]
 
 
-def sniff_encoding(sample: bytes) -> str:
-    """Guess a file's encoding from its first bytes: a byte-order mark, else UTF-8.
+def _decodes(sample: bytes, encoding: str) -> bool:
+    """Whether the sample is valid in the encoding, allowing a character cut off at its end."""
+    for cut in range(4):
+        try:
+            sample[: len(sample) - cut].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
-    Non-UTF-8 files without a mark need ``encoding =`` in their source (or a
-    collector that detects more); decoding is always strict, so a wrong guess
-    fails loudly instead of storing mojibake.
+
+def detect_encoding(sample: bytes) -> str:
+    """The encoding to read a file in, from its first bytes (`SAMPLE_SIZE` of them).
+
+    A byte-order mark decides (``utf-8-sig``, ``utf-16``, ``utf-32``); else
+    UTF-8 when the sample is valid UTF-8; else ``gb18030`` (the superset of GBK
+    and GB2312 that Chinese survey tools export) when the sample is valid
+    GB18030 *and* charset-normalizer ranks it strictly better than every
+    rival; else ``utf-8``.
+
+    Decoding stays strict, so the fallback is never silent: a file that is
+    neither UTF-8 nor confidently GB18030 fails to decode with an error asking
+    for ``encoding =`` in its source, instead of being stored as mojibake. The
+    sample is only the start of the file; a non-UTF-8 byte after it fails the
+    same loud way.
     """
     for bom, name in _BOMS:
         if sample.startswith(bom):
             return name
+    if _decodes(sample, "utf-8"):
+        return "utf-8"
+    if _decodes(sample, "gb18030"):
+        matches = list(charset_normalizer.from_bytes(sample, cp_isolation=_RIVALS))
+        if matches and matches[0].encoding == "gb18030":
+            best = matches[0].chaos
+            if all(other.chaos > best for other in matches[1:]):
+                return "gb18030"
     return "utf-8"
 
 
@@ -102,7 +136,7 @@ class SourceReader:
                     [f"sources.{self.id}.encoding: unknown encoding {self.encoding!r}"], where=str(self.path)
                 ) from None
         with self.path.open("rb") as handle:
-            return sniff_encoding(handle.read(4))
+            return detect_encoding(handle.read(SAMPLE_SIZE))
 
     def open_text(self, newline: str | None = "") -> IO[str]:
         """Open the file as text in its encoding, decoding strictly.

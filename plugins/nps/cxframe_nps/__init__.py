@@ -7,7 +7,7 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 from __future__ import annotations
 
 from cxframe import Check, Collector, MetricDefinition, Programme, hookimpl
-from cxframe_nps.collectors import survey_csv
+from cxframe_nps.collectors import COLLECTORS
 from cxframe_nps.declared import declared_metrics
 from cxframe_nps.evidence import CHECKS, measurement_evidence
 from cxframe_nps.metrics import survey_metrics
@@ -20,7 +20,7 @@ __all__ = ["measurement_evidence"]
 
 @hookimpl
 def register_collectors() -> list[Collector]:
-    return [survey_csv]
+    return list(COLLECTORS)
 
 
 @hookimpl

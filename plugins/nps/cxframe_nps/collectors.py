@@ -1,11 +1,13 @@
-"""``survey-csv``: survey responses from a CSV file with a column mapping.
+"""Survey collectors: every export layout, one mapping from rows to observations.
 
-The mapping lives in the source's ``columns`` table::
+Each collector reads its layout with a reader from `cxframe_nps.formats`
+and hands the streamed table to :func:`observations`, which applies the
+source's column mapping::
 
     [sources.columns]
     response_id = "response_id"        # optional; de-duplicates re-exports
     respondent_id = "customer_id"      # optional
-    timestamp = "submitted_at"         # required, ISO-8601 (naive = UTC)
+    timestamp = "submitted_at"         # required (defaults for Qualtrics and SurveyMonkey)
     touchpoint = "touchpoint"          # optional
     channel = "channel"                # optional
     comment = "comment"                # optional free text
@@ -14,26 +16,51 @@ The mapping lives in the source's ``columns`` table::
     [sources.columns.questions]        # question id = column
     nps = "likely_to_recommend"
 
-Each (row, question) with a usable score becomes an observation; a blank,
-non-numeric or out-of-scale score, an unparsable timestamp or a repeated
-response id is a reject with its line and reason.
+A column may be named by its id, by its Qualtrics ImportId or by its question
+text. Each (row, question) with a usable score becomes an observation; a
+blank, non-numeric or out-of-scale score, an unparsable timestamp, a bad
+weight or a repeated response id is a reject with its line and reason.
+
+Scores: a number; else, for choice-text exports, the number a label starts
+with (``10 - Extremely likely`` → 10); else the value given for that label in
+``options.labels.<question>`` (``{ "Very satisfied" = 5, … }``).
+Timestamps: ISO-8601; else ``options.timestamp_format`` (a ``strptime``
+format); a time without offset is read in the column's time zone (Qualtrics
+names it), else ``options.time_zone``, else UTC.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from cxframe import Collector, InvalidInput, Observation, Reject, SourceReader
 from cxframe.extensions import CollectedRow
 from cxframe.store import check_segment_name
+from cxframe_nps.formats import (
+    SurveyColumn,
+    SurveyTable,
+    check_format_options,
+    choice_value,
+    label_value,
+    read_csv,
+    read_jsonl,
+    read_qualtrics,
+    read_surveymonkey,
+    read_xlsx,
+)
 
 #: Scales of the well-known questions; others are checked only when ``options.scales`` names them.
 DEFAULT_SCALES: dict[str, tuple[float, float]] = {"nps": (0, 10), "enps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 OPTIONAL_FIELDS = ("response_id", "respondent_id", "touchpoint", "channel", "comment", "weight")
+#: Column defaults for the platforms whose exports always carry them.
+QUALTRICS_DEFAULTS = {"response_id": "ResponseId", "timestamp": "RecordedDate"}
+SURVEYMONKEY_DEFAULTS = {"response_id": "Respondent ID", "timestamp": "End Date"}
+SURVEYMONKEY_TIME_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
 
 
 def _segments(columns: dict[str, Any]) -> dict[str, str]:
@@ -43,28 +70,65 @@ def _segments(columns: dict[str, Any]) -> dict[str, str]:
     return {str(name): str(column) for name, column in segments.items()}
 
 
-def check_options(source: SourceReader) -> Iterable[str]:
-    columns = source.columns
-    known = {"timestamp", "questions", "segments", *OPTIONAL_FIELDS}
-    for key in columns:
-        if key not in known:
-            yield f"columns.{key}: unknown key; expected one of {', '.join(sorted(known))}"
-    if not isinstance(columns.get("timestamp"), str):
-        yield "columns.timestamp: expected the name of the timestamp column"
-    questions = columns.get("questions")
-    if not isinstance(questions, dict) or not questions:
-        yield 'columns.questions: expected a table of question id = column name, e.g. { nps = "Q1" }'
-    segments = columns.get("segments", {})
-    if not isinstance(segments, list | dict):
-        yield "columns.segments: expected a list of column names or a table of segment = column"
-    else:
-        for name in _segments(columns):
-            problem = check_segment_name(name)
-            if problem:
-                yield f"columns.segments: {problem}"
-    for name, scale in source.option("scales", {}).items():
-        if not (isinstance(scale, list) and len(scale) == 2 and all(isinstance(v, int | float) for v in scale)):
-            yield f"options.scales.{name}: expected [min, max]"
+def _checker(defaults: dict[str, str]) -> Callable[[SourceReader], Iterable[str]]:
+    def check_options(source: SourceReader) -> Iterable[str]:
+        columns = {**defaults, **source.columns}
+        known = {"timestamp", "questions", "segments", *OPTIONAL_FIELDS}
+        for key in columns:
+            if key not in known:
+                yield f"columns.{key}: unknown key; expected one of {', '.join(sorted(known))}"
+        if not isinstance(columns.get("timestamp"), str):
+            yield "columns.timestamp: expected the name of the timestamp column"
+        questions = columns.get("questions")
+        if not isinstance(questions, dict) or not questions:
+            yield 'columns.questions: expected a table of question id = column name, e.g. { nps = "Q1" }'
+        segments = columns.get("segments", {})
+        if not isinstance(segments, list | dict):
+            yield "columns.segments: expected a list of column names or a table of segment = column"
+        else:
+            for name in _segments(columns):
+                problem = check_segment_name(name)
+                if problem:
+                    yield f"columns.segments: {problem}"
+        for name, scale in source.option("scales", {}).items():
+            if not (isinstance(scale, list) and len(scale) == 2 and all(isinstance(v, int | float) for v in scale)):
+                yield f"options.scales.{name}: expected [min, max]"
+        for name, labels in source.option("labels", {}).items():
+            if not isinstance(labels, dict) or not all(isinstance(v, int | float) for v in labels.values()):
+                yield f'options.labels.{name}: expected a table of answer = number, e.g. {{ "Yes" = 1, "No" = 0 }}'
+        zone = source.option("time_zone")
+        if zone is not None and _zone(zone) is None:
+            yield f"options.time_zone: unknown time zone {zone!r} (expected an IANA name such as Europe/Berlin)"
+        yield from check_format_options(source)
+
+    return check_options
+
+
+def _zone(name: str) -> dt.tzinfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def parse_timestamp(text: str, zone: dt.tzinfo | None = None, formats: Iterable[str] = ()) -> dt.datetime | None:
+    """ISO-8601 (or one of ``formats``); a time without offset is read in ``zone`` (UTC by default)."""
+    text = text.strip()
+    if not text:
+        return None
+    parsed = None
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        for pattern in formats:
+            try:
+                parsed = dt.datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone or dt.UTC)
 
 
 def _plugin_scales(source: SourceReader) -> dict[str, tuple[float, float]]:
@@ -80,92 +144,98 @@ def _plugin_scales(source: SourceReader) -> dict[str, tuple[float, float]]:
     return scales
 
 
-def parse_timestamp(text: str) -> dt.datetime | None:
-    """ISO-8601 with or without offset (naive is read as UTC), or None."""
-    text = text.strip()
-    if not text:
-        return None
+def _score(text: str, labels: dict[str, float] | None) -> float | None:
     try:
-        parsed = dt.datetime.fromisoformat(text)
+        return float(text)
     except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        pass
+    value = choice_value(text)
+    if value is None and labels:
+        value = label_value(text, labels)
+    return value
 
 
-def _index(header: list[str], column: str, path: str, key: str) -> int:
+def _find(table: SurveyTable, ref: str, key: str) -> SurveyColumn:
+    """The column ``ref`` names, or an error that also names the mapping key."""
     try:
-        return header.index(column)
-    except ValueError:
-        raise InvalidInput(
-            [f"line 1: column {column!r} (columns.{key}) is not in the header; columns are: {', '.join(header)}"],
-            where=path,
-        ) from None
+        return table.find(ref)
+    except InvalidInput as exc:
+        raise InvalidInput([f"{message} (mapped as columns.{key})" for message in exc.messages]) from None
 
 
-def read(source: SourceReader) -> Iterator[CollectedRow]:
-    columns = source.columns
+def observations(
+    source: SourceReader,
+    table: SurveyTable,
+    defaults: dict[str, str] | None = None,
+    time_formats: Iterable[str] = (),
+) -> Iterator[CollectedRow]:
+    """Apply the source's column mapping to a streamed table."""
+    columns = {**(defaults or {}), **source.columns}
+    # a default column the export lacks is simply not used; a mapped one must exist
+    optional: dict[str, SurveyColumn] = {}
+    for field in OPTIONAL_FIELDS:
+        if field in source.columns:
+            optional[field] = _find(table, source.columns[field], field)
+        elif field in columns:
+            with contextlib.suppress(InvalidInput):
+                optional[field] = table.find(columns[field])
+    stamp = _find(table, columns["timestamp"], "timestamp")
     population = source.option("population", "customer")
     scales = {
         **DEFAULT_SCALES,
         **_plugin_scales(source),
-        **{k: tuple(v) for k, v in source.option("scales", {}).items()},
+        **{k: (float(v[0]), float(v[1])) for k, v in source.option("scales", {}).items()},
     }
-    with source.open_text() as handle:
-        rows = csv.reader(handle)
-        try:
-            header = [name.strip() for name in next(rows)]
-        except StopIteration:
-            raise InvalidInput(["the file is empty; expected a header row"], where=str(source.path)) from None
-        path = str(source.path)
-        timestamp_at = _index(header, columns["timestamp"], path, "timestamp")
-        optional = {field: _index(header, columns[field], path, field) for field in OPTIONAL_FIELDS if field in columns}
-        questions = [
-            (question, _index(header, column, path, f"questions.{question}"), scales.get(question))
-            for question, column in columns["questions"].items()
-        ]
-        segments = [(name, _index(header, column, path, "segments")) for name, column in _segments(columns).items()]
-        seen_responses: dict[str, int] = {}
-        width = len(header)
-        for line, row in enumerate(rows, start=2):
-            if not row or (len(row) == 1 and not row[0].strip()):
+    labels: dict[str, dict[str, float]] = source.option("labels", {})
+    questions = [
+        (question, _find(table, ref, f"questions.{question}").index, scales.get(question), labels.get(question))
+        for question, ref in columns["questions"].items()
+    ]
+    segments = [(name, _find(table, ref, f"segments.{name}").index) for name, ref in _segments(columns).items()]
+    zone = _zone(stamp.time_zone) if stamp.time_zone else None
+    if zone is None and source.option("time_zone"):
+        zone = _zone(source.option("time_zone"))
+    formats = (source.option("timestamp_format"),) if source.option("timestamp_format") else tuple(time_formats)
+    indexes = {field: column.index for field, column in optional.items()}
+    seen_responses: dict[str, int] = {}
+    with table:
+        for line, row in table.rows:
+            if isinstance(row, Reject):
+                yield line, row
                 continue
-            if len(row) != width:
-                yield line, Reject(f"expected {width} fields, found {len(row)}", ",".join(row))
-                continue
-            timestamp = parse_timestamp(row[timestamp_at])
+            raw = ",".join(row)
+            timestamp = parse_timestamp(row[stamp.index], zone, formats)
             if timestamp is None:
-                yield line, Reject(f"unparsable timestamp {row[timestamp_at]!r} (expected ISO-8601)", ",".join(row))
+                yield line, Reject(f"unparsable timestamp {row[stamp.index]!r} (expected ISO-8601)", raw)
                 continue
-            values = {field: (row[index].strip() or None) for field, index in optional.items()}
+            values = {field: (row[index].strip() or None) for field, index in indexes.items()}
             response_id = values.get("response_id")
             if response_id is not None:
                 first = seen_responses.setdefault(response_id, line)
                 if first != line:
-                    yield line, Reject(f"duplicate response id {response_id!r} (first on line {first})", ",".join(row))
+                    yield line, Reject(f"duplicate response id {response_id!r} (first on line {first})", raw)
                     continue
             weight = None
-            if values.get("weight") is not None:
+            weight_text = values.get("weight")
+            if weight_text is not None:
                 try:
-                    weight = float(values["weight"])  # type: ignore[arg-type]
+                    weight = float(weight_text)
                 except ValueError:
                     weight = math.nan
                 if not math.isfinite(weight) or weight <= 0:
-                    yield line, Reject(f"weight {values['weight']!r} is not a positive number", ",".join(row))
+                    yield line, Reject(f"weight {weight_text!r} is not a positive number", raw)
                     continue
             segment = {name: row[index].strip() for name, index in segments if row[index].strip()}
-            for question, index, scale in questions:
+            for question, index, scale, question_labels in questions:
                 text = row[index].strip()
-                try:
-                    score = float(text)
-                except ValueError:
+                score = _score(text, question_labels) if text else None
+                if score is None:
                     reason = "blank" if not text else f"not a number: {text!r}"
-                    yield line, Reject(f"{question}: {reason}", ",".join(row))
+                    yield line, Reject(f"{question}: {reason}", raw)
                     continue
                 if not math.isfinite(score) or (scale is not None and not scale[0] <= score <= scale[1]):
-                    yield (
-                        line,
-                        Reject(f"{question}: {text} is outside the scale {scale[0]:g}–{scale[1]:g}", ",".join(row)),
-                    )
+                    shown = f"{scale[0]:g}–{scale[1]:g}" if scale else "finite numbers"
+                    yield line, Reject(f"{question}: {text} is outside the scale {shown}", raw)
                     continue
                 yield (
                     line,
@@ -188,9 +258,36 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
                 )
 
 
-survey_csv = Collector(
-    id="survey-csv",
-    description="Survey responses from a CSV file, mapped with [sources.columns].",
-    read=read,
-    check_options=check_options,
+def _collector(
+    id: str,
+    description: str,
+    reader: Callable[[SourceReader], SurveyTable],
+    defaults: dict[str, str] | None = None,
+    time_formats: Iterable[str] = (),
+) -> Collector:
+    formats = tuple(time_formats)
+
+    def read(source: SourceReader) -> Iterator[CollectedRow]:
+        return observations(source, reader(source), defaults, formats)
+
+    return Collector(id=id, description=description, read=read, check_options=_checker(defaults or {}))
+
+
+survey_csv = _collector("survey-csv", "Survey responses from a CSV file, mapped with [sources.columns].", read_csv)
+survey_jsonl = _collector("survey-jsonl", "Survey responses from JSON Lines, one object per response.", read_jsonl)
+survey_xlsx = _collector("survey-xlsx", "Survey responses from an Excel sheet (.xlsx), header in row 1.", read_xlsx)
+qualtrics = _collector(
+    "qualtrics",
+    "A Qualtrics CSV/XLSX export (numeric or choice text); previews, spam and unfinished responses left out.",
+    read_qualtrics,
+    QUALTRICS_DEFAULTS,
 )
+surveymonkey = _collector(
+    "surveymonkey",
+    "A SurveyMonkey CSV/XLSX export (question row, then sub-question row).",
+    read_surveymonkey,
+    SURVEYMONKEY_DEFAULTS,
+    SURVEYMONKEY_TIME_FORMATS,
+)
+
+COLLECTORS = [survey_csv, survey_jsonl, survey_xlsx, qualtrics, surveymonkey]
