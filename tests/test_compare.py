@@ -34,30 +34,9 @@ from cxframe.plugins import PluginHost
 from cxframe.store import Store, observation_row
 from tests import toy_plugin
 from tests.conftest import write_answers
+from tests.metric_definitions import CSAT, NPS, Z95
 
-NPS_SQL = "CASE WHEN value >= 9 THEN 1.0 WHEN value <= 6 THEN -1.0 ELSE 0.0 END"
-NPS = MetricDefinition(
-    id="nps",
-    title="NPS",
-    question="nps",
-    value_sql=NPS_SQL,
-    interval=IntervalMethod.NPS,
-    multiplier=100,
-    scale_min=0,
-    scale_max=10,
-)
-CSAT = MetricDefinition(
-    id="csat",
-    title="CSAT",
-    question="csat",
-    value_sql="CASE WHEN value >= 4 THEN 1.0 ELSE 0.0 END",
-    interval=IntervalMethod.PROPORTION,
-    multiplier=100,
-    scale_min=1,
-    scale_max=5,
-)
 CES = MetricDefinition(id="ces", title="CES", question="ces", value_sql="value", interval=IntervalMethod.MEAN)
-Z95 = 1.959963984540054
 _keys = itertools.count()
 
 

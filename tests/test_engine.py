@@ -36,29 +36,8 @@ from cxframe.engine import (
 )
 from cxframe.errors import InvalidInput
 from cxframe.store import Store, observation_row, utc_text
+from tests.metric_definitions import CSAT, NPS, NPS_SQL, Z95
 
-Z95 = 1.959963984540054
-NPS_SQL = "CASE WHEN value >= 9 THEN 1.0 WHEN value <= 6 THEN -1.0 ELSE 0.0 END"
-NPS = MetricDefinition(
-    id="nps",
-    title="NPS",
-    question="nps",
-    value_sql=NPS_SQL,
-    interval=IntervalMethod.NPS,
-    multiplier=100,
-    scale_min=0,
-    scale_max=10,
-)
-CSAT = MetricDefinition(
-    id="csat",
-    title="CSAT",
-    question="csat",
-    value_sql="CASE WHEN value >= 4 THEN 1.0 ELSE 0.0 END",
-    interval=IntervalMethod.PROPORTION,
-    multiplier=100,
-    scale_min=1,
-    scale_max=5,
-)
 CES = MetricDefinition(
     id="ces", title="CES", question="ces", value_sql="value", interval=IntervalMethod.MEAN, scale_min=1, scale_max=7
 )
