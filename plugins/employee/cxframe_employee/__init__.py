@@ -1,0 +1,81 @@
+"""cxframe-employee: employee experience and frontline empowerment.
+
+* the ``employee-survey`` collector (any cxframe-nps survey layout, population
+  ``employee``, team/role/site checked) and the ``empowerment`` and
+  ``engagement`` metrics (eNPS itself is cxframe-nps's ``enps``);
+* the employee context in ``[plugins.cxframe-employee]`` (frontline roles,
+  inline or from a CSV; voice of employee; thresholds), see
+  `cxframe_employee.settings`;
+* the empowerment checks (``employee.*``), see `cxframe_employee.checks`;
+* the anonymity rule applied to every employee output, see
+  `cxframe_employee.privacy`;
+* the EX ↔ CX link (Pearson's r over teams, Fisher-z interval, SVG chart),
+  see `cxframe_employee.link`;
+* ``cxframe employee enps`` and ``cxframe employee link``;
+* `employee_evidence` for the people-oriented-culture dimension of an assessment.
+
+Registered through the ``cxframe`` entry-point group like any third-party plugin.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cxframe import Check, Collector, InvalidInput, MetricDefinition, Programme, hookimpl
+from cxframe_employee.api import enps, link
+from cxframe_employee.checks import CHECKS
+from cxframe_employee.collector import employee_survey
+from cxframe_employee.evidence import employee_evidence
+from cxframe_employee.link import Link
+from cxframe_employee.metrics import employee_metrics
+from cxframe_employee.privacy import SUPPRESSED, suppress, suppress_table
+from cxframe_employee.results import EmployeeResult, apply_anonymity, employee_results
+from cxframe_employee.settings import SETTINGS, EmployeeContext, load_context
+
+if TYPE_CHECKING:
+    import click
+
+__all__ = [
+    "SETTINGS",
+    "SUPPRESSED",
+    "EmployeeContext",
+    "EmployeeResult",
+    "Link",
+    "apply_anonymity",
+    "employee_evidence",
+    "employee_results",
+    "enps",
+    "link",
+    "load_context",
+    "suppress",
+    "suppress_table",
+]
+
+
+@hookimpl
+def register_collectors() -> list[Collector]:
+    return [employee_survey]
+
+
+@hookimpl
+def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
+    # settings problems are reported once, by register_checks; here the default scale stands in
+    try:
+        low, high = load_context(programme).settings.item_scale
+    except (InvalidInput, ValueError):
+        return employee_metrics()
+    return employee_metrics((low, high))
+
+
+@hookimpl
+def register_checks(programme: Programme | None) -> list[Check]:
+    # raising here is how `cxframe validate` learns about a bad employee context
+    load_context(programme)
+    return list(CHECKS)
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from cxframe_employee.cli import employee  # click and the CLI helpers only when commands are wanted
+
+    cli.add_command(employee)
