@@ -1,0 +1,344 @@
+"""Benchmark: load an event log, then its variants and directly-follows graph, cxframe against pm4py.
+
+Generates an event log in pm4py's CSV layout (``case:concept:name``,
+``concept:name``, ``time:timestamp``, ``org:resource``, ``channel``) — by
+default 1,000,000 events over 100,000 cases of a customer journey, rows in
+time order as a system would export them (so the cases interleave) — then
+measures in one run, each step in its own process so that its peak RSS is its
+own:
+
+* ``cxframe-load``: ``cxframe.collect`` through the ``event-csv`` collector
+  into a fresh store;
+* ``cxframe-variants`` and ``cxframe-dfg``: `cxframe_journey.analytics` over
+  that store (SQL; best of three);
+* ``pm4py-load``: ``pandas.read_csv`` + ``pm4py.format_dataframe`` (parses the
+  timestamps and sorts by case and time);
+* ``pm4py-variants`` and ``pm4py-dfg``: ``pm4py.get_variants`` and
+  ``pm4py.discover_performance_dfg`` (mean and median time per edge, like
+  cxframe's DFG) on the loaded frame. pm4py works in memory, so these steps
+  load the log first; their time excludes the load, their peak RSS includes it.
+
+Both sides' variant and edge counts are compared at the end (``agree``).
+
+Usage::
+
+    python benchmarks/journey_log.py [--events 1000000 --cases 100000] [--out results/journey_log.json]
+
+The data is generated from a fixed seed into ``benchmarks/data/journey/``
+(ignored by git). pm4py (AGPL) is needed only to run its steps; leave them
+out with ``--skip-pm4py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CHANNELS = ["app", "web", "branch", "phone", "chat"]
+#: A retail customer journey: activity → [(next activity, weight)]; "end" ends the case. Most
+#: customers take the main path (10 events); detours, retries and support contacts make the tail.
+END = "end"
+JOURNEY: dict[str, list[tuple[str, int]]] = {
+    "visit website": [("browse products", 90), ("search", 8), (END, 2)],
+    "open app": [("browse products", 80), ("search", 20)],
+    "search": [("view product", 85), ("browse products", 15)],
+    "browse products": [("view product", 92), ("search", 5), (END, 3)],
+    "view product": [("add to cart", 90), ("read reviews", 6), ("browse products", 4)],
+    "read reviews": [("add to cart", 80), (END, 20)],
+    "add to cart": [("checkout", 93), ("apply coupon", 5), (END, 2)],
+    "apply coupon": [("checkout", 90), ("contact support", 10)],
+    "checkout": [("pay by card", 70), ("pay by wallet", 25), ("payment failed", 5)],
+    "payment failed": [("pay by card", 70), ("contact support", 20), (END, 10)],
+    "pay by card": [("order confirmed", 1)],
+    "pay by wallet": [("order confirmed", 1)],
+    "order confirmed": [("shipped", 1)],
+    "shipped": [("delivered", 95), ("delivery delayed", 5)],
+    "delivery delayed": [("delivered", 70), ("contact support", 30)],
+    "delivered": [("answer survey", 88), ("return requested", 4), ("contact support", 3), (END, 5)],
+    "return requested": [("refund issued", 1)],
+    "refund issued": [("answer survey", 60), (END, 40)],
+    "contact support": [("ticket resolved", 80), ("contact support", 20)],
+    "ticket resolved": [("answer survey", 50), (END, 50)],
+    "answer survey": [(END, 1)],
+}
+STARTS = [("visit website", 70), ("open app", 30)]
+#: Appended to a case that must grow to make the total come out exact.
+FOLLOW_UP = ["contact support", "ticket resolved"]
+HEADER = ["case:concept:name", "concept:name", "time:timestamp", "org:resource", "channel"]
+
+PROGRAMME = """\
+name = "Journey benchmark"
+
+[[sources]]
+id = "journey"
+collector = "event-csv"
+path = "journey.csv"
+
+[sources.columns]
+case = "case:concept:name"
+activity = "concept:name"
+timestamp = "time:timestamp"
+resource = "org:resource"
+channel = "channel"
+"""
+
+
+def _choose(rng: random.Random, options: list[tuple[str, int]]) -> str:
+    return rng.choices([name for name, _ in options], weights=[weight for _, weight in options])[0]
+
+
+def _walk(rng: random.Random) -> list[str]:
+    path = [_choose(rng, STARTS)]
+    while (step := _choose(rng, JOURNEY[path[-1]])) != END:
+        path.append(step)
+    return path
+
+
+def _journeys(rng: random.Random, events: int, cases: int) -> list[list[str]]:
+    """``cases`` walks through the journey, trimmed or extended at random to exactly ``events`` events."""
+    paths = [_walk(rng) for _ in range(cases)]
+    difference = events - sum(len(path) for path in paths)
+    while difference > 0:
+        path = paths[rng.randrange(cases)]
+        path.append(FOLLOW_UP[len(path) % 2])
+        difference -= 1
+    while difference < 0:
+        path = paths[rng.randrange(cases)]
+        if len(path) > 1:
+            path.pop()
+            difference += 1
+    return paths
+
+
+def generate(folder: Path, events: int, cases: int, seed: int = 2026) -> Path:
+    """Write the programme file and ``journey.csv``; return the CSV's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cxframe.toml").write_text(PROGRAMME, encoding="utf-8")
+    rng = random.Random(seed)
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    rows: list[tuple[int, int, str, str, str, str]] = []
+    for number, path in enumerate(_journeys(rng, events, cases)):
+        case = f"C{number:07d}"
+        channel = rng.choice(CHANNELS)
+        when = rng.randrange(365 * 24 * 3600)
+        for activity in path:
+            resource_name = f"agent-{rng.randrange(200):03d}" if activity == "contact support" else "system"
+            rows.append((when, len(rows), case, activity, resource_name, channel))
+            # minutes between clicks, days around delivery; a few events share a second
+            if rng.random() >= 0.02:
+                when += int(rng.expovariate(1 / (90 if rng.random() < 0.7 else 86400)))
+    rows.sort()  # time order, as a system export would be: the cases interleave
+    path = folder / "journey.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for when, _, case, activity, resource_name, channel in rows:
+            stamp = (start + dt.timedelta(seconds=when)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            writer.writerow([case, activity, stamp, resource_name, channel])
+    return path
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _save(folder: Path, name: str, counts: dict[str, int]) -> None:
+    """Keep a step's full result so that the two sides can be compared exactly at the end."""
+    (folder / f"{name}.json").write_text(json.dumps(counts, sort_keys=True), encoding="utf-8")
+
+
+def _agree(folder: Path, step: str) -> bool:
+    ours, theirs = (json.loads((folder / f"{side}-{step}.json").read_text()) for side in ("cxframe", "pm4py"))
+    return bool(ours == theirs)
+
+
+def _best_of_three(work: Any) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(3):
+        began = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - began)
+    return best, result
+
+
+def step_cxframe_load(folder: Path) -> dict[str, Any]:
+    import cxframe
+
+    for suffix in ("", "-wal", "-shm"):
+        (folder / f"cxframe.db{suffix}").unlink(missing_ok=True)
+    began = time.perf_counter()
+    [summary] = cxframe.collect(folder)
+    seconds = time.perf_counter() - began
+    return {
+        "seconds": seconds,
+        "events": summary.records_stored,
+        "events_per_second": summary.records_stored / seconds,
+        "rows_rejected": summary.rows_rejected,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def step_cxframe_variants(folder: Path) -> dict[str, Any]:
+    from cxframe import Store
+    from cxframe_journey import analytics
+
+    with Store(folder / "cxframe.db") as store:
+        seconds, found = _best_of_three(lambda: analytics.variants(store))
+    _save(folder, "cxframe-variants", {json.dumps(v["activities"]): v["count"] for v in found})
+    return {
+        "seconds": seconds,
+        "variants": len(found),
+        "cases": sum(v["count"] for v in found),
+        "top": found[0]["count"],
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def step_cxframe_dfg(folder: Path) -> dict[str, Any]:
+    from cxframe import Store
+    from cxframe_journey import analytics
+
+    with Store(folder / "cxframe.db") as store:
+        seconds, graph = _best_of_three(lambda: analytics.dfg(store))
+    _save(folder, "cxframe-dfg", {json.dumps([e["source"], e["target"]]): e["count"] for e in graph["edges"]})
+    return {
+        "seconds": seconds,
+        "edges": len(graph["edges"]),
+        "directly_follows": sum(e["count"] for e in graph["edges"]),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _pm4py_load(folder: Path) -> Any:
+    import pandas as pd
+    import pm4py
+
+    frame = pd.read_csv(folder / "journey.csv")
+    return pm4py.format_dataframe(frame)
+
+
+def step_pm4py_load(folder: Path) -> dict[str, Any]:
+    began = time.perf_counter()
+    frame = _pm4py_load(folder)
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "events": len(frame), "peak_rss_mb": _peak_rss_mb()}
+
+
+def step_pm4py_variants(folder: Path) -> dict[str, Any]:
+    import pm4py
+
+    frame = _pm4py_load(folder)
+    seconds, found = _best_of_three(lambda: pm4py.get_variants(frame))
+    _save(folder, "pm4py-variants", {json.dumps(list(v)): int(n) for v, n in found.items()})
+    return {
+        "seconds": seconds,
+        "variants": len(found),
+        "cases": sum(found.values()),
+        "top": max(found.values()),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def step_pm4py_dfg(folder: Path) -> dict[str, Any]:
+    import pm4py
+
+    frame = _pm4py_load(folder)
+    seconds, (graph, _, _) = _best_of_three(lambda: pm4py.discover_performance_dfg(frame))
+    counts, _, _ = pm4py.discover_dfg(frame)
+    _save(folder, "pm4py-dfg", {json.dumps(list(edge)): int(n) for edge, n in counts.items()})
+    return {
+        "seconds": seconds,
+        "edges": len(graph),
+        "directly_follows": sum(counts.values()),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+STEPS = {
+    "cxframe-load": step_cxframe_load,
+    "cxframe-variants": step_cxframe_variants,
+    "cxframe-dfg": step_cxframe_dfg,
+    "pm4py-load": step_pm4py_load,
+    "pm4py-variants": step_pm4py_variants,
+    "pm4py-dfg": step_pm4py_dfg,
+}
+
+
+def run_step(name: str, folder: Path, *extra: str) -> dict[str, Any]:
+    """Run one step in a fresh interpreter so its peak RSS is its own.
+
+    Linux starts a child's ``ru_maxrss`` at its parent's peak, so the parent
+    does nothing big itself (it does not even generate the data).
+    """
+    output = subprocess.run(
+        [sys.executable, __file__, "--step", name, "--folder", str(folder), *extra],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--folder", type=Path, default=HERE / "data" / "journey")
+    parser.add_argument("--out", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--skip-pm4py", action="store_true", help="measure cxframe only")
+    parser.add_argument("--step", choices=["generate", *sorted(STEPS)], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step == "generate":
+        began = time.perf_counter()
+        path = generate(args.folder, args.events, args.cases)
+        print(json.dumps({"seconds": time.perf_counter() - began, "file_mb": path.stat().st_size / 1e6}))
+        return
+    if args.step:
+        print(json.dumps(STEPS[args.step](args.folder)))
+        return
+    if args.folder.exists():
+        shutil.rmtree(args.folder)
+    generated = run_step("generate", args.folder, "--events", str(args.events), "--cases", str(args.cases))
+    results: dict[str, Any] = {
+        "events": args.events,
+        "cases": args.cases,
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "sqlite": sqlite3.sqlite_version,
+        "generate_seconds": generated["seconds"],
+        "file_mb": generated["file_mb"],
+        # a step's peak RSS cannot be below its parent's (Linux); this is that floor
+        "parent_rss_mb": _peak_rss_mb(),
+    }
+    names = [name for name in STEPS if not (args.skip_pm4py and name.startswith("pm4py"))]
+    for name in names:
+        results[name] = run_step(name, args.folder)
+    if not args.skip_pm4py:
+        results["pm4py_version"] = importlib.metadata.version("pm4py")
+        # every variant and every edge with the same count on both sides
+        results["agree"] = {step: _agree(args.folder, step) for step in ("variants", "dfg")}
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

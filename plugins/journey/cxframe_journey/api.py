@@ -1,0 +1,179 @@
+"""The Python API: one function per task, each taking the programme folder.
+
+>>> import cxframe_journey
+>>> cxframe_journey.variants("my-programme")                    # doctest: +SKIP
+>>> cxframe_journey.dfg("my-programme", "exports/tickets.xes.gz")  # doctest: +SKIP
+
+``log`` is a source of the programme (its id or path), any event-log file
+(``.csv``, ``.xes``, ``.xes.gz``), or ``None`` for the events already stored.
+A file is first collected into the store through the ordinary ingest machinery
+(one transaction; re-collecting an unchanged file adds nothing) as the source
+named by its path (relative to the programme folder when inside it), then the
+analysis reads only that log's events.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+from cxframe import IngestSummary, InvalidInput, PluginHost, Programme, SourceReader, load_programme
+from cxframe.api import Opened, open_programme
+from cxframe.ingest import Progress, ingest
+from cxframe_journey import analytics
+from cxframe_journey.analytics import DirectlyFollows, Variant
+from cxframe_journey.csvlog import PM4PY_COLUMNS
+
+ProgrammeLike = str | Path | Programme
+
+XES_SUFFIXES = (".xes", ".xes.gz")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@attrs.frozen
+class Mapping:
+    """Which columns (CSV) or attribute keys (XES) hold the case, activity and timestamp.
+
+    ``None`` means the default: pm4py's column names for CSV
+    (``case:concept:name``, ``concept:name``, ``time:timestamp``), and the XES
+    standard keys for XES (the trace's and the event's ``concept:name``,
+    ``time:timestamp``). For XES a ``case:`` prefix on ``case`` is dropped, since
+    that is how pm4py names the trace's attributes.
+    """
+
+    case: str | None = None
+    activity: str | None = None
+    timestamp: str | None = None
+
+    def columns(self, collector: str) -> dict[str, str]:
+        given = {key: value for key, value in attrs.asdict(self).items() if value is not None}
+        if collector == "event-csv":
+            return {**PM4PY_COLUMNS, **given}
+        if "case" in given:
+            given["case"] = given["case"].removeprefix("case:")
+        return given
+
+
+@attrs.frozen
+class Selection:
+    """The events an analysis reads: those of ``source``, or all when it is None."""
+
+    source: str | None = None
+    #: the ingest of ``log``, when one was named
+    summary: IngestSummary | None = None
+
+
+def collector_for(path: Path) -> str:
+    """The collector for an event-log file, from its name."""
+    name = path.name.lower()
+    if name.endswith(XES_SUFFIXES):
+        return "xes"
+    if name.endswith(CSV_SUFFIXES):
+        return "event-csv"
+    raise InvalidInput(
+        [f"cannot tell the log's format from its name; expected one of {', '.join(CSV_SUFFIXES + XES_SUFFIXES)}"],
+        where=str(path),
+    )
+
+
+def _reader(programme: Programme, log: str, mapping: Mapping) -> SourceReader:
+    declared = programme.document.sources
+    match = next((source for source in declared if source.id == log), None)
+    if match is None:
+        wanted = Path(log).resolve()
+        match = next((s for s in declared if programme.resolve(s.path).resolve() == wanted), None)
+    if match is not None:
+        if mapping != Mapping():
+            raise InvalidInput(
+                [f"{log!r} is a source of the programme: its columns are set in {programme.file.name}, not by options"]
+            )
+        return SourceReader(
+            id=match.id,
+            collector=match.collector,
+            path=programme.resolve(match.path),
+            encoding=match.encoding,
+            columns=dict(match.columns),
+            options=dict(match.options),
+            programme=programme,
+        )
+    path = Path(log)
+    if not path.is_file():
+        known = ", ".join(source.id for source in declared) or "none"
+        raise InvalidInput([f"{log}: no such file, and not a source of the programme (sources: {known})"])
+    collector = collector_for(path)
+    reader = SourceReader(
+        id="", collector=collector, path=path, columns=mapping.columns(collector), programme=programme
+    )
+    # the path (relative to the programme folder when inside it) keeps two logs that share a
+    # file name apart: event keys are "source|line", so the second would otherwise add nothing
+    reader.id = reader.display_path()
+    return reader
+
+
+def collect_log(
+    opened: Opened, log: str, mapping: Mapping = Mapping(), *, progress: Progress | None = None
+) -> Selection:
+    """Collect ``log`` into the opened programme's store; select its events."""
+    reader = _reader(opened.programme, log, mapping)
+    summary = ingest(opened.store, reader, opened.registry.collectors.get(reader.collector), progress=progress)
+    # an unchanged file may have been collected before under another source id: read that one
+    row = opened.store.db.execute("SELECT source FROM ingests WHERE id = ?", [summary.ingest_id]).fetchone()
+    return Selection(source=row[0] if row else reader.id, summary=summary)
+
+
+@contextlib.contextmanager
+def open_log(
+    programme: ProgrammeLike = ".",
+    log: str | None = None,
+    mapping: Mapping = Mapping(),
+    *,
+    source: str | None = None,
+    host: PluginHost | None = None,
+    progress: Progress | None = None,
+) -> Iterator[tuple[Opened, Selection]]:
+    """Open the programme, collect ``log`` if given, and say which events to analyse.
+
+    ``source`` (a source id) limits the analysis to the events already
+    collected from that source; it cannot be combined with ``log``.
+    """
+    if log is not None and source is not None:
+        raise InvalidInput(["name either a log to collect or a stored source, not both"])
+    loaded = programme if isinstance(programme, Programme) else load_programme(programme)
+    with open_programme(loaded, host) as opened:
+        if log is not None:
+            selection = collect_log(opened, log, mapping, progress=progress)
+        else:
+            selection = Selection(source=source)
+            if source is not None and source not in analytics.sources(opened.store):
+                stored = ", ".join(analytics.sources(opened.store)) or "none"
+                raise InvalidInput([f"no events from source {source!r} (sources with events: {stored})"])
+        yield opened, selection
+
+
+def variants(
+    programme: ProgrammeLike = ".",
+    log: str | None = None,
+    mapping: Mapping = Mapping(),
+    *,
+    source: str | None = None,
+    host: PluginHost | None = None,
+) -> list[Variant]:
+    """The variants of ``log`` (or of the stored events): ``[{activities, count, share}]``, most frequent first."""
+    with open_log(programme, log, mapping, source=source, host=host) as (opened, selection):
+        return analytics.variants(opened.store, source=selection.source)
+
+
+def dfg(
+    programme: ProgrammeLike = ".",
+    log: str | None = None,
+    mapping: Mapping = Mapping(),
+    *,
+    source: str | None = None,
+    host: PluginHost | None = None,
+) -> DirectlyFollows:
+    """The directly-follows graph of ``log`` (or of the stored events): ``{edges, start, end}``."""
+    with open_log(programme, log, mapping, source=source, host=host) as (opened, selection):
+        return analytics.dfg(opened.store, source=selection.source)

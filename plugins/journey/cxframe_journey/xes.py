@@ -1,0 +1,301 @@
+"""``xes``: an event log in IEEE 1849 XES, plain (``.xes``) or gzipped (``.xes.gz``).
+
+The file is streamed with `xml.etree.ElementTree.iterparse`: each event is
+read and cleared as soon as its element ends, and each trace as soon as it
+ends, so memory holds one trace at a time however large the log. Gzip is
+recognised by its magic bytes, whatever the file is called. The XML
+declaration gives the encoding (the source's ``encoding`` setting is not used).
+
+What becomes of the XES attributes (standard extensions):
+
+* trace ``concept:name`` → the event's ``case_id``; the trace's other
+  attributes → event attributes prefixed ``case:`` (as pm4py names them);
+* event ``concept:name`` → ``activity``; ``time:timestamp`` → ``timestamp``
+  (naive dates are read as UTC, or in ``options.timezone``);
+  ``org:resource`` → ``resource``;
+* every other ``string``, ``id``, ``int``, ``float``, ``boolean`` and
+  ``date`` attribute of the event → ``attributes`` with its type (a value that
+  does not parse as its declared type is kept as text; dates are kept as
+  written). ``list`` and ``container`` attributes, nested (meta) attributes
+  and ``<global>`` defaults are not read.
+
+The keys can be changed in the source's ``columns``: ``case`` (trace
+attribute), ``activity``, ``timestamp``, ``resource``, and ``channel``,
+``touchpoint``, ``outcome`` (unset by default).
+
+**Lifecycle.** Like pm4py's ``read_xes`` and its variants and DFG discovery,
+every event is kept by default, whatever its ``lifecycle:transition`` (which is
+kept as an attribute). To keep only some transitions, set
+``options.lifecycle = "complete"`` (or a list); events with another transition
+are skipped and counted in the ingest summary (``skipped: lifecycle:transition
+start: 12``); events without the attribute are kept.
+
+**Line numbers.** XES has no rows, so the "line" of an event (in ``rejects``
+and in the default event key) is its ordinal number in the file: 1 for the
+first ``<event>`` element, counting every event, kept, skipped or rejected.
+
+An event without a case id (its trace has no ``concept:name``), activity or
+timestamp, or with an unparsable timestamp, is a reject with its reason. A
+file that is not well-formed XML, not XES, not a complete gzip stream, or
+holds no event stops the source before anything is stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import math
+import xml.etree.ElementTree as ET
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+import attrs
+
+from cxframe import Collector, Event, InvalidInput, Reject, SourceReader
+from cxframe.contracts import Attributes
+from cxframe.extensions import CollectedRow
+from cxframe_journey import timestamps
+
+LIFECYCLE = "lifecycle:transition"
+#: Attribute types read into events; ``list`` and ``container`` are not.
+SCALAR_TYPES = frozenset({"string", "id", "int", "float", "boolean", "date"})
+GZIP_MAGIC = b"\x1f\x8b"
+OPTIONS = ("lifecycle", "timezone")
+
+#: ``{key: (type, text)}`` of one element's own attributes.
+RawAttributes = dict[str, tuple[str, str]]
+
+
+@attrs.frozen
+class Keys:
+    """Which XES attribute fills which event field."""
+
+    case: str = "concept:name"
+    activity: str = "concept:name"
+    timestamp: str = "time:timestamp"
+    resource: str | None = "org:resource"
+    channel: str | None = None
+    touchpoint: str | None = None
+    outcome: str | None = None
+
+    def mapped(self) -> frozenset[str]:
+        """The event attribute keys that fill a field rather than ``attributes``."""
+        fields = (self.activity, self.timestamp, self.resource, self.channel, self.touchpoint, self.outcome)
+        return frozenset(key for key in fields if key)
+
+
+FIELDS = tuple(field.name for field in attrs.fields(Keys))
+
+
+def check_options(source: SourceReader) -> Iterable[str]:
+    """Problems with the source's ``columns`` and ``options``, before anything is read."""
+    for key, value in source.columns.items():
+        if key not in FIELDS:
+            yield f"columns.{key}: unknown key; expected one of {', '.join(FIELDS)}"
+        elif not isinstance(value, str) or not value.strip():
+            yield f"columns.{key}: expected an XES attribute key, e.g. {key} = {getattr(Keys(), key) or 'channel'!r}"
+    for key in source.options:
+        if key not in OPTIONS:
+            yield f"options.{key}: unknown option; expected one of {', '.join(OPTIONS)}"
+    lifecycle = source.option("lifecycle")
+    if lifecycle is not None and not (
+        isinstance(lifecycle, str) or (isinstance(lifecycle, list) and all(isinstance(t, str) for t in lifecycle))
+    ):
+        yield 'options.lifecycle: expected a transition or a list of them, e.g. "complete"'
+    try:
+        timestamps.timezone(source.option("timezone"))
+    except ValueError as exc:
+        yield f"options.timezone: {exc}"
+
+
+def _keys(source: SourceReader) -> Keys:
+    return Keys(**{key: value.strip() for key, value in source.columns.items()})
+
+
+def _lifecycle(source: SourceReader) -> frozenset[str] | None:
+    wanted = source.option("lifecycle")
+    if wanted is None:
+        return None
+    return frozenset(t.strip().lower() for t in ([wanted] if isinstance(wanted, str) else wanted))
+
+
+class _Names(dict[str, str]):
+    """Element tags without their namespace (``{http://www.xes-standard.org/}event`` → ``event``), cached."""
+
+    def __missing__(self, tag: str) -> str:
+        local = self[tag] = tag.rpartition("}")[2]
+        return local
+
+
+def _raw_attributes(element: ET.Element, names: _Names) -> RawAttributes:
+    """The element's own scalar attributes (not nested ones), as written."""
+    raw: RawAttributes = {}
+    for child in element:
+        kind = names[child.tag]
+        key, value = child.get("key"), child.get("value")
+        if kind in SCALAR_TYPES and key is not None and value is not None:
+            raw[key] = (kind, value)
+    return raw
+
+
+def _typed(kind: str, text: str) -> str | int | float | bool:
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if kind == "float":
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return number if math.isfinite(number) else text
+    if kind == "boolean" and text.strip().lower() in ("true", "false"):
+        return text.strip().lower() == "true"
+    return text
+
+
+def _text(raw: RawAttributes, key: str | None) -> str | None:
+    if key is None or key not in raw:
+        return None
+    return raw[key][1].strip() or None
+
+
+def _describe(raw: RawAttributes) -> str:
+    return json.dumps({key: text for key, (_, text) in raw.items()}, ensure_ascii=False)
+
+
+class _Reading:
+    """Turns the raw attributes of a trace's events into events or rejects."""
+
+    def __init__(self, source: SourceReader) -> None:
+        self.source = source
+        self.keys = _keys(source)
+        self.mapped = self.keys.mapped()
+        self.keep = _lifecycle(source)
+        self.parse = timestamps.parser(None, timestamps.timezone(source.option("timezone")))
+
+    def trace(self, trace: RawAttributes, events: list[tuple[int, RawAttributes]]) -> Iterator[CollectedRow]:
+        keys = self.keys
+        case_id = _text(trace, keys.case)
+        case_attributes: Attributes = {f"case:{k}": _typed(*v) for k, v in trace.items() if k != keys.case}
+        for ordinal, raw in events:
+            transition = _text(raw, LIFECYCLE)
+            if self.keep is not None and transition is not None and transition.lower() not in self.keep:
+                self.source.notes[f"skipped: {LIFECYCLE} {transition}"] += 1
+                continue
+            yield ordinal, self.event(case_id, case_attributes, raw)
+
+    def event(self, case_id: str | None, case_attributes: Attributes, raw: RawAttributes) -> Event | Reject:
+        keys = self.keys
+        activity, when = _text(raw, keys.activity), _text(raw, keys.timestamp)
+        missing = [
+            what
+            for what, value in (
+                (f"case id (trace attribute {keys.case!r})", case_id),
+                (f"activity (attribute {keys.activity!r})", activity),
+                (f"timestamp (attribute {keys.timestamp!r})", when),
+            )
+            if value is None
+        ]
+        if case_id is None or activity is None or when is None:
+            return Reject(f"missing {', '.join(missing)}", _describe(raw))
+        try:
+            timestamp = self.parse(when)
+        except ValueError as exc:
+            return Reject(f"{exc} in attribute {keys.timestamp!r}", _describe(raw))
+        attributes: Attributes = dict(case_attributes)
+        attributes.update((key, _typed(*value)) for key, value in raw.items() if key not in self.mapped)
+        return Event(
+            case_id=case_id,
+            activity=activity,
+            timestamp=timestamp,
+            source=self.source.id,
+            touchpoint=_text(raw, keys.touchpoint),
+            channel=_text(raw, keys.channel),
+            resource=_text(raw, keys.resource),
+            outcome=_text(raw, keys.outcome),
+            attributes=attributes,
+        )
+
+
+def _open(source: SourceReader) -> IO[bytes] | gzip.GzipFile:
+    handle = source.open_binary()
+    magic = handle.read(2)
+    handle.seek(0)
+    if magic == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=handle, mode="rb")
+    return handle
+
+
+def _detach(parent: ET.Element | None, child: ET.Element) -> None:
+    """Drop a finished element from its parent so the tree never grows."""
+    if parent is not None:
+        with contextlib.suppress(ValueError):  # not a direct child (a malformed log): clearing it is enough
+            parent.remove(child)
+
+
+def read(source: SourceReader) -> Iterator[CollectedRow]:
+    """Yield ``(event ordinal, Event | Reject)`` for every event of the log; see the module docstring."""
+    problems = list(check_options(source))
+    if problems:  # the ingest machinery checks first; this guards direct calls
+        raise InvalidInput(problems, where=str(source.path))
+    path = str(source.path)
+    reading = _Reading(source)
+    root: ET.Element | None = None
+    trace: ET.Element | None = None
+    pending: list[tuple[int, RawAttributes]] = []
+    ordinal = 0
+    names = _Names()
+    stream = _open(source)
+    try:
+        for kind, element in ET.iterparse(stream, events=("start", "end")):
+            tag = names[element.tag]
+            if kind == "start":
+                if root is None:
+                    root = element
+                    if tag != "log":
+                        raise InvalidInput([f"not an XES log: the document is a <{tag}>, expected <log>"], where=path)
+                elif tag == "trace" and trace is None:
+                    trace, pending = element, []
+                continue
+            if tag == "event":
+                ordinal += 1
+                raw = _raw_attributes(element, names)
+                element.clear()
+                if trace is not None:
+                    pending.append((ordinal, raw))
+                    _detach(trace, element)
+                else:
+                    yield ordinal, Reject("event outside a trace (it has no case)", _describe(raw))
+                    _detach(root, element)
+            elif tag == "trace" and trace is not None and element is trace:
+                # the trace's attributes are complete only now (XES allows them after the events)
+                yield from reading.trace(_raw_attributes(trace, names), pending)
+                trace.clear()
+                _detach(root, trace)
+                trace, pending = None, []
+    except ET.ParseError as exc:
+        line, column = exc.position
+        reason = str(exc).rsplit(": line", 1)[0]
+        if root is None and reason == "no element found":
+            raise InvalidInput(
+                ["the file is empty; expected an XES log (<log> with traces and events)"], where=path
+            ) from None
+        raise InvalidInput([f"line {line}, column {column}: not valid XML: {reason}"], where=path) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InvalidInput([f"cannot read the log: {exc}"], where=path) from None
+    finally:
+        stream.close()
+    if ordinal == 0:
+        raise InvalidInput(["no events: the log has no <event> elements"], where=path)
+
+
+xes = Collector(
+    id="xes",
+    description="An event log in IEEE 1849 XES (.xes or .xes.gz), streamed.",
+    read=read,
+    check_options=check_options,
+)

@@ -1,0 +1,155 @@
+"""cxframe-journey: the event-csv collector."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from journey_support import FIXTURES, ORDERS_COLUMNS, collect, collected, host, programme, store, summary
+
+import cxframe
+from cxframe import InvalidInput, testing
+from cxframe_journey import analytics, api
+
+
+def orders_programme(tmp_path: Path, columns: Mapping[str, object] | None = None, **options: object) -> Path:
+    root = programme(
+        tmp_path / "p",
+        sources=[
+            {
+                "id": "orders",
+                "collector": "event-csv",
+                "path": "orders.csv",
+                "columns": columns or ORDERS_COLUMNS,
+                **({"options": options} if options else {}),
+            }
+        ],
+    )
+    shutil.copy(FIXTURES / "orders.csv", root / "orders.csv")
+    return root
+
+
+def test_rows_become_events_in_utc_with_their_offset_and_bad_rows_are_rejected(tmp_path: Path) -> None:
+    root = orders_programme(tmp_path)
+    [result] = cxframe.collect(root, host=host())
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (12, 7, 5)
+    events = {(e["case_id"], e["activity"]): e for e in testing.read_table(root, "events")}
+    assert len(events) == 7
+    checkout = events["A", "checkout"]
+    assert (checkout["timestamp"], checkout["tz_offset"]) == ("2025-03-04T09:00:00Z", "+01:00")
+    assert (checkout["channel"], checkout["outcome"], checkout["resource"]) == ("web", "ok", None)
+    # a naive timestamp is read as UTC (the store cannot tell "no offset" from "+00:00")
+    assert (events["A", "pay"]["timestamp"], events["A", "pay"]["tz_offset"]) == ("2025-03-04T09:10:00Z", "+00:00")
+    assert events["B", "browse"]["tz_offset"] == "-05:00"
+    assert events["B", "pay"]["timestamp"] == "2025-03-04T14:30:00.250000Z"
+    # only the columns listed in columns.attributes are kept, blank ones left out
+    assert json.loads(events["A", "pay"]["attributes"]) == {"amount": "19.90", "note": "two\nlines"}
+    assert events["C", "browse"]["attributes"] is None
+    rejects = {(r["line"], r["reason"]) for r in testing.read_table(root, "rejects")}
+    assert rejects == {
+        (8, "missing case id (column 'order_id')"),
+        (9, "missing activity (column 'step')"),
+        (11, "missing timestamp (column 'at')"),
+        (12, "unparsable timestamp 'yesterday' (expected ISO-8601, e.g. 2025-03-04T09:30:00+01:00) in column 'at'"),
+        (13, "expected 8 fields, found 7"),
+    }
+
+
+def test_lines_are_file_lines_even_after_a_quoted_line_break(tmp_path: Path) -> None:
+    root = orders_programme(tmp_path)
+    cxframe.collect(root, host=host())
+    keys = {(e["case_id"], e["activity"]): e["key"] for e in testing.read_table(root, "events")}
+    # "A,pay" spans lines 6-7 of the file; "B,checkout" is on line 10
+    assert keys["A", "pay"] == "orders|6" and keys["B", "checkout"] == "orders|10"
+    raw = {r["line"]: r["raw"] for r in testing.read_table(root, "rejects")}
+    assert raw[8] == ",browse,2025-03-04T09:00:00Z,web,,,,no case"
+
+
+def test_a_mapped_column_missing_from_the_header_names_the_file_line_and_columns(tmp_path: Path) -> None:
+    root = orders_programme(tmp_path, {**ORDERS_COLUMNS, "activity": "Step"})
+    with pytest.raises(InvalidInput) as caught:
+        cxframe.collect(root, host=host())
+    message = str(caught.value)
+    assert message.startswith(
+        str(root / "orders.csv") + ": line 1: column 'Step' (columns.activity) is not in the header"
+    )
+    assert "columns are: order_id, step, at, channel, agent, result, amount, note" in message
+    assert testing.read_table(root, "events") == []
+
+
+def test_an_attribute_column_missing_from_the_header_is_named(tmp_path: Path) -> None:
+    root = orders_programme(tmp_path, {**ORDERS_COLUMNS, "attributes": ["amount", "colour"]})
+    with pytest.raises(InvalidInput, match=r"line 1: column 'colour' \(columns\.attributes\) is not in the header"):
+        cxframe.collect(root, host=host())
+
+
+def test_a_bad_mapping_is_reported_by_validate(tmp_path: Path) -> None:
+    columns = {"case": "order_id", "activity": "", "when": "at", "attributes": "amount"}
+    root = orders_programme(tmp_path, columns, timezone="Mars/Olympus", sep=";")
+    problems = "\n".join(cxframe.validate(root, host=host()))
+    assert "columns.when: unknown key" in problems
+    assert 'columns.activity: expected the name of the activity column, e.g. activity = "concept:name"' in problems
+    assert "columns.timestamp: expected the name of the timestamp column" in problems
+    assert "columns.attributes: expected a list of column names" in problems
+    assert "options.timezone: unknown time zone 'Mars/Olympus'" in problems
+    assert "options.sep: unknown option" in problems
+
+
+def test_an_empty_file_and_a_header_without_rows_say_so(tmp_path: Path) -> None:
+    root = programme(tmp_path / "p")
+    (root / "empty.csv").write_text("", encoding="utf-8")
+    (root / "header.csv").write_text("case:concept:name,concept:name,time:timestamp\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"empty\.csv: the file is empty; expected a header row"):
+        collect(root, root / "empty.csv")
+    with pytest.raises(InvalidInput, match=r"header\.csv: no events: the file has a header but no rows"):
+        collect(root, root / "header.csv")
+
+
+def test_timestamp_format_and_time_zone_options(tmp_path: Path) -> None:
+    root = programme(
+        tmp_path / "p",
+        sources=[
+            {
+                "id": "log",
+                "collector": "event-csv",
+                "path": "log.csv",
+                "columns": {"case": "c", "activity": "a", "timestamp": "t"},
+                "options": {"timestamp_format": "%d/%m/%Y %H:%M", "timezone": "Europe/Amsterdam", "delimiter": ";"},
+            }
+        ],
+    )
+    (root / "log.csv").write_text("c;a;t\n1;x;04/03/2025 10:00\n1;y;04/07/2025 10:00\n1;z;2025-07-04\n", "utf-8")
+    [result] = cxframe.collect(root, host=host())
+    assert result.rows_rejected == 1
+    stamps = [(e["timestamp"], e["tz_offset"]) for e in testing.read_table(root, "events")]
+    # naive times are read in the programme's zone: winter +01:00, summer +02:00
+    assert stamps == [("2025-03-04T09:00:00Z", "+01:00"), ("2025-07-04T08:00:00Z", "+02:00")]
+    [reject] = testing.read_table(root, "rejects")
+    assert reject["reason"] == "unparsable timestamp '2025-07-04' (expected the format '%d/%m/%Y %H:%M') in column 't'"
+
+
+def test_recollecting_the_same_log_adds_nothing(tmp_path: Path) -> None:
+    root = orders_programme(tmp_path)
+    [first] = cxframe.collect(root, host=host())
+    [again] = cxframe.collect(root, host=host())
+    assert first.records_stored == 7 and again.unchanged
+    # the same bytes under another name are the same log: nothing is added, and the
+    # analysis reads the events of the source they were first collected as
+    shutil.copy(root / "orders.csv", root / "copy.csv")
+    selection = collect(root, root / "copy.csv", api.Mapping(case="order_id", activity="step", timestamp="at"))
+    assert summary(selection).unchanged and selection.source == "orders"
+    assert len(testing.read_table(root, "events")) == 7
+
+
+def test_receipt_csv_with_mixed_offsets() -> None:
+    root, selection = collected("receipt.csv")
+    result = summary(selection)
+    assert (result.rows_read, result.records_stored, result.rows_rejected) == (8577, 8577, 0)
+    with store(root) as opened:
+        offsets = dict(opened.db.execute("SELECT tz_offset, COUNT(*) FROM events GROUP BY tz_offset").fetchall())
+        assert set(offsets) == {"+01:00", "+02:00"}
+        cases = opened.db.execute("SELECT COUNT(DISTINCT case_id) FROM events").fetchone()[0]
+        assert cases == 1434 == sum(v["count"] for v in analytics.variants(opened))
