@@ -9,7 +9,7 @@ the plugin's name and the run goes on without that plugin's contribution
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -80,6 +80,25 @@ def register_reporters(programme: Programme | None) -> list[Reporter]:
 
     :param programme: the open programme, or ``None``.
     :return: a list of `cxframe.Reporter`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def assessment_evidence(run: Run) -> dict[str, Any] | None:
+    """Contribute what this plugin knows to the assessment: facts for maturity criteria and reports.
+
+    Called once per ``cxframe assess``, after the lifecycle has run (metrics
+    computed, checks run: see ``run.metric_results`` and ``run.check_results``)
+    and before the maturity models score. Maturity criteria read the facts
+    through ``Facts.evidence(plugin)``; the assessment document keeps them under
+    ``evidence.<plugin name>``, where reporters chart the keys documented in
+    "Assessment report" and list the rest.
+
+    Return only what may be shown to every reader of the report: apply privacy
+    rules (such as employee anonymity thresholds) before returning.
+
+    :param run: the current `cxframe.Run`.
+    :return: a JSON-serialisable dict, or ``None`` when the plugin has nothing to add.
     """
 
 
