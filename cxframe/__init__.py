@@ -13,6 +13,8 @@ from cxframe.contracts import (
     CheckResult,
     CheckStatus,
     Comparison,
+    CriterionResult,
+    CriterionStatus,
     Emotion,
     Environment,
     Event,
@@ -38,8 +40,10 @@ from cxframe.extensions import Assessment, Check, Collector, Reject, Reporter
 from cxframe.hookspecs import hookimpl
 from cxframe.ingest import IngestSummary
 from cxframe.lifecycle import Stage
+from cxframe.maturity import Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.plugins import PluginHost, load_plugins
 from cxframe.programme import Programme, load_programme
+from cxframe.questionnaire import Answer, Answers, load_answers
 from cxframe.run import Run, StageOutcome
 from cxframe.scaffold import init_programme
 from cxframe.sources import SourceReader
@@ -48,6 +52,8 @@ from cxframe.store import Store, open_store
 __all__ = [
     "Action",
     "ActionStatus",
+    "Answer",
+    "Answers",
     "Assessment",
     "Check",
     "CheckResult",
@@ -55,18 +61,24 @@ __all__ = [
     "Collector",
     "Comparison",
     "ComparisonResult",
+    "Criterion",
+    "CriterionResult",
+    "CriterionStatus",
     "CxframeError",
+    "Dimension",
     "Emotion",
     "Engine",
     "Environment",
     "Event",
     "ExperienceElement",
+    "Facts",
     "Finding",
     "IngestSummary",
     "IntervalMethod",
     "InvalidInput",
     "Journey",
     "JourneyStage",
+    "MaturityModel",
     "MaturityResult",
     "MetricDefinition",
     "MetricResult",
@@ -90,6 +102,7 @@ __all__ = [
     "TargetStatus",
     "Touchpoint",
     "UnknownId",
+    "Verdict",
     "__version__",
     "check",
     "collect",
@@ -97,6 +110,7 @@ __all__ = [
     "compute_metric",
     "hookimpl",
     "init_programme",
+    "load_answers",
     "load_plugins",
     "load_programme",
     "measure",

@@ -22,6 +22,8 @@ __all__ = [
     "CheckResult",
     "CheckStatus",
     "Comparison",
+    "CriterionResult",
+    "CriterionStatus",
     "Emotion",
     "Environment",
     "Event",
@@ -109,6 +111,13 @@ class CheckStatus(enum.Enum):
     WARN = "warn"
     FAIL = "fail"
     ERROR = "error"
+
+
+class CriterionStatus(enum.Enum):
+    MET = "met"
+    UNMET = "unmet"
+    #: neither the evidence nor an answer decides it
+    UNKNOWN = "unknown"
 
 
 class ActionStatus(enum.Enum):
@@ -371,6 +380,28 @@ class Finding:
     recommendation: str = ""
     touchpoint: str | None = None
     metric: str | None = None
+    #: how far it reaches: 1 one touchpoint, team or criterion; 2 a journey or segment; 3 the whole programme
+    breadth: int = attrs.field(default=1, validator=[attrs.validators.ge(1), attrs.validators.le(3)])
+    #: what fixing it takes: 1 a quick fix; 2 a project; 3 a change across the organisation
+    effort: int = attrs.field(default=2, validator=[attrs.validators.ge(1), attrs.validators.le(3)])
+
+
+@attrs.frozen
+class CriterionResult:
+    """How one criterion of a maturity model was judged, and on what grounds.
+
+    ``source`` says what decided it: ``evidence`` (computed from the programme
+    and the store), ``answer`` (the questionnaire) or ``none``.
+    """
+
+    id: str
+    dimension: str
+    level: int = attrs.field(validator=[attrs.validators.ge(1), attrs.validators.le(5)])
+    title: str
+    status: CriterionStatus
+    source: str = "none"
+    evidence: tuple[str, ...] = ()
+    recommendation: str = ""
 
 
 @attrs.frozen
@@ -384,6 +415,8 @@ class MaturityResult:
     evidence: tuple[str, ...] = ()
     criteria_met: tuple[str, ...] = ()
     criteria_unmet: tuple[str, ...] = ()
+    #: every criterion of the dimension with its status and evidence
+    criteria: tuple[CriterionResult, ...] = ()
 
 
 @attrs.frozen

@@ -15,6 +15,7 @@ import attrs
 from cxframe.contracts import CheckResult, Event, MaturityResult, Observation, Severity, Stage
 
 if TYPE_CHECKING:
+    from cxframe.maturity import MaturityModel
     from cxframe.run import Run
     from cxframe.sources import SourceReader
 
@@ -76,13 +77,20 @@ class Check:
 
 @attrs.frozen
 class Assessment:
-    """A maturity model: scores each of its dimensions from the evidence in a run."""
+    """A maturity model: scores each of its dimensions from the evidence in a run.
+
+    Most plugins build one from a `cxframe.MaturityModel` (criteria scored from
+    evidence or questionnaire answers) with ``MaturityModel.assessment()``,
+    which sets ``model``. A plugin with its own scoring passes just ``assess``:
+    ``assess(run)`` returns one `MaturityResult` per dimension.
+    """
 
     id: str = attrs.field(validator=_valid_id)
     title: str
     assess: Callable[[Run], Sequence[MaturityResult]]
     description: str = ""
     dimensions: tuple[str, ...] = ()
+    model: MaturityModel | None = None
 
 
 @attrs.frozen

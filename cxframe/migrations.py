@@ -254,7 +254,23 @@ def _0001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-CORE_MIGRATIONS: tuple[Migration, ...] = (Migration("cxframe", "0001_initial", _0001_initial),)
+def _0002_assessment_detail(db: sqlite_utils.Database) -> None:
+    """Findings carry breadth and effort (for action priority); maturity results keep each criterion."""
+    db.table("findings").add_column("breadth", int)
+    db.table("findings").add_column("effort", int)
+    db.table("maturity_results").add_column("criteria", str)
+    # the answers and evidence plugins contributed to an assessment, for `cxframe report`
+    db.table("assessments").create(
+        {"run_id": int, "model": str, "document": str, "created_at": str},
+        pk="run_id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+
+
+CORE_MIGRATIONS: tuple[Migration, ...] = (
+    Migration("cxframe", "0001_initial", _0001_initial),
+    Migration("cxframe", "0002_assessment_detail", _0002_assessment_detail),
+)
 SCHEMA_VERSION = len(CORE_MIGRATIONS)
 
 

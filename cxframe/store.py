@@ -236,11 +236,30 @@ class Store:
         rows = []
         for result in results:
             row = unstructure(result)
-            for key in ("evidence", "criteria_met", "criteria_unmet"):
+            for key in ("evidence", "criteria_met", "criteria_unmet", "criteria"):
                 row[key] = _json(row[key])
             rows.append({**row, "run_id": run_id})
         with self.db.atomic():
             self.db.table("maturity_results").insert_all(rows)
+
+    def write_assessment(self, run_id: int, model: str, document: dict[str, Any]) -> None:
+        """Keep the assessment document of a run, so reports can be rendered again without recomputing."""
+        with self.db.atomic():
+            self.db.table("assessments").insert(
+                {"run_id": run_id, "model": model, "document": _json(document), "created_at": now_text()},
+                replace=True,
+            )
+
+    def assessment_document(self, run_id: int | None = None) -> dict[str, Any] | None:
+        """The stored assessment document of ``run_id``, or of the latest assessment; ``None`` if there is none."""
+        if run_id is None:
+            row = self.db.execute("SELECT document FROM assessments ORDER BY run_id DESC LIMIT 1").fetchone()
+        else:
+            row = self.db.execute("SELECT document FROM assessments WHERE run_id = ?", [run_id]).fetchone()
+        if row is None:
+            return None
+        document: dict[str, Any] = json.loads(row[0])
+        return document
 
     def sync_design(self, programme: Programme) -> dict[str, int]:
         """Replace the stored design (touchpoints, personas, journeys, objectives) with the programme's."""

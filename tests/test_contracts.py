@@ -169,6 +169,19 @@ findings = st.builds(
     recommendation=texts,
     touchpoint=opt_texts,
     metric=opt_texts,
+    breadth=st.integers(1, 3),
+    effort=st.integers(1, 3),
+)
+criterion_results = st.builds(
+    c.CriterionResult,
+    id=ids,
+    dimension=ids,
+    level=st.integers(1, 5),
+    title=texts,
+    status=st.sampled_from(c.CriterionStatus),
+    source=st.sampled_from(["evidence", "answer", "none"]),
+    evidence=str_tuples,
+    recommendation=texts,
 )
 maturity_results = st.builds(
     c.MaturityResult,
@@ -179,6 +192,7 @@ maturity_results = st.builds(
     evidence=str_tuples,
     criteria_met=str_tuples,
     criteria_unmet=str_tuples,
+    criteria=st.lists(criterion_results, max_size=3).map(tuple),
 )
 actions = st.builds(
     c.Action,
@@ -209,6 +223,7 @@ STRATEGIES = {
     c.MetricResult: metric_results,
     c.CheckResult: check_results,
     c.Finding: findings,
+    c.CriterionResult: criterion_results,
     c.MaturityResult: maturity_results,
     c.Action: actions,
 }
