@@ -154,6 +154,13 @@ class MaturityModel:
     criteria: tuple[Criterion, ...]
     levels: tuple[str, ...] = LEVELS
     description: str = ""
+    #: text in other languages, ``{lang: {key: text}}``; keys are dimension ids, criterion ids,
+    #: ``<criterion id>.recommendation``, ``<criterion id>.question``, ``level.<1-5>`` and ``title``
+    translations: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+
+    def text(self, key: str, lang: str, default: str) -> str:
+        """``key`` in ``lang`` when the model translates it, else ``default``."""
+        return self.translations.get(lang, {}).get(key, default)
 
     def __attrs_post_init__(self) -> None:
         problems = []
