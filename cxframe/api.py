@@ -12,8 +12,10 @@ Every function loads the installed plugins unless given a ``host`` (see
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -24,7 +26,7 @@ from cxframe.engine import Period, SQLiteEngine, compute_metric
 from cxframe.errors import InvalidInput
 from cxframe.ingest import IngestSummary, Progress, ingest
 from cxframe.lifecycle import Stage
-from cxframe.plugins import PluginHost, load_plugins
+from cxframe.plugins import PluginFailure, PluginHost, load_plugins
 from cxframe.programme import Programme, load_programme
 from cxframe.registry import Registry, build_registry
 from cxframe.run import Run, StageOutcome, finish_run, start_run
@@ -281,3 +283,87 @@ def run_lifecycle(
     chosen = [Stage(s) for s in stages] if stages is not None else None
     with open_programme(programme, host) as opened, running("run", opened) as run:
         return walk(run, chosen)
+
+
+def assess(
+    programme: ProgrammeLike = ".",
+    *,
+    model: str | None = None,
+    answers: str | Path | None = None,
+    host: PluginHost | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+    ask: Callable[[str, str], tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    """Assess a programme: walk the lifecycle, score the maturity model, derive findings and actions.
+
+    Returns the assessment document (also kept in the store for ``report``).
+    ``answers`` is a questionnaire file (default: ``answers.toml`` in the
+    programme folder); ``ask`` interviews for what neither evidence nor answers decide.
+    """
+    from cxframe.assessment import choose_assessment, run_assessment
+    from cxframe.questionnaire import load_answers
+
+    with open_programme(programme, host) as opened, running("assess", opened) as run:
+        loaded = None
+        if answers is not None:
+            if not Path(answers).exists():
+                raise InvalidInput([f"{answers}: no such answers file"])
+            chosen = choose_assessment(run, model)
+            known = [c.id for c in chosen.model.criteria] if chosen.model else None
+            loaded = load_answers(answers, known)
+        return run_assessment(run, model=model, answers=loaded, today=today, progress=progress, ask=ask)
+
+
+def report(
+    programme: ProgrammeLike = ".",
+    *,
+    run_id: int | None = None,
+    formats: Sequence[str] | None = None,
+    role: str = "cx-lead",
+    lang: str = "en",
+    out: str | Path | None = None,
+    document: dict[str, Any] | None = None,
+    host: PluginHost | None = None,
+) -> list[Path]:
+    """Render an assessment with the reporters (all by default) into ``out`` (default ``reports/``).
+
+    Without ``document``, the stored assessment of ``run_id`` (default: the latest)
+    is rendered again, without recomputing anything. A reporter that fails is
+    reported like any plugin failure and the others still write.
+    """
+    from cxframe.assessment import write_reports
+    from cxframe.i18n import LANGUAGES
+    from cxframe.reporters.views import ROLES
+
+    if role not in ROLES:
+        raise InvalidInput([f"--role: expected one of {', '.join(ROLES)}, got {role!r}"])
+    if lang not in LANGUAGES:
+        raise InvalidInput([f"--lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}"])
+    with open_programme(programme, host) as opened:
+        if document is None:
+            document = opened.store.assessment_document(run_id)
+            if document is None:
+                which = f"run {run_id}" if run_id is not None else "this programme"
+                raise InvalidInput([f"no stored assessment for {which}: run `cxframe assess` first"])
+        reporters = opened.registry.reporters
+        chosen = list(formats) if formats else reporters.ids()
+        unknown = [f for f in chosen if f not in reporters]
+        if unknown:
+            raise InvalidInput(
+                [f"--format: no reporter {f!r} (reporters: {', '.join(reporters.ids())})" for f in unknown]
+            )
+        view = {**document, "view": {"role": role, "lang": lang}}
+        folder = Path(out) if out is not None else opened.programme.root / "reports"
+        written: list[Path] = []
+        for reporter_id in chosen:
+            reporter = reporters.get(reporter_id)
+            try:
+                written += write_reports(view, [reporter], folder)
+            except Exception as exc:  # a reporter's bug must not lose the other reports
+                opened.host.failures.append(
+                    PluginFailure(
+                        reporters.plugin_of(reporter_id), f"reporter {reporter_id}", f"{type(exc).__name__}: {exc}"
+                    )
+                )
+        return written

@@ -11,8 +11,9 @@ belongs to one dimension and one level and is judged by
 Evidence beats an answer; a criterion neither can decide is ``unknown`` and
 counts as not met. The scoring rule (documented in "Assessment"):
 
-* **level** of a dimension = the highest level L such that every criterion at
-  levels 1…L is met (0 when a level-1 criterion is not met);
+* **level** of a dimension = the highest level L (up to the highest level that
+  has criteria) such that every criterion at levels 1…L is met (0 when a
+  level-1 criterion is not met);
 * **score** = level + the share of the next level's criteria that are met, so
   2.5 reads "level 2, half-way to 3".
 
@@ -254,7 +255,9 @@ def score_dimension(model: str, dimension: str, criteria: Sequence[CriterionResu
     for result in criteria:
         by_level.setdefault(result.level, []).append(result)
     level = 0
-    for candidate in range(1, 6):
+    # a level without criteria neither blocks nor counts beyond the model's highest criterion
+    top = max(by_level, default=0)
+    for candidate in range(1, top + 1):
         at_level = by_level.get(candidate, [])
         if any(r.status is not CriterionStatus.MET for r in at_level):
             break

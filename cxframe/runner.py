@@ -103,13 +103,20 @@ def findings_from(objective_results: Iterable[MetricResult], check_results: Iter
                     ),
                     recommendation="Find the journeys and touchpoints that drive the gap and plan actions on them.",
                     metric=result.metric,
+                    # a programme-wide target reaches everyone; a segment's target, that segment
+                    breadth=2 if result.segment else 3,
+                    effort=2,
                 )
             )
+    seen: dict[str, int] = {}
     for check in check_results:
         if is_problem(check):
+            # a check may return several results (one per pain point, per team …): keep each finding's id unique
+            seen[check.check] = seen.get(check.check, 0) + 1
+            suffix = f"#{seen[check.check]}" if seen[check.check] > 1 else ""
             findings.append(
                 Finding(
-                    id=f"check:{check.check}",
+                    id=f"check:{check.check}{suffix}",
                     source=f"check:{check.plugin}:{check.check}",
                     stage=check.stage or Stage.IMPROVE,
                     severity=(check.severity or Severity.MEDIUM)
@@ -118,6 +125,7 @@ def findings_from(objective_results: Iterable[MetricResult], check_results: Iter
                     title=check.title or check.check,
                     evidence=check.evidence,
                     recommendation=check.recommendation,
+                    breadth=2,
                 )
             )
     return findings

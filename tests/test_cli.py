@@ -40,7 +40,7 @@ def test_every_command_has_help_and_takes_programme_and_strict(command: str) -> 
 
 def test_schema_lists_contracts_and_prints_json_schema() -> None:
     listed = testing.invoke(["schema"]).stdout.split()
-    assert listed == list(CONTRACTS)
+    assert listed == [*CONTRACTS, "assessment"]
     schema = json.loads(testing.invoke(["schema", "journey"]).stdout)
     assert schema["title"] == "Journey" and "JourneyStage" in schema["$defs"]
     unknown = testing.invoke(["schema", "nope"])

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from cxframe._version import __version__
-from cxframe.cli import check, collect, measure, plugins, programme, run
+from cxframe.cli import assess, check, collect, measure, plugins, programme, run
 from cxframe.cli._common import State, common_options, emit_json, handle_errors, json_option, state
 
 BUILTIN_COMMANDS: list[click.Command] = [
@@ -25,6 +25,8 @@ BUILTIN_COMMANDS: list[click.Command] = [
     measure.measure,
     check.check,
     run.run,
+    assess.assess,
+    assess.report,
 ]
 
 

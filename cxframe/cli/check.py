@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.contracts import CheckResult
-
-
-def check_json(result: CheckResult) -> dict[str, Any]:
-    """The public JSON shape of a check result (DESIGN §11)."""
-    return {
-        "check": result.check,
-        "plugin": result.plugin,
-        "status": result.status.value,
-        "severity": result.severity.value if result.severity else None,
-        "title": result.title,
-        "evidence": list(result.evidence),
-        "recommendation": result.recommendation,
-    }
+from cxframe.jsonshapes import check_json
 
 
 @click.command()

@@ -12,33 +12,8 @@ from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
 from cxframe.comparisons import ComparisonResult
-from cxframe.contracts import MetricResult
 from cxframe.engine import Period
-
-
-def metric_json(result: MetricResult) -> dict[str, Any]:
-    """The public JSON shape of a metric result (DESIGN §11), plus optional extras."""
-    data: dict[str, Any] = {
-        "metric": result.metric,
-        "segment": dict(result.segment),
-        "period": result.period,
-        "value": result.value,
-        "n": result.n,
-        "ci_low": result.ci_low,
-        "ci_high": result.ci_high,
-        "confidence": result.confidence,
-        "flags": list(result.flags),
-    }
-    if result.effective_n is not None:
-        data["effective_n"] = result.effective_n
-    if result.objective is not None:
-        data.update(
-            objective=result.objective,
-            target=result.target,
-            target_status=result.target_status.value if result.target_status else None,
-        )
-    return data
-
+from cxframe.jsonshapes import metric_json
 
 COMPARISON_KEYS = (
     "metric",

@@ -48,14 +48,20 @@ def validate() -> None:
 @common_options
 @handle_errors
 def schema(name: str | None) -> None:
-    """Print the JSON Schema of a contract (NAME), or list the contracts."""
+    """Print the JSON Schema of a contract (NAME) or of the assessment document (``assessment``); list them."""
+    from cxframe.assessment_schema import DOCUMENT_SCHEMA
+
     if name is None:
         for contract in CONTRACTS:
             click.echo(contract)
+        click.echo("assessment")
+        return
+    if name.lower() == "assessment":
+        click.echo(json.dumps(DOCUMENT_SCHEMA, indent=2))
         return
     matches = {key.lower(): key for key in CONTRACTS}
     if name.lower() not in matches:
-        raise InvalidInput([f"unknown contract {name!r} (contracts: {', '.join(CONTRACTS)})"])
+        raise InvalidInput([f"unknown contract {name!r} (contracts: {', '.join(CONTRACTS)}, assessment)"])
     click.echo(json.dumps(json_schema(CONTRACTS[matches[name.lower()]]), indent=2))
 
 

@@ -1,0 +1,95 @@
+"""From findings to proposed improvement actions, in a documented order of priority.
+
+The rule (also in the docs, "Assessment"):
+
+    priority = impact × breadth ÷ effort
+
+* **impact** from the finding's severity: info 1, low 2, medium 3, high 4, critical 5;
+* **breadth** (1–3): one touchpoint, team or criterion; a journey or segment; the whole programme;
+* **effort** (1–3): a quick fix; a project; a change across the organisation.
+
+So priorities run from 0.33 (an informational quick-to-forget item that is
+hard to do) to 15 (a critical, programme-wide problem with a quick fix).
+Each action is proposed with an owner where the programme names one (the
+touchpoint's owner, else the owner of an objective on the finding's metric)
+and a due date that follows the severity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from cxframe.contracts import Action, ActionStatus, Finding, Severity
+from cxframe.programme import Programme
+
+__all__ = ["DUE_DAYS", "IMPACT", "priority", "propose_actions"]
+
+IMPACT: dict[Severity, int] = {
+    Severity.INFO: 1,
+    Severity.LOW: 2,
+    Severity.MEDIUM: 3,
+    Severity.HIGH: 4,
+    Severity.CRITICAL: 5,
+}
+
+#: Days from the assessment to the proposed due date, by severity.
+DUE_DAYS: dict[Severity, int] = {
+    Severity.CRITICAL: 30,
+    Severity.HIGH: 60,
+    Severity.MEDIUM: 90,
+    Severity.LOW: 180,
+    Severity.INFO: 365,
+}
+
+
+def priority(finding: Finding) -> float:
+    """impact × breadth ÷ effort, rounded to two places."""
+    return round(IMPACT[finding.severity] * finding.breadth / finding.effort, 2)
+
+
+def _owner(finding: Finding, programme: Programme | None) -> str | None:
+    if programme is None:
+        return None
+    if finding.touchpoint:
+        for touchpoint in programme.document.touchpoints:
+            if touchpoint.id == finding.touchpoint and touchpoint.owner:
+                return touchpoint.owner
+    if finding.metric:
+        for objective in programme.document.objectives:
+            if objective.metric == finding.metric and objective.owner:
+                return objective.owner
+    return None
+
+
+def propose_actions(
+    findings: Iterable[Finding], programme: Programme | None = None, *, today: dt.date | None = None
+) -> list[Action]:
+    """One proposed action per finding that has something to do, highest priority first.
+
+    Informational findings propose nothing. Ties are broken by severity and then
+    by the finding's id, so the order is stable from run to run.
+    """
+    start = today or dt.date.today()
+    ranked = sorted(
+        (f for f in findings if f.severity is not Severity.INFO),
+        key=lambda f: (-priority(f), -f.severity.rank, f.id),
+    )
+    actions = []
+    for finding in ranked:
+        title = finding.recommendation or f"Address: {finding.title}"
+        actions.append(
+            Action(
+                id=f"action:{finding.id}",
+                title=title,
+                stage=finding.stage,
+                owner=_owner(finding, programme),
+                due=start + dt.timedelta(days=DUE_DAYS[finding.severity]),
+                status=ActionStatus.PROPOSED,
+                finding=finding.id,
+                touchpoint=finding.touchpoint,
+                metric=finding.metric,
+                priority=priority(finding),
+            )
+        )
+    return actions

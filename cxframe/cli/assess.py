@@ -1,0 +1,198 @@
+"""``cxframe assess`` and ``cxframe report``: the main job, and rendering it again."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cxframe import api
+from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
+from cxframe.i18n import LANGUAGES, model_text, text
+from cxframe.reporters.markdown import objective_counts, overall_level
+from cxframe.reporters.views import ROLES
+
+_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+def _report_options(command: Any) -> Any:
+    for option in reversed(
+        [
+            click.option(
+                "--role",
+                type=click.Choice(ROLES),
+                default="cx-lead",
+                show_default=True,
+                help="Who the reports are for: what they show and how deep.",
+            ),
+            click.option(
+                "--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Report language."
+            ),
+            click.option(
+                "--format",
+                "formats",
+                multiple=True,
+                help="Reporter id (repeatable; default: every installed reporter).",
+            ),
+            click.option(
+                "--out",
+                type=click.Path(file_okay=False, path_type=Path),
+                help="Folder for the reports (default: reports/ in the programme folder).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def summary(out: Console, document: Mapping[str, Any], lang: str = "en") -> None:
+    """The terminal summary: maturity by dimension, key metrics, top findings, next actions."""
+    model = document["model"]
+    level, score = overall_level(document)
+    out.print(
+        f"\n[bold]{escape(document['programme']['name'])}[/] — "
+        + escape(
+            text(
+                "summary.maturity",
+                lang,
+                model=model_text(model, "title", lang, model["title"]),
+                level=level,
+                score=f"{score:.2f}",
+            )
+        )
+    )
+    table = Table(text("column.dimension", lang), text("column.level", lang), text("column.score", lang), "")
+    for dimension in model["dimensions"]:
+        bar = "█" * int(dimension["level"]) + "░" * (5 - int(dimension["level"]))
+        table.add_row(
+            escape(model_text(model, dimension["id"], lang, dimension["title"])),
+            str(dimension["level"]),
+            f"{dimension['score']:.2f}",
+            bar,
+        )
+    out.print(table)
+    if document["metrics"]:
+        metrics = Table(
+            text("column.metric", lang),
+            text("column.value", lang),
+            text("column.interval", lang),
+            "n",
+            text("column.flags", lang),
+        )
+        for row in document["metrics"]:
+            interval = f"{_number(row['ci_low'])} … {_number(row['ci_high'])}" if row["ci_low"] is not None else "—"
+            metrics.add_row(
+                escape(row["metric"]), _number(row["value"]), interval, str(row["n"]), escape(", ".join(row["flags"]))
+            )
+        out.print(metrics)
+    out.print(escape(text("summary.objectives", lang, **objective_counts(document))))
+    findings = sorted(document["findings"], key=lambda f: -_SEVERITY_RANK[f["severity"]])[:5]
+    if findings:
+        out.print(f"\n[bold]{escape(text('section.findings', lang))}[/] ({len(document['findings'])})")
+        for finding in findings:
+            out.print(f"  [{finding['severity']}] {escape(finding['title'])}")
+    actions = document["actions"][:5]
+    if actions:
+        out.print(f"\n[bold]{escape(text('section.actions', lang))}[/] ({len(document['actions'])})")
+        for action in actions:
+            owner = action["owner"] or text("note.unassigned", lang)
+            out.print(f"  {action['priority']:>5.1f}  {escape(action['title'])} — {escape(owner)}, {action['due']}")
+    questions = document.get("questions", [])
+    if questions:
+        out.print(
+            f"\n{len(questions)} criteria could not be scored from the data: "
+            "answer them in answers.toml or run `cxframe assess --interview`."
+        )
+
+
+def _ask(criterion_id: str, question: str) -> tuple[str, str]:
+    click.echo(f"\n{criterion_id}\n  {question}")
+    while True:
+        answer = click.prompt("  yes / no / skip", default="skip", show_default=False).strip().lower()
+        if answer in {"yes", "y", "no", "n", "skip", "s", ""}:
+            break
+        click.echo("  please answer yes, no or skip")
+    if answer in {"skip", "s", ""}:
+        return "unknown", ""
+    note = click.prompt("  note (optional: what shows it)", default="", show_default=False)
+    return ("yes" if answer.startswith("y") else "no"), note
+
+
+@click.command()
+@click.option("--model", help="Maturity model id (default: iso-cx). See `cxframe plugins`.")
+@click.option(
+    "--answers",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Questionnaire answers file (default: answers.toml in the programme folder).",
+)
+@click.option("--interview", is_flag=True, help="Ask in the terminal what neither the data nor the answers decide.")
+@_report_options
+@json_option
+@common_options
+@handle_errors
+def assess(
+    model: str | None,
+    answers: Path | None,
+    interview: bool,
+    role: str,
+    lang: str,
+    formats: tuple[str, ...],
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """Assess the programme: maturity per dimension with its evidence, metrics, findings and actions.
+
+    Writes reports/assessment.json (versioned; schema in the docs), .md and .html,
+    and prints a summary. The assessment is stored, so `cxframe report` can render it again.
+    """
+    current = state()
+    host = current.plugins()
+    out_console = console()
+    with out_console.status("assessing…") as status:
+
+        def progress(message: str) -> None:
+            status.update(f"assessing: {message}")
+
+        if interview:
+            status.stop()
+        document = api.assess(
+            current.programme,
+            model=model,
+            answers=answers,
+            host=host,
+            progress=None if interview else progress,
+            ask=_ask if interview else None,
+        )
+    written = api.report(
+        current.programme, document=document, formats=formats or None, role=role, lang=lang, out=out, host=host
+    )
+    if as_json:
+        emit_json(document)
+        return
+    summary(out_console, document, lang)
+    for path in written:
+        out_console.print(f"wrote {escape(str(path))}")
+
+
+@click.command()
+@click.option("--run", "run_id", type=int, help="The run whose assessment to render (default: the latest).")
+@_report_options
+@common_options
+@handle_errors
+def report(run_id: int | None, role: str, lang: str, formats: tuple[str, ...], out: Path | None) -> None:
+    """Render a stored assessment again (another role, language or format) without recomputing it."""
+    current = state()
+    written = api.report(
+        current.programme, run_id=run_id, formats=formats or None, role=role, lang=lang, out=out, host=current.plugins()
+    )
+    for path in written:
+        console().print(f"wrote {escape(str(path))}")

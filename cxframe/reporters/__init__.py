@@ -1,0 +1,39 @@
+"""The built-in reporters, a plugin like any other (entry point ``reports`` of the cxframe distribution).
+
+* ``json`` — the assessment document as it is: stable, versioned, schema'd;
+* ``markdown`` — for wikis and e-mail (`cxframe.reporters.markdown`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from cxframe.extensions import Reporter
+from cxframe.hookspecs import hookimpl
+from cxframe.reporters.markdown import render_markdown
+
+
+def render_json(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+@hookimpl
+def register_reporters() -> list[Reporter]:
+    return [
+        Reporter(
+            id="json",
+            title="Assessment document (JSON)",
+            suffix=".json",
+            render=render_json,
+            description="The versioned assessment document; its JSON Schema is in the docs.",
+        ),
+        Reporter(
+            id="markdown",
+            title="Markdown report",
+            suffix=".md",
+            render=render_markdown,
+            description="The report as Markdown, shaped by --role and --lang.",
+        ),
+    ]

@@ -1,0 +1,388 @@
+"""The Markdown report: the assessment as text a CX lead can paste into a wiki or an e-mail.
+
+Every piece of text that came from outside cxframe (respondent comments,
+names from the programme file, plugins' evidence) goes through `md`, which
+escapes HTML and table syntax: Markdown renderers pass raw HTML through, so a
+comment ``<script>`` must arrive as text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from cxframe.i18n import model_text, text
+from cxframe.reporters.views import ALL_SECTIONS, View, view_of
+
+__all__ = ["md", "render_markdown"]
+
+
+def md(value: object) -> str:
+    """``value`` as inline Markdown text: HTML escaped, table pipes and line breaks neutralised."""
+    if value is None:
+        return "—"
+    escaped = html.escape(str(value), quote=False)
+    return escaped.replace("|", "\\|").replace("\r", " ").replace("\n", " ").replace("`", "\\`")
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def interval(row: Mapping[str, Any]) -> str:
+    if row.get("ci_low") is None or row.get("ci_high") is None:
+        return "—"
+    return f"{row['ci_low']:.1f} … {row['ci_high']:.1f}"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def overall_level(document: Mapping[str, Any]) -> tuple[int, float]:
+    """The lowest dimension level (a chain is as strong as its weakest link) and the mean score."""
+    dimensions = document["model"]["dimensions"]
+    if not dimensions:
+        return 0, 0.0
+    return min(d["level"] for d in dimensions), round(sum(d["score"] for d in dimensions) / len(dimensions), 2)
+
+
+def objective_counts(document: Mapping[str, Any]) -> dict[str, int]:
+    counts = {"met": 0, "not_met": 0, "inconclusive": 0}
+    for objective in document.get("objectives", []):
+        if objective.get("status") in counts:
+            counts[objective["status"]] += 1
+    return counts
+
+
+class _Markdown:
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.doc = document
+        self.view: View = view_of(document)
+        self.lang = self.view.lang
+        self.model = document["model"]
+
+    def t(self, key: str, **values: Any) -> str:
+        return text(key, self.lang, **values)
+
+    def heading(self, section: str) -> list[str]:
+        return [f"## {self.t('section.' + section)}", ""]
+
+    def render(self) -> str:
+        doc = self.doc
+        lines = [f"# {self.t('report.title')}: {md(doc['programme']['name'])}", ""]
+        lines.append(
+            self.t(
+                "report.generated",
+                generated_at=doc["generated_at"],
+                version=doc["cxframe_version"],
+                run=doc["run"]["id"],
+            )
+            + " "
+            + self.t("report.view", role=self.t("role." + self.view.role))
+        )
+        lines.append("")
+        for section in ALL_SECTIONS:
+            if self.view.shows(section):
+                lines += getattr(self, "section_" + section)()
+        return "\n".join(lines).rstrip() + "\n"
+
+    # --- sections -----------------------------------------------------------------
+
+    def section_summary(self) -> list[str]:
+        level, score = overall_level(self.doc)
+        counts = objective_counts(self.doc)
+        model_title = model_text(self.model, "title", self.lang, self.model["title"])
+        return [
+            *self.heading("summary"),
+            "- " + self.t("summary.maturity", model=md(model_title), level=level, score=f"{score:.2f}"),
+            "- " + self.t("summary.objectives", **counts),
+            "- " + self.t("summary.findings", findings=len(self.doc["findings"]), actions=len(self.doc["actions"])),
+            "",
+        ]
+
+    def level_name(self, level: int) -> str:
+        if level == 0:
+            return "0"
+        name = self.model["levels"][level - 1]
+        return f"{level} · {md(model_text(self.model, f'level.{level}', self.lang, name))}"
+
+    def section_maturity(self) -> list[str]:
+        rows = [
+            (
+                md(model_text(self.model, d["id"], self.lang, d["title"])),
+                self.level_name(d["level"]),
+                f"{d['score']:.2f}",
+            )
+            for d in self.model["dimensions"]
+        ]
+        headers = [self.t("column.dimension"), self.t("column.level"), self.t("column.score")]
+        return [*self.heading("maturity"), *table(headers, rows)]
+
+    def section_criteria(self) -> list[str]:
+        lines = self.heading("criteria")
+        headers = [
+            self.t("column.criterion"),
+            self.t("column.level"),
+            self.t("column.status"),
+            self.t("column.source"),
+            self.t("column.evidence"),
+        ]
+        for dimension in self.model["dimensions"]:
+            lines += [f"### {md(model_text(self.model, dimension['id'], self.lang, dimension['title']))}", ""]
+            rows = [
+                (
+                    md(model_text(self.model, c["id"], self.lang, c["title"])),
+                    str(c["level"]),
+                    self.t("status." + c["status"]),
+                    self.t("source." + c["source"]),
+                    md("; ".join(c["evidence"])),
+                )
+                for c in dimension["criteria"]
+            ]
+            lines += table(headers, rows)
+        return lines
+
+    def section_metrics(self) -> list[str]:
+        metrics = self.doc["metrics"]
+        lines = self.heading("metrics")
+        if not metrics:
+            return [*lines, self.t("summary.none"), ""]
+        rows = [
+            (
+                md(m["metric"]),
+                number(m["value"]),
+                interval(m),
+                str(m["n"]),
+                md(", ".join(self.flag(f) for f in m["flags"])),
+            )
+            for m in metrics
+        ]
+        headers = [
+            self.t("column.metric"),
+            self.t("column.value"),
+            self.t("column.interval"),
+            self.t("column.n"),
+            self.t("column.flags"),
+        ]
+        confidence = f"{metrics[0]['confidence']:.0%}"
+        return [*lines, *table(headers, rows), self.t("note.interval", confidence=confidence), ""]
+
+    def flag(self, flag: str) -> str:
+        key = "flag." + flag
+        return self.t(key) if key in _FLAG_KEYS else flag
+
+    def section_trend(self) -> list[str]:
+        trend = self.doc.get("trend", [])
+        if not trend:
+            return []
+        lines = self.heading("trend")
+        by_metric: dict[str, list[Mapping[str, Any]]] = {}
+        for row in trend:
+            by_metric.setdefault(row["metric"], []).append(row)
+        for metric, rows in by_metric.items():
+            cells = ", ".join(f"{md(r['period'])}: {number(r['value'])} (n={r['n']})" for r in rows[-12:])
+            lines.append(f"- **{md(metric)}**: {cells}")
+        return [*lines, ""]
+
+    def section_objectives(self) -> list[str]:
+        objectives = self.doc["objectives"]
+        lines = self.heading("objectives")
+        if not objectives:
+            return [*lines, self.t("summary.none"), ""]
+        rows = [
+            (
+                md(o["id"]),
+                md(o["metric"])
+                + (f" ({md(', '.join(f'{k}={v}' for k, v in o['segment'].items()))})" if o["segment"] else ""),
+                f"{md(o['comparison'])} {o['target']:g}",
+                number(o["value"]),
+                interval(o),
+                str(o["n"]),
+                self.t("status." + o["status"]) if o["status"] else "—",
+                md(o["deadline"]),
+            )
+            for o in objectives
+        ]
+        headers = [
+            self.t("column.objective"),
+            self.t("column.metric"),
+            self.t("column.target"),
+            self.t("column.value"),
+            self.t("column.interval"),
+            self.t("column.n"),
+            self.t("column.status"),
+            self.t("column.deadline"),
+        ]
+        return [*lines, *table(headers, rows)]
+
+    def section_journeys(self) -> list[str]:
+        maps = self.doc["evidence"].get("journey", {}).get("maps", [])
+        if not maps:
+            return []
+        lines = self.heading("journeys")
+        for journey in maps:
+            lines += [f"### {md(journey['name'])}", ""]
+            for stage in journey["stages"]:
+                emotion = "" if stage.get("emotion") is None else f" ({stage['emotion']:+.1f})"
+                pains = "; ".join(stage.get("pain_points", []))
+                lines.append(f"- **{md(stage['name'])}**{emotion}" + (f": {md(pains)}" if pains else ""))
+            lines.append("")
+        return lines
+
+    def section_funnel(self) -> list[str]:
+        funnel = self.doc["evidence"].get("journey", {}).get("funnel", [])
+        if not funnel:
+            return []
+        rows = [
+            (
+                md(f["journey"]),
+                md(f.get("stage_name") or f["stage"]),
+                str(f["cases"]),
+                number(None if f.get("conversion") is None else 100 * f["conversion"]) + " %",
+                number(None if f.get("drop_off") is None else 100 * f["drop_off"]) + " %",
+            )
+            for f in funnel
+        ]
+        return [
+            *self.heading("funnel"),
+            *table(["journey", self.t("column.stage"), "cases", "conversion", "drop-off"], rows),
+        ]
+
+    def section_painpoints(self) -> list[str]:
+        painpoints = self.doc["evidence"].get("journey", {}).get("painpoints", [])
+        if not painpoints:
+            return []
+        shown, more = self.view.limit(list(painpoints), "painpoints")
+        rows = [(md(p.get("name") or p["touchpoint"]), md("; ".join(p.get("evidence", [])))) for p in shown]
+        lines = [*self.heading("painpoints"), *table([self.t("column.touchpoint"), self.t("column.evidence")], rows)]
+        return lines + ([self.t("note.more", count=more), ""] if more else [])
+
+    def section_employee(self) -> list[str]:
+        employee = self.doc["evidence"].get("employee", {})
+        if not employee:
+            return []
+        lines = self.heading("employee")
+        for row in employee.get("enps", []):
+            segment = ", ".join(f"{k}={v}" for k, v in row.get("segment", {}).items()) or "all"
+            lines.append(f"- eNPS {md(segment)}: {number(row.get('value'))} ({interval(row)}, n={row.get('n')})")
+        link = employee.get("link")
+        if isinstance(link, Mapping) and link.get("statement"):
+            lines.append(f"- {md(link['statement'])}")
+        return [*lines, ""]
+
+    def section_findings(self) -> list[str]:
+        findings = self.doc["findings"]
+        lines = self.heading("findings")
+        if not findings:
+            return [*lines, self.t("summary.none"), ""]
+        ordered = sorted(findings, key=lambda f: -_SEVERITY_RANK[f["severity"]])
+        shown, more = self.view.limit(ordered, "findings")
+        rows = [
+            (
+                self.t("severity." + f["severity"]),
+                self.t("stage." + f["stage"]),
+                md(f["title"]),
+                md("; ".join(f["evidence"])),
+            )
+            for f in shown
+        ]
+        headers = [
+            self.t("column.severity"),
+            self.t("column.stage"),
+            self.t("column.finding"),
+            self.t("column.evidence"),
+        ]
+        lines += table(headers, rows)
+        return lines + ([self.t("note.more", count=more), ""] if more else [])
+
+    def section_actions(self) -> list[str]:
+        actions = self.view.actions(self.doc["actions"])
+        lines = self.heading("actions")
+        if not actions:
+            return [*lines, self.t("summary.none"), ""]
+        shown, more = self.view.limit(list(actions), "actions")
+        rows = [
+            (
+                f"{a['priority']:.1f}" if a.get("priority") is not None else "—",
+                md(a["title"]),
+                md(a["owner"]) if a.get("owner") else self.t("note.unassigned"),
+                md(a["due"]),
+                self.t("stage." + a["stage"]),
+            )
+            for a in shown
+        ]
+        headers = [
+            self.t("column.priority"),
+            self.t("column.action"),
+            self.t("column.owner"),
+            self.t("column.due"),
+            self.t("column.stage"),
+        ]
+        lines += table(headers, rows)
+        return lines + ([self.t("note.more", count=more), ""] if more else [])
+
+    def section_checks(self) -> list[str]:
+        checks = self.doc["checks"]
+        if self.view.role == "frontline-manager":
+            checks = [c for c in checks if c["plugin"] in {"employee", "journey"}]
+        if not checks:
+            return []
+        rows = [
+            (md(c["check"]), md(c["plugin"]), self.t("status." + c["status"]), md("; ".join(c["evidence"])))
+            for c in checks
+        ]
+        headers = [self.t("column.check"), self.t("column.plugin"), self.t("column.status"), self.t("column.evidence")]
+        return [*self.heading("checks"), *table(headers, rows)]
+
+    def section_verbatims(self) -> list[str]:
+        verbatims, _ = self.view.limit(list(self.doc.get("verbatims", [])), "verbatims")
+        if not verbatims:
+            return []
+        lines = self.heading("verbatims")
+        for v in verbatims:
+            where = md(v.get("touchpoint") or v.get("channel") or "")
+            lines.append(
+                f"> {md(v['comment'])}  \n> — {md(v['question'])} {number(v['value'], 0)}"
+                + (f", {where}" if where else "")
+            )
+            lines.append("")
+        return lines
+
+    def section_questions(self) -> list[str]:
+        questions = self.doc.get("questions", [])
+        if not questions:
+            return []
+        lines = [
+            *self.heading("questions"),
+            self.t("note.questions", file=md(self.doc.get("answers_file") or "answers.toml")),
+            "",
+        ]
+        for q in questions:
+            asked = model_text(self.model, f"{q['criterion']}.question", self.lang, q.get("question") or "")
+            lines.append(f"- `{q['criterion']}`" + (f": {md(asked)}" if asked else ""))
+        return [*lines, ""]
+
+    def section_provenance(self) -> list[str]:
+        run = self.doc["run"]
+        lines = self.heading("provenance")
+        plugins = ", ".join(f"{md(p['name'])} {md(p['version'])}" for p in run["plugins"])
+        lines.append(f"- run {run['id']}; plugins: {plugins}")
+        lines.append(f"- programme file sha256 {md(run['inputs'].get('programme'))}")
+        for ingest in run["inputs"].get("ingests", []):
+            lines.append(f"- {md(ingest['source'])} ({md(ingest['collector'])}) sha256 {md(ingest['content_hash'])}")
+        for failure in run.get("plugin_failures", []):
+            lines.append(f"- ⚠ {md(failure)}")
+        return [*lines, ""]
+
+
+_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+_FLAG_KEYS = {"flag.small_sample", "flag.weighted", "flag.no_interval"}
+
+
+def render_markdown(document: Mapping[str, Any]) -> str:
+    """The assessment document as Markdown, for the role and language in ``document["view"]``."""
+    return _Markdown(document).render()

@@ -1,0 +1,90 @@
+"""Role views: which report sections each reader sees, and how deep.
+
+An executive sees where the programme stands and what to do next; a CX lead
+sees everything with its evidence; a frontline manager sees the touchpoints,
+teams and customer words they can act on. Machine-readable JSON is always
+complete; views shape the reports people read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["ROLES", "View", "view_of"]
+
+ROLES = ("executive", "cx-lead", "frontline-manager")
+
+#: Section ids in the order reports show them.
+ALL_SECTIONS = (
+    "summary",
+    "maturity",
+    "criteria",
+    "metrics",
+    "trend",
+    "objectives",
+    "journeys",
+    "funnel",
+    "painpoints",
+    "employee",
+    "findings",
+    "actions",
+    "checks",
+    "verbatims",
+    "questions",
+    "provenance",
+)
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "executive": ("summary", "maturity", "metrics", "trend", "objectives", "actions"),
+    "cx-lead": ALL_SECTIONS,
+    "frontline-manager": (
+        "summary",
+        "metrics",
+        "journeys",
+        "funnel",
+        "painpoints",
+        "employee",
+        "actions",
+        "checks",
+        "verbatims",
+    ),
+}
+
+#: How many rows of a list a role sees (None: all).
+LIMITS: dict[str, dict[str, int | None]] = {
+    "executive": {"actions": 5, "findings": 5, "painpoints": 3, "verbatims": 0},
+    "cx-lead": {"actions": None, "findings": None, "painpoints": None, "verbatims": None},
+    "frontline-manager": {"actions": 10, "findings": 10, "painpoints": 10, "verbatims": None},
+}
+
+
+class View:
+    """The role and language a report is rendered for."""
+
+    __slots__ = ("lang", "role")
+
+    def __init__(self, role: str = "cx-lead", lang: str = "en") -> None:
+        self.role = role if role in ROLES else "cx-lead"
+        self.lang = lang
+
+    def shows(self, section: str) -> bool:
+        return section in SECTIONS[self.role]
+
+    def limit(self, rows: list[Any], kind: str) -> tuple[list[Any], int]:
+        """The rows this role sees, and how many were left out."""
+        most = LIMITS[self.role].get(kind)
+        if most is None or len(rows) <= most:
+            return rows, 0
+        return rows[:most], len(rows) - most
+
+    def actions(self, actions: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """A frontline manager sees the actions on touchpoints, teams and checks; others see all."""
+        if self.role != "frontline-manager":
+            return actions
+        return [a for a in actions if a.get("touchpoint") or str(a.get("finding", "")).startswith("check:")]
+
+
+def view_of(document: Mapping[str, Any]) -> View:
+    view = document.get("view", {})
+    return View(view.get("role", "cx-lead"), view.get("lang", "en"))

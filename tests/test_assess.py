@@ -1,0 +1,295 @@
+"""``cxframe assess`` end to end on a consultancy-style model from a test plugin, and its parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cxframe.reporters
+from cxframe import (
+    Criterion,
+    CriterionResult,
+    CriterionStatus,
+    Dimension,
+    Facts,
+    Finding,
+    InvalidInput,
+    MaturityModel,
+    Severity,
+    Stage,
+    Verdict,
+    api,
+    hookimpl,
+    testing,
+)
+from cxframe.actions import priority, propose_actions
+from cxframe.assessment_schema import DOCUMENT_SCHEMA
+from cxframe.maturity import score_dimension
+from cxframe.questionnaire import load_answers
+from tests import toy_plugin
+from tests.conftest import write_answers
+
+
+def _sponsor(facts: Facts) -> Verdict:
+    sponsor = facts.programme.document.context.sponsor
+    return Verdict.yes(f"sponsor: {sponsor}") if sponsor else Verdict.no("context.sponsor is empty")
+
+
+def _deadlines(facts: Facts) -> Verdict | None:
+    objectives = facts.programme.document.objectives
+    if not objectives:
+        return None
+    missing = [o.id for o in objectives if o.deadline is None]
+    if missing:
+        return Verdict.no(f"no deadline: {', '.join(missing)}")
+    return Verdict.yes(f"{len(objectives)} of {len(objectives)} objectives have a deadline")
+
+
+def _has_data(facts: Facts) -> Verdict:
+    status = facts.check_status("toy.has-data")
+    return Verdict(status is not None and status.value == "pass", (f"toy.has-data: {status}",))
+
+
+ACME = MaturityModel(
+    id="acme",
+    title="Acme CX maturity",
+    dimensions=(
+        Dimension("leadership", "Leadership", Stage.CONTEXT),
+        Dimension("insight", "Insight", Stage.MEASURE),
+    ),
+    criteria=(
+        Criterion("acme.sponsor", "leadership", 1, "A sponsor is named", _sponsor, recommendation="Name a sponsor."),
+        Criterion(
+            "acme.funding",
+            "leadership",
+            2,
+            "CX alignment is a funding criterion",
+            question="Is CX alignment a funding criterion for projects?",
+            recommendation="Make CX alignment a funding criterion.",
+        ),
+        Criterion(
+            "acme.deadlines", "insight", 1, "Objectives have deadlines", _deadlines, "Do objectives have deadlines?"
+        ),
+        Criterion("acme.data", "insight", 2, "Survey data is collected", _has_data, recommendation="Collect data."),
+        Criterion(
+            "acme.drivers",
+            "insight",
+            3,
+            "Key-driver analysis is run",
+            question="Do you run key-driver analysis?",
+            recommendation="Run a key-driver analysis.",
+        ),
+    ),
+    translations={"zh-CN": {"title": "Acme 客户体验成熟度", "leadership": "领导力"}},
+)
+
+
+def _plugin() -> types.ModuleType:
+    """A consultancy's plugin, as a module: it registers the model like any plugin would."""
+    module = types.ModuleType("cxframe_acme_test")
+
+    @hookimpl
+    def register_assessments() -> list[object]:
+        return [ACME.assessment()]
+
+    module.register_assessments = register_assessments  # type: ignore[attr-defined]
+    sys.modules.setdefault(module.__name__, module)
+    return module
+
+
+@pytest.fixture
+def acme_host():
+    return testing.plugin_host(toy_plugin, _plugin(), cxframe.reporters)
+
+
+@pytest.fixture
+def collected(programme: Path, acme_host) -> Path:
+    api.collect(programme, host=acme_host)
+    return programme
+
+
+def test_assess_scores_each_criterion_from_evidence_and_lists_what_it_cannot_decide(collected, acme_host):
+    document = api.assess(collected, host=acme_host, today=dt.date(2026, 1, 1))
+    assert document["kind"] == "cxframe.assessment" and document["version"] == 1
+    dimensions = {d["id"]: d for d in document["model"]["dimensions"]}
+    leadership = {c["id"]: c for c in dimensions["leadership"]["criteria"]}
+    assert leadership["acme.sponsor"]["status"] == "met" and leadership["acme.sponsor"]["source"] == "evidence"
+    assert leadership["acme.sponsor"]["evidence"] == ["sponsor: CCO"]
+    assert leadership["acme.funding"]["status"] == "unknown"
+    assert dimensions["leadership"]["level"] == 1 and dimensions["leadership"]["score"] == 1.0
+    insight = {c["id"]: c for c in dimensions["insight"]["criteria"]}
+    assert insight["acme.deadlines"]["status"] == "met" and insight["acme.data"]["status"] == "met"
+    assert dimensions["insight"]["level"] == 2
+    assert {q["criterion"] for q in document["questions"]} == {"acme.funding", "acme.drivers"}
+
+
+def test_unmet_criteria_of_the_next_level_become_findings_and_prioritised_actions(programme, acme_host):
+    # no data collected: toy.has-data fails, so insight stays at level 1 and acme.data is the next step
+    document = api.assess(programme, host=acme_host, today=dt.date(2026, 1, 1))
+    finding_ids = {f["id"] for f in document["findings"]}
+    assert "maturity:acme.data" in finding_ids
+    assert "maturity:acme.funding" not in finding_ids  # unknown is a question, not a finding
+    priorities = [a["priority"] for a in document["actions"]]
+    assert priorities == sorted(priorities, reverse=True)
+    data_action = next(a for a in document["actions"] if a["finding"] == "maturity:acme.data")
+    assert data_action["title"] == "Collect data." and data_action["due"] == "2026-03-02"
+
+
+def test_answers_decide_questions_and_never_overrule_evidence(collected, acme_host):
+    (collected / "answers.toml").write_text(
+        '"acme.funding" = "yes"\n["acme.sponsor"]\nanswer = "no"\nnote = "we think not"\n', encoding="utf-8"
+    )
+    document = api.assess(collected, host=acme_host)
+    leadership = {c["id"]: c for c in document["model"]["dimensions"][0]["criteria"]}
+    assert leadership["acme.funding"]["status"] == "met" and leadership["acme.funding"]["source"] == "answer"
+    assert leadership["acme.sponsor"]["status"] == "met"
+    assert "the questionnaire answer says not met" in leadership["acme.sponsor"]["evidence"][-1]
+    assert document["model"]["dimensions"][0]["level"] == 2
+
+
+def test_a_bad_answers_file_names_the_file_and_the_key(tmp_path):
+    path = tmp_path / "answers.toml"
+    path.write_text('"acme.sponsor" = "maybe"\n"acme.typo" = "yes"\n', encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_answers(path, known=[c.id for c in ACME.criteria])
+    text = str(caught.value)
+    assert "answers.toml" in text and "acme.sponsor: got 'maybe'" in text and "acme.typo: no criterion" in text
+
+
+@pytest.mark.parametrize("with_data", [True, False])
+def test_the_document_is_stored_and_matches_its_schema(programme, acme_host, with_data):
+    jsonschema = pytest.importorskip("jsonschema")
+    if with_data:
+        api.collect(programme, host=acme_host)
+    document = api.assess(programme, host=acme_host)
+    jsonschema.validate(document, DOCUMENT_SCHEMA)
+    rows = testing.read_table(programme, "maturity_results")
+    assert {r["dimension"] for r in rows} == {"leadership", "insight"}
+    assert json.loads(rows[0]["criteria"])
+    assert len(testing.read_table(programme, "actions")) == len(document["actions"])
+    assert bool(document["actions"]) is not with_data  # without data, the failed check proposes an action
+    assert len(testing.read_table(programme, "assessments")) == 1
+
+
+def test_cli_writes_reports_and_report_renders_them_again(collected, acme_host):
+    result = testing.invoke(["-C", str(collected), "assess", "--model", "acme"], host=acme_host)
+    assert result.exit_code == 0, result.output
+    assert "Acme CX maturity" in result.output
+    reports = collected / "reports"
+    assert json.loads((reports / "assessment.json").read_text())["model"]["id"] == "acme"
+    markdown = (reports / "assessment.md").read_text()
+    assert "## Maturity by dimension" in markdown and "| Leadership | 1 · initial | 1.00 |" in markdown
+    result = testing.invoke(
+        ["-C", str(collected), "report", "--role", "executive", "--lang", "zh-CN", "--format", "markdown"],
+        host=acme_host,
+    )
+    assert result.exit_code == 0, result.output
+    again = (reports / "assessment.md").read_text()
+    assert "各维度成熟度" in again and "领导力" in again
+    assert "## 检查" not in again  # the executive view leaves the checks out
+
+
+def test_unknown_model_is_a_clear_error(collected, acme_host):
+    result = testing.invoke(["-C", str(collected), "assess", "--model", "nope"], host=acme_host)
+    assert result.exit_code == 1
+    assert "no maturity model 'nope'" in result.output and "acme" in result.output
+
+
+def test_report_without_an_assessment_says_what_to_do(programme, acme_host):
+    result = testing.invoke(["-C", str(programme), "report"], host=acme_host)
+    assert result.exit_code == 1 and "run `cxframe assess` first" in result.output
+
+
+def test_interview_asks_the_undecided_questions_and_saves_the_answers(collected, acme_host):
+    result = testing.invoke(
+        ["-C", str(collected), "assess", "--interview", "--format", "json"],
+        host=acme_host,
+        input="yes\nfunding board minutes\nno\n\n",
+    )
+    assert result.exit_code == 0, result.output
+    answers = load_answers(collected / "answers.toml")
+    assert answers["acme.funding"].met is True and answers["acme.funding"].note == "funding board minutes"
+    assert answers["acme.drivers"].met is False
+
+
+def test_respondent_text_is_escaped_in_markdown(programme, acme_host):
+    write_answers(
+        programme / "answers.csv",
+        [("r1", "score", "2", "2026-01-05T10:00:00Z", "north")],
+    )
+    api.collect(programme, host=acme_host)
+    with api.open_programme(programme, host=acme_host) as opened:
+        opened.store.db.execute("UPDATE observations SET comment = '<script>alert(1)</script> | pipe'")
+        opened.store.db.conn.commit()
+    document = api.assess(programme, host=acme_host)
+    assert document["verbatims"][0]["comment"] == "<script>alert(1)</script> | pipe"
+    api.report(programme, document=document, formats=["markdown"], host=acme_host)
+    markdown = (programme / "reports" / "assessment.md").read_text()
+    assert "<script>" not in markdown and "&lt;script&gt;alert(1)&lt;/script&gt; \\| pipe" in markdown
+
+
+# --- the rules ------------------------------------------------------------------------
+
+statuses = st.sampled_from(list(CriterionStatus))
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), statuses), min_size=1, max_size=15))
+def test_level_is_the_highest_level_whose_criteria_and_all_below_are_met(criteria):
+    results = [
+        CriterionResult(id=f"c{i}", dimension="d", level=level, title="t", status=status)
+        for i, (level, status) in enumerate(criteria)
+    ]
+    scored = score_dimension("m", "d", results)
+    for level in range(1, scored.level + 1):
+        assert all(r.status is CriterionStatus.MET for r in results if r.level == level)
+    blocking = [r for r in results if r.level == scored.level + 1]
+    if scored.level < 5 and blocking:
+        assert any(r.status is not CriterionStatus.MET for r in blocking)
+    assert scored.level <= max(level for level, _ in criteria)
+    assert scored.level <= scored.score < scored.level + 1
+    assert set(scored.criteria_met) | set(scored.criteria_unmet) == {r.id for r in results}
+
+
+def _finding(severity: Severity, breadth: int, effort: int, id: str = "f") -> Finding:
+    return Finding(id=id, source="s", stage=Stage.IMPROVE, severity=severity, title="t", breadth=breadth, effort=effort)
+
+
+@given(st.sampled_from(list(Severity)), st.integers(1, 3), st.integers(1, 3))
+def test_priority_is_impact_times_breadth_over_effort(severity, breadth, effort):
+    impact = list(Severity).index(severity) + 1
+    assert priority(_finding(severity, breadth, effort)) == round(impact * breadth / effort, 2)
+
+
+def test_actions_come_highest_priority_first_and_info_proposes_nothing():
+    findings = [
+        _finding(Severity.MEDIUM, 1, 3, "slow"),
+        _finding(Severity.HIGH, 3, 1, "urgent"),
+        _finding(Severity.INFO, 3, 1, "fyi"),
+    ]
+    actions = propose_actions(findings, today=dt.date(2026, 1, 1))
+    assert [a.finding for a in actions] == ["urgent", "slow"]
+    assert actions[0].priority == 12.0 and actions[0].due == dt.date(2026, 3, 2)
+
+
+def test_a_model_with_a_dangling_dimension_is_refused():
+    with pytest.raises(ValueError, match="unknown dimension 'nowhere'"):
+        MaturityModel(
+            id="bad",
+            title="Bad",
+            dimensions=(Dimension("d", "D"),),
+            criteria=(Criterion("c", "nowhere", 1, "t", question="q?"),),
+        )
+
+
+def test_the_schema_in_the_docs_is_the_one_the_code_checks_against():
+    docs = Path(__file__).resolve().parent.parent / "docs" / "assessment-schema.json"
+    assert json.loads(docs.read_text(encoding="utf-8")) == DOCUMENT_SCHEMA, (
+        "regenerate it: cxframe schema assessment > docs/assessment-schema.json"
+    )
