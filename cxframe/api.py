@@ -21,13 +21,14 @@ import attrs
 
 from cxframe.checks import run_checks
 from cxframe.comparisons import ComparisonResult, compare_periods, compare_segments
-from cxframe.contracts import CheckResult, MetricResult
+from cxframe.contracts import CheckResult, MetricDefinition, MetricResult
 from cxframe.engine import Period, SQLiteEngine, compute_metric
 from cxframe.errors import InvalidInput
 from cxframe.ingest import IngestSummary, Progress, ingest
 from cxframe.lifecycle import Stage
 from cxframe.plugins import PluginFailure, PluginHost, load_plugins
 from cxframe.programme import Programme, load_programme
+from cxframe.protection import protect
 from cxframe.registry import Registry, build_registry
 from cxframe.run import Run, StageOutcome, finish_run, start_run
 from cxframe.runner import walk
@@ -200,16 +201,15 @@ def measure(
             level = confidence if confidence is not None else run.confidence
             results: list[MetricResult] = []
             for definition in definitions:
-                results.extend(
-                    compute_metric(
-                        run.engine,
-                        definition,
-                        by=by,
-                        period=chosen_period,
-                        confidence=level,
-                        min_sample=run.min_sample,
-                    )
+                computed = compute_metric(
+                    run.engine,
+                    definition,
+                    by=by,
+                    period=chosen_period,
+                    confidence=level,
+                    min_sample=run.min_sample,
                 )
+                results.extend(protect(run, definition, computed, by, chosen_period))
             opened.store.write_metric_results(run.id, results)
         return results
 
@@ -244,18 +244,41 @@ def compare(
             if chosen_period is None:
                 known = ", ".join(p.value for p in Period)
                 raise InvalidInput([f"comparing periods needs a period to group by ({known})"])
-            return compare_periods(
+            results = compare_periods(
                 engine, definition, chosen_period, by=by, confidence=level, min_sample=settings.min_sample
             )
-        return compare_segments(
-            engine,
-            definition,
-            against,
-            by=by,
-            period=chosen_period,
-            confidence=level,
-            min_sample=settings.min_sample,
-        )
+            groups = list(by)
+        else:
+            results = compare_segments(
+                engine,
+                definition,
+                against,
+                by=by,
+                period=chosen_period,
+                confidence=level,
+                min_sample=settings.min_sample,
+            )
+            groups = list(dict.fromkeys([against, *by]))
+        with running("compare", opened) as run:
+            hidden = _suppressed_groups(run, definition, groups, chosen_period)
+        if not hidden:
+            return results
+
+        def shown(result: ComparisonResult) -> bool:
+            segment = tuple(sorted(result.segment.items()))
+            baseline_period = result.baseline if against == "period" else result.period
+            return (segment, result.period) not in hidden and (segment, baseline_period) not in hidden
+
+        # a group a privacy rule hides is not compared either: its difference would give it away
+        return [result for result in results if shown(result)]
+
+
+def _suppressed_groups(
+    run: Run, definition: MetricDefinition, by: Sequence[str], period: Period | None
+) -> set[tuple[tuple[tuple[str, str | None], ...], str | None]]:
+    computed = compute_metric(run.engine, definition, by=by, period=period, confidence=run.confidence)
+    protected = protect(run, definition, computed, by, period)
+    return {(tuple(sorted(r.segment.items())), r.period) for r in protected if "suppressed" in r.flags}
 
 
 def _period(period: str | Period | None) -> Period | None:

@@ -36,6 +36,7 @@ from cxframe.extensions import Assessment
 from cxframe.lifecycle import Stage
 from cxframe.maturity import LEVELS, Facts, MaturityModel
 from cxframe.plugins import PluginFailure
+from cxframe.protection import protect
 from cxframe.questionnaire import ANSWERS_FILE, Answers, interview, load_answers, save_answers
 from cxframe.reporters.views import ROLES
 from cxframe.run import Run, run_inputs
@@ -90,10 +91,15 @@ def collect_evidence(run: Run) -> dict[str, dict[str, Any]]:
             continue
         try:
             # round-trip so the document holds plain JSON, whatever the plugin returned
-            evidence[plugin] = json.loads(json.dumps(contributed, default=_plain))
+            evidence[evidence_key(plugin)] = json.loads(json.dumps(contributed, default=_plain))
         except (TypeError, ValueError) as exc:
             run.host.failures.append(PluginFailure(plugin, "assessment_evidence", f"not JSON-serialisable: {exc}"))
     return evidence
+
+
+def evidence_key(plugin: str) -> str:
+    """The key of a plugin's evidence: its distribution name without ``cxframe-`` (``cxframe-nps`` → ``nps``)."""
+    return plugin.removeprefix("cxframe-").removeprefix("cxframe_")
 
 
 def _plain(value: Any) -> Any:
@@ -137,15 +143,15 @@ def _trend(run: Run, overall: Iterable[MetricResult]) -> list[dict[str, Any]]:
     """Monthly values of every metric that has data, for the trend chart."""
     from cxframe.jsonshapes import metric_json
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for result in overall:
         if not result.n or result.metric not in run.registry.metrics:
             continue
         metric = run.registry.metrics.get(result.metric)
-        for monthly in compute_metric(
+        monthly = compute_metric(
             run.engine, metric, period=Period.MONTH, confidence=run.confidence, min_sample=run.min_sample
-        ):
-            rows.append(metric_json(monthly))
+        )
+        rows.extend(metric_json(result) for result in protect(run, metric, monthly, (), Period.MONTH))
     return rows
 
 

@@ -329,7 +329,8 @@ class MetricResult:
 
     metric: str
     value: float | None
-    n: int
+    #: respondents (or observations) behind the value; ``None`` when a privacy rule suppressed the group
+    n: int | None
     ci_low: float | None
     ci_high: float | None
     confidence: float = attrs.field(default=0.95, validator=_unit_interval)

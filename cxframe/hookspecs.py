@@ -16,7 +16,8 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from cxframe.contracts import MetricDefinition
+    from cxframe.contracts import MetricDefinition, MetricResult
+    from cxframe.engine import Period
     from cxframe.extensions import Assessment, Check, Collector, Reporter
     from cxframe.lifecycle import Stage
     from cxframe.programme import Programme
@@ -91,14 +92,39 @@ def assessment_evidence(run: Run) -> dict[str, Any] | None:
     computed, checks run: see ``run.metric_results`` and ``run.check_results``)
     and before the maturity models score. Maturity criteria read the facts
     through ``Facts.evidence(plugin)``; the assessment document keeps them under
-    ``evidence.<plugin name>``, where reporters chart the keys documented in
-    "Assessment report" and list the rest.
+    ``evidence.<name>`` (the distribution name without ``cxframe-``, e.g.
+    ``nps``), where reporters chart the keys documented in "Assessment" and
+    list the rest.
 
     Return only what may be shown to every reader of the report: apply privacy
     rules (such as employee anonymity thresholds) before returning.
 
     :param run: the current `cxframe.Run`.
     :return: a JSON-serialisable dict, or ``None`` when the plugin has nothing to add.
+    """
+
+
+@hookspec
+def protect_metric_results(
+    metric: MetricDefinition, results: list[MetricResult], by: list[str], period: Period | None, run: Run
+) -> list[MetricResult] | None:
+    """Hide what must not be shown: apply a privacy rule to metric results before anyone sees them.
+
+    Called whenever the core computes results for people to read — ``cxframe
+    measure``, objectives in the measure stage, the assessment's metrics and
+    trend, and the groups of ``cxframe measure --compare`` — with the grouping
+    they were computed with. The employee plugin uses it for its anonymity
+    threshold, so ``cxframe measure --metric enps --by team`` obeys the same
+    rule as ``cxframe employee enps``.
+
+    :param metric: the metric definition.
+    :param results: the results, one per group of ``by`` (× ``period``).
+    :param by: the segment columns the results are grouped by.
+    :param period: the period grouping, or ``None``.
+    :param run: the current `cxframe.Run` (store, programme).
+    :return: the results to show instead — a suppressed group keeps its segment and period, with
+        ``value``, ``n`` and the interval set to ``None`` and the flag ``suppressed`` — or ``None``
+        to leave them as they are.
     """
 
 

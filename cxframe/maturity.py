@@ -120,11 +120,14 @@ class Facts:
         return self.run.store
 
     def evidence(self, plugin: str) -> Mapping[str, Any]:
-        """What ``plugin`` returned from ``assessment_evidence`` (empty when it is not installed)."""
-        return self.plugin_evidence.get(plugin, {})
+        """What ``plugin`` returned from ``assessment_evidence`` (empty when it is not installed).
+
+        ``plugin`` is the distribution name with or without ``cxframe-`` (``nps`` or ``cxframe-nps``).
+        """
+        return self.plugin_evidence.get(plugin.removeprefix("cxframe-").removeprefix("cxframe_"), {})
 
     def has_plugin(self, plugin: str) -> bool:
-        return plugin in self.plugin_evidence
+        return plugin.removeprefix("cxframe-").removeprefix("cxframe_") in self.plugin_evidence
 
     def checks(self, check: str) -> list[CheckResult]:
         """The results of check ``check`` in this run (empty when no plugin provides it)."""

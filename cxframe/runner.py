@@ -22,6 +22,7 @@ from cxframe.contracts import CheckResult, CheckStatus, Finding, MetricResult, S
 from cxframe.engine import compute_metric, evaluate_objective
 from cxframe.errors import CxframeError
 from cxframe.lifecycle import Stage
+from cxframe.protection import protect
 from cxframe.run import Run, StageOutcome
 
 StageWork = Callable[[Run], StageOutcome]
@@ -61,7 +62,8 @@ def measure_objectives(run: Run) -> tuple[list[MetricResult], list[str]]:
             continue
         metric = run.registry.metrics.get(objective.metric)
         try:
-            results.append(evaluate_objective(run.engine, metric, objective, run.confidence, run.min_sample))
+            result = evaluate_objective(run.engine, metric, objective, run.confidence, run.min_sample)
+            results.extend(protect(run, metric, [result], list(objective.segment)))
         except CxframeError as exc:
             messages.append(f"objective {objective.id}: {exc}")
     return results, messages
@@ -70,7 +72,8 @@ def measure_objectives(run: Run) -> tuple[list[MetricResult], list[str]]:
 def _measure(run: Run) -> StageOutcome:
     results, messages = measure_objectives(run)
     for metric in run.registry.metrics:
-        results.extend(compute_metric(run.engine, metric, confidence=run.confidence, min_sample=run.min_sample))
+        computed = compute_metric(run.engine, metric, confidence=run.confidence, min_sample=run.min_sample)
+        results.extend(protect(run, metric, computed))
     run.store.write_metric_results(run.id, results)
     run.metric_results.extend(results)
     counts = {

@@ -134,7 +134,7 @@ metric_results = st.builds(
     c.MetricResult,
     metric=ids,
     value=opt_finite,
-    n=st.integers(0, 10**9),
+    n=st.none() | st.integers(0, 10**9),
     ci_low=opt_finite,
     ci_high=opt_finite,
     confidence=st.floats(0.5, 0.999),

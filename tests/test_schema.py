@@ -185,7 +185,8 @@ def test_types_of_fields():
         "anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "null"}],
         "default": None,
     }
-    assert json_schema(c.MetricResult)["properties"]["n"] == {"type": "integer"}
+    # n is null when a privacy rule (such as the employee anonymity threshold) suppressed the group
+    assert json_schema(c.MetricResult)["properties"]["n"] == {"anyOf": [{"type": "integer"}, {"type": "null"}]}
     assert json_schema(c.Touchpoint)["properties"]["moment_of_truth"] == {"type": "boolean", "default": False}
     assert json_schema(c.Action)["properties"]["due"]["anyOf"][0] == {"type": "string", "format": "date"}
     attributes = json_schema(c.Event)["properties"]["attributes"]

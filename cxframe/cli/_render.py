@@ -43,7 +43,7 @@ def metrics(out: Console, results: Sequence[MetricResult]) -> None:
             *(escape(result.segment.get(key) or "—") for key in segment_keys),
             *([escape(result.period or "")] if show_period else []),
             _number(result.value),
-            str(result.n),
+            "—" if result.n is None else str(result.n),
             interval,
             escape(", ".join(result.flags)),
         )

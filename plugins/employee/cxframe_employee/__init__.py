@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cxframe import Check, Collector, InvalidInput, MetricDefinition, Programme, hookimpl
+from cxframe import Check, Collector, InvalidInput, MetricDefinition, MetricResult, Period, Programme, Run, hookimpl
 from cxframe_employee.api import enps, link
 from cxframe_employee.checks import CHECKS
 from cxframe_employee.collector import employee_survey
@@ -29,7 +29,7 @@ from cxframe_employee.evidence import employee_evidence
 from cxframe_employee.link import Link
 from cxframe_employee.metrics import employee_metrics
 from cxframe_employee.privacy import SUPPRESSED, suppress, suppress_table
-from cxframe_employee.results import EmployeeResult, apply_anonymity, employee_results
+from cxframe_employee.results import EMPLOYEE, EmployeeResult, apply_anonymity, employee_results
 from cxframe_employee.settings import SETTINGS, EmployeeContext, load_context
 
 if TYPE_CHECKING:
@@ -79,3 +79,35 @@ def register_commands(cli: click.Group) -> None:
     from cxframe_employee.cli import employee  # click and the CLI helpers only when commands are wanted
 
     cli.add_command(employee)
+
+
+@hookimpl
+def protect_metric_results(
+    metric: MetricDefinition, results: list[MetricResult], by: list[str], period: Period | None, run: Run
+) -> list[MetricResult] | None:
+    """The anonymity rule for employee metrics wherever the core shows them (``cxframe measure``, objectives, reports)."""
+    if metric.population != EMPLOYEE:
+        return None
+    threshold = load_context(run.programme).anonymity_threshold
+    shown = apply_anonymity(run.store, metric, results, threshold=threshold, by=by, period=period)
+    protected = []
+    for original, employee in zip(results, shown, strict=True):
+        if employee.suppressed:
+            protected.append(
+                MetricResult(
+                    metric=original.metric,
+                    value=None,
+                    n=None,
+                    ci_low=None,
+                    ci_high=None,
+                    confidence=original.confidence,
+                    segment=dict(original.segment),
+                    period=original.period,
+                    flags=(SUPPRESSED,),
+                    objective=original.objective,
+                    target=original.target,
+                )
+            )
+        else:
+            protected.append(original)
+    return protected

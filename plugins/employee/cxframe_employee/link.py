@@ -190,7 +190,7 @@ def _customer_by_team(
     teams = {}
     for result in results:
         team = result.segment.get(link.team_column)
-        if team is not None and result.value is not None:
+        if team is not None and result.value is not None and result.n is not None:
             teams[team] = (result.value, result.n)
     return teams, [], None
 

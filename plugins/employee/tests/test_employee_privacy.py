@@ -271,3 +271,29 @@ def test_the_link_leaves_suppressed_teams_out(tmp_path: Path) -> None:
     assert {pair.team for pair in link.teams} == {"a", "d", "e"}
     assert link.teams_suppressed == 2
     assert ">b<" not in link.chart_svg and ">c<" not in link.chart_svg and ">a<" in link.chart_svg
+
+
+@pytest.mark.parametrize("combo", [("team",), ("team", "role"), ("site",)], ids=["team", "team+role", "site"])
+def test_core_measure_follows_the_same_rule(
+    surveyed: tuple[Path, list[dict[str, str]]], combo: tuple[str, ...]
+) -> None:
+    root, _ = surveyed
+    by = list(itertools.chain.from_iterable(("--by", column) for column in combo))
+    expected = {tuple(row["segment"][c] for c in combo): row["flags"] == ["suppressed"] for row in enps_json(root, *by)}
+    result = testing.invoke(["-C", str(root), "measure", "--metric", "enps", *by, "--json"], host=host())
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {tuple(row["segment"][c] for c in combo): row["flags"] == ["suppressed"] for row in rows} == expected
+    if combo != ("site",):  # the layout's sites are both large enough to show
+        assert any(expected.values())
+    for row in rows:
+        if row["flags"] == ["suppressed"]:
+            assert row["value"] is None and row["n"] is None and row["ci_low"] is None
+
+
+def test_core_compare_leaves_hidden_teams_out(surveyed: tuple[Path, list[dict[str, str]]]) -> None:
+    root, _ = surveyed
+    hidden = {row["segment"]["team"] for row in enps_json(root, "--by", "team") if "suppressed" in row["flags"]}
+    assert hidden
+    compared = cxframe.compare(root, "enps", against="team", host=host())
+    assert compared and not {result.segment["team"] for result in compared} & hidden
