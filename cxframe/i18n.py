@@ -115,6 +115,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Answer these in {file} (or run `cxframe assess --interview`) to score them.",
         "zh-CN": "请在 {file} 中回答这些问题（或运行 `cxframe assess --interview`）以完成评分。",
     },
+    "note.suppressed": {
+        "en": "suppressed to protect anonymity",
+        "zh-CN": "为保护匿名性已隐藏",
+    },
     "note.unassigned": {"en": "unassigned", "zh-CN": "未指派"},
     "note.more": {"en": "… and {count} more", "zh-CN": "……另有 {count} 项"},
 }

@@ -104,12 +104,21 @@ class Criterion:
             raise ValueError(f"criterion {self.id!r} needs an evidence function, a question or both")
 
 
+def _short(plugin: str) -> str:
+    return plugin.removeprefix("cxframe-").removeprefix("cxframe_")
+
+
+def _by_short_name(evidence: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return {_short(name): facts for name, facts in evidence.items()}
+
+
 @attrs.define
 class Facts:
     """What criteria read: the run (programme, store, metric and check results) and plugins' evidence."""
 
     run: Run
-    plugin_evidence: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    #: keyed by distribution name; ``cxframe-nps`` and ``nps`` are the same key
+    plugin_evidence: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_by_short_name)
 
     @property
     def programme(self) -> Programme:
@@ -124,10 +133,10 @@ class Facts:
 
         ``plugin`` is the distribution name with or without ``cxframe-`` (``nps`` or ``cxframe-nps``).
         """
-        return self.plugin_evidence.get(plugin.removeprefix("cxframe-").removeprefix("cxframe_"), {})
+        return self.plugin_evidence.get(_short(plugin), {})
 
     def has_plugin(self, plugin: str) -> bool:
-        return plugin.removeprefix("cxframe-").removeprefix("cxframe_") in self.plugin_evidence
+        return _short(plugin) in self.plugin_evidence
 
     def checks(self, check: str) -> list[CheckResult]:
         """The results of check ``check`` in this run (empty when no plugin provides it)."""

@@ -111,6 +111,7 @@ def test_init_and_demo_from_the_cli(tmp_path: Path) -> None:
     demo = testing.invoke(["demo", str(tmp_path / "demo")])  # the installed plugins, as a user has them
     assert demo.exit_code == 0, demo.output
     assert "survey: read 1200 rows" in demo.stdout
-    assert "nps-2026" in demo.stdout and "Findings" in demo.stdout
+    assert "Objectives: 0 met, 0 not met, 2 inconclusive" in demo.stdout and "Findings" in demo.stdout
+    assert (tmp_path / "demo" / "reports" / "assessment.json").exists()
     again = testing.invoke(["demo", str(tmp_path / "demo")])
     assert "unchanged since it was last collected" in again.stdout

@@ -99,7 +99,9 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en") -> None
     if findings:
         out.print(f"\n[bold]{escape(text('section.findings', lang))}[/] ({len(document['findings'])})")
         for finding in findings:
-            out.print(f"  [{finding['severity']}] {escape(finding['title'])}")
+            out.print(
+                f"  {escape('[' + text('severity.' + finding['severity'], lang) + ']')} {escape(finding['title'])}"
+            )
     actions = document["actions"][:5]
     if actions:
         out.print(f"\n[bold]{escape(text('section.actions', lang))}[/] ({len(document['actions'])})")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cxframe import api
-from cxframe.cli import _render
+from cxframe.cli import assess as assess_command
 from cxframe.cli._common import common_options, console, handle_errors, state
 from cxframe.errors import InvalidInput
 from cxframe.scaffold import EXAMPLES, init_programme
@@ -71,7 +71,7 @@ def schema(name: str | None) -> None:
 @common_options
 @handle_errors
 def demo(directory: Path, example: str) -> None:
-    """Write a worked example programme to DIRECTORY, collect its data and run the lifecycle."""
+    """Write a worked example programme to DIRECTORY, collect its data and assess it."""
     current = state()
     out = console()
     if (directory / "cxframe.toml").exists():
@@ -82,8 +82,13 @@ def demo(directory: Path, example: str) -> None:
     host = current.plugins()
     for summary in api.collect(directory, host=host):
         out.print(summary.describe())
-    outcomes = api.run_lifecycle(directory, host=host)
-    _render.outcomes(out, outcomes)
-    with api.open_programme(directory, host=host) as opened:
-        _render.latest_run(out, opened.store)
-    out.print(f"\nThe store is {directory / 'cxframe.db'}; try `cxframe -C {directory} measure --by region`.")
+    with out.status("assessing…") as status:
+        document = api.assess(directory, host=host, progress=lambda message: status.update(f"assessing: {message}"))
+    written = api.report(directory, document=document, host=host)
+    assess_command.summary(out, document)
+    for path in written:
+        out.print(f"wrote {path}")
+    out.print(
+        f"\nThe store is {directory / 'cxframe.db'}; open {directory / 'reports' / 'assessment.html'} in a browser, "
+        f"or try `cxframe -C {directory} measure --by region`."
+    )

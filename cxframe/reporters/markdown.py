@@ -266,9 +266,14 @@ class _Markdown:
         if not employee:
             return []
         lines = self.heading("employee")
-        for row in employee.get("enps", []):
-            segment = ", ".join(f"{k}={v}" for k, v in row.get("segment", {}).items()) or "all"
-            lines.append(f"- eNPS {md(segment)}: {number(row.get('value'))} ({interval(row)}, n={row.get('n')})")
+        overall = employee.get("enps")
+        rows = ([overall] if isinstance(overall, Mapping) else []) + list(employee.get("enps_by_team") or [])
+        for row in rows:
+            segment = ", ".join(f"{k}={v}" for k, v in (row.get("segment") or {}).items()) or "all"
+            if "suppressed" in (row.get("flags") or []):
+                lines.append(f"- eNPS {md(segment)}: {self.t('note.suppressed')}")
+            else:
+                lines.append(f"- eNPS {md(segment)}: {number(row.get('value'))} ({interval(row)}, n={row.get('n')})")
         link = employee.get("link")
         if isinstance(link, Mapping) and link.get("statement"):
             lines.append(f"- {md(link['statement'])}")

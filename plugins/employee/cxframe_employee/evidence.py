@@ -54,6 +54,18 @@ def _trend(run: Run, period: Period, series: list[EmployeeResult]) -> dict[str, 
     return None
 
 
+def _points(link: dict[str, Any]) -> list[dict[str, Any]]:
+    """The link's team points under the names reports chart: ``{team, enps, customer_score}``.
+
+    ``enps`` is the team's employee metric (eNPS unless ``link.employee_metric``
+    says otherwise); only teams the anonymity rule shows are in ``teams``.
+    """
+    return [
+        {"team": pair["team"], "enps": pair["employee_value"], "customer_score": pair["customer_value"]}
+        for pair in link.get("teams", [])
+    ]
+
+
 def employee_evidence(run: Run) -> dict[str, Any]:
     """Evidence for the people-oriented-culture dimension of a maturity assessment.
 
@@ -63,8 +75,8 @@ def employee_evidence(run: Run) -> dict[str, Any]:
     ``enps_trend`` (lists in the ``cxframe measure --json`` shape) with
     ``enps_change`` (last period against the one before: difference,
     interval, p-value, direction) ; ``link`` (the EX ↔ CX link with
-    ``chart_svg``, or ``{"error": …}``); ``criteria`` (culture criterion →
-    met).
+    ``chart_svg`` and ``points``, or ``{"error": …}``); ``criteria`` (culture
+    criterion → met); ``checks_by_status`` (status → check ids).
     """
     context = load_context(run.programme)
     results = [r for r in run.check_results if r.check.startswith("employee.")] or run_employee_checks(run)
@@ -98,6 +110,8 @@ def employee_evidence(run: Run) -> dict[str, Any]:
         ).to_json(chart=True)
     except CxframeError as exc:
         link = {"error": str(exc)}
+    else:
+        link["points"] = _points(link)
     criteria = {criterion: status.get(check) is CheckStatus.PASS for check, criterion in CRITERIA.items()}
     criteria["enps_measured_by_team"] = any(not r.suppressed and r.segment.get(TEAM) for r in teams)
     criteria["ex_cx_link_measured"] = link.get("r") is not None
@@ -105,6 +119,9 @@ def employee_evidence(run: Run) -> dict[str, Any]:
         "anonymity_threshold": context.anonymity_threshold,
         "checks": checks,
         "checks_passed": [r.check for r in results if r.status is CheckStatus.PASS],
+        "checks_by_status": {
+            status.value: sorted({r.check for r in results if r.status is status}) for status in CheckStatus
+        },
         "enps": overall[0].to_json() if overall else None,
         "enps_by_team": [r.to_json() for r in teams],
         "trend_period": period.value,

@@ -6,16 +6,18 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 
 from __future__ import annotations
 
-from cxframe import Check, Collector, MetricDefinition, Programme, hookimpl
+from typing import Any
+
+from cxframe import Check, Collector, MetricDefinition, Programme, Run, hookimpl
 from cxframe_nps.collectors import COLLECTORS
 from cxframe_nps.declared import declared_metrics
-from cxframe_nps.evidence import CHECKS, measurement_evidence
+from cxframe_nps.evidence import CHECKS, assessment_facts, measurement_evidence
 from cxframe_nps.metrics import survey_metrics
 
 #: The plugin's table in the programme file: ``[plugins.cxframe-nps]``.
 SETTINGS = "cxframe-nps"
 
-__all__ = ["measurement_evidence"]
+__all__ = ["assessment_facts", "measurement_evidence"]
 
 
 @hookimpl
@@ -34,3 +36,8 @@ def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
 @hookimpl
 def register_checks() -> list[Check]:
     return list(CHECKS)
+
+
+@hookimpl
+def assessment_evidence(run: Run) -> dict[str, Any]:
+    return assessment_facts(run)

@@ -6,13 +6,31 @@ beyond NPS/CSAT are collected (effort, resolution, accessibility …), whether
 results can be segmented, and whether any objective ties a metric to a
 business KPI. The ``nps.*`` checks report the same facts as pass/warn with
 evidence, so they appear in ``cxframe check`` and become findings.
+
+:func:`assessment_facts` is what the plugin returns from the
+``assessment_evidence`` hook: those facts plus each metric's overall sample
+and interval, how many months have data (for trends), and the closed loop
+(how fast detractors were contacted) when the programme says which event
+activities count as contacting a respondent (``[plugins.cxframe-nps.closed_loop]``).
+The keys are documented in ``docs/maturity.md``.
 """
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
-from cxframe import Check, CheckResult, CheckStatus, Run, Severity, Stage
+from cxframe import (
+    Check,
+    CheckResult,
+    CheckStatus,
+    InvalidInput,
+    MetricDefinition,
+    Run,
+    Severity,
+    Stage,
+    compute_metric,
+)
 
 #: The "headline" survey metrics; anything else with data counts as measuring beyond them.
 HEADLINE_METRICS = frozenset({"nps", "csat", "enps"})
@@ -57,6 +75,107 @@ def measurement_evidence(run: Run) -> dict[str, Any]:
         "stages": stages,
         "segment_columns": segments,
         "kpi_links": kpi_links,
+    }
+
+
+#: The plugin's table in the programme file (the same as ``cxframe_nps.SETTINGS``).
+_SETTINGS = "cxframe-nps"
+#: NPS answers that make a respondent a detractor (0–6 on the 0–10 scale).
+DETRACTOR_MAX = 6
+
+
+def _overall(run: Run, metric: MetricDefinition) -> dict[str, Any]:
+    """The metric over all its data: this run's result when the measure stage computed it, else computed now."""
+    found = [
+        r
+        for r in run.metric_results
+        if r.metric == metric.id and not r.segment and r.period is None and r.objective is None
+    ]
+    results = found or compute_metric(run.engine, metric, confidence=run.confidence, min_sample=run.min_sample)
+    if not results:
+        return {"value": None, "n": 0, "ci_low": None, "ci_high": None, "flags": []}
+    result = results[0]
+    return {
+        "value": result.value,
+        "n": result.n,
+        "ci_low": result.ci_low,
+        "ci_high": result.ci_high,
+        "flags": list(result.flags),
+    }
+
+
+def _months(run: Run, metric: MetricDefinition) -> list[str]:
+    rows = run.store.db.execute(
+        "SELECT DISTINCT substr(timestamp, 1, 7) FROM observations WHERE question = ? AND population = ? ORDER BY 1",
+        [metric.question, metric.population],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def closed_loop(run: Run) -> dict[str, Any] | None:
+    """How fast detractors were contacted, from follow-up events; None when the programme does not say which.
+
+    ``[plugins.cxframe-nps.closed_loop] activities = ["detractor-callback"]``
+    names the event activities that count as contacting a respondent; the
+    event's case id must be the respondent's id. A detractor is a customer
+    who answered 0–6 on the ``nps`` question with a respondent id; the first
+    follow-up event at or after the answer counts.
+    """
+    settings = run.programme.plugin_settings(_SETTINGS).get("closed_loop")
+    if settings is None:
+        return None
+    where = f"{run.programme.file}: plugins.{_SETTINGS}.closed_loop"
+    activities = settings.get("activities") if isinstance(settings, dict) else None
+    if not isinstance(activities, list) or not activities or not all(isinstance(a, str) for a in activities):
+        raise InvalidInput([f"{where}.activities: expected a list of event activity names"])
+    marks = ", ".join("?" * len(activities))
+    rows = run.store.db.execute(
+        f"""
+        SELECT o.respondent_id,
+               MIN((julianday(e.timestamp) - julianday(o.timestamp)) * 24.0) AS hours
+        FROM (SELECT respondent_id, MIN(timestamp) AS timestamp FROM observations
+              WHERE question = 'nps' AND population = 'customer' AND value <= ? AND respondent_id IS NOT NULL
+              GROUP BY respondent_id) AS o
+        LEFT JOIN events AS e
+          ON e.case_id = o.respondent_id AND e.activity IN ({marks}) AND julianday(e.timestamp) >= julianday(o.timestamp)
+        GROUP BY o.respondent_id
+        """,
+        [DETRACTOR_MAX, *activities],
+    ).fetchall()
+    hours = [row[1] for row in rows if row[1] is not None]
+    return {
+        "activities": list(activities),
+        "detractors": len(rows),
+        "contacted": len(hours),
+        "within_24h": sum(h <= 24 for h in hours),
+        "within_48h": sum(h <= 48 for h in hours),
+        "median_hours": round(statistics.median(hours), 1) if hours else None,
+    }
+
+
+def assessment_facts(run: Run) -> dict[str, Any]:
+    """What this plugin returns from ``assessment_evidence``: `measurement_evidence` and the facts below.
+
+    ``metrics``: for each metric with data, ``{title, value, n, ci_low,
+    ci_high, flags, months}`` over all its data (``months``: the calendar
+    months with data, oldest first, so a trend needs two); ``min_sample``;
+    ``comments``: survey answers with a free-text comment; ``closed_loop``
+    (see `closed_loop`) or ``None``.
+    """
+    facts = measurement_evidence(run)
+    metrics = {}
+    for metric_id in facts["metrics_with_data"]:
+        metric = run.registry.metrics.get(metric_id)
+        metrics[metric_id] = {"title": metric.title, **_overall(run, metric), "months": _months(run, metric)}
+    comments = run.store.db.execute(
+        "SELECT COUNT(*) FROM observations WHERE population = 'customer' AND TRIM(COALESCE(comment, '')) != ''"
+    ).fetchone()[0]
+    return {
+        **facts,
+        "metrics": metrics,
+        "min_sample": run.min_sample,
+        "comments": comments,
+        "closed_loop": closed_loop(run),
     }
 
 
