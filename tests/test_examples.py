@@ -98,7 +98,7 @@ CHECKS = {
         "employee.systems": "warn",
         "employee.kpi-mix": "fail",
         "employee.voice-of-employee": "pass",
-        "employee.enps-by-team": "warn",
+        "employee.enps-by-team": "pass",
         "employee.survey-data": "warn",
     },
     "telecom": {
@@ -112,7 +112,7 @@ CHECKS = {
         "employee.systems": "pass",
         "employee.kpi-mix": "pass",
         "employee.voice-of-employee": "warn",
-        "employee.enps-by-team": "pass",
+        "employee.enps-by-team": "warn",
         "employee.survey-data": "warn",
     },
 }

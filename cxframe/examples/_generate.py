@@ -34,6 +34,18 @@ from pathlib import Path
 
 import attrs
 
+
+def stream(seed: int, name: str) -> random.Random:
+    """An independent random stream for one data set of an example.
+
+    Each data set (events, survey, file layout, staff) draws from its own
+    stream, so that changing how one file is generated or spoiled does not
+    reshuffle the figures of the others. A string seed is hashed with SHA-512
+    by `random.Random`, the same on every platform and Python run.
+    """
+    return random.Random(f"{seed}:{name}")
+
+
 # -- writing ------------------------------------------------------------------------------------------------------------
 
 
@@ -388,7 +400,7 @@ def employee_responses(
     for team in teams:
         for _ in range(team.size):
             number += 1
-            staff.append((f"E{number:04d}", team, rng.gauss(0, 0.6)))
+            staff.append((f"E{number:04d}", team, rng.gauss(0, 0.5)))
     drafts = []
     for opening, shift in waves:
         for employee, team, own in staff:
@@ -398,7 +410,7 @@ def employee_responses(
     drafts.sort(key=lambda draft: (draft[0], draft[1]))
     responses = []
     for index, (when, employee, team, personal) in enumerate(drafts, start=1):
-        latent = team.quality + personal + rng.gauss(0, 0.8)
+        latent = team.quality + personal + rng.gauss(0, 0.6)
         responses.append(
             EmployeeResponse(
                 number=index,

@@ -17,14 +17,14 @@
 Deliberate imperfections, so that every check has something to say: one
 touchpoint without an owner, one without experience elements and in no
 journey, a journey stage that names no measure, and a handful of bad rows in
-each data file (see `REJECTS`). Everything is generated from a fixed seed:
+each data file (spoiled where the rows are written, a comment each; ``tests/test_examples.py``
+holds the rejects they cause). Everything is generated from a fixed seed:
 two runs write identical files and ``cxframe demo`` shows the same figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import random
 import zoneinfo
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from cxframe.examples._generate import (
     Team,
     employee_responses,
     iso,
+    stream,
     survey_responses,
     walk_journeys,
     write_csv,
@@ -794,21 +795,6 @@ STAFF_COMMENTS = (
     "Training on disputes was really useful",
 )
 
-#: Deliberately bad rows, by source: what the collector rejects, one reject each.
-REJECTS = {
-    "customer-survey": {
-        "nps: 11 is outside the scale 0–10": 1,
-        "nps: not a number: 'N/A'": 1,
-        "csat: blank": 1,
-        "unparsable timestamp": 1,
-        "duplicate response id": 1,
-        "wrong number of fields": 1,
-    },
-    "journey-log": {"missing case id": 1, "unparsable timestamp": 1},
-    # an employee-survey row rejects each of its three answers
-    "staff-pulse": {"missing team id": 3, "unknown role": 3},
-}
-
 
 def _survey_rows(responses: list[Response]) -> list[list[str]]:
     rows = []
@@ -845,8 +831,7 @@ def write(root: Path) -> None:
     """Write the programme file and its three data files into ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "cxframe.toml").write_text(PROGRAMME, encoding="utf-8")
-    rng = random.Random(SEED)
-    events = walk_journeys(rng, WALKS, REGIONS, START, MONTHS)
+    events = walk_journeys(stream(SEED, "events"), WALKS, REGIONS, START, MONTHS)
     design = SurveyDesign(
         start=START,
         months=MONTHS,
@@ -861,7 +846,7 @@ def write(root: Path) -> None:
         response_rate=0.3,
         comments=COMMENTS,
     )
-    responses = survey_responses(rng, design, events)
+    responses = survey_responses(stream(SEED, "survey"), design, events)
     write_csv(
         root / "data" / "customer_survey.csv",
         [
@@ -906,7 +891,7 @@ def write(root: Path) -> None:
         event_rows,
     )
     staff = employee_responses(
-        rng,
+        stream(SEED, "staff"),
         TEAMS,
         waves=((dt.datetime(2026, 3, 2, tzinfo=dt.UTC), 0.05), (dt.datetime(2026, 9, 7, tzinfo=dt.UTC), 0.3)),
         role_empowerment=ROLE_EMPOWERMENT,

@@ -20,8 +20,9 @@
 
 Deliberate imperfections, so that every check has something to say: one
 touchpoint without an owner, one without experience elements and in no
-journey, a journey stage that names no measure, and a few bad rows (see
-`REJECTS` and `EXCLUDED`). Generated from a fixed seed: identical files and
+journey, a journey stage that names no measure, and a few bad rows, spoiled where
+the rows are written, a comment each (``tests/test_examples.py`` holds every reject and
+exclusion they cause). Generated from a fixed seed: identical files and
 figures on every run.
 """
 
@@ -43,6 +44,7 @@ from cxframe.examples._generate import (
     Surveyed,
     Team,
     employee_responses,
+    stream,
     survey_responses,
     walk_journeys,
     write_csv,
@@ -664,11 +666,11 @@ FIELD = ("field-east", "field-west")
 
 #: Frontline teams; "social-care" has four people, below the anonymity threshold.
 TEAMS = (
-    Team("care-dublin-a", "care-agent", "Dublin", 26, 0.3),
+    Team("care-dublin-a", "care-agent", "Dublin", 26, 0.1),
     Team("care-dublin-b", "care-agent", "Dublin", 25, -0.6),
     Team("care-cork", "care-agent", "Cork", 24, 0.45),
     Team("care-galway", "care-agent", "Galway", 21, -0.3),
-    Team("digital-care", "digital-care-agent", "Dublin", 18, 0.3),
+    Team("digital-care", "digital-care-agent", "Dublin", 18, 0.1),
     Team("store-team", "store-adviser", "Dublin", 30, 0.0),
     Team("field-east", "field-engineer", "Dublin", 32, 0.5),
     Team("field-west", "field-engineer", "Galway", 28, -0.3),
@@ -814,20 +816,6 @@ STAFF_COMMENTS = (
     "Our suggestions disappear into the app",
 )
 
-#: Deliberately bad answers, by source: what the collector rejects, one reject each.
-REJECTS = {
-    "qualtrics-tnps": {
-        "csat: blank": 2,
-        "ces: 8 is outside the scale 1–7": 1,
-        "unparsable timestamp": 1,
-    },
-    "network-events": {"missing activity": 1, "unparsable timestamp": 1},
-    # an employee-survey response rejects each of its three answers
-    "engagement-survey": {"unknown role": 3},
-}
-#: Responses the Qualtrics collector leaves out (not rejects): counted in the collect summary.
-EXCLUDED = {"preview": 3, "spam": 2, "unfinished": 4}
-
 _META = [
     QualtricsColumn("StartDate", "Start Date", "startDate", ZONE),
     QualtricsColumn("EndDate", "End Date", "endDate", ZONE),
@@ -921,15 +909,6 @@ def _customer_rows(rng: random.Random, responses: list[Response]) -> list[list[s
                 r.team,
             ]
         )
-    # What the collector must leave out, as Qualtrics exports it: previews before launch, spam, drop-outs.
-    for index in range(3):
-        rows[index][2] = "1"  # Survey Preview (the CX team testing the survey)
-    for index in (800, 1600):
-        rows[index][2] = "8"  # flagged as spam
-    for index in (300, 900, 1500, 2100):
-        rows[index][4] = str(rng.randrange(20, 80))  # Progress
-        rows[index][6] = "0"  # Finished: closed the survey half-way
-        rows[index][14:18] = ["", "", "", ""]
     # What it must reject, one answer or one response each:
     rows[420][14] = ""  # satisfaction skipped (not a forced-response question)
     rows[1250][14] = ""
@@ -937,6 +916,27 @@ def _customer_rows(rng: random.Random, responses: list[Response]) -> list[list[s
     rows[1800][15] = "8"  # ... with effort scored on the paper form's 1–10 scale
     rows[2200][2] = "4"  # an imported response whose date was typed day first
     rows[2200][7] = "15/10/2026"
+    # What the collector must leave out (not rejects), as Qualtrics exports it. Customers who closed
+    # the survey half-way: Finished 0, the answers after the first question missing.
+    for index in (300, 900, 1500, 2100):
+        rows[index][4] = str(rng.randrange(20, 80))  # Progress
+        rows[index][6] = "0"
+        rows[index][14:18] = ["", "", "", ""]
+    # Two bot submissions Qualtrics flagged as spam (Status 8), from the anonymous link.
+    for index in (1600, 800):
+        when = dt.datetime.fromisoformat(rows[index][7]).replace(tzinfo=zoneinfo.ZoneInfo(ZONE))
+        spam = _meta(rng, 900000 + index, "tnps", when.astimezone(dt.UTC))
+        spam[2] = "8"
+        spam[5] = "3"  # answered in three seconds
+        rows.insert(index, [*spam, "", "anonymous", "EN", "10", "3", "5", "7", "1", "cheap loans here", *[""] * 5])
+    # The CX team's previews (Status 1) of the survey before it went live.
+    previews = []
+    for number in range(1, 4):
+        when = dt.datetime(2025, 11, 26, 10, 0, tzinfo=dt.UTC) + dt.timedelta(hours=number)
+        preview = _meta(rng, number, "preview", when)
+        preview[2] = "1"
+        previews.append([*preview, "", "preview", "EN", "9", "3", "4", "6", "1", "test - please ignore", *[""] * 5])
+    rows[0:0] = previews
     return rows
 
 
@@ -966,8 +966,7 @@ def write(root: Path) -> None:
     journeys.mkdir(exist_ok=True)
     (journeys / "switch-to-fibre.toml").write_text(SWITCH_JOURNEY, encoding="utf-8")
     (journeys / "fix-a-fault.toml").write_text(FAULT_JOURNEY, encoding="utf-8")
-    rng = random.Random(SEED)
-    events = walk_journeys(rng, WALKS, REGIONS, START, MONTHS)
+    events = walk_journeys(stream(SEED, "events"), WALKS, REGIONS, START, MONTHS)
     design = SurveyDesign(
         start=START,
         months=MONTHS,
@@ -985,8 +984,9 @@ def write(root: Path) -> None:
         base_customers=90000,
         team_weight=0.5,
     )
-    responses = survey_responses(rng, design, events)
-    write_qualtrics(root / "data" / "qualtrics_export.csv", CUSTOMER_COLUMNS, _customer_rows(rng, responses))
+    responses = survey_responses(stream(SEED, "survey"), design, events)
+    layout = stream(SEED, "layout")  # durations, addresses and the rows left out or spoiled
+    write_qualtrics(root / "data" / "qualtrics_export.csv", CUSTOMER_COLUMNS, _customer_rows(layout, responses))
     event_rows = [
         [
             event.case,
@@ -1010,11 +1010,11 @@ def write(root: Path) -> None:
         event_rows,
     )
     staff = employee_responses(
-        rng,
+        stream(SEED, "staff"),
         TEAMS,
         waves=((dt.datetime(2026, 9, 14, tzinfo=dt.UTC), 0.0),),
         role_empowerment=ROLE_EMPOWERMENT,
         comments=STAFF_COMMENTS,
         participation=0.8,
     )
-    write_qualtrics(root / "data" / "engagement_survey.csv", STAFF_COLUMNS, _staff_rows(rng, staff))
+    write_qualtrics(root / "data" / "engagement_survey.csv", STAFF_COLUMNS, _staff_rows(layout, staff))
