@@ -893,7 +893,7 @@ def write(root: Path) -> None:
     staff = employee_responses(
         stream(SEED, "staff"),
         TEAMS,
-        waves=((dt.datetime(2026, 3, 2, tzinfo=dt.UTC), 0.05), (dt.datetime(2026, 9, 7, tzinfo=dt.UTC), 0.3)),
+        waves=((dt.datetime(2026, 3, 2, tzinfo=dt.UTC), 0.05), (dt.datetime(2026, 9, 7, tzinfo=dt.UTC), 0.15)),
         role_empowerment=ROLE_EMPOWERMENT,
         comments=STAFF_COMMENTS,
     )
