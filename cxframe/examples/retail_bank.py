@@ -2,7 +2,7 @@
 
 ``cxframe init DIR --example retail-bank`` writes:
 
-* ``cxframe.toml`` — context, six objectives, two personas, sixteen
+* ``cxframe.toml`` — context, six objectives, two personas, seventeen
   touchpoints over all five contact environments, two journey maps ("Open a
   current account" on the awareness → advocacy stages, "Resolve a card
   dispute" on service stages), three sources, and the settings of the nps and
@@ -302,6 +302,14 @@ owner = "Disputes"
 moment_of_truth = true
 
 [[touchpoints]]
+id = "complaint"
+name = "Complaint to the complaints team"
+channel = "phone"
+environment = "remote"
+elements = ["service-process", "brand"]
+owner = "Complaints"
+
+[[touchpoints]]
 id = "atm"
 name = "Cash machine"
 channel = "atm"
@@ -450,7 +458,7 @@ measures = ["nps", "fcr"]
 [[journeys.stages]]
 id = "follow-up"
 name = "Follow-up"
-touchpoints = ["contact-centre"]
+touchpoints = ["complaint"]
 scenarios = ["complains about how the dispute was handled"]
 expectations = ["the complaint acknowledged within a day"]
 behaviours = ["mentions the ombudsman"]
@@ -728,7 +736,8 @@ WALKS = (
                 reach=0.88,
                 gap_hours=(120, 700),
             ),
-            Step((Option("contact-centre", "phone", teams=CONTACT_CENTRE),), reach=0.12, gap_hours=(24, 240)),
+            # some customers complain about how the dispute was handled
+            Step((Option("complaint", "phone", teams=("complaints",)),), reach=0.12, gap_hours=(24, 240)),
         ),
     ),
 )
