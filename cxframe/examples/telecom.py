@@ -746,6 +746,7 @@ WALKS = (
             Step(
                 (Option("engineer-visit", "home", teams=FIELD, outcomes=(("fixed", 0.82), ("not fixed", 0.18))),),
                 reach=0.6,
+                optional=True,  # the others are fixed remotely and go straight to the closing text
                 gap_hours=(18, 120),
                 repeat=0.12,
                 repeat_days=(1, 5),
