@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cxframe.errors import InvalidInput
-from cxframe.examples import starter
+from cxframe.examples import retail_bank, starter, telecom
 from cxframe.programme import PROGRAMME_FILE
 
 MINIMAL = """\
@@ -53,7 +53,11 @@ min_sample = 30
 """
 
 #: Worked examples ``cxframe init --example NAME`` can write.
-EXAMPLES: dict[str, Callable[[Path], None]] = {"starter": starter.write}
+EXAMPLES: dict[str, Callable[[Path], None]] = {
+    "starter": starter.write,
+    "retail-bank": retail_bank.write,
+    "telecom": telecom.write,
+}
 
 
 def init_programme(directory: str | Path, *, example: str | None = None, force: bool = False) -> Path:
