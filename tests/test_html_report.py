@@ -507,6 +507,17 @@ def test_sections_without_data_are_left_out_without_errors(document):
     assert "too few teams" in page  # the employee section says why there is no link
 
 
+def test_the_plugins_own_sentence_on_the_link_is_shown_only_where_it_adds_something(document):
+    statement = employee_evidence()["link"]["statement"]
+    assert statement in render_html(shaped(document))
+    # in Chinese, the report's own translated sentence with r and its interval says it; the English one is left out
+    chinese = render_html(shaped(document, lang="zh-CN"))
+    assert statement not in chinese and "相关系数 r = 0.93" in chinese
+    without_r = shaped(document, lang="zh-CN")
+    without_r["evidence"]["employee"]["link"] |= {"r": None, "statement": "Only 3 teams: too few to say."}
+    assert "Only 3 teams: too few to say." in render_html(without_r)
+
+
 def test_a_document_with_no_evidence_and_no_model_dimensions_still_renders(document):
     doc = shaped(document)
     doc["evidence"] = {}
@@ -564,11 +575,12 @@ def test_fit_shortens_long_labels_and_breaks_chinese_between_characters():
 
 
 def test_the_html_reporter_is_listed_under_the_core_reports_plugin():
-    result = testing.invoke(["plugins", "--json"], host=testing.plugin_host(cxframe.reporters))
+    # through the installed entry points, the path every user's cxframe takes
+    result = testing.invoke(["plugins", "--json"], host=testing.plugin_host(entry_points=True))
     assert result.exit_code == 0, result.output
-    listed = json.loads(result.output)
-    reports = next(p for p in listed if "html" in p["reporters"])
-    assert {"json", "markdown", "html"} <= set(reports["reporters"])
+    listed = {p["name"]: p for p in json.loads(result.output)}
+    assert listed["cxframe"]["reporters"] == ["json", "markdown", "html"]
+    assert all("html" not in p["reporters"] for name, p in listed.items() if name != "cxframe")
 
 
 def test_cxframe_report_writes_the_html_file(document, tmp_path):

@@ -481,8 +481,13 @@ class _Report:
                 x_label=self.t("chart.link.x", metric=employee_metric),
                 y_label=self.t("chart.link.y", metric=customer_metric),
             )
+        # The plugin's statement is English prose: shown in English reports, and in others only when
+        # the report's own translated sentence (r with its interval) is missing, so its reason is not lost.
+        statement = str(link.get("statement") or "")
+        if correlation and self.lang != "en":
+            statement = ""
         return {
-            "statement": str(link.get("statement") or ""),
+            "statement": statement,
             "error": self.t("employee.link_missing", reason=link["error"]) if link.get("error") else "",
             "correlation": correlation,
             "association": self.t("employee.association") if correlation else "",
