@@ -539,7 +539,7 @@ def test_a_journey_without_emotions_shows_its_stages_but_no_curve(document):
 def test_the_numbers_behind_the_charts_are_in_the_page(document):
     page = render_html(shaped(document))
     assert "<details>" in page
-    assert "4200" in page and "63.1 %" in page  # the funnel's table
+    assert '<td class="num">4,200</td>' in page and "63.1 %" in page  # the funnel's table
     assert "2025-04" in page and "small sample" in page  # the trend's table marks the small month
 
 

@@ -44,6 +44,7 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["number"] = number
     environment.filters["percent"] = percent
+    environment.filters["count"] = count
     return environment
 
 
@@ -52,6 +53,11 @@ def number(value: Any, digits: int = 1) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return "—"
     return f"{value:.{digits}f}".replace("-", "−")
+
+
+def count(value: Any) -> str:
+    """A whole number with thousands separated, as the charts write it."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else "—"
 
 
 def percent(value: Any) -> str:
@@ -195,11 +201,8 @@ class _Report:
                 "tone": "ok",
             },
         ]
-        sentences = [
-            self.t("summary.maturity", model=model_title, level=level, score=number(score, 2)),
-            self.t("summary.objectives", **counts),
-            self.t("summary.findings", findings=findings, actions=actions),
-        ]
+        # the cards carry the objectives and the findings; the sentence adds which model was used
+        sentences = [self.t("summary.maturity", model=model_title, level=level, score=number(score, 2))]
         return {"cards": cards, "sentences": sentences}
 
     def section_maturity(self) -> dict[str, Any] | None:
