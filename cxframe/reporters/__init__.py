@@ -1,7 +1,8 @@
 """The built-in reporters, a plugin like any other (entry point ``reports`` of the cxframe distribution).
 
 * ``json`` — the assessment document as it is: stable, versioned, schema'd;
-* ``markdown`` — for wikis and e-mail (`cxframe.reporters.markdown`).
+* ``markdown`` — for wikis and e-mail (`cxframe.reporters.markdown`);
+* ``html`` — one self-contained page with inline SVG charts, to mail or print (`cxframe.reporters.html`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from cxframe.extensions import Reporter
 from cxframe.hookspecs import hookimpl
+from cxframe.reporters.html import render_html
 from cxframe.reporters.markdown import render_markdown
 
 
@@ -35,5 +37,12 @@ def register_reporters() -> list[Reporter]:
             suffix=".md",
             render=render_markdown,
             description="The report as Markdown, shaped by --role and --lang.",
+        ),
+        Reporter(
+            id="html",
+            title="HTML report",
+            suffix=".html",
+            render=render_html,
+            description="One self-contained page with inline SVG charts (works offline), shaped by --role and --lang.",
         ),
     ]
