@@ -579,8 +579,8 @@ def test_the_html_reporter_is_listed_under_the_core_reports_plugin():
     result = testing.invoke(["plugins", "--json"], host=testing.plugin_host(entry_points=True))
     assert result.exit_code == 0, result.output
     listed = {p["name"]: p for p in json.loads(result.output)}
-    assert listed["cxframe"]["reporters"] == ["json", "markdown", "html"]
-    assert all("html" not in p["reporters"] for name, p in listed.items() if name != "cxframe")
+    assert listed["cxframe:reports"]["reporters"] == ["json", "markdown", "html"]
+    assert all("html" not in p["reporters"] for name, p in listed.items() if name != "cxframe:reports")
 
 
 def test_cxframe_report_writes_the_html_file(document, tmp_path):
