@@ -6,7 +6,15 @@
 * `variants` and `dfg` (directly-follows graph), computed in SQL over that
   table, in the process-mining convention (events of a case ordered by
   timestamp, ties in file order) and checked against pm4py in the tests;
-* ``cxframe journey variants [LOG]`` and ``cxframe journey dfg [LOG]``.
+* ``cxframe journey variants [LOG]`` and ``cxframe journey dfg [LOG]``;
+* stage templates (``lifecycle``, ``sale``) and ``cxframe journey template NAME``,
+  see `cxframe_journey.templates`;
+* touchpoint-inventory and journey checks (``journey.*``), see `cxframe_journey.checks`;
+* the stage funnel with time between stages, repeat contacts and the
+  pain-point overlay (`cxframe_journey.overlay`), with ``cxframe journey
+  funnel``, ``repeats`` and ``painpoints``;
+* the journey-map picture (`journey_map_svg`, ``cxframe journey map``);
+* the ``assessment_evidence`` hook (`cxframe_journey.evidence`).
 
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
 
@@ -17,24 +25,52 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from cxframe import Collector, hookimpl
-from cxframe_journey.api import Mapping, Selection, collect_log, dfg, open_log, variants
+from cxframe import Check, Collector, Programme, Run, hookimpl
+from cxframe_journey.api import (
+    Mapping,
+    Selection,
+    collect_log,
+    dfg,
+    funnel,
+    journey_map,
+    open_log,
+    painpoints,
+    repeats,
+    variants,
+)
+from cxframe_journey.checks import CHECKS
 from cxframe_journey.csvlog import event_csv
+from cxframe_journey.evidence import journey_evidence
+from cxframe_journey.picture import journey_map_html, journey_map_svg
+from cxframe_journey.settings import load_settings
+from cxframe_journey.templates import TEMPLATES, template, template_toml
 from cxframe_journey.xes import xes
 
 if TYPE_CHECKING:
     import click
 
 __all__ = [
+    "TEMPLATES",
     "Mapping",
     "Selection",
+    "assessment_evidence",
     "collect_log",
     "dfg",
+    "funnel",
+    "journey_evidence",
+    "journey_map",
+    "journey_map_html",
+    "journey_map_svg",
     "open_log",
+    "painpoints",
+    "register_checks",
     "register_collectors",
     "register_commands",
+    "repeats",
+    "template",
+    "template_toml",
     "variants",
 ]
 
@@ -42,6 +78,18 @@ __all__ = [
 @hookimpl
 def register_collectors() -> list[Collector]:
     return [event_csv, xes]
+
+
+@hookimpl
+def register_checks(programme: Programme | None) -> list[Check]:
+    # raising here is how `cxframe validate` learns about bad [plugins.cxframe-journey] settings
+    load_settings(programme)
+    return list(CHECKS)
+
+
+@hookimpl
+def assessment_evidence(run: Run) -> dict[str, Any]:
+    return journey_evidence(run)
 
 
 @hookimpl

@@ -7,8 +7,10 @@ rows in the source file). Nothing depends on how the file itself was sorted.
 
 The store writes timestamps as UTC text whose fraction is left out when it is
 zero (``…T09:30:00Z`` but ``…T09:30:00.250000Z``), and such text does not sort
-chronologically (``.`` sorts before ``Z``). So the queries order by the text
-padded to a fixed width (`ORDER_TIME`), never by the raw column.
+chronologically (``.`` sorts before ``Z``). So the queries order by exact
+integer microseconds since 1970 (`EPOCH_MICROSECONDS`), never by the raw
+column; `ORDER_TIME`, the text padded to a fixed width, sorts the same way
+where text is wanted.
 
 The two results and their JSON shapes are public API (``cxframe journey
 variants --json`` and ``dfg --json``; DESIGN §11):
@@ -20,21 +22,25 @@ variants --json`` and ``dfg --json``; DESIGN §11):
   edges most frequent first (ties by source, target), start and end activities
   likewise.
 
-Both are one pass of standard window-function SQL (``LEAD``, and an
-aggregate over a growing frame) over the contract table, using three SQLite
-functions (``json_group_array``, ``strftime``, ``substr``); another engine needs
-only those swapped.
+Both read one sorted stream: a single standard SQL query orders the events by
+case, exact time (integer microseconds, computed once per event) and file
+order, and Python groups the rows as they stream out (a case's activities for
+the variants, consecutive pairs for the edges). Only ``strftime`` and
+``substr`` are SQLite's own; another engine needs only those swapped. This
+replaced window functions (``json_group_array`` over a growing frame,
+``LEAD``), which did the same work at twice the cost (docs/performance.md).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 import statistics
 from array import array
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, TypedDict
 
 from cxframe import Store
@@ -46,7 +52,7 @@ EPOCH_MICROSECONDS = (
     "(CAST(strftime('%s', timestamp) AS INTEGER) * 1000000"
     " + (CASE WHEN length(timestamp) > 20 THEN CAST(substr(timestamp, 21, 6) AS INTEGER) ELSE 0 END))"
 )
-WINDOW = f"WINDOW w AS (PARTITION BY case_id ORDER BY {ORDER_TIME}, id)"
+_CASE = itemgetter(0)
 
 
 class Variant(TypedDict):
@@ -76,10 +82,18 @@ def _connection(store: Store | sqlite3.Connection) -> sqlite3.Connection:
 def _where(source: str | None) -> tuple[str, list[Any]]:
     # NOT INDEXED: one sequential scan and a sort beats walking the (case_id, timestamp, id)
     # index, whose order the rows are not stored in (a log is collected in time order, so a
-    # case's events are spread over the table) and which must be re-sorted by ORDER_TIME anyway
+    # case's events are spread over the table) and which must be re-sorted by exact time anyway
     if source is None:
         return "events NOT INDEXED", []
     return "events NOT INDEXED WHERE source = ?", [source]
+
+
+def _ordered(store: Store | sqlite3.Connection, source: str | None) -> Iterator[tuple[str, str, int]]:
+    """``(case_id, activity, microseconds)`` of every event, by case, time and file order."""
+    where, params = _where(source)
+    # sorting on the integer time computed once is cheaper than on ORDER_TIME text, and the same order
+    sql = f"SELECT case_id, activity, {EPOCH_MICROSECONDS} AS t FROM {where} ORDER BY case_id, t, id"
+    return iter(_connection(store).execute(sql, params))
 
 
 def variants(store: Store | sqlite3.Connection, *, source: str | None = None) -> list[Variant]:
@@ -88,19 +102,12 @@ def variants(store: Store | sqlite3.Connection, *, source: str | None = None) ->
     ``share`` is the variant's fraction of all cases (the shares add up to 1).
     ``source`` limits the log to the events collected from that source id.
     """
-    where, params = _where(source)
-    # each row carries the activities of its case so far; the case's last row has them all
-    sql = f"""
-        SELECT trace, COUNT(*) FROM (
-            SELECT json_group_array(activity) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS trace,
-                   LEAD(id) OVER w IS NULL AS last
-            FROM {where} {WINDOW}
-        ) WHERE last GROUP BY trace
-    """
-    rows = _connection(store).execute(sql, params).fetchall()
-    cases = sum(count for _, count in rows)
+    traces: Counter[tuple[str, ...]] = Counter(
+        tuple(activity for _, activity, _ in events) for _, events in groupby(_ordered(store, source), _CASE)
+    )
+    cases = sum(traces.values())
     found: list[Variant] = [
-        {"activities": json.loads(trace), "count": count, "share": count / cases} for trace, count in rows
+        {"activities": list(trace), "count": count, "share": count / cases} for trace, count in traces.items()
     ]
     found.sort(key=lambda v: (-v["count"], v["activities"]))
     return found
@@ -114,46 +121,39 @@ def dfg(store: Store | sqlite3.Connection, *, source: str | None = None) -> Dire
     cases that begin and end with each activity. ``source`` limits the log to
     the events collected from that source id.
 
-    One window pass (``LEAD``) pairs each event with the next of its case; the
-    pairs are aggregated as they stream out, keeping only the durations (8 bytes
-    each) for the medians.
-    """
-    where, params = _where(source)
-    # integer microseconds, so that durations are exact
-    sql = f"""
-        SELECT activity, LEAD(activity) OVER w, (LEAD(t) OVER w - t) / 1000000.0
-        FROM (SELECT id, case_id, activity, timestamp, {EPOCH_MICROSECONDS} AS t FROM {where})
-        {WINDOW}
+    The sorted events are paired as they stream out, keeping only the
+    durations (8 bytes each) for the medians.
     """
     durations: dict[tuple[str, str], array[float]] = {}
-    events: Counter[str] = Counter()
+    start: Counter[str] = Counter()
     end: Counter[str] = Counter()
-    for activity, target, seconds in _connection(store).execute(sql, params):
-        events[activity] += 1
-        if target is None:
-            end[activity] += 1
-            continue
-        edge = (activity, target)
-        found = durations.get(edge)
-        if found is None:
-            found = durations[edge] = array("d")
-        found.append(seconds)
-    edges: list[Edge] = []
-    into: Counter[str] = Counter()
-    for (activity, target), values in durations.items():
-        into[target] += len(values)
-        edges.append(
-            {
-                "source": activity,
-                "target": target,
-                "count": len(values),
-                "mean_seconds": math.fsum(values) / len(values),
-                "median_seconds": statistics.median(values),
-            }
-        )
+    previous_case, previous, previous_time = None, "", 0
+    for case, activity, micros in _ordered(store, source):
+        if case != previous_case:
+            if previous_case is not None:
+                end[previous] += 1
+            start[activity] += 1
+        else:
+            edge = (previous, activity)
+            found = durations.get(edge)
+            if found is None:
+                found = durations[edge] = array("d")
+            # integer microseconds, so that durations are exact
+            found.append((micros - previous_time) / 1000000.0)
+        previous_case, previous, previous_time = case, activity, micros
+    if previous_case is not None:
+        end[previous] += 1
+    edges: list[Edge] = [
+        {
+            "source": activity,
+            "target": target,
+            "count": len(values),
+            "mean_seconds": math.fsum(values) / len(values),
+            "median_seconds": statistics.median(values),
+        }
+        for (activity, target), values in durations.items()
+    ]
     edges.sort(key=lambda e: (-e["count"], e["source"], e["target"]))
-    # every event either starts its case or is the target of exactly one edge
-    start = {activity: count - into[activity] for activity, count in events.items() if count > into[activity]}
     return {"edges": edges, "start": _by_count(start), "end": _by_count(end)}
 
 

@@ -23,9 +23,12 @@ import attrs
 from cxframe import IngestSummary, InvalidInput, PluginHost, Programme, SourceReader, load_programme
 from cxframe.api import Opened, open_programme
 from cxframe.ingest import Progress, ingest
-from cxframe_journey import analytics
+from cxframe_journey import analytics, overlay
 from cxframe_journey.analytics import DirectlyFollows, Variant
+from cxframe_journey.checks import painpoint_list
 from cxframe_journey.csvlog import PM4PY_COLUMNS
+from cxframe_journey.picture import journey_map_html, journey_map_svg
+from cxframe_journey.settings import load_settings
 
 ProgrammeLike = str | Path | Programme
 
@@ -177,3 +180,71 @@ def dfg(
     """The directly-follows graph of ``log`` (or of the stored events): ``{edges, start, end}``."""
     with open_log(programme, log, mapping, source=source, host=host) as (opened, selection):
         return analytics.dfg(opened.store, source=selection.source)
+
+
+# --- analytics that read the journey maps -------------------------------------
+
+
+def funnel(
+    programme: ProgrammeLike = ".",
+    *,
+    journey: str | None = None,
+    by: str | None = None,
+    source: str | None = None,
+    host: PluginHost | None = None,
+) -> list[overlay.FunnelStage]:
+    """The stage funnel of every journey (or ``journey``), per value of event column/attribute ``by``.
+
+    Rows ``{journey, stage, stage_name, segment, cases, conversion, drop_off,
+    median_seconds, p90_seconds}``; see `cxframe_journey.overlay`.
+
+    >>> cxframe_journey.funnel("my-programme", journey="buy", by="region")  # doctest: +SKIP
+    """
+    with open_log(programme, source=source, host=host) as (opened, selection):
+        doc = opened.programme
+        return overlay.funnel(
+            opened.store, doc.journeys, doc.document.touchpoints, journey=journey, by=by, source=selection.source
+        )
+
+
+def repeats(
+    programme: ProgrammeLike = ".",
+    *,
+    window_days: float | None = None,
+    source: str | None = None,
+    host: PluginHost | None = None,
+) -> list[overlay.RepeatContacts]:
+    """Repeat contacts per touchpoint within ``window_days`` (default: the programme's setting, else 7)."""
+    loaded = programme if isinstance(programme, Programme) else load_programme(programme)
+    days = window_days if window_days is not None else load_settings(loaded).repeat_window_days
+    with open_log(loaded, source=source, host=host) as (opened, selection):
+        return overlay.repeat_contacts(
+            opened.store, loaded.document.touchpoints, window_seconds=days * 86400.0, source=selection.source
+        )
+
+
+def painpoints(
+    programme: ProgrammeLike = ".", *, source: str | None = None, host: PluginHost | None = None
+) -> list[overlay.PainPoint]:
+    """The pain-point overlay per touchpoint, ranked by ``rank_score``; see `cxframe_journey.overlay`."""
+    with open_log(programme, source=source, host=host) as (opened, selection):
+        return painpoint_list(opened.store, opened.programme, opened.registry, source=selection.source)
+
+
+def journey_map(programme: ProgrammeLike, journey: str, out: str | Path) -> Path:
+    """Draw ``journey``'s map into ``out`` (``.svg``, or ``.html`` for a page holding the SVG)."""
+    loaded = programme if isinstance(programme, Programme) else load_programme(programme)
+    chosen = overlay.find_journey(loaded.journeys, journey)
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        text = journey_map_svg(chosen, loaded.document.touchpoints)
+    elif suffix in (".html", ".htm"):
+        text = journey_map_html(chosen, loaded.document.touchpoints)
+    else:
+        raise InvalidInput(["cannot tell the picture's format from its name; expected .svg or .html"], where=str(path))
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput([f"cannot write the map: {exc.strerror}"], where=str(path)) from None
+    return path

@@ -1,10 +1,12 @@
-"""``cxframe journey``: variants and directly-follows counts of an event log."""
+"""``cxframe journey``: event-log analytics (variants, dfg), the map-aware analytics (funnel, repeats,
+painpoints), stage templates and the journey-map picture."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -15,7 +17,7 @@ from rich.table import Table
 
 from cxframe.api import Opened
 from cxframe.cli import common_options, emit_json, handle_errors, json_option, state
-from cxframe_journey import analytics
+from cxframe_journey import analytics, api, templates
 from cxframe_journey.api import Mapping, Selection, open_log
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,7 +64,7 @@ def log_options(command: F) -> F:
 @click.group()
 @common_options
 def journey() -> None:
-    """Journey analytics on event logs: variants and directly-follows counts.
+    """Journey maps and analytics: variants, directly-follows, funnel, repeats, pain points, map pictures.
 
     LOG is an event-log file (.csv, .xes or .xes.gz), collected into the
     store first (re-collecting an unchanged file adds nothing), or a source of
@@ -215,3 +217,153 @@ def dfg(log: str | None, mapping: Mapping, source_id: str | None, limit: int | N
         for activity, count in counts.items():
             ends.add_row(escape(activity), str(count))
         out.print(ends)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+@journey.command()
+@click.argument("name", required=False)
+@click.option("--id", "journey_id", metavar="ID", help="The journey's id [default: the template's name].")
+@click.option("--name", "title", metavar="TEXT", help="The journey's display name.")
+@click.option("--file", "as_file", is_flag=True, help="Write a journey file ([[stages]]) instead of [[journeys]].")
+@common_options
+@handle_errors
+def template(name: str | None, journey_id: str | None, title: str | None, as_file: bool) -> None:
+    """Print stage template NAME as TOML to paste into cxframe.toml (or save as a journey file with --file).
+
+    Without NAME, list the templates: lifecycle (awareness → consideration →
+    decision → retention → advocacy) and sale (pre-sale → in-sale → post-sale).
+    """
+    if name is None:
+        for key, chosen in templates.TEMPLATES.items():
+            click.echo(f"{key}: {chosen.title}")
+        return
+    click.echo(templates.template_toml(name, journey_id=journey_id, title=title, file=as_file), nl=False)
+
+
+@journey.command()
+@click.option("--journey", "journey_id", metavar="ID", help="Only this journey [default: every journey].")
+@click.option("--by", metavar="COL", help="Split by an event column (channel, resource, outcome, source) or attribute.")
+@click.option("--source", "source_id", metavar="ID", help="Only the events of this stored source.")
+@json_option
+@common_options
+@handle_errors
+def funnel(journey_id: str | None, by: str | None, source_id: str | None, as_json: bool) -> None:
+    """Stage funnel of the journey maps over the stored events, with the time between stages.
+
+    A case reaches a stage when it has an event at one of the stage's
+    touchpoints. JSON: a list of {journey, stage, stage_name, segment, cases,
+    conversion, drop_off, median_seconds, p90_seconds}.
+    """
+    current = state()
+    rows = api.funnel(current.programme, journey=journey_id, by=by, source=source_id, host=current.plugins())
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        _say("no journeys in the programme file: map one first (`cxframe journey template lifecycle`)")
+        return
+    table = Table("journey", *([by] if by else []), "stage", "cases", "conversion", "drop-off", "median", "p90")
+    for row in rows:
+        segment = [escape(str(row["segment"].get(by) or "(none)"))] if by else []
+        table.add_row(
+            escape(row["journey"]),
+            *segment,
+            escape(row["stage_name"]),
+            str(row["cases"]),
+            _percent(row["conversion"]),
+            _percent(row["drop_off"]),
+            _duration(row["median_seconds"]),
+            _duration(row["p90_seconds"]),
+        )
+    _out().print(table)
+
+
+@journey.command()
+@click.option(
+    "--window", "window_days", type=click.FloatRange(min=0), metavar="DAYS", help="Repeat window [default: 7]."
+)
+@click.option("--source", "source_id", metavar="ID", help="Only the events of this stored source.")
+@json_option
+@common_options
+@handle_errors
+def repeats(window_days: float | None, source_id: str | None, as_json: bool) -> None:
+    """Repeat contacts per touchpoint: the same case back at the same touchpoint within the window.
+
+    JSON: a list of {touchpoint, name, events, repeats, repeat_share, cases, cases_repeating}.
+    """
+    current = state()
+    rows = api.repeats(current.programme, window_days=window_days, source=source_id, host=current.plugins())
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        _say("no events at a known touchpoint in the store")
+        return
+    table = Table("touchpoint", "events", "repeats", "share", "cases", "cases repeating")
+    for row in rows:
+        table.add_row(
+            escape(row["name"]),
+            str(row["events"]),
+            str(row["repeats"]),
+            _percent(row["repeat_share"]),
+            str(row["cases"]),
+            str(row["cases_repeating"]),
+        )
+    _out().print(table)
+
+
+@journey.command()
+@click.option("--limit", type=click.IntRange(min=1), help="Show only the N highest-ranked touchpoints.")
+@click.option("--source", "source_id", metavar="ID", help="Only the events of this stored source.")
+@json_option
+@common_options
+@handle_errors
+def painpoints(limit: int | None, source_id: str | None, as_json: bool) -> None:
+    """Pain-point overlay: per touchpoint, volume, experience score, drop-off and repeat contacts, ranked.
+
+    rank_score = mean of the pain signals (1 − score, drop-off, repeat share)
+    × volume / the busiest touchpoint's volume. JSON: a list of {touchpoint,
+    name, volume, cases, score, answers, drop_off, repeat_share, rank_score, evidence}.
+    """
+    current = state()
+    rows = api.painpoints(current.programme, source=source_id, host=current.plugins())
+    shown = rows[:limit] if limit else rows
+    if as_json:
+        emit_json(shown)
+        return
+    if not rows:
+        _say("no events at a known touchpoint in the store: nothing to overlay")
+        return
+    table = Table("#", "touchpoint", "events", "score", "answers", "drop-off", "repeats", "pain")
+    for rank, row in enumerate(shown, start=1):
+        score = "—" if row["score"] is None else f"{row['score']:.2f}"
+        table.add_row(
+            str(rank),
+            escape(row["name"]),
+            str(row["volume"]),
+            score,
+            str(row["answers"]),
+            _percent(row["drop_off"]),
+            _percent(row["repeat_share"]),
+            f"{row['rank_score']:.3f}",
+        )
+    _out().print(table)
+
+
+@journey.command(name="map")
+@click.argument("journey_id", metavar="JOURNEY_ID")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The picture to write: FILE.svg, or FILE.html for a page holding it.",
+)
+@common_options
+@handle_errors
+def map_command(journey_id: str, out: Path) -> None:
+    """Draw the map of JOURNEY_ID: stages across, touchpoints, emotion curve, pain points, opportunities."""
+    written = api.journey_map(state().programme, journey_id, out)
+    _say(f"wrote {written}")

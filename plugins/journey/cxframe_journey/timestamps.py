@@ -39,11 +39,13 @@ def parser(fmt: str | None = None, zone: dt.tzinfo = dt.UTC) -> Parser:
             raise ValueError(f"unparsable timestamp {text!r} (expected {expected})") from None
         if value.tzinfo is None:
             value = value.replace(tzinfo=zone)
-        try:
-            # the store keeps UTC: a timestamp at the edge of the calendar may not have one
-            value.astimezone(dt.UTC)
-        except OverflowError:
-            raise ValueError(f"timestamp {text!r} is out of range in UTC") from None
+        # the store keeps UTC: a timestamp at the edge of the calendar may not have one (only
+        # years 1 and 9999 can overflow, and checking every timestamp costs a second a million)
+        if value.year in (1, 9999):
+            try:
+                value.astimezone(dt.UTC)
+            except OverflowError:
+                raise ValueError(f"timestamp {text!r} is out of range in UTC") from None
         return value
 
     return parse

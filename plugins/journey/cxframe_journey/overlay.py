@@ -1,0 +1,439 @@
+"""Journey analytics that join the event log to the journey map: funnel, time between stages,
+repeat contacts, and the per-touchpoint pain-point overlay.
+
+**Which touchpoint an event is at.** An event's ``touchpoint`` when the
+collector mapped one; otherwise its ``activity`` when that is the id of a
+touchpoint in ``[[touchpoints]]``; otherwise none. (`event_touchpoint_sql`.)
+
+**Funnel.** A case *reaches* a stage when it has an event at one of the
+stage's touchpoints (in any order: an open funnel). For each stage:
+``cases`` reaching it; ``conversion``, the share of the cases that reached
+the previous stage that also reach this one (for the first stage: the share
+of the journey's cases, those with an event at any of its touchpoints); and
+``drop_off`` = 1 − ``conversion``. **Time between stages**: for each case that
+reached both, from its first event in the previous stage to its first event in
+this one (cases that reached this stage first are left out); ``median_seconds``
+and ``p90_seconds`` (linear interpolation between order statistics, as numpy's
+default).
+
+**Repeat contacts.** An event at a touchpoint is a repeat when the same case
+was at the same touchpoint at most ``window`` seconds before (default 7 days):
+a customer who has to come back is a pain signal. Loops in the
+directly-follows graph (``a → a``) are the same thing seen per activity.
+
+**Pain-point overlay** (`painpoints`), per touchpoint with events:
+
+* ``volume``: its events; ``cases``: the cases with an event there;
+* ``score``: the mean of the answers linked to it — observations whose
+  ``touchpoint`` is this one, given by a respondent (``respondent_id``) who is
+  a case with an event there — each rescaled to 0 (the scale's worst) … 1 (its
+  best), reversed for questions whose metric has ``higher_is_better = false``.
+  Answers without a scale are left out. ``None`` without linked answers;
+* ``drop_off``: of the cases that visited it and are over (their last event
+  is more than ``window`` before the log's last event), the share whose last
+  event is here. ``None`` for touchpoints of a journey's last stage, where
+  ending is completing;
+* ``repeat_share``: the share of its events that are repeat contacts;
+* ``rank_score`` = *badness* × ``volume`` / the largest ``volume``, where
+  *badness* is the mean of the available signals among 1 − ``score`` (only
+  when at least the programme's ``min_sample`` answers are linked),
+  ``drop_off`` and ``repeat_share``. It lies in 0 … 1: high where much
+  traffic meets a bad experience. Ranked by it, highest first.
+
+Everything is set-based SQL over ``events`` and ``observations``; Python only
+sorts and takes percentiles of per-case figures.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypedDict
+
+from cxframe import InvalidInput, Journey, Store, Touchpoint
+from cxframe_journey.analytics import EPOCH_MICROSECONDS
+
+#: Event columns a funnel can be split by; anything else is read from the event's attributes.
+EVENT_COLUMNS = ("channel", "resource", "outcome", "source")
+
+
+class FunnelStage(TypedDict):
+    journey: str
+    stage: str
+    stage_name: str
+    segment: dict[str, str | None]
+    cases: int
+    conversion: float | None
+    drop_off: float | None
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+class RepeatContacts(TypedDict):
+    touchpoint: str
+    name: str
+    events: int
+    repeats: int
+    repeat_share: float
+    cases: int
+    cases_repeating: int
+
+
+class PainPoint(TypedDict):
+    touchpoint: str
+    name: str
+    volume: int
+    cases: int
+    score: float | None
+    answers: int
+    drop_off: float | None
+    repeat_share: float
+    rank_score: float
+    evidence: list[str]
+
+
+def _connection(store: Store | sqlite3.Connection) -> sqlite3.Connection:
+    return store if isinstance(store, sqlite3.Connection) else store.db.conn
+
+
+def event_touchpoint_sql(alias: str = "") -> str:
+    """SQL for the touchpoint of an event (see the module docstring); reads the ``:ids`` JSON parameter."""
+    prefix = f"{alias}." if alias else ""
+    return (
+        f"COALESCE({prefix}touchpoint, CASE WHEN {prefix}activity IN (SELECT value FROM json_each(:ids)) "
+        f"THEN {prefix}activity END)"
+    )
+
+
+def _events_cte(touchpoints: Sequence[Touchpoint], source: str | None) -> tuple[str, dict[str, Any]]:
+    """``ev(id, case_id, t, tp)``: the selected events with epoch microseconds and their touchpoint."""
+    sql = f"""ev AS (
+        SELECT id, case_id, {EPOCH_MICROSECONDS} AS t, {event_touchpoint_sql()} AS tp
+        FROM events WHERE (:source IS NULL OR source = :source)
+    )"""
+    return sql, {"ids": json.dumps([t.id for t in touchpoints]), "source": source}
+
+
+def find_journey(journeys: Iterable[Journey], journey_id: str) -> Journey:
+    """The journey with id ``journey_id``; `InvalidInput` listing the known ids otherwise."""
+    journeys = list(journeys)
+    for journey in journeys:
+        if journey.id == journey_id:
+            return journey
+    known = ", ".join(j.id for j in journeys) or "none in the programme file"
+    raise InvalidInput([f"unknown journey {journey_id!r} (journeys: {known})"])
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0…1) of sorted ``values`` by linear interpolation (numpy's default)."""
+    position = (len(values) - 1) * q
+    low = math.floor(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+def _segment_sql(by: str) -> tuple[str, dict[str, Any]]:
+    if by in EVENT_COLUMNS:
+        return by, {}
+    if '"' in by:
+        raise InvalidInput([f"--by {by!r}: an attribute name cannot contain a double quote"])
+    return "json_extract(attributes, :by_path)", {"by_path": f'$."{by}"'}
+
+
+def _check_segment(conn: sqlite3.Connection, by: str, expression: str, params: dict[str, Any]) -> None:
+    found = conn.execute(
+        f"SELECT 1 FROM events WHERE {expression} IS NOT NULL AND (:source IS NULL OR source = :source) LIMIT 1",
+        params,
+    ).fetchone()
+    if found:
+        return
+    sample = conn.execute(
+        "SELECT DISTINCT j.key FROM (SELECT attributes FROM events WHERE attributes IS NOT NULL LIMIT 10000) AS e,"
+        " json_each(e.attributes) AS j ORDER BY j.key"
+    ).fetchall()
+    attributes = ", ".join(row[0] for row in sample) or "none"
+    raise InvalidInput(
+        [
+            f"--by {by!r}: no event has a value in that column or attribute "
+            f"(columns: {', '.join(EVENT_COLUMNS)}; attributes: {attributes})"
+        ]
+    )
+
+
+def case_segments(store: Store | sqlite3.Connection, by: str, *, source: str | None = None) -> dict[str, str | None]:
+    """Each case's value of event column or attribute ``by``: the value on its first event that has one."""
+    conn = _connection(store)
+    expression, extra = _segment_sql(by)
+    params = {"source": source, **extra}
+    _check_segment(conn, by, expression, params)
+    sql = f"""
+        SELECT case_id, value FROM (
+            SELECT case_id, CAST({expression} AS TEXT) AS value,
+                   ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY {EPOCH_MICROSECONDS}, id) AS rn
+            FROM events WHERE {expression} IS NOT NULL AND (:source IS NULL OR source = :source)
+        ) WHERE rn = 1
+    """
+    return {case: value for case, value in conn.execute(sql, params)}
+
+
+def _stage_arrivals(
+    conn: sqlite3.Connection, journey: Journey, touchpoints: Sequence[Touchpoint], source: str | None
+) -> dict[str, dict[int, int]]:
+    """case → {stage position → microseconds of its first event in that stage}."""
+    events, params = _events_cte(touchpoints, source)
+    pairs = [[position, tp] for position, stage in enumerate(journey.stages) for tp in stage.touchpoints]
+    sql = f"""
+        WITH {events},
+        stage_tp AS (SELECT json_extract(value, '$[0]') AS pos, json_extract(value, '$[1]') AS tp
+                     FROM json_each(:stages))
+        SELECT ev.case_id, stage_tp.pos, MIN(ev.t)
+        FROM ev JOIN stage_tp ON stage_tp.tp = ev.tp
+        GROUP BY ev.case_id, stage_tp.pos
+    """
+    arrivals: dict[str, dict[int, int]] = defaultdict(dict)
+    for case, position, micros in conn.execute(sql, {**params, "stages": json.dumps(pairs)}):
+        arrivals[case][position] = micros
+    return arrivals
+
+
+def funnel(
+    store: Store | sqlite3.Connection,
+    journeys: Sequence[Journey],
+    touchpoints: Sequence[Touchpoint],
+    *,
+    journey: str | None = None,
+    by: str | None = None,
+    source: str | None = None,
+) -> list[FunnelStage]:
+    """The stage funnel of each journey (or of ``journey``), per value of ``by`` when given.
+
+    One row per journey, segment and stage, stages in map order; segments
+    sorted with cases without a value (``None``) last.
+    """
+    conn = _connection(store)
+    chosen = [find_journey(journeys, journey)] if journey is not None else list(journeys)
+    segments = case_segments(conn, by, source=source) if by is not None else None
+    rows: list[FunnelStage] = []
+    for item in chosen:
+        arrivals = _stage_arrivals(conn, item, touchpoints, source)
+        groups: dict[str | None, list[dict[int, int]]] = defaultdict(list)
+        for case, reached in arrivals.items():
+            groups[segments.get(case) if segments is not None else None].append(reached)
+        keys = sorted(groups, key=lambda k: (k is None, k or "")) if segments is not None else [None]
+        for key in keys:
+            segment = {by: key} if by is not None else {}
+            rows.extend(_funnel_rows(item, groups.get(key, []), segment))
+    return rows
+
+
+def _funnel_rows(journey: Journey, cases: list[dict[int, int]], segment: dict[str, str | None]) -> list[FunnelStage]:
+    rows: list[FunnelStage] = []
+    for position, stage in enumerate(journey.stages):
+        reached = [case for case in cases if position in case]
+        if position == 0:
+            base = len(cases)
+            kept = len(reached)
+            durations: list[float] = []
+        else:
+            before = [case for case in cases if position - 1 in case]
+            base = len(before)
+            kept = sum(1 for case in before if position in case)
+            durations = sorted(
+                (case[position] - case[position - 1]) / 1e6
+                for case in before
+                if position in case and case[position] >= case[position - 1]
+            )
+        conversion = kept / base if base else None
+        rows.append(
+            {
+                "journey": journey.id,
+                "stage": stage.id,
+                "stage_name": stage.name,
+                "segment": segment,
+                "cases": len(reached),
+                "conversion": conversion,
+                "drop_off": 1 - conversion if conversion is not None else None,
+                "median_seconds": statistics.median(durations) if durations else None,
+                "p90_seconds": percentile(durations, 0.9) if durations else None,
+            }
+        )
+    return rows
+
+
+def repeat_contacts(
+    store: Store | sqlite3.Connection,
+    touchpoints: Sequence[Touchpoint],
+    *,
+    window_seconds: float = 7 * 86400.0,
+    source: str | None = None,
+) -> list[RepeatContacts]:
+    """Repeat contacts per touchpoint with events, the highest repeat share first."""
+    events, params = _events_cte(touchpoints, source)
+    sql = f"""
+        WITH {events}
+        SELECT tp, COUNT(*), SUM(repeat), COUNT(DISTINCT case_id), COUNT(DISTINCT CASE WHEN repeat THEN case_id END)
+        FROM (
+            SELECT tp, case_id,
+                   COALESCE(t - LAG(t) OVER (PARTITION BY case_id, tp ORDER BY t, id) <= :window, 0) AS repeat
+            FROM ev WHERE tp IS NOT NULL
+        ) GROUP BY tp
+    """
+    names = {t.id: t.name for t in touchpoints}
+    found: list[RepeatContacts] = [
+        {
+            "touchpoint": tp,
+            "name": names.get(tp, tp),
+            "events": count,
+            "repeats": repeats,
+            "repeat_share": repeats / count,
+            "cases": cases,
+            "cases_repeating": repeating,
+        }
+        for tp, count, repeats, cases, repeating in _connection(store).execute(
+            sql, {**params, "window": int(window_seconds * 1e6)}
+        )
+    ]
+    found.sort(key=lambda r: (-r["repeat_share"], -r["events"], r["touchpoint"]))
+    return found
+
+
+def _drop_offs(
+    conn: sqlite3.Connection, events: str, params: dict[str, Any], window_seconds: float
+) -> dict[str, tuple[int, int]]:
+    """touchpoint → (cases over that visited it, of which ended there)."""
+    sql = f"""
+        WITH {events},
+        ranked AS (SELECT case_id, tp, t, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY t DESC, id DESC) AS rn
+                   FROM ev),
+        last AS (SELECT case_id, tp AS last_tp FROM ranked
+                 WHERE rn = 1 AND t <= (SELECT MAX(t) FROM ev) - :window),
+        visits AS (SELECT DISTINCT case_id, tp FROM ev WHERE tp IS NOT NULL)
+        SELECT visits.tp, COUNT(*), SUM(last.last_tp IS visits.tp)
+        FROM visits JOIN last ON last.case_id = visits.case_id
+        GROUP BY visits.tp
+    """
+    rows = conn.execute(sql, {**params, "window": int(window_seconds * 1e6)})
+    return {tp: (over, ended) for tp, over, ended in rows}
+
+
+def _scores(
+    conn: sqlite3.Connection,
+    touchpoints: Sequence[Touchpoint],
+    source: str | None,
+    lower_is_better: Iterable[str],
+    question: str | None,
+) -> dict[str, tuple[int, float, list[str]]]:
+    """touchpoint → (linked answers, mean rescaled score, questions)."""
+    # EXISTS walks the (case_id, timestamp, id) index per answer: answers are far fewer than events
+    sql = f"""
+        SELECT o.touchpoint, COUNT(*),
+               AVG(CASE WHEN o.question IN (SELECT value FROM json_each(:lower))
+                        THEN (o.scale_max - o.value) ELSE (o.value - o.scale_min) END
+                   / (o.scale_max - o.scale_min)),
+               json_group_array(DISTINCT o.question)
+        FROM observations AS o
+        WHERE o.touchpoint IS NOT NULL AND o.respondent_id IS NOT NULL AND o.population = 'customer'
+          AND o.scale_max > o.scale_min AND (:question IS NULL OR o.question = :question)
+          AND EXISTS (SELECT 1 FROM events AS e WHERE e.case_id = o.respondent_id
+                      AND (:source IS NULL OR e.source = :source) AND {event_touchpoint_sql("e")} = o.touchpoint)
+        GROUP BY o.touchpoint
+    """
+    params = {
+        "ids": json.dumps([t.id for t in touchpoints]),
+        "source": source,
+        "lower": json.dumps(sorted(lower_is_better)),
+        "question": question,
+    }
+    return {tp: (n, mean, sorted(json.loads(questions))) for tp, n, mean, questions in conn.execute(sql, params)}
+
+
+def _days(seconds: float) -> str:
+    return f"{seconds / 86400:g} days" if seconds != 86400 else "1 day"
+
+
+def painpoints(
+    store: Store | sqlite3.Connection,
+    journeys: Sequence[Journey],
+    touchpoints: Sequence[Touchpoint],
+    *,
+    window_seconds: float = 7 * 86400.0,
+    min_sample: int = 30,
+    lower_is_better: Iterable[str] = (),
+    question: str | None = None,
+    source: str | None = None,
+) -> list[PainPoint]:
+    """The pain-point overlay per touchpoint with events, ranked by ``rank_score`` (module docstring)."""
+    conn = _connection(store)
+    events, params = _events_cte(touchpoints, source)
+    repeats = {
+        r["touchpoint"]: r for r in repeat_contacts(conn, touchpoints, window_seconds=window_seconds, source=source)
+    }
+    if not repeats:
+        return []
+    drops = _drop_offs(conn, events, params, window_seconds)
+    scores = _scores(conn, touchpoints, source, lower_is_better, question)
+    finals = {tp for journey in journeys if journey.stages for tp in journey.stages[-1].touchpoints}
+    largest = max(r["events"] for r in repeats.values())
+    found: list[PainPoint] = []
+    for tp, repeat in repeats.items():
+        volume = repeat["events"]
+        evidence = [f"{volume} events from {repeat['cases']} cases ({volume / largest:.0%} of the busiest touchpoint)"]
+        signals: list[float] = []
+        answers, score, questions = scores.get(tp, (0, None, []))
+        if score is None:
+            evidence.append("no answers linked to it (no survey answer at this touchpoint from its cases)")
+        else:
+            small = answers < min_sample
+            note = f", below the minimum sample of {min_sample}: not used in the ranking" if small else ""
+            evidence.append(
+                f"experience score {score:.2f} on 0–1 from {answers} linked answers ({', '.join(questions)}){note}"
+            )
+            if not small:
+                signals.append(1 - score)
+        over, ended = drops.get(tp, (0, 0))
+        drop_off: float | None = None
+        if tp in finals:
+            evidence.append("in a journey's last stage: cases ending here completed it, so no drop-off is counted")
+        elif over:
+            drop_off = ended / over
+            signals.append(drop_off)
+            evidence.append(f"drop-off: {ended} of {over} finished cases that came here ended here ({drop_off:.0%})")
+        else:
+            evidence.append(
+                f"drop-off unknown: every case that came here had events in the last {_days(window_seconds)}"
+            )
+        signals.append(repeat["repeat_share"])
+        evidence.append(
+            f"repeat contacts: {repeat['repeats']} of {volume} events ({repeat['repeat_share']:.0%}) came within "
+            f"{_days(window_seconds)} of the case's previous contact here, from {repeat['cases_repeating']} cases"
+        )
+        badness = sum(signals) / len(signals)
+        found.append(
+            {
+                "touchpoint": tp,
+                "name": repeat["name"],
+                "volume": volume,
+                "cases": repeat["cases"],
+                "score": score,
+                "answers": answers,
+                "drop_off": drop_off,
+                "repeat_share": repeat["repeat_share"],
+                "rank_score": round(badness * volume / largest, 6),
+                "evidence": evidence,
+            }
+        )
+    found.sort(key=lambda p: (-p["rank_score"], -p["volume"], p["touchpoint"]))
+    return found
+
+
+def seen_touchpoints(
+    store: Store | sqlite3.Connection, touchpoints: Sequence[Touchpoint], *, source: str | None = None
+) -> dict[str, int]:
+    """touchpoint (as events give it) → number of events there."""
+    events, params = _events_cte(touchpoints, source)
+    sql = f"WITH {events} SELECT tp, COUNT(*) FROM ev WHERE tp IS NOT NULL GROUP BY tp ORDER BY tp"
+    return {tp: count for tp, count in _connection(store).execute(sql, params)}

@@ -1,0 +1,146 @@
+"""Funnel, time between stages, repeat contacts and the pain-point overlay on the worked programme."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from journey_maps_support import host, populated, write_programme
+
+import cxframe_journey
+from cxframe import InvalidInput, load_programme, testing
+from cxframe_journey import overlay
+from cxframe_journey.settings import load_settings
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return populated(tmp_path_factory.mktemp("overlay") / "p")
+
+
+def test_funnel_counts_cases_conversion_and_time_between_stages(root: Path) -> None:
+    rows = cxframe_journey.funnel(root, host=host())
+    assert [(r["stage"], r["cases"]) for r in rows] == [("discover", 5), ("decide", 3), ("buy", 2), ("support", 1)]
+    # the journey has 6 cases (c5 enters at decide); then each stage's share of the previous stage's cases
+    assert [r["conversion"] for r in rows] == pytest.approx([5 / 6, 2 / 5, 1 / 3, 1 / 2])
+    assert [r["drop_off"] for r in rows] == pytest.approx([1 / 6, 3 / 5, 2 / 3, 1 / 2])
+    decide = rows[1]
+    # c1 took 1 h from discover to decide, c3 1 day
+    assert decide["median_seconds"] == pytest.approx((3600 + 86400) / 2)
+    assert decide["p90_seconds"] == pytest.approx(3600 + 0.9 * (86400 - 3600))
+    assert rows[0]["median_seconds"] is None
+    assert {r["journey"] for r in rows} == {"buy"} and rows[1]["stage_name"] == "Decide"
+
+
+def test_funnel_by_segment(root: Path) -> None:
+    rows = cxframe_journey.funnel(root, journey="buy", by="region", host=host())
+    by_segment = {(r["segment"]["region"], r["stage"]): r["cases"] for r in rows}
+    assert by_segment[("north", "discover")] == 2 and by_segment[("north", "support")] == 1
+    assert by_segment[("south", "discover")] == 2 and by_segment[("south", "decide")] == 2
+    # c6 has no region: its segment is None, listed last
+    assert rows[-1]["segment"] == {"region": None} and by_segment[(None, "discover")] == 1
+
+
+def test_funnel_rejects_unknown_journey_and_column(root: Path) -> None:
+    with pytest.raises(InvalidInput, match=r"unknown journey 'nope' \(journeys: buy\)"):
+        cxframe_journey.funnel(root, journey="nope", host=host())
+    with pytest.raises(InvalidInput, match=r"--by 'colour'.*attributes: region"):
+        cxframe_journey.funnel(root, by="colour", host=host())
+
+
+def test_repeat_contacts_within_the_window(root: Path) -> None:
+    rows = {r["touchpoint"]: r for r in cxframe_journey.repeats(root, host=host())}
+    web = rows["web"]
+    assert (web["events"], web["repeats"], web["cases"], web["cases_repeating"]) == (7, 2, 5, 1)
+    assert rows["checkout"]["repeats"] == 0
+    # with a window of one day, c4's third visit (two days later) is no longer a repeat
+    narrow = {r["touchpoint"]: r for r in cxframe_journey.repeats(root, window_days=1, host=host())}
+    assert narrow["web"]["repeats"] == 1
+
+
+def test_painpoints_overlay_and_ranking(root: Path) -> None:
+    ranked = cxframe_journey.painpoints(root, host=host())
+    by_tp = {p["touchpoint"]: p for p in ranked}
+    assert set(by_tp) == {"web", "shop-chat", "store-visit", "checkout", "hotline", "instagram"}
+    # checkout: c1's 5 and c2's 2 on 1–5; c9 is not a case and c4 was never at checkout
+    assert by_tp["checkout"]["score"] == pytest.approx((1.0 + 0.25) / 2) and by_tp["checkout"]["answers"] == 2
+    # store-visit: csat 1 of 1–5 and effort 7 of 1–7 (lower is better), both the worst
+    assert by_tp["store-visit"]["score"] == pytest.approx(0.0)
+    assert by_tp["web"]["score"] is None
+    # finished cases (all but c6): c4 of c1–c4 ended at web; c3 at store-visit; c2 of c1, c2 at checkout
+    assert by_tp["web"]["drop_off"] == pytest.approx(1 / 4)
+    assert by_tp["store-visit"]["drop_off"] == 1.0 and by_tp["checkout"]["drop_off"] == 0.5
+    assert by_tp["shop-chat"]["drop_off"] == 0.0
+    assert by_tp["hotline"]["drop_off"] is None  # last stage: ending there is completing
+    web_badness = (1 / 4 + 2 / 7) / 2
+    assert by_tp["web"]["rank_score"] == pytest.approx(web_badness, abs=1e-6)
+    assert by_tp["store-visit"]["rank_score"] == pytest.approx((1 + 1 + 0) / 3 * 1 / 7, abs=1e-6)
+    assert ranked[0]["touchpoint"] == "web"
+    assert [p["rank_score"] for p in ranked] == sorted((p["rank_score"] for p in ranked), reverse=True)
+    assert any("2 of 7 events" in line for line in by_tp["web"]["evidence"])
+    assert any("from 2 linked answers (csat, effort)" in line for line in by_tp["store-visit"]["evidence"])
+
+
+def test_small_samples_do_not_rank(tmp_path: Path) -> None:
+    folder = populated(tmp_path / "p")
+    text = (folder / "cxframe.toml").read_text("utf-8").replace("min_sample = 1", "min_sample = 5")
+    (folder / "cxframe.toml").write_text(text, "utf-8")
+    store_visit = next(p for p in cxframe_journey.painpoints(folder, host=host()) if p["touchpoint"] == "store-visit")
+    assert store_visit["score"] == pytest.approx(0.0)
+    assert store_visit["rank_score"] == pytest.approx((1 + 0) / 2 / 7, abs=1e-6)
+    assert any("below the minimum sample of 5" in line for line in store_visit["evidence"])
+
+
+def test_empty_store_gives_empty_results(tmp_path: Path) -> None:
+    folder = write_programme(tmp_path / "p")
+    assert cxframe_journey.painpoints(folder, host=host()) == []
+    assert cxframe_journey.repeats(folder, host=host()) == []
+    rows = cxframe_journey.funnel(folder, host=host())
+    assert [r["cases"] for r in rows] == [0, 0, 0, 0] and rows[0]["conversion"] is None
+
+
+def test_percentile_matches_linear_interpolation() -> None:
+    values = [1.0, 2.0, 3.0, 4.0, 10.0]
+    assert overlay.percentile(values, 0.9) == pytest.approx(7.6)
+    assert overlay.percentile([5.0], 0.9) == 5.0
+
+
+# --- CLI ---------------------------------------------------------------------
+
+
+def test_cli_funnel_painpoints_repeats_json(root: Path) -> None:
+    result = testing.invoke(["-C", str(root), "journey", "funnel", "--json"], host=host())
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert set(rows[0]) == {
+        "journey", "stage", "stage_name", "segment", "cases", "conversion", "drop_off",
+        "median_seconds", "p90_seconds",
+    }  # fmt: skip
+    result = testing.invoke(["-C", str(root), "journey", "painpoints", "--json", "--limit", "2"], host=host())
+    assert result.exit_code == 0, result.output
+    assert [p["touchpoint"] for p in json.loads(result.stdout)] == ["web", "store-visit"]
+    result = testing.invoke(["-C", str(root), "journey", "repeats", "--window", "1"], host=host())
+    assert result.exit_code == 0 and "Website" in result.stdout
+
+
+def test_cli_tables_and_errors(root: Path) -> None:
+    result = testing.invoke(["-C", str(root), "journey", "funnel", "--by", "region"], host=host())
+    assert result.exit_code == 0 and "north" in result.stdout and "(none)" in result.stdout
+    result = testing.invoke(["-C", str(root), "journey", "painpoints"], host=host())
+    assert result.exit_code == 0 and "Store visit" in result.stdout
+    result = testing.invoke(["-C", str(root), "journey", "funnel", "--journey", "nope"], host=host())
+    assert result.exit_code == 1 and "error: unknown journey 'nope'" in result.stderr
+    result = testing.invoke(["-C", str(root), "journey", "funnel", "--by", "colour"], host=host())
+    assert result.exit_code == 1 and "no event has a value in that column or attribute" in result.stderr
+
+
+def test_settings_errors_name_file_and_key(tmp_path: Path) -> None:
+    folder = write_programme(tmp_path / "p", plugins={"cxframe-journey": {"repeat_window_days": "a week", "x": 1}})
+    with pytest.raises(InvalidInput) as raised:
+        load_settings(load_programme(folder))
+    text = str(raised.value)
+    assert "cxframe.toml: plugins.cxframe-journey.repeat_window_days: expected a number ≥ 0" in text
+    assert "plugins.cxframe-journey.x: unknown key" in text
+    result = testing.invoke(["-C", str(folder), "validate"], host=host())
+    assert result.exit_code == 1 and "repeat_window_days" in result.output
