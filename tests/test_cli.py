@@ -110,8 +110,8 @@ def test_init_and_demo_from_the_cli(tmp_path: Path) -> None:
     assert made.exit_code == 0 and (tmp_path / "p" / "cxframe.toml").exists()
     demo = testing.invoke(["demo", str(tmp_path / "demo")])  # the installed plugins, as a user has them
     assert demo.exit_code == 0, demo.output
-    assert "survey: read 1200 rows" in demo.stdout
-    assert "Objectives: 0 met, 0 not met, 2 inconclusive" in demo.stdout and "Findings" in demo.stdout
+    assert "Harbour Bank" in demo.stdout and "Objectives: 3 met, 2 not met, 1 inconclusive" in demo.stdout
+    assert "Findings" in demo.stdout and "Next actions" in demo.stdout
     assert (tmp_path / "demo" / "reports" / "assessment.json").exists()
     again = testing.invoke(["demo", str(tmp_path / "demo")])
     assert "unchanged since it was last collected" in again.stdout

@@ -67,7 +67,7 @@ def schema(name: str | None) -> None:
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="cxframe-demo")
-@click.option("--example", type=click.Choice(sorted(EXAMPLES)), default="starter", show_default=True)
+@click.option("--example", type=click.Choice(sorted(EXAMPLES)), default="retail-bank", show_default=True)
 @common_options
 @handle_errors
 def demo(directory: Path, example: str) -> None:
