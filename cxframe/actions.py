@@ -67,12 +67,19 @@ def propose_actions(
 ) -> list[Action]:
     """One proposed action per finding that has something to do, highest priority first.
 
-    Informational findings propose nothing. Ties are broken by severity and then
-    by the finding's id, so the order is stable from run to run.
+    Informational findings propose nothing, nor do findings an action in the
+    programme's register already answers (its ``finding`` names them and it is
+    not dropped). Ties are broken by severity and then by the finding's id, so
+    the order is stable from run to run.
     """
     start = today or dt.date.today()
+    answered = {
+        action.finding
+        for action in (programme.document.actions if programme is not None else ())
+        if action.finding and action.status is not ActionStatus.DROPPED
+    }
     ranked = sorted(
-        (f for f in findings if f.severity is not Severity.INFO),
+        (f for f in findings if f.severity is not Severity.INFO and f.id not in answered),
         key=lambda f: (-priority(f), -f.severity.rank, f.id),
     )
     actions = []

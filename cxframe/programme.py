@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from cxframe.contracts import Journey, Objective, Persona, Touchpoint
+from cxframe.contracts import Action, Journey, Objective, Persona, Touchpoint
 from cxframe.convert import structure
 from cxframe.errors import InvalidInput
 
@@ -77,6 +77,8 @@ class ProgrammeFile:
     journeys: tuple[Journey, ...] = ()
     journey_files: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    #: the organisation's own improvement actions (the improve stage's register)
+    actions: tuple[Action, ...] = ()
     settings: Settings = Settings()
     plugins: dict[str, dict[str, Any]] = attrs.field(factory=dict)
 
@@ -210,6 +212,7 @@ def cross_reference_problems(programme: Programme) -> Iterable[str]:
         ("objectives", doc.objectives),
         ("journeys", programme.journeys),
         ("sources", doc.sources),
+        ("actions", doc.actions),
     ):
         for dup in _duplicates(item.id for item in items):
             yield f"{file}: {section}: id {dup!r} is used more than once"
@@ -230,6 +233,11 @@ def cross_reference_problems(programme: Programme) -> Iterable[str]:
             for t, touchpoint in enumerate(stage.moments_of_truth):
                 if touchpoint not in stage.touchpoints:
                     yield f"{at}stages[{s}].moments_of_truth[{t}]: {touchpoint!r} is not a touchpoint of this stage"
+    for a, action in enumerate(doc.actions):
+        if action.touchpoint is not None and action.touchpoint not in touchpoint_ids:
+            yield f"{file}: actions[{a}].touchpoint: unknown touchpoint {action.touchpoint!r}"
+        if action.id.startswith("action:"):
+            yield f"{file}: actions[{a}].id: ids starting with 'action:' are kept for the actions cxframe proposes"
 
 
 def file_hash(path: Path) -> str:

@@ -52,6 +52,9 @@ def _plan(run: Run) -> StageOutcome:
 
 def _design(run: Run) -> StageOutcome:
     counts = run.store.sync_design(run.programme)
+    # the action register is stored with each run, so its history (status, effect) can be followed
+    run.store.write_actions(run.id, run.programme.document.actions)
+    counts["actions"] = len(run.programme.document.actions)
     return StageOutcome(Stage.DESIGN, counts=counts)
 
 

@@ -293,3 +293,39 @@ def test_the_schema_in_the_docs_is_the_one_the_code_checks_against():
     assert json.loads(docs.read_text(encoding="utf-8")) == DOCUMENT_SCHEMA, (
         "regenerate it: cxframe schema assessment > docs/assessment-schema.json"
     )
+
+
+# --- the action register ---------------------------------------------------------------
+
+
+def _with_register(programme: Path, actions: list[dict[str, object]]) -> Path:
+    text = (programme / "cxframe.toml").read_text(encoding="utf-8")
+    (programme / "cxframe.toml").write_text(text + testing.toml_document({"actions": actions}), encoding="utf-8")
+    return programme
+
+
+def test_register_actions_are_stored_and_answer_their_findings(programme, acme_host):
+    # without data the check toy.has-data fails; the register already answers that finding
+    _with_register(
+        programme,
+        [{"id": "load-data", "title": "Load the survey", "status": "in_progress", "finding": "check:toy.has-data"}],
+    )
+    document = api.assess(programme, host=acme_host)
+    assert "check:toy.has-data" in {f["id"] for f in document["findings"]}
+    assert "check:toy.has-data" not in {a["finding"] for a in document["actions"]}
+    stored = {row["id"]: row for row in testing.read_table(programme, "actions")}
+    assert stored["load-data"]["status"] == "in_progress"
+
+
+def test_assessing_twice_gives_the_same_maturity(programme, acme_host):
+    first = api.assess(programme, host=acme_host)
+    second = api.assess(programme, host=acme_host)
+    levels = [[(d["id"], d["level"], d["score"]) for d in doc["model"]["dimensions"]] for doc in (first, second)]
+    assert levels[0] == levels[1]
+    assert [a["id"] for a in first["actions"]] == [a["id"] for a in second["actions"]]
+
+
+def test_a_register_action_on_an_unknown_touchpoint_is_reported(programme):
+    _with_register(programme, [{"id": "fix", "title": "Fix it", "touchpoint": "nowhere"}])
+    problems = api.validate(programme, host=testing.plugin_host(toy_plugin))
+    assert any("actions[0].touchpoint: unknown touchpoint 'nowhere'" in p for p in problems)

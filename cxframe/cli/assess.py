@@ -70,6 +70,7 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en") -> None
             )
         )
     )
+    out.print(escape(_lifecycle_line(document, lang)))
     table = Table(text("column.dimension", lang), text("column.level", lang), text("column.score", lang), "")
     for dimension in model["dimensions"]:
         bar = "█" * int(dimension["level"]) + "░" * (5 - int(dimension["level"]))
@@ -114,6 +115,32 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en") -> None
             f"\n{len(questions)} criteria could not be scored from the data: "
             "answer them in answers.toml or run `cxframe assess --interview`."
         )
+
+
+#: The counts worth a word in the lifecycle line, per stage.
+_STAGE_COUNTS = {
+    "context": ("stakeholders",),
+    "plan": ("objectives",),
+    "design": ("touchpoints", "journeys", "actions"),
+    "measure": ("observations", "events"),
+    "improve": ("checks", "findings"),
+}
+
+
+def _lifecycle_line(document: Mapping[str, Any], lang: str) -> str:
+    """``context ✓ · plan ✓ 6 objectives · …``: what each stage of the run found, with its notes counted."""
+    parts = []
+    for stage in document.get("stages", []):
+        counts = stage.get("counts", {})
+        shown = [f"{counts[key]:,} {key}" for key in _STAGE_COUNTS.get(stage["stage"], ()) if key in counts]
+        mark = "✓" if stage["status"] == "ok" and not stage.get("messages") else "!"
+        notes = len(stage.get("messages", []))
+        parts.append(
+            f"{text('stage.' + stage['stage'], lang)} {mark}"
+            + (f" {', '.join(shown)}" if shown else "")
+            + (f" ({notes} notes)" if notes else "")
+        )
+    return " · ".join(parts)
 
 
 def _ask(criterion_id: str, question: str) -> tuple[str, str]:

@@ -157,6 +157,50 @@ deadline = 2026-12-31
 owner = "Chief People Officer"
 business_kpi = "frontline attrition rate"
 
+# -- improve: the action register (what the bank has already decided to do) --------------------------
+
+[[actions]]
+id = "dispute-callback-sla"
+title = "Call back every card dispute within one working day"
+stage = "improve"
+owner = "Head of Card Services"
+due = 2026-06-30
+status = "done"
+finding = "objective:csat-contact-centre"
+touchpoint = "contact-centre"
+metric = "csat"
+baseline = 71.0
+effect = 3.2
+
+[[actions]]
+id = "app-onboarding-redesign"
+title = "Redesign the in-app ID check so that customers are not sent to a branch"
+stage = "design"
+owner = "Head of Digital"
+due = 2026-04-30
+status = "done"
+touchpoint = "id-check"
+metric = "ces_hard"
+
+[[actions]]
+id = "london-branch-queues"
+title = "Book-ahead appointments in the five busiest London branches"
+owner = "Regional director, London"
+due = 2027-03-31
+status = "in_progress"
+finding = "objective:nps-london"
+touchpoint = "branch-adviser"
+metric = "nps"
+
+[[actions]]
+id = "dispute-tracker-owner"
+title = "Name an owner for the dispute tracker and add it to the service blueprint"
+stage = "design"
+due = 2026-12-31
+status = "planned"
+finding = "maturity:iso.design.inventory"
+touchpoint = "dispute-tracker"
+
 # -- design: personas ---------------------------------------------------------------------------------
 
 [[personas]]

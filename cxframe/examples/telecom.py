@@ -166,6 +166,30 @@ deadline = 2026-12-31
 owner = "HR Director"
 business_kpi = "care-agent attrition"
 
+# -- improve: the action register (what the operator has already decided to do) ----------------------
+
+[[actions]]
+id = "chatbot-handover"
+title = "Hand chatbot conversations to an agent with the transcript after two failed intents"
+owner = "Head of Digital Care"
+due = 2026-08-31
+status = "done"
+finding = "objective:ces-chatbot"
+touchpoint = "fault-chatbot"
+metric = "ces"
+baseline = 4.6
+effect = -0.3
+
+[[actions]]
+id = "first-fix-diagnostics"
+title = "Run remote line diagnostics before every fault call is closed"
+owner = "Head of Network Care"
+due = 2027-02-28
+status = "planned"
+finding = "objective:fcr-support"
+touchpoint = "remote-diagnostics"
+metric = "fcr"
+
 # -- design: personas (the journeys are in journeys/*.toml) -------------------------------------------
 
 [[personas]]

@@ -53,7 +53,12 @@ def scalar(facts: Facts, sql: str, params: Sequence[Any] = ()) -> Any:
 
 
 def latest_actions(facts: Facts) -> list[dict[str, Any]]:
-    """Each action as it stands in the latest run that wrote it (actions are re-written per run)."""
+    """Each action of the organisation's register as it stands in the latest run that wrote it.
+
+    Actions are re-written per run. The ones cxframe itself proposes (ids
+    ``action:…``) are suggestions, not recorded work, and are left out:
+    otherwise a second assessment would score the first one's suggestions.
+    """
     columns = ["id", "title", "owner", "due", "status", "finding", "baseline", "effect"]
     found = rows(
         facts,
@@ -61,6 +66,7 @@ def latest_actions(facts: Facts) -> list[dict[str, Any]]:
         SELECT {", ".join("a." + c for c in columns)} FROM actions AS a
         JOIN (SELECT id, MAX(run_id) AS run_id FROM actions GROUP BY id) AS latest
           ON a.id = latest.id AND a.run_id = latest.run_id
+        WHERE a.id NOT LIKE 'action:%'
         ORDER BY a.id
         """,
     )
