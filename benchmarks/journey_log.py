@@ -12,6 +12,9 @@ than wall time on a shared machine):
   into a fresh store;
 * ``cxframe-variants`` and ``cxframe-dfg``: `cxframe_journey.analytics` over
   that store (SQL; best of three);
+* ``cxframe-funnel`` (split by channel) and ``cxframe-painpoints``: the
+  journey-map analytics of `cxframe_journey.overlay` over a five-stage map of
+  the same activities (one run each, opening the programme included);
 * ``pm4py-load``: ``pandas.read_csv`` + ``pm4py.format_dataframe`` (parses the
   timestamps and sorts by case and time);
 * ``pm4py-variants`` and ``pm4py-dfg``: ``pm4py.get_variants`` and
@@ -81,6 +84,15 @@ STARTS = [("visit website", 70), ("open app", 30)]
 FOLLOW_UP = ["contact support", "ticket resolved"]
 HEADER = ["case:concept:name", "concept:name", "time:timestamp", "org:resource", "channel"]
 
+#: The journey map over the same activities (touchpoint ids are the activity names), for the funnel and pain points.
+STAGES = {
+    "discover": ["visit website", "open app", "search", "browse products"],
+    "decide": ["view product", "read reviews", "add to cart", "apply coupon"],
+    "buy": ["checkout", "payment failed", "pay by card", "pay by wallet", "order confirmed"],
+    "receive": ["shipped", "delivery delayed", "delivered"],
+    "after": ["return requested", "refund issued", "contact support", "ticket resolved", "answer survey"],
+}
+
 PROGRAMME = """\
 name = "Journey benchmark"
 
@@ -128,7 +140,15 @@ def _journeys(rng: random.Random, events: int, cases: int) -> list[list[str]]:
 def generate(folder: Path, events: int, cases: int, seed: int = 2026) -> Path:
     """Write the programme file and ``journey.csv``; return the CSV's path."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "cxframe.toml").write_text(PROGRAMME, encoding="utf-8")
+    design = "".join(
+        f'\n[[touchpoints]]\nid = "{tp}"\nname = "{tp.capitalize()}"\n' for tps in STAGES.values() for tp in tps
+    )
+    design += '\n[[journeys]]\nid = "buy"\nname = "Buy online"\n'
+    design += "".join(
+        f'\n[[journeys.stages]]\nid = "{stage}"\nname = "{stage.capitalize()}"\ntouchpoints = {json.dumps(tps)}\n'
+        for stage, tps in STAGES.items()
+    )
+    (folder / "cxframe.toml").write_text(PROGRAMME + design, encoding="utf-8")
     rng = random.Random(seed)
     start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     rows: list[tuple[int, int, str, str, str, str]] = []
@@ -230,6 +250,32 @@ def step_cxframe_dfg(folder: Path) -> dict[str, Any]:
     }
 
 
+def step_cxframe_funnel(folder: Path) -> dict[str, Any]:
+    import cxframe_journey
+
+    began, began_cpu = time.perf_counter(), time.process_time()
+    rows = cxframe_journey.funnel(folder, by="channel")
+    return {
+        "seconds": time.perf_counter() - began,
+        "cpu_seconds": time.process_time() - began_cpu,
+        "rows": len(rows),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def step_cxframe_painpoints(folder: Path) -> dict[str, Any]:
+    import cxframe_journey
+
+    began, began_cpu = time.perf_counter(), time.process_time()
+    ranked = cxframe_journey.painpoints(folder)
+    return {
+        "seconds": time.perf_counter() - began,
+        "cpu_seconds": time.process_time() - began_cpu,
+        "touchpoints": len(ranked),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
 def _pm4py_load(folder: Path) -> Any:
     import pandas as pd
     import pm4py
@@ -282,6 +328,9 @@ STEPS = {
     "cxframe-load": step_cxframe_load,
     "cxframe-variants": step_cxframe_variants,
     "cxframe-dfg": step_cxframe_dfg,
+    # no pm4py counterpart: they read the journey map (one run each, with opening the programme)
+    "cxframe-funnel": step_cxframe_funnel,
+    "cxframe-painpoints": step_cxframe_painpoints,
     "pm4py-load": step_pm4py_load,
     "pm4py-variants": step_pm4py_variants,
     "pm4py-dfg": step_pm4py_dfg,

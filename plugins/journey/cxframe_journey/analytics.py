@@ -1,4 +1,4 @@
-"""Journey analytics on event logs, in set-based SQL over the store's ``events`` table.
+"""Journey analytics on event logs: one sorted SQL stream over the store's ``events`` table.
 
 **Ordering** follows the process-mining convention: the events of a case are
 ordered by timestamp (UTC), and events with the same timestamp keep the order

@@ -40,8 +40,13 @@ directly-follows graph (``a → a``) are the same thing seen per activity.
   ``drop_off`` and ``repeat_share``. It lies in 0 … 1: high where much
   traffic meets a bad experience. Ranked by it, highest first.
 
-Everything is set-based SQL over ``events`` and ``observations``; Python only
-sorts and takes percentiles of per-case figures.
+**How.** One SQL query streams the events sorted by case, exact time and file
+order, each with its touchpoint; Python walks each case's events as they
+come (first arrival per stage, the previous visit per touchpoint, the last
+event). That is a single sort of the log, where window functions and grouped
+joins cost three to four times as much on a million events
+(docs/performance.md). The linked answers are one aggregate query over
+``observations``.
 """
 
 from __future__ import annotations
@@ -50,13 +55,16 @@ import json
 import math
 import sqlite3
 import statistics
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, TypedDict
 
 from cxframe import InvalidInput, Journey, Store, Touchpoint
-from cxframe_journey.analytics import EPOCH_MICROSECONDS
+from cxframe_journey.analytics import EPOCH_MICROSECONDS, ORDER_TIME
 
+_CASE = itemgetter(0)
 #: Event columns a funnel can be split by; anything else is read from the event's attributes.
 EVENT_COLUMNS = ("channel", "resource", "outcome", "source")
 
@@ -109,15 +117,6 @@ def event_touchpoint_sql(alias: str = "") -> str:
     )
 
 
-def _events_cte(touchpoints: Sequence[Touchpoint], source: str | None) -> tuple[str, dict[str, Any]]:
-    """``ev(id, case_id, t, tp)``: the selected events with epoch microseconds and their touchpoint."""
-    sql = f"""ev AS (
-        SELECT id, case_id, {EPOCH_MICROSECONDS} AS t, {event_touchpoint_sql()} AS tp
-        FROM events WHERE (:source IS NULL OR source = :source)
-    )"""
-    return sql, {"ids": json.dumps([t.id for t in touchpoints]), "source": source}
-
-
 def find_journey(journeys: Iterable[Journey], journey_id: str) -> Journey:
     """The journey with id ``journey_id``; `InvalidInput` listing the known ids otherwise."""
     journeys = list(journeys)
@@ -164,40 +163,33 @@ def _check_segment(conn: sqlite3.Connection, by: str, expression: str, params: d
     )
 
 
-def case_segments(store: Store | sqlite3.Connection, by: str, *, source: str | None = None) -> dict[str, str | None]:
-    """Each case's value of event column or attribute ``by``: the value on its first event that has one."""
-    conn = _connection(store)
-    expression, extra = _segment_sql(by)
-    params = {"source": source, **extra}
-    _check_segment(conn, by, expression, params)
-    sql = f"""
-        SELECT case_id, value FROM (
-            SELECT case_id, CAST({expression} AS TEXT) AS value,
-                   ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY {EPOCH_MICROSECONDS}, id) AS rn
-            FROM events WHERE {expression} IS NOT NULL AND (:source IS NULL OR source = :source)
-        ) WHERE rn = 1
+def _stream(
+    conn: sqlite3.Connection,
+    touchpoints: Sequence[Touchpoint],
+    source: str | None,
+    extra: str = "NULL",
+    extra_params: dict[str, Any] | None = None,
+) -> Iterator[tuple[str, str | None, int, Any]]:
+    """``(case_id, touchpoint or None, microseconds, extra)`` of every event, by case, time and file order.
+
+    One sort in SQL; the callers walk each case's events in Python as they
+    stream out, which costs a fraction of the equivalent window functions and
+    grouped joins (docs/performance.md).
     """
-    return {case: value for case, value in conn.execute(sql, params)}
+    sql = f"""
+        SELECT case_id, {event_touchpoint_sql()} AS tp, {EPOCH_MICROSECONDS} AS t, {extra}
+        FROM events NOT INDEXED WHERE (:source IS NULL OR source = :source)
+        ORDER BY case_id, t, id
+    """
+    params = {"ids": json.dumps([t.id for t in touchpoints]), "source": source, **(extra_params or {})}
+    return iter(conn.execute(sql, params))
 
 
-def _stage_arrivals(
-    conn: sqlite3.Connection, journey: Journey, touchpoints: Sequence[Touchpoint], source: str | None
-) -> dict[str, dict[int, int]]:
-    """case → {stage position → microseconds of its first event in that stage}."""
-    events, params = _events_cte(touchpoints, source)
-    pairs = [[position, tp] for position, stage in enumerate(journey.stages) for tp in stage.touchpoints]
-    sql = f"""
-        WITH {events},
-        stage_tp AS (SELECT json_extract(value, '$[0]') AS pos, json_extract(value, '$[1]') AS tp
-                     FROM json_each(:stages))
-        SELECT ev.case_id, stage_tp.pos, MIN(ev.t)
-        FROM ev JOIN stage_tp ON stage_tp.tp = ev.tp
-        GROUP BY ev.case_id, stage_tp.pos
-    """
-    arrivals: dict[str, dict[int, int]] = defaultdict(dict)
-    for case, position, micros in conn.execute(sql, {**params, "stages": json.dumps(pairs)}):
-        arrivals[case][position] = micros
-    return arrivals
+def _by_case(
+    rows: Iterator[tuple[str, str | None, int, Any]],
+) -> Iterator[tuple[str, list[tuple[str, str | None, int, Any]]]]:
+    for case, events in groupby(rows, _CASE):
+        yield case, list(events)
 
 
 def funnel(
@@ -216,17 +208,38 @@ def funnel(
     """
     conn = _connection(store)
     chosen = [find_journey(journeys, journey)] if journey is not None else list(journeys)
-    segments = case_segments(conn, by, source=source) if by is not None else None
+    extra: str = "NULL"
+    extra_params: dict[str, Any] = {}
+    if by is not None:
+        extra, extra_params = _segment_sql(by)
+        _check_segment(conn, by, extra, {"source": source, **extra_params})
+    # touchpoint → the stage positions it belongs to, per journey
+    positions = [
+        {
+            tp: [i for i, stage in enumerate(item.stages) if tp in stage.touchpoints]
+            for s in item.stages
+            for tp in s.touchpoints
+        }
+        for item in chosen
+    ]
+    # per journey: segment → list of {stage position → microseconds of the case's first event there}
+    groups: list[dict[str | None, list[dict[int, int]]]] = [defaultdict(list) for _ in chosen]
+    for _, events in _by_case(_stream(conn, touchpoints, source, extra, extra_params)):
+        # the case's segment: the value on its first event that has one
+        segment = next((None if value is None else str(value) for *_, value in events if value is not None), None)
+        for index, where in enumerate(positions):
+            reached: dict[int, int] = {}
+            for _, tp, micros, _ in events:
+                for position in where.get(tp, ()) if tp is not None else ():
+                    reached.setdefault(position, micros)
+            if reached:
+                groups[index][segment].append(reached)
     rows: list[FunnelStage] = []
-    for item in chosen:
-        arrivals = _stage_arrivals(conn, item, touchpoints, source)
-        groups: dict[str | None, list[dict[int, int]]] = defaultdict(list)
-        for case, reached in arrivals.items():
-            groups[segments.get(case) if segments is not None else None].append(reached)
-        keys = sorted(groups, key=lambda k: (k is None, k or "")) if segments is not None else [None]
+    for item, grouped in zip(chosen, groups, strict=True):
+        keys = sorted(grouped, key=lambda k: (k is None, k or "")) if by is not None else [None]
         for key in keys:
-            segment = {by: key} if by is not None else {}
-            rows.extend(_funnel_rows(item, groups.get(key, []), segment))
+            segment_of = {by: key} if by is not None else {}
+            rows.extend(_funnel_rows(item, grouped.get(key, []), segment_of))
     return rows
 
 
@@ -264,6 +277,78 @@ def _funnel_rows(journey: Journey, cases: list[dict[int, int]], segment: dict[st
     return rows
 
 
+class _Pass:
+    """Per-touchpoint counts from one walk over the cases: repeat contacts and drop-offs."""
+
+    def __init__(self) -> None:
+        self.events: Counter[str] = Counter()
+        self.repeats: Counter[str] = Counter()
+        self.cases: Counter[str] = Counter()
+        self.cases_repeating: Counter[str] = Counter()
+        #: cases over (see the module docstring) that came to the touchpoint, and of those, ended there
+        self.over: Counter[str] = Counter()
+        self.ended: Counter[str] = Counter()
+
+
+def _last_event(conn: sqlite3.Connection, source: str | None) -> int | None:
+    """Microseconds of the selected log's last event, or None without events."""
+    sql = f"SELECT MAX({ORDER_TIME}) FROM events WHERE (:source IS NULL OR source = :source)"
+    (latest,) = conn.execute(sql, {"source": source}).fetchone()
+    if latest is None:
+        return None
+    (micros,) = conn.execute(f"SELECT {EPOCH_MICROSECONDS} FROM (SELECT ? AS timestamp)", [latest]).fetchone()
+    return int(micros)
+
+
+def _walk(
+    conn: sqlite3.Connection, touchpoints: Sequence[Touchpoint], source: str | None, window_seconds: float
+) -> _Pass:
+    counts = _Pass()
+    latest = _last_event(conn, source)
+    if latest is None:
+        return counts
+    window = int(window_seconds * 1e6)
+    cutoff = latest - window
+    for _, events in _by_case(_stream(conn, touchpoints, source)):
+        previous: dict[str, int] = {}
+        repeating: set[str] = set()
+        for _, tp, micros, _ in events:
+            if tp is None:
+                continue
+            counts.events[tp] += 1
+            before = previous.get(tp)
+            if before is not None and micros - before <= window:
+                counts.repeats[tp] += 1
+                repeating.add(tp)
+            previous[tp] = micros
+        counts.cases.update(previous.keys())
+        counts.cases_repeating.update(repeating)
+        _, last_tp, last_time, _ = events[-1]
+        if last_time <= cutoff:
+            counts.over.update(previous.keys())
+            if last_tp is not None:
+                counts.ended[last_tp] += 1
+    return counts
+
+
+def _repeat_rows(counts: _Pass, touchpoints: Sequence[Touchpoint]) -> list[RepeatContacts]:
+    names = {t.id: t.name for t in touchpoints}
+    found: list[RepeatContacts] = [
+        {
+            "touchpoint": tp,
+            "name": names.get(tp, tp),
+            "events": count,
+            "repeats": counts.repeats[tp],
+            "repeat_share": counts.repeats[tp] / count,
+            "cases": counts.cases[tp],
+            "cases_repeating": counts.cases_repeating[tp],
+        }
+        for tp, count in counts.events.items()
+    ]
+    found.sort(key=lambda r: (-r["repeat_share"], -r["events"], r["touchpoint"]))
+    return found
+
+
 def repeat_contacts(
     store: Store | sqlite3.Connection,
     touchpoints: Sequence[Touchpoint],
@@ -272,52 +357,7 @@ def repeat_contacts(
     source: str | None = None,
 ) -> list[RepeatContacts]:
     """Repeat contacts per touchpoint with events, the highest repeat share first."""
-    events, params = _events_cte(touchpoints, source)
-    sql = f"""
-        WITH {events}
-        SELECT tp, COUNT(*), SUM(repeat), COUNT(DISTINCT case_id), COUNT(DISTINCT CASE WHEN repeat THEN case_id END)
-        FROM (
-            SELECT tp, case_id,
-                   COALESCE(t - LAG(t) OVER (PARTITION BY case_id, tp ORDER BY t, id) <= :window, 0) AS repeat
-            FROM ev WHERE tp IS NOT NULL
-        ) GROUP BY tp
-    """
-    names = {t.id: t.name for t in touchpoints}
-    found: list[RepeatContacts] = [
-        {
-            "touchpoint": tp,
-            "name": names.get(tp, tp),
-            "events": count,
-            "repeats": repeats,
-            "repeat_share": repeats / count,
-            "cases": cases,
-            "cases_repeating": repeating,
-        }
-        for tp, count, repeats, cases, repeating in _connection(store).execute(
-            sql, {**params, "window": int(window_seconds * 1e6)}
-        )
-    ]
-    found.sort(key=lambda r: (-r["repeat_share"], -r["events"], r["touchpoint"]))
-    return found
-
-
-def _drop_offs(
-    conn: sqlite3.Connection, events: str, params: dict[str, Any], window_seconds: float
-) -> dict[str, tuple[int, int]]:
-    """touchpoint → (cases over that visited it, of which ended there)."""
-    sql = f"""
-        WITH {events},
-        ranked AS (SELECT case_id, tp, t, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY t DESC, id DESC) AS rn
-                   FROM ev),
-        last AS (SELECT case_id, tp AS last_tp FROM ranked
-                 WHERE rn = 1 AND t <= (SELECT MAX(t) FROM ev) - :window),
-        visits AS (SELECT DISTINCT case_id, tp FROM ev WHERE tp IS NOT NULL)
-        SELECT visits.tp, COUNT(*), SUM(last.last_tp IS visits.tp)
-        FROM visits JOIN last ON last.case_id = visits.case_id
-        GROUP BY visits.tp
-    """
-    rows = conn.execute(sql, {**params, "window": int(window_seconds * 1e6)})
-    return {tp: (over, ended) for tp, over, ended in rows}
+    return _repeat_rows(_walk(_connection(store), touchpoints, source, window_seconds), touchpoints)
 
 
 def _scores(
@@ -368,13 +408,10 @@ def painpoints(
 ) -> list[PainPoint]:
     """The pain-point overlay per touchpoint with events, ranked by ``rank_score`` (module docstring)."""
     conn = _connection(store)
-    events, params = _events_cte(touchpoints, source)
-    repeats = {
-        r["touchpoint"]: r for r in repeat_contacts(conn, touchpoints, window_seconds=window_seconds, source=source)
-    }
+    counts = _walk(conn, touchpoints, source, window_seconds)
+    repeats = {r["touchpoint"]: r for r in _repeat_rows(counts, touchpoints)}
     if not repeats:
         return []
-    drops = _drop_offs(conn, events, params, window_seconds)
     scores = _scores(conn, touchpoints, source, lower_is_better, question)
     finals = {tp for journey in journeys if journey.stages for tp in journey.stages[-1].touchpoints}
     largest = max(r["events"] for r in repeats.values())
@@ -394,7 +431,7 @@ def painpoints(
             )
             if not small:
                 signals.append(1 - score)
-        over, ended = drops.get(tp, (0, 0))
+        over, ended = counts.over[tp], counts.ended[tp]
         drop_off: float | None = None
         if tp in finals:
             evidence.append("in a journey's last stage: cases ending here completed it, so no drop-off is counted")
@@ -434,6 +471,10 @@ def seen_touchpoints(
     store: Store | sqlite3.Connection, touchpoints: Sequence[Touchpoint], *, source: str | None = None
 ) -> dict[str, int]:
     """touchpoint (as events give it) → number of events there."""
-    events, params = _events_cte(touchpoints, source)
-    sql = f"WITH {events} SELECT tp, COUNT(*) FROM ev WHERE tp IS NOT NULL GROUP BY tp ORDER BY tp"
+    sql = f"""
+        SELECT tp, COUNT(*) FROM (
+            SELECT {event_touchpoint_sql()} AS tp FROM events WHERE (:source IS NULL OR source = :source)
+        ) WHERE tp IS NOT NULL GROUP BY tp ORDER BY tp
+    """
+    params = {"ids": json.dumps([t.id for t in touchpoints]), "source": source}
     return {tp: count for tp, count in _connection(store).execute(sql, params)}

@@ -110,6 +110,7 @@ def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
             f'stroke-dasharray="{"4 3" if score else "none"}" />'
         )
         parts.append(_lines(LEFT - 24, level + 4, [label], fill="#64748b"))
+    marks: list[str] = []
     segment: list[tuple[float, float]] = []
     segments: list[list[tuple[float, float]]] = [segment]
     for index, stage in enumerate(stages):
@@ -117,25 +118,37 @@ def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
         if stage.emotion is None:
             segment = []
             segments.append(segment)
+            parts.append(
+                f'<text x="{centre:.1f}" y="{top + curve_height / 2 - 6:.1f}" fill="#94a3b8" text-anchor="middle" '
+                'font-size="11">no emotion mapped</text>'
+            )
             continue
         level = top + (2 - stage.emotion.score) / 4 * curve_height
         segment.append((centre, level))
         colour = "#067647" if stage.emotion.score > 0 else "#b42318" if stage.emotion.score < 0 else "#475467"
-        parts.append(f'<circle cx="{centre:.1f}" cy="{level:.1f}" r="5" fill="{colour}" />')
+        marks.append(f'<circle cx="{centre:.1f}" cy="{level:.1f}" r="5" fill="{colour}" />')
         note = textwrap.shorten(stage.emotion.note, 34, placeholder="…") if stage.emotion.note else ""
         caption = f"{stage.emotion.score:+g}" + (f" {note}" if note else "")
-        below = level + 18 if level < top + curve_height - 10 else level - 10
-        parts.append(
-            f'<text x="{centre:.1f}" y="{below:.1f}" fill="{colour}" text-anchor="middle" font-size="11">'
+        # below the point: the lane leaves room under −2, and above it the caption would cross the curve
+        caption_y = level + 18
+        marks.append(
+            f'<text x="{centre:.1f}" y="{caption_y:.1f}" fill="{colour}" text-anchor="middle" font-size="11" '
+            # a halo in the lane's colour keeps the caption legible where it crosses a grid line
+            'stroke="#f8fafc" stroke-width="3" paint-order="stroke">'
             f"{_text(caption)}</text>"
         )
     for points in segments:
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in points)
             parts.append(f'<polyline points="{path}" fill="none" stroke="#1d4ed8" stroke-width="2.5" />')
+    # points and captions over the curve, not under it
+    parts.extend(marks)
     y += curve_height + 2 * PAD + 22
     lane(*lanes[1])
     lane(*lanes[2])
+    legend = "★ moment of truth · • touchpoint (channel) · emotion from −2 (very negative) to +2 (very positive)"
+    parts.append(f'<text x="{PAD}" y="{y + 14}" fill="#64748b" font-size="11">{_text(legend)}</text>')
+    y += 20
     height = y + PAD
     body = "\n".join(parts)
     return (

@@ -77,9 +77,9 @@ def template(name: str, *, journey_id: str | None = None, title: str | None = No
 
 
 def _string(value: str) -> str:
-    # TOML basic strings share JSON's escapes for the characters that need them
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{escaped}"'
+    """``value`` as a TOML basic string: backslash, quote and every control character escaped."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in escaped) + '"'
 
 
 def template_toml(name: str, *, journey_id: str | None = None, title: str | None = None, file: bool = False) -> str:

@@ -275,3 +275,9 @@ def test_cli_map_writes_svg_and_html(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "unknown journey 'nope' (journeys: buy)" in result.stderr
     result = testing.invoke(["-C", str(folder), "journey", "map", "buy", "--out", str(tmp_path / "x.png")], host=host())
     assert result.exit_code == 1 and "expected .svg or .html" in result.stderr
+
+
+def test_template_toml_escapes_any_name() -> None:
+    title = 'Quote " backslash \\ newline \n tab \t control \x01 star ★'
+    parsed = tomllib.loads(templates.template_toml("sale", journey_id="j", title=title))
+    assert parsed["journeys"][0]["name"] == title

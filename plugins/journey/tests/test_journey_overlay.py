@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from journey_maps_support import host, populated, write_programme
 
 import cxframe_journey
 from cxframe import InvalidInput, load_programme, testing
-from cxframe_journey import overlay
+from cxframe_journey import api, overlay
 from cxframe_journey.settings import load_settings
 
 
@@ -144,3 +145,47 @@ def test_settings_errors_name_file_and_key(tmp_path: Path) -> None:
     assert "plugins.cxframe-journey.x: unknown key" in text
     result = testing.invoke(["-C", str(folder), "validate"], host=host())
     assert result.exit_code == 1 and "repeat_window_days" in result.output
+
+
+def test_results_do_not_depend_on_the_order_of_the_file(tmp_path: Path, root: Path) -> None:
+    expected = (
+        cxframe_journey.funnel(root, by="region", host=host()),
+        cxframe_journey.painpoints(root, host=host()),
+        cxframe_journey.repeats(root, host=host()),
+    )
+    for seed in range(3):
+        folder = write_programme(tmp_path / f"p{seed}")
+        lines = (folder / "visits.csv").read_text("utf-8").splitlines()
+        body = lines[1:]
+        random.Random(seed).shuffle(body)
+        (folder / "visits.csv").write_text("\n".join([lines[0], *body]) + "\n", "utf-8")
+        with api.open_log(folder, "visits", host=host()):
+            pass
+        found = (
+            cxframe_journey.funnel(folder, by="region", host=host()),
+            cxframe_journey.painpoints(folder, host=host()),
+            cxframe_journey.repeats(folder, host=host()),
+        )
+        # the answers are not in these stores, so compare what does not depend on them
+        assert found[0] == expected[0]
+        assert found[2] == expected[2]
+        assert _signals(found[1]) == _signals(expected[1])
+
+
+def _signals(points: list[overlay.PainPoint]) -> dict[str, tuple[int, float | None, float]]:
+    return {p["touchpoint"]: (p["volume"], p["drop_off"], p["repeat_share"]) for p in points}
+
+
+def test_events_at_the_same_time_end_a_case_in_file_order(tmp_path: Path) -> None:
+    folder = write_programme(tmp_path / "p")
+    rows = [
+        "case,step,at,touchpoint,region",
+        "a,web,2025-03-01T09:00:00Z,,x",
+        "a,ask,2025-03-01T09:00:00Z,shop-chat,x",  # same second as web, later in the file: the last event
+        "b,web,2025-03-20T09:00:00Z,,x",
+    ]
+    (folder / "visits.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    with api.open_log(folder, "visits", host=host()):
+        pass
+    by_tp = {p["touchpoint"]: p for p in cxframe_journey.painpoints(folder, host=host())}
+    assert by_tp["shop-chat"]["drop_off"] == 1.0 and by_tp["web"]["drop_off"] == 0.0
