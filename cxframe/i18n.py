@@ -151,6 +151,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "chart.trend.value": {"en": "value", "zh-CN": "数值"},
     "chart.trend.band": {"en": "{confidence} interval", "zh-CN": "{confidence} 置信区间"},
+    "chart.map.alt": {
+        "en": "Journey map of {journey}: stages, touchpoints, emotion curve, pain points and opportunities",
+        "zh-CN": "{journey}的旅程地图：阶段、触点、情绪曲线、痛点与机会",
+    },
     "chart.emotion.title": {"en": "Emotion curve: {journey}", "zh-CN": "情绪曲线：{journey}"},
     "chart.emotion.desc": {
         "en": "How customers feel at each stage, from −2 (very negative) to +2 (very positive); a red triangle marks a stage's pain points.",

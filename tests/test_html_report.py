@@ -338,8 +338,12 @@ def test_the_page_is_self_contained(document):
     for tag, attrs in parsed.tags:
         for name in ("src", "href", "xlink:href", "action", "srcset"):
             value = attrs.get(name)
-            assert value is None or value.startswith("#"), f"<{tag} {name}={value!r}> would reach outside the page"
-        assert tag not in {"script", "link", "img", "iframe", "object", "embed"}, f"<{tag}> in a self-contained page"
+            # the only source allowed: a plugin's SVG picture inlined as an image (static, no script runs in it)
+            inline_picture = tag == "img" and name == "src" and str(value).startswith("data:image/svg+xml;base64,")
+            assert value is None or value.startswith("#") or inline_picture, (
+                f"<{tag} {name}={value!r}> would reach outside the page"
+            )
+        assert tag not in {"script", "link", "iframe", "object", "embed"}, f"<{tag}> in a self-contained page"
     css = "\n".join(parsed.styles)
     assert "url(" not in css and "@import" not in css
     # no address of anything to fetch anywhere, only the SVG namespace (a name, never fetched)
@@ -601,3 +605,18 @@ def test_cxframe_report_writes_the_html_file(document, tmp_path):
     assert result.exit_code == 0, result.output
     again = Path(root / "reports" / "assessment.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in again and "领导力与战略" in again
+
+
+def test_a_plugins_map_picture_is_shown_as_a_static_image(document):
+    import base64
+    import copy
+
+    doc = copy.deepcopy(document)
+    hostile = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><text>map</text></svg>'
+    doc["evidence"]["journey"]["maps"][0]["svg"] = hostile
+    page = render_html(shaped(doc))
+    [source] = re.findall(r'<img src="(data:image/svg\+xml;base64,[^"]+)"', page)
+    assert base64.b64decode(source.split(",", 1)[1]).decode() == hostile
+    assert "<script>" not in page  # inside the image only, never in the page
+    doc["evidence"]["journey"]["maps"][0]["svg"] = "javascript:alert(1)"
+    assert "<img" not in render_html(shaped(doc))

@@ -16,6 +16,7 @@ it is not used, because the report cannot vouch for it.
 
 from __future__ import annotations
 
+import base64
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -381,6 +382,8 @@ class _Report:
                     "persona": str(journey.get("persona") or ""),
                     "stages": stages,
                     "chart": chart,
+                    "picture": _svg_image(journey.get("svg")),
+                    "picture_alt": self.t("chart.map.alt", journey=name),
                 }
             )
         return {"journeys": journeys}
@@ -632,3 +635,14 @@ def render_html(document: Mapping[str, Any]) -> str:
 def section_ids(document: Mapping[str, Any]) -> Sequence[str]:
     """The sections the HTML report of ``document`` shows, in order (for tests and tools)."""
     return [s["id"] for s in _Report(document).context()["sections"]]
+
+
+def _svg_image(svg: object) -> str | None:
+    """A plugin's SVG picture as a ``data:`` URI for an ``<img>``.
+
+    An SVG shown through ``<img>`` is a static image: browsers run no script in it
+    and fetch nothing it names, so a plugin's drawing cannot reach into the page.
+    """
+    if not isinstance(svg, str) or not svg.lstrip().startswith(("<svg", "<?xml")):
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

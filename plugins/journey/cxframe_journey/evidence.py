@@ -22,6 +22,7 @@ from typing import Any
 from cxframe import Journey, Run
 from cxframe_journey import analytics, overlay
 from cxframe_journey.checks import inventory, painpoint_list
+from cxframe_journey.picture import journey_map_svg
 
 FUNNEL_KEYS = ("journey", "stage", "stage_name", "cases", "conversion", "drop_off")
 PAINPOINT_KEYS = ("touchpoint", "name", "volume", "score", "drop_off", "repeat_share", "rank_score", "evidence")
@@ -62,7 +63,10 @@ def journey_evidence(run: Run) -> dict[str, Any]:
     return {
         "funnel": [_pick(row, FUNNEL_KEYS) for row in funnel],
         "painpoints": [_pick(point, PAINPOINT_KEYS) for point in painpoint_list(run.store, programme, run.registry)],
-        "maps": [journey_map(journey) for journey in programme.journeys],
+        # the map picture travels as SVG text; the HTML report shows it as an image (no script can run there)
+        "maps": [
+            {**journey_map(journey), "svg": journey_map_svg(journey, touchpoints)} for journey in programme.journeys
+        ],
         "inventory": inventory(programme),
         "variants": {
             "cases": sum(v["count"] for v in found),
