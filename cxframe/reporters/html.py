@@ -329,7 +329,7 @@ class _Report:
                 "interval": _interval(o),
                 "n": o["n"],
                 "status": o["status"] or "",
-                "status_label": self.t("status." + o["status"]) if o["status"] else "—",
+                "status_label": self.t("objective." + o["status"]) if o["status"] else "—",
                 "deadline": o.get("deadline") or "—",
             }
             for o in self.doc["objectives"]

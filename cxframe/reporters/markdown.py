@@ -202,7 +202,7 @@ class _Markdown:
                 number(o["value"]),
                 interval(o),
                 str(o["n"]),
-                self.t("status." + o["status"]) if o["status"] else "—",
+                self.t("objective." + o["status"]) if o["status"] else "—",
                 md(o["deadline"]),
             )
             for o in objectives
