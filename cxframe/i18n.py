@@ -122,6 +122,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "suppressed to protect anonymity",
         "zh-CN": "为保护匿名性已隐藏",
     },
+    "note.by_stage": {"en": "By lifecycle stage: {stages}.", "zh-CN": "按生命周期阶段：{stages}。"},
     "note.unassigned": {"en": "unassigned", "zh-CN": "未指派"},
     "note.more": {"en": "… and {count} more", "zh-CN": "……另有 {count} 项"},
     # --- the HTML report ---------------------------------------------------------------

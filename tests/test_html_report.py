@@ -430,7 +430,7 @@ def test_the_frontline_manager_sees_journeys_teams_and_only_their_actions_and_ch
         {**extra, "id": "a-model", "title": "Write a CX strategy", "touchpoint": None, "finding": "maturity:x"},
     ]
     doc["checks"] = [
-        {**doc["checks"][0], "check": "journey.owners", "plugin": "journey"},
+        {**doc["checks"][0], "check": "journey.owners", "plugin": "cxframe-journey"},  # as the host names it
         {**doc["checks"][0], "check": "toy.has-data", "plugin": "toy"},
     ]
     page = render_html(doc)

@@ -25,7 +25,7 @@ import jinja2
 
 from cxframe.i18n import model_text, text
 from cxframe.reporters import charts
-from cxframe.reporters.views import ALL_SECTIONS, View, view_of
+from cxframe.reporters.views import ALL_SECTIONS, View, actions_by_stage, view_of
 
 __all__ = ["render_html"]
 
@@ -557,12 +557,14 @@ class _Report:
             }
             for a in shown
         ]
-        return {"rows": rows, "more": more, "empty": not rows}
+        every = list(self.view.actions(self.doc["actions"]))
+        by_stage = " · ".join(f"{self.t('stage.' + stage)} {count}" for stage, count in actions_by_stage(every))
+        return {"rows": rows, "more": more, "empty": not rows, "by_stage": self.t("note.by_stage", stages=by_stage)}
 
     def section_checks(self) -> dict[str, Any] | None:
         checks = self.doc["checks"]
         if self.view.role == "frontline-manager":
-            checks = [c for c in checks if c["plugin"] in {"employee", "journey"}]
+            checks = [c for c in checks if c["plugin"].removeprefix("cxframe-") in {"employee", "journey"}]
         if not checks:
             return None
         rows = [

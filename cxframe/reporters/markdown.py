@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cxframe.i18n import model_text, text
-from cxframe.reporters.views import ALL_SECTIONS, View, view_of
+from cxframe.reporters.views import ALL_SECTIONS, View, actions_by_stage, view_of
 
 __all__ = ["md", "render_markdown"]
 
@@ -328,12 +328,14 @@ class _Markdown:
             self.t("column.stage"),
         ]
         lines += table(headers, rows)
+        stages = " · ".join(f"{self.t('stage.' + stage)} {count}" for stage, count in actions_by_stage(list(actions)))
+        lines += [self.t("note.by_stage", stages=stages), ""]
         return lines + ([self.t("note.more", count=more), ""] if more else [])
 
     def section_checks(self) -> list[str]:
         checks = self.doc["checks"]
         if self.view.role == "frontline-manager":
-            checks = [c for c in checks if c["plugin"] in {"employee", "journey"}]
+            checks = [c for c in checks if c["plugin"].removeprefix("cxframe-") in {"employee", "journey"}]
         if not checks:
             return []
         rows = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ROLES", "View", "view_of"]
+__all__ = ["ROLES", "View", "actions_by_stage", "view_of"]
 
 ROLES = ("executive", "cx-lead", "frontline-manager")
 
@@ -88,3 +88,15 @@ class View:
 def view_of(document: Mapping[str, Any]) -> View:
     view = document.get("view", {})
     return View(view.get("role", "cx-lead"), view.get("lang", "en"))
+
+
+_LIFECYCLE = ("context", "plan", "design", "measure", "improve")
+
+
+def actions_by_stage(actions: list[Mapping[str, Any]]) -> list[tuple[str, int]]:
+    """How many actions act on each lifecycle stage, in lifecycle order (stages without any left out)."""
+    counts = {stage: 0 for stage in _LIFECYCLE}
+    for action in actions:
+        if action.get("stage") in counts:
+            counts[action["stage"]] += 1
+    return [(stage, count) for stage, count in counts.items() if count]
