@@ -13,7 +13,9 @@ and a two-sided t-test p-value. Pearson rather than Spearman because the
 team values are means of many answers (close to normal and on an interval
 scale), and because its interval is standard; with few teams either would be
 fragile, hence the minimum (``thresholds.min_link_teams``, default 5): with
-fewer teams no number is reported, only a sentence saying so.
+fewer teams no number is reported, only a sentence saying so. A team whose
+customer value rests on fewer answers than ``thresholds.min_link_customers``
+(default 10) is left out and named, with the flag ``small_customer_samples``.
 
 Employee team values go through the anonymity rule (`cxframe_employee.privacy`)
 like every other employee output: a suppressed team is left out of the link
@@ -40,6 +42,7 @@ TOO_FEW_TEAMS = "too_few_teams"
 NO_VARIANCE = "no_variance"
 NO_TEAM_DATA = "no_team_data"
 UNMAPPED_AGENTS = "unmapped_agents"
+SMALL_CUSTOMER_SAMPLES = "small_customer_samples"
 
 ASSOCIATION_NOT_CAUSE = (
     "This is an association between team averages, not evidence of cause: it does not show that a better "
@@ -233,11 +236,16 @@ def compute_link(
             else (f"team column {link.team_column!r}")
         )
         flags, missing = [*flags, NO_TEAM_DATA], f"no customer {customer_metric.id} observation carries a {column}"
+    # a team's customer value from a handful of answers is noise, yet would count as a full point
+    customer_minimum = context.thresholds.min_link_customers
+    thin = sorted(team for team in employee if team in customers and customers[team][1] < customer_minimum)
     pairs = tuple(
         TeamPair(team, employee[team][0], employee[team][1], customers[team][0], customers[team][1])
         for team in sorted(employee)
-        if team in customers
+        if team in customers and team not in thin
     )
+    if thin:
+        flags = [*flags, SMALL_CUSTOMER_SAMPLES]
     e_name, c_name = employee_metric.id, customer_metric.id
     correlation = None
     if missing is not None:
@@ -275,6 +283,11 @@ def compute_link(
             )
             if correlation.ci_low <= 0 <= correlation.ci_high:
                 statement += " The interval includes zero: the data are also consistent with no association."
+    if thin:
+        statement += (
+            f" {len(thin)} team(s) with fewer than {customer_minimum} customer {customer_metric.id} answers "
+            f"are left out: {', '.join(thin)}."
+        )
     statement = f"{statement} {ASSOCIATION_NOT_CAUSE}"
     chart = scatter_svg(
         [(pair.team, pair.employee_value, pair.customer_value) for pair in pairs],

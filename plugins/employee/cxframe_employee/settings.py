@@ -179,6 +179,8 @@ class Thresholds:
     fail_enps: float = -20.0
     #: EX ↔ CX link: fewer teams than this and no correlation is reported.
     min_link_teams: int = attrs.field(default=5, validator=_at_least(4))
+    #: EX ↔ CX link: a team with fewer customer answers than this is left out of the correlation.
+    min_link_customers: int = attrs.field(default=10, validator=_at_least(1))
     #: KPI names counted as customer KPIs, on top of `CUSTOMER_KPIS`.
     customer_kpis: tuple[str, ...] = ()
     #: KPI names counted as efficiency KPIs, on top of `EFFICIENCY_KPIS`.

@@ -174,3 +174,11 @@ def test_a_customer_metric_must_be_one(tmp_path: Path) -> None:
     result = testing.invoke(["-C", str(root), "employee", "link"], host=host())
     assert result.exit_code == 1
     assert "plugins.cxframe-employee.link.customer_metric: 'enps' is an employee metric" in result.output
+
+
+def test_a_team_with_few_customer_answers_is_left_out_and_named(tmp_path: Path) -> None:
+    teams = {**TEAMS, "tiny": ((6, 3, 1), (2, 1, 0))}  # 3 customer answers
+    found = cxframe_employee.link(linked(tmp_path, teams), host=host())
+    assert "small_customer_samples" in found.flags
+    assert "tiny" not in {pair.team for pair in found.teams}
+    assert "1 team(s) with fewer than 10 customer nps answers are left out: tiny." in found.statement
