@@ -1,9 +1,9 @@
 """Comparisons: is a metric different between periods, or between segments?
 
 Every comparison is worked out from the sufficient statistics the engine
-already returns per group (`cxframe.engine.Aggregate`: n, Σw, Σw², Σwx, Σwx²),
-so it costs the same single ``GROUP BY`` as ``measure`` and no second pass over
-the observations. With survey weights the sample size of each side is Kish's
+already returns per group (`cxframe.engine.Aggregate`: n, Σw, Σw², and
+Σw(x − c), Σw(x − c)² about a per-group shift c), so it costs the same single
+``GROUP BY`` as ``measure`` and no second pass over the observations. With survey weights the sample size of each side is Kish's
 effective n, ``(Σw)² / Σw²``, exactly as in `cxframe.intervals`.
 
 What is compared
@@ -17,7 +17,12 @@ What is compared
   (``baseline = "rest"``). The rest, not the overall: the overall contains the
   segment itself, so the two sides would not be independent and the two-sample
   tests below would be wrong. The rest's statistics are the sum of the other
-  groups' sufficient statistics (they add up), still from the one query.
+  groups' sufficient statistics, still from the one query. Groups summed about
+  different shifts are first re-centred on their pooled mean m
+  (``Σw(x − m) = Σw(x − c) + (c − m)Σw`` and
+  ``Σw(x − m)² = Σw(x − c)² + 2(c − m)Σw(x − c) + (c − m)²Σw``: with c near each
+  group's mean these are sums of non-negative terms, Chan et al.'s pairwise
+  update, so pooling does not bring the cancellation back).
   Observations without a value in the column form their own group
   (``segment`` value ``None``), as in ``measure``.
 
@@ -32,7 +37,7 @@ The maths, per interval method (``n₁``, ``n₀``: effective n of the two sides
 
 * ``mean`` — **Welch's t**. Sample variance of each side
   ``s² = v · n/(n − 1)`` from the weighted population variance
-  ``v = Σwx²/Σw − x̄²``; ``se² = s₁²/n₁ + s₀²/n₀``; degrees of freedom by
+  ``v = Σw(x − c)²/Σw − (Σw(x − c)/Σw)²``; ``se² = s₁²/n₁ + s₀²/n₀``; degrees of freedom by
   Welch–Satterthwaite ``df = se⁴ / ((s₁²/n₁)²/(n₁−1) + (s₀²/n₀)²/(n₀−1))``;
   ``t = (x̄₁ − x̄₀)/se``, ``p = 2·P(T_df > |t|)``; interval
   ``Δ ± t_{df} · se``. Test and interval are dual. Unweighted, this is
@@ -83,8 +88,9 @@ side has an effective n below 2 (no variance to test with: no interval, no
 p-value, never significant); ``no_variance`` when a mean has no variance on
 either side (the t statistic is degenerate: ``p`` is 1 for no difference and
 0 otherwise, and the interval is the point). A variance below 1e-12 of the
-mean square counts as none: the raw moments Σwx, Σwx² cannot resolve it
-(the same cancellation limit as `cxframe.intervals`).
+second moment about the shift counts as none: the moments cannot resolve it
+(the same limit as `cxframe.intervals`, which only bites when the shift is
+far from the values).
 """
 
 from __future__ import annotations
@@ -98,7 +104,7 @@ import attrs
 from cxframe.contracts import IntervalMethod, MetricDefinition
 from cxframe.engine import DEFAULT_MIN_SAMPLE, SMALL_SAMPLE, WEIGHTED, Aggregate, Engine, Period
 from cxframe.errors import InvalidInput
-from cxframe.intervals import effective_n, t_value, wilson_interval, z_value
+from cxframe.intervals import centred_variance, effective_n, raw_moments, t_value, wilson_interval, z_value
 
 __all__ = [
     "NO_TEST",
@@ -157,38 +163,82 @@ class ComparisonResult:
 
 @attrs.frozen
 class GroupStats:
-    """Sufficient statistics of one side of a comparison (they add up across groups)."""
+    """Sufficient statistics of one side of a comparison (they add up across groups).
+
+    As in `cxframe.engine.Aggregate`, the value sums are taken about
+    ``shift``: ``sum_wd = Σw(x − shift)``, ``sum_wd2 = Σw(x − shift)²``.
+    Adding two sides about different shifts re-centres both on the pooled mean.
+    """
 
     n: int = 0
     sum_w: float = 0.0
     sum_w2: float = 0.0
-    sum_wx: float = 0.0
-    sum_wx2: float = 0.0
+    sum_wd: float = 0.0
+    sum_wd2: float = 0.0
+    shift: float = 0.0
 
     @classmethod
     def of(cls, aggregate: Aggregate) -> GroupStats:
-        return cls(aggregate.n, aggregate.sum_w, aggregate.sum_w2, aggregate.sum_wx, aggregate.sum_wx2)
+        return cls(aggregate.n, aggregate.sum_w, aggregate.sum_w2, aggregate.sum_wd, aggregate.sum_wd2, aggregate.shift)
 
     @classmethod
-    def from_values(cls, values: Iterable[float], weights: Iterable[float] | None = None) -> GroupStats:
-        """The statistics of raw values (for tests and callers outside an engine)."""
+    def from_values(
+        cls, values: Iterable[float], weights: Iterable[float] | None = None, *, shift: float | None = None
+    ) -> GroupStats:
+        """The statistics of raw values (for tests and callers outside an engine).
+
+        The sums are taken about ``shift``, by default the first value: a value
+        of the data, so large values with a small spread keep their variance
+        (and constant values have exactly none).
+        """
         xs = list(values)
         ws = [1.0] * len(xs) if weights is None else list(weights)
+        c = (xs[0] if xs else 0.0) if shift is None else shift
         return cls(
             len(xs),
             math.fsum(ws),
             math.fsum(w * w for w in ws),
-            math.fsum(w * x for w, x in zip(ws, xs, strict=True)),
-            math.fsum(w * x * x for w, x in zip(ws, xs, strict=True)),
+            math.fsum(w * (x - c) for w, x in zip(ws, xs, strict=True)),
+            math.fsum(w * (x - c) * (x - c) for w, x in zip(ws, xs, strict=True)),
+            float(c),
+        )
+
+    def recentred(self, shift: float) -> GroupStats:
+        """The same statistics with the value sums taken about ``shift``."""
+        delta = self.shift - shift
+        return GroupStats(
+            self.n,
+            self.sum_w,
+            self.sum_w2,
+            self.sum_wd + delta * self.sum_w,
+            self.sum_wd2 + 2 * delta * self.sum_wd + delta * delta * self.sum_w,
+            shift,
         )
 
     def __add__(self, other: GroupStats) -> GroupStats:
+        if not other.n:
+            return self
+        if not self.n:
+            return other
+        left, right = self, other
+        if left.shift != right.shift:
+            # re-centre both on the pooled mean (a convex combination of the
+            # two means, so it lies between them): with each shift near its
+            # group's values every added term is non-negative, no cancellation
+            total = left.sum_w + right.sum_w
+            mean_left, mean_right = left.mean, right.mean
+            if total > 0 and mean_left is not None and mean_right is not None:
+                common = (left.sum_w * mean_left + right.sum_w * mean_right) / total
+            else:
+                common = left.shift
+            left, right = left.recentred(common), right.recentred(common)
         return GroupStats(
-            self.n + other.n,
-            self.sum_w + other.sum_w,
-            self.sum_w2 + other.sum_w2,
-            self.sum_wx + other.sum_wx,
-            self.sum_wx2 + other.sum_wx2,
+            left.n + right.n,
+            left.sum_w + right.sum_w,
+            left.sum_w2 + right.sum_w2,
+            left.sum_wd + right.sum_wd,
+            left.sum_wd2 + right.sum_wd2,
+            left.shift,
         )
 
     @property
@@ -197,7 +247,7 @@ class GroupStats:
 
     @property
     def mean(self) -> float | None:
-        return self.sum_wx / self.sum_w if self.n and self.sum_w > 0 else None
+        return self.shift + self.sum_wd / self.sum_w if self.n and self.sum_w > 0 else None
 
     @property
     def weighted(self) -> bool:
@@ -205,10 +255,15 @@ class GroupStats:
 
     def variance(self) -> float:
         """The weighted population variance of the values (float noise below 1e-12 relative is zero)."""
-        mean = self.sum_wx / self.sum_w
-        second = self.sum_wx2 / self.sum_w
-        variance = second - mean * mean
-        return 0.0 if variance <= 1e-12 * max(abs(second), 1e-300) else variance
+        return centred_variance(self.sum_w, self.sum_wd, self.sum_wd2)
+
+    def mean_difference(self, other: GroupStats) -> float:
+        """``mean − other.mean``, the shifts subtracted first: two large means differ without losing digits."""
+        return (self.shift - other.shift) + (self.sum_wd / self.sum_w - other.sum_wd / other.sum_w)
+
+    def raw_moments(self) -> tuple[float, float]:
+        """``(Σwx, Σwx²)``: for bounded values only (NPS shares, proportions)."""
+        return raw_moments(self.sum_w, self.sum_wd, self.sum_wd2, self.shift)
 
 
 @attrs.frozen
@@ -245,14 +300,14 @@ def welch(group: GroupStats, baseline: GroupStats, confidence: float) -> Differe
     n1, n0 = group.effective_n, baseline.effective_n
     if n1 < 2 or n0 < 2:
         return None
-    mean1, mean0 = group.sum_wx / group.sum_w, baseline.sum_wx / baseline.sum_w
-    delta = mean1 - mean0
+    delta = group.mean_difference(baseline)
     # se² of each mean: sample variance v·n/(n−1) over n
     se1_2 = group.variance() / (n1 - 1)
     se0_2 = baseline.variance() / (n0 - 1)
     se2 = se1_2 + se0_2
     if se2 <= 0:
         # both sides constant: the same constant (up to float noise) or not
+        mean1, mean0 = group.shift + group.sum_wd / group.sum_w, baseline.shift + baseline.sum_wd / baseline.sum_w
         p = 1.0 if math.isclose(mean1, mean0, rel_tol=1e-12, abs_tol=1e-300) else 0.0
         return Difference(delta, delta, delta, p, 0.0, METHOD_NAMES[IntervalMethod.MEAN], no_variance=True)
     se = math.sqrt(se2)
@@ -270,8 +325,8 @@ def two_proportions(group: GroupStats, baseline: GroupStats, confidence: float) 
     n1, n0 = group.effective_n, baseline.effective_n
     if n1 < 2 or n0 < 2:
         return None
-    p1 = min(max(group.sum_wx / group.sum_w, 0.0), 1.0)
-    p0 = min(max(baseline.sum_wx / baseline.sum_w, 0.0), 1.0)
+    p1 = min(max(group.raw_moments()[0] / group.sum_w, 0.0), 1.0)
+    p0 = min(max(baseline.raw_moments()[0] / baseline.sum_w, 0.0), 1.0)
     delta = p1 - p0
     pooled = (p1 * n1 + p0 * n0) / (n1 + n0)
     pooled_se = math.sqrt(max(pooled * (1 - pooled), 0.0) * (1 / n1 + 1 / n0))
@@ -291,8 +346,9 @@ def two_proportions(group: GroupStats, baseline: GroupStats, confidence: float) 
 def _nps_adjusted(stats: GroupStats) -> tuple[float, float]:
     """Adjusted-Wald NPS (−1…1) of one side and the variance of that estimate."""
     n = stats.effective_n
-    promoters = (stats.sum_wx2 + stats.sum_wx) / (2 * stats.sum_w)
-    detractors = (stats.sum_wx2 - stats.sum_wx) / (2 * stats.sum_w)
+    sum_wx, sum_wx2 = stats.raw_moments()
+    promoters = (sum_wx2 + sum_wx) / (2 * stats.sum_w)
+    detractors = (sum_wx2 - sum_wx) / (2 * stats.sum_w)
     n_adj = n + 3
     p = (promoters * n + 0.75) / n_adj
     d = (detractors * n + 0.75) / n_adj
@@ -303,7 +359,7 @@ def nps_difference(group: GroupStats, baseline: GroupStats, confidence: float) -
     """Adjusted-Wald z for the difference of two NPS (values −1/0/+1)."""
     if group.effective_n < 2 or baseline.effective_n < 2:
         return None
-    plain = group.sum_wx / group.sum_w - baseline.sum_wx / baseline.sum_w
+    plain = group.raw_moments()[0] / group.sum_w - baseline.raw_moments()[0] / baseline.sum_w
     nps1, variance1 = _nps_adjusted(group)
     nps0, variance0 = _nps_adjusted(baseline)
     centre = nps1 - nps0
@@ -389,7 +445,7 @@ def _build(
             flags.append(NO_VARIANCE)
         value, baseline_value = pair.group.mean, pair.against.mean
         if value is not None and baseline_value is not None:
-            delta: float | None = (value - baseline_value) * scale
+            delta: float | None = pair.group.mean_difference(pair.against) * scale
         else:
             delta = None
         results.append(

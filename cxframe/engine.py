@@ -3,7 +3,8 @@
 A metric definition carries a per-observation SQL expression. An
 `Engine` turns a definition plus a grouping (segment columns, period)
 into one ``GROUP BY`` query that returns the sufficient statistics of every
-group (`Aggregate`); `compute_metric` turns those into
+group (`Aggregate`, with the value sums taken about a per-group shift for
+means); `compute_metric` turns those into
 `cxframe.contracts.MetricResult` with the right interval. Only the
 engine knows SQL dialects, so a Spark engine is an added class, not a rewrite.
 """
@@ -18,6 +19,7 @@ import attrs
 
 from cxframe.contracts import (
     Comparison,
+    IntervalMethod,
     MetricDefinition,
     MetricResult,
     Objective,
@@ -45,15 +47,35 @@ class Period(enum.Enum):
 
 @attrs.frozen
 class Aggregate:
-    """Sufficient statistics of one group: enough for any of the intervals."""
+    """Sufficient statistics of one group: enough for any of the intervals.
+
+    ``n``, ``Σw`` and ``Σw²`` (``w`` the survey weight, 1 without one), and the
+    value sums taken about ``shift``: ``sum_wd = Σw(x − shift)`` and
+    ``sum_wd2 = Σw(x − shift)²``. The shift is any number the engine picks
+    (ideally near the group's values; 0 gives the raw moments): the variance
+    is a difference of the two moments and cancels catastrophically when they
+    are taken about a point far from the values (see `cxframe.intervals`).
+    Built positionally without a shift, the sums are the raw ``Σwx``, ``Σwx²``.
+    """
 
     segment: dict[str, str | None]
     period: str | None
     n: int
     sum_w: float
     sum_w2: float
-    sum_wx: float
-    sum_wx2: float
+    sum_wd: float
+    sum_wd2: float
+    shift: float = 0.0
+
+    @property
+    def sum_wx(self) -> float:
+        """The raw weighted sum ``Σwx`` (fine for means and pooling them, not for a variance)."""
+        return self.sum_wd + self.shift * self.sum_w
+
+    @property
+    def mean(self) -> float | None:
+        """The weighted mean of the values; None without weight."""
+        return self.shift + self.sum_wd / self.sum_w if self.n and self.sum_w > 0 else None
 
 
 class Engine(Protocol):
@@ -141,12 +163,24 @@ class SQLiteEngine:
         if period is not None:
             inner.append(f"{self.period_sql(period)} AS _cx_period")
             outer.append("_cx_period")
-        sql = (
-            f"SELECT {', '.join([*outer, 'COUNT(*)', 'SUM(_cx_w)', 'SUM(_cx_w * _cx_w)', 'SUM(_cx_w * _cx_x)'])}, "
-            "SUM(_cx_w * _cx_x * _cx_x) "
-            f"FROM (SELECT {', '.join(inner)} FROM observations WHERE {' AND '.join(conditions)}) "
-            "WHERE _cx_x IS NOT NULL"
-        )
+        rows = f"SELECT {', '.join(inner)} FROM observations WHERE {' AND '.join(conditions)}"
+        if metric.interval is IntervalMethod.MEAN:
+            # A mean's variance is a difference of moments: take them about the
+            # group's own average (a window over the same groups, still one
+            # set-based query) so that values large relative to their spread
+            # do not cancel (cxframe.intervals). Any shift is exact in theory;
+            # this one makes Σw(x − c) ≈ 0 and Σw(x − c)² ≈ the spread.
+            partition = f"PARTITION BY {', '.join(outer)}" if outer else ""
+            source = f"SELECT *, AVG(_cx_x) OVER ({partition}) AS _cx_c FROM ({rows}) WHERE _cx_x IS NOT NULL"
+            sums = ["SUM(_cx_w * (_cx_x - _cx_c))", "SUM(_cx_w * (_cx_x - _cx_c) * (_cx_x - _cx_c))", "MIN(_cx_c)"]
+        else:
+            # NPS (−1/0/+1) and proportions (0/1) are bounded: raw moments lose
+            # nothing, their intervals use shares, and the window would only
+            # cost time on the largest queries
+            source = f"SELECT * FROM ({rows}) WHERE _cx_x IS NOT NULL"
+            sums = ["SUM(_cx_w * _cx_x)", "SUM(_cx_w * _cx_x * _cx_x)", "0.0"]
+        columns = [*outer, "COUNT(*)", "SUM(_cx_w)", "SUM(_cx_w * _cx_w)", *sums]
+        sql = f"SELECT {', '.join(columns)} FROM ({source})"
         if outer:
             sql += f" GROUP BY {', '.join(outer)} ORDER BY {', '.join(outer)}"
         aggregates = []
@@ -157,10 +191,10 @@ class SQLiteEngine:
             if period is not None:
                 period_value = row[offset]
                 offset += 1
-            n, sum_w, sum_w2, sum_wx, sum_wx2 = row[offset:]
+            n, sum_w, sum_w2, sum_wd, sum_wd2, shift = row[offset:]
             if not n:
                 continue
-            aggregates.append(Aggregate(segment, period_value, n, sum_w, sum_w2, sum_wx, sum_wx2))
+            aggregates.append(Aggregate(segment, period_value, n, sum_w, sum_w2, sum_wd, sum_wd2, float(shift)))
         return aggregates
 
 
@@ -190,9 +224,10 @@ def compute_metric(
             aggregate.n,
             aggregate.sum_w,
             aggregate.sum_w2,
-            aggregate.sum_wx,
-            aggregate.sum_wx2,
+            aggregate.sum_wd,
+            aggregate.sum_wd2,
             confidence,
+            shift=aggregate.shift,
         )
         flags = []
         weighted = abs(aggregate.sum_w2 - aggregate.n) > 1e-9 or abs(aggregate.sum_w - aggregate.n) > 1e-9

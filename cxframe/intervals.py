@@ -2,9 +2,19 @@
 
 All functions work on the sufficient statistics the engine returns for a
 group of observations (see `cxframe.engine.Aggregate`): the count, the
-sum of weights, of squared weights, of weighted values and of weighted squared
-values. With survey weights, the sample size that enters an interval is
-Kish's effective sample size ``(Σw)² / Σw²``; without weights it is ``n``.
+sum of weights, of squared weights, and the weighted sums of the values and of
+their squares, both taken about a ``shift`` c: ``Σw(x − c)`` and
+``Σw(x − c)²``. With survey weights, the sample size that enters an interval
+is Kish's effective sample size ``(Σw)² / Σw²``; without weights it is ``n``.
+
+Why the shift: the variance is ``Σw(x − c)²/Σw − (Σw(x − c)/Σw)²``, a
+difference of two moments. About c = 0 both moments are of the order of x²
+while their difference is the spread², so values that are large relative to
+their spread cancel catastrophically (1e8 + {0, 1, 2}: about 1e16 − 1e16 in
+floats, a standard error of 0). About a c near the values the moments are of
+the order of the spread² and nothing cancels. Any c gives the same maths; only
+the rounding differs, so ``shift = 0`` is the plain raw-moment form, which is
+exact enough for NPS (−1/0/+1) and proportions (0/1).
 
 * ``mean``: Student t interval on the per-observation values.
 * ``proportion``: Wilson score interval (values 0/1).
@@ -53,6 +63,32 @@ def effective_n(n: int, sum_w: float, sum_w2: float) -> float:
     if sum_w2 <= 0:
         return 0.0
     return min(float(n), sum_w * sum_w / sum_w2)
+
+
+def raw_moments(sum_w: float, sum_wd: float, sum_wd2: float, shift: float) -> tuple[float, float]:
+    """``(Σwx, Σwx²)`` from the sums about ``shift``; the inputs themselves when the shift is 0.
+
+    Only for bounded values (NPS shares, proportions): for large values Σwx²
+    is exactly the quantity that must not be differenced.
+    """
+    if shift == 0:
+        return sum_wd, sum_wd2
+    return sum_wd + shift * sum_w, sum_wd2 + 2 * shift * sum_wd + shift * shift * sum_w
+
+
+def centred_variance(sum_w: float, sum_wd: float, sum_wd2: float) -> float:
+    """The weighted population variance from sums about any shift; 0 when it is float noise.
+
+    ``Σw(x − c)²/Σw − (Σw(x − c)/Σw)²``: when the shift c is far from the
+    values, the two terms are close and their difference is rounding error of
+    relative size ~1e-16; a variance below 1e-12 of the second moment is
+    therefore indistinguishable from none and is returned as 0 (so constant
+    values have no spread rather than a spread of noise).
+    """
+    mean = sum_wd / sum_w
+    second = sum_wd2 / sum_w
+    variance = second - mean * mean
+    return 0.0 if variance <= 1e-12 * max(abs(second), 1e-300) else variance
 
 
 def mean_interval(n_eff: float, mean: float, variance: float, confidence: float) -> tuple[float, float, float] | None:
@@ -106,21 +142,35 @@ def nps_interval(
 
 
 def estimate(
-    method: IntervalMethod, n: int, sum_w: float, sum_w2: float, sum_wx: float, sum_wx2: float, confidence: float
+    method: IntervalMethod,
+    n: int,
+    sum_w: float,
+    sum_w2: float,
+    sum_wd: float,
+    sum_wd2: float,
+    confidence: float,
+    *,
+    shift: float = 0.0,
 ) -> Estimate:
-    """The estimate and interval for one group's sufficient statistics."""
+    """The estimate and interval for one group's sufficient statistics.
+
+    ``sum_wd`` and ``sum_wd2`` are ``Σw(x − shift)`` and ``Σw(x − shift)²``;
+    with the default ``shift = 0`` they are the raw ``Σwx`` and ``Σwx²``.
+    """
     n_eff = effective_n(n, sum_w, sum_w2)
     if n == 0 or sum_w <= 0:
         return Estimate(None, None, None, None, n_eff)
-    mean = sum_wx / sum_w
+    mean = shift + sum_wd / sum_w
     if method is IntervalMethod.NPS:
+        # p + d is the mean of x², p − d the mean of x (x in −1, 0, +1)
+        sum_wx, sum_wx2 = raw_moments(sum_w, sum_wd, sum_wd2, shift)
         promoters = (sum_wx2 + sum_wx) / (2 * sum_w)
         detractors = (sum_wx2 - sum_wx) / (2 * sum_w)
         interval = nps_interval(promoters, detractors, n_eff, confidence)
     elif method is IntervalMethod.PROPORTION:
         interval = wilson_interval(mean, n_eff, confidence)
     else:
-        interval = mean_interval(n_eff, mean, sum_wx2 / sum_w - mean * mean, confidence)
+        interval = mean_interval(n_eff, mean, centred_variance(sum_w, sum_wd, sum_wd2), confidence)
     if interval is None:
         return Estimate(mean, None, None, None, n_eff)
     low, high, se = interval

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import json
 import math
+import statistics
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -693,3 +694,91 @@ def test_measure_without_compare_keeps_its_shape(collected: Path, nps_host: Plug
     result = testing.invoke(["-C", str(collected), "measure", "--metric", "nps", "--json"], host=nps_host)
     [row] = json.loads(result.stdout)
     assert set(row) == {"metric", "segment", "period", "value", "n", "ci_low", "ci_high", "confidence", "flags"}
+
+
+# --- numerics: shifted sums and pooling ----------------------------------------------------------
+
+SPEND = MetricDefinition(id="spend", title="Spend", question="spend", value_sql="value", interval=IntervalMethod.MEAN)
+spreads = st.lists(st.integers(-30, 30).map(float), min_size=1, max_size=40)
+
+
+@settings(max_examples=100, deadline=None)
+@given(first=spreads, second=spreads, offset=st.sampled_from([0.0, 1e3, -5e8, 3e11]), far=st.booleans())
+def test_pooling_sides_summed_about_different_shifts_equals_summing_them_together(first, second, offset, far):
+    # the second side may sit far from the first: re-centring must not cancel either side's spread
+    left = [x + offset for x in first]
+    right = [x + offset + (1e9 if far else 0.0) for x in second]
+    pooled = GroupStats.from_values(left) + GroupStats.from_values(right, shift=right[-1])
+    direct = GroupStats.from_values(left + right, shift=statistics.fmean(left + right))
+    assert pooled.n == direct.n and pooled.sum_w == direct.sum_w
+    # a mean is good to a few ulps of the values it averages, not of itself (it may be near 0)
+    ulps = 8 * math.ulp(max(abs(x) for x in left + right))
+    assert pooled.mean == pytest.approx(direct.mean, rel=1e-15, abs=ulps)
+    expected = statistics.pvariance(left + right)
+    assert pooled.variance() == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    # adding nothing changes nothing, and the order of pooling does not matter
+    assert GroupStats() + pooled == pooled == pooled + GroupStats()
+    swapped = GroupStats.from_values(right, shift=right[-1]) + GroupStats.from_values(left)
+    assert swapped.mean == pytest.approx(pooled.mean, rel=1e-15, abs=ulps)
+    assert swapped.variance() == pytest.approx(pooled.variance(), rel=1e-9, abs=1e-9)
+
+
+def test_welch_on_large_values_with_a_small_spread() -> None:
+    first = [1e8 + v for v in (0.0, 1.0, 2.0)] * 10
+    second = [1e8 + v for v in (1.0, 2.0, 3.0)] * 10
+    found = difference(IntervalMethod.MEAN, GroupStats.from_values(first), GroupStats.from_values(second))
+    expected = stats.ttest_ind([v - 1e8 for v in first], [v - 1e8 for v in second], equal_var=False)
+    assert found is not None and not found.no_variance
+    assert found.difference == -1.0
+    assert found.p_value == pytest.approx(expected.pvalue, rel=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    answers=st.lists(
+        st.tuples(st.integers(-20, 20), st.sampled_from(["north", "south", "east"]), st.sampled_from([3, 4, 5])),
+        min_size=6,
+        max_size=50,
+    ),
+    offset=st.sampled_from([1e6, -3e9, 2.5e11, 7e13]),
+)
+def test_shifting_every_value_leaves_comparisons_unchanged(answers, offset):
+    months = {3: MARCH, 4: APRIL, 5: MAY}
+
+    def compared(shifted: float) -> list[ComparisonResult]:
+        with Store(":memory:") as memory:
+            add(memory, [obs(x + shifted, months[m], question="spend", segment={"region": r}) for x, r, m in answers])
+            engine = SQLiteEngine(memory)
+            return [
+                *compare_periods(engine, SPEND, Period.MONTH),
+                *compare_periods(engine, SPEND, Period.MONTH, by=["region"]),
+                *compare_segments(engine, SPEND, "region"),
+                *compare_segments(engine, SPEND, "region", period=Period.MONTH),
+            ]
+
+    base, moved = compared(0.0), compared(offset)
+    assert len(base) == len(moved)
+    for plain, shifted in zip(base, moved, strict=True):
+        assert (shifted.segment, shifted.period, shifted.baseline, shifted.n, shifted.baseline_n) == (
+            plain.segment,
+            plain.period,
+            plain.baseline,
+            plain.n,
+            plain.baseline_n,
+        )
+        assert shifted.flags == plain.flags
+        if plain.value is None or plain.baseline_value is None:
+            # a segment without a rest (only one value in the cell): nothing to compare either way
+            assert shifted.difference is None and shifted.p_value is None
+            continue
+        assert shifted.value == pytest.approx(plain.value + offset, rel=1e-14)
+        assert shifted.baseline_value == pytest.approx(plain.baseline_value + offset, rel=1e-14)
+        # differences are taken between the shifts first: no large numbers left to lose digits in
+        assert shifted.difference == pytest.approx(plain.difference, rel=1e-9, abs=1e-9)
+        if plain.p_value is None:
+            assert shifted.p_value is None and shifted.ci_low is None
+        else:
+            assert shifted.p_value == pytest.approx(plain.p_value, rel=1e-6, abs=1e-12)
+            assert shifted.ci_low == pytest.approx(plain.ci_low, rel=1e-6, abs=1e-9)
+            assert shifted.ci_high == pytest.approx(plain.ci_high, rel=1e-6, abs=1e-9)
+            assert shifted.significant == plain.significant

@@ -590,3 +590,66 @@ def test_hostile_segment_names_are_refused(store):
         add(store, [obs(9, segment={"region]; DROP TABLE observations; --": "eu"})])
     assert "observations" in store.db.table_names()
     assert store.count("observations") == 0
+
+
+# --- numerics: means of large values --------------------------------------------------------
+
+SPEND = MetricDefinition(id="spend", title="Spend", question="spend", value_sql="value", interval=IntervalMethod.MEAN)
+
+
+def test_mean_of_large_values_with_a_small_spread_keeps_its_standard_error(store, engine):
+    # the raw moments Σx²/n − mean² are ~1e16 apart by 0.67: summed about 0 the spread is lost
+    values = [1e8 + v for v in (0.0, 1.0, 2.0)] * 10
+    add(store, [obs(v, question="spend") for v in values])
+    (result,) = compute_metric(engine, SPEND)
+    sem = statistics.stdev(values) / math.sqrt(len(values))
+    assert result.value == pytest.approx(1e8 + 1, rel=1e-15)
+    assert result.std_error == pytest.approx(sem, rel=1e-9)
+    low, high = stats.t.interval(0.95, len(values) - 1, loc=1e8 + 1, scale=sem)
+    assert (result.ci_low, result.ci_high) == pytest.approx((low, high), rel=1e-15)
+    assert NO_INTERVAL not in result.flags
+
+
+def test_each_group_is_summed_about_its_own_values(store, engine):
+    # one shift for the whole query would leave the far group cancelling
+    near = [1.0, 2.0, 3.0, 4.0]
+    far = [1e12 + v for v in (0.0, 0.5, 1.0, 1.5)]
+    add(store, [*(obs(v, question="spend", channel="web") for v in near)])
+    add(store, [*(obs(v, question="spend", channel="shop") for v in far)])
+    results = {r.segment["channel"]: r for r in compute_metric(engine, SPEND, by=["channel"])}
+    for channel, values in (("web", near), ("shop", far)):
+        assert results[channel].std_error == pytest.approx(statistics.stdev(values) / 2, rel=1e-9)
+        assert results[channel].value == pytest.approx(statistics.fmean(values), rel=1e-15)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    answers=st.lists(
+        st.tuples(st.integers(-20, 20), st.sampled_from(["north", "south"]), st.sampled_from([None, 0.5, 2.0])),
+        min_size=2,
+        max_size=40,
+    ),
+    offset=st.sampled_from([1e6, -3e9, 2.5e11, 7e13]),
+    months=st.lists(st.sampled_from([3, 4, 5]), min_size=40, max_size=40),
+)
+def test_shifting_every_value_moves_the_mean_and_keeps_the_interval(answers, offset, months):
+    def results(shifted: float) -> list[MetricResult]:
+        with Store(":memory:") as memory:
+            add(
+                memory,
+                [
+                    obs(x + shifted, question="spend", timestamp=T0.replace(month=m), segment={"region": r}, weight=w)
+                    for (x, r, w), m in zip(answers, months, strict=False)
+                ],
+            )
+            return compute_metric(SQLiteEngine(memory), SPEND, by=["region"], period=Period.MONTH)
+
+    base, moved = results(0.0), results(offset)
+    assert [(r.segment, r.period, r.n, r.flags) for r in base] == [(r.segment, r.period, r.n, r.flags) for r in moved]
+    for plain, shifted in zip(base, moved, strict=True):
+        assert shifted.value == pytest.approx(plain.value + offset, rel=1e-14)
+        if plain.std_error is None:
+            assert shifted.std_error is None
+        else:
+            # a few ulps of the (large) values is all the shift may cost
+            assert shifted.std_error == pytest.approx(plain.std_error, rel=1e-6, abs=1e-6 * math.ulp(offset))

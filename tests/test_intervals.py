@@ -30,16 +30,18 @@ Z95 = 1.959963984540054
 # --- helpers: sufficient statistics and independent references ---------------
 
 
-def sufficient(values: list[float], weights: list[float] | None = None) -> tuple[int, float, float, float, float]:
-    """(n, Σw, Σw², Σwx, Σwx²) of raw values, as the engine's SQL computes them."""
+def sufficient(
+    values: list[float], weights: list[float] | None = None, shift: float = 0.0
+) -> tuple[int, float, float, float, float]:
+    """(n, Σw, Σw², Σw(x − shift), Σw(x − shift)²) of raw values, as the engine's SQL computes them."""
     if weights is None:
         weights = [1.0] * len(values)
     return (
         len(values),
         sum(weights),
         sum(w * w for w in weights),
-        sum(w * x for w, x in zip(weights, values, strict=True)),
-        sum(w * x * x for w, x in zip(weights, values, strict=True)),
+        sum(w * (x - shift) for w, x in zip(weights, values, strict=True)),
+        sum(w * (x - shift) * (x - shift) for w, x in zip(weights, values, strict=True)),
     )
 
 
@@ -236,15 +238,65 @@ def test_empty_group_has_no_value():
         assert result.value is None and result.ci_low is None and result.ci_high is None
 
 
-@pytest.mark.xfail(
-    reason="BUG (numerics): the variance is Σwx²/Σw − mean², which cancels catastrophically when values "
-    "are large relative to their spread (values 1e8 + {0, 1, 2}: the standard error comes out 0)",
-    strict=True,
-)
 def test_mean_interval_survives_large_values_with_small_spread():
+    # the engine sums about a value of the data (here the first); about 0 the
+    # moments are ~1e16 and their difference, the spread, is lost to rounding
     values = [1e8 + v for v in (0.0, 1.0, 2.0)] * 10
-    result = estimate(IntervalMethod.MEAN, *sufficient(values), 0.95)
-    assert result.std_error == pytest.approx(statistics.stdev(values) / math.sqrt(len(values)), rel=1e-3)
+    sem = statistics.stdev(values) / math.sqrt(len(values))
+    result = estimate(IntervalMethod.MEAN, *sufficient(values, shift=values[0]), 0.95, shift=values[0])
+    assert result.value == pytest.approx(1e8 + 1, rel=1e-15)
+    assert result.std_error == pytest.approx(sem, rel=1e-9)
+    low, high = stats.t.interval(0.95, len(values) - 1, loc=1e8 + 1, scale=sem)
+    assert (result.ci_low, result.ci_high) == pytest.approx((low, high), rel=1e-15)
+    # the raw moments (shift 0) show why: the spread cancels away entirely
+    raw = estimate(IntervalMethod.MEAN, *sufficient(values), 0.95)
+    assert raw.std_error != pytest.approx(sem, rel=1e-3)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(st.integers(-50, 50).map(float), min_size=2, max_size=80),
+    offset=st.floats(1e3, 1e12) | st.floats(-1e12, -1e3),
+    pick=st.integers(0, 79),
+)
+def test_shifting_every_value_moves_the_mean_and_keeps_the_standard_error(values, offset, pick):
+    # any value of the data as the shift (the engine uses the group's average)
+    index = pick % len(values)
+    moved = [x + offset for x in values]
+    base = estimate(IntervalMethod.MEAN, *sufficient(values, shift=values[index]), 0.95, shift=values[index])
+    found = estimate(IntervalMethod.MEAN, *sufficient(moved, shift=moved[index]), 0.95, shift=moved[index])
+    assert found.value == pytest.approx(base.value + offset, rel=1e-14)
+    if base.std_error == 0:
+        assert found.std_error == 0
+    else:
+        assert found.std_error == pytest.approx(base.std_error, rel=1e-6)
+        # the bounds themselves are large numbers: their difference is good to a few of their ulps
+        bound_ulp = math.ulp(abs(found.value))
+        assert found.ci_high - found.ci_low == pytest.approx(base.ci_high - base.ci_low, rel=1e-6, abs=8 * bound_ulp)
+
+
+@settings(max_examples=60)
+@given(
+    values=st.lists(st.integers(0, 10).map(float), min_size=1, max_size=80),
+    weights=st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0]), min_size=80, max_size=80),
+    shift=st.sampled_from([-1.0, 0.0, 1.0, 7.0]),
+    method=st.sampled_from(list(IntervalMethod)),
+)
+def test_the_shift_changes_nothing_for_small_values(values, weights, shift, method):
+    # NPS and proportions rebuild their shares from the shifted sums; means use them directly
+    if method is IntervalMethod.NPS:
+        values = [nps_value(int(x)) for x in values]
+    elif method is IntervalMethod.PROPORTION:
+        values = [float(x >= 9) for x in values]
+    ws = weights[: len(values)]
+    plain = estimate(method, *sufficient(values, ws), 0.95)
+    shifted = estimate(method, *sufficient(values, ws, shift=shift), 0.95, shift=shift)
+    for field in ("value", "ci_low", "ci_high", "std_error", "effective_n"):
+        expected = getattr(plain, field)
+        if expected is None:
+            assert getattr(shifted, field) is None
+        else:
+            assert getattr(shifted, field) == pytest.approx(expected, rel=1e-9, abs=1e-12), field
 
 
 # --- NPS: adjusted Wald ----------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from typing import Any
+
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -10,20 +13,100 @@ from cxframe.cli._common import common_options, console, emit_json, handle_error
 from cxframe.convert import unstructure
 
 
+def _value(text: str, *, column: bool) -> Any:
+    """VALUE of a KEY=VALUE: TOML when it parses as a TOML value, else the text itself.
+
+    So ``[1, 5]``, ``{ Yes = 1, No = 0 }``, ``true`` and ``"quoted"`` mean what
+    they mean in the programme file, while ``Date`` or ``Europe/Berlin`` need no
+    quotes. A column value is a column name (or a list or table of them), so
+    there numbers, booleans and dates stay text: a column called ``2024`` is
+    ``2024``, not a number.
+    """
+    try:
+        parsed = tomllib.loads(f"value = {text}")["value"]
+    except tomllib.TOMLDecodeError:
+        return text
+    if column and not isinstance(parsed, str | list | dict):
+        return text
+    return parsed
+
+
+def parse_assignments(items: tuple[str, ...], option: str, *, column: bool = False) -> dict[str, Any]:
+    """``KEY=VALUE`` items as the table a ``[[sources]]`` entry would hold; dotted KEYs nest.
+
+    ``questions.nps=Q1`` becomes ``{"questions": {"nps": "Q1"}}``. Raises
+    `click.BadParameter` for an item without ``=``, an empty key part, a key
+    given twice, or a key that is both a value and a table.
+    """
+    example = "timestamp=Date or questions.nps=Q1" if column else "time_zone=Europe/Berlin or scales.ces=[1, 7]"
+    table: dict[str, Any] = {}
+    for item in items:
+        key, equals, text = item.partition("=")
+        parts = [part.strip() for part in key.split(".")]
+        if not equals or not all(parts):
+            raise click.BadParameter(
+                f"{item!r}: expected KEY=VALUE with a non-empty KEY (e.g. {example})", param_hint=option
+            )
+        where = table
+        for depth, part in enumerate(parts[:-1]):
+            inner = where.setdefault(part, {})
+            if not isinstance(inner, dict):
+                raise click.BadParameter(
+                    f"{item!r}: {'.'.join(parts[: depth + 1])} is already set to a value, not a table",
+                    param_hint=option,
+                )
+            where = inner
+        last = parts[-1]
+        if last in where:
+            raise click.BadParameter(f"{item!r}: {'.'.join(parts)} is given more than once", param_hint=option)
+        where[last] = _value(text.strip(), column=column)
+    return table
+
+
 @click.command()
 @click.argument("sources", nargs=-1)
 @click.option("--collector", "collector_id", help="Collector for the given files (see `cxframe plugins`).")
 @click.option("--encoding", help="Text encoding of the given files (default: detected).")
+@click.option(
+    "--column",
+    "column_items",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="For files that are not sources of the programme: one entry of what [sources.columns] would say "
+    "(dotted KEY nests: questions.nps=Q1). Repeatable.",
+)
+@click.option(
+    "--option",
+    "option_items",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="For files that are not sources of the programme: one entry of [sources.options]; VALUE is TOML "
+    "when it parses as TOML ([1, 7], true, 3), else text. Repeatable.",
+)
 @json_option
 @common_options
 @handle_errors
-def collect(sources: tuple[str, ...], collector_id: str | None, encoding: str | None, as_json: bool) -> None:
+def collect(
+    sources: tuple[str, ...],
+    collector_id: str | None,
+    encoding: str | None,
+    column_items: tuple[str, ...],
+    option_items: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Collect SOURCES (source ids or files; default: every source in the programme file).
 
     Each source is stored in one transaction: an interrupted collect leaves the
     store as it was. Re-collecting an unchanged file adds nothing; rows that
     cannot be used are recorded in the `rejects` table with their line.
+
+    A file that is not a source of the programme needs --collector, and may
+    need --column/--option for what its [[sources]] entry would say. It is
+    named by its path relative to the programme folder (else its absolute
+    path), so files that share a name stay apart.
     """
+    columns = parse_assignments(column_items, "--column", column=True)
+    options = parse_assignments(option_items, "--option")
     current = state()
     out = console(stderr=True)
     with Progress(
@@ -45,6 +128,8 @@ def collect(sources: tuple[str, ...], collector_id: str | None, encoding: str | 
             sources,
             collector=collector_id,
             encoding=encoding,
+            columns=columns or None,
+            options=options or None,
             host=current.plugins(),
             progress=progress,
         )
