@@ -406,6 +406,9 @@ class _Pair:
     baseline: str
     group: GroupStats
     against: GroupStats
+    #: pairs with the same ``test`` are one hypothesis seen from both sides (a column with two
+    #: values: "a vs rest" is "b vs rest" reversed), counted once in their Holm family
+    test: object = None
 
 
 def _segment(values: Mapping[str, object]) -> dict[str, str | None]:
@@ -428,9 +431,14 @@ def _build(
     for index, pair in enumerate(pairs):
         families.setdefault(pair.period, []).append(index)
     for members in families.values():
-        family_p = [None if (result := found[i]) is None else result.p_value for i in members]
-        for i, p in zip(members, holm(family_p), strict=True):
-            adjusted[i] = p
+        tests: dict[object, list[int]] = {}
+        for i in members:
+            tests.setdefault(pairs[i].test if pairs[i].test is not None else ("pair", i), []).append(i)
+        representatives = [same[0] for same in tests.values()]
+        family_p = [None if (result := found[i]) is None else result.p_value for i in representatives]
+        for same, p in zip(tests.values(), holm(family_p), strict=True):
+            for i in same:
+                adjusted[i] = p
     alpha = 1 - confidence
     results = []
     for pair, result, p_adjusted in zip(pairs, found, adjusted, strict=True):
@@ -556,6 +564,7 @@ def compare_segments(
                     baseline=REST,
                     group=stats[index],
                     against=prefix[index] + suffix[index + 1],
+                    test=(outer_key, period_label) if len(aggregates) == 2 else None,
                 )
             )
     pairs.sort(key=lambda pair: (str(pair.period), *((v is None, str(v)) for v in pair.segment.values())))

@@ -420,6 +420,15 @@ def test_segments_against_the_rest_pooled(store: Store, engine: SQLiteEngine) ->
     assert lonely.p_value is None and lonely.p_adjusted is None and lonely.ci_low is None and not lonely.significant
 
 
+def test_two_values_are_one_test_counted_once_by_holm(store: Store, engine: SQLiteEngine) -> None:
+    # "north vs rest" is "south vs rest" reversed: one hypothesis, so Holm must not double its p-value
+    add(store, [*region_answers("north", MARCH, (60, 25, 15)), *region_answers("south", MARCH, (40, 30, 30))])
+    north, south = compare_segments(engine, NPS, "region")
+    assert north.p_value == pytest.approx(south.p_value)
+    assert north.p_adjusted == pytest.approx(north.p_value) and south.p_adjusted == pytest.approx(south.p_value)
+    assert north.difference == pytest.approx(-south.difference)
+
+
 def test_segment_values_match_measure(store: Store, engine: SQLiteEngine) -> None:
     add(store, [*region_answers("north", MARCH, (6, 2, 2)), *region_answers("south", APRIL, (3, 3, 4))])
     measured = {r.segment["region"]: r.value for r in compute_metric(engine, NPS, by=["region"])}
@@ -447,9 +456,11 @@ def test_segments_per_period_are_one_family_per_period(store: Store, engine: SQL
         ("2025-04", "south"),
         ("2025-04", "west"),
     ]
-    for label in ("2025-03", "2025-04"):
-        family = [c for c in found if c.period == label]
-        assert [c.p_adjusted for c in family] == pytest.approx(holm([c.p_value for c in family]))
+    # March has two values: one test seen from both sides, counted once; April's three are a family of three
+    march = [c for c in found if c.period == "2025-03"]
+    assert [c.p_adjusted for c in march] == pytest.approx([c.p_value for c in march])
+    april = [c for c in found if c.period == "2025-04"]
+    assert [c.p_adjusted for c in april] == pytest.approx(holm([c.p_value for c in april]))
     # equal NPS everywhere: no difference; the adjusted-Wald centre shrinks each side by n/(n + 3),
     # so sides of unequal size (100 vs the rest's 200) give p a little below 1
     april = [c for c in found if c.period == "2025-04"]
