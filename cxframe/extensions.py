@@ -7,6 +7,7 @@ work; the host validates ids and isolates failures.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,16 @@ if TYPE_CHECKING:
     from cxframe.run import Run
     from cxframe.sources import SourceReader
 
-__all__ = ["Assessment", "Check", "CollectedRow", "Collector", "Reject", "Reporter"]
+__all__ = [
+    "Assessment",
+    "Check",
+    "CollectedRow",
+    "Collector",
+    "Reject",
+    "Reporter",
+    "StagedQuestion",
+    "StagedSurvey",
+]
 
 
 def _valid_id(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -39,6 +49,57 @@ class Reject:
 #: and what that line gave — an observation, an event, or a reject.
 CollectedRow = tuple[int, Observation | Event | Reject]
 
+#: What a staged reader's ``rows`` yield: a list of exactly ``width`` cell strings
+#: followed by the record's 1-based line (an int), or ``(line, Reject)`` for a
+#: record that cannot be a row (wrong number of fields).
+StagedRow = list[Any] | tuple[int, Reject]
+
+
+@attrs.frozen
+class StagedQuestion:
+    """One question column of a `StagedSurvey`.
+
+    ``score(text)`` turns a stripped, non-blank answer into ``(value, None)``
+    or ``(None, reason)``; it is called once per *distinct* answer text, not
+    per row, so it may be as careful as it likes. ``reason`` is stored in
+    ``rejects`` as it is (e.g. ``"nps: 11 is outside the scale 0–10"``).
+    """
+
+    id: str
+    column: int
+    score: Callable[[str], tuple[float | None, str | None]]
+    scale_min: float | None = None
+    scale_max: float | None = None
+
+
+@attrs.frozen
+class StagedSurvey:
+    """A survey source as raw rows plus a mapping, for the set-based ingest.
+
+    The ingest machinery stages ``rows`` as they are into a temporary table
+    and then validates, converts, de-duplicates and unpivots them in SQL: one
+    observation per (row, question), one reject per unusable row or answer,
+    with the same reasons the streaming path gives (see `cxframe.staged`).
+    Column positions index a row's cells. ``parse_timestamp(text)`` is called
+    once per distinct timestamp text that is not plain ISO-8601
+    (``YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z|±HH:MM]``, read in SQL); when
+    ``naive_utc`` is false, plain ISO-8601 without an offset goes to it too (a
+    source time zone applies). ``close()`` releases the file.
+    """
+
+    width: int
+    rows: Iterator[StagedRow]
+    timestamp: int
+    parse_timestamp: Callable[[str], dt.datetime | None]
+    questions: tuple[StagedQuestion, ...]
+    naive_utc: bool = True
+    #: optional fields by name (``response_id``, ``respondent_id``, ``touchpoint``,
+    #: ``channel``, ``comment``, ``weight``) → column
+    fields: Mapping[str, int] = attrs.field(factory=dict)
+    segments: Mapping[str, int] = attrs.field(factory=dict)
+    population: str = "customer"
+    close: Callable[[], None] = lambda: None
+
 
 @attrs.frozen
 class Collector:
@@ -50,12 +111,18 @@ class Collector:
     `Event` or a `Reject`. It must stream: the ingest machinery
     batches the rows into the store as they come. ``check_options(source)``
     may return problems with the source's settings before anything is read.
+
+    ``stage(source)``, when given, is the fast path for tabular survey data:
+    it returns a `StagedSurvey` (raw rows and the column mapping) and the
+    ingest validates and unpivots the rows in SQL instead of calling ``read``.
+    It must store exactly what ``read`` would; ``read`` stays the reference.
     """
 
     id: str = attrs.field(validator=_valid_id)
     description: str
     read: Callable[[SourceReader], Iterator[CollectedRow]]
     check_options: Callable[[SourceReader], Iterable[str]] | None = None
+    stage: Callable[[SourceReader], StagedSurvey] | None = None
 
 
 @attrs.frozen

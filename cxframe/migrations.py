@@ -267,9 +267,38 @@ def _0002_assessment_detail(db: sqlite_utils.Database) -> None:
     )
 
 
+def _0003_timestamp_fractions(db: sqlite_utils.Database) -> None:
+    """Give every stored timestamp six fraction digits.
+
+    Until now a whole second was written without a fraction
+    (``…T10:00:00Z``) and any other time with six digits
+    (``…T10:00:00.500000Z``); ``.`` sorts before ``Z``, so text order was not
+    time order. Only those two forms were ever written.
+    """
+    for table in ("observations", "events"):
+        db.execute(
+            f"UPDATE [{table}] SET timestamp = substr(timestamp, 1, 19) || '.000000Z' "
+            "WHERE length(timestamp) = 20 AND substr(timestamp, 20, 1) = 'Z'"
+        )
+
+
+def _0004_ingest_settings(db: sqlite_utils.Database) -> None:
+    """Record a hash of how each ingest read its source (collector, columns, options, encoding).
+
+    A source is unchanged only when its bytes *and* its settings are; a changed
+    mapping re-reads it and replaces its records. Ingests from before have no
+    hash: their source counts as unchanged while its bytes are.
+    """
+    db.table("ingests").add_column("settings_hash", str)
+    db.table("ingests").add_column("records_replaced", int)
+    db.execute("CREATE INDEX ingests_source ON ingests (source, finished_at)")
+
+
 CORE_MIGRATIONS: tuple[Migration, ...] = (
     Migration("cxframe", "0001_initial", _0001_initial),
     Migration("cxframe", "0002_assessment_detail", _0002_assessment_detail),
+    Migration("cxframe", "0003_timestamp_fractions", _0003_timestamp_fractions),
+    Migration("cxframe", "0004_ingest_settings", _0004_ingest_settings),
 )
 SCHEMA_VERSION = len(CORE_MIGRATIONS)
 

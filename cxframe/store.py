@@ -5,8 +5,10 @@ shell and pandas read it as it is. Every write that belongs together happens
 in one transaction (``with store.db.atomic():``), so a failed or killed
 command leaves what was stored before it untouched.
 
-Timestamps are stored as UTC ISO-8601 text (``2025-03-04T09:30:00Z``), with the
-source's original offset kept in ``tz_offset`` where it had one.
+Timestamps are stored as UTC ISO-8601 text with six fraction digits
+(``2025-03-04T09:30:00.000000Z``, so text order is time order), with the
+source's original offset kept in ``tz_offset`` where it had one; a time the
+source gave without an offset is read as UTC and its ``tz_offset`` is NULL.
 """
 
 from __future__ import annotations
@@ -74,13 +76,26 @@ SEGMENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RESERVED_SEGMENTS = frozenset({"id", *OBSERVATION_COLUMNS, "period", "segment"})
 
 
+#: The zone a collector gives a timestamp that had no offset in the source and is
+#: read as UTC: it converts like UTC, but `utc_text` stores its offset as NULL,
+#: so "no offset given" stays distinguishable from an explicit ``Z``/``+00:00``.
+NAIVE_UTC = dt.timezone(dt.timedelta(0), "UTC (no offset given)")
+
+
 def utc_text(timestamp: dt.datetime) -> tuple[str, str | None]:
-    """``(UTC ISO-8601 text, original offset or None)`` for an aware timestamp."""
+    """``(UTC ISO-8601 text, original offset or None)`` for an aware timestamp.
+
+    The text always has six fraction digits (``2026-03-01T08:30:00.000000Z``):
+    with a varying width ``.`` sorts before ``Z`` and text order would not be
+    time order. The offset is None for `NAIVE_UTC` (the source gave none).
+    """
     offset = timestamp.utcoffset()
     utc = timestamp.astimezone(dt.UTC).replace(tzinfo=None)
-    text = utc.isoformat(timespec="microseconds" if utc.microsecond else "seconds") + "Z"
-    if offset is None or offset == dt.timedelta(0):
-        return text, None if offset is None else "+00:00"
+    text = utc.isoformat(timespec="microseconds") + "Z"
+    if offset is None or timestamp.tzinfo is NAIVE_UTC:
+        return text, None
+    if offset == dt.timedelta(0):
+        return text, "+00:00"
     sign = "-" if offset < dt.timedelta(0) else "+"
     minutes = abs(int(offset.total_seconds())) // 60
     return text, f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"

@@ -35,7 +35,7 @@ def test_collect_stores_observations_and_records_the_ingest(programme: Path, hos
     observations = testing.read_table(programme, "observations")
     assert len(observations) == 25
     assert observations[0]["region"] == "north"
-    assert observations[0]["timestamp"] == "2026-01-01T10:00:00Z"
+    assert observations[0]["timestamp"] == "2026-01-01T10:00:00.000000Z"
     [ingest] = testing.read_table(programme, "ingests")
     assert ingest["rows_read"] == 25 and ingest["content_hash"] == summary.content_hash
 
@@ -173,3 +173,41 @@ def test_kill_9_during_ingest_leaves_the_store_as_it_was(programme: Path, tmp_pa
             process.kill()
     assert len(testing.read_table(programme, "observations")) == 5
     assert len(testing.read_table(programme, "ingests")) == 1
+
+
+def test_a_changed_mapping_replaces_the_sources_records(programme: Path, host: PluginHost) -> None:
+    from cxframe.api import open_programme
+    from cxframe.ingest import ingest
+    from cxframe.sources import SourceReader
+
+    write_answers(programme / "answers.csv", rows(10))
+    with open_programme(programme, host) as opened:
+        collector = opened.registry.collectors.get("toy-csv")
+        first = ingest(opened.store, SourceReader("answers", "toy-csv", programme / "answers.csv"), collector)
+        same = ingest(opened.store, SourceReader("answers", "toy-csv", programme / "answers.csv"), collector)
+        # same bytes, other options: read again, and the old rows are replaced, not doubled
+        changed = SourceReader("answers", "toy-csv", programme / "answers.csv", options={"population": "staff"})
+        again = ingest(opened.store, changed, collector)
+        count = opened.store.count("observations")
+    assert first.records_stored == 10 and same.unchanged
+    assert not again.unchanged and again.records_replaced == 10 and again.records_stored == 10
+    assert count == 10
+    assert "replaced" in again.describe()
+
+
+def test_a_failed_reread_after_a_mapping_change_keeps_the_old_records(programme: Path, host: PluginHost) -> None:
+    from cxframe.api import open_programme
+    from cxframe.ingest import ingest
+    from cxframe.sources import SourceReader
+
+    write_answers(programme / "answers.csv", rows(10))
+    with open_programme(programme, host) as opened:
+        collector = opened.registry.collectors.get("toy-csv")
+        ingest(opened.store, SourceReader("answers", "toy-csv", programme / "answers.csv"), collector)
+        (programme / "answers.csv").write_bytes(
+            b"response,question,value,timestamp,region\nr9,score,1,2026-01-01T00:00:00Z,\xff\xfe\n"
+        )
+        changed = SourceReader("answers", "toy-csv", programme / "answers.csv", encoding="utf-8")
+        with pytest.raises(InvalidInput):
+            ingest(opened.store, changed, collector)
+        assert opened.store.count("observations") == 10

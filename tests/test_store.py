@@ -9,7 +9,7 @@ import pytest
 
 from cxframe import StoreError, testing
 from cxframe.migrations import MIGRATIONS_TABLE, SCHEMA_VERSION, Migration, migrate
-from cxframe.store import Store, utc_text
+from cxframe.store import NAIVE_UTC, Store, utc_text
 
 
 def test_a_new_store_is_migrated_to_the_current_version_in_wal_mode(tmp_path: Path) -> None:
@@ -69,8 +69,10 @@ def test_timestamps_are_stored_as_utc_with_the_original_offset() -> None:
     import datetime as dt
 
     tz = dt.timezone(dt.timedelta(hours=8))
-    assert utc_text(dt.datetime(2026, 3, 1, 8, 30, tzinfo=tz)) == ("2026-03-01T00:30:00Z", "+08:00")
-    assert utc_text(dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.UTC)) == ("2026-03-01T08:30:00Z", "+00:00")
+    assert utc_text(dt.datetime(2026, 3, 1, 8, 30, tzinfo=tz)) == ("2026-03-01T00:30:00.000000Z", "+08:00")
+    assert utc_text(dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.UTC)) == ("2026-03-01T08:30:00.000000Z", "+00:00")
+    # a time given without an offset is read as UTC but keeps "no offset" (NULL), unlike an explicit Z
+    assert utc_text(dt.datetime(2026, 3, 1, 8, 30, tzinfo=NAIVE_UTC)) == ("2026-03-01T08:30:00.000000Z", None)
     minus = dt.timezone(-dt.timedelta(hours=3, minutes=30))
     assert utc_text(dt.datetime(2026, 3, 1, 0, 0, 0, 5, tzinfo=minus)) == ("2026-03-01T03:30:00.000005Z", "-03:30")
 
@@ -81,3 +83,29 @@ def test_design_is_synced_to_the_store(programme: Path, host: object) -> None:
     assert touchpoint["id"] == "web" and touchpoint["environment"] == "digital"
     [objective] = testing.read_table(programme, "objectives")
     assert objective["metric"] == "mean_score"
+
+
+def test_timestamp_text_sorts_in_time_order() -> None:
+    import datetime as dt
+
+    times = [dt.datetime(2026, 3, 1, 10, 0, 0, micro, tzinfo=dt.UTC) for micro in (0, 1, 500_000)]
+    texts = [utc_text(t)[0] for t in times]
+    assert texts == sorted(texts)
+
+
+def test_migration_rewrites_fraction_less_timestamps(tmp_path: Path) -> None:
+    path = tmp_path / "cxframe.db"
+    with Store(path) as store:
+        store.db.execute(
+            "INSERT INTO observations (key, question, value, timestamp) VALUES "
+            "('a', 'q', 1, '2026-03-01T10:00:00Z'), ('b', 'q', 1, '2026-03-01T10:00:00.500000Z')"
+        )
+        store.db.execute(
+            "INSERT INTO events (key, case_id, activity, timestamp) VALUES ('e', 'c', 'x', '2026-03-01T10:00:00Z')"
+        )
+        store.db.execute(f"DELETE FROM {MIGRATIONS_TABLE} WHERE name = '0003_timestamp_fractions'")
+        assert migrate(store.db) == ["cxframe:0003_timestamp_fractions"]
+        stamps = [r[0] for r in store.db.execute("SELECT timestamp FROM observations ORDER BY timestamp")]
+        assert stamps == ["2026-03-01T10:00:00.000000Z", "2026-03-01T10:00:00.500000Z"]
+        [(event,)] = store.db.execute("SELECT timestamp FROM events").fetchall()
+        assert event == "2026-03-01T10:00:00.000000Z"

@@ -14,6 +14,8 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable
 
+from cxframe.store import NAIVE_UTC
+
 #: ``parse(text) -> aware datetime``; raises ValueError with a reason.
 Parser = Callable[[str], dt.datetime]
 
@@ -21,14 +23,15 @@ Parser = Callable[[str], dt.datetime]
 def timezone(name: str | None) -> dt.tzinfo:
     """The zone naive timestamps are read in; ValueError when ``name`` is unknown."""
     if not name:
-        return dt.UTC
+        # read as UTC, but stored with no offset: the source gave none (see cxframe.store.NAIVE_UTC)
+        return NAIVE_UTC
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown time zone {name!r} (expected an IANA name such as 'Europe/Amsterdam')") from None
 
 
-def parser(fmt: str | None = None, zone: dt.tzinfo = dt.UTC) -> Parser:
+def parser(fmt: str | None = None, zone: dt.tzinfo = NAIVE_UTC) -> Parser:
     """A parser for ISO-8601 text, or for ``fmt`` (``strptime`` codes) when given."""
     expected = f"the format {fmt!r}" if fmt else "ISO-8601, e.g. 2025-03-04T09:30:00+01:00"
 

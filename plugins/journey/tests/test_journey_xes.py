@@ -24,9 +24,9 @@ def test_events_fields_typed_attributes_and_rejects(tmp_path: Path) -> None:
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (8, 4, 4)
     events = testing.read_table(root, "events")
     assert [(e["key"], e["case_id"], e["activity"], e["timestamp"], e["tz_offset"]) for e in events] == [
-        ("tickets.xes|1", "T1", "call", "2025-03-04T08:00:00Z", "+01:00"),
-        ("tickets.xes|2", "T1", "call", "2025-03-04T08:20:00Z", "+00:00"),
-        ("tickets.xes|3", "T1", "email", "2025-03-04T10:00:00Z", "+00:00"),  # a naive date is UTC
+        ("tickets.xes|1", "T1", "call", "2025-03-04T08:00:00.000000Z", "+01:00"),
+        ("tickets.xes|2", "T1", "call", "2025-03-04T08:20:00.000000Z", "+00:00"),
+        ("tickets.xes|3", "T1", "email", "2025-03-04T10:00:00.000000Z", None),  # a naive date is UTC, no offset
         # the trace's concept:name comes after its events; 7 digits of a second are cut to 6
         ("tickets.xes|4", "T2", "chat", "2025-03-06T10:00:00.123456Z", "+00:00"),
     ]

@@ -86,6 +86,7 @@ import openpyxl  # type: ignore[import-untyped]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
 from cxframe import InvalidInput, Reject, SourceReader
+from cxframe.extensions import StagedRow
 from cxframe.sources import SAMPLE_SIZE, detect_encoding
 
 __all__ = [
@@ -98,6 +99,7 @@ __all__ = [
     "detect_encoding",
     "label_value",
     "read_csv",
+    "read_csv_staged",
     "read_jsonl",
     "read_qualtrics",
     "read_surveymonkey",
@@ -318,6 +320,12 @@ def _decode_problem(line: int, encoding: str, error: UnicodeDecodeError) -> str:
     )
 
 
+def _csv_problem(error: csv.Error, end: int, line_num: int) -> str:
+    """A strict csv reader's complaint about the record after line ``end``, naming where it starts."""
+    spans = f" (the record runs to line {line_num}; is a quote left open?)"
+    return f"line {end + 1}: {error}{spans if line_num > end + 1 else ''}"
+
+
 def _csv_rows(source: SourceReader) -> _RawRows:
     """The records of a delimited text file, each with the line it starts on.
 
@@ -340,9 +348,7 @@ def _csv_rows(source: SourceReader) -> _RawRows:
             except UnicodeDecodeError as error:
                 raise InvalidInput([_decode_problem(end + 1, _encoding(handle), error)], where=where) from None
             except csv.Error as error:
-                spans = f" (the record runs to line {reader.line_num}; is a quote left open?)"
-                problem = f"line {end + 1}: {error}{spans if reader.line_num > end + 1 else ''}"
-                raise InvalidInput([problem], where=where) from None
+                raise InvalidInput([_csv_problem(error, end, reader.line_num)], where=where) from None
             start, end = end + 1, reader.line_num
             yield start, cells
 
@@ -454,6 +460,66 @@ def read_csv(source: SourceReader) -> SurveyTable:
     """A plain CSV (or TSV: ``.tsv`` or ``options.delimiter``) with one header row; ids are the header cells."""
     raw = _csv_rows(source)
     return _build(raw, lambda: _plain(source, raw, pad_short=False))
+
+
+def read_csv_staged(source: SourceReader) -> tuple[SurveyTable, Iterator[StagedRow]]:
+    """`read_csv` for the set-based ingest: the same table, rows as the staging wants them.
+
+    Each row is its list of cells with its line appended (a `cxframe.StagedSurvey`
+    row), or ``(line, Reject)``. The loop does only what it must per row — a
+    length check and the line — since this is the fast path; records of the
+    wrong width go through `_fit` like `read_csv`'s. Blank records of the right
+    width are left to the ingest, which skips them. Close the table when done.
+    """
+    where = str(source.path)
+    handle = source.open_text()
+    reader = csv.reader(handle, delimiter=_delimiter(source), strict=True)
+    header_read = 0
+
+    def header() -> Iterator[tuple[int, list[str]]]:
+        nonlocal header_read
+        for cells in reader:
+            header_read = reader.line_num
+            yield 1, cells
+            return
+
+    raw = _RawRows(rows=header(), close=handle.close)
+    try:
+        table = _plain(source, raw, pad_short=False)
+    except UnicodeDecodeError as error:
+        handle.close()
+        raise InvalidInput([_decode_problem(1, _encoding(handle), error)], where=where) from None
+    except csv.Error as error:
+        handle.close()
+        raise InvalidInput([_csv_problem(error, 0, reader.line_num)], where=where) from None
+    except BaseException:
+        handle.close()
+        raise
+    width = len(table.columns)
+
+    def body() -> Iterator[StagedRow]:
+        end = header_read
+        try:
+            for cells in reader:
+                start, end = end + 1, reader.line_num
+                if len(cells) == width:
+                    row: list[Any] = cells  # the cells, then the line: what executemany binds
+                    row.append(start)
+                    yield row
+                    continue
+                for line, fitted in _fit(((start, cells),), width, pad_short=False):
+                    if isinstance(fitted, Reject):
+                        yield line, fitted
+                    else:
+                        yield [*fitted, line]
+        except UnicodeDecodeError as error:
+            raise InvalidInput([_decode_problem(end + 1, _encoding(handle), error)], where=where) from None
+        except csv.Error as error:
+            raise InvalidInput([_csv_problem(error, end, reader.line_num)], where=where) from None
+        finally:
+            handle.close()
+
+    return table, body()
 
 
 def read_xlsx(source: SourceReader) -> SurveyTable:

@@ -57,7 +57,7 @@ def test_qualtrics_times_are_read_in_the_export_time_zone(tmp_path: Path) -> Non
     root, _ = collect(tmp_path, "qualtrics_numeric.csv", "qualtrics", QUALTRICS)
     first = next(r for r in testing.read_table(root, "observations") if r["response_id"] == "R_1AbCdEfGhIjKlMn")
     # 2026-03-01 10:18:40 in America/Denver (UTC-7 in March before DST)
-    assert first["timestamp"] == "2026-03-01T17:18:40Z" and first["tz_offset"] == "-07:00"
+    assert first["timestamp"] == "2026-03-01T17:18:40.000000Z" and first["tz_offset"] == "-07:00"
     assert first["comment"] == 'Great service, "really" fast\nWill come back'
 
 
@@ -73,7 +73,7 @@ def test_surveymonkey_export(tmp_path: Path) -> None:
     assert found["114112233001", "nps"] == 10.0 and found["114112233001", "csat"] == 5.0
     assert found["114112233002", "csat"] == 2.0
     row = next(r for r in testing.read_table(root, "observations") if r["response_id"] == "114112233001")
-    assert row["timestamp"] == "2026-03-01T10:18:40Z"  # End Date, month/day/year with AM/PM
+    assert row["timestamp"] == "2026-03-01T10:18:40.000000Z"  # End Date, month/day/year with AM/PM
     assert summary.rows_read >= 3
 
 

@@ -49,7 +49,7 @@ def test_rows_become_observations_and_unusable_answers_are_rejected(tmp_path: Pa
         ("b", "csat", 4.0),
     }
     first = next(r for r in rows if r["question"] == "nps")
-    assert first["timestamp"] == "2026-03-01T02:00:00Z" and first["tz_offset"] == "+08:00"
+    assert first["timestamp"] == "2026-03-01T02:00:00.000000Z" and first["tz_offset"] == "+08:00"
     assert first["region"] == "North" and first["comment"] == 'Great, "really"'
     reasons = {(r["line"], r["reason"]) for r in testing.read_table(root, "rejects")}
     assert reasons == {
