@@ -152,12 +152,17 @@ def _unchanged(
         return last[0], False
     if changed:
         return None, True
-    # the same bytes already collected by the same collector, maybe as another source
-    # (a file named on the command line that is also a declared source): nothing to add
-    already = store.db.execute(
-        "SELECT id FROM ingests WHERE content_hash = ? AND collector = ? AND finished_at IS NOT NULL LIMIT 1",
-        [content, collector.id],
-    ).fetchone()
+    # The same bytes already collected by the same collector as another source. A file named on
+    # the command line that was collected before (say, as a declared source) adds nothing: its
+    # events would be counted twice. Declared sources that read one file with other settings (one
+    # maps the customer questions, another the agent questions) are each read.
+    declared = reader.programme is not None and reader.id in {s.id for s in reader.programme.document.sources}
+    sql = "SELECT id FROM ingests WHERE content_hash = ? AND collector = ? AND finished_at IS NOT NULL"
+    parameters: list[object] = [content, collector.id]
+    if declared:
+        sql += " AND (settings_hash IS NULL OR settings_hash = ?)"
+        parameters.append(settings)
+    already = store.db.execute(sql + " LIMIT 1", parameters).fetchone()
     return (already[0] if already else None), False
 
 

@@ -231,11 +231,18 @@ def test_cli_collects_files_of_the_same_name_with_columns_and_options(
     assert [(s["source"], s["records_stored"]) for s in summaries] == [("a/survey.csv", 3), ("b/survey.csv", 3)]
     assert [seen["columns"] for seen in recorder.seen] == [{"questions": {"nps": "Q1"}}] * 2
     assert [seen["options"] for seen in recorder.seen] == [{"scales": {"nps": [0, 10]}}] * 2
+    same = ["--collector", "recorder", "--column", "questions.nps=Q1", "--option", "scales.nps=[0, 10]"]
     again = testing.invoke(
-        ["-C", str(programme), "collect", os.path.relpath(programme / "a" / "survey.csv"), "--collector", "recorder"],
+        ["-C", str(programme), "collect", os.path.relpath(programme / "a" / "survey.csv"), *same],
         host=recording_host,
     )
     assert again.exit_code == 0 and "a/survey.csv: unchanged" in again.output
+    # other settings for the same bytes: read again, replacing what the old settings stored
+    changed = testing.invoke(
+        ["-C", str(programme), "collect", str(programme / "a" / "survey.csv"), "--collector", "recorder"],
+        host=recording_host,
+    )
+    assert changed.exit_code == 0 and "its settings changed" in changed.output
 
 
 def test_cli_bad_key_value_is_a_usage_error(programme: Path, host: PluginHost) -> None:
@@ -246,3 +253,18 @@ def test_cli_bad_key_value_is_a_usage_error(programme: Path, host: PluginHost) -
     assert result.exit_code == 2
     assert "--column" in result.output and "'oops': expected KEY=VALUE" in result.output
     assert testing.read_table(programme, "observations") == []
+
+
+def test_two_declared_sources_mapping_one_file_differently_are_both_read(tmp_path: Path, host: PluginHost) -> None:
+    root = testing.make_programme(
+        tmp_path / "p",
+        sources=[
+            {"id": "first", "collector": "toy-csv", "path": "answers.csv", "options": {"part": "one"}},
+            {"id": "second", "collector": "toy-csv", "path": "answers.csv", "options": {"part": "two"}},
+        ],
+    )
+    write_answers(root / "answers.csv", rows(3, value=5))
+    summaries = cxframe.collect(root, host=host)
+    assert [(s.source, s.unchanged, s.records_stored) for s in summaries] == [("first", False, 3), ("second", False, 3)]
+    again = cxframe.collect(root, host=host)
+    assert [s.unchanged for s in again] == [True, True]
