@@ -308,7 +308,8 @@ def welch(group: GroupStats, baseline: GroupStats, confidence: float) -> Differe
     if se2 <= 0:
         # both sides constant: the same constant (up to float noise) or not
         mean1, mean0 = group.shift + group.sum_wd / group.sum_w, baseline.shift + baseline.sum_wd / baseline.sum_w
-        p = 1.0 if math.isclose(mean1, mean0, rel_tol=1e-12, abs_tol=1e-300) else 0.0
+        # equal only within a few units in the last place: at 7e13, means 1 apart are different constants
+        p = 1.0 if abs(delta) <= 4 * max(math.ulp(mean1), math.ulp(mean0)) else 0.0
         return Difference(delta, delta, delta, p, 0.0, METHOD_NAMES[IntervalMethod.MEAN], no_variance=True)
     se = math.sqrt(se2)
     df = se2 * se2 / (se1_2 * se1_2 / (n1 - 1) + se0_2 * se0_2 / (n0 - 1))

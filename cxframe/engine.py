@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol, overload
 
 import attrs
 
@@ -164,38 +164,103 @@ class SQLiteEngine:
             inner.append(f"{self.period_sql(period)} AS _cx_period")
             outer.append("_cx_period")
         rows = f"SELECT {', '.join(inner)} FROM observations WHERE {' AND '.join(conditions)}"
-        if metric.interval is IntervalMethod.MEAN:
-            # A mean's variance is a difference of moments: take them about the
-            # group's own average (a window over the same groups, still one
-            # set-based query) so that values large relative to their spread
-            # do not cancel (cxframe.intervals). Any shift is exact in theory;
-            # this one makes Σw(x − c) ≈ 0 and Σw(x − c)² ≈ the spread.
-            partition = f"PARTITION BY {', '.join(outer)}" if outer else ""
-            source = f"SELECT *, AVG(_cx_x) OVER ({partition}) AS _cx_c FROM ({rows}) WHERE _cx_x IS NOT NULL"
-            sums = ["SUM(_cx_w * (_cx_x - _cx_c))", "SUM(_cx_w * (_cx_x - _cx_c) * (_cx_x - _cx_c))", "MIN(_cx_c)"]
-        else:
+        plain = f"SELECT * FROM ({rows}) WHERE _cx_x IS NOT NULL"
+        raw = ["SUM(_cx_w * _cx_x)", "SUM(_cx_w * _cx_x * _cx_x)", "0.0"]
+        if metric.interval is not IntervalMethod.MEAN:
             # NPS (−1/0/+1) and proportions (0/1) are bounded: raw moments lose
-            # nothing, their intervals use shares, and the window would only
-            # cost time on the largest queries
-            source = f"SELECT * FROM ({rows}) WHERE _cx_x IS NOT NULL"
-            sums = ["SUM(_cx_w * _cx_x)", "SUM(_cx_w * _cx_x * _cx_x)", "0.0"]
+            # nothing, and their intervals use shares
+            return self._aggregates(plain, raw, outer, by, period, parameters)
+        # A mean's variance is a difference of moments, which cancels when values
+        # are large relative to their spread (1e8 + {0, 1, 2}). Raw moments are
+        # exact enough for everyday scales (see _cancels); the extremes come with
+        # the same pass. Otherwise the query runs once more with the moments
+        # taken about each group's own average (a window: exact, about twice the cost).
+        extremes = ["MIN(_cx_x)", "MAX(_cx_x)"]
+        found = self._aggregates(plain, raw + extremes, outer, by, period, parameters, extra=2)
+        if not any(_cancels(aggregate, low, high) for aggregate, (low, high) in found):
+            return [aggregate for aggregate, _ in found]
+        partition = f"PARTITION BY {', '.join(outer)}" if outer else ""
+        centred = f"SELECT *, AVG(_cx_x) OVER ({partition}) AS _cx_c FROM ({rows}) WHERE _cx_x IS NOT NULL"
+        sums = ["SUM(_cx_w * (_cx_x - _cx_c))", "SUM(_cx_w * (_cx_x - _cx_c) * (_cx_x - _cx_c))", "MIN(_cx_c)"]
+        return self._aggregates(centred, sums, outer, by, period, parameters)
+
+    @overload
+    def _aggregates(
+        self,
+        source: str,
+        sums: Sequence[str],
+        outer: Sequence[str],
+        by: Sequence[str],
+        period: Period | None,
+        parameters: Sequence[object],
+    ) -> list[Aggregate]: ...
+
+    @overload
+    def _aggregates(
+        self,
+        source: str,
+        sums: Sequence[str],
+        outer: Sequence[str],
+        by: Sequence[str],
+        period: Period | None,
+        parameters: Sequence[object],
+        extra: int,
+    ) -> list[tuple[Aggregate, tuple[Any, ...]]]: ...
+
+    def _aggregates(
+        self,
+        source: str,
+        sums: Sequence[str],
+        outer: Sequence[str],
+        by: Sequence[str],
+        period: Period | None,
+        parameters: Sequence[object],
+        extra: int | None = None,
+    ) -> list[Aggregate] | list[tuple[Aggregate, tuple[Any, ...]]]:
+        """One GROUP BY over ``source``; with ``extra``, the last ``extra`` columns come back beside each aggregate."""
         columns = [*outer, "COUNT(*)", "SUM(_cx_w)", "SUM(_cx_w * _cx_w)", *sums]
         sql = f"SELECT {', '.join(columns)} FROM ({source})"
         if outer:
             sql += f" GROUP BY {', '.join(outer)} ORDER BY {', '.join(outer)}"
-        aggregates = []
-        for row in self.store.db.execute(sql, parameters).fetchall():
+        plain: list[Aggregate] = []
+        paired: list[tuple[Aggregate, tuple[Any, ...]]] = []
+        for row in self.store.db.execute(sql, list(parameters)).fetchall():
             segment = dict(zip(by, row[: len(by)], strict=True))
             offset = len(by)
             period_value = None
             if period is not None:
                 period_value = row[offset]
                 offset += 1
-            n, sum_w, sum_w2, sum_wd, sum_wd2, shift = row[offset:]
+            values = row[offset:]
+            n, sum_w, sum_w2, sum_wd, sum_wd2, shift = values[:6]
             if not n:
                 continue
-            aggregates.append(Aggregate(segment, period_value, n, sum_w, sum_w2, sum_wd, sum_wd2, float(shift)))
-        return aggregates
+            aggregate = Aggregate(segment, period_value, n, sum_w, sum_w2, sum_wd, sum_wd2, float(shift))
+            if extra:
+                paired.append((aggregate, tuple(values[6:])))
+            else:
+                plain.append(aggregate)
+        return paired if extra else plain
+
+
+#: Values up to this size (every rating scale, shares, scores, counts) keep their
+#: variance in raw moments: the error is about 1e-16 × 1e8 / variance.
+RAW_MOMENTS_UP_TO = 1e4
+
+
+def _cancels(aggregate: Aggregate, low: float | None, high: float | None) -> bool:
+    """Whether the raw moments of a group may lose its variance (or a pooled one's) to rounding.
+
+    Large values (money, durations, timestamps) are always summed about the
+    group average, whatever their spread: comparisons pool groups, and a pool's
+    variance cancels as readily as a group's.
+    """
+    if low is None or high is None:
+        return False
+    if max(abs(low), abs(high)) > RAW_MOMENTS_UP_TO:
+        return True
+    mean = aggregate.sum_wd / aggregate.sum_w
+    return high > low and aggregate.sum_wd2 / aggregate.sum_w - mean * mean <= 0
 
 
 def compute_metric(
