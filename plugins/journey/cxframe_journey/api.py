@@ -92,9 +92,9 @@ def _reader(programme: Programme | None, log: str, mapping: Mapping) -> SourceRe
     """The source ``log`` names: a source of the programme (by id or path), else a log file mapped by ``mapping``."""
     declared = programme.document.sources if programme is not None else []
     match = next((source for source in declared if source.id == log), None)
-    if match is None and declared:
+    if match is None and programme is not None:
         wanted = Path(log).resolve()
-        match = next((s for s in declared if programme.resolve(s.path).resolve() == wanted), None)  # type: ignore[union-attr]
+        match = next((s for s in declared if programme.resolve(s.path).resolve() == wanted), None)
     if match is not None and programme is not None:
         if mapping != Mapping():
             raise InvalidInput(
