@@ -7,6 +7,9 @@
   table, in the process-mining convention (events of a case ordered by
   timestamp, ties in file order) and checked against pm4py in the tests;
 * ``cxframe journey variants [LOG]`` and ``cxframe journey dfg [LOG]``;
+* the direct file path: ``cxframe journey variants LOG --no-store`` (and
+  ``dfg``), `read_log` → `EventLog`, which reads a log file once into memory
+  and stores nothing, with the same results (`cxframe_journey.logfile`);
 * stage templates (``lifecycle``, ``sale``) and ``cxframe journey template NAME``,
   see `cxframe_journey.templates`;
 * touchpoint-inventory and journey checks (``journey.*``), see `cxframe_journey.checks`;
@@ -37,12 +40,14 @@ from cxframe_journey.api import (
     journey_map,
     open_log,
     painpoints,
+    read_log,
     repeats,
     variants,
 )
 from cxframe_journey.checks import CHECKS
 from cxframe_journey.csvlog import event_csv
 from cxframe_journey.evidence import journey_evidence
+from cxframe_journey.logfile import EventLog, LogSummary
 from cxframe_journey.picture import journey_map_html, journey_map_svg
 from cxframe_journey.settings import load_settings
 from cxframe_journey.templates import TEMPLATES, template, template_toml
@@ -53,6 +58,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TEMPLATES",
+    "EventLog",
+    "LogSummary",
     "Mapping",
     "Selection",
     "assessment_evidence",
@@ -65,6 +72,7 @@ __all__ = [
     "journey_map_svg",
     "open_log",
     "painpoints",
+    "read_log",
     "register_checks",
     "register_collectors",
     "register_commands",

@@ -38,7 +38,7 @@ import sqlite3
 import statistics
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypedDict
@@ -105,6 +105,14 @@ def variants(store: Store | sqlite3.Connection, *, source: str | None = None) ->
     traces: Counter[tuple[str, ...]] = Counter(
         tuple(activity for _, activity, _ in events) for _, events in groupby(_ordered(store, source), _CASE)
     )
+    return variant_list(traces)
+
+
+def variant_list(traces: Mapping[tuple[str, ...], int]) -> list[Variant]:
+    """The public variants list from ``{activities: cases}``: shares, most frequent first, ties by activities.
+
+    Shared by the store path and the direct file path (`cxframe_journey.logfile`), so both give the same JSON.
+    """
     cases = sum(traces.values())
     found: list[Variant] = [
         {"activities": list(trace), "count": count, "share": count / cases} for trace, count in traces.items()
@@ -143,6 +151,18 @@ def dfg(store: Store | sqlite3.Connection, *, source: str | None = None) -> Dire
         previous_case, previous, previous_time = case, activity, micros
     if previous_case is not None:
         end[previous] += 1
+    return graph(durations, start, end)
+
+
+def graph(
+    durations: Mapping[tuple[str, str], Sequence[float]], start: Mapping[str, int], end: Mapping[str, int]
+) -> DirectlyFollows:
+    """The public directly-follows graph from each edge's durations (seconds) and the start and end counts.
+
+    Mean by `math.fsum` and median by `statistics.median`, neither of which
+    depends on the order of the durations; edges most frequent first (ties by
+    source, target). Shared by the store path and the direct file path.
+    """
     edges: list[Edge] = [
         {
             "source": activity,

@@ -10,6 +10,11 @@ A file is first collected into the store through the ordinary ingest machinery
 (one transaction; re-collecting an unchanged file adds nothing) as the source
 named by its path (relative to the programme folder when inside it), then the
 analysis reads only that log's events.
+
+`read_log` is the direct path, for looking at a log file without a store:
+
+>>> log = cxframe_journey.read_log("exports/tickets.xes.gz")   # doctest: +SKIP
+>>> log.variants(), log.dfg()                                    # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ import attrs
 from cxframe import IngestSummary, InvalidInput, PluginHost, Programme, SourceReader, load_programme
 from cxframe.api import Opened, open_programme
 from cxframe.ingest import Progress, ingest
-from cxframe_journey import analytics, overlay
+from cxframe_journey import analytics, logfile, overlay
 from cxframe_journey.analytics import DirectlyFollows, Variant
 from cxframe_journey.checks import painpoint_list
 from cxframe_journey.csvlog import PM4PY_COLUMNS
+from cxframe_journey.logfile import EventLog
 from cxframe_journey.picture import journey_map_html, journey_map_svg
 from cxframe_journey.settings import load_settings
 
@@ -82,13 +88,14 @@ def collector_for(path: Path) -> str:
     )
 
 
-def _reader(programme: Programme, log: str, mapping: Mapping) -> SourceReader:
-    declared = programme.document.sources
+def _reader(programme: Programme | None, log: str, mapping: Mapping) -> SourceReader:
+    """The source ``log`` names: a source of the programme (by id or path), else a log file mapped by ``mapping``."""
+    declared = programme.document.sources if programme is not None else []
     match = next((source for source in declared if source.id == log), None)
-    if match is None:
+    if match is None and programme is not None:
         wanted = Path(log).resolve()
         match = next((s for s in declared if programme.resolve(s.path).resolve() == wanted), None)
-    if match is not None:
+    if match is not None and programme is not None:
         if mapping != Mapping():
             raise InvalidInput(
                 [f"{log!r} is a source of the programme: its columns are set in {programme.file.name}, not by options"]
@@ -104,6 +111,8 @@ def _reader(programme: Programme, log: str, mapping: Mapping) -> SourceReader:
         )
     path = Path(log)
     if not path.is_file():
+        if programme is None:
+            raise InvalidInput([f"{log}: no such file"])
         known = ", ".join(source.id for source in declared) or "none"
         raise InvalidInput([f"{log}: no such file, and not a source of the programme (sources: {known})"])
     collector = collector_for(path)
@@ -154,6 +163,22 @@ def open_log(
                 stored = ", ".join(analytics.sources(opened.store)) or "none"
                 raise InvalidInput([f"no events from source {source!r} (sources with events: {stored})"])
         yield opened, selection
+
+
+def read_log(log: str | Path, mapping: Mapping = Mapping(), *, programme: ProgrammeLike | None = None) -> EventLog:
+    """Read an event-log file into memory for `EventLog.variants` and `EventLog.dfg`; nothing is stored.
+
+    The direct path, for looking at a log file: one streaming read, no store
+    (see `cxframe_journey.logfile`). ``log`` is a ``.csv``/``.xes``/``.xes.gz``
+    file mapped by ``mapping``, or, when ``programme`` is given, also one of
+    its sources (by id or path, read with its declared columns and options).
+    Rows the collector would reject are skipped and counted in ``.summary``.
+
+    >>> log = cxframe_journey.read_log("exports/orders.csv")        # doctest: +SKIP
+    >>> log.variants()[0], log.dfg()["start"], log.summary.rows_rejected  # doctest: +SKIP
+    """
+    loaded = programme if programme is None or isinstance(programme, Programme) else load_programme(programme)
+    return logfile.read(_reader(loaded, str(log), mapping))
 
 
 def variants(

@@ -17,8 +17,10 @@ from rich.table import Table
 
 from cxframe.api import Opened
 from cxframe.cli import common_options, emit_json, handle_errors, json_option, state
+from cxframe.programme import PROGRAMME_FILE
 from cxframe_journey import analytics, api, templates
 from cxframe_journey.api import Mapping, Selection, open_log
+from cxframe_journey.logfile import EventLog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,6 +48,11 @@ def log_options(command: F) -> F:
         metavar="ID",
         help="Without LOG: only the events of this stored source (a source id, or a collected LOG's path).",
     )
+    @click.option(
+        "--no-store",
+        is_flag=True,
+        help="Read LOG directly and store nothing: faster for looking at a log file; the same result.",
+    )
     @functools.wraps(command)
     def wrapper(
         log: str | None,
@@ -53,10 +60,15 @@ def log_options(command: F) -> F:
         activity: str | None,
         timestamp: str | None,
         source_id: str | None,
+        no_store: bool,
         **kwargs: Any,
     ) -> Any:
         mapping = Mapping(case=case, activity=activity, timestamp=timestamp)
-        return command(log=log, mapping=mapping, source_id=source_id, **kwargs)
+        if no_store and log is None:
+            raise click.UsageError("--no-store reads a LOG file: name one")
+        if no_store and source_id is not None:
+            raise click.UsageError("--no-store reads LOG, not the stored events of --source")
+        return command(log=log, mapping=mapping, source_id=source_id, no_store=no_store, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -69,7 +81,10 @@ def journey() -> None:
     LOG is an event-log file (.csv, .xes or .xes.gz), collected into the
     store first (re-collecting an unchanged file adds nothing), or a source of
     the programme. Without LOG, the commands read every event in the store.
-    Events of a case are ordered by timestamp, ties in file order.
+    With --no-store, variants and dfg read LOG directly into memory and store
+    nothing (the same result, several times faster; rejected rows are counted
+    and shown as when collecting). Events of a case are ordered by timestamp,
+    ties in file order.
     """
 
 
@@ -122,6 +137,16 @@ def _selected(
         bar.close()
 
 
+def _read_directly(log: str, mapping: Mapping) -> EventLog:
+    """``--no-store``: read LOG into memory (a programme source when the folder has a programme); say what was read."""
+    current = state()
+    folder = current.programme
+    has_programme = folder.is_file() or (folder / PROGRAMME_FILE).is_file()
+    found = api.read_log(log, mapping, programme=folder if has_programme else None)
+    _say(found.summary.describe())
+    return found
+
+
 def _out() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
@@ -153,19 +178,27 @@ def _duration(seconds: float | None) -> str:
 @json_option
 @common_options
 @handle_errors
-def variants(log: str | None, mapping: Mapping, source_id: str | None, limit: int | None, as_json: bool) -> None:
+def variants(
+    log: str | None, mapping: Mapping, source_id: str | None, no_store: bool, limit: int | None, as_json: bool
+) -> None:
     """Variants of LOG (or of the stored events): each distinct path and how many cases took it.
 
     JSON: a list of {activities, count, share}, the most frequent first.
     """
-    with _selected(log, mapping, source_id, as_json) as (opened, selection):
-        found = analytics.variants(opened.store, source=selection.source)
+    if no_store:
+        assert log is not None  # log_options has checked
+        found = _read_directly(log, mapping).variants()
+        empty = f"no events accepted from {log}"
+    else:
+        with _selected(log, mapping, source_id, as_json) as (opened, selection):
+            found = analytics.variants(opened.store, source=selection.source)
+        empty = _empty(selection.source)
     shown = found[:limit] if limit else found
     if as_json:
         emit_json(shown)
         return
     if not found:
-        _say(_empty(selection.source))
+        _say(empty)
         return
     table = Table("#", "cases", "share", "activities")
     for number, variant in enumerate(shown, start=1):
@@ -185,21 +218,29 @@ def variants(log: str | None, mapping: Mapping, source_id: str | None, limit: in
 @json_option
 @common_options
 @handle_errors
-def dfg(log: str | None, mapping: Mapping, source_id: str | None, limit: int | None, as_json: bool) -> None:
+def dfg(
+    log: str | None, mapping: Mapping, source_id: str | None, no_store: bool, limit: int | None, as_json: bool
+) -> None:
     """Directly-follows graph of LOG (or of the stored events): how often one activity directly follows another.
 
     JSON: {edges: [{source, target, count, mean_seconds, median_seconds}],
     start: {activity: count}, end: {activity: count}}.
     """
-    with _selected(log, mapping, source_id, as_json) as (opened, selection):
-        graph = analytics.dfg(opened.store, source=selection.source)
+    if no_store:
+        assert log is not None  # log_options has checked
+        graph = _read_directly(log, mapping).dfg()
+        empty = f"no events accepted from {log}"
+    else:
+        with _selected(log, mapping, source_id, as_json) as (opened, selection):
+            graph = analytics.dfg(opened.store, source=selection.source)
+        empty = _empty(selection.source)
     if limit:
         graph = {**graph, "edges": graph["edges"][:limit]}
     if as_json:
         emit_json(graph)
         return
     if not graph["start"]:
-        _say(_empty(selection.source))
+        _say(empty)
         return
     out = _out()
     table = Table("from", "to", "count", "mean time", "median time")

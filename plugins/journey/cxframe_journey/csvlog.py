@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from cxframe import Collector, Event, InvalidInput, Reject, SourceReader
@@ -88,6 +88,48 @@ def _index(header: list[str], column: str, path: str, key: str) -> int:
         ) from None
 
 
+def read_header(rows: Iterator[list[str]], columns: Mapping[str, Any], path: str) -> list[str]:
+    """The header row, stripped; InvalidInput when the file is empty or lacks a mapped column.
+
+    Every mapped column (required, optional and attributes) must be in the
+    header, so a misspelled mapping stops the source before anything is read.
+    """
+    try:
+        header = [name.strip() for name in next(rows)]
+    except StopIteration:
+        raise InvalidInput(["the file is empty; expected a header row naming the columns"], where=path) from None
+    for key in (*REQUIRED, *OPTIONAL):
+        if key in columns:
+            _index(header, columns[key], path, key)
+    for name in columns.get("attributes", []):
+        _index(header, name, path, "attributes")
+    return header
+
+
+def wrong_width(width: int, row: list[str]) -> str:
+    """The reject reason of a row with the wrong number of fields."""
+    return f"expected {width} fields, found {len(row)}"
+
+
+def missing(columns: Mapping[str, Any], case_id: str, activity: str, when: str) -> str:
+    """The reject reason of a row without a case id, activity or timestamp (the blank ones named)."""
+    absent = [
+        f"{what} (column {columns[key]!r})"
+        for what, key, value in (
+            ("case id", "case", case_id),
+            ("activity", "activity", activity),
+            ("timestamp", "timestamp", when),
+        )
+        if not value
+    ]
+    return f"missing {', '.join(absent)}"
+
+
+def unparsable(columns: Mapping[str, Any], exc: ValueError) -> str:
+    """The reject reason of a row whose timestamp does not parse (``exc`` from the timestamp parser)."""
+    return f"{exc} in column {columns['timestamp']!r}"
+
+
 def _raw(row: list[str], delimiter: str) -> str:
     """The row as it would be written back, quoted where needed."""
     buffer = io.StringIO()
@@ -106,13 +148,10 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
     parse = timestamps.parser(source.option("timestamp_format"), timestamps.timezone(source.option("timezone")))
     with source.open_text() as handle:
         rows = csv.reader(handle, delimiter=delimiter)
-        try:
-            header = [name.strip() for name in next(rows)]
-        except StopIteration:
-            raise InvalidInput(["the file is empty; expected a header row naming the columns"], where=path) from None
-        case_at, activity_at, timestamp_at = (_index(header, columns[key], path, key) for key in REQUIRED)
-        optional = [(key, _index(header, columns[key], path, key)) for key in OPTIONAL if key in columns]
-        attributes = [(name, _index(header, name, path, "attributes")) for name in columns.get("attributes", [])]
+        header = read_header(rows, columns, path)
+        case_at, activity_at, timestamp_at = (header.index(columns[key]) for key in REQUIRED)
+        optional = [(key, header.index(columns[key])) for key in OPTIONAL if key in columns]
+        attributes = [(name, header.index(name)) for name in columns.get("attributes", [])]
         width = len(header)
         # the hot loop (a million rows is a normal log): positions looked up once, no per-row dicts
         channel_at, resource_at, outcome_at, touchpoint_at = (dict(optional).get(key) for key in OPTIONAL)
@@ -125,25 +164,16 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
                 continue
             events += 1
             if len(row) != width:
-                yield line, Reject(f"expected {width} fields, found {len(row)}", _raw(row, delimiter))
+                yield line, Reject(wrong_width(width, row), _raw(row, delimiter))
                 continue
             case_id, activity, when = row[case_at].strip(), row[activity_at].strip(), row[timestamp_at].strip()
             if not (case_id and activity and when):
-                missing = [
-                    f"{what} (column {columns[key]!r})"
-                    for what, key, value in (
-                        ("case id", "case", case_id),
-                        ("activity", "activity", activity),
-                        ("timestamp", "timestamp", when),
-                    )
-                    if not value
-                ]
-                yield line, Reject(f"missing {', '.join(missing)}", _raw(row, delimiter))
+                yield line, Reject(missing(columns, case_id, activity, when), _raw(row, delimiter))
                 continue
             try:
                 timestamp = parse(when)
             except ValueError as exc:
-                yield line, Reject(f"{exc} in column {columns['timestamp']!r}", _raw(row, delimiter))
+                yield line, Reject(unparsable(columns, exc), _raw(row, delimiter))
                 continue
             yield (
                 line,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import json
 import random
 import statistics
 from collections import Counter
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from journey_support import collect, programme, store
 
-from cxframe_journey import analytics
+from cxframe_journey import analytics, read_log
 
 HEADER = ["case:concept:name", "concept:name", "time:timestamp"]
 Row = tuple[str, str, str]
@@ -24,7 +25,7 @@ Row = tuple[str, str, str]
 def analyse(
     tmp_path: Path, rows: list[Row], name: str = "log.csv"
 ) -> tuple[list[analytics.Variant], analytics.DirectlyFollows]:
-    """Write ``rows`` as a pm4py-style CSV, collect it, and return its variants and DFG."""
+    """Write ``rows`` as a pm4py-style CSV, collect it, and return its variants and DFG (checked against `read_log`)."""
     root = programme(tmp_path / name)
     path = root / name
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -33,7 +34,12 @@ def analyse(
         writer.writerows(rows)
     source = collect(root, path).source
     with store(root) as opened:
-        return analytics.variants(opened, source=source), analytics.dfg(opened, source=source)
+        found, graph = analytics.variants(opened, source=source), analytics.dfg(opened, source=source)
+    # every analytics test also checks the direct file path: the same JSON, to the last bit
+    log = read_log(path)
+    assert json.dumps(log.variants()) == json.dumps(found)
+    assert json.dumps(log.dfg()) == json.dumps(graph)
+    return found, graph
 
 
 def at(minutes: float) -> str:

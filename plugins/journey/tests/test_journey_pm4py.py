@@ -3,13 +3,16 @@
 pm4py (AGPL) is a test-only dependency: it is imported here and nowhere in
 the plugin. Every expected value below is computed by pm4py's own API on the
 same file (``read_xes`` or ``pandas.read_csv``, then ``format_dataframe``,
-which sorts the events by case, time and file order), never typed in.
+which sorts the events by case, time and file order), never typed in. Both
+cxframe paths are checked: the store path (collect, then SQL) and the direct
+file path (`read_log`, nothing stored).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +21,7 @@ from typing import Any
 import pytest
 from journey_support import FIXTURES, collect, collected, eventlog, programme, store
 
-from cxframe_journey import analytics
+from cxframe_journey import analytics, read_log
 
 pm4py = pytest.importorskip("pm4py", reason="pm4py (test-only reference) is not installed")
 pd = pytest.importorskip("pandas")
@@ -51,10 +54,20 @@ def pm4py_results(path: Path) -> dict[str, Any]:
 
 def cxframe_results(root: Path, source: str | None) -> dict[str, Any]:
     with store(root) as opened:
-        variants = analytics.variants(opened, source=source)
-        graph = analytics.dfg(opened, source=source)
+        return results(analytics.variants(opened, source=source), analytics.dfg(opened, source=source))
+
+
+def direct_results(path: Path) -> dict[str, Any]:
+    """The direct file path (`read_log`, nothing stored) on the same file."""
+    log = read_log(path)
+    return results(log.variants(), log.dfg())
+
+
+def results(variants: list[analytics.Variant], graph: analytics.DirectlyFollows) -> dict[str, Any]:
     edges = {(e["source"], e["target"]): e for e in graph["edges"]}
     return {
+        # the public JSON itself, so that the two cxframe paths can be compared to the last bit
+        "json": json.dumps([variants, graph]),
         "variants": {tuple(v["activities"]): v["count"] for v in variants},
         "shares": [v["share"] for v in variants],
         "dfg": {edge: e["count"] for edge, e in edges.items()},
@@ -78,6 +91,16 @@ def real_log(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, An
     name: str = request.param
     root, selection = collected(name)
     yield name, cxframe_results(root, selection.source), pm4py_results(eventlog(name))
+
+
+@pytest.mark.parametrize("name", LOGS)
+def test_the_direct_path_equals_pm4py_and_the_store_path_on_real_logs(name: str) -> None:
+    root, selection = collected(name)
+    stored = cxframe_results(root, selection.source)
+    direct = direct_results(eventlog(name))
+    assert_agree(direct, pm4py_results(eventlog(name)))
+    # and the very same JSON as the store path (order, shares, floats to the last bit)
+    assert direct["json"] == stored["json"]
 
 
 def test_variants_equal_pm4py(real_log: tuple[str, dict[str, Any], dict[str, Any]]) -> None:
@@ -115,6 +138,7 @@ def test_shuffled_receipt_rows_give_the_same_result_as_pm4py_and_as_the_original
     other = programme(tmp_path / "p")
     ours = cxframe_results(other, collect(other, shuffled).source)
     assert_agree(ours, pm4py_results(shuffled))
+    assert direct_results(shuffled)["json"] == ours["json"]
     # receipt has no two events of a case at the same time, so file order cannot matter
     for key in ("variants", "dfg", "start", "end", "median"):
         assert ours[key] == original[key]
@@ -124,6 +148,7 @@ def test_lifecycle_default_matches_pm4py_which_keeps_every_transition(tmp_path: 
     root = programme(tmp_path / "p")
     ours = cxframe_results(root, collect(root, FIXTURES / "lifecycle.xes").source)
     assert_agree(ours, pm4py_results(FIXTURES / "lifecycle.xes"))
+    assert direct_results(FIXTURES / "lifecycle.xes")["json"] == ours["json"]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -139,4 +164,6 @@ def test_generated_logs_with_ties_and_mixed_offsets_agree_with_pm4py(tmp_path: P
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([["case:concept:name", "concept:name", "time:timestamp"], *rows])
     root = programme(tmp_path / "p")
-    assert_agree(cxframe_results(root, collect(root, path).source), pm4py_results(path))
+    ours = cxframe_results(root, collect(root, path).source)
+    assert_agree(ours, pm4py_results(path))
+    assert direct_results(path)["json"] == ours["json"]
