@@ -391,6 +391,16 @@ def test_demo_shows_the_whole_lifecycle(name: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     for word in ("context", "plan", "design", "measure", "improve", "Objectives", "Findings", "inconclusive"):
         assert word in result.output, word
+    # the whole assessment, with every plugin's evidence, keeps its published shape
+    jsonschema = pytest.importorskip("jsonschema")
+    from cxframe.assessment_schema import DOCUMENT_SCHEMA
+
+    document = json.loads((target / "reports" / "assessment.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, DOCUMENT_SCHEMA)
+    assert {"nps", "journey", "employee"} <= set(document["evidence"])
+    assert document["evidence"]["journey"]["maps"] and document["evidence"]["employee"]["link"]["r"] is not None
+    html = (target / "reports" / "assessment.html").read_text(encoding="utf-8")
+    assert "<script" not in html  # respondents' comments include one; it may show among the verbatims, escaped
 
 
 # -- the docs page ------------------------------------------------------------------------------------------------------
