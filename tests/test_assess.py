@@ -329,3 +329,12 @@ def test_a_register_action_on_an_unknown_touchpoint_is_reported(programme):
     _with_register(programme, [{"id": "fix", "title": "Fix it", "touchpoint": "nowhere"}])
     problems = api.validate(programme, host=testing.plugin_host(toy_plugin))
     assert any("actions[0].touchpoint: unknown touchpoint 'nowhere'" in p for p in problems)
+
+
+def test_interview_keeps_the_answers_given_before_the_input_ends(collected, acme_host):
+    result = testing.invoke(
+        ["-C", str(collected), "assess", "--interview", "--format", "json"], host=acme_host, input="yes\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "end of input" in result.output
+    assert load_answers(collected / "answers.toml")["acme.funding"].met is True

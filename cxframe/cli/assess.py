@@ -143,17 +143,37 @@ def _lifecycle_line(document: Mapping[str, Any], lang: str) -> str:
     return " · ".join(parts)
 
 
-def _ask(criterion_id: str, question: str) -> tuple[str, str]:
-    click.echo(f"\n{criterion_id}\n  {question}")
-    while True:
-        answer = click.prompt("  yes / no / skip", default="skip", show_default=False).strip().lower()
-        if answer in {"yes", "y", "no", "n", "skip", "s", ""}:
-            break
-        click.echo("  please answer yes, no or skip")
-    if answer in {"skip", "s", ""}:
-        return "unknown", ""
-    note = click.prompt("  note (optional: what shows it)", default="", show_default=False)
-    return ("yes" if answer.startswith("y") else "no"), note
+class _Interviewer:
+    """Asks in the terminal; at the end of input (Ctrl-D, a closed pipe) it stops asking and keeps what was said."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self, criterion_id: str, question: str) -> tuple[str, str]:
+        if self.done:
+            return "unknown", ""
+        click.echo(f"\n{criterion_id}\n  {question}")
+        try:
+            while True:
+                answer = click.prompt("  yes / no / skip", default="skip", show_default=False).strip().lower()
+                if answer in {"yes", "y", "no", "n", "skip", "s", ""}:
+                    break
+                click.echo("  please answer yes, no or skip")
+        except click.exceptions.Abort:
+            return self._stop("unknown")
+        if answer in {"skip", "s", ""}:
+            return "unknown", ""
+        said = "yes" if answer.startswith("y") else "no"
+        try:
+            note = click.prompt("  note (optional: what shows it)", default="", show_default=False)
+        except click.exceptions.Abort:
+            return self._stop(said)
+        return said, note
+
+    def _stop(self, answer: str) -> tuple[str, str]:
+        self.done = True
+        click.echo("\n  (end of input: the remaining questions are left unanswered)")
+        return answer, ""
 
 
 @click.command()
@@ -199,7 +219,7 @@ def assess(
             answers=answers,
             host=host,
             progress=None if interview else progress,
-            ask=_ask if interview else None,
+            ask=_Interviewer() if interview else None,
         )
     written = api.report(
         current.programme, document=document, formats=formats or None, role=role, lang=lang, out=out, host=host
