@@ -55,6 +55,10 @@ def _owner(finding: Finding, programme: Programme | None) -> str | None:
         for touchpoint in programme.document.touchpoints:
             if touchpoint.id == finding.touchpoint and touchpoint.owner:
                 return touchpoint.owner
+    for objective in programme.document.objectives:
+        # a missed objective's own owner first, then an owner of another objective on the same metric
+        if finding.id == f"objective:{objective.id}" and objective.owner:
+            return objective.owner
     if finding.metric:
         for objective in programme.document.objectives:
             if objective.metric == finding.metric and objective.owner:

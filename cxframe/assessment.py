@@ -27,7 +27,6 @@ from cxframe.contracts import (
     MaturityResult,
     MetricResult,
     Severity,
-    TargetStatus,
 )
 from cxframe.convert import unstructure
 from cxframe.engine import Period, compute_metric
@@ -313,17 +312,37 @@ def run_assessment(
             answers = _interview(assessment.model, results, answers, ask, run)
             results = assessment.model.judge(facts, answers)
     else:
-        results = list(assessment.assess(run))
+        results = _custom_results(run, assessment)
     objective_results = [r for r in run.metric_results if r.objective is not None]
     findings = findings_from(objective_results, run.check_results) + maturity_findings(assessment, results)
     actions = propose_actions(findings, run.programme, today=today)
-    say("storing results")
-    run.store.write_maturity_results(run.id, results)
-    run.store.write_findings(run.id, findings)
-    run.store.write_actions(run.id, actions)
     document = build_document(run, assessment, results, findings, actions, evidence, answers)
-    run.store.write_assessment(run.id, assessment.id, document)
+    say("storing results")
+    # one transaction: a stored assessment always has its results, findings, actions and document
+    with run.store.db.atomic():
+        run.store.write_maturity_results(run.id, results)
+        run.store.write_findings(run.id, findings)
+        run.store.write_actions(run.id, actions)
+        run.store.write_assessment(run.id, assessment.id, document)
     return document
+
+
+def _custom_results(run: Run, assessment: Assessment) -> list[MaturityResult]:
+    """A model with its own scoring: its failure or a wrong answer is the plugin's, named, never a traceback."""
+    plugin = run.registry.assessments.plugin_of(assessment.id)
+    try:
+        results = list(assessment.assess(run))
+    except Exception as exc:
+        run.host.failures.append(PluginFailure(plugin, "assess", f"{type(exc).__name__}: {exc}"))
+        raise InvalidInput([f"--model {assessment.id}: the model of plugin {plugin} failed: {exc}"]) from exc
+    wrong = [type(r).__name__ for r in results if not isinstance(r, MaturityResult)]
+    if wrong:
+        raise InvalidInput(
+            [
+                f"--model {assessment.id}: plugin {plugin} returned {', '.join(sorted(set(wrong)))}, expected MaturityResult"
+            ]
+        )
+    return results
 
 
 def _interview(
@@ -338,15 +357,6 @@ def _interview(
     path = answers.path or run.programme.root / ANSWERS_FILE
     save_answers(path, collected, questions)
     return Answers(collected, path)
-
-
-def objective_counts(document: Mapping[str, Any]) -> dict[str, int]:
-    """How many objectives are met, not met and inconclusive."""
-    counts = {status.value: 0 for status in TargetStatus}
-    for objective in document.get("objectives", []):
-        if objective.get("status") in counts:
-            counts[objective["status"]] += 1
-    return counts
 
 
 def write_reports(

@@ -329,9 +329,13 @@ def compute_metric(
 
 
 def target_status(result: MetricResult, objective: Objective) -> TargetStatus:
-    """``met`` or ``not_met`` only when the whole interval is on one side of the target."""
+    """``met`` or ``not_met`` only when the whole interval is on one side of the target.
+
+    A result below its minimum sample is ``inconclusive`` whatever its interval:
+    small samples are flagged, never judged.
+    """
     low, high, target = result.ci_low, result.ci_high, objective.target
-    if low is None or high is None:
+    if low is None or high is None or SMALL_SAMPLE in result.flags:
         return TargetStatus.INCONCLUSIVE
     comparison = objective.comparison
     if comparison in (Comparison.AT_LEAST, Comparison.ABOVE):

@@ -198,8 +198,11 @@ def test_cli_writes_reports_and_report_renders_them_again(collected, acme_host):
 
 def test_unknown_model_is_a_clear_error(collected, acme_host):
     result = testing.invoke(["-C", str(collected), "assess", "--model", "nope"], host=acme_host)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, found before any work
     assert "no maturity model 'nope'" in result.output and "acme" in result.output
+    result = testing.invoke(["-C", str(collected), "assess", "--format", "pdf"], host=acme_host)
+    assert result.exit_code == 2 and "no reporter 'pdf'" in result.output
+    assert testing.read_table(collected, "assessments") == []
 
 
 def test_report_without_an_assessment_says_what_to_do(programme, acme_host):
@@ -232,7 +235,7 @@ def test_respondent_text_is_escaped_in_markdown(programme, acme_host):
     assert document["verbatims"][0]["comment"] == "<script>alert(1)</script> | pipe"
     api.report(programme, document=document, formats=["markdown"], host=acme_host)
     markdown = (programme / "reports" / "assessment.md").read_text()
-    assert "<script>" not in markdown and "&lt;script&gt;alert(1)&lt;/script&gt; \\| pipe" in markdown
+    assert "<script>" not in markdown and "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| pipe" in markdown
 
 
 # --- the rules ------------------------------------------------------------------------
@@ -338,3 +341,38 @@ def test_interview_keeps_the_answers_given_before_the_input_ends(collected, acme
     assert result.exit_code == 0, result.output
     assert "end of input" in result.output
     assert load_answers(collected / "answers.toml")["acme.funding"].met is True
+
+
+def test_markdown_makes_no_link_image_or_code_from_respondent_text():
+    from cxframe.reporters.markdown import md
+
+    text = md("![px](http://evil/p.png) [x](javascript:alert(1)) `code` *bold* | cell")
+    assert "![" not in text and "](" not in text.replace("\\]\\(", "")
+    assert "\\`code\\`" in text and "\\*bold\\*" in text and "\\|" in text
+
+
+class _Broken:
+    @staticmethod
+    @hookimpl
+    def register_assessments() -> list[object]:
+        from cxframe import Assessment
+
+        def fail(run: object) -> list[object]:
+            raise RuntimeError("boom")
+
+        return [Assessment(id="broken", title="Broken", assess=fail)]
+
+
+def test_a_custom_model_that_fails_is_named_not_a_traceback(collected):
+    host = testing.plugin_host(toy_plugin, _Broken, cxframe.reporters)
+    result = testing.invoke(["-C", str(collected), "assess", "--model", "broken"], host=host)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "--model broken: the model of plugin" in result.output and "boom" in result.output
+
+
+def test_an_objective_on_a_small_sample_is_inconclusive_whatever_its_interval(programme, acme_host):
+    # one answer of 7 against a target of 5: below the minimum sample, so it is not judged
+    api.collect(programme, host=acme_host)
+    document = api.assess(programme, host=acme_host)
+    [objective] = document["objectives"]
+    assert "small_sample" in objective["flags"] and objective["status"] == "inconclusive"

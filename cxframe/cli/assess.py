@@ -15,7 +15,7 @@ from cxframe import api
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
 from cxframe.i18n import LANGUAGES, model_text, text
 from cxframe.reporters.markdown import objective_counts, overall_level
-from cxframe.reporters.views import ROLES
+from cxframe.reporters.views import ROLES, View
 
 _SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
@@ -54,8 +54,8 @@ def _number(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def summary(out: Console, document: Mapping[str, Any], lang: str = "en") -> None:
-    """The terminal summary: maturity by dimension, key metrics, top findings, next actions."""
+def summary(out: Console, document: Mapping[str, Any], lang: str = "en", role: str = "cx-lead") -> None:
+    """The terminal summary: maturity by dimension, key metrics, top findings, next actions (those ``role`` acts on)."""
     model = document["model"]
     level, score = overall_level(document)
     out.print(
@@ -92,7 +92,11 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en") -> None
         for row in document["metrics"]:
             interval = f"{_number(row['ci_low'])} … {_number(row['ci_high'])}" if row["ci_low"] is not None else "—"
             metrics.add_row(
-                escape(row["metric"]), _number(row["value"]), interval, str(row["n"]), escape(", ".join(row["flags"]))
+                escape(row["metric"]),
+                _number(row["value"]),
+                interval,
+                "—" if row["n"] is None else str(row["n"]),
+                escape(", ".join(row["flags"])),
             )
         out.print(metrics)
     out.print(escape(text("summary.objectives", lang, **objective_counts(document))))
@@ -103,7 +107,7 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en") -> None
             out.print(
                 f"  {escape('[' + text('severity.' + finding['severity'], lang) + ']')} {escape(finding['title'])}"
             )
-    actions = document["actions"][:5]
+    actions = list(View(role, lang).actions(document["actions"]))[:5]
     if actions:
         out.print(f"\n[bold]{escape(text('section.actions', lang))}[/] ({len(document['actions'])})")
         for action in actions:
@@ -176,6 +180,21 @@ class _Interviewer:
         return answer, ""
 
 
+def _check_choices(programme: Path, host: Any, model: str | None, formats: tuple[str, ...]) -> None:
+    """Unknown --model or --format ids are usage errors, found before any work is done."""
+    with api.open_programme(programme, host=host) as opened:
+        models, reporters = opened.registry.assessments, opened.registry.reporters
+        if model is not None and model not in models:
+            known = ", ".join(models.ids()) or "none installed"
+            raise click.BadParameter(f"no maturity model {model!r} (models: {known})", param_hint="--model")
+        unknown = [f for f in formats if f not in reporters]
+        if unknown:
+            known = ", ".join(reporters.ids())
+            raise click.BadParameter(
+                f"no reporter {', '.join(map(repr, unknown))} (reporters: {known})", param_hint="--format"
+            )
+
+
 @click.command()
 @click.option("--model", help="Maturity model id (default: iso-cx). See `cxframe plugins`.")
 @click.option(
@@ -205,6 +224,7 @@ def assess(
     """
     current = state()
     host = current.plugins()
+    _check_choices(current.programme, host, model, formats)
     out_console = console()
     with out_console.status("assessing…") as status:
 
@@ -225,9 +245,9 @@ def assess(
         current.programme, document=document, formats=formats or None, role=role, lang=lang, out=out, host=host
     )
     if as_json:
-        emit_json(document)
+        emit_json({**document, "view": {"role": role, "lang": lang}})
         return
-    summary(out_console, document, lang)
+    summary(out_console, document, lang, role)
     for path in written:
         out_console.print(f"wrote {escape(str(path))}")
 

@@ -18,16 +18,27 @@ from cxframe.reporters.views import ALL_SECTIONS, View, actions_by_stage, view_o
 __all__ = ["md", "render_markdown"]
 
 
+#: Characters with a meaning in Markdown: backslash-escaped so that text stays text
+#: (no link, image, emphasis, code span or table cell is made from a respondent's words).
+_MARKDOWN_SPECIAL = "\\`*_[]()!#|~"
+
+
 def md(value: object) -> str:
-    """``value`` as inline Markdown text: HTML escaped, table pipes and line breaks neutralised."""
+    """``value`` as inline Markdown text: HTML and Markdown syntax escaped, line breaks neutralised."""
     if value is None:
         return "—"
     escaped = html.escape(str(value), quote=False)
-    return escaped.replace("|", "\\|").replace("\r", " ").replace("\n", " ").replace("`", "\\`")
+    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in escaped)
+    return escaped.replace("\r", " ").replace("\n", " ")
 
 
 def number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
+
+
+def count(value: object) -> str:
+    """A sample size; "—" for a group a privacy rule suppressed."""
+    return "—" if value is None else str(value)
 
 
 def interval(row: Mapping[str, Any]) -> str:
@@ -156,7 +167,7 @@ class _Markdown:
                 md(m["metric"]),
                 number(m["value"]),
                 interval(m),
-                str(m["n"]),
+                count(m.get("n")),
                 md(", ".join(self.flag(f) for f in m["flags"])),
             )
             for m in metrics
@@ -201,7 +212,7 @@ class _Markdown:
                 f"{md(o['comparison'])} {o['target']:g}",
                 number(o["value"]),
                 interval(o),
-                str(o["n"]),
+                count(o.get("n")),
                 self.t("objective." + o["status"]) if o["status"] else "—",
                 md(o["deadline"]),
             )
@@ -370,7 +381,7 @@ class _Markdown:
         ]
         for q in questions:
             asked = model_text(self.model, f"{q['criterion']}.question", self.lang, q.get("question") or "")
-            lines.append(f"- `{q['criterion']}`" + (f": {md(asked)}" if asked else ""))
+            lines.append(f"- {md(q['criterion'])}" + (f": {md(asked)}" if asked else ""))
         return [*lines, ""]
 
     def section_provenance(self) -> list[str]:
