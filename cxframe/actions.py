@@ -8,9 +8,10 @@ The rule (also in the docs, "Assessment"):
 * **breadth** (1–3): one touchpoint, team or criterion; a journey or segment; the whole programme;
 * **effort** (1–3): a quick fix; a project; a change across the organisation.
 
-So priorities run from 0.33 (an informational quick-to-forget item that is
-hard to do) to 15 (a critical, programme-wide problem with a quick fix).
-Each action is proposed with an owner where the programme names one (the
+Informational findings propose no action, so priorities run from 0.67 (a
+low-severity, narrow item that takes an organisation-wide change) to 15 (a
+critical, programme-wide problem with a quick fix). Each action is proposed
+with an owner where the programme names one (the missed objective's owner, the
 touchpoint's owner, else the owner of an objective on the finding's metric)
 and a due date that follows the severity.
 """

@@ -155,13 +155,31 @@ def _trend(run: Run, overall: Iterable[MetricResult]) -> list[dict[str, Any]]:
 
 
 def _verbatims(run: Run) -> list[dict[str, Any]]:
-    """The lowest-scored recent comments, as respondents wrote them (reporters escape them)."""
-    query = (
-        "SELECT question, value, scale_max, touchpoint, channel, timestamp, comment FROM observations "
-        "WHERE comment IS NOT NULL AND trim(comment) != '' AND population = 'customer' "
-        "ORDER BY (value - coalesce(scale_min, 0)) / nullif(coalesce(scale_max, 10) - coalesce(scale_min, 0), 0), "
-        "timestamp DESC LIMIT ?"
-    )
+    """The lowest-scored comments, each text once, as respondents wrote them (reporters escape them).
+
+    A response's comment is repeated on each of its answers: each text is
+    ranked by its lowest answer on a known scale (0 = the scale's bottom), so
+    a comment counts once; answers without a scale (a 0/1 flag) come last, so
+    they never pass for a worst score.
+    """
+    query = """
+        SELECT question, value, scale_max, touchpoint, channel, timestamp, comment FROM (
+            SELECT question, value, scale_max, touchpoint, channel, timestamp, comment,
+                   position,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY comment ORDER BY position IS NULL, position, timestamp DESC
+                   ) AS rank_in_text
+            FROM (
+                SELECT *, CASE WHEN scale_max > scale_min
+                               THEN (value - scale_min) / (scale_max - scale_min) END AS position
+                FROM observations
+                WHERE comment IS NOT NULL AND trim(comment) != '' AND population = 'customer'
+            )
+        )
+        WHERE rank_in_text = 1
+        ORDER BY position IS NULL, position, timestamp DESC
+        LIMIT ?
+    """
     keys = ("question", "value", "scale_max", "touchpoint", "channel", "timestamp", "comment")
     return [dict(zip(keys, row, strict=True)) for row in run.store.db.execute(query, [VERBATIMS]).fetchall()]
 

@@ -11,11 +11,13 @@ belongs to one dimension and one level and is judged by
 Evidence beats an answer; a criterion neither can decide is ``unknown`` and
 counts as not met. The scoring rule (documented in "Assessment"):
 
-* **level** of a dimension = the highest level L (up to the highest level that
-  has criteria) such that every criterion at levels 1…L is met (0 when a
-  level-1 criterion is not met);
-* **score** = level + the share of the next level's criteria that are met, so
-  2.5 reads "level 2, half-way to 3".
+* **level** of a dimension = the highest level L *that has criteria* such
+  that every criterion at levels up to L is met (0 when the lowest level's
+  criteria are not all met); a level nothing checks is never reported;
+* **score** = level + the share of the next checked level's criteria that are
+  met, times the distance to that level, so 2.5 reads "level 2, half-way to 3"
+  (and, with criteria only at 1, 3 and 5, 2.0 reads "level 1, half of level 3's
+  criteria met").
 
 ``MaturityModel.assessment()`` turns a model into the `cxframe.Assessment`
 a plugin returns from ``register_assessments``.
@@ -266,16 +268,20 @@ def score_dimension(model: str, dimension: str, criteria: Sequence[CriterionResu
     by_level: dict[int, list[CriterionResult]] = {}
     for result in criteria:
         by_level.setdefault(result.level, []).append(result)
+    # Only levels that have criteria can be reached: a model with criteria at levels 1, 3 and 5
+    # reports 0, 1, 3 or 5, never a level nothing was checked for.
+    levels = sorted(by_level)
     level = 0
-    # a level without criteria neither blocks nor counts beyond the model's highest criterion
-    top = max(by_level, default=0)
-    for candidate in range(1, top + 1):
-        at_level = by_level.get(candidate, [])
-        if any(r.status is not CriterionStatus.MET for r in at_level):
+    for candidate in levels:
+        if any(r.status is not CriterionStatus.MET for r in by_level[candidate]):
             break
         level = candidate
-    next_level = by_level.get(level + 1, [])
-    progress = sum(r.status is CriterionStatus.MET for r in next_level) / len(next_level) if next_level else 0.0
+    following = [candidate for candidate in levels if candidate > level]
+    progress = 0.0
+    if following:
+        step = following[0]
+        share = sum(r.status is CriterionStatus.MET for r in by_level[step]) / len(by_level[step])
+        progress = share * (step - level)
     met = tuple(r.id for r in criteria if r.status is CriterionStatus.MET)
     unmet = tuple(r.id for r in criteria if r.status is not CriterionStatus.MET)
     evidence = tuple(f"{'✓' if r.status is CriterionStatus.MET else '✗'} {r.title}" for r in criteria)

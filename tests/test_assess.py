@@ -250,14 +250,30 @@ def test_level_is_the_highest_level_whose_criteria_and_all_below_are_met(criteri
         for i, (level, status) in enumerate(criteria)
     ]
     scored = score_dimension("m", "d", results)
-    for level in range(1, scored.level + 1):
-        assert all(r.status is CriterionStatus.MET for r in results if r.level == level)
-    blocking = [r for r in results if r.level == scored.level + 1]
-    if scored.level < 5 and blocking:
-        assert any(r.status is not CriterionStatus.MET for r in blocking)
-    assert scored.level <= max(level for level, _ in criteria)
-    assert scored.level <= scored.score < scored.level + 1
+    checked = sorted({r.level for r in results})
+    # only a level that has criteria is reported, and every criterion up to it is met
+    assert scored.level == 0 or scored.level in checked
+    assert all(r.status is CriterionStatus.MET for r in results if r.level <= scored.level)
+    following = [level for level in checked if level > scored.level]
+    if following:
+        # the next checked level is where it stops: one of its criteria is not met
+        assert any(r.status is not CriterionStatus.MET for r in results if r.level == following[0])
+        assert scored.level <= scored.score < following[0]
+    else:
+        assert scored.score == scored.level
     assert set(scored.criteria_met) | set(scored.criteria_unmet) == {r.id for r in results}
+
+
+def test_a_level_without_criteria_is_never_reported():
+    met = CriterionStatus.MET
+    results = [
+        CriterionResult(id="a", dimension="d", level=1, title="t", status=met),
+        CriterionResult(id="b", dimension="d", level=3, title="t", status=met),
+        CriterionResult(id="c", dimension="d", level=3, title="t", status=CriterionStatus.UNMET),
+        CriterionResult(id="e", dimension="d", level=5, title="t", status=met),
+    ]
+    scored = score_dimension("m", "d", results)
+    assert (scored.level, scored.score) == (1, 2.0)  # level 1, half of level 3's criteria met
 
 
 def _finding(severity: Severity, breadth: int, effort: int, id: str = "f") -> Finding:

@@ -85,7 +85,9 @@ def comment_count(facts: Facts) -> int:
     return int(
         scalar(
             facts,
-            "SELECT COUNT(*) FROM observations WHERE population = 'customer' AND TRIM(COALESCE(comment, '')) != ''",
+            # a response's comment is repeated on each of its answers: count each response's once
+            "SELECT COUNT(DISTINCT COALESCE(response_id, respondent_id, key) || char(31) || comment) "
+            "FROM observations WHERE population = 'customer' AND TRIM(COALESCE(comment, '')) != ''",
         )
         or 0
     )
