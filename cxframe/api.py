@@ -415,7 +415,7 @@ def report(
     is rendered again, without recomputing anything. A reporter that fails is
     reported like any plugin failure and the others still write.
     """
-    from cxframe.assessment import write_reports
+    from cxframe.assessment import DOCUMENT_VERSION, write_reports
     from cxframe.i18n import LANGUAGES
     from cxframe.reporters.views import ROLES
 
@@ -429,6 +429,14 @@ def report(
             if document is None:
                 which = f"run {run_id}" if run_id is not None else "this programme"
                 raise InvalidInput([f"no stored assessment for {which}: run `cxframe assess` first"])
+            if document.get("version") != DOCUMENT_VERSION:
+                raise InvalidInput(
+                    [
+                        f"the stored assessment of run {document.get('run', {}).get('id')} is version "
+                        f"{document.get('version')!r}; this cxframe renders version {DOCUMENT_VERSION}: "
+                        "run `cxframe assess` again"
+                    ]
+                )
         reporters = opened.registry.reporters
         chosen = list(formats) if formats else reporters.ids()
         unknown = [f for f in chosen if f not in reporters]

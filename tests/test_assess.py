@@ -392,3 +392,36 @@ def test_an_objective_on_a_small_sample_is_inconclusive_whatever_its_interval(pr
     document = api.assess(programme, host=acme_host)
     [objective] = document["objectives"]
     assert "small_sample" in objective["flags"] and objective["status"] == "inconclusive"
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        {},
+        {"journey": "nonsense", "employee": []},
+        {
+            "journey": {
+                "maps": [{"stages": [{"emotion": "low", "pain_points": "one"}]}, "x"],
+                "funnel": [{"stage": "s"}, 3],
+                "painpoints": ["a", {"evidence": None}],
+            },
+            "employee": {"enps": "x", "enps_by_team": "x", "link": {"statement": 3}},
+        },
+    ],
+)
+def test_reports_survive_plugin_evidence_of_any_shape(collected, acme_host, evidence):
+    from cxframe.reporters.html import render_html
+    from cxframe.reporters.markdown import render_markdown
+
+    document = {**api.assess(collected, host=acme_host), "evidence": evidence}
+    assert render_markdown(document).startswith("# CX programme assessment")
+    assert "<html" in render_html(document)
+
+
+def test_a_stored_document_of_another_version_is_refused_clearly(collected, acme_host):
+    api.assess(collected, host=acme_host)
+    with api.open_programme(collected, host=acme_host) as opened:
+        opened.store.db.execute("UPDATE assessments SET document = json_set(document, '$.version', 99)")
+        opened.store.db.conn.commit()
+    result = testing.invoke(["-C", str(collected), "report"], host=acme_host)
+    assert result.exit_code == 1 and "is version 99; this cxframe renders version 1" in result.output

@@ -25,7 +25,7 @@ import jinja2
 
 from cxframe.i18n import model_text, text
 from cxframe.reporters import charts
-from cxframe.reporters.views import ALL_SECTIONS, View, actions_by_stage, view_of
+from cxframe.reporters.views import ALL_SECTIONS, View, actions_by_stage, as_float, mappings, strings, view_of
 
 __all__ = ["render_html"]
 
@@ -68,27 +68,8 @@ def percent(value: Any) -> str:
     return number(100 * value) + " %"
 
 
-def _mappings(value: Any) -> list[Mapping[str, Any]]:
-    """The dicts of a list from a plugin's evidence; anything else (absent, malformed) is no rows."""
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, Mapping)]
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, list):
-        return []
-    return [str(item) for item in value if item is not None]
-
-
-def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def _interval(row: Mapping[str, Any]) -> str:
-    low, high = _float(row.get("ci_low")), _float(row.get("ci_high"))
+    low, high = as_float(row.get("ci_low")), as_float(row.get("ci_high"))
     return "—" if low is None or high is None else f"{number(low)} … {number(high)}"
 
 
@@ -247,7 +228,7 @@ class _Report:
                             "status": c["status"],
                             "status_label": self.t("status." + c["status"]),
                             "source": self.t("source." + c["source"]),
-                            "evidence": _strings(c.get("evidence")),
+                            "evidence": strings(c.get("evidence")),
                         }
                         for c in dimension["criteria"]
                     ],
@@ -256,7 +237,7 @@ class _Report:
         return {"groups": groups, "empty": not groups}
 
     def flags(self, flags: Any) -> str:
-        return ", ".join(self.t("flag." + f) if f in _FLAG_KEYS else f for f in _strings(flags))
+        return ", ".join(self.t("flag." + f) if f in _FLAG_KEYS else f for f in strings(flags))
 
     def section_metrics(self) -> dict[str, Any]:
         metrics = self.doc["metrics"]
@@ -276,7 +257,7 @@ class _Report:
 
     def section_trend(self) -> dict[str, Any] | None:
         by_metric: dict[str, list[Mapping[str, Any]]] = {}
-        for row in _mappings(self.doc.get("trend")):
+        for row in mappings(self.doc.get("trend")):
             by_metric.setdefault(str(row.get("metric")), []).append(row)
         if not by_metric:
             return None
@@ -287,11 +268,11 @@ class _Report:
             points = [
                 charts.TrendPoint(
                     period=str(r.get("period") or ""),
-                    value=_float(r.get("value")),
-                    ci_low=_float(r.get("ci_low")),
-                    ci_high=_float(r.get("ci_high")),
+                    value=as_float(r.get("value")),
+                    ci_low=as_float(r.get("ci_low")),
+                    ci_high=as_float(r.get("ci_high")),
                     n=int(r.get("n") or 0),
-                    small="small_sample" in _strings(r.get("flags")),
+                    small="small_sample" in strings(r.get("flags")),
                 )
                 for r in rows
             ]
@@ -337,7 +318,7 @@ class _Report:
         return {"rows": rows, "empty": not rows}
 
     def section_journeys(self) -> dict[str, Any] | None:
-        maps = _mappings(self.plugin("journey").get("maps"))
+        maps = mappings(self.plugin("journey").get("maps"))
         if not maps:
             return None
         journeys = []
@@ -345,14 +326,14 @@ class _Report:
             stages: list[dict[str, Any]] = [
                 {
                     "name": str(s.get("name") or s.get("id") or ""),
-                    "emotion": _float(s.get("emotion")),
+                    "emotion": as_float(s.get("emotion")),
                     "emotion_note": str(s.get("emotion_note") or ""),
-                    "touchpoints": _strings(s.get("touchpoints")),
-                    "pain_points": _strings(s.get("pain_points")),
-                    "opportunities": _strings(s.get("opportunities")),
-                    "moments_of_truth": _strings(s.get("moments_of_truth")),
+                    "touchpoints": strings(s.get("touchpoints")),
+                    "pain_points": strings(s.get("pain_points")),
+                    "opportunities": strings(s.get("opportunities")),
+                    "moments_of_truth": strings(s.get("moments_of_truth")),
                 }
-                for s in _mappings(journey.get("stages"))
+                for s in mappings(journey.get("stages"))
             ]
             name = str(journey.get("name") or journey.get("journey") or "")
             chart = None
@@ -389,13 +370,13 @@ class _Report:
         return {"journeys": journeys}
 
     def section_funnel(self) -> dict[str, Any] | None:
-        rows = _mappings(self.plugin("journey").get("funnel"))
+        rows = mappings(self.plugin("journey").get("funnel"))
         if not rows:
             return None
         by_journey: dict[str, list[Mapping[str, Any]]] = {}
         for row in rows:
             by_journey.setdefault(str(row.get("journey") or ""), []).append(row)
-        names = {str(m.get("journey")): str(m.get("name")) for m in _mappings(self.plugin("journey").get("maps"))}
+        names = {str(m.get("journey")): str(m.get("name")) for m in mappings(self.plugin("journey").get("maps"))}
         funnels = []
         for i, (journey, steps) in enumerate(by_journey.items()):
             name = names.get(journey) or journey
@@ -403,8 +384,8 @@ class _Report:
                 {
                     "stage": str(s.get("stage_name") or s.get("stage") or ""),
                     "cases": int(s.get("cases") or 0),
-                    "conversion": _float(s.get("conversion")),
-                    "drop_off": _float(s.get("drop_off")),
+                    "conversion": as_float(s.get("conversion")),
+                    "drop_off": as_float(s.get("drop_off")),
                 }
                 for s in steps
             ]
@@ -421,12 +402,12 @@ class _Report:
         return {"funnels": funnels}
 
     def section_painpoints(self) -> dict[str, Any] | None:
-        painpoints = _mappings(self.plugin("journey").get("painpoints"))
+        painpoints = mappings(self.plugin("journey").get("painpoints"))
         if not painpoints:
             return None
         shown, more = self.view.limit(painpoints, "painpoints")
         rows = [
-            {"touchpoint": str(p.get("name") or p.get("touchpoint") or ""), "evidence": _strings(p.get("evidence"))}
+            {"touchpoint": str(p.get("name") or p.get("touchpoint") or ""), "evidence": strings(p.get("evidence"))}
             for p in shown
         ]
         return {"rows": rows, "more": more}
@@ -436,7 +417,7 @@ class _Report:
         if not employee:
             return None
         enps = employee.get("enps")
-        overall = [enps] if isinstance(enps, Mapping) else _mappings(enps)
+        overall = [enps] if isinstance(enps, Mapping) else mappings(enps)
         rows = [
             {
                 "segment": _segment(r.get("segment"), self.lang) if r.get("segment") else self.t("employee.overall"),
@@ -445,7 +426,7 @@ class _Report:
                 "n": r.get("n", "—"),
                 "flags": self.flags(r.get("flags")),
             }
-            for r in [*overall, *_mappings(employee.get("enps_by_team"))]
+            for r in [*overall, *mappings(employee.get("enps_by_team"))]
         ]
         link = employee.get("link")
         link_content = self.link(link) if isinstance(link, Mapping) else None
@@ -459,22 +440,22 @@ class _Report:
         customer_metric = str(link.get("customer_metric") or "NPS")
         # the employee plugin sends ``teams`` pairs; ``points`` is the simpler shape other plugins may send
         points = []
-        for p in _mappings(link.get("points")) or _mappings(link.get("teams")):
-            x = _float(p.get("enps", p.get("employee_value")))
-            y = _float(p.get("customer_score", p.get("customer_value")))
+        for p in mappings(link.get("points")) or mappings(link.get("teams")):
+            x = as_float(p.get("enps", p.get("employee_value")))
+            y = as_float(p.get("customer_score", p.get("customer_value")))
             if x is not None and y is not None:
                 points.append(charts.ScatterPoint(str(p.get("team") or ""), x, y))
-        r = _float(link.get("r"))
+        r = as_float(link.get("r"))
         correlation = None
         if r is not None:
-            confidence = _float(link.get("confidence")) or 0.95
+            confidence = as_float(link.get("confidence")) or 0.95
             correlation = self.t(
                 "employee.correlation",
                 teams=link.get("n_teams") or len(points),
                 r=number(r, 2),
                 confidence=f"{confidence:.0%}",
-                low=number(_float(link.get("ci_low")), 2),
-                high=number(_float(link.get("ci_high")), 2),
+                low=number(as_float(link.get("ci_low")), 2),
+                high=number(as_float(link.get("ci_high")), 2),
             )
         chart = None
         if len(points) >= 2:
@@ -539,7 +520,7 @@ class _Report:
                 "severity_label": self.t("severity." + f["severity"]),
                 "stage": self.t("stage." + f["stage"]),
                 "title": self.finding_title(f),
-                "evidence": _strings(f.get("evidence")),
+                "evidence": strings(f.get("evidence")),
             }
             for f in shown
         ]
@@ -574,22 +555,22 @@ class _Report:
                 "plugin": c["plugin"],
                 "status": c["status"],
                 "status_label": self.t("status." + c["status"]),
-                "evidence": _strings(c.get("evidence")),
+                "evidence": strings(c.get("evidence")),
             }
             for c in checks
         ]
         return {"rows": rows}
 
     def section_verbatims(self) -> dict[str, Any] | None:
-        verbatims, _ = self.view.limit(_mappings(self.doc.get("verbatims")), "verbatims")
+        verbatims, _ = self.view.limit(mappings(self.doc.get("verbatims")), "verbatims")
         if not verbatims:
             return None
         rows = [
             {
                 "comment": v.get("comment", ""),
                 "question": v.get("question", ""),
-                "value": number(_float(v.get("value")), 0),
-                "scale_max": number(_float(v.get("scale_max")), 0) if v.get("scale_max") is not None else "",
+                "value": number(as_float(v.get("value")), 0),
+                "scale_max": number(as_float(v.get("scale_max")), 0) if v.get("scale_max") is not None else "",
                 "where": v.get("touchpoint") or v.get("channel") or "",
                 "when": str(v.get("timestamp") or "")[:10],
             }
@@ -598,7 +579,7 @@ class _Report:
         return {"rows": rows}
 
     def section_questions(self) -> dict[str, Any] | None:
-        questions = _mappings(self.doc.get("questions"))
+        questions = mappings(self.doc.get("questions"))
         if not questions:
             return None
         rows = [
@@ -615,7 +596,7 @@ class _Report:
         inputs = run.get("inputs", {})
         return {
             "run": run["id"],
-            "plugins": [f"{p['name']} {p.get('version') or ''}".strip() for p in _mappings(run.get("plugins"))],
+            "plugins": [f"{p['name']} {p.get('version') or ''}".strip() for p in mappings(run.get("plugins"))],
             "programme_hash": inputs.get("programme") or "—",
             "ingests": [
                 {
@@ -623,9 +604,9 @@ class _Report:
                     "collector": i.get("collector", ""),
                     "hash": i.get("content_hash", ""),
                 }
-                for i in _mappings(inputs.get("ingests"))
+                for i in mappings(inputs.get("ingests"))
             ],
-            "failures": _strings(run.get("plugin_failures")),
+            "failures": strings(run.get("plugin_failures")),
         }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cxframe.i18n import model_text, text
-from cxframe.reporters.views import ALL_SECTIONS, View, actions_by_stage, view_of
+from cxframe.reporters.views import ALL_SECTIONS, View, actions_by_stage, as_float, mappings, strings, view_of
 
 __all__ = ["md", "render_markdown"]
 
@@ -41,10 +41,14 @@ def count(value: object) -> str:
     return "—" if value is None else str(value)
 
 
+def whole(value: object) -> int | None:
+    number = as_float(value)
+    return None if number is None else int(number)
+
+
 def interval(row: Mapping[str, Any]) -> str:
-    if row.get("ci_low") is None or row.get("ci_high") is None:
-        return "—"
-    return f"{row['ci_low']:.1f} … {row['ci_high']:.1f}"
+    low, high = as_float(row.get("ci_low")), as_float(row.get("ci_high"))
+    return "—" if low is None or high is None else f"{low:.1f} … {high:.1f}"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -230,63 +234,81 @@ class _Markdown:
         ]
         return [*lines, *table(headers, rows)]
 
+    def plugin(self, name: str) -> Mapping[str, Any]:
+        """A plugin's evidence; anything but a mapping (absent, malformed) is none."""
+        found = self.doc.get("evidence", {}).get(name)
+        return found if isinstance(found, Mapping) else {}
+
     def section_journeys(self) -> list[str]:
-        maps = self.doc["evidence"].get("journey", {}).get("maps", [])
+        maps = mappings(self.plugin("journey").get("maps"))
         if not maps:
             return []
         lines = self.heading("journeys")
         for journey in maps:
-            lines += [f"### {md(journey['name'])}", ""]
-            for stage in journey["stages"]:
-                emotion = "" if stage.get("emotion") is None else f" ({stage['emotion']:+.1f})"
-                pains = "; ".join(stage.get("pain_points", []))
-                lines.append(f"- **{md(stage['name'])}**{emotion}" + (f": {md(pains)}" if pains else ""))
+            lines += [f"### {md(journey.get('name') or journey.get('journey') or '')}", ""]
+            for stage in mappings(journey.get("stages")):
+                score = as_float(stage.get("emotion"))
+                emotion = "" if score is None else f" ({score:+.1f})"
+                pains = "; ".join(strings(stage.get("pain_points")))
+                name = stage.get("name") or stage.get("id") or ""
+                lines.append(f"- **{md(name)}**{emotion}" + (f": {md(pains)}" if pains else ""))
             lines.append("")
         return lines
 
     def section_funnel(self) -> list[str]:
-        funnel = self.doc["evidence"].get("journey", {}).get("funnel", [])
+        funnel = mappings(self.plugin("journey").get("funnel"))
         if not funnel:
             return []
+
+        def percent(value: object) -> str:
+            share = as_float(value)
+            return "—" if share is None else f"{100 * share:.1f} %"
+
         rows = [
             (
-                md(f["journey"]),
-                md(f.get("stage_name") or f["stage"]),
-                str(f["cases"]),
-                number(None if f.get("conversion") is None else 100 * f["conversion"]) + " %",
-                number(None if f.get("drop_off") is None else 100 * f["drop_off"]) + " %",
+                md(f.get("journey")),
+                md(f.get("stage_name") or f.get("stage")),
+                count(whole(f.get("cases"))),
+                percent(f.get("conversion")),
+                percent(f.get("drop_off")),
             )
             for f in funnel
         ]
-        return [
-            *self.heading("funnel"),
-            *table(["journey", self.t("column.stage"), "cases", "conversion", "drop-off"], rows),
+        headers = [
+            self.t("column.journey"),
+            self.t("column.stage"),
+            self.t("column.cases"),
+            self.t("column.conversion"),
+            self.t("column.drop_off"),
         ]
+        return [*self.heading("funnel"), *table(headers, rows)]
 
     def section_painpoints(self) -> list[str]:
-        painpoints = self.doc["evidence"].get("journey", {}).get("painpoints", [])
+        painpoints = mappings(self.plugin("journey").get("painpoints"))
         if not painpoints:
             return []
-        shown, more = self.view.limit(list(painpoints), "painpoints")
-        rows = [(md(p.get("name") or p["touchpoint"]), md("; ".join(p.get("evidence", [])))) for p in shown]
+        shown, more = self.view.limit(painpoints, "painpoints")
+        rows = [(md(p.get("name") or p.get("touchpoint")), md("; ".join(strings(p.get("evidence"))))) for p in shown]
         lines = [*self.heading("painpoints"), *table([self.t("column.touchpoint"), self.t("column.evidence")], rows)]
         return lines + ([self.t("note.more", count=more), ""] if more else [])
 
     def section_employee(self) -> list[str]:
-        employee = self.doc["evidence"].get("employee", {})
+        employee = self.plugin("employee")
         if not employee:
             return []
         lines = self.heading("employee")
         overall = employee.get("enps")
-        rows = ([overall] if isinstance(overall, Mapping) else []) + list(employee.get("enps_by_team") or [])
+        rows = ([overall] if isinstance(overall, Mapping) else []) + mappings(employee.get("enps_by_team"))
         for row in rows:
-            segment = ", ".join(f"{k}={v}" for k, v in (row.get("segment") or {}).items()) or "all"
-            if "suppressed" in (row.get("flags") or []):
+            segment_values = row.get("segment") if isinstance(row.get("segment"), Mapping) else {}
+            segment = ", ".join(f"{k}={v}" for k, v in segment_values.items()) or self.t("segment.all")
+            if "suppressed" in strings(row.get("flags")):
                 lines.append(f"- eNPS {md(segment)}: {self.t('note.suppressed')}")
             else:
-                lines.append(f"- eNPS {md(segment)}: {number(row.get('value'))} ({interval(row)}, n={row.get('n')})")
+                value = number(as_float(row.get("value")))
+                lines.append(f"- eNPS {md(segment)}: {value} ({interval(row)}, n={count(row.get('n'))})")
         link = employee.get("link")
-        if isinstance(link, Mapping) and link.get("statement"):
+        if isinstance(link, Mapping) and isinstance(link.get("statement"), str):
             lines.append(f"- {md(link['statement'])}")
         return [*lines, ""]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ROLES", "View", "actions_by_stage", "view_of"]
+__all__ = ["ROLES", "View", "actions_by_stage", "as_float", "mappings", "strings", "view_of"]
 
 ROLES = ("executive", "cx-lead", "frontline-manager")
 
@@ -100,3 +100,28 @@ def actions_by_stage(actions: list[Mapping[str, Any]]) -> list[tuple[str, int]]:
         if action.get("stage") in counts:
             counts[action["stage"]] += 1
     return [(stage, count) for stage, count in counts.items() if count]
+
+
+# Plugins' evidence is open JSON: reporters read it through these, so a missing or
+# malformed value shows as nothing rather than breaking the report.
+
+
+def mappings(value: Any) -> list[Mapping[str, Any]]:
+    """The dicts of a list from a plugin's evidence; anything else (absent, malformed) is no rows."""
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, Mapping)]
+
+
+def strings(value: Any) -> list[str]:
+    """A list of texts from a plugin's evidence (one text stands for a list of one)."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        return []
+    return [str(item) for item in value if item is not None]
+
+
+def as_float(value: Any) -> float | None:
+    """A number from a plugin's evidence, or None (booleans and text are not numbers)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
