@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,8 @@ def stage(id: str, touchpoints: list[str]) -> dict[str, Any]:
 
 
 RICH_PROGRAMME: dict[str, Any] = {
+    # 16 detractors are followed up: enough to judge the closed loop at this minimum sample
+    "settings": {"min_sample": 10},
     "context": {
         "organisation": "Acme Bank",
         "scope": "Retail customers",
@@ -444,3 +447,14 @@ def test_the_documented_example_model_scores(tmp_path: Path) -> None:
         [result] = acme_model.MODEL.judge(facts, answers)
     assert result.level == 0 and result.criteria_unmet[0] == "acme.complaints.logged"
     assert result.criteria[1].status is MET and result.criteria[1].source == "answer"
+
+
+def test_a_closed_loop_on_fewer_detractors_than_the_minimum_sample_is_left_to_the_questionnaire(
+    rich_root: Path,
+) -> None:
+    text = (rich_root / "cxframe.toml").read_text(encoding="utf-8").replace("min_sample = 10", "min_sample = 30")
+    root = rich_root.parent / "strict"
+    shutil.copytree(rich_root, root)
+    (root / "cxframe.toml").write_text(text, encoding="utf-8")
+    judged = judge(root, host())
+    assert judged["iso.improve.inner-loop"].status is UNKNOWN  # 16 detractors cannot show a practice

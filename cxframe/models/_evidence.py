@@ -144,6 +144,9 @@ def closed_loop_verdict(facts: Facts, hours: int, share: float) -> Verdict | Non
     if not loop or not loop.get("detractors"):
         return None
     detractors = loop["detractors"]
+    if detractors < facts.run.min_sample:
+        # a handful of follow-ups cannot show a practice: the questionnaire decides
+        return None
     within = loop["within_24h"] if hours <= 24 else loop["within_48h"]
     line = (
         f"{within} of {detractors} detractors ({within / detractors:.0%}) were contacted within {hours} h "
