@@ -13,10 +13,13 @@ JSON Schema is `DOCUMENT_SCHEMA` (also in the docs).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from cxframe._version import __version__
 from cxframe.actions import propose_actions
@@ -33,7 +36,7 @@ from cxframe.engine import Period, compute_metric
 from cxframe.errors import InvalidInput
 from cxframe.extensions import Assessment
 from cxframe.lifecycle import Stage
-from cxframe.maturity import LEVELS, Facts, MaturityModel
+from cxframe.maturity import LEVELS, Facts, MaturityModel, evidence_key
 from cxframe.plugins import PluginFailure
 from cxframe.protection import protect
 from cxframe.questionnaire import ANSWERS_FILE, Answers, interview, load_answers, save_answers
@@ -96,15 +99,12 @@ def collect_evidence(run: Run) -> dict[str, dict[str, Any]]:
     return evidence
 
 
-def evidence_key(plugin: str) -> str:
-    """The key of a plugin's evidence: its distribution name without ``cxframe-`` (``cxframe-nps`` → ``nps``)."""
-    return plugin.removeprefix("cxframe-").removeprefix("cxframe_")
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    return unstructure(value)
+    if attrs.has(type(value)) or isinstance(value, enum.Enum):
+        return unstructure(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def maturity_findings(assessment: Assessment, results: Sequence[MaturityResult]) -> list[Finding]:

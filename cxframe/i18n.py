@@ -53,6 +53,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{findings} findings lead to {actions} proposed actions.",
         "zh-CN": "共 {findings} 项发现，对应 {actions} 项建议行动。",
     },
+    "summary.questions": {
+        "en": "{count} criteria could not be scored from the data: answer them in {file} or run "
+        "`cxframe assess --interview`.",
+        "zh-CN": "有 {count} 项标准无法根据数据评分：请在 {file} 中回答，或运行 `cxframe assess --interview`。",
+    },
     "summary.none": {"en": "Nothing to report here.", "zh-CN": "此处暂无内容。"},
     "column.dimension": {"en": "Dimension", "zh-CN": "维度"},
     "column.level": {"en": "Level", "zh-CN": "级别"},

@@ -106,12 +106,13 @@ class Criterion:
             raise ValueError(f"criterion {self.id!r} needs an evidence function, a question or both")
 
 
-def _short(plugin: str) -> str:
+def evidence_key(plugin: str) -> str:
+    """The key of a plugin's evidence: its distribution name without ``cxframe-`` (``cxframe-nps`` → ``nps``)."""
     return plugin.removeprefix("cxframe-").removeprefix("cxframe_")
 
 
 def _by_short_name(evidence: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    return {_short(name): facts for name, facts in evidence.items()}
+    return {evidence_key(name): facts for name, facts in evidence.items()}
 
 
 @attrs.define
@@ -135,10 +136,10 @@ class Facts:
 
         ``plugin`` is the distribution name with or without ``cxframe-`` (``nps`` or ``cxframe-nps``).
         """
-        return self.plugin_evidence.get(_short(plugin), {})
+        return self.plugin_evidence.get(evidence_key(plugin), {})
 
     def has_plugin(self, plugin: str) -> bool:
-        return _short(plugin) in self.plugin_evidence
+        return evidence_key(plugin) in self.plugin_evidence
 
     def checks(self, check: str) -> list[CheckResult]:
         """The results of check ``check`` in this run (empty when no plugin provides it)."""

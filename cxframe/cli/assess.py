@@ -15,9 +15,7 @@ from cxframe import api
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
 from cxframe.i18n import LANGUAGES, model_text, text
 from cxframe.reporters.markdown import objective_counts, overall_level
-from cxframe.reporters.views import ROLES, View
-
-_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+from cxframe.reporters.views import ROLES, View, severity_rank
 
 
 def _report_options(command: Any) -> Any:
@@ -100,7 +98,7 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en", role: s
             )
         out.print(metrics)
     out.print(escape(text("summary.objectives", lang, **objective_counts(document))))
-    findings = sorted(document["findings"], key=lambda f: -_SEVERITY_RANK[f["severity"]])[:5]
+    findings = sorted(document["findings"], key=lambda f: -severity_rank(f))[:5]
     if findings:
         out.print(f"\n[bold]{escape(text('section.findings', lang))}[/] ({len(document['findings'])})")
         for finding in findings:
@@ -115,10 +113,8 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en", role: s
             out.print(f"  {action['priority']:>5.1f}  {escape(action['title'])} — {escape(owner)}, {action['due']}")
     questions = document.get("questions", [])
     if questions:
-        out.print(
-            f"\n{len(questions)} criteria could not be scored from the data: "
-            "answer them in answers.toml or run `cxframe assess --interview`."
-        )
+        where = Path(document.get("answers_file") or "answers.toml").name
+        out.print("\n" + escape(text("summary.questions", lang, count=len(questions), file=where)))
 
 
 #: The counts worth a word in the lifecycle line, per stage.

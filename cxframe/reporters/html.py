@@ -25,11 +25,19 @@ import jinja2
 
 from cxframe.i18n import model_text, text
 from cxframe.reporters import charts
-from cxframe.reporters.views import ALL_SECTIONS, View, actions_by_stage, as_float, mappings, strings, view_of
+from cxframe.reporters.views import (
+    ALL_SECTIONS,
+    View,
+    actions_by_stage,
+    as_float,
+    mappings,
+    severity_rank,
+    strings,
+    view_of,
+)
 
 __all__ = ["render_html"]
 
-_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 _FLAG_KEYS = {"small_sample", "weighted", "no_interval"}
 
 
@@ -512,7 +520,7 @@ class _Report:
         return str(action["title"])
 
     def section_findings(self) -> dict[str, Any]:
-        ordered = sorted(self.doc["findings"], key=lambda f: -_SEVERITY_RANK.get(f["severity"], 0))
+        ordered = sorted(self.doc["findings"], key=lambda f: -severity_rank(f))
         shown, more = self.view.limit(ordered, "findings")
         rows = [
             {

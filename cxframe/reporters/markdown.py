@@ -13,7 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cxframe.i18n import model_text, text
-from cxframe.reporters.views import ALL_SECTIONS, View, actions_by_stage, as_float, mappings, strings, view_of
+from cxframe.reporters.views import (
+    ALL_SECTIONS,
+    View,
+    actions_by_stage,
+    as_float,
+    mappings,
+    severity_rank,
+    strings,
+    view_of,
+)
 
 __all__ = ["md", "render_markdown"]
 
@@ -317,7 +326,7 @@ class _Markdown:
         lines = self.heading("findings")
         if not findings:
             return [*lines, self.t("summary.none"), ""]
-        ordered = sorted(findings, key=lambda f: -_SEVERITY_RANK[f["severity"]])
+        ordered = sorted(findings, key=lambda f: -severity_rank(f))
         shown, more = self.view.limit(ordered, "findings")
         rows = [
             (
@@ -419,7 +428,6 @@ class _Markdown:
         return [*lines, ""]
 
 
-_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 _FLAG_KEYS = {"flag.small_sample", "flag.weighted", "flag.no_interval"}
 
 

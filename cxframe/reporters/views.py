@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ROLES", "View", "actions_by_stage", "as_float", "mappings", "strings", "view_of"]
+from cxframe.contracts import Severity
+
+__all__ = ["ROLES", "View", "actions_by_stage", "as_float", "mappings", "severity_rank", "strings", "view_of"]
 
 ROLES = ("executive", "cx-lead", "frontline-manager")
 
@@ -125,3 +127,11 @@ def strings(value: Any) -> list[str]:
 def as_float(value: Any) -> float | None:
     """A number from a plugin's evidence, or None (booleans and text are not numbers)."""
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def severity_rank(finding: Mapping[str, Any]) -> int:
+    """A finding's severity as a number (info 0 … critical 4) for ordering; unknown text ranks lowest."""
+    try:
+        return Severity(finding.get("severity")).rank
+    except ValueError:
+        return 0
