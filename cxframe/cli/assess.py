@@ -132,13 +132,17 @@ def _lifecycle_line(document: Mapping[str, Any], lang: str) -> str:
     parts = []
     for stage in document.get("stages", []):
         counts = stage.get("counts", {})
-        shown = [f"{counts[key]:,} {key}" for key in _STAGE_COUNTS.get(stage["stage"], ()) if key in counts]
+        shown = [
+            text(f"count.{key}", lang, n=f"{counts[key]:,}")
+            for key in _STAGE_COUNTS.get(stage["stage"], ())
+            if key in counts
+        ]
         mark = "✓" if stage["status"] == "ok" and not stage.get("messages") else "!"
         notes = len(stage.get("messages", []))
         parts.append(
             f"{text('stage.' + stage['stage'], lang)} {mark}"
             + (f" {', '.join(shown)}" if shown else "")
-            + (f" ({notes} notes)" if notes else "")
+            + (f" ({text('count.notes', lang, n=notes)})" if notes else "")
         )
     return " · ".join(parts)
 

@@ -419,8 +419,8 @@ class _Markdown:
         run = self.doc["run"]
         lines = self.heading("provenance")
         plugins = ", ".join(f"{md(p['name'])} {md(p['version'])}" for p in run["plugins"])
-        lines.append(f"- run {run['id']}; plugins: {plugins}")
-        lines.append(f"- programme file sha256 {md(run['inputs'].get('programme'))}")
+        lines.append(f"- {self.t('provenance.run')}: {run['id']}; {self.t('provenance.plugins')}: {plugins}")
+        lines.append(f"- {self.t('provenance.programme')}: {md(run['inputs'].get('programme'))}")
         for ingest in run["inputs"].get("ingests", []):
             lines.append(f"- {md(ingest['source'])} ({md(ingest['collector'])}) sha256 {md(ingest['content_hash'])}")
         for failure in run.get("plugin_failures", []):
