@@ -34,6 +34,7 @@ import datetime as dt
 import itertools
 import math
 import operator
+import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -53,9 +54,12 @@ CACHE_LIMIT = 100_000
 #: Bits in the map of response ids seen (8 MiB): at a million distinct ids about
 #: 1.5 % of rows are marked as possible repeats, each costing only a staged raw text.
 SEEN_BITS = 1 << 26
+#: A timestamp already in the stored form (``2026-03-01T08:30:00.000000Z``), or but for its fraction or its
+#: ``Z``: the usual export, turned into stored text by slicing, once ``fromisoformat`` accepts its values.
+_CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?(Z?)").fullmatch
 #: Optional fields stored as stripped text (``response_id`` and ``weight`` are handled apart).
 TEXT_FIELDS = ("respondent_id", "touchpoint", "channel", "comment")
-_TEMP = ("cx_clean", "cx_raw", "cx_bad", "cx_first")
+_TEMP = ("cx_clean", "cx_raw", "cx_bad", "cx_first", "cx_question")
 
 
 @attrs.frozen
@@ -78,7 +82,9 @@ class TimestampReader:
     ``datetime.fromisoformat``, then its own formats and zone) and stores
     `cxframe.store.utc_text`. For a text ``fromisoformat`` reads as UTC
     (``Z``, ``±00:00``), or without an offset when ``naive_utc``, both reduce
-    to reformatting the parsed time, done here inline (~1 µs); any other text
+    to reformatting the parsed time, done here inline: by slicing when the
+    text is already in the stored shape (~0.5 µs), else with ``isoformat``
+    (~1.5 µs). Any other text
     (an offset to convert, a source time zone, another format, garbage) goes
     through those very functions, cached per distinct text.
     """
@@ -89,6 +95,17 @@ class TimestampReader:
         self.cache: dict[str, tuple[str | None, str | None, str | None]] = {}
 
     def __call__(self, text: str) -> tuple[str | None, str | None, str | None]:
+        canonical = _CANONICAL(text)
+        if canonical is not None:
+            # already the stored form but for a missing fraction or Z: fromisoformat only checks the ranges
+            fraction, utc = canonical.groups()
+            if utc or self.naive_utc:
+                try:
+                    dt.datetime.fromisoformat(text)
+                except ValueError:
+                    pass
+                else:
+                    return f"{text[:19]}{fraction or '.000000'}Z", ("+00:00" if utc else None), None
         try:
             parsed = dt.datetime.fromisoformat(text.strip())
         except ValueError:
@@ -356,46 +373,44 @@ def _ingest(
     ]
     store.ensure_segment_columns(present)
     target = [*OBSERVATION_COLUMNS, *present]
-    fields = {name: (f"nullif({name}, '')" if name in cleaner.text_names else "NULL") for name in TEXT_FIELDS}
-    stored = 0
+    fields = {name: (f"nullif(c.{name}, '')" if name in cleaner.text_names else "NULL") for name in TEXT_FIELDS}
     source = reader.id
+    # one pass over the staged rows for all questions: each row's answers go in together, as in the streaming path
+    conn.execute("CREATE TEMP TABLE cx_question (i INTEGER PRIMARY KEY, id TEXT, low REAL, high REAL)")
+    conn.executemany(
+        "INSERT INTO temp.cx_question VALUES (?, ?, ?, ?)",
+        [(i, question.id, question.scale_min, question.scale_max) for i, question in questions],
+    )
+    value = "CASE q.i " + " ".join(f"WHEN {i} THEN c.v{i}" for i, _ in questions) + " END"
+    select = [
+        "CASE WHEN c.rid IS NULL THEN :source || '|' || c.line || '|' || q.id "
+        "ELSE :source || '|r:' || c.rid || '|' || q.id END",
+        ":ingest",
+        ":source",
+        "q.id",
+        value,
+        "c.ts",
+        "c.off",
+        fields["respondent_id"],
+        "c.rid",
+        ":population",
+        "q.low",
+        "q.high",
+        fields["touchpoint"],
+        fields["channel"],
+        fields["comment"],
+        "c.weight",
+        *(f"nullif(c.seg{[n for n, _ in segments].index(name)}, '')" for name in present),
+    ]
+    before = conn.total_changes
     with store.bulk_observations(cleaner.staged_rows * len(questions)):
-        for i, question in questions:
-            values = {
-                "source": source,
-                "q": question.id,
-                "ingest": ingest_id,
-                "population": staged.population,
-                "low": question.scale_min,
-                "high": question.scale_max,
-            }
-            select = [
-                "CASE WHEN rid IS NULL THEN :source || '|' || line || '|' || :q "
-                "ELSE :source || '|r:' || rid || '|' || :q END",
-                ":ingest",
-                ":source",
-                ":q",
-                f"v{i}",
-                "ts",
-                "off",
-                fields["respondent_id"],
-                "rid",
-                ":population",
-                ":low",
-                ":high",
-                fields["touchpoint"],
-                fields["channel"],
-                fields["comment"],
-                "weight",
-                *(f"nullif(seg{[n for n, _ in segments].index(name)}, '')" for name in present),
-            ]
-            before = conn.total_changes
-            conn.execute(
-                f"INSERT OR IGNORE INTO observations ({', '.join(f'[{c}]' for c in target)}) "
-                f"SELECT {', '.join(select)} FROM temp.cx_clean WHERE v{i} IS NOT NULL AND dup_first IS NULL",
-                values,
-            )
-            stored += conn.total_changes - before
+        conn.execute(
+            f"INSERT OR IGNORE INTO observations ({', '.join(f'[{c}]' for c in target)}) "
+            f"SELECT {', '.join(select)} FROM temp.cx_clean AS c CROSS JOIN temp.cx_question AS q "
+            f"WHERE c.dup_first IS NULL AND {value} IS NOT NULL ORDER BY c.line, q.i",
+            {"source": reader.id, "ingest": ingest_id, "population": staged.population},
+        )
+    stored = conn.total_changes - before
 
     # every rejected row is in cx_raw (see _Cleaner), so the rejects read only those rows
     conn.create_function("cx_repr", 1, repr, deterministic=True)
