@@ -10,7 +10,7 @@ SQLite does what is set-based:
 
 Inside the ingest's transaction (so ``kill -9`` leaves the store as it was):
 
-1. **clean and stage**: each row's UTC timestamp and offset (`TimestampReader`:
+1. **clean and stage**: each row's UTC timestamp and offset (`timestamp_reader`:
    ``datetime.fromisoformat`` for UTC and naive times, the collector's parser
    otherwise), its stripped fields and segments, its weight and its answers'
    values or reject reasons (scores and weights converted once per distinct
@@ -75,64 +75,68 @@ class StagedCounts:
     attempted: int
 
 
-class TimestampReader:
-    """``(UTC text, offset, None)`` or ``(None, None, reason)`` for a timestamp cell, as the streaming path reads it.
+#: ``(UTC text, offset, None)`` or ``(None, None, reason)``: what `timestamp_reader` gives for a cell.
+Stamp = tuple[str | None, str | None, str | None]
+
+
+def timestamp_reader(staged: StagedSurvey) -> Callable[[str], Stamp]:
+    """What the streaming path stores for a timestamp cell of ``staged``, made fast for the usual texts.
 
     The streaming path parses with the collector's ``parse_timestamp`` (strip,
     ``datetime.fromisoformat``, then its own formats and zone) and stores
     `cxframe.store.utc_text`. For a text ``fromisoformat`` reads as UTC
-    (``Z``, ``±00:00``), or without an offset when ``naive_utc``, both reduce
-    to reformatting the parsed time, done here inline: by slicing when the
-    text is already in the stored shape (~0.5 µs), else with ``isoformat``
-    (~1.5 µs). Any other text
-    (an offset to convert, a source time zone, another format, garbage) goes
-    through those very functions, cached per distinct text.
+    (``Z``, ``±00:00``), or without an offset when ``staged.naive_utc``, both
+    reduce to reformatting the parsed time, done here: by slicing when the
+    text is already in the stored shape but for its fraction or ``Z``
+    (~0.5 µs), else with ``isoformat`` (~1.5 µs). Any other text (an offset
+    to convert, a source time zone, another format, garbage) goes through
+    those very functions, cached per distinct text. A closure, not a class:
+    it is called once per row.
     """
+    naive_utc = staged.naive_utc
+    parse = dt.datetime.fromisoformat
+    utc_zone = dt.UTC
+    canonical = _CANONICAL
+    cache: dict[str, Stamp] = {}
 
-    def __init__(self, staged: StagedSurvey) -> None:
-        self.staged = staged
-        self.naive_utc = staged.naive_utc
-        self.cache: dict[str, tuple[str | None, str | None, str | None]] = {}
-
-    def __call__(self, text: str) -> tuple[str | None, str | None, str | None]:
-        canonical = _CANONICAL(text)
-        if canonical is not None:
-            # already the stored form but for a missing fraction or Z: fromisoformat only checks the ranges
-            fraction, utc = canonical.groups()
-            if utc or self.naive_utc:
-                try:
-                    dt.datetime.fromisoformat(text)
-                except ValueError:
-                    pass
-                else:
-                    return f"{text[:19]}{fraction or '.000000'}Z", ("+00:00" if utc else None), None
-        try:
-            parsed = dt.datetime.fromisoformat(text.strip())
-        except ValueError:
-            pass
-        else:
-            zone = parsed.tzinfo
-            # ``utc_text``'s text, cheaper: isoformat leaves out a zero fraction, and a UTC time needs no shift
-            if zone is dt.UTC:  # fromisoformat gives the UTC singleton for Z, +00:00 and -00:00
-                naive = parsed.isoformat()[:-6]  # without its "+00:00"
-                return naive + (".000000Z" if not parsed.microsecond else "Z"), "+00:00", None
-            if zone is None and self.naive_utc:
-                return parsed.isoformat() + (".000000Z" if not parsed.microsecond else "Z"), None, None
-        hit = self.cache.get(text)
-        if hit is None:
-            if len(self.cache) >= CACHE_LIMIT:
-                self.cache.clear()
-            hit = self.cache[text] = self.slow(text)
-        return hit
-
-    def slow(self, text: str) -> tuple[str | None, str | None, str | None]:
-        parsed = self.staged.parse_timestamp(text)
+    def slow(text: str) -> Stamp:
+        parsed = staged.parse_timestamp(text)
         if parsed is None:
             return None, None, f"unparsable timestamp {text!r} (expected ISO-8601)"
         try:
             return (*utc_text(parsed), None)
         except OverflowError:
             return None, None, f"timestamp {text!r} is out of range in UTC"
+
+    def read(text: str) -> Stamp:
+        shape = canonical(text)
+        if shape is not None and (shape[2] or naive_utc):
+            try:
+                parse(text)  # only to check the values: 2026-02-30 has the shape
+            except ValueError:
+                pass
+            else:
+                return f"{text[:19]}{shape[1] or '.000000'}Z", ("+00:00" if shape[2] else None), None
+        try:
+            parsed = parse(text.strip())
+        except ValueError:
+            pass
+        else:
+            zone = parsed.tzinfo
+            # ``utc_text``'s text, cheaper: isoformat leaves out a zero fraction, and a UTC time needs no shift
+            if zone is utc_zone:  # fromisoformat gives the UTC singleton for Z, +00:00 and -00:00
+                naive = parsed.isoformat()[:-6]  # without its "+00:00"
+                return naive + (".000000Z" if not parsed.microsecond else "Z"), "+00:00", None
+            if zone is None and naive_utc:
+                return parsed.isoformat() + (".000000Z" if not parsed.microsecond else "Z"), None, None
+        hit = cache.get(text)
+        if hit is None:
+            if len(cache) >= CACHE_LIMIT:
+                cache.clear()
+            hit = cache[text] = slow(text)
+        return hit
+
+    return read
 
 
 def _weight(text: str) -> tuple[float | None, str | None]:
@@ -170,9 +174,8 @@ class _Cleaner:
     """Turns staged rows into ``cx_clean`` rows and, for the few that are or may be rejected, ``cx_raw`` rows.
 
     ``cx_clean (line, ts, off, rid, weight, *texts, *segments, *values)``: one
-    row per record with a usable timestamp. Texts are stripped but not yet
-    NULL when blank (the insert into ``observations`` does that in C); a
-    value is NULL where the answer is rejected, and every value is NULL when
+    row per record with a usable timestamp. Texts are stripped, NULL when
+    blank; a value is NULL where the answer is rejected, and every value is NULL when
     the weight is. ``cx_raw (line, raw, reason, *answer reasons)``: a record
     whose timestamp or weight is rejected (``reason``), one with a rejected
     answer, and one that may repeat an earlier response id, with the record
@@ -218,7 +221,7 @@ class _Cleaner:
         raw cells and leaves the rest to SQL.
         """
         staged = self.staged
-        stamp = TimestampReader(staged)
+        stamp = timestamp_reader(staged)
         ts_at = staged.timestamp
         rid_at = staged.fields.get("response_id")
         weight_at = staged.fields.get("weight")
@@ -308,7 +311,8 @@ class _Cleaner:
                 values = no_values
                 raw.append((line, ",".join(row), reason, *no_reasons))
             self.staged_rows += 1
-            yield (line, ts, off, rid, weight, *map(strip, text_cells(row)), *values)
+            # blank texts as NULL here: cheaper than nullif() on each of the row's observations
+            yield (line, ts, off, rid, weight, *[text or None for text in map(strip, text_cells(row))], *values)
 
 
 def _ingest(
@@ -369,11 +373,11 @@ def _ingest(
     present = [
         name
         for i, (name, _) in enumerate(segments)
-        if _exists(conn, f"seg{i} <> '' AND dup_first IS NULL AND ({answered}) > 0")
+        if _exists(conn, f"seg{i} IS NOT NULL AND dup_first IS NULL AND ({answered}) > 0")
     ]
     store.ensure_segment_columns(present)
     target = [*OBSERVATION_COLUMNS, *present]
-    fields = {name: (f"nullif(c.{name}, '')" if name in cleaner.text_names else "NULL") for name in TEXT_FIELDS}
+    fields = {name: (f"c.{name}" if name in cleaner.text_names else "NULL") for name in TEXT_FIELDS}
     source = reader.id
     # one pass over the staged rows for all questions: each row's answers go in together, as in the streaming path
     conn.execute("CREATE TEMP TABLE cx_question (i INTEGER PRIMARY KEY, id TEXT, low REAL, high REAL)")
@@ -400,7 +404,7 @@ def _ingest(
         fields["channel"],
         fields["comment"],
         "c.weight",
-        *(f"nullif(c.seg{[n for n, _ in segments].index(name)}, '')" for name in present),
+        *(f"c.seg{[n for n, _ in segments].index(name)}" for name in present),
     ]
     before = conn.total_changes
     with store.bulk_observations(cleaner.staged_rows * len(questions)):

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from cxframe.api import open_programme
 from cxframe.extensions import StagedSurvey
 from cxframe.ingest import ingest
 from cxframe.sources import SourceReader
-from cxframe.staged import TimestampReader
+from cxframe.staged import Stamp, timestamp_reader
 from cxframe.store import utc_text
 from cxframe_nps.collectors import parse_timestamp, survey_csv
 
@@ -148,8 +149,8 @@ _canonical = st.builds(
 _odd = st.sampled_from(["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-28", "2024-02-29", "2023-02-29"])
 
 
-def _reader(zone: dt.tzinfo | None) -> TimestampReader:
-    return TimestampReader(
+def _reader(zone: dt.tzinfo | None) -> Callable[[str], Stamp]:
+    return timestamp_reader(
         StagedSurvey(
             width=1,
             rows=iter(()),
