@@ -51,9 +51,10 @@ CHUNK = 50_000
 #: Distinct texts a conversion cache keeps before it starts over: answers and
 #: weights repeat a lot, but a free-number column must not grow without bound.
 CACHE_LIMIT = 100_000
-#: Bits in the map of response ids seen (8 MiB): at a million distinct ids about
-#: 1.5 % of rows are marked as possible repeats, each costing only a staged raw text.
-SEEN_BITS = 1 << 26
+#: Most bits in the map of response ids seen (32 MiB). The map gets a bit for every one or two bytes
+#: of the source (8 MiB for a million 117-byte rows), so that about 1 % of rows is marked as a
+#: possible repeat: each costs a staged raw text, and any at all one scan of the staged ids.
+SEEN_BITS = 1 << 28
 #: A timestamp already in the stored form (``2026-03-01T08:30:00.000000Z``), or but for its fraction or its
 #: ``Z``: the usual export, turned into stored text by slicing, once ``fromisoformat`` accepts its values.
 _CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?(Z?)").fullmatch
@@ -183,8 +184,10 @@ class _Cleaner:
     ``cx_clean`` matters: every bound value costs the staging ~0.2 µs a row.
     """
 
-    def __init__(self, staged: StagedSurvey) -> None:
+    def __init__(self, staged: StagedSurvey, size: int) -> None:
         self.staged = staged
+        #: bits of the map of ids seen: a power of two, from the source's size in bytes
+        self.seen_bits = min(SEEN_BITS, 1 << max(16, (size // 2).bit_length()))
         self.text_names = [name for name in TEXT_FIELDS if name in staged.fields]
         self.segments = list(staged.segments.items())
         self.bad: list[tuple[int, str, str]] = []
@@ -259,8 +262,8 @@ class _Cleaner:
         no_reasons = no_values
         answered = self.answered
         raw = self.raw
-        seen = bytearray(SEEN_BITS // 8)
-        mask = SEEN_BITS - 1
+        seen = bytearray(max(1, self.seen_bits // 8))
+        mask = self.seen_bits - 1
         for row in staged.rows:
             if type(row) is not list:
                 line, reject = row
@@ -323,7 +326,7 @@ def _ingest(
     ingest_id: int,
     progress: Callable[[int, int], None] | None,
 ) -> StagedCounts:
-    cleaner = _Cleaner(staged)
+    cleaner = _Cleaner(staged, reader.size)
     questions = list(enumerate(staged.questions))
 
     # -- 1. clean and stage ------------------------------------------------------------------------
@@ -380,15 +383,15 @@ def _ingest(
     fields = {name: (f"c.{name}" if name in cleaner.text_names else "NULL") for name in TEXT_FIELDS}
     source = reader.id
     # one pass over the staged rows for all questions: each row's answers go in together, as in the streaming path
-    conn.execute("CREATE TEMP TABLE cx_question (i INTEGER PRIMARY KEY, id TEXT, low REAL, high REAL)")
+    conn.execute("CREATE TEMP TABLE cx_question (i INTEGER PRIMARY KEY, id TEXT, suffix TEXT, low REAL, high REAL)")
     conn.executemany(
-        "INSERT INTO temp.cx_question VALUES (?, ?, ?, ?)",
-        [(i, question.id, question.scale_min, question.scale_max) for i, question in questions],
+        "INSERT INTO temp.cx_question VALUES (?, ?, ?, ?, ?)",
+        [(i, question.id, f"|{question.id}", question.scale_min, question.scale_max) for i, question in questions],
     )
     value = "CASE q.i " + " ".join(f"WHEN {i} THEN c.v{i}" for i, _ in questions) + " END"
     select = [
-        "CASE WHEN c.rid IS NULL THEN :source || '|' || c.line || '|' || q.id "
-        "ELSE :source || '|r:' || c.rid || '|' || q.id END",
+        # default_key's keys, with their constant parts joined once
+        "CASE WHEN c.rid IS NULL THEN :by_line || c.line || q.suffix ELSE :by_response || c.rid || q.suffix END",
         ":ingest",
         ":source",
         "q.id",
@@ -412,7 +415,13 @@ def _ingest(
             f"INSERT OR IGNORE INTO observations ({', '.join(f'[{c}]' for c in target)}) "
             f"SELECT {', '.join(select)} FROM temp.cx_clean AS c CROSS JOIN temp.cx_question AS q "
             f"WHERE c.dup_first IS NULL AND {value} IS NOT NULL ORDER BY c.line, q.i",
-            {"source": reader.id, "ingest": ingest_id, "population": staged.population},
+            {
+                "source": source,
+                "by_line": f"{source}|",
+                "by_response": f"{source}|r:",
+                "ingest": ingest_id,
+                "population": staged.population,
+            },
         )
     stored = conn.total_changes - before
 
