@@ -58,6 +58,11 @@ SEEN_BITS = 1 << 28
 #: A timestamp already in the stored form (``2026-03-01T08:30:00.000000Z``), or but for its fraction or its
 #: ``Z``: the usual export, turned into stored text by slicing, once ``fromisoformat`` accepts its values.
 _CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?(Z?)").fullmatch
+#: Plain ISO-8601, which the ingest reads itself (`cxframe.StagedSurvey`): ``YYYY-MM-DD[ T]HH:MM:SS``,
+#: a fraction of 1–6 digits, then ``Z``, ``±HH:MM`` or nothing; or a bare date.
+_PLAIN = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
+).fullmatch
 #: Optional fields stored as stripped text (``response_id`` and ``weight`` are handled apart).
 TEXT_FIELDS = ("respondent_id", "touchpoint", "channel", "comment")
 _TEMP = ("cx_clean", "cx_raw", "cx_bad", "cx_first", "cx_question")
@@ -85,17 +90,20 @@ def timestamp_reader(staged: StagedSurvey) -> Callable[[str], Stamp]:
 
     The streaming path parses with the collector's ``parse_timestamp`` (strip,
     ``datetime.fromisoformat``, then its own formats and zone) and stores
-    `cxframe.store.utc_text`. For a text ``fromisoformat`` reads as UTC
-    (``Z``, ``±00:00``), or without an offset when ``staged.naive_utc``, both
-    reduce to reformatting the parsed time, done here: by slicing when the
-    text is already in the stored shape but for its fraction or ``Z``
-    (~0.5 µs), else with ``isoformat`` (~1.5 µs). Any other text (an offset
-    to convert, a source time zone, another format, garbage) goes through
-    those very functions, cached per distinct text. A closure, not a class:
-    it is called once per row.
+    `cxframe.store.utc_text`. Plain ISO-8601 (`_PLAIN`, the texts a
+    `cxframe.StagedSurvey` leaves to the ingest) is read here with
+    ``fromisoformat``: a UTC time, or one without offset when
+    ``staged.naive_utc``, only needs reformatting — by slicing when the text
+    is already in the stored shape but for its fraction or ``Z`` (~0.5 µs),
+    else with ``isoformat`` (~1.5 µs) — and a time with an offset goes
+    through ``utc_text`` as it would in the streaming path. Any other text (a
+    source time zone, another format, padding, garbage) goes to the
+    collector's ``parse_timestamp``, cached per distinct text (up to
+    `CACHE_LIMIT` of them). A closure, not a class: it is called once per row.
     """
     naive_utc = staged.naive_utc
     parse = dt.datetime.fromisoformat
+    plain = _PLAIN
     utc_zone = dt.UTC
     canonical = _CANONICAL
     cache: dict[str, Stamp] = {}
@@ -119,10 +127,10 @@ def timestamp_reader(staged: StagedSurvey) -> Callable[[str], Stamp]:
             else:
                 return f"{text[:19]}{shape[1] or '.000000'}Z", ("+00:00" if shape[2] else None), None
         try:
-            parsed = parse(text.strip())
-        except ValueError:
-            pass
-        else:
+            parsed = parse(text) if plain(text) else None
+        except ValueError:  # 2026-02-30 and 24:00 have the shape
+            parsed = None
+        if parsed is not None:
             zone = parsed.tzinfo
             # ``utc_text``'s text, cheaper: isoformat leaves out a zero fraction, and a UTC time needs no shift
             if zone is utc_zone:  # fromisoformat gives the UTC singleton for Z, +00:00 and -00:00
@@ -130,6 +138,11 @@ def timestamp_reader(staged: StagedSurvey) -> Callable[[str], Stamp]:
                 return naive + (".000000Z" if not parsed.microsecond else "Z"), "+00:00", None
             if zone is None and naive_utc:
                 return parsed.isoformat() + (".000000Z" if not parsed.microsecond else "Z"), None, None
+            if zone is not None:  # an offset: what the streaming path does with the same parse
+                try:
+                    return (*utc_text(parsed), None)
+                except OverflowError:
+                    return None, None, f"timestamp {text!r} is out of range in UTC"
         hit = cache.get(text)
         if hit is None:
             if len(cache) >= CACHE_LIMIT:
