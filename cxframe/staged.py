@@ -11,27 +11,28 @@ SQLite does what is set-based:
 Inside the ingest's transaction (so ``kill -9`` leaves the store as it was):
 
 1. **clean and stage**: each row's UTC timestamp and offset (`timestamp_reader`:
-   ``datetime.fromisoformat`` for UTC and naive times, the collector's parser
+   ``datetime.fromisoformat`` for plain ISO-8601, the collector's parser
    otherwise), its stripped fields and segments, its weight and its answers'
-   values or reject reasons (scores and weights converted once per distinct
-   cell text) go into ``temp.cx_clean`` in chunks; progress is reported
-   between chunks. A row's raw text is staged only when it may be rejected.
-   Records that are not a row (wrong number of fields) go to ``temp.cx_bad``.
+   values (scores and weights converted once per distinct cell text) go into
+   ``temp.cx_clean`` in chunks; progress is reported between chunks. The raw
+   record and the reject reasons go to ``temp.cx_raw``, only for rows that
+   are or may be rejected. Records that are not a row (wrong number of
+   fields) go to ``temp.cx_bad``.
 2. **duplicates**: a response id seen on an earlier line with a usable
    timestamp makes the row a duplicate, as in the streaming path, whose order
    of checks (timestamp, duplicate, weight, answers) is kept. A bitmap of the
    ids seen so far marks the rows that *may* repeat one (never misses one);
    SQL confirms them exactly.
-3. **store**: one ``INSERT OR IGNORE … SELECT`` per question (keys as
+3. **store**: one ``INSERT OR IGNORE … SELECT`` for all questions (keys as
    `cxframe.ingest.default_key` makes them), with the time index built
    afterwards when the ingest is large (`Store.bulk_observations`), the
-   rejects in line order, and the counts for the summary.
+   rejects in line order, and the counts for the summary (the loop's tally,
+   less the repeats).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import operator
 import re
@@ -46,8 +47,8 @@ from cxframe.store import OBSERVATION_COLUMNS, Store, utc_text
 if TYPE_CHECKING:
     from cxframe.sources import SourceReader
 
-#: Rows staged per ``executemany`` call; progress is reported between chunks.
-CHUNK = 50_000
+#: Records read per ``executemany`` call; progress is reported between chunks.
+CHUNK = 10_000
 #: Distinct texts a conversion cache keeps before it starts over: answers and
 #: weights repeat a lot, but a free-number column must not grow without bound.
 CACHE_LIMIT = 100_000
@@ -207,8 +208,6 @@ class _Cleaner:
         self.raw: list[tuple[Any, ...]] = []
         #: non-blank records that are rows
         self.count = 0
-        #: rows with a usable timestamp, staged into ``cx_clean``
-        self.staged_rows = 0
         #: rows marked as possibly repeating an earlier response id
         self.maybe_repeats = 0
         #: rows with a usable timestamp and weight by their number of usable answers (repeats included)
@@ -229,12 +228,14 @@ class _Cleaner:
     def raw_columns(self) -> list[str]:
         return ["line", "raw", "reason", *(f"r{i}" for i in range(len(self.staged.questions)))]
 
-    def rows(self) -> Iterator[tuple[Any, ...]]:
-        """The ``cx_clean`` rows; ``raw`` and ``bad`` fill up on the way (see the class).
+    def batches(self, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        """The ``cx_clean`` rows of each ``size`` records read; ``raw`` and ``bad`` get those records' entries.
 
-        Blank records are skipped; records that are not a row go to ``bad``.
-        This loop runs once per row: it looks values up in caches keyed by the
-        raw cells and leaves the rest to SQL.
+        Take ``raw`` and ``bad`` after each batch: a batch is cut by records
+        read, not rows staged, so that neither list grows past ``size`` even
+        when every record is rejected (a mis-mapped timestamp column). Blank
+        records are skipped. This loop runs once per row: it looks values up
+        in caches keyed by the raw cells and leaves the rest to SQL.
         """
         staged = self.staged
         stamp = timestamp_reader(staged)
@@ -277,7 +278,15 @@ class _Cleaner:
         raw = self.raw
         seen = bytearray(max(1, self.seen_bits // 8))
         mask = self.seen_bits - 1
+        batch: list[tuple[Any, ...]] = []
+        append = batch.append
+        read = 0
         for row in staged.rows:
+            read += 1
+            if read > size:
+                yield batch
+                batch, read = [], 1
+                append = batch.append
             if type(row) is not list:
                 line, reject = row
                 assert isinstance(reject, Reject)
@@ -326,9 +335,9 @@ class _Cleaner:
             else:
                 values = no_values
                 raw.append((line, ",".join(row), reason, *no_reasons))
-            self.staged_rows += 1
             # blank texts as NULL here: cheaper than nullif() on each of the row's observations
-            yield (line, ts, off, rid, weight, *[text or None for text in map(strip, text_cells(row))], *values)
+            append((line, ts, off, rid, weight, *[text or None for text in map(strip, text_cells(row))], *values))
+        yield batch
 
 
 def _ingest(
@@ -348,11 +357,11 @@ def _ingest(
     conn.execute(f"CREATE TEMP TABLE cx_raw (line INTEGER PRIMARY KEY, {', '.join(raw[1:])})")
     conn.execute("CREATE TEMP TABLE cx_bad (line INTEGER, raw TEXT, reason TEXT)")
     insert = f"INSERT INTO temp.cx_clean ({', '.join(clean)}) VALUES ({', '.join('?' * len(clean))})"
-    rows = cleaner.rows()
     total = reader.size
-    while True:
-        before = cleaner.staged_rows
-        conn.executemany(insert, itertools.islice(rows, CHUNK))
+    staged_rows = 0
+    for batch in cleaner.batches(CHUNK):
+        conn.executemany(insert, batch)
+        staged_rows += len(batch)
         if cleaner.raw:
             conn.executemany(f"INSERT INTO temp.cx_raw VALUES ({', '.join('?' * len(raw))})", cleaner.raw)
             cleaner.raw.clear()
@@ -361,8 +370,6 @@ def _ingest(
             cleaner.bad.clear()
         if progress:
             progress(reader.bytes_done(), total)
-        if cleaner.staged_rows - before < CHUNK:  # every row was yielded: the reader is done
-            break
 
     # -- 2. duplicates: the first line of each response id among rows with a usable timestamp ---------
     repeats: list[tuple[int, int]] = []
@@ -423,7 +430,7 @@ def _ingest(
         *(f"c.seg{[n for n, _ in segments].index(name)}" for name in present),
     ]
     before = conn.total_changes
-    with store.bulk_observations(cleaner.staged_rows * len(questions)):
+    with store.bulk_observations(staged_rows * len(questions)):
         conn.execute(
             f"INSERT OR IGNORE INTO observations ({', '.join(f'[{c}]' for c in target)}) "
             f"SELECT {', '.join(select)} FROM temp.cx_clean AS c CROSS JOIN temp.cx_question AS q "

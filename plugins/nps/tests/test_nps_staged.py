@@ -20,7 +20,7 @@ import cxframe.staged as staged_module
 import cxframe_nps
 from cxframe import Collector, testing
 from cxframe.api import open_programme
-from cxframe.extensions import StagedSurvey
+from cxframe.extensions import StagedQuestion, StagedSurvey
 from cxframe.ingest import ingest
 from cxframe.sources import SourceReader
 from cxframe.staged import Stamp, timestamp_reader
@@ -106,6 +106,7 @@ def test_repeats_around_rejected_rows_are_found_as_the_streaming_path_finds_them
         # every id marked as a possible repeat, every cache starting over at each new text
         monkeypatch.setattr(staged_module, "SEEN_BITS", 8)
         monkeypatch.setattr(staged_module, "CACHE_LIMIT", 1)
+        monkeypatch.setattr(staged_module, "CHUNK", 2)  # and a batch boundary every other record
     results = []
     for staged in (True, False):
         root = testing.make_programme(tmp_path / str(staged))
@@ -121,6 +122,27 @@ def test_repeats_around_rejected_rows_are_found_as_the_streaming_path_finds_them
     assert reasons[20] == "duplicate response id 'b' (first on line 3)"
     assert reasons[21] == "nps: blank"
     assert sum(1 for o in observations if o[7] is None) == 4  # lines 15 and 22: no response id, keyed by line
+
+
+def test_a_batch_is_cut_by_records_read_so_rejects_never_pile_up() -> None:
+    # a mis-mapped timestamp column: every record rejected, none staged
+    rows = ([f"r{n}", "not a time", "9", n + 2] for n in range(100))
+    survey = StagedSurvey(
+        width=3,
+        rows=iter(rows),
+        timestamp=1,
+        parse_timestamp=lambda text: parse_timestamp(text),
+        questions=(StagedQuestion(id="nps", column=2, score=lambda text: (float(text), None)),),
+        fields={"response_id": 0},
+    )
+    cleaner = staged_module._Cleaner(survey, size=1000)
+    batches = 0
+    for batch in cleaner.batches(10):
+        assert len(cleaner.raw) <= 10
+        assert batch == []  # a row without a usable time is not staged: it claims no id and stores nothing
+        cleaner.raw.clear()
+        batches += 1
+    assert batches == 10 and cleaner.count == 100
 
 
 def test_recollecting_through_the_fast_path_adds_nothing(tmp_path: Path) -> None:
