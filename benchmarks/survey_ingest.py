@@ -15,6 +15,10 @@ Usage::
 
     python benchmarks/survey_ingest.py --rows 1000000 [--out benchmarks/results/survey_ingest.json]
 
+Each step reports wall and CPU time; the output also has the core count, the
+1-minute load average before and after each step, and the ingest's CPU time
+as a multiple of the reference's (the fair comparison on a shared machine).
+
 The data is generated from a fixed seed into ``benchmarks/data/`` (ignored by git).
 """
 
@@ -251,8 +255,13 @@ def main() -> None:
         "generate_seconds": generated,
         "file_mb": (args.folder / "survey.csv").stat().st_size / 1e6,
     }
+    # the machine may be shared: record how loaded it was, and compare CPU time with the reference's
+    load = {"before": os.getloadavg()[0]}
     for name in ("reference", "ingest", "measure"):
         results[name] = run_step(name, args.folder)
+        load[f"after_{name}"] = os.getloadavg()[0]
+    results["load_average_1min"] = load
+    results["ingest_cpu_per_reference_cpu"] = results["ingest"]["cpu_seconds"] / results["reference"]["cpu_seconds"]
     text = json.dumps(results, indent=2)
     print(text)
     if args.out:

@@ -13,11 +13,12 @@ source gave without an offset is read as UTC and its ``tz_offset`` is NULL.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "outcome",
     "attributes",
 )
+#: The index `measure` reads observations by. A large ingest builds it afterwards (`Store.bulk_observations`).
+TIME_INDEX_COLUMNS = ["question", "population", "timestamp"]
 #: Segment columns must be plain lower-case identifiers that are not a fixed column.
 SEGMENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RESERVED_SEGMENTS = frozenset({"id", *OBSERVATION_COLUMNS, "period", "segment"})
@@ -166,6 +169,34 @@ class Store:
             # no index per segment: grouping reads every row anyway, and each index slows ingest
             assert self._segment_columns is not None
             self._segment_columns.add(name)
+
+    @contextlib.contextmanager
+    def bulk_observations(self, new_rows: int) -> Iterator[None]:
+        """Around a large insert into ``observations``: build its time index afterwards rather than during it.
+
+        Call inside the ingest's transaction. When ``new_rows`` (an upper bound
+        of the rows about to be inserted) is at least the rows already stored,
+        the ``(question, population, timestamp)`` index is dropped first and
+        created again after the body, from its own stored definition. Why:
+        survey rows are rarely in time order, so each insert lands on a random
+        page of that index (≈ 4 µs a row at two million rows, with the page
+        cache overflowing); one sort afterwards costs about half that. Both
+        steps are part of the transaction: an interrupted ingest rolls the
+        drop back with everything else. The unique ``key`` index stays, since
+        ``INSERT OR IGNORE`` needs it to skip stored keys.
+        """
+        conn = self.db.conn
+        (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM observations").fetchone()  # O(log n), ≥ the count
+        index = next((i.name for i in self.db.table("observations").indexes if i.columns == TIME_INDEX_COLUMNS), None)
+        if index is None or new_rows < last:
+            yield
+            return
+        (definition,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [index]
+        ).fetchone()
+        conn.execute(f"DROP INDEX [{index}]")
+        yield
+        conn.execute(definition)
 
     def insert_observations(self, rows: Sequence[tuple[Any, ...]], segment_names: Sequence[str]) -> int:
         """Insert prepared observation rows (see `observation_row`); return how many were new.

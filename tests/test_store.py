@@ -109,3 +109,42 @@ def test_migration_rewrites_fraction_less_timestamps(tmp_path: Path) -> None:
         assert stamps == ["2026-03-01T10:00:00.000000Z", "2026-03-01T10:00:00.500000Z"]
         [(event,)] = store.db.execute("SELECT timestamp FROM events").fetchall()
         assert event == "2026-03-01T10:00:00.000000Z"
+
+
+def _time_index(store: Store) -> str | None:
+    row = store.db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observations' AND sql LIKE '%timestamp%'"
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _observation(store: Store, n: int) -> None:
+    store.db.execute(
+        "INSERT INTO observations (key, question, value, timestamp, population) VALUES (?, 'nps', 9, ?, 'customer')",
+        [f"k{n}", f"2026-01-{n + 1:02d}T00:00:00.000000Z"],
+    )
+
+
+def test_a_large_insert_builds_the_time_index_afterwards_and_a_failed_one_keeps_it(tmp_path: Path) -> None:
+    with Store(tmp_path / "cxframe.db") as store:
+        definition = _time_index(store)
+        assert definition is not None
+        with store.db.atomic(), store.bulk_observations(new_rows=10):
+            assert _time_index(store) is None  # the table was empty: built after the insert
+            _observation(store, 1)
+        assert _time_index(store) == definition
+        plan = store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM observations WHERE question = 'nps' AND population = 'customer'"
+        ).fetchall()
+        assert "timestamp" in str(plan)  # built again, and used
+
+        with pytest.raises(RuntimeError), store.db.atomic(), store.bulk_observations(new_rows=10):
+            _observation(store, 2)
+            raise RuntimeError("interrupted")
+        assert _time_index(store) == definition  # the drop was rolled back with the rest
+        assert store.count("observations") == 1
+
+        for n in range(2, 30):
+            _observation(store, n)
+        with store.db.atomic(), store.bulk_observations(new_rows=10):
+            assert _time_index(store) == definition  # ten new rows beside 29: inserted through the index

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cxframe
+import cxframe.staged as staged_module
 import cxframe_nps
 from cxframe import Collector, testing
 from cxframe.api import open_programme
+from cxframe.extensions import StagedQuestion, StagedSurvey
 from cxframe.ingest import ingest
 from cxframe.sources import SourceReader
-from cxframe.staged import iso_utc_sql
+from cxframe.staged import Stamp, timestamp_reader
 from cxframe.store import utc_text
 from cxframe_nps.collectors import parse_timestamp, survey_csv
 
@@ -35,6 +44,17 @@ BODY = (
     "j,c11,2026-03-08 12:00:00,West,0,1,,\n"
     ",c12,2026-03-09T00:00:00Z,West,3,2,,\n"
     "a,c13,2026-03-10T00:00:00Z,West,1,1,,\n"
+)
+
+#: Repeats around rejected rows, from line 17 on (line 9 is g, whose weight is rejected; line 5 is d,
+#: whose timestamp is; line 3 is b).
+REPEATS = (
+    "g,c14,2026-03-11T00:00:00Z,East,8,4,,\n"
+    "d,c15,2026-03-12T00:00:00Z,East,8,4,,\n"
+    "b,c16,2026-03-13T00:00:00Z,East,8,4,,0\n"
+    "b,c17,2026-03-14T00:00:00+01:00,East,,,,\n"
+    "k,c18,2026-03-15T00:00:00Z,East,,3,,\n"
+    "  ,c19,2026-03-16T00:00:00Z,East,2,2,,\n"
 )
 
 
@@ -78,6 +98,53 @@ def test_staged_and_streamed_ingest_store_the_same(tmp_path: Path) -> None:
     assert naive[4] == "2026-03-08T12:00:00.000000Z" and naive[5] is None
 
 
+@pytest.mark.parametrize("tiny", [False, True])
+def test_repeats_around_rejected_rows_are_found_as_the_streaming_path_finds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny: bool
+) -> None:
+    if tiny:
+        # every id marked as a possible repeat, every cache starting over at each new text
+        monkeypatch.setattr(staged_module, "SEEN_BITS", 8)
+        monkeypatch.setattr(staged_module, "CACHE_LIMIT", 1)
+        monkeypatch.setattr(staged_module, "CHUNK", 2)  # and a batch boundary every other record
+    results = []
+    for staged in (True, False):
+        root = testing.make_programme(tmp_path / str(staged))
+        (root / "s.csv").write_text(HEADER + BODY + REPEATS, encoding="utf-8")
+        results.append(_store_contents(root, staged))
+    assert results[0] == results[1]
+    summary, observations, rejects = results[0]
+    assert summary[0] == (20, 6, 2, 12)
+    reasons = {line: reason for line, _, reason in rejects}
+    assert reasons[17] == "duplicate response id 'g' (first on line 9)"
+    assert 18 not in reasons  # d's first line had no usable timestamp, so it claimed nothing
+    assert reasons[19] == "duplicate response id 'b' (first on line 3)"  # before its weight is looked at
+    assert reasons[20] == "duplicate response id 'b' (first on line 3)"
+    assert reasons[21] == "nps: blank"
+    assert sum(1 for o in observations if o[7] is None) == 4  # lines 15 and 22: no response id, keyed by line
+
+
+def test_a_batch_is_cut_by_records_read_so_rejects_never_pile_up() -> None:
+    # a mis-mapped timestamp column: every record rejected, none staged
+    rows = ([f"r{n}", "not a time", "9", n + 2] for n in range(100))
+    survey = StagedSurvey(
+        width=3,
+        rows=iter(rows),
+        timestamp=1,
+        parse_timestamp=lambda text: parse_timestamp(text),
+        questions=(StagedQuestion(id="nps", column=2, score=lambda text: (float(text), None)),),
+        fields={"response_id": 0},
+    )
+    cleaner = staged_module._Cleaner(survey, size=1000)
+    batches = 0
+    for batch in cleaner.batches(10):
+        assert len(cleaner.raw) <= 10
+        assert batch == []  # a row without a usable time is not staged: it claims no id and stores nothing
+        cleaner.raw.clear()
+        batches += 1
+    assert batches == 10 and cleaner.count == 100
+
+
 def test_recollecting_through_the_fast_path_adds_nothing(tmp_path: Path) -> None:
     root = testing.make_programme(tmp_path / "p")
     (root / "s.csv").write_text(HEADER + BODY, encoding="utf-8")
@@ -95,17 +162,87 @@ _stamps = st.builds(
     st.sampled_from(["T", " ", "t"]),
     _offsets,
 )
+#: the stored shape, but for the fraction (six digits or none) and the Z: read by slicing
+_canonical = st.builds(
+    lambda moment, zone: moment.isoformat() + zone,
+    st.datetimes(min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.sampled_from(["Z", ""]),
+)
 _odd = st.sampled_from(["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-28", "2024-02-29", "2023-02-29"])
 
 
+def _reader(zone: dt.tzinfo | None) -> Callable[[str], Stamp]:
+    return timestamp_reader(
+        StagedSurvey(
+            width=1,
+            rows=iter(()),
+            timestamp=0,
+            parse_timestamp=lambda text: parse_timestamp(text, zone),
+            questions=(),
+            naive_utc=zone is None,
+        )
+    )
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(_stamps, _odd), st.booleans())
-def test_sql_reads_iso_timestamps_exactly_as_python(text: str, naive_utc: bool) -> None:
-    utc_sql, offset_sql = iso_utc_sql("?1", naive_utc)
-    got = sqlite3.connect(":memory:").execute(f"SELECT {utc_sql}, {offset_sql}", [text]).fetchone()
-    if got[0] is None:
-        return  # not read by SQL: the collector's parser decides, as the streaming path does
+@given(
+    st.one_of(_stamps, _canonical, _odd, st.text(max_size=30)),
+    st.booleans(),
+    st.sampled_from(["", " ", "\u3000", "\t"]),
+)
+def test_the_timestamp_fast_path_reads_exactly_as_the_streaming_path(text: str, naive_utc: bool, pad: str) -> None:
+    text = pad + text + pad
     zone = None if naive_utc else dt.timezone(dt.timedelta(hours=3))
     parsed = parse_timestamp(text, zone)
-    assert parsed is not None, f"SQL read {text!r}, Python does not"
-    assert tuple(got) == utc_text(parsed)
+    if parsed is None:
+        expected = (None, None, f"unparsable timestamp {text!r} (expected ISO-8601)")
+    else:
+        try:
+            expected = (*utc_text(parsed), None)
+        except OverflowError:
+            expected = (None, None, f"timestamp {text!r} is out of range in UTC")
+    read = _reader(zone)
+    assert read(text) == expected
+    assert read(text) == expected  # and again, from its cache where it has one
+
+
+@pytest.mark.slow
+def test_kill_9_after_the_time_index_was_dropped_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p")
+    columns = {"response_id": "id", "timestamp": "when", "questions": {"nps": "Q1"}}
+    (root / "s.csv").write_text("id,when,Q1\na,2026-03-01T00:00:00Z,9\n", encoding="utf-8")
+    cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=columns)
+    rows = "".join(f"r{n},2026-03-{n % 28 + 1:02d}T00:00:00Z,{n % 11}\n" for n in range(2000))
+    (root / "s.csv").write_text("id,when,Q1\n" + rows, encoding="utf-8")
+    marker = tmp_path / "marker"
+    # stop the ingest after its inserts, while the time index is dropped and not yet built again
+    script = f"""
+import contextlib, pathlib, time
+import cxframe, cxframe.store as store
+bulk = store.Store.bulk_observations
+@contextlib.contextmanager
+def stalled(self, new_rows):
+    with bulk(self, new_rows):
+        yield
+        pathlib.Path({str(marker)!r}).touch()
+        time.sleep(60)
+store.Store.bulk_observations = stalled
+cxframe.collect({str(root)!r}, [{str(root / "s.csv")!r}], collector="survey-csv", columns={columns!r})
+"""
+    process = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert process.poll() is None, "the ingest ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert len(testing.read_table(root, "observations")) == 1
+    assert len(testing.read_table(root, "ingests")) == 1
+    with sqlite3.connect(root / "cxframe.db") as conn:
+        indexes = {row[1] for row in conn.execute("PRAGMA index_list(observations)")}
+    assert "idx_observations_question_population_timestamp" in indexes
