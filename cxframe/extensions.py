@@ -76,13 +76,15 @@ class StagedQuestion:
 class StagedSurvey:
     """A survey source as raw rows plus a mapping, for the set-based ingest.
 
-    The ingest machinery stages ``rows`` as they are into a temporary table
-    and then validates, converts, de-duplicates and unpivots them in SQL: one
-    observation per (row, question), one reject per unusable row or answer,
-    with the same reasons the streaming path gives (see `cxframe.staged`).
-    Column positions index a row's cells. ``parse_timestamp(text)`` is called
-    once per distinct timestamp text that is not plain ISO-8601
-    (``YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z|±HH:MM]``, read in SQL); when
+    The ingest machinery converts each row once, in one Python pass with the
+    collector's own functions (answers and weights once per distinct cell
+    text), stages only what will be stored in a temporary table, and
+    de-duplicates and unpivots in SQL: one observation per (row, question),
+    one reject per unusable row or answer, with the same reasons the streaming
+    path gives (see `cxframe.staged`). Column positions index a row's cells.
+    Plain ISO-8601 timestamps (``YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z|±HH:MM]``)
+    are read by the core; ``parse_timestamp(text)`` gets every other text,
+    cached per distinct text (the cache starts over past 100,000 texts); when
     ``naive_utc`` is false, plain ISO-8601 without an offset goes to it too (a
     source time zone applies). ``close()`` releases the file.
     """
