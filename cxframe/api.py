@@ -384,18 +384,11 @@ def assess(
     ``answers`` is a questionnaire file (default: ``answers.toml`` in the
     programme folder); ``ask`` interviews for what neither evidence nor answers decide.
     """
-    from cxframe.assessment import choose_assessment, run_assessment
-    from cxframe.questionnaire import load_answers
+    from cxframe.assessment import run_assessment
 
     with open_programme(programme, host) as opened, running("assess", opened) as run:
-        loaded = None
-        if answers is not None:
-            if not Path(answers).exists():
-                raise InvalidInput([f"{answers}: no such answers file"])
-            chosen = choose_assessment(run, model)
-            known = [c.id for c in chosen.model.criteria] if chosen.model else None
-            loaded = load_answers(answers, known)
-        return run_assessment(run, model=model, answers=loaded, today=today, progress=progress, ask=ask)
+        answers_file = Path(answers) if answers is not None else None
+        return run_assessment(run, model=model, answers_file=answers_file, today=today, progress=progress, ask=ask)
 
 
 def report(

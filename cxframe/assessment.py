@@ -42,7 +42,7 @@ from cxframe.protection import protect
 from cxframe.questionnaire import ANSWERS_FILE, Answers, interview, load_answers, save_answers
 from cxframe.reporters.views import ROLES
 from cxframe.run import Run, run_inputs
-from cxframe.runner import findings_from, walk
+from cxframe.runner import walk
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -301,12 +301,15 @@ def run_assessment(
     run: Run,
     *,
     model: str | None = None,
-    answers: Answers | None = None,
+    answers_file: Path | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
     ask: Ask | None = None,
 ) -> dict[str, Any]:
     """Do the whole assessment inside ``run`` and store it; return the document.
+
+    ``answers_file`` is the questionnaire (default: ``answers.toml`` in the
+    programme folder, which may be absent; a file named here must exist).
 
     With ``ask``, the questions of criteria that neither evidence nor an answer
     decides are asked (``ask(criterion_id, question) -> (answer, note)``), the
@@ -314,9 +317,10 @@ def run_assessment(
     """
     say = progress or (lambda _message: None)
     assessment = choose_assessment(run, model)
-    if answers is None:
-        known = [c.id for c in assessment.model.criteria] if assessment.model else None
-        answers = load_answers(run.programme.root / ANSWERS_FILE, known)
+    if answers_file is not None and not answers_file.exists():
+        raise InvalidInput([f"{answers_file}: no such answers file"])
+    known = [c.id for c in assessment.model.criteria] if assessment.model else None
+    answers = load_answers(answers_file or run.programme.root / ANSWERS_FILE, known)
     for stage in Stage:
         say(f"lifecycle: {stage.value}")
         walk(run, [stage])
@@ -331,8 +335,8 @@ def run_assessment(
             results = assessment.model.judge(facts, answers)
     else:
         results = _custom_results(run, assessment)
-    objective_results = [r for r in run.metric_results if r.objective is not None]
-    findings = findings_from(objective_results, run.check_results) + maturity_findings(assessment, results)
+    # the improve stage found the missed objectives and failed checks; the model adds its next steps
+    findings = [*run.findings, *maturity_findings(assessment, results)]
     actions = propose_actions(findings, run.programme, today=today)
     document = build_document(run, assessment, results, findings, actions, evidence, answers)
     say("storing results")

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from cxframe._version import __version__
-from cxframe.contracts import CheckResult, MetricResult
+from cxframe.contracts import CheckResult, Finding, MetricResult
 from cxframe.engine import Engine, SQLiteEngine
 from cxframe.lifecycle import Stage
 from cxframe.plugins import PluginHost
@@ -48,6 +48,7 @@ class Run:
     #: What this run computed so far, for later stages and reporters.
     metric_results: list[MetricResult] = attrs.field(factory=list)
     check_results: list[CheckResult] = attrs.field(factory=list)
+    findings: list[Finding] = attrs.field(factory=list)
 
     @property
     def confidence(self) -> float:

@@ -146,6 +146,7 @@ def _improve(run: Run) -> StageOutcome:
         objective_results, _ = measure_objectives(run)
     findings = findings_from(objective_results, check_results)
     run.store.write_findings(run.id, findings)
+    run.findings.extend(findings)
     counts = {"checks": len(check_results), "findings": len(findings)}
     for status in CheckStatus:
         counts[f"checks_{status.value}"] = sum(1 for r in check_results if r.status is status)

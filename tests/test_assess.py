@@ -18,13 +18,11 @@ from cxframe import (
     CriterionResult,
     CriterionStatus,
     Dimension,
-    Facts,
     Finding,
     InvalidInput,
     MaturityModel,
     Severity,
     Stage,
-    Verdict,
     api,
     hookimpl,
     testing,
@@ -33,29 +31,8 @@ from cxframe.actions import priority, propose_actions
 from cxframe.assessment_schema import DOCUMENT_SCHEMA
 from cxframe.maturity import score_dimension
 from cxframe.questionnaire import load_answers
-from tests import toy_plugin
+from tests import acme_evidence, toy_plugin
 from tests.conftest import write_answers
-
-
-def _sponsor(facts: Facts) -> Verdict:
-    sponsor = facts.programme.document.context.sponsor
-    return Verdict.yes(f"sponsor: {sponsor}") if sponsor else Verdict.no("context.sponsor is empty")
-
-
-def _deadlines(facts: Facts) -> Verdict | None:
-    objectives = facts.programme.document.objectives
-    if not objectives:
-        return None
-    missing = [o.id for o in objectives if o.deadline is None]
-    if missing:
-        return Verdict.no(f"no deadline: {', '.join(missing)}")
-    return Verdict.yes(f"{len(objectives)} of {len(objectives)} objectives have a deadline")
-
-
-def _has_data(facts: Facts) -> Verdict:
-    status = facts.check_status("toy.has-data")
-    return Verdict(status is not None and status.value == "pass", (f"toy.has-data: {status}",))
-
 
 ACME = MaturityModel(
     id="acme",
@@ -65,7 +42,14 @@ ACME = MaturityModel(
         Dimension("insight", "Insight", Stage.MEASURE),
     ),
     criteria=(
-        Criterion("acme.sponsor", "leadership", 1, "A sponsor is named", _sponsor, recommendation="Name a sponsor."),
+        Criterion(
+            "acme.sponsor",
+            "leadership",
+            1,
+            "A sponsor is named",
+            acme_evidence.sponsor,
+            recommendation="Name a sponsor.",
+        ),
         Criterion(
             "acme.funding",
             "leadership",
@@ -75,9 +59,21 @@ ACME = MaturityModel(
             recommendation="Make CX alignment a funding criterion.",
         ),
         Criterion(
-            "acme.deadlines", "insight", 1, "Objectives have deadlines", _deadlines, "Do objectives have deadlines?"
+            "acme.deadlines",
+            "insight",
+            1,
+            "Objectives have deadlines",
+            acme_evidence.deadlines,
+            "Do objectives have deadlines?",
         ),
-        Criterion("acme.data", "insight", 2, "Survey data is collected", _has_data, recommendation="Collect data."),
+        Criterion(
+            "acme.data",
+            "insight",
+            2,
+            "Survey data is collected",
+            acme_evidence.has_data,
+            recommendation="Collect data.",
+        ),
         Criterion(
             "acme.drivers",
             "insight",

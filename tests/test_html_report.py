@@ -22,26 +22,16 @@ from typing import Any
 import pytest
 
 import cxframe.reporters
-from cxframe import Criterion, Dimension, Facts, MaturityModel, Stage, Verdict, api, hookimpl, testing
+from cxframe import Criterion, Dimension, MaturityModel, Stage, Verdict, api, hookimpl, testing
 from cxframe.i18n import CATALOG, LANGUAGES, text
 from cxframe.reporters import charts
 from cxframe.reporters.html import render_html, section_ids
 from cxframe.reporters.views import ALL_SECTIONS, SECTIONS
-from tests import toy_plugin
+from tests import acme_evidence, toy_plugin
 from tests.conftest import write_answers
 
 HOSTILE = "<script>alert(1)</script>"
 TAGGED = "<b>&\"'"
-
-
-def _sponsor(facts: Facts) -> Verdict:
-    sponsor = facts.programme.document.context.sponsor
-    return Verdict.yes(f"sponsor: {sponsor}") if sponsor else Verdict.no("context.sponsor is empty")
-
-
-def _has_data(facts: Facts) -> Verdict:
-    status = facts.check_status("toy.has-data")
-    return Verdict(status is not None and status.value == "pass", (f"toy.has-data: {status}",))
 
 
 MODEL = MaturityModel(
@@ -52,7 +42,14 @@ MODEL = MaturityModel(
         Dimension("insight", "Customer insight and measurement", Stage.MEASURE),
     ),
     criteria=(
-        Criterion("acme.sponsor", "leadership", 1, "A sponsor is named", _sponsor, recommendation="Name a sponsor."),
+        Criterion(
+            "acme.sponsor",
+            "leadership",
+            1,
+            "A sponsor is named",
+            acme_evidence.sponsor,
+            recommendation="Name a sponsor.",
+        ),
         Criterion(
             "acme.funding",
             "leadership",
@@ -61,7 +58,14 @@ MODEL = MaturityModel(
             question="Is CX alignment a funding criterion for projects?",
             recommendation="Make CX alignment a funding criterion.",
         ),
-        Criterion("acme.data", "insight", 1, "Survey data is collected", _has_data, recommendation="Collect data."),
+        Criterion(
+            "acme.data",
+            "insight",
+            1,
+            "Survey data is collected",
+            acme_evidence.has_data,
+            recommendation="Collect data.",
+        ),
         Criterion(
             "acme.journeys",
             "insight",
