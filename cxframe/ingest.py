@@ -101,13 +101,25 @@ def default_key(record: Observation | Event, line: int) -> str:
 
     Observations with a response id are keyed by source, response and question,
     so a re-exported file with rows added or reordered adds only the new answers;
-    other records by source and line (stable for files that only grow).
+    other records by source and line (stable for files that only grow). An
+    observation's key is its response's key (`response_key`) and its question.
     """
     if isinstance(record, Observation):
-        if record.response_id:
-            return f"{record.source}|r:{record.response_id}|{record.question}"
-        return f"{record.source}|{line}|{record.question}"
+        return f"{response_key(record, line)}|{record.question}"
     return f"{record.source}|{line}"
+
+
+def response_key(observation: Observation, line: int) -> str:
+    """The key of the response ``observation`` belongs to: the collector's own ``key``, else derived.
+
+    Derived keys are source and response id, else source and line, so the
+    answers of one row share their response.
+    """
+    if observation.key:
+        return observation.key
+    if observation.response_id:
+        return f"{observation.source}|r:{observation.response_id}"
+    return f"{observation.source}|{line}"
 
 
 def settings_hash(reader: SourceReader) -> str:
@@ -130,10 +142,18 @@ def _delete_source_records(store: Store, source: str) -> int:
     earlier ingests and their rejects stay, as the history of what was read.
     """
     conn = store.db.conn
+    earlier = "SELECT id FROM ingests WHERE source = ?"
     before = conn.total_changes
-    for table in ("observations", "events"):
-        conn.execute(f"DELETE FROM {table} WHERE ingest_id IN (SELECT id FROM ingests WHERE source = ?)", [source])
-    return conn.total_changes - before
+    # an answer goes with its response (a collector's own key may put one in another source's response)
+    conn.execute(
+        f"DELETE FROM answers WHERE ingest_id IN ({earlier}) OR response IN "
+        f"(SELECT id FROM responses WHERE ingest_id IN ({earlier}))",
+        [source, source],
+    )
+    conn.execute(f"DELETE FROM events WHERE ingest_id IN ({earlier})", [source])
+    records = conn.total_changes - before
+    conn.execute(f"DELETE FROM responses WHERE ingest_id IN ({earlier})", [source])
+    return records
 
 
 def _unchanged(
@@ -190,7 +210,7 @@ class _Batch:
             names = sorted({name for o in self.observations for name in o.segment})
             self.store.ensure_segment_columns(names)
             rows = [
-                observation_row(o, o.key or default_key(o, line), self.ingest_id, names)
+                observation_row(o, response_key(o, line), self.ingest_id, names)
                 for o, line in zip(self.observations, self.observation_lines, strict=True)
             ]
             self.stored += self.store.insert_observations(rows, names)

@@ -294,11 +294,117 @@ def _0004_ingest_settings(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX ingests_source ON ingests (source, finished_at)")
 
 
+#: The columns of ``responses`` besides ``id`` and the segment columns: what all answers of one response share.
+RESPONSE_COLUMNS: tuple[str, ...] = (
+    "key",
+    "ingest_id",
+    "source",
+    "timestamp",
+    "tz_offset",
+    "respondent_id",
+    "response_id",
+    "population",
+    "touchpoint",
+    "channel",
+    "comment",
+    "weight",
+)
+#: The columns of ``answers``: one measured value of a response.
+ANSWER_COLUMNS: tuple[str, ...] = ("question", "response", "value", "scale_min", "scale_max", "ingest_id")
+
+
+def create_observations_view(db: sqlite_utils.Database, segments: list[str]) -> None:
+    """(Re)create the ``observations`` view: one row per answer, with its response's columns and segments.
+
+    The view has the columns the ``observations`` table had before migration
+    0005 (but ``id``; ``response`` names the response instead), so SQL over
+    the store reads observations as before. An observation's ``key`` is its
+    response's key and its question. Called again whenever a segment column
+    is added, since the view lists its columns.
+    """
+    columns = [
+        "r.key || '|' || a.question AS key",
+        "a.ingest_id",
+        "r.source",
+        "a.question",
+        "a.value",
+        "r.timestamp",
+        "r.tz_offset",
+        "r.respondent_id",
+        "r.response_id",
+        "r.population",
+        "a.scale_min",
+        "a.scale_max",
+        "r.touchpoint",
+        "r.channel",
+        "r.comment",
+        "r.weight",
+        "a.response",
+        *(f"r.[{name}]" for name in segments),
+    ]
+    db.execute("DROP VIEW IF EXISTS observations")
+    db.execute(
+        f"CREATE VIEW observations AS SELECT {', '.join(columns)} FROM answers AS a JOIN responses AS r ON r.id = a.response"
+    )
+
+
+def _0005_responses_and_answers(db: sqlite_utils.Database) -> None:
+    """Store a survey response once and its answers narrowly; ``observations`` becomes a view of the two.
+
+    Why: one wide row per answer repeated the response's dozen columns for
+    each question and indexed a long text key per answer; collecting a
+    million two-question responses spent most of its time on that. Now
+    ``responses`` has one row per response (unique ``key``: source and
+    response id, or source and line, or the collector's own key) and
+    ``answers`` one small row per answer, keyed by response and question.
+    Existing observations are moved: an observation's key less its
+    ``|question`` ending is its response's key.
+    """
+    conn = db.conn
+    old = {"id", "key", "ingest_id", "source", "question", "value", "timestamp", "tz_offset", "respondent_id"}
+    old |= {"response_id", "population", "scale_min", "scale_max", "touchpoint", "channel", "comment", "weight"}
+    segments = [c.name for c in db.table("observations").columns if c.name not in old]
+    conn.execute(
+        "CREATE TABLE responses (id INTEGER PRIMARY KEY, key TEXT NOT NULL, "
+        "ingest_id INTEGER, source TEXT, timestamp TEXT NOT NULL, tz_offset TEXT, "
+        "respondent_id TEXT, response_id TEXT, population TEXT, touchpoint TEXT, channel TEXT, comment TEXT, "
+        f"weight REAL{''.join(f', [{name}] TEXT' for name in segments)})"
+    )
+    conn.execute("CREATE UNIQUE INDEX responses_key ON responses (key)")
+    # by response, then question: a large ingest appends in that order; `measure` filters the question as it
+    # scans. No foreign keys: each would cost a lookup per inserted row, and the ingest writes both tables itself.
+    conn.execute(
+        "CREATE TABLE answers (question TEXT NOT NULL, response INTEGER NOT NULL, "
+        "value REAL NOT NULL, scale_min REAL, scale_max REAL, ingest_id INTEGER, "
+        "PRIMARY KEY (response, question)) WITHOUT ROWID"
+    )
+    stem = (
+        "CASE WHEN substr(key, -length(question) - 1) = '|' || question "
+        "THEN substr(key, 1, length(key) - length(question) - 1) ELSE key END"
+    )
+    shared = [c for c in RESPONSE_COLUMNS if c != "key"] + [f"[{name}]" for name in segments]
+    # one response per key, with the columns of its first observation (SQLite's min() takes that row's)
+    conn.execute(
+        f"INSERT INTO responses (key, {', '.join(shared)}) "
+        f"SELECT stem, {', '.join(shared)} FROM (SELECT {stem} AS stem, min(id), {', '.join(shared)} "
+        "FROM observations GROUP BY stem ORDER BY min(id))"
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO answers (question, response, value, scale_min, scale_max, ingest_id) "
+        "SELECT o.question, r.id, o.value, o.scale_min, o.scale_max, o.ingest_id "
+        f"FROM (SELECT {stem} AS stem, * FROM observations) AS o JOIN responses AS r ON r.key = o.stem "
+        "ORDER BY r.id, o.question"
+    )
+    conn.execute("DROP TABLE observations")
+    create_observations_view(db, segments)
+
+
 CORE_MIGRATIONS: tuple[Migration, ...] = (
     Migration("cxframe", "0001_initial", _0001_initial),
     Migration("cxframe", "0002_assessment_detail", _0002_assessment_detail),
     Migration("cxframe", "0003_timestamp_fractions", _0003_timestamp_fractions),
     Migration("cxframe", "0004_ingest_settings", _0004_ingest_settings),
+    Migration("cxframe", "0005_responses_and_answers", _0005_responses_and_answers),
 )
 SCHEMA_VERSION = len(CORE_MIGRATIONS)
 

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from cxframe.extensions import Reject, StagedSurvey
-from cxframe.store import OBSERVATION_COLUMNS, Store, utc_text
+from cxframe.store import Store, utc_text
 
 if TYPE_CHECKING:
     from cxframe.sources import SourceReader
@@ -399,49 +399,54 @@ def _ingest(
         if _exists(conn, f"seg{i} IS NOT NULL AND dup_first IS NULL AND ({answered}) > 0")
     ]
     store.ensure_segment_columns(present)
-    target = [*OBSERVATION_COLUMNS, *present]
     fields = {name: (f"c.{name}" if name in cleaner.text_names else "NULL") for name in TEXT_FIELDS}
     source = reader.id
-    # one pass over the staged rows for all questions: each row's answers go in together, as in the streaming path
-    conn.execute("CREATE TEMP TABLE cx_question (i INTEGER PRIMARY KEY, id TEXT, suffix TEXT, low REAL, high REAL)")
+    parameters = {
+        "source": source,
+        "by_line": f"{source}|",
+        "by_response": f"{source}|r:",
+        "ingest": ingest_id,
+        "population": staged.population,
+    }
+    # response keys as `cxframe.ingest.response_key` makes them, with their constant parts joined once
+    key = "CASE WHEN c.rid IS NULL THEN :by_line || c.line ELSE :by_response || c.rid END"
+    kept = f"c.dup_first IS NULL AND ({answered}) > 0"
+    # a new response's id is the last id before this ingest plus its line: line order, known without a lookup
+    (parameters["base"],) = conn.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()
+    columns = ["id", "key", "ingest_id", "source", "timestamp", "tz_offset", "respondent_id", "response_id"]
+    columns += ["population", "touchpoint", "channel", "comment", "weight", *present]
+    select = [":base + c.line", key, ":ingest", ":source", "c.ts", "c.off", fields["respondent_id"], "c.rid"]
+    select += [":population", fields["touchpoint"], fields["channel"], fields["comment"], "c.weight"]
+    select += [f"c.seg{[n for n, _ in segments].index(name)}" for name in present]
+    before = conn.total_changes
+    conn.execute(
+        f"INSERT OR IGNORE INTO responses ({', '.join(f'[{c}]' for c in columns)}) "
+        f"SELECT {', '.join(select)} FROM temp.cx_clean AS c WHERE {kept} ORDER BY c.line",
+        parameters,
+    )
+    new_responses = conn.total_changes - before
+    conn.execute("CREATE TEMP TABLE cx_question (i INTEGER PRIMARY KEY, id TEXT, low REAL, high REAL)")
     conn.executemany(
-        "INSERT INTO temp.cx_question VALUES (?, ?, ?, ?, ?)",
-        [(i, question.id, f"|{question.id}", question.scale_min, question.scale_max) for i, question in questions],
+        "INSERT INTO temp.cx_question VALUES (?, ?, ?, ?)",
+        [(i, question.id, question.scale_min, question.scale_max) for i, question in questions],
     )
     value = "CASE q.i " + " ".join(f"WHEN {i} THEN c.v{i}" for i, _ in questions) + " END"
-    select = [
-        # default_key's keys, with their constant parts joined once
-        "CASE WHEN c.rid IS NULL THEN :by_line || c.line || q.suffix ELSE :by_response || c.rid || q.suffix END",
-        ":ingest",
-        ":source",
-        "q.id",
-        value,
-        "c.ts",
-        "c.off",
-        fields["respondent_id"],
-        "c.rid",
-        ":population",
-        "q.low",
-        "q.high",
-        fields["touchpoint"],
-        fields["channel"],
-        fields["comment"],
-        "c.weight",
-        *(f"c.seg{[n for n, _ in segments].index(name)}" for name in present),
-    ]
+    answer = f"SELECT q.id, r.id, {value}, q.low, q.high, :ingest"
+    insert = "INSERT OR IGNORE INTO answers (question, response, value, scale_min, scale_max, ingest_id) "
     before = conn.total_changes
-    with store.bulk_observations(staged_rows * len(questions)):
+    # each row's answers go in together, in line order: the table's own order, so each insert appends
+    conn.execute(
+        f"{insert} {answer} FROM temp.cx_clean AS c JOIN responses AS r ON r.id = :base + c.line "
+        f"CROSS JOIN temp.cx_question AS q WHERE c.dup_first IS NULL AND {value} IS NOT NULL ORDER BY c.line, q.i",
+        parameters,
+    )
+    (kept_rows,) = conn.execute(f"SELECT count(*) FROM temp.cx_clean AS c WHERE {kept}").fetchone()
+    if new_responses < kept_rows:
+        # responses stored before (a re-exported file): their new answers join them by key
         conn.execute(
-            f"INSERT OR IGNORE INTO observations ({', '.join(f'[{c}]' for c in target)}) "
-            f"SELECT {', '.join(select)} FROM temp.cx_clean AS c CROSS JOIN temp.cx_question AS q "
-            f"WHERE c.dup_first IS NULL AND {value} IS NOT NULL ORDER BY c.line, q.i",
-            {
-                "source": source,
-                "by_line": f"{source}|",
-                "by_response": f"{source}|r:",
-                "ingest": ingest_id,
-                "population": staged.population,
-            },
+            f"{insert} {answer} FROM temp.cx_clean AS c JOIN responses AS r ON r.key = {key} "
+            f"CROSS JOIN temp.cx_question AS q WHERE {kept} AND r.id <= :base AND {value} IS NOT NULL",
+            parameters,
         )
     stored = conn.total_changes - before
 

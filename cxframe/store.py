@@ -13,12 +13,11 @@ source gave without an offset is read as UTC and its ``tz_offset`` is NULL.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +34,7 @@ from cxframe.contracts import (
 )
 from cxframe.convert import unstructure
 from cxframe.errors import InvalidInput, StoreError
-from cxframe.migrations import SCHEMA_VERSION, migrate
+from cxframe.migrations import RESPONSE_COLUMNS, SCHEMA_VERSION, create_observations_view, migrate
 
 if TYPE_CHECKING:
     from cxframe.programme import Programme
@@ -72,11 +71,9 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "outcome",
     "attributes",
 )
-#: The index `measure` reads observations by. A large ingest builds it afterwards (`Store.bulk_observations`).
-TIME_INDEX_COLUMNS = ["question", "population", "timestamp"]
 #: Segment columns must be plain lower-case identifiers that are not a fixed column.
 SEGMENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-RESERVED_SEGMENTS = frozenset({"id", *OBSERVATION_COLUMNS, "period", "segment"})
+RESERVED_SEGMENTS = frozenset({"id", *OBSERVATION_COLUMNS, "response", "period", "segment"})
 
 
 #: The zone a collector gives a timestamp that had no offset in the source and is
@@ -153,64 +150,50 @@ class Store:
     # -- observations and events -----------------------------------------
 
     def segment_columns(self) -> list[str]:
-        """The segment columns observations carry so far."""
+        """The segment columns observations carry so far (columns of ``responses``)."""
         if self._segment_columns is None:
-            fixed = {"id", *OBSERVATION_COLUMNS}
-            self._segment_columns = {c.name for c in self.db.table("observations").columns if c.name not in fixed}
+            fixed = {"id", *RESPONSE_COLUMNS}
+            self._segment_columns = {c.name for c in self.db.table("responses").columns if c.name not in fixed}
         return sorted(self._segment_columns)
 
     def ensure_segment_columns(self, names: Iterable[str]) -> None:
+        """Add segment columns to ``responses`` (and the ``observations`` view); call inside the transaction."""
         known = set(self.segment_columns())
-        for name in sorted(set(names) - known):
+        new = sorted(set(names) - known)
+        for name in new:
             problem = check_segment_name(name)
             if problem:
                 raise InvalidInput([problem])
-            self.db.table("observations").add_column(name, str)
-            # no index per segment: grouping reads every row anyway, and each index slows ingest
-            assert self._segment_columns is not None
-            self._segment_columns.add(name)
-
-    @contextlib.contextmanager
-    def bulk_observations(self, new_rows: int) -> Iterator[None]:
-        """Around a large insert into ``observations``: build its time index afterwards rather than during it.
-
-        Call inside the ingest's transaction. When ``new_rows`` (an upper bound
-        of the rows about to be inserted) is at least the rows already stored,
-        the ``(question, population, timestamp)`` index is dropped first and
-        created again after the body, from its own stored definition. Why:
-        survey rows are rarely in time order, so each insert lands on a random
-        page of that index (≈ 4 µs a row at two million rows, with the page
-        cache overflowing); one sort afterwards costs about half that. Both
-        steps are part of the transaction: an interrupted ingest rolls the
-        drop back with everything else. The unique ``key`` index stays, since
-        ``INSERT OR IGNORE`` needs it to skip stored keys.
-        """
-        conn = self.db.conn
-        (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM observations").fetchone()  # O(log n), ≥ the count
-        index = next((i.name for i in self.db.table("observations").indexes if i.columns == TIME_INDEX_COLUMNS), None)
-        if index is None or new_rows < last:
-            yield
+        if not new:
             return
-        (definition,) = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [index]
-        ).fetchone()
-        conn.execute(f"DROP INDEX [{index}]")
-        yield
-        conn.execute(definition)
+        for name in new:
+            # no index per segment: grouping reads every row anyway, and each index slows ingest
+            self.db.execute(f"ALTER TABLE responses ADD COLUMN [{name}] TEXT")
+        self._segment_columns = known | set(new)
+        create_observations_view(self.db, sorted(self._segment_columns))
 
     def insert_observations(self, rows: Sequence[tuple[Any, ...]], segment_names: Sequence[str]) -> int:
-        """Insert prepared observation rows (see `observation_row`); return how many were new.
+        """Insert prepared observation rows (see `observation_row`); return how many answers were new.
 
-        Rows whose key is already stored are skipped. Call inside a transaction.
+        A row's first field is its response's key: the first row of a key
+        stores the response (timestamp, respondent, segments …), every row
+        its answer. An answer whose response already has that question is
+        skipped. Call inside a transaction.
         """
-        columns = [*OBSERVATION_COLUMNS, *segment_names]
-        sql = (
-            f"INSERT OR IGNORE INTO observations ({', '.join(f'[{c}]' for c in columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})"
+        conn = self.db.conn
+        columns = [*RESPONSE_COLUMNS, *segment_names]
+        conn.executemany(
+            f"INSERT OR IGNORE INTO responses ({', '.join(f'[{c}]' for c in columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            [(*row[:3], *row[5:10], *row[12:]) for row in rows],
         )
-        before = self.db.conn.total_changes
-        self.db.conn.executemany(sql, rows)
-        return self.db.conn.total_changes - before
+        before = conn.total_changes
+        conn.executemany(
+            "INSERT OR IGNORE INTO answers (question, response, value, scale_min, scale_max, ingest_id) "
+            "SELECT ?, id, ?, ?, ?, ? FROM responses WHERE key = ?",
+            [(row[3], row[4], row[10], row[11], row[1], row[0]) for row in rows],
+        )
+        return conn.total_changes - before
 
     def insert_events(self, rows: Sequence[tuple[Any, ...]]) -> int:
         """Insert prepared event rows (see `event_row`); return how many were new."""
@@ -222,7 +205,7 @@ class Store:
         return self.db.conn.total_changes - before
 
     def count(self, table: str) -> int:
-        return self.db.table(table).count
+        return self.db[table].count  # a table or a view (observations)
 
     # -- runs and results --------------------------------------------------
 
@@ -375,7 +358,7 @@ def open_store(path: str | Path) -> Store:
 def observation_row(
     observation: Observation, key: str, ingest_id: int, segment_names: Sequence[str]
 ) -> tuple[Any, ...]:
-    """The row tuple `Store.insert_observations` expects for ``segment_names``."""
+    """The row tuple `Store.insert_observations` expects for ``segment_names``; ``key`` is the response's."""
     timestamp, offset = utc_text(observation.timestamp)
     segment = observation.segment
     return (

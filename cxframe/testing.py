@@ -105,7 +105,7 @@ def read_table(
     """Rows of a store table (``observations``, ``check_results`` …) as dicts."""
     loaded = load_programme(programme)
     with Store(loaded.store_path) as store:
-        return list(store.db.table(table).rows_where(where, list(params)))
+        return list(store.db[table].rows_where(where, list(params)))
 
 
 def invoke(args: Sequence[str], *, host: PluginHost | None = None, input: str | None = None) -> click.testing.Result:

@@ -225,7 +225,7 @@ def test_respondent_text_is_escaped_in_markdown(programme, acme_host):
     )
     api.collect(programme, host=acme_host)
     with api.open_programme(programme, host=acme_host) as opened:
-        opened.store.db.execute("UPDATE observations SET comment = '<script>alert(1)</script> | pipe'")
+        opened.store.db.execute("UPDATE responses SET comment = '<script>alert(1)</script> | pipe'")
         opened.store.db.conn.commit()
     document = api.assess(programme, host=acme_host)
     assert document["verbatims"][0]["comment"] == "<script>alert(1)</script> | pipe"

@@ -284,11 +284,9 @@ def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     api.collect(root, host=host)
     with api.open_programme(root, host=host) as opened:
         opened.store.db.execute(
-            "UPDATE observations SET comment = ? WHERE response_id = 'r1-0'", [f"{HOSTILE} the app crashed"]
+            "UPDATE responses SET comment = ? WHERE response_id = 'r1-0'", [f"{HOSTILE} the app crashed"]
         )
-        opened.store.db.execute(
-            "UPDATE observations SET comment = 'Waited 40 minutes on hold' WHERE response_id = 'r2-0'"
-        )
+        opened.store.db.execute("UPDATE responses SET comment = 'Waited 40 minutes on hold' WHERE response_id = 'r2-0'")
         opened.store.db.conn.commit()
     assessed = api.assess(root, host=host, today=dt.date(2026, 1, 1))
     assessed["evidence"]["journey"] = journey_evidence()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from cxframe import StoreError, testing
-from cxframe.migrations import MIGRATIONS_TABLE, SCHEMA_VERSION, Migration, migrate
+from cxframe.migrations import CORE_MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION, Migration, migrate
 from cxframe.store import NAIVE_UTC, Store, utc_text
 
 
@@ -16,8 +18,10 @@ def test_a_new_store_is_migrated_to_the_current_version_in_wal_mode(tmp_path: Pa
     with Store(tmp_path / "cxframe.db") as store:
         assert store.db.journal_mode == "wal"
         tables = set(store.db.table_names())
+        assert store.db.view_names() == ["observations"]
         assert {
-            "observations",
+            "responses",
+            "answers",
             "events",
             "runs",
             "ingests",
@@ -93,58 +97,61 @@ def test_timestamp_text_sorts_in_time_order() -> None:
     assert texts == sorted(texts)
 
 
-def test_migration_rewrites_fraction_less_timestamps(tmp_path: Path) -> None:
-    path = tmp_path / "cxframe.db"
-    with Store(path) as store:
-        store.db.execute(
-            "INSERT INTO observations (key, question, value, timestamp) VALUES "
-            "('a', 'q', 1, '2026-03-01T10:00:00Z'), ('b', 'q', 1, '2026-03-01T10:00:00.500000Z')"
-        )
-        store.db.execute(
-            "INSERT INTO events (key, case_id, activity, timestamp) VALUES ('e', 'c', 'x', '2026-03-01T10:00:00Z')"
-        )
-        store.db.execute(f"DELETE FROM {MIGRATIONS_TABLE} WHERE name = '0003_timestamp_fractions'")
-        assert migrate(store.db) == ["cxframe:0003_timestamp_fractions"]
-        stamps = [r[0] for r in store.db.execute("SELECT timestamp FROM observations ORDER BY timestamp")]
-        assert stamps == ["2026-03-01T10:00:00.000000Z", "2026-03-01T10:00:00.500000Z"]
-        [(event,)] = store.db.execute("SELECT timestamp FROM events").fetchall()
-        assert event == "2026-03-01T10:00:00.000000Z"
+def _store_at(path: Path, version: int) -> sqlite_utils.Database:
+    """A store as an older cxframe left it: the first ``version`` core migrations."""
+    db = sqlite_utils.Database(path)
+    migrate(db, CORE_MIGRATIONS[:version])
+    return db
 
 
-def _time_index(store: Store) -> str | None:
-    row = store.db.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observations' AND sql LIKE '%timestamp%'"
-    ).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _observation(store: Store, n: int) -> None:
-    store.db.execute(
-        "INSERT INTO observations (key, question, value, timestamp, population) VALUES (?, 'nps', 9, ?, 'customer')",
-        [f"k{n}", f"2026-01-{n + 1:02d}T00:00:00.000000Z"],
-    )
-
-
-def test_a_large_insert_builds_the_time_index_afterwards_and_a_failed_one_keeps_it(tmp_path: Path) -> None:
+def test_old_stores_are_migrated_to_responses_and_answers(tmp_path: Path) -> None:
+    db = _store_at(tmp_path / "cxframe.db", 2)  # before 0003: fraction-less timestamps, one row per answer
+    db.table("observations").add_column("region", str)
+    columns = "key, ingest_id, source, question, value, timestamp, population, response_id, scale_max, region"
+    old = [
+        ("survey|r:A|nps", 1, "survey", "nps", 9, "2026-03-01T10:00:00Z", "customer", "A", 10, "North"),
+        ("survey|r:A|csat", 1, "survey", "csat", 4, "2026-03-01T10:00:00Z", "customer", "A", 5, "North"),
+        ("survey|7|nps", 1, "survey", "nps", 3, "2026-03-02T10:00:00.500000Z", "customer", None, 10, None),
+        ("own-key", 2, "ops", "fcr", 1, "2026-03-03T00:00:00Z", "customer", None, None, "South"),
+    ]
+    db.conn.executemany(f"INSERT INTO observations ({columns}) VALUES ({', '.join('?' * 10)})", old)
+    db.execute("INSERT INTO events (key, case_id, activity, timestamp) VALUES ('e', 'c', 'x', '2026-03-01T10:00:00Z')")
+    db.conn.commit()
+    db.close()
     with Store(tmp_path / "cxframe.db") as store:
-        definition = _time_index(store)
-        assert definition is not None
-        with store.db.atomic(), store.bulk_observations(new_rows=10):
-            assert _time_index(store) is None  # the table was empty: built after the insert
-            _observation(store, 1)
-        assert _time_index(store) == definition
-        plan = store.db.execute(
-            "EXPLAIN QUERY PLAN SELECT * FROM observations WHERE question = 'nps' AND population = 'customer'"
+        moved = store.db.execute(
+            "SELECT key, ingest_id, source, question, value, timestamp, population, response_id, scale_max, region "
+            "FROM observations ORDER BY response, question"
         ).fetchall()
-        assert "timestamp" in str(plan)  # built again, and used
+        [(event,)] = store.db.execute("SELECT timestamp FROM events").fetchall()
+        responses = store.count("responses")
+        segments = store.segment_columns()
+    fixed = [
+        ("survey|r:A|csat", 1, "survey", "csat", 4, "2026-03-01T10:00:00.000000Z", "customer", "A", 5, "North"),
+        ("survey|r:A|nps", 1, "survey", "nps", 9, "2026-03-01T10:00:00.000000Z", "customer", "A", 10, "North"),
+        ("survey|7|nps", 1, "survey", "nps", 3, "2026-03-02T10:00:00.500000Z", "customer", None, 10, None),
+        ("own-key|fcr", 2, "ops", "fcr", 1, "2026-03-03T00:00:00.000000Z", "customer", None, None, "South"),
+    ]
+    assert moved == fixed  # every answer kept; times with six fraction digits
+    assert responses == 3  # the two answers of response A share it
+    assert event == "2026-03-01T10:00:00.000000Z"
+    assert segments == ["region"]
 
-        with pytest.raises(RuntimeError), store.db.atomic(), store.bulk_observations(new_rows=10):
-            _observation(store, 2)
-            raise RuntimeError("interrupted")
-        assert _time_index(store) == definition  # the drop was rolled back with the rest
-        assert store.count("observations") == 1
 
-        for n in range(2, 30):
-            _observation(store, n)
-        with store.db.atomic(), store.bulk_observations(new_rows=10):
-            assert _time_index(store) == definition  # ten new rows beside 29: inserted through the index
+def test_answers_of_a_response_share_one_stored_response(tmp_path: Path) -> None:
+    from cxframe.contracts import Observation
+    from cxframe.store import observation_row
+
+    when = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    answers = [
+        Observation(question=q, value=v, timestamp=when, source="s", response_id="r1", segment={"region": "N"})
+        for q, v in (("nps", 9), ("csat", 4))
+    ]
+    with Store(tmp_path / "cxframe.db") as store, store.db.atomic():
+        store.ensure_segment_columns(["region"])
+        rows = [observation_row(o, "s|r:r1", 1, ["region"]) for o in answers]
+        assert store.insert_observations(rows, ["region"]) == 2
+        assert store.insert_observations(rows, ["region"]) == 0  # stored before: skipped
+        assert store.count("responses") == 1
+        stored = store.db.execute("SELECT key, question, value, region FROM observations ORDER BY question").fetchall()
+    assert stored == [("s|r:r1|csat", "csat", 4.0, "N"), ("s|r:r1|nps", "nps", 9.0, "N")]
