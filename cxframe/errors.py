@@ -28,6 +28,10 @@ class InvalidInput(CxframeError):
             self.messages = [f"{where}: {m}" for m in self.messages]
         super().__init__("\n".join(self.messages))
 
+    def __reduce__(self) -> tuple[type[InvalidInput], tuple[list[str]]]:
+        # the messages already say where: pickled (from the ingest's reading process) as they are
+        return InvalidInput, (self.messages,)
+
 
 class PluginConflict(CxframeError):
     """Two plugins registered the same id for the same kind of thing."""

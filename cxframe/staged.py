@@ -33,14 +33,17 @@ Inside the ingest's transaction (so ``kill -9`` leaves the store as it was):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import operator
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from cxframe.background import child_process_available, iterate_in_child
 from cxframe.extensions import Reject, StagedSurvey
 from cxframe.store import Store, utc_text
 
@@ -49,6 +52,11 @@ if TYPE_CHECKING:
 
 #: Records read per ``executemany`` call; progress is reported between chunks.
 CHUNK = 10_000
+#: Most ``cx_clean`` rows bound to one ``INSERT`` (see `_Chunk.pack`).
+ROWS_PER_INSERT = 200
+#: Sources at least this large are read in a child process (`cxframe.background`) where one is available:
+#: below it, starting the process costs more than the overlap saves.
+CHILD_PROCESS_BYTES = 8 * 1024 * 1024
 #: Distinct texts a conversion cache keeps before it starts over: answers and
 #: weights repeat a lot, but a free-number column must not grow without bound.
 CACHE_LIMIT = 100_000
@@ -64,9 +72,7 @@ _CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(
 _PLAIN = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
 ).fullmatch
-#: Optional fields stored as stripped text (``response_id`` and ``weight`` are handled apart).
-TEXT_FIELDS = ("respondent_id", "touchpoint", "channel", "comment")
-_TEMP = ("cx_clean", "cx_raw", "cx_bad", "cx_first", "cx_question")
+_TEMP = ("cx_clean", "cx_raw", "cx_bad", "cx_marked", "cx_profile", "cx_question")
 
 
 @attrs.frozen
@@ -119,6 +125,20 @@ def timestamp_reader(staged: StagedSurvey) -> Callable[[str], Stamp]:
             return None, None, f"timestamp {text!r} is out of range in UTC"
 
     def read(text: str) -> Stamp:
+        # the usual export, 2026-03-01T08:30:00Z, by its separators: cheaper than the pattern
+        if (
+            len(text) == 20
+            and text[19] == "Z"
+            and text[10] == "T"
+            and text[4] == text[7] == "-"
+            and text[13] == text[16] == ":"
+        ):
+            try:
+                parse(text)  # the digits and values: 2026-02-30 has the shape
+            except ValueError:
+                pass
+            else:
+                return text[:19] + ".000000Z", "+00:00", None
         shape = canonical(text)
         if shape is not None and (shape[2] or naive_utc):
             try:
@@ -152,6 +172,13 @@ def timestamp_reader(staged: StagedSurvey) -> Callable[[str], Stamp]:
         return hit
 
     return read
+
+
+def _cells(columns: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The cells of ``columns`` of a row, as a tuple (``itemgetter`` of one column gives the cell itself)."""
+    if len(columns) > 1:
+        return operator.itemgetter(*columns)
+    return lambda row: tuple(row[i] for i in columns)
 
 
 def _weight(text: str) -> tuple[float | None, str | None]:
@@ -188,10 +215,14 @@ def ingest_staged(
 class _Cleaner:
     """Turns staged rows into ``cx_clean`` rows and, for the few that are or may be rejected, ``cx_raw`` rows.
 
-    ``cx_clean (line, ts, off, rid, weight, *texts, *segments, *values)``: one
-    row per record with a usable timestamp. Texts are stripped, NULL when
-    blank; a value is NULL where the answer is rejected, and every value is NULL when
-    the weight is. ``cx_raw (line, raw, reason, *answer reasons)``: a record
+    ``cx_clean (line, ts, off, rid, weight, profile, *texts, *values)``: one
+    row per record with a usable timestamp. ``profile`` numbers the row's
+    touchpoint, channel and segments together: they take few values, so a
+    ``cx_profile (code, touchpoint, channel, *segments)`` row is made once
+    per combination and each row binds one number instead of several texts.
+    Texts are stripped, NULL when blank; a value is NULL where the answer is
+    rejected, and every value is NULL when the weight is.
+    ``cx_raw (line, raw, reason, *answer reasons)``: a record
     whose timestamp or weight is rejected (``reason``), one with a rejected
     answer, and one that may repeat an earlier response id, with the record
     as the streaming path shows it. Keeping the rare columns out of
@@ -202,16 +233,10 @@ class _Cleaner:
         self.staged = staged
         #: bits of the map of ids seen: a power of two, from the source's size in bytes
         self.seen_bits = min(SEEN_BITS, 1 << max(16, (size // 2).bit_length()))
-        self.text_names = [name for name in TEXT_FIELDS if name in staged.fields]
+        #: per-row texts in cx_clean, and the touchpoint and channel in cx_profile (those mapped)
+        self.text_names = [name for name in ("respondent_id", "comment") if name in staged.fields]
+        self.profile_names = [name for name in ("touchpoint", "channel") if name in staged.fields]
         self.segments = list(staged.segments.items())
-        self.bad: list[tuple[int, str, str]] = []
-        self.raw: list[tuple[Any, ...]] = []
-        #: non-blank records that are rows
-        self.count = 0
-        #: rows marked as possibly repeating an earlier response id
-        self.maybe_repeats = 0
-        #: rows with a usable timestamp and weight by their number of usable answers (repeats included)
-        self.answered = [0] * (len(staged.questions) + 1)
 
     def clean_columns(self) -> list[str]:
         return [
@@ -220,22 +245,27 @@ class _Cleaner:
             "off",
             "rid",
             "weight",
+            "profile",
             *self.text_names,
-            *(f"seg{i}" for i in range(len(self.segments))),
             *(f"v{i}" for i in range(len(self.staged.questions))),
         ]
+
+    def profile_columns(self) -> list[str]:
+        return ["code", *self.profile_names, *(f"seg{i}" for i in range(len(self.segments)))]
 
     def raw_columns(self) -> list[str]:
         return ["line", "raw", "reason", *(f"r{i}" for i in range(len(self.staged.questions)))]
 
-    def batches(self, size: int) -> Iterator[list[tuple[Any, ...]]]:
-        """The ``cx_clean`` rows of each ``size`` records read; ``raw`` and ``bad`` get those records' entries.
+    def chunks(self, size: int, bytes_done: Callable[[], int], per_insert: int = 1) -> Iterator[_Chunk | _Tally]:
+        """A `_Chunk` for each ``size`` records read, then the `_Tally` of them all.
 
-        Take ``raw`` and ``bad`` after each batch: a batch is cut by records
-        read, not rows staged, so that neither list grows past ``size`` even
-        when every record is rejected (a mis-mapped timestamp column). Blank
-        records are skipped. This loop runs once per row: it looks values up
-        in caches keyed by the raw cells and leaves the rest to SQL.
+        A chunk is cut by records read, not rows staged, so that neither its
+        rejects nor its rows grow past ``size`` even when every record is
+        rejected (a mis-mapped timestamp column). Blank records are skipped.
+        This loop runs once per row: it looks values up in caches keyed by the
+        raw cells and leaves the rest to SQL. It may run in another process
+        (`cxframe.background`): what it yields is all the ingest gets. Its
+        ``cx_clean`` rows come ``per_insert`` to a tuple (`_Chunk.pack`).
         """
         staged = self.staged
         stamp = timestamp_reader(staged)
@@ -243,16 +273,14 @@ class _Cleaner:
         rid_at = staged.fields.get("response_id")
         weight_at = staged.fields.get("weight")
         weights: dict[str, tuple[float | None, str | None]] = {}
-        texts = [*(staged.fields[name] for name in self.text_names), *(index for _, index in self.segments)]
-        # itemgetter of one index returns the cell, not a 1-tuple: keep the shape uniform
-        text_cells = operator.itemgetter(*texts) if len(texts) > 1 else (lambda row: tuple(row[i] for i in texts))
+        texts = [staged.fields[name] for name in self.text_names]
+        text_cells = _cells(texts)
+        profile_cells = _cells([*(staged.fields[name] for name in self.profile_names), *(i for _, i in self.segments)])
+        profiles: dict[tuple[str, ...], int] = {}
+        next_profile = 0
         strip = str.strip
         questions = staged.questions
-        answer_cells = (
-            operator.itemgetter(*(q.column for q in questions))
-            if len(questions) > 1
-            else (lambda row: tuple(row[q.column] for q in questions))
-        )
+        answer_cells = _cells([q.column for q in questions])
         # a row's answers, all questions at once (few distinct combinations in practice):
         # (values, reasons or None when all are usable, number of usable answers)
         answers: dict[tuple[str, ...], tuple[tuple[Any, ...], tuple[Any, ...] | None, int]] = {}
@@ -274,33 +302,35 @@ class _Cleaner:
 
         no_values = (None,) * len(questions)
         no_reasons = no_values
-        answered = self.answered
-        raw = self.raw
+        #: rows with a usable timestamp and weight by their number of usable answers (repeats included)
+        answered = [0] * (len(questions) + 1)
+        count = 0  # non-blank records that are rows
         seen = bytearray(max(1, self.seen_bits // 8))
         mask = self.seen_bits - 1
-        batch: list[tuple[Any, ...]] = []
-        append = batch.append
+        chunk = _Chunk()
+        append, raw = chunk.rows.append, chunk.raw
         read = 0
         for row in staged.rows:
             read += 1
             if read > size:
-                yield batch
-                batch, read = [], 1
-                append = batch.append
+                chunk.pack(per_insert, bytes_done())
+                yield chunk
+                chunk, read = _Chunk(), 1
+                append, raw = chunk.rows.append, chunk.raw
             if type(row) is not list:
                 line, reject = row
                 assert isinstance(reject, Reject)
-                self.bad.append((line, reject.raw, reject.reason))
+                chunk.bad.append((line, reject.raw, reject.reason))
                 continue
             line = row.pop()  # the line the reader appended; ``row`` is the cells now
             ts, off, reason = stamp(row[ts_at])
             if ts is None:
                 if "".join(row).strip():
-                    self.count += 1
+                    count += 1
                     raw.append((line, ",".join(row), reason, *no_reasons))
                 # else: a record whose every cell is blank is skipped, as the readers skip blank lines
                 continue
-            self.count += 1
+            count += 1
             rid = (row[rid_at].strip() or None) if rid_at is not None else None
             maybe_repeat = False
             if rid is not None:
@@ -309,7 +339,7 @@ class _Cleaner:
                 byte, flag = bit >> 3, 1 << (bit & 7)
                 if seen[byte] & flag:
                     maybe_repeat = True  # SQL decides
-                    self.maybe_repeats += 1
+                    chunk.marked.append((line,))
                 else:
                     seen[byte] |= flag
             weight = None
@@ -332,12 +362,74 @@ class _Cleaner:
                 answered[usable] += 1
                 if reasons is not None or maybe_repeat:
                     raw.append((line, ",".join(row), None, *(reasons or no_reasons)))
+                if usable and not maybe_repeat:
+                    chunk.kept += 1
             else:
                 values = no_values
                 raw.append((line, ",".join(row), reason, *no_reasons))
-            # blank texts as NULL here: cheaper than nullif() on each of the row's observations
-            append((line, ts, off, rid, weight, *[text or None for text in map(strip, text_cells(row))], *values))
-        yield batch
+            cells = profile_cells(row)
+            profile = profiles.get(cells)
+            if profile is None:
+                if len(profiles) >= CACHE_LIMIT:
+                    profiles.clear()  # a combination seen again gets a new code: as right, and memory stays bounded
+                profile = profiles[cells] = next_profile
+                next_profile += 1
+                chunk.profiles.append((profile, *[text or None for text in map(strip, cells)]))
+            append(
+                (line, ts, off, rid, weight, profile, *[text or None for text in map(strip, text_cells(row))], *values)
+            )
+        chunk.pack(per_insert, bytes_done())
+        yield chunk
+        yield _Tally(count=count, answered=answered)
+
+
+@attrs.define
+class _Chunk:
+    """What the cleaning loop made of some records: ``cx_clean`` and ``cx_raw`` rows, bad records, marked lines."""
+
+    rows: list[tuple[Any, ...]] = attrs.Factory(list)
+    raw: list[tuple[Any, ...]] = attrs.Factory(list)
+    bad: list[tuple[int, str, str]] = attrs.Factory(list)
+    #: lines of rows that may repeat an earlier response id (the bitmap's marks), as 1-tuples for executemany
+    marked: list[tuple[int]] = attrs.Factory(list)
+    #: the ``cx_profile`` rows of combinations first seen in this chunk
+    profiles: list[tuple[Any, ...]] = attrs.Factory(list)
+    #: rows to store now: with a usable answer, and not marked
+    kept: int = 0
+    #: ``rows`` packed for multi-row inserts (`pack`): whole groups, then the rest
+    groups: list[tuple[Any, ...]] = attrs.Factory(list)
+    rest: tuple[Any, ...] = ()
+    #: the first and last line of ``rows``, and how many there were
+    low: int = 0
+    high: int = 0
+    count: int = 0
+
+    def pack(self, per_insert: int, bytes_done: int) -> None:
+        """Pack ``rows`` ``per_insert`` to a flat tuple, for ``INSERT … VALUES (…), (…), …``.
+
+        Why: a statement step costs ~1 µs however many rows it inserts, so
+        binding 200 rows at once halves the staging's cost per row. The
+        packing runs where the rows were made, beside the reading.
+        """
+        rows, chain = self.rows, itertools.chain.from_iterable
+        if rows:
+            self.low, self.high, self.count = rows[0][0], rows[-1][0], len(rows)
+        whole = len(rows) // per_insert * per_insert
+        self.groups = [tuple(chain(rows[i : i + per_insert])) for i in range(0, whole, per_insert)]
+        self.rest = tuple(chain(rows[whole:]))
+        self.rows = []
+        self.bytes_done = bytes_done
+
+    #: how far into the file the loop had read
+    bytes_done: int = 0
+
+
+@attrs.frozen
+class _Tally:
+    """The loop's counts, once all records are read."""
+
+    count: int
+    answered: list[int]
 
 
 def _ingest(
@@ -350,107 +442,82 @@ def _ingest(
 ) -> StagedCounts:
     cleaner = _Cleaner(staged, reader.size)
     questions = list(enumerate(staged.questions))
-
-    # -- 1. clean and stage ------------------------------------------------------------------------
     clean, raw = cleaner.clean_columns(), cleaner.raw_columns()
     conn.execute(f"CREATE TEMP TABLE cx_clean (line INTEGER PRIMARY KEY, {', '.join(clean[1:])}, dup_first INTEGER)")
     conn.execute(f"CREATE TEMP TABLE cx_raw (line INTEGER PRIMARY KEY, {', '.join(raw[1:])})")
     conn.execute("CREATE TEMP TABLE cx_bad (line INTEGER, raw TEXT, reason TEXT)")
-    insert = f"INSERT INTO temp.cx_clean ({', '.join(clean)}) VALUES ({', '.join('?' * len(clean))})"
-    total = reader.size
-    staged_rows = 0
-    for batch in cleaner.batches(CHUNK):
-        conn.executemany(insert, batch)
-        staged_rows += len(batch)
-        if cleaner.raw:
-            conn.executemany(f"INSERT INTO temp.cx_raw VALUES ({', '.join('?' * len(raw))})", cleaner.raw)
-            cleaner.raw.clear()
-        if cleaner.bad:
-            conn.executemany("INSERT INTO temp.cx_bad VALUES (?, ?, ?)", cleaner.bad)
-            cleaner.bad.clear()
-        if progress:
-            progress(reader.bytes_done(), total)
-
-    # -- 2. duplicates: the first line of each response id among rows with a usable timestamp ---------
-    repeats: list[tuple[int, int]] = []
-    if cleaner.maybe_repeats:
-        # only the ids of rows the bitmap marked (all in cx_raw) can repeat; their first line may be any row's
-        conn.execute("CREATE TEMP TABLE cx_first (rid TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID")
-        conn.execute(
-            "INSERT INTO temp.cx_first SELECT rid, min(line) FROM temp.cx_clean WHERE rid IN "
-            "(SELECT c.rid FROM temp.cx_raw AS r JOIN temp.cx_clean AS c ON c.line = r.line WHERE c.rid IS NOT NULL) "
-            "GROUP BY rid HAVING count(*) > 1"
-        )
-        firsts = dict(conn.execute("SELECT rid, line FROM temp.cx_first").fetchall())
-        if firsts:
-            candidates = conn.execute(
-                "SELECT c.line, c.rid FROM temp.cx_raw AS r JOIN temp.cx_clean AS c ON c.line = r.line "
-                "WHERE c.rid IS NOT NULL"
-            ).fetchall()
-            repeats = [(firsts[rid], line) for line, rid in candidates if firsts.get(rid, line) != line]
-            conn.executemany("UPDATE temp.cx_clean SET dup_first = ? WHERE line = ?", repeats)
-
-    # -- 3. store ----------------------------------------------------------------------------------
-    answered = " + ".join(f"(v{i} IS NOT NULL)" for i, _ in questions)
-    segments = cleaner.segments
-    present = [
-        name
-        for i, (name, _) in enumerate(segments)
-        if _exists(conn, f"seg{i} IS NOT NULL AND dup_first IS NULL AND ({answered}) > 0")
-    ]
-    store.ensure_segment_columns(present)
-    fields = {name: (f"c.{name}" if name in cleaner.text_names else "NULL") for name in TEXT_FIELDS}
-    source = reader.id
-    parameters = {
-        "source": source,
-        "by_line": f"{source}|",
-        "by_response": f"{source}|r:",
-        "ingest": ingest_id,
-        "population": staged.population,
-    }
-    # response keys as `cxframe.ingest.response_key` makes them, with their constant parts joined once
-    key = "CASE WHEN c.rid IS NULL THEN :by_line || c.line ELSE :by_response || c.rid END"
-    kept = f"c.dup_first IS NULL AND ({answered}) > 0"
-    # a new response's id is the last id before this ingest plus its line: line order, known without a lookup
-    (parameters["base"],) = conn.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()
-    columns = ["id", "key", "ingest_id", "source", "timestamp", "tz_offset", "respondent_id", "response_id"]
-    columns += ["population", "touchpoint", "channel", "comment", "weight", *present]
-    select = [":base + c.line", key, ":ingest", ":source", "c.ts", "c.off", fields["respondent_id"], "c.rid"]
-    select += [":population", fields["touchpoint"], fields["channel"], fields["comment"], "c.weight"]
-    select += [f"c.seg{[n for n, _ in segments].index(name)}" for name in present]
-    before = conn.total_changes
-    conn.execute(
-        f"INSERT OR IGNORE INTO responses ({', '.join(f'[{c}]' for c in columns)}) "
-        f"SELECT {', '.join(select)} FROM temp.cx_clean AS c WHERE {kept} ORDER BY c.line",
-        parameters,
-    )
-    new_responses = conn.total_changes - before
+    conn.execute("CREATE TEMP TABLE cx_marked (line INTEGER PRIMARY KEY)")
+    profile = cleaner.profile_columns()
+    conn.execute(f"CREATE TEMP TABLE cx_profile (code INTEGER PRIMARY KEY{''.join(f', {c}' for c in profile[1:])})")
+    insert_profile = f"INSERT INTO temp.cx_profile VALUES ({', '.join('?' * len(profile))})"
     conn.execute("CREATE TEMP TABLE cx_question (i INTEGER PRIMARY KEY, id TEXT, low REAL, high REAL)")
     conn.executemany(
         "INSERT INTO temp.cx_question VALUES (?, ?, ?, ?)",
         [(i, question.id, question.scale_min, question.scale_max) for i, question in questions],
     )
-    value = "CASE q.i " + " ".join(f"WHEN {i} THEN c.v{i}" for i, _ in questions) + " END"
-    answer = f"SELECT q.id, r.id, {value}, q.low, q.high, :ingest"
-    insert = "INSERT OR IGNORE INTO answers (question, response, value, scale_min, scale_max, ingest_id) "
-    before = conn.total_changes
-    # each row's answers go in together, in line order: the table's own order, so each insert appends
-    conn.execute(
-        f"{insert} {answer} FROM temp.cx_clean AS c JOIN responses AS r ON r.id = :base + c.line "
-        f"CROSS JOIN temp.cx_question AS q WHERE c.dup_first IS NULL AND {value} IS NOT NULL ORDER BY c.line, q.i",
-        parameters,
-    )
-    (kept_rows,) = conn.execute(f"SELECT count(*) FROM temp.cx_clean AS c WHERE {kept}").fetchone()
-    if new_responses < kept_rows:
-        # responses stored before (a re-exported file): their new answers join them by key
-        conn.execute(
-            f"{insert} {answer} FROM temp.cx_clean AS c JOIN responses AS r ON r.key = {key} "
-            f"CROSS JOIN temp.cx_question AS q WHERE {kept} AND r.id <= :base AND {value} IS NOT NULL",
-            parameters,
-        )
-    stored = conn.total_changes - before
+    one_row = f"({', '.join('?' * len(clean))})"
+    # as many rows to a statement as SQLite takes parameters for, up to ROWS_PER_INSERT
+    per_insert = max(1, min(ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(clean)))
 
-    # every rejected row is in cx_raw (see _Cleaner), so the rejects read only those rows
+    def insert_clean(rows: int) -> str:
+        return f"INSERT INTO temp.cx_clean ({', '.join(clean)}) VALUES {', '.join([one_row] * rows)}"
+
+    insert_group = insert_clean(per_insert)
+    insert_raw = f"INSERT INTO temp.cx_raw VALUES ({', '.join('?' * len(raw))})"
+    writer = _ResponseWriter(store, conn, cleaner, reader.id, ingest_id)
+
+    # -- 1. clean, stage and store each chunk: rows that may repeat an earlier id wait (cx_marked) ------
+    chunks = cleaner.chunks(CHUNK, reader.bytes_done, per_insert)
+    if reader.size >= CHILD_PROCESS_BYTES and child_process_available():
+        chunks = iterate_in_child(chunks)
+    tally: _Tally | None = None
+    for chunk in chunks:
+        if isinstance(chunk, _Tally):
+            tally = chunk
+            continue
+        if chunk.profiles:
+            conn.executemany(insert_profile, chunk.profiles)
+        if chunk.groups:
+            conn.executemany(insert_group, chunk.groups)
+        if chunk.rest:
+            conn.execute(insert_clean(len(chunk.rest) // len(clean)), chunk.rest)
+        if chunk.raw:
+            conn.executemany(insert_raw, chunk.raw)
+        if chunk.bad:
+            conn.executemany("INSERT INTO temp.cx_bad VALUES (?, ?, ?)", chunk.bad)
+        if chunk.marked:
+            conn.executemany("INSERT INTO temp.cx_marked VALUES (?)", chunk.marked)
+            conn.executemany("UPDATE temp.cx_clean SET dup_first = -1 WHERE line = ?", chunk.marked)
+        if chunk.count:
+            writer.write("c.line BETWEEN :low AND :high", chunk.kept, low=chunk.low, high=chunk.high)
+        if progress:
+            progress(chunk.bytes_done, reader.size)
+    assert tally is not None, "the cleaning loop ends with its tally"
+
+    # -- 2. duplicates: the first line of each marked response id among rows with a usable timestamp ----
+    repeats: list[tuple[int, int]] = []
+    if _exists(conn, "line IN (SELECT line FROM temp.cx_marked)"):
+        # only the ids of marked rows can repeat; their first line may be any row's
+        marked = "SELECT c.rid FROM temp.cx_marked AS m JOIN temp.cx_clean AS c ON c.line = m.line"
+        firsts = dict(
+            conn.execute(
+                f"SELECT rid, min(line) FROM temp.cx_clean WHERE rid IN ({marked}) GROUP BY rid HAVING count(*) > 1"
+            ).fetchall()
+        )
+        candidates = conn.execute(
+            "SELECT c.line, c.rid FROM temp.cx_marked AS m JOIN temp.cx_clean AS c ON c.line = m.line"
+        ).fetchall()
+        repeats = [(firsts[rid], line) for line, rid in candidates if firsts.get(rid, line) != line]
+        conn.executemany("UPDATE temp.cx_clean SET dup_first = ? WHERE line = ?", repeats)
+        # the others were marked by a bit shared with another id: stored now, in their place by id
+        conn.execute(
+            "UPDATE temp.cx_clean SET dup_first = NULL WHERE line IN (SELECT line FROM temp.cx_marked) "
+            "AND dup_first = -1"
+        )
+        writer.write("c.line IN (SELECT line FROM temp.cx_marked)", None)
+
+    # -- 3. rejects: every rejected row is in cx_raw (see _Cleaner) -------------------------------------
+    source = reader.id
     conn.create_function("cx_repr", 1, repr, deterministic=True)
     row_reason = (
         "CASE WHEN c.dup_first IS NOT NULL THEN "
@@ -472,13 +539,13 @@ def _ingest(
         {"ingest": ingest_id, "source": source},
     )
 
-    # the counts: the loop's tally by usable answers, less the repeats SQL found
-    by_answers = list(cleaner.answered)
+    # -- 4. the counts: the loop's tally by usable answers, less the repeats SQL found ----------------
+    by_answers = list(tally.answered)
     if repeats:
         # every repeat is in cx_raw; one with a rejected weight (a reason there) was never tallied
         for usable, tallied in conn.execute(
-            f"SELECT {answered}, r.reason IS NULL FROM temp.cx_clean AS c JOIN temp.cx_raw AS r ON r.line = c.line "
-            "WHERE c.dup_first IS NOT NULL"
+            f"SELECT {writer.answered}, r.reason IS NULL FROM temp.cx_clean AS c "
+            "JOIN temp.cx_raw AS r ON r.line = c.line WHERE c.dup_first IS NOT NULL"
         ).fetchall():
             by_answers[usable] -= tallied
     count = len(questions)
@@ -487,13 +554,110 @@ def _ingest(
     attempted = sum(n * rows for n, rows in enumerate(by_answers))
     (bad_rows,) = conn.execute("SELECT count(*) FROM temp.cx_bad").fetchone()
     return StagedCounts(
-        rows_read=cleaner.count + bad_rows,
+        rows_read=tally.count + bad_rows,
         accepted=accepted,
         partial=partial,
-        rejected=cleaner.count - accepted - partial + bad_rows,
-        stored=stored,
+        rejected=tally.count - accepted - partial + bad_rows,
+        stored=writer.stored,
         attempted=attempted,
     )
+
+
+class _ResponseWriter:
+    """Stores staged rows as responses and answers, a set of lines at a time.
+
+    A row is stored when it is no repeat (``dup_first`` NULL: a marked row
+    waits with -1 until its id is decided) and has a usable answer. A new
+    response's id is the last id before this ingest plus its line: ids follow
+    the file, and its answers find it without a lookup. A response whose key
+    was stored by an earlier ingest (a re-exported file) is kept as it was,
+    and the row's answers join it by key.
+    """
+
+    def __init__(self, store: Store, conn: Any, cleaner: _Cleaner, source: str, ingest_id: int) -> None:
+        self.target, self.conn, self.cleaner = store, conn, cleaner
+        self.questions = list(enumerate(cleaner.staged.questions))
+        self.answered = " + ".join(f"(c.v{i} IS NOT NULL)" for i, _ in self.questions)
+        (base,) = conn.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()
+        self.parameters: dict[str, Any] = {
+            "source": source,
+            "by_line": f"{source}|",
+            "by_response": f"{source}|r:",
+            "ingest": ingest_id,
+            "population": cleaner.staged.population,
+            "base": base,
+        }
+        self.present: list[str] = []
+        self.stored = 0
+
+    def _segments(self, lines: str, parameters: dict[str, Any]) -> None:
+        """Add the segment columns these lines are the first to use."""
+        new = [
+            name
+            for i, (name, _) in enumerate(self.cleaner.segments)
+            if name not in self.present
+            and self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM temp.cx_clean AS c JOIN temp.cx_profile AS p ON p.code = c.profile "
+                f"WHERE {lines} AND p.seg{i} IS NOT NULL AND c.dup_first IS NULL AND ({self.answered}) > 0)",
+                parameters,
+            ).fetchone()[0]
+        ]
+        if new:
+            self.target.ensure_segment_columns(new)
+            self.present = [name for name, _ in self.cleaner.segments if name in {*self.present, *new}]
+
+    def write(self, lines: str, kept: int | None, **bounds: int) -> None:
+        """Store the rows of ``lines`` (an SQL condition on ``c``, with ``bounds`` as its parameters).
+
+        ``kept`` is how many of them are to be stored, when the caller knows.
+        """
+        conn, cleaner = self.conn, self.cleaner
+        parameters = {**self.parameters, **bounds}
+        self._segments(lines, parameters)
+        field = {name: f"c.{name}" for name in cleaner.text_names}
+        field.update({name: f"p.{name}" for name in cleaner.profile_names})
+        # response keys as `cxframe.ingest.response_key` makes them, with their constant parts joined once
+        key = "CASE WHEN c.rid IS NULL THEN :by_line || c.line ELSE :by_response || c.rid END"
+        kept_rows = f"{lines} AND c.dup_first IS NULL AND ({self.answered}) > 0"
+        names = [name for name, _ in cleaner.segments]
+        columns = ["id", "key", "ingest_id", "source", "timestamp", "tz_offset", "respondent_id", "response_id"]
+        columns += ["population", "touchpoint", "channel", "comment", "weight", *self.present]
+        select = [":base + c.line", key, ":ingest", ":source", "c.ts", "c.off"]
+        select += [field.get("respondent_id", "NULL"), "c.rid", ":population", field.get("touchpoint", "NULL")]
+        select += [field.get("channel", "NULL"), field.get("comment", "NULL"), "c.weight"]
+        select += [f"p.seg{names.index(name)}" for name in self.present]
+        before = conn.total_changes
+        conn.execute(
+            f"INSERT OR IGNORE INTO responses ({', '.join(f'[{c}]' for c in columns)}) "
+            f"SELECT {', '.join(select)} FROM temp.cx_clean AS c JOIN temp.cx_profile AS p ON p.code = c.profile "
+            f"WHERE {kept_rows} ORDER BY c.line",
+            parameters,
+        )
+        new_responses = conn.total_changes - before
+        if kept is None:
+            (kept,) = conn.execute(f"SELECT count(*) FROM temp.cx_clean AS c WHERE {kept_rows}", parameters).fetchone()
+        value = "CASE q.i " + " ".join(f"WHEN {i} THEN c.v{i}" for i, _ in self.questions) + " END"
+        answer = (
+            "INSERT OR IGNORE INTO answers (question, response, value, scale_min, scale_max, ingest_id) "
+            f"SELECT q.id, :base + c.line, {value}, q.low, q.high, :ingest FROM temp.cx_clean AS c"
+        )
+        rows = f"CROSS JOIN temp.cx_question AS q WHERE {lines} AND c.dup_first IS NULL AND {value} IS NOT NULL"
+        before = conn.total_changes
+        if new_responses == kept:
+            # every row's response is new, with the id it was given: each row's answers go in together, in
+            # line order, which is the table's own order, so each insert appends
+            conn.execute(f"{answer} {rows} ORDER BY c.line, q.i", parameters)
+        else:
+            # some responses were stored before (a re-exported file): the new ones by id, those by key
+            conn.execute(
+                f"{answer} JOIN responses AS r ON r.id = :base + c.line {rows} ORDER BY c.line, q.i", parameters
+            )
+            conn.execute(
+                f"{answer.replace(':base + c.line', 'r.id', 1)} JOIN responses AS r ON r.key = {key} "
+                f"{rows} AND r.id <= :base",
+                parameters,
+            )
+        self.stored += conn.total_changes - before
 
 
 def _exists(conn: Any, condition: str) -> bool:

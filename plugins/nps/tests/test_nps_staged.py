@@ -19,6 +19,7 @@ import cxframe.staged as staged_module
 import cxframe_nps
 from cxframe import Collector, testing
 from cxframe.api import open_programme
+from cxframe.background import child_process_available
 from cxframe.extensions import StagedQuestion, StagedSurvey
 from cxframe.ingest import ingest
 from cxframe.sources import SourceReader
@@ -57,6 +58,19 @@ REPEATS = (
 )
 
 
+needs_child = pytest.mark.skipif(
+    not child_process_available(), reason="reading in a child process needs Linux and 2 cores"
+)
+READING = [pytest.param(False, id="in-process"), pytest.param(True, id="child-process", marks=needs_child)]
+
+
+@pytest.fixture(params=READING)
+def child(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Read the source in this process, or (for every size of file) in a child process."""
+    monkeypatch.setattr(staged_module, "CHILD_PROCESS_BYTES", 0 if request.param else 1 << 60)
+    return bool(request.param)
+
+
 def _store_contents(root: Path, staged: bool) -> tuple[object, list[tuple[object, ...]], list[tuple[object, ...]]]:
     host = testing.plugin_host(cxframe_nps)
     columns = {
@@ -82,7 +96,7 @@ def _store_contents(root: Path, staged: bool) -> tuple[object, list[tuple[object
     return (counts, summary.records_stored, summary.records_duplicate), observations, rejects
 
 
-def test_staged_and_streamed_ingest_store_the_same(tmp_path: Path) -> None:
+def test_staged_and_streamed_ingest_store_the_same(tmp_path: Path, child: bool) -> None:
     results = []
     for staged in (True, False):
         root = testing.make_programme(tmp_path / str(staged))
@@ -99,7 +113,7 @@ def test_staged_and_streamed_ingest_store_the_same(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("tiny", [False, True])
 def test_repeats_around_rejected_rows_are_found_as_the_streaming_path_finds_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny: bool, child: bool
 ) -> None:
     if tiny:
         # every id marked as a possible repeat, every cache starting over at each new text
@@ -135,22 +149,60 @@ def test_a_batch_is_cut_by_records_read_so_rejects_never_pile_up() -> None:
         fields={"response_id": 0},
     )
     cleaner = staged_module._Cleaner(survey, size=1000)
-    batches = 0
-    for batch in cleaner.batches(10):
-        assert len(cleaner.raw) <= 10
-        assert batch == []  # a row without a usable time is not staged: it claims no id and stores nothing
-        cleaner.raw.clear()
-        batches += 1
-    assert batches == 10 and cleaner.count == 100
+    *chunks, tally = cleaner.chunks(10, lambda: 0)
+    assert len(chunks) == 10
+    for chunk in chunks:
+        assert len(chunk.raw) == 10
+        assert chunk.rows == []  # a row without a usable time is not staged: it claims no id and stores nothing
+    assert tally.count == 100
 
 
-def test_recollecting_through_the_fast_path_adds_nothing(tmp_path: Path) -> None:
+def test_recollecting_through_the_fast_path_adds_nothing(tmp_path: Path, child: bool) -> None:
     root = testing.make_programme(tmp_path / "p")
     (root / "s.csv").write_text(HEADER + BODY, encoding="utf-8")
     (_, first, _), _, _ = _store_contents(root, True)
     (root / "s.csv").write_text(HEADER + BODY + "k,c14,2026-03-11T00:00:00Z,West,9,5,,\n", encoding="utf-8")
     (_, stored, duplicate), _, _ = _store_contents(root, True)
     assert (stored, duplicate) == (2, first)  # a grown file adds only its new answers
+
+
+def test_a_reexport_with_new_questions_and_rows_joins_the_stored_responses(tmp_path: Path, child: bool) -> None:
+    root = testing.make_programme(tmp_path / "p")
+    columns = {"response_id": "id", "timestamp": "when", "segments": {"region": "Region"}, "questions": {"nps": "Q1"}}
+    (root / "s.csv").write_text("id,when,Region,Q1,Q2\na,2026-03-01T00:00:00Z,North,9,4\n", encoding="utf-8")
+    cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=columns)
+    rows = "a,2026-03-01T00:00:00Z,North,9,4\nb,2026-03-02T00:00:00Z,,7,5\n,2026-03-03T00:00:00Z,South,3,1\n"
+    (root / "s.csv").write_text("id,when,Region,Q1,Q2\n" + rows, encoding="utf-8")
+    more = {**columns, "questions": {"nps": "Q1", "csat": "Q2"}}  # a changed mapping: read again, replacing
+    [summary] = cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=more)
+    assert (summary.records_stored, summary.records_replaced) == (6, 1)
+    stored = testing.read_table(root, "observations")
+    assert sorted((o["key"], o["value"], o["region"]) for o in stored) == [
+        ("s.csv|4|csat", 1.0, "South"),
+        ("s.csv|4|nps", 3.0, "South"),
+        ("s.csv|r:a|csat", 4.0, "North"),
+        ("s.csv|r:a|nps", 9.0, "North"),
+        ("s.csv|r:b|csat", 5.0, None),
+        ("s.csv|r:b|nps", 7.0, None),
+    ]
+    # the same rows once more, and a file that only grew: stored answers are kept, new ones join their response
+    (root / "s.csv").write_text("id,when,Region,Q1,Q2\n" + rows + "c,2026-03-04T00:00:00Z,East,10,5\n", "utf-8")
+    [summary] = cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=more)
+    assert (summary.records_stored, summary.records_duplicate) == (2, 6)
+    assert len(testing.read_table(root, "responses")) == 4
+
+
+def test_bytes_that_do_not_decode_stop_the_source_as_in_the_streaming_path(tmp_path: Path, child: bool) -> None:
+    root = testing.make_programme(tmp_path / "p")
+    columns = {"response_id": "id", "timestamp": "when", "questions": {"nps": "Q1"}}
+    good = "".join(f"r{n},2026-03-01T00:00:00Z,{n % 11}\n" for n in range(50))
+    (root / "s.csv").write_bytes(("id,when,Q1\n" + good).encode() + b"bad,2026-03-01T00:00:00Z,\xff\xfe9\n")
+    with pytest.raises(
+        cxframe.InvalidInput, match=r"s\.csv: at or after line \d+: the file is not valid utf-8"
+    ) as raised:
+        cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=columns, encoding="utf-8")
+    assert "Traceback" not in str(raised.value)
+    assert testing.read_table(root, "responses") == [] and testing.read_table(root, "ingests") == []
 
 
 _offsets = st.sampled_from(["Z", "+00:00", "-00:00", "+08:00", "-05:30", "+23:59", "-23:59", "", "+24:00", "+05:60"])

@@ -1,0 +1,126 @@
+"""Iterate a generator in a forked child process and stream what it yields back.
+
+Why: a large survey ingest is a Python pass (parse the file, convert each
+row) feeding SQLite work (stage the rows, insert responses and answers). In
+one process the two take turns on one core; with the pass in a child, the
+store's process does the SQLite work while the child reads ahead, on a second
+core. Items travel pickled through a pipe, whose small buffer keeps the child
+at most a few items ahead (memory stays bounded).
+
+Fork, not spawn: the child inherits the open source file and the collector's
+functions (closures, which cannot be pickled). It never touches the parent's
+SQLite connection, and it leaves with ``os._exit`` so that no finaliser of the
+parent's objects runs in it. Where fork is missing or unsafe (Windows, macOS)
+or only one core is there, `child_process_available` says no and the caller
+iterates in-process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Iterator
+from multiprocessing import Pipe
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_ITEM, _END, _ERROR = 0, 1, 2
+#: Items the child may be ahead of the caller (each held pickled, here, until the caller takes it).
+AHEAD = 4
+
+
+def child_process_available() -> bool:
+    """Whether `iterate_in_child` can use a child process here: Linux with fork and at least two cores."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    return len(os.sched_getaffinity(0)) > 1
+
+
+def iterate_in_child(items: Iterator[T]) -> Iterator[T]:
+    """Yield what ``items`` yields, computing it in a forked child process.
+
+    ``items`` must not have been started. An exception it raises is raised
+    here (as itself when it survives pickling, else as a `RuntimeError` with
+    the child's traceback). Closing this generator early (or an exception in
+    the caller) stops the child. Call only where `child_process_available`.
+    """
+    receiver, sender = Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its work is checked through what the parent receives
+        code = 0
+        try:
+            receiver.close()
+            for item in items:
+                sender.send_bytes(pickle.dumps((_ITEM, item), pickle.HIGHEST_PROTOCOL))
+            sender.send_bytes(pickle.dumps((_END, None)))
+        except BaseException as error:
+            code = 1
+            with contextlib.suppress(BaseException):  # the parent is gone or stopped reading
+                sender.send_bytes(_pickled(error))
+        finally:
+            os._exit(code)
+    sender.close()
+    # a thread takes each item off the pipe as soon as it is written (the read releases the GIL), so
+    # the child reads ahead while this process works, up to AHEAD items
+    received: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
+    stop = threading.Event()
+
+    def put(data: bytes | None) -> bool:
+        while not stop.is_set():
+            try:
+                received.put(data, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def receive() -> None:
+        try:
+            while put(receiver.recv_bytes()):
+                pass
+        except (EOFError, OSError):
+            put(None)  # the end: after the last item, or instead of it when the child died
+
+    thread = threading.Thread(target=receive, name="cxframe-background-receiver", daemon=True)
+    thread.start()
+    finished = False
+    try:
+        while True:
+            data = received.get()
+            if data is None:
+                raise RuntimeError("the process reading the source ended unexpectedly")
+            kind, payload = pickle.loads(data)
+            if kind == _END:
+                finished = True
+                return
+            if kind == _ERROR:
+                finished = True
+                raise payload
+            yield payload
+    finally:
+        stop.set()
+        if not finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)  # the child is gone: the thread's read ends
+        thread.join()
+        receiver.close()
+
+
+def _pickled(error: BaseException) -> bytes:
+    """``error`` as the parent should raise it: itself if it pickles faithfully, else its traceback."""
+    try:
+        data = pickle.dumps((_ERROR, error), pickle.HIGHEST_PROTOCOL)
+        if str(pickle.loads(data)[1]) == str(error):
+            return data
+    except Exception:
+        pass
+    text = "".join(traceback.format_exception(error)).rstrip()
+    return pickle.dumps((_ERROR, RuntimeError(f"reading the source failed:\n{text}")))
