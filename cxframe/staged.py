@@ -309,13 +309,18 @@ class _Cleaner:
         mask = self.seen_bits - 1
         chunk = _Chunk()
         append, raw = chunk.rows.append, chunk.raw
-        read = 0
+        read = kept = 0
+        parse = dt.datetime.fromisoformat
+        blank_as_none: Callable[[str, str], str | None] = {"": None}.get  # (text, text): None for "", else text
+        ts: str | None
+        off: str | None
         for row in staged.rows:
             read += 1
             if read > size:
+                chunk.kept = kept
                 chunk.pack(per_insert, bytes_done())
                 yield chunk
-                chunk, read = _Chunk(), 1
+                chunk, read, kept = _Chunk(), 1, 0
                 append, raw = chunk.rows.append, chunk.raw
             if type(row) is not list:
                 line, reject = row
@@ -323,7 +328,22 @@ class _Cleaner:
                 chunk.bad.append((line, reject.raw, reject.reason))
                 continue
             line = row.pop()  # the line the reader appended; ``row`` is the cells now
-            ts, off, reason = stamp(row[ts_at])
+            text = row[ts_at]
+            # `timestamp_reader`'s first case, inline: the usual export (2026-03-01T08:30:00Z), by its separators
+            if (
+                len(text) == 20
+                and text[19] == "Z"
+                and text[10] == "T"
+                and text[4] == text[7] == "-"
+                and text[13] == text[16] == ":"
+            ):
+                try:
+                    parse(text)  # the digits and values: 2026-02-30 has the shape
+                    ts, off, reason = text[:19] + ".000000Z", "+00:00", None
+                except ValueError:
+                    ts, off, reason = stamp(text)
+            else:
+                ts, off, reason = stamp(text)
             if ts is None:
                 if "".join(row).strip():
                     count += 1
@@ -363,7 +383,7 @@ class _Cleaner:
                 if reasons is not None or maybe_repeat:
                     raw.append((line, ",".join(row), None, *(reasons or no_reasons)))
                 if usable and not maybe_repeat:
-                    chunk.kept += 1
+                    kept += 1
             else:
                 values = no_values
                 raw.append((line, ",".join(row), reason, *no_reasons))
@@ -375,9 +395,9 @@ class _Cleaner:
                 profile = profiles[cells] = next_profile
                 next_profile += 1
                 chunk.profiles.append((profile, *[text or None for text in map(strip, cells)]))
-            append(
-                (line, ts, off, rid, weight, profile, *[text or None for text in map(strip, text_cells(row))], *values)
-            )
+            cells = tuple(map(strip, text_cells(row)))
+            append((line, ts, off, rid, weight, profile, *map(blank_as_none, cells, cells), *values))
+        chunk.kept = kept
         chunk.pack(per_insert, bytes_done())
         yield chunk
         yield _Tally(count=count, answered=answered)
@@ -499,10 +519,21 @@ def _ingest(
     if _exists(conn, "line IN (SELECT line FROM temp.cx_marked)"):
         # only the ids of marked rows can repeat; their first line may be any row's
         marked = "SELECT c.rid FROM temp.cx_marked AS m JOIN temp.cx_clean AS c ON c.line = m.line"
+        if writer.all_new:
+            # every row with a usable timestamp is a response stored by this ingest (found by its key, its
+            # line from its id), or in cx_raw (not stored: no usable answer or weight), or marked itself
+            first_lines = (
+                f"SELECT m.rid, r.id - :base AS line FROM (SELECT DISTINCT * FROM ({marked})) AS m "
+                "JOIN responses AS r ON r.key = :by_response || m.rid WHERE r.id > :base "
+                # CROSS JOIN: cx_raw outside, or SQLite scans cx_clean for the ids
+                "UNION ALL SELECT c.rid, c.line FROM temp.cx_raw AS x CROSS JOIN temp.cx_clean AS c ON c.line = x.line "
+                f"WHERE c.rid IN ({marked}) "
+                "UNION ALL SELECT c.rid, c.line FROM temp.cx_marked AS m JOIN temp.cx_clean AS c ON c.line = m.line"
+            )
+        else:  # some rows' responses were stored before: only the rows themselves know their lines
+            first_lines = f"SELECT rid, line FROM temp.cx_clean WHERE rid IN ({marked})"
         firsts = dict(
-            conn.execute(
-                f"SELECT rid, min(line) FROM temp.cx_clean WHERE rid IN ({marked}) GROUP BY rid HAVING count(*) > 1"
-            ).fetchall()
+            conn.execute(f"SELECT rid, min(line) FROM ({first_lines}) GROUP BY rid", writer.parameters).fetchall()
         )
         candidates = conn.execute(
             "SELECT c.line, c.rid FROM temp.cx_marked AS m JOIN temp.cx_clean AS c ON c.line = m.line"
@@ -589,6 +620,8 @@ class _ResponseWriter:
         }
         self.present: list[str] = []
         self.stored = 0
+        #: whether every response written so far was new (none had a key stored before)
+        self.all_new = True
 
     def _segments(self, lines: str, parameters: dict[str, Any]) -> None:
         """Add the segment columns these lines are the first to use."""
@@ -649,6 +682,7 @@ class _ResponseWriter:
             conn.execute(f"{answer} {rows} ORDER BY c.line, q.i", parameters)
         else:
             # some responses were stored before (a re-exported file): the new ones by id, those by key
+            self.all_new = False
             conn.execute(
                 f"{answer} JOIN responses AS r ON r.id = :base + c.line {rows} ORDER BY c.line, q.i", parameters
             )

@@ -185,11 +185,15 @@ def test_a_reexport_with_new_questions_and_rows_joins_the_stored_responses(tmp_p
         ("s.csv|r:b|csat", 5.0, None),
         ("s.csv|r:b|nps", 7.0, None),
     ]
-    # the same rows once more, and a file that only grew: stored answers are kept, new ones join their response
-    (root / "s.csv").write_text("id,when,Region,Q1,Q2\n" + rows + "c,2026-03-04T00:00:00Z,East,10,5\n", "utf-8")
+    # the same rows once more, and a file that only grew: stored answers are kept, new ones join their response;
+    # a repeat within the file is still found when the rows before it were stored by an earlier ingest
+    grown = rows + "c,2026-03-04T00:00:00Z,East,10,5\nb,2026-03-05T00:00:00Z,East,1,1\n"
+    (root / "s.csv").write_text("id,when,Region,Q1,Q2\n" + grown, "utf-8")
     [summary] = cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=more)
-    assert (summary.records_stored, summary.records_duplicate) == (2, 6)
+    assert (summary.records_stored, summary.records_duplicate, summary.rows_rejected) == (2, 6, 1)
     assert len(testing.read_table(root, "responses")) == 4
+    [reject] = testing.read_table(root, "rejects", "ingest_id = (SELECT max(id) FROM ingests)")
+    assert (reject["line"], reject["reason"]) == (6, "duplicate response id 'b' (first on line 3)")
 
 
 def test_bytes_that_do_not_decode_stop_the_source_as_in_the_streaming_path(tmp_path: Path, child: bool) -> None:
