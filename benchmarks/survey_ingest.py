@@ -21,7 +21,8 @@ CPU time as multiples of the reference's (the fair comparison on a shared
 machine, whose speed varies from run to run). A large file is read in a second
 process (`cxframe.background`): the ingest's ``reader_cpu_seconds`` and
 ``reader_peak_rss_mb`` are that process's; its RSS counts the pages it shares
-with the store's process (the interpreter and imports) once more.
+with the store's process (the interpreter and imports) once more, so
+``peak_pss_mb_both`` gives the two together with shared pages counted once.
 
 The data is generated from a fixed seed into ``benchmarks/data/`` (ignored by git).
 """
@@ -39,6 +40,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -175,14 +177,51 @@ def step_reference(folder: Path) -> dict[str, float]:
     }
 
 
+class _PssSampler(threading.Thread):
+    """Peak proportional set size (MB) of this process and its children together, sampled every 0.1 s (Linux).
+
+    RSS counts the pages a forked child shares with its parent in both; PSS
+    splits shared pages between them, so the sum is the memory they use.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0.0
+        self.stopped = threading.Event()
+
+    @staticmethod
+    def _pss_kb(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+                return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+        except OSError:
+            return 0
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.stopped.wait(0.1):
+            children = []
+            try:
+                with open(f"/proc/{me}/task/{me}/children", encoding="ascii") as listing:
+                    children = [int(pid) for pid in listing.read().split()]
+            except OSError:
+                pass
+            total = sum(self._pss_kb(pid) for pid in [me, *children])
+            self.peak = max(self.peak, total / 1024)
+
+
 def step_ingest(folder: Path) -> dict[str, float]:
     import cxframe
 
     for suffix in ("", "-wal", "-shm"):
         (folder / f"cxframe.db{suffix}").unlink(missing_ok=True)
+    sampler = _PssSampler()
+    sampler.start()
     began = time.perf_counter()
     [summary] = cxframe.collect(folder)
     seconds = time.perf_counter() - began
+    sampler.stopped.set()
+    sampler.join()
     child_cpu, child_rss = _children()
     return {
         "seconds": seconds,
@@ -195,6 +234,8 @@ def step_ingest(folder: Path) -> dict[str, float]:
         "rows_rejected": summary.rows_rejected,
         "peak_rss_mb": _peak_rss_mb(),
         "reader_peak_rss_mb": child_rss,
+        # both processes together, shared pages counted once (0 where /proc is missing)
+        "peak_pss_mb_both": sampler.peak,
     }
 
 

@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 import traceback
+import warnings
 from collections.abc import Iterator
 from multiprocessing import Pipe
 from typing import TypeVar
@@ -52,7 +53,11 @@ def iterate_in_child(items: Iterator[T]) -> Iterator[T]:
     the caller) stops the child. Call only where `child_process_available`.
     """
     receiver, sender = Pipe(duplex=False)
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns when a process with threads forks (a progress bar's, say): a lock another thread
+        # held stays held in the child. The child only reads and converts rows, and never prints or logs.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; its work is checked through what the parent receives
         code = 0
         try:
