@@ -202,14 +202,20 @@ def ingest_staged(
     ingest_id: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> StagedCounts:
-    """Store one staged survey source; call inside the ingest's transaction."""
+    """Store one staged survey source; call inside the ingest's transaction.
+
+    The staging tables of the previous staged ingest on this connection are
+    dropped first; the last ones go with the connection. Why not at the end:
+    dropping a million staged rows costs ~0.2 s, and closing the connection
+    deletes its temporary file at once.
+    """
     conn = store.db.conn
+    for table in _TEMP:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     try:
         return _ingest(store, conn, reader, staged, ingest_id, progress)
     finally:
         staged.close()
-        for table in _TEMP:
-            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 class _Cleaner:
