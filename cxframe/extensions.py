@@ -87,6 +87,12 @@ class StagedSurvey:
     cached per distinct text (the cache starts over past 100,000 texts); when
     ``naive_utc`` is false, plain ISO-8601 without an offset goes to it too (a
     source time zone applies). ``close()`` releases the file.
+
+    A large source (8 MB or more) is read in a forked child process where
+    Linux and two cores allow (`cxframe.background`): ``rows``, ``score`` and
+    ``parse_timestamp`` then run there, so anything they change besides what
+    they return (a counter on the `SourceReader`, say) does not reach the
+    ingest. Errors they raise reach it as themselves.
     """
 
     width: int
