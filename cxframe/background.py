@@ -26,7 +26,7 @@ import sys
 import threading
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from multiprocessing import Pipe
 from typing import TypeVar
 
@@ -44,7 +44,7 @@ def child_process_available() -> bool:
     return len(os.sched_getaffinity(0)) > 1
 
 
-def iterate_in_child(items: Iterator[T]) -> Iterator[T]:
+def iterate_in_child(items: Iterator[T]) -> Generator[T, None, None]:
     """Yield what ``items`` yields, computing it in a forked child process.
 
     ``items`` must not have been started. An exception it raises is raised

@@ -38,7 +38,7 @@ import math
 import operator
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -262,7 +262,9 @@ class _Cleaner:
     def raw_columns(self) -> list[str]:
         return ["line", "raw", "reason", *(f"r{i}" for i in range(len(self.staged.questions)))]
 
-    def chunks(self, size: int, bytes_done: Callable[[], int], per_insert: int = 1) -> Iterator[_Chunk | _Tally]:
+    def chunks(
+        self, size: int, bytes_done: Callable[[], int], per_insert: int = 1
+    ) -> Generator[_Chunk | _Tally, None, None]:
         """A `_Chunk` for each ``size`` records read, then the `_Tally` of them all.
 
         A chunk is cut by records read, not rows staged, so that neither its
@@ -497,27 +499,31 @@ def _ingest(
     if reader.size >= CHILD_PROCESS_BYTES and child_process_available():
         chunks = iterate_in_child(chunks)
     tally: _Tally | None = None
-    for chunk in chunks:
-        if isinstance(chunk, _Tally):
-            tally = chunk
-            continue
-        if chunk.profiles:
-            conn.executemany(insert_profile, chunk.profiles)
-        if chunk.groups:
-            conn.executemany(insert_group, chunk.groups)
-        if chunk.rest:
-            conn.execute(insert_clean(len(chunk.rest) // len(clean)), chunk.rest)
-        if chunk.raw:
-            conn.executemany(insert_raw, chunk.raw)
-        if chunk.bad:
-            conn.executemany("INSERT INTO temp.cx_bad VALUES (?, ?, ?)", chunk.bad)
-        if chunk.marked:
-            conn.executemany("INSERT INTO temp.cx_marked VALUES (?)", chunk.marked)
-            conn.executemany("UPDATE temp.cx_clean SET dup_first = -1 WHERE line = ?", chunk.marked)
-        if chunk.count:
-            writer.write("c.line BETWEEN :low AND :high", chunk.kept, low=chunk.low, high=chunk.high)
-        if progress:
-            progress(chunk.bytes_done, reader.size)
+    try:
+        for chunk in chunks:
+            if isinstance(chunk, _Tally):
+                tally = chunk
+                continue
+            if chunk.profiles:
+                conn.executemany(insert_profile, chunk.profiles)
+            if chunk.groups:
+                conn.executemany(insert_group, chunk.groups)
+            if chunk.rest:
+                conn.execute(insert_clean(len(chunk.rest) // len(clean)), chunk.rest)
+            if chunk.raw:
+                conn.executemany(insert_raw, chunk.raw)
+            if chunk.bad:
+                conn.executemany("INSERT INTO temp.cx_bad VALUES (?, ?, ?)", chunk.bad)
+            if chunk.marked:
+                conn.executemany("INSERT INTO temp.cx_marked VALUES (?)", chunk.marked)
+                conn.executemany("UPDATE temp.cx_clean SET dup_first = -1 WHERE line = ?", chunk.marked)
+            if chunk.count:
+                writer.write("c.line BETWEEN :low AND :high", chunk.kept, low=chunk.low, high=chunk.high)
+            if progress:
+                progress(chunk.bytes_done, reader.size)
+    finally:
+        # a failure here stops the reading process now, not when the traceback is let go
+        chunks.close()
     assert tally is not None, "the cleaning loop ends with its tally"
 
     # -- 2. duplicates: the first line of each marked response id among rows with a usable timestamp ----

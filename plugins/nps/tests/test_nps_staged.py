@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from cxframe import Collector, testing
 from cxframe.api import open_programme
 from cxframe.background import child_process_available
 from cxframe.extensions import StagedQuestion, StagedSurvey
-from cxframe.ingest import ingest
+from cxframe.ingest import CollectorFailed, ingest
 from cxframe.sources import SourceReader
 from cxframe.staged import Stamp, timestamp_reader
 from cxframe.store import utc_text
@@ -194,6 +195,34 @@ def test_a_reexport_with_new_questions_and_rows_joins_the_stored_responses(tmp_p
     assert len(testing.read_table(root, "responses")) == 4
     [reject] = testing.read_table(root, "rejects", "ingest_id = (SELECT max(id) FROM ingests)")
     assert (reject["line"], reject["reason"]) == (6, "duplicate response id 'b' (first on line 3)")
+
+
+def test_a_failure_while_storing_stops_the_reading_and_keeps_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child: bool
+) -> None:
+    root = testing.make_programme(tmp_path / "p")
+    columns = {"response_id": "id", "timestamp": "when", "questions": {"nps": "Q1"}}
+    rows = "".join(f"r{n},2026-03-01T00:00:00Z,{n % 11}\n" for n in range(200))
+    (root / "s.csv").write_text("id,when,Q1\n" + rows, encoding="utf-8")
+    monkeypatch.setattr(staged_module, "CHUNK", 10)
+    calls = 0
+    write = staged_module._ResponseWriter.write
+
+    def failing(self: object, *args: object, **kwargs: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError("disk full")
+        write(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(staged_module._ResponseWriter, "write", failing)
+    with pytest.raises(CollectorFailed, match="OSError: disk full .nothing from this source was stored") as raised:
+        cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=columns)
+    # the reading process was stopped and reaped at once, while the error (and its traceback) is still held
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    assert raised.value.__traceback__ is not None
+    assert testing.read_table(root, "responses") == [] and testing.read_table(root, "ingests") == []
 
 
 def test_bytes_that_do_not_decode_stop_the_source_as_in_the_streaming_path(tmp_path: Path, child: bool) -> None:
