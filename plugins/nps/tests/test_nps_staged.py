@@ -324,3 +324,60 @@ cxframe.collect({str(root)!r}, [{str(root / "s.csv")!r}], collector="survey-csv"
     assert len(testing.read_table(root, "observations")) == 1
     assert len(testing.read_table(root, "responses")) == 1
     assert len(testing.read_table(root, "ingests")) == 1
+
+
+def _processes_running(token: str) -> list[int]:
+    """Processes whose command line contains ``token`` (Linux /proc), zombies left out."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if token in (entry / "cmdline").read_text(errors="replace") and " Z " not in (entry / "stat").read_text():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+@needs_child
+def test_kill_9_while_the_reading_process_is_ahead_leaves_the_store_and_no_process(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p")
+    columns = {"response_id": "id", "timestamp": "when", "questions": {"nps": "Q1"}}
+    rows = "".join(f"r{n},2026-03-{n % 28 + 1:02d}T00:00:00Z,{n % 11}\n" for n in range(5000))
+    (root / "s.csv").write_text("id,when,Q1\n" + rows, encoding="utf-8")
+    marker = tmp_path / "marker"
+    # the store's process stalls on its third chunk, with the reading process ahead of it
+    script = f"""
+import pathlib, time
+import cxframe, cxframe.staged as staged
+staged.CHILD_PROCESS_BYTES, staged.CHUNK = 0, 50
+write, calls = staged._ResponseWriter.write, []
+def stalled(self, *args, **kwargs):
+    calls.append(1)
+    if len(calls) == 3:
+        pathlib.Path({str(marker)!r}).touch()
+        time.sleep(60)
+    write(self, *args, **kwargs)
+staged._ResponseWriter.write = stalled
+cxframe.collect({str(root)!r}, [{str(root / "s.csv")!r}], collector="survey-csv", columns={columns!r})
+"""
+    process = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert process.poll() is None, "the ingest ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert len(_processes_running(str(marker))) == 2  # the store's process and the reading process
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    deadline = time.monotonic() + 10
+    while _processes_running(str(marker)):  # the reading process ends when its pipe breaks
+        assert time.monotonic() < deadline, "the reading process outlived the store's process"
+        time.sleep(0.05)
+    assert testing.read_table(root, "responses") == [] and testing.read_table(root, "ingests") == []
