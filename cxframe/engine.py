@@ -12,7 +12,6 @@ engine knows SQL dialects, so a Spark engine is an added class, not a rewrite.
 from __future__ import annotations
 
 import enum
-import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, overload
 
@@ -129,47 +128,6 @@ class SQLiteEngine:
         thursday = f"date({column}, '-3 days', 'weekday 4')"
         return f"printf('%s-W%02d', strftime('%Y', {thursday}), (strftime('%j', {thursday}) - 1) / 7 + 1)"
 
-    def _by_value(
-        self,
-        metric: MetricDefinition,
-        outer: Sequence[str],
-        period: Period | None,
-        where_sql: str,
-        parameters: Sequence[object],
-    ) -> str | None:
-        """Observations counted per group *and value*, with the metric's value per such group; or None.
-
-        Why: a rating scale has a handful of values, so counting each group's
-        observations per value (n, Σw, Σw²) and applying ``value_sql`` to
-        those few rows gives the same sums (a value's Σwx is x·Σw) for a
-        fraction of the work per observation. Used when the metric reads a
-        scale of at most `BY_VALUE_UP_TO` whole values and its ``value_sql``
-        reads nothing but ``value`` (else SQLite cannot compile it here).
-        """
-        low, high = metric.scale_min, metric.scale_max
-        if low is None or high is None or high - low + 1 > BY_VALUE_UP_TO:
-            return None
-        keys = [c for c in outer if c != "_cx_period"]
-        columns = list(keys)
-        if period is not None:
-            columns.append(f"{self.period_sql(period)} AS _cx_period")
-            keys.append("_cx_period")
-        columns += [
-            "value",
-            "COUNT(*) AS _cx_n",
-            "SUM(COALESCE(weight, 1.0)) AS _cx_w",
-            "SUM(COALESCE(weight, 1.0) * COALESCE(weight, 1.0)) AS _cx_w2",
-        ]
-        grouped = (
-            f"SELECT {', '.join(columns)} FROM observations WHERE {where_sql} GROUP BY {', '.join([*keys, 'value'])}"
-        )
-        source = f"SELECT *, ({metric.value_sql}) AS _cx_x FROM ({grouped})"
-        try:
-            self.store.db.conn.execute(f"EXPLAIN {source}", list(parameters))
-        except sqlite3.OperationalError:
-            return None  # value_sql reads another column: per observation
-        return f"SELECT * FROM ({source}) WHERE _cx_x IS NOT NULL"
-
     def _check_columns(self, columns: Sequence[str], what: str) -> None:
         known = self.segment_columns()
         unknown = [c for c in columns if c not in known]
@@ -200,30 +158,27 @@ class SQLiteEngine:
             parameters.append(value)
         group = [f"[{c}]" for c in by]
         # segment names start with a letter, so these aliases cannot collide with one
-        inner = [*group, "COALESCE(weight, 1.0) AS _cx_w", f"({metric.value_sql}) AS _cx_x"]
+        inner = [*group, "weight AS _cx_weight", "COALESCE(weight, 1.0) AS _cx_w", f"({metric.value_sql}) AS _cx_x"]
         outer = list(group)
         if period is not None:
             inner.append(f"{self.period_sql(period)} AS _cx_period")
             outer.append("_cx_period")
-        where_sql = " AND ".join(conditions)
-        rows = f"SELECT {', '.join(inner)} FROM observations WHERE {where_sql}"
+        # LIMIT -1 (no limit) keeps SQLite from flattening this into the GROUP BY above it, which would
+        # evaluate value_sql once per use (four times a row); as a co-routine it runs once a row
+        rows = f"SELECT {', '.join(inner)} FROM observations WHERE {' AND '.join(conditions)} LIMIT -1"
         plain = f"SELECT * FROM ({rows}) WHERE _cx_x IS NOT NULL"
-        counts = _PER_ROW
-        by_value = self._by_value(metric, outer, period, where_sql, parameters)
-        if by_value is not None:
-            plain, counts = by_value, _PER_VALUE
         raw = ["SUM(_cx_w * _cx_x)", "SUM(_cx_w * _cx_x * _cx_x)", "0.0"]
         if metric.interval is not IntervalMethod.MEAN:
             # NPS (−1/0/+1) and proportions (0/1) are bounded: raw moments lose
             # nothing, and their intervals use shares
-            return self._aggregates(plain, raw, outer, by, period, parameters, counts=counts)
+            return self._aggregates(plain, raw, outer, by, period, parameters)
         # A mean's variance is a difference of moments, which cancels when values
         # are large relative to their spread (1e8 + {0, 1, 2}). Raw moments are
         # exact enough for everyday scales (see _cancels); the extremes come with
         # the same pass. Otherwise the query runs once more with the moments
         # taken about each group's own average (a window: exact, about twice the cost).
         extremes = ["MIN(_cx_x)", "MAX(_cx_x)"]
-        found = self._aggregates(plain, raw + extremes, outer, by, period, parameters, extra=2, counts=counts)
+        found = self._aggregates(plain, raw + extremes, outer, by, period, parameters, extra=2)
         if not any(_cancels(aggregate, low, high) for aggregate, (low, high) in found):
             return [aggregate for aggregate, _ in found]
         partition = f"PARTITION BY {', '.join(outer)}" if outer else ""
@@ -240,8 +195,6 @@ class SQLiteEngine:
         by: Sequence[str],
         period: Period | None,
         parameters: Sequence[object],
-        *,
-        counts: Sequence[str] = ...,
     ) -> list[Aggregate]: ...
 
     @overload
@@ -254,8 +207,6 @@ class SQLiteEngine:
         period: Period | None,
         parameters: Sequence[object],
         extra: int,
-        *,
-        counts: Sequence[str] = ...,
     ) -> list[tuple[Aggregate, tuple[Any, ...]]]: ...
 
     def _aggregates(
@@ -267,14 +218,13 @@ class SQLiteEngine:
         period: Period | None,
         parameters: Sequence[object],
         extra: int | None = None,
-        *,
-        counts: Sequence[str] = (),
     ) -> list[Aggregate] | list[tuple[Aggregate, tuple[Any, ...]]]:
-        """One GROUP BY over ``source``; with ``extra``, the last ``extra`` columns come back beside each aggregate.
-
-        ``counts`` sums n, Σw and Σw² (`_PER_ROW` over observations, `_PER_VALUE` over `_by_value`'s groups).
-        """
-        columns = [*outer, *(counts or _PER_ROW), *sums]
+        """One GROUP BY over ``source``; with ``extra``, the last ``extra`` columns come back beside each aggregate."""
+        # Σw and Σw² from the weights where given (TOTAL and COUNT skip NULL) and 1 for each observation
+        # without one: cheaper than a COALESCE per observation and per use
+        weights = ["TOTAL(_cx_weight) + (COUNT(*) - COUNT(_cx_weight))"]
+        weights.append("TOTAL(_cx_weight * _cx_weight) + (COUNT(*) - COUNT(_cx_weight))")
+        columns = [*outer, "COUNT(*)", *weights, *sums]
         sql = f"SELECT {', '.join(columns)} FROM ({source})"
         if outer:
             sql += f" GROUP BY {', '.join(outer)} ORDER BY {', '.join(outer)}"
@@ -298,13 +248,6 @@ class SQLiteEngine:
                 plain.append(aggregate)
         return paired if extra else plain
 
-
-#: n, Σw and Σw² over observations (``_cx_w`` each one's weight) …
-_PER_ROW = ("COUNT(*)", "SUM(_cx_w)", "SUM(_cx_w * _cx_w)")
-#: … and over `SQLiteEngine._by_value`'s groups of observations with one value (``_cx_w`` their Σw).
-_PER_VALUE = ("SUM(_cx_n)", "SUM(_cx_w)", "SUM(_cx_w2)")
-#: Most distinct values a scale may have for `SQLiteEngine._by_value` (0–10 has 11; 0–100 101).
-BY_VALUE_UP_TO = 101
 
 #: Values up to this size (every rating scale, shares, scores, counts) keep their
 #: variance in raw moments: the error is about 1e-16 × 1e8 / variance.

@@ -9,7 +9,6 @@ import sqlite3
 import statistics
 from collections.abc import Iterator, Sequence
 
-import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -427,6 +426,13 @@ def test_weighted_metric_is_flagged_and_unweighted_is_not(store, engine):
     assert (ones.value, ones.ci_low, ones.ci_high) == (unweighted.value, unweighted.ci_low, unweighted.ci_high)
 
 
+def test_an_observation_without_a_weight_weighs_one_beside_weighted_ones(store, engine):
+    add(store, [obs(10, weight=2.0), obs(3), obs(8, weight=0.5)])
+    (result,) = compute_metric(engine, NPS)
+    assert result.value == pytest.approx(100 * (2.0 - 1.0) / 3.5)
+    assert result.effective_n == pytest.approx(3.5**2 / (4 + 1 + 0.25))  # Kish: (Σw)² / Σw²
+
+
 def test_equal_weights_other_than_one_change_nothing_but_the_flag(store, engine):
     add(store, [obs(s, weight=2.5, segment={"g": "w"}) for s in nps_scores(7, 2, 3)])
     add(store, [obs(s, segment={"g": "u"}) for s in nps_scores(7, 2, 3)])
@@ -654,90 +660,3 @@ def test_shifting_every_value_moves_the_mean_and_keeps_the_interval(answers, off
         else:
             # a few ulps of the (large) values is all the shift may cost
             assert shifted.std_error == pytest.approx(plain.std_error, rel=1e-6, abs=1e-6 * math.ulp(offset))
-
-
-# --- counting per value (a scale's few values) gives what the per-observation sums give ------------
-
-PROMOTER_SHARE = MetricDefinition(
-    id="promoters",
-    title="Promoters",
-    question="nps",
-    value_sql="CASE WHEN value >= 9 THEN 1.0 ELSE 0.0 END",
-    interval=IntervalMethod.PROPORTION,
-    scale_min=0,
-    scale_max=10,
-)
-#: reads another column than ``value``: always summed per observation
-WEIGHTED_SCORE = MetricDefinition(
-    id="weighted_score",
-    title="Score if weighted",
-    question="nps",
-    value_sql="CASE WHEN weight IS NULL THEN NULL ELSE value END",
-    interval=IntervalMethod.MEAN,
-    scale_min=0,
-    scale_max=10,
-)
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    answers=st.lists(
-        st.tuples(
-            st.integers(0, 10),
-            st.sampled_from(["North", "South", None]),
-            st.integers(0, 3),
-            st.one_of(st.none(), st.floats(0.25, 4)),
-        ),
-        min_size=1,
-        max_size=60,
-    ),
-    by=st.sampled_from([[], ["region"], ["channel"]]),
-    period=st.sampled_from([None, Period.MONTH, Period.DAY]),
-)
-def test_counting_per_value_equals_summing_per_observation(
-    tmp_path_factory: pytest.TempPathFactory,
-    answers: list[tuple[int, str | None, int, float | None]],
-    by: list[str],
-    period: Period | None,
-) -> None:
-    import cxframe.engine as engine_module
-
-    with Store(tmp_path_factory.mktemp("by_value") / "cxframe.db") as store:
-        with store.db.atomic():
-            store.ensure_segment_columns(["region"])  # even when no answer has one
-        add(
-            store,
-            [
-                obs(
-                    score,
-                    timestamp=T0 + dt.timedelta(days=31 * month),
-                    segment={"region": region} if region else {},
-                    channel="web" if month % 2 else "app",
-                    weight=weight,
-                )
-                for score, region, month, weight in answers
-            ],
-        )
-        engine = SQLiteEngine(store)
-        for metric in (NPS, PROMOTER_SHARE, attrs.evolve(CES, question="nps"), WEIGHTED_SCORE):
-            counted = compute_metric(engine, metric, by=by, period=period)
-            original, engine_module.BY_VALUE_UP_TO = engine_module.BY_VALUE_UP_TO, 0  # per observation only
-            try:
-                summed = compute_metric(engine, metric, by=by, period=period)
-            finally:
-                engine_module.BY_VALUE_UP_TO = original
-            assert [(r.segment, r.period, r.n, r.flags) for r in counted] == [
-                (r.segment, r.period, r.n, r.flags) for r in summed
-            ]
-            for one, other in zip(counted, summed, strict=True):
-                for field in ("value", "ci_low", "ci_high", "std_error", "effective_n"):
-                    a, b = getattr(one, field), getattr(other, field)
-                    assert (a is None and b is None) or a == pytest.approx(b, rel=1e-9, abs=1e-9), (metric.id, field)
-
-
-def test_a_value_sql_reading_other_columns_is_summed_per_observation(store, engine):
-    add(store, [obs(9, weight=2.0), obs(3)])
-    assert engine._by_value(WEIGHTED_SCORE, [], None, "question = ?", ["nps"]) is None
-    assert engine._by_value(NPS, [], None, "question = ?", ["nps"]) is not None
-    (result,) = compute_metric(engine, WEIGHTED_SCORE)
-    assert (result.n, result.value) == (1, 9.0)
