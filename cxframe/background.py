@@ -18,6 +18,7 @@ iterates in-process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import queue
@@ -61,6 +62,9 @@ def iterate_in_child(items: Iterator[T]) -> Generator[T, None, None]:
     if pid == 0:  # pragma: no cover - the child; its work is checked through what the parent receives
         code = 0
         try:
+            # a short-lived process that makes no reference cycles: no collector passes, and no copies of the
+            # parent's pages for the collector's bookkeeping
+            gc.disable()
             receiver.close()
             for item in items:
                 sender.send_bytes(pickle.dumps((_ITEM, item), pickle.HIGHEST_PROTOCOL))

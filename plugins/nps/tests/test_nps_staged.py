@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import signal
 import subprocess
@@ -104,6 +105,7 @@ def test_staged_and_streamed_ingest_store_the_same(tmp_path: Path, child: bool) 
         (root / "s.csv").write_text(HEADER + BODY, encoding="utf-8")
         results.append(_store_contents(root, staged))
     assert results[0] == results[1]
+    assert gc.isenabled()
     summary, observations, rejects = results[0]
     assert summary[0] == (14, 4, 1, 9)
     assert any("duplicate response id 'a' (first on line 2)" in r[2] for r in rejects)
@@ -222,6 +224,7 @@ def test_a_failure_while_storing_stops_the_reading_and_keeps_the_store(
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
     assert raised.value.__traceback__ is not None
+    assert gc.isenabled()  # the collector rests only while chunks are stored
     assert testing.read_table(root, "responses") == [] and testing.read_table(root, "ingests") == []
 
 
