@@ -259,8 +259,10 @@ class Observation:
     """One measured answer or value (a survey answer, an operational figure).
 
     ``question`` names what was measured; metric definitions read observations
-    by question. ``key`` identifies the observation across re-collections; the
-    ingest machinery derives one when the collector leaves it empty.
+    by question. ``key`` names the response the observation belongs to, across
+    re-collections (the observation is ``<key>|<question>``: one answer per
+    response and question); the ingest machinery derives one — source and
+    response id, else source and line — when the collector leaves it empty.
     """
 
     question: str = attrs.field(validator=_non_empty)
