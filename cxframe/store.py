@@ -130,7 +130,6 @@ class Store:
             migrate(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
-        self._segment_columns: set[str] | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -150,11 +149,13 @@ class Store:
     # -- observations and events -----------------------------------------
 
     def segment_columns(self) -> list[str]:
-        """The segment columns observations carry so far (columns of ``responses``)."""
-        if self._segment_columns is None:
-            fixed = {"id", *RESPONSE_COLUMNS}
-            self._segment_columns = {c.name for c in self.db.table("responses").columns if c.name not in fixed}
-        return sorted(self._segment_columns)
+        """The segment columns observations carry so far (columns of ``responses``).
+
+        Read from the schema each time (a few µs), not cached: a rolled-back
+        ingest takes the columns it added with it.
+        """
+        fixed = {"id", *RESPONSE_COLUMNS}
+        return sorted(c.name for c in self.db.table("responses").columns if c.name not in fixed)
 
     def ensure_segment_columns(self, names: Iterable[str]) -> None:
         """Add segment columns to ``responses`` (and the ``observations`` view); call inside the transaction."""
@@ -169,8 +170,7 @@ class Store:
         for name in new:
             # no index per segment: grouping reads every row anyway, and each index slows ingest
             self.db.execute(f"ALTER TABLE responses ADD COLUMN [{name}] TEXT")
-        self._segment_columns = known | set(new)
-        create_observations_view(self.db, sorted(self._segment_columns))
+        create_observations_view(self.db, sorted(known | set(new)))
 
     def insert_observations(self, rows: Sequence[tuple[Any, ...]], segment_names: Sequence[str]) -> int:
         """Insert prepared observation rows (see `observation_row`); return how many answers were new.

@@ -155,3 +155,16 @@ def test_answers_of_a_response_share_one_stored_response(tmp_path: Path) -> None
         assert store.count("responses") == 1
         stored = store.db.execute("SELECT key, question, value, region FROM observations ORDER BY question").fetchall()
     assert stored == [("s|r:r1|csat", "csat", 4.0, "N"), ("s|r:r1|nps", "nps", 9.0, "N")]
+
+
+def test_segment_columns_added_by_a_rolled_back_ingest_are_gone_and_can_be_added_again(tmp_path: Path) -> None:
+    with Store(tmp_path / "cxframe.db") as store:
+        with pytest.raises(RuntimeError), store.db.atomic():
+            store.ensure_segment_columns(["region"])
+            assert store.segment_columns() == ["region"]
+            raise RuntimeError("the ingest failed")
+        assert store.segment_columns() == []
+        with store.db.atomic():
+            store.ensure_segment_columns(["region"])
+        assert store.segment_columns() == ["region"]
+        assert "region" in {c.name for c in store.db["observations"].columns}
