@@ -309,8 +309,6 @@ RESPONSE_COLUMNS: tuple[str, ...] = (
     "comment",
     "weight",
 )
-#: The columns of ``answers``: one measured value of a response.
-ANSWER_COLUMNS: tuple[str, ...] = ("question", "response", "value", "scale_min", "scale_max", "ingest_id")
 
 
 def create_observations_view(db: sqlite_utils.Database, segments: list[str]) -> None:

@@ -392,7 +392,8 @@ class _Cleaner:
                     profiles.clear()  # a combination seen again gets a new code: as right, and memory stays bounded
                 profile = profiles[cells] = next_profile
                 next_profile += 1
-                chunk.profiles.append((profile, *[text or None for text in map(strip, cells)]))
+                cells = tuple(map(strip, cells))
+                chunk.profiles.append((profile, *map(blank_as_none, cells, cells)))
             cells = tuple(map(strip, text_cells(row)))
             append((line, ts, off, rid, weight, profile, *map(blank_as_none, cells, cells), *values))
         chunk.kept = kept
@@ -421,6 +422,8 @@ class _Chunk:
     low: int = 0
     high: int = 0
     count: int = 0
+    #: how far into the file the loop had read
+    bytes_done: int = 0
 
     def pack(self, per_insert: int, bytes_done: int) -> None:
         """Pack ``rows`` ``per_insert`` to a flat tuple, for ``INSERT … VALUES (…), (…), …``.
@@ -437,9 +440,6 @@ class _Chunk:
         self.rest = tuple(chain(rows[whole:]))
         self.rows = []
         self.bytes_done = bytes_done
-
-    #: how far into the file the loop had read
-    bytes_done: int = 0
 
 
 @attrs.frozen
@@ -524,7 +524,7 @@ def _ingest(
 
     # -- 2. duplicates: the first line of each marked response id among rows with a usable timestamp ----
     repeats: list[tuple[int, int]] = []
-    if _exists(conn, "line IN (SELECT line FROM temp.cx_marked)"):
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.cx_marked)").fetchone()[0]:
         # only the ids of marked rows can repeat; their first line may be any row's
         marked = "SELECT c.rid FROM temp.cx_marked AS m JOIN temp.cx_clean AS c ON c.line = m.line"
         if writer.all_new:
@@ -678,29 +678,27 @@ class _ResponseWriter:
         if kept is None:
             (kept,) = conn.execute(f"SELECT count(*) FROM temp.cx_clean AS c WHERE {kept_rows}", parameters).fetchone()
         value = "CASE q.i " + " ".join(f"WHEN {i} THEN c.v{i}" for i, _ in self.questions) + " END"
-        answer = (
-            "INSERT OR IGNORE INTO answers (question, response, value, scale_min, scale_max, ingest_id) "
-            f"SELECT q.id, :base + c.line, {value}, q.low, q.high, :ingest FROM temp.cx_clean AS c"
-        )
+
+        def answer(response: str) -> str:
+            return (
+                "INSERT OR IGNORE INTO answers (question, response, value, scale_min, scale_max, ingest_id) "
+                f"SELECT q.id, {response}, {value}, q.low, q.high, :ingest FROM temp.cx_clean AS c"
+            )
+
         rows = f"CROSS JOIN temp.cx_question AS q WHERE {lines} AND c.dup_first IS NULL AND {value} IS NOT NULL"
         before = conn.total_changes
         if new_responses == kept:
             # every row's response is new, with the id it was given: each row's answers go in together, in
             # line order, which is the table's own order, so each insert appends
-            conn.execute(f"{answer} {rows} ORDER BY c.line, q.i", parameters)
+            conn.execute(f"{answer(':base + c.line')} {rows} ORDER BY c.line, q.i", parameters)
         else:
             # some responses were stored before (a re-exported file): the new ones by id, those by key
             self.all_new = False
             conn.execute(
-                f"{answer} JOIN responses AS r ON r.id = :base + c.line {rows} ORDER BY c.line, q.i", parameters
+                f"{answer('r.id')} JOIN responses AS r ON r.id = :base + c.line {rows} ORDER BY c.line, q.i", parameters
             )
             conn.execute(
-                f"{answer.replace(':base + c.line', 'r.id', 1)} JOIN responses AS r ON r.key = {key} "
-                f"{rows} AND r.id <= :base",
+                f"{answer('r.id')} JOIN responses AS r ON r.key = {key} {rows} AND r.id <= :base",
                 parameters,
             )
         self.stored += conn.total_changes - before
-
-
-def _exists(conn: Any, condition: str) -> bool:
-    return bool(conn.execute(f"SELECT EXISTS (SELECT 1 FROM temp.cx_clean WHERE {condition})").fetchone()[0])
