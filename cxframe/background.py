@@ -4,8 +4,9 @@ Why: a large survey ingest is a Python pass (parse the file, convert each
 row) feeding SQLite work (stage the rows, insert responses and answers). In
 one process the two take turns on one core; with the pass in a child, the
 store's process does the SQLite work while the child reads ahead, on a second
-core. Items travel pickled through a pipe, whose small buffer keeps the child
-at most a few items ahead (memory stays bounded).
+core. Items travel through a pipe as bytes (pickled, unless the caller brings a
+faster encoding for its items), and the child stays at most a few items
+ahead (memory stays bounded).
 
 Fork, not spawn: the child inherits the open source file and the collector's
 functions (closures, which cannot be pickled). It never touches the parent's
@@ -27,13 +28,15 @@ import sys
 import threading
 import traceback
 import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from multiprocessing import Pipe
 from typing import TypeVar
 
 T = TypeVar("T")
 
-_ITEM, _END, _ERROR = 0, 1, 2
+_END, _ERROR = 1, 2
+#: The first byte of an item's message; the end and an error come pickled, which begins otherwise (0x80).
+_ITEM_MARK = b"\x00"
 #: Items the child may be ahead of the caller (each held pickled, here, until the caller takes it).
 AHEAD = 4
 
@@ -45,10 +48,20 @@ def child_process_available() -> bool:
     return len(os.sched_getaffinity(0)) > 1
 
 
-def iterate_in_child(items: Iterator[T]) -> Generator[T, None, None]:
+def _pickle(item: object) -> bytes:
+    return pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+
+
+def iterate_in_child(
+    items: Iterator[T],
+    encode: Callable[[T], bytes] = _pickle,
+    decode: Callable[[bytes], T] = pickle.loads,
+) -> Generator[T, None, None]:
     """Yield what ``items`` yields, computing it in a forked child process.
 
-    ``items`` must not have been started. An exception it raises is raised
+    ``items`` must not have been started. Each item crosses as ``encode``
+    makes it (in the child) and ``decode`` reads it (here): pickle unless
+    given. An exception it raises is raised
     here (as itself when it survives pickling, else as a `RuntimeError` with
     the child's traceback). Closing this generator early (or an exception in
     the caller) stops the child. Call only where `child_process_available`.
@@ -67,7 +80,7 @@ def iterate_in_child(items: Iterator[T]) -> Generator[T, None, None]:
             gc.disable()
             receiver.close()
             for item in items:
-                sender.send_bytes(pickle.dumps((_ITEM, item), pickle.HIGHEST_PROTOCOL))
+                sender.send_bytes(_ITEM_MARK + encode(item))
             sender.send_bytes(pickle.dumps((_END, None)))
         except BaseException as error:
             code = 1
@@ -105,14 +118,15 @@ def iterate_in_child(items: Iterator[T]) -> Generator[T, None, None]:
             data = received.get()
             if data is None:
                 raise RuntimeError("the process reading the source ended unexpectedly")
+            if data[:1] == _ITEM_MARK:
+                yield decode(data[1:])
+                continue
             kind, payload = pickle.loads(data)
             if kind == _END:
                 finished = True
                 return
-            if kind == _ERROR:
-                finished = True
-                raise payload
-            yield payload
+            finished = True
+            raise payload
     finally:
         stop.set()
         if not finished:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import itertools
+import marshal
 import math
 import operator
 import re
@@ -450,6 +451,23 @@ class _Tally:
     answered: list[int]
 
 
+def _encode(item: _Chunk | _Tally) -> bytes:
+    """A chunk or the tally as bytes, for the trip from the reading process (`cxframe.background`).
+
+    Why marshal, not pickle: a chunk is builtins only (lists and tuples of
+    text, numbers and None), which marshal writes in about half pickle's time,
+    and pickle's memo of every text written costs the most there.
+    """
+    if isinstance(item, _Tally):
+        return marshal.dumps((True, item.count, item.answered))
+    return marshal.dumps((False, *attrs.astuple(item, recurse=False)))
+
+
+def _decode(data: bytes) -> _Chunk | _Tally:
+    tally, *fields = marshal.loads(data)
+    return _Tally(*fields) if tally else _Chunk(*fields)
+
+
 def _ingest(
     store: Store,
     conn: Any,
@@ -487,7 +505,7 @@ def _ingest(
     # -- 1. clean, stage and store each chunk: rows that may repeat an earlier id wait (cx_marked) ------
     chunks = cleaner.chunks(CHUNK, reader.bytes_done, per_insert)
     if reader.size >= CHILD_PROCESS_BYTES and child_process_available():
-        chunks = iterate_in_child(chunks)
+        chunks = iterate_in_child(chunks, _encode, _decode)
     tally: _Tally | None = None
     # the loop makes millions of short-lived tuples and no reference cycles: the cyclic collector's passes
     # over them only cost time (about 6 % of the reading here), so it rests until the loop is done

@@ -25,6 +25,22 @@ def test_items_come_back_in_order_computed_in_another_process() -> None:
     assert {pid for *_, pid in items} == {items[0][2]} != {os.getpid()}
 
 
+def test_items_can_cross_in_the_callers_own_encoding() -> None:
+    sent = []
+
+    def encode(item: tuple[int, str, int]) -> bytes:
+        sent.append(item)  # in the child: this process's list stays empty
+        return f"{item[0]}:{item[1]}".encode()
+
+    def decode(data: bytes) -> tuple[int, str]:
+        number, text = data.decode().split(":")
+        return int(number), text
+
+    items = list(iterate_in_child(_numbers(300), encode, decode))  # type: ignore[arg-type]
+    assert items == [(n, f"row {n}") for n in range(300)]
+    assert sent == []
+
+
 def test_an_invalid_input_in_the_child_is_raised_here_as_itself() -> None:
     def failing() -> Iterator[int]:
         yield 1

@@ -160,6 +160,25 @@ def test_a_batch_is_cut_by_records_read_so_rejects_never_pile_up() -> None:
     assert tally.count == 100
 
 
+def test_chunks_cross_from_the_reading_process_whole() -> None:
+    chunk = staged_module._Chunk(
+        raw=[(3, "a,b", "nps: blank", None)],
+        bad=[(4, "x", "expected 3 fields, found 1")],
+        marked=[(5,)],
+        profiles=[(0, "North", None)],
+        kept=7,
+        groups=[(1, "2026-03-01T00:00:00.000000Z", "+00:00", "r1", 1.5, 0, "Fine 好", 9.0)],
+        rest=(2, None, None, None, None, 0, None, None),
+        low=1,
+        high=9,
+        count=8,
+        bytes_done=1234,
+    )
+    assert staged_module._decode(staged_module._encode(chunk)) == chunk
+    tally = staged_module._Tally(count=10, answered=[1, 2, 7])
+    assert staged_module._decode(staged_module._encode(tally)) == tally
+
+
 def test_recollecting_through_the_fast_path_adds_nothing(tmp_path: Path, child: bool) -> None:
     root = testing.make_programme(tmp_path / "p")
     (root / "s.csv").write_text(HEADER + BODY, encoding="utf-8")
