@@ -30,8 +30,10 @@ The data is generated from a fixed seed into ``benchmarks/data/`` (ignored by gi
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import datetime as dt
+import importlib.util
 import json
 import os
 import random
@@ -287,6 +289,19 @@ def run_step(name: str, folder: Path) -> dict[str, float]:
     return result
 
 
+def compile_packages() -> None:
+    """Write cxframe's and the built-in plugins' bytecode, as installing a package does.
+
+    Why: where the environment keeps Python from writing bytecode
+    (``PYTHONDONTWRITEBYTECODE``, set on the development machine), each step
+    compiled those modules again, ~0.15 s of the ingest's time.
+    """
+    for package in ("cxframe", "cxframe_nps", "cxframe_journey", "cxframe_employee"):
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            compileall.compile_dir(folder, quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -299,6 +314,7 @@ def main() -> None:
         return
     if args.folder.exists():
         shutil.rmtree(args.folder)
+    compile_packages()
     began = time.perf_counter()
     generate(args.folder, args.rows)
     generated = time.perf_counter() - began
