@@ -32,7 +32,7 @@ import attrs
 from cxframe.contracts import Event, Observation
 from cxframe.errors import CxframeError, InvalidInput
 from cxframe.extensions import CollectedRow, Collector, Reject
-from cxframe.programme import file_hash
+from cxframe.programme import file_hashes
 from cxframe.sources import SourceReader
 from cxframe.staged import ingest_staged
 from cxframe.store import Store, event_row, now_text, observation_row
@@ -71,8 +71,11 @@ class IngestSummary:
     rows_rejected: int = 0
     records_stored: int = 0
     records_duplicate: int = 0
-    #: records of earlier ingests of the source deleted because it is now read with other settings
+    #: records of earlier ingests of the source deleted: all of them because it is now read with other
+    #: settings, or those keyed by line because its file was rewritten (`rewritten`)
     records_replaced: int = 0
+    #: whether the file changed other than by growing, so that its lines now hold other rows
+    rewritten: bool = False
     notes: dict[str, int] = attrs.field(factory=dict)
     ingest_id: int | None = None
     content_hash: str = ""
@@ -85,7 +88,12 @@ class IngestSummary:
             f"{self.rows_partial} accepted in part, {self.rows_rejected} rejected; "
             f"{self.records_stored} records stored, {self.records_duplicate} skipped as duplicate"
         )
-        if self.records_replaced:
+        if self.records_replaced and self.rewritten:
+            text += (
+                f"; the file was rewritten, not only added to, so the {self.records_replaced} records stored "
+                "from it before by line number (rows without a response id) were replaced"
+            )
+        elif self.records_replaced:
             text += (
                 f"; its settings changed, so the {self.records_replaced} records stored from it before were replaced"
             )
@@ -156,16 +164,52 @@ def _delete_source_records(store: Store, source: str) -> int:
     return records
 
 
-def _unchanged(
-    store: Store, reader: SourceReader, collector: Collector, content: str, settings: str
-) -> tuple[int | None, bool]:
-    """``(id of the ingest that makes this one unnecessary, whether the source's settings changed)``."""
-    # only the source's last ingest counts: after a mapping change and back, the rows are the other mapping's
-    last = store.db.execute(
-        "SELECT id, content_hash, settings_hash FROM ingests WHERE source = ? AND finished_at IS NOT NULL "
-        "ORDER BY id DESC LIMIT 1",
-        [reader.id],
+def _delete_line_keyed_records(store: Store, source: str) -> int:
+    """Delete what earlier ingests of ``source`` stored keyed by line; return how many records that was.
+
+    Called inside the ingest's transaction when the source's file was
+    rewritten: its line numbers now name other rows. Records with a key that
+    names them (a response id, a collector's own key) stay, so a re-export
+    still adds only what is new.
+    """
+    conn = store.db.conn
+    earlier = "SELECT id FROM ingests WHERE source = :source"
+    # a derived line key is "<source>|<line>" (`default_key`, `response_key`)
+    by_line = "substr(key, 1, length(:prefix)) = :prefix AND substr(key, length(:prefix) + 1) GLOB '[0-9]*' "
+    by_line += "AND substr(key, length(:prefix) + 1) NOT GLOB '*[^0-9]*'"
+    parameters = {"source": source, "prefix": f"{source}|"}
+    responses = f"SELECT id FROM responses WHERE ingest_id IN ({earlier}) AND response_id IS NULL AND {by_line}"
+    before = conn.total_changes
+    conn.execute(f"DELETE FROM answers WHERE response IN ({responses})", parameters)
+    conn.execute(f"DELETE FROM events WHERE ingest_id IN ({earlier}) AND {by_line}", parameters)
+    records = conn.total_changes - before
+    conn.execute(f"DELETE FROM responses WHERE id IN ({responses})", parameters)
+    return records
+
+
+def _last_ingest(store: Store, source: str) -> tuple[int, str, str | None, int | None] | None:
+    """The source's last finished ingest: ``(id, content hash, settings hash, file size)``."""
+    row = store.db.execute(
+        "SELECT id, content_hash, settings_hash, content_bytes FROM ingests WHERE source = ? "
+        "AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+        [source],
     ).fetchone()
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def _unchanged(
+    store: Store,
+    reader: SourceReader,
+    collector: Collector,
+    content: str,
+    settings: str,
+    last: tuple[int, str, str | None, int | None] | None,
+) -> tuple[int | None, bool]:
+    """``(id of the ingest that makes this one unnecessary, whether the source's settings changed)``.
+
+    ``last`` is the source's last ingest (`_last_ingest`): only it counts, as
+    after a mapping change and back the rows are the other mapping's.
+    """
     # an ingest from before settings were recorded (NULL) is taken to have today's settings
     changed = last is not None and last[2] is not None and last[2] != settings
     if last is not None and not changed and last[1] == content:
@@ -240,9 +284,12 @@ def ingest(
         problems = list(collector.check_options(reader))
         if problems:
             raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
-    content_hash = file_hash(reader.path)
+    last = _last_ingest(store, reader.id)
+    content_hash, grown_from = file_hashes(reader.path, last[3] if last else None)
     settings = settings_hash(reader)
-    unchanged, replace = _unchanged(store, reader, collector, content_hash, settings)
+    unchanged, replace = _unchanged(store, reader, collector, content_hash, settings, last)
+    # a file that changed, and not only by growing at its end: its lines hold other rows now
+    rewritten = not replace and last is not None and last[1] != content_hash and grown_from != last[1]
     if unchanged is not None:
         return IngestSummary(
             reader.id, collector.id, str(reader.path), unchanged=True, ingest_id=unchanged, content_hash=content_hash
@@ -255,6 +302,8 @@ def ingest(
     with store.db.atomic():
         if replace:
             replaced = _delete_source_records(store, reader.id)
+        elif rewritten:
+            replaced = _delete_line_keyed_records(store, reader.id)
         ingest_id = (
             store.db.table("ingests")
             .insert(
@@ -263,6 +312,7 @@ def ingest(
                     "path": str(reader.path),
                     "collector": collector.id,
                     "content_hash": content_hash,
+                    "content_bytes": reader.path.stat().st_size,
                     "settings_hash": settings,
                     "started_at": now_text(),
                 }
@@ -356,6 +406,7 @@ def ingest(
         records_stored=batch.stored,
         records_duplicate=batch.attempted - batch.stored,
         records_replaced=replaced,
+        rewritten=rewritten and bool(replaced),
         notes=dict(reader.notes),
         ingest_id=ingest_id,
         content_hash=content_hash,

@@ -397,12 +397,26 @@ def _0005_responses_and_answers(db: sqlite_utils.Database) -> None:
     create_observations_view(db, segments)
 
 
+def _0006_ingest_sizes(db: sqlite_utils.Database) -> None:
+    """Record the size of the file each ingest read.
+
+    A record keyed by its line (a row without a response id, an event without
+    a key of its own) stays right while its file only grows. When the file is
+    rewritten (a row inserted, removed or moved), the same line holds another
+    row, so such records are replaced: whether the file only grew is whether
+    its first (old size) bytes hash as the old file did. Ingests from before
+    have no size: a change to their file counts as a rewrite.
+    """
+    db.table("ingests").add_column("content_bytes", int)
+
+
 CORE_MIGRATIONS: tuple[Migration, ...] = (
     Migration("cxframe", "0001_initial", _0001_initial),
     Migration("cxframe", "0002_assessment_detail", _0002_assessment_detail),
     Migration("cxframe", "0003_timestamp_fractions", _0003_timestamp_fractions),
     Migration("cxframe", "0004_ingest_settings", _0004_ingest_settings),
     Migration("cxframe", "0005_responses_and_answers", _0005_responses_and_answers),
+    Migration("cxframe", "0006_ingest_sizes", _0006_ingest_sizes),
 )
 SCHEMA_VERSION = len(CORE_MIGRATIONS)
 

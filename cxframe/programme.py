@@ -242,8 +242,28 @@ def cross_reference_problems(programme: Programme) -> Iterable[str]:
 
 def file_hash(path: Path) -> str:
     """SHA-256 of a file's bytes, read in chunks."""
+    return file_hashes(path)[0]
+
+
+def file_hashes(path: Path, prefix: int | None = None) -> tuple[str, str | None]:
+    """SHA-256 of a file's bytes, and of its first ``prefix`` bytes (None when it is shorter or not asked).
+
+    Both in one read: whether a file only grew since it was last read is
+    whether its first (old size) bytes still hash to the old hash.
+    """
     hasher = hashlib.sha256()
+    start: str | None = None
+    done = 0
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
-            hasher.update(chunk)
-    return hasher.hexdigest()
+            if prefix is not None and start is None and done + len(chunk) >= prefix:
+                cut = prefix - done
+                hasher.update(chunk[:cut])
+                start = hasher.hexdigest()  # hexdigest leaves the hasher as it was
+                hasher.update(chunk[cut:])
+            else:
+                hasher.update(chunk)
+            done += len(chunk)
+    if prefix == 0 and start is None:  # an empty file
+        start = hasher.hexdigest()
+    return hasher.hexdigest(), start

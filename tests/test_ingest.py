@@ -68,6 +68,63 @@ def test_a_grown_file_adds_only_the_new_records(programme: Path, host: PluginHos
     assert len(testing.read_table(programme, "observations")) == 15
 
 
+def _anonymous(values: list[int]) -> list[tuple[str, ...]]:
+    """Rows without a response id, so keyed by their line."""
+    return [("", "score", str(v), f"2026-01-{1 + i:02d}T10:00:00Z", "north") for i, v in enumerate(values)]
+
+
+def _stored_values(programme: Path) -> list[float]:
+    return sorted(row["value"] for row in testing.read_table(programme, "observations"))
+
+
+def test_a_grown_file_of_rows_keyed_by_line_adds_only_the_new_lines(programme: Path, host: PluginHost) -> None:
+    write_answers(programme / "answers.csv", _anonymous([9, 9, 9]))
+    cxframe.collect(programme, host=host)
+    write_answers(programme / "answers.csv", _anonymous([9, 9, 9, 0]))
+    [summary] = cxframe.collect(programme, host=host)
+    assert (summary.records_stored, summary.records_duplicate, summary.records_replaced) == (1, 3, 0)
+    assert _stored_values(programme) == [0, 9, 9, 9]
+
+
+def test_a_rewritten_file_replaces_the_records_keyed_by_line(programme: Path, host: PluginHost) -> None:
+    # a re-export with a new row on top: line 2 is another row now, so line keys cannot tell what is new
+    write_answers(programme / "answers.csv", _anonymous([10, 10, 10]))
+    cxframe.collect(programme, host=host)
+    write_answers(programme / "answers.csv", _anonymous([0, 10, 10, 10]))
+    [summary] = cxframe.collect(programme, host=host)
+    assert (summary.records_stored, summary.records_replaced, summary.rewritten) == (4, 3, True)
+    assert "rewritten" in summary.describe()
+    assert _stored_values(programme) == [0, 10, 10, 10]
+    # a shorter file too: what the file says now, not what it said once
+    write_answers(programme / "answers.csv", _anonymous([5]))
+    cxframe.collect(programme, host=host)
+    assert _stored_values(programme) == [5]
+
+
+def test_a_rewritten_file_keeps_the_records_named_by_a_response_id(programme: Path, host: PluginHost) -> None:
+    named = [("r1", "score", "7", "2026-01-01T10:00:00Z", "north"), ("r2", "score", "8", "2026-01-02T10:00:00Z", "")]
+    write_answers(programme / "answers.csv", [*named, *_anonymous([1])])
+    cxframe.collect(programme, host=host)
+    # an export of recent responses only: r1 is gone from the file, but stays stored; the new rows are added
+    write_answers(programme / "answers.csv", [*_anonymous([2]), named[1], *_anonymous([1])])
+    [summary] = cxframe.collect(programme, host=host)
+    assert summary.records_replaced == 1 and summary.records_duplicate == 1
+    assert _stored_values(programme) == [1, 2, 7, 8]
+
+
+def test_a_change_to_a_file_read_before_sizes_were_recorded_counts_as_a_rewrite(
+    programme: Path, host: PluginHost
+) -> None:
+    write_answers(programme / "answers.csv", _anonymous([9, 9]))
+    cxframe.collect(programme, host=host)
+    with cxframe.open_store(programme / "cxframe.db") as store:
+        store.db.execute("UPDATE ingests SET content_bytes = NULL")
+    write_answers(programme / "answers.csv", _anonymous([9, 9, 0]))
+    [summary] = cxframe.collect(programme, host=host)
+    assert summary.records_replaced == 2
+    assert _stored_values(programme) == [0, 9, 9]
+
+
 def test_batches_smaller_than_the_file_store_everything(programme: Path, host: PluginHost) -> None:
     from cxframe.api import open_programme
     from cxframe.ingest import ingest

@@ -188,6 +188,20 @@ def test_recollecting_through_the_fast_path_adds_nothing(tmp_path: Path, child: 
     assert (stored, duplicate) == (2, first)  # a grown file adds only its new answers
 
 
+def test_a_rewritten_export_without_response_ids_is_read_as_it_is_now(tmp_path: Path, child: bool) -> None:
+    root = testing.make_programme(tmp_path / "p")
+    columns = {"timestamp": "when", "questions": {"nps": "ltr"}}
+    rows = "".join(f"2025-03-0{day}T09:00:00Z,10\n" for day in (1, 2, 3))
+    (root / "s.csv").write_text("when,ltr\n" + rows, encoding="utf-8")
+    cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=columns)
+    # a detractor on top: every row moves down a line
+    (root / "s.csv").write_text("when,ltr\n2025-03-04T09:00:00Z,0\n" + rows, encoding="utf-8")
+    [summary] = cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=columns)
+    assert (summary.records_stored, summary.records_replaced) == (4, 3)
+    [result] = cxframe.measure(root, metrics=["nps"])
+    assert (result.value, result.n) == (50.0, 4)
+
+
 def test_a_reexport_with_new_questions_and_rows_joins_the_stored_responses(tmp_path: Path, child: bool) -> None:
     root = testing.make_programme(tmp_path / "p")
     columns = {"response_id": "id", "timestamp": "when", "segments": {"region": "Region"}, "questions": {"nps": "Q1"}}
