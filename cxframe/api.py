@@ -87,7 +87,10 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
         return exc.messages
     host = host if host is not None else load_plugins()
     before = len(host.failures)
-    registry = build_registry(host, loaded)
+    try:
+        registry = build_registry(host, loaded)
+    except InvalidInput as exc:  # a plugin that cannot make sense of its settings in the programme file
+        return exc.messages
     problems = list(registry.conflicts)
     # a plugin that cannot make sense of its settings in the programme file says so by raising
     problems.extend(str(failure) for failure in host.failures[before:])

@@ -28,6 +28,7 @@ import attrs
 import pluggy
 
 from cxframe import hookspecs
+from cxframe.errors import InvalidInput
 
 ENTRY_POINT_GROUP = "cxframe"
 
@@ -90,7 +91,8 @@ class PluginHost:
 
         Plugins are called in pluggy's order (last registered first, honouring
         ``tryfirst``/``trylast``). A plugin whose hook raises is left out of the
-        result and recorded in `failures`.
+        result and recorded in `failures`, unless it raised `InvalidInput`
+        (bad input the user can fix), which is raised here.
         """
         results: list[tuple[str, Any]] = []
         caller = getattr(self.pm.hook, hook)
@@ -100,6 +102,10 @@ class PluginHost:
                 print(f"cxframe: calling {impl.plugin_name}.{hook}", file=sys.stderr)
             try:
                 results.append((impl.plugin_name, impl.function(**arguments)))
+            except InvalidInput:
+                # the user's to fix (a plugin's settings in the programme file, say), not the plugin's failure:
+                # going on without the plugin would give results that only look complete
+                raise
             except Exception as exc:
                 self.failures.append(
                     PluginFailure(

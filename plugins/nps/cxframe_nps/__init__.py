@@ -30,7 +30,8 @@ def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
     if programme is None:
         return survey_metrics({})
     settings = programme.plugin_settings(SETTINGS)
-    return survey_metrics(settings) + declared_metrics(settings, where=str(programme.file))
+    where = str(programme.file)
+    return survey_metrics(settings, where) + declared_metrics(settings, where=where)
 
 
 @hookimpl

@@ -56,6 +56,7 @@ from cxframe_nps.formats import (
     read_surveymonkey,
     read_xlsx,
 )
+from cxframe_nps.metrics import plugin_scale
 
 #: Scales of the well-known questions; others are checked only when ``options.scales`` names them.
 DEFAULT_SCALES: dict[str, tuple[float, float]] = {"nps": (0, 10), "enps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -82,9 +83,16 @@ def _checker(defaults: dict[str, str]) -> Callable[[SourceReader], Iterable[str]
                 yield f"columns.{key}: unknown key; expected one of {', '.join(sorted(known))}"
         if not isinstance(columns.get("timestamp"), str):
             yield "columns.timestamp: expected the name of the timestamp column"
+        for key in OPTIONAL_FIELDS:
+            if key in columns and not isinstance(columns[key], str):
+                yield f"columns.{key}: expected the name of a column, got {columns[key]!r}"
         questions = columns.get("questions")
         if not isinstance(questions, dict) or not questions:
             yield 'columns.questions: expected a table of question id = column name, e.g. { nps = "Q1" }'
+        else:
+            for question, column in questions.items():
+                if not isinstance(column, str):
+                    yield f"columns.questions.{question}: expected the name of a column, got {column!r}"
         segments = columns.get("segments", {})
         if not isinstance(segments, list | dict):
             yield "columns.segments: expected a list of column names or a table of segment = column"
@@ -93,9 +101,22 @@ def _checker(defaults: dict[str, str]) -> Callable[[SourceReader], Iterable[str]
                 problem = check_segment_name(name)
                 if problem:
                     yield f"columns.segments: {problem}"
+        # the scales the built-in metrics read: an answer outside its metric's scale would be left out of it
+        metric_scales = {**DEFAULT_SCALES, **_plugin_scales(source)}
         for name, scale in source.option("scales", {}).items():
             if not (isinstance(scale, list) and len(scale) == 2 and all(isinstance(v, int | float) for v in scale)):
                 yield f"options.scales.{name}: expected [min, max]"
+            elif name in metric_scales and (float(scale[0]), float(scale[1])) != metric_scales[name]:
+                low, high = metric_scales[name]
+                setting = f"set {name}_scale = [{scale[0]}, {scale[1]}] in [plugins.cxframe-nps] instead"
+                fix = "NPS is asked on 0–10" if name in ("nps", "enps") else setting
+                yield (
+                    f"options.scales.{name}: {scale[0]}–{scale[1]} is not the {low:g}–{high:g} scale the {name} "
+                    f"metric reads, which would leave answers outside it out of the metric; {fix}"
+                )
+        for name in ("timestamp_format", "population"):
+            if name in source.options and not isinstance(source.options[name], str):
+                yield f"options.{name}: expected a text, got {source.options[name]!r}"
         for name, labels in source.option("labels", {}).items():
             if not isinstance(labels, dict) or not all(isinstance(v, int | float) for v in labels.values()):
                 yield f'options.labels.{name}: expected a table of answer = number, e.g. {{ "Yes" = 1, "No" = 0 }}'
@@ -143,8 +164,7 @@ def _plugin_scales(source: SourceReader) -> dict[str, tuple[float, float]]:
     scales = {}
     for question, key in (("csat", "csat_scale"), ("ces", "ces_scale")):
         if key in settings:
-            low, high = settings[key]
-            scales[question] = (float(low), float(high))
+            scales[question] = plugin_scale(settings, key, DEFAULT_SCALES[question], where=str(source.programme.file))
     return scales
 
 
@@ -165,6 +185,20 @@ def _find(table: SurveyTable, ref: str, key: str) -> SurveyColumn:
         return table.find(ref)
     except InvalidInput as exc:
         raise InvalidInput([f"{message} (mapped as columns.{key})" for message in exc.messages]) from None
+
+
+def _question_column(table: SurveyTable, question: str, ref: str) -> SurveyColumn:
+    """The column a question is mapped to; not a Qualtrics NPS group, whose codes 1–3 would read as scores."""
+    column = _find(table, ref, f"questions.{question}")
+    if column.id.upper().endswith("_NPS_GROUP"):
+        score = column.id[: -len("_NPS_GROUP")]
+        raise InvalidInput(
+            [
+                f"columns.questions.{question}: column {column.id!r} holds Qualtrics' NPS group (1 detractor, "
+                f"2 passive, 3 promoter), not the 0–10 answer; map the question to {score!r} instead"
+            ]
+        )
+    return column
 
 
 @attrs.frozen
@@ -201,7 +235,7 @@ def _mapping(
     }
     labels: dict[str, dict[str, float]] = source.option("labels", {})
     questions = [
-        (question, _find(table, ref, f"questions.{question}").index, scales.get(question), labels.get(question))
+        (question, _question_column(table, question, ref).index, scales.get(question), labels.get(question))
         for question, ref in columns["questions"].items()
     ]
     segments = [(name, _find(table, ref, f"segments.{name}").index) for name, ref in _segments(columns).items()]

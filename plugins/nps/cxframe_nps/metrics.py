@@ -12,22 +12,37 @@ Scales can be changed in ``[plugins.cxframe-nps]``: ``csat_scale = [1, 5]``,
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from cxframe import IntervalMethod, MetricDefinition
+from cxframe import IntervalMethod, InvalidInput, MetricDefinition
 
 NPS_SQL = "CASE WHEN value >= 9 THEN 1.0 WHEN value <= 6 THEN -1.0 ELSE 0.0 END"
 
 
-def _scale(settings: dict[str, Any], key: str, default: tuple[int, int]) -> tuple[float, float]:
+def plugin_scale(
+    settings: dict[str, Any], key: str, default: tuple[float, float], where: str = ""
+) -> tuple[float, float]:
+    """``[plugins.cxframe-nps] key = [min, max]``, checked: two numbers, the first the smaller."""
     value = settings.get(key, default)
-    low, high = float(value[0]), float(value[1])
-    return low, high
+    if not (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value)
+        and value[0] < value[1]
+    ):
+        raise InvalidInput(
+            [
+                f"[plugins.cxframe-nps] {key}: expected [min, max], two numbers with min < max (e.g. [1, 5]), got {value!r}"
+            ],
+            where=where or None,
+        )
+    return float(value[0]), float(value[1])
 
 
-def survey_metrics(settings: dict[str, Any]) -> list[MetricDefinition]:
-    csat_low, csat_high = _scale(settings, "csat_scale", (1, 5))
-    ces_low, ces_high = _scale(settings, "ces_scale", (1, 7))
+def survey_metrics(settings: dict[str, Any], where: str = "") -> list[MetricDefinition]:
+    csat_low, csat_high = plugin_scale(settings, "csat_scale", (1, 5), where)
+    ces_low, ces_high = plugin_scale(settings, "ces_scale", (1, 7), where)
     ces_easy = ces_high - 2  # the top three points of the agreement scale
     return [
         MetricDefinition(

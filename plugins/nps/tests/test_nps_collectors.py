@@ -53,6 +53,13 @@ def test_qualtrics_numeric_and_choice_text_exports_give_the_same_observations(tm
     assert "excluded: preview" in numeric.describe()
 
 
+@pytest.mark.parametrize("ref", ["Q1_NPS_GROUP", "QID1_NPS_GROUP"])
+def test_mapping_a_question_to_the_qualtrics_nps_group_is_an_error(tmp_path: Path, ref: str) -> None:
+    # its codes 1-3 (detractor, passive, promoter) would read as scores of 1-3: every answer a detractor
+    with pytest.raises(InvalidInput, match=r"columns.questions.nps: column 'Q1_NPS_GROUP' holds Qualtrics' NPS group"):
+        collect(tmp_path, "qualtrics_numeric.csv", "qualtrics", {"questions": {"nps": ref}})
+
+
 def test_qualtrics_times_are_read_in_the_export_time_zone(tmp_path: Path) -> None:
     root, _ = collect(tmp_path, "qualtrics_numeric.csv", "qualtrics", QUALTRICS)
     first = next(r for r in testing.read_table(root, "observations") if r["response_id"] == "R_1AbCdEfGhIjKlMn")

@@ -109,3 +109,65 @@ def test_without_data_the_checks_warn(tmp_path: Path) -> None:
     checks = {r.check: r for r in cxframe.check(root, host=testing.plugin_host(cxframe_nps))}
     assert {c.status.value for c in checks.values()} == {"warn"}
     assert checks["nps.stage-measures"].evidence == ("no journey stages are mapped",)
+
+
+def test_an_invalid_declaration_stops_measure_rather_than_dropping_the_plugins_metrics(tmp_path: Path) -> None:
+    root = programme(tmp_path, metrics=[{"id": "x", "title": "X", "question": "q", "kind": "ratio"}])
+    result = testing.invoke(["-C", str(root), "measure"], host=testing.plugin_host(cxframe_nps))
+    assert result.exit_code == 1
+    assert "plugins.cxframe-nps.metrics[0].kind: expected one of 'share', 'mean', got 'ratio'" in result.output
+    assert "Traceback" not in result.output and "no results" not in result.output
+
+
+@pytest.mark.parametrize("scale", [[5], [5, 1], ["1", "5"], [1, True]])
+def test_a_bad_metric_scale_is_an_error_naming_the_key(tmp_path: Path, scale: list[object]) -> None:
+    root = testing.make_programme(tmp_path / "p", sources=[SURVEY], plugins={"cxframe-nps": {"csat_scale": scale}})
+    (root / "s.csv").write_text("id,when,region,ltr,fcr,wait_minutes\nr1,2026-04-01,north,9,1,2\n", encoding="utf-8")
+    expected = "[plugins.cxframe-nps] csat_scale: expected [min, max], two numbers with min < max"
+    assert any(expected in problem for problem in cxframe.validate(root, host=testing.plugin_host(cxframe_nps)))
+    for command in (["collect"], ["measure"]):
+        result = testing.invoke(["-C", str(root), *command], host=testing.plugin_host(cxframe_nps))
+        assert result.exit_code == 1 and expected in result.output, command
+        assert "Traceback" not in result.output
+
+
+def test_a_source_scale_that_differs_from_its_metrics_is_an_error(tmp_path: Path) -> None:
+    # answers 6 and 7 on a 1-7 csat would silently fall outside the 1-5 scale the csat metric reads
+    survey = {**SURVEY, "columns": {**SURVEY["columns"], "questions": {"csat": "fcr"}}}  # type: ignore[dict-item]
+    survey["options"] = {"scales": {"csat": [1, 7], "nps": [1, 10]}}
+    root = testing.make_programme(tmp_path / "p", sources=[survey])
+    (root / "s.csv").write_text("id,when,region,ltr,fcr,wait_minutes\nr1,2026-04-01,north,9,7,2\n", encoding="utf-8")
+    problems = "\n".join(cxframe.validate(root, host=testing.plugin_host(cxframe_nps)))
+    assert "options.scales.csat: 1–7 is not the 1–5 scale the csat metric reads" in problems
+    assert "set csat_scale = [1, 7] in [plugins.cxframe-nps] instead" in problems
+    assert "options.scales.nps: 1–10 is not the 0–10 scale the nps metric reads" in problems
+    with pytest.raises(cxframe.InvalidInput, match="options.scales.csat"):
+        cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+    # set where the metric reads it, the scale is one for both, and every answer counts
+    root2 = testing.make_programme(
+        tmp_path / "q", sources=[{**survey, "options": {}}], plugins={"cxframe-nps": {"csat_scale": [1, 7]}}
+    )
+    rows = "".join(f"r{i},2026-04-01,north,9,{v},2\n" for i, v in enumerate([7, 6, 5, 4, 3]))
+    (root2 / "s.csv").write_text("id,when,region,ltr,fcr,wait_minutes\n" + rows, encoding="utf-8")
+    cxframe.collect(root2, host=testing.plugin_host(cxframe_nps))
+    [result] = cxframe.measure(root2, ["csat"], host=testing.plugin_host(cxframe_nps))
+    assert (result.value, result.n) == (pytest.approx(40.0), 5)
+
+
+@pytest.mark.parametrize(
+    ("columns", "options", "expected"),
+    [
+        ({"weight": 7}, {}, "columns.weight: expected the name of a column, got 7"),
+        ({"questions": {"nps": ["ltr"]}}, {}, "columns.questions.nps: expected the name of a column, got ['ltr']"),
+        ({}, {"timestamp_format": 5}, "options.timestamp_format: expected a text, got 5"),
+    ],
+)
+def test_mapping_values_of_the_wrong_type_are_named(
+    tmp_path: Path, columns: dict[str, object], options: dict[str, object], expected: str
+) -> None:
+    survey = {**SURVEY, "columns": {**SURVEY["columns"], **columns}, "options": options}  # type: ignore[dict-item]
+    root = testing.make_programme(tmp_path / "p", sources=[survey])
+    (root / "s.csv").write_text("id,when,region,ltr,fcr,wait_minutes\nr1,2026-04-01,north,9,1,2\n", encoding="utf-8")
+    assert any(expected in p for p in cxframe.validate(root, host=testing.plugin_host(cxframe_nps)))
+    result = testing.invoke(["-C", str(root), "collect"], host=testing.plugin_host(cxframe_nps))
+    assert result.exit_code == 1 and expected in result.output and "Traceback" not in result.output
