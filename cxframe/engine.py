@@ -337,11 +337,13 @@ def compute_metric(
 def target_status(result: MetricResult, objective: Objective) -> TargetStatus:
     """``met`` or ``not_met`` only when the whole interval is on one side of the target.
 
-    A result below its minimum sample is ``inconclusive`` whatever its interval:
-    small samples are flagged, never judged.
+    A result below its minimum sample is judged by its interval too, which is
+    wide enough for its n (adjusted Wald, Wilson, t): 20 answers of 0 miss an
+    NPS target of 50 whatever more answers say. It keeps its ``small_sample``
+    flag; with no interval it is ``inconclusive``.
     """
     low, high, target = result.ci_low, result.ci_high, objective.target
-    if low is None or high is None or SMALL_SAMPLE in result.flags:
+    if low is None or high is None:
         return TargetStatus.INCONCLUSIVE
     comparison = objective.comparison
     if comparison in (Comparison.AT_LEAST, Comparison.ABOVE):

@@ -382,8 +382,8 @@ def test_a_custom_model_that_fails_is_named_not_a_traceback(collected):
     assert "--model broken: the model of plugin" in result.output and "boom" in result.output
 
 
-def test_an_objective_on_a_small_sample_is_inconclusive_whatever_its_interval(programme, acme_host):
-    # one answer of 7 against a target of 5: below the minimum sample, so it is not judged
+def test_an_objective_on_one_answer_is_inconclusive(programme, acme_host):
+    # one answer of 7 against a target of 5: a mean of one answer has no interval, so it is not judged
     api.collect(programme, host=acme_host)
     document = api.assess(programme, host=acme_host)
     [objective] = document["objectives"]

@@ -548,6 +548,18 @@ def test_evaluate_objective_without_data(engine):
     assert SMALL_SAMPLE in result.flags and NO_INTERVAL in result.flags
 
 
+def test_a_small_sample_is_judged_by_its_interval_and_keeps_its_flag(store, engine):
+    # 20 answers of 0: NPS -100, adjusted Wald interval about -100 ... -69.7; more answers cannot reach 50
+    add(store, [obs(0) for _ in range(20)])
+    missed = evaluate_objective(engine, NPS, objective(50, Comparison.AT_LEAST), 0.95, min_sample=30)
+    assert SMALL_SAMPLE in missed.flags and missed.n == 20
+    assert missed.ci_high == pytest.approx(adjusted_wald(0, 20, 20)[1]) and missed.ci_high < 50
+    assert missed.target_status is TargetStatus.NOT_MET
+    # an interval across the target, small or not, cannot tell
+    unsure = evaluate_objective(engine, NPS, objective(-80, Comparison.AT_LEAST), 0.95, min_sample=30)
+    assert unsure.target_status is TargetStatus.INCONCLUSIVE
+
+
 def test_evaluate_objective_with_data_and_segment(store, engine):
     add(store, [obs(s, segment={"region": "eu"}) for s in nps_scores(80, 15, 5)])
     add(store, [obs(s, segment={"region": "us"}) for s in nps_scores(10, 10, 80)])
