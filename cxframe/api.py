@@ -259,7 +259,7 @@ def measure(
     with open_programme(programme, host) as opened:
         wanted = list(metrics) if metrics else opened.registry.metrics.ids()
         definitions = [opened.registry.metrics.get(metric) for metric in wanted]
-        chosen_period = Period(period) if isinstance(period, str) else period
+        chosen_period = _period(period)
         with running("measure", opened) as run:
             level = confidence if confidence is not None else run.confidence
             results: list[MetricResult] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -12,6 +13,7 @@ from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
 from cxframe.comparisons import ComparisonResult
+from cxframe.contracts import MetricResult
 from cxframe.engine import Period
 from cxframe.jsonshapes import metric_json
 
@@ -168,4 +170,33 @@ def measure(
     if as_json:
         emit_json([metric_json(result) for result in results])
         return
-    _render.metrics(console(), results)
+    out = console()
+    hints = _why_no_results(current.programme, current.plugins(), metrics, results)
+    if results or not hints:
+        _render.metrics(out, results)
+    for hint in hints:
+        out.print(escape(hint), soft_wrap=True)
+
+
+def _why_no_results(programme: Any, host: Any, metrics: tuple[str, ...], results: Sequence[MetricResult]) -> list[str]:
+    """For each metric asked for by name that has no result, what it reads and what is stored instead."""
+    measured = {result.metric for result in results}
+    missing = [metric for metric in metrics if metric not in measured]
+    if not missing:
+        return []
+    hints = []
+    with api.open_programme(programme, host) as opened:
+        for metric in missing:
+            definition = opened.registry.metrics.get(metric)
+            stored = opened.store.db.execute(
+                "SELECT population, count(*) FROM observations WHERE question = ? GROUP BY population ORDER BY 2 DESC",
+                [definition.question],
+            ).fetchall()
+            hint = f"{metric}: no answers to question {definition.question!r} from population {definition.population!r}"
+            if stored:
+                found = ", ".join(f"{count} from population {population!r}" for population, count in stored)
+                hint += f" ({found}: set options.population of the source that collects them)"
+            else:
+                hint += " (map a source's column to that question and run `cxframe collect`)"
+            hints.append(hint)
+    return hints

@@ -60,6 +60,8 @@ from cxframe_nps.metrics import plugin_scale
 
 #: Scales of the well-known questions; others are checked only when ``options.scales`` names them.
 DEFAULT_SCALES: dict[str, tuple[float, float]] = {"nps": (0, 10), "enps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+#: Questions asked as one of eleven whole numbers: 9.5 is no answer to them (and would count as a promoter).
+WHOLE_NUMBER_QUESTIONS = frozenset({"nps", "enps"})
 OPTIONAL_FIELDS = ("response_id", "respondent_id", "touchpoint", "channel", "comment", "weight")
 #: Column defaults for the platforms whose exports always carry them.
 QUALTRICS_DEFAULTS = {"response_id": "ResponseId", "timestamp": "RecordedDate"}
@@ -264,6 +266,8 @@ def _answer(
     if not math.isfinite(score) or (scale is not None and not scale[0] <= score <= scale[1]):
         shown = f"{scale[0]:g}–{scale[1]:g}" if scale else "finite numbers"
         return None, f"{question}: {text} is outside the scale {shown}"
+    if question in WHOLE_NUMBER_QUESTIONS and not score.is_integer():
+        return None, f"{question}: {text} is not one of the whole numbers 0–10"
     return score, None
 
 

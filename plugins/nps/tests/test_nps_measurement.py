@@ -171,3 +171,23 @@ def test_mapping_values_of_the_wrong_type_are_named(
     assert any(expected in p for p in cxframe.validate(root, host=testing.plugin_host(cxframe_nps)))
     result = testing.invoke(["-C", str(root), "collect"], host=testing.plugin_host(cxframe_nps))
     assert result.exit_code == 1 and expected in result.output and "Traceback" not in result.output
+
+
+def test_a_metric_without_answers_says_what_it_reads_and_what_is_stored(tmp_path: Path) -> None:
+    # eNPS answers collected from a source left at the default population ("customer")
+    survey = {**SURVEY, "columns": {**SURVEY["columns"], "questions": {"enps": "ltr"}}, "options": {}}
+    root = testing.make_programme(tmp_path / "p", sources=[survey])
+    rows = "".join(f"r{i},2026-04-01,north,{i % 11},1,2\n" for i in range(40))
+    (root / "s.csv").write_text("id,when,region,ltr,fcr,wait_minutes\n" + rows, encoding="utf-8")
+    host = testing.plugin_host(cxframe_nps)
+    cxframe.collect(root, host=host)
+    result = testing.invoke(["-C", str(root), "measure", "--metric", "enps"], host=host)
+    assert result.exit_code == 0
+    assert "enps: no answers to question 'enps' from population 'employee'" in result.output
+    assert "40 from population 'customer': set options.population" in result.output
+
+
+def test_an_unknown_period_is_invalid_input(tmp_path: Path) -> None:
+    root = programme(tmp_path)
+    with pytest.raises(cxframe.InvalidInput, match="period: unknown period 'fortnight'"):
+        cxframe.measure(root, ["fcr"], period="fortnight", host=testing.plugin_host(cxframe_nps))

@@ -37,16 +37,18 @@ def test_rows_become_observations_and_unusable_answers_are_rejected(tmp_path: Pa
         "b,c2,2026-03-02,South,11,4,\n"
         "c,c3,2026-03-03T00:00:00Z,South,N/A,,\n"
         "d,c4,yesterday,South,5,3,\n"
-        "a,c5,2026-03-04T00:00:00Z,South,9,5,\n",
+        "a,c5,2026-03-04T00:00:00Z,South,9,5,\n"
+        "e,c6,2026-03-05T00:00:00Z,South,9.5,4.5,\n",
     )
     host = testing.plugin_host(cxframe_nps)
     [summary] = cxframe.collect(root, host=host)
-    assert summary.rows_read == 5
+    assert summary.rows_read == 6
     rows = testing.read_table(root, "observations")
     assert {(r["response_id"], r["question"], r["value"]) for r in rows} == {
         ("a", "nps", 10.0),
         ("a", "csat", 5.0),
         ("b", "csat", 4.0),
+        ("e", "csat", 4.5),  # a csat of 4.5 may be an average the export made; an NPS answer is a whole number
     }
     first = next(r for r in rows if r["question"] == "nps")
     assert first["timestamp"] == "2026-03-01T02:00:00.000000Z" and first["tz_offset"] == "+08:00"
@@ -58,6 +60,7 @@ def test_rows_become_observations_and_unusable_answers_are_rejected(tmp_path: Pa
         (4, "csat: blank"),
         (5, "unparsable timestamp 'yesterday' (expected ISO-8601)"),
         (6, "duplicate response id 'a' (first on line 2)"),
+        (7, "nps: 9.5 is not one of the whole numbers 0–10"),
     }
 
 
