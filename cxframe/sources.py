@@ -52,6 +52,7 @@ def detect_encoding(sample: bytes) -> str:
     """The encoding to read a file in, from its first bytes (`SAMPLE_SIZE` of them).
 
     A byte-order mark decides (``utf-8-sig``, ``utf-16``, ``utf-32``); else
+    UTF-16 without one when every other byte is NUL (`_utf16_without_bom`); else
     UTF-8 when the sample is valid UTF-8; else ``gb18030`` (the superset of GBK
     and GB2312 that Chinese survey tools export) when the sample is valid
     GB18030 *and* charset-normalizer ranks it strictly better than every
@@ -66,6 +67,9 @@ def detect_encoding(sample: bytes) -> str:
     for bom, name in _BOMS:
         if sample.startswith(bom):
             return name
+    without_bom = _utf16_without_bom(sample)
+    if without_bom is not None:
+        return without_bom
     if _decodes(sample, "utf-8"):
         return "utf-8"
     if _decodes(sample, "gb18030"):
@@ -75,6 +79,25 @@ def detect_encoding(sample: bytes) -> str:
             if all(other.chaos > best for other in matches[1:]):
                 return "gb18030"
     return "utf-8"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text of mostly ASCII characters written as UTF-16 without a BOM.
+
+    Such a file is valid UTF-8 (NUL is a character), so it would be read with
+    a NUL in every other place; text exports never hold NUL otherwise. The
+    high byte of an ASCII character is NUL: all odd bytes (little-endian) or
+    all even ones (big-endian), and none of the others.
+    """
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if odd >= pairs * 0.3 and even == 0:
+        return "utf-16-le"
+    if even >= pairs * 0.3 and odd == 0:
+        return "utf-16-be"
+    return None
 
 
 @attrs.define

@@ -139,6 +139,18 @@ def test_detect_encoding_refuses_to_guess_when_unsure() -> None:
     assert detect_encoding(codecs.BOM_UTF32_LE + "id".encode("utf-32-le")) == "utf-32"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_detected(tmp_path: Path, codec: str) -> None:
+    # valid UTF-8 too (NUL is a character): read as such, every other character would be a NUL
+    text = (FIXTURES / "generic.csv").read_text(encoding="utf-8")
+    assert detect_encoding(text.encode(codec)[:4096]) == codec
+    path = tmp_path / "s.csv"
+    path.write_bytes(text.encode(codec))
+    assert rows(read_csv(SourceReader(id="s", collector="c", path=path))) == rows(read_csv(source("generic.csv")))
+    # text without NULs in every other place is not taken for it
+    assert detect_encoding(b"id,c\n1,\x00x\n") == "utf-8"
+
+
 def test_csv_reader_streams_and_closes(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     with path.open("w", encoding="utf-8") as handle:
