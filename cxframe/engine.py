@@ -11,6 +11,7 @@ engine knows SQL dialects, so a Spark engine is an added class, not a rewrite.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, overload
@@ -27,7 +28,7 @@ from cxframe.contracts import (
 )
 from cxframe.errors import InvalidInput
 from cxframe.intervals import estimate
-from cxframe.store import Store
+from cxframe.store import Store, utc_text
 
 SMALL_SAMPLE = "small_sample"
 WEIGHTED = "weighted"
@@ -94,8 +95,9 @@ class Engine(Protocol):
         by: Sequence[str] = (),
         period: Period | None = None,
         where: Mapping[str, str] | None = None,
+        until: dt.datetime | None = None,
     ) -> list[Aggregate]:
-        """Sufficient statistics of ``metric`` per group of ``by`` × ``period``."""
+        """Sufficient statistics of ``metric`` per group of ``by`` × ``period``, of observations before ``until``."""
         ...
 
 
@@ -141,6 +143,7 @@ class SQLiteEngine:
         by: Sequence[str] = (),
         period: Period | None = None,
         where: Mapping[str, str] | None = None,
+        until: dt.datetime | None = None,
     ) -> list[Aggregate]:
         where = dict(where or {})
         self._check_columns(by, "--by")
@@ -156,6 +159,9 @@ class SQLiteEngine:
         for column, value in where.items():
             conditions.append(f"[{column}] = ?")
             parameters.append(value)
+        if until is not None:  # stored times are UTC text with six fraction digits: text order is time order
+            conditions.append("timestamp < ?")
+            parameters.append(utc_text(until)[0])
         group = [f"[{c}]" for c in by]
         # segment names start with a letter, so these aliases cannot collide with one
         inner = [*group, "weight AS _cx_weight", "COALESCE(weight, 1.0) AS _cx_w", f"({metric.value_sql}) AS _cx_x"]
@@ -278,8 +284,9 @@ def compute_metric(
     where: Mapping[str, str] | None = None,
     confidence: float = 0.95,
     min_sample: int | None = None,
+    until: dt.datetime | None = None,
 ) -> list[MetricResult]:
-    """``metric`` per group, each with n, interval and flags.
+    """``metric`` per group, each with n, interval and flags; of observations before ``until`` if given.
 
     ``min_sample`` is the programme's minimum sample, used when the definition
     sets none (default 30). A group is
@@ -289,7 +296,9 @@ def compute_metric(
     """
     minimum = metric.min_sample or min_sample or DEFAULT_MIN_SAMPLE
     results = []
-    for aggregate in engine.aggregate(metric, by=by, period=period, where=where):
+    # ``until`` only when given: an engine written before it keeps working for everything else
+    limit = {} if until is None else {"until": until}
+    for aggregate in engine.aggregate(metric, by=by, period=period, where=where, **limit):
         found = estimate(
             metric.interval,
             aggregate.n,
@@ -362,8 +371,17 @@ def target_status(result: MetricResult, objective: Objective) -> TargetStatus:
 def evaluate_objective(
     engine: Engine, metric: MetricDefinition, objective: Objective, confidence: float, min_sample: int | None = None
 ) -> MetricResult:
-    """The objective's metric over its segment, with the target status filled in."""
-    results = compute_metric(engine, metric, where=objective.segment, confidence=confidence, min_sample=min_sample)
+    """The objective's metric over its segment, with the target status filled in.
+
+    With a deadline, only what was observed by the end of that day (UTC)
+    counts: answers given after it say nothing about whether it was met.
+    """
+    until = None
+    if objective.deadline is not None:
+        until = dt.datetime.combine(objective.deadline + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    results = compute_metric(
+        engine, metric, where=objective.segment, confidence=confidence, min_sample=min_sample, until=until
+    )
     result = (
         results[0]
         if results

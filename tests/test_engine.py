@@ -560,6 +560,17 @@ def test_a_small_sample_is_judged_by_its_interval_and_keeps_its_flag(store, engi
     assert unsure.target_status is TargetStatus.INCONCLUSIVE
 
 
+def test_an_objective_with_a_deadline_counts_what_was_observed_by_its_end(store, engine):
+    deadline = dt.date(2025, 3, 31)
+    on_time = dt.datetime(2025, 3, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)
+    late = dt.datetime(2025, 4, 1, tzinfo=dt.UTC)
+    add(store, [obs(10, timestamp=on_time) for _ in range(40)] + [obs(0, timestamp=late) for _ in range(40)])
+    by_then = evaluate_objective(engine, NPS, objective(50, Comparison.AT_LEAST, deadline=deadline), 0.95)
+    assert (by_then.n, by_then.value, by_then.target_status) == (40, pytest.approx(100.0), TargetStatus.MET)
+    overall = evaluate_objective(engine, NPS, objective(50, Comparison.AT_LEAST), 0.95)
+    assert (overall.n, overall.value, overall.target_status) == (80, pytest.approx(0.0), TargetStatus.NOT_MET)
+
+
 def test_evaluate_objective_with_data_and_segment(store, engine):
     add(store, [obs(s, segment={"region": "eu"}) for s in nps_scores(80, 15, 5)])
     add(store, [obs(s, segment={"region": "us"}) for s in nps_scores(10, 10, 80)])
