@@ -3,7 +3,7 @@
 * ``nps``: +1 for 9–10, −1 for 0–6, 0 otherwise, × 100 (−100…100); adjusted Wald interval.
 * ``csat``: share of top-two-box answers (default scale 1–5), in %; Wilson interval.
 * ``ces``: mean Customer Effort Score (CES 2.0: 1–7 agreement that it was easy); t interval.
-* ``ces_easy``: share answering 5–7 ("easy"), in %; Wilson interval.
+* ``ces_easy``: share agreeing it was easy (above the midpoint: 5–7 on 1–7), in %; Wilson interval.
 * ``enps``: NPS over employees (population ``employee``).
 
 Scales can be changed in ``[plugins.cxframe-nps]``: ``csat_scale = [1, 5]``,
@@ -43,7 +43,9 @@ def plugin_scale(
 def survey_metrics(settings: dict[str, Any], where: str = "") -> list[MetricDefinition]:
     csat_low, csat_high = plugin_scale(settings, "csat_scale", (1, 5), where)
     ces_low, ces_high = plugin_scale(settings, "ces_scale", (1, 7), where)
-    ces_easy = ces_high - 2  # the top three points of the agreement scale
+    # "easy": agreeing, i.e. above the scale's midpoint (5–7 on CES 2.0's 1–7; 4–5 on a 1–5 scale, not the
+    # neutral 3 with them)
+    ces_easy = math.floor((ces_low + ces_high) / 2) + 1
     return [
         MetricDefinition(
             id="nps",

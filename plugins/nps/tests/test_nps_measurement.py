@@ -191,3 +191,18 @@ def test_an_unknown_period_is_invalid_input(tmp_path: Path) -> None:
     root = programme(tmp_path)
     with pytest.raises(cxframe.InvalidInput, match="period: unknown period 'fortnight'"):
         cxframe.measure(root, ["fcr"], period="fortnight", host=testing.plugin_host(cxframe_nps))
+
+
+@pytest.mark.parametrize(("scale", "answers", "easy"), [([1, 7], [4, 5, 7], 2 / 3), ([1, 5], [3, 4, 5], 2 / 3)])
+def test_ces_easy_counts_the_answers_above_the_midpoint(
+    tmp_path: Path, scale: list[int], answers: list[int], easy: float
+) -> None:
+    # on 1-5 the neutral 3 is not "easy" (it was, as one of the top three points)
+    survey = {**SURVEY, "columns": {**SURVEY["columns"], "questions": {"ces": "fcr"}}, "options": {}}
+    root = testing.make_programme(tmp_path / "p", sources=[survey], plugins={"cxframe-nps": {"ces_scale": scale}})
+    rows = "".join(f"r{i},2026-04-01,north,9,{v},2\n" for i, v in enumerate(answers))
+    (root / "s.csv").write_text("id,when,region,ltr,fcr,wait_minutes\n" + rows, encoding="utf-8")
+    host = testing.plugin_host(cxframe_nps)
+    cxframe.collect(root, host=host)
+    [result] = cxframe.measure(root, ["ces_easy"], host=host)
+    assert result.value == pytest.approx(100 * easy)
