@@ -48,6 +48,25 @@ def _decodes(sample: bytes, encoding: str) -> bool:
     return False
 
 
+def _utf8_read_otherwise(sample: bytes, encoding: str) -> bool:
+    """Whether ``sample`` is UTF-8 that ``encoding`` would read as other text.
+
+    A declared single-byte encoding (``latin-1``, ``cp1252`` …) decodes any
+    bytes, so a UTF-8 file read in it is stored garbled without an error
+    (``Zürich`` as ``ZÃ¼rich``). Text with non-ASCII characters that is valid
+    UTF-8 is UTF-8 but by a vanishing chance, so reading it otherwise is an
+    error, when the other encoding makes other text of it.
+    """
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") or sample.isascii():
+        return False
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    other = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+    return not other.lstrip("\ufeff").startswith(text)
+
+
 def detect_encoding(sample: bytes) -> str:
     """The encoding to read a file in, from its first bytes (`SAMPLE_SIZE` of them).
 
@@ -153,11 +172,23 @@ class SourceReader:
         """The declared encoding, else one sniffed from the file's start."""
         if self.encoding:
             try:
-                return codecs.lookup(self.encoding).name
+                name = codecs.lookup(self.encoding).name
             except LookupError:
                 raise InvalidInput(
                     [f"sources.{self.id}.encoding: unknown encoding {self.encoding!r}"], where=str(self.path)
                 ) from None
+            with self.path.open("rb") as handle:
+                garbled = _utf8_read_otherwise(handle.read(SAMPLE_SIZE), name)
+            if garbled:
+                raise InvalidInput(
+                    [
+                        f"sources.{self.id}.encoding: the file is UTF-8 (its non-ASCII bytes are all UTF-8 "
+                        f"characters), but encoding = {self.encoding!r} would read them as other characters and "
+                        'store garbled text; remove encoding, or set it to "utf-8"'
+                    ],
+                    where=str(self.path),
+                )
+            return name
         with self.path.open("rb") as handle:
             return detect_encoding(handle.read(SAMPLE_SIZE))
 

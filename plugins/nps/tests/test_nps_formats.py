@@ -139,6 +139,20 @@ def test_detect_encoding_refuses_to_guess_when_unsure() -> None:
     assert detect_encoding(codecs.BOM_UTF32_LE + "id".encode("utf-32-le")) == "utf-32"
 
 
+@pytest.mark.parametrize("declared", ["latin-1", "cp1252", "gb18030"])
+def test_a_utf8_file_declared_in_another_encoding_is_an_error_not_mojibake(tmp_path: Path, declared: str) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("id,city,note\n1,Zürich,服务很好\n", encoding="utf-8")
+    reader = SourceReader(id="s", collector="c", path=path, encoding=declared)
+    with pytest.raises(InvalidInput, match=rf"s\.csv: sources\.s\.encoding: the file is UTF-8 .* {declared!r}"):
+        rows(read_csv(reader))
+    # the encoding it is in, or plain ASCII in any, reads as before
+    path.write_bytes("id,city\n1,Zürich\n".encode("cp1252"))
+    assert rows(read_csv(SourceReader(id="s", collector="c", path=path, encoding="cp1252"))) == [(2, ["1", "Zürich"])]
+    path.write_bytes(b"id,city\n1,Zurich\n")
+    assert rows(read_csv(SourceReader(id="s", collector="c", path=path, encoding="latin-1"))) == [(2, ["1", "Zurich"])]
+
+
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark_is_detected(tmp_path: Path, codec: str) -> None:
     # valid UTF-8 too (NUL is a character): read as such, every other character would be a NUL
