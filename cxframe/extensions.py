@@ -124,6 +124,10 @@ class Collector:
     it returns a `StagedSurvey` (raw rows and the column mapping) and the
     ingest validates and unpivots the rows in SQL instead of calling ``read``.
     It must store exactly what ``read`` would; ``read`` stays the reference.
+    ``settings(source)``, when given, returns what else decides how the
+    source is read, as JSON-able data (the plugin settings it uses, say):
+    when it changes, the source is read again and replaces its records, as
+    when its columns or options change.
     """
 
     id: str = attrs.field(validator=_valid_id)
@@ -131,6 +135,7 @@ class Collector:
     read: Callable[[SourceReader], Iterator[CollectedRow]]
     check_options: Callable[[SourceReader], Iterable[str]] | None = None
     stage: Callable[[SourceReader], StagedSurvey] | None = None
+    settings: Callable[[SourceReader], Any] | None = None
 
 
 @attrs.frozen

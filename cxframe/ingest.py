@@ -25,6 +25,7 @@ import hashlib
 import json
 import traceback
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -130,14 +131,17 @@ def response_key(observation: Observation, line: int) -> str:
     return f"{observation.source}|{line}"
 
 
-def settings_hash(reader: SourceReader) -> str:
-    """A hash of how a source is read: collector, column mapping, options and encoding."""
+def settings_hash(reader: SourceReader, collector: Collector | None = None) -> str:
+    """A hash of how a source is read: collector, column mapping, options, encoding and the collector's settings."""
     settings = {
         "collector": reader.collector,
         "columns": reader.columns,
         "options": reader.options,
         "encoding": reader.encoding,
     }
+    extra = collector.settings(reader) if collector is not None and collector.settings is not None else None
+    if extra:  # only when there are some: the hash of a source read before stays the same
+        settings["collector_settings"] = extra
     text = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -185,6 +189,19 @@ def _delete_line_keyed_records(store: Store, source: str) -> int:
     records = conn.total_changes - before
     conn.execute(f"DELETE FROM responses WHERE id IN ({responses})", parameters)
     return records
+
+
+def _ends_a_line(path: Path, size: int) -> bool:
+    """Whether the first ``size`` bytes of the file end with a line break (or are none).
+
+    A file read while it was being written may end in half a row; if that
+    row is completed later, its line holds another row than the one stored.
+    """
+    if size == 0:
+        return True
+    with path.open("rb") as handle:
+        handle.seek(size - 1)
+        return handle.read(1) in (b"\n", b"\r")
 
 
 def _last_ingest(store: Store, source: str) -> tuple[int, str, str | None, int | None] | None:
@@ -286,10 +303,15 @@ def ingest(
             raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
     last = _last_ingest(store, reader.id)
     content_hash, grown_from = file_hashes(reader.path, last[3] if last else None)
-    settings = settings_hash(reader)
+    settings = settings_hash(reader, collector)
     unchanged, replace = _unchanged(store, reader, collector, content_hash, settings, last)
-    # a file that changed, and not only by growing at its end: its lines hold other rows now
-    rewritten = not replace and last is not None and last[1] != content_hash and grown_from != last[1]
+    # a file that changed, and not only by whole lines added at its end: its lines hold other rows now
+    rewritten = (
+        not replace
+        and last is not None
+        and last[1] != content_hash
+        and not (grown_from == last[1] and last[3] is not None and _ends_a_line(reader.path, last[3]))
+    )
     if unchanged is not None:
         return IngestSummary(
             reader.id, collector.id, str(reader.path), unchanged=True, ingest_id=unchanged, content_hash=content_hash

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import io
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -48,23 +49,31 @@ def _decodes(sample: bytes, encoding: str) -> bool:
     return False
 
 
-def _utf8_read_otherwise(sample: bytes, encoding: str) -> bool:
-    """Whether ``sample`` is UTF-8 that ``encoding`` would read as other text.
+def _utf8_read_otherwise(blocks: Iterable[bytes], encoding: str) -> bool:
+    """Whether the file read in ``blocks`` is UTF-8 that ``encoding`` would read as other text.
 
     A declared single-byte encoding (``latin-1``, ``cp1252`` …) decodes any
     bytes, so a UTF-8 file read in it is stored garbled without an error
     (``Zürich`` as ``ZÃ¼rich``). Text with non-ASCII characters that is valid
     UTF-8 is UTF-8 but by a vanishing chance, so reading it otherwise is an
-    error, when the other encoding makes other text of it.
+    error, when the other encoding makes other text of it anywhere in the file.
     """
-    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") or sample.isascii():
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
         return False
-    try:
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return False
-    other = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
-    return not other.lstrip("\ufeff").startswith(text)
+    utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+    other = codecs.getincrementaldecoder(encoding)(errors="replace")
+    # the whole file: UTF-8 text may start after any number of ASCII rows. An ASCII block reads the same
+    # either way and is skipped (unless a character is cut across it), so the check costs little
+    for block in blocks:
+        if block.isascii() and not utf8.getstate()[0]:
+            continue
+        try:
+            text = utf8.decode(block)
+        except UnicodeDecodeError:
+            return False  # not UTF-8: read as declared
+        if other.decode(block) != text:
+            return True
+    return False
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -105,16 +114,17 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
     Such a file is valid UTF-8 (NUL is a character), so it would be read with
     a NUL in every other place; text exports never hold NUL otherwise. The
-    high byte of an ASCII character is NUL: all odd bytes (little-endian) or
-    all even ones (big-endian), and none of the others.
+    high byte of an ASCII character is NUL: many odd bytes (little-endian) or
+    even ones (big-endian), and hardly any of the others.
     """
     pairs = len(sample) // 2
     if pairs < 2:
         return None
     even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
-    if odd >= pairs * 0.3 and even == 0:
+    # a few NULs on the other side: characters such as 一 (U+4E00) have a zero low byte
+    if odd >= pairs * 0.3 and even * 10 <= odd:
         return "utf-16-le"
-    if even >= pairs * 0.3 and odd == 0:
+    if even >= pairs * 0.3 and odd * 10 <= even:
         return "utf-16-be"
     return None
 
@@ -178,7 +188,7 @@ class SourceReader:
                     [f"sources.{self.id}.encoding: unknown encoding {self.encoding!r}"], where=str(self.path)
                 ) from None
             with self.path.open("rb") as handle:
-                garbled = _utf8_read_otherwise(handle.read(SAMPLE_SIZE), name)
+                garbled = _utf8_read_otherwise(iter(lambda: handle.read(1 << 20), b""), name)
             if garbled:
                 raise InvalidInput(
                     [

@@ -76,6 +76,9 @@ _CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(
 _PLAIN = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
 ).fullmatch
+#: Why a row of a weighted source without its weight is rejected (the streaming path's rule too): counting it
+#: as 1 would be a guess, and a bad one where weights are expansion factors (a respondent standing for 250).
+BLANK_WEIGHT = "weight is blank (the source maps a weight column, so every response needs its weight)"
 _TEMP = ("cx_clean", "cx_raw", "cx_bad", "cx_marked", "cx_profile", "cx_question")
 
 
@@ -172,10 +175,10 @@ def _cells(columns: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
 
 
 def _weight(text: str) -> tuple[float | None, str | None]:
-    """The streaming path's weight rule: a finite number greater than 0 (blank: no weight)."""
+    """The streaming path's weight rule: a finite number greater than 0 (blank: rejected, `BLANK_WEIGHT`)."""
     text = text.strip()
     if not text:
-        return None, None
+        return None, BLANK_WEIGHT
     try:
         weight = float(text)
     except ValueError:

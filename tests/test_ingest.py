@@ -101,6 +101,19 @@ def test_a_rewritten_file_replaces_the_records_keyed_by_line(programme: Path, ho
     assert _stored_values(programme) == [5]
 
 
+def test_a_last_row_completed_after_it_was_read_counts_as_a_rewrite(programme: Path, host: PluginHost) -> None:
+    # read while the export was still being written: its last row was cut off in its region, "nor(th)"
+    write_answers(programme / "answers.csv", _anonymous([9, 9, 1]))
+    whole = (programme / "answers.csv").read_bytes()
+    assert whole.endswith(b",north\n")
+    (programme / "answers.csv").write_bytes(whole[: -len(b"th\n")])
+    cxframe.collect(programme, host=host)
+    (programme / "answers.csv").write_bytes(whole)  # its first bytes are the old file, but line 4 is another row
+    [summary] = cxframe.collect(programme, host=host)
+    assert summary.rewritten
+    assert sorted(row["region"] for row in testing.read_table(programme, "observations")) == ["north"] * 3
+
+
 def test_a_rewritten_file_keeps_the_records_named_by_a_response_id(programme: Path, host: PluginHost) -> None:
     named = [("r1", "score", "7", "2026-01-01T10:00:00Z", "north"), ("r2", "score", "8", "2026-01-02T10:00:00Z", "")]
     write_answers(programme / "answers.csv", [*named, *_anonymous([1])])

@@ -30,6 +30,7 @@ from cxframe_employee.metrics import ITEMS
 from cxframe_employee.results import EMPLOYEE
 from cxframe_employee.settings import PATH, EmployeeContext, load_context
 from cxframe_nps.collectors import COLLECTORS  # type: ignore[import-not-found,unused-ignore]
+from cxframe_nps.collectors import reading_settings as survey_reading_settings  # type: ignore[import-not-found,unused-ignore]
 
 LAYOUTS: dict[str, Collector] = {collector.id: collector for collector in COLLECTORS}
 DEFAULT_LAYOUT = "survey-csv"
@@ -101,10 +102,17 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
         yield line, record
 
 
+def _reading_settings(source: SourceReader) -> dict[str, object]:
+    """The employee context (roles, the item scale) decides what is kept and rejected, as do the survey scales."""
+    employee = source.programme.plugin_settings("cxframe-employee") if source.programme else {}
+    return {**({"employee": employee} if employee else {}), **survey_reading_settings(source)}
+
+
 employee_survey = Collector(
     id="employee-survey",
     description="Employee survey responses (eNPS, empowerment, engagement) with team, role and site; "
     "any survey layout (options.layout), population employee.",
     read=read,
     check_options=check_options,
+    settings=_reading_settings,
 )

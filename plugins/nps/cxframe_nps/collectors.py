@@ -42,7 +42,8 @@ import attrs
 
 from cxframe import Collector, InvalidInput, Observation, Reject, SourceReader
 from cxframe.extensions import CollectedRow, StagedQuestion, StagedSurvey
-from cxframe.store import NAIVE_UTC, check_segment_name
+from cxframe.staged import BLANK_WEIGHT
+from cxframe.store import NAIVE_UTC, check_segment_name, utc_text
 from cxframe_nps.formats import (
     SurveyColumn,
     SurveyTable,
@@ -293,6 +294,11 @@ def observations(
             if timestamp is None:
                 yield line, Reject(f"unparsable timestamp {row[stamp.index]!r} (expected ISO-8601)", raw)
                 continue
+            try:
+                utc_text(timestamp)  # 0001-01-01T00:00:00+01:00 has no UTC time: a reject, not the source's end
+            except OverflowError:
+                yield line, Reject(f"timestamp {row[stamp.index]!r} is out of range in UTC", raw)
+                continue
             values = {field: (row[index].strip() or None) for field, index in indexes.items()}
             response_id = values.get("response_id")
             if response_id is not None:
@@ -302,6 +308,9 @@ def observations(
                     continue
             weight = None
             weight_text = values.get("weight")
+            if weight_text is None and "weight" in indexes:
+                yield line, Reject(BLANK_WEIGHT, raw)
+                continue
             if weight_text is not None:
                 try:
                     weight = float(weight_text)
@@ -396,7 +405,24 @@ def _collector(
     def read(source: SourceReader) -> Iterator[CollectedRow]:
         return observations(source, reader(source), defaults, formats)
 
-    return Collector(id=id, description=description, read=read, check_options=_checker(defaults or {}), stage=stage)
+    return Collector(
+        id=id,
+        description=description,
+        read=read,
+        check_options=_checker(defaults or {}),
+        stage=stage,
+        settings=reading_settings,
+    )
+
+
+def reading_settings(source: SourceReader) -> dict[str, Any]:
+    """The plugin settings a survey source is read with: the csat and ces scales set for the metrics.
+
+    Part of what makes a source "unchanged": with another ``csat_scale``, its
+    answers are checked against another scale, so it is read again.
+    """
+    scales = {question: list(scale) for question, scale in _plugin_scales(source).items()}
+    return {"scales": scales} if scales else {}
 
 
 survey_csv = _collector(

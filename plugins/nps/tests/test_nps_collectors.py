@@ -84,6 +84,33 @@ def test_surveymonkey_export(tmp_path: Path) -> None:
     assert summary.rows_read >= 3
 
 
+def test_a_time_with_no_utc_equivalent_rejects_its_row_not_the_source(tmp_path: Path) -> None:
+    root = testing.make_programme(
+        tmp_path / "p",
+        sources=[
+            {
+                "id": "s",
+                "collector": "survey-jsonl",
+                "path": "s.jsonl",
+                "columns": {"response_id": "id", "timestamp": "when", "questions": {"nps": "ltr"}},
+            }
+        ],
+    )
+    (root / "s.jsonl").write_text(
+        '{"id": "a", "when": "2026-03-01T00:00:00Z", "ltr": 9}\n'
+        '{"id": "b", "when": "0001-01-01T00:00:00+01:00", "ltr": 9}\n'
+        '{"id": "c", "when": "9999-12-31T23:59:59-05:00", "ltr": 9}\n',
+        encoding="utf-8",
+    )
+    [summary] = cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+    assert (summary.rows_accepted, summary.rows_rejected) == (1, 2)
+    reasons = {(r["line"], r["reason"]) for r in testing.read_table(root, "rejects")}
+    assert reasons == {
+        (2, "timestamp '0001-01-01T00:00:00+01:00' is out of range in UTC"),
+        (3, "timestamp '9999-12-31T23:59:59-05:00' is out of range in UTC"),
+    }
+
+
 def test_xlsx_and_jsonl_generic_collectors(tmp_path: Path) -> None:
     columns = {
         "response_id": "response_id",

@@ -151,6 +151,10 @@ def test_a_utf8_file_declared_in_another_encoding_is_an_error_not_mojibake(tmp_p
     assert rows(read_csv(SourceReader(id="s", collector="c", path=path, encoding="cp1252"))) == [(2, ["1", "Zürich"])]
     path.write_bytes(b"id,city\n1,Zurich\n")
     assert rows(read_csv(SourceReader(id="s", collector="c", path=path, encoding="latin-1"))) == [(2, ["1", "Zurich"])]
+    # UTF-8 that starts only after the first blocks, past any sample
+    path.write_text("id,city\n" + "1,Zurich\n" * 300_000 + "2,Zürich\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="the file is UTF-8"):
+        rows(read_csv(SourceReader(id="s", collector="c", path=path, encoding=declared)))
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
@@ -163,6 +167,8 @@ def test_utf16_without_a_byte_order_mark_is_detected(tmp_path: Path, codec: str)
     assert rows(read_csv(SourceReader(id="s", collector="c", path=path))) == rows(read_csv(source("generic.csv")))
     # text without NULs in every other place is not taken for it
     assert detect_encoding(b"id,c\n1,\x00x\n") == "utf-8"
+    # nor lost for a character with a zero low byte (一 is U+4E00)
+    assert detect_encoding("id,note\n1,一\n2,ok ok ok ok\n".encode(codec)) == codec
 
 
 def test_csv_reader_streams_and_closes(tmp_path: Path) -> None:

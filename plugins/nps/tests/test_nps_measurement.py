@@ -206,3 +206,20 @@ def test_ces_easy_counts_the_answers_above_the_midpoint(
     cxframe.collect(root, host=host)
     [result] = cxframe.measure(root, ["ces_easy"], host=host)
     assert result.value == pytest.approx(100 * easy)
+
+
+def test_changing_a_metric_scale_reads_the_sources_again(tmp_path: Path) -> None:
+    # answers 6 and 7 are rejected on 1-5; with csat_scale = [1, 7] they count, so the source is read again
+    survey = {**SURVEY, "columns": {**SURVEY["columns"], "questions": {"csat": "fcr"}}, "options": {}}
+    rows = "".join(f"r{i},2026-04-01,north,9,{v},2\n" for i, v in enumerate([7, 6, 5, 4, 2]))
+    host = testing.plugin_host(cxframe_nps)
+    root = testing.make_programme(tmp_path / "p", sources=[survey])
+    (root / "s.csv").write_text("id,when,region,ltr,fcr,wait_minutes\n" + rows, encoding="utf-8")
+    cxframe.collect(root, host=host)
+    [before] = cxframe.measure(root, ["csat"], host=host)
+    assert (before.value, before.n) == (pytest.approx(100 * 2 / 3), 3)
+    testing.make_programme(root, sources=[survey], plugins={"cxframe-nps": {"csat_scale": [1, 7]}})
+    [summary] = cxframe.collect(root, host=host)
+    assert not summary.unchanged and summary.records_replaced == 3
+    [after] = cxframe.measure(root, ["csat"], host=host)
+    assert (after.value, after.n) == (pytest.approx(40.0), 5)

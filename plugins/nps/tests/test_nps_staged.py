@@ -25,38 +25,38 @@ from cxframe.background import child_process_available
 from cxframe.extensions import StagedQuestion, StagedSurvey
 from cxframe.ingest import CollectorFailed, ingest
 from cxframe.sources import SourceReader
-from cxframe.staged import Stamp, timestamp_reader
+from cxframe.staged import BLANK_WEIGHT, Stamp, timestamp_reader
 from cxframe.store import utc_text
 from cxframe_nps.collectors import parse_timestamp, survey_csv
 
 HEADER = "id,cust,when,Region,Q1,Q2,note,w\n"
 BODY = (
     'a,c1,2026-03-01T10:00:00+08:00,North,10,5,"Great, ""really""",1.5\n'
-    "b,c2,2026-03-02,South,11,4,,\n"
-    "c,c3,2026-03-03T00:00:00Z,South,N/A,,,\n"
-    "d,c4,yesterday,South,5,3,,\n"
-    "a,c5,2026-03-04T00:00:00Z,South,9,5,,\n"
+    "b,c2,2026-03-02,South,11,4,,1\n"
+    "c,c3,2026-03-03T00:00:00Z,South,N/A,,,1\n"
+    "d,c4,yesterday,South,5,3,,1\n"
+    "a,c5,2026-03-04T00:00:00Z,South,9,5,,1\n"
     "e,c6, 2026-03-05T01:02:03.25-05:30 ,  East ,10 - Extremely likely,4,\u3000note\u3000,2\n"
-    "f,c7,2026-02-30T00:00:00Z,East,7,4,,\n"
+    "f,c7,2026-02-30T00:00:00Z,East,7,4,,1\n"
     "g,c8,2026-03-06T00:00:00Z,East,7,4,,-1\n"
     "h,c9,2026-03-06T00:00:00Z,East,7,4,,x\n"
     ",,,,,,,\n"
-    "i,c10,2026-03-07T23:59:59.123456Z,,nan,inf,,\n"
+    "i,c10,2026-03-07T23:59:59.123456Z,,nan,inf,,1\n"
     "too,few\n"
-    "j,c11,2026-03-08 12:00:00,West,0,1,,\n"
-    ",c12,2026-03-09T00:00:00Z,West,3,2,,\n"
-    "a,c13,2026-03-10T00:00:00Z,West,1,1,,\n"
+    "j,c11,2026-03-08 12:00:00,West,0,1,,1\n"
+    ",c12,2026-03-09T00:00:00Z,West,3,2,,1\n"
+    "a,c13,2026-03-10T00:00:00Z,West,1,1,,1\n"
 )
 
 #: Repeats around rejected rows, from line 17 on (line 9 is g, whose weight is rejected; line 5 is d,
 #: whose timestamp is; line 3 is b).
 REPEATS = (
-    "g,c14,2026-03-11T00:00:00Z,East,8,4,,\n"
-    "d,c15,2026-03-12T00:00:00Z,East,8,4,,\n"
+    "g,c14,2026-03-11T00:00:00Z,East,8,4,,1\n"
+    "d,c15,2026-03-12T00:00:00Z,East,8,4,,1\n"
     "b,c16,2026-03-13T00:00:00Z,East,8,4,,0\n"
-    "b,c17,2026-03-14T00:00:00+01:00,East,,,,\n"
-    "k,c18,2026-03-15T00:00:00Z,East,,3,,\n"
-    "  ,c19,2026-03-16T00:00:00Z,East,2,2,,\n"
+    "b,c17,2026-03-14T00:00:00+01:00,East,,,,1\n"
+    "k,c18,2026-03-15T00:00:00Z,East,,3,,1\n"
+    "  ,c19,2026-03-16T00:00:00Z,East,2,2,,1\n"
 )
 
 
@@ -183,7 +183,7 @@ def test_recollecting_through_the_fast_path_adds_nothing(tmp_path: Path, child: 
     root = testing.make_programme(tmp_path / "p")
     (root / "s.csv").write_text(HEADER + BODY, encoding="utf-8")
     (_, first, _), _, _ = _store_contents(root, True)
-    (root / "s.csv").write_text(HEADER + BODY + "k,c14,2026-03-11T00:00:00Z,West,9,5,,\n", encoding="utf-8")
+    (root / "s.csv").write_text(HEADER + BODY + "k,c14,2026-03-11T00:00:00Z,West,9,5,,1\n", encoding="utf-8")
     (_, stored, duplicate), _, _ = _store_contents(root, True)
     assert (stored, duplicate) == (2, first)  # a grown file adds only its new answers
 
@@ -417,3 +417,17 @@ cxframe.collect({str(root)!r}, [{str(root / "s.csv")!r}], collector="survey-csv"
         assert time.monotonic() < deadline, "the reading process outlived the store's process"
         time.sleep(0.05)
     assert testing.read_table(root, "responses") == [] and testing.read_table(root, "ingests") == []
+
+
+def test_a_blank_weight_in_a_weighted_source_is_rejected_on_both_paths(tmp_path: Path, child: bool) -> None:
+    results = []
+    for staged in (True, False):
+        root = testing.make_programme(tmp_path / str(staged))
+        body = "a,c1,2026-03-01T00:00:00Z,North,9,5,,\nb,c2,2026-03-01T00:00:00Z,North,0,1,, 250 \n"
+        (root / "s.csv").write_text(HEADER + body, encoding="utf-8")
+        results.append(_store_contents(root, staged))
+    assert results[0] == results[1]
+    (counts, _, _), observations, rejects = results[0]
+    assert counts == (2, 1, 0, 1)
+    assert {o[7] for o in observations} == {"b"} and {o[14] for o in observations} == {250.0}
+    assert rejects == [(2, "a,c1,2026-03-01T00:00:00Z,North,9,5,,", BLANK_WEIGHT)]
