@@ -223,3 +223,11 @@ def test_changing_a_metric_scale_reads_the_sources_again(tmp_path: Path) -> None
     assert not summary.unchanged and summary.records_replaced == 3
     [after] = cxframe.measure(root, ["csat"], host=host)
     assert (after.value, after.n) == (pytest.approx(40.0), 5)
+
+
+def test_a_misspelt_setting_is_an_error_naming_it(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p", sources=[SURVEY], plugins={"cxframe-nps": {"csat_scal": [1, 7]}})
+    problems = "\n".join(cxframe.validate(root, host=testing.plugin_host(cxframe_nps)))
+    assert "[plugins.cxframe-nps] csat_scal: unknown setting (known: ces_scale, closed_loop, csat_scale, metrics)" in (
+        problems
+    )
