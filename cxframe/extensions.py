@@ -107,6 +107,8 @@ class StagedSurvey:
     segments: Mapping[str, int] = attrs.field(factory=dict)
     population: str = "customer"
     close: Callable[[], None] = lambda: None
+    #: what a timestamp is expected to be, for the reason of an unparsable one
+    timestamp_expected: str = "ISO-8601"
 
 
 @attrs.frozen

@@ -125,7 +125,7 @@ def timestamp_reader(staged: StagedSurvey) -> Callable[[str], Stamp]:
     def slow(text: str) -> Stamp:
         parsed = staged.parse_timestamp(text)
         if parsed is None:
-            return None, None, f"unparsable timestamp {text!r} (expected ISO-8601)"
+            return None, None, f"unparsable timestamp {text!r} (expected {staged.timestamp_expected})"
         try:
             return (*utc_text(parsed), None)
         except OverflowError:

@@ -281,6 +281,7 @@ def observations(
     """Apply the source's column mapping to a streamed table."""
     mapping = _mapping(source, table, defaults, time_formats)
     stamp, zone, formats, population = mapping.stamp, mapping.zone, mapping.formats, mapping.population
+    expected = _expected_time(formats)
     questions, segments = mapping.questions, mapping.segments
     indexes = {field: column.index for field, column in mapping.optional.items()}
     seen_responses: dict[str, int] = {}
@@ -292,7 +293,7 @@ def observations(
             raw = ",".join(row)
             timestamp = parse_timestamp(row[stamp.index], zone, formats)
             if timestamp is None:
-                yield line, Reject(f"unparsable timestamp {row[stamp.index]!r} (expected ISO-8601)", raw)
+                yield line, Reject(f"unparsable timestamp {row[stamp.index]!r} (expected {expected})", raw)
                 continue
             try:
                 utc_text(timestamp)  # 0001-01-01T00:00:00+01:00 has no UTC time: a reject, not the source's end
@@ -375,6 +376,7 @@ def stage_csv(source: SourceReader) -> StagedSurvey:
         timestamp=mapping.stamp.index,
         parse_timestamp=lambda text: parse_timestamp(text, zone, formats),
         naive_utc=zone is None,
+        timestamp_expected=_expected_time(mapping.formats),
         questions=tuple(
             StagedQuestion(
                 id=question,
@@ -390,6 +392,11 @@ def stage_csv(source: SourceReader) -> StagedSurvey:
         population=mapping.population,
         close=table.close,
     )
+
+
+def _expected_time(formats: Iterable[str]) -> str:
+    """What a timestamp cell should hold, for a reject's reason: ISO-8601, or one of the source's formats."""
+    return " or ".join(["ISO-8601", *(repr(pattern) for pattern in formats)])
 
 
 def _collector(

@@ -105,3 +105,23 @@ def test_csat_scale_is_configurable(tmp_path: Path) -> None:
     programme = cxframe.load_programme(root)
     csat = next(m for m in cxframe_nps.register_metrics(programme) if m.id == "csat")
     assert (csat.scale_min, csat.scale_max) == (1, 10) and ">= 9" in csat.value_sql
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_an_unparsable_time_names_the_formats_the_source_accepts(tmp_path: Path, fast: bool) -> None:
+    columns = {"response_id": "id", "timestamp": "when", "questions": {"nps": "ltr"}}
+    collector = "survey-csv" if fast else "survey-jsonl"
+    name = "s.csv" if fast else "s.jsonl"
+    source = {"id": "s", "collector": collector, "path": name, "columns": columns}
+    root = testing.make_programme(tmp_path / "p", sources=[{**source, "options": {"timestamp_format": "%d/%m/%Y"}}])
+    if fast:
+        (root / name).write_text("id,when,ltr\na,01/03/2026,9\nb,2026-13-01,9\n", encoding="utf-8")
+    else:
+        (root / name).write_text(
+            '{"id": "a", "when": "01/03/2026", "ltr": 9}\n{"id": "b", "when": "2026-13-01", "ltr": 9}\n',
+            encoding="utf-8",
+        )
+    [summary] = cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+    assert summary.rows_accepted == 1
+    [reject] = testing.read_table(root, "rejects")
+    assert reject["reason"] == "unparsable timestamp '2026-13-01' (expected ISO-8601 or '%d/%m/%Y')"
