@@ -204,14 +204,23 @@ def _ends_a_line(path: Path, size: int) -> bool:
         return handle.read(1) in (b"\n", b"\r")
 
 
-def _last_ingest(store: Store, source: str) -> tuple[int, str, str | None, int | None] | None:
-    """The source's last finished ingest: ``(id, content hash, settings hash, file size)``."""
+@attrs.frozen
+class _LastIngest:
+    """What the source's last finished ingest read: its id, the file's hash and size, the settings' hash."""
+
+    id: int
+    content_hash: str
+    settings_hash: str | None  # None: read before settings were recorded
+    content_bytes: int | None  # None: read before sizes were recorded
+
+
+def _last_ingest(store: Store, source: str) -> _LastIngest | None:
     row = store.db.execute(
         "SELECT id, content_hash, settings_hash, content_bytes FROM ingests WHERE source = ? "
         "AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
         [source],
     ).fetchone()
-    return None if row is None else (row[0], row[1], row[2], row[3])
+    return None if row is None else _LastIngest(*row)
 
 
 def _unchanged(
@@ -220,7 +229,7 @@ def _unchanged(
     collector: Collector,
     content: str,
     settings: str,
-    last: tuple[int, str, str | None, int | None] | None,
+    last: _LastIngest | None,
 ) -> tuple[int | None, bool]:
     """``(id of the ingest that makes this one unnecessary, whether the source's settings changed)``.
 
@@ -228,9 +237,9 @@ def _unchanged(
     after a mapping change and back the rows are the other mapping's.
     """
     # an ingest from before settings were recorded (NULL) is taken to have today's settings
-    changed = last is not None and last[2] is not None and last[2] != settings
-    if last is not None and not changed and last[1] == content:
-        return last[0], False
+    changed = last is not None and last.settings_hash is not None and last.settings_hash != settings
+    if last is not None and not changed and last.content_hash == content:
+        return last.id, False
     if changed:
         return None, True
     # The same bytes already collected by the same collector as another source. A file named on
@@ -302,15 +311,19 @@ def ingest(
         if problems:
             raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
     last = _last_ingest(store, reader.id)
-    content_hash, grown_from = file_hashes(reader.path, last[3] if last else None)
+    content_hash, grown_from = file_hashes(reader.path, last.content_bytes if last else None)
     settings = settings_hash(reader, collector)
     unchanged, replace = _unchanged(store, reader, collector, content_hash, settings, last)
     # a file that changed, and not only by whole lines added at its end: its lines hold other rows now
     rewritten = (
         not replace
         and last is not None
-        and last[1] != content_hash
-        and not (grown_from == last[1] and last[3] is not None and _ends_a_line(reader.path, last[3]))
+        and last.content_hash != content_hash
+        and not (
+            grown_from == last.content_hash
+            and last.content_bytes is not None
+            and _ends_a_line(reader.path, last.content_bytes)
+        )
     )
     if unchanged is not None:
         return IngestSummary(
