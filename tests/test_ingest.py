@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -230,11 +229,7 @@ def test_kill_9_during_ingest_leaves_the_store_as_it_was(programme: Path, tmp_pa
     env = {**os.environ, "TOY_SLEEP_AFTER": "20000", "TOY_MARKER": str(marker), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT)
     try:
-        deadline = time.monotonic() + 60
-        while not marker.exists():
-            assert process.poll() is None, "the ingest ended before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        testing.wait_for_marker(process, marker)
         # 20 batches of 1000 rows were written inside the open transaction by now
         process.send_signal(signal.SIGKILL)
         process.wait(10)

@@ -347,11 +347,7 @@ cxframe.collect({str(root)!r}, [{str(root / "s.csv")!r}], collector="survey-csv"
 """
     process = subprocess.Popen([sys.executable, "-c", script])
     try:
-        deadline = time.monotonic() + 60
-        while not marker.exists():
-            assert process.poll() is None, "the ingest ended before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        testing.wait_for_marker(process, marker)
         process.send_signal(signal.SIGKILL)
         process.wait(10)
     finally:
@@ -401,11 +397,7 @@ cxframe.collect({str(root)!r}, [{str(root / "s.csv")!r}], collector="survey-csv"
 """
     process = subprocess.Popen([sys.executable, "-c", script])
     try:
-        deadline = time.monotonic() + 60
-        while not marker.exists():
-            assert process.poll() is None, "the ingest ended before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        testing.wait_for_marker(process, marker)
         assert len(_processes_running(str(marker))) == 2  # the store's process and the reading process
         process.send_signal(signal.SIGKILL)
         process.wait(10)
