@@ -36,7 +36,7 @@ from cxframe.contracts import (
 from cxframe.convert import structure, unstructure
 from cxframe.engine import Engine, Period, SQLiteEngine, compute_metric
 from cxframe.errors import CxframeError, InvalidInput, PluginConflict, StoreError, UnknownId
-from cxframe.extensions import Assessment, Check, Collector, Reject, Reporter
+from cxframe.extensions import Assessment, Check, Collector, Reject, Reporter, StagedCsv, StagedQuestion, StagedSurvey
 from cxframe.hookspecs import hookimpl
 from cxframe.ingest import IngestSummary
 from cxframe.lifecycle import Stage
@@ -97,6 +97,9 @@ __all__ = [
     "SourceReader",
     "Stage",
     "StageOutcome",
+    "StagedCsv",
+    "StagedQuestion",
+    "StagedSurvey",
     "Store",
     "StoreError",
     "TargetStatus",

@@ -19,6 +19,7 @@ iterates in-process.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import pickle
@@ -39,6 +40,8 @@ _END, _ERROR = 1, 2
 _ITEM_MARK = b"\x00"
 #: Items the child may be ahead of the caller (each held pickled, here, until the caller takes it).
 AHEAD = 4
+#: glibc's ``mallopt`` parameter for the size from which blocks are mapped from the OS (malloc.h)
+_M_MMAP_THRESHOLD = -3
 
 
 def child_process_available() -> bool:
@@ -46,6 +49,19 @@ def child_process_available() -> bool:
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     return len(os.sched_getaffinity(0)) > 1
+
+
+def _give_freed_memory_back() -> None:
+    """Have glibc serve blocks of 128 KiB and more straight from the OS, and return them when freed.
+
+    Why: by default glibc raises that threshold as large blocks are freed, and
+    then serves them from a heap it rarely shrinks. A reading process that
+    parses a file block by block (`cxframe.columnar`) kept ~14 MB more that
+    way. Only in the child, which is short-lived; elsewhere (not glibc) nothing.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 
 
 def _pickle(item: object) -> bytes:
@@ -78,6 +94,7 @@ def iterate_in_child(
             # a short-lived process that makes no reference cycles: no collector passes, and no copies of the
             # parent's pages for the collector's bookkeeping
             gc.disable()
+            _give_freed_memory_back()
             receiver.close()
             for item in items:
                 sender.send_bytes(_ITEM_MARK + encode(item))

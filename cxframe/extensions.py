@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -73,6 +74,27 @@ class StagedQuestion:
 
 
 @attrs.frozen
+class StagedCsv:
+    """Where a `StagedSurvey`'s records lie in a UTF-8 CSV file, for the columnar reader (`cxframe.columnar`).
+
+    ``start`` is the byte offset of the first record after the header and
+    ``first_line`` its line number. ``misfit(line, cells)`` is what the
+    collector makes of a record of another width (the rows it yields, as
+    ``rows`` would). Give it only when the file's encoding is UTF-8 (with or
+    without a byte-order mark) and Python's ``csv`` module, strict, with this
+    ``delimiter`` and the default quoting, is how ``rows`` reads it: the
+    columnar reader reads the same cells, and declines the file (the ingest
+    then uses ``rows``) where it cannot be sure of that.
+    """
+
+    path: Path
+    delimiter: str
+    start: int
+    first_line: int
+    misfit: Callable[[int, list[str]], Iterable[tuple[int, Any]]]
+
+
+@attrs.frozen
 class StagedSurvey:
     """A survey source as raw rows plus a mapping, for the set-based ingest.
 
@@ -109,6 +131,8 @@ class StagedSurvey:
     close: Callable[[], None] = lambda: None
     #: what a timestamp is expected to be, for the reason of an unparsable one
     timestamp_expected: str = "ISO-8601"
+    #: where the records lie in the file, when a large one may be read column-wise (`StagedCsv`)
+    csv: StagedCsv | None = None
 
 
 @attrs.frozen

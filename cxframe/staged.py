@@ -36,10 +36,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib.util
 import itertools
+import logging
 import marshal
 import math
 import operator
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Generator
@@ -48,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from cxframe.background import child_process_available, iterate_in_child
-from cxframe.extensions import Reject, StagedSurvey
+from cxframe.extensions import Reject, StagedCsv, StagedSurvey
 from cxframe.store import Store, utc_text
 
 if TYPE_CHECKING:
@@ -61,6 +64,10 @@ ROWS_PER_INSERT = 200
 #: Sources at least this large are read in a child process (`cxframe.background`) where one is available:
 #: below it, starting the process costs more than the overlap saves.
 CHILD_PROCESS_BYTES = 8 * 1024 * 1024
+#: Sources at least this large with a `cxframe.extensions.StagedCsv` layout are read column-wise by pyarrow
+#: (`cxframe.columnar`) where it is installed and ``CXFRAME_COLUMNAR`` is not ``0``: below it, importing
+#: pyarrow (~0.15 s) costs more than it saves.
+COLUMNAR_BYTES = 8 * 1024 * 1024
 #: Distinct texts a conversion cache keeps before it starts over: answers and
 #: weights repeat a lot, but a free-number column must not grow without bound.
 CACHE_LIMIT = 100_000
@@ -79,6 +86,7 @@ _PLAIN = re.compile(
 #: Why a row of a weighted source without its weight is rejected (the streaming path's rule too): counting it
 #: as 1 would be a guess, and a bad one where weights are expansion factors (a respondent standing for 250).
 BLANK_WEIGHT = "weight is blank (the source maps a weight column, so every response needs its weight)"
+log = logging.getLogger(__name__)
 _TEMP = ("cx_clean", "cx_raw", "cx_bad", "cx_marked", "cx_profile", "cx_question")
 
 
@@ -188,6 +196,20 @@ def _weight(text: str) -> tuple[float | None, str | None]:
     return weight, None
 
 
+class Declined(Exception):
+    """The columnar reader cannot promise the row-at-a-time reader's result for a source; ``str()`` says why."""
+
+
+def columnar_available(staged: StagedSurvey, size: int) -> bool:
+    """Whether the source is read column-wise: a large CSV layout, pyarrow installed, not switched off."""
+    return (
+        staged.csv is not None
+        and size >= COLUMNAR_BYTES
+        and os.environ.get("CXFRAME_COLUMNAR", "1") != "0"
+        and importlib.util.find_spec("pyarrow") is not None
+    )
+
+
 def ingest_staged(
     store: Store,
     reader: SourceReader,
@@ -200,15 +222,35 @@ def ingest_staged(
     The staging tables of the previous staged ingest on this connection are
     dropped first; the last ones go with the connection. Why not at the end:
     dropping a million staged rows costs ~0.2 s, and closing the connection
-    deletes its temporary file at once.
+    deletes its temporary file at once. A source the columnar reader declines
+    (`Declined`) is read again row at a time, what it stored rolled back.
     """
     conn = store.db.conn
-    for table in _TEMP:
-        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     try:
-        return _ingest(store, conn, reader, staged, ingest_id, progress)
+        if columnar_available(staged, reader.size):
+            conn.execute("SAVEPOINT cx_columnar")
+            try:
+                counts = _ingest(store, conn, reader, staged, ingest_id, progress, columnar=True)
+            except Declined as declined:
+                conn.execute("ROLLBACK TO cx_columnar")
+                log.info("source %r: read row by row, as the columnar reader declined it: %s", reader.id, declined)
+            else:
+                conn.execute("RELEASE cx_columnar")
+                log.info("source %r: read column-wise", reader.id)
+                return counts
+            conn.execute("RELEASE cx_columnar")
+        return _ingest(store, conn, reader, staged, ingest_id, progress, columnar=False)
     finally:
         staged.close()
+
+
+def _columnar_chunks(
+    cleaner: _Cleaner, layout: StagedCsv, size: int, per_insert: int
+) -> Generator[_Chunk | _Tally, None, None]:
+    """`cxframe.columnar.ColumnarReader`'s chunks; pyarrow is imported where they are made (the reading process)."""
+    from cxframe.columnar import ColumnarReader
+
+    yield from ColumnarReader(cleaner, layout).chunks(size, per_insert)
 
 
 class _Cleaner:
@@ -478,7 +520,11 @@ def _ingest(
     staged: StagedSurvey,
     ingest_id: int,
     progress: Callable[[int, int], None] | None,
+    *,
+    columnar: bool,
 ) -> StagedCounts:
+    for table in _TEMP:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     cleaner = _Cleaner(staged, reader.size)
     questions = list(enumerate(staged.questions))
     clean, raw = cleaner.clean_columns(), cleaner.raw_columns()
@@ -506,7 +552,11 @@ def _ingest(
     writer = _ResponseWriter(store, conn, cleaner, reader.id, ingest_id)
 
     # -- 1. clean, stage and store each chunk: rows that may repeat an earlier id wait (cx_marked) ------
-    chunks = cleaner.chunks(CHUNK, reader.bytes_done, per_insert)
+    if columnar:
+        assert staged.csv is not None
+        chunks = _columnar_chunks(cleaner, staged.csv, CHUNK, per_insert)
+    else:
+        chunks = cleaner.chunks(CHUNK, reader.bytes_done, per_insert)
     if reader.size >= CHILD_PROCESS_BYTES and child_process_available():
         chunks = iterate_in_child(chunks, _encode, _decode)
     tally: _Tally | None = None

@@ -357,7 +357,7 @@ def stage_csv(source: SourceReader) -> StagedSurvey:
     Every rule of `observations` is kept: answers, weights and timestamps the
     SQL does not read are converted by the same functions, once per distinct text.
     """
-    table, rows = read_csv_staged(source)
+    table, rows, layout = read_csv_staged(source)
     try:
         mapping = _mapping(source, table, None, ())
     except BaseException:
@@ -391,6 +391,7 @@ def stage_csv(source: SourceReader) -> StagedSurvey:
         segments=dict(mapping.segments),
         population=mapping.population,
         close=table.close,
+        csv=layout,
     )
 
 

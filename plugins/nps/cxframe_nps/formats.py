@@ -69,6 +69,7 @@ Layout facts relied on (facts only; no code was copied):
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -78,13 +79,14 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import attrs
 
 from cxframe import InvalidInput, Reject, SourceReader
-from cxframe.extensions import StagedRow
+from cxframe.extensions import StagedCsv, StagedRow
 from cxframe.sources import SAMPLE_SIZE, detect_encoding
 
 __all__ = [
@@ -464,7 +466,7 @@ def read_csv(source: SourceReader) -> SurveyTable:
     return _build(raw, lambda: _plain(source, raw, pad_short=False))
 
 
-def read_csv_staged(source: SourceReader) -> tuple[SurveyTable, Iterator[StagedRow]]:
+def read_csv_staged(source: SourceReader) -> tuple[SurveyTable, Iterator[StagedRow], StagedCsv | None]:
     """`read_csv` for the set-based ingest: the same table, rows as the staging wants them.
 
     Each row is its list of cells with its line appended (a `cxframe.StagedSurvey`
@@ -472,6 +474,8 @@ def read_csv_staged(source: SourceReader) -> tuple[SurveyTable, Iterator[StagedR
     length check and the line — since this is the fast path; records of the
     wrong width go through `_fit` like `read_csv`'s. Blank records of the right
     width are left to the ingest, which skips them. Close the table when done.
+    The third item says where the records lie for the columnar reader
+    (`cxframe.extensions.StagedCsv`), for a UTF-8 file; None for another encoding.
     """
     where = str(source.path)
     handle = source.open_text()
@@ -521,7 +525,30 @@ def read_csv_staged(source: SourceReader) -> tuple[SurveyTable, Iterator[StagedR
         finally:
             handle.close()
 
-    return table, body()
+    layout = None
+    if codecs.lookup(_encoding(handle)).name in ("utf-8", "utf-8-sig"):
+        layout = StagedCsv(
+            path=source.path,
+            delimiter=reader.dialect.delimiter,
+            start=_offset_after_lines(source.path, header_read),
+            first_line=header_read + 1,
+            misfit=lambda line, cells: _fit(((line, cells),), width, pad_short=False),
+        )
+    return table, body(), layout
+
+
+def _offset_after_lines(path: Path, lines: int) -> int:
+    """The byte offset just after the first ``lines`` lines (ended by CR LF, CR or LF, as ``csv`` counts them)."""
+    breaks = re.compile(rb"\r\n|\r|\n")
+    data = b""
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(1 << 16)
+            data += block
+            ends = [match.end() for match in breaks.finditer(data)]
+            # one break more than needed: a CR at the end of what was read may be the start of a CR LF
+            if len(ends) > lines or not block:
+                return ends[lines - 1] if 0 < lines <= len(ends) else (len(data) if lines else 0)
 
 
 def read_xlsx(source: SourceReader) -> SurveyTable:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cxframe
+import cxframe.columnar as columnar_module
 import cxframe.staged as staged_module
 import cxframe_nps
 from cxframe import Collector, testing
@@ -63,14 +65,34 @@ REPEATS = (
 needs_child = pytest.mark.skipif(
     not child_process_available(), reason="reading in a child process needs Linux and 2 cores"
 )
-READING = [pytest.param(False, id="in-process"), pytest.param(True, id="child-process", marks=needs_child)]
+READING = [
+    pytest.param((False, False), id="rows-in-process"),
+    pytest.param((True, False), id="rows-child-process", marks=needs_child),
+    pytest.param((False, True), id="columnar-in-process"),
+    pytest.param((True, True), id="columnar-child-process", marks=needs_child),
+]
 
 
 @pytest.fixture(params=READING)
-def child(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
-    """Read the source in this process, or (for every size of file) in a child process."""
-    monkeypatch.setattr(staged_module, "CHILD_PROCESS_BYTES", 0 if request.param else 1 << 60)
-    return bool(request.param)
+def child(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> Iterator[bool]:
+    """Read the source in this process or in a child process, row by row or column-wise, for every size of file.
+
+    Column-wise, the columnar reader must not decline (and fall back to rows
+    unseen) unless the test is marked ``columnar_declines``.
+    """
+    in_child, columnar = request.param
+    monkeypatch.setattr(staged_module, "CHILD_PROCESS_BYTES", 0 if in_child else 1 << 60)
+    monkeypatch.setattr(staged_module, "COLUMNAR_BYTES", 0 if columnar else 1 << 60)
+    if columnar:  # blocks of a few records: every boundary case comes up
+        monkeypatch.setattr(columnar_module, "BLOCK_BYTES", 160)
+    caplog.set_level(logging.INFO, logger="cxframe.staged")
+    yield bool(in_child)
+    if columnar:
+        declined = [r.getMessage() for r in caplog.records if "declined" in r.getMessage()]
+        expected = request.node.get_closest_marker("columnar_declines") is not None
+        assert bool(declined) == expected, declined
 
 
 def _store_contents(root: Path, staged: bool) -> tuple[object, list[tuple[object, ...]], list[tuple[object, ...]]]:
