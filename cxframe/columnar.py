@@ -246,6 +246,9 @@ class ColumnarReader:
         chunk.count = len(flat) // width
         if flat:
             chunk.low, chunk.high = flat[0], flat[-width]
+        # only the chunk may hold the values: marshal keeps a table of every object referenced from elsewhere
+        # too (to write it once), which tripled its time
+        flat.clear()
         chunk.bytes_done = position
 
     def _lines(self, columns: list[pa.Array], chunk: _Chunk) -> list[int]:

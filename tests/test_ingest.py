@@ -240,6 +240,59 @@ def test_kill_9_during_ingest_leaves_the_store_as_it_was(programme: Path, tmp_pa
     assert len(testing.read_table(programme, "ingests")) == 1
 
 
+@pytest.mark.slow
+def test_kill_9_during_a_first_ingest_with_a_rollback_journal_leaves_the_store_empty(
+    programme: Path, tmp_path: Path
+) -> None:
+    """A large first ingest into an empty store runs with a rollback journal: killed, it is rolled back too."""
+    write_answers(programme / "answers.csv", rows(30_000))
+    marker = tmp_path / "marker"
+    script = (
+        "import cxframe; from cxframe import testing; from tests import toy_plugin; import cxframe.ingest as i; "
+        "import cxframe.store as s; i.DEFAULT_BATCH_SIZE = 1000; i.ONE_WRITE_BYTES = 0; opened = s.Store.__init__; "
+        # a page cache of a few pages: the ingest's pages spill into the store file before the kill
+        "s.Store.__init__ = lambda self, path: (opened(self, path), self.db.execute('PRAGMA cache_size = 8'))[0]; "
+        f"cxframe.collect({str(programme)!r}, host=testing.plugin_host(toy_plugin))"
+    )
+    env = {**os.environ, "TOY_SLEEP_AFTER": "20000", "TOY_MARKER": str(marker), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT)
+    try:
+        testing.wait_for_marker(process, marker)
+        assert (programme / "cxframe.db-journal").exists()  # the rollback journal, not the WAL
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert testing.read_table(programme, "observations") == []
+    assert testing.read_table(programme, "ingests") == []
+    with cxframe.open_store(programme / "cxframe.db") as store:
+        assert store.db.journal_mode == "wal"
+
+
+def test_a_large_first_ingest_writes_its_pages_once_and_the_wal_comes_back(
+    programme: Path, host: PluginHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cxframe.ingest as ingest_module
+
+    write_answers(programme / "answers.csv", rows(50))
+    monkeypatch.setattr(ingest_module, "ONE_WRITE_BYTES", 0)
+    modes: list[str] = []
+    flush = ingest_module._Batch.flush
+
+    def flush_and_look(batch: ingest_module._Batch) -> None:
+        modes.append(batch.store.db.journal_mode)
+        flush(batch)
+
+    monkeypatch.setattr(ingest_module._Batch, "flush", flush_and_look)
+    cxframe.collect(programme, host=host)
+    write_answers(programme / "answers.csv", rows(60))  # the store is not empty now: the WAL as ever
+    cxframe.collect(programme, host=host)
+    assert modes[0] == "delete" and modes[-1] == "wal"
+    with cxframe.open_store(programme / "cxframe.db") as store:
+        assert store.db.journal_mode == "wal" and store.count("observations") > 50
+
+
 def test_a_changed_mapping_replaces_the_sources_records(programme: Path, host: PluginHost) -> None:
     from cxframe.api import open_programme
     from cxframe.ingest import ingest
