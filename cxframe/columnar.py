@@ -50,8 +50,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
-from cxframe.extensions import Reject, StagedCsv
-from cxframe.staged import CACHE_LIMIT, Declined, _Chunk, _Cleaner, _Tally, _weight, timestamp_reader
+from cxframe.extensions import Reject, StagedCsv, StagedQuestion
+from cxframe.staged import (
+    CACHE_LIMIT,
+    Declined,
+    Scored,
+    _Chunk,
+    _Cleaner,
+    _Tally,
+    _weight,
+    score_cell,
+    timestamp_reader,
+)
 
 #: Bytes of the file pyarrow parses at a time: ~2,000 records of a typical export. Larger blocks were no
 #: faster and cost memory (pyarrow holds a few blocks ahead).
@@ -493,17 +503,8 @@ class ColumnarReader:
         return hit
 
     @staticmethod
-    def _scorer(question: Any, cache: dict[str, tuple[float | None, str | None]]) -> Callable[[str], Any]:
-        def score(cell: str) -> tuple[float | None, str | None]:
-            hit = cache.get(cell)
-            if hit is None:
-                if len(cache) >= CACHE_LIMIT:
-                    cache.clear()
-                text = cell.strip()
-                hit = cache[cell] = question.score(text) if text else (None, f"{question.id}: blank")
-            return hit
-
-        return score
+    def _scorer(question: StagedQuestion, cache: dict[str, Scored]) -> Callable[[str], Scored]:
+        return lambda cell: score_cell(question, cache, cell)
 
     def _profiles(self, columns: list[pa.Array], chunk: _Chunk) -> list[int]:
         """Each row's profile number (touchpoint, channel and segments together), new ones added to ``chunk``.

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from cxframe.background import child_process_available, iterate_in_child
-from cxframe.extensions import Reject, StagedCsv, StagedSurvey
+from cxframe.extensions import Reject, StagedCsv, StagedQuestion, StagedSurvey
 from cxframe.store import Store, utc_text
 
 if TYPE_CHECKING:
@@ -210,6 +210,21 @@ def columnar_available(staged: StagedSurvey, size: int) -> bool:
     )
 
 
+#: ``(value, None)`` or ``(None, reason)``: an answer or a weight as the streaming path reads it
+Scored = tuple[float | None, str | None]
+
+
+def score_cell(question: StagedQuestion, cache: dict[str, Scored], cell: str) -> Scored:
+    """An answer cell as the streaming path scores it (stripped; blank is a reason), once per distinct cell."""
+    hit = cache.get(cell)
+    if hit is None:
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        text = cell.strip()
+        hit = cache[cell] = question.score(text) if text else (None, f"{question.id}: blank")
+    return hit
+
+
 def ingest_staged(
     store: Store,
     reader: SourceReader,
@@ -330,15 +345,7 @@ class _Cleaner:
         scores: list[dict[str, tuple[float | None, str | None]]] = [{} for _ in questions]
 
         def score_row(cells: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...] | None, int]:
-            scored = []
-            for question, cache, cell in zip(questions, scores, cells, strict=True):
-                hit = cache.get(cell)
-                if hit is None:
-                    if len(cache) >= CACHE_LIMIT:
-                        cache.clear()
-                    text = cell.strip()
-                    hit = cache[cell] = question.score(text) if text else (None, f"{question.id}: blank")
-                scored.append(hit)
+            scored = [score_cell(q, cache, cell) for q, cache, cell in zip(questions, scores, cells, strict=True)]
             reasons = tuple(r for _, r in scored)
             usable = sum(v is not None for v, _ in scored)
             return tuple(v for v, _ in scored), (reasons if usable < len(scored) else None), usable
