@@ -19,6 +19,7 @@ import cxframe.staged as staged_module
 import cxframe_nps
 from cxframe import testing
 from cxframe.api import open_programme
+from cxframe.extensions import StagedCsv
 from cxframe.ingest import ingest
 from cxframe.sources import SourceReader
 from cxframe_nps.collectors import survey_csv
@@ -193,20 +194,54 @@ def test_what_the_columnar_reader_cannot_promise_it_declines(
     assert declined, why
 
 
-def test_a_doubtful_quote_cut_by_a_block_end_is_still_seen() -> None:
-    suspect = columnar_module._quote_check(",")
-    assert suspect(b'x,"a"b,y') and not suspect(b'x,"a""b",y') and not suspect(b'x,"a",y\n"b"')
-    scan_blocks = [b'x,"a', b'"', b'"', b'"b,y']  # "a"""b: an odd run, then text
-    whole = b"".join(scan_blocks)
-    assert suspect(whole)
-    tail = b""
-    found = False
-    for block in scan_blocks:
-        data = tail + block
-        found = found or suspect(data)
-        run = len(data) - len(data.rstrip(b'"'))
-        tail = data[max(0, len(data) - run - 1) :]
-    assert found
+def _scan(tmp_path: Path, data: bytes, step: int, delimiter: str = ",") -> str | None:
+    """What the quote scan doubts in ``data``, read ``step`` bytes at a time."""
+    path = tmp_path / "scan.csv"
+    path.write_bytes(data)
+    layout = StagedCsv(path=path, delimiter=delimiter, start=0, first_line=1, misfit=lambda line, cells: [])
+    scan = columnar_module._QuoteScan(layout)
+    try:
+        while scan.position < len(data) and scan.doubt is None:
+            scan.advance(step)
+        scan.finish()
+    finally:
+        scan.close()
+    return scan.doubt
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 5, 1 << 20])
+def test_the_quote_scan_follows_csv_across_block_ends(tmp_path: Path, step: int) -> None:
+    well_formed = b'a,"b",c\n"x""y","",""""\n"multi\nline","a,b"\n,,\n"end"'
+    assert _scan(tmp_path, well_formed, step) is None
+    assert _scan(tmp_path, b'a,"b"c\n', step) == "a closing quote followed by more of the cell"
+    assert _scan(tmp_path, b'a,""x\n', step) == "a closing quote followed by more of the cell"
+    assert _scan(tmp_path, b'"a,"b\n', step) == "a closing quote followed by more of the cell"
+    assert _scan(tmp_path, b'x\n"a\n"b\n', step) == "a closing quote followed by more of the cell"
+    assert _scan(tmp_path, b'a,"open\nb,c\n', step) == "a quote left open at the end of the file"
+    assert _scan(tmp_path, b'a,5"screen\n', step) == "a quote inside an unquoted cell"
+    assert _scan(tmp_path, b'a;"b;c";d\n', step, ";") is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.lists(st.sampled_from(['"', ",", "a", "\n", " ", "é"]), max_size=30).map("".join),
+    step=st.integers(1, 8),
+)
+def test_the_quote_scan_never_passes_what_csv_rejects(tmp_path: Path, text: str, step: int) -> None:
+    """Sound: whatever the scan lets through, Python's csv module (strict) reads without an error."""
+    if _scan(tmp_path, text.encode("utf-8"), step) is None:
+        list(csv.reader(io.StringIO(text, newline=""), strict=True))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    records=st.lists(st.lists(st.text(alphabet='a", \né', max_size=5), min_size=1, max_size=4), max_size=8),
+    step=st.integers(1, 8),
+)
+def test_the_quote_scan_passes_what_csv_writes(tmp_path: Path, records: list[list[str]], step: int) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(records)
+    assert _scan(tmp_path, out.getvalue().encode("utf-8"), step) is None
 
 
 _PIECES = ["a", "é", " ", ",", '"', "\n", "5", "\u3000"]
