@@ -53,6 +53,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
+from cxframe.background import in_child
 from cxframe.extensions import Reject, StagedCsv, StagedQuestion
 from cxframe.staged import (
     CACHE_LIMIT,
@@ -235,9 +236,10 @@ class ColumnarReader:
 
     def chunks(self, size: int, per_insert: int) -> Generator[_Chunk | _Tally, None, None]:
         """A `_Chunk` for every ``size`` records or so (whole blocks), then the `_Tally`; see the module docstring."""
-        pa.set_memory_pool(pa.system_memory_pool())  # gives freed blocks back; mimalloc kept ~10 MB more
-        pa.set_io_thread_count(1)
-        pa.set_cpu_count(1)
+        if in_child():  # pyarrow's settings are process-wide: only in a process of the ingest's own
+            pa.set_memory_pool(pa.system_memory_pool())  # gives freed blocks back; mimalloc kept ~20 MB more
+            pa.set_io_thread_count(1)
+            pa.set_cpu_count(1)
         delimiter = self.layout.delimiter
         if len(delimiter.encode("utf-8")) != 1:
             raise Declined(f"the delimiter {delimiter!r} is not one byte, as pyarrow needs")

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -215,15 +216,16 @@ def test_a_collector_that_crashes_leaves_the_store_as_it_was(programme: Path, tm
     assert testing.read_table(programme, "ingests") == []
 
 
-@pytest.mark.slow
-def test_kill_9_during_ingest_leaves_the_store_as_it_was(programme: Path, tmp_path: Path) -> None:
-    write_answers(programme / "answers.csv", rows(5))
-    cxframe.collect(programme, host=testing.plugin_host(__import__("tests.toy_plugin").toy_plugin))
-    write_answers(programme / "answers.csv", rows(30_000, start=100))
-    marker = tmp_path / "marker"
+def _kill_collect_midway(
+    programme: Path, marker: Path, setup: str = "", check: Callable[[], None] | None = None
+) -> None:
+    """Run ``cxframe collect`` with the toy plugin in a subprocess and kill -9 it after 20 batches of 1000 rows.
+
+    ``setup`` is Python run in the subprocess first; ``check()`` runs just before the kill.
+    """
     script = (
         "import cxframe; from cxframe import testing; from tests import toy_plugin; import cxframe.ingest as i; "
-        "i.DEFAULT_BATCH_SIZE = 1000; "
+        f"i.DEFAULT_BATCH_SIZE = 1000; {setup}"
         f"cxframe.collect({str(programme)!r}, host=testing.plugin_host(toy_plugin))"
     )
     env = {**os.environ, "TOY_SLEEP_AFTER": "20000", "TOY_MARKER": str(marker), "PYTHONPATH": str(ROOT)}
@@ -231,11 +233,21 @@ def test_kill_9_during_ingest_leaves_the_store_as_it_was(programme: Path, tmp_pa
     try:
         testing.wait_for_marker(process, marker)
         # 20 batches of 1000 rows were written inside the open transaction by now
+        if check is not None:
+            check()
         process.send_signal(signal.SIGKILL)
         process.wait(10)
     finally:
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.slow
+def test_kill_9_during_ingest_leaves_the_store_as_it_was(programme: Path, tmp_path: Path) -> None:
+    write_answers(programme / "answers.csv", rows(5))
+    cxframe.collect(programme, host=testing.plugin_host(__import__("tests.toy_plugin").toy_plugin))
+    write_answers(programme / "answers.csv", rows(30_000, start=100))
+    _kill_collect_midway(programme, tmp_path / "marker")
     assert len(testing.read_table(programme, "observations")) == 5
     assert len(testing.read_table(programme, "ingests")) == 1
 
@@ -246,24 +258,16 @@ def test_kill_9_during_a_first_ingest_with_a_rollback_journal_leaves_the_store_e
 ) -> None:
     """A large first ingest into an empty store runs with a rollback journal: killed, it is rolled back too."""
     write_answers(programme / "answers.csv", rows(30_000))
-    marker = tmp_path / "marker"
-    script = (
-        "import cxframe; from cxframe import testing; from tests import toy_plugin; import cxframe.ingest as i; "
-        "import cxframe.store as s; i.DEFAULT_BATCH_SIZE = 1000; i.ONE_WRITE_BYTES = 0; opened = s.Store.__init__; "
+    setup = (
+        "import cxframe.store as s; i.ONE_WRITE_BYTES = 0; opened = s.Store.__init__; "
         # a page cache of a few pages: the ingest's pages spill into the store file before the kill
         "s.Store.__init__ = lambda self, path: (opened(self, path), self.db.execute('PRAGMA cache_size = 8'))[0]; "
-        f"cxframe.collect({str(programme)!r}, host=testing.plugin_host(toy_plugin))"
     )
-    env = {**os.environ, "TOY_SLEEP_AFTER": "20000", "TOY_MARKER": str(marker), "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT)
-    try:
-        testing.wait_for_marker(process, marker)
-        assert (programme / "cxframe.db-journal").exists()  # the rollback journal, not the WAL
-        process.send_signal(signal.SIGKILL)
-        process.wait(10)
-    finally:
-        if process.poll() is None:
-            process.kill()
+
+    def journal_not_wal() -> None:
+        assert (programme / "cxframe.db-journal").exists()
+
+    _kill_collect_midway(programme, tmp_path / "marker", setup, journal_not_wal)
     assert testing.read_table(programme, "observations") == []
     assert testing.read_table(programme, "ingests") == []
     with cxframe.open_store(programme / "cxframe.db") as store:

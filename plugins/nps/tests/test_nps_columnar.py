@@ -316,3 +316,13 @@ def test_cxframe_columnar_0_switches_it_off(
     monkeypatch.setenv("CXFRAME_COLUMNAR", "0")
     cxframe.collect(root, [str(root / "s.csv")], collector="survey-csv", columns=COLUMNS)
     assert not any("column-wise" in r.getMessage() for r in caplog.records)
+
+
+def test_reading_in_this_process_leaves_pyarrows_settings_alone(root: Path, small_blocks: None) -> None:
+    import pyarrow as pa
+
+    before = (pa.default_memory_pool().backend_name, pa.io_thread_count(), pa.cpu_count())
+    body = "".join(f"r{n},c,2026-03-01T00:00:00Z,R,web,{n % 11},3,,1\n" for n in range(50))
+    _, declined = _both(root, f"{HEADER}\n{body}")
+    assert not declined
+    assert (pa.default_memory_pool().backend_name, pa.io_thread_count(), pa.cpu_count()) == before
