@@ -212,8 +212,8 @@ class ColumnarReader:
         self.stamp = timestamp_reader(staged)
         self.canonical = _CANONICAL_ANY if staged.naive_utc else _CANONICAL_Z
         self.dates: dict[str, bool] = {}
-        self.weights: dict[str, tuple[float | None, str | None]] = {}
-        self.scores: list[dict[str, tuple[float | None, str | None]]] = [{} for _ in staged.questions]
+        self.weights: dict[str, Scored] = {}
+        self.scores: list[dict[str, Scored]] = [{} for _ in staged.questions]
         #: profile numbers by combination: an int of packed cell codes (or the cells, see `_profiles_by_row`)
         self.profiles: dict[Any, int] = {}
         profile_columns = len(cleaner.profile_names) + len(cleaner.segments)
@@ -430,10 +430,10 @@ class ColumnarReader:
                 if "".join(record).strip():
                     self.count += 1
                     chunk.raw.append((lines[position], ",".join(record), reasons[position], *no_reasons))
-            keep = pa.array([reason is None for reason in reasons], pa.bool_())
+            usable_stamps = [reason is None for reason in reasons]
+            keep = pa.array(usable_stamps, pa.bool_())
             columns = [column.filter(keep) for column in columns]
-            lines = list(itertools.compress(lines, keep.to_pylist()))
-            usable_stamps = keep.to_pylist()
+            lines = list(itertools.compress(lines, usable_stamps))
             stored = list(itertools.compress(stored, usable_stamps))
             offsets = list(itertools.compress(offsets, usable_stamps))
         rows = len(lines)

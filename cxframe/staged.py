@@ -248,12 +248,12 @@ def ingest_staged(
                 counts = _ingest(store, conn, reader, staged, ingest_id, progress, columnar=True)
             except Declined as declined:
                 conn.execute("ROLLBACK TO cx_columnar")
+                conn.execute("RELEASE cx_columnar")
                 log.info("source %r: read row by row, as the columnar reader declined it: %s", reader.id, declined)
             else:
                 conn.execute("RELEASE cx_columnar")
                 log.info("source %r: read column-wise", reader.id)
                 return counts
-            conn.execute("RELEASE cx_columnar")
         return _ingest(store, conn, reader, staged, ingest_id, progress, columnar=False)
     finally:
         staged.close()
@@ -342,7 +342,7 @@ class _Cleaner:
         # a row's answers, all questions at once (few distinct combinations in practice):
         # (values, reasons or None when all are usable, number of usable answers)
         answers: dict[tuple[str, ...], tuple[tuple[Any, ...], tuple[Any, ...] | None, int]] = {}
-        scores: list[dict[str, tuple[float | None, str | None]]] = [{} for _ in questions]
+        scores: list[dict[str, Scored]] = [{} for _ in questions]
 
         def score_row(cells: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...] | None, int]:
             scored = [score_cell(q, cache, cell) for q, cache, cell in zip(questions, scores, cells, strict=True)]
