@@ -34,9 +34,21 @@ from cxframe.contracts import (
     Touchpoint,
 )
 from cxframe.convert import structure, unstructure
+from cxframe.delimited import batches_from_rows, delimiter_of, raw_text, read_delimited, read_header
 from cxframe.engine import Engine, Period, SQLiteEngine, compute_metric
 from cxframe.errors import CxframeError, InvalidInput, PluginConflict, StoreError, UnknownId
-from cxframe.extensions import Assessment, Check, Collector, Reject, Reporter, StagedCsv, StagedQuestion, StagedSurvey
+from cxframe.extensions import (
+    Assessment,
+    Batch,
+    Check,
+    Collector,
+    Drop,
+    Reject,
+    Reporter,
+    Require,
+    SurveyBatches,
+    SurveyQuestion,
+)
 from cxframe.hookspecs import hookimpl
 from cxframe.ingest import IngestSummary
 from cxframe.lifecycle import Stage
@@ -55,6 +67,7 @@ __all__ = [
     "Answer",
     "Answers",
     "Assessment",
+    "Batch",
     "Check",
     "CheckResult",
     "CheckStatus",
@@ -66,6 +79,7 @@ __all__ = [
     "CriterionStatus",
     "CxframeError",
     "Dimension",
+    "Drop",
     "Emotion",
     "Engine",
     "Environment",
@@ -91,26 +105,28 @@ __all__ = [
     "Programme",
     "Reject",
     "Reporter",
+    "Require",
     "Run",
     "SQLiteEngine",
     "Severity",
     "SourceReader",
     "Stage",
     "StageOutcome",
-    "StagedCsv",
-    "StagedQuestion",
-    "StagedSurvey",
     "Store",
     "StoreError",
+    "SurveyBatches",
+    "SurveyQuestion",
     "TargetStatus",
     "Touchpoint",
     "UnknownId",
     "Verdict",
     "__version__",
+    "batches_from_rows",
     "check",
     "collect",
     "compare",
     "compute_metric",
+    "delimiter_of",
     "hookimpl",
     "init_programme",
     "load_answers",
@@ -119,6 +135,9 @@ __all__ = [
     "measure",
     "open_programme",
     "open_store",
+    "raw_text",
+    "read_delimited",
+    "read_header",
     "run_lifecycle",
     "structure",
     "unstructure",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -23,13 +22,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Assessment",
+    "Batch",
     "Check",
     "CollectedRow",
     "Collector",
+    "Drop",
     "Reject",
     "Reporter",
-    "StagedQuestion",
-    "StagedSurvey",
+    "Require",
+    "SurveyBatches",
+    "SurveyQuestion",
 ]
 
 
@@ -50,15 +52,59 @@ class Reject:
 #: and what that line gave — an observation, an event, or a reject.
 CollectedRow = tuple[int, Observation | Event | Reject]
 
-#: What a staged reader's ``rows`` yield: a list of exactly ``width`` cell strings
-#: followed by the record's 1-based line (an int), or ``(line, Reject)`` for a
-#: record that cannot be a row (wrong number of fields).
-StagedRow = list[Any] | tuple[int, Reject]
+
+@attrs.frozen
+class Batch:
+    """A block of a source's records as raw text columns, each record with its line: what a collector reads.
+
+    ``lines`` (an int64 pyarrow array) holds each record's 1-based line in the
+    file (row number in a spreadsheet, record number elsewhere); ``columns``
+    one pyarrow string array per column of the source, each as long as
+    ``lines``, cells as read (not stripped; blank is ``""``). ``rejects`` are
+    records of the block that cannot be rows (another width, a JSON line that
+    is not an object), with their line; ``bytes_done`` how far into the file
+    the block ends, for progress. `cxframe.delimited` makes them for
+    delimited text, `cxframe.delimited.batches_from_rows` from rows a
+    collector reads itself.
+    """
+
+    lines: Any
+    columns: Sequence[Any]
+    rejects: Sequence[tuple[int, Reject]] = ()
+    bytes_done: int = 0
 
 
 @attrs.frozen
-class StagedQuestion:
-    """One question column of a `StagedSurvey`.
+class Drop:
+    """Records left out on purpose by a column's value (Qualtrics previews, say), counted as ``note``.
+
+    A record whose cell in ``column``, stripped and case-folded, is one of
+    ``values`` is not a response: it is neither stored nor rejected, and the
+    source's summary counts it under ``note`` (``excluded: preview``). A
+    survey's drops are tried in order; a record counts under the first that
+    matches.
+    """
+
+    column: int
+    values: frozenset[str]
+    note: str
+
+
+@attrs.frozen
+class Require:
+    """A rule on a response's cell: ``reason(cell)`` (the cell stripped) says why the response is rejected, or None.
+
+    Called once per distinct cell. A response failing several rules is
+    rejected with their reasons joined by ``; ``.
+    """
+
+    column: int
+    reason: Callable[[str], str | None]
+
+
+@attrs.frozen
+class SurveyQuestion:
+    """One question column of `SurveyBatches`.
 
     ``score(text)`` turns a stripped, non-blank answer into ``(value, None)``
     or ``(None, reason)``; it is called once per *distinct* answer text, not
@@ -74,54 +120,24 @@ class StagedQuestion:
 
 
 @attrs.frozen
-class StagedCsv:
-    """Where a `StagedSurvey`'s records lie in a UTF-8 CSV file, for the columnar reader (`cxframe.columnar`).
+class SurveyBatches:
+    """A survey source as batches of raw columns plus what the columns mean: what a survey collector returns.
 
-    ``start`` is the byte offset of the first record after the header and
-    ``first_line`` its line number. ``misfit(line, cells)`` is what the
-    collector makes of a record of another width (the rows it yields, as
-    ``rows`` would). Give it only when the file's encoding is UTF-8 (with or
-    without a byte-order mark) and Python's ``csv`` module, strict, with this
-    ``delimiter`` and the default quoting, is how ``rows`` reads it: the
-    columnar reader reads the same cells, and declines the file (the ingest
-    then uses ``rows``) where it cannot be sure of that.
-    """
-
-    path: Path
-    delimiter: str
-    start: int
-    first_line: int
-    misfit: Callable[[int, list[str]], Iterable[tuple[int, Any]]]
-
-
-@attrs.frozen
-class StagedSurvey:
-    """A survey source as raw rows plus a mapping, for the set-based ingest.
-
-    The ingest machinery converts each row once, in one Python pass with the
-    collector's own functions (answers and weights once per distinct cell
-    text), stages only what will be stored in a temporary table, and
-    de-duplicates and unpivots in SQL: one observation per (row, question),
-    one reject per unusable row or answer, with the same reasons the streaming
-    path gives (see `cxframe.staged`). Column positions index a row's cells.
-    Plain ISO-8601 timestamps (``YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z|±HH:MM]``)
-    are read by the core; ``parse_timestamp(text)`` gets every other text,
-    cached per distinct text (the cache starts over past 100,000 texts); when
-    ``naive_utc`` is false, plain ISO-8601 without an offset goes to it too (a
-    source time zone applies). ``close()`` releases the file.
-
-    A large source (8 MB or more) is read in a forked child process where
-    Linux and two cores allow (`cxframe.background`): ``rows``, ``score`` and
-    ``parse_timestamp`` then run there, so anything they change besides what
-    they return (a counter on the `SourceReader`, say) does not reach the
-    ingest. Errors they raise reach it as themselves.
+    The core does the rest, set-based and the same for every survey layout
+    (`cxframe.staged`): drops, timestamps, de-duplication by response id,
+    weights, scores, rules, rejects with their line and reason, storing. Column
+    positions index a batch's ``columns``. Plain ISO-8601 timestamps
+    (``YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z|±HH:MM]``) are read by the core;
+    ``parse_timestamp(text)`` gets every other text, cached per distinct
+    text; when ``naive_utc`` is false, plain ISO-8601 without an offset goes
+    to it too (a source time zone applies). ``close()`` releases the file.
     """
 
     width: int
-    rows: Iterator[StagedRow]
+    batches: Iterable[Batch]
     timestamp: int
     parse_timestamp: Callable[[str], dt.datetime | None]
-    questions: tuple[StagedQuestion, ...]
+    questions: tuple[SurveyQuestion, ...]
     naive_utc: bool = True
     #: optional fields by name (``response_id``, ``respondent_id``, ``touchpoint``,
     #: ``channel``, ``comment``, ``weight``) → column
@@ -131,25 +147,32 @@ class StagedSurvey:
     close: Callable[[], None] = lambda: None
     #: what a timestamp is expected to be, for the reason of an unparsable one
     timestamp_expected: str = "ISO-8601"
-    #: where the records lie in the file, when a large one may be read column-wise (`StagedCsv`)
-    csv: StagedCsv | None = None
+    drops: tuple[Drop, ...] = ()
+    requires: tuple[Require, ...] = ()
+
+
+def _one_way_to_read(instance: Collector, attribute: attrs.Attribute[Any], value: object) -> None:
+    if (instance.read is None) == (value is None):
+        raise ValueError(f"collector {instance.id!r}: give read (rows) or batches (a survey's columns), not both")
 
 
 @attrs.frozen
 class Collector:
-    """Reads one kind of source into observations or events.
+    """Reads one kind of source; the core validates and stores what it reads.
 
-    ``read(source)`` gets a `cxframe.sources.SourceReader` (path,
-    encoding, column mapping, options, helpers to open the file) and yields
-    ``(line, record)`` pairs, where ``record`` is an `Observation`, an
-    `Event` or a `Reject`. It must stream: the ingest machinery
-    batches the rows into the store as they come. ``check_options(source)``
+    Two ways to read, one of which a collector gives:
+
+    * ``batches(source)`` returns `SurveyBatches`: the file's records as
+      columns of raw text plus the column mapping. The core scores,
+      de-duplicates, rejects and stores them set-based. The built-in survey
+      collectors read this way; `cxframe.delimited` reads delimited text.
+    * ``read(source)`` yields ``(line, record)`` pairs, where ``record`` is an
+      `Observation`, an `Event` or a `Reject`; the ingest batches them into
+      the store as they come. Simple to write, slower per row.
+
+    ``source`` is a `cxframe.sources.SourceReader` (path, encoding, column
+    mapping, options, helpers to open the file). ``check_options(source)``
     may return problems with the source's settings before anything is read.
-
-    ``stage(source)``, when given, is the fast path for tabular survey data:
-    it returns a `StagedSurvey` (raw rows and the column mapping) and the
-    ingest validates and unpivots the rows in SQL instead of calling ``read``.
-    It must store exactly what ``read`` would; ``read`` stays the reference.
     ``settings(source)``, when given, returns what else decides how the
     source is read, as JSON-able data (the plugin settings it uses, say):
     when it changes, the source is read again and replaces its records, as
@@ -158,10 +181,12 @@ class Collector:
 
     id: str = attrs.field(validator=_valid_id)
     description: str
-    read: Callable[[SourceReader], Iterator[CollectedRow]]
+    read: Callable[[SourceReader], Iterator[CollectedRow]] | None = None
     check_options: Callable[[SourceReader], Iterable[str]] | None = None
-    stage: Callable[[SourceReader], StagedSurvey] | None = None
-    settings: Callable[[SourceReader], Any] | None = None
+    batches: Callable[[SourceReader], SurveyBatches] | None = attrs.field(
+        default=None, validator=_one_way_to_read, kw_only=True
+    )
+    settings: Callable[[SourceReader], Any] | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen

@@ -14,8 +14,8 @@ A collector only reads; this module stores. For one source it:
 * records every rejected row in ``rejects`` with its line and reason, and
   carries on with the good ones;
 * skips records whose key is already stored (re-collecting adds nothing);
-* for a collector with a ``stage`` reader, stages the raw rows and does all
-  of the above set-based in SQL (`cxframe.staged`);
+* for a collector that reads batches of columns (``batches``), does all of
+  the above set-based (`cxframe.cleaning`, `cxframe.staged`);
 * returns an `IngestSummary`.
 """
 
@@ -395,12 +395,12 @@ def ingest(
         current_line, line_accepted, line_rejected = None, False, False
         try:
             stream: Iterable[CollectedRow] = ()
-            if collector.stage is not None:
-                # the set-based fast path: the collector hands raw rows and a mapping, SQL does the rest
-                counts = ingest_staged(store, reader, collector.stage(reader), ingest_id, progress)
+            if collector.batches is not None:
+                # the collector hands batches of raw columns and a mapping; the core does the rest, set-based
+                counts = ingest_staged(store, reader, collector.batches(reader), ingest_id, progress)
                 rows_read, batch.stored, batch.attempted = counts.rows_read, counts.stored, counts.attempted
                 row_kinds.update(accepted=counts.accepted, partial=counts.partial, rejected=counts.rejected)
-            else:
+            elif collector.read is not None:
                 stream = collector.read(reader)
             for line, record in stream:
                 if line != current_line:

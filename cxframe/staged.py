@@ -1,31 +1,25 @@
-"""The set-based ingest of a `cxframe.extensions.StagedSurvey`: raw rows in, observations out.
+"""The set-based ingest of a `cxframe.SurveyBatches`: batches of raw columns in, responses and answers out.
 
-Why: validating each survey row through an `Observation` (a 20-column row
-tuple, timestamp text, a de-duplication dict) cost ~100 µs a row, and doing
-the same conversions in one SQL pass over the raw cells still cost ~14 µs a
-row (string functions for ISO-8601, Python's whitespace rules in ``trim``).
-Here one lean Python loop turns each raw row into the values it stores — with
-the collector's own functions, so the rules are the streaming path's — and
-SQLite does what is set-based:
+Every survey collector hands its records as batches of raw columns plus the
+column mapping; this module and `cxframe.cleaning` do the rest, the same for
+every layout. Inside the ingest's transaction (so ``kill -9`` leaves the
+store as it was):
 
-Inside the ingest's transaction (so ``kill -9`` leaves the store as it was):
-
-1. **clean** (`_Cleaner.chunks`, in a forked child process for a large file
-   where `cxframe.background` can): each row's UTC timestamp and offset
-   (`timestamp_reader`: ``datetime.fromisoformat`` for plain ISO-8601, the
-   collector's parser otherwise), its stripped texts, its weight, its answers'
-   values (converted once per distinct cell text) and one *profile* number for
-   its touchpoint, channel and segments, in chunks of `CHUNK` records. The raw
-   record and the reject reasons go to ``temp.cx_raw`` only for rows that are
-   or may be rejected; records that are not a row (wrong number of fields) to
-   ``temp.cx_bad``. A bitmap of the response ids seen marks the rows that
-   *may* repeat one (it never misses one).
+1. **clean** (`cxframe.cleaning.SurveyCleaner`, in a forked child process
+   for a large file where `cxframe.background` can): each row's UTC timestamp
+   and offset, its stripped texts, its weight and rules, its answers' values
+   (converted once per distinct cell text) and one *profile* number for its
+   touchpoint, channel and segments, in chunks of about `CHUNK` records. The
+   raw record and the reject reasons go to ``temp.cx_raw`` only for rows that
+   are or may be rejected; records that are not a row (wrong number of
+   fields) to ``temp.cx_bad``. A bitmap of the response ids seen marks the
+   rows that *may* repeat one (it never misses one).
 2. **stage and store each chunk** as it comes: its rows into ``temp.cx_clean``
    (`ROWS_PER_INSERT` to a statement), then its responses and answers
    (`_ResponseWriter`); progress is reported between chunks. Marked rows wait.
 3. **repeats**: a response id seen on an earlier line with a usable
-   timestamp makes the row a duplicate, as in the streaming path, whose order
-   of checks (timestamp, duplicate, weight, answers) is kept. SQL finds each
+   timestamp makes the row a duplicate; the order of checks is timestamp,
+   duplicate, weight and rules, answers. SQL finds each
    marked row's first occurrence; the marked rows that repeat nothing are
    stored then.
 4. **rejects** in line order, and the counts for the summary (the loop's
@@ -34,59 +28,29 @@ Inside the ingest's transaction (so ``kill -9`` leaves the store as it was):
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
-import importlib.util
-import itertools
-import logging
 import marshal
-import math
-import operator
-import os
-import re
 import sqlite3
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from cxframe.background import child_process_available, iterate_in_child
-from cxframe.extensions import Reject, StagedCsv, StagedQuestion, StagedSurvey
-from cxframe.store import Store, utc_text
+from cxframe.cleaning import SurveyCleaner, _Chunk, _Tally
+from cxframe.extensions import SurveyBatches
+from cxframe.store import Store
 
 if TYPE_CHECKING:
     from cxframe.sources import SourceReader
 
 #: Records read per ``executemany`` call; progress is reported between chunks.
 CHUNK = 10_000
-#: Most ``cx_clean`` rows bound to one ``INSERT`` (see `_Chunk.pack`).
+#: Most ``cx_clean`` rows bound to one ``INSERT`` (see `cxframe.cleaning.SurveyCleaner._pack`).
 ROWS_PER_INSERT = 200
 #: Sources at least this large are read in a child process (`cxframe.background`) where one is available:
 #: below it, starting the process costs more than the overlap saves.
 CHILD_PROCESS_BYTES = 8 * 1024 * 1024
-#: Sources at least this large with a `cxframe.extensions.StagedCsv` layout are read column-wise by pyarrow
-#: (`cxframe.columnar`) where it is installed and ``CXFRAME_COLUMNAR`` is not ``0``: below it, importing
-#: pyarrow (~0.15 s) costs more than it saves.
-COLUMNAR_BYTES = 8 * 1024 * 1024
-#: Distinct texts a conversion cache keeps before it starts over: answers and
-#: weights repeat a lot, but a free-number column must not grow without bound.
-CACHE_LIMIT = 100_000
-#: Most bits in the map of response ids seen (32 MiB). The map gets a bit for every one or two bytes
-#: of the source (8 MiB for a million 117-byte rows), so that about 1 % of rows is marked as a
-#: possible repeat: each costs a staged raw text, and any at all one scan of the staged ids.
-SEEN_BITS = 1 << 28
-#: A timestamp already in the stored form (``2026-03-01T08:30:00.000000Z``), or but for its fraction or its
-#: ``Z``: the usual export, turned into stored text by slicing, once ``fromisoformat`` accepts its values.
-_CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?(Z?)").fullmatch
-#: Plain ISO-8601, which the ingest reads itself (`cxframe.StagedSurvey`): ``YYYY-MM-DD[ T]HH:MM:SS``,
-#: a fraction of 1–6 digits, then ``Z``, ``±HH:MM`` or nothing; or a bare date.
-_PLAIN = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
-).fullmatch
-#: Why a row of a weighted source without its weight is rejected (the streaming path's rule too): counting it
-#: as 1 would be a guess, and a bad one where weights are expansion factors (a respondent standing for 250).
-BLANK_WEIGHT = "weight is blank (the source maps a weight column, so every response needs its weight)"
-log = logging.getLogger(__name__)
 _TEMP = ("cx_clean", "cx_raw", "cx_bad", "cx_marked", "cx_profile", "cx_question")
 
 
@@ -103,404 +67,24 @@ class StagedCounts:
     attempted: int
 
 
-#: ``(UTC text, offset, None)`` or ``(None, None, reason)``: what `timestamp_reader` gives for a cell.
-Stamp = tuple[str | None, str | None, str | None]
-
-
-def timestamp_reader(staged: StagedSurvey) -> Callable[[str], Stamp]:
-    """What the streaming path stores for a timestamp cell of ``staged``, made fast for the usual texts.
-
-    The streaming path parses with the collector's ``parse_timestamp`` (strip,
-    ``datetime.fromisoformat``, then its own formats and zone) and stores
-    `cxframe.store.utc_text`. Plain ISO-8601 (`_PLAIN`, the texts a
-    `cxframe.StagedSurvey` leaves to the ingest) is read here with
-    ``fromisoformat``: a UTC time, or one without offset when
-    ``staged.naive_utc``, only needs reformatting — by slicing when the text
-    is already in the stored shape but for its fraction or ``Z`` (~0.5 µs),
-    else with ``isoformat`` (~1.5 µs) — and a time with an offset goes
-    through ``utc_text`` as it would in the streaming path. Any other text (a
-    source time zone, another format, padding, garbage) goes to the
-    collector's ``parse_timestamp``, cached per distinct text (up to
-    `CACHE_LIMIT` of them). A closure, not a class: it is called once per row.
-    """
-    naive_utc = staged.naive_utc
-    parse = dt.datetime.fromisoformat
-    plain = _PLAIN
-    utc_zone = dt.UTC
-    canonical = _CANONICAL
-    cache: dict[str, Stamp] = {}
-
-    def slow(text: str) -> Stamp:
-        parsed = staged.parse_timestamp(text)
-        if parsed is None:
-            return None, None, f"unparsable timestamp {text!r} (expected {staged.timestamp_expected})"
-        try:
-            return (*utc_text(parsed), None)
-        except OverflowError:
-            return None, None, f"timestamp {text!r} is out of range in UTC"
-
-    def read(text: str) -> Stamp:
-        shape = canonical(text)
-        if shape is not None and (shape[2] or naive_utc):
-            try:
-                parse(text)  # only to check the values: 2026-02-30 has the shape
-            except ValueError:
-                pass
-            else:
-                return f"{text[:19]}{shape[1] or '.000000'}Z", ("+00:00" if shape[2] else None), None
-        try:
-            parsed = parse(text) if plain(text) else None
-        except ValueError:  # 2026-02-30 and 24:00 have the shape
-            parsed = None
-        if parsed is not None:
-            zone = parsed.tzinfo
-            # ``utc_text``'s text, cheaper: isoformat leaves out a zero fraction, and a UTC time needs no shift
-            if zone is utc_zone:  # fromisoformat gives the UTC singleton for Z, +00:00 and -00:00
-                naive = parsed.isoformat()[:-6]  # without its "+00:00"
-                return naive + (".000000Z" if not parsed.microsecond else "Z"), "+00:00", None
-            if zone is None and naive_utc:
-                return parsed.isoformat() + (".000000Z" if not parsed.microsecond else "Z"), None, None
-            if zone is not None:  # an offset: what the streaming path does with the same parse
-                try:
-                    return (*utc_text(parsed), None)
-                except OverflowError:
-                    return None, None, f"timestamp {text!r} is out of range in UTC"
-        hit = cache.get(text)
-        if hit is None:
-            if len(cache) >= CACHE_LIMIT:
-                cache.clear()
-            hit = cache[text] = slow(text)
-        return hit
-
-    return read
-
-
-def _cells(columns: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
-    """The cells of ``columns`` of a row, as a tuple (``itemgetter`` of one column gives the cell itself)."""
-    if len(columns) > 1:
-        return operator.itemgetter(*columns)
-    return lambda row: tuple(row[i] for i in columns)
-
-
-def _weight(text: str) -> tuple[float | None, str | None]:
-    """The streaming path's weight rule: a finite number greater than 0 (blank: rejected, `BLANK_WEIGHT`)."""
-    text = text.strip()
-    if not text:
-        return None, BLANK_WEIGHT
-    try:
-        weight = float(text)
-    except ValueError:
-        weight = math.nan
-    if not math.isfinite(weight) or weight <= 0:
-        return None, f"weight {text!r} is not a positive number"
-    return weight, None
-
-
-class Declined(Exception):
-    """The columnar reader cannot promise the row-at-a-time reader's result for a source; ``str()`` says why."""
-
-
-def columnar_available(staged: StagedSurvey, size: int) -> bool:
-    """Whether the source is read column-wise: a large CSV layout, pyarrow installed, not switched off."""
-    return (
-        staged.csv is not None
-        and size >= COLUMNAR_BYTES
-        and os.environ.get("CXFRAME_COLUMNAR", "1") != "0"
-        and importlib.util.find_spec("pyarrow") is not None
-    )
-
-
-#: ``(value, None)`` or ``(None, reason)``: an answer or a weight as the streaming path reads it
-Scored = tuple[float | None, str | None]
-
-
-def score_cell(question: StagedQuestion, cache: dict[str, Scored], cell: str) -> Scored:
-    """An answer cell as the streaming path scores it (stripped; blank is a reason), once per distinct cell."""
-    hit = cache.get(cell)
-    if hit is None:
-        if len(cache) >= CACHE_LIMIT:
-            cache.clear()
-        text = cell.strip()
-        hit = cache[cell] = question.score(text) if text else (None, f"{question.id}: blank")
-    return hit
-
-
 def ingest_staged(
     store: Store,
     reader: SourceReader,
-    staged: StagedSurvey,
+    survey: SurveyBatches,
     ingest_id: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> StagedCounts:
-    """Store one staged survey source; call inside the ingest's transaction.
+    """Store one survey source; call inside the ingest's transaction.
 
-    The staging tables of the previous staged ingest on this connection are
-    dropped first; the last ones go with the connection. Why not at the end:
-    dropping a million staged rows costs ~0.2 s, and closing the connection
-    deletes its temporary file at once. A source the columnar reader declines
-    (`Declined`) is read again row at a time, what it stored rolled back.
+    The staging tables of the previous ingest on this connection are dropped
+    first; the last ones go with the connection. Why not at the end: dropping
+    a million staged rows costs ~0.2 s, and closing the connection deletes its
+    temporary file at once.
     """
-    conn = store.db.conn
     try:
-        if columnar_available(staged, reader.size):
-            conn.execute("SAVEPOINT cx_columnar")
-            try:
-                counts = _ingest(store, conn, reader, staged, ingest_id, progress, columnar=True)
-            except Declined as declined:
-                conn.execute("ROLLBACK TO cx_columnar")
-                conn.execute("RELEASE cx_columnar")
-                log.info("source %r: read row by row, as the columnar reader declined it: %s", reader.id, declined)
-            else:
-                conn.execute("RELEASE cx_columnar")
-                log.info("source %r: read column-wise", reader.id)
-                return counts
-        return _ingest(store, conn, reader, staged, ingest_id, progress, columnar=False)
+        return _ingest(store, store.db.conn, reader, survey, ingest_id, progress)
     finally:
-        staged.close()
-
-
-def _columnar_chunks(
-    cleaner: _Cleaner, layout: StagedCsv, size: int, per_insert: int
-) -> Generator[_Chunk | _Tally, None, None]:
-    """`cxframe.columnar.ColumnarReader`'s chunks; pyarrow is imported where they are made (the reading process)."""
-    from cxframe.columnar import ColumnarReader
-
-    yield from ColumnarReader(cleaner, layout).chunks(size, per_insert)
-
-
-class _Cleaner:
-    """Turns staged rows into ``cx_clean`` rows and, for the few that are or may be rejected, ``cx_raw`` rows.
-
-    ``cx_clean (line, ts, off, rid, weight, profile, *texts, *values)``: one
-    row per record with a usable timestamp. ``profile`` numbers the row's
-    touchpoint, channel and segments together: they take few values, so a
-    ``cx_profile (code, touchpoint, channel, *segments)`` row is made once
-    per combination and each row binds one number instead of several texts.
-    Texts are stripped, NULL when blank; a value is NULL where the answer is
-    rejected, and every value is NULL when the weight is.
-    ``cx_raw (line, raw, reason, *answer reasons)``: a record
-    whose timestamp or weight is rejected (``reason``), one with a rejected
-    answer, and one that may repeat an earlier response id, with the record
-    as the streaming path shows it. Keeping the rare columns out of
-    ``cx_clean`` matters: every bound value costs the staging ~0.2 µs a row.
-    """
-
-    def __init__(self, staged: StagedSurvey, size: int) -> None:
-        self.staged = staged
-        #: bits of the map of ids seen: a power of two, from the source's size in bytes
-        self.seen_bits = min(SEEN_BITS, 1 << max(16, (size // 2).bit_length()))
-        #: per-row texts in cx_clean, and the touchpoint and channel in cx_profile (those mapped)
-        self.text_names = [name for name in ("respondent_id", "comment") if name in staged.fields]
-        self.profile_names = [name for name in ("touchpoint", "channel") if name in staged.fields]
-        self.segments = list(staged.segments.items())
-
-    def clean_columns(self) -> list[str]:
-        return [
-            "line",
-            "ts",
-            "off",
-            "rid",
-            "weight",
-            "profile",
-            *self.text_names,
-            *(f"v{i}" for i in range(len(self.staged.questions))),
-        ]
-
-    def profile_columns(self) -> list[str]:
-        return ["code", *self.profile_names, *(f"seg{i}" for i in range(len(self.segments)))]
-
-    def raw_columns(self) -> list[str]:
-        return ["line", "raw", "reason", *(f"r{i}" for i in range(len(self.staged.questions)))]
-
-    def chunks(
-        self, size: int, bytes_done: Callable[[], int], per_insert: int = 1
-    ) -> Generator[_Chunk | _Tally, None, None]:
-        """A `_Chunk` for each ``size`` records read, then the `_Tally` of them all.
-
-        A chunk is cut by records read, not rows staged, so that neither its
-        rejects nor its rows grow past ``size`` even when every record is
-        rejected (a mis-mapped timestamp column). Blank records are skipped.
-        This loop runs once per row: it looks values up in caches keyed by the
-        raw cells and leaves the rest to SQL. It may run in another process
-        (`cxframe.background`): what it yields is all the ingest gets. Its
-        ``cx_clean`` rows come ``per_insert`` to a tuple (`_Chunk.pack`).
-        """
-        staged = self.staged
-        stamp = timestamp_reader(staged)
-        ts_at = staged.timestamp
-        rid_at = staged.fields.get("response_id")
-        weight_at = staged.fields.get("weight")
-        weights: dict[str, tuple[float | None, str | None]] = {}
-        texts = [staged.fields[name] for name in self.text_names]
-        text_cells = _cells(texts)
-        profile_cells = _cells([*(staged.fields[name] for name in self.profile_names), *(i for _, i in self.segments)])
-        profiles: dict[tuple[str, ...], int] = {}
-        next_profile = 0
-        strip = str.strip
-        questions = staged.questions
-        answer_cells = _cells([q.column for q in questions])
-        # a row's answers, all questions at once (few distinct combinations in practice):
-        # (values, reasons or None when all are usable, number of usable answers)
-        answers: dict[tuple[str, ...], tuple[tuple[Any, ...], tuple[Any, ...] | None, int]] = {}
-        scores: list[dict[str, Scored]] = [{} for _ in questions]
-
-        def score_row(cells: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...] | None, int]:
-            scored = [score_cell(q, cache, cell) for q, cache, cell in zip(questions, scores, cells, strict=True)]
-            reasons = tuple(r for _, r in scored)
-            usable = sum(v is not None for v, _ in scored)
-            return tuple(v for v, _ in scored), (reasons if usable < len(scored) else None), usable
-
-        no_values = (None,) * len(questions)
-        no_reasons = no_values
-        #: rows with a usable timestamp and weight by their number of usable answers (repeats included)
-        answered = [0] * (len(questions) + 1)
-        count = 0  # non-blank records that are rows
-        seen = bytearray(max(1, self.seen_bits // 8))
-        mask = self.seen_bits - 1
-        chunk = _Chunk()
-        append, raw = chunk.rows.append, chunk.raw
-        read = kept = 0
-        parse = dt.datetime.fromisoformat
-        blank_as_none: Callable[[str, str], str | None] = {"": None}.get  # (text, text): None for "", else text
-        ts: str | None
-        off: str | None
-        for row in staged.rows:
-            read += 1
-            if read > size:
-                chunk.kept = kept
-                chunk.pack(per_insert, bytes_done())
-                yield chunk
-                chunk, read, kept = _Chunk(), 1, 0
-                append, raw = chunk.rows.append, chunk.raw
-            if type(row) is not list:
-                line, reject = row
-                assert isinstance(reject, Reject)
-                chunk.bad.append((line, reject.raw, reject.reason))
-                continue
-            line = row.pop()  # the line the reader appended; ``row`` is the cells now
-            text = row[ts_at]
-            # the usual export (2026-03-01T08:30:00Z) inline, by its separators: cheaper than a call and a pattern;
-            # the same text as `timestamp_reader` gives
-            if (
-                len(text) == 20
-                and text[19] == "Z"
-                and text[10] == "T"
-                and text[4] == text[7] == "-"
-                and text[13] == text[16] == ":"
-            ):
-                try:
-                    parse(text)  # the digits and values: 2026-02-30 has the shape
-                    ts, off, reason = text[:19] + ".000000Z", "+00:00", None
-                except ValueError:
-                    ts, off, reason = stamp(text)
-            else:
-                ts, off, reason = stamp(text)
-            if ts is None:
-                if "".join(row).strip():
-                    count += 1
-                    raw.append((line, ",".join(row), reason, *no_reasons))
-                # else: a record whose every cell is blank is skipped, as the readers skip blank lines
-                continue
-            count += 1
-            rid = (row[rid_at].strip() or None) if rid_at is not None else None
-            maybe_repeat = False
-            if rid is not None:
-                # only rows with a usable timestamp claim their id, as in the streaming path
-                bit = hash(rid) & mask
-                byte, flag = bit >> 3, 1 << (bit & 7)
-                if seen[byte] & flag:
-                    maybe_repeat = True  # SQL decides
-                    chunk.marked.append((line,))
-                else:
-                    seen[byte] |= flag
-            weight = None
-            if weight_at is not None:
-                cell = row[weight_at]
-                hit = weights.get(cell)
-                if hit is None:
-                    if len(weights) >= CACHE_LIMIT:
-                        weights.clear()
-                    hit = weights[cell] = _weight(cell)
-                weight, reason = hit
-            if reason is None:
-                cells = answer_cells(row)
-                both = answers.get(cells)
-                if both is None:
-                    if len(answers) >= CACHE_LIMIT:
-                        answers.clear()
-                    both = answers[cells] = score_row(cells)
-                values, reasons, usable = both
-                answered[usable] += 1
-                if reasons is not None or maybe_repeat:
-                    raw.append((line, ",".join(row), None, *(reasons or no_reasons)))
-                if usable and not maybe_repeat:
-                    kept += 1
-            else:
-                values = no_values
-                raw.append((line, ",".join(row), reason, *no_reasons))
-            cells = profile_cells(row)
-            profile = profiles.get(cells)
-            if profile is None:
-                if len(profiles) >= CACHE_LIMIT:
-                    profiles.clear()  # a combination seen again gets a new code: as right, and memory stays bounded
-                profile = profiles[cells] = next_profile
-                next_profile += 1
-                cells = tuple(map(strip, cells))
-                chunk.profiles.append((profile, *map(blank_as_none, cells, cells)))
-            cells = tuple(map(strip, text_cells(row)))
-            append((line, ts, off, rid, weight, profile, *map(blank_as_none, cells, cells), *values))
-        chunk.kept = kept
-        chunk.pack(per_insert, bytes_done())
-        yield chunk
-        yield _Tally(count=count, answered=answered)
-
-
-@attrs.define
-class _Chunk:
-    """What the cleaning loop made of some records: ``cx_clean`` and ``cx_raw`` rows, bad records, marked lines."""
-
-    rows: list[tuple[Any, ...]] = attrs.Factory(list)
-    raw: list[tuple[Any, ...]] = attrs.Factory(list)
-    bad: list[tuple[int, str, str]] = attrs.Factory(list)
-    #: lines of rows that may repeat an earlier response id (the bitmap's marks), as 1-tuples for executemany
-    marked: list[tuple[int]] = attrs.Factory(list)
-    #: the ``cx_profile`` rows of combinations first seen in this chunk
-    profiles: list[tuple[Any, ...]] = attrs.Factory(list)
-    #: rows to store now: with a usable answer, and not marked
-    kept: int = 0
-    #: ``rows`` packed for multi-row inserts (`pack`): whole groups, then the rest
-    groups: list[tuple[Any, ...]] = attrs.Factory(list)
-    rest: tuple[Any, ...] = ()
-    #: the first and last line of ``rows``, and how many there were
-    low: int = 0
-    high: int = 0
-    count: int = 0
-    #: how far into the file the loop had read
-    bytes_done: int = 0
-
-    def pack(self, per_insert: int, bytes_done: int) -> None:
-        """Pack ``rows`` ``per_insert`` to a flat tuple, for ``INSERT … VALUES (…), (…), …``.
-
-        Why: a statement step costs ~1 µs however many rows it inserts, so
-        binding 200 rows at once halves the staging's cost per row. The
-        packing runs where the rows were made, beside the reading.
-        """
-        rows, chain = self.rows, itertools.chain.from_iterable
-        if rows:
-            self.low, self.high, self.count = rows[0][0], rows[-1][0], len(rows)
-        whole = len(rows) // per_insert * per_insert
-        self.groups = [tuple(chain(rows[i : i + per_insert])) for i in range(0, whole, per_insert)]
-        self.rest = tuple(chain(rows[whole:]))
-        self.rows = []
-        self.bytes_done = bytes_done
-
-
-@attrs.frozen
-class _Tally:
-    """The loop's counts, once all records are read."""
-
-    count: int
-    answered: list[int]
+        survey.close()
 
 
 def _encode(item: _Chunk | _Tally) -> bytes:
@@ -511,7 +95,7 @@ def _encode(item: _Chunk | _Tally) -> bytes:
     and pickle's memo of every text written costs the most there.
     """
     if isinstance(item, _Tally):
-        return marshal.dumps((True, item.count, item.answered))
+        return marshal.dumps((True, item.count, item.answered, item.notes))
     return marshal.dumps((False, *attrs.astuple(item, recurse=False)))
 
 
@@ -524,16 +108,14 @@ def _ingest(
     store: Store,
     conn: Any,
     reader: SourceReader,
-    staged: StagedSurvey,
+    survey: SurveyBatches,
     ingest_id: int,
     progress: Callable[[int, int], None] | None,
-    *,
-    columnar: bool,
 ) -> StagedCounts:
     for table in _TEMP:
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    cleaner = _Cleaner(staged, reader.size)
-    questions = list(enumerate(staged.questions))
+    cleaner = SurveyCleaner(survey, reader.size)
+    questions = list(enumerate(survey.questions))
     clean, raw = cleaner.clean_columns(), cleaner.raw_columns()
     conn.execute(f"CREATE TEMP TABLE cx_clean (line INTEGER PRIMARY KEY, {', '.join(clean[1:])}, dup_first INTEGER)")
     conn.execute(f"CREATE TEMP TABLE cx_raw (line INTEGER PRIMARY KEY, {', '.join(raw[1:])})")
@@ -559,11 +141,7 @@ def _ingest(
     writer = _ResponseWriter(store, conn, cleaner, reader.id, ingest_id)
 
     # -- 1. clean, stage and store each chunk: rows that may repeat an earlier id wait (cx_marked) ------
-    if columnar:
-        assert staged.csv is not None
-        chunks = _columnar_chunks(cleaner, staged.csv, CHUNK, per_insert)
-    else:
-        chunks = cleaner.chunks(CHUNK, reader.bytes_done, per_insert)
+    chunks = cleaner.chunks(survey.batches, CHUNK, per_insert)
     if reader.size >= CHILD_PROCESS_BYTES and child_process_available():
         chunks = iterate_in_child(chunks, _encode, _decode)
     tally: _Tally | None = None
@@ -598,7 +176,8 @@ def _ingest(
         chunks.close()
         if collecting:
             gc.enable()
-    assert tally is not None, "the cleaning loop ends with its tally"
+    assert tally is not None, "the cleaning ends with its tally"
+    reader.notes.update(tally.notes)
 
     # -- 2. duplicates: the first line of each marked response id among rows with a usable timestamp ----
     repeats: list[tuple[int, int]] = []
@@ -633,7 +212,7 @@ def _ingest(
         )
         writer.write("c.line IN (SELECT line FROM temp.cx_marked)", None)
 
-    # -- 3. rejects: every rejected row is in cx_raw (see _Cleaner) -------------------------------------
+    # -- 3. rejects: every rejected row is in cx_raw (see cxframe.cleaning) -------------------------------------
     source = reader.id
     conn.create_function("cx_repr", 1, repr, deterministic=True)
     row_reason = (
@@ -691,9 +270,9 @@ class _ResponseWriter:
     and the row's answers join it by key.
     """
 
-    def __init__(self, store: Store, conn: Any, cleaner: _Cleaner, source: str, ingest_id: int) -> None:
+    def __init__(self, store: Store, conn: Any, cleaner: SurveyCleaner, source: str, ingest_id: int) -> None:
         self.target, self.conn, self.cleaner = store, conn, cleaner
-        self.questions = list(enumerate(cleaner.staged.questions))
+        self.questions = list(enumerate(cleaner.survey.questions))
         self.answered = " + ".join(f"(c.v{i} IS NOT NULL)" for i, _ in self.questions)
         (base,) = conn.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()
         self.parameters: dict[str, Any] = {
@@ -701,7 +280,7 @@ class _ResponseWriter:
             "by_line": f"{source}|",
             "by_response": f"{source}|r:",
             "ingest": ingest_id,
-            "population": cleaner.staged.population,
+            "population": cleaner.survey.population,
             "base": base,
         }
         self.present: list[str] = []

@@ -50,8 +50,8 @@ REJECTS: dict[str, dict[str, dict[str, int]]] = {
             "expected 13 fields, found 9": 1,
         },
         "journey-log": {"missing case id": 1, "unparsable timestamp '2026-02-30 11:20:00'": 1},
-        # one response with no team, one with an unknown role: each of their three answers is rejected
-        "staff-pulse": {"missing team id": 3, "'contractor' is not a role": 3},
+        # one response with no team, one with an unknown role: each is rejected whole
+        "staff-pulse": {"missing team id": 1, "'contractor' is not a role": 1},
     },
     "telecom": {
         "qualtrics-tnps": {
@@ -60,7 +60,7 @@ REJECTS: dict[str, dict[str, dict[str, int]]] = {
             "unparsable timestamp '15/10/2026'": 1,
         },
         "network-events": {"missing activity": 1, "unparsable timestamp 'n/a'": 1},
-        "engagement-survey": {"'Agent (temp)' is not a role": 3},
+        "engagement-survey": {"'Agent (temp)' is not a role": 1},
     },
 }
 

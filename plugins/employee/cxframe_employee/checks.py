@@ -600,7 +600,9 @@ def check_survey_data(run: Run) -> CheckResult:
                 f"(known: {', '.join(sorted(context.role_ids()))})"
             )
     if rejected:
-        problems.append(f"{rejected} employee-survey answers were rejected at collection (see the rejects table)")
+        problems.append(
+            f"{rejected} employee-survey rows or answers were rejected at collection (see the rejects table)"
+        )
     return CheckResult(
         status=CheckStatus.WARN if problems else CheckStatus.PASS,
         evidence=tuple([*evidence, *problems]),

@@ -10,9 +10,10 @@ by default, or ``survey-jsonl``, ``survey-xlsx``, ``qualtrics``,
 * the source must map a ``team`` segment (``segments = ["team", "role", "site"]``);
 * a response without a team id, or whose ``role`` is not a role of the
   employee context (by id, or by id or name in any case; checked only when
-  roles are described), is rejected with its line and the reason. The
-  rejected answer is kept in the ``rejects`` table as JSON, nothing is lost;
-  fix the source or the roles and collect again.
+  roles are described), is rejected with its line and the reason (the core
+  checks these rules, `cxframe.Require`). The rejected record is kept in the
+  ``rejects`` table, nothing is lost; fix the source or the roles and
+  collect again.
 
 ``survey-csv`` with ``options.population = "employee"`` works as well, without
 these checks; the ``employee.survey-data`` check then reports responses
@@ -21,11 +22,11 @@ without a team or with an unknown role.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 
-from cxframe import Collector, Observation, Reject, SourceReader, unstructure
-from cxframe.extensions import CollectedRow
+import attrs
+
+from cxframe import Collector, Require, SourceReader, SurveyBatches
 from cxframe_employee.metrics import ITEMS
 from cxframe_employee.results import EMPLOYEE
 from cxframe_employee.settings import PATH, EmployeeContext, load_context
@@ -73,18 +74,22 @@ def check_options(source: SourceReader) -> Iterable[str]:
         yield from base.check_options(source)
 
 
-def _problem(observation: Observation, context: EmployeeContext) -> str | None:
-    problems = []
-    if not observation.segment.get(TEAM):
-        problems.append(f"{TEAM}: missing team id (every employee response needs its team)")
-    role = observation.segment.get(ROLE)
-    if role and context.roles and context.find_role(role) is None:
-        known = ", ".join(sorted(context.role_ids()))
-        problems.append(f"{ROLE}: {role!r} is not a role of the employee context ({PATH}.roles: {known})")
-    return "; ".join(problems) or None
+def _team_reason(cell: str) -> str | None:
+    return None if cell else f"{TEAM}: missing team id (every employee response needs its team)"
 
 
-def read(source: SourceReader) -> Iterator[CollectedRow]:
+def _role_rule(context: EmployeeContext) -> Callable[[str], str | None]:
+    known = ", ".join(sorted(context.role_ids()))
+
+    def reason(cell: str) -> str | None:
+        if not cell or context.find_role(cell) is not None:
+            return None
+        return f"{ROLE}: {cell!r} is not a role of the employee context ({PATH}.roles: {known})"
+
+    return reason
+
+
+def batches(source: SourceReader) -> SurveyBatches:
     context = _context(source)
     low, high = context.settings.item_scale
     # the reader's options are its own copy (see cxframe.api); the base collector reads them from it
@@ -93,13 +98,13 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
         scales.setdefault(item, [low, high])
     source.options["scales"] = scales
     source.options["population"] = EMPLOYEE
-    for line, record in _layout(source).read(source):
-        if isinstance(record, Observation):
-            problem = _problem(record, context)
-            if problem is not None:
-                yield line, Reject(problem, json.dumps(unstructure(record), ensure_ascii=False, sort_keys=True))
-                continue
-        yield line, record
+    layout = _layout(source)
+    assert layout.batches is not None, "every survey layout reads batches"
+    survey = layout.batches(source)
+    rules = [Require(survey.segments[TEAM], _team_reason)]
+    if ROLE in survey.segments and context.roles:
+        rules.append(Require(survey.segments[ROLE], _role_rule(context)))
+    return attrs.evolve(survey, requires=(*survey.requires, *rules))
 
 
 def _reading_settings(source: SourceReader) -> dict[str, object]:
@@ -112,7 +117,7 @@ employee_survey = Collector(
     id="employee-survey",
     description="Employee survey responses (eNPS, empowerment, engagement) with team, role and site; "
     "any survey layout (options.layout), population employee.",
-    read=read,
+    batches=batches,
     check_options=check_options,
     settings=_reading_settings,
 )

@@ -1,8 +1,8 @@
-"""Survey collectors: every export layout, one mapping from rows to observations.
+"""Survey collectors: every export layout, one mapping from columns to a survey's meaning.
 
 Each collector reads its layout with a reader from `cxframe_nps.formats`
-and hands the streamed table to :func:`observations`, which applies the
-source's column mapping::
+(batches of raw columns) and :func:`survey_batches` applies the source's
+column mapping; the core checks and stores the records::
 
     [sources.columns]
     response_id = "response_id"        # optional; de-duplicates re-exports
@@ -35,15 +35,13 @@ import contextlib
 import datetime as dt
 import math
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
 
-from cxframe import Collector, InvalidInput, Observation, Reject, SourceReader
-from cxframe.extensions import CollectedRow, StagedQuestion, StagedSurvey
-from cxframe.staged import BLANK_WEIGHT
-from cxframe.store import NAIVE_UTC, check_segment_name, utc_text
+from cxframe import Collector, InvalidInput, SourceReader, SurveyBatches, SurveyQuestion
+from cxframe.store import NAIVE_UTC, check_segment_name
 from cxframe_nps.formats import (
     SurveyColumn,
     SurveyTable,
@@ -51,7 +49,6 @@ from cxframe_nps.formats import (
     choice_value,
     label_value,
     read_csv,
-    read_csv_staged,
     read_jsonl,
     read_qualtrics,
     read_surveymonkey,
@@ -272,94 +269,20 @@ def _answer(
     return score, None
 
 
-def observations(
+def survey_batches(
     source: SourceReader,
     table: SurveyTable,
     defaults: dict[str, str] | None = None,
     time_formats: Iterable[str] = (),
-) -> Iterator[CollectedRow]:
-    """Apply the source's column mapping to a streamed table."""
-    mapping = _mapping(source, table, defaults, time_formats)
-    stamp, zone, formats, population = mapping.stamp, mapping.zone, mapping.formats, mapping.population
-    expected = _expected_time(formats)
-    questions, segments = mapping.questions, mapping.segments
-    indexes = {field: column.index for field, column in mapping.optional.items()}
-    seen_responses: dict[str, int] = {}
-    with table:
-        for line, row in table.rows:
-            if isinstance(row, Reject):
-                yield line, row
-                continue
-            raw = ",".join(row)
-            timestamp = parse_timestamp(row[stamp.index], zone, formats)
-            if timestamp is None:
-                yield line, Reject(f"unparsable timestamp {row[stamp.index]!r} (expected {expected})", raw)
-                continue
-            try:
-                utc_text(timestamp)  # 0001-01-01T00:00:00+01:00 has no UTC time: a reject, not the source's end
-            except OverflowError:
-                yield line, Reject(f"timestamp {row[stamp.index]!r} is out of range in UTC", raw)
-                continue
-            values = {field: (row[index].strip() or None) for field, index in indexes.items()}
-            response_id = values.get("response_id")
-            if response_id is not None:
-                first = seen_responses.setdefault(response_id, line)
-                if first != line:
-                    yield line, Reject(f"duplicate response id {response_id!r} (first on line {first})", raw)
-                    continue
-            weight = None
-            weight_text = values.get("weight")
-            if weight_text is None and "weight" in indexes:
-                yield line, Reject(BLANK_WEIGHT, raw)
-                continue
-            if weight_text is not None:
-                try:
-                    weight = float(weight_text)
-                except ValueError:
-                    weight = math.nan
-                if not math.isfinite(weight) or weight <= 0:
-                    yield line, Reject(f"weight {weight_text!r} is not a positive number", raw)
-                    continue
-            segment = {name: row[index].strip() for name, index in segments if row[index].strip()}
-            for question, index, scale, question_labels in questions:
-                text = row[index].strip()
-                if not text:
-                    yield line, Reject(f"{question}: blank", raw)
-                    continue
-                score, reason = _answer(question, text, scale, question_labels)
-                if score is None:
-                    yield line, Reject(reason or question, raw)
-                    continue
-                yield (
-                    line,
-                    Observation(
-                        question=question,
-                        value=score,
-                        timestamp=timestamp,
-                        source=source.id,
-                        respondent_id=values.get("respondent_id"),
-                        response_id=response_id,
-                        population=population,
-                        scale_min=scale[0] if scale else None,
-                        scale_max=scale[1] if scale else None,
-                        touchpoint=values.get("touchpoint"),
-                        channel=values.get("channel"),
-                        segment=segment,
-                        comment=values.get("comment"),
-                        weight=weight,
-                    ),
-                )
+) -> SurveyBatches:
+    """A layout's table with the source's column mapping applied, for the core's ingest.
 
-
-def stage_csv(source: SourceReader) -> StagedSurvey:
-    """survey-csv's fast path: the raw rows and the mapping `observations` applies, for the set-based ingest.
-
-    Every rule of `observations` is kept: answers, weights and timestamps the
-    SQL does not read are converted by the same functions, once per distinct text.
+    Answers, weights and timestamps are the core's to check; the rules it
+    checks them by are these: `_answer` scores an answer (once per distinct
+    text), `parse_timestamp` reads what is not plain ISO-8601.
     """
-    table, rows, layout = read_csv_staged(source)
     try:
-        mapping = _mapping(source, table, None, ())
+        mapping = _mapping(source, table, defaults, time_formats)
     except BaseException:
         table.close()
         raise
@@ -370,15 +293,15 @@ def stage_csv(source: SourceReader) -> StagedSurvey:
     ) -> Callable[[str], tuple[float | None, str | None]]:
         return lambda text: _answer(question, text, scale, labels)
 
-    return StagedSurvey(
-        width=len(table.columns),
-        rows=rows,
+    return SurveyBatches(
+        width=table.width,
+        batches=table.batches,
         timestamp=mapping.stamp.index,
         parse_timestamp=lambda text: parse_timestamp(text, zone, formats),
         naive_utc=zone is None,
         timestamp_expected=_expected_time(mapping.formats),
         questions=tuple(
-            StagedQuestion(
+            SurveyQuestion(
                 id=question,
                 column=index,
                 score=scorer(question, scale, labels),
@@ -391,7 +314,7 @@ def stage_csv(source: SourceReader) -> StagedSurvey:
         segments=dict(mapping.segments),
         population=mapping.population,
         close=table.close,
-        csv=layout,
+        drops=table.drops,
     )
 
 
@@ -406,19 +329,17 @@ def _collector(
     reader: Callable[[SourceReader], SurveyTable],
     defaults: dict[str, str] | None = None,
     time_formats: Iterable[str] = (),
-    stage: Callable[[SourceReader], StagedSurvey] | None = None,
 ) -> Collector:
     formats = tuple(time_formats)
 
-    def read(source: SourceReader) -> Iterator[CollectedRow]:
-        return observations(source, reader(source), defaults, formats)
+    def batches(source: SourceReader) -> SurveyBatches:
+        return survey_batches(source, reader(source), defaults, formats)
 
     return Collector(
         id=id,
         description=description,
-        read=read,
+        batches=batches,
         check_options=_checker(defaults or {}),
-        stage=stage,
         settings=reading_settings,
     )
 
@@ -433,9 +354,7 @@ def reading_settings(source: SourceReader) -> dict[str, Any]:
     return {"scales": scales} if scales else {}
 
 
-survey_csv = _collector(
-    "survey-csv", "Survey responses from a CSV file, mapped with [sources.columns].", read_csv, stage=stage_csv
-)
+survey_csv = _collector("survey-csv", "Survey responses from a CSV file, mapped with [sources.columns].", read_csv)
 survey_jsonl = _collector("survey-jsonl", "Survey responses from JSON Lines, one object per response.", read_jsonl)
 survey_xlsx = _collector("survey-xlsx", "Survey responses from an Excel sheet (.xlsx), header in row 1.", read_xlsx)
 qualtrics = _collector(

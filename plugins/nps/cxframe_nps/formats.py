@@ -69,24 +69,29 @@ Layout facts relied on (facts only; no code was copied):
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import json
 import math
 import re
 import zipfile
-from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import attrs
 
-from cxframe import InvalidInput, Reject, SourceReader
-from cxframe.extensions import StagedCsv, StagedRow
+from cxframe import (
+    Batch,
+    Drop,
+    InvalidInput,
+    Reject,
+    SourceReader,
+    batches_from_rows,
+    delimiter_of,
+    raw_text,
+    read_delimited,
+    read_header,
+)
 from cxframe.sources import SAMPLE_SIZE, detect_encoding
 
 __all__ = [
@@ -99,7 +104,6 @@ __all__ = [
     "detect_encoding",
     "label_value",
     "read_csv",
-    "read_csv_staged",
     "read_jsonl",
     "read_qualtrics",
     "read_surveymonkey",
@@ -140,20 +144,22 @@ class SurveyColumn:
 
 @attrs.frozen
 class SurveyTable:
-    """What every reader returns: columns known up front, rows streamed.
+    """What every reader returns: columns known up front, records streamed as batches of raw columns.
 
     One interface for every layout is what lets the mapping from columns to
-    observations be written once. ``rows`` is a one-shot iterator over the
-    open file; ``excluded`` counts responses the reader dropped on purpose
-    (Qualtrics previews, spam, unfinished responses) and fills as rows stream,
-    so read it after the rows are consumed.
+    a survey's meaning be written once. ``batches`` is a one-shot iterator
+    over the open file, each batch ``width`` columns wide (at least
+    ``len(columns)``); ``drops`` are the records the layout leaves out on
+    purpose (Qualtrics previews, spam, unfinished responses), which the core
+    counts.
     """
 
     #: The file, as it appears in error messages.
     where: str
     columns: list[SurveyColumn]
-    rows: Iterator[Row]
-    excluded: Counter[str] = attrs.field(factory=Counter)
+    batches: Iterator[Batch]
+    width: int
+    drops: tuple[Drop, ...] = ()
     _closer: Callable[[], None] = attrs.field(default=_nothing, repr=False, eq=False, alias="closer")
 
     def find(self, ref: str) -> SurveyColumn:
@@ -211,62 +217,53 @@ class _RawRows:
 
 
 def _table(
-    where: str, columns: list[SurveyColumn], body: Iterator[Row], excluded: Counter[str], raw: _RawRows
+    where: str, columns: list[SurveyColumn], rows: Iterator[Row], raw: _RawRows, drops: tuple[Drop, ...] = ()
 ) -> SurveyTable:
-    """Wrap a layout's row generator so the file closes when the rows run out or the table closes."""
+    """A table of rows a layout reads itself, as batches; the file closes when they run out or the table closes."""
 
-    def rows() -> Generator[Row, None, None]:
+    def batches() -> Generator[Batch, None, None]:
         try:
-            yield from body
+            yield from batches_from_rows(rows, len(columns))
         finally:
             raw.close()
 
-    stream = rows()
+    stream = batches()
 
     def closer() -> None:
         stream.close()
         raw.close()
 
-    return SurveyTable(where=where, columns=columns, rows=stream, excluded=excluded, closer=closer)
+    return SurveyTable(where=where, columns=columns, batches=stream, width=len(columns), drops=drops, closer=closer)
 
 
-def _build(raw: _RawRows, build: Callable[[], SurveyTable]) -> SurveyTable:
+def _build(opened: _RawRows | _Opened, build: Callable[[], SurveyTable]) -> SurveyTable:
     """Run a layout's header parsing, closing the file if it fails."""
     try:
         return build()
     except BaseException:
-        raw.close()
+        opened.close()
         raise
-
-
-def _raw_text(cells: list[str]) -> str:
-    """A record as CSV text, for a reject's ``raw``: quoting kept, so commas in cells stay readable."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    return buffer.getvalue()
 
 
 def _blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
 
 
-def _fit(rows: Iterable[tuple[int, list[str]]], width: int, *, pad_short: bool) -> Iterator[Row]:
-    """Skip blank records and give every other exactly ``width`` cells, or a reject.
+def _fit(rows: Iterable[tuple[int, list[str]]], width: int) -> Iterator[Row]:
+    """A spreadsheet's rows: blank ones skipped, every other exactly ``width`` cells, or a reject.
 
-    Empty cells past the last column are dropped (a trailing comma, a
-    spreadsheet's formatted-but-empty cells); short records are padded only for
-    spreadsheets, which leave trailing empty cells out. In a CSV a short record
-    means a broken line, so it is rejected rather than guessed at.
+    Empty cells past the last column are dropped (formatted-but-empty cells)
+    and short rows padded: spreadsheets leave trailing empty cells out.
     """
     for line, cells in rows:
         if _blank(cells):
             continue
         if len(cells) > width and _blank(cells[width:]):
             cells = cells[:width]
-        elif len(cells) < width and pad_short:
+        elif len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         if len(cells) != width:
-            yield line, Reject(f"expected {width} fields, found {len(cells)}", _raw_text(cells))
+            yield line, Reject(f"expected {width} fields, found {len(cells)}", raw_text(cells))
             continue
         yield line, cells
 
@@ -301,18 +298,6 @@ def _flag(source: SourceReader, name: str) -> bool:
 # -- raw records --------------------------------------------------------------------------------------------------
 
 
-def _delimiter(source: SourceReader) -> str:
-    delimiter = source.option("delimiter")
-    if delimiter is None:
-        return "\t" if source.path.suffix.lower() == ".tsv" else ","
-    return str(delimiter)
-
-
-def _encoding(handle: object) -> str:
-    """The codec a text handle decodes with, for messages."""
-    return str(getattr(handle, "encoding", "") or "the declared encoding")
-
-
 def _decode_problem(line: int, encoding: str, error: UnicodeDecodeError) -> str:
     return (
         f"at or after line {line}: the file is not valid {encoding} ({error.reason}); "
@@ -320,39 +305,33 @@ def _decode_problem(line: int, encoding: str, error: UnicodeDecodeError) -> str:
     )
 
 
-def _csv_problem(error: csv.Error, end: int, line_num: int) -> str:
-    """A strict csv reader's complaint about the record after line ``end``, naming where it starts."""
-    spans = f" (the record runs to line {line_num}; is a quote left open?)"
-    return f"line {end + 1}: {error}{spans if line_num > end + 1 else ''}"
+@attrs.frozen
+class _Delimited:
+    """A delimited file's header records, read; its data records are `read_delimited`'s."""
+
+    header: list[tuple[int, list[str]]]
+    delimiter: str
 
 
-def _csv_rows(source: SourceReader) -> _RawRows:
-    """The records of a delimited text file, each with the line it starts on.
+def _delimited(source: SourceReader, header_rows: int) -> _Delimited:
+    delimiter = delimiter_of(source)
+    return _Delimited(read_header(source, header_rows, delimiter), delimiter)
 
-    csv's ``line_num`` counts physical lines, so a quoted cell spanning lines
-    still gets the line its record starts on. The reader is strict: a quote
-    left open would otherwise swallow every later line into one cell without
-    a word, so it is an error naming the line the broken record starts on.
-    """
-    where = str(source.path)
-    handle = source.open_text()
-    reader = csv.reader(handle, delimiter=_delimiter(source), strict=True)
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        end = 0
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError as error:
-                raise InvalidInput([_decode_problem(end + 1, _encoding(handle), error)], where=where) from None
-            except csv.Error as error:
-                raise InvalidInput([_csv_problem(error, end, reader.line_num)], where=where) from None
-            start, end = end + 1, reader.line_num
-            yield start, cells
-
-    return _RawRows(rows=rows(), close=handle.close)
+def _delimited_table(
+    source: SourceReader,
+    file: _Delimited,
+    columns: list[SurveyColumn],
+    width: int,
+    drops: tuple[Drop, ...] = (),
+) -> SurveyTable:
+    """The table of a delimited file whose header ``file`` read: ``width`` cells a record, ``columns`` named."""
+    batches = read_delimited(
+        source, header_rows=len(file.header), width=width, needed=len(columns), delimiter=file.delimiter
+    )
+    return SurveyTable(
+        where=str(source.path), columns=columns, batches=iter(batches), width=width, drops=drops, closer=batches.close
+    )
 
 
 def _date_only(number_format: str | None) -> bool:
@@ -444,111 +423,63 @@ def _xlsx_rows(source: SourceReader) -> _RawRows:
 # -- layouts -------------------------------------------------------------------------------------------------------
 
 
-def _plain(source: SourceReader, raw: _RawRows, *, pad_short: bool) -> SurveyTable:
+@attrs.frozen
+class _Opened:
+    """A file opened for a layout: its header records read, and how to make its table from them."""
+
+    header: list[tuple[int, list[str]]]
+    spreadsheet: bool
+    #: ``table(columns, width, drops)``: the table of the records after the header
+    table: Callable[[list[SurveyColumn], int, tuple[Drop, ...]], SurveyTable]
+    close: Callable[[], None]
+
+
+def _open(source: SourceReader, header_rows: int) -> _Opened:
+    """The file (a delimited text or, by its suffix, a workbook) with its first ``header_rows`` records read."""
+    where = str(source.path)
+    if _is_xlsx(source):
+        raw = _xlsx_rows(source)
+        try:
+            header = [row for _, row in zip(range(header_rows), raw.rows, strict=False)]
+        except BaseException:
+            raw.close()
+            raise
+
+        def sheet(columns: list[SurveyColumn], width: int, drops: tuple[Drop, ...]) -> SurveyTable:
+            return _table(where, columns, _fit(raw.rows, len(columns)), raw, drops)
+
+        return _Opened(header, True, sheet, raw.close)
+    file = _delimited(source, header_rows)
+
+    def text(columns: list[SurveyColumn], width: int, drops: tuple[Drop, ...]) -> SurveyTable:
+        return _delimited_table(source, file, columns, width, drops)
+
+    return _Opened(file.header, False, text, lambda: None)
+
+
+def _plain(source: SourceReader) -> SurveyTable:
     """One header row of column ids, then data."""
     where = str(source.path)
-    first = next(raw.rows, None)
-    if first is None:
+    opened = _open(source, 1)
+    return _build(opened, lambda: _plain_table(opened, where))
+
+
+def _plain_table(opened: _Opened, where: str) -> SurveyTable:
+    if not opened.header:
         raise InvalidInput(["the file is empty; expected a header row"], where=where)
-    line, header = first
+    line, header = opened.header[0]
     if _blank(header):
         raise InvalidInput([f"line {line}: expected a header row of column names, found a blank line"], where=where)
     ids = [cell.strip() for cell in header]
     ids[0] = _strip_bom(ids[0])
     ids = ids[: _trim_blank_tail(ids)]
     columns = [SurveyColumn(index=index, id=name) for index, name in enumerate(ids)]
-    return _table(where, columns, _fit(raw.rows, len(columns), pad_short=pad_short), Counter(), raw)
+    return opened.table(columns, max(len(header), len(columns)), ())
 
 
 def read_csv(source: SourceReader) -> SurveyTable:
     """A plain CSV (or TSV: ``.tsv`` or ``options.delimiter``) with one header row; ids are the header cells."""
-    raw = _csv_rows(source)
-    return _build(raw, lambda: _plain(source, raw, pad_short=False))
-
-
-def read_csv_staged(source: SourceReader) -> tuple[SurveyTable, Iterator[StagedRow], StagedCsv | None]:
-    """`read_csv` for the set-based ingest: the same table, rows as the staging wants them.
-
-    Each row is its list of cells with its line appended (a `cxframe.StagedSurvey`
-    row), or ``(line, Reject)``. The loop does only what it must per row — a
-    length check and the line — since this is the fast path; records of the
-    wrong width go through `_fit` like `read_csv`'s. Blank records of the right
-    width are left to the ingest, which skips them. Close the table when done.
-    The third item says where the records lie for the columnar reader
-    (`cxframe.extensions.StagedCsv`), for a UTF-8 file; None for another encoding.
-    """
-    where = str(source.path)
-    handle = source.open_text()
-    reader = csv.reader(handle, delimiter=_delimiter(source), strict=True)
-    header_read = 0
-
-    def header() -> Iterator[tuple[int, list[str]]]:
-        nonlocal header_read
-        for cells in reader:
-            header_read = reader.line_num
-            yield 1, cells
-            return
-
-    raw = _RawRows(rows=header(), close=handle.close)
-    try:
-        table = _plain(source, raw, pad_short=False)
-    except UnicodeDecodeError as error:
-        handle.close()
-        raise InvalidInput([_decode_problem(1, _encoding(handle), error)], where=where) from None
-    except csv.Error as error:
-        handle.close()
-        raise InvalidInput([_csv_problem(error, 0, reader.line_num)], where=where) from None
-    except BaseException:
-        handle.close()
-        raise
-    width = len(table.columns)
-
-    def body() -> Iterator[StagedRow]:
-        end = header_read
-        try:
-            for cells in reader:
-                start, end = end + 1, reader.line_num
-                if len(cells) == width:
-                    row: list[Any] = cells  # the cells, then the line: what executemany binds
-                    row.append(start)
-                    yield row
-                    continue
-                for line, fitted in _fit(((start, cells),), width, pad_short=False):
-                    if isinstance(fitted, Reject):
-                        yield line, fitted
-                    else:
-                        yield [*fitted, line]
-        except UnicodeDecodeError as error:
-            raise InvalidInput([_decode_problem(end + 1, _encoding(handle), error)], where=where) from None
-        except csv.Error as error:
-            raise InvalidInput([_csv_problem(error, end, reader.line_num)], where=where) from None
-        finally:
-            handle.close()
-
-    layout = None
-    if codecs.lookup(_encoding(handle)).name in ("utf-8", "utf-8-sig"):
-        layout = StagedCsv(
-            path=source.path,
-            delimiter=reader.dialect.delimiter,
-            start=_offset_after_lines(source.path, header_read),
-            first_line=header_read + 1,
-            misfit=lambda line, cells: _fit(((line, cells),), width, pad_short=False),
-        )
-    return table, body(), layout
-
-
-def _offset_after_lines(path: Path, lines: int) -> int:
-    """The byte offset just after the first ``lines`` lines (ended by CR LF, CR or LF, as ``csv`` counts them)."""
-    breaks = re.compile(rb"\r\n|\r|\n")
-    data = b""
-    with path.open("rb") as handle:
-        while True:
-            block = handle.read(1 << 16)
-            data += block
-            ends = [match.end() for match in breaks.finditer(data)]
-            # one break more than needed: a CR at the end of what was read may be the start of a CR LF
-            if len(ends) > lines or not block:
-                return ends[lines - 1] if 0 < lines <= len(ends) else (len(data) if lines else 0)
+    return _plain(source)
 
 
 def read_xlsx(source: SourceReader) -> SurveyTable:
@@ -557,8 +488,7 @@ def read_xlsx(source: SourceReader) -> SurveyTable:
     Opened read-only with cached formula values (``data_only``): a workbook is
     read as it was last saved, never recalculated.
     """
-    raw = _xlsx_rows(source)
-    return _build(raw, lambda: _plain(source, raw, pad_short=True))
+    return _plain(source)
 
 
 def _json_text(value: Any) -> str:
@@ -598,7 +528,10 @@ def read_jsonl(source: SourceReader) -> SurveyTable:
             try:
                 text = handle.readline()
             except UnicodeDecodeError as error:
-                raise InvalidInput([_decode_problem(number + 1, _encoding(handle), error)], where=where) from None
+                raise InvalidInput(
+                    [_decode_problem(number + 1, getattr(handle, "encoding", "") or "the declared encoding", error)],
+                    where=where,
+                ) from None
             if not text:
                 return
             number += 1
@@ -664,7 +597,7 @@ def _jsonl(source: SourceReader, where: str, lines: Iterator[tuple[int, str]], r
                 continue
             yield number, row(text, parsed)
 
-    return _table(where, columns, body(), Counter(), raw)
+    return _table(where, columns, body(), raw)
 
 
 def _json_kind(value: object) -> str:
@@ -724,14 +657,11 @@ def _import_id(cell: str, line: int, column: str, where: str) -> tuple[str, str]
     return parsed["ImportId"], zone if isinstance(zone, str) else ""
 
 
-def _header_rows(raw: _RawRows, count: int, layout: str, where: str) -> list[tuple[int, list[str]]]:
-    rows: list[tuple[int, list[str]]] = []
-    for _ in range(count):
-        item = next(raw.rows, None)
-        if item is None:
-            found = f"only {len(rows)} header row{'s' if len(rows) != 1 else ''}" if rows else "an empty file"
-            raise InvalidInput([f"expected the {count} header rows of a {layout} export, found {found}"], where=where)
-        rows.append(item)
+def _header_rows(opened: _Opened, count: int, layout: str, where: str) -> list[tuple[int, list[str]]]:
+    rows = opened.header
+    if len(rows) < count:
+        found = f"only {len(rows)} header row{'s' if len(rows) != 1 else ''}" if rows else "an empty file"
+        raise InvalidInput([f"expected the {count} header rows of a {layout} export, found {found}"], where=where)
     return rows
 
 
@@ -758,7 +688,7 @@ def read_qualtrics(source: SourceReader) -> SurveyTable:
 
     Works for numeric and choice-text exports alike. Unless turned on in the
     options, responses that are not real are left out and counted in
-    ``excluded`` and in the source's ``notes`` (``excluded: preview`` …):
+    in the source's summary (``excluded: preview`` …):
 
     * ``include_previews = true`` keeps survey previews and test responses
       (Status 1, 2, 17 / "Survey Preview", "Survey Test", "Offline Survey Preview");
@@ -769,14 +699,14 @@ def read_qualtrics(source: SourceReader) -> SurveyTable:
     A response is counted once, under the first reason in that order. A file
     without a Status or Finished column is not filtered on it.
     """
-    raw = _xlsx_rows(source) if _is_xlsx(source) else _csv_rows(source)
-    return _build(raw, lambda: _qualtrics(source, raw))
+    opened = _open(source, 3)
+    return _build(opened, lambda: _qualtrics(source, opened))
 
 
-def _qualtrics(source: SourceReader, raw: _RawRows) -> SurveyTable:
+def _qualtrics(source: SourceReader, opened: _Opened) -> SurveyTable:
     where = str(source.path)
-    spreadsheet = _is_xlsx(source)
-    header = _header_rows(raw, 3, "Qualtrics", where)
+    spreadsheet = opened.spreadsheet
+    header = _header_rows(opened, 3, "Qualtrics", where)
     width = _same_width(header, spreadsheet, where)
     (_, ids), (_, texts), (import_line, imports) = header
     ids, texts, imports = _cells(ids, width), _cells(texts, width), _cells(imports, width)
@@ -799,27 +729,18 @@ def _qualtrics(source: SourceReader, raw: _RawRows) -> SurveyTable:
         "spam": _flag(source, "include_spam"),
         "unfinished": _flag(source, "include_unfinished"),
     }
-    excluded: Counter[str] = Counter()
-
-    def why_excluded(cells: list[str]) -> str | None:
-        reasons: tuple[str, ...] = ()
-        if status_at is not None:
-            reasons = _STATUS_EXCLUSIONS.get(cells[status_at].strip().casefold(), ())
-        if finished_at is not None and cells[finished_at].strip().casefold() in _UNFINISHED:
-            reasons = (*reasons, "unfinished")
-        return next((reason for reason in reasons if not included[reason]), None)
-
-    def body() -> Iterator[Row]:
-        for line, cells in _fit(raw.rows, width, pad_short=spreadsheet):
-            if not isinstance(cells, Reject):
-                reason = why_excluded(cells)
-                if reason is not None:
-                    excluded[reason] += 1
-                    source.notes[f"excluded: {reason}"] += 1
-                    continue
-            yield line, cells
-
-    return _table(where, columns, body(), excluded, raw)
+    # a response is counted under the first reason, in this order, that is not included
+    drops = []
+    for reason in ("preview", "test", "spam", "unfinished"):
+        if included[reason]:
+            continue
+        if reason == "unfinished":
+            if finished_at is not None:
+                drops.append(Drop(finished_at, frozenset(_UNFINISHED), f"excluded: {reason}"))
+        elif status_at is not None:
+            values = frozenset(value for value, reasons in _STATUS_EXCLUSIONS.items() if reason in reasons)
+            drops.append(Drop(status_at, values, f"excluded: {reason}"))
+    return opened.table(columns, width, tuple(drops))
 
 
 #: Row-2 cells that mean "the question's only answer", not a sub-question.
@@ -835,14 +756,14 @@ def read_surveymonkey(source: SourceReader) -> SurveyTable:
     ``Open-Ended Response``; the text is ``"question - sub-question"`` in
     the style of Qualtrics' row 2.
     """
-    raw = _xlsx_rows(source) if _is_xlsx(source) else _csv_rows(source)
-    return _build(raw, lambda: _surveymonkey(source, raw))
+    opened = _open(source, 2)
+    return _build(opened, lambda: _surveymonkey(source, opened))
 
 
-def _surveymonkey(source: SourceReader, raw: _RawRows) -> SurveyTable:
+def _surveymonkey(source: SourceReader, opened: _Opened) -> SurveyTable:
     where = str(source.path)
-    spreadsheet = _is_xlsx(source)
-    header = _header_rows(raw, 2, "SurveyMonkey", where)
+    spreadsheet = opened.spreadsheet
+    header = _header_rows(opened, 2, "SurveyMonkey", where)
     width = _same_width(header, spreadsheet, where)
     (question_line, questions), (_, subs) = header
     questions, subs = _cells(questions, width), _cells(subs, width)
@@ -864,7 +785,7 @@ def _surveymonkey(source: SourceReader, raw: _RawRows) -> SurveyTable:
             columns.append(SurveyColumn(index=index, id=current, text=current))
         else:
             columns.append(SurveyColumn(index=index, id=f"{current} | {sub}", text=f"{current} - {sub}"))
-    return _table(where, columns, _fit(raw.rows, width, pad_short=spreadsheet), Counter(), raw)
+    return opened.table(columns, width, ())
 
 
 #: The readers by the name a source's ``options.format`` would use.

@@ -1,10 +1,9 @@
-"""cxframe-nps: survey-csv's set-based fast path stores exactly what the streaming path stores."""
+"""cxframe-nps: survey-csv through the core's batch ingest stores exactly what a row-by-row reading stores."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import logging
 import os
 import signal
 import subprocess
@@ -16,18 +15,20 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rowwise import rowwise_survey_csv
 
 import cxframe
-import cxframe.columnar as columnar_module
+import cxframe.cleaning as cleaning_module
+import cxframe.delimited as delimited_module
 import cxframe.staged as staged_module
 import cxframe_nps
-from cxframe import Collector, testing
+from cxframe import testing
 from cxframe.api import open_programme
 from cxframe.background import child_process_available
-from cxframe.extensions import StagedQuestion, StagedSurvey
+from cxframe.cleaning import BLANK_WEIGHT, Stamp, timestamp_reader
+from cxframe.extensions import SurveyBatches, SurveyQuestion
 from cxframe.ingest import CollectorFailed, ingest
 from cxframe.sources import SourceReader
-from cxframe.staged import BLANK_WEIGHT, Stamp, timestamp_reader
 from cxframe.store import utc_text
 from cxframe_nps.collectors import parse_timestamp, survey_csv
 
@@ -66,33 +67,18 @@ needs_child = pytest.mark.skipif(
     not child_process_available(), reason="reading in a child process needs Linux and 2 cores"
 )
 READING = [
-    pytest.param((False, False), id="rows-in-process"),
-    pytest.param((True, False), id="rows-child-process", marks=needs_child),
-    pytest.param((False, True), id="columnar-in-process"),
-    pytest.param((True, True), id="columnar-child-process", marks=needs_child),
+    pytest.param(False, id="in-process"),
+    pytest.param(True, id="child-process", marks=needs_child),
 ]
 
 
 @pytest.fixture(params=READING)
-def child(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> Iterator[bool]:
-    """Read the source in this process or in a child process, row by row or column-wise, for every size of file.
-
-    Column-wise, the columnar reader must not decline (and fall back to rows
-    unseen) unless the test is marked ``columnar_declines``.
-    """
-    in_child, columnar = request.param
+def child(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
+    """Read the source in this process or in a child process, in blocks of a few records (every boundary comes up)."""
+    in_child = request.param
     monkeypatch.setattr(staged_module, "CHILD_PROCESS_BYTES", 0 if in_child else 1 << 60)
-    monkeypatch.setattr(staged_module, "COLUMNAR_BYTES", 0 if columnar else 1 << 60)
-    if columnar:  # blocks of a few records: every boundary case comes up
-        monkeypatch.setattr(columnar_module, "BLOCK_BYTES", 160)
-    caplog.set_level(logging.INFO, logger="cxframe.staged")
+    monkeypatch.setattr(delimited_module, "BLOCK_BYTES", 160)
     yield bool(in_child)
-    if columnar:
-        declined = [r.getMessage() for r in caplog.records if "declined" in r.getMessage()]
-        expected = request.node.get_closest_marker("columnar_declines") is not None
-        assert bool(declined) == expected, declined
 
 
 def _store_contents(root: Path, staged: bool) -> tuple[object, list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -106,7 +92,7 @@ def _store_contents(root: Path, staged: bool) -> tuple[object, list[tuple[object
         "segments": {"region": "Region"},
         "questions": {"nps": "Q1", "csat": "Q2"},
     }
-    collector = survey_csv if staged else Collector(id="survey-csv", description="", read=survey_csv.read)
+    collector = survey_csv if staged else rowwise_survey_csv
     with open_programme(root, host) as opened:
         reader = SourceReader("s", "survey-csv", root / "s.csv", columns=columns, programme=opened.programme)
         summary = ingest(opened.store, reader, collector, batch_size=3)
@@ -142,8 +128,8 @@ def test_repeats_around_rejected_rows_are_found_as_the_streaming_path_finds_them
 ) -> None:
     if tiny:
         # every id marked as a possible repeat, every cache starting over at each new text
-        monkeypatch.setattr(staged_module, "SEEN_BITS", 8)
-        monkeypatch.setattr(staged_module, "CACHE_LIMIT", 1)
+        monkeypatch.setattr(cleaning_module, "SEEN_BITS", 8)
+        monkeypatch.setattr(cleaning_module, "CACHE_LIMIT", 1)
         monkeypatch.setattr(staged_module, "CHUNK", 2)  # and a batch boundary every other record
     results = []
     for staged in (True, False):
@@ -162,23 +148,28 @@ def test_repeats_around_rejected_rows_are_found_as_the_streaming_path_finds_them
     assert sum(1 for o in observations if o[7] is None) == 4  # lines 15 and 22: no response id, keyed by line
 
 
-def test_a_batch_is_cut_by_records_read_so_rejects_never_pile_up() -> None:
+def test_a_chunk_is_cut_by_records_read_so_rejects_never_pile_up() -> None:
     # a mis-mapped timestamp column: every record rejected, none staged
-    rows = ([f"r{n}", "not a time", "9", n + 2] for n in range(100))
-    survey = StagedSurvey(
+    rows = ((n + 2, [f"r{n}", "not a time", "9"]) for n in range(100))
+    survey = SurveyBatches(
         width=3,
-        rows=iter(rows),
+        batches=cxframe.batches_from_rows(rows, 3),
         timestamp=1,
         parse_timestamp=lambda text: parse_timestamp(text),
-        questions=(StagedQuestion(id="nps", column=2, score=lambda text: (float(text), None)),),
+        questions=(SurveyQuestion(id="nps", column=2, score=lambda text: (float(text), None)),),
         fields={"response_id": 0},
     )
-    cleaner = staged_module._Cleaner(survey, size=1000)
-    *chunks, tally = cleaner.chunks(10, lambda: 0)
-    assert len(chunks) == 10
-    for chunk in chunks:
+    monkey = delimited_module.ROWS_PER_BATCH
+    delimited_module.ROWS_PER_BATCH = 10
+    try:
+        cleaner = cleaning_module.SurveyCleaner(survey, size=1000)
+        *chunks, tally = cleaner.chunks(survey.batches, 10, 1)
+    finally:
+        delimited_module.ROWS_PER_BATCH = monkey
+    assert len(chunks) == 11  # ten full ones, and the (empty) last
+    for chunk in chunks[:10]:
         assert len(chunk.raw) == 10
-        assert chunk.rows == []  # a row without a usable time is not staged: it claims no id and stores nothing
+        assert chunk.count == 0  # a row without a usable time is not staged: it claims no id and stores nothing
     assert tally.count == 100
 
 
@@ -197,7 +188,7 @@ def test_chunks_cross_from_the_reading_process_whole() -> None:
         bytes_done=1234,
     )
     assert staged_module._decode(staged_module._encode(chunk)) == chunk
-    tally = staged_module._Tally(count=10, answered=[1, 2, 7])
+    tally = staged_module._Tally(count=10, answered=[1, 2, 7], notes={"excluded: preview": 2})
     assert staged_module._decode(staged_module._encode(tally)) == tally
 
 
@@ -315,9 +306,9 @@ _odd = st.sampled_from(["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02
 
 def _reader(zone: dt.tzinfo | None) -> Callable[[str], Stamp]:
     return timestamp_reader(
-        StagedSurvey(
+        SurveyBatches(
             width=1,
-            rows=iter(()),
+            batches=(),
             timestamp=0,
             parse_timestamp=lambda text: parse_timestamp(text, zone),
             questions=(),
@@ -405,8 +396,8 @@ def test_kill_9_while_the_reading_process_is_ahead_leaves_the_store_and_no_proce
     # the store's process stalls on its third chunk, with the reading process ahead of it
     script = f"""
 import pathlib, time
-import cxframe, cxframe.staged as staged
-staged.CHILD_PROCESS_BYTES, staged.CHUNK = 0, 50
+import cxframe, cxframe.staged as staged, cxframe.delimited as delimited
+staged.CHILD_PROCESS_BYTES, staged.CHUNK, delimited.BLOCK_BYTES = 0, 50, 4096
 write, calls = staged._ResponseWriter.write, []
 def stalled(self, *args, **kwargs):
     calls.append(1)
