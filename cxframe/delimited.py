@@ -274,16 +274,15 @@ def read_delimited(
     name = codecs.lookup(encoding).name
     records = _Records(source, header_rows, width, width if needed is None else needed, delimiter)
     names = [f"c{i}" for i in range(width)]
-    stream = pa.OSFile(str(source.path))
+    stream = _UTF8Blocks(source, None if name in _UTF8 else name)
     try:
         reader = pa_csv.open_csv(
-            stream,
+            pa.PythonFile(stream, mode="r"),
             read_options=pa_csv.ReadOptions(
                 column_names=names,
                 block_size=block_size or BLOCK_BYTES,
                 # one thread: pyarrow numbers records (to the row handler) only when it parses in order
                 use_threads=False,
-                encoding="utf8" if name in _UTF8 else encoding,
             ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
@@ -312,6 +311,48 @@ def read_delimited(
         raise InvalidInput([_arrow_problem(error, records.next_line, name)], where=str(source.path)) from None
     finally:
         stream.close()
+
+
+class _UTF8Blocks(io.RawIOBase):
+    """The file as UTF-8 bytes, in blocks that never end between a CR and its LF.
+
+    Why: pyarrow (26) drops the LF of a CR LF inside a quoted cell when a
+    block it reads ends between the two, so a block here never ends in a CR
+    (it is held for the next one). A file in another encoding is decoded here,
+    strictly, with Python's codecs, as pyarrow's own transcoding would.
+    """
+
+    def __init__(self, source: SourceReader, encoding: str | None) -> None:
+        self.handle = source.path.open("rb")
+        self.decoder = None if encoding is None else codecs.getincrementaldecoder(encoding)(errors="strict")
+        self.pending = b""
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        """How far into the file it has read (for progress)."""
+        return self.handle.tell()
+
+    def read(self, size: int = -1) -> bytes:
+        size = size if size > 0 else 1 << 20
+        while len(self.pending) <= size and not self.ended:
+            block = self.handle.read(1 << 20)
+            final = not block
+            if self.decoder is not None:
+                block = self.decoder.decode(block, final=final).encode("utf-8")
+            self.pending += block
+            self.ended = final
+        cut = min(size, len(self.pending))
+        if cut > 1 and self.pending[cut - 1 : cut] == b"\r" and (cut < len(self.pending) or not self.ended):
+            cut -= 1
+        data, self.pending = self.pending[:cut], self.pending[cut:]
+        return data
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
 
 
 def _no_quote_left_open(source: SourceReader, delimiter: str, line: int) -> None:
