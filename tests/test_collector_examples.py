@@ -1,0 +1,44 @@
+"""The two collectors of docs/writing-a-plugin.md store the same taps, and reject the same bad ones."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from cxframe import PluginHost, hookimpl, testing
+
+_spec = importlib.util.spec_from_file_location("kiosk", Path(__file__).parents[1] / "examples/collectors/kiosk.py")
+assert _spec is not None and _spec.loader is not None
+kiosk = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(kiosk)
+
+
+class KioskPlugin:
+    @hookimpl
+    def register_collectors(self) -> list[object]:
+        return [kiosk.kiosk_rows, kiosk.kiosk_columns]
+
+
+def _collect(tmp_path: Path, collector: str, text: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    import cxframe
+
+    root = testing.make_programme(tmp_path / collector)
+    (root / "taps.csv").write_text(text, encoding="utf-8")
+    host: PluginHost = testing.plugin_host(KioskPlugin())
+    cxframe.collect(root, [str(root / "taps.csv")], collector=collector, host=host)
+    stored = [
+        (row["timestamp"], row["value"], row["touchpoint"], row["scale_max"])
+        for row in testing.read_table(root, "observations")
+    ]
+    rejects = [(row["line"], row["reason"]) for row in testing.read_table(root, "rejects")]
+    return sorted(stored), sorted(rejects)
+
+
+def test_the_rows_and_the_batches_collector_store_the_same_taps(tmp_path: Path) -> None:
+    body = "2026-03-01T08:30:00Z;4;branch-12\n2026-03-01T08:31:00Z;9;branch-12\n2026-03-02T10:00:00Z;1;branch-7\n"
+    rows_stored, rows_rejects = _collect(tmp_path, "kiosk-rows", body)
+    columns_stored, columns_rejects = _collect(tmp_path, "kiosk", "when;smiley;kiosk\n" + body)
+    assert [value for _, value, _, _ in rows_stored] == [4.0, 1.0]
+    assert [(t, v, k) for t, v, k, _ in rows_stored] == [(t, v, k) for t, v, k, _ in columns_stored]
+    assert rows_rejects == [(2, "smiley: '9' is not 1–5")]
+    assert columns_rejects == [(3, "smiley: '9' is not 1–5")]  # one line further down: the header row
