@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable
@@ -34,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cxframe.delimited import raw_text
-from cxframe.extensions import Batch, SurveyBatches, SurveyQuestion
+from cxframe.extensions import Batch, Drop, EventBatches, SurveyBatches, SurveyQuestion
 from cxframe.store import utc_text
 
 #: Distinct texts a conversion cache keeps before it starts over: answers and
@@ -67,34 +68,37 @@ _PLAIN = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
 ).fullmatch
 
+#: the fields every event needs, in the order a reject names the missing ones
+_REQUIRED = ("case", "activity", "timestamp")
 #: ``(value, None)`` or ``(None, reason)``: an answer or a weight as scored
 Scored = tuple[float | None, str | None]
 #: ``(UTC text, offset, None)`` or ``(None, None, reason)``: what `timestamp_reader` gives for a cell.
 Stamp = tuple[str | None, str | None, str | None]
 
 
-def timestamp_reader(survey: SurveyBatches) -> Callable[[str], Stamp]:
+def timestamp_reader(source: SurveyBatches | EventBatches) -> Callable[[str], Stamp]:
     """The stored text, offset or reject reason of a timestamp cell, cached per distinct text.
 
     Plain ISO-8601 (`_PLAIN`) is read with ``fromisoformat``: a time with an
-    offset is converted to UTC, one without is UTC when ``survey.naive_utc``.
+    offset is converted to UTC, one without is UTC when ``source.naive_utc``.
     Every other text (a source time zone, another format, padding, garbage)
     goes to the collector's ``parse_timestamp``.
     """
-    naive_utc = survey.naive_utc
+    naive_utc = source.naive_utc
+    iso = getattr(source, "iso_timestamps", True)
     cache: dict[str, Stamp] = {}
 
     def convert(text: str) -> Stamp:
         try:
-            parsed = dt.datetime.fromisoformat(text) if _PLAIN(text) else None
+            parsed = dt.datetime.fromisoformat(text) if iso and _PLAIN(text) else None
         except ValueError:  # 2026-02-30 and 24:00 have the shape
             parsed = None
         if parsed is not None and parsed.tzinfo is None and not naive_utc:
             parsed = None  # a source time zone applies: the collector's parser knows it
         if parsed is None:
-            parsed = survey.parse_timestamp(text)
+            parsed = source.parse_timestamp(text)
             if parsed is None:
-                return None, None, f"unparsable timestamp {text!r} (expected {survey.timestamp_expected})"
+                return None, None, f"unparsable timestamp {text!r} (expected {source.timestamp_expected})"
         elif parsed.tzinfo is None:
             return parsed.isoformat(timespec="microseconds") + "Z", None, None
         try:
@@ -195,12 +199,72 @@ def _taken(results: list[Any], indices: pa.Array, kind: pa.DataType) -> list[Any
     return pa.array(results, kind).take(indices).to_pylist()  # type: ignore[no-any-return]
 
 
+def _blank(columns: list[pa.Array]) -> pa.Array:
+    """Whether each record's cells are all blank."""
+    blank = None
+    for column in columns:
+        empty = pc.equal(pc.utf8_trim(column, characters=WHITESPACE), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    return blank
+
+
 def _valid_date(text: str) -> bool:
     try:
         dt.date.fromisoformat(text)
     except ValueError:
         return False
     return True
+
+
+class Timestamps:
+    """Stored text, offset and reject reason of each cell of a timestamp column, as `timestamp_reader` gives them.
+
+    A cell of a canonical shape with a real date is turned into stored text
+    here, by slicing (dates checked once per distinct date); any other goes
+    to `timestamp_reader`.
+    """
+
+    def __init__(self, source: SurveyBatches | EventBatches) -> None:
+        self.naive_utc = source.naive_utc
+        self.iso = getattr(source, "iso_timestamps", True)
+        self.stamp = timestamp_reader(source)
+        self.canonical = _CANONICAL_ANY if source.naive_utc else _CANONICAL_Z
+        self.dates: dict[str, bool] = {}
+
+    def __call__(self, column: pa.Array) -> tuple[list[str | None], list[str | None], list[str | None]]:
+        texts = column.to_pylist()
+        rows = len(texts)
+        if not self.iso:  # a source's own format only: every distinct text to its parser
+            found = [self.stamp(text) for text in texts]
+            return [f[0] for f in found], [f[1] for f in found], [f[2] for f in found]
+        fast = pc.and_(pc.match_substring_regex(column, self.canonical), self._valid_dates(column))
+        if pc.all(fast).as_py() and (not self.naive_utc or pc.all(pc.ends_with(column, "Z")).as_py()):
+            # the usual export: every cell in UTC with Z, with a fraction of six digits or none
+            stored: list[str | None] = [text if len(text) == 27 else f"{text[:19]}.000000Z" for text in texts]
+            return stored, ["+00:00"] * rows, [None] * rows
+        stored = [None] * rows
+        offsets: list[str | None] = [None] * rows
+        reasons: list[str | None] = [None] * rows
+        stamp = self.stamp
+        for position, (text, quick) in enumerate(zip(texts, fast.to_pylist(), strict=True)):
+            if quick:
+                zulu = text[-1] == "Z"
+                fraction = text[19:26] if len(text) - zulu == 26 else ".000000"
+                stored[position], offsets[position] = f"{text[:19]}{fraction}Z", ("+00:00" if zulu else None)
+            else:
+                stored[position], offsets[position], reasons[position] = stamp(text)
+        return stored, offsets, reasons
+
+    def _valid_dates(self, column: pa.Array) -> pa.Array:
+        """Whether each cell starts with a real date (``2026-02-30`` has the shape), once per distinct date."""
+        cache = self.dates
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        indices, flags = _dictionary_map(
+            pc.utf8_slice_codeunits(column, 0, 10),
+            lambda day: cache[day] if day in cache else cache.setdefault(day, _valid_date(day)),
+        )
+        return pa.array(flags, pa.bool_()).take(indices)
 
 
 class SurveyCleaner:
@@ -214,9 +278,7 @@ class SurveyCleaner:
         self.text_names = [name for name in ("respondent_id", "comment") if name in survey.fields]
         self.profile_names = [name for name in ("touchpoint", "channel") if name in survey.fields]
         self.segments = list(survey.segments.items())
-        self.stamp = timestamp_reader(survey)
-        self.canonical = _CANONICAL_ANY if survey.naive_utc else _CANONICAL_Z
-        self.dates: dict[str, bool] = {}
+        self.timestamps = Timestamps(survey)
         self.weight = _cached(weight_of, {})
         self.scores = [_cached(_score(question), {}) for question in survey.questions]
         self.rules = [_cached(rule.reason, {}) for rule in survey.requires]
@@ -277,54 +339,23 @@ class SurveyCleaner:
         flat.clear()
         chunk.bytes_done = bytes_done
 
-    def _timestamps(self, column: pa.Array) -> tuple[list[str | None], list[str | None], list[str | None]]:
-        """Stored text, offset and reject reason of each timestamp cell, as `timestamp_reader` gives them.
-
-        A cell of a canonical shape with a real date is turned into stored
-        text here, by slicing; any other goes to `timestamp_reader`.
-        """
-        texts = column.to_pylist()
-        rows = len(texts)
-        fast = pc.and_(pc.match_substring_regex(column, self.canonical), self._valid_dates(column))
-        if pc.all(fast).as_py() and (not self.survey.naive_utc or pc.all(pc.ends_with(column, "Z")).as_py()):
-            # the usual export: every cell in UTC with Z, with a fraction of six digits or none
-            stored: list[str | None] = [text if len(text) == 27 else f"{text[:19]}.000000Z" for text in texts]
-            return stored, ["+00:00"] * rows, [None] * rows
-        stored = [None] * rows
-        offsets: list[str | None] = [None] * rows
-        reasons: list[str | None] = [None] * rows
-        stamp = self.stamp
-        for position, (text, quick) in enumerate(zip(texts, fast.to_pylist(), strict=True)):
-            if quick:
-                zulu = text[-1] == "Z"
-                fraction = text[19:26] if len(text) - zulu == 26 else ".000000"
-                stored[position], offsets[position] = f"{text[:19]}{fraction}Z", ("+00:00" if zulu else None)
-            else:
-                stored[position], offsets[position], reasons[position] = stamp(text)
-        return stored, offsets, reasons
-
-    def _valid_dates(self, column: pa.Array) -> pa.Array:
-        """Whether each cell starts with a real date (``2026-02-30`` has the shape), once per distinct date."""
-        cache = self.dates
-        if len(cache) >= CACHE_LIMIT:
-            cache.clear()
-        indices, flags = _dictionary_map(
-            pc.utf8_slice_codeunits(column, 0, 10),
-            lambda day: cache[day] if day in cache else cache.setdefault(day, _valid_date(day)),
-        )
-        return pa.array(flags, pa.bool_()).take(indices)
-
     def _leave_out(self, columns: list[pa.Array], lines: pa.Array) -> tuple[list[pa.Array], pa.Array]:
-        """The batch without the records a `cxframe.Drop` leaves out (counted in the notes)."""
+        return self._drop(self.survey.drops, self.notes, columns, lines)
+
+    @staticmethod
+    def _drop(
+        drops: Iterable[Drop], notes: Counter[str], columns: list[pa.Array], lines: pa.Array
+    ) -> tuple[list[pa.Array], pa.Array]:
+        """The batch without the records a `cxframe.Drop` leaves out (counted in ``notes``)."""
         keep: pa.Array | None = None
-        for drop in self.survey.drops:
+        for drop in drops:
             cells = pc.utf8_lower(pc.utf8_trim(columns[drop.column], characters=WHITESPACE))
             hit = pc.is_in(cells, value_set=pa.array(sorted(drop.values), pa.string()))
             if keep is not None:
                 hit = pc.and_(hit, keep)
             dropped = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
             if dropped:
-                self.notes[drop.note] += dropped
+                notes[drop.note] += dropped
                 keep = pc.invert(hit) if keep is None else pc.and_(keep, pc.invert(hit))
         if keep is None:
             return columns, lines
@@ -340,7 +371,7 @@ class SurveyCleaner:
         if not len(line_array):
             return taken
         lines: list[int] = line_array.to_pylist()
-        stored, offsets, reasons = self._timestamps(columns[survey.timestamp])
+        stored, offsets, reasons = self.timestamps(columns[survey.timestamp])
         questions = survey.questions
         no_reasons = (None,) * len(questions)
 
@@ -539,3 +570,110 @@ class SurveyCleaner:
                 number = self._new_profile(cells, cells, chunk)
             numbers.append(number)
         return numbers
+
+
+@attrs.define
+class EventRows:
+    """What the event cleaning made of a batch: the events' columns (in record order) and the rejects."""
+
+    lines: list[int] = attrs.Factory(list)
+    cases: list[str] = attrs.Factory(list)
+    activities: list[str] = attrs.Factory(list)
+    #: stored UTC text and original offset
+    timestamps: list[str] = attrs.Factory(list)
+    offsets: list[str | None] = attrs.Factory(list)
+    #: touchpoint, channel, resource, outcome (None where not mapped or blank)
+    fields: list[tuple[str | None, ...]] = attrs.Factory(list)
+    attributes: list[str | None] = attrs.Factory(list)
+    rejects: list[tuple[int, str, str]] = attrs.Factory(list)
+    #: non-blank records taken (events and rejects)
+    records: int = 0
+
+    def rows(self, source: str, ingest_id: int) -> list[tuple[Any, ...]]:
+        """The ``events`` rows (`cxframe.store.EVENT_COLUMNS`), keyed by source and line."""
+        return [
+            (f"{source}|{line}", ingest_id, source, case, activity, stamp, offset, *fields, attributes)
+            for line, case, activity, stamp, offset, fields, attributes in zip(
+                self.lines,
+                self.cases,
+                self.activities,
+                self.timestamps,
+                self.offsets,
+                self.fields,
+                self.attributes,
+                strict=True,
+            )
+        ]
+
+
+class EventCleaner:
+    """Cleans the batches of one `cxframe.EventBatches` into ``events`` rows and rejects; see `cxframe.EventBatches`."""
+
+    def __init__(self, log: EventBatches) -> None:
+        self.log = log
+        self.timestamps = Timestamps(log)
+        self.notes: Counter[str] = Counter()
+        self.fields = [log.fields.get(name) for name in ("touchpoint", "channel", "resource", "outcome")]
+
+    def batch(self, batch: Batch) -> EventRows:
+        log = self.log
+        found = EventRows(rejects=[(line, reject.raw, reject.reason) for line, reject in batch.rejects])
+        found.records = len(found.rejects)
+        columns, line_array = SurveyCleaner._drop(log.drops, self.notes, list(batch.columns), batch.lines)
+        if not len(line_array):
+            return found
+        stripped = [pc.utf8_trim(columns[at], characters=WHITESPACE) for at in (log.case, log.activity, log.timestamp)]
+        blank = [pc.equal(column, "") for column in stripped]
+        missing = pc.or_(pc.or_(blank[0], blank[1]), blank[2])
+        bad: set[int] = set()
+        skip: set[int] = set()
+        if pc.any(missing).as_py():
+            bad = set(pc.indices_nonzero(missing).to_pylist())
+            skip = set(pc.indices_nonzero(pc.and_(missing, _blank(columns))).to_pylist())
+        stamps, offsets, reasons = self.timestamps(stripped[2])
+        cases, activities = stripped[0].to_pylist(), stripped[1].to_pylist()
+        texts = [[None] * len(cases) if at is None else _strip_texts(columns[at]) for at in self.fields]
+        attributes = self._attributes(columns) or [None] * len(cases)
+        keep: list[bool] = []
+        for position, line in enumerate(line_array.to_pylist()):
+            usable = position not in bad and reasons[position] is None
+            keep.append(usable)
+            if position in skip:
+                continue  # a blank record
+            found.records += 1
+            if usable:
+                continue
+            if position in bad:
+                values = (cases[position], activities[position], stripped[2][position].as_py())
+                absent = [
+                    f"{what} ({log.describe.get(key, key)})"
+                    for what, key, value in zip(("case id", "activity", "timestamp"), _REQUIRED, values, strict=True)
+                    if not value
+                ]
+                reason = f"missing {', '.join(absent)}"
+            else:
+                reason = f"{reasons[position]} in {log.describe.get('timestamp', 'timestamp')}"
+            found.rejects.append((line, raw_text([column[position].as_py() for column in columns]), reason))
+        found.lines = list(itertools.compress(line_array.to_pylist(), keep))
+        found.cases = list(itertools.compress(cases, keep))
+        found.activities = list(itertools.compress(activities, keep))
+        found.timestamps = list(itertools.compress(stamps, keep))  # type: ignore[arg-type]
+        found.offsets = list(itertools.compress(offsets, keep))
+        found.fields = list(itertools.compress(zip(*texts, strict=True), keep))
+        found.attributes = list(itertools.compress(attributes, keep))
+        return found
+
+    def _attributes(self, columns: list[pa.Array]) -> list[str | None] | None:
+        """Each event's attributes as JSON text (None for none), or None when the log maps none."""
+        log = self.log
+        if log.attributes_json is not None:
+            return [text or None for text in columns[log.attributes_json].to_pylist()]
+        if not log.attributes:
+            return None
+        names = list(log.attributes)
+        values = zip(*(columns[at].to_pylist() for at in log.attributes.values()), strict=True)
+        found: list[str | None] = []
+        for cells in values:
+            kept = {name: cell for name, cell in zip(names, cells, strict=True) if cell.strip()}
+            found.append(json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None)
+        return found

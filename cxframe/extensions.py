@@ -27,6 +27,7 @@ __all__ = [
     "CollectedRow",
     "Collector",
     "Drop",
+    "EventBatches",
     "Reject",
     "Reporter",
     "Require",
@@ -151,6 +152,42 @@ class SurveyBatches:
     requires: tuple[Require, ...] = ()
 
 
+@attrs.frozen
+class EventBatches:
+    """An event log as batches of raw columns plus what the columns mean: what an event collector returns.
+
+    The core does the rest, set-based, as for surveys: a record without a case
+    id, activity or timestamp, or with a timestamp it cannot read, is a reject
+    with its line and reason; every other is an event keyed by source and
+    line, so a log collected again adds only what is new. ``describe`` names
+    the case, activity and timestamp in reject reasons (``{"case": "column
+    'order_id'"}``). Timestamps are read as for `SurveyBatches`.
+    ``attributes`` maps attribute names to columns kept as text; or
+    ``attributes_json`` is a column holding each event's attributes as a JSON
+    object (blank for none). ``empty`` is the error when the source holds no
+    record at all.
+    """
+
+    width: int
+    batches: Iterable[Batch]
+    case: int
+    activity: int
+    timestamp: int
+    parse_timestamp: Callable[[str], dt.datetime | None]
+    naive_utc: bool = True
+    timestamp_expected: str = "ISO-8601"
+    #: whether plain ISO-8601 is a timestamp (false: only what ``parse_timestamp`` reads, a source's own format)
+    iso_timestamps: bool = True
+    describe: Mapping[str, str] = attrs.field(factory=dict)
+    #: optional fields by name (``touchpoint``, ``channel``, ``resource``, ``outcome``) → column
+    fields: Mapping[str, int] = attrs.field(factory=dict)
+    attributes: Mapping[str, int] = attrs.field(factory=dict)
+    attributes_json: int | None = None
+    close: Callable[[], None] = lambda: None
+    drops: tuple[Drop, ...] = ()
+    empty: str | None = None
+
+
 def _one_way_to_read(instance: Collector, attribute: attrs.Attribute[Any], value: object) -> None:
     if (instance.read is None) == (value is None):
         raise ValueError(f"collector {instance.id!r}: give read (rows) or batches (a survey's columns), not both")
@@ -162,10 +199,11 @@ class Collector:
 
     Two ways to read, one of which a collector gives:
 
-    * ``batches(source)`` returns `SurveyBatches`: the file's records as
-      columns of raw text plus the column mapping. The core scores,
-      de-duplicates, rejects and stores them set-based. The built-in survey
-      collectors read this way; `cxframe.delimited` reads delimited text.
+    * ``batches(source)`` returns `SurveyBatches` or `EventBatches`: the
+      file's records as columns of raw text plus the column mapping. The core
+      checks, scores, de-duplicates, rejects and stores them set-based. The
+      built-in collectors read this way; `cxframe.delimited` reads delimited
+      text.
     * ``read(source)`` yields ``(line, record)`` pairs, where ``record`` is an
       `Observation`, an `Event` or a `Reject`; the ingest batches them into
       the store as they come. Simple to write, slower per row.
@@ -183,7 +221,7 @@ class Collector:
     description: str
     read: Callable[[SourceReader], Iterator[CollectedRow]] | None = None
     check_options: Callable[[SourceReader], Iterable[str]] | None = None
-    batches: Callable[[SourceReader], SurveyBatches] | None = attrs.field(
+    batches: Callable[[SourceReader], SurveyBatches | EventBatches] | None = attrs.field(
         default=None, validator=_one_way_to_read, kw_only=True
     )
     settings: Callable[[SourceReader], Any] | None = attrs.field(default=None, kw_only=True)

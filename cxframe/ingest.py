@@ -32,13 +32,14 @@ from typing import Any
 
 import attrs
 
+from cxframe.cleaning import EventCleaner
 from cxframe.contracts import Event, Observation
 from cxframe.errors import CxframeError, InvalidInput
-from cxframe.extensions import CollectedRow, Collector, Reject
+from cxframe.extensions import CollectedRow, Collector, EventBatches, Reject
 from cxframe.programme import file_hashes
 from cxframe.sources import SourceReader
-from cxframe.staged import ingest_staged
-from cxframe.store import Store, event_row, now_text, observation_row
+from cxframe.staged import StagedCounts, ingest_staged
+from cxframe.store import EVENT_COLUMNS, Store, event_row, now_text, observation_row
 
 DEFAULT_BATCH_SIZE = 10_000
 #: Sources at least this large, collected into an empty store, are written with a rollback journal
@@ -331,6 +332,43 @@ class _Batch:
         self.observations, self.observation_lines, self.events, self.rejects = [], [], [], []
 
 
+def _ingest_events(
+    store: Store, reader: SourceReader, log: EventBatches, ingest_id: int, progress: Progress | None
+) -> StagedCounts:
+    """Store an event log's batches: events keyed by source and line, rejects with their line and reason."""
+    conn = store.db.conn
+    cleaner = EventCleaner(log)
+    insert = f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+    records = accepted = stored = 0
+    try:
+        for batch in log.batches:
+            rows = cleaner.batch(batch)
+            before = conn.total_changes
+            conn.executemany(insert, rows.rows(reader.id, ingest_id))
+            stored += conn.total_changes - before
+            conn.executemany(
+                "INSERT INTO rejects (ingest_id, source, line, raw, reason) VALUES (?, ?, ?, ?, ?)",
+                [(ingest_id, reader.id, line, raw, reason) for line, raw, reason in rows.rejects],
+            )
+            records += rows.records
+            accepted += len(rows.lines)
+            if progress:
+                progress(batch.bytes_done, reader.size)
+    finally:
+        log.close()
+    if not records and log.empty:
+        raise InvalidInput([log.empty], where=str(reader.path))
+    reader.notes.update(cleaner.notes)
+    return StagedCounts(
+        rows_read=records,
+        accepted=accepted,
+        partial=0,
+        rejected=records - accepted,
+        stored=stored,
+        attempted=accepted,
+    )
+
+
 def ingest(
     store: Store,
     reader: SourceReader,
@@ -397,7 +435,11 @@ def ingest(
             stream: Iterable[CollectedRow] = ()
             if collector.batches is not None:
                 # the collector hands batches of raw columns and a mapping; the core does the rest, set-based
-                counts = ingest_staged(store, reader, collector.batches(reader), ingest_id, progress)
+                read = collector.batches(reader)
+                if isinstance(read, EventBatches):
+                    counts = _ingest_events(store, reader, read, ingest_id, progress)
+                else:
+                    counts = ingest_staged(store, reader, read, ingest_id, progress)
                 rows_read, batch.stored, batch.attempted = counts.rows_read, counts.stored, counts.attempted
                 row_kinds.update(accepted=counts.accepted, partial=counts.partial, rejected=counts.rejected)
             elif collector.read is not None:

@@ -37,15 +37,20 @@ def timezone(name: str | None) -> dt.tzinfo:
         raise ValueError(f"unknown time zone {name!r} (expected an IANA name such as 'Europe/Amsterdam')") from None
 
 
+def expected(fmt: str | None = None) -> str:
+    """What a timestamp is expected to be, for the reason of an unparsable one."""
+    return f"the format {fmt!r}" if fmt else "ISO-8601, e.g. 2025-03-04T09:30:00+01:00"
+
+
 def parser(fmt: str | None = None, zone: dt.tzinfo = NAIVE_UTC) -> Parser:
     """A parser for ISO-8601 text, or for ``fmt`` (``strptime`` codes) when given."""
-    expected = f"the format {fmt!r}" if fmt else "ISO-8601, e.g. 2025-03-04T09:30:00+01:00"
+    expected_text = expected(fmt)
 
     def parse(text: str) -> dt.datetime:
         try:
             value = dt.datetime.strptime(text, fmt) if fmt else dt.datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"unparsable timestamp {text!r} (expected {expected})") from None
+            raise ValueError(f"unparsable timestamp {text!r} (expected {expected_text})") from None
         if value.tzinfo is None:
             value = value.replace(tzinfo=zone)
         # the store keeps UTC: a timestamp at the edge of the calendar may not have one (only
@@ -56,43 +61,5 @@ def parser(fmt: str | None = None, zone: dt.tzinfo = NAIVE_UTC) -> Parser:
             except OverflowError:
                 raise ValueError(f"timestamp {text!r} is out of range in UTC") from None
         return value
-
-    return parse
-
-
-def micros(value: dt.datetime) -> int:
-    """Exact integer microseconds since 1970 (UTC) of an aware timestamp."""
-    return (value - EPOCH) // MICROSECOND
-
-
-def micros_parser(fmt: str | None = None, zone: dt.tzinfo = dt.UTC) -> MicrosParser:
-    """`parser`, giving exact integer microseconds since 1970 (UTC) instead of a datetime.
-
-    The same text is accepted and rejected with the same reason as `parser`,
-    and the value is the one the store's analytics compute from the UTC text
-    the store keeps. For ISO-8601 (the common case) it skips what `parser`
-    does for the store's sake: no aware datetime is made for a naive timestamp
-    read as UTC, and the year-edge check runs only in years 1 and 9999; any
-    text the fast path cannot take goes to `parser`, so that the error is its.
-    """
-    full = parser(fmt, zone)
-    if fmt:
-        return lambda text: (full(text) - EPOCH) // MICROSECOND
-    fromisoformat = dt.datetime.fromisoformat
-    naive_is_utc = zone is dt.UTC
-
-    def parse(text: str) -> int:
-        try:
-            value = fromisoformat(text)
-        except ValueError:
-            full(text)  # raises with the reason and the expected form
-            raise  # pragma: no cover - full() has raised already
-        if value.year in (1, 9999):  # may have no UTC equivalent: full() says so
-            return (full(text) - EPOCH) // MICROSECOND
-        if value.tzinfo is None:
-            if naive_is_utc:
-                return (value - _NAIVE_EPOCH) // MICROSECOND
-            value = value.replace(tzinfo=zone)
-        return (value - EPOCH) // MICROSECOND
 
     return parse

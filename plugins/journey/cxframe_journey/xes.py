@@ -43,19 +43,20 @@ holds no event stops the source before anything is stored.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gzip
 import json
 import math
 import xml.etree.ElementTree as ET
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import IO
 
 import attrs
 
-from cxframe import Collector, Event, InvalidInput, Reject, SourceReader
+from cxframe import Collector, EventBatches, InvalidInput, Reject, SourceReader, batches_from_rows
 from cxframe.contracts import Attributes
-from cxframe.extensions import CollectedRow
+from cxframe.store import NAIVE_UTC
 from cxframe_journey import timestamps
 
 LIFECYCLE = "lifecycle:transition"
@@ -167,19 +168,22 @@ def _describe(raw: RawAttributes) -> str:
     return json.dumps({key: text for key, (_, text) in raw.items()}, ensure_ascii=False)
 
 
+#: The cells of an event as `_Reading` hands them to the core, in this order.
+CELLS = ("case", "activity", "timestamp", "touchpoint", "channel", "resource", "outcome", "attributes")
+
+
 class _Reading:
-    """Turns the raw attributes of a trace's events into events or rejects."""
+    """Turns the raw attributes of a trace's events into rows of cells (`CELLS`) for the core."""
 
     def __init__(self, source: SourceReader) -> None:
         self.source = source
         self.keys = _keys(source)
         self.mapped = self.keys.mapped()
         self.keep = _lifecycle(source)
-        self.parse = timestamps.parser(None, timestamps.timezone(source.option("timezone")))
 
-    def trace(self, trace: RawAttributes, events: list[tuple[int, RawAttributes]]) -> Iterator[CollectedRow]:
+    def trace(self, trace: RawAttributes, events: list[tuple[int, RawAttributes]]) -> Iterator[tuple[int, list[str]]]:
         keys = self.keys
-        case_id = _text(trace, keys.case)
+        case_id = _text(trace, keys.case) or ""
         case_attributes: Attributes = {f"case:{k}": _typed(*v) for k, v in trace.items() if k != keys.case}
         for ordinal, raw in events:
             transition = _text(raw, LIFECYCLE)
@@ -188,37 +192,16 @@ class _Reading:
                 continue
             yield ordinal, self.event(case_id, case_attributes, raw)
 
-    def event(self, case_id: str | None, case_attributes: Attributes, raw: RawAttributes) -> Event | Reject:
+    def event(self, case_id: str, case_attributes: Attributes, raw: RawAttributes) -> list[str]:
         keys = self.keys
-        activity, when = _text(raw, keys.activity), _text(raw, keys.timestamp)
-        missing = [
-            what
-            for what, value in (
-                (f"case id (trace attribute {keys.case!r})", case_id),
-                (f"activity (attribute {keys.activity!r})", activity),
-                (f"timestamp (attribute {keys.timestamp!r})", when),
-            )
-            if value is None
-        ]
-        if case_id is None or activity is None or when is None:
-            return Reject(f"missing {', '.join(missing)}", _describe(raw))
-        try:
-            timestamp = self.parse(when)
-        except ValueError as exc:
-            return Reject(f"{exc} in attribute {keys.timestamp!r}", _describe(raw))
         attributes: Attributes = dict(case_attributes)
         attributes.update((key, _typed(*value)) for key, value in raw.items() if key not in self.mapped)
-        return Event(
-            case_id=case_id,
-            activity=activity,
-            timestamp=timestamp,
-            source=self.source.id,
-            touchpoint=_text(raw, keys.touchpoint),
-            channel=_text(raw, keys.channel),
-            resource=_text(raw, keys.resource),
-            outcome=_text(raw, keys.outcome),
-            attributes=attributes,
-        )
+        fields = (keys.activity, keys.timestamp, keys.touchpoint, keys.channel, keys.resource, keys.outcome)
+        return [
+            case_id,
+            *(_text(raw, key) or "" for key in fields),
+            json.dumps(attributes, ensure_ascii=False, sort_keys=True) if attributes else "",
+        ]
 
 
 def _open(source: SourceReader) -> IO[bytes] | gzip.GzipFile:
@@ -237,8 +220,8 @@ def _detach(parent: ET.Element | None, child: ET.Element) -> None:
             parent.remove(child)
 
 
-def read(source: SourceReader) -> Iterator[CollectedRow]:
-    """Yield ``(event ordinal, Event | Reject)`` for every event of the log; see the module docstring."""
+def _rows(source: SourceReader) -> Generator[tuple[int, list[str] | Reject], None, None]:
+    """``(event ordinal, cells | Reject)`` for every event of the log; see the module docstring."""
     problems = list(check_options(source))
     if problems:  # the ingest machinery checks first; this guards direct calls
         raise InvalidInput(problems, where=str(source.path))
@@ -293,9 +276,42 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
         raise InvalidInput(["no events: the log has no <event> elements"], where=path)
 
 
+def event_batches(source: SourceReader) -> EventBatches:
+    """The log's events as batches of cells (`CELLS`) for the core to check and store."""
+    keys = _keys(source)
+    zone = timestamps.timezone(source.option("timezone"))
+    parse = timestamps.parser(None, zone)
+
+    def parse_timestamp(text: str) -> dt.datetime | None:
+        try:
+            return parse(text)
+        except ValueError:
+            return None
+
+    rows = _rows(source)
+    return EventBatches(
+        width=len(CELLS),
+        batches=batches_from_rows(rows, len(CELLS)),
+        case=0,
+        activity=1,
+        timestamp=2,
+        parse_timestamp=parse_timestamp,
+        naive_utc=zone is NAIVE_UTC,
+        timestamp_expected=timestamps.expected(None),
+        describe={
+            "case": f"trace attribute {keys.case!r}",
+            "activity": f"attribute {keys.activity!r}",
+            "timestamp": f"attribute {keys.timestamp!r}",
+        },
+        fields={name: CELLS.index(name) for name in ("touchpoint", "channel", "resource", "outcome")},
+        attributes_json=CELLS.index("attributes"),
+        close=rows.close,
+    )
+
+
 xes = Collector(
     id="xes",
     description="An event log in IEEE 1849 XES (.xes or .xes.gz), streamed.",
-    read=read,
+    batches=event_batches,
     check_options=check_options,
 )
