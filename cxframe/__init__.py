@@ -49,6 +49,7 @@ from cxframe.extensions import (
     Require,
     SurveyBatches,
     SurveyQuestion,
+    TimestampRule,
 )
 from cxframe.hookspecs import hookimpl
 from cxframe.ingest import IngestSummary
@@ -119,6 +120,7 @@ __all__ = [
     "SurveyBatches",
     "SurveyQuestion",
     "TargetStatus",
+    "TimestampRule",
     "Touchpoint",
     "UnknownId",
     "Verdict",

@@ -70,6 +70,8 @@ _PLAIN = re.compile(
 
 #: the fields every event needs, in the order a reject names the missing ones
 _REQUIRED = ("case", "activity", "timestamp")
+#: 2038-01-01T00:00:00Z in seconds since 1970
+_YEAR_2038 = 2145916800
 #: ``(value, None)`` or ``(None, reason)``: an answer or a weight as scored
 Scored = tuple[float | None, str | None]
 #: ``(UTC text, offset, None)`` or ``(None, None, reason)``: what `timestamp_reader` gives for a cell.
@@ -188,7 +190,7 @@ def _strip_texts(column: pa.Array) -> list[str | None]:
     return [text or None for text in pc.utf8_trim(column, characters=WHITESPACE).to_pylist()]
 
 
-def _dictionary_map(column: pa.Array, convert: Callable[[str], Any]) -> tuple[pa.Array, list[Any]]:
+def _dictionary_map(column: pa.Array, convert: Callable[[Any], Any]) -> tuple[pa.Array, list[Any]]:
     """The column's dictionary indices and ``convert`` of each distinct cell (in dictionary order)."""
     encoded = pc.dictionary_encode(column)
     return encoded.indices, [convert(cell) for cell in encoded.dictionary.to_pylist()]
@@ -227,6 +229,9 @@ class Timestamps:
     def __init__(self, source: SurveyBatches | EventBatches) -> None:
         self.naive_utc = source.naive_utc
         self.iso = getattr(source, "iso_timestamps", True)
+        self.rule = source.timestamp_rule
+        #: offset texts by minutes east of UTC
+        self.offsets: dict[int, str | None] = {}
         self.stamp = timestamp_reader(source)
         self.canonical = _CANONICAL_ANY if source.naive_utc else _CANONICAL_Z
         self.dates: dict[str, bool] = {}
@@ -245,15 +250,74 @@ class Timestamps:
         stored = [None] * rows
         offsets: list[str | None] = [None] * rows
         reasons: list[str | None] = [None] * rows
+        declared = self._declared(column, fast) if self.rule is not None else None
         stamp = self.stamp
         for position, (text, quick) in enumerate(zip(texts, fast.to_pylist(), strict=True)):
             if quick:
                 zulu = text[-1] == "Z"
                 fraction = text[19:26] if len(text) - zulu == 26 else ".000000"
                 stored[position], offsets[position] = f"{text[:19]}{fraction}Z", ("+00:00" if zulu else None)
+            elif declared is not None and declared[0][position] is not None:
+                stored[position], offsets[position] = declared[0][position], declared[1][position]
             else:
                 stored[position], offsets[position], reasons[position] = stamp(text)
         return stored, offsets, reasons
+
+    def _declared(self, column: pa.Array, done: pa.Array) -> tuple[list[str | None], list[str | None]] | None:
+        """Stored text and offset of the cells the `cxframe.TimestampRule` reads column-wise (None elsewhere).
+
+        A cell counts only when ``strftime`` writes its parse back exactly
+        (so Python's ``strptime`` reads it alike), in ISO-8601 to the second
+        or else the rule's first format for a cell that does not start like
+        ISO-8601; in its zone, only a time that is neither skipped nor
+        repeated by a daylight-saving change (both readings agree).
+        """
+        rule = self.rule
+        assert rule is not None
+        shapes = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] if self.iso else []
+        first = [rule.formats[0]] if rule.formats and not any(c in rule.formats[0] for c in ("%z", "%Z", "%f")) else []
+        found = pc.invert(done)
+        naive: pa.Array | None = None
+        ok = pa.array([False] * len(column), pa.bool_())
+        for pattern in (*shapes, *first):
+            parsed = pc.strptime(column, format=pattern, unit="s", error_is_null=True)
+            fits = pc.fill_null(pc.equal(pc.strftime(parsed, format=pattern), column), False)
+            if pattern not in shapes:  # a text fromisoformat may read otherwise is left to the parser
+                fits = pc.and_(fits, pc.invert(pc.match_substring_regex(column, "^[0-9]{4}-?[0-9W]")))
+            fits = pc.and_(pc.and_(fits, found), pc.invert(ok))
+            naive = parsed if naive is None else pc.if_else(fits, parsed, naive)
+            ok = pc.or_(ok, fits)
+        if naive is None or not pc.any(ok).as_py():
+            return None
+        local = pc.cast(pc.cast(naive, pa.timestamp("s")), pa.int64())
+        if rule.time_zone:
+            # pyarrow's zone rules are its tz database's transitions, to 2037; later times go to the parser
+            ok = pc.and_(ok, pc.fill_null(pc.and_(pc.greater_equal(local, 0), pc.less(local, _YEAR_2038)), False))
+            zoned = [
+                pc.assume_timezone(naive, timezone=rule.time_zone, ambiguous=way, nonexistent=way)
+                for way in ("earliest", "latest")
+            ]
+            ok = pc.and_(ok, pc.fill_null(pc.equal(zoned[0], zoned[1]), False))
+            utc = pc.cast(pc.cast(zoned[0], pa.timestamp("s", "UTC")), pa.int64())
+        else:
+            utc = local
+        text = pc.strftime(pc.cast(utc, pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S")
+        ok = pc.and_(ok, pc.fill_null(pc.equal(pc.utf8_length(text), 19), False))  # years 1000–9999
+        stored = pc.if_else(ok, pc.binary_join_element_wise(text, ".000000Z", ""), pa.scalar(None, pa.string()))
+        if not rule.time_zone:
+            return stored.to_pylist(), [None] * len(column)
+        minutes = pc.divide(pc.subtract(local, utc), 60)
+        indices, names = _dictionary_map(minutes, self._offset)
+        return stored.to_pylist(), _taken(names, indices, pa.string())
+
+    def _offset(self, minutes: int | None) -> str | None:
+        if minutes is None:
+            return None
+        hit = self.offsets.get(minutes)
+        if hit is None:
+            sign = "-" if minutes < 0 else "+"
+            hit = self.offsets[minutes] = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        return hit
 
     def _valid_dates(self, column: pa.Array) -> pa.Array:
         """Whether each cell starts with a real date (``2026-02-30`` has the shape), once per distinct date."""

@@ -33,6 +33,7 @@ __all__ = [
     "Require",
     "SurveyBatches",
     "SurveyQuestion",
+    "TimestampRule",
 ]
 
 
@@ -104,6 +105,24 @@ class Require:
 
 
 @attrs.frozen
+class TimestampRule:
+    """What a source's ``parse_timestamp`` does, declared, so that the core can do it a column at a time.
+
+    ``parse_timestamp`` reads ISO-8601 (unless ``iso`` is false), else the
+    first of ``formats`` (``strptime`` codes) that fits; a time without an
+    offset is in ``time_zone`` (an IANA name), else UTC. The core reads
+    column-wise only what it can promise ``parse_timestamp`` reads alike (a
+    text that `strftime` writes back exactly, in the first format, away from
+    daylight-saving changes) and hands every other text to
+    ``parse_timestamp``, so declaring less is never wrong, only slower.
+    """
+
+    formats: tuple[str, ...] = ()
+    time_zone: str | None = None
+    iso: bool = True
+
+
+@attrs.frozen
 class SurveyQuestion:
     """One question column of `SurveyBatches`.
 
@@ -150,6 +169,8 @@ class SurveyBatches:
     timestamp_expected: str = "ISO-8601"
     drops: tuple[Drop, ...] = ()
     requires: tuple[Require, ...] = ()
+    #: what ``parse_timestamp`` reads, declared so the core can read it column-wise (`TimestampRule`)
+    timestamp_rule: TimestampRule | None = None
 
 
 @attrs.frozen
@@ -186,6 +207,8 @@ class EventBatches:
     close: Callable[[], None] = lambda: None
     drops: tuple[Drop, ...] = ()
     empty: str | None = None
+    #: what ``parse_timestamp`` reads, declared so the core can read it column-wise (`TimestampRule`)
+    timestamp_rule: TimestampRule | None = None
 
 
 def _one_way_to_read(instance: Collector, attribute: attrs.Attribute[Any], value: object) -> None:

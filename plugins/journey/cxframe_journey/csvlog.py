@@ -35,7 +35,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from cxframe import Collector, EventBatches, InvalidInput, SourceReader, read_delimited, read_header
+from cxframe import Collector, EventBatches, InvalidInput, SourceReader, TimestampRule, read_delimited, read_header
 from cxframe.store import NAIVE_UTC
 from cxframe_journey import timestamps
 
@@ -141,6 +141,7 @@ def event_batches(source: SourceReader) -> EventBatches:
         attributes={name: header.index(name) for name in columns.get("attributes", [])},
         close=batches.close,
         empty="no events: the file has a header but no rows",
+        timestamp_rule=TimestampRule(formats=(fmt,) if fmt else (), time_zone=source.option("timezone"), iso=not fmt),
     )
 
 

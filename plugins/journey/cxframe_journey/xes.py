@@ -54,7 +54,7 @@ from typing import IO
 
 import attrs
 
-from cxframe import Collector, EventBatches, InvalidInput, Reject, SourceReader, batches_from_rows
+from cxframe import Collector, EventBatches, InvalidInput, Reject, SourceReader, TimestampRule, batches_from_rows
 from cxframe.contracts import Attributes
 from cxframe.store import NAIVE_UTC
 from cxframe_journey import timestamps
@@ -306,6 +306,7 @@ def event_batches(source: SourceReader) -> EventBatches:
         fields={name: CELLS.index(name) for name in ("touchpoint", "channel", "resource", "outcome")},
         attributes_json=CELLS.index("attributes"),
         close=rows.close,
+        timestamp_rule=TimestampRule(time_zone=source.option("timezone")),
     )
 
 

@@ -40,7 +40,7 @@ from typing import Any
 
 import attrs
 
-from cxframe import Collector, InvalidInput, SourceReader, SurveyBatches, SurveyQuestion
+from cxframe import Collector, InvalidInput, SourceReader, SurveyBatches, SurveyQuestion, TimestampRule
 from cxframe.store import NAIVE_UTC, check_segment_name
 from cxframe_nps.formats import (
     SurveyColumn,
@@ -212,6 +212,8 @@ class _Mapping:
     questions: list[tuple[str, int, tuple[float, float] | None, dict[str, float] | None]]
     segments: list[tuple[str, int]]
     zone: dt.tzinfo | None
+    #: the IANA name of ``zone``
+    zone_name: str | None
     formats: tuple[str, ...]
 
 
@@ -239,9 +241,11 @@ def _mapping(
         for question, ref in columns["questions"].items()
     ]
     segments = [(name, _find(table, ref, f"segments.{name}").index) for name, ref in _segments(columns).items()]
-    zone = _zone(stamp.time_zone) if stamp.time_zone else None
+    zone_name = stamp.time_zone or None
+    zone = _zone(zone_name) if zone_name else None
     if zone is None and source.option("time_zone"):
-        zone = _zone(source.option("time_zone"))
+        zone_name = source.option("time_zone")
+        zone = _zone(zone_name)
     formats = (source.option("timestamp_format"),) if source.option("timestamp_format") else tuple(time_formats)
     return _Mapping(
         optional=optional,
@@ -250,6 +254,7 @@ def _mapping(
         questions=questions,
         segments=segments,
         zone=zone,
+        zone_name=zone_name if zone is not None else None,
         formats=formats,
     )
 
@@ -315,6 +320,7 @@ def survey_batches(
         population=mapping.population,
         close=table.close,
         drops=table.drops,
+        timestamp_rule=TimestampRule(formats=formats, time_zone=mapping.zone_name),
     )
 
 

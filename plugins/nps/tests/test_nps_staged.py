@@ -9,9 +9,11 @@ import signal
 import subprocess
 import sys
 import time
+import zoneinfo
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,7 +28,7 @@ from cxframe import testing
 from cxframe.api import open_programme
 from cxframe.background import child_process_available
 from cxframe.cleaning import BLANK_WEIGHT, Stamp, timestamp_reader
-from cxframe.extensions import SurveyBatches, SurveyQuestion
+from cxframe.extensions import SurveyBatches, SurveyQuestion, TimestampRule
 from cxframe.ingest import CollectorFailed, ingest
 from cxframe.sources import SourceReader
 from cxframe.store import utc_text
@@ -337,6 +339,56 @@ def test_the_timestamp_fast_path_reads_exactly_as_the_streaming_path(text: str, 
     read = _reader(zone)
     assert read(text) == expected
     assert read(text) == expected  # and again, from its cache where it has one
+
+
+_ZONES = [None, "America/Denver", "Europe/Berlin", "Asia/Shanghai", "Australia/Lord_Howe"]
+_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%d.%m.%Y %H:%M", "%Y/%m/%d %H:%M:%S", "%d/%m/%Y"]
+#: local times, many of them near a daylight-saving change (2025-03-09, 2025-03-30, 2025-10-26, 2025-11-02 …)
+_local = st.one_of(
+    st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.builds(
+        lambda day, minutes: dt.datetime(2025, *day) + dt.timedelta(minutes=minutes),
+        st.sampled_from([(3, 9), (3, 30), (10, 5), (10, 26), (11, 2), (4, 6)]),
+        st.integers(min_value=0, max_value=5 * 60),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.builds(lambda moment, pattern: moment.strftime(pattern), _local, st.sampled_from(_FORMATS)),
+            st.builds(lambda moment, sep: moment.isoformat(sep=sep, timespec="seconds"), _local, st.sampled_from("T ")),
+            st.builds(lambda moment: f"{moment.month}/{moment.day}/{moment.year} 9:05:00 AM", _local),  # not padded
+            _stamps,
+            _canonical,
+            _odd,
+            st.text(max_size=20),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    zone_name=st.sampled_from(_ZONES),
+    formats=st.lists(st.sampled_from(_FORMATS), max_size=2, unique=True),
+)
+def test_timestamps_read_a_column_at_a_time_as_the_parser_reads_each(
+    texts: list[str], zone_name: str | None, formats: list[str]
+) -> None:
+    """The column-wise reading of a declared rule (formats, zone) gives what the collector's parser gives, text by text."""
+    zone = None if zone_name is None else zoneinfo.ZoneInfo(zone_name)
+    survey = SurveyBatches(
+        width=1,
+        batches=(),
+        timestamp=0,
+        parse_timestamp=lambda text: parse_timestamp(text, zone, formats),
+        questions=(),
+        naive_utc=zone is None,
+        timestamp_rule=TimestampRule(formats=tuple(formats), time_zone=zone_name),
+    )
+    expected = [timestamp_reader(survey)(text) for text in texts]
+    stored, offsets, reasons = cleaning_module.Timestamps(survey)(pa.array(texts, pa.string()))
+    assert list(zip(stored, offsets, reasons, strict=True)) == expected
 
 
 @pytest.mark.slow
