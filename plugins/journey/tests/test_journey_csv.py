@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -153,3 +156,40 @@ def test_receipt_csv_with_mixed_offsets() -> None:
         assert set(offsets) == {"+01:00", "+02:00"}
         cases = opened.db.execute("SELECT COUNT(DISTINCT case_id) FROM events").fetchone()[0]
         assert cases == 1434 == sum(v["count"] for v in analytics.variants(opened))
+
+
+@pytest.mark.slow
+def test_kill_9_during_an_event_log_ingest_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p")
+    header = "case,activity,at\n"
+    (root / "log.csv").write_text(header + "c0,start,2026-03-01T00:00:00Z\n", encoding="utf-8")
+    columns = {"case": "case", "activity": "activity", "timestamp": "at"}
+    cxframe.collect(root, [str(root / "log.csv")], collector="event-csv", columns=columns)
+    rows = "".join(f"c{n % 500},step {n % 7},2026-03-{n % 28 + 1:02d}T{n % 24:02d}:00:00Z\n" for n in range(30_000))
+    (root / "log.csv").write_text(header + rows, encoding="utf-8")
+    marker = tmp_path / "marker"
+    # the batches are stored inside one transaction: stall on the fifth, with four written, then kill
+    script = f"""
+import pathlib, time
+import cxframe, cxframe.delimited as delimited, cxframe.ingest as ingest
+delimited.BLOCK_BYTES = 8192
+clean, calls = ingest.EventCleaner.batch, []
+def stalled(self, batch):
+    calls.append(1)
+    if len(calls) == 5:
+        pathlib.Path({str(marker)!r}).touch()
+        time.sleep(60)
+    return clean(self, batch)
+ingest.EventCleaner.batch = stalled
+cxframe.collect({str(root)!r}, [{str(root / "log.csv")!r}], collector="event-csv", columns={columns!r})
+"""
+    process = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        testing.wait_for_marker(process, marker)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert len(testing.read_table(root, "events")) == 1
+    assert len(testing.read_table(root, "ingests")) == 1
