@@ -27,12 +27,28 @@ than wall time on a shared machine):
   cxframe's DFG) on the loaded frame. pm4py works in memory, so these steps
   load the log first; their time excludes the load, their peak RSS includes it.
 
+With ``--xes-events N`` (default 200,000; 0 leaves them out), the first cases
+of the same log, cut to exactly N events, are also written as a plain XES file
+(``xes/journey.xes``: trace ``concept:name`` and ``channel``; event
+``concept:name``, ``org:resource`` and ``time:timestamp`` with a ``+01:00``
+offset) and two more steps measure reading it:
+
+* ``cxframe-xes-load``: ``cxframe.collect`` of a programme whose one source
+  has ``collector = "xes"``, into a fresh store;
+* ``pm4py-xes-load``: ``pm4py.read_xes`` (its default parser, to a data frame).
+
 Every variant and edge count of both cxframe paths is compared with pm4py's at
-the end (``agree``).
+the end (``agree``, ``agree-direct``), and those of the stored XES with
+pm4py's of the same file (``agree-xes``; computed after each XES step's
+measurement, untimed). ``ratios`` gives cxframe's time over pm4py's (wall and
+CPU) for what a user waits for: collect + variants + dfg (the store path) and
+read + variants + dfg (``--no-store``) against pm4py's load + variants + dfg,
+and collect of the XES file against ``read_xes``.
 
 Usage::
 
-    python benchmarks/journey_log.py [--events 1000000 --cases 100000] [--out results/journey_log.json]
+    python benchmarks/journey_log.py [--events 1000000 --cases 100000] [--xes-events 200000]
+        [--out results/journey_log.json]
 
 The data is generated from a fixed seed into ``benchmarks/data/journey/``
 (ignored by git). pm4py (AGPL) is needed only to run its steps; leave them
@@ -56,6 +72,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 HERE = Path(__file__).resolve().parent
 CHANNELS = ["app", "web", "branch", "phone", "chat"]
@@ -116,6 +133,34 @@ channel = "channel"
 """
 
 
+XES_PROGRAMME = """\
+name = "Journey benchmark (XES)"
+
+[[sources]]
+id = "journey-xes"
+collector = "xes"
+path = "journey.xes"
+"""
+
+XES_HEAD = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1.0" xes.features="nested-attributes" openxes.version="1.0RC7">
+  <string key="creator" value="cxframe benchmarks/journey_log.py"/>
+  <extension name="Concept" prefix="concept" uri="http://code.deckfour.org/xes/concept.xesext"/>
+  <extension name="Time" prefix="time" uri="http://code.deckfour.org/xes/time.xesext"/>
+  <extension name="Organizational" prefix="org" uri="http://code.deckfour.org/xes/org.xesext"/>
+  <global scope="trace">
+    <string key="concept:name" value="name"/>
+  </global>
+  <global scope="event">
+    <string key="concept:name" value="name"/>
+    <string key="org:resource" value="resource"/>
+    <date key="time:timestamp" value="1970-01-01T00:00:00.000+00:00"/>
+  </global>
+  <classifier name="Activity" keys="concept:name"/>
+"""
+
+
 def _choose(rng: random.Random, options: list[tuple[str, int]]) -> str:
     return rng.choices([name for name, _ in options], weights=[weight for _, weight in options])[0]
 
@@ -143,8 +188,13 @@ def _journeys(rng: random.Random, events: int, cases: int) -> list[list[str]]:
     return paths
 
 
-def generate(folder: Path, events: int, cases: int, seed: int = 2026) -> Path:
-    """Write the programme file and ``journey.csv``; return the CSV's path."""
+def generate(folder: Path, events: int, cases: int, seed: int = 2026, xes_events: int = 0) -> Path:
+    """Write the programme file and ``journey.csv``; return the CSV's path.
+
+    With ``xes_events``, also write ``xes/journey.xes`` (and its programme): the
+    first cases of the same log, the last one cut short, to exactly that many
+    events (or all of them, if fewer).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     design = "".join(
         f'\n[[touchpoints]]\nid = "{tp}"\nname = "{tp.capitalize()}"\n' for tps in STAGES.values() for tp in tps
@@ -158,12 +208,20 @@ def generate(folder: Path, events: int, cases: int, seed: int = 2026) -> Path:
     rng = random.Random(seed)
     start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     rows: list[tuple[int, int, str, str, str, str]] = []
+    traces: list[tuple[str, str, list[tuple[int, str, str]]]] = []  # the XES file's cases, in case order
     for number, path in enumerate(_journeys(rng, events, cases)):
         case = f"C{number:07d}"
         channel = rng.choice(CHANNELS)
         when = rng.randrange(365 * 24 * 3600)
+        # the XES file takes the cases in order until it has its events (every earlier case's are all in rows)
+        wanted = xes_events - len(rows)
+        trace: list[tuple[int, str, str]] = []
+        if wanted > 0:
+            traces.append((case, channel, trace))
         for activity in path:
             resource_name = f"agent-{rng.randrange(200):03d}" if activity == "contact support" else "system"
+            if len(trace) < wanted:
+                trace.append((when, activity, resource_name))
             rows.append((when, len(rows), case, activity, resource_name, channel))
             # minutes between clicks, days around delivery; a few events share a second
             if rng.random() >= 0.02:
@@ -176,7 +234,37 @@ def generate(folder: Path, events: int, cases: int, seed: int = 2026) -> Path:
         for when, _, case, activity, resource_name, channel in rows:
             stamp = (start + dt.timedelta(seconds=when)).strftime("%Y-%m-%dT%H:%M:%SZ")
             writer.writerow([case, activity, stamp, resource_name, channel])
+    if traces:
+        (folder / "xes").mkdir(exist_ok=True)
+        (folder / "xes" / "cxframe.toml").write_text(XES_PROGRAMME, encoding="utf-8")
+        write_xes(folder / "xes" / "journey.xes", start, traces)
     return path
+
+
+def write_xes(path: Path, start: dt.datetime, traces: list[tuple[str, str, list[tuple[int, str, str]]]]) -> None:
+    """A plain XES file as process-mining tools export one (cf. ``running-example.xes``).
+
+    Trace ``concept:name`` and ``channel``; event ``concept:name``,
+    ``org:resource`` and ``time:timestamp``, written in Central European Time
+    (``+01:00``) to the millisecond, so that the reader has to apply an offset.
+    """
+    offset = dt.timezone(dt.timedelta(hours=1))
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(XES_HEAD)
+        for case, channel, trace in traces:
+            handle.write(
+                f'  <trace>\n    <string key="concept:name" value={quoteattr(case)}/>\n'
+                f'    <string key="channel" value={quoteattr(channel)}/>\n'
+            )
+            for when, activity, resource_name in trace:
+                stamp = (start + dt.timedelta(seconds=when)).astimezone(offset).isoformat(timespec="milliseconds")
+                handle.write(
+                    f'    <event>\n      <string key="concept:name" value={quoteattr(activity)}/>\n'
+                    f'      <string key="org:resource" value={quoteattr(resource_name)}/>\n'
+                    f'      <date key="time:timestamp" value="{stamp}"/>\n    </event>\n'
+                )
+            handle.write("  </trace>\n")
+        handle.write("</log>\n")
 
 
 def _peak_rss_mb() -> float:
@@ -189,9 +277,17 @@ def _save(folder: Path, name: str, counts: dict[str, int]) -> None:
     (folder / f"{name}.json").write_text(json.dumps(counts, sort_keys=True), encoding="utf-8")
 
 
-def _agree(folder: Path, side: str, step: str) -> bool:
-    ours, theirs = (json.loads((folder / f"{name}-{step}.json").read_text()) for name in (side, "pm4py"))
+def _agree(folder: Path, side: str, step: str, reference: str = "pm4py") -> bool:
+    ours, theirs = (json.loads((folder / f"{name}-{step}.json").read_text()) for name in (side, reference))
     return bool(ours == theirs)
+
+
+def _save_variants(folder: Path, name: str, found: list[Any]) -> None:
+    _save(folder, name, {json.dumps(v["activities"]): v["count"] for v in found})
+
+
+def _save_dfg(folder: Path, name: str, graph: Any) -> None:
+    _save(folder, name, {json.dumps([e["source"], e["target"]]): e["count"] for e in graph["edges"]})
 
 
 def _best_of_three(work: Any) -> tuple[float, float, Any]:
@@ -205,13 +301,14 @@ def _best_of_three(work: Any) -> tuple[float, float, Any]:
     return best, cpu, result
 
 
-def step_cxframe_load(folder: Path) -> dict[str, Any]:
+def _collect(programme: Path) -> dict[str, Any]:
+    """``cxframe.collect`` of the programme's one source into a fresh store."""
     import cxframe
 
-    for suffix in ("", "-wal", "-shm"):
-        (folder / f"cxframe.db{suffix}").unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        (programme / f"cxframe.db{suffix}").unlink(missing_ok=True)
     began, began_cpu = time.perf_counter(), time.process_time()
-    [summary] = cxframe.collect(folder)
+    [summary] = cxframe.collect(programme)
     seconds = time.perf_counter() - began
     return {
         "seconds": seconds,
@@ -223,13 +320,29 @@ def step_cxframe_load(folder: Path) -> dict[str, Any]:
     }
 
 
+def step_cxframe_load(folder: Path) -> dict[str, Any]:
+    return _collect(folder)
+
+
+def step_cxframe_xes_load(folder: Path) -> dict[str, Any]:
+    """Collect ``xes/journey.xes`` through the ``xes`` collector; then, untimed, its variants and DFG for ``agree``."""
+    from cxframe import Store
+    from cxframe_journey import analytics
+
+    result = _collect(folder / "xes")
+    with Store(folder / "xes" / "cxframe.db") as store:
+        _save_variants(folder, "cxframe-xes-variants", analytics.variants(store))
+        _save_dfg(folder, "cxframe-xes-dfg", analytics.dfg(store))
+    return result
+
+
 def step_cxframe_variants(folder: Path) -> dict[str, Any]:
     from cxframe import Store
     from cxframe_journey import analytics
 
     with Store(folder / "cxframe.db") as store:
         seconds, cpu, found = _best_of_three(lambda: analytics.variants(store))
-    _save(folder, "cxframe-variants", {json.dumps(v["activities"]): v["count"] for v in found})
+    _save_variants(folder, "cxframe-variants", found)
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,
@@ -246,7 +359,7 @@ def step_cxframe_dfg(folder: Path) -> dict[str, Any]:
 
     with Store(folder / "cxframe.db") as store:
         seconds, cpu, graph = _best_of_three(lambda: analytics.dfg(store))
-    _save(folder, "cxframe-dfg", {json.dumps([e["source"], e["target"]]): e["count"] for e in graph["edges"]})
+    _save_dfg(folder, "cxframe-dfg", graph)
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,
@@ -303,7 +416,7 @@ def step_cxframe_direct_variants(folder: Path) -> dict[str, Any]:
 
     log = cxframe_journey.read_log(folder / "journey.csv")
     seconds, cpu, found = _best_of_three(log.variants)
-    _save(folder, "cxframe-direct-variants", {json.dumps(v["activities"]): v["count"] for v in found})
+    _save_variants(folder, "cxframe-direct-variants", found)
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,
@@ -319,7 +432,7 @@ def step_cxframe_direct_dfg(folder: Path) -> dict[str, Any]:
 
     log = cxframe_journey.read_log(folder / "journey.csv")
     seconds, cpu, graph = _best_of_three(log.dfg)
-    _save(folder, "cxframe-direct-dfg", {json.dumps([e["source"], e["target"]]): e["count"] for e in graph["edges"]})
+    _save_dfg(folder, "cxframe-direct-dfg", graph)
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,
@@ -377,6 +490,28 @@ def step_pm4py_dfg(folder: Path) -> dict[str, Any]:
     }
 
 
+def step_pm4py_xes_load(folder: Path) -> dict[str, Any]:
+    """``pm4py.read_xes`` of ``xes/journey.xes``; then, untimed, its variants and DFG for ``agree``."""
+    import pm4py
+    from pm4py.util import constants
+
+    began, began_cpu = time.perf_counter(), time.process_time()
+    frame = pm4py.read_xes(str(folder / "xes" / "journey.xes"))
+    seconds = time.perf_counter() - began
+    result = {
+        "seconds": seconds,
+        "cpu_seconds": time.process_time() - began_cpu,
+        "events": len(frame),
+        "events_per_second": len(frame) / seconds,
+        "parser": constants.DEFAULT_XES_PARSER,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+    _save(folder, "pm4py-xes-variants", {json.dumps(list(v)): int(n) for v, n in pm4py.get_variants(frame).items()})
+    counts, _, _ = pm4py.discover_dfg(frame)
+    _save(folder, "pm4py-xes-dfg", {json.dumps(list(edge)): int(n) for edge, n in counts.items()})
+    return result
+
+
 STEPS = {
     "cxframe-load": step_cxframe_load,
     "cxframe-variants": step_cxframe_variants,
@@ -390,7 +525,18 @@ STEPS = {
     "pm4py-load": step_pm4py_load,
     "pm4py-variants": step_pm4py_variants,
     "pm4py-dfg": step_pm4py_dfg,
+    # the XES file (``--xes-events``): collect against pm4py.read_xes
+    "cxframe-xes-load": step_cxframe_xes_load,
+    "pm4py-xes-load": step_pm4py_xes_load,
 }
+
+
+def _ratio(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float]:
+    """cxframe's time over pm4py's (below 1: cxframe is faster), wall and CPU."""
+    return {
+        "seconds": ours["seconds"] / theirs["seconds"],
+        "cpu_seconds": ours["cpu_seconds"] / theirs["cpu_seconds"],
+    }
 
 
 def run_step(name: str, folder: Path, *extra: str) -> dict[str, Any]:
@@ -416,11 +562,17 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=HERE / "data" / "journey")
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     parser.add_argument("--skip-pm4py", action="store_true", help="measure cxframe only")
+    parser.add_argument(
+        "--xes-events",
+        type=int,
+        default=200_000,
+        help="events of the XES file (the first cases of the log) for collect against pm4py.read_xes; 0 skips it",
+    )
     parser.add_argument("--step", choices=["generate", *sorted(STEPS)], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step == "generate":
         began = time.perf_counter()
-        path = generate(args.folder, args.events, args.cases)
+        path = generate(args.folder, args.events, args.cases, xes_events=args.xes_events)
         print(json.dumps({"seconds": time.perf_counter() - began, "file_mb": path.stat().st_size / 1e6}))
         return
     if args.step:
@@ -428,7 +580,8 @@ def main() -> None:
         return
     if args.folder.exists():
         shutil.rmtree(args.folder)
-    generated = run_step("generate", args.folder, "--events", str(args.events), "--cases", str(args.cases))
+    sizes = ["--events", str(args.events), "--cases", str(args.cases), "--xes-events", str(args.xes_events)]
+    generated = run_step("generate", args.folder, *sizes)
     results: dict[str, Any] = {
         "events": args.events,
         "cases": args.cases,
@@ -440,7 +593,11 @@ def main() -> None:
         # a step's peak RSS cannot be below its parent's (Linux); this is that floor
         "parent_rss_mb": _peak_rss_mb(),
     }
-    names = [name for name in STEPS if not (args.skip_pm4py and name.startswith("pm4py"))]
+    names = [
+        name
+        for name in STEPS
+        if not (args.skip_pm4py and name.startswith("pm4py")) and not (args.xes_events <= 0 and "-xes-" in name)
+    ]
     for name in names:
         results[name] = run_step(name, args.folder)
     # the sums compared in docs/performance.md: what a user waits for, load + variants + dfg
@@ -455,9 +612,25 @@ def main() -> None:
     results["load_average"] = os.getloadavg()
     if not args.skip_pm4py:
         results["pm4py_version"] = importlib.metadata.version("pm4py")
+        # what a user waits for on each side (below 1: cxframe is faster)
+        results["ratios"] = {
+            "store collect+variants+dfg / pm4py load+variants+dfg": _ratio(
+                results["cxframe-total"], results["pm4py-total"]
+            ),
+            "no-store read+variants+dfg / pm4py load+variants+dfg": _ratio(
+                results["cxframe-direct-total"], results["pm4py-total"]
+            ),
+        }
+        if "cxframe-xes-load" in results:
+            results["ratios"]["xes collect / pm4py read_xes"] = _ratio(
+                results["cxframe-xes-load"], results["pm4py-xes-load"]
+            )
         # every variant and every edge with the same count on both sides
-        results["agree"] = {step: _agree(args.folder, "cxframe", step) for step in ("variants", "dfg")}
-        results["agree-direct"] = {step: _agree(args.folder, "cxframe-direct", step) for step in ("variants", "dfg")}
+        sides = ["cxframe", "cxframe-direct", *(["cxframe-xes"] if "cxframe-xes-load" in results else [])]
+        for side in sides:
+            reference = "pm4py-xes" if side == "cxframe-xes" else "pm4py"
+            key = "agree" + side.removeprefix("cxframe")
+            results[key] = {step: _agree(args.folder, side, step, reference) for step in ("variants", "dfg")}
     text = json.dumps(results, indent=2)
     print(text)
     if args.out:

@@ -36,6 +36,40 @@ def test_survey_ingest_benchmark_runs_on_a_small_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("layout", ["qualtrics", "surveymonkey"])
+def test_survey_ingest_benchmark_runs_on_a_small_export(tmp_path: Path, layout: str) -> None:
+    out = tmp_path / "result.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "survey_ingest.py"),
+            "--rows",
+            "450",
+            "--layout",
+            layout,
+            "--folder",
+            str(tmp_path / "data"),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    result = json.loads(out.read_text())
+    assert result["layout"] == layout
+    # the reference reads every data row past the header rows; the ingest leaves out only the deliberate previews
+    # and unfinished responses (Qualtrics), counted in its notes and not rejected, and stores the rest
+    excluded = result["excluded_expected"]
+    assert result["reference"]["rows"] == 450
+    assert (sum(excluded.values()) > 0) == (layout == "qualtrics")
+    ingest = result["ingest"]
+    assert ingest["notes"] == excluded
+    assert ingest["rows_rejected"] == 0
+    assert ingest["rows"] == ingest["records_stored"] == 450 - sum(excluded.values())
+    assert result["measure"]["groups"] == result["measure"]["results"] > 0
+
+
+@pytest.mark.slow
 def test_journey_log_benchmark_runs_on_a_small_log(tmp_path: Path) -> None:
     out = tmp_path / "result.json"
     subprocess.run(
@@ -46,6 +80,8 @@ def test_journey_log_benchmark_runs_on_a_small_log(tmp_path: Path) -> None:
             "300",
             "--cases",
             "30",
+            "--xes-events",
+            "200",
             "--skip-pm4py",
             "--folder",
             str(tmp_path / "data"),
@@ -56,4 +92,41 @@ def test_journey_log_benchmark_runs_on_a_small_log(tmp_path: Path) -> None:
         capture_output=True,
     )
     result = json.loads(out.read_text())
-    assert "cxframe-load" in json.dumps(result)
+    assert result["cxframe-load"]["events"] == 300
+    # the XES file: the first cases of the same log, cut to exactly 200 events, all collected
+    assert result["cxframe-xes-load"]["events"] == 200
+    assert result["cxframe-xes-load"]["rows_rejected"] == 0
+    assert "pm4py-xes-load" not in result and "ratios" not in result
+
+
+@pytest.mark.slow
+def test_journey_log_benchmark_agrees_with_pm4py_on_a_small_log(tmp_path: Path) -> None:
+    pytest.importorskip("pm4py")
+    out = tmp_path / "result.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "journey_log.py"),
+            "--events",
+            "400",
+            "--cases",
+            "40",
+            "--xes-events",
+            "300",
+            "--folder",
+            str(tmp_path / "data"),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    result = json.loads(out.read_text())
+    assert result["cxframe-xes-load"]["events"] == result["pm4py-xes-load"]["events"] == 300
+    expected = {"variants": True, "dfg": True}
+    assert result["agree"] == result["agree-direct"] == result["agree-xes"] == expected
+    assert set(result["ratios"]) == {
+        "store collect+variants+dfg / pm4py load+variants+dfg",
+        "no-store read+variants+dfg / pm4py load+variants+dfg",
+        "xes collect / pm4py read_xes",
+    }
