@@ -174,3 +174,49 @@ def _pickled(error: BaseException) -> bytes:
         pass
     text = "".join(traceback.format_exception(error)).rstrip()
     return pickle.dumps((_ERROR, RuntimeError(f"reading the source failed:\n{text}")))
+
+
+def iterate_ahead(items: Iterator[T], ahead: int = AHEAD) -> Generator[T, None, None]:
+    """Yield what ``items`` yields, computing it on a thread of its own, up to ``ahead`` items in advance.
+
+    Why a thread can overlap here: SQLite releases the GIL while it inserts,
+    and pyarrow while it parses and computes, so the reading runs while the
+    caller stores. An exception ``items`` raises is raised here; closing this
+    generator early (or an exception in the caller) stops the thread after
+    the item it is computing.
+    """
+    done: queue.Queue[tuple[int, object]] = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def put(entry: tuple[int, object]) -> bool:
+        while not stop.is_set():
+            try:
+                done.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((0, item)):
+                    return
+            put((_END, None))
+        except BaseException as error:
+            put((_ERROR, error))
+
+    thread = threading.Thread(target=work, name="cxframe-reading-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, payload = done.get()
+            if kind == _END:
+                return
+            if kind == _ERROR:
+                assert isinstance(payload, BaseException)
+                raise payload
+            yield payload  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()

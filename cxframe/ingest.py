@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import sqlite3
 import traceback
@@ -32,13 +33,14 @@ from typing import Any
 
 import attrs
 
-from cxframe.cleaning import EventCleaner
+from cxframe.background import iterate_ahead
+from cxframe.cleaning import EventCleaner, EventRows
 from cxframe.contracts import Event, Observation
 from cxframe.errors import CxframeError, InvalidInput
 from cxframe.extensions import CollectedRow, Collector, EventBatches, Reject
 from cxframe.programme import file_hashes
 from cxframe.sources import SourceReader
-from cxframe.staged import StagedCounts, ingest_staged
+from cxframe.staged import ROWS_PER_INSERT, StagedCounts, ingest_staged
 from cxframe.store import EVENT_COLUMNS, Store, event_row, now_text, observation_row
 
 DEFAULT_BATCH_SIZE = 10_000
@@ -338,13 +340,32 @@ def _ingest_events(
     """Store an event log's batches: events keyed by source and line, rejects with their line and reason."""
     conn = store.db.conn
     cleaner = EventCleaner(log)
-    insert = f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
-    records = accepted = stored = 0
-    try:
+    width = len(EVENT_COLUMNS)
+    # rows bound many to a statement: a statement step costs about a microsecond however many rows it binds
+    per_insert = max(1, min(ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+
+    def insert(rows: int) -> str:
+        values = ", ".join([f"({', '.join('?' * width)})"] * rows)
+        return f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) VALUES {values}"
+
+    def cleaned() -> Iterator[tuple[EventRows, list[tuple[Any, ...]], tuple[Any, ...], int]]:
+        """Each batch cleaned and its rows packed for the inserts: the work done ahead, on the reading thread."""
+        flat = itertools.chain.from_iterable
         for batch in log.batches:
             rows = cleaner.batch(batch)
+            events = rows.rows(reader.id, ingest_id)
+            whole = len(events) // per_insert * per_insert
+            groups = [tuple(flat(events[i : i + per_insert])) for i in range(0, whole, per_insert)]
+            yield rows, groups, tuple(flat(events[whole:])), batch.bytes_done
+
+    records = accepted = stored = 0
+    read = iterate_ahead(cleaned(), ahead=1)
+    try:
+        for rows, groups, rest, bytes_done in read:
             before = conn.total_changes
-            conn.executemany(insert, rows.rows(reader.id, ingest_id))
+            conn.executemany(insert(per_insert), groups)
+            if rest:
+                conn.execute(insert(len(rest) // width), rest)
             stored += conn.total_changes - before
             conn.executemany(
                 "INSERT INTO rejects (ingest_id, source, line, raw, reason) VALUES (?, ?, ?, ?, ?)",
@@ -353,8 +374,9 @@ def _ingest_events(
             records += rows.records
             accepted += len(rows.lines)
             if progress:
-                progress(batch.bytes_done, reader.size)
+                progress(bytes_done, reader.size)
     finally:
+        read.close()
         log.close()
     if not records and log.empty:
         raise InvalidInput([log.empty], where=str(reader.path))

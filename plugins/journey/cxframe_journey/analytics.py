@@ -23,9 +23,10 @@ queries that stay there (`cxframe_journey.overlay`).
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cxframe import Store
 from cxframe_journey.columns import DirectlyFollows, EventColumns, Variant
@@ -46,17 +47,27 @@ def _connection(store: Store | sqlite3.Connection) -> sqlite3.Connection:
 
 
 def events(store: Store | sqlite3.Connection, *, source: str | None = None) -> EventColumns:
-    """The stored events (of ``source``, else of every source) as `EventColumns`."""
+    """The stored events (of ``source``, else of every source) as `EventColumns`.
+
+    Why one ``group_concat`` a column: a million events fetched as rows cost
+    a Python tuple each (2 s, 700 MB); as one text a column, split by
+    pyarrow, about half the time and a fraction of the memory. ``NOT
+    INDEXED`` keeps the scan in ``id`` order, the order the events were
+    collected in, which orders events with the same time. A value holding
+    the separator (NUL) is read row by row instead.
+    """
+    conn = _connection(store)
     where, params = ("", []) if source is None else (" WHERE source = ?", [source])
-    rows = _connection(store).execute(f"SELECT case_id, activity, timestamp, id FROM events{where}", params)
-    found: list[Any] = rows.fetchall()
-    columns = list(zip(*found, strict=True)) if found else [(), (), (), ()]
-    return EventColumns.build(
-        pa.array(columns[0], pa.string()),
-        pa.array(columns[1], pa.string()),
-        pa.array(columns[2], pa.string()),
-        pa.array(columns[3], pa.int64()),
-    )
+    parts = ", ".join(f"group_concat({name}, char(0))" for name in ("case_id", "activity", "timestamp"))
+    count, *texts = conn.execute(f"SELECT count(*), {parts} FROM events NOT INDEXED{where}", params).fetchone()
+    if not count:
+        empty = pa.array([], pa.string())
+        return EventColumns.build(empty, empty, empty, pa.array([], pa.int64()))
+    columns = [pc.split_pattern(pa.array([text], pa.large_string()), "\x00").flatten() for text in texts]
+    if any(len(column) != count for column in columns):
+        rows = conn.execute(f"SELECT case_id, activity, timestamp FROM events NOT INDEXED{where}", params).fetchall()
+        columns = [pa.array(column, pa.string()) for column in zip(*rows, strict=True)]
+    return EventColumns.build(columns[0], columns[1], columns[2], pa.array(np.arange(count, dtype=np.int64)))
 
 
 def variants(store: Store | sqlite3.Connection, *, source: str | None = None) -> list[Variant]:
