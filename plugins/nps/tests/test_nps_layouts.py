@@ -1,0 +1,181 @@
+"""One ingest for every survey collector: the same responses, written in each layout, store the same observations.
+
+Each layout is written from one list of responses (with the awkward cells
+real exports have: commas, quotes, line breaks and CJK text in comments, a
+blank and an out-of-scale score, a repeated response id) and collected
+through its built-in collector. Whatever the layout, the core must store the
+same answers and reject the same records for the same reasons.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+import cxframe
+from cxframe import testing
+from cxframe.plugins import PluginHost
+
+RESPONSES = [
+    ("r1", dt.datetime(2026, 3, 1, 8, 30, 5), "North", "10", 'Great, "really" fast'),
+    ("r2", dt.datetime(2026, 3, 1, 14, 0, 0), "South", "7", "服务很好，但是等待时间太长了"),
+    ("r3", dt.datetime(2026, 3, 2, 23, 59, 59), "South", "0", "two\nlines"),
+    ("r4", dt.datetime(2026, 3, 3, 0, 0, 0), "", "11", ""),  # out of scale: a reject
+    ("r5", dt.datetime(2026, 3, 4, 12, 15, 0), "East", "", "no score"),  # blank: a reject
+    ("r2", dt.datetime(2026, 3, 5, 9, 0, 0), "East", "9", "again"),  # a repeated id: a reject
+    ("r6", dt.datetime(2026, 3, 6, 18, 45, 30), "West", "6", "  padded  "),
+]
+NPS_TEXT = "How likely are you to recommend us to a friend or colleague?"
+REGION_TEXT = "Where do you live?"
+COMMENT_TEXT = "Why?"
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plain_rows() -> list[list[str]]:
+    return [["id", "when", "region", "nps", "comment"]] + [
+        [rid, _iso(when), region, nps, comment] for rid, when, region, nps, comment in RESPONSES
+    ]
+
+
+def _qualtrics_rows() -> list[list[str]]:
+    header = [
+        ["ResponseId", "RecordedDate", "Status", "Finished", "Region", "Q1", "Q1_NPS_GROUP", "Q2"],
+        ["Response ID", "Recorded Date", "Response Type", "Finished", REGION_TEXT, NPS_TEXT, "NPS group", COMMENT_TEXT],
+        [
+            '{"ImportId":"_recordId"}',
+            '{"ImportId":"recordedDate","timeZone":"UTC"}',
+            '{"ImportId":"status"}',
+            '{"ImportId":"finished"}',
+            '{"ImportId":"QID3"}',
+            '{"ImportId":"QID1"}',
+            '{"ImportId":"QID1_NPS_GROUP"}',
+            '{"ImportId":"QID2_TEXT"}',
+        ],
+    ]
+    rows = [
+        [rid, when.strftime("%Y-%m-%d %H:%M:%S"), "0", "1", region, nps, "", comment]
+        for rid, when, region, nps, comment in RESPONSES
+    ]
+    preview = ["p1", "2026-03-07 10:00:00", "1", "1", "North", "3", "", "a preview"]  # left out, not rejected
+    return header + rows[:3] + [preview] + rows[3:]
+
+
+def _surveymonkey_rows() -> list[list[str]]:
+    meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address"]
+    header = [[*meta, NPS_TEXT, REGION_TEXT, COMMENT_TEXT], [""] * 5 + ["Response", "Response", "Open-Ended Response"]]
+    rows = [
+        [rid, "c1", "", when.strftime("%m/%d/%Y %I:%M:%S %p"), "", nps, region, comment]
+        for rid, when, region, nps, comment in RESPONSES
+    ]
+    return header + rows
+
+
+def _write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> None:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def _write_xlsx(path: Path, rows: list[list[str]]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def _write_jsonl(path: Path, rows: list[list[str]]) -> None:
+    keys = rows[0]
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows[1:]:
+            handle.write(json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False) + "\n")
+
+
+PLAIN = {
+    "response_id": "id",
+    "timestamp": "when",
+    "comment": "comment",
+    "segments": {"region": "region"},
+    "questions": {"nps": "nps"},
+}
+QUALTRICS = {"comment": "Q2", "segments": {"region": "Region"}, "questions": {"nps": "Q1"}}
+SURVEYMONKEY = {"comment": COMMENT_TEXT, "segments": {"region": REGION_TEXT}, "questions": {"nps": NPS_TEXT}}
+
+#: layout → (file name, writer, collector, columns, options)
+LAYOUTS: dict[str, tuple[str, Callable[[Path], None], str, dict[str, Any], dict[str, Any]]] = {
+    "survey-csv": ("s.csv", lambda p: _write_csv(p, _plain_rows()), "survey-csv", PLAIN, {}),
+    "survey-csv-gb18030": ("s.csv", lambda p: _write_csv(p, _plain_rows(), "gb18030"), "survey-csv", PLAIN, {}),
+    "survey-csv-utf16": ("s.csv", lambda p: _write_csv(p, _plain_rows(), "utf-16"), "survey-csv", PLAIN, {}),
+    "survey-tsv": (
+        "s.tsv",
+        lambda p: p.write_text("\n".join("\t".join(r) for r in _plain_rows()).replace("two\nlines", '"two\nlines"')),
+        "survey-csv",
+        PLAIN,
+        {},
+    ),
+    "survey-jsonl": ("s.jsonl", lambda p: _write_jsonl(p, _plain_rows()), "survey-jsonl", PLAIN, {}),
+    "survey-xlsx": ("s.xlsx", lambda p: _write_xlsx(p, _plain_rows()), "survey-xlsx", PLAIN, {}),
+    "qualtrics": ("q.csv", lambda p: _write_csv(p, _qualtrics_rows(), "utf-8-sig"), "qualtrics", QUALTRICS, {}),
+    "qualtrics-xlsx": ("q.xlsx", lambda p: _write_xlsx(p, _qualtrics_rows()), "qualtrics", QUALTRICS, {}),
+    "surveymonkey": (
+        "m.csv",
+        lambda p: _write_csv(p, _surveymonkey_rows(), "gb18030"),
+        "surveymonkey",
+        SURVEYMONKEY,
+        {"time_zone": "UTC"},
+    ),
+    "surveymonkey-xlsx": (
+        "m.xlsx",
+        lambda p: _write_xlsx(p, _surveymonkey_rows()),
+        "surveymonkey",
+        SURVEYMONKEY,
+        {"time_zone": "UTC"},
+    ),
+}
+
+
+def _collect(folder: Path, layout: str, host: PluginHost) -> tuple[list[tuple[Any, ...]], list[str], dict[str, int]]:
+    name, write, collector, columns, options = LAYOUTS[layout]
+    source = {"id": "s", "collector": collector, "path": name, "columns": columns, "options": options}
+    if "gb18030" in layout or layout == "surveymonkey":  # too little Chinese text in the file to detect it
+        source["encoding"] = "gb18030"
+    root = testing.make_programme(folder, sources=[source])
+    write(root / name)
+    [summary] = cxframe.collect(root, host=host)
+    with cxframe.open_store(root / "cxframe.db") as store:
+        stored = store.db.execute(
+            "SELECT response_id, question, value, timestamp, tz_offset, region, comment, population "
+            "FROM observations ORDER BY response_id, question"
+        ).fetchall()
+        # a repeat names the line its id was first on, which each layout has on a line of its own
+        first = re.compile(r" \(first on line \d+\)")
+        reasons = sorted(first.sub("", row[0]) for row in store.db.execute("SELECT reason FROM rejects"))
+    return stored, reasons, summary.notes
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_the_same_responses_in_every_layout_store_the_same_observations(tmp_path: Path, layout: str) -> None:
+    host = testing.plugin_host(__import__("cxframe_nps"))
+    stored, reasons, notes = _collect(tmp_path / layout, layout, host)
+    reference, reference_reasons, _ = _collect(tmp_path / "reference", "survey-csv", host)
+    assert stored == reference
+    assert reasons == reference_reasons
+    assert notes == ({"excluded: preview": 1} if layout.startswith("qualtrics") else {})
+    assert [row[0] for row in stored] == ["r1", "r2", "r3", "r6"]
+    assert reasons == [
+        "duplicate response id 'r2'",
+        "nps: 11 is outside the scale 0–10",
+        "nps: blank",
+    ]
+    assert ("r3", "nps", 0.0, "2026-03-02T23:59:59.000000Z", "+00:00", "South", "two\nlines", "customer") in stored
+    assert stored[-1][6] == "padded"  # stripped
