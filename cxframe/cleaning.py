@@ -201,6 +201,48 @@ def _taken(results: list[Any], indices: pa.Array, kind: pa.DataType) -> list[Any
     return pa.array(results, kind).take(indices).to_pylist()  # type: ignore[no-any-return]
 
 
+#: ``strptime`` directives a shape (`_shape`) may hold: each one's fixed-width text, as ``strptime`` reads it
+_DIRECTIVES = {
+    "%Y": "[0-9]{4}",
+    "%m": "(0[1-9]|1[0-2])",
+    "%d": "(0[1-9]|[12][0-9]|3[01])",
+    "%H": "([01][0-9]|2[0-3])",
+    "%I": "(0[1-9]|1[0-2])",
+    "%M": "[0-5][0-9]",
+    "%S": "[0-5][0-9]",
+    "%p": "(AM|PM)",
+}
+
+
+def _shape(pattern: str) -> tuple[str, int] | None:
+    """A regular expression of the texts ``pattern`` writes, zero-padded, and where their day is; or None.
+
+    Only for patterns of the fixed-width directives in `_DIRECTIVES` and
+    other characters, with a year, month and day: what every text of that
+    shape means is plain, so pyarrow and ``strptime`` read it alike.
+    """
+    parts, at, day_at, found = [], 0, -1, set()
+    position = 0
+    while position < len(pattern):
+        piece = pattern[position : position + 2]
+        if piece.startswith("%"):
+            if piece not in _DIRECTIVES:
+                return None
+            found.add(piece)
+            if piece == "%d":
+                day_at = at
+            parts.append(_DIRECTIVES[piece])
+            at += 4 if piece == "%Y" else 2
+            position += 2
+        else:
+            parts.append(re.escape(pattern[position]))
+            at += 1
+            position += 1
+    if not {"%Y", "%m", "%d"} <= found or len(pattern.encode()) != len(pattern):
+        return None
+    return "^" + "".join(parts) + "$", day_at
+
+
 def _blank(columns: list[pa.Array]) -> pa.Array:
     """Whether each record's cells are all blank."""
     blank = None
@@ -266,25 +308,33 @@ class Timestamps:
     def _declared(self, column: pa.Array, done: pa.Array) -> tuple[list[str | None], list[str | None]] | None:
         """Stored text and offset of the cells the `cxframe.TimestampRule` reads column-wise (None elsewhere).
 
-        A cell counts only when ``strftime`` writes its parse back exactly
-        (so Python's ``strptime`` reads it alike), in ISO-8601 to the second
-        or else the rule's first format for a cell that does not start like
-        ISO-8601; in its zone, only a time that is neither skipped nor
-        repeated by a daylight-saving change (both readings agree).
+        A cell counts only when it has the exact fixed-width shape of ISO-8601
+        to the second, or else of the rule's first format (`_shape`) and does
+        not start like ISO-8601, and pyarrow's parse of it keeps its day (it
+        rolls 2025-02-30 over into March, where ``strptime`` refuses it); in a
+        zone, only a time that is neither skipped nor repeated by a
+        daylight-saving change (both readings agree).
         """
         rule = self.rule
         assert rule is not None
-        shapes = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] if self.iso else []
-        first = [rule.formats[0]] if rule.formats and not any(c in rule.formats[0] for c in ("%z", "%Z", "%f")) else []
-        found = pc.invert(done)
+        patterns = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] if self.iso else []
+        if rule.formats and _shape(rule.formats[0]) is not None:
+            patterns.append(rule.formats[0])
         naive: pa.Array | None = None
         ok = pa.array([False] * len(column), pa.bool_())
-        for pattern in (*shapes, *first):
-            parsed = pc.strptime(column, format=pattern, unit="s", error_is_null=True)
-            fits = pc.fill_null(pc.equal(pc.strftime(parsed, format=pattern), column), False)
-            if pattern not in shapes:  # a text fromisoformat may read otherwise is left to the parser
+        for pattern in patterns:
+            regex, day_at = _shape(pattern) or ("", 0)
+            fits = pc.and_(pc.invert(done), pc.invert(ok))
+            fits = pc.and_(fits, pc.match_substring_regex(column, regex))
+            if len(patterns) > 2 and pattern == patterns[-1]:  # a text fromisoformat may read otherwise: the parser's
                 fits = pc.and_(fits, pc.invert(pc.match_substring_regex(column, "^[0-9]{4}-?[0-9W]")))
-            fits = pc.and_(pc.and_(fits, found), pc.invert(ok))
+            if not pc.any(fits).as_py():
+                continue
+            parsed = pc.strptime(column, format=pattern, unit="s", error_is_null=True)
+            day = pc.cast(pc.utf8_slice_codeunits(pc.if_else(fits, column, "0" * day_at + "01"), day_at, day_at + 2), pa.int64())
+            fits = pc.fill_null(
+                pc.and_(fits, pc.and_(pc.equal(pc.day(parsed), day), pc.greater_equal(pc.year(parsed), 1000))), False
+            )
             naive = parsed if naive is None else pc.if_else(fits, parsed, naive)
             ok = pc.or_(ok, fits)
         if naive is None or not pc.any(ok).as_py():
@@ -301,8 +351,8 @@ class Timestamps:
             utc = pc.cast(pc.cast(zoned[0], pa.timestamp("s", "UTC")), pa.int64())
         else:
             utc = local
-        text = pc.strftime(pc.cast(utc, pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S")
-        ok = pc.and_(ok, pc.fill_null(pc.equal(pc.utf8_length(text), 19), False))  # years 1000–9999
+        # "2025-09-09 14:19:27" (the cast's own text), with its T and six fraction digits
+        text = pc.utf8_replace_slice(pc.cast(pc.cast(utc, pa.timestamp("s")), pa.string()), 10, 11, "T")
         stored = pc.if_else(ok, pc.binary_join_element_wise(text, ".000000Z", ""), pa.scalar(None, pa.string()))
         if not rule.time_zone:
             return stored.to_pylist(), [None] * len(column)
