@@ -331,7 +331,9 @@ class Timestamps:
             if not pc.any(fits).as_py():
                 continue
             parsed = pc.strptime(column, format=pattern, unit="s", error_is_null=True)
-            day = pc.cast(pc.utf8_slice_codeunits(pc.if_else(fits, column, "0" * day_at + "01"), day_at, day_at + 2), pa.int64())
+            day = pc.cast(
+                pc.utf8_slice_codeunits(pc.if_else(fits, column, "0" * day_at + "01"), day_at, day_at + 2), pa.int64()
+            )
             fits = pc.fill_null(
                 pc.and_(fits, pc.and_(pc.equal(pc.day(parsed), day), pc.greater_equal(pc.year(parsed), 1000))), False
             )

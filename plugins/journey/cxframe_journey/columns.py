@@ -112,15 +112,20 @@ class EventColumns:
     @classmethod
     def build(cls, cases: pa.Array, activities: pa.Array, timestamps: pa.Array, order: pa.Array) -> EventColumns:
         """From the events' case ids, activities, stored UTC timestamps and collection order, in any order."""
-        case_codes = pc.dictionary_encode(cases).indices.to_numpy(zero_copy_only=False)
-        encoded = pc.dictionary_encode(activities)
-        micros = _micros(timestamps)
-        ordered = np.lexsort((order.to_numpy(zero_copy_only=False), micros, case_codes))
-        sorted_cases = case_codes[ordered]
+        names, codes = encode(activities)
+        return cls.from_codes(encode(cases)[1], codes, names, _micros(timestamps), order.to_numpy(zero_copy_only=False))
+
+    @classmethod
+    def from_codes(
+        cls, cases: np.ndarray, activities: np.ndarray, names: list[str], micros: np.ndarray, order: np.ndarray
+    ) -> EventColumns:
+        """From case codes, activity codes (``names`` by code), UTC microseconds and collection order, in any order."""
+        ordered = np.lexsort((order, micros, cases))
+        sorted_cases = cases[ordered]
         starts = np.flatnonzero(np.diff(sorted_cases)) + 1 if len(ordered) else np.array([], np.int64)
         return cls(
-            activities=encoded.dictionary.to_pylist(),
-            codes=encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)[ordered],
+            activities=names,
+            codes=activities.astype(np.int32)[ordered],
             micros=micros[ordered],
             starts=np.concatenate(([0], starts, [len(ordered)])) if len(ordered) else np.array([0], np.int64),
         )
@@ -163,6 +168,17 @@ class EventColumns:
             mean=lambda values: math.fsum(values.tolist()) / len(values),
             median=lambda values: float(np.median(values)),
         )
+
+
+def encode(texts: pa.Array) -> tuple[list[str], np.ndarray]:
+    """The distinct texts, and each text's code (its position among them)."""
+    encoded = pc.dictionary_encode(texts)
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False)
+
+
+def micros(timestamps: pa.Array) -> np.ndarray:
+    """Integer microseconds since 1970 of stored UTC text (``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``)."""
+    return _micros(timestamps)
 
 
 def _micros(timestamps: pa.Array) -> np.ndarray:
