@@ -185,6 +185,13 @@ class _Tally:
     notes: dict[str, int]
 
 
+def _blank_as_null(column: pa.Array, *, strip: bool = True) -> pa.Array:
+    """A text column stripped as ``str.strip`` strips (unless not ``strip``), blank cells null."""
+    if strip:
+        column = pc.utf8_trim(column, characters=WHITESPACE)
+    return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+
+
 def _strip_texts(column: pa.Array) -> list[str | None]:
     """A text column as ``str.strip`` leaves it (the same characters: `WHITESPACE`), blank as None."""
     return [text or None for text in pc.utf8_trim(column, characters=WHITESPACE).to_pylist()]
@@ -279,17 +286,26 @@ class Timestamps:
         self.dates: dict[str, bool] = {}
 
     def __call__(self, column: pa.Array) -> tuple[list[str | None], list[str | None], list[str | None]]:
-        texts = column.to_pylist()
-        rows = len(texts)
-        if not self.iso:  # a source's own format only: every distinct text to its parser
-            found = [self.stamp(text) for text in texts]
-            return [f[0] for f in found], [f[1] for f in found], [f[2] for f in found]
-        fast = pc.and_(pc.match_substring_regex(column, self.canonical), self._valid_dates(column))
-        if pc.all(fast).as_py() and (not self.naive_utc or pc.all(pc.ends_with(column, "Z")).as_py()):
+        stored, offsets, reasons = self.arrays(column, lists=True)
+        return stored, offsets, reasons
+
+    def arrays(self, column: pa.Array, *, lists: bool = False) -> tuple[Any, Any, Any]:
+        """As a call, but the usual export's three columns as pyarrow arrays unless ``lists`` (others as lists)."""
+        rows = len(column)
+        if self.iso:
+            fast = pc.and_(pc.match_substring_regex(column, self.canonical), self._valid_dates(column))
+        else:  # a source's own format only
+            fast = pa.array([False] * rows, pa.bool_())
+        if rows and pc.all(fast).as_py() and (not self.naive_utc or pc.all(pc.ends_with(column, "Z")).as_py()):
             # the usual export: every cell in UTC with Z, with a fraction of six digits or none
-            stored: list[str | None] = [text if len(text) == 27 else f"{text[:19]}.000000Z" for text in texts]
-            return stored, ["+00:00"] * rows, [None] * rows
-        stored = [None] * rows
+            whole = pc.equal(pc.utf8_length(column), 27)
+            padded = pc.binary_join_element_wise(pc.utf8_slice_codeunits(column, 0, 19), ".000000Z", "")
+            stored_array = pc.if_else(whole, column, padded)
+            if lists:
+                return stored_array.to_pylist(), ["+00:00"] * rows, [None] * rows
+            return stored_array, pa.array(["+00:00"] * rows, pa.string()), pa.nulls(rows, pa.string())
+        texts = column.to_pylist()
+        stored: list[str | None] = [None] * rows
         offsets: list[str | None] = [None] * rows
         reasons: list[str | None] = [None] * rows
         declared = self._declared(column, fast) if self.rule is not None else None
@@ -690,36 +706,37 @@ class SurveyCleaner:
 
 @attrs.define
 class EventRows:
-    """What the event cleaning made of a batch: the events' columns (in record order) and the rejects."""
+    """What the event cleaning made of a batch: the events' columns (pyarrow arrays, in record order), the rejects."""
 
-    lines: list[int] = attrs.Factory(list)
-    cases: list[str] = attrs.Factory(list)
-    activities: list[str] = attrs.Factory(list)
+    lines: pa.Array
+    cases: pa.Array
+    activities: pa.Array
     #: stored UTC text and original offset
-    timestamps: list[str] = attrs.Factory(list)
-    offsets: list[str | None] = attrs.Factory(list)
-    #: touchpoint, channel, resource, outcome (None where not mapped or blank)
-    fields: list[tuple[str | None, ...]] = attrs.Factory(list)
-    attributes: list[str | None] = attrs.Factory(list)
-    rejects: list[tuple[int, str, str]] = attrs.Factory(list)
+    timestamps: pa.Array
+    offsets: pa.Array
+    #: touchpoint, channel, resource, outcome (null where not mapped or blank)
+    fields: list[pa.Array]
+    attributes: pa.Array
+    rejects: list[tuple[int, str, str]]
     #: non-blank records taken (events and rejects)
-    records: int = 0
+    records: int
 
     def rows(self, source: str, ingest_id: int) -> list[tuple[Any, ...]]:
         """The ``events`` rows (`cxframe.store.EVENT_COLUMNS`), keyed by source and line."""
+        columns = [self.lines, self.cases, self.activities, self.timestamps, self.offsets, *self.fields]
         return [
-            (f"{source}|{line}", ingest_id, source, case, activity, stamp, offset, *fields, attributes)
-            for line, case, activity, stamp, offset, fields, attributes in zip(
-                self.lines,
-                self.cases,
-                self.activities,
-                self.timestamps,
-                self.offsets,
-                self.fields,
-                self.attributes,
-                strict=True,
-            )
+            (f"{source}|{line}", ingest_id, source, *rest)
+            for line, *rest in zip(*(column.to_pylist() for column in [*columns, self.attributes]), strict=True)
         ]
+
+
+def _array(texts: Any) -> pa.Array:
+    """Texts as a pyarrow string array (they may be one already)."""
+    return texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
+
+
+def _none(length: int) -> pa.Array:
+    return pa.nulls(length, pa.string())
 
 
 class EventCleaner:
@@ -732,35 +749,23 @@ class EventCleaner:
         self.fields = [log.fields.get(name) for name in ("touchpoint", "channel", "resource", "outcome")]
 
     def batch(self, batch: Batch) -> EventRows:
+        """The batch's events, each column checked at once; only the rejects are looked at one by one."""
         log = self.log
-        found = EventRows(rejects=[(line, reject.raw, reject.reason) for line, reject in batch.rejects])
-        found.records = len(found.rejects)
-        columns, line_array = SurveyCleaner._drop(log.drops, self.notes, list(batch.columns), batch.lines)
-        if not len(line_array):
-            return found
+        rejects = [(line, reject.raw, reject.reason) for line, reject in batch.rejects]
+        columns, lines = SurveyCleaner._drop(log.drops, self.notes, list(batch.columns), batch.lines)
+        count = len(lines)
         stripped = [pc.utf8_trim(columns[at], characters=WHITESPACE) for at in (log.case, log.activity, log.timestamp)]
-        blank = [pc.equal(column, "") for column in stripped]
-        missing = pc.or_(pc.or_(blank[0], blank[1]), blank[2])
-        bad: set[int] = set()
-        skip: set[int] = set()
-        if pc.any(missing).as_py():
-            bad = set(pc.indices_nonzero(missing).to_pylist())
-            skip = set(pc.indices_nonzero(pc.and_(missing, _blank(columns))).to_pylist())
-        stamps, offsets, reasons = self.timestamps(stripped[2])
-        cases, activities = stripped[0].to_pylist(), stripped[1].to_pylist()
-        texts = [[None] * len(cases) if at is None else _strip_texts(columns[at]) for at in self.fields]
-        attributes = self._attributes(columns) or [None] * len(cases)
-        keep: list[bool] = []
-        for position, line in enumerate(line_array.to_pylist()):
-            usable = position not in bad and reasons[position] is None
-            keep.append(usable)
-            if position in skip:
-                continue  # a blank record
-            found.records += 1
-            if usable:
-                continue
-            if position in bad:
-                values = (cases[position], activities[position], stripped[2][position].as_py())
+        missing = pc.or_(pc.or_(pc.equal(stripped[0], ""), pc.equal(stripped[1], "")), pc.equal(stripped[2], ""))
+        stamps, offsets, reasons = self.timestamps.arrays(stripped[2])
+        reasons = _array(reasons)
+        unusable = pc.or_(missing, pc.is_valid(reasons))
+        blank = pc.and_(missing, _blank(columns)) if count and pc.any(missing).as_py() else None
+        records = count - (pc.sum(pc.cast(blank, pa.int64())).as_py() or 0 if blank is not None else 0)
+        wrong = unusable if blank is None else pc.and_(unusable, pc.invert(blank))
+        line_list = lines.to_pylist() if pc.any(wrong).as_py() else []
+        for position in pc.indices_nonzero(wrong).to_pylist() if line_list else []:
+            if missing[position].as_py():
+                values = [column[position].as_py() for column in stripped]
                 absent = [
                     f"{what} ({log.describe.get(key, key)})"
                     for what, key, value in zip(("case id", "activity", "timestamp"), _REQUIRED, values, strict=True)
@@ -768,28 +773,34 @@ class EventCleaner:
                 ]
                 reason = f"missing {', '.join(absent)}"
             else:
-                reason = f"{reasons[position]} in {log.describe.get('timestamp', 'timestamp')}"
-            found.rejects.append((line, raw_text([column[position].as_py() for column in columns]), reason))
-        found.lines = list(itertools.compress(line_array.to_pylist(), keep))
-        found.cases = list(itertools.compress(cases, keep))
-        found.activities = list(itertools.compress(activities, keep))
-        found.timestamps = list(itertools.compress(stamps, keep))  # type: ignore[arg-type]
-        found.offsets = list(itertools.compress(offsets, keep))
-        found.fields = list(itertools.compress(zip(*texts, strict=True), keep))
-        found.attributes = list(itertools.compress(attributes, keep))
-        return found
+                reason = f"{reasons[position].as_py()} in {log.describe.get('timestamp', 'timestamp')}"
+            rejects.append((line_list[position], raw_text([column[position].as_py() for column in columns]), reason))
+        keep = pc.invert(unusable)
+        fields = [_none(count) if at is None else _blank_as_null(columns[at]) for at in self.fields]
+        return EventRows(
+            lines=lines.filter(keep),
+            cases=stripped[0].filter(keep),
+            activities=stripped[1].filter(keep),
+            timestamps=_array(stamps).filter(keep),
+            offsets=_array(offsets).filter(keep),
+            fields=[field.filter(keep) for field in fields],
+            attributes=self._attributes(columns).filter(keep),
+            rejects=rejects,
+            records=records + len(batch.rejects),
+        )
 
-    def _attributes(self, columns: list[pa.Array]) -> list[str | None] | None:
-        """Each event's attributes as JSON text (None for none), or None when the log maps none."""
+    def _attributes(self, columns: list[pa.Array]) -> pa.Array:
+        """Each event's attributes as JSON text (null for none)."""
         log = self.log
+        count = len(columns[0]) if columns else 0
         if log.attributes_json is not None:
-            return [text or None for text in columns[log.attributes_json].to_pylist()]
+            return _blank_as_null(columns[log.attributes_json], strip=False)
         if not log.attributes:
-            return None
+            return _none(count)
         names = list(log.attributes)
         values = zip(*(columns[at].to_pylist() for at in log.attributes.values()), strict=True)
         found: list[str | None] = []
         for cells in values:
             kept = {name: cell for name, cell in zip(names, cells, strict=True) if cell.strip()}
             found.append(json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None)
-        return found
+        return pa.array(found, pa.string())

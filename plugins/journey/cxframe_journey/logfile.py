@@ -127,10 +127,10 @@ def read(source: SourceReader) -> EventLog:
             records += found.records
             rejects += len(found.rejects)
             rejected.extend(Rejected(line, reason) for line, _, reason in found.rejects[: EXAMPLES - len(rejected)])
-            cases.append(pa.array(found.cases, pa.string()))
-            activities.append(pa.array(found.activities, pa.string()))
-            stamps.append(pa.array(found.timestamps, pa.string()))
-            lines.append(pa.array(found.lines, pa.int64()))
+            cases.append(found.cases)
+            activities.append(found.activities)
+            stamps.append(found.timestamps)
+            lines.append(found.lines)
     finally:
         log.close()
     if not records and log.empty:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import signal
@@ -10,12 +11,16 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from journey_support import FIXTURES, ORDERS_COLUMNS, collect, collected, host, programme, store, summary
 
 import cxframe
-from cxframe import InvalidInput, testing
-from cxframe_journey import analytics, api
+from cxframe import EventBatches, InvalidInput, TimestampRule, testing
+from cxframe.cleaning import Timestamps, timestamp_reader
+from cxframe_journey import analytics, api, timestamps
 
 
 def orders_programme(tmp_path: Path, columns: Mapping[str, object] | None = None, **options: object) -> Path:
@@ -193,3 +198,39 @@ cxframe.collect({str(root)!r}, [{str(root / "log.csv")!r}], collector="event-csv
             process.kill()
     assert len(testing.read_table(root, "events")) == 1
     assert len(testing.read_table(root, "ingests")) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    moments=st.lists(
+        st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)), min_size=1, max_size=20
+    ),
+    pattern=st.sampled_from(["%d/%m/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d %H:%M:%S"]),
+    zone=st.sampled_from([None, "Europe/Amsterdam", "America/New_York"]),
+    noise=st.lists(st.text(max_size=12), max_size=3),
+)
+def test_an_own_timestamp_format_is_read_a_column_at_a_time_as_the_parser_reads_it(
+    moments: list[dt.datetime], pattern: str, zone: str | None, noise: list[str]
+) -> None:
+    parse = timestamps.parser(pattern, timestamps.timezone(zone))
+
+    def parse_timestamp(text: str) -> dt.datetime | None:
+        try:
+            return parse(text)
+        except ValueError:
+            return None
+
+    log = EventBatches(
+        width=1,
+        batches=(),
+        case=0,
+        activity=0,
+        timestamp=0,
+        parse_timestamp=parse_timestamp,
+        naive_utc=zone is None,
+        iso_timestamps=False,
+        timestamp_rule=TimestampRule(formats=(pattern,), time_zone=zone, iso=False),
+    )
+    texts = [moment.strftime(pattern) for moment in moments] + noise
+    expected = [timestamp_reader(log)(text) for text in texts]
+    assert list(zip(*Timestamps(log)(pa.array(texts, pa.string())), strict=True)) == expected
