@@ -70,6 +70,10 @@ _PLAIN = re.compile(
 
 #: the fields every event needs, in the order a reject names the missing ones
 _REQUIRED = ("case", "activity", "timestamp")
+#: ISO-8601 with an offset or Z, to the second or a fraction of up to six digits, with a valid time of day
+_WITH_OFFSET = (
+    rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ]{_TIME_OF_DAY}(\.[0-9]{{1,6}})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
 #: 2038-01-01T00:00:00Z in seconds since 1970
 _YEAR_2038 = 2145916800
 #: ``(value, None)`` or ``(None, reason)``: an answer or a weight as scored
@@ -308,10 +312,15 @@ class Timestamps:
         stored: list[str | None] = [None] * rows
         offsets: list[str | None] = [None] * rows
         reasons: list[str | None] = [None] * rows
+        zoned = self._with_offset(column, fast) if self.iso else None
+        if zoned is not None:
+            fast = pc.or_(fast, pc.is_valid(zoned[0]))
         declared = self._declared(column, fast) if self.rule is not None else None
         stamp = self.stamp
         for position, (text, quick) in enumerate(zip(texts, fast.to_pylist(), strict=True)):
-            if quick:
+            if quick and zoned is not None and zoned[0][position].is_valid:
+                stored[position], offsets[position] = zoned[0][position].as_py(), zoned[1][position].as_py()
+            elif quick:
                 zulu = text[-1] == "Z"
                 fraction = text[19:26] if len(text) - zulu == 26 else ".000000"
                 stored[position], offsets[position] = f"{text[:19]}{fraction}Z", ("+00:00" if zulu else None)
@@ -320,6 +329,34 @@ class Timestamps:
             else:
                 stored[position], offsets[position], reasons[position] = stamp(text)
         return stored, offsets, reasons
+
+    def _with_offset(self, column: pa.Array, done: pa.Array) -> tuple[pa.Array, pa.Array] | None:
+        """Stored text and offset of the ISO-8601 cells with an offset (``…T09:30:00.250+01:00``), null elsewhere.
+
+        Only cells of that exact shape (`_WITH_OFFSET`: a fraction of up to six
+        digits, an offset of at most 23:59), a real date and a year from 1000
+        to 9998 (so that UTC has one too) are converted, by pyarrow's cast, as
+        ``fromisoformat`` and `cxframe.store.utc_text` would.
+        """
+        todo = pc.and_(pc.invert(done), pc.match_substring_regex(column, _WITH_OFFSET))
+        todo = pc.and_(todo, self._valid_dates(column))
+        if not pc.any(todo).as_py():
+            return None
+        picked = column.filter(todo)
+        utc = pc.cast(pc.cast(picked, pa.timestamp("us", "UTC")), pa.timestamp("us"))
+        inside = pc.and_(pc.greater_equal(pc.year(utc), 1000), pc.less_equal(pc.year(utc), 9998))
+        text = pc.binary_join_element_wise(pc.utf8_replace_slice(pc.cast(utc, pa.string()), 10, 11, "T"), "Z", "")
+        suffix = pc.utf8_slice_codeunits(picked, -6)
+        offset = pc.if_else(
+            pc.or_(pc.ends_with(picked, "Z"), pc.equal(pc.utf8_slice_codeunits(suffix, 1), "00:00")), "+00:00", suffix
+        )
+        none = pa.scalar(None, pa.string())
+        stored = pc.if_else(inside, text, none)
+        offset = pc.if_else(inside, offset, none)
+        # back in place: the converted cells where they were, null elsewhere
+        where = pc.cumulative_sum(pc.cast(todo, pa.int64()))
+        index = pc.if_else(todo, pc.subtract(where, 1), pa.scalar(None, pa.int64()))
+        return stored.take(index), offset.take(index)
 
     def _declared(self, column: pa.Array, done: pa.Array) -> tuple[list[str | None], list[str | None]] | None:
         """Stored text and offset of the cells the `cxframe.TimestampRule` reads column-wise (None elsewhere).

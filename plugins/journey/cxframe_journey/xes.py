@@ -42,15 +42,14 @@ holds no event stops the source before anything is stored.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gzip
 import json
 import math
-import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Generator, Iterable, Iterator
 from typing import IO
+from xml.parsers import expat
 
 import attrs
 
@@ -63,6 +62,8 @@ LIFECYCLE = "lifecycle:transition"
 #: Attribute types read into events; ``list`` and ``container`` are not.
 SCALAR_TYPES = frozenset({"string", "id", "int", "float", "boolean", "date"})
 GZIP_MAGIC = b"\x1f\x8b"
+#: Bytes of the file parsed at a time: the events of a block wait in memory until it is parsed
+BLOCK_BYTES = 64 * 1024
 OPTIONS = ("lifecycle", "timezone")
 
 #: ``{key: (type, text)}`` of one element's own attributes.
@@ -120,25 +121,6 @@ def _lifecycle(source: SourceReader) -> frozenset[str] | None:
     if wanted is None:
         return None
     return frozenset(t.strip().lower() for t in ([wanted] if isinstance(wanted, str) else wanted))
-
-
-class _Names(dict[str, str]):
-    """Element tags without their namespace (``{http://www.xes-standard.org/}event`` → ``event``), cached."""
-
-    def __missing__(self, tag: str) -> str:
-        local = self[tag] = tag.rpartition("}")[2]
-        return local
-
-
-def _raw_attributes(element: ET.Element, names: _Names) -> RawAttributes:
-    """The element's own scalar attributes (not nested ones), as written."""
-    raw: RawAttributes = {}
-    for child in element:
-        kind = names[child.tag]
-        key, value = child.get("key"), child.get("value")
-        if kind in SCALAR_TYPES and key is not None and value is not None:
-            raw[key] = (kind, value)
-    return raw
 
 
 def _typed(kind: str, text: str) -> str | int | float | bool:
@@ -213,66 +195,99 @@ def _open(source: SourceReader) -> IO[bytes] | gzip.GzipFile:
     return handle
 
 
-def _detach(parent: ET.Element | None, child: ET.Element) -> None:
-    """Drop a finished element from its parent so the tree never grows."""
-    if parent is not None:
-        with contextlib.suppress(ValueError):  # not a direct child (a malformed log): clearing it is enough
-            parent.remove(child)
+class _Events:
+    """The XES elements, followed as expat reports them: what `_rows` yields, a block of the file at a time.
+
+    Only the scalar attributes that are direct children of a trace or of an
+    event are read; an event's are complete when it ends, a trace's when it
+    ends (XES allows them after the events), so a trace's events wait for it.
+    """
+
+    def __init__(self, source: SourceReader) -> None:
+        self.reading = _Reading(source)
+        self.where = str(source.path)
+        self.depth = 0
+        self.root = False
+        self.trace_at: int | None = None
+        self.event_at: int | None = None
+        self.trace: RawAttributes = {}
+        self.event: RawAttributes = {}
+        self.pending: list[tuple[int, RawAttributes]] = []
+        self.ordinal = 0
+        self.found: list[tuple[int, list[str] | Reject]] = []
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = name.rpartition("}")[2]
+        self.depth += 1
+        if self.depth == 1:
+            self.root = True
+            if tag != "log":
+                raise InvalidInput([f"not an XES log: the document is a <{tag}>, expected <log>"], where=self.where)
+        elif tag == "trace" and self.trace_at is None:
+            self.trace_at, self.trace, self.pending = self.depth, {}, []
+        elif tag == "event" and self.event_at is None:
+            self.event_at, self.event = self.depth, {}
+            self.ordinal += 1
+        elif tag in SCALAR_TYPES:
+            key, value = attributes.get("key"), attributes.get("value")
+            if key is None or value is None:
+                return
+            if self.event_at is not None:
+                if self.depth == self.event_at + 1:
+                    self.event[key] = (tag, value)
+            elif self.trace_at is not None and self.depth == self.trace_at + 1:
+                self.trace[key] = (tag, value)
+
+    def end(self, name: str) -> None:
+        if self.depth == self.event_at:
+            if self.trace_at is not None:
+                self.pending.append((self.ordinal, self.event))
+            else:
+                self.found.append(
+                    (self.ordinal, Reject("event outside a trace (it has no case)", _describe(self.event)))
+                )
+            self.event_at = None
+        elif self.depth == self.trace_at:
+            self.found.extend(self.reading.trace(self.trace, self.pending))
+            self.trace_at, self.pending = None, []
+        self.depth -= 1
 
 
 def _rows(source: SourceReader) -> Generator[tuple[int, list[str] | Reject], None, None]:
-    """``(event ordinal, cells | Reject)`` for every event of the log; see the module docstring."""
+    """``(event ordinal, cells | Reject)`` for every event of the log; see the module docstring.
+
+    Read with expat's callbacks rather than an element tree: nothing is built
+    that is not kept, about twice as fast as ``iterparse``.
+    """
     problems = list(check_options(source))
     if problems:  # the ingest machinery checks first; this guards direct calls
         raise InvalidInput(problems, where=str(source.path))
     path = str(source.path)
-    reading = _Reading(source)
-    root: ET.Element | None = None
-    trace: ET.Element | None = None
-    pending: list[tuple[int, RawAttributes]] = []
-    ordinal = 0
-    names = _Names()
+    events = _Events(source)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = events.start
+    parser.EndElementHandler = events.end
     stream = _open(source)
     try:
-        for kind, element in ET.iterparse(stream, events=("start", "end")):
-            tag = names[element.tag]
-            if kind == "start":
-                if root is None:
-                    root = element
-                    if tag != "log":
-                        raise InvalidInput([f"not an XES log: the document is a <{tag}>, expected <log>"], where=path)
-                elif tag == "trace" and trace is None:
-                    trace, pending = element, []
-                continue
-            if tag == "event":
-                ordinal += 1
-                raw = _raw_attributes(element, names)
-                element.clear()
-                if trace is not None:
-                    pending.append((ordinal, raw))
-                    _detach(trace, element)
-                else:
-                    yield ordinal, Reject("event outside a trace (it has no case)", _describe(raw))
-                    _detach(root, element)
-            elif tag == "trace" and trace is not None and element is trace:
-                # the trace's attributes are complete only now (XES allows them after the events)
-                yield from reading.trace(_raw_attributes(trace, names), pending)
-                trace.clear()
-                _detach(root, trace)
-                trace, pending = None, []
-    except ET.ParseError as exc:
-        line, column = exc.position
-        reason = str(exc).rsplit(": line", 1)[0]
-        if root is None and reason == "no element found":
+        while True:
+            block = stream.read(BLOCK_BYTES)
+            parser.Parse(block, not block)
+            yield from events.found
+            events.found.clear()
+            if not block:
+                break
+    except expat.ExpatError as exc:
+        reason = expat.ErrorString(exc.code)
+        if not events.root and reason == "no element found":
             raise InvalidInput(
                 ["the file is empty; expected an XES log (<log> with traces and events)"], where=path
             ) from None
-        raise InvalidInput([f"line {line}, column {column}: not valid XML: {reason}"], where=path) from None
+        raise InvalidInput([f"line {exc.lineno}, column {exc.offset}: not valid XML: {reason}"], where=path) from None
     except (OSError, EOFError, zlib.error) as exc:
         raise InvalidInput([f"cannot read the log: {exc}"], where=path) from None
     finally:
         stream.close()
-    if ordinal == 0:
+    if events.ordinal == 0:
         raise InvalidInput(["no events: the log has no <event> elements"], where=path)
 
 
