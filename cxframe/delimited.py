@@ -382,7 +382,7 @@ def _arrow_problem(error: Exception, line: int, encoding: str) -> str:
     if "UTF8" in text or "UTF-8" in text:
         return _not_text(line, encoding, "invalid UTF-8")
     if "straddl" in text:
-        return f"at or after line {line}: a record longer than {BLOCK_BYTES // (1 << 20)} MiB; is a quote left open?"
+        return f"at or after line {line}: a record longer than {BLOCK_BYTES:,} bytes; is a quote left open?"
     return f"at or after line {line}: {text}"
 
 
