@@ -110,12 +110,6 @@ class EventColumns:
     starts: np.ndarray
 
     @classmethod
-    def build(cls, cases: pa.Array, activities: pa.Array, timestamps: pa.Array, order: pa.Array) -> EventColumns:
-        """From the events' case ids, activities, stored UTC timestamps and collection order, in any order."""
-        names, codes = encode(activities)
-        return cls.from_codes(encode(cases)[1], codes, names, _micros(timestamps), order.to_numpy(zero_copy_only=False))
-
-    @classmethod
     def from_codes(
         cls, cases: np.ndarray, activities: np.ndarray, names: list[str], micros: np.ndarray, order: np.ndarray
     ) -> EventColumns:
@@ -170,15 +164,54 @@ class EventColumns:
         )
 
 
-def encode(texts: pa.Array) -> tuple[list[str], np.ndarray]:
-    """The distinct texts, and each text's code (its position among them)."""
-    encoded = pc.dictionary_encode(texts)
-    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False)
+class _Codes:
+    """Numbers for texts, the same number for the same text across every part they come in."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.texts: list[str] = []
+
+    def __call__(self, texts: pa.Array) -> np.ndarray:
+        encoded = pc.dictionary_encode(texts)
+        numbers = self.numbers
+        local = []
+        for text in encoded.dictionary.to_pylist():
+            number = numbers.get(text)
+            if number is None:
+                number = numbers[text] = len(self.texts)
+                self.texts.append(text)
+            local.append(number)
+        found: np.ndarray = np.asarray(local, np.int64)[encoded.indices.to_numpy(zero_copy_only=False)]
+        return found
 
 
-def micros(timestamps: pa.Array) -> np.ndarray:
-    """Integer microseconds since 1970 of stored UTC text (``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``)."""
-    return _micros(timestamps)
+class Builder:
+    """Collects a log's events a part at a time, keeping four numbers an event (not its texts), then `EventColumns`."""
+
+    def __init__(self) -> None:
+        self.cases = _Codes()
+        self.activities = _Codes()
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, cases: pa.Array, activities: pa.Array, timestamps: pa.Array, order: pa.Array) -> None:
+        """Events' case ids, activities, stored UTC timestamps and collection order."""
+        if len(cases):
+            self.parts.append(
+                (
+                    self.cases(cases).astype(np.int32),
+                    self.activities(activities).astype(np.int32),
+                    _micros(timestamps),
+                    np.asarray(order.to_numpy(zero_copy_only=False), np.int64),
+                )
+            )
+
+    def columns(self) -> EventColumns:
+        if not self.parts:
+            empty = np.array([], np.int64)
+            return EventColumns.from_codes(empty, empty, [], empty, empty)
+        joined = [np.concatenate([part[i] for part in self.parts]) for i in range(4)]
+        self.parts = []
+        return EventColumns.from_codes(joined[0], joined[1], self.activities.texts, joined[2], joined[3])
 
 
 def _micros(timestamps: pa.Array) -> np.ndarray:

@@ -19,12 +19,11 @@ so sorting, shares, means and medians cannot drift apart.
 from __future__ import annotations
 
 import attrs
-import pyarrow as pa
 
 from cxframe import EventBatches, InvalidInput, SourceReader
 from cxframe.cleaning import EventCleaner
 from cxframe_journey import csvlog, xes
-from cxframe_journey.columns import DirectlyFollows, EventColumns, Variant
+from cxframe_journey.columns import Builder, DirectlyFollows, EventColumns, Variant
 
 #: How many rejected rows a summary keeps with their line and reason (the rest are only counted).
 EXAMPLES = 10
@@ -115,10 +114,7 @@ def read(source: SourceReader) -> EventLog:
     log = collector.batches(source)
     assert isinstance(log, EventBatches)
     cleaner = EventCleaner(log)
-    cases: list[pa.Array] = []
-    activities: list[pa.Array] = []
-    stamps: list[pa.Array] = []
-    lines: list[pa.Array] = []
+    built = Builder()
     rejected: list[Rejected] = []
     records = rejects = 0
     try:
@@ -127,10 +123,7 @@ def read(source: SourceReader) -> EventLog:
             records += found.records
             rejects += len(found.rejects)
             rejected.extend(Rejected(line, reason) for line, _, reason in found.rejects[: EXAMPLES - len(rejected)])
-            cases.append(found.cases)
-            activities.append(found.activities)
-            stamps.append(found.timestamps)
-            lines.append(found.lines)
+            built.add(found.cases, found.activities, found.timestamps, found.lines)
     finally:
         log.close()
     if not records and log.empty:
@@ -145,13 +138,4 @@ def read(source: SourceReader) -> EventLog:
         unit="line" if source.collector == "event-csv" else "event",
     )
 
-    def joined(parts: list[pa.Array], kind: pa.DataType) -> pa.Array:
-        return pa.concat_arrays(parts) if parts else pa.array([], kind)
-
-    columns = EventColumns.build(
-        joined(cases, pa.string()),
-        joined(activities, pa.string()),
-        joined(stamps, pa.string()),
-        joined(lines, pa.int64()),
-    )
-    return EventLog(columns, summary)
+    return EventLog(built.columns(), summary)
