@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +229,43 @@ def test_enps_usage_errors(tmp_path: Path, args: list[str], message: str) -> Non
 def test_python_api_exports() -> None:
     assert callable(cxframe_employee.enps) and callable(cxframe_employee.employee_evidence)
     assert cxframe_employee.SETTINGS == "cxframe-employee"
+
+
+@pytest.mark.slow
+def test_kill_9_during_an_employee_survey_ingest_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    root = programme(tmp_path / "p", {"roles": [role()]}, staff=staff_rows("a", scores(3, 1, 1)))
+    cxframe.collect(root, host=host())
+    before = len(testing.read_table(root, "observations"))
+    (root / "staff.csv").write_text(
+        "id,when,team,role,site,enps,empowerment\n"
+        + "".join(f"k{n},2026-03-{n % 28 + 1:02d},t{n % 9},agent,north,{n % 11},{n % 5 + 1}\n" for n in range(20_000)),
+        encoding="utf-8",
+    )
+    marker = tmp_path / "marker"
+    # the store's process stalls on its third chunk, two written inside the transaction, then is killed
+    script = f"""
+import pathlib, sys, time
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+import cxframe, cxframe.staged as staged, cxframe.delimited as delimited
+from employee_helpers import host
+staged.CHUNK, delimited.BLOCK_BYTES = 1000, 8192
+write, calls = staged._ResponseWriter.write, []
+def stalled(self, *args, **kwargs):
+    calls.append(1)
+    if len(calls) == 3:
+        pathlib.Path({str(marker)!r}).touch()
+        time.sleep(60)
+    write(self, *args, **kwargs)
+staged._ResponseWriter.write = stalled
+cxframe.collect({str(root)!r}, host=host())
+"""
+    process = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        testing.wait_for_marker(process, marker)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert len(testing.read_table(root, "observations")) == before
+    assert len(testing.read_table(root, "ingests")) == 1
