@@ -82,6 +82,18 @@ Scored = tuple[float | None, str | None]
 Stamp = tuple[str | None, str | None, str | None]
 
 
+def _cached(convert: Callable[[str], Any], cache: dict[str, Any]) -> Callable[[str], Any]:
+    def cached(cell: str) -> Any:
+        hit = cache.get(cell)
+        if hit is None:
+            if len(cache) >= CACHE_LIMIT:
+                cache.clear()
+            hit = cache[cell] = convert(cell)
+        return hit
+
+    return cached
+
+
 def timestamp_reader(source: SurveyBatches | EventBatches) -> Callable[[str], Stamp]:
     """The stored text, offset or reject reason of a timestamp cell, cached per distinct text.
 
@@ -112,14 +124,7 @@ def timestamp_reader(source: SurveyBatches | EventBatches) -> Callable[[str], St
         except OverflowError:
             return None, None, f"timestamp {text!r} is out of range in UTC"
 
-    def read(text: str) -> Stamp:
-        hit = cache.get(text)
-        if hit is None:
-            if len(cache) >= CACHE_LIMIT:
-                cache.clear()
-            hit = cache[text] = convert(text)
-        return hit
-
+    read: Callable[[str], Stamp] = _cached(convert, cache)
     return read
 
 
@@ -135,18 +140,6 @@ def weight_of(text: str) -> Scored:
     if not (weight > 0 and weight != float("inf")):
         return None, f"weight {text!r} is not a positive number"
     return weight, None
-
-
-def _cached(convert: Callable[[str], Any], cache: dict[str, Any]) -> Callable[[str], Any]:
-    def cached(cell: str) -> Any:
-        hit = cache.get(cell)
-        if hit is None:
-            if len(cache) >= CACHE_LIMIT:
-                cache.clear()
-            hit = cache[cell] = convert(cell)
-        return hit
-
-    return cached
 
 
 def _score(question: SurveyQuestion) -> Callable[[str], Scored]:

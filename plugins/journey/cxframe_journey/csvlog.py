@@ -31,7 +31,6 @@ header has.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -117,13 +116,6 @@ def event_batches(source: SourceReader) -> EventBatches:
     header, width = header_of(source)
     fmt = source.option("timestamp_format")
     zone = timestamps.timezone(source.option("timezone"))
-    parse = timestamps.parser(fmt, zone)
-
-    def parse_timestamp(text: str) -> dt.datetime | None:
-        try:
-            return parse(text)
-        except ValueError:
-            return None
 
     batches = read_delimited(source, header_rows=1, width=width, delimiter=source.option("delimiter", ","))
     return EventBatches(
@@ -132,7 +124,7 @@ def event_batches(source: SourceReader) -> EventBatches:
         case=header.index(columns["case"]),
         activity=header.index(columns["activity"]),
         timestamp=header.index(columns["timestamp"]),
-        parse_timestamp=parse_timestamp,
+        parse_timestamp=timestamps.lenient(timestamps.parser(fmt, zone)),
         naive_utc=zone is NAIVE_UTC,
         timestamp_expected=timestamps.expected(fmt),
         iso_timestamps=not fmt,

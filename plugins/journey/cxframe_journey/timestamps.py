@@ -63,3 +63,15 @@ def parser(fmt: str | None = None, zone: dt.tzinfo = NAIVE_UTC) -> Parser:
         return value
 
     return parse
+
+
+def lenient(parse: Parser) -> Callable[[str], dt.datetime | None]:
+    """``parse`` giving None for a text it cannot read, as the core's ``parse_timestamp`` wants."""
+
+    def parse_or_none(text: str) -> dt.datetime | None:
+        try:
+            return parse(text)
+        except ValueError:
+            return None
+
+    return parse_or_none

@@ -42,7 +42,6 @@ holds no event stops the source before anything is stored.
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import json
 import math
@@ -295,13 +294,6 @@ def event_batches(source: SourceReader) -> EventBatches:
     """The log's events as batches of cells (`CELLS`) for the core to check and store."""
     keys = _keys(source)
     zone = timestamps.timezone(source.option("timezone"))
-    parse = timestamps.parser(None, zone)
-
-    def parse_timestamp(text: str) -> dt.datetime | None:
-        try:
-            return parse(text)
-        except ValueError:
-            return None
 
     rows = _rows(source)
     return EventBatches(
@@ -310,7 +302,7 @@ def event_batches(source: SourceReader) -> EventBatches:
         case=0,
         activity=1,
         timestamp=2,
-        parse_timestamp=parse_timestamp,
+        parse_timestamp=timestamps.lenient(timestamps.parser(None, zone)),
         naive_utc=zone is NAIVE_UTC,
         timestamp_expected=timestamps.expected(None),
         describe={
