@@ -101,6 +101,7 @@ def batches(source: SourceReader) -> SurveyBatches:
     layout = _layout(source)
     assert layout.batches is not None, "every survey layout reads batches"
     survey = layout.batches(source)
+    assert isinstance(survey, SurveyBatches), "a survey layout reads a survey"
     rules = [Require(survey.segments[TEAM], _team_reason)]
     if ROLE in survey.segments and context.roles:
         rules.append(Require(survey.segments[ROLE], _role_rule(context)))

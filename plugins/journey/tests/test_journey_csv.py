@@ -19,7 +19,7 @@ from journey_support import FIXTURES, ORDERS_COLUMNS, collect, collected, host, 
 
 import cxframe
 from cxframe import EventBatches, InvalidInput, TimestampRule, testing
-from cxframe.cleaning import Timestamps, timestamp_reader
+from cxframe.timestamps import Timestamps, timestamp_reader
 from cxframe_journey import analytics, api, timestamps
 
 

@@ -23,15 +23,17 @@ import cxframe
 import cxframe.cleaning as cleaning_module
 import cxframe.delimited as delimited_module
 import cxframe.staged as staged_module
+import cxframe.timestamps as timestamps_module
 import cxframe_nps
 from cxframe import testing
 from cxframe.api import open_programme
 from cxframe.background import child_process_available
-from cxframe.cleaning import BLANK_WEIGHT, Stamp, timestamp_reader
+from cxframe.cleaning import BLANK_WEIGHT
 from cxframe.extensions import SurveyBatches, SurveyQuestion, TimestampRule
 from cxframe.ingest import CollectorFailed, ingest
 from cxframe.sources import SourceReader
 from cxframe.store import utc_text
+from cxframe.timestamps import Stamp, Timestamps, timestamp_reader
 from cxframe_nps.collectors import parse_timestamp, survey_csv
 
 HEADER = "id,cust,when,Region,Q1,Q2,note,w\n"
@@ -132,6 +134,7 @@ def test_repeats_around_rejected_rows_are_found_as_the_streaming_path_finds_them
         # every id marked as a possible repeat, every cache starting over at each new text
         monkeypatch.setattr(cleaning_module, "SEEN_BITS", 8)
         monkeypatch.setattr(cleaning_module, "CACHE_LIMIT", 1)
+        monkeypatch.setattr(timestamps_module, "CACHE_LIMIT", 1)
         monkeypatch.setattr(staged_module, "CHUNK", 2)  # and a batch boundary every other record
     results = []
     for staged in (True, False):
@@ -387,7 +390,7 @@ def test_timestamps_read_a_column_at_a_time_as_the_parser_reads_each(
         timestamp_rule=TimestampRule(formats=tuple(formats), time_zone=zone_name),
     )
     expected = [timestamp_reader(survey)(text) for text in texts]
-    stored, offsets, reasons = cleaning_module.Timestamps(survey)(pa.array(texts, pa.string()))
+    stored, offsets, reasons = Timestamps(survey)(pa.array(texts, pa.string()))
     assert list(zip(stored, offsets, reasons, strict=True)) == expected
 
 
