@@ -233,3 +233,53 @@ def test_real_logs_are_read_whole(name: str, events: int, cases: int) -> None:
         if name == "running-example.xes":
             resources = {row[0] for row in opened.db.execute("SELECT DISTINCT resource FROM events")}
             assert {"Pete", "Mike", "Ellen", "Sara", "Sue", "Sean"} <= resources
+
+
+def test_the_same_log_as_csv_and_as_xes_stores_the_same_events(tmp_path: Path) -> None:
+    """One ingest for every collector: event-csv and xes go through the same core path to the same events."""
+    events = [
+        ("c1", "open", "2026-03-01T08:00:00.000+01:00", "ann"),
+        ("c1", "pay", "2026-03-01T08:05:30.250+01:00", "bob"),
+        ("c2", "open", "2026-03-02T10:00:00.000-05:00", ""),
+        ("c2", "", "2026-03-02T10:01:00.000-05:00", "ann"),  # no activity: a reject on both
+        ("c2", "close", "soon", "ann"),  # an unparsable timestamp: a reject on both
+        ("c2", "close", "2026-03-02T11:00:00.000Z", "bob"),
+    ]
+    csv_root = programme(
+        tmp_path / "csv",
+        sources=[
+            {
+                "id": "log",
+                "collector": "event-csv",
+                "path": "log.csv",
+                "columns": {"case": "case", "activity": "activity", "timestamp": "time", "resource": "resource"},
+            }
+        ],
+    )
+    (csv_root / "log.csv").write_text(
+        "case,activity,time,resource\n" + "".join(",".join(event) + "\n" for event in events), encoding="utf-8"
+    )
+    xes_root = programme(tmp_path / "xes", sources=[{"id": "log", "collector": "xes", "path": "log.xes"}])
+    traces = []
+    for case in ("c1", "c2"):
+        body = "".join(
+            "<event>"
+            + (f'<string key="concept:name" value="{activity}"/>' if activity else "")
+            + f'<date key="time:timestamp" value="{when}"/>'
+            + (f'<string key="org:resource" value="{who}"/>' if who else "")
+            + "</event>"
+            for c, activity, when, who in events
+            if c == case
+        )
+        traces.append(f'<trace><string key="concept:name" value="{case}"/>{body}</trace>')
+    (xes_root / "log.xes").write_text(f'<?xml version="1.0" encoding="UTF-8"?><log>{"".join(traces)}</log>', "utf-8")
+    stored = []
+    for root in (csv_root, xes_root):
+        [result] = cxframe.collect(root, host=host())
+        assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (6, 4, 2)
+        rows = testing.read_table(root, "events")
+        stored.append(
+            sorted((e["case_id"], e["activity"], e["timestamp"], e["tz_offset"], e["resource"]) for e in rows)
+        )
+    assert stored[0] == stored[1]
+    assert ("c1", "pay", "2026-03-01T07:05:30.250000Z", "+01:00", "bob") in stored[0]
