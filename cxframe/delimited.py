@@ -393,26 +393,29 @@ def batches_from_rows(rows: Iterable[tuple[int, list[str] | Reject]], width: int
     cannot be a row, stored with its line.
     """
     lines: list[int] = []
-    cells: list[list[str]] = [[] for _ in range(width)]
+    records: list[list[str]] = []
     rejects: list[tuple[int, Reject]] = []
     for line, row in rows:
         if isinstance(row, Reject):
             rejects.append((line, row))
         else:
+            if len(row) != width:
+                raise ValueError(f"line {line}: {len(row)} cells, the batch's width is {width}")
             lines.append(line)
-            for column, cell in zip(cells, row, strict=True):
-                column.append(cell)
+            records.append(row)
         if len(lines) + len(rejects) >= ROWS_PER_BATCH:
-            yield _batch(lines, cells, rejects)
-            lines, cells, rejects = [], [[] for _ in range(width)], []
+            yield _batch(lines, records, width, rejects)
+            lines, records, rejects = [], [], []
     if lines or rejects:
-        yield _batch(lines, cells, rejects)
+        yield _batch(lines, records, width, rejects)
 
 
-def _batch(lines: list[int], cells: list[list[str]], rejects: list[tuple[int, Reject]]) -> Batch:
+def _batch(lines: list[int], records: list[list[str]], width: int, rejects: list[tuple[int, Reject]]) -> Batch:
+    # zip(*) turns the records into columns in C
+    columns = list(zip(*records, strict=True)) if records else [()] * width
     return Batch(
         lines=pa.array(lines, pa.int64()),
-        columns=[pa.array(column, pa.string()) for column in cells],
+        columns=[pa.array(column, pa.string()) for column in columns],
         rejects=rejects,
     )
 

@@ -151,6 +151,8 @@ def _describe(raw: RawAttributes) -> str:
 
 #: The cells of an event as `_Reading` hands them to the core, in this order.
 CELLS = ("case", "activity", "timestamp", "touchpoint", "channel", "resource", "outcome", "attributes")
+#: Attributes as JSON text the way the store writes them (`cxframe.store`): one encoder, not one a call
+_ATTRIBUTES_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 class _Reading:
@@ -161,6 +163,9 @@ class _Reading:
         self.keys = _keys(source)
         self.mapped = self.keys.mapped()
         self.keep = _lifecycle(source)
+        keys = self.keys
+        #: the attribute keys of the cells after the case, in `CELLS` order (None: not mapped)
+        self.fields = (keys.activity, keys.timestamp, keys.touchpoint, keys.channel, keys.resource, keys.outcome)
 
     def trace(self, trace: RawAttributes, events: list[tuple[int, RawAttributes]]) -> Iterator[tuple[int, list[str]]]:
         keys = self.keys
@@ -174,15 +179,15 @@ class _Reading:
             yield ordinal, self.event(case_id, case_attributes, raw)
 
     def event(self, case_id: str, case_attributes: Attributes, raw: RawAttributes) -> list[str]:
-        keys = self.keys
+        mapped = self.mapped
         attributes: Attributes = dict(case_attributes)
-        attributes.update((key, _typed(*value)) for key, value in raw.items() if key not in self.mapped)
-        fields = (keys.activity, keys.timestamp, keys.touchpoint, keys.channel, keys.resource, keys.outcome)
-        return [
-            case_id,
-            *(_text(raw, key) or "" for key in fields),
-            json.dumps(attributes, ensure_ascii=False, sort_keys=True) if attributes else "",
-        ]
+        attributes.update((key, _typed(*value)) for key, value in raw.items() if key not in mapped)
+        cells = [case_id]
+        for key in self.fields:
+            found = raw.get(key) if key is not None else None
+            cells.append(found[1].strip() if found is not None else "")
+        cells.append(_ATTRIBUTES_JSON(attributes) if attributes else "")
+        return cells
 
 
 def _open(source: SourceReader) -> IO[bytes] | gzip.GzipFile:
