@@ -6,30 +6,25 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run_benchmark(script: str, tmp_path: Path, *arguments: str) -> dict[str, Any]:
+    """Run ``benchmarks/<script>`` with its data in ``tmp_path`` and return the results it writes."""
+    out = tmp_path / "result.json"
+    command = [sys.executable, str(ROOT / "benchmarks" / script), *arguments]
+    subprocess.run([*command, "--folder", str(tmp_path / "data"), "--out", str(out)], check=True, capture_output=True)
+    result: dict[str, Any] = json.loads(out.read_text())
+    return result
+
+
 @pytest.mark.slow
 def test_survey_ingest_benchmark_runs_on_a_small_file(tmp_path: Path) -> None:
-    out = tmp_path / "result.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "survey_ingest.py"),
-            "--rows",
-            "300",
-            "--folder",
-            str(tmp_path / "data"),
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    result = json.loads(out.read_text())
+    result = run_benchmark("survey_ingest.py", tmp_path, "--rows", "300")
     assert result["reference"]["rows"] == 300
     assert result["ingest"]["rows"] == 300 and result["ingest"]["records_stored"] == 600
     assert result["measure"]["groups"] == result["measure"]["results"] > 0
@@ -38,24 +33,7 @@ def test_survey_ingest_benchmark_runs_on_a_small_file(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", ["qualtrics", "surveymonkey"])
 def test_survey_ingest_benchmark_runs_on_a_small_export(tmp_path: Path, layout: str) -> None:
-    out = tmp_path / "result.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "survey_ingest.py"),
-            "--rows",
-            "450",
-            "--layout",
-            layout,
-            "--folder",
-            str(tmp_path / "data"),
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    result = json.loads(out.read_text())
+    result = run_benchmark("survey_ingest.py", tmp_path, "--rows", "450", "--layout", layout)
     assert result["layout"] == layout
     # the reference reads every data row past the header rows; the ingest leaves out only the deliberate previews
     # and unfinished responses (Qualtrics), counted in its notes and not rejected, and stores the rest
@@ -71,27 +49,9 @@ def test_survey_ingest_benchmark_runs_on_a_small_export(tmp_path: Path, layout: 
 
 @pytest.mark.slow
 def test_journey_log_benchmark_runs_on_a_small_log(tmp_path: Path) -> None:
-    out = tmp_path / "result.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "journey_log.py"),
-            "--events",
-            "300",
-            "--cases",
-            "30",
-            "--xes-events",
-            "200",
-            "--skip-pm4py",
-            "--folder",
-            str(tmp_path / "data"),
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
+    result = run_benchmark(
+        "journey_log.py", tmp_path, "--events", "300", "--cases", "30", "--xes-events", "200", "--skip-pm4py"
     )
-    result = json.loads(out.read_text())
     assert result["cxframe-load"]["events"] == 300
     # the XES file: the first cases of the same log, cut to exactly 200 events, all collected
     assert result["cxframe-xes-load"]["events"] == 200
@@ -102,26 +62,7 @@ def test_journey_log_benchmark_runs_on_a_small_log(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_journey_log_benchmark_agrees_with_pm4py_on_a_small_log(tmp_path: Path) -> None:
     pytest.importorskip("pm4py")
-    out = tmp_path / "result.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "journey_log.py"),
-            "--events",
-            "400",
-            "--cases",
-            "40",
-            "--xes-events",
-            "300",
-            "--folder",
-            str(tmp_path / "data"),
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    result = json.loads(out.read_text())
+    result = run_benchmark("journey_log.py", tmp_path, "--events", "400", "--cases", "40", "--xes-events", "300")
     assert result["cxframe-xes-load"]["events"] == result["pm4py-xes-load"]["events"] == 300
     expected = {"variants": True, "dfg": True}
     assert result["agree"] == result["agree-direct"] == result["agree-xes"] == expected
