@@ -28,7 +28,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -386,12 +386,17 @@ def _arrow_problem(error: Exception, line: int, encoding: str) -> str:
     return f"at or after line {line}: {text}"
 
 
-def batches_from_rows(rows: Iterable[tuple[int, list[str] | Reject]], width: int) -> Iterator[Batch]:
+def batches_from_rows(
+    rows: Iterable[tuple[int, list[str] | Reject]], width: int, bytes_done: Callable[[], int] | None = None
+) -> Iterator[Batch]:
     """`Batch`es of rows a collector reads itself (a spreadsheet, JSON Lines): ``(line, cells)`` or ``(line, Reject)``.
 
     Every row's cells must be ``width`` strings; a `Reject` is a record that
-    cannot be a row, stored with its line.
+    cannot be a row, stored with its line. ``bytes_done()`` says how far into
+    the file the rows so far were read, for progress (`SourceReader.bytes_done`
+    when the file was opened through the source).
     """
+    where = bytes_done or (lambda: 0)
     lines: list[int] = []
     records: list[list[str]] = []
     rejects: list[tuple[int, Reject]] = []
@@ -404,19 +409,22 @@ def batches_from_rows(rows: Iterable[tuple[int, list[str] | Reject]], width: int
             lines.append(line)
             records.append(row)
         if len(lines) + len(rejects) >= ROWS_PER_BATCH:
-            yield _batch(lines, records, width, rejects)
+            yield _batch(lines, records, width, rejects, where())
             lines, records, rejects = [], [], []
     if lines or rejects:
-        yield _batch(lines, records, width, rejects)
+        yield _batch(lines, records, width, rejects, where())
 
 
-def _batch(lines: list[int], records: list[list[str]], width: int, rejects: list[tuple[int, Reject]]) -> Batch:
+def _batch(
+    lines: list[int], records: list[list[str]], width: int, rejects: list[tuple[int, Reject]], bytes_done: int
+) -> Batch:
     # zip(*) turns the records into columns in C
     columns = list(zip(*records, strict=True)) if records else [()] * width
     return Batch(
         lines=pa.array(lines, pa.int64()),
         columns=[pa.array(column, pa.string()) for column in columns],
         rejects=rejects,
+        bytes_done=bytes_done,
     )
 
 

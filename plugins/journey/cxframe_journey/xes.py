@@ -303,7 +303,7 @@ def event_batches(source: SourceReader) -> EventBatches:
     rows = _rows(source)
     return EventBatches(
         width=len(CELLS),
-        batches=batches_from_rows(rows, len(CELLS)),
+        batches=batches_from_rows(rows, len(CELLS), source.bytes_done),
         case=0,
         activity=1,
         timestamp=2,

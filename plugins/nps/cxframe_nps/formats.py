@@ -214,6 +214,8 @@ class _RawRows:
 
     rows: Iterator[tuple[int, list[str]]]
     close: Callable[[], None]
+    #: how far into the file the rows so far were read, for progress
+    bytes_done: Callable[[], int] = lambda: 0
 
 
 def _table(
@@ -223,7 +225,7 @@ def _table(
 
     def batches() -> Generator[Batch, None, None]:
         try:
-            yield from batches_from_rows(rows, len(columns))
+            yield from batches_from_rows(rows, len(columns), raw.bytes_done)
         finally:
             raw.close()
 
@@ -417,7 +419,7 @@ def _xlsx_rows(source: SourceReader) -> _RawRows:
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             yield number, [_cell_text(cell) for cell in cells]
 
-    return _RawRows(rows=rows(), close=close)
+    return _RawRows(rows=rows(), close=close, bytes_done=source.bytes_done)
 
 
 # -- layouts -------------------------------------------------------------------------------------------------------
@@ -541,7 +543,7 @@ def read_jsonl(source: SourceReader) -> SurveyTable:
             if text.strip():
                 yield number, text
 
-    raw = _RawRows(rows=iter(()), close=handle.close)
+    raw = _RawRows(rows=iter(()), close=handle.close, bytes_done=source.bytes_done)
     return _build(raw, lambda: _jsonl(source, where, lines(), raw))
 
 

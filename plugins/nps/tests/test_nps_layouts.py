@@ -179,3 +179,36 @@ def test_the_same_responses_in_every_layout_store_the_same_observations(tmp_path
     ]
     assert ("r3", "nps", 0.0, "2026-03-02T23:59:59.000000Z", "+00:00", "South", "two\nlines", "customer") in stored
     assert stored[-1][6] == "padded"  # stripped
+
+
+# a collector's own rows (not a workbook: a zip file that openpyxl reads as a whole, nor a delimited file,
+# whose blocks pyarrow reads ahead of what it parsed: in a small file, all of them)
+@pytest.mark.parametrize("layout", ["survey-jsonl"])
+def test_progress_is_reported_as_the_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str) -> None:
+    import cxframe.delimited as delimited
+    import cxframe.staged as staged
+    from cxframe.ingest import ingest
+    from cxframe.sources import SourceReader
+
+    monkeypatch.setattr(delimited, "ROWS_PER_BATCH", 50)
+    monkeypatch.setattr(staged, "CHUNK", 50)
+    name, _, collector_id, columns, options = LAYOUTS[layout]
+    root = testing.make_programme(tmp_path / "p")
+    rows = _plain_rows()
+    many = [rows[0]] + [[f"x{n}", *row[1:]] for n in range(5000) for row in rows[1:2]]  # more than pyarrow reads ahead
+    _write_jsonl(root / name, many)
+    host = testing.plugin_host(__import__("cxframe_nps"))
+    seen: list[tuple[int, int]] = []
+    with cxframe.open_programme(root, host) as opened:
+        reader = SourceReader(
+            "s", collector_id, root / name, columns=columns, options=options, programme=opened.programme
+        )
+        ingest(
+            opened.store,
+            reader,
+            opened.registry.collectors.get(collector_id),
+            progress=lambda done, total: seen.append((done, total)),
+        )
+    size = (root / name).stat().st_size
+    assert seen[-1] == (size, size)
+    assert any(0 < done < size for done, _ in seen[:-1]), seen  # it moved while the file was read
