@@ -44,14 +44,6 @@ AHEAD = 4
 _M_MMAP_THRESHOLD = -3
 
 
-_IN_CHILD = False
-
-
-def in_child() -> bool:
-    """Whether this is a child process of `iterate_in_child`: process-wide settings are the caller's to make."""
-    return _IN_CHILD
-
-
 def child_process_available() -> bool:
     """Whether `iterate_in_child` can use a child process here: Linux with fork and at least two cores."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
@@ -101,8 +93,6 @@ def iterate_in_child(
         try:
             # a short-lived process that makes no reference cycles: no collector passes, and no copies of the
             # parent's pages for the collector's bookkeeping
-            global _IN_CHILD
-            _IN_CHILD = True
             gc.disable()
             _give_freed_memory_back()
             receiver.close()

@@ -18,6 +18,11 @@ touchpoint, channel and segments. In record order, per record:
 A `_Chunk` holds ``cx_clean`` rows for all records with a usable timestamp,
 ``cx_raw`` rows (the record's text and reasons) for those that are or may be
 rejected, and ``cx_bad`` rows for records that are not rows at all.
+
+An event log's batches (`cxframe.EventBatches`) are checked the same way by
+`EventCleaner`: drops, then a case id, an activity and a usable timestamp,
+else a reject naming what is missing; its `EventRows` keep the columns as
+pyarrow arrays, for the store or for the journey analytics directly.
 """
 
 from __future__ import annotations
@@ -133,6 +138,25 @@ def _blank(columns: list[pa.Array]) -> pa.Array:
     return blank
 
 
+def _leave_out(
+    drops: Iterable[Drop], notes: Counter[str], columns: list[pa.Array], lines: pa.Array
+) -> tuple[list[pa.Array], pa.Array]:
+    """The batch without the records a `cxframe.Drop` leaves out (counted in ``notes``)."""
+    keep: pa.Array | None = None
+    for drop in drops:
+        cells = pc.utf8_lower(pc.utf8_trim(columns[drop.column], characters=WHITESPACE))
+        hit = pc.is_in(cells, value_set=pa.array(sorted(drop.values), pa.string()))
+        if keep is not None:
+            hit = pc.and_(hit, keep)
+        dropped = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
+        if dropped:
+            notes[drop.note] += dropped
+            keep = pc.invert(hit) if keep is None else pc.and_(keep, pc.invert(hit))
+    if keep is None:
+        return columns, lines
+    return [column.filter(keep) for column in columns], lines.filter(keep)
+
+
 class SurveyCleaner:
     """Cleans the batches of one `cxframe.SurveyBatches` into `_Chunk`s; see the module docstring."""
 
@@ -205,34 +229,12 @@ class SurveyCleaner:
         flat.clear()
         chunk.bytes_done = bytes_done
 
-    def _leave_out(self, columns: list[pa.Array], lines: pa.Array) -> tuple[list[pa.Array], pa.Array]:
-        return self._drop(self.survey.drops, self.notes, columns, lines)
-
-    @staticmethod
-    def _drop(
-        drops: Iterable[Drop], notes: Counter[str], columns: list[pa.Array], lines: pa.Array
-    ) -> tuple[list[pa.Array], pa.Array]:
-        """The batch without the records a `cxframe.Drop` leaves out (counted in ``notes``)."""
-        keep: pa.Array | None = None
-        for drop in drops:
-            cells = pc.utf8_lower(pc.utf8_trim(columns[drop.column], characters=WHITESPACE))
-            hit = pc.is_in(cells, value_set=pa.array(sorted(drop.values), pa.string()))
-            if keep is not None:
-                hit = pc.and_(hit, keep)
-            dropped = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
-            if dropped:
-                notes[drop.note] += dropped
-                keep = pc.invert(hit) if keep is None else pc.and_(keep, pc.invert(hit))
-        if keep is None:
-            return columns, lines
-        return [column.filter(keep) for column in columns], lines.filter(keep)
-
     def _batch(self, batch: Batch, chunk: _Chunk, flat: list[Any]) -> int:
         """Clean one batch into ``chunk`` and ``flat``; return how many records it took (rejects too)."""
         survey = self.survey
         for line, reject in batch.rejects:
             chunk.bad.append((line, reject.raw, reject.reason))
-        columns, line_array = self._leave_out(list(batch.columns), batch.lines)
+        columns, line_array = _leave_out(self.survey.drops, self.notes, list(batch.columns), batch.lines)
         taken = len(batch.lines) + len(batch.rejects)
         if not len(line_array):
             return taken
@@ -486,7 +488,7 @@ class EventCleaner:
         """The batch's events, each column checked at once; only the rejects are looked at one by one."""
         log = self.log
         rejects = [(line, reject.raw, reject.reason) for line, reject in batch.rejects]
-        columns, lines = SurveyCleaner._drop(log.drops, self.notes, list(batch.columns), batch.lines)
+        columns, lines = _leave_out(log.drops, self.notes, list(batch.columns), batch.lines)
         count = len(lines)
         stripped = [pc.utf8_trim(columns[at], characters=WHITESPACE) for at in (log.case, log.activity, log.timestamp)]
         missing = pc.or_(pc.or_(pc.equal(stripped[0], ""), pc.equal(stripped[1], "")), pc.equal(stripped[2], ""))

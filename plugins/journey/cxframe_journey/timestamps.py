@@ -18,12 +18,6 @@ from cxframe.store import NAIVE_UTC
 
 #: ``parse(text) -> aware datetime``; raises ValueError with a reason.
 Parser = Callable[[str], dt.datetime]
-#: ``parse(text) -> integer microseconds since 1970 (UTC)``; raises ValueError with a reason.
-MicrosParser = Callable[[str], int]
-
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
-MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def timezone(name: str | None) -> dt.tzinfo:
