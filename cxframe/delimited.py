@@ -121,9 +121,11 @@ class _Records:
         self.invalid[row.number] = row.text
         return "skip"
 
-    def _misfit(self, text: str, line: int) -> tuple[list[str] | None, Reject | None]:
-        """A record of another width: its cells when only empty cells are too many, else a reject (or neither: blank)."""
-        breaks = len(_LINE_BREAK.findall(text))
+    def _misfit(self, text: str, line: int, breaks: int) -> tuple[list[str] | None, Reject | None]:
+        """A record of another width: its cells when only empty cells are too many, else a reject (or neither: blank).
+
+        ``breaks`` is how many line breaks its text holds.
+        """
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter))
         cells = [cell for record in records for cell in record] if len(records) != 1 else records[0]
         if breaks and text.count('"') % 2:
@@ -150,7 +152,7 @@ class _Records:
         self.spanning = line if breaks else None
         if self.next_record - 1 <= self.header_rows:
             return None
-        cells, reject = self._misfit(text, line)
+        cells, reject = self._misfit(text, line, breaks)
         if reject is not None:
             rejects.append((line, reject))
         return None if cells is None else (line, cells)
