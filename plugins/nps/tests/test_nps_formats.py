@@ -41,7 +41,7 @@ def source(path: Path | str, encoding: str | None = None, **options: Any) -> Sou
 
 
 #: what the drops of each table read by `rows` left out, by reason (the core counts them in an ingest)
-_EXCLUDED: dict[int, dict[str, int]] = {}
+_EXCLUDED: dict[int, tuple[SurveyTable, dict[str, int]]] = {}
 
 
 def rows(table: SurveyTable) -> list[tuple[int, list[str] | Reject]]:
@@ -62,12 +62,13 @@ def rows(table: SurveyTable) -> list[tuple[int, list[str] | Reject]]:
                     excluded[reason] = excluded.get(reason, 0) + 1
                     continue
                 found.append((line, row))
-    _EXCLUDED[id(table)] = excluded
+    _EXCLUDED[id(table)] = (table, excluded)  # the table kept too, so that its id is not another's
     return sorted(found, key=lambda entry: entry[0])
 
 
 def left_out(table: SurveyTable) -> dict[str, int]:
-    return _EXCLUDED.get(id(table), {})
+    entry = _EXCLUDED.get(id(table))
+    return entry[1] if entry is not None and entry[0] is table else {}
 
 
 def data(table: SurveyTable) -> list[tuple[int, list[str]]]:
