@@ -35,7 +35,7 @@ Each step reports wall and CPU time; the output also has the core count, the
 1-minute load average before and after each step, and the ingest's wall and
 CPU time as multiples of the reference's (the fair comparison on a shared
 machine, whose speed varies from run to run). A large file is read in a second
-process (`cxframe.background`): the ingest's ``reader_cpu_seconds`` and
+process (`cxframe.ingestion._background`): the ingest's ``reader_cpu_seconds`` and
 ``reader_peak_rss_mb`` are that process's; its RSS counts the pages it shares
 with the store's process (the interpreter and imports) once more, so
 ``peak_pss_mb_both`` gives the two together with shared pages counted once.
@@ -546,7 +546,7 @@ def step_ingest(folder: Path, layout: str) -> dict[str, Any]:
 
 def step_measure(folder: Path, layout: str) -> dict[str, float]:
     from cxframe.api import open_programme
-    from cxframe.engine import Period, SQLiteEngine, compute_metric
+    from cxframe.measurement._engine import Period, SQLiteEngine, compute_metric
 
     with open_programme(folder) as opened:
         engine = SQLiteEngine(opened.store)

@@ -5,11 +5,29 @@ plugins register, and one function per task.
 """
 
 from cxframe._version import __version__
-from cxframe.api import check, collect, compare, measure, open_programme, run_lifecycle, validate
-from cxframe.comparisons import ComparisonResult
-from cxframe.contracts import (
+from cxframe.api import Opened, check, collect, compare, measure, open_programme, run_lifecycle, validate
+from cxframe.assess._questionnaire import Answer, Answers, load_answers
+from cxframe.cli._common import common_options, emit_json, handle_errors, json_option, state
+from cxframe.contracts._batches import (
+    Batch,
+    CollectedRow,
+    Drop,
+    EventBatches,
+    Reject,
+    Require,
+    SurveyBatches,
+    SurveyQuestion,
+    TimestampRule,
+)
+from cxframe.contracts._context import MetricCatalogue, RunContext
+from cxframe.contracts._convert import structure, unstructure
+from cxframe.contracts._errors import CxframeError, InvalidInput, PluginConflict, StoreError, UnknownId
+from cxframe.contracts._maturity import Assessment, Criterion, Dimension, Facts, MaturityModel, Verdict
+from cxframe.contracts._plugins import Check, Collector, Reporter
+from cxframe.contracts._records import (
     Action,
     ActionStatus,
+    Attributes,
     CheckResult,
     CheckStatus,
     Comparison,
@@ -33,46 +51,35 @@ from cxframe.contracts import (
     TargetStatus,
     Touchpoint,
 )
-from cxframe.convert import structure, unstructure
-from cxframe.delimited import batches_from_rows, delimiter_of, raw_text, read_delimited, read_header
-from cxframe.engine import Engine, Period, SQLiteEngine, compute_metric
-from cxframe.errors import CxframeError, InvalidInput, PluginConflict, StoreError, UnknownId
-from cxframe.extensions import (
-    Assessment,
-    Batch,
-    Check,
-    Collector,
-    Drop,
-    EventBatches,
-    Reject,
-    Reporter,
-    Require,
-    SurveyBatches,
-    SurveyQuestion,
-    TimestampRule,
-)
-from cxframe.hookspecs import hookimpl
-from cxframe.ingest import IngestSummary
-from cxframe.lifecycle import Stage
-from cxframe.maturity import Criterion, Dimension, Facts, MaturityModel, Verdict
-from cxframe.plugins import PluginHost, load_plugins
-from cxframe.programme import Programme, load_programme
-from cxframe.questionnaire import Answer, Answers, load_answers
-from cxframe.run import Run, StageOutcome
-from cxframe.scaffold import init_programme
-from cxframe.sources import SourceReader
-from cxframe.store import Store, open_store
+from cxframe.contracts._stages import Stage, StageOutcome
+from cxframe.host._hookspecs import hookimpl
+from cxframe.host._manager import PluginHost, load_plugins
+from cxframe.ingestion._cleaning import EventCleaner
+from cxframe.ingestion._collect import IngestSummary, Progress, ingest
+from cxframe.ingestion._delimited import batches_from_rows, delimiter_of, raw_text, read_delimited, read_header
+from cxframe.ingestion._sources import SAMPLE_SIZE, SourceReader, detect_encoding
+from cxframe.lifecycle._run import Run
+from cxframe.measurement._comparisons import ComparisonResult, compare_periods
+from cxframe.measurement._engine import Engine, Period, SQLiteEngine, compute_metric
+from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
+from cxframe.programme._scaffold import init_programme
+from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_store
 
 __all__ = [
+    "NAIVE_UTC",
+    "PROGRAMME_FILE",
+    "SAMPLE_SIZE",
     "Action",
     "ActionStatus",
     "Answer",
     "Answers",
     "Assessment",
+    "Attributes",
     "Batch",
     "Check",
     "CheckResult",
     "CheckStatus",
+    "CollectedRow",
     "Collector",
     "Comparison",
     "ComparisonResult",
@@ -87,6 +94,7 @@ __all__ = [
     "Environment",
     "Event",
     "EventBatches",
+    "EventCleaner",
     "ExperienceElement",
     "Facts",
     "Finding",
@@ -97,19 +105,23 @@ __all__ = [
     "JourneyStage",
     "MaturityModel",
     "MaturityResult",
+    "MetricCatalogue",
     "MetricDefinition",
     "MetricResult",
     "Objective",
     "Observation",
+    "Opened",
     "Period",
     "Persona",
     "PluginConflict",
     "PluginHost",
     "Programme",
+    "Progress",
     "Reject",
     "Reporter",
     "Require",
     "Run",
+    "RunContext",
     "SQLiteEngine",
     "Severity",
     "SourceReader",
@@ -127,12 +139,20 @@ __all__ = [
     "__version__",
     "batches_from_rows",
     "check",
+    "check_segment_name",
     "collect",
+    "common_options",
     "compare",
+    "compare_periods",
     "compute_metric",
     "delimiter_of",
+    "detect_encoding",
+    "emit_json",
+    "handle_errors",
     "hookimpl",
+    "ingest",
     "init_programme",
+    "json_option",
     "load_answers",
     "load_plugins",
     "load_programme",
@@ -143,6 +163,7 @@ __all__ = [
     "read_delimited",
     "read_header",
     "run_lifecycle",
+    "state",
     "structure",
     "unstructure",
     "validate",

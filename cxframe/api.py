@@ -6,7 +6,7 @@
 >>> cxframe.measure("my-programme", metrics=["nps"], by=["region"], period="month")  # doctest: +SKIP
 
 Every function loads the installed plugins unless given a ``host`` (see
-`cxframe.plugins.load_plugins` and `cxframe.testing`).
+`cxframe.host._manager.load_plugins` and `cxframe.testing`).
 """
 
 from __future__ import annotations
@@ -19,21 +19,21 @@ from typing import Any
 
 import attrs
 
-from cxframe.checks import run_checks
-from cxframe.comparisons import ComparisonResult, compare_periods, compare_segments
-from cxframe.contracts import CheckResult, MetricDefinition, MetricResult
-from cxframe.engine import Period, SQLiteEngine, compute_metric
-from cxframe.errors import InvalidInput
-from cxframe.ingest import IngestSummary, Progress, ingest
-from cxframe.lifecycle import Stage
-from cxframe.plugins import PluginFailure, PluginHost, load_plugins
-from cxframe.programme import Programme, load_programme
-from cxframe.protection import protect
-from cxframe.registry import Registry, build_registry
-from cxframe.run import Run, StageOutcome, finish_run, start_run
-from cxframe.runner import walk
-from cxframe.sources import SourceReader
-from cxframe.store import Store
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._records import CheckResult, MetricDefinition, MetricResult
+from cxframe.contracts._stages import Stage, StageOutcome
+from cxframe.host._manager import PluginFailure, PluginHost, load_plugins
+from cxframe.host._registry import Registry, build_registry
+from cxframe.ingestion._collect import IngestSummary, Progress, ingest
+from cxframe.ingestion._sources import SourceReader
+from cxframe.lifecycle._checks import run_checks
+from cxframe.lifecycle._run import Run, finish_run, start_run
+from cxframe.lifecycle._walk import walk
+from cxframe.measurement._comparisons import ComparisonResult, compare_periods, compare_segments
+from cxframe.measurement._engine import Period, SQLiteEngine, compute_metric
+from cxframe.measurement._protection import protect
+from cxframe.programme._file import Programme, load_programme
+from cxframe.store._sqlite import Store
 
 ProgrammeLike = str | Path | Programme
 
@@ -294,7 +294,7 @@ def compare(
     compares each value of that segment column with all other observations
     pooled ("rest"), per ``period`` if given. p-values are Holm-adjusted over
     the comparisons of one period. Nothing is stored. See
-    `cxframe.comparisons` for the statistics; the CLI's
+    `cxframe.measurement._comparisons` for the statistics; the CLI's
     ``measure --compare --json`` prints these results with the same keys.
     """
     chosen_period = _period(period)
@@ -387,7 +387,7 @@ def assess(
     ``answers`` is a questionnaire file (default: ``answers.toml`` in the
     programme folder); ``ask`` interviews for what neither evidence nor answers decide.
     """
-    from cxframe.assessment import run_assessment
+    from cxframe.assess._assessment import run_assessment
 
     with open_programme(programme, host) as opened, running("assess", opened) as run:
         answers_file = Path(answers) if answers is not None else None
@@ -411,9 +411,9 @@ def report(
     is rendered again, without recomputing anything. A reporter that fails is
     reported like any plugin failure and the others still write.
     """
-    from cxframe.assessment import DOCUMENT_VERSION, write_reports
-    from cxframe.i18n import LANGUAGES
-    from cxframe.reporters.views import ROLES
+    from cxframe.assess._assessment import DOCUMENT_VERSION, write_reports
+    from cxframe.reporters._i18n import LANGUAGES
+    from cxframe.reporters._views import ROLES
 
     if role not in ROLES:
         raise InvalidInput([f"--role: expected one of {', '.join(ROLES)}, got {role!r}"])

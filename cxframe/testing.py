@@ -29,11 +29,10 @@ import click.testing
 
 from cxframe import api
 from cxframe.cli import State, cli
-from cxframe.lifecycle import Stage
-from cxframe.plugins import PluginHost, load_plugins
-from cxframe.programme import PROGRAMME_FILE, load_programme
-from cxframe.run import StageOutcome
-from cxframe.store import Store
+from cxframe.contracts._stages import Stage, StageOutcome
+from cxframe.host._manager import PluginHost, load_plugins
+from cxframe.programme._file import PROGRAMME_FILE, load_programme
+from cxframe.store._sqlite import Store
 
 __all__ = [
     "invoke",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxframe import Assessment, Stage, hookimpl
-from cxframe.maturity import Criterion, Dimension, Facts, MaturityModel, Verdict
+from cxframe.contracts._maturity import Criterion, Dimension, Facts, MaturityModel, Verdict
 
 
 def complaints_logged(facts: Facts) -> Verdict:

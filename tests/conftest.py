@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cxframe import testing
-from cxframe.plugins import PluginHost
+from cxframe.host._manager import PluginHost
 from tests import toy_plugin
 
 

@@ -27,10 +27,10 @@ from cxframe import (
     hookimpl,
     testing,
 )
-from cxframe.actions import priority, propose_actions
-from cxframe.assessment_schema import DOCUMENT_SCHEMA
-from cxframe.maturity import score_dimension
-from cxframe.questionnaire import load_answers
+from cxframe.assess._questionnaire import load_answers
+from cxframe.assess._schema import DOCUMENT_SCHEMA
+from cxframe.contracts._maturity import score_dimension
+from cxframe.lifecycle._actions import priority, propose_actions
 from tests import acme_evidence, toy_plugin
 from tests.conftest import write_answers
 
@@ -356,7 +356,7 @@ def test_interview_keeps_the_answers_given_before_the_input_ends(collected, acme
 
 
 def test_markdown_makes_no_link_image_or_code_from_respondent_text():
-    from cxframe.reporters.markdown import md
+    from cxframe.reporters._markdown import md
 
     text = md("![px](http://evil/p.png) [x](javascript:alert(1)) `code` *bold* | cell")
     assert "![" not in text and "](" not in text.replace("\\]\\(", "")
@@ -406,8 +406,8 @@ def test_an_objective_on_one_answer_is_inconclusive(programme, acme_host):
     ],
 )
 def test_reports_survive_plugin_evidence_of_any_shape(collected, acme_host, evidence):
-    from cxframe.reporters.html import render_html
-    from cxframe.reporters.markdown import render_markdown
+    from cxframe.reporters._html import render_html
+    from cxframe.reporters._markdown import render_markdown
 
     document = {**api.assess(collected, host=acme_host), "evidence": evidence}
     assert render_markdown(document).startswith("# CX programme assessment")

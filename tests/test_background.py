@@ -1,4 +1,4 @@
-"""cxframe.background: a generator iterated in a forked child, its items and errors streamed back."""
+"""cxframe.ingestion._background: a generator iterated in a forked child, its items and errors streamed back."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from cxframe import InvalidInput
-from cxframe.background import child_process_available, iterate_in_child
+from cxframe.ingestion._background import child_process_available, iterate_in_child
 
 pytestmark = pytest.mark.skipif(not child_process_available(), reason="needs Linux with fork and two cores")
 

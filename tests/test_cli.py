@@ -9,8 +9,8 @@ import pytest
 
 from cxframe import testing
 from cxframe.cli import BUILTIN_COMMANDS
-from cxframe.plugins import PluginHost
-from cxframe.schema import CONTRACTS
+from cxframe.contracts._jsonschema import CONTRACTS
+from cxframe.host._manager import PluginHost
 from tests.conftest import write_answers
 
 

@@ -14,9 +14,9 @@ import pytest
 import cxframe
 from cxframe import Collector, SourceReader, hookimpl, testing
 from cxframe.cli.collect import parse_assignments
-from cxframe.errors import InvalidInput
-from cxframe.extensions import CollectedRow
-from cxframe.plugins import PluginHost
+from cxframe.contracts._batches import CollectedRow
+from cxframe.contracts._errors import InvalidInput
+from cxframe.host._manager import PluginHost
 from tests import toy_plugin
 from tests.conftest import write_answers
 

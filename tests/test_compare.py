@@ -17,7 +17,10 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from cxframe import api, hookimpl, testing
-from cxframe.comparisons import (
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._records import IntervalMethod, MetricDefinition, Observation
+from cxframe.host._manager import PluginHost
+from cxframe.measurement._comparisons import (
     NO_TEST,
     NO_VARIANCE,
     REST,
@@ -28,11 +31,8 @@ from cxframe.comparisons import (
     difference,
     holm,
 )
-from cxframe.contracts import IntervalMethod, MetricDefinition, Observation
-from cxframe.engine import SMALL_SAMPLE, WEIGHTED, Period, SQLiteEngine, compute_metric
-from cxframe.errors import InvalidInput
-from cxframe.plugins import PluginHost
-from cxframe.store import Store, observation_row
+from cxframe.measurement._engine import SMALL_SAMPLE, WEIGHTED, Period, SQLiteEngine, compute_metric
+from cxframe.store._sqlite import Store, observation_row
 from tests import toy_plugin
 from tests.conftest import write_answers
 from tests.metric_definitions import CSAT, NPS, Z95

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxframe import contracts as c
-from cxframe.convert import structure, unstructure
-from cxframe.errors import InvalidInput
-from cxframe.lifecycle import Stage
+from cxframe.contracts import _records as c
+from cxframe.contracts._convert import structure, unstructure
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._stages import Stage
 
 # --- strategies ---------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The one reader of delimited files (`cxframe.delimited`): Python's csv cells, csv's lines, clear errors."""
+"""The one reader of delimited files (`cxframe.ingestion._delimited`): Python's csv cells, csv's lines, clear errors."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cxframe.delimited as delimited
+import cxframe.ingestion._delimited as delimited
 from cxframe import InvalidInput, Reject, SourceReader, read_delimited, read_header
-from cxframe.delimited import blank
+from cxframe.ingestion._delimited import blank
 
 
 def _read(path: Path, header_rows: int, width: int, encoding: str | None = None) -> list[tuple[int, object]]:

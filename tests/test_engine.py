@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from cxframe.contracts import (
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._records import (
     Comparison,
     IntervalMethod,
     MetricDefinition,
@@ -23,7 +24,7 @@ from cxframe.contracts import (
     Observation,
     TargetStatus,
 )
-from cxframe.engine import (
+from cxframe.measurement._engine import (
     DEFAULT_MIN_SAMPLE,
     NO_INTERVAL,
     SMALL_SAMPLE,
@@ -34,8 +35,7 @@ from cxframe.engine import (
     evaluate_objective,
     target_status,
 )
-from cxframe.errors import InvalidInput
-from cxframe.store import Store, observation_row, utc_text
+from cxframe.store._sqlite import Store, observation_row, utc_text
 from tests.metric_definitions import CSAT, NPS, NPS_SQL, Z95
 
 CES = MetricDefinition(

@@ -27,10 +27,9 @@ from click.testing import CliRunner
 
 from cxframe import api
 from cxframe.cli import cli
-from cxframe.ingest import IngestSummary
-from cxframe.lifecycle import Stage
-from cxframe.run import StageOutcome
-from cxframe.scaffold import EXAMPLES, init_programme
+from cxframe.contracts._stages import Stage, StageOutcome
+from cxframe.ingestion._collect import IngestSummary
+from cxframe.programme._scaffold import EXAMPLES, init_programme
 
 pytest.importorskip("cxframe_nps")
 pytest.importorskip("cxframe_journey")
@@ -393,7 +392,7 @@ def test_demo_shows_the_whole_lifecycle(name: str, tmp_path: Path) -> None:
         assert word in result.output, word
     # the whole assessment, with every plugin's evidence, keeps its published shape
     jsonschema = pytest.importorskip("jsonschema")
-    from cxframe.assessment_schema import DOCUMENT_SCHEMA
+    from cxframe.assess._schema import DOCUMENT_SCHEMA
 
     document = json.loads((target / "reports" / "assessment.json").read_text(encoding="utf-8"))
     jsonschema.validate(document, DOCUMENT_SCHEMA)

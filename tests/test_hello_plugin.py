@@ -28,7 +28,7 @@ import attrs
 import pytest
 
 from cxframe import Stage, testing
-from cxframe.plugins import load_plugins
+from cxframe.host._manager import load_plugins
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "cxframe-hello"

@@ -23,10 +23,10 @@ import pytest
 
 import cxframe.reporters
 from cxframe import Criterion, Dimension, MaturityModel, Stage, Verdict, api, hookimpl, testing
-from cxframe.i18n import CATALOG, LANGUAGES, text
-from cxframe.reporters import charts
-from cxframe.reporters.html import render_html, section_ids
-from cxframe.reporters.views import ALL_SECTIONS, SECTIONS
+from cxframe.reporters import _charts as charts
+from cxframe.reporters._html import render_html, section_ids
+from cxframe.reporters._i18n import CATALOG, LANGUAGES, text
+from cxframe.reporters._views import ALL_SECTIONS, SECTIONS
 from tests import acme_evidence, toy_plugin
 from tests.conftest import write_answers
 
@@ -369,7 +369,7 @@ def test_respondent_and_plugin_text_is_escaped_everywhere_including_svg(document
 
 
 def test_autoescape_is_on_for_the_templates():
-    from cxframe.reporters.html import _environment
+    from cxframe.reporters._html import _environment
 
     environment = _environment()
     assert environment.autoescape is True

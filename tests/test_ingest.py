@@ -13,9 +13,9 @@ import pytest
 
 import cxframe
 from cxframe import testing
-from cxframe.errors import InvalidInput
-from cxframe.ingest import CollectorFailed
-from cxframe.plugins import PluginHost
+from cxframe.contracts._errors import InvalidInput
+from cxframe.host._manager import PluginHost
+from cxframe.ingestion._collect import CollectorFailed
 from tests.conftest import write_answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,8 +140,8 @@ def test_a_change_to_a_file_read_before_sizes_were_recorded_counts_as_a_rewrite(
 
 def test_batches_smaller_than_the_file_store_everything(programme: Path, host: PluginHost) -> None:
     from cxframe.api import open_programme
-    from cxframe.ingest import ingest
-    from cxframe.sources import SourceReader
+    from cxframe.ingestion._collect import ingest
+    from cxframe.ingestion._sources import SourceReader
 
     write_answers(programme / "answers.csv", rows(95))
     calls: list[tuple[int, int]] = []
@@ -224,7 +224,7 @@ def _kill_collect_midway(
     ``setup`` is Python run in the subprocess first; ``check()`` runs just before the kill.
     """
     script = (
-        "import cxframe; from cxframe import testing; from tests import toy_plugin; import cxframe.ingest as i; "
+        "import cxframe; from cxframe import testing; from tests import toy_plugin; import cxframe.ingestion._collect as i; "
         f"i.DEFAULT_BATCH_SIZE = 1000; {setup}"
         f"cxframe.collect({str(programme)!r}, host=testing.plugin_host(toy_plugin))"
     )
@@ -259,7 +259,7 @@ def test_kill_9_during_a_first_ingest_with_a_rollback_journal_leaves_the_store_e
     """A large first ingest into an empty store runs with a rollback journal: killed, it is rolled back too."""
     write_answers(programme / "answers.csv", rows(30_000))
     setup = (
-        "import cxframe.store as s; i.ONE_WRITE_BYTES = 0; opened = s.Store.__init__; "
+        "import cxframe.store._sqlite as s; i.ONE_WRITE_BYTES = 0; opened = s.Store.__init__; "
         # a page cache of a few pages: the ingest's pages spill into the store file before the kill
         "s.Store.__init__ = lambda self, path: (opened(self, path), self.db.execute('PRAGMA cache_size = 8'))[0]; "
     )
@@ -277,7 +277,7 @@ def test_kill_9_during_a_first_ingest_with_a_rollback_journal_leaves_the_store_e
 def test_a_large_first_ingest_writes_its_pages_once_and_the_wal_comes_back(
     programme: Path, host: PluginHost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cxframe.ingest as ingest_module
+    import cxframe.ingestion._collect as ingest_module
 
     write_answers(programme / "answers.csv", rows(50))
     monkeypatch.setattr(ingest_module, "ONE_WRITE_BYTES", 0)
@@ -299,8 +299,8 @@ def test_a_large_first_ingest_writes_its_pages_once_and_the_wal_comes_back(
 
 def test_a_changed_mapping_replaces_the_sources_records(programme: Path, host: PluginHost) -> None:
     from cxframe.api import open_programme
-    from cxframe.ingest import ingest
-    from cxframe.sources import SourceReader
+    from cxframe.ingestion._collect import ingest
+    from cxframe.ingestion._sources import SourceReader
 
     write_answers(programme / "answers.csv", rows(10))
     with open_programme(programme, host) as opened:
@@ -319,8 +319,8 @@ def test_a_changed_mapping_replaces_the_sources_records(programme: Path, host: P
 
 def test_a_failed_reread_after_a_mapping_change_keeps_the_old_records(programme: Path, host: PluginHost) -> None:
     from cxframe.api import open_programme
-    from cxframe.ingest import ingest
-    from cxframe.sources import SourceReader
+    from cxframe.ingestion._collect import ingest
+    from cxframe.ingestion._sources import SourceReader
 
     write_answers(programme / "answers.csv", rows(10))
     with open_programme(programme, host) as opened:

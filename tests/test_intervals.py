@@ -14,8 +14,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from cxframe.contracts import IntervalMethod
-from cxframe.intervals import (
+from cxframe.contracts._records import IntervalMethod
+from cxframe.measurement._intervals import (
     effective_n,
     estimate,
     mean_interval,

@@ -18,15 +18,15 @@ from typing import Any
 import pytest
 
 import cxframe
-import cxframe.models
+import cxframe.assess.models
 from cxframe import testing
 from cxframe.api import open_programme, running
-from cxframe.contracts import Action, ActionStatus, CheckResult, CheckStatus, CriterionResult, CriterionStatus
-from cxframe.maturity import Facts
-from cxframe.models import MODELS, cx2030, iso_cx
-from cxframe.plugins import PluginHost
-from cxframe.questionnaire import Answer, Answers
-from cxframe.runner import walk
+from cxframe.assess._questionnaire import Answer, Answers
+from cxframe.assess.models import MODELS, cx2030, iso_cx
+from cxframe.contracts._maturity import Facts
+from cxframe.contracts._records import Action, ActionStatus, CheckResult, CheckStatus, CriterionResult, CriterionStatus
+from cxframe.host._manager import PluginHost
+from cxframe.lifecycle._walk import walk
 
 cxframe_nps = pytest.importorskip("cxframe_nps")
 cxframe_employee = pytest.importorskip("cxframe_employee")
@@ -222,7 +222,7 @@ def write_data(root: Path) -> None:
 
 def host(*, plugins: bool = True) -> PluginHost:
     chosen = (cxframe_nps, cxframe_employee, cxframe_journey) if plugins else ()
-    return testing.plugin_host(*chosen, cxframe.models)
+    return testing.plugin_host(*chosen, cxframe.assess.models)
 
 
 Judge = Callable[..., dict[str, CriterionResult]]
@@ -374,7 +374,7 @@ def test_handoffs_follow_the_journey_check_when_it_runs(
 ) -> None:
     result = CheckResult(status=status, check="journey.handoffs", evidence=("3 handoffs, 1 without a receiving team",))
     # without the journey plugin, so that only this result speaks for the check
-    without_journey = testing.plugin_host(cxframe_nps, cxframe_employee, cxframe.models)
+    without_journey = testing.plugin_host(cxframe_nps, cxframe_employee, cxframe.assess.models)
     judged = judge(testing.make_programme(tmp_path), without_journey, checks=(result,))
     assert judged["cx2030.handoffs.seamless"].status is expected
     assert judged["cx2030.handoffs.seamless"].evidence[0] == f"journey.handoffs: {status.value}"
@@ -420,17 +420,17 @@ def test_the_models_register_through_the_entry_point() -> None:
     plugins = json.loads(testing.invoke(["plugins", "--json"]).stdout)
     [entry] = [p for p in plugins if p["assessments"]]
     assert entry["assessments"] == ["cx-2030", "iso-cx"]
-    loaded = cxframe.plugins.load_plugins()
-    assert [info.module for info in loaded.plugin_infos() if info.name == entry["name"]] == ["cxframe.models"]
+    loaded = cxframe.host._manager.load_plugins()
+    assert [info.module for info in loaded.plugin_infos() if info.name == entry["name"]] == ["cxframe.assess.models"]
 
 
 def test_the_docs_list_every_criterion() -> None:
     page = (Path(__file__).parent.parent / "docs" / "maturity.md").read_text(encoding="utf-8")
-    from cxframe.models._docs import criteria_table
+    from cxframe.assess.models._docs import criteria_table
 
     for model in MODELS.values():
         assert criteria_table(model) in page, (
-            f"docs/maturity.md is stale for {model.id}: run python -m cxframe.models._docs"
+            f"docs/maturity.md is stale for {model.id}: run python -m cxframe.assess.models._docs"
         )
 
 
@@ -439,7 +439,7 @@ def test_the_documented_example_model_scores(tmp_path: Path) -> None:
 
     root = testing.make_programme(tmp_path)
     chosen = testing.plugin_host(acme_model)
-    registry = cxframe.registry.build_registry(chosen)
+    registry = cxframe.host._registry.build_registry(chosen)
     assert registry.assessments.ids() == ["acme-complaints"]
     with open_programme(root, chosen) as opened, running("test", opened) as run:
         facts = Facts(run)

@@ -31,8 +31,8 @@ import yaml  # type: ignore[import-untyped, unused-ignore]
 
 from cxframe import testing
 from cxframe.cli import State, cli
-from cxframe.intervals import effective_n
-from cxframe.plugins import PluginHost
+from cxframe.host._manager import PluginHost
+from cxframe.measurement._intervals import effective_n
 
 cxframe_nps = pytest.importorskip("cxframe_nps")
 cxframe_employee = pytest.importorskip("cxframe_employee")

@@ -18,11 +18,11 @@ from cxframe import (
     PluginConflict,
     Stage,
     hookimpl,
-    hookspecs,
     testing,
 )
-from cxframe.plugins import load_plugins
-from cxframe.registry import build_registry
+from cxframe.host import _hookspecs as hookspecs
+from cxframe.host._manager import load_plugins
+from cxframe.host._registry import build_registry
 from tests import toy_plugin
 
 
@@ -200,7 +200,7 @@ class _EntryPoint:
 
 def test_a_plugin_that_fails_to_import_is_reported_and_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
     real = importlib.metadata.entry_points(group="cxframe")
-    monkeypatch.setattr("cxframe.plugins._entry_points", lambda: [*real, _EntryPoint()])
+    monkeypatch.setattr("cxframe.host._manager._entry_points", lambda: [*real, _EntryPoint()])
     host = load_plugins()
     [failure] = [f for f in host.failures if f.plugin == "cxframe-broken"]
     assert failure.hook == "load" and "cxframe_broken_dependency" in failure.error
@@ -208,7 +208,7 @@ def test_a_plugin_that_fails_to_import_is_reported_and_skipped(monkeypatch: pyte
 
 
 def test_load_plugins_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("cxframe.plugins._entry_points", lambda: [_EntryPoint()])
+    monkeypatch.setattr("cxframe.host._manager._entry_points", lambda: [_EntryPoint()])
     monkeypatch.setenv("CXFRAME_LOAD_PLUGINS", "")
     assert load_plugins().failures == []
     monkeypatch.setenv("CXFRAME_LOAD_PLUGINS", "cxframe-broken")

@@ -8,7 +8,7 @@ import pytest
 
 import cxframe
 from cxframe import InvalidInput, testing
-from cxframe.plugins import PluginHost
+from cxframe.host._manager import PluginHost
 
 
 def test_init_writes_a_programme_that_validates(tmp_path: Path, host: PluginHost) -> None:

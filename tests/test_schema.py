@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxframe import contracts as c
-from cxframe.convert import structure, unstructure
-from cxframe.errors import InvalidInput
-from cxframe.schema import CONTRACTS, SCHEMA_DIALECT, json_schema
+from cxframe.contracts import _records as c
+from cxframe.contracts._convert import structure, unstructure
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._jsonschema import CONTRACTS, SCHEMA_DIALECT, json_schema
 
 try:
     from test_contracts import STRATEGIES

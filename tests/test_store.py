@@ -10,8 +10,8 @@ import pytest
 import sqlite_utils
 
 from cxframe import StoreError, testing
-from cxframe.migrations import CORE_MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION, Migration, migrate
-from cxframe.store import NAIVE_UTC, Store, utc_text
+from cxframe.store._migrations import CORE_MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION, Migration, migrate
+from cxframe.store._sqlite import NAIVE_UTC, Store, utc_text
 
 
 def test_a_new_store_is_migrated_to_the_current_version_in_wal_mode(tmp_path: Path) -> None:
@@ -139,8 +139,8 @@ def test_old_stores_are_migrated_to_responses_and_answers(tmp_path: Path) -> Non
 
 
 def test_answers_of_a_response_share_one_stored_response(tmp_path: Path) -> None:
-    from cxframe.contracts import Observation
-    from cxframe.store import observation_row
+    from cxframe.contracts._records import Observation
+    from cxframe.store._sqlite import observation_row
 
     when = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     answers = [

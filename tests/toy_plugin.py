@@ -28,7 +28,7 @@ from cxframe import (
     SourceReader,
     hookimpl,
 )
-from cxframe.extensions import CollectedRow
+from cxframe.contracts._batches import CollectedRow
 
 
 def read(source: SourceReader) -> Iterator[CollectedRow]:

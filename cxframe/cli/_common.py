@@ -15,8 +15,8 @@ import attrs
 import click
 from rich.console import Console
 
-from cxframe.errors import CxframeError
-from cxframe.plugins import PluginHost, load_plugins
+from cxframe.contracts._errors import CxframeError
+from cxframe.host._manager import PluginHost, load_plugins
 
 F = TypeVar("F", bound=Callable[..., Any])
 

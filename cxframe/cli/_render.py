@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cxframe.contracts import CheckResult, CheckStatus, MetricResult
-from cxframe.run import StageOutcome
-from cxframe.store import Store
+from cxframe.contracts._records import CheckResult, CheckStatus, MetricResult
+from cxframe.contracts._stages import StageOutcome
+from cxframe.store._sqlite import Store
 
 STATUS_STYLE = {
     CheckStatus.PASS: "green",

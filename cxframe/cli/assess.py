@@ -13,9 +13,9 @@ from rich.table import Table
 
 from cxframe import api
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.i18n import LANGUAGES, model_text, text
-from cxframe.reporters.markdown import objective_counts, overall_level
-from cxframe.reporters.views import ROLES, View, severity_rank
+from cxframe.reporters._i18n import LANGUAGES, model_text, text
+from cxframe.reporters._markdown import objective_counts, overall_level
+from cxframe.reporters._views import ROLES, View, severity_rank
 
 
 def _report_options(command: Any) -> Any:

@@ -7,7 +7,7 @@ import click
 from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.jsonshapes import check_json
+from cxframe.contracts._shapes import check_json
 
 
 @click.command()

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from cxframe import api
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.convert import unstructure
+from cxframe.contracts._convert import unstructure
 
 
 def _value(text: str, *, column: bool) -> Any:

@@ -8,10 +8,10 @@ import click
 from rich.table import Table
 
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.errors import InvalidInput, PluginConflict
-from cxframe.plugins import PluginHost
-from cxframe.programme import Programme, load_programme
-from cxframe.registry import KINDS, Registry, build_registry
+from cxframe.contracts._errors import InvalidInput, PluginConflict
+from cxframe.host._manager import PluginHost
+from cxframe.host._registry import KINDS, Registry, build_registry
+from cxframe.programme._file import Programme, load_programme
 
 
 def describe_plugins(host: PluginHost, registry: Registry) -> list[dict[str, Any]]:

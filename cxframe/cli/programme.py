@@ -10,9 +10,9 @@ import click
 from cxframe import api
 from cxframe.cli import assess as assess_command
 from cxframe.cli._common import common_options, console, handle_errors, state
-from cxframe.errors import InvalidInput
-from cxframe.scaffold import EXAMPLES, init_programme
-from cxframe.schema import CONTRACTS, json_schema
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._jsonschema import CONTRACTS, json_schema
+from cxframe.programme._scaffold import EXAMPLES, init_programme
 
 
 @click.command()
@@ -49,7 +49,7 @@ def validate() -> None:
 @handle_errors
 def schema(name: str | None) -> None:
     """Print the JSON Schema of a contract (NAME) or of the assessment document (``assessment``); list them."""
-    from cxframe.assessment_schema import DOCUMENT_SCHEMA
+    from cxframe.assess._schema import DOCUMENT_SCHEMA
 
     if name is None:
         for contract in CONTRACTS:

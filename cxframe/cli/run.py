@@ -7,8 +7,8 @@ import click
 from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.convert import unstructure
-from cxframe.lifecycle import Stage
+from cxframe.contracts._convert import unstructure
+from cxframe.contracts._stages import Stage
 
 
 @click.command()

@@ -1,8 +1,8 @@
 """The built-in reporters, a plugin like any other (entry point ``reports`` of the cxframe distribution).
 
 * ``json`` — the assessment document as it is: stable, versioned, schema'd;
-* ``markdown`` — for wikis and e-mail (`cxframe.reporters.markdown`);
-* ``html`` — one self-contained page with inline SVG charts, to mail or print (`cxframe.reporters.html`).
+* ``markdown`` — for wikis and e-mail (`cxframe.reporters._markdown`);
+* ``html`` — one self-contained page with inline SVG charts, to mail or print (`cxframe.reporters._html`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from cxframe.extensions import Reporter
-from cxframe.hookspecs import hookimpl
-from cxframe.reporters.html import render_html
-from cxframe.reporters.markdown import render_markdown
+from cxframe.contracts._plugins import Reporter
+from cxframe.host._hookspecs import hookimpl
+from cxframe.reporters._html import render_html
+from cxframe.reporters._markdown import render_markdown
 
 
 def render_json(document: Mapping[str, Any]) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from cxframe import (
+    CollectedRow,
     Collector,
     InvalidInput,
     Observation,
@@ -21,7 +22,6 @@ from cxframe import (
     read_delimited,
     read_header,
 )
-from cxframe.extensions import CollectedRow
 
 
 # --8<-- [start:rows]

@@ -1,6 +1,6 @@
 """cxframe-hello: a small, complete cxframe plugin to learn from and copy.
 
-It implements four of cxframe's hooks (see ``cxframe.hookspecs``):
+It implements four of cxframe's hooks (see ``cxframe.host._hookspecs``):
 
 * ``register_checks``: one check, ``hello.sponsor``, that passes when the
   programme names a leadership sponsor and fails with a recommendation otherwise;
@@ -38,10 +38,12 @@ from cxframe import (
     Severity,
     Stage,
     StageOutcome,
+    common_options,
+    handle_errors,
     hookimpl,
     load_programme,
+    state,
 )
-from cxframe.cli import common_options, handle_errors, state
 
 #: The file the stage hooks append to, when this variable is set.
 LOG_ENV = "CXFRAME_HELLO_LOG"

@@ -21,7 +21,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cxframe import Check, Collector, InvalidInput, MetricDefinition, MetricResult, Period, Programme, Run, hookimpl
+from cxframe import (
+    Check,
+    Collector,
+    InvalidInput,
+    MetricDefinition,
+    MetricResult,
+    Period,
+    Programme,
+    RunContext,
+    hookimpl,
+)
 from cxframe_employee.api import enps, link
 from cxframe_employee.checks import CHECKS
 from cxframe_employee.collector import employee_survey
@@ -83,7 +93,7 @@ def register_commands(cli: click.Group) -> None:
 
 @hookimpl
 def protect_metric_results(
-    metric: MetricDefinition, results: list[MetricResult], by: list[str], period: Period | None, run: Run
+    metric: MetricDefinition, results: list[MetricResult], by: list[str], period: Period | None, run: RunContext
 ) -> list[MetricResult] | None:
     """The anonymity rule for employee metrics wherever the core shows them (``cxframe measure``, objectives, reports)."""
     if metric.population != EMPLOYEE:
@@ -114,6 +124,6 @@ def protect_metric_results(
 
 
 @hookimpl
-def assessment_evidence(run: Run) -> dict[str, Any]:
+def assessment_evidence(run: RunContext) -> dict[str, Any]:
     # everything in it went through the anonymity rule (see cxframe_employee.evidence)
     return employee_evidence(run)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from cxframe import Period, PluginHost, Programme, open_programme
-from cxframe.errors import InvalidInput
+from cxframe import InvalidInput, Period, PluginHost, Programme, open_programme
 from cxframe_employee.link import Link, compute_link
 from cxframe_employee.results import EmployeeResult, check_employee_metric, employee_results
 from cxframe_employee.settings import load_context

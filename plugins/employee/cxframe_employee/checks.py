@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from cxframe import Check, CheckResult, CheckStatus, InvalidInput, Run, Severity, Stage
+from cxframe import Check, CheckResult, CheckStatus, InvalidInput, RunContext, Severity, Stage
 from cxframe_employee.results import EMPLOYEE, EmployeeResult, employee_results
 from cxframe_employee.settings import PATH, EmployeeContext, Role, load_context
 
@@ -146,7 +146,7 @@ def _no_roles(context: EmployeeContext, what: str) -> CheckResult:
 
 
 def _role_check(
-    run: Run,
+    run: RunContext,
     what: str,
     assess: Callable[[_Role, EmployeeContext], None],
     recommend: Callable[[list[_Role]], str],
@@ -214,7 +214,7 @@ def _decision_authority(found: _Role, context: EmployeeContext) -> None:
         found.note(f"escalates {_pct(share)} of contacts (at most {_pct(limits.max_escalation_share)})", status)
 
 
-def check_decision_authority(run: Run) -> CheckResult:
+def check_decision_authority(run: RunContext) -> CheckResult:
     return _role_check(
         run,
         "decision authority (common_issues_resolvable, can_close_complaints, refund_limit, escalation_share)",
@@ -279,7 +279,7 @@ def _training_summary(context: EmployeeContext) -> list[str]:
     return lines
 
 
-def check_training(run: Run) -> CheckResult:
+def check_training(run: RunContext) -> CheckResult:
     return _role_check(
         run,
         "training (training_hours_per_year, cx_trained_share, headcount)",
@@ -332,7 +332,7 @@ def _staffing(found: _Role, context: EmployeeContext) -> None:
         found.note(f"{rate:g} contacts per agent-hour (at most {limits.max_contacts_per_agent_hour:g})", status)
 
 
-def check_staffing(run: Run) -> CheckResult:
+def check_staffing(run: RunContext) -> CheckResult:
     return _role_check(
         run,
         "staffing figures (occupancy, service_level, service_level_target, contacts_per_agent_hour)",
@@ -358,7 +358,7 @@ def _systems(found: _Role, context: EmployeeContext) -> None:
         )
 
 
-def check_systems(run: Run) -> CheckResult:
+def check_systems(run: RunContext) -> CheckResult:
     return _role_check(
         run,
         "systems per interaction (systems_per_interaction)",
@@ -403,7 +403,7 @@ def _kpi_mix(found: _Role, context: EmployeeContext) -> None:
         found.note("; ".join(parts) + " (efficiency only)", CheckStatus.FAIL)
 
 
-def check_kpi_mix(run: Run) -> CheckResult:
+def check_kpi_mix(run: RunContext) -> CheckResult:
     return _role_check(
         run,
         "scorecards (scorecard_kpis)",
@@ -418,7 +418,7 @@ def check_kpi_mix(run: Run) -> CheckResult:
 # -- 6 voice of employee -----------------------------------------------------------------------------------------------
 
 
-def check_voice_of_employee(run: Run) -> CheckResult:
+def check_voice_of_employee(run: RunContext) -> CheckResult:
     context = load_context(run.programme)
     voice = context.settings.voice_of_employee
     share_min = context.thresholds.min_acted_on_share
@@ -477,7 +477,7 @@ def check_voice_of_employee(run: Run) -> CheckResult:
 # -- 7 eNPS by team ----------------------------------------------------------------------------------------------------
 
 
-def enps_overview(run: Run, context: EmployeeContext) -> tuple[list[EmployeeResult], list[EmployeeResult]]:
+def enps_overview(run: RunContext, context: EmployeeContext) -> tuple[list[EmployeeResult], list[EmployeeResult]]:
     """eNPS overall and by team (empty lists when there is none), after the anonymity rule."""
     if ENPS not in run.registry.metrics:
         return [], []
@@ -494,7 +494,7 @@ def enps_overview(run: Run, context: EmployeeContext) -> tuple[list[EmployeeResu
     return overall, teams
 
 
-def check_enps_by_team(run: Run) -> CheckResult:
+def check_enps_by_team(run: RunContext) -> CheckResult:
     context = load_context(run.programme)
     limits = context.thresholds
     if ENPS not in run.registry.metrics:
@@ -509,7 +509,7 @@ def check_enps_by_team(run: Run) -> CheckResult:
             status=CheckStatus.WARN,
             evidence=("no employee eNPS responses are collected",),
             recommendation=(
-                "Run an employee survey with the eNPS question and collect it with the employee-survey collector "
+                "RunContext an employee survey with the eNPS question and collect it with the employee-survey collector "
                 "(team, role and site mapped as segments)."
             ),
         )
@@ -563,7 +563,7 @@ def check_enps_by_team(run: Run) -> CheckResult:
 # -- data quality ------------------------------------------------------------------------------------------------------
 
 
-def check_survey_data(run: Run) -> CheckResult:
+def check_survey_data(run: RunContext) -> CheckResult:
     context = load_context(run.programme)
     db = run.store.db
     columns = set(run.store.segment_columns())
@@ -683,8 +683,8 @@ CHECKS = [
 ]
 
 
-def run_employee_checks(run: Run) -> list[CheckResult]:
-    """Run this plugin's checks directly (ids and titles filled in), for evidence outside ``cxframe check``."""
+def run_employee_checks(run: RunContext) -> list[CheckResult]:
+    """RunContext this plugin's checks directly (ids and titles filled in), for evidence outside ``cxframe check``."""
     results: list[CheckResult] = []
     for check in CHECKS:
         try:

@@ -9,8 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cxframe import Period
-from cxframe.cli import common_options, emit_json, handle_errors, json_option, state
+from cxframe import Period, common_options, emit_json, handle_errors, json_option, state
 from cxframe_employee import api
 from cxframe_employee.results import EmployeeResult
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxframe import CheckStatus, CxframeError, Period, Run
-from cxframe.comparisons import compare_periods
+from cxframe import CheckStatus, CxframeError, Period, RunContext, compare_periods
 from cxframe_employee.checks import ENPS, TEAM, enps_overview, run_employee_checks
 from cxframe_employee.link import compute_link
 from cxframe_employee.results import EmployeeResult, employee_results
@@ -28,7 +27,7 @@ CRITERIA = {
 }
 
 
-def _trend(run: Run, period: Period, series: list[EmployeeResult]) -> dict[str, Any] | None:
+def _trend(run: RunContext, period: Period, series: list[EmployeeResult]) -> dict[str, Any] | None:
     """The change between the last two periods shown, with its interval and test; None without two."""
     shown = [result for result in series if not result.suppressed and result.period is not None]
     if len(shown) < 2:
@@ -66,7 +65,7 @@ def _points(link: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def employee_evidence(run: Run) -> dict[str, Any]:
+def employee_evidence(run: RunContext) -> dict[str, Any]:
     """Evidence for the people-oriented-culture dimension of a maturity assessment.
 
     Keys: ``anonymity_threshold``; ``checks`` (``{check, title, status,

@@ -10,7 +10,7 @@ from typing import Any
 import cxframe_employee
 import cxframe_nps
 from cxframe import testing
-from cxframe.plugins import PluginHost
+from cxframe.host._manager import PluginHost
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -246,7 +246,7 @@ def test_kill_9_during_an_employee_survey_ingest_leaves_the_store_as_it_was(tmp_
     script = f"""
 import pathlib, sys, time
 sys.path.insert(0, {str(Path(__file__).parent)!r})
-import cxframe, cxframe.staged as staged, cxframe.delimited as delimited
+import cxframe, cxframe.ingestion._staged as staged, cxframe.ingestion._delimited as delimited
 from employee_helpers import host
 staged.CHUNK, delimited.BLOCK_BYTES = 1000, 8192
 write, calls = staged._ResponseWriter.write, []

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cxframe import Check, Collector, Programme, Run, hookimpl
+from cxframe import Check, Collector, Programme, RunContext, hookimpl
 from cxframe_journey.api import (
     Mapping,
     Selection,
@@ -96,7 +96,7 @@ def register_checks(programme: Programme | None) -> list[Check]:
 
 
 @hookimpl
-def assessment_evidence(run: Run) -> dict[str, Any]:
+def assessment_evidence(run: RunContext) -> dict[str, Any]:
     return journey_evidence(run)
 
 

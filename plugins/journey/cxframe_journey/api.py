@@ -25,9 +25,18 @@ from pathlib import Path
 
 import attrs
 
-from cxframe import IngestSummary, InvalidInput, PluginHost, Programme, SourceReader, load_programme
-from cxframe.api import Opened, open_programme
-from cxframe.ingest import Progress, ingest
+from cxframe import (
+    IngestSummary,
+    InvalidInput,
+    Opened,
+    PluginHost,
+    Programme,
+    Progress,
+    SourceReader,
+    ingest,
+    load_programme,
+    open_programme,
+)
 from cxframe_journey import analytics, logfile, overlay
 from cxframe_journey.analytics import DirectlyFollows, Variant
 from cxframe_journey.checks import painpoint_list

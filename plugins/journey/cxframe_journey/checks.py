@@ -39,14 +39,14 @@ from cxframe import (
     Environment,
     ExperienceElement,
     Journey,
+    MetricCatalogue,
     Programme,
-    Run,
+    RunContext,
     Severity,
     Stage,
     Store,
     Touchpoint,
 )
-from cxframe.registry import Registry
 from cxframe_journey import overlay
 from cxframe_journey.settings import load_settings
 
@@ -126,7 +126,7 @@ def inventory(programme: Programme) -> dict[str, Any]:
     }
 
 
-def check_stage_touchpoints(run: Run) -> CheckResult:
+def check_stage_touchpoints(run: RunContext) -> CheckResult:
     """Warn for stages without a touchpoint; fail when a whole journey has none."""
     if not run.programme.journeys:
         return _no_journeys()
@@ -150,7 +150,7 @@ def check_stage_touchpoints(run: Run) -> CheckResult:
     )
 
 
-def check_stage_measures(run: Run) -> CheckResult:
+def check_stage_measures(run: RunContext) -> CheckResult:
     """Warn for stages without a measure (or with a measure no plugin provides); fail when no stage is measured."""
     if not run.programme.journeys:
         return _no_journeys()
@@ -174,7 +174,7 @@ def check_stage_measures(run: Run) -> CheckResult:
     )
 
 
-def check_touchpoint_owners(run: Run) -> CheckResult:
+def check_touchpoint_owners(run: RunContext) -> CheckResult:
     """Warn for touchpoints without an owner (or no inventory at all); fail when nobody owns any."""
     touchpoints = run.programme.document.touchpoints
     if not touchpoints:
@@ -212,21 +212,21 @@ def _coverage(kind: str, covered: list[str], missing: list[str], without: list[s
     )
 
 
-def check_environments(run: Run) -> CheckResult:
+def check_environments(run: RunContext) -> CheckResult:
     """Warn for contact environments without a touchpoint; fail when no touchpoint names one."""
     facts = inventory(run.programme)
     without = [t.id for t in run.programme.document.touchpoints if t.environment is None]
     return _coverage("an environment", facts["environments_covered"], facts["environments_missing"], without)
 
 
-def check_elements(run: Run) -> CheckResult:
+def check_elements(run: RunContext) -> CheckResult:
     """Warn for experience elements without a touchpoint; fail when no touchpoint names one."""
     facts = inventory(run.programme)
     without = [t.id for t in run.programme.document.touchpoints if not t.elements]
     return _coverage("elements", facts["elements_covered"], facts["elements_missing"], without)
 
 
-def check_event_coverage(run: Run) -> CheckResult:
+def check_event_coverage(run: RunContext) -> CheckResult:
     """Compare the touchpoints in the event data with the maps.
 
     Warns for touchpoints seen in events but on no journey map (or not in the
@@ -271,7 +271,7 @@ def check_event_coverage(run: Run) -> CheckResult:
     )
 
 
-def check_handoffs(run: Run) -> CheckResult:
+def check_handoffs(run: RunContext) -> CheckResult:
     """Warn listing every department handoff along each journey (the "seamless handoffs" principle)."""
     if not run.programme.journeys:
         return _no_journeys()
@@ -296,7 +296,7 @@ def check_handoffs(run: Run) -> CheckResult:
 
 
 def painpoint_list(
-    store: Store, programme: Programme, registry: Registry, *, source: str | None = None
+    store: Store, programme: Programme, registry: MetricCatalogue, *, source: str | None = None
 ) -> list[overlay.PainPoint]:
     """The ranked pain points in ``store``, with the programme's settings and the metrics' directions."""
     settings = load_settings(programme)
@@ -313,7 +313,7 @@ def painpoint_list(
     )
 
 
-def check_painpoints(run: Run) -> list[CheckResult]:
+def check_painpoints(run: RunContext) -> list[CheckResult]:
     """One warning per pain point whose ``rank_score`` reaches ``painpoint_threshold`` (so each is a finding)."""
     threshold = load_settings(run.programme).painpoint_threshold
     ranked = painpoint_list(run.store, run.programme, run.registry)

@@ -15,9 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cxframe.api import Opened
-from cxframe.cli import common_options, emit_json, handle_errors, json_option, state
-from cxframe.programme import PROGRAMME_FILE
+from cxframe import PROGRAMME_FILE, Opened, common_options, emit_json, handle_errors, json_option, state
 from cxframe_journey import analytics, api, templates
 from cxframe_journey.api import Mapping, Selection, open_log
 from cxframe_journey.logfile import EventLog

@@ -34,8 +34,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cxframe import Collector, EventBatches, InvalidInput, SourceReader, TimestampRule, read_delimited, read_header
-from cxframe.store import NAIVE_UTC
+from cxframe import (
+    NAIVE_UTC,
+    Collector,
+    EventBatches,
+    InvalidInput,
+    SourceReader,
+    TimestampRule,
+    read_delimited,
+    read_header,
+)
 from cxframe_journey import timestamps
 
 REQUIRED = ("case", "activity", "timestamp")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxframe import Journey, Run
+from cxframe import Journey, RunContext
 from cxframe_journey import analytics, overlay
 from cxframe_journey.checks import inventory, painpoint_list
 from cxframe_journey.picture import journey_map_svg
@@ -54,7 +54,7 @@ def journey_map(journey: Journey) -> dict[str, Any]:
     }
 
 
-def journey_evidence(run: Run) -> dict[str, Any]:
+def journey_evidence(run: RunContext) -> dict[str, Any]:
     """The facts for the assessment document's ``evidence.<plugin>``; see the module docstring."""
     programme = run.programme
     touchpoints = programme.document.touchpoints

@@ -7,7 +7,7 @@ queried again. Both give exactly the same JSON for the same file.
 
 **Same rules, same code as the store path.** The log is read by its
 collector (``event-csv`` or ``xes``, as `cxframe.EventBatches`) and its
-records are checked by the core's event cleaning (`cxframe.cleaning`), as
+records are checked by the core's event cleaning (`cxframe.ingestion._cleaning`), as
 when it is collected: a row the collector would reject is skipped and
 counted, and `LogSummary` keeps the first few with their line and reason; a
 file the collector would refuse (empty, a mapped column missing from the
@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import attrs
 
-from cxframe import EventBatches, InvalidInput, SourceReader
-from cxframe.cleaning import EventCleaner
+from cxframe import EventBatches, EventCleaner, InvalidInput, SourceReader
 from cxframe_journey import csvlog, xes
 from cxframe_journey.columns import Builder, DirectlyFollows, EventColumns, Variant
 

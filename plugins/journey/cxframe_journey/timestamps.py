@@ -14,7 +14,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable
 
-from cxframe.store import NAIVE_UTC
+from cxframe import NAIVE_UTC
 
 #: ``parse(text) -> aware datetime``; raises ValueError with a reason.
 Parser = Callable[[str], dt.datetime]
@@ -23,7 +23,7 @@ Parser = Callable[[str], dt.datetime]
 def timezone(name: str | None) -> dt.tzinfo:
     """The zone naive timestamps are read in; ValueError when ``name`` is unknown."""
     if not name:
-        # read as UTC, but stored with no offset: the source gave none (see cxframe.store.NAIVE_UTC)
+        # read as UTC, but stored with no offset: the source gave none (see cxframe.store._sqlite.NAIVE_UTC)
         return NAIVE_UTC
     try:
         return zoneinfo.ZoneInfo(name)

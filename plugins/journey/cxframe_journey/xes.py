@@ -52,9 +52,17 @@ from xml.parsers import expat
 
 import attrs
 
-from cxframe import Collector, EventBatches, InvalidInput, Reject, SourceReader, TimestampRule, batches_from_rows
-from cxframe.contracts import Attributes
-from cxframe.store import NAIVE_UTC
+from cxframe import (
+    NAIVE_UTC,
+    Attributes,
+    Collector,
+    EventBatches,
+    InvalidInput,
+    Reject,
+    SourceReader,
+    TimestampRule,
+    batches_from_rows,
+)
 from cxframe_journey import timestamps
 
 LIFECYCLE = "lifecycle:transition"
@@ -151,7 +159,7 @@ def _describe(raw: RawAttributes) -> str:
 
 #: The cells of an event as `_Reading` hands them to the core, in this order.
 CELLS = ("case", "activity", "timestamp", "touchpoint", "channel", "resource", "outcome", "attributes")
-#: Attributes as JSON text the way the store writes them (`cxframe.store`): one encoder, not one a call
+#: Attributes as JSON text the way the store writes them (`cxframe.store._sqlite`): one encoder, not one a call
 _ATTRIBUTES_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import cxframe_journey
 from cxframe import MetricDefinition, Observation, PluginHost, hookimpl, load_programme, testing
-from cxframe.store import Store, observation_row
+from cxframe.store._sqlite import Store, observation_row
 from cxframe_journey import api
 
 TOUCHPOINTS = [

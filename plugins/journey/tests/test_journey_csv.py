@@ -19,7 +19,7 @@ from journey_support import FIXTURES, ORDERS_COLUMNS, collect, collected, host, 
 
 import cxframe
 from cxframe import EventBatches, InvalidInput, TimestampRule, testing
-from cxframe.timestamps import Timestamps, timestamp_reader
+from cxframe.ingestion._timestamps import Timestamps, timestamp_reader
 from cxframe_journey import analytics, api, timestamps
 
 
@@ -176,7 +176,7 @@ def test_kill_9_during_an_event_log_ingest_leaves_the_store_as_it_was(tmp_path: 
     # the batches are stored inside one transaction: stall on the fifth, with four written, then kill
     script = f"""
 import pathlib, time
-import cxframe, cxframe.delimited as delimited, cxframe.ingest as ingest
+import cxframe, cxframe.ingestion._delimited as delimited, cxframe.ingestion._collect as ingest
 delimited.BLOCK_BYTES = 8192
 clean, calls = ingest.EventCleaner.batch, []
 def stalled(self, batch):

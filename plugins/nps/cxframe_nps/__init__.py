@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxframe import Check, Collector, InvalidInput, MetricDefinition, Programme, Run, hookimpl
+from cxframe import Check, Collector, InvalidInput, MetricDefinition, Programme, RunContext, hookimpl
 from cxframe_nps.collectors import COLLECTORS
 from cxframe_nps.declared import declared_metrics
 from cxframe_nps.evidence import CHECKS, assessment_facts, measurement_evidence
@@ -51,5 +51,5 @@ def register_checks() -> list[Check]:
 
 
 @hookimpl
-def assessment_evidence(run: Run) -> dict[str, Any]:
+def assessment_evidence(run: RunContext) -> dict[str, Any]:
     return assessment_facts(run)

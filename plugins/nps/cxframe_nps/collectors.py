@@ -40,8 +40,16 @@ from typing import Any
 
 import attrs
 
-from cxframe import Collector, InvalidInput, SourceReader, SurveyBatches, SurveyQuestion, TimestampRule
-from cxframe.store import NAIVE_UTC, check_segment_name
+from cxframe import (
+    NAIVE_UTC,
+    Collector,
+    InvalidInput,
+    SourceReader,
+    SurveyBatches,
+    SurveyQuestion,
+    TimestampRule,
+    check_segment_name,
+)
 from cxframe_nps.formats import (
     SurveyColumn,
     SurveyTable,

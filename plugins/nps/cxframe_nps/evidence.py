@@ -26,7 +26,7 @@ from cxframe import (
     CheckStatus,
     InvalidInput,
     MetricDefinition,
-    Run,
+    RunContext,
     Severity,
     Stage,
     compute_metric,
@@ -36,11 +36,11 @@ from cxframe import (
 HEADLINE_METRICS = frozenset({"nps", "csat", "enps"})
 
 
-def _questions_with_data(run: Run) -> set[str]:
+def _questions_with_data(run: RunContext) -> set[str]:
     return {row[0] for row in run.store.db.execute("SELECT DISTINCT question FROM observations").fetchall()}
 
 
-def measurement_evidence(run: Run) -> dict[str, Any]:
+def measurement_evidence(run: RunContext) -> dict[str, Any]:
     """Facts about how the programme measures, for assessments and reports."""
     questions = _questions_with_data(run)
     metrics = {metric.id: metric for metric in run.registry.metrics}
@@ -84,7 +84,7 @@ _SETTINGS = "cxframe-nps"
 DETRACTOR_MAX = 6
 
 
-def _overall(run: Run, metric: MetricDefinition) -> dict[str, Any]:
+def _overall(run: RunContext, metric: MetricDefinition) -> dict[str, Any]:
     """The metric over all its data: this run's result when the measure stage computed it, else computed now."""
     found = [
         r
@@ -104,7 +104,7 @@ def _overall(run: Run, metric: MetricDefinition) -> dict[str, Any]:
     }
 
 
-def _months(run: Run, metric: MetricDefinition) -> list[str]:
+def _months(run: RunContext, metric: MetricDefinition) -> list[str]:
     rows = run.store.db.execute(
         "SELECT DISTINCT substr(timestamp, 1, 7) FROM observations WHERE question = ? AND population = ? ORDER BY 1",
         [metric.question, metric.population],
@@ -112,7 +112,7 @@ def _months(run: Run, metric: MetricDefinition) -> list[str]:
     return [row[0] for row in rows]
 
 
-def closed_loop(run: Run) -> dict[str, Any] | None:
+def closed_loop(run: RunContext) -> dict[str, Any] | None:
     """How fast detractors were contacted, from follow-up events; None when the programme does not say which.
 
     ``[plugins.cxframe-nps.closed_loop] activities = ["detractor-callback"]``
@@ -153,7 +153,7 @@ def closed_loop(run: Run) -> dict[str, Any] | None:
     }
 
 
-def assessment_facts(run: Run) -> dict[str, Any]:
+def assessment_facts(run: RunContext) -> dict[str, Any]:
     """What this plugin returns from ``assessment_evidence``: `measurement_evidence` and the facts below.
 
     ``metrics``: for each metric with data, ``{title, value, n, ci_low,
@@ -187,7 +187,7 @@ def _result(passed: bool, evidence: list[str], recommendation: str) -> CheckResu
     )
 
 
-def check_stage_measures(run: Run) -> CheckResult:
+def check_stage_measures(run: RunContext) -> CheckResult:
     stages = measurement_evidence(run)["stages"]
     if not stages:
         return _result(False, ["no journey stages are mapped"], "Map the main journeys and name a measure per stage.")
@@ -208,7 +208,7 @@ def check_stage_measures(run: Run) -> CheckResult:
     )
 
 
-def check_beyond_headline(run: Run) -> CheckResult:
+def check_beyond_headline(run: RunContext) -> CheckResult:
     facts = measurement_evidence(run)
     beyond = facts["beyond_headline"]
     evidence = [f"metrics with data: {', '.join(facts['metrics_with_data']) or 'none'}"]
@@ -219,7 +219,7 @@ def check_beyond_headline(run: Run) -> CheckResult:
     )
 
 
-def check_segmented(run: Run) -> CheckResult:
+def check_segmented(run: RunContext) -> CheckResult:
     segments = measurement_evidence(run)["segment_columns"]
     usable = {column: count for column, count in segments.items() if count >= 2}
     evidence = [f"{column}: {count} values" for column, count in sorted(segments.items())] or ["no segment columns"]
@@ -230,7 +230,7 @@ def check_segmented(run: Run) -> CheckResult:
     )
 
 
-def check_kpi_link(run: Run) -> CheckResult:
+def check_kpi_link(run: RunContext) -> CheckResult:
     links = measurement_evidence(run)["kpi_links"]
     evidence = [f"{link['objective']}: {link['metric']} → {link['business_kpi']}" for link in links]
     return _result(

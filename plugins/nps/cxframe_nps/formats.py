@@ -81,6 +81,7 @@ from typing import Any
 import attrs
 
 from cxframe import (
+    SAMPLE_SIZE,
     Batch,
     Drop,
     InvalidInput,
@@ -88,11 +89,11 @@ from cxframe import (
     SourceReader,
     batches_from_rows,
     delimiter_of,
+    detect_encoding,
     raw_text,
     read_delimited,
     read_header,
 )
-from cxframe.sources import SAMPLE_SIZE, detect_encoding
 
 __all__ = [
     "FORMATS",
@@ -239,7 +240,7 @@ def _table(
 
 
 def _build(opened: _RawRows | _Opened, build: Callable[[], SurveyTable]) -> SurveyTable:
-    """Run a layout's header parsing, closing the file if it fails."""
+    """RunContext a layout's header parsing, closing the file if it fails."""
     try:
         return build()
     except BaseException:

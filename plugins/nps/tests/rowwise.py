@@ -1,8 +1,8 @@
 """An independent reference for the survey ingest: a CSV survey read row by row, each rule applied in turn.
 
 The core checks and stores a survey set-based, a batch of columns at a time
-(`cxframe.cleaning`, `cxframe.staged`), from pyarrow's reading of the file
-(`cxframe.delimited`). This reads the same file with Python's ``csv`` module
+(`cxframe.ingestion._cleaning`, `cxframe.ingestion._staged`), from pyarrow's reading of the file
+(`cxframe.ingestion._delimited`). This reads the same file with Python's ``csv`` module
 and applies the survey rules to one row at a time, in the order a person
 would (timestamp, repeated response id, weight, each answer), yielding
 observations and rejects through the core's row path. Tests hold the two to
@@ -17,9 +17,9 @@ import math
 from collections.abc import Iterator
 
 from cxframe import Collector, Observation, Reject, SourceReader, raw_text
-from cxframe.cleaning import BLANK_WEIGHT
-from cxframe.extensions import CollectedRow
-from cxframe.store import utc_text
+from cxframe.contracts._batches import CollectedRow
+from cxframe.ingestion._cleaning import BLANK_WEIGHT
+from cxframe.store._sqlite import utc_text
 from cxframe_nps.collectors import _answer, _expected_time, _mapping, parse_timestamp
 from cxframe_nps.formats import read_csv
 

@@ -22,7 +22,7 @@ import pytest
 
 import cxframe
 from cxframe import testing
-from cxframe.plugins import PluginHost
+from cxframe.host._manager import PluginHost
 
 RESPONSES = [
     ("r1", dt.datetime(2026, 3, 1, 8, 30, 5), "North", "10", 'Great, "really" fast'),
@@ -185,10 +185,10 @@ def test_the_same_responses_in_every_layout_store_the_same_observations(tmp_path
 # whose blocks pyarrow reads ahead of what it parsed: in a small file, all of them)
 @pytest.mark.parametrize("layout", ["survey-jsonl"])
 def test_progress_is_reported_as_the_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str) -> None:
-    import cxframe.delimited as delimited
-    import cxframe.staged as staged
-    from cxframe.ingest import ingest
-    from cxframe.sources import SourceReader
+    import cxframe.ingestion._delimited as delimited
+    import cxframe.ingestion._staged as staged
+    from cxframe.ingestion._collect import ingest
+    from cxframe.ingestion._sources import SourceReader
 
     monkeypatch.setattr(delimited, "ROWS_PER_BATCH", 50)
     monkeypatch.setattr(staged, "CHUNK", 50)

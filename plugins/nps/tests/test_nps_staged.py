@@ -20,20 +20,20 @@ from hypothesis import strategies as st
 from rowwise import rowwise_survey_csv
 
 import cxframe
-import cxframe.cleaning as cleaning_module
-import cxframe.delimited as delimited_module
-import cxframe.staged as staged_module
-import cxframe.timestamps as timestamps_module
+import cxframe.ingestion._cleaning as cleaning_module
+import cxframe.ingestion._delimited as delimited_module
+import cxframe.ingestion._staged as staged_module
+import cxframe.ingestion._timestamps as timestamps_module
 import cxframe_nps
 from cxframe import testing
 from cxframe.api import open_programme
-from cxframe.background import child_process_available
-from cxframe.cleaning import BLANK_WEIGHT
-from cxframe.extensions import SurveyBatches, SurveyQuestion, TimestampRule
-from cxframe.ingest import CollectorFailed, ingest
-from cxframe.sources import SourceReader
-from cxframe.store import utc_text
-from cxframe.timestamps import Stamp, Timestamps, timestamp_reader
+from cxframe.contracts._batches import SurveyBatches, SurveyQuestion, TimestampRule
+from cxframe.ingestion._background import child_process_available
+from cxframe.ingestion._cleaning import BLANK_WEIGHT
+from cxframe.ingestion._collect import CollectorFailed, ingest
+from cxframe.ingestion._sources import SourceReader
+from cxframe.ingestion._timestamps import Stamp, Timestamps, timestamp_reader
+from cxframe.store._sqlite import utc_text
 from cxframe_nps.collectors import parse_timestamp, survey_csv
 
 HEADER = "id,cust,when,Region,Q1,Q2,note,w\n"
@@ -406,7 +406,7 @@ def test_kill_9_after_the_inserts_leaves_the_store_as_it_was(tmp_path: Path) -> 
     # stop the ingest when its responses, answers and rejects are inserted, before it commits
     script = f"""
 import pathlib, time
-import cxframe, cxframe.staged as staged
+import cxframe, cxframe.ingestion._staged as staged
 def stalled(**counts):
     pathlib.Path({str(marker)!r}).touch()
     time.sleep(60)
@@ -451,7 +451,7 @@ def test_kill_9_while_the_reading_process_is_ahead_leaves_the_store_and_no_proce
     # the store's process stalls on its third chunk, with the reading process ahead of it
     script = f"""
 import pathlib, time
-import cxframe, cxframe.staged as staged, cxframe.delimited as delimited
+import cxframe, cxframe.ingestion._staged as staged, cxframe.ingestion._delimited as delimited
 staged.CHILD_PROCESS_BYTES, staged.CHUNK, delimited.BLOCK_BYTES = 0, 50, 4096
 write, calls = staged._ResponseWriter.write, []
 def stalled(self, *args, **kwargs):

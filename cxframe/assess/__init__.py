@@ -1,0 +1,8 @@
+"""The assessment: maturity judged on evidence, the questionnaire, and the assessment document.
+
+* `_assessment`: `cxframe assess` — evidence from plugins, maturity scores, the versioned document;
+* `_maturity`: judging criteria on facts and answers, scoring dimensions;
+* `_questionnaire`: the answers a CX team gives where the store has no evidence;
+* `_schema`: the JSON Schema of the assessment document;
+* `models`: the built-in maturity models (ISO CX, CX-2030).
+"""

@@ -1,0 +1,277 @@
+"""The JSON Schema of the assessment document (``reports/assessment.json``), version 1.
+
+Tools that read ``assessment.json`` can validate against it; ``cxframe schema
+assessment`` prints it and the docs include it. The top level is closed
+(``additionalProperties: false``) so that any change to the document's shape
+fails the tests until the schema, `cxframe.assess._assessment.DOCUMENT_VERSION` and the
+changelog say so; the plugins' ``evidence`` is open by design.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["DOCUMENT_SCHEMA"]
+
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_STRING_OR_NULL = {"type": ["string", "null"]}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_STAGE = {"enum": ["context", "plan", "design", "measure", "improve"]}
+_SEVERITY = {"enum": ["info", "low", "medium", "high", "critical"]}
+
+_METRIC = {
+    "type": "object",
+    "required": ["metric", "segment", "period", "value", "n", "ci_low", "ci_high", "confidence", "flags"],
+    "properties": {
+        "metric": {"type": "string"},
+        "segment": {"type": "object", "additionalProperties": _STRING_OR_NULL},
+        "period": _STRING_OR_NULL,
+        "value": _NUMBER_OR_NULL,
+        "n": {"type": "integer", "minimum": 0},
+        "ci_low": _NUMBER_OR_NULL,
+        "ci_high": _NUMBER_OR_NULL,
+        "confidence": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+        "flags": _STRINGS,
+    },
+}
+
+_CRITERION = {
+    "type": "object",
+    "required": ["id", "dimension", "level", "title", "status", "source", "evidence", "recommendation", "question"],
+    "properties": {
+        "id": {"type": "string"},
+        "dimension": {"type": "string"},
+        "level": {"type": "integer", "minimum": 1, "maximum": 5},
+        "title": {"type": "string"},
+        "status": {"enum": ["met", "unmet", "unknown"]},
+        "source": {"enum": ["evidence", "answer", "none"]},
+        "evidence": _STRINGS,
+        "recommendation": {"type": "string"},
+        "question": _STRING_OR_NULL,
+    },
+}
+
+_FINDING = {
+    "type": "object",
+    "required": ["id", "source", "stage", "severity", "title", "evidence", "recommendation", "breadth", "effort"],
+    "properties": {
+        "id": {"type": "string"},
+        "source": {"type": "string"},
+        "stage": _STAGE,
+        "severity": _SEVERITY,
+        "title": {"type": "string"},
+        "evidence": _STRINGS,
+        "recommendation": {"type": "string"},
+        "touchpoint": _STRING_OR_NULL,
+        "metric": _STRING_OR_NULL,
+        "breadth": {"type": "integer", "minimum": 1, "maximum": 3},
+        "effort": {"type": "integer", "minimum": 1, "maximum": 3},
+    },
+}
+
+_ACTION = {
+    "type": "object",
+    "required": ["id", "title", "stage", "owner", "due", "status", "finding", "priority"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "stage": _STAGE,
+        "owner": _STRING_OR_NULL,
+        "due": {"type": ["string", "null"], "format": "date"},
+        "status": {"enum": ["proposed", "planned", "in_progress", "done", "dropped"]},
+        "finding": _STRING_OR_NULL,
+        "touchpoint": _STRING_OR_NULL,
+        "metric": _STRING_OR_NULL,
+        "priority": _NUMBER_OR_NULL,
+        "baseline": _NUMBER_OR_NULL,
+        "effect": _NUMBER_OR_NULL,
+    },
+}
+
+_CHECK = {
+    "type": "object",
+    "required": ["check", "plugin", "status", "severity", "title", "evidence", "recommendation"],
+    "properties": {
+        "check": {"type": "string"},
+        "plugin": {"type": "string"},
+        "status": {"enum": ["pass", "warn", "fail", "error"]},
+        "severity": {"anyOf": [_SEVERITY, {"type": "null"}]},
+        "title": {"type": "string"},
+        "evidence": _STRINGS,
+        "recommendation": {"type": "string"},
+        "stage": {"anyOf": [_STAGE, {"type": "null"}]},
+    },
+}
+
+DOCUMENT_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://cxframe.readthedocs.io/schemas/assessment-1.json",
+    "title": "cxframe assessment document",
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "kind",
+        "version",
+        "generated_at",
+        "cxframe_version",
+        "view",
+        "run",
+        "programme",
+        "stages",
+        "model",
+        "metrics",
+        "trend",
+        "objectives",
+        "checks",
+        "findings",
+        "actions",
+        "questions",
+        "answers_file",
+        "verbatims",
+        "evidence",
+    ],
+    "properties": {
+        "kind": {"const": "cxframe.assessment"},
+        "version": {"const": 1},
+        "generated_at": {"type": "string", "format": "date-time"},
+        "cxframe_version": {"type": "string"},
+        "view": {
+            "type": "object",
+            "required": ["role", "lang"],
+            "properties": {
+                "role": {"enum": ["executive", "cx-lead", "frontline-manager"]},
+                "lang": {"enum": ["en", "zh-CN"]},
+            },
+        },
+        "run": {
+            "type": "object",
+            "required": ["id", "plugins", "inputs", "plugin_failures"],
+            "properties": {
+                "id": {"type": "integer"},
+                "plugins": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "version"],
+                        "properties": {"name": {"type": "string"}, "version": _STRING_OR_NULL},
+                    },
+                },
+                "inputs": {"type": "object"},
+                "plugin_failures": _STRINGS,
+            },
+        },
+        "programme": {
+            "type": "object",
+            "required": ["name", "organisation", "scope", "sponsor", "strategy"],
+            "properties": {
+                "name": {"type": "string"},
+                "organisation": {"type": "string"},
+                "scope": {"type": "string"},
+                "sponsor": _STRING_OR_NULL,
+                "strategy": {"type": "string"},
+            },
+        },
+        "stages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["stage", "status", "counts", "messages"],
+                "properties": {
+                    "stage": _STAGE,
+                    "status": {"type": "string"},
+                    "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "messages": _STRINGS,
+                },
+            },
+        },
+        "model": {
+            "type": "object",
+            "required": ["id", "title", "description", "levels", "dimensions", "translations"],
+            "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "description": {"type": "string"},
+                "levels": {"type": "array", "items": {"type": "string"}, "minItems": 5, "maxItems": 5},
+                "dimensions": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "title", "stage", "level", "score", "criteria"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "title": {"type": "string"},
+                            "stage": {"anyOf": [_STAGE, {"type": "null"}]},
+                            "level": {"type": "integer", "minimum": 0, "maximum": 5},
+                            "score": {"type": "number", "minimum": 0, "maximum": 5},
+                            "criteria": {"type": "array", "items": _CRITERION},
+                        },
+                    },
+                },
+                "translations": {
+                    "type": "object",
+                    "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            },
+        },
+        "metrics": {"type": "array", "items": _METRIC},
+        "trend": {"type": "array", "items": _METRIC},
+        "objectives": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "metric", "comparison", "target", "value", "n", "ci_low", "ci_high", "status"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "metric": {"type": "string"},
+                    "comparison": {"type": "string"},
+                    "target": {"type": "number"},
+                    "segment": {"type": "object"},
+                    "deadline": _STRING_OR_NULL,
+                    "owner": _STRING_OR_NULL,
+                    "business_kpi": _STRING_OR_NULL,
+                    "value": _NUMBER_OR_NULL,
+                    "n": {"type": "integer", "minimum": 0},
+                    "ci_low": _NUMBER_OR_NULL,
+                    "ci_high": _NUMBER_OR_NULL,
+                    "confidence": {"type": "number"},
+                    "flags": _STRINGS,
+                    "status": {"enum": ["met", "not_met", "inconclusive", None]},
+                },
+            },
+        },
+        "checks": {"type": "array", "items": _CHECK},
+        "findings": {"type": "array", "items": _FINDING},
+        "actions": {"type": "array", "items": _ACTION},
+        "questions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["criterion", "dimension", "level", "question"],
+                "properties": {
+                    "criterion": {"type": "string"},
+                    "dimension": {"type": "string"},
+                    "level": {"type": "integer"},
+                    "question": _STRING_OR_NULL,
+                },
+            },
+        },
+        "answers_file": _STRING_OR_NULL,
+        "verbatims": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["question", "value", "comment"],
+                "properties": {
+                    "question": {"type": "string"},
+                    "value": {"type": "number"},
+                    "scale_max": _NUMBER_OR_NULL,
+                    "touchpoint": _STRING_OR_NULL,
+                    "channel": _STRING_OR_NULL,
+                    "timestamp": {"type": "string"},
+                    "comment": {"type": "string"},
+                },
+            },
+        },
+        "evidence": {"type": "object", "additionalProperties": {"type": "object"}},
+    },
+}

@@ -1,0 +1,176 @@
+"""Evidence the built-in models share: readers over the run, the store and plugins' facts.
+
+Every function here reads a `cxframe.Facts` and either returns plain facts or
+a `cxframe.contracts._maturity.Verdict` whose lines name what was counted. None raises on
+an empty store: a missing table or column reads as no rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from cxframe.contracts._maturity import Facts, Verdict
+from cxframe.contracts._records import ActionStatus, CheckStatus, Environment
+
+#: Action statuses that mean someone took the action on (proposed ones are suggestions).
+ACCEPTED = frozenset({ActionStatus.PLANNED.value, ActionStatus.IN_PROGRESS.value, ActionStatus.DONE.value})
+
+
+def listing(items: Iterable[str], limit: int = 6) -> str:
+    """``a, b, c and 4 more``: names for an evidence line, never an unbounded one."""
+    names = list(items)
+    if not names:
+        return "none"
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
+
+
+def plugin(facts: Facts, name: str) -> Mapping[str, Any] | None:
+    """What plugin ``name`` (``nps``, ``employee``, ``journey``) contributed, or None when it did not.
+
+    Plugins are known by their entry-point name, their distribution name
+    (``cxframe-nps``) or, registered as a module in tests, their module name.
+    """
+    for key in (name, f"cxframe-{name}", f"cxframe_{name}"):
+        if facts.has_plugin(key):
+            return facts.evidence(key)
+    return None
+
+
+def rows(facts: Facts, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a query over the store; none when a table or column it reads does not exist yet."""
+    try:
+        return list(facts.store.db.execute(sql, list(params)).fetchall())
+    except sqlite3.OperationalError:
+        return []
+
+
+def scalar(facts: Facts, sql: str, params: Sequence[Any] = ()) -> Any:
+    found = rows(facts, sql, params)
+    return found[0][0] if found else None
+
+
+def latest_actions(facts: Facts) -> list[dict[str, Any]]:
+    """Each action of the organisation's register as it stands in the latest run that wrote it.
+
+    Actions are re-written per run. The ones cxframe itself proposes (ids
+    ``action:…``) are suggestions, not recorded work, and are left out:
+    otherwise a second assessment would score the first one's suggestions.
+    """
+    columns = ["id", "title", "owner", "due", "status", "finding", "baseline", "effect"]
+    found = rows(
+        facts,
+        f"""
+        SELECT {", ".join("a." + c for c in columns)} FROM actions AS a
+        JOIN (SELECT id, MAX(run_id) AS run_id FROM actions GROUP BY id) AS latest
+          ON a.id = latest.id AND a.run_id = latest.run_id
+        WHERE a.id NOT LIKE 'action:%'
+        ORDER BY a.id
+        """,
+    )
+    return [dict(zip(columns, row, strict=True)) for row in found]
+
+
+def survey_answers(facts: Facts) -> int:
+    return int(scalar(facts, "SELECT COUNT(*) FROM observations WHERE population = 'customer'") or 0)
+
+
+def event_count(facts: Facts) -> int:
+    return int(scalar(facts, "SELECT COUNT(*) FROM events") or 0)
+
+
+def comment_count(facts: Facts) -> int:
+    return int(
+        scalar(
+            facts,
+            # a response's comment is repeated on each of its answers: count each response's once
+            "SELECT COUNT(DISTINCT COALESCE(response_id, respondent_id, key) || char(31) || comment) "
+            "FROM observations WHERE population = 'customer' AND TRIM(COALESCE(comment, '')) != ''",
+        )
+        or 0
+    )
+
+
+def respondents_joined(facts: Facts) -> tuple[int, int]:
+    """``(customer respondents with an id, how many of them are also a case in the event log)``."""
+    found = rows(
+        facts,
+        """
+        SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM events AS e WHERE e.case_id = r.respondent_id)), 0)
+        FROM (SELECT DISTINCT respondent_id FROM observations
+              WHERE population = 'customer' AND respondent_id IS NOT NULL) AS r
+        """,
+    )
+    return (int(found[0][0]), int(found[0][1])) if found else (0, 0)
+
+
+def check_verdict(facts: Facts, checks: Sequence[str], employee_fallback: bool = True) -> Verdict | None:
+    """Met when every check in ``checks`` passed in this run; None when none of them ran.
+
+    When the run has no result for a check, the employee plugin's evidence
+    (which runs its checks itself) stands in.
+    """
+    by_status: dict[str, str] = {}
+    employee = plugin(facts, "employee") if employee_fallback else None
+    reported = (employee or {}).get("checks_by_status", {})
+    for check in checks:
+        status = facts.check_status(check)
+        if status is not None:
+            by_status[check] = status.value
+            continue
+        for value, ids in reported.items():
+            if check in ids and value != CheckStatus.ERROR.value:
+                by_status[check] = value
+    if not by_status:
+        return None
+    lines = [f"{check}: {by_status.get(check, 'did not run')}" for check in checks]
+    for check in checks:
+        for result in facts.checks(check):
+            lines.extend(f"  {line}" for line in result.evidence[:3])
+    passed = all(by_status.get(check) == CheckStatus.PASS.value for check in checks)
+    return Verdict(passed, tuple(lines))
+
+
+def digital_touchpoints(facts: Facts) -> list[str]:
+    return [t.id for t in facts.programme.document.touchpoints if t.environment is Environment.DIGITAL]
+
+
+def closed_loop_verdict(facts: Facts, hours: int, share: float) -> Verdict | None:
+    """Met when at least ``share`` of detractors were contacted within ``hours``; None without follow-up data."""
+    nps = plugin(facts, "nps")
+    loop = (nps or {}).get("closed_loop")
+    if not loop or not loop.get("detractors"):
+        return None
+    detractors = loop["detractors"]
+    if detractors < facts.run.min_sample:
+        # a handful of follow-ups cannot show a practice: the questionnaire decides
+        return None
+    within = loop["within_24h"] if hours <= 24 else loop["within_48h"]
+    line = (
+        f"{within} of {detractors} detractors ({within / detractors:.0%}) were contacted within {hours} h "
+        f"(follow-up activities: {listing(loop['activities'])}; median {loop['median_hours']} h; "
+        f"{detractors - loop['contacted']} never contacted); the bar is {share:.0%}"
+    )
+    return Verdict(within / detractors >= share, (line,))
+
+
+def objective_gaps(facts: Facts) -> list[tuple[str, list[str]]]:
+    """For each objective, what it lacks of metric, target, deadline and owner."""
+    registered = facts.run.registry.metrics
+    gaps = []
+    for objective in facts.programme.document.objectives:
+        missing = []
+        if objective.metric not in registered:
+            missing.append(f"metric {objective.metric!r} is not provided by any plugin")
+        if objective.deadline is None:
+            missing.append("no deadline")
+        if not objective.owner:
+            missing.append("no owner")
+        gaps.append((objective.id, missing))
+    return gaps
+
+
+def all_environments() -> list[str]:
+    return [e.value for e in Environment]

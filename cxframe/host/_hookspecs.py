@@ -1,0 +1,166 @@
+"""The hooks a cxframe plugin can implement: the public API plugins are written against.
+
+Every ``register_*`` hook returns a list of what it contributes (possibly
+empty). Every hook receives only the arguments it names, so a plugin can leave
+out ``programme`` when it does not need it. A hook that raises is reported with
+the plugin's name and the run goes on without that plugin's contribution
+(``--strict`` turns this into a failure).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from cxframe.contracts._context import RunContext
+    from cxframe.contracts._maturity import Assessment
+    from cxframe.contracts._plugins import Check, Collector, Reporter
+    from cxframe.contracts._records import MetricDefinition, MetricResult
+    from cxframe.contracts._stages import Stage, StageOutcome
+    from cxframe.measurement._engine import Period
+    from cxframe.programme._file import Programme
+
+hookspec = pluggy.HookspecMarker("cxframe")
+hookimpl = pluggy.HookimplMarker("cxframe")
+
+
+@hookspec
+def register_collectors(programme: Programme | None) -> list[Collector]:
+    """Contribute collectors that ingest a kind of source into the store.
+
+    Called once per command, when the host builds its registry.
+
+    :param programme: the open programme, or ``None`` when no programme folder is in use.
+    :return: a list of `cxframe.Collector`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
+    """Contribute metric definitions: what a metric means and how the engine computes it.
+
+    Called once per command, when the host builds its registry. Read
+    ``programme`` to offer metrics declared in the programme file or scales set there.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of `cxframe.MetricDefinition`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_assessments(programme: Programme | None) -> list[Assessment]:
+    """Contribute maturity assessments (models with dimensions and levels).
+
+    Called once per command, when the host builds its registry.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of `cxframe.Assessment`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_checks(programme: Programme | None) -> list[Check]:
+    """Contribute checks: rules over the programme and its data that pass, warn or fail.
+
+    Called once per command, when the host builds its registry; the checks
+    themselves run in the improve stage and in ``cxframe check``.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of `cxframe.Check`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_reporters(programme: Programme | None) -> list[Reporter]:
+    """Contribute output formats for the assessment report.
+
+    Called once per command, when the host builds its registry.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of `cxframe.Reporter`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def assessment_evidence(run: RunContext) -> dict[str, Any] | None:
+    """Contribute what this plugin knows to the assessment: facts for maturity criteria and reports.
+
+    Called once per ``cxframe assess``, after the lifecycle has run (metrics
+    computed, checks run: see ``run.metric_results`` and ``run.check_results``)
+    and before the maturity models score. Maturity criteria read the facts
+    through ``Facts.evidence(plugin)``; the assessment document keeps them under
+    ``evidence.<name>`` (the distribution name without ``cxframe-``, e.g.
+    ``nps``), where reporters chart the keys documented in "Assessment" and
+    list the rest.
+
+    Return only what may be shown to every reader of the report: apply privacy
+    rules (such as employee anonymity thresholds) before returning.
+
+    :param run: the current `cxframe.RunContext`.
+    :return: a JSON-serialisable dict, or ``None`` when the plugin has nothing to add.
+    """
+
+
+@hookspec
+def protect_metric_results(
+    metric: MetricDefinition, results: list[MetricResult], by: list[str], period: Period | None, run: RunContext
+) -> list[MetricResult] | None:
+    """Hide what must not be shown: apply a privacy rule to metric results before anyone sees them.
+
+    Called whenever the core computes results for people to read — ``cxframe
+    measure``, objectives in the measure stage, the assessment's metrics and
+    trend, and the groups of ``cxframe measure --compare`` — with the grouping
+    they were computed with. The employee plugin uses it for its anonymity
+    threshold, so ``cxframe measure --metric enps --by team`` obeys the same
+    rule as ``cxframe employee enps``.
+
+    :param metric: the metric definition.
+    :param results: the results, one per group of ``by`` (× ``period``).
+    :param by: the segment columns the results are grouped by.
+    :param period: the period grouping, or ``None``.
+    :param run: the current `cxframe.RunContext` (store, programme).
+    :return: the results to show instead — a suppressed group keeps its segment and period, with
+        ``value``, ``n`` and the interval set to ``None`` and the flag ``suppressed`` — or ``None``
+        to leave them as they are.
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add click commands (or groups) to the ``cxframe`` command line.
+
+    Called once, when the CLI first needs to list or find a command. Add
+    commands with ``cli.add_command(...)`` or the ``@cli.command()`` decorator.
+
+    :param cli: a click group whose commands become ``cxframe`` sub-commands.
+    :return: nothing.
+    """
+
+
+@hookspec
+def stage_started(stage: Stage, run: RunContext) -> None:
+    """Hear that a lifecycle stage is about to run.
+
+    Called once per stage, in lifecycle order, before the core's work for it.
+
+    :param stage: the `cxframe.Stage` starting.
+    :param run: the current `cxframe.RunContext` (programme, store, registry, run id).
+    :return: nothing.
+    """
+
+
+@hookspec
+def stage_finished(stage: Stage, run: RunContext, outcome: StageOutcome) -> None:
+    """Hear that a lifecycle stage has finished, with what it produced.
+
+    Called once per stage, in lifecycle order, after the core's work for it.
+
+    :param stage: the `cxframe.Stage` that finished.
+    :param run: the current `cxframe.RunContext`.
+    :param outcome: a `cxframe.StageOutcome` with the stage's counts and messages.
+    :return: nothing.
+    """

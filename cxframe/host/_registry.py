@@ -1,0 +1,128 @@
+"""Everything the loaded plugins contributed, by kind and id.
+
+Built once per command from the ``register_*`` hooks. A contribution of the
+wrong type is recorded as that plugin's failure; the same id from two plugins
+is a `cxframe.contracts._errors.PluginConflict` naming both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
+
+from cxframe.contracts._errors import PluginConflict, UnknownId
+from cxframe.contracts._maturity import Assessment
+from cxframe.contracts._plugins import Check, Collector, Reporter
+from cxframe.contracts._records import MetricDefinition
+from cxframe.host._manager import PluginFailure, PluginHost
+
+if TYPE_CHECKING:
+    from cxframe.programme._file import Programme
+
+T = TypeVar("T")
+
+#: kind → (hook, expected class)
+KINDS: dict[str, tuple[str, type]] = {
+    "collectors": ("register_collectors", Collector),
+    "metrics": ("register_metrics", MetricDefinition),
+    "assessments": ("register_assessments", Assessment),
+    "checks": ("register_checks", Check),
+    "reporters": ("register_reporters", Reporter),
+}
+
+
+@attrs.frozen
+class Registered(Generic[T]):
+    """One contribution and the plugin that made it."""
+
+    plugin: str
+    item: T
+
+
+@attrs.define
+class Kind(Generic[T]):
+    """The contributions of one kind, by id."""
+
+    name: str
+    entries: dict[str, Registered[T]] = attrs.field(factory=dict)
+
+    def __contains__(self, id: str) -> bool:
+        return id in self.entries
+
+    def __iter__(self) -> Iterator[T]:
+        return (entry.item for entry in self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def ids(self) -> list[str]:
+        return list(self.entries)
+
+    def get(self, id: str) -> T:
+        """The contribution with this id, or `UnknownId` listing the known ones."""
+        try:
+            return self.entries[id].item
+        except KeyError:
+            raise UnknownId(self.name.rstrip("s"), id, self.entries) from None
+
+    def plugin_of(self, id: str) -> str:
+        return self.entries[id].plugin
+
+    def by_plugin(self, plugin: str) -> list[str]:
+        return [id for id, entry in self.entries.items() if entry.plugin == plugin]
+
+
+@attrs.define
+class Registry:
+    collectors: Kind[Collector]
+    metrics: Kind[MetricDefinition]
+    assessments: Kind[Assessment]
+    checks: Kind[Check]
+    reporters: Kind[Reporter]
+    conflicts: list[str] = attrs.field(factory=list)
+
+    def kind(self, name: str) -> Kind[Any]:
+        kind: Kind[Any] = getattr(self, name)
+        return kind
+
+    def raise_conflicts(self) -> None:
+        if self.conflicts:
+            raise PluginConflict("\n".join(self.conflicts))
+
+
+def build_registry(host: PluginHost, programme: Programme | None = None) -> Registry:
+    """Ask every plugin for its contributions and index them by id.
+
+    Conflicting ids are collected in `Registry.conflicts` (the first
+    registration is kept); call `Registry.raise_conflicts` where a
+    conflict must stop the command.
+    """
+    kinds: dict[str, Kind[Any]] = {}
+    conflicts: list[str] = []
+    for kind_name, (hook, cls) in KINDS.items():
+        kind: Kind[Any] = Kind(kind_name)
+        for plugin, contributed in host.call(hook, programme=programme):
+            if contributed is None:
+                continue
+            if not isinstance(contributed, list | tuple):
+                host.failures.append(
+                    PluginFailure(plugin, hook, f"returned {type(contributed).__name__}, expected a list")
+                )
+                continue
+            for item in contributed:
+                if not isinstance(item, cls):
+                    host.failures.append(PluginFailure(plugin, hook, f"returned {item!r}, expected {cls.__name__}"))
+                    continue
+                item_id: str = getattr(item, "id")  # noqa: B009 - every registrable class has an id
+                existing = kind.entries.get(item_id)
+                if existing is not None:
+                    first, second = sorted((existing.plugin, plugin))
+                    conflicts.append(
+                        f"{kind_name.rstrip('s')} id {item_id!r} is registered by both {first} and {second}"
+                    )
+                    continue
+                kind.entries[item_id] = Registered(plugin, item)
+        kinds[kind_name] = kind
+    return Registry(conflicts=conflicts, **kinds)

@@ -1,0 +1,549 @@
+"""The ingest machinery every collector runs through.
+
+A collector only reads; this module stores. For one source it:
+
+* skips the source when its last ingest read the same bytes with the same
+  settings (collector, column mapping, options, encoding: `settings_hash`),
+  or when the same bytes were collected by the same collector (as another
+  source) and this source's settings did not change;
+* when the settings changed, replaces the source's stored records with what
+  the new settings read, in the same transaction (never both, never none);
+* streams the collector's rows into the store in batches, all inside one
+  transaction, so an interrupted ingest (even ``kill -9``) leaves the store as
+  it was;
+* records every rejected row in ``rejects`` with its line and reason, and
+  carries on with the good ones;
+* skips records whose key is already stored (re-collecting adds nothing);
+* for a collector that reads batches of columns (``batches``), does all of
+  the above set-based (`cxframe.ingestion._cleaning`, `cxframe.ingestion._staged`);
+* returns an `IngestSummary`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import json
+import sqlite3
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from cxframe.contracts._batches import CollectedRow, EventBatches, Reject
+from cxframe.contracts._errors import CxframeError, InvalidInput
+from cxframe.contracts._plugins import Collector
+from cxframe.contracts._records import Event, Observation
+from cxframe.ingestion._background import iterate_ahead
+from cxframe.ingestion._cleaning import EventCleaner, EventRows
+from cxframe.ingestion._sources import SourceReader
+from cxframe.ingestion._staged import ROWS_PER_INSERT, StagedCounts, ingest_staged
+from cxframe.programme._file import file_hashes
+from cxframe.store._sqlite import EVENT_COLUMNS, Store, event_row, now_text, observation_row
+
+DEFAULT_BATCH_SIZE = 10_000
+#: Sources at least this large, collected into an empty store, are written with a rollback journal
+#: (`_pages_written_once`)
+ONE_WRITE_BYTES = 8 * 1024 * 1024
+
+#: ``progress(bytes_done, bytes_total)``, called after each batch.
+Progress = Callable[[int, int], None]
+
+
+class CollectorFailed(CxframeError):
+    """A collector raised something other than `InvalidInput`: a bug in the plugin.
+
+    ``detail`` keeps the traceback for ``--verbose`` output and bug reports.
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+@attrs.frozen
+class IngestSummary:
+    """What one ingest did."""
+
+    source: str
+    collector: str
+    path: str
+    unchanged: bool = False
+    rows_read: int = 0
+    #: rows all of whose values were stored
+    rows_accepted: int = 0
+    #: rows with some values stored and some rejected (e.g. one blank answer of three)
+    rows_partial: int = 0
+    #: rows nothing could be used from
+    rows_rejected: int = 0
+    records_stored: int = 0
+    records_duplicate: int = 0
+    #: records of earlier ingests of the source deleted: all of them because it is now read with other
+    #: settings, or those keyed by line because its file was rewritten (`rewritten`)
+    records_replaced: int = 0
+    #: whether the file changed other than by growing, so that its lines now hold other rows
+    rewritten: bool = False
+    notes: dict[str, int] = attrs.field(factory=dict)
+    ingest_id: int | None = None
+    content_hash: str = ""
+
+    def describe(self) -> str:
+        if self.unchanged:
+            return f"{self.source}: unchanged since it was last collected, nothing to add"
+        text = (
+            f"{self.source}: read {self.rows_read} rows: {self.rows_accepted} accepted, "
+            f"{self.rows_partial} accepted in part, {self.rows_rejected} rejected; "
+            f"{self.records_stored} records stored, {self.records_duplicate} skipped as duplicate"
+        )
+        if self.records_replaced and self.rewritten:
+            text += (
+                f"; the file was rewritten, not only added to, so the {self.records_replaced} records stored "
+                "from it before by line number (rows without a response id) were replaced"
+            )
+        elif self.records_replaced:
+            text += (
+                f"; its settings changed, so the {self.records_replaced} records stored from it before were replaced"
+            )
+        if self.rows_partial or self.rows_rejected:
+            text += " (reasons in the rejects table)"
+        if self.notes:
+            text += "; " + ", ".join(f"{key}: {count}" for key, count in sorted(self.notes.items()))
+        return text
+
+
+def default_key(record: Observation | Event, line: int) -> str:
+    """The key a record gets when its collector gives none.
+
+    Observations with a response id are keyed by source, response and question,
+    so a re-exported file with rows added or reordered adds only the new answers;
+    other records by source and line (stable for files that only grow). An
+    observation's key is its response's key (`response_key`) and its question.
+    """
+    if isinstance(record, Observation):
+        return f"{response_key(record, line)}|{record.question}"
+    return f"{record.source}|{line}"
+
+
+def response_key(observation: Observation, line: int) -> str:
+    """The key of the response ``observation`` belongs to: the collector's own ``key``, else derived.
+
+    Derived keys are source and response id, else source and line, so the
+    answers of one row share their response.
+    """
+    if observation.key:
+        return observation.key
+    if observation.response_id:
+        return f"{observation.source}|r:{observation.response_id}"
+    return f"{observation.source}|{line}"
+
+
+def settings_hash(reader: SourceReader, collector: Collector | None = None) -> str:
+    """A hash of how a source is read: collector, column mapping, options, encoding and the collector's settings."""
+    settings = {
+        "collector": reader.collector,
+        "columns": reader.columns,
+        "options": reader.options,
+        "encoding": reader.encoding,
+    }
+    extra = collector.settings(reader) if collector is not None and collector.settings is not None else None
+    if extra:  # only when there are some: the hash of a source read before stays the same
+        settings["collector_settings"] = extra
+    text = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _delete_source_records(store: Store, source: str) -> int:
+    """Delete what earlier ingests of ``source`` stored; return how many records that was.
+
+    Called inside the ingest's transaction when the source is now read with
+    other settings, so its records are replaced rather than duplicated. The
+    earlier ingests and their rejects stay, as the history of what was read.
+    """
+    conn = store.db.conn
+    earlier = "SELECT id FROM ingests WHERE source = ?"
+    before = conn.total_changes
+    # an answer goes with its response (a collector's own key may put one in another source's response)
+    conn.execute(
+        f"DELETE FROM answers WHERE ingest_id IN ({earlier}) OR response IN "
+        f"(SELECT id FROM responses WHERE ingest_id IN ({earlier}))",
+        [source, source],
+    )
+    conn.execute(f"DELETE FROM events WHERE ingest_id IN ({earlier})", [source])
+    records = conn.total_changes - before
+    conn.execute(f"DELETE FROM responses WHERE ingest_id IN ({earlier})", [source])
+    return records
+
+
+def _delete_line_keyed_records(store: Store, source: str) -> int:
+    """Delete what earlier ingests of ``source`` stored keyed by line; return how many records that was.
+
+    Called inside the ingest's transaction when the source's file was
+    rewritten: its line numbers now name other rows. Records with a key that
+    names them (a response id, a collector's own key) stay, so a re-export
+    still adds only what is new.
+    """
+    conn = store.db.conn
+    earlier = "SELECT id FROM ingests WHERE source = :source"
+    # a derived line key is "<source>|<line>" (`default_key`, `response_key`)
+    by_line = "substr(key, 1, length(:prefix)) = :prefix AND substr(key, length(:prefix) + 1) GLOB '[0-9]*' "
+    by_line += "AND substr(key, length(:prefix) + 1) NOT GLOB '*[^0-9]*'"
+    parameters = {"source": source, "prefix": f"{source}|"}
+    responses = f"SELECT id FROM responses WHERE ingest_id IN ({earlier}) AND response_id IS NULL AND {by_line}"
+    before = conn.total_changes
+    conn.execute(f"DELETE FROM answers WHERE response IN ({responses})", parameters)
+    conn.execute(f"DELETE FROM events WHERE ingest_id IN ({earlier}) AND {by_line}", parameters)
+    records = conn.total_changes - before
+    conn.execute(f"DELETE FROM responses WHERE id IN ({responses})", parameters)
+    return records
+
+
+def _ends_a_line(path: Path, size: int) -> bool:
+    """Whether the first ``size`` bytes of the file end with a line break (or are none).
+
+    A file read while it was being written may end in half a row; if that
+    row is completed later, its line holds another row than the one stored.
+    """
+    if size == 0:
+        return True
+    with path.open("rb") as handle:
+        handle.seek(size - 1)
+        return handle.read(1) in (b"\n", b"\r")
+
+
+@attrs.frozen
+class _LastIngest:
+    """What the source's last finished ingest read: its id, the file's hash and size, the settings' hash."""
+
+    id: int
+    content_hash: str
+    settings_hash: str | None  # None: read before settings were recorded
+    content_bytes: int | None  # None: read before sizes were recorded
+
+
+def _last_ingest(store: Store, source: str) -> _LastIngest | None:
+    row = store.db.execute(
+        "SELECT id, content_hash, settings_hash, content_bytes FROM ingests WHERE source = ? "
+        "AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+        [source],
+    ).fetchone()
+    return None if row is None else _LastIngest(*row)
+
+
+def _unchanged(
+    store: Store,
+    reader: SourceReader,
+    collector: Collector,
+    content: str,
+    settings: str,
+    last: _LastIngest | None,
+) -> tuple[int | None, bool]:
+    """``(id of the ingest that makes this one unnecessary, whether the source's settings changed)``.
+
+    ``last`` is the source's last ingest (`_last_ingest`): only it counts, as
+    after a mapping change and back the rows are the other mapping's.
+    """
+    # an ingest from before settings were recorded (NULL) is taken to have today's settings
+    changed = last is not None and last.settings_hash is not None and last.settings_hash != settings
+    if last is not None and not changed and last.content_hash == content:
+        return last.id, False
+    if changed:
+        return None, True
+    # The same bytes already collected by the same collector as another source. A file named on
+    # the command line that was collected before (say, as a declared source) adds nothing: its
+    # events would be counted twice. Declared sources that read one file with other settings (one
+    # maps the customer questions, another the agent questions) are each read.
+    declared = reader.programme is not None and reader.id in {s.id for s in reader.programme.document.sources}
+    sql = "SELECT id FROM ingests WHERE content_hash = ? AND collector = ? AND finished_at IS NOT NULL"
+    parameters: list[object] = [content, collector.id]
+    if declared:
+        sql += " AND (settings_hash IS NULL OR settings_hash = ?)"
+        parameters.append(settings)
+    already = store.db.execute(sql + " LIMIT 1", parameters).fetchone()
+    return (already[0] if already else None), False
+
+
+@contextlib.contextmanager
+def _pages_written_once(store: Store, size: int) -> Iterator[None]:
+    """For a large first ingest into an empty store, a rollback journal instead of the WAL while it runs.
+
+    Why: in WAL mode every page is written twice, into the WAL and then by
+    the checkpoint into the store, each synced; a million-response ingest
+    writes ~260 MB, and its end waited ~2 s on the disk. With a rollback
+    journal the new pages are written once and the journal holds almost
+    nothing (a new page has no old content), ~0.7 s less in paired runs
+    (docs/performance.md). The ingest is as atomic (a killed one is rolled
+    back from the journal when the store is next opened). The price: another
+    connection cannot read while the ingest writes, which on an empty store
+    loses nothing; and the switch happens only when no other connection has
+    the store open (else SQLite keeps the WAL). The WAL is back afterwards.
+    """
+    conn = store.db.conn
+    empty = not conn.execute("SELECT EXISTS (SELECT 1 FROM responses) OR EXISTS (SELECT 1 FROM events)").fetchone()[0]
+    if size < ONE_WRITE_BYTES or not empty or conn.in_transaction:
+        yield
+        return
+    try:
+        switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    except sqlite3.OperationalError:  # another connection holds the store
+        switched = False
+    try:
+        yield
+    finally:
+        if switched:
+            conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _row_kind(accepted: bool, rejected: bool) -> str:
+    if rejected:
+        return "partial" if accepted else "rejected"
+    return "accepted"
+
+
+class _Batch:
+    def __init__(self, store: Store, ingest_id: int, reader: SourceReader) -> None:
+        self.store, self.ingest_id, self.reader = store, ingest_id, reader
+        self.observations: list[Observation] = []
+        self.observation_lines: list[int] = []
+        self.events: list[tuple[Any, ...]] = []
+        self.rejects: list[tuple[Any, ...]] = []
+        self.stored = 0
+        self.attempted = 0
+
+    def __len__(self) -> int:
+        return len(self.observations) + len(self.events) + len(self.rejects)
+
+    def flush(self) -> None:
+        if self.observations:
+            names = sorted({name for o in self.observations for name in o.segment})
+            self.store.ensure_segment_columns(names)
+            rows = [
+                observation_row(o, response_key(o, line), self.ingest_id, names)
+                for o, line in zip(self.observations, self.observation_lines, strict=True)
+            ]
+            self.stored += self.store.insert_observations(rows, names)
+            self.attempted += len(rows)
+        if self.events:
+            self.stored += self.store.insert_events(self.events)
+            self.attempted += len(self.events)
+        if self.rejects:
+            self.store.db.conn.executemany(
+                "INSERT INTO rejects (ingest_id, source, line, raw, reason) VALUES (?, ?, ?, ?, ?)", self.rejects
+            )
+        self.observations, self.observation_lines, self.events, self.rejects = [], [], [], []
+
+
+def _ingest_events(
+    store: Store, reader: SourceReader, log: EventBatches, ingest_id: int, progress: Progress | None
+) -> StagedCounts:
+    """Store an event log's batches: events keyed by source and line, rejects with their line and reason."""
+    conn = store.db.conn
+    cleaner = EventCleaner(log)
+    width = len(EVENT_COLUMNS)
+    # rows bound many to a statement: a statement step costs about a microsecond however many rows it binds
+    per_insert = max(1, min(ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+
+    def insert(rows: int) -> str:
+        values = ", ".join([f"({', '.join('?' * width)})"] * rows)
+        return f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) VALUES {values}"
+
+    def cleaned() -> Iterator[tuple[EventRows, list[tuple[Any, ...]], tuple[Any, ...], int]]:
+        """Each batch cleaned and its rows packed for the inserts: the work done ahead, on the reading thread."""
+        flat = itertools.chain.from_iterable
+        for batch in log.batches:
+            rows = cleaner.batch(batch)
+            events = rows.rows(reader.id, ingest_id)
+            whole = len(events) // per_insert * per_insert
+            groups = [tuple(flat(events[i : i + per_insert])) for i in range(0, whole, per_insert)]
+            yield rows, groups, tuple(flat(events[whole:])), batch.bytes_done
+
+    records = accepted = stored = 0
+    read = iterate_ahead(cleaned(), ahead=1)
+    try:
+        for rows, groups, rest, bytes_done in read:
+            before = conn.total_changes
+            conn.executemany(insert(per_insert), groups)
+            if rest:
+                conn.execute(insert(len(rest) // width), rest)
+            stored += conn.total_changes - before
+            conn.executemany(
+                "INSERT INTO rejects (ingest_id, source, line, raw, reason) VALUES (?, ?, ?, ?, ?)",
+                [(ingest_id, reader.id, line, raw, reason) for line, raw, reason in rows.rejects],
+            )
+            records += rows.records
+            accepted += len(rows.lines)
+            if progress:
+                progress(bytes_done, reader.size)
+    finally:
+        read.close()
+        log.close()
+    if not records and log.empty:
+        raise InvalidInput([log.empty], where=str(reader.path))
+    reader.notes.update(cleaner.notes)
+    return StagedCounts(
+        rows_read=records,
+        accepted=accepted,
+        partial=0,
+        rejected=records - accepted,
+        stored=stored,
+        attempted=accepted,
+    )
+
+
+def ingest(
+    store: Store,
+    reader: SourceReader,
+    collector: Collector,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Collect one source into the store through ``collector``; see the module docstring."""
+    if not reader.path.is_file():
+        raise InvalidInput([f"source {reader.id!r}: file not found"], where=str(reader.path))
+    if collector.check_options is not None:
+        problems = list(collector.check_options(reader))
+        if problems:
+            raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
+    last = _last_ingest(store, reader.id)
+    content_hash, grown_from = file_hashes(reader.path, last.content_bytes if last else None)
+    settings = settings_hash(reader, collector)
+    unchanged, replace = _unchanged(store, reader, collector, content_hash, settings, last)
+    # a file that changed, and not only by whole lines added at its end: its lines hold other rows now
+    rewritten = (
+        not replace
+        and last is not None
+        and last.content_hash != content_hash
+        and not (
+            grown_from == last.content_hash
+            and last.content_bytes is not None
+            and _ends_a_line(reader.path, last.content_bytes)
+        )
+    )
+    if unchanged is not None:
+        return IngestSummary(
+            reader.id, collector.id, str(reader.path), unchanged=True, ingest_id=unchanged, content_hash=content_hash
+        )
+
+    total = reader.size
+    rows_read = 0
+    row_kinds = {"accepted": 0, "partial": 0, "rejected": 0}
+    replaced = 0
+    with _pages_written_once(store, total), store.db.atomic():
+        if replace:
+            replaced = _delete_source_records(store, reader.id)
+        elif rewritten:
+            replaced = _delete_line_keyed_records(store, reader.id)
+        ingest_id = (
+            store.db.table("ingests")
+            .insert(
+                {
+                    "source": reader.id,
+                    "path": str(reader.path),
+                    "collector": collector.id,
+                    "content_hash": content_hash,
+                    "content_bytes": reader.path.stat().st_size,
+                    "settings_hash": settings,
+                    "started_at": now_text(),
+                }
+            )
+            .last_pk
+        )
+        assert isinstance(ingest_id, int)
+        batch = _Batch(store, ingest_id, reader)
+        current_line, line_accepted, line_rejected = None, False, False
+        try:
+            stream: Iterable[CollectedRow] = ()
+            if collector.batches is not None:
+                # the collector hands batches of raw columns and a mapping; the core does the rest, set-based
+                read = collector.batches(reader)
+                if isinstance(read, EventBatches):
+                    counts = _ingest_events(store, reader, read, ingest_id, progress)
+                else:
+                    counts = ingest_staged(store, reader, read, ingest_id, progress)
+                rows_read, batch.stored, batch.attempted = counts.rows_read, counts.stored, counts.attempted
+                row_kinds.update(accepted=counts.accepted, partial=counts.partial, rejected=counts.rejected)
+            elif collector.read is not None:
+                stream = collector.read(reader)
+            for line, record in stream:
+                if line != current_line:
+                    if current_line is not None:
+                        row_kinds[_row_kind(line_accepted, line_rejected)] += 1
+                    current_line, line_accepted, line_rejected = line, False, False
+                    rows_read += 1
+                if isinstance(record, Observation):
+                    batch.observations.append(record)
+                    batch.observation_lines.append(line)
+                    line_accepted = True
+                elif isinstance(record, Event):
+                    batch.events.append(event_row(record, record.key or default_key(record, line), ingest_id))
+                    line_accepted = True
+                elif isinstance(record, Reject):
+                    batch.rejects.append((ingest_id, reader.id, line, record.raw, record.reason))
+                    line_rejected = True
+                else:
+                    raise CollectorFailed(
+                        f"collector {collector.id!r} yielded {record!r} for line {line}, "
+                        "expected an Observation, Event or Reject"
+                    )
+                if len(batch) >= batch_size:
+                    batch.flush()
+                    if progress:
+                        progress(reader.bytes_done(), total)
+            if current_line is not None:
+                row_kinds[_row_kind(line_accepted, line_rejected)] += 1
+            batch.flush()
+        except UnicodeDecodeError as exc:
+            encoding = reader.encoding or "the detected encoding"
+            raise InvalidInput(
+                [
+                    f"cannot decode as {exc.encoding or encoding} near line {current_line or 1} "
+                    f'({exc.reason}); set encoding = "..." for source {reader.id!r}'
+                ],
+                where=str(reader.path),
+            ) from None
+        except (CxframeError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            raise CollectorFailed(
+                f"collector {collector.id!r} failed on {reader.path} near line {current_line}: "
+                f"{type(exc).__name__}: {exc} (nothing from this source was stored)",
+                "".join(traceback.format_exception(exc)),
+            ) from exc
+        finally:
+            handle = reader._handle
+            if handle is not None and not handle.closed:
+                handle.close()
+        store.db.table("ingests").update(
+            ingest_id,
+            {
+                "finished_at": now_text(),
+                "rows_read": rows_read,
+                "rows_accepted": row_kinds["accepted"],
+                "rows_partial": row_kinds["partial"],
+                "rows_rejected": row_kinds["rejected"],
+                "records_stored": batch.stored,
+                "records_duplicate": batch.attempted - batch.stored,
+                "records_replaced": replaced,
+            },
+        )
+    if progress:
+        progress(total, total)
+    return IngestSummary(
+        source=reader.id,
+        collector=collector.id,
+        path=str(reader.path),
+        rows_read=rows_read,
+        rows_accepted=row_kinds["accepted"],
+        rows_partial=row_kinds["partial"],
+        rows_rejected=row_kinds["rejected"],
+        records_stored=batch.stored,
+        records_duplicate=batch.attempted - batch.stored,
+        records_replaced=replaced,
+        rewritten=rewritten and bool(replaced),
+        notes=dict(reader.notes),
+        ingest_id=ingest_id,
+        content_hash=content_hash,
+    )

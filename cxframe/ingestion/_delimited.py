@@ -1,0 +1,444 @@
+"""The one reader of delimited text (CSV, TSV …): pyarrow's parser, with each record's line.
+
+Every collector of a delimited file reads it here, header and records alike,
+so there is one reading of a file and no second reader that must agree with
+it. The dialect is Python's ``csv`` module's default one (quotes ``"``,
+doubled to escape, line breaks inside quoted cells): on every record of the
+file's width pyarrow reads the same cells as ``csv.reader`` (a property test
+holds them to it), while parsing and converting in C, a block at a time.
+
+What a user gets for a malformed file:
+
+* a record of another width is a reject with its line and ``expected N
+  fields, found M`` (empty cells past the last column are dropped first: a
+  trailing delimiter is no fault);
+* a quote left open, so that the record swallows the lines after it, is an
+  error naming the line it starts on;
+* bytes that are not text in the file's encoding are an error naming the
+  line they are at or after, and asking for ``encoding =``.
+
+Line numbers are ``csv``'s: the physical line a record starts on. pyarrow
+numbers records (invalid ones too, to its row handler); a record takes one
+line plus the line breaks inside its cells.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Generator, Iterable, Iterator
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pa_csv
+
+from cxframe.contracts._batches import Batch, Reject
+from cxframe.contracts._errors import InvalidInput
+from cxframe.ingestion._sources import SourceReader
+
+#: Bytes pyarrow parses at a time. A record longer than this is an error (`_arrow_problem`).
+BLOCK_BYTES = 1 << 20
+#: Records a batch built from rows holds (`batches_from_rows`).
+ROWS_PER_BATCH = 10_000
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: The encodings pyarrow decodes itself (it skips a UTF-8 byte-order mark); others are transcoded by Python's codecs
+_UTF8 = frozenset({"utf-8", "utf-8-sig"})
+
+
+def raw_text(cells: list[str], delimiter: str = ",") -> str:
+    """A record as delimited text, for a reject's ``raw``: quoting kept, so delimiters in cells stay readable."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow(cells)
+    return buffer.getvalue()
+
+
+def blank(cells: Iterable[str]) -> bool:
+    return not any(cell.strip() for cell in cells)
+
+
+def delimiter_of(source: SourceReader) -> str:
+    """``options.delimiter``; else a tab for a ``.tsv`` file and a comma otherwise."""
+    delimiter = source.option("delimiter")
+    if delimiter is None:
+        return "\t" if source.path.suffix.lower() == ".tsv" else ","
+    return str(delimiter)
+
+
+def _not_text(line: int, encoding: str, reason: str) -> str:
+    return (
+        f"at or after line {line}: the file is not valid {encoding} ({reason}); "
+        'set encoding = "..." in the source (e.g. "gb18030", "cp1252")'
+    )
+
+
+def read_header(source: SourceReader, count: int, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The first ``count`` records of the file (fewer if it has fewer), each with the line it starts on.
+
+    Read with ``csv`` in the dialect pyarrow reads the records in, so a header
+    cell may hold a quoted line break (Qualtrics' question texts do). The
+    records that follow are `read_delimited`'s.
+    """
+    handle = source.open_text()
+    reader = csv.reader(handle, delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    end = 0
+    try:
+        while len(rows) < count:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except UnicodeDecodeError as error:
+                encoding = getattr(handle, "encoding", "") or "the declared encoding"
+                raise InvalidInput([_not_text(end + 1, encoding, error.reason)], where=str(source.path)) from None
+            except csv.Error as error:
+                raise InvalidInput([f"line {end + 1}: {error}"], where=str(source.path)) from None
+            rows.append((end + 1, cells))
+            end = reader.line_num
+    finally:
+        handle.close()
+    return rows
+
+
+class _Records:
+    """Turns pyarrow's batches into `Batch`es with lines, skipping the header and sorting out invalid records."""
+
+    def __init__(self, source: SourceReader, header_rows: int, width: int, needed: int, delimiter: str) -> None:
+        self.where = str(source.path)
+        self.header_rows, self.width, self.needed, self.delimiter = header_rows, width, needed, delimiter
+        #: pyarrow's number of the next record, and the line it starts on
+        self.next_record = 1
+        self.next_line = 1
+        #: records of another width, by number: their text, as pyarrow hands them to the row handler
+        self.invalid: dict[int, str] = {}
+        #: the line of the last record read, when it holds a line break (it may be a quote left open)
+        self.spanning: int | None = None
+
+    def invalid_row(self, row: Any) -> str:
+        self.invalid[row.number] = row.text
+        return "skip"
+
+    def _misfit(self, text: str, line: int, breaks: int) -> tuple[list[str] | None, Reject | None]:
+        """A record of another width: its cells when only empty cells are too many, else a reject (or neither: blank).
+
+        ``breaks`` is how many line breaks its text holds.
+        """
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter))
+        cells = [cell for record in records for cell in record] if len(records) != 1 else records[0]
+        if breaks and text.count('"') % 2:
+            raise InvalidInput(
+                [
+                    f"line {line}: a quoted cell runs on to line {line + breaks} and the record has {len(cells)} "
+                    f"fields, not {self.needed}; is a quote left open?"
+                ],
+                where=self.where,
+            )
+        if blank(cells):
+            return None, None
+        if len(cells) >= self.needed and blank(cells[self.needed :]):
+            return (cells + [""] * self.width)[: self.width], None
+        return None, Reject(f"expected {self.needed} fields, found {len(cells)}", raw_text(cells, self.delimiter))
+
+    def _take_invalid(self, rejects: list[tuple[int, Reject]]) -> tuple[int, list[str]] | None:
+        """Account for the invalid record numbered `next_record`: a header row, a reject, or a fitted row returned."""
+        text = self.invalid.pop(self.next_record)
+        line = self.next_line
+        breaks = len(_LINE_BREAK.findall(text))
+        self.next_line += 1 + breaks
+        self.next_record += 1
+        self.spanning = line if breaks else None
+        if self.next_record - 1 <= self.header_rows:
+            return None
+        cells, reject = self._misfit(text, line, breaks)
+        if reject is not None:
+            rejects.append((line, reject))
+        return None if cells is None else (line, cells)
+
+    def batch(self, batch: pa.RecordBatch, bytes_done: int) -> Batch:
+        columns = list(batch.columns)
+        count = batch.num_rows
+        breaks: list[int] | None = None
+        if any(_has_byte(column, b"\n") or _has_byte(column, b"\r") for column in columns):
+            counted = pc.count_substring_regex(columns[0], _LINE_BREAK.pattern)
+            for column in columns[1:]:
+                counted = pc.add(counted, pc.count_substring_regex(column, _LINE_BREAK.pattern))
+            breaks = counted.to_pylist()
+        last = self.next_record + count  # with no invalid record among them, the numbers they take
+        header = self.next_record <= self.header_rows
+        overfull = self._overfull(columns)
+        if (
+            breaks is None
+            and not header
+            and not overfull
+            and not any(self.next_record <= n < last for n in self.invalid)
+        ):
+            lines = pa.array(range(self.next_line, self.next_line + count), pa.int64())
+            self.next_record, self.next_line = last, self.next_line + count
+            self.spanning = None
+            return Batch(lines=lines, columns=columns, bytes_done=bytes_done)
+        # the rare path: header rows, cells with line breaks, or records of another width among these
+        entries: list[int | list[str]] = []  # a row of the batch by position, or a fitted record's cells
+        lines_kept: list[int] = []
+        rejects: list[tuple[int, Reject]] = []
+        for position in range(count):
+            while self.next_record in self.invalid:
+                fitted = self._take_invalid(rejects)
+                if fitted is not None:
+                    lines_kept.append(fitted[0])
+                    entries.append(fitted[1])
+            line = self.next_line
+            spans = breaks[position] if breaks is not None else 0
+            self.next_line += 1 + spans
+            self.next_record += 1
+            self.spanning = line if spans else None
+            if position in overfull and self.next_record - 1 > self.header_rows:
+                cells = [column[position].as_py() for column in columns]
+                cells = cells[: _trim_blank_tail(cells)]
+                found = f"expected {self.needed} fields, found {len(cells)}"
+                rejects.append((line, Reject(found, raw_text(cells, self.delimiter))))
+            elif self.next_record - 1 > self.header_rows:
+                lines_kept.append(line)
+                entries.append(position)
+        return self._assemble(columns, entries, lines_kept, rejects, bytes_done)
+
+    def _overfull(self, columns: list[pa.Array]) -> set[int]:
+        """Positions of records with a cell in a column the header does not name (past ``needed``)."""
+        if self.width == self.needed:
+            return set()
+        filled = None
+        for column in columns[self.needed :]:
+            cell = pc.not_equal(pc.utf8_trim_whitespace(column), "")
+            filled = cell if filled is None else pc.or_(filled, cell)
+        return set(pc.indices_nonzero(filled).to_pylist())
+
+    def _assemble(
+        self,
+        columns: list[pa.Array],
+        entries: list[int | list[str]],
+        lines: list[int],
+        rejects: list[tuple[int, Reject]],
+        bytes_done: int,
+    ) -> Batch:
+        if not columns:
+            columns = [pa.array([], pa.string())] * self.width
+        if all(isinstance(entry, int) for entry in entries):
+            picked = pa.array(entries, pa.int64())
+            taken = [column.take(picked) for column in columns]
+        else:  # fitted records among them: the batch is rebuilt in line order
+            by_column = [column.to_pylist() for column in columns]
+            rows = [entry if isinstance(entry, list) else [cells[entry] for cells in by_column] for entry in entries]
+            taken = [pa.array([row[i] for row in rows], pa.string()) for i in range(self.width)]
+        return Batch(lines=pa.array(lines, pa.int64()), columns=taken, rejects=rejects, bytes_done=bytes_done)
+
+    def rest(self, bytes_done: int) -> Batch | None:
+        """The invalid records after the last batch's rows, as a batch of their fitted rows and rejects."""
+        entries: list[int | list[str]] = []
+        lines: list[int] = []
+        rejects: list[tuple[int, Reject]] = []
+        while self.invalid:
+            if self.next_record not in self.invalid:
+                raise InvalidInput(
+                    [f"at or after line {self.next_line}: record {self.next_record} could not be read"],
+                    where=self.where,
+                )
+            fitted = self._take_invalid(rejects)
+            if fitted is not None:
+                lines.append(fitted[0])
+                entries.append(fitted[1])
+        if not entries and not rejects:
+            return None
+        return self._assemble([], entries, lines, rejects, bytes_done)
+
+
+def read_delimited(
+    source: SourceReader,
+    *,
+    header_rows: int,
+    width: int,
+    delimiter: str,
+    needed: int | None = None,
+    block_size: int | None = None,
+) -> Generator[Batch, None, None]:
+    """The file's records after its ``header_rows`` (read by `read_header`), ``width`` cells each, in batches.
+
+    ``width`` is the number of cells the header has; ``needed`` (``width`` by
+    default) how many of them name a column: a record with at least those,
+    and only empty cells after them, is a row, padded or cut to ``width``.
+    See the module docstring for what becomes of other records, a quote left
+    open and bytes that are not text.
+    """
+    if len(delimiter.encode("utf-8")) != 1:
+        raise InvalidInput([f"options.delimiter: {delimiter!r} is not a one-byte character"], where=str(source.path))
+    encoding = source.resolved_encoding()
+    name = codecs.lookup(encoding).name
+    records = _Records(source, header_rows, width, width if needed is None else needed, delimiter)
+    names = [f"c{i}" for i in range(width)]
+    stream = _UTF8Blocks(source, None if name in _UTF8 else name)
+    try:
+        reader = pa_csv.open_csv(
+            pa.PythonFile(stream, mode="r"),
+            read_options=pa_csv.ReadOptions(
+                column_names=names,
+                block_size=block_size or BLOCK_BYTES,
+                # one thread: pyarrow numbers records (to the row handler) only when it parses in order
+                use_threads=False,
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=records.invalid_row,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        while True:
+            try:
+                arrow_batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            yield records.batch(arrow_batch, stream.tell())
+        last = records.rest(stream.tell())
+        if records.spanning is not None:
+            _no_quote_left_open(source, delimiter, records.spanning)
+        if last is not None:
+            yield last
+    except (pa.ArrowException, UnicodeDecodeError) as error:
+        raise InvalidInput([_arrow_problem(error, records.next_line, name)], where=str(source.path)) from None
+    finally:
+        stream.close()
+
+
+class _UTF8Blocks(io.RawIOBase):
+    """The file as UTF-8 bytes, in blocks that never end between a CR and its LF.
+
+    Why: pyarrow (26) drops the LF of a CR LF inside a quoted cell when a
+    block it reads ends between the two, so a block here never ends in a CR
+    (it is held for the next one). A file in another encoding is decoded here,
+    strictly, with Python's codecs, as pyarrow's own transcoding would.
+    """
+
+    def __init__(self, source: SourceReader, encoding: str | None) -> None:
+        self.handle = source.path.open("rb")
+        self.decoder = None if encoding is None else codecs.getincrementaldecoder(encoding)(errors="strict")
+        self.pending = b""
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        """How far into the file it has read (for progress)."""
+        return self.handle.tell()
+
+    def read(self, size: int = -1) -> bytes:
+        size = size if size > 0 else 1 << 20
+        while len(self.pending) <= size and not self.ended:
+            block = self.handle.read(1 << 20)
+            final = not block
+            if self.decoder is not None:
+                block = self.decoder.decode(block, final=final).encode("utf-8")
+            self.pending += block
+            self.ended = final
+        cut = min(size, len(self.pending))
+        if cut > 1 and self.pending[cut - 1 : cut] == b"\r" and (cut < len(self.pending) or not self.ended):
+            cut -= 1
+        data, self.pending = self.pending[:cut], self.pending[cut:]
+        return data
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
+
+
+def _no_quote_left_open(source: SourceReader, delimiter: str, line: int) -> None:
+    """Raise when the file's last record, on ``line`` and spanning lines, is a quote left open to the end.
+
+    Read that way, a quote left open swallows every line after it into one
+    cell, without a word: pyarrow, like ``csv``, reads to the end of the file.
+    Only a last record with a line break in a cell can be one, so only then
+    is the file read again up to it, and that record read strictly.
+    """
+    with source.open_text() as handle:
+        for _ in range(line - 1):
+            handle.readline()
+        try:
+            list(csv.reader(handle, delimiter=delimiter, strict=True))
+        except csv.Error as error:
+            raise InvalidInput(
+                [f"line {line}: a quote is left open, so the record runs to the end of the file ({error})"],
+                where=str(source.path),
+            ) from None
+
+
+def _arrow_problem(error: Exception, line: int, encoding: str) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return _not_text(line, error.encoding or encoding, error.reason)
+    text = str(error)
+    if "UTF8" in text or "UTF-8" in text:
+        return _not_text(line, encoding, "invalid UTF-8")
+    if "straddl" in text:
+        return f"at or after line {line}: a record longer than {BLOCK_BYTES:,} bytes; is a quote left open?"
+    return f"at or after line {line}: {text}"
+
+
+def batches_from_rows(
+    rows: Iterable[tuple[int, list[str] | Reject]], width: int, bytes_done: Callable[[], int] | None = None
+) -> Iterator[Batch]:
+    """`Batch`es of rows a collector reads itself (a spreadsheet, JSON Lines): ``(line, cells)`` or ``(line, Reject)``.
+
+    Every row's cells must be ``width`` strings; a `Reject` is a record that
+    cannot be a row, stored with its line. ``bytes_done()`` says how far into
+    the file the rows so far were read, for progress (`SourceReader.bytes_done`
+    when the file was opened through the source).
+    """
+    where = bytes_done or (lambda: 0)
+    lines: list[int] = []
+    records: list[list[str]] = []
+    rejects: list[tuple[int, Reject]] = []
+    for line, row in rows:
+        if isinstance(row, Reject):
+            rejects.append((line, row))
+        else:
+            if len(row) != width:
+                raise ValueError(f"line {line}: {len(row)} cells, the batch's width is {width}")
+            lines.append(line)
+            records.append(row)
+        if len(lines) + len(rejects) >= ROWS_PER_BATCH:
+            yield _batch(lines, records, width, rejects, where())
+            lines, records, rejects = [], [], []
+    if lines or rejects:
+        yield _batch(lines, records, width, rejects, where())
+
+
+def _batch(
+    lines: list[int], records: list[list[str]], width: int, rejects: list[tuple[int, Reject]], bytes_done: int
+) -> Batch:
+    # zip(*) turns the records into columns in C
+    columns = list(zip(*records, strict=True)) if records else [()] * width
+    return Batch(
+        lines=pa.array(lines, pa.int64()),
+        columns=[pa.array(column, pa.string()) for column in columns],
+        rejects=rejects,
+        bytes_done=bytes_done,
+    )
+
+
+def _trim_blank_tail(cells: list[str]) -> int:
+    """How many cells there are up to the last non-blank one."""
+    return max((i + 1 for i, cell in enumerate(cells) if cell.strip()), default=0)
+
+
+def _has_byte(column: pa.Array, byte: bytes) -> bool:
+    """Whether any cell holds ``byte``, found in the column's bytes (a kernel call costs more)."""
+    _, offsets, data = column.buffers()
+    if not len(column) or data is None:
+        return False
+    bounds = memoryview(offsets).cast("i")  # int32 offsets of a string array, one past its last cell too
+    return byte in memoryview(data)[bounds[column.offset] : bounds[column.offset + len(column)]].tobytes()

@@ -1,0 +1,7 @@
+"""The lifecycle at run time: context → plan → design → measure → improve.
+
+* `_run`: `Run` — one pass of work over a programme, recorded in the store;
+* `_walk`: `walk` — the stages in order, calling the plugins' stage hooks around each;
+* `_checks`: running the registered checks, each plugin isolated;
+* `_actions`: the action register and the actions proposed for findings.
+"""

@@ -1,0 +1,7 @@
+"""Measuring: metric definitions computed where the data lives, with honest intervals.
+
+* `_engine`: `Engine`, `SQLiteEngine`, `compute_metric` — one set-based query per metric, grouped by segment and period;
+* `_intervals`: confidence intervals right for each metric (NPS trinomial, Wilson, t, weighted);
+* `_comparisons`: differences between groups and periods with their significance tests;
+* `_protection`: privacy rules plugins apply to results before anyone sees them.
+"""

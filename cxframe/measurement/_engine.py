@@ -1,0 +1,404 @@
+"""The metric engine seam: set-based aggregation where the data lives.
+
+A metric definition carries a per-observation SQL expression. An
+`Engine` turns a definition plus a grouping (segment columns, period)
+into one ``GROUP BY`` query that returns the sufficient statistics of every
+group (`Aggregate`, with the value sums taken about a per-group shift for
+means); `compute_metric` turns those into
+`cxframe.contracts._records.MetricResult` with the right interval. Only the
+engine knows SQL dialects, so a Spark engine is an added class, not a rewrite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, overload
+
+import attrs
+
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._records import (
+    Comparison,
+    IntervalMethod,
+    MetricDefinition,
+    MetricResult,
+    Objective,
+    TargetStatus,
+)
+from cxframe.measurement._intervals import estimate
+from cxframe.store._sqlite import Store, utc_text
+
+SMALL_SAMPLE = "small_sample"
+WEIGHTED = "weighted"
+NO_INTERVAL = "no_interval"
+DEFAULT_MIN_SAMPLE = 30
+
+
+class Period(enum.Enum):
+    """Calendar periods results can be grouped by (UTC)."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+@attrs.frozen
+class Aggregate:
+    """Sufficient statistics of one group: enough for any of the intervals.
+
+    ``n``, ``Σw`` and ``Σw²`` (``w`` the survey weight, 1 without one), and the
+    value sums taken about ``shift``: ``sum_wd = Σw(x − shift)`` and
+    ``sum_wd2 = Σw(x − shift)²``. The shift is any number the engine picks
+    (ideally near the group's values; 0 gives the raw moments): the variance
+    is a difference of the two moments and cancels catastrophically when they
+    are taken about a point far from the values (see `cxframe.measurement._intervals`).
+    Built positionally without a shift, the sums are the raw ``Σwx``, ``Σwx²``.
+    """
+
+    segment: dict[str, str | None]
+    period: str | None
+    n: int
+    sum_w: float
+    sum_w2: float
+    sum_wd: float
+    sum_wd2: float
+    shift: float = 0.0
+
+    @property
+    def sum_wx(self) -> float:
+        """The raw weighted sum ``Σwx`` (fine for means and pooling them, not for a variance)."""
+        return self.sum_wd + self.shift * self.sum_w
+
+    @property
+    def mean(self) -> float | None:
+        """The weighted mean of the values; None without weight."""
+        return self.shift + self.sum_wd / self.sum_w if self.n and self.sum_w > 0 else None
+
+
+class Engine(Protocol):
+    """Runs metric aggregates. Implementations: `SQLiteEngine` (Spark to come)."""
+
+    name: str
+
+    def segment_columns(self) -> list[str]:
+        """Columns results can be grouped and filtered by."""
+        ...
+
+    def aggregate(
+        self,
+        metric: MetricDefinition,
+        *,
+        by: Sequence[str] = (),
+        period: Period | None = None,
+        where: Mapping[str, str] | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[Aggregate]:
+        """Sufficient statistics of ``metric`` per group of ``by`` × ``period``, of observations before ``until``."""
+        ...
+
+
+#: Built-in observation columns that make sense as segments.
+FIXED_SEGMENTS = ("touchpoint", "channel", "source", "population")
+
+
+class SQLiteEngine:
+    """The embedded engine: one ``GROUP BY`` over the ``observations`` table."""
+
+    name = "sqlite"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def segment_columns(self) -> list[str]:
+        return [*FIXED_SEGMENTS, *self.store.segment_columns()]
+
+    @staticmethod
+    def period_sql(period: Period, column: str = "timestamp") -> str:
+        if period is Period.DAY:
+            return f"substr({column}, 1, 10)"
+        if period is Period.MONTH:
+            return f"substr({column}, 1, 7)"
+        if period is Period.YEAR:
+            return f"substr({column}, 1, 4)"
+        if period is Period.QUARTER:
+            return f"substr({column}, 1, 4) || '-Q' || ((CAST(substr({column}, 6, 2) AS INTEGER) + 2) / 3)"
+        # ISO week: the week's Thursday decides its year (SQLite 3.40 lacks %V)
+        thursday = f"date({column}, '-3 days', 'weekday 4')"
+        return f"printf('%s-W%02d', strftime('%Y', {thursday}), (strftime('%j', {thursday}) - 1) / 7 + 1)"
+
+    def _check_columns(self, columns: Sequence[str], what: str) -> None:
+        known = self.segment_columns()
+        unknown = [c for c in columns if c not in known]
+        if unknown:
+            raise InvalidInput([f"{what}: unknown segment column(s) {', '.join(unknown)} (known: {', '.join(known)})"])
+
+    def aggregate(
+        self,
+        metric: MetricDefinition,
+        *,
+        by: Sequence[str] = (),
+        period: Period | None = None,
+        where: Mapping[str, str] | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[Aggregate]:
+        where = dict(where or {})
+        self._check_columns(by, "--by")
+        self._check_columns(list(where), f"segment filter of {metric.id}")
+        conditions = ["question = ?", "population = ?"]
+        parameters: list[object] = [metric.question, metric.population]
+        if metric.scale_min is not None:
+            conditions.append("value >= ?")
+            parameters.append(metric.scale_min)
+        if metric.scale_max is not None:
+            conditions.append("value <= ?")
+            parameters.append(metric.scale_max)
+        for column, value in where.items():
+            conditions.append(f"[{column}] = ?")
+            parameters.append(value)
+        if until is not None:  # stored times are UTC text with six fraction digits: text order is time order
+            conditions.append("timestamp < ?")
+            parameters.append(utc_text(until)[0])
+        group = [f"[{c}]" for c in by]
+        # segment names start with a letter, so these aliases cannot collide with one
+        inner = [*group, "weight AS _cx_weight", "COALESCE(weight, 1.0) AS _cx_w", f"({metric.value_sql}) AS _cx_x"]
+        outer = list(group)
+        if period is not None:
+            inner.append(f"{self.period_sql(period)} AS _cx_period")
+            outer.append("_cx_period")
+        # LIMIT -1 (no limit) keeps SQLite from flattening this into the GROUP BY above it, which would
+        # evaluate value_sql once per use (four times a row); as a co-routine it runs once a row
+        rows = f"SELECT {', '.join(inner)} FROM observations WHERE {' AND '.join(conditions)} LIMIT -1"
+        plain = f"SELECT * FROM ({rows}) WHERE _cx_x IS NOT NULL"
+        raw = ["SUM(_cx_w * _cx_x)", "SUM(_cx_w * _cx_x * _cx_x)", "0.0"]
+        if metric.interval is not IntervalMethod.MEAN:
+            # NPS (−1/0/+1) and proportions (0/1) are bounded: raw moments lose
+            # nothing, and their intervals use shares
+            return self._aggregates(plain, raw, outer, by, period, parameters)
+        # A mean's variance is a difference of moments, which cancels when values
+        # are large relative to their spread (1e8 + {0, 1, 2}). Raw moments are
+        # exact enough for everyday scales (see _cancels); the extremes come with
+        # the same pass. Otherwise the query runs once more with the moments
+        # taken about each group's own average (a window: exact, about twice the cost).
+        extremes = ["MIN(_cx_x)", "MAX(_cx_x)"]
+        found = self._aggregates(plain, raw + extremes, outer, by, period, parameters, extra=2)
+        if not any(_cancels(aggregate, low, high) for aggregate, (low, high) in found):
+            return [aggregate for aggregate, _ in found]
+        partition = f"PARTITION BY {', '.join(outer)}" if outer else ""
+        centred = f"SELECT *, AVG(_cx_x) OVER ({partition}) AS _cx_c FROM ({rows}) WHERE _cx_x IS NOT NULL"
+        sums = ["SUM(_cx_w * (_cx_x - _cx_c))", "SUM(_cx_w * (_cx_x - _cx_c) * (_cx_x - _cx_c))", "MIN(_cx_c)"]
+        return self._aggregates(centred, sums, outer, by, period, parameters)
+
+    @overload
+    def _aggregates(
+        self,
+        source: str,
+        sums: Sequence[str],
+        outer: Sequence[str],
+        by: Sequence[str],
+        period: Period | None,
+        parameters: Sequence[object],
+    ) -> list[Aggregate]: ...
+
+    @overload
+    def _aggregates(
+        self,
+        source: str,
+        sums: Sequence[str],
+        outer: Sequence[str],
+        by: Sequence[str],
+        period: Period | None,
+        parameters: Sequence[object],
+        extra: int,
+    ) -> list[tuple[Aggregate, tuple[Any, ...]]]: ...
+
+    def _aggregates(
+        self,
+        source: str,
+        sums: Sequence[str],
+        outer: Sequence[str],
+        by: Sequence[str],
+        period: Period | None,
+        parameters: Sequence[object],
+        extra: int | None = None,
+    ) -> list[Aggregate] | list[tuple[Aggregate, tuple[Any, ...]]]:
+        """One GROUP BY over ``source``; with ``extra``, the last ``extra`` columns come back beside each aggregate."""
+        # Σw and Σw² from the weights where given (TOTAL and COUNT skip NULL) and 1 for each observation
+        # without one: cheaper than a COALESCE per observation and per use
+        weights = ["TOTAL(_cx_weight) + (COUNT(*) - COUNT(_cx_weight))"]
+        weights.append("TOTAL(_cx_weight * _cx_weight) + (COUNT(*) - COUNT(_cx_weight))")
+        columns = [*outer, "COUNT(*)", *weights, *sums]
+        sql = f"SELECT {', '.join(columns)} FROM ({source})"
+        if outer:
+            sql += f" GROUP BY {', '.join(outer)} ORDER BY {', '.join(outer)}"
+        plain: list[Aggregate] = []
+        paired: list[tuple[Aggregate, tuple[Any, ...]]] = []
+        for row in self.store.db.execute(sql, list(parameters)).fetchall():
+            segment = dict(zip(by, row[: len(by)], strict=True))
+            offset = len(by)
+            period_value = None
+            if period is not None:
+                period_value = row[offset]
+                offset += 1
+            values = row[offset:]
+            n, sum_w, sum_w2, sum_wd, sum_wd2, shift = values[:6]
+            if not n:
+                continue
+            aggregate = Aggregate(segment, period_value, n, sum_w, sum_w2, sum_wd, sum_wd2, float(shift))
+            if extra:
+                paired.append((aggregate, tuple(values[6:])))
+            else:
+                plain.append(aggregate)
+        return paired if extra else plain
+
+
+#: Values up to this size (every rating scale, shares, scores, counts) keep their
+#: variance in raw moments: the error is about 1e-16 × 1e8 / variance.
+RAW_MOMENTS_UP_TO = 1e4
+
+
+def _cancels(aggregate: Aggregate, low: float | None, high: float | None) -> bool:
+    """Whether the raw moments of a group may lose its variance (or a pooled one's) to rounding.
+
+    Large values (money, durations, timestamps) are always summed about the
+    group average, whatever their spread: comparisons pool groups, and a pool's
+    variance cancels as readily as a group's.
+    """
+    if low is None or high is None:
+        return False
+    if max(abs(low), abs(high)) > RAW_MOMENTS_UP_TO:
+        return True
+    mean = aggregate.sum_wd / aggregate.sum_w
+    return high > low and aggregate.sum_wd2 / aggregate.sum_w - mean * mean <= 0
+
+
+def compute_metric(
+    engine: Engine,
+    metric: MetricDefinition,
+    *,
+    by: Sequence[str] = (),
+    period: Period | None = None,
+    where: Mapping[str, str] | None = None,
+    confidence: float = 0.95,
+    min_sample: int | None = None,
+    until: dt.datetime | None = None,
+) -> list[MetricResult]:
+    """``metric`` per group, each with n, interval and flags; of observations before ``until`` if given.
+
+    ``min_sample`` is the programme's minimum sample, used when the definition
+    sets none (default 30). A group is
+    flagged ``small_sample`` when its (effective) sample is below it,
+    ``weighted`` when survey weights were used, and ``no_interval`` when no
+    interval can be computed (fewer than two observations for a mean).
+    """
+    minimum = metric.min_sample or min_sample or DEFAULT_MIN_SAMPLE
+    results = []
+    # ``until`` only when given: an engine written before it keeps working for everything else
+    limit = {} if until is None else {"until": until}
+    for aggregate in engine.aggregate(metric, by=by, period=period, where=where, **limit):
+        found = estimate(
+            metric.interval,
+            aggregate.n,
+            aggregate.sum_w,
+            aggregate.sum_w2,
+            aggregate.sum_wd,
+            aggregate.sum_wd2,
+            confidence,
+            shift=aggregate.shift,
+        )
+        flags = []
+        weighted = abs(aggregate.sum_w2 - aggregate.n) > 1e-9 or abs(aggregate.sum_w - aggregate.n) > 1e-9
+        if found.effective_n < minimum:
+            flags.append(SMALL_SAMPLE)
+        if weighted:
+            flags.append(WEIGHTED)
+        if found.ci_low is None:
+            flags.append(NO_INTERVAL)
+
+        def scaled(value: float | None) -> float | None:
+            return None if value is None else value * metric.multiplier
+
+        segment: dict[str, str | None] = {
+            **(where or {}),
+            **{k: (None if v is None else str(v)) for k, v in aggregate.segment.items()},
+        }
+        results.append(
+            MetricResult(
+                metric=metric.id,
+                value=scaled(found.value),
+                n=aggregate.n,
+                ci_low=scaled(found.ci_low),
+                ci_high=scaled(found.ci_high),
+                confidence=confidence,
+                segment=segment,
+                period=aggregate.period,
+                std_error=scaled(found.std_error),
+                effective_n=found.effective_n if weighted else None,
+                flags=tuple(flags),
+            )
+        )
+    return results
+
+
+def target_status(result: MetricResult, objective: Objective) -> TargetStatus:
+    """``met`` or ``not_met`` only when the whole interval is on one side of the target.
+
+    A result below its minimum sample is judged by its interval too, which is
+    wide enough for its n (adjusted Wald, Wilson, t): 20 answers of 0 miss an
+    NPS target of 50 whatever more answers say. It keeps its ``small_sample``
+    flag; with no interval it is ``inconclusive``.
+    """
+    low, high, target = result.ci_low, result.ci_high, objective.target
+    if low is None or high is None:
+        return TargetStatus.INCONCLUSIVE
+    comparison = objective.comparison
+    if comparison in (Comparison.AT_LEAST, Comparison.ABOVE):
+        met = low >= target if comparison is Comparison.AT_LEAST else low > target
+        missed = high < target if comparison is Comparison.AT_LEAST else high <= target
+    else:
+        met = high <= target if comparison is Comparison.AT_MOST else high < target
+        missed = low > target if comparison is Comparison.AT_MOST else low >= target
+    if met:
+        return TargetStatus.MET
+    if missed:
+        return TargetStatus.NOT_MET
+    return TargetStatus.INCONCLUSIVE
+
+
+def evaluate_objective(
+    engine: Engine, metric: MetricDefinition, objective: Objective, confidence: float, min_sample: int | None = None
+) -> MetricResult:
+    """The objective's metric over its segment, with the target status filled in.
+
+    With a deadline, only what was observed by the end of that day (UTC)
+    counts: answers given after it say nothing about whether it was met.
+    """
+    until = None
+    if objective.deadline is not None:
+        until = dt.datetime.combine(objective.deadline + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    results = compute_metric(
+        engine, metric, where=objective.segment, confidence=confidence, min_sample=min_sample, until=until
+    )
+    result = (
+        results[0]
+        if results
+        else MetricResult(
+            metric=metric.id,
+            value=None,
+            n=0,
+            ci_low=None,
+            ci_high=None,
+            confidence=confidence,
+            segment=dict(objective.segment),
+            flags=(SMALL_SAMPLE, NO_INTERVAL),
+        )
+    )
+    return attrs.evolve(
+        result,
+        objective=objective.id,
+        target=objective.target,
+        target_status=target_status(result, objective),
+    )

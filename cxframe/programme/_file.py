@@ -1,0 +1,269 @@
+"""The programme folder: ``cxframe.toml`` beside the store ``cxframe.db``.
+
+The programme file is TOML, edited by people, so every problem is reported
+with the file, the key path and what was expected, all at once.
+See ``docs/programme.md`` for the reference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from cxframe.contracts._convert import structure
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._records import Action, Journey, Objective, Persona, Touchpoint
+
+PROGRAMME_FILE = "cxframe.toml"
+
+
+@attrs.frozen
+class Stakeholder:
+    name: str
+    needs: tuple[str, ...] = ()
+    role: str = ""
+
+
+@attrs.frozen
+class Context:
+    """The context stage: who the programme is for and what shapes it."""
+
+    organisation: str = ""
+    scope: str = ""
+    sponsor: str | None = None
+    strategy: str = ""
+    internal_factors: tuple[str, ...] = ()
+    external_factors: tuple[str, ...] = ()
+    stakeholders: tuple[Stakeholder, ...] = ()
+
+
+@attrs.frozen
+class Source:
+    """A data source named in the programme file, read by one collector.
+
+    ``columns`` maps what the collector needs to the source's column names;
+    ``options`` holds anything else the collector understands.
+    """
+
+    id: str
+    collector: str
+    path: str
+    encoding: str | None = None
+    columns: dict[str, Any] = attrs.field(factory=dict)
+    options: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Settings:
+    confidence: float = attrs.field(default=0.95, validator=[attrs.validators.gt(0), attrs.validators.lt(1)])
+    min_sample: int = attrs.field(default=30, validator=attrs.validators.ge(1))
+    store: str = "cxframe.db"
+
+
+@attrs.frozen
+class ProgrammeFile:
+    """The document in ``cxframe.toml``."""
+
+    name: str
+    context: Context = Context()
+    objectives: tuple[Objective, ...] = ()
+    personas: tuple[Persona, ...] = ()
+    touchpoints: tuple[Touchpoint, ...] = ()
+    journeys: tuple[Journey, ...] = ()
+    journey_files: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    #: the organisation's own improvement actions (the improve stage's register)
+    actions: tuple[Action, ...] = ()
+    settings: Settings = Settings()
+    plugins: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Programme:
+    """An open programme folder: where it is, and what its file says.
+
+    Journeys from ``journey_files`` are merged into `journeys`.
+    """
+
+    root: Path
+    document: ProgrammeFile
+    journeys: tuple[Journey, ...]
+    content_hash: str
+    #: where each of `journeys` was written: ``(file, key path of the journey in it)``
+    journey_origins: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def file(self) -> Path:
+        return self.root / PROGRAMME_FILE
+
+    @property
+    def name(self) -> str:
+        return self.document.name
+
+    @property
+    def settings(self) -> Settings:
+        return self.document.settings
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / self.document.settings.store
+
+    def source(self, id: str) -> Source:
+        for source in self.document.sources:
+            if source.id == id:
+                return source
+        known = ", ".join(s.id for s in self.document.sources) or "none"
+        raise InvalidInput([f"no source with id {id!r} (sources: {known})"], where=str(self.file))
+
+    def resolve(self, path: str) -> Path:
+        """A path from the programme file, relative to the programme folder."""
+        candidate = Path(path)
+        return candidate if candidate.is_absolute() else self.root / candidate
+
+    def plugin_settings(self, plugin: str) -> dict[str, Any]:
+        """The ``[plugins.NAME]`` table, empty when absent."""
+        return self.document.plugins.get(plugin, {})
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(
+            [f"no programme file here; run `cxframe init {path.parent}` to create one"], where=str(path)
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput([f"not UTF-8 text ({exc.reason} at byte {exc.start})"], where=str(path)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput([f"not valid TOML: {exc}"], where=str(path)) from None
+
+
+def load_programme(root: str | Path = ".") -> Programme:
+    """Read and check the programme in folder ``root``.
+
+    Raises `InvalidInput` listing every problem found, each naming the
+    file and the key.
+    """
+    root = Path(root)
+    file = root / PROGRAMME_FILE
+    if root.is_file() and root.name.endswith(".toml"):
+        root, file = root.parent, root
+    if not root.is_dir():
+        raise InvalidInput([f"programme folder {root} does not exist"])
+    raw = _read_toml(file)
+    document = structure(raw, ProgrammeFile, where=str(file))
+    journeys = list(document.journeys)
+    origins = [(str(file), f"journeys[{index}]") for index in range(len(journeys))]
+    problems: list[str] = []
+    hasher = hashlib.sha256(file.read_bytes())
+    for index, pattern in enumerate(document.journey_files):
+        matches = sorted(root.glob(pattern))
+        if not matches:
+            problems.append(f"{file}: journey_files[{index}]: no file matches {pattern!r}")
+        for journey_file in matches:
+            hasher.update(journey_file.read_bytes())
+            try:
+                journeys.append(structure(_read_toml(journey_file), Journey, where=str(journey_file)))
+                origins.append((str(journey_file), ""))
+            except InvalidInput as exc:
+                problems.extend(exc.messages)
+    if problems:
+        raise InvalidInput(problems)
+    programme = Programme(
+        root=root,
+        document=document,
+        journeys=tuple(journeys),
+        content_hash=hasher.hexdigest(),
+        journey_origins=tuple(origins),
+    )
+    problems = list(cross_reference_problems(programme))
+    if problems:
+        raise InvalidInput(problems)
+    return programme
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    duplicated = []
+    for id in ids:
+        if id in seen and id not in duplicated:
+            duplicated.append(id)
+        seen.add(id)
+    return duplicated
+
+
+def cross_reference_problems(programme: Programme) -> Iterable[str]:
+    """Problems no single key shows: duplicate ids, references to ids that do not exist.
+
+    Each message starts with the file it is in (a journey file for journeys read from one).
+    """
+    doc = programme.document
+    file = str(programme.file)
+    for section, items in (
+        ("touchpoints", doc.touchpoints),
+        ("personas", doc.personas),
+        ("objectives", doc.objectives),
+        ("journeys", programme.journeys),
+        ("sources", doc.sources),
+        ("actions", doc.actions),
+    ):
+        for dup in _duplicates(item.id for item in items):
+            yield f"{file}: {section}: id {dup!r} is used more than once"
+    touchpoint_ids = {t.id for t in doc.touchpoints}
+    persona_ids = {p.id for p in doc.personas}
+    origins = programme.journey_origins or tuple((file, f"journeys[{j}]") for j in range(len(programme.journeys)))
+    for journey, (origin, prefix) in zip(programme.journeys, origins, strict=True):
+        at = f"{origin}: {prefix}." if prefix else f"{origin}: "
+        if journey.persona is not None and journey.persona not in persona_ids:
+            known = ", ".join(sorted(persona_ids)) or "none"
+            yield f"{at}persona: unknown persona {journey.persona!r} (personas: {known})"
+        for dup in _duplicates(stage.id for stage in journey.stages):
+            yield f"{at}stages: stage id {dup!r} is used more than once"
+        for s, stage in enumerate(journey.stages):
+            for t, touchpoint in enumerate(stage.touchpoints):
+                if touchpoint not in touchpoint_ids:
+                    yield f"{at}stages[{s}].touchpoints[{t}]: unknown touchpoint {touchpoint!r}"
+            for t, touchpoint in enumerate(stage.moments_of_truth):
+                if touchpoint not in stage.touchpoints:
+                    yield f"{at}stages[{s}].moments_of_truth[{t}]: {touchpoint!r} is not a touchpoint of this stage"
+    for a, action in enumerate(doc.actions):
+        if action.touchpoint is not None and action.touchpoint not in touchpoint_ids:
+            yield f"{file}: actions[{a}].touchpoint: unknown touchpoint {action.touchpoint!r}"
+        if action.id.startswith("action:"):
+            yield f"{file}: actions[{a}].id: ids starting with 'action:' are kept for the actions cxframe proposes"
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    return file_hashes(path)[0]
+
+
+def file_hashes(path: Path, prefix: int | None = None) -> tuple[str, str | None]:
+    """SHA-256 of a file's bytes, and of its first ``prefix`` bytes (None when it is shorter or not asked).
+
+    Both in one read: whether a file only grew since it was last read is
+    whether its first (old size) bytes still hash to the old hash.
+    """
+    hasher = hashlib.sha256()
+    start: str | None = None
+    done = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            if prefix is not None and start is None and done + len(chunk) >= prefix:
+                cut = prefix - done
+                hasher.update(chunk[:cut])
+                start = hasher.hexdigest()  # hexdigest leaves the hasher as it was
+                hasher.update(chunk[cut:])
+            else:
+                hasher.update(chunk)
+            done += len(chunk)
+    if prefix == 0 and start is None:  # an empty file
+        start = hasher.hexdigest()
+    return hasher.hexdigest(), start

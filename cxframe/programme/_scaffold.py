@@ -1,0 +1,79 @@
+"""Writing new programme folders: ``cxframe init DIR [--example NAME]``.
+
+The minimal programme is a commented ``cxframe.toml`` that validates as it
+is. Examples are worked programmes with generated data, written by the
+functions in `EXAMPLES`, so that every command has something to work on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from cxframe.contracts._errors import InvalidInput
+from cxframe.programme._file import PROGRAMME_FILE
+from cxframe.programme.examples import retail_bank, starter, telecom
+
+MINIMAL = """\
+# cxframe programme file — see https://cxframe.readthedocs.io/ "Programme file"
+# (or docs/programme.md in the cxframe repository) for every key.
+
+name = "{name}"
+
+[context]
+organisation = ""
+scope = ""
+# sponsor = "Chief Customer Officer"
+# internal_factors = ["..."]
+# external_factors = ["..."]
+
+# [[objectives]]
+# id = "nps-2026"
+# metric = "nps"
+# target = 30
+# comparison = ">="
+# deadline = 2026-12-31
+
+# [[touchpoints]]
+# id = "app-login"
+# name = "Log in to the app"
+# channel = "app"
+# environment = "digital"
+# elements = ["platform-apps"]
+# owner = "Digital"
+
+# [[sources]]
+# id = "survey"
+# collector = "survey-csv"
+# path = "data/survey.csv"
+
+[settings]
+confidence = 0.95
+min_sample = 30
+"""
+
+#: Worked examples ``cxframe init --example NAME`` can write.
+EXAMPLES: dict[str, Callable[[Path], None]] = {
+    "starter": starter.write,
+    "retail-bank": retail_bank.write,
+    "telecom": telecom.write,
+}
+
+
+def init_programme(directory: str | Path, *, example: str | None = None, force: bool = False) -> Path:
+    """Write a new programme folder and return the path of its programme file.
+
+    Refuses to overwrite an existing ``cxframe.toml`` unless ``force``.
+    """
+    root = Path(directory)
+    file = root / PROGRAMME_FILE
+    if file.exists() and not force:
+        raise InvalidInput([f"{file} already exists; choose another folder or pass --force to overwrite it"])
+    if example is not None and example not in EXAMPLES:
+        raise InvalidInput([f"unknown example {example!r} (examples: {', '.join(sorted(EXAMPLES))})"])
+    root.mkdir(parents=True, exist_ok=True)
+    if example is None:
+        file.write_text(MINIMAL.format(name=root.resolve().name.replace('"', "")), encoding="utf-8")
+    else:
+        EXAMPLES[example](root)
+    return file

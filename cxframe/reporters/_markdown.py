@@ -1,0 +1,436 @@
+"""The Markdown report: the assessment as text a CX lead can paste into a wiki or an e-mail.
+
+Every piece of text that came from outside cxframe (respondent comments,
+names from the programme file, plugins' evidence) goes through `md`, which
+escapes HTML and table syntax: Markdown renderers pass raw HTML through, so a
+comment ``<script>`` must arrive as text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from cxframe.reporters._i18n import model_text, text
+from cxframe.reporters._views import (
+    ALL_SECTIONS,
+    View,
+    actions_by_stage,
+    as_float,
+    mappings,
+    severity_rank,
+    strings,
+    view_of,
+)
+
+__all__ = ["md", "render_markdown"]
+
+
+#: Characters with a meaning in Markdown: backslash-escaped so that text stays text
+#: (no link, image, emphasis, code span or table cell is made from a respondent's words).
+_MARKDOWN_SPECIAL = "\\`*_[]()!#|~"
+
+
+def md(value: object) -> str:
+    """``value`` as inline Markdown text: HTML and Markdown syntax escaped, line breaks neutralised."""
+    if value is None:
+        return "—"
+    escaped = html.escape(str(value), quote=False)
+    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in escaped)
+    return escaped.replace("\r", " ").replace("\n", " ")
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def count(value: object) -> str:
+    """A sample size; "—" for a group a privacy rule suppressed."""
+    return "—" if value is None else str(value)
+
+
+def whole(value: object) -> int | None:
+    number = as_float(value)
+    return None if number is None else int(number)
+
+
+def interval(row: Mapping[str, Any]) -> str:
+    low, high = as_float(row.get("ci_low")), as_float(row.get("ci_high"))
+    return "—" if low is None or high is None else f"{low:.1f} … {high:.1f}"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def overall_level(document: Mapping[str, Any]) -> tuple[int, float]:
+    """The lowest dimension level (a chain is as strong as its weakest link) and the mean score."""
+    dimensions = document["model"]["dimensions"]
+    if not dimensions:
+        return 0, 0.0
+    return min(d["level"] for d in dimensions), round(sum(d["score"] for d in dimensions) / len(dimensions), 2)
+
+
+def objective_counts(document: Mapping[str, Any]) -> dict[str, int]:
+    counts = {"met": 0, "not_met": 0, "inconclusive": 0}
+    for objective in document.get("objectives", []):
+        if objective.get("status") in counts:
+            counts[objective["status"]] += 1
+    return counts
+
+
+class _Markdown:
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.doc = document
+        self.view: View = view_of(document)
+        self.lang = self.view.lang
+        self.model = document["model"]
+
+    def t(self, key: str, **values: Any) -> str:
+        return text(key, self.lang, **values)
+
+    def heading(self, section: str) -> list[str]:
+        return [f"## {self.t('section.' + section)}", ""]
+
+    def render(self) -> str:
+        doc = self.doc
+        lines = [f"# {self.t('report.title')}: {md(doc['programme']['name'])}", ""]
+        lines.append(
+            self.t(
+                "report.generated",
+                generated_at=doc["generated_at"],
+                version=doc["cxframe_version"],
+                run=doc["run"]["id"],
+            )
+            + " "
+            + self.t("report.view", role=self.t("role." + self.view.role))
+        )
+        lines.append("")
+        for section in ALL_SECTIONS:
+            if self.view.shows(section):
+                lines += getattr(self, "section_" + section)()
+        return "\n".join(lines).rstrip() + "\n"
+
+    # --- sections -----------------------------------------------------------------
+
+    def section_summary(self) -> list[str]:
+        level, score = overall_level(self.doc)
+        counts = objective_counts(self.doc)
+        model_title = model_text(self.model, "title", self.lang, self.model["title"])
+        return [
+            *self.heading("summary"),
+            "- " + self.t("summary.maturity", model=md(model_title), level=level, score=f"{score:.2f}"),
+            "- " + self.t("summary.objectives", **counts),
+            "- " + self.t("summary.findings", findings=len(self.doc["findings"]), actions=len(self.doc["actions"])),
+            "",
+        ]
+
+    def level_name(self, level: int) -> str:
+        if level == 0:
+            return "0"
+        name = self.model["levels"][level - 1]
+        return f"{level} · {md(model_text(self.model, f'level.{level}', self.lang, name))}"
+
+    def section_maturity(self) -> list[str]:
+        rows = [
+            (
+                md(model_text(self.model, d["id"], self.lang, d["title"])),
+                self.level_name(d["level"]),
+                f"{d['score']:.2f}",
+            )
+            for d in self.model["dimensions"]
+        ]
+        headers = [self.t("column.dimension"), self.t("column.level"), self.t("column.score")]
+        return [*self.heading("maturity"), *table(headers, rows)]
+
+    def section_criteria(self) -> list[str]:
+        lines = self.heading("criteria")
+        headers = [
+            self.t("column.criterion"),
+            self.t("column.level"),
+            self.t("column.status"),
+            self.t("column.source"),
+            self.t("column.evidence"),
+        ]
+        for dimension in self.model["dimensions"]:
+            lines += [f"### {md(model_text(self.model, dimension['id'], self.lang, dimension['title']))}", ""]
+            rows = [
+                (
+                    md(model_text(self.model, c["id"], self.lang, c["title"])),
+                    str(c["level"]),
+                    self.t("status." + c["status"]),
+                    self.t("source." + c["source"]),
+                    md("; ".join(c["evidence"])),
+                )
+                for c in dimension["criteria"]
+            ]
+            lines += table(headers, rows)
+        return lines
+
+    def section_metrics(self) -> list[str]:
+        metrics = self.doc["metrics"]
+        lines = self.heading("metrics")
+        if not metrics:
+            return [*lines, self.t("summary.none"), ""]
+        rows = [
+            (
+                md(m["metric"]),
+                number(m["value"]),
+                interval(m),
+                count(m.get("n")),
+                md(", ".join(self.flag(f) for f in m["flags"])),
+            )
+            for m in metrics
+        ]
+        headers = [
+            self.t("column.metric"),
+            self.t("column.value"),
+            self.t("column.interval"),
+            self.t("column.n"),
+            self.t("column.flags"),
+        ]
+        confidence = f"{metrics[0]['confidence']:.0%}"
+        return [*lines, *table(headers, rows), self.t("note.interval", confidence=confidence), ""]
+
+    def flag(self, flag: str) -> str:
+        key = "flag." + flag
+        return self.t(key) if key in _FLAG_KEYS else flag
+
+    def section_trend(self) -> list[str]:
+        trend = self.doc.get("trend", [])
+        if not trend:
+            return []
+        lines = self.heading("trend")
+        by_metric: dict[str, list[Mapping[str, Any]]] = {}
+        for row in trend:
+            by_metric.setdefault(row["metric"], []).append(row)
+        for metric, rows in by_metric.items():
+            cells = ", ".join(f"{md(r['period'])}: {number(r['value'])} (n={r['n']})" for r in rows[-12:])
+            lines.append(f"- **{md(metric)}**: {cells}")
+        return [*lines, ""]
+
+    def section_objectives(self) -> list[str]:
+        objectives = self.doc["objectives"]
+        lines = self.heading("objectives")
+        if not objectives:
+            return [*lines, self.t("summary.none"), ""]
+        rows = [
+            (
+                md(o["id"]),
+                md(o["metric"])
+                + (f" ({md(', '.join(f'{k}={v}' for k, v in o['segment'].items()))})" if o["segment"] else ""),
+                f"{md(o['comparison'])} {o['target']:g}",
+                number(o["value"]),
+                interval(o),
+                count(o.get("n")),
+                self.t("objective." + o["status"]) if o["status"] else "—",
+                md(o["deadline"]),
+            )
+            for o in objectives
+        ]
+        headers = [
+            self.t("column.objective"),
+            self.t("column.metric"),
+            self.t("column.target"),
+            self.t("column.value"),
+            self.t("column.interval"),
+            self.t("column.n"),
+            self.t("column.status"),
+            self.t("column.deadline"),
+        ]
+        return [*lines, *table(headers, rows)]
+
+    def plugin(self, name: str) -> Mapping[str, Any]:
+        """A plugin's evidence; anything but a mapping (absent, malformed) is none."""
+        found = self.doc.get("evidence", {}).get(name)
+        return found if isinstance(found, Mapping) else {}
+
+    def section_journeys(self) -> list[str]:
+        maps = mappings(self.plugin("journey").get("maps"))
+        if not maps:
+            return []
+        lines = self.heading("journeys")
+        for journey in maps:
+            lines += [f"### {md(journey.get('name') or journey.get('journey') or '')}", ""]
+            for stage in mappings(journey.get("stages")):
+                score = as_float(stage.get("emotion"))
+                emotion = "" if score is None else f" ({score:+.1f})"
+                pains = "; ".join(strings(stage.get("pain_points")))
+                name = stage.get("name") or stage.get("id") or ""
+                lines.append(f"- **{md(name)}**{emotion}" + (f": {md(pains)}" if pains else ""))
+            lines.append("")
+        return lines
+
+    def section_funnel(self) -> list[str]:
+        funnel = mappings(self.plugin("journey").get("funnel"))
+        if not funnel:
+            return []
+
+        def percent(value: object) -> str:
+            share = as_float(value)
+            return "—" if share is None else f"{100 * share:.1f} %"
+
+        rows = [
+            (
+                md(f.get("journey")),
+                md(f.get("stage_name") or f.get("stage")),
+                count(whole(f.get("cases"))),
+                percent(f.get("conversion")),
+                percent(f.get("drop_off")),
+            )
+            for f in funnel
+        ]
+        headers = [
+            self.t("column.journey"),
+            self.t("column.stage"),
+            self.t("column.cases"),
+            self.t("column.conversion"),
+            self.t("column.drop_off"),
+        ]
+        return [*self.heading("funnel"), *table(headers, rows)]
+
+    def section_painpoints(self) -> list[str]:
+        painpoints = mappings(self.plugin("journey").get("painpoints"))
+        if not painpoints:
+            return []
+        shown, more = self.view.limit(painpoints, "painpoints")
+        rows = [(md(p.get("name") or p.get("touchpoint")), md("; ".join(strings(p.get("evidence"))))) for p in shown]
+        lines = [*self.heading("painpoints"), *table([self.t("column.touchpoint"), self.t("column.evidence")], rows)]
+        return lines + ([self.t("note.more", count=more), ""] if more else [])
+
+    def section_employee(self) -> list[str]:
+        employee = self.plugin("employee")
+        if not employee:
+            return []
+        lines = self.heading("employee")
+        overall = employee.get("enps")
+        rows = ([overall] if isinstance(overall, Mapping) else []) + mappings(employee.get("enps_by_team"))
+        for row in rows:
+            segment_values = row.get("segment") if isinstance(row.get("segment"), Mapping) else {}
+            segment = ", ".join(f"{k}={v}" for k, v in segment_values.items()) or self.t("segment.all")
+            if "suppressed" in strings(row.get("flags")):
+                lines.append(f"- eNPS {md(segment)}: {self.t('note.suppressed')}")
+            else:
+                value = number(as_float(row.get("value")))
+                lines.append(f"- eNPS {md(segment)}: {value} ({interval(row)}, n={count(row.get('n'))})")
+        link = employee.get("link")
+        if isinstance(link, Mapping) and isinstance(link.get("statement"), str):
+            lines.append(f"- {md(link['statement'])}")
+        return [*lines, ""]
+
+    def section_findings(self) -> list[str]:
+        findings = self.doc["findings"]
+        lines = self.heading("findings")
+        if not findings:
+            return [*lines, self.t("summary.none"), ""]
+        ordered = sorted(findings, key=lambda f: -severity_rank(f))
+        shown, more = self.view.limit(ordered, "findings")
+        rows = [
+            (
+                self.t("severity." + f["severity"]),
+                self.t("stage." + f["stage"]),
+                md(f["title"]),
+                md("; ".join(f["evidence"])),
+            )
+            for f in shown
+        ]
+        headers = [
+            self.t("column.severity"),
+            self.t("column.stage"),
+            self.t("column.finding"),
+            self.t("column.evidence"),
+        ]
+        lines += table(headers, rows)
+        return lines + ([self.t("note.more", count=more), ""] if more else [])
+
+    def section_actions(self) -> list[str]:
+        actions = self.view.actions(self.doc["actions"])
+        lines = self.heading("actions")
+        if not actions:
+            return [*lines, self.t("summary.none"), ""]
+        shown, more = self.view.limit(list(actions), "actions")
+        rows = [
+            (
+                f"{a['priority']:.1f}" if a.get("priority") is not None else "—",
+                md(a["title"]),
+                md(a["owner"]) if a.get("owner") else self.t("note.unassigned"),
+                md(a["due"]),
+                self.t("stage." + a["stage"]),
+            )
+            for a in shown
+        ]
+        headers = [
+            self.t("column.priority"),
+            self.t("column.action"),
+            self.t("column.owner"),
+            self.t("column.due"),
+            self.t("column.stage"),
+        ]
+        lines += table(headers, rows)
+        stages = " · ".join(f"{self.t('stage.' + stage)} {count}" for stage, count in actions_by_stage(list(actions)))
+        lines += [self.t("note.by_stage", stages=stages), ""]
+        return lines + ([self.t("note.more", count=more), ""] if more else [])
+
+    def section_checks(self) -> list[str]:
+        checks = self.doc["checks"]
+        if self.view.role == "frontline-manager":
+            checks = [c for c in checks if c["plugin"].removeprefix("cxframe-") in {"employee", "journey"}]
+        if not checks:
+            return []
+        rows = [
+            (md(c["check"]), md(c["plugin"]), self.t("status." + c["status"]), md("; ".join(c["evidence"])))
+            for c in checks
+        ]
+        headers = [self.t("column.check"), self.t("column.plugin"), self.t("column.status"), self.t("column.evidence")]
+        return [*self.heading("checks"), *table(headers, rows)]
+
+    def section_verbatims(self) -> list[str]:
+        verbatims, _ = self.view.limit(list(self.doc.get("verbatims", [])), "verbatims")
+        if not verbatims:
+            return []
+        lines = self.heading("verbatims")
+        for v in verbatims:
+            where = md(v.get("touchpoint") or v.get("channel") or "")
+            lines.append(
+                f"> {md(v['comment'])}  \n> — {md(v['question'])} {number(v['value'], 0)}"
+                + (f", {where}" if where else "")
+            )
+            lines.append("")
+        return lines
+
+    def section_questions(self) -> list[str]:
+        questions = self.doc.get("questions", [])
+        if not questions:
+            return []
+        lines = [
+            *self.heading("questions"),
+            self.t("note.questions", file=md(self.doc.get("answers_file") or "answers.toml")),
+            "",
+        ]
+        for q in questions:
+            asked = model_text(self.model, f"{q['criterion']}.question", self.lang, q.get("question") or "")
+            lines.append(f"- {md(q['criterion'])}" + (f": {md(asked)}" if asked else ""))
+        return [*lines, ""]
+
+    def section_provenance(self) -> list[str]:
+        run = self.doc["run"]
+        lines = self.heading("provenance")
+        plugins = ", ".join(f"{md(p['name'])} {md(p['version'])}" for p in run["plugins"])
+        lines.append(f"- {self.t('provenance.run')}: {run['id']}; {self.t('provenance.plugins')}: {plugins}")
+        lines.append(f"- {self.t('provenance.programme')}: {md(run['inputs'].get('programme'))}")
+        for ingest in run["inputs"].get("ingests", []):
+            lines.append(f"- {md(ingest['source'])} ({md(ingest['collector'])}) sha256 {md(ingest['content_hash'])}")
+        for failure in run.get("plugin_failures", []):
+            lines.append(f"- ⚠ {md(failure)}")
+        return [*lines, ""]
+
+
+_FLAG_KEYS = {"flag.small_sample", "flag.weighted", "flag.no_interval"}
+
+
+def render_markdown(document: Mapping[str, Any]) -> str:
+    """The assessment document as Markdown, for the role and language in ``document["view"]``."""
+    return _Markdown(document).render()

@@ -1,0 +1,137 @@
+"""Role views: which report sections each reader sees, and how deep.
+
+An executive sees where the programme stands and what to do next; a CX lead
+sees everything with its evidence; a frontline manager sees the touchpoints,
+teams and customer words they can act on. Machine-readable JSON is always
+complete; views shape the reports people read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cxframe.contracts._records import Severity
+
+__all__ = ["ROLES", "View", "actions_by_stage", "as_float", "mappings", "severity_rank", "strings", "view_of"]
+
+ROLES = ("executive", "cx-lead", "frontline-manager")
+
+#: Section ids in the order reports show them.
+ALL_SECTIONS = (
+    "summary",
+    "maturity",
+    "criteria",
+    "metrics",
+    "trend",
+    "objectives",
+    "journeys",
+    "funnel",
+    "painpoints",
+    "employee",
+    "findings",
+    "actions",
+    "checks",
+    "verbatims",
+    "questions",
+    "provenance",
+)
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "executive": ("summary", "maturity", "metrics", "trend", "objectives", "actions"),
+    "cx-lead": ALL_SECTIONS,
+    "frontline-manager": (
+        "summary",
+        "metrics",
+        "journeys",
+        "funnel",
+        "painpoints",
+        "employee",
+        "actions",
+        "checks",
+        "verbatims",
+    ),
+}
+
+#: How many rows of a list a role sees (None: all).
+LIMITS: dict[str, dict[str, int | None]] = {
+    "executive": {"actions": 5, "findings": 5, "painpoints": 3, "verbatims": 0},
+    "cx-lead": {"actions": None, "findings": None, "painpoints": None, "verbatims": None},
+    "frontline-manager": {"actions": 10, "findings": 10, "painpoints": 10, "verbatims": None},
+}
+
+
+class View:
+    """The role and language a report is rendered for."""
+
+    __slots__ = ("lang", "role")
+
+    def __init__(self, role: str = "cx-lead", lang: str = "en") -> None:
+        self.role = role if role in ROLES else "cx-lead"
+        self.lang = lang
+
+    def shows(self, section: str) -> bool:
+        return section in SECTIONS[self.role]
+
+    def limit(self, rows: list[Any], kind: str) -> tuple[list[Any], int]:
+        """The rows this role sees, and how many were left out."""
+        most = LIMITS[self.role].get(kind)
+        if most is None or len(rows) <= most:
+            return rows, 0
+        return rows[:most], len(rows) - most
+
+    def actions(self, actions: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """A frontline manager sees the actions on touchpoints, teams and checks; others see all."""
+        if self.role != "frontline-manager":
+            return actions
+        return [a for a in actions if a.get("touchpoint") or str(a.get("finding", "")).startswith("check:")]
+
+
+def view_of(document: Mapping[str, Any]) -> View:
+    view = document.get("view", {})
+    return View(view.get("role", "cx-lead"), view.get("lang", "en"))
+
+
+_LIFECYCLE = ("context", "plan", "design", "measure", "improve")
+
+
+def actions_by_stage(actions: list[Mapping[str, Any]]) -> list[tuple[str, int]]:
+    """How many actions act on each lifecycle stage, in lifecycle order (stages without any left out)."""
+    counts = {stage: 0 for stage in _LIFECYCLE}
+    for action in actions:
+        if action.get("stage") in counts:
+            counts[action["stage"]] += 1
+    return [(stage, count) for stage, count in counts.items() if count]
+
+
+# Plugins' evidence is open JSON: reporters read it through these, so a missing or
+# malformed value shows as nothing rather than breaking the report.
+
+
+def mappings(value: Any) -> list[Mapping[str, Any]]:
+    """The dicts of a list from a plugin's evidence; anything else (absent, malformed) is no rows."""
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, Mapping)]
+
+
+def strings(value: Any) -> list[str]:
+    """A list of texts from a plugin's evidence (one text stands for a list of one)."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        return []
+    return [str(item) for item in value if item is not None]
+
+
+def as_float(value: Any) -> float | None:
+    """A number from a plugin's evidence, or None (booleans and text are not numbers)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def severity_rank(finding: Mapping[str, Any]) -> int:
+    """A finding's severity as a number (info 0 … critical 4) for ordering; unknown text ranks lowest."""
+    try:
+        return Severity(finding.get("severity")).rank
+    except ValueError:
+        return 0

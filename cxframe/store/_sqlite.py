@@ -1,0 +1,400 @@
+"""The store: one SQLite file (``cxframe.db``) beside the programme file.
+
+Plain SQLite through sqlite-utils, in WAL mode, so Datasette, the sqlite3
+shell and pandas read it as it is. Every write that belongs together happens
+in one transaction (``with store.db.atomic():``), so a failed or killed
+command leaves what was stored before it untouched.
+
+Timestamps are stored as UTC ISO-8601 text with six fraction digits
+(``2025-03-04T09:30:00.000000Z``, so text order is time order), with the
+source's original offset kept in ``tz_offset`` where it had one; a time the
+source gave without an offset is read as UTC and its ``tz_offset`` is NULL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from cxframe.contracts._convert import unstructure
+from cxframe.contracts._errors import InvalidInput, StoreError
+from cxframe.contracts._records import (
+    Action,
+    CheckResult,
+    Event,
+    Finding,
+    MaturityResult,
+    MetricResult,
+    Observation,
+)
+from cxframe.store._migrations import RESPONSE_COLUMNS, SCHEMA_VERSION, create_observations_view, migrate
+
+if TYPE_CHECKING:
+    from cxframe.programme._file import Programme
+
+OBSERVATION_COLUMNS: tuple[str, ...] = (
+    "key",
+    "ingest_id",
+    "source",
+    "question",
+    "value",
+    "timestamp",
+    "tz_offset",
+    "respondent_id",
+    "response_id",
+    "population",
+    "scale_min",
+    "scale_max",
+    "touchpoint",
+    "channel",
+    "comment",
+    "weight",
+)
+EVENT_COLUMNS: tuple[str, ...] = (
+    "key",
+    "ingest_id",
+    "source",
+    "case_id",
+    "activity",
+    "timestamp",
+    "tz_offset",
+    "touchpoint",
+    "channel",
+    "resource",
+    "outcome",
+    "attributes",
+)
+#: Segment columns must be plain lower-case identifiers that are not a fixed column.
+SEGMENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+RESERVED_SEGMENTS = frozenset({"id", *OBSERVATION_COLUMNS, "response", "period", "segment"})
+
+
+#: The zone a collector gives a timestamp that had no offset in the source and is
+#: read as UTC: it converts like UTC, but `utc_text` stores its offset as NULL,
+#: so "no offset given" stays distinguishable from an explicit ``Z``/``+00:00``.
+NAIVE_UTC = dt.timezone(dt.timedelta(0), "UTC (no offset given)")
+
+
+def utc_text(timestamp: dt.datetime) -> tuple[str, str | None]:
+    """``(UTC ISO-8601 text, original offset or None)`` for an aware timestamp.
+
+    The text always has six fraction digits (``2026-03-01T08:30:00.000000Z``):
+    with a varying width ``.`` sorts before ``Z`` and text order would not be
+    time order. The offset is None for `NAIVE_UTC` (the source gave none).
+    """
+    offset = timestamp.utcoffset()
+    utc = timestamp.astimezone(dt.UTC).replace(tzinfo=None)
+    text = utc.isoformat(timespec="microseconds") + "Z"
+    if offset is None or timestamp.tzinfo is NAIVE_UTC:
+        return text, None
+    if offset == dt.timedelta(0):
+        return text, "+00:00"
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return text, f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def check_segment_name(name: str) -> str | None:
+    """Why ``name`` cannot be a segment column, or None if it can."""
+    if not SEGMENT_NAME.match(name):
+        return f"segment name {name!r} must be lower-case letters, digits and _ (starting with a letter)"
+    if name in RESERVED_SEGMENTS:
+        return f"segment name {name!r} is reserved for a built-in column"
+    return None
+
+
+class Store:
+    """An open store. Use `open_store` (or ``Store(path)``) and close it when done."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            # a bigger page cache keeps index inserts of a large ingest off the disk (32 MiB)
+            self.db.execute("PRAGMA cache_size = -32768")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return SCHEMA_VERSION
+
+    # -- observations and events -----------------------------------------
+
+    def segment_columns(self) -> list[str]:
+        """The segment columns observations carry so far (columns of ``responses``).
+
+        Read from the schema each time (a few µs), not cached: a rolled-back
+        ingest takes the columns it added with it.
+        """
+        fixed = {"id", *RESPONSE_COLUMNS}
+        return sorted(c.name for c in self.db.table("responses").columns if c.name not in fixed)
+
+    def ensure_segment_columns(self, names: Iterable[str]) -> None:
+        """Add segment columns to ``responses`` (and the ``observations`` view); call inside the transaction."""
+        known = set(self.segment_columns())
+        new = sorted(set(names) - known)
+        for name in new:
+            problem = check_segment_name(name)
+            if problem:
+                raise InvalidInput([problem])
+        if not new:
+            return
+        for name in new:
+            # no index per segment: grouping reads every row anyway, and each index slows ingest
+            self.db.execute(f"ALTER TABLE responses ADD COLUMN [{name}] TEXT")
+        create_observations_view(self.db, sorted(known | set(new)))
+
+    def insert_observations(self, rows: Sequence[tuple[Any, ...]], segment_names: Sequence[str]) -> int:
+        """Insert prepared observation rows (see `observation_row`); return how many answers were new.
+
+        A row's first field is its response's key: the first row of a key
+        stores the response (timestamp, respondent, segments …), every row
+        its answer. An answer whose response already has that question is
+        skipped. Call inside a transaction.
+        """
+        conn = self.db.conn
+        columns = [*RESPONSE_COLUMNS, *segment_names]
+        conn.executemany(
+            f"INSERT OR IGNORE INTO responses ({', '.join(f'[{c}]' for c in columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            [(*row[:3], *row[5:10], *row[12:]) for row in rows],
+        )
+        before = conn.total_changes
+        conn.executemany(
+            "INSERT OR IGNORE INTO answers (question, response, value, scale_min, scale_max, ingest_id) "
+            "SELECT ?, id, ?, ?, ?, ? FROM responses WHERE key = ?",
+            [(row[3], row[4], row[10], row[11], row[1], row[0]) for row in rows],
+        )
+        return conn.total_changes - before
+
+    def insert_events(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Insert prepared event rows (see `event_row`); return how many were new."""
+        sql = (
+            f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+        )
+        before = self.db.conn.total_changes
+        self.db.conn.executemany(sql, rows)
+        return self.db.conn.total_changes - before
+
+    def count(self, table: str) -> int:
+        return self.db[table].count  # a table or a view (observations)
+
+    # -- runs and results --------------------------------------------------
+
+    def start_run(self, command: str, plugins: list[dict[str, Any]], inputs: dict[str, Any], version: str) -> int:
+        with self.db.atomic():
+            row = self.db.table("runs").insert(
+                {
+                    "command": command,
+                    "started_at": now_text(),
+                    "status": "running",
+                    "stages": "[]",
+                    "cxframe_version": version,
+                    "plugins": _json(plugins),
+                    "inputs": _json(inputs),
+                    "failures": "[]",
+                }
+            )
+        assert row.last_pk is not None
+        return int(row.last_pk)
+
+    def finish_run(self, run_id: int, status: str, stages: list[str], failures: list[str]) -> None:
+        with self.db.atomic():
+            self.db.table("runs").update(
+                run_id,
+                {"finished_at": now_text(), "status": status, "stages": _json(stages), "failures": _json(failures)},
+            )
+
+    def write_metric_results(self, run_id: int, results: Iterable[MetricResult]) -> None:
+        rows = []
+        for result in results:
+            row = unstructure(result)
+            row.update(run_id=run_id, segment=_json(row["segment"]), flags=_json(row["flags"]))
+            rows.append(row)
+        with self.db.atomic():
+            self.db.table("metric_results").insert_all(rows)
+
+    def write_check_results(self, run_id: int, results: Iterable[CheckResult]) -> None:
+        rows = []
+        for result in results:
+            row = unstructure(result)
+            row.update(run_id=run_id, evidence=_json(row["evidence"]))
+            rows.append(row)
+        with self.db.atomic():
+            self.db.table("check_results").insert_all(rows)
+
+    def write_findings(self, run_id: int, findings: Iterable[Finding]) -> None:
+        rows = [{**unstructure(f), "run_id": run_id, "evidence": _json(list(f.evidence))} for f in findings]
+        with self.db.atomic():
+            self.db.table("findings").insert_all(rows, replace=True)
+
+    def write_actions(self, run_id: int, actions: Iterable[Action]) -> None:
+        rows = [{**unstructure(a), "run_id": run_id} for a in actions]
+        with self.db.atomic():
+            self.db.table("actions").insert_all(rows, replace=True)
+
+    def write_maturity_results(self, run_id: int, results: Iterable[MaturityResult]) -> None:
+        rows = []
+        for result in results:
+            row = unstructure(result)
+            for key in ("evidence", "criteria_met", "criteria_unmet", "criteria"):
+                row[key] = _json(row[key])
+            rows.append({**row, "run_id": run_id})
+        with self.db.atomic():
+            self.db.table("maturity_results").insert_all(rows)
+
+    def write_assessment(self, run_id: int, model: str, document: dict[str, Any]) -> None:
+        """Keep the assessment document of a run, so reports can be rendered again without recomputing."""
+        with self.db.atomic():
+            self.db.table("assessments").insert(
+                {"run_id": run_id, "model": model, "document": _json(document), "created_at": now_text()},
+                replace=True,
+            )
+
+    def assessment_document(self, run_id: int | None = None) -> dict[str, Any] | None:
+        """The stored assessment document of ``run_id``, or of the latest assessment; ``None`` if there is none."""
+        if run_id is None:
+            row = self.db.execute("SELECT document FROM assessments ORDER BY run_id DESC LIMIT 1").fetchone()
+        else:
+            row = self.db.execute("SELECT document FROM assessments WHERE run_id = ?", [run_id]).fetchone()
+        if row is None:
+            return None
+        document: dict[str, Any] = json.loads(row[0])
+        return document
+
+    def sync_design(self, programme: Programme) -> dict[str, int]:
+        """Replace the stored design (touchpoints, personas, journeys, objectives) with the programme's."""
+        doc = programme.document
+        touchpoints = [
+            {
+                **unstructure(t),
+                "elements": _json([e.value for e in t.elements]),
+                "moment_of_truth": int(t.moment_of_truth),
+            }
+            for t in doc.touchpoints
+        ]
+        personas = [
+            {**unstructure(p), "goals": _json(list(p.goals)), "segment": _json(p.segment)} for p in doc.personas
+        ]
+        journeys, stages = [], []
+        for journey in programme.journeys:
+            journeys.append(
+                {
+                    "id": journey.id,
+                    "name": journey.name,
+                    "persona": journey.persona,
+                    "frequency": journey.frequency,
+                    "departments": _json(list(journey.departments)),
+                    "description": journey.description,
+                }
+            )
+            for position, stage in enumerate(journey.stages):
+                detail = unstructure(stage)
+                stages.append(
+                    {
+                        "journey_id": journey.id,
+                        "position": position,
+                        "id": stage.id,
+                        "name": stage.name,
+                        "touchpoints": _json(list(stage.touchpoints)),
+                        "emotion_score": stage.emotion.score if stage.emotion else None,
+                        "emotion_note": stage.emotion.note if stage.emotion else None,
+                        "detail": _json(detail),
+                    }
+                )
+        objectives = [{**unstructure(o), "segment": _json(o.segment)} for o in doc.objectives]
+        tables = {
+            "touchpoints": touchpoints,
+            "personas": personas,
+            "journeys": journeys,
+            "journey_stages": stages,
+            "objectives": objectives,
+        }
+        with self.db.atomic():
+            for table, rows in tables.items():
+                self.db.execute(f"DELETE FROM {table}")
+                if rows:
+                    self.db.table(table).insert_all(rows)
+        return {table: len(rows) for table, rows in tables.items()}
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def open_store(path: str | Path) -> Store:
+    """Open (creating and migrating as needed) the store at ``path``."""
+    return Store(path)
+
+
+def observation_row(
+    observation: Observation, key: str, ingest_id: int, segment_names: Sequence[str]
+) -> tuple[Any, ...]:
+    """The row tuple `Store.insert_observations` expects for ``segment_names``; ``key`` is the response's."""
+    timestamp, offset = utc_text(observation.timestamp)
+    segment = observation.segment
+    return (
+        key,
+        ingest_id,
+        observation.source,
+        observation.question,
+        observation.value,
+        timestamp,
+        offset,
+        observation.respondent_id,
+        observation.response_id,
+        observation.population,
+        observation.scale_min,
+        observation.scale_max,
+        observation.touchpoint,
+        observation.channel,
+        observation.comment,
+        observation.weight,
+        *(segment.get(name) for name in segment_names),
+    )
+
+
+def event_row(event: Event, key: str, ingest_id: int) -> tuple[Any, ...]:
+    timestamp, offset = utc_text(event.timestamp)
+    return (
+        key,
+        ingest_id,
+        event.source,
+        event.case_id,
+        event.activity,
+        timestamp,
+        offset,
+        event.touchpoint,
+        event.channel,
+        event.resource,
+        event.outcome,
+        _json(event.attributes) if event.attributes else None,
+    )
