@@ -546,7 +546,8 @@ def step_ingest(folder: Path, layout: str) -> dict[str, Any]:
 
 def step_measure(folder: Path, layout: str) -> dict[str, float]:
     from cxframe.api import open_programme
-    from cxframe.measurement._engine import Period, SQLiteEngine, compute_metric
+    from cxframe.contracts._records import Period
+    from cxframe.measurement._engine import SQLiteEngine, compute_metric
 
     with open_programme(folder) as opened:
         engine = SQLiteEngine(opened.store)

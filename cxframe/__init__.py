@@ -46,6 +46,7 @@ from cxframe.contracts._records import (
     MetricResult,
     Objective,
     Observation,
+    Period,
     Persona,
     Severity,
     TargetStatus,
@@ -60,7 +61,7 @@ from cxframe.ingestion._delimited import batches_from_rows, delimiter_of, raw_te
 from cxframe.ingestion._sources import SAMPLE_SIZE, SourceReader, detect_encoding
 from cxframe.lifecycle._run import Run
 from cxframe.measurement._comparisons import ComparisonResult, compare_periods
-from cxframe.measurement._engine import Engine, Period, SQLiteEngine, compute_metric
+from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import init_programme
 from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_store

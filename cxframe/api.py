@@ -20,18 +20,18 @@ from typing import Any
 import attrs
 
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import CheckResult, MetricDefinition, MetricResult
+from cxframe.contracts._records import CheckResult, MetricDefinition, MetricResult, Period
 from cxframe.contracts._stages import Stage, StageOutcome
 from cxframe.host._manager import PluginFailure, PluginHost, load_plugins
 from cxframe.host._registry import Registry, build_registry
 from cxframe.ingestion._collect import IngestSummary, Progress, ingest
 from cxframe.ingestion._sources import SourceReader
 from cxframe.lifecycle._checks import run_checks
+from cxframe.lifecycle._protection import protect
 from cxframe.lifecycle._run import Run, finish_run, start_run
 from cxframe.lifecycle._walk import walk
 from cxframe.measurement._comparisons import ComparisonResult, compare_periods, compare_segments
-from cxframe.measurement._engine import Period, SQLiteEngine, compute_metric
-from cxframe.measurement._protection import protect
+from cxframe.measurement._engine import SQLiteEngine, compute_metric
 from cxframe.programme._file import Programme, load_programme
 from cxframe.store._sqlite import Store
 

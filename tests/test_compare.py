@@ -18,7 +18,7 @@ from scipy import stats
 
 from cxframe import api, hookimpl, testing
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import IntervalMethod, MetricDefinition, Observation
+from cxframe.contracts._records import IntervalMethod, MetricDefinition, Observation, Period
 from cxframe.host._manager import PluginHost
 from cxframe.measurement._comparisons import (
     NO_TEST,
@@ -31,7 +31,7 @@ from cxframe.measurement._comparisons import (
     difference,
     holm,
 )
-from cxframe.measurement._engine import SMALL_SAMPLE, WEIGHTED, Period, SQLiteEngine, compute_metric
+from cxframe.measurement._engine import SMALL_SAMPLE, WEIGHTED, SQLiteEngine, compute_metric
 from cxframe.store._sqlite import Store, observation_row
 from tests import toy_plugin
 from tests.conftest import write_answers

@@ -32,15 +32,16 @@ from cxframe.contracts._records import (
     Finding,
     MaturityResult,
     MetricResult,
+    Period,
     Severity,
 )
 from cxframe.contracts._stages import Stage
 from cxframe.host._manager import PluginFailure
 from cxframe.lifecycle._actions import propose_actions
+from cxframe.lifecycle._protection import protect
 from cxframe.lifecycle._run import Run, run_inputs
 from cxframe.lifecycle._walk import walk
-from cxframe.measurement._engine import Period, compute_metric
-from cxframe.measurement._protection import protect
+from cxframe.measurement._engine import compute_metric
 from cxframe.reporters._views import ROLES
 
 __all__ = [

@@ -12,10 +12,9 @@ from rich.table import Column, Table
 from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.contracts._records import MetricResult
+from cxframe.contracts._records import MetricResult, Period
 from cxframe.contracts._shapes import metric_json
 from cxframe.measurement._comparisons import ComparisonResult
-from cxframe.measurement._engine import Period
 
 COMPARISON_KEYS = (
     "metric",

@@ -37,6 +37,7 @@ __all__ = [
     "MetricResult",
     "Objective",
     "Observation",
+    "Period",
     "Persona",
     "Severity",
     "Stage",
@@ -296,6 +297,16 @@ class Event:
     outcome: str | None = None
     attributes: Attributes = attrs.field(factory=dict)
     key: str | None = None
+
+
+class Period(enum.Enum):
+    """Calendar periods results can be grouped by (UTC)."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
 
 
 @attrs.frozen

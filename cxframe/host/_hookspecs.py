@@ -19,9 +19,8 @@ if TYPE_CHECKING:
     from cxframe.contracts._context import RunContext
     from cxframe.contracts._maturity import Assessment
     from cxframe.contracts._plugins import Check, Collector, Reporter
-    from cxframe.contracts._records import MetricDefinition, MetricResult
+    from cxframe.contracts._records import MetricDefinition, MetricResult, Period
     from cxframe.contracts._stages import Stage, StageOutcome
-    from cxframe.measurement._engine import Period
     from cxframe.programme._file import Programme
 
 hookspec = pluggy.HookspecMarker("cxframe")

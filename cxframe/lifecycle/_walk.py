@@ -21,9 +21,9 @@ from cxframe.contracts._errors import CxframeError
 from cxframe.contracts._records import CheckResult, CheckStatus, Finding, MetricResult, Severity, TargetStatus
 from cxframe.contracts._stages import Stage, StageOutcome
 from cxframe.lifecycle._checks import is_problem, run_checks
+from cxframe.lifecycle._protection import protect
 from cxframe.lifecycle._run import Run
 from cxframe.measurement._engine import compute_metric, evaluate_objective
-from cxframe.measurement._protection import protect
 
 StageWork = Callable[[Run], StageOutcome]
 

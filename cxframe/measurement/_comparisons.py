@@ -102,8 +102,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import IntervalMethod, MetricDefinition
-from cxframe.measurement._engine import DEFAULT_MIN_SAMPLE, SMALL_SAMPLE, WEIGHTED, Aggregate, Engine, Period
+from cxframe.contracts._records import IntervalMethod, MetricDefinition, Period
+from cxframe.measurement._engine import DEFAULT_MIN_SAMPLE, SMALL_SAMPLE, WEIGHTED, Aggregate, Engine
 from cxframe.measurement._intervals import centred_variance, effective_n, raw_moments, t_value, wilson_interval, z_value
 
 __all__ = [

@@ -12,7 +12,6 @@ engine knows SQL dialects, so a Spark engine is an added class, not a rewrite.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, overload
 
@@ -25,6 +24,7 @@ from cxframe.contracts._records import (
     MetricDefinition,
     MetricResult,
     Objective,
+    Period,
     TargetStatus,
 )
 from cxframe.measurement._intervals import estimate
@@ -34,16 +34,6 @@ SMALL_SAMPLE = "small_sample"
 WEIGHTED = "weighted"
 NO_INTERVAL = "no_interval"
 DEFAULT_MIN_SAMPLE = 30
-
-
-class Period(enum.Enum):
-    """Calendar periods results can be grouped by (UTC)."""
-
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
 
 
 @attrs.frozen

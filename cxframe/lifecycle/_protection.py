@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cxframe.contracts._records import MetricDefinition, MetricResult
+from cxframe.contracts._records import MetricDefinition, MetricResult, Period
 from cxframe.host._manager import PluginFailure
 from cxframe.lifecycle._run import Run
-from cxframe.measurement._engine import Period
 
 __all__ = ["SUPPRESSED", "protect"]
 
