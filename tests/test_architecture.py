@@ -17,11 +17,8 @@ from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Modules that are data, not code: the worked examples' programme texts and generators'
-#: tables, and the maturity models' criteria.
+#: Modules that are data, not code: the maturity models' criteria.
 DATA_MODULES = {
-    "cxframe/programme/examples/retail_bank.py",
-    "cxframe/programme/examples/telecom.py",
     "cxframe/assess/models/iso_cx.py",
     "cxframe/assess/models/cx2030.py",
 }

@@ -166,8 +166,8 @@ def test_programme_reference_lists_every_allowed_value(enum: type) -> None:
 
 def test_programme_reference_shows_the_starter_example_as_it_is() -> None:
     toml_blocks = [body for _, body in code_blocks(page("programme"), "toml")]
-    assert starter.PROGRAMME.format() in toml_blocks, (
-        "docs/programme.md must reproduce cxframe/examples/starter.py's PROGRAMME (formatted) in a toml block"
+    assert starter.PROGRAMME in toml_blocks, (
+        "docs/programme.md must reproduce cxframe/programme/examples/starter.toml in a toml block"
     )
 
 

@@ -10,138 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+from importlib import resources
 from pathlib import Path
 
-PROGRAMME = """\
-# The starter example programme (written by `cxframe init --example starter`).
-name = "Northwind Retail — customer experience"
-
-[context]
-organisation = "Northwind Retail"
-scope = "Retail customers in four regions, across app, branch and phone"
-sponsor = "Chief Customer Officer"
-strategy = "Be the easiest retailer to buy from and to get help from"
-internal_factors = ["new app released in July", "branch staff turnover"]
-external_factors = ["a competitor's same-day delivery"]
-
-[[context.stakeholders]]
-name = "Customers"
-needs = ["find products fast", "get problems fixed at first contact"]
-
-[[context.stakeholders]]
-name = "Store staff"
-needs = ["tools that show the customer's history"]
-
-[[objectives]]
-id = "nps-2026"
-metric = "nps"
-target = 20
-comparison = ">="
-deadline = 2026-12-31
-owner = "CX lead"
-business_kpi = "repeat purchase rate"
-
-[[objectives]]
-id = "csat-app"
-metric = "csat"
-target = 80
-comparison = ">="
-segment = {{ channel = "app" }}
-deadline = 2026-12-31
-owner = "Digital"
-
-[[personas]]
-id = "busy-parent"
-name = "Busy parent"
-goals = ["order in minutes", "easy returns"]
-
-[[touchpoints]]
-id = "app-search"
-name = "Search in the app"
-channel = "app"
-environment = "digital"
-elements = ["platform-apps"]
-owner = "Digital"
-
-[[touchpoints]]
-id = "checkout"
-name = "Checkout"
-channel = "app"
-environment = "digital"
-elements = ["service-process", "platform-apps"]
-owner = "Digital"
-moment_of_truth = true
-
-[[touchpoints]]
-id = "branch-visit"
-name = "Visit a branch"
-channel = "branch"
-environment = "physical"
-elements = ["product-service", "brand"]
-owner = "Retail operations"
-
-[[touchpoints]]
-id = "support-call"
-name = "Call customer support"
-channel = "phone"
-environment = "remote"
-elements = ["service-process"]
-owner = "Customer service"
-
-[[journeys]]
-id = "buy-and-return"
-name = "Buy, and return if needed"
-persona = "busy-parent"
-
-[[journeys.stages]]
-id = "consideration"
-name = "Consideration"
-touchpoints = ["app-search", "branch-visit"]
-expectations = ["see stock and price at once"]
-emotion = {{ score = 1, note = "curious" }}
-measures = ["csat"]
-
-[[journeys.stages]]
-id = "decision"
-name = "Decision"
-touchpoints = ["checkout"]
-moments_of_truth = ["checkout"]
-emotion = {{ score = 0, note = "hoping the payment works" }}
-pain_points = ["payment fails on older phones"]
-measures = ["ces"]
-
-[[journeys.stages]]
-id = "retention"
-name = "Retention"
-touchpoints = ["support-call"]
-emotion = {{ score = -1, note = "frustrated by waiting" }}
-pain_points = ["long queue on Mondays"]
-opportunities = ["call-back instead of queueing"]
-measures = ["nps"]
-
-[[sources]]
-id = "survey"
-collector = "survey-csv"
-path = "data/survey.csv"
-
-[sources.columns]
-response_id = "response_id"
-respondent_id = "customer_id"
-timestamp = "submitted_at"
-touchpoint = "touchpoint"
-channel = "channel"
-comment = "comment"
-segments = ["region"]
-
-[sources.columns.questions]
-nps = "likely_to_recommend"
-csat = "satisfaction"
-ces = "effort"
-
-[settings]
-confidence = 0.95
-min_sample = 30
-"""
+#: The programme file, kept as TOML next to this module (package data).
+PROGRAMME = (resources.files("cxframe.programme.examples") / "starter.toml").read_text(encoding="utf-8")
 
 REGIONS = {"North": 0.6, "South": 0.0, "East": -0.4, "West": 0.2}
 TOUCHPOINTS = {"app-search": "app", "checkout": "app", "branch-visit": "branch", "support-call": "phone"}
@@ -164,7 +37,7 @@ def _score(rng: random.Random, shift: float) -> int:
 def write(root: Path, responses: int = 1200, seed: int = 7) -> None:
     """Write the programme file and ``data/survey.csv`` into ``root``."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "cxframe.toml").write_text(PROGRAMME.format(), encoding="utf-8")
+    (root / "cxframe.toml").write_text(PROGRAMME, encoding="utf-8")
     data = root / "data"
     data.mkdir(exist_ok=True)
     rng = random.Random(seed)
