@@ -34,7 +34,7 @@ from cxframe import (
     CheckResult,
     CheckStatus,
     Programme,
-    Run,
+    RunContext,
     Severity,
     Stage,
     StageOutcome,
@@ -70,10 +70,10 @@ _crash_if_asked("import")
 
 
 # --8<-- [start:checks]
-def check_sponsor(run: Run) -> CheckResult:
+def check_sponsor(run: RunContext) -> CheckResult:
     """Pass when ``[context] sponsor`` is set in ``cxframe.toml``, fail otherwise.
 
-    A check receives the current `cxframe.Run` (programme, store,
+    A check receives the current `cxframe.RunContext` (programme, store,
     registry) and returns one or more `cxframe.CheckResult`. cxframe
     fills in ``plugin`` and, when left empty, the ``title`` and ``stage`` from
     the `cxframe.Check` below; an exception here becomes a result with
@@ -162,14 +162,14 @@ def _log(line: str) -> None:
 
 
 @hookimpl
-def stage_started(stage: Stage, run: Run) -> None:
+def stage_started(stage: Stage, run: RunContext) -> None:
     """Hear that ``stage`` is about to run (once per stage, in lifecycle order)."""
     _crash_if_asked("stage_started")
     _log(f"started {stage.value}")
 
 
 @hookimpl
-def stage_finished(stage: Stage, run: Run, outcome: StageOutcome) -> None:
+def stage_finished(stage: Stage, run: RunContext, outcome: StageOutcome) -> None:
     """Hear that ``stage`` finished; ``outcome`` holds its status, counts and messages."""
     _crash_if_asked("stage_finished")
     _log(f"finished {stage.value} {outcome.status}")
