@@ -13,6 +13,7 @@ import inspect
 import os
 import re
 import textwrap
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,8 +30,10 @@ from cxframe.contracts import _plugins as extensions
 from cxframe.contracts import _records as contracts
 from cxframe.host import _hookspecs as hookspecs
 from cxframe.host import _manager as plugins
+from cxframe.host._registry import build_registry
 from cxframe.programme import _file as programme
 from cxframe.programme.examples import starter
+from tests import toy_plugin
 
 pytest_plugins = ["pytester"]
 
@@ -122,13 +125,24 @@ def test_hook_reference_is_generated_from_the_hookspecs() -> None:
 
 
 def test_hook_page_example_registers_a_metric() -> None:
-    [(_, example)] = code_blocks(page("hooks"), "python")
+    example = code_blocks(page("hooks"), "python")[0][1]
     namespace: dict[str, object] = {}
     exec(example, namespace)
     register_metrics = namespace["register_metrics"]
     assert callable(register_metrics)
     [metric] = register_metrics(None)
     assert isinstance(metric, contracts.MetricDefinition)
+
+
+def test_hook_page_wrapper_example_wraps_the_other_plugins(capsys: pytest.CaptureFixture[str]) -> None:
+    [_, (_, example)] = code_blocks(page("hooks"), "python")
+    wrapper = types.ModuleType("timing_wrapper")
+    exec(example, vars(wrapper))
+    host = testing.plugin_host(toy_plugin, wrapper)
+    registry = build_registry(host)
+    assert host.failures == []
+    assert registry.metrics.plugin_of("mean_score") == "tests.toy_plugin"
+    assert "1 metric(s) in " in capsys.readouterr().err
 
 
 # --- programme file -------------------------------------------------------------

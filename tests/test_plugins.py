@@ -221,10 +221,3 @@ def test_built_in_plugins_load_through_entry_points() -> None:
     host = load_plugins()
     assert "cxframe-nps" in {info.name for info in host.plugin_infos()}
     assert {info.name: info.version for info in host.plugin_infos()}["cxframe-nps"] == "0.1.0"
-
-
-def test_trace_prints_hook_calls(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("CXFRAME_TRACE", "1")
-    host = load_plugins(entry_points=False, extra=[toy_plugin])
-    build_registry(host)
-    assert "calling tests.toy_plugin.register_collectors" in capsys.readouterr().err

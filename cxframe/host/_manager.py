@@ -2,8 +2,10 @@
 
 Nothing happens at import time: `load_plugins` builds a fresh
 `PluginHost` each time it is called. Every hook call goes through
-`PluginHost.call`, which calls each plugin on its own so that one that
-raises is recorded (plugin name, hook, error) and the others still answer.
+`PluginHost.call`, which calls the hook through pluggy (so wrappers,
+``firstresult`` and ``historic`` hooks work as pluggy documents) with each
+plugin isolated (`cxframe.host._isolation`): one that raises is recorded
+(plugin name, hook, error, traceback) and the others still answer.
 
 Environment variables:
 
@@ -11,7 +13,9 @@ Environment variables:
     Comma-separated distribution names to load; others are skipped. Set it
     empty to load none. Useful to find which plugin breaks a command.
 ``CXFRAME_TRACE``
-    When set, every hook call is printed to standard error.
+    When set (non-empty), every hook call is reported on standard error
+    through pluggy's hook-call monitoring: the plugins called, in order, then
+    how many results came back and which plugins failed.
 """
 
 from __future__ import annotations
@@ -19,16 +23,17 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import sys
+import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
 import attrs
 import pluggy
 
-from cxframe.contracts._errors import InvalidInput
 from cxframe.host import _hookspecs as hookspecs
+from cxframe.host._isolation import StandIn, pair, stand_in
 
 ENTRY_POINT_GROUP = "cxframe"
 
@@ -59,22 +64,42 @@ class PluginInfo:
 
 @attrs.define
 class PluginHost:
-    """The pluggy manager plus what went wrong while loading and calling plugins."""
+    """The pluggy manager plus what went wrong while loading and calling plugins.
+
+    With ``trace`` every hook call is reported on standard error.
+    """
 
     pm: pluggy.PluginManager
     failures: list[PluginFailure] = attrs.field(factory=list)
     versions: dict[str, str | None] = attrs.field(factory=dict)
     trace: bool = False
+    # per thread: the calls in progress (hook, answers so far), and where the failures stood when each traced call began
+    _local: threading.local = attrs.field(factory=threading.local, init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.trace:
+            self.pm.add_hookcall_monitoring(self._trace_before, self._trace_after)
 
     def register(self, plugin: ModuleType | object, name: str, version: str | None = None) -> bool:
-        """Register a plugin object under ``name``; record and skip it if it is invalid."""
+        """Register a plugin object under ``name``; record and skip it if it is invalid.
+
+        pluggy is given a `cxframe.host._isolation.StandIn` with the plugin's
+        hook implementations, isolated; ``host.pm.get_plugin(name).original``
+        is the plugin object.
+        """
+        for registered in self.pm.get_plugins():
+            if isinstance(registered, StandIn) and registered.original is plugin:
+                other = self.pm.get_name(registered)
+                self.failures.append(PluginFailure(name, "load", f"already registered as {other}"))
+                return False
+        isolated = stand_in(self.pm, plugin, name, self.record, self._answered)
         try:
-            self.pm.register(plugin, name=name)
+            self.pm.register(isolated, name=name)
             # check_pending covers only this plugin's hooks once it is registered
             self.pm.check_pending()
         except (pluggy.PluginValidationError, ValueError) as exc:
-            if self.pm.is_registered(plugin):
-                self.pm.unregister(plugin)
+            if self.pm.is_registered(isolated):
+                self.pm.unregister(isolated)
             self.failures.append(PluginFailure(name, "load", str(exc)))
             return False
         self.versions[name] = version
@@ -86,48 +111,136 @@ class PluginHost:
             self.pm.unregister(plugin)
         self.versions.pop(name, None)
 
-    def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call ``hook`` on every plugin, each isolated; return ``(plugin, result)`` pairs.
+    def record(self, plugin: str, hook: str, error: BaseException) -> PluginFailure:
+        """Record that ``plugin`` failed in ``hook`` (a hook name, or what else of it ran) with ``error``."""
+        failure = PluginFailure(
+            plugin, hook, f"{type(error).__name__}: {error}", "".join(traceback.format_exception(error))
+        )
+        self.failures.append(failure)
+        return failure
 
-        Plugins are called in pluggy's order (last registered first, honouring
-        ``tryfirst``/``trylast``). A plugin whose hook raises is left out of the
-        result and recorded in `failures`, unless it raised `InvalidInput`
-        (bad input the user can fix), which is raised here.
+    def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call ``hook`` through pluggy, each plugin isolated; return ``(plugin, result)`` pairs.
+
+        The pairs come in pluggy's order (last registered first, honouring
+        ``tryfirst``/``trylast``), after any wrapper, with ``None`` results
+        left out: one pair at most for a ``firstresult`` hook. A ``historic``
+        hook is called with ``call_historic``, so a plugin registered later
+        is called too (its result is not returned here).
+
+        A plugin whose hook raises is left out and recorded in `failures`,
+        unless it raised `cxframe.InvalidInput` (bad input the user can fix),
+        which is raised here. A wrapper that raises is recorded and the call
+        goes on as if it were not there.
         """
-        results: list[tuple[str, Any]] = []
-        caller = getattr(self.pm.hook, hook)
-        for impl in reversed(caller.get_hookimpls()):
-            arguments = {name: kwargs[name] for name in impl.argnames}
-            if self.trace:
-                print(f"cxframe: calling {impl.plugin_name}.{hook}", file=sys.stderr)
-            try:
-                results.append((impl.plugin_name, impl.function(**arguments)))
-            except InvalidInput:
-                # the user's to fix (a plugin's settings in the programme file, say), not the plugin's failure:
-                # going on without the plugin would give results that only look complete
-                raise
-            except Exception as exc:
-                self.failures.append(
-                    PluginFailure(
-                        impl.plugin_name,
-                        hook,
-                        f"{type(exc).__name__}: {exc}",
-                        "".join(traceback.format_exception(exc)),
-                    )
+        caller: pluggy.HookCaller = getattr(self.pm.hook, hook)
+        return self._call(caller, kwargs)
+
+    def implementers(self, hook: str) -> list[str]:
+        """The plugins with a (non-wrapper) implementation of ``hook``, in the order pluggy calls them."""
+        caller: pluggy.HookCaller = getattr(self.pm.hook, hook)
+        impls = caller.get_hookimpls()
+        return [impl.plugin_name for impl in reversed(impls) if not (impl.wrapper or impl.hookwrapper)]
+
+    def call_one(self, plugin: str, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """`call` with only ``plugin``'s implementation of ``hook`` (and every wrapper around it).
+
+        For hooks whose plugins answer in turn, each seeing the previous
+        answer: call it for each of `implementers` (the wrappers of a plugin
+        that also implements the hook take part in its own call only).
+        """
+        caller: pluggy.HookCaller = getattr(self.pm.hook, hook)
+        others = {
+            impl.plugin
+            for impl in caller.get_hookimpls()
+            if impl.plugin_name != plugin and not (impl.wrapper or impl.hookwrapper)
+        }
+        return self._call(self.pm.subset_hook_caller(hook, others), kwargs)
+
+    def _call(self, caller: pluggy.HookCaller, kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
+        answers: list[tuple[str, Any]] = []  # filled by each plugin's isolated implementation (_answered)
+        calls = self._calls()
+        calls.append((caller.name, answers))
+        try:
+            if caller.is_historic():
+                collected: list[Any] = []
+                caller.call_historic(result_callback=collected.append, kwargs=kwargs)
+                returned: Any = collected
+            else:
+                returned = caller(**kwargs)
+        finally:
+            calls.pop()
+        wrappers = [impl.plugin_name for impl in caller.get_hookimpls() if impl.wrapper or impl.hookwrapper]
+        if caller.spec is not None and caller.spec.opts.get("firstresult"):
+            results = [] if returned is None else [returned]
+        elif isinstance(returned, list):
+            results = returned
+        else:  # only a wrapper can turn pluggy's list of results into something else
+            self.failures.append(
+                PluginFailure(
+                    wrappers[-1] if wrappers else "?",
+                    caller.name,
+                    f"a wrapper returned {type(returned).__name__}, expected the list of results",
                 )
-        return results
+            )
+            results = [result for _, result in answers]
+        return pair(answers, results, wrappers)
+
+    def _calls(self) -> list[tuple[str, list[tuple[str, Any]]]]:
+        if not hasattr(self._local, "calls"):
+            self._local.calls = []
+        calls: list[tuple[str, list[tuple[str, Any]]]] = self._local.calls
+        return calls
+
+    def _answered(self, plugin: str, hook: str, result: Any) -> None:
+        # the innermost call of this hook; none when pluggy calls a plugin on its own (a historic hook's replay)
+        for called, answers in reversed(self._calls()):
+            if called == hook:
+                answers.append((plugin, result))
+                return
+
+    def _trace_before(self, hook: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, object]) -> None:
+        if not hasattr(self._local, "marks"):
+            self._local.marks = []
+        self._local.marks.append(len(self.failures))
+        called = ", ".join(
+            f"{impl.plugin_name} (wrapper)" if impl.wrapper or impl.hookwrapper else impl.plugin_name
+            for impl in reversed(impls)
+        )
+        line = f"calling {hook} on {called}" if called else f"calling {hook}: no plugin implements it"
+        print(f"cxframe: {line}", file=sys.stderr)
+
+    def _trace_after(
+        self, outcome: pluggy.Result[Any], hook: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, object]
+    ) -> None:
+        mark: int = self._local.marks.pop()
+        if not impls:
+            return
+        if outcome.exception is not None:
+            said = f"raised {type(outcome.exception).__name__}: {outcome.exception}"
+        else:
+            result = outcome.get_result()
+            if isinstance(result, list):
+                said = f"returned {len(result)} result{'' if len(result) == 1 else 's'}"
+            else:
+                said = "returned nothing" if result is None else f"returned {type(result).__name__}"
+        failed = sorted({failure.plugin for failure in self.failures[mark:] if failure.hook == hook})
+        if failed:
+            said += f"; failed: {', '.join(failed)}"
+        print(f"cxframe: {hook} {said}", file=sys.stderr)
 
     def plugin_infos(self) -> list[PluginInfo]:
         """Every registered plugin with its version and the hooks it implements."""
         infos = []
         for name, plugin in sorted(self.pm.list_name_plugin()):
             callers = self.pm.get_hookcallers(plugin) or []
+            original = plugin.original if isinstance(plugin, StandIn) else plugin
             infos.append(
                 PluginInfo(
                     name=name,
                     version=self.versions.get(name),
                     hooks=tuple(sorted(caller.name for caller in callers)),
-                    module=getattr(plugin, "__name__", type(plugin).__name__),
+                    module=getattr(original, "__name__", type(original).__name__),
                 )
             )
         return infos
@@ -181,14 +294,7 @@ def load_plugins(*, entry_points: bool = True, extra: Iterable[object] = ()) -> 
             try:
                 plugin = entry_point.load()
             except Exception as exc:
-                host.failures.append(
-                    PluginFailure(
-                        name,
-                        "load",
-                        f"{type(exc).__name__}: {exc}",
-                        "".join(traceback.format_exception(exc)),
-                    )
-                )
+                host.record(name, "load", exc)
                 continue
             host.register(plugin, name, dist.version if dist is not None else None)
     for plugin in extra:

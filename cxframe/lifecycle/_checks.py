@@ -12,7 +12,6 @@ import attrs
 
 from cxframe.contracts._plugins import Check
 from cxframe.contracts._records import CheckResult, CheckStatus, Severity
-from cxframe.host._manager import PluginFailure
 from cxframe.lifecycle._run import Run
 
 
@@ -47,8 +46,8 @@ def run_checks(run: Run, only: Iterable[str] | None = None) -> list[CheckResult]
         try:
             results.extend(_results(check, plugin, check.run(run)))
         except Exception as exc:
-            message = f"{type(exc).__name__}: {exc}"
-            run.host.failures.append(PluginFailure(plugin, f"check {check_id}", message))
+            # a check is a plain callable, not a hook: isolated here, recorded (with its traceback) like a hook
+            message = run.host.record(plugin, f"check {check_id}", exc).error
             results.append(
                 CheckResult(
                     check=check_id,

@@ -2,7 +2,9 @@
 
 The engine computes; before a result reaches a table, a JSON document, a
 report or the store, plugins may suppress groups that must not be shown (the
-employee plugin's anonymity threshold). Each plugin's answer feeds the next.
+employee plugin's anonymity threshold). Each plugin's answer feeds the next;
+a plugin that fails (or answers with the wrong shape) has every result
+suppressed.
 """
 
 from __future__ import annotations
@@ -25,41 +27,30 @@ def protect(
     by: Sequence[str] = (),
     period: Period | None = None,
 ) -> list[MetricResult]:
-    """``results`` after every plugin's privacy rule; a plugin returning the wrong shape is a reported failure."""
+    """``results`` after every plugin's privacy rule; a plugin returning the wrong shape is a reported failure.
+
+    Each plugin is called on its own through the host (`PluginHost.call_one`, so wrappers and tracing see
+    every call), in pluggy's order, with what the previous plugins left.
+    """
+    hook = "protect_metric_results"
     shown = list(results)
-    for impl in reversed(run.host.pm.hook.protect_metric_results.get_hookimpls()):
-        try:
-            answer = impl.function(
-                **{
-                    name: value
-                    for name, value in {
-                        "metric": metric,
-                        "results": list(shown),
-                        "by": list(by),
-                        "period": period,
-                        "run": run,
-                    }.items()
-                    if name in impl.argnames
-                }
-            )
-        except Exception as exc:
+    for plugin in run.host.implementers(hook):
+        failed = len(run.host.failures)
+        answers = run.host.call_one(
+            plugin, hook, metric=metric, results=list(shown), by=list(by), period=period, run=run
+        )
+        if any(failure.hook == hook for failure in run.host.failures[failed:]):
             # a privacy rule that fails must not let the unprotected results through
-            run.host.failures.append(
-                PluginFailure(impl.plugin_name, "protect_metric_results", f"{type(exc).__name__}: {exc}")
-            )
             return [_suppressed(result) for result in shown]
-        if answer is None:
-            continue
-        if (
-            not isinstance(answer, list)
-            or len(answer) != len(shown)
-            or not all(isinstance(r, MetricResult) for r in answer)
-        ):
-            run.host.failures.append(
-                PluginFailure(impl.plugin_name, "protect_metric_results", "expected one MetricResult per result")
-            )
-            return [_suppressed(result) for result in shown]
-        shown = answer
+        for name, answer in answers:
+            if (
+                not isinstance(answer, list)
+                or len(answer) != len(shown)
+                or not all(isinstance(r, MetricResult) for r in answer)
+            ):
+                run.host.failures.append(PluginFailure(name, hook, "expected one MetricResult per result"))
+                return [_suppressed(result) for result in shown]
+            shown = answer
     return shown
 
 
