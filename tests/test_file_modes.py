@@ -258,3 +258,16 @@ def test_the_cli_warns_once_per_command_on_stderr_and_json_stays_json(programme:
 
     assert click.testing.CliRunner().invoke(twice).stderr.count("warning:") == 1
     assert mode(store) == 0o640
+
+
+@posix_only
+def test_the_data_protection_page_shows_the_warning_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = Path("cxframe-demo", "cxframe.db")
+    store.parent.mkdir()
+    store.touch(mode=0o644)
+    store.chmod(0o644)
+    with pytest.warns(StorePermissionWarning) as caught:
+        _files.warn_if_store_is_shared(store)
+    page = (Path(__file__).parents[1] / "docs" / "data-protection.md").read_text(encoding="utf-8")
+    assert f"warning: {caught[0].message}\n" in page
