@@ -21,7 +21,14 @@ from cxframe.contracts._batches import (
 )
 from cxframe.contracts._context import MetricCatalogue, RunContext
 from cxframe.contracts._convert import structure, unstructure
-from cxframe.contracts._errors import CxframeError, InvalidInput, PluginConflict, StoreError, UnknownId
+from cxframe.contracts._errors import (
+    CxframeError,
+    InvalidInput,
+    PluginConflict,
+    StoreError,
+    StorePermissionWarning,
+    UnknownId,
+)
 from cxframe.contracts._maturity import Assessment, Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.contracts._plugins import Check, Collector, Reporter
 from cxframe.contracts._records import (
@@ -64,6 +71,7 @@ from cxframe.measurement._comparisons import ComparisonResult, compare_periods
 from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import init_programme
+from cxframe.store._files import open_private
 from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_store
 
 __all__ = [
@@ -130,6 +138,7 @@ __all__ = [
     "StageOutcome",
     "Store",
     "StoreError",
+    "StorePermissionWarning",
     "SurveyBatches",
     "SurveyQuestion",
     "TargetStatus",
@@ -158,6 +167,7 @@ __all__ = [
     "load_plugins",
     "load_programme",
     "measure",
+    "open_private",
     "open_programme",
     "open_store",
     "raw_text",

@@ -64,6 +64,7 @@ def test_a_failing_migration_leaves_no_trace(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "cxframe.db"
+    path.touch(mode=0o600)  # a file of the user's own, not one others can read (that is a warning)
     path.write_text("this is not a database " * 100)
     with pytest.raises(StoreError, match="cannot open the store"):
         Store(path)
@@ -98,7 +99,11 @@ def test_timestamp_text_sorts_in_time_order() -> None:
 
 
 def _store_at(path: Path, version: int) -> sqlite_utils.Database:
-    """A store as an older cxframe left it: the first ``version`` core migrations."""
+    """A store as an older cxframe left it: the first ``version`` core migrations.
+
+    Private, as this cxframe creates one (an older one's mode 0644 is warned about: tests/test_file_modes.py).
+    """
+    path.touch(mode=0o600)
     db = sqlite_utils.Database(path)
     migrate(db, CORE_MIGRATIONS[:version])
     return db

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ import attrs
 import click
 from rich.console import Console
 
-from cxframe.contracts._errors import CxframeError
+from cxframe.contracts._errors import CxframeError, StorePermissionWarning
 from cxframe.host._manager import PluginHost, load_plugins
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,7 +110,9 @@ def handle_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         try:
-            result = command(*args, **kwargs)
+            with warnings.catch_warnings():
+                _store_warnings_to_stderr(ctx)
+                result = command(*args, **kwargs)
         except CxframeError as exc:
             for line in str(exc).splitlines():
                 click.secho(f"error: {line}", fg="red", err=True)
@@ -122,6 +125,29 @@ def handle_errors(command: F) -> F:
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+def _store_warnings_to_stderr(ctx: click.Context) -> None:
+    """Print a `StorePermissionWarning` like the CLI's other warnings, once per command; call in ``catch_warnings``.
+
+    Once per command, not once per opening: a command may open the store
+    several times (``demo`` collects, assesses and reports). Python's own
+    filter would show it once per process, and a command's ``--json`` output
+    on stdout must stay JSON, so it goes to stderr. Other warnings are shown
+    as Python would have shown them.
+    """
+    shown: set[str] = ctx.find_root().meta.setdefault("cxframe.store_warnings", set())
+    python_shows = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if not issubclass(category, StorePermissionWarning):
+            python_shows(message, category, *args, **kwargs)
+        elif str(message) not in shown:
+            shown.add(str(message))
+            click.secho(f"warning: {message}", fg="yellow", err=True)
+
+    warnings.simplefilter("always", StorePermissionWarning)
+    warnings.showwarning = show
 
 
 def report_failures_quietly(ctx: click.Context) -> None:

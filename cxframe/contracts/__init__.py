@@ -7,7 +7,7 @@ Start here to learn what cxframe talks about. Import these names from ``cxframe`
 * `_maturity`: maturity models (`MaturityModel`, `Dimension`, `Criterion`, `Facts`, `Verdict`) and `Assessment`;
 * `_context`: `RunContext`, the protocol hooks, checks and assessments receive instead of the runtime;
 * `_stages`: the lifecycle `Stage` and a stage's `StageOutcome`;
-* `_errors`: the errors every command reports to the user;
+* `_errors`: the errors every command reports to the user (and the store-permission warning);
 * `_convert`, `_shapes`, `_jsonschema`: (un)structuring with cattrs, the JSON shapes of the CLI, their JSON Schema.
 
 Nothing here imports the runtime (host, store, lifecycle): the contracts stay readable on their own.

@@ -1,7 +1,8 @@
 """Errors cxframe raises on purpose, each carrying what a user needs to fix it.
 
 Every error here is meant to be shown to a person: the CLI prints ``str(error)``
-and exits non-zero, never a traceback.
+and exits non-zero, never a traceback. The one warning here is shown the same
+way (``warning: …``) without stopping the command.
 """
 
 from __future__ import annotations
@@ -39,6 +40,15 @@ class PluginConflict(CxframeError):
 
 class StoreError(CxframeError):
     """The store cannot be used as it is (e.g. written by a newer cxframe)."""
+
+
+class StorePermissionWarning(UserWarning):
+    """The store's file lets other accounts on the machine read or change it (group or other permissions).
+
+    A warning, not an error: the mode was someone's choice, and cxframe
+    never changes it. The message names each file and the ``chmod`` that
+    makes it private; the CLI prints it once per command on stderr.
+    """
 
 
 class UnknownId(CxframeError):

@@ -3,7 +3,9 @@
 Plain SQLite through sqlite-utils, in WAL mode, so Datasette, the sqlite3
 shell and pandas read it as it is. Every write that belongs together happens
 in one transaction (``with store.db.atomic():``), so a failed or killed
-command leaves what was stored before it untouched.
+command leaves what was stored before it untouched. Its file (and so its
+WAL) is created readable by its owner only: it holds every individual
+answer (`cxframe.store._files`).
 
 Timestamps are stored as UTC ISO-8601 text with six fraction digits
 (``2025-03-04T09:30:00.000000Z``, so text order is time order), with the
@@ -34,6 +36,7 @@ from cxframe.contracts._records import (
     MetricResult,
     Observation,
 )
+from cxframe.store._files import create_private, warn_if_store_is_shared
 from cxframe.store._migrations import RESPONSE_COLUMNS, SCHEMA_VERSION, create_observations_view, migrate
 
 if TYPE_CHECKING:
@@ -120,6 +123,8 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
+            if str(path) not in ("", ":memory:"):  # SQLite's names for a database without a file
+                self._private_file()
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.db = sqlite_utils.Database(conn)
             self.db.enable_wal()
@@ -130,6 +135,20 @@ class Store:
             migrate(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+
+    def _private_file(self) -> None:
+        """Create the store's file with mode 0600 before SQLite opens it; warn if an existing one is shared.
+
+        SQLite gives the journal, WAL and SHM files it creates beside the
+        database the database file's mode, so they are private too, in both
+        journal modes the store uses (WAL, and DELETE during a large first ingest).
+        """
+        try:
+            created = create_private(self.path)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the store: {exc.strerror}") from None
+        if not created:
+            warn_if_store_is_shared(self.path, stacklevel=3)
 
     # -- lifecycle ---------------------------------------------------------
 
