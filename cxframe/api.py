@@ -394,6 +394,50 @@ def assess(
         return run_assessment(run, model=model, answers_file=answers_file, today=today, progress=progress, ask=ask)
 
 
+def _check_view(role: str, lang: str) -> None:
+    from cxframe.contracts._sections import ROLES
+    from cxframe.reporters._i18n import LANGUAGES
+
+    if role not in ROLES:
+        raise InvalidInput([f"--role: expected one of {', '.join(ROLES)}, got {role!r}"])
+    if lang not in LANGUAGES:
+        raise InvalidInput([f"--lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}"])
+
+
+def _for_reader(opened: Opened, document: Mapping[str, Any], role: str, lang: str) -> dict[str, Any]:
+    """``document`` for ``role`` and ``lang``: the view set, the plugins' sections built for it."""
+    from cxframe.reporters._sections import build_sections
+
+    view: dict[str, Any] = {**document, "view": {"role": role, "lang": lang}}
+    failures = opened.host.failures
+    before = len(failures)
+    view["sections"] = build_sections(view, opened.registry.report_sections.registered(), failures)
+    if len(failures) > before:  # the report says what failed while it was rendered, as provenance
+        run = dict(view.get("run") or {})
+        listed = list(run.get("plugin_failures") or [])
+        run["plugin_failures"] = listed + [str(f) for f in failures[before:] if str(f) not in listed]
+        view["run"] = run
+    return view
+
+
+def report_document(
+    programme: ProgrammeLike,
+    document: Mapping[str, Any],
+    *,
+    role: str = "cx-lead",
+    lang: str = "en",
+    host: PluginHost | None = None,
+) -> dict[str, Any]:
+    """The assessment document as the reporters get it for ``role`` and ``lang`` (what ``assessment.json`` holds).
+
+    Its ``view`` names the reader, and its ``sections`` are the plugins' report
+    sections built for them by the installed plugins.
+    """
+    _check_view(role, lang)
+    with open_programme(programme, host) as opened:
+        return _for_reader(opened, document, role, lang)
+
+
 def report(
     programme: ProgrammeLike = ".",
     *,
@@ -408,17 +452,13 @@ def report(
     """Render an assessment with the reporters (all by default) into ``out`` (default ``reports/``).
 
     Without ``document``, the stored assessment of ``run_id`` (default: the latest)
-    is rendered again, without recomputing anything. A reporter that fails is
-    reported like any plugin failure and the others still write.
+    is rendered again, without recomputing anything: the plugins' report sections
+    are built again from it, for ``role`` and ``lang``. A reporter or a section
+    that fails is reported like any plugin failure and the others still write.
     """
     from cxframe.assess._assessment import DOCUMENT_VERSION, write_reports
-    from cxframe.reporters._i18n import LANGUAGES
-    from cxframe.reporters._views import ROLES
 
-    if role not in ROLES:
-        raise InvalidInput([f"--role: expected one of {', '.join(ROLES)}, got {role!r}"])
-    if lang not in LANGUAGES:
-        raise InvalidInput([f"--lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}"])
+    _check_view(role, lang)
     with open_programme(programme, host) as opened:
         if document is None:
             document = opened.store.assessment_document(run_id)
@@ -440,7 +480,7 @@ def report(
             raise InvalidInput(
                 [f"--format: no reporter {f!r} (reporters: {', '.join(reporters.ids())})" for f in unknown]
             )
-        view = {**document, "view": {"role": role, "lang": lang}}
+        view = _for_reader(opened, document, role, lang)
         folder = Path(out) if out is not None else opened.programme.root / "reports"
         written: list[Path] = []
         for reporter_id in chosen:

@@ -113,7 +113,7 @@ def collected(programme: Path, acme_host) -> Path:
 
 def test_assess_scores_each_criterion_from_evidence_and_lists_what_it_cannot_decide(collected, acme_host):
     document = api.assess(collected, host=acme_host, today=dt.date(2026, 1, 1))
-    assert document["kind"] == "cxframe.assessment" and document["version"] == 1
+    assert document["kind"] == "cxframe.assessment" and document["version"] == 2
     dimensions = {d["id"]: d for d in document["model"]["dimensions"]}
     leadership = {c["id"]: c for c in dimensions["leadership"]["criteria"]}
     assert leadership["acme.sponsor"]["status"] == "met" and leadership["acme.sponsor"]["source"] == "evidence"
@@ -420,4 +420,4 @@ def test_a_stored_document_of_another_version_is_refused_clearly(collected, acme
         opened.store.db.execute("UPDATE assessments SET document = json_set(document, '$.version', 99)")
         opened.store.db.conn.commit()
     result = testing.invoke(["-C", str(collected), "report"], host=acme_host)
-    assert result.exit_code == 1 and "is version 99; this cxframe renders version 1" in result.output
+    assert result.exit_code == 1 and "is version 99; this cxframe renders version 2" in result.output

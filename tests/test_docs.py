@@ -28,6 +28,7 @@ from cxframe.cli._common import EXIT_PLUGIN_FAILED
 from cxframe.contracts import _maturity as maturity
 from cxframe.contracts import _plugins as extensions
 from cxframe.contracts import _records as contracts
+from cxframe.contracts import _sections as sections
 from cxframe.host import _hookspecs as hookspecs
 from cxframe.host import _manager as plugins
 from cxframe.host._registry import build_registry
@@ -122,6 +123,10 @@ def test_hook_reference_is_generated_from_the_hookspecs() -> None:
     assert "Assessment" in maturity.__all__
     for name in ("Collector", "Check", "Assessment", "Reporter"):
         assert f"- {name}" in text, f"{name} is missing from the members list in docs/hooks.md"
+    assert "::: cxframe.contracts._sections" in text
+    for name in sections.__all__:
+        if name not in ("Chart", "section_json"):  # a type alias, and the JSON the core writes
+            assert f"- {name}" in text, f"{name} is missing from the members list in docs/hooks.md"
 
 
 def test_hook_page_example_registers_a_metric() -> None:

@@ -4,7 +4,9 @@ One realistic document is assessed once per module (a programme with a
 year of monthly answers, a small maturity model with its own Chinese
 texts), then given the journey and employee evidence the plugins report
 (maps with emotions and pain points, a funnel, the EX ↔ CX link) with
-hostile names in it. Each test renders a copy shaped the way it needs.
+hostile names in it. Each test renders a copy shaped the way it needs, with
+the report sections the journey and employee plugins build from that
+evidence (through the ``register_report_sections`` hook, as reports get them).
 """
 
 from __future__ import annotations
@@ -23,12 +25,76 @@ import pytest
 
 import cxframe.reporters
 from cxframe import Criterion, Dimension, MaturityModel, Stage, Verdict, api, hookimpl, testing
+from cxframe.host._registry import build_registry
 from cxframe.reporters import _charts as charts
-from cxframe.reporters._html import render_html, section_ids
+from cxframe.reporters import _html
 from cxframe.reporters._i18n import CATALOG, LANGUAGES, text
-from cxframe.reporters._views import ALL_SECTIONS, SECTIONS
+from cxframe.reporters._sections import build_sections
 from tests import acme_evidence, toy_plugin
 from tests.conftest import write_answers
+
+cxframe_journey = pytest.importorskip("cxframe_journey")
+cxframe_employee = pytest.importorskip("cxframe_employee")
+
+#: Every section in report order: the core's, with the journey and employee plugins' after the objectives.
+ALL_SECTIONS = (
+    "summary",
+    "maturity",
+    "criteria",
+    "metrics",
+    "trend",
+    "objectives",
+    "journeys",
+    "funnel",
+    "painpoints",
+    "employee",
+    "findings",
+    "actions",
+    "checks",
+    "verbatims",
+    "questions",
+    "provenance",
+)
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "executive": ("summary", "maturity", "metrics", "trend", "objectives", "actions"),
+    "cx-lead": ALL_SECTIONS,
+    "frontline-manager": (
+        "summary",
+        "metrics",
+        "journeys",
+        "funnel",
+        "painpoints",
+        "employee",
+        "actions",
+        "checks",
+        "verbatims",
+    ),
+}
+PLUGIN_SECTIONS = {s.id: s for s in (*cxframe_journey.report.SECTIONS, *cxframe_employee.report.SECTIONS)}
+
+
+def with_sections(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with the journey and employee plugins' sections built for its view, as a report gets it."""
+    host = testing.plugin_host(cxframe_journey, cxframe_employee)
+    built = build_sections(document, build_registry(host).report_sections.registered(), host.failures)
+    assert host.failures == []
+    return {**document, "sections": built}
+
+
+def render_html(document: dict[str, Any]) -> str:
+    return _html.render_html(with_sections(document))
+
+
+def section_ids(document: dict[str, Any]) -> list[str]:
+    return list(_html.section_ids(with_sections(document)))
+
+
+def section_heading(section: str, lang: str = "en") -> str:
+    """A section's heading: the core's from its catalogue, a plugin's from its own translations."""
+    if section in PLUGIN_SECTIONS:
+        return PLUGIN_SECTIONS[section].title_in(lang)
+    return text("section." + section, lang)
+
 
 HOSTILE = "<script>alert(1)</script>"
 TAGGED = "<b>&\"'"
@@ -402,7 +468,7 @@ def test_each_role_sees_its_sections_in_order(document, role):
     assert set(shown) <= set(SECTIONS[role])
     for section in ALL_SECTIONS:
         assert (f'<section id="{section}"' in page) is (section in shown)
-    assert headings(page) == [text("section." + s) for s in shown]
+    assert headings(page) == [section_heading(s) for s in shown]
 
 
 def test_the_executive_sees_the_summary_and_charts_but_not_the_evidence(document):
@@ -479,7 +545,7 @@ def test_every_catalogue_key_has_every_language():
 def test_a_chinese_report_has_chinese_headings_labels_and_chart_texts(document, role):
     page = render_html(shaped(document, role, "zh-CN"))
     assert '<html lang="zh-CN">' in page
-    english = {CATALOG["section." + s]["en"] for s in ALL_SECTIONS}
+    english = {section_heading(s) for s in ALL_SECTIONS}
     for heading in headings(page):
         assert heading not in english
         assert re.search(r"[\u4e00-\u9fff]", heading), heading

@@ -4,10 +4,12 @@
 plugin for its ``assessment_evidence``, scores the chosen maturity model
 (evidence first, questionnaire answers second), turns missed objectives,
 failed checks and the next level's unmet criteria into findings, proposes
-prioritised actions (`cxframe.lifecycle._actions`), stores all of it, and returns the
-**assessment document**: a versioned, JSON-serialisable dict that every
-reporter renders and ``cxframe report`` renders again from the store. Its
-JSON Schema is `DOCUMENT_SCHEMA` (also in the docs).
+prioritised actions (`cxframe.lifecycle._actions`), builds the plugins' report
+sections for the default reader (`cxframe.reporters._sections`), stores all of
+it, and returns the **assessment document**: a versioned, JSON-serialisable
+dict that every reporter renders and ``cxframe report`` renders again from the
+store (building the sections again for its reader). Its JSON Schema is
+`DOCUMENT_SCHEMA` (also in the docs).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from cxframe.contracts._records import (
     Period,
     Severity,
 )
+from cxframe.contracts._sections import ROLES
 from cxframe.contracts._stages import Stage
 from cxframe.host._manager import PluginFailure
 from cxframe.lifecycle._actions import propose_actions
@@ -42,7 +45,7 @@ from cxframe.lifecycle._protection import protect
 from cxframe.lifecycle._run import Run, run_inputs
 from cxframe.lifecycle._walk import walk
 from cxframe.measurement._engine import compute_metric
-from cxframe.reporters._views import ROLES
+from cxframe.reporters._sections import build_sections
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -54,7 +57,7 @@ __all__ = [
 ]
 
 #: Bump on any change a reader of ``assessment.json`` would notice; say so in the changelog.
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2
 DEFAULT_MODEL = "iso-cx"
 
 #: Respondent comments shown in the report (lowest scores first), at most this many.
@@ -294,7 +297,19 @@ def build_document(
         "answers_file": str(answers.path) if answers.path else None,
         "verbatims": _verbatims(run),
         "evidence": dict(evidence),
+        "sections": [],
     }
+
+
+def add_sections(document: dict[str, Any], run: Run) -> None:
+    """Build the plugins' report sections for the document's view into ``sections``.
+
+    A section that fails is the plugin's failure: recorded on the host and in the
+    document's ``run.plugin_failures``, like every other.
+    """
+    before = len(run.host.failures)
+    document["sections"] = build_sections(document, run.registry.report_sections.registered(), run.host.failures)
+    document["run"]["plugin_failures"] += [str(f) for f in run.host.failures[before:]]
 
 
 def run_assessment(
@@ -339,6 +354,8 @@ def run_assessment(
     findings = [*run.findings, *maturity_findings(assessment, results)]
     actions = propose_actions(findings, run.programme, today=today)
     document = build_document(run, assessment, results, findings, actions, evidence, answers)
+    say("report sections")
+    add_sections(document, run)
     say("storing results")
     # one transaction: a stored assessment always has its results, findings, actions and document
     with run.store.db.atomic():

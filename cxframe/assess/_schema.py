@@ -1,10 +1,11 @@
-"""The JSON Schema of the assessment document (``reports/assessment.json``), version 1.
+"""The JSON Schema of the assessment document (``reports/assessment.json``), version 2.
 
 Tools that read ``assessment.json`` can validate against it; ``cxframe schema
 assessment`` prints it and the docs include it. The top level is closed
 (``additionalProperties: false``) so that any change to the document's shape
 fails the tests until the schema, `cxframe.assess._assessment.DOCUMENT_VERSION` and the
-changelog say so; the plugins' ``evidence`` is open by design.
+changelog say so; the plugins' ``evidence`` is open by design. Version 2 added
+``sections``, the plugins' report sections as built for the document's ``view``.
 """
 
 from __future__ import annotations
@@ -103,9 +104,91 @@ _CHECK = {
     },
 }
 
+_CHART = {
+    "type": "object",
+    "required": ["kind", "id", "title", "desc"],
+    "properties": {
+        "kind": {"enum": ["curve", "steps", "scatter"]},
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "desc": {"type": "string"},
+        "points": {"type": "array", "items": {"type": "object"}},
+        "steps": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+#: a plugin section's content (`cxframe.SectionContent`); ``parts`` nest
+_CONTENT = {
+    "type": "object",
+    "required": [
+        "heading",
+        "text",
+        "charts",
+        "svg",
+        "svg_alt",
+        "columns",
+        "rows",
+        "caption",
+        "more",
+        "notes",
+        "parts",
+    ],
+    "properties": {
+        "heading": {"type": "string"},
+        "text": _STRINGS,
+        "charts": {"type": "array", "items": _CHART},
+        "svg": _STRING_OR_NULL,
+        "svg_alt": {"type": "string"},
+        "columns": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["title", "numeric", "strong"],
+                "properties": {
+                    "title": {"type": "string"},
+                    "numeric": {"type": "boolean"},
+                    "strong": {"type": "boolean"},
+                },
+            },
+        },
+        "rows": {
+            "type": "array",
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["text", "note", "tone"],
+                    "properties": {
+                        "text": _STRINGS,
+                        "note": {"type": "string"},
+                        "tone": {"enum": ["good", "bad", None]},
+                    },
+                },
+            },
+        },
+        "caption": {"type": "string"},
+        "more": {"type": "integer", "minimum": 0},
+        "notes": _STRINGS,
+        "parts": {"type": "array", "items": {"$ref": "#/$defs/content"}},
+    },
+}
+
+_SECTION = {
+    "type": "object",
+    "required": ["id", "plugin", "title", "roles", "after", "content"],
+    "properties": {
+        "id": {"type": "string"},
+        "plugin": {"type": "string"},
+        "title": {"type": "string"},
+        "roles": {"type": "array", "items": {"enum": ["executive", "cx-lead", "frontline-manager"]}},
+        "after": {"type": "string"},
+        "content": {"$ref": "#/$defs/content"},
+    },
+}
+
 DOCUMENT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://cxframe.readthedocs.io/schemas/assessment-1.json",
+    "$id": "https://cxframe.readthedocs.io/schemas/assessment-2.json",
     "title": "cxframe assessment document",
     "type": "object",
     "additionalProperties": False,
@@ -129,10 +212,11 @@ DOCUMENT_SCHEMA: dict[str, Any] = {
         "answers_file",
         "verbatims",
         "evidence",
+        "sections",
     ],
     "properties": {
         "kind": {"const": "cxframe.assessment"},
-        "version": {"const": 1},
+        "version": {"const": 2},
         "generated_at": {"type": "string", "format": "date-time"},
         "cxframe_version": {"type": "string"},
         "view": {
@@ -273,5 +357,7 @@ DOCUMENT_SCHEMA: dict[str, Any] = {
             },
         },
         "evidence": {"type": "object", "additionalProperties": {"type": "object"}},
+        "sections": {"type": "array", "items": _SECTION},
     },
+    "$defs": {"content": _CONTENT},
 }

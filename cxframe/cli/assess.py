@@ -245,7 +245,7 @@ def assess(
         current.programme, document=document, formats=formats or None, role=role, lang=lang, out=out, host=host
     )
     if as_json:
-        emit_json({**document, "view": {"role": role, "lang": lang}})
+        emit_json(api.report_document(current.programme, document, role=role, lang=lang, host=host))
         return
     summary(out_console, document, lang, role)
     for path in written:

@@ -3,7 +3,9 @@
 Start here to learn what cxframe talks about. Import these names from ``cxframe``.
 
 * `_records`: touchpoints, journeys, observations, events, metrics, findings, actions and the other records;
-* `_plugins`: what plugins register — `Collector`, `Check`, `Reporter`, `ReportSection` — and the batches a collector hands the core;
+* `_plugins`: what plugins register — `Collector`, `Check`, `Reporter` — and the batches a collector hands the core;
+* `_sections`: a plugin's own report section — `ReportSection`, what its build receives (`ReportContext`)
+  and returns (`SectionContent`, with its tables and charts);
 * `_maturity`: maturity models (`MaturityModel`, `Dimension`, `Criterion`, `Facts`, `Verdict`) and `Assessment`;
 * `_context`: `RunContext`, the protocol hooks, checks and assessments receive instead of the runtime;
 * `_stages`: the lifecycle `Stage` and a stage's `StageOutcome`;

@@ -1,7 +1,8 @@
-"""What plugins register: collectors, checks, reporters and report sections.
+"""What plugins register: collectors, checks and reporters.
 
 Metric definitions are a record of their own (`cxframe.MetricDefinition`),
-maturity assessments live with the models (`cxframe.contracts._maturity`), and
+maturity assessments live with the models (`cxframe.contracts._maturity`),
+report sections with their content (`cxframe.contracts._sections`), and
 what a collector reads is in `cxframe.contracts._batches`. Each class here
 pairs an id and a description with the callable that does the work; the host
 validates ids and isolates failures.

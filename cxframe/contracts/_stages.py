@@ -1,8 +1,8 @@
 """The CX programme lifecycle: context → plan → design → measure → improve.
 
 ``Stage`` is the ordered enum every part of cxframe speaks in; `StageOutcome`
-is what one stage produced. The walk over the stages lives in
-`cxframe.lifecycle._walk`.
+is what one stage produced, and `COUNT_LABELS` how readers name its counts.
+The walk over the stages lives in `cxframe.lifecycle._walk`.
 """
 
 from __future__ import annotations
@@ -44,3 +44,19 @@ class StageOutcome:
     status: str = "ok"
     counts: dict[str, int] = attrs.field(factory=dict)
     messages: tuple[str, ...] = ()
+
+
+#: How readers name a stage's counts (`StageOutcome.counts`), as ``count.<key>`` → language → text;
+#: the terminal summary of ``cxframe assess`` says them in its lifecycle line (``plan ✓ 6 objectives``).
+COUNT_LABELS: dict[str, dict[str, str]] = {
+    "count.stakeholders": {"en": "{n} stakeholders", "zh-CN": "{n} 个利益相关方"},
+    "count.objectives": {"en": "{n} objectives", "zh-CN": "{n} 个目标"},
+    "count.touchpoints": {"en": "{n} touchpoints", "zh-CN": "{n} 个触点"},
+    "count.journeys": {"en": "{n} journeys", "zh-CN": "{n} 条旅程"},
+    "count.actions": {"en": "{n} actions", "zh-CN": "{n} 项行动"},
+    "count.observations": {"en": "{n} observations", "zh-CN": "{n} 条观测"},
+    "count.events": {"en": "{n} events", "zh-CN": "{n} 个事件"},
+    "count.checks": {"en": "{n} checks", "zh-CN": "{n} 项检查"},
+    "count.findings": {"en": "{n} findings", "zh-CN": "{n} 项发现"},
+    "count.notes": {"en": "{n} notes", "zh-CN": "{n} 条提示"},
+}

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from cxframe.contracts._maturity import Assessment
     from cxframe.contracts._plugins import Check, Collector, Reporter
     from cxframe.contracts._records import MetricDefinition, MetricResult, Period
+    from cxframe.contracts._sections import ReportSection
     from cxframe.contracts._stages import Stage, StageOutcome
     from cxframe.programme._file import Programme
 
@@ -81,6 +82,24 @@ def register_reporters(programme: Programme | None) -> list[Reporter]:
 
     :param programme: the open programme, or ``None``.
     :return: a list of `cxframe.Reporter`; ids must be unique across plugins.
+    """
+
+
+@hookspec
+def register_report_sections(programme: Programme | None) -> list[ReportSection]:
+    """Contribute sections of the plugin's own to the assessment report, each for the roles it names.
+
+    Called once per command, when the host builds its registry. Each section's
+    ``build(report)`` is called later, whenever a report is rendered for a role
+    and a language (by ``cxframe assess``, and by ``cxframe report`` from the
+    stored assessment document, without re-running anything): it reads the
+    document — its own plugin's evidence above all, ``report.evidence()`` — and
+    returns a `cxframe.SectionContent`, which the core shows in the HTML and
+    Markdown reports and keeps in the document's ``sections``.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of `cxframe.ReportSection`; ids must be unique across plugins and differ from the
+        core's sections (``summary``, ``metrics``, ``objectives`` …).
     """
 
 

@@ -16,6 +16,7 @@ from cxframe.contracts._errors import PluginConflict, UnknownId
 from cxframe.contracts._maturity import Assessment
 from cxframe.contracts._plugins import Check, Collector, Reporter
 from cxframe.contracts._records import MetricDefinition
+from cxframe.contracts._sections import ReportSection
 from cxframe.host._manager import PluginFailure, PluginHost
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: kind → (hook, expected class)
+#: kind → (hook, expected class), for the kinds ``cxframe plugins`` lists (its JSON shape is public, DESIGN §11)
 KINDS: dict[str, tuple[str, type]] = {
     "collectors": ("register_collectors", Collector),
     "metrics": ("register_metrics", MetricDefinition),
@@ -31,6 +32,17 @@ KINDS: dict[str, tuple[str, type]] = {
     "checks": ("register_checks", Check),
     "reporters": ("register_reporters", Reporter),
 }
+
+#: every kind the registry holds: the listed ones and the report sections
+ALL_KINDS: dict[str, tuple[str, type]] = {
+    **KINDS,
+    "report_sections": ("register_report_sections", ReportSection),
+}
+
+
+def _label(kind: str) -> str:
+    """A kind's name for one of its items: ``collectors`` → ``collector``, ``report_sections`` → ``report section``."""
+    return kind.rstrip("s").replace("_", " ")
 
 
 @attrs.frozen
@@ -60,12 +72,16 @@ class Kind(Generic[T]):
     def ids(self) -> list[str]:
         return list(self.entries)
 
+    def registered(self) -> list[Registered[T]]:
+        """Every contribution with the plugin that made it, in registration order."""
+        return list(self.entries.values())
+
     def get(self, id: str) -> T:
         """The contribution with this id, or `UnknownId` listing the known ones."""
         try:
             return self.entries[id].item
         except KeyError:
-            raise UnknownId(self.name.rstrip("s"), id, self.entries) from None
+            raise UnknownId(_label(self.name), id, self.entries) from None
 
     def plugin_of(self, id: str) -> str:
         return self.entries[id].plugin
@@ -81,6 +97,7 @@ class Registry:
     assessments: Kind[Assessment]
     checks: Kind[Check]
     reporters: Kind[Reporter]
+    report_sections: Kind[ReportSection]
     conflicts: list[str] = attrs.field(factory=list)
 
     def kind(self, name: str) -> Kind[Any]:
@@ -101,7 +118,7 @@ def build_registry(host: PluginHost, programme: Programme | None = None) -> Regi
     """
     kinds: dict[str, Kind[Any]] = {}
     conflicts: list[str] = []
-    for kind_name, (hook, cls) in KINDS.items():
+    for kind_name, (hook, cls) in ALL_KINDS.items():
         kind: Kind[Any] = Kind(kind_name)
         for plugin, contributed in host.call(hook, programme=programme):
             if contributed is None:
@@ -119,9 +136,7 @@ def build_registry(host: PluginHost, programme: Programme | None = None) -> Regi
                 existing = kind.entries.get(item_id)
                 if existing is not None:
                     first, second = sorted((existing.plugin, plugin))
-                    conflicts.append(
-                        f"{kind_name.rstrip('s')} id {item_id!r} is registered by both {first} and {second}"
-                    )
+                    conflicts.append(f"{_label(kind_name)} id {item_id!r} is registered by both {first} and {second}")
                     continue
                 kind.entries[item_id] = Registered(plugin, item)
         kinds[kind_name] = kind

@@ -1,8 +1,11 @@
 """Charts of the HTML report as inline SVG, built here so the report needs no network and no JavaScript.
 
 Each builder is a pure function: plain numbers and labels in, one ``<svg>``
-string out. Every piece of text that reaches the SVG (a stage name, a team,
-a metric id, a translated label) goes through `esc`, because these strings
+string out. The core's own sections use them, and so do plugins' sections,
+which hand over the numbers and labels (`cxframe.CurveChart`,
+`cxframe.StepChart`, `cxframe.ScatterChart`) and never SVG. Every piece of
+text that reaches the SVG (a step's label, a dot's label, a metric id, a
+translated label) goes through `esc`, because these strings
 are embedded in the report unescaped (``|safe``): this module is the one
 place that decides they are safe, so it must never pass text through raw.
 Numbers are formatted by this module, never copied from input as strings.
@@ -23,17 +26,16 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from cxframe.contracts._sections import CurvePoint, ScatterPoint, StepBar
+
 __all__ = [
-    "EmotionStage",
-    "FunnelStep",
     "MaturityBar",
-    "ScatterPoint",
     "TrendPoint",
-    "emotion_curve",
+    "curve_chart",
     "esc",
-    "funnel_chart",
     "maturity_bars",
     "scatter_chart",
+    "step_chart",
     "trend_chart",
 ]
 
@@ -334,34 +336,27 @@ def trend_chart(
     return _svg(chart_id, height, title, desc, body, width)
 
 
-# --- journey emotion curve -------------------------------------------------------------------------
+# --- a curve on −2 … +2 ------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class EmotionStage:
-    name: str
-    emotion: float | None
-    pain_points: int = 0
-
-
-def emotion_curve(
-    stages: Sequence[EmotionStage],
+def curve_chart(
+    points: Sequence[CurvePoint],
     *,
     chart_id: str,
     width: int = WIDTH,
     title: str,
     desc: str,
     scale_labels: Sequence[str],
-    pain_label: str,
+    mark_label: str,
 ) -> str:
-    """The customer's feeling across a journey's stages on −2…+2, with each stage's pain points marked.
+    """A line across named steps on −2 … +2, green above 0 and red below, with each step's marks counted under it.
 
     ``scale_labels`` names the ends and the middle of the scale (negative,
-    neutral, positive). A stage with no emotion recorded breaks the curve.
-    A red marker with a count stands under each stage that has pain points.
+    neutral, positive). A step with no value breaks the curve. A red marker
+    with a count stands under each step that has marks.
     """
     left, right, top, bottom = 40, width - 8, 28, 196
-    count = max(len(stages), 1)
+    count = max(len(points), 1)
     step = (right - left) / count
     height = bottom + 76
 
@@ -392,63 +387,55 @@ def emotion_curve(
             f'fill="{RED}">{esc(scale_labels[0])}</text>'
         )
     segment: list[str] = []
-    for i, stage in enumerate(stages):
-        if stage.emotion is None:
+    for i, point in enumerate(points):
+        if point.value is None:
             if len(segment) > 1:
                 body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
             segment = []
             continue
-        segment.append(f"{_num(x(i))},{_num(y(stage.emotion))}")
+        segment.append(f"{_num(x(i))},{_num(y(point.value))}")
     if len(segment) > 1:
         body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
-    for i, stage in enumerate(stages):
-        if stage.emotion is not None:
-            colour = GREEN if stage.emotion > 0 else RED if stage.emotion < 0 else MUTED
-            tip = f"{stage.name}: {'+' if stage.emotion > 0 else ''}{_label(stage.emotion)}"
+    for i, point in enumerate(points):
+        if point.value is not None:
+            colour = GREEN if point.value > 0 else RED if point.value < 0 else MUTED
+            tip = f"{point.label}: {'+' if point.value > 0 else ''}{_label(point.value)}"
             body.append(
-                f'<circle cx="{_num(x(i))}" cy="{_num(y(stage.emotion))}" r="6" fill="{colour}" stroke="#ffffff" '
+                f'<circle cx="{_num(x(i))}" cy="{_num(y(point.value))}" r="6" fill="{colour}" stroke="#ffffff" '
                 f'stroke-width="2"><title>{esc(tip)}</title></circle>'
             )
-        if stage.pain_points:
-            # a warning triangle under the curve's column, with how many pain points the stage has
+        if point.marks:
+            # a warning triangle under the curve's column, with the step's count
             cx, cy = x(i), bottom + 14
             body.append(
-                f"<g><title>{esc(f'{stage.name}: {pain_label} {stage.pain_points}')}</title>"
+                f"<g><title>{esc(f'{point.label}: {mark_label} {point.marks}')}</title>"
                 f'<polygon points="{_num(cx - 8)},{_num(cy + 7)} {_num(cx + 8)},{_num(cy + 7)} {_num(cx)},{_num(cy - 8)}" '
                 f'fill="{RED}"/>'
                 f'<text x="{_num(cx + 11)}" y="{_num(cy + 6)}" font-size="{SMALL}" font-weight="700" '
-                f'fill="{RED}">{stage.pain_points}</text></g>'
+                f'fill="{RED}">{point.marks}</text></g>'
             )
-        name = fit(stage.name, step - 6, SMALL, lines=2)
+        name = fit(point.label, step - 6, SMALL, lines=2)
         body.append(
             f'<text y="{bottom + 42}" text-anchor="middle" font-size="{SMALL}">'
-            f"{_tspans(name, x(i), SMALL)}<title>{esc(stage.name)}</title></text>"
+            f"{_tspans(name, x(i), SMALL)}<title>{esc(point.label)}</title></text>"
         )
     return _svg(chart_id, height, title, desc, body, width)
 
 
-# --- stage funnel ------------------------------------------------------------------------------------
+# --- bars by step ----------------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class FunnelStep:
-    name: str
-    cases: int
-    conversion: float | None
-    drop_off: float | None
-
-
-def funnel_chart(
-    steps: Sequence[FunnelStep],
+def step_chart(
+    steps: Sequence[StepBar],
     *,
     chart_id: str,
     width: int = WIDTH,
     title: str,
     desc: str,
-    cases_label: str,
+    count_label: str,
     drop_label: str,
 ) -> str:
-    """One bar per stage, its length the stage's cases against the first, with the drop-off in red after it.
+    """One bar per step, its length the step's count against the largest, with the drop-off in red after it.
 
     Bars start at the left edge so lengths compare at a glance; the room after
     the longest bar is kept for the drop-off figure, which never sits on a bar.
@@ -457,18 +444,18 @@ def funnel_chart(
     reserve = 12 + text_width(f"−00.0 % {drop_label}", SMALL)
     longest = right - left - reserve
     height = top + row * len(steps) + 4
-    most = max((s.cases for s in steps), default=0) or 1
+    most = max((s.count for s in steps), default=0) or 1
     body = []
     for i, step in enumerate(steps):
         y = top + i * row
-        bar = max(3.0, longest * step.cases / most)
-        figure = f"{step.cases:,} {cases_label}"
+        bar = max(3.0, longest * step.count / most)
+        figure = f"{step.count:,} {count_label}"
         if step.conversion is not None:
             figure += f" · {_label(100 * step.conversion)} %"
         name_room = right - left - text_width(figure, SMALL) - 12
-        label = fit(step.name, name_room, FONT, lines=1)[0]
+        label = fit(step.label, name_room, FONT, lines=1)[0]
         body.append(
-            f'<text x="{left}" y="{_num(y + FONT)}" font-weight="600">{esc(label)}<title>{esc(step.name)}</title></text>'
+            f'<text x="{left}" y="{_num(y + FONT)}" font-weight="600">{esc(label)}<title>{esc(step.label)}</title></text>'
             f'<text x="{right}" y="{_num(y + FONT)}" text-anchor="end" font-size="{SMALL}" fill="{MUTED}">'
             f"{esc(figure)}</text>"
         )
@@ -485,14 +472,7 @@ def funnel_chart(
     return _svg(chart_id, height, title, desc, body, width)
 
 
-# --- EX ↔ CX scatter ---------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class ScatterPoint:
-    label: str
-    x: float
-    y: float
+# --- scatter with a fitted line ------------------------------------------------------------------------
 
 
 def scatter_chart(
@@ -505,10 +485,10 @@ def scatter_chart(
     x_label: str,
     y_label: str,
 ) -> str:
-    """One dot per team, employee result across and customer result up, with the least-squares line.
+    """One dot per point, ``x`` across and ``y`` up, with the least-squares line.
 
-    Team names are written next to their dots while there are few enough to
-    read; with more, each dot keeps its name in a tooltip and the table lists them.
+    Labels are written next to their dots while there are few enough to
+    read; with more, each dot keeps its label in a tooltip (and the table next to the chart lists them).
     """
     left, right, top, bottom = 56, width - 16, 16, 250
     height = bottom + 52

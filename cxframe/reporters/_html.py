@@ -3,15 +3,19 @@
 Everything is in the file: CSS inline, charts as inline SVG built by
 `cxframe.reporters._charts`, no script, no font, no image from elsewhere, so
 it opens offline, on a phone and on paper alike. Sections, their order and
-how many rows each role sees are the Markdown report's (`views`).
+how many rows each role sees are the Markdown report's (`views`); plugins'
+sections (the document's ``sections``) come between the core's, where each says.
 
 The page is rendered by jinja2 with autoescape **on**, so every value from
 the document (respondents' comments, names from the programme file, plugins'
-evidence) is escaped when it is shown. The one exception is the charts'
-SVG, which `charts` builds from escaped text and the template marks safe;
-nothing taken from the document is ever marked safe as it is. Plugins may
-send ready-made SVG in their evidence (the employee plugin's ``chart_svg``):
-it is not used, because the report cannot vouch for it.
+evidence and sections) is escaped when it is shown. The one exception is the
+charts' SVG, which `charts` builds from escaped text and the template marks
+safe; nothing taken from the document is ever marked safe as it is. A
+plugin's section hands over its charts as numbers and labels, which `charts`
+draws like the core's own; a drawing of its own (``svg``) is shown as an
+image (`_svg_image`), where no script in it runs. Plugins may also send
+ready-made SVG in their evidence: it is not used, because the report cannot
+vouch for it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from cxframe.contracts._sections import CurvePoint, ScatterPoint, StepBar
 from cxframe.reporters import _charts as charts
 from cxframe.reporters._i18n import model_text, text
 from cxframe.reporters._views import (
@@ -29,6 +34,7 @@ from cxframe.reporters._views import (
     actions_by_stage,
     as_float,
     mappings,
+    plugin_sections,
     severity_rank,
     strings,
     view_of,
@@ -85,15 +91,6 @@ def _interval(row: Mapping[str, Any]) -> str:
     return "—" if low is None or high is None else f"{number(low)} … {number(high)}"
 
 
-def _segment(segment: Any, lang: str) -> str:
-    """A segment as a reader names it: ``North`` for one column, ``team=North, region=EU`` for several."""
-    if not isinstance(segment, Mapping) or not segment:
-        return text("segment.all", lang)
-    if len(segment) == 1:
-        return str(next(iter(segment.values())))
-    return ", ".join(f"{key}={value}" for key, value in segment.items())
-
-
 class _Report:
     """Turns the document into what the template shows: labels resolved, rows limited, charts drawn."""
 
@@ -102,8 +99,8 @@ class _Report:
         self.view: View = view_of(document)
         self.lang = self.view.lang
         self.model: Mapping[str, Any] = document["model"]
-        evidence = document.get("evidence")
-        self.evidence: Mapping[str, Any] = evidence if isinstance(evidence, Mapping) else {}
+        self.plugins = plugin_sections(document)
+        self.chart_ids: set[str] = set()
 
     def t(self, key: str, **values: Any) -> str:
         return text(key, self.lang, **values)
@@ -111,16 +108,19 @@ class _Report:
     def mt(self, key: str, default: str) -> str:
         return model_text(self.model, key, self.lang, default)
 
-    def plugin(self, name: str) -> Mapping[str, Any]:
-        found = self.evidence.get(name)
-        return found if isinstance(found, Mapping) else {}
-
     def chart(self, builder: Callable[..., str], chart_id: str, *args: Any, **kwargs: Any) -> dict[str, str]:
         """A chart drawn twice: wide for desktop and print, narrow for a phone (CSS shows one).
 
         Scaling one drawing down to a phone's width would shrink its text to
         about 6 px; a drawing laid out for the narrow width keeps it readable.
+        An id already used in the page gets a number, so that every element's id stays unique.
         """
+        unique, number = chart_id, 1
+        while not self.chart_ids.isdisjoint(_chart_element_ids(unique)):
+            number += 1
+            unique = f"{chart_id}-{number}"
+        self.chart_ids.update(_chart_element_ids(unique))
+        chart_id = unique
         return {
             "wide": builder(*args, chart_id=chart_id, width=charts.WIDTH, **kwargs),
             "narrow": builder(*args, chart_id=chart_id + "-narrow", width=charts.NARROW, **kwargs),
@@ -129,12 +129,27 @@ class _Report:
     def context(self) -> dict[str, Any]:
         sections = []
         for section in ALL_SECTIONS:
-            if not self.view.shows(section):
-                continue
-            content = getattr(self, "section_" + section)()
-            if content is not None:
+            if self.view.shows(section):
+                content = getattr(self, "section_" + section)()
+                if content is not None:
+                    sections.append(
+                        {
+                            "id": section,
+                            "heading": self.t("section." + section),
+                            "empty": False,
+                            "more": 0,
+                            **content,
+                            "content": None,
+                        }
+                    )
+            for plugin_section in self.plugins.get(section, []):
                 sections.append(
-                    {"id": section, "heading": self.t("section." + section), "empty": False, "more": 0, **content}
+                    {
+                        "id": plugin_section["id"],
+                        "heading": str(plugin_section.get("title") or plugin_section["id"]),
+                        "plugin": str(plugin_section.get("plugin") or ""),
+                        "content": self.content(plugin_section["content"]),
+                    }
                 )
         programme = self.doc["programme"]
         return {
@@ -329,172 +344,102 @@ class _Report:
         ]
         return {"rows": rows, "empty": not rows}
 
-    def section_journeys(self) -> dict[str, Any] | None:
-        maps = mappings(self.plugin("journey").get("maps"))
-        if not maps:
-            return None
-        journeys = []
-        for i, journey in enumerate(maps):
-            stages: list[dict[str, Any]] = [
-                {
-                    "name": str(s.get("name") or s.get("id") or ""),
-                    "emotion": as_float(s.get("emotion")),
-                    "emotion_note": str(s.get("emotion_note") or ""),
-                    "touchpoints": strings(s.get("touchpoints")),
-                    "pain_points": strings(s.get("pain_points")),
-                    "opportunities": strings(s.get("opportunities")),
-                    "moments_of_truth": strings(s.get("moments_of_truth")),
-                }
-                for s in mappings(journey.get("stages"))
-            ]
-            name = str(journey.get("name") or journey.get("journey") or "")
-            chart = None
-            if any(s["emotion"] is not None for s in stages):
-                chart = self.chart(
-                    charts.emotion_curve,
-                    f"chart-emotion-{i}",
-                    [charts.EmotionStage(s["name"], s["emotion"], len(s["pain_points"])) for s in stages],
-                    title=self.t("chart.emotion.title", journey=name),
-                    desc=self.t("chart.emotion.desc"),
-                    scale_labels=[
-                        self.t("chart.emotion.negative"),
-                        self.t("chart.emotion.neutral"),
-                        self.t("chart.emotion.positive"),
-                    ],
-                    pain_label=self.t("chart.emotion.pains"),
-                )
-            for stage in stages:
-                stage["emotion_label"] = (
-                    "—"
-                    if stage["emotion"] is None
-                    else ("+" if stage["emotion"] > 0 else "") + number(stage["emotion"])
-                )
-            journeys.append(
-                {
-                    "name": name,
-                    "persona": str(journey.get("persona") or ""),
-                    "stages": stages,
-                    "chart": chart,
-                    "picture": _svg_image(journey.get("svg")),
-                    "picture_alt": self.t("chart.map.alt", journey=name),
-                }
-            )
-        return {"journeys": journeys}
+    # --- a plugin's section: its content as the template shows it -----------------------------------
 
-    def section_funnel(self) -> dict[str, Any] | None:
-        rows = mappings(self.plugin("journey").get("funnel"))
-        if not rows:
-            return None
-        by_journey: dict[str, list[Mapping[str, Any]]] = {}
-        for row in rows:
-            by_journey.setdefault(str(row.get("journey") or ""), []).append(row)
-        names = {str(m.get("journey")): str(m.get("name")) for m in mappings(self.plugin("journey").get("maps"))}
-        funnels = []
-        for i, (journey, steps) in enumerate(by_journey.items()):
-            name = names.get(journey) or journey
-            table: list[dict[str, Any]] = [
-                {
-                    "stage": str(s.get("stage_name") or s.get("stage") or ""),
-                    "cases": int(s.get("cases") or 0),
-                    "conversion": as_float(s.get("conversion")),
-                    "drop_off": as_float(s.get("drop_off")),
-                }
-                for s in steps
-            ]
-            chart = self.chart(
-                charts.funnel_chart,
-                f"chart-funnel-{i}",
-                [charts.FunnelStep(r["stage"], r["cases"], r["conversion"], r["drop_off"]) for r in table],
-                title=self.t("chart.funnel.title", journey=name),
-                desc=self.t("chart.funnel.desc"),
-                cases_label=self.t("chart.funnel.cases"),
-                drop_label=self.t("chart.funnel.drop"),
-            )
-            funnels.append({"journey": name, "rows": table, "chart": chart})
-        return {"funnels": funnels}
-
-    def section_painpoints(self) -> dict[str, Any] | None:
-        painpoints = mappings(self.plugin("journey").get("painpoints"))
-        if not painpoints:
-            return None
-        shown, more = self.view.limit(painpoints, "painpoints")
-        rows = [
-            {"touchpoint": str(p.get("name") or p.get("touchpoint") or ""), "evidence": strings(p.get("evidence"))}
-            for p in shown
+    def content(self, content: Mapping[str, Any]) -> dict[str, Any]:
+        """A plugin section's content (JSON from the document) with its charts drawn; malformed parts are left out."""
+        columns = [
+            {"title": str(c.get("title") or ""), "numeric": c.get("numeric") is True, "strong": c.get("strong") is True}
+            for c in mappings(content.get("columns"))
         ]
-        return {"rows": rows, "more": more}
-
-    def section_employee(self) -> dict[str, Any] | None:
-        employee = self.plugin("employee")
-        if not employee:
-            return None
-        enps = employee.get("enps")
-        overall = [enps] if isinstance(enps, Mapping) else mappings(enps)
-        rows = [
-            {
-                "segment": _segment(r.get("segment"), self.lang) if r.get("segment") else self.t("employee.overall"),
-                "value": number(r.get("value")),
-                "interval": _interval(r),
-                "n": r.get("n", "—"),
-                "flags": self.flags(r.get("flags")),
-            }
-            for r in [*overall, *mappings(employee.get("enps_by_team"))]
-        ]
-        link = employee.get("link")
-        link_content = self.link(link) if isinstance(link, Mapping) else None
-        if not rows and link_content is None:
-            return None
-        return {"rows": rows, "link": link_content}
-
-    def link(self, link: Mapping[str, Any]) -> dict[str, Any]:
-        """The EX ↔ CX link: its statement, r with its interval, and the scatter when teams are given."""
-        employee_metric = str(link.get("employee_metric") or "eNPS")
-        customer_metric = str(link.get("customer_metric") or "NPS")
-        # the employee plugin sends ``teams`` pairs; ``points`` is the simpler shape other plugins may send
-        points = []
-        for p in mappings(link.get("points")) or mappings(link.get("teams")):
-            x = as_float(p.get("enps", p.get("employee_value")))
-            y = as_float(p.get("customer_score", p.get("customer_value")))
-            if x is not None and y is not None:
-                points.append(charts.ScatterPoint(str(p.get("team") or ""), x, y))
-        r = as_float(link.get("r"))
-        correlation = None
-        if r is not None:
-            confidence = as_float(link.get("confidence")) or 0.95
-            correlation = self.t(
-                "employee.correlation",
-                teams=link.get("n_teams") or len(points),
-                r=number(r, 2),
-                confidence=f"{confidence:.0%}",
-                low=number(as_float(link.get("ci_low")), 2),
-                high=number(as_float(link.get("ci_high")), 2),
-            )
-        chart = None
-        if len(points) >= 2:
-            chart = self.chart(
-                charts.scatter_chart,
-                "chart-link",
-                points,
-                title=self.t("chart.link.title"),
-                desc=self.t("chart.link.desc", employee=employee_metric, customer=customer_metric),
-                x_label=self.t("chart.link.x", metric=employee_metric),
-                y_label=self.t("chart.link.y", metric=customer_metric),
-            )
-        # The plugin's statement is English prose: shown in English reports, and in others only when
-        # the report's own translated sentence (r with its interval) is missing, so its reason is not lost.
-        statement = str(link.get("statement") or "")
-        if correlation and self.lang != "en":
-            statement = ""
+        rows = []
+        listed = content.get("rows")
+        for row in listed if isinstance(listed, list) else []:
+            cells = mappings(row)
+            if columns and len(cells) == len(columns):
+                rows.append(
+                    [
+                        {
+                            "lines": strings(cell.get("text")),
+                            "note": str(cell.get("note") or ""),
+                            "tone": cell.get("tone") if cell.get("tone") in ("good", "bad") else "",
+                        }
+                        for cell in cells
+                    ]
+                )
+        more = content.get("more")
         return {
-            "statement": statement,
-            "error": self.t("employee.link_missing", reason=link["error"]) if link.get("error") else "",
-            "correlation": correlation,
-            "association": self.t("employee.association") if correlation else "",
-            "chart": chart,
-            "points": [{"team": p.label, "x": number(p.x), "y": number(p.y)} for p in points],
-            "x_label": self.t("column.employee_value", metric=employee_metric),
-            "y_label": self.t("column.customer_value", metric=customer_metric),
+            "heading": str(content.get("heading") or ""),
+            "text": strings(content.get("text")),
+            "charts": [chart for chart in map(self.plugin_chart, mappings(content.get("charts"))) if chart],
+            "picture": _svg_image(content.get("svg")),
+            "picture_alt": str(content.get("svg_alt") or ""),
+            "columns": columns if rows else [],
+            "rows": rows,
+            "caption": str(content.get("caption") or ""),
+            "more": more if isinstance(more, int) and not isinstance(more, bool) and more > 0 else 0,
+            "notes": strings(content.get("notes")),
+            "parts": [self.content(part) for part in mappings(content.get("parts"))],
         }
+
+    def plugin_chart(self, chart: Mapping[str, Any]) -> dict[str, str] | None:
+        """A chart a plugin's section asked for, drawn here from its numbers; ``None`` when it cannot be."""
+        kind = chart.get("kind")
+        chart_id = "chart-" + str(chart.get("id") or "plugin")
+        title, desc = str(chart.get("title") or ""), str(chart.get("desc") or "")
+        try:
+            if kind == "curve":
+                points = [
+                    CurvePoint(str(p.get("label") or ""), as_float(p.get("value")), _whole(p.get("marks")))
+                    for p in mappings(chart.get("points"))
+                ]
+                labels = [str(label) for label in strings(chart.get("scale_labels"))]
+                return self.chart(
+                    charts.curve_chart,
+                    chart_id,
+                    points,
+                    title=title,
+                    desc=desc,
+                    scale_labels=labels if len(labels) == 3 else [],
+                    mark_label=str(chart.get("mark_label") or ""),
+                )
+            if kind == "steps":
+                steps = [
+                    StepBar(
+                        str(p.get("label") or ""),
+                        _whole(p.get("count")),
+                        as_float(p.get("conversion")),
+                        as_float(p.get("drop_off")),
+                    )
+                    for p in mappings(chart.get("steps"))
+                ]
+                return self.chart(
+                    charts.step_chart,
+                    chart_id,
+                    steps,
+                    title=title,
+                    desc=desc,
+                    count_label=str(chart.get("count_label") or ""),
+                    drop_label=str(chart.get("drop_label") or ""),
+                )
+            if kind == "scatter":
+                dots = [
+                    ScatterPoint(str(p.get("label") or ""), x, y)
+                    for p in mappings(chart.get("points"))
+                    if (x := as_float(p.get("x"))) is not None and (y := as_float(p.get("y"))) is not None
+                ]
+                return self.chart(
+                    charts.scatter_chart,
+                    chart_id,
+                    dots,
+                    title=title,
+                    desc=desc,
+                    x_label=str(chart.get("x_label") or ""),
+                    y_label=str(chart.get("y_label") or ""),
+                )
+        except (TypeError, ValueError):  # numbers the contracts refuse (a document edited by hand)
+            return None
+        return None
 
     def finding_title(self, finding: Mapping[str, Any]) -> str:
         """Findings the core wrote itself are said again in the report's language; others as they are."""
@@ -555,9 +500,7 @@ class _Report:
         return {"rows": rows, "more": more, "empty": not rows, "by_stage": self.t("note.by_stage", stages=by_stage)}
 
     def section_checks(self) -> dict[str, Any] | None:
-        checks = self.doc["checks"]
-        if self.view.role == "frontline-manager":
-            checks = [c for c in checks if c["plugin"].removeprefix("cxframe-") in {"employee", "journey"}]
+        checks = self.view.checks(self.doc["checks"], [s for shown in self.plugins.values() for s in shown])
         if not checks:
             return None
         rows = [
@@ -630,6 +573,17 @@ def render_html(document: Mapping[str, Any]) -> str:
 def section_ids(document: Mapping[str, Any]) -> Sequence[str]:
     """The sections the HTML report of ``document`` shows, in order (for tests and tools)."""
     return [s["id"] for s in _Report(document).context()["sections"]]
+
+
+def _chart_element_ids(chart_id: str) -> set[str]:
+    """The ids a chart gives elements of the page: its two drawings, each with a title and a description."""
+    return {f"{chart_id}{width}{part}" for width in ("", "-narrow") for part in ("", "-title", "-desc")}
+
+
+def _whole(value: object) -> int:
+    """A count from a document: a whole number of at least 0, else 0."""
+    number = as_float(value)
+    return int(number) if number is not None and number >= 0 and float(number).is_integer() else 0
 
 
 def _svg_image(svg: object) -> str | None:

@@ -3,7 +3,8 @@
 `text(key, lang, **values)` looks a label up and fills in ``{placeholders}``;
 an unknown key is a bug and raises ``KeyError`` (a test checks that every
 key has every language). Respondent text is never translated. A maturity
-model carries its own translations (`cxframe.MaturityModel.translations`).
+model carries its own translations (`cxframe.MaturityModel.translations`),
+and so does a plugin's report section (`cxframe.ReportSection.translations`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cxframe.contracts._stages import COUNT_LABELS
+
 __all__ = ["CATALOG", "LANGUAGES", "model_text", "text"]
 
 LANGUAGES = ("en", "zh-CN")
 
-CATALOG: dict[str, dict[str, str]] = {
+_REPORT: dict[str, dict[str, str]] = {
     "report.title": {"en": "CX programme assessment", "zh-CN": "客户体验项目评估"},
     "report.generated": {
         "en": "Generated {generated_at} by cxframe {version}, run {run}.",
@@ -34,10 +37,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "section.findings": {"en": "Findings", "zh-CN": "发现的问题"},
     "section.actions": {"en": "Next actions", "zh-CN": "后续行动"},
     "section.checks": {"en": "Checks", "zh-CN": "检查"},
-    "section.journeys": {"en": "Journeys", "zh-CN": "客户旅程"},
-    "section.painpoints": {"en": "Pain points", "zh-CN": "痛点"},
-    "section.funnel": {"en": "Stage funnel", "zh-CN": "阶段漏斗"},
-    "section.employee": {"en": "Employees", "zh-CN": "员工"},
     "section.verbatims": {"en": "What customers said", "zh-CN": "客户原话"},
     "section.questions": {"en": "Open questions", "zh-CN": "待回答的问题"},
     "section.provenance": {"en": "Provenance", "zh-CN": "数据来源"},
@@ -58,16 +57,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "`cxframe assess --interview`.",
         "zh-CN": "有 {count} 项标准无法根据数据评分：请在 {file} 中回答，或运行 `cxframe assess --interview`。",
     },
-    "count.stakeholders": {"en": "{n} stakeholders", "zh-CN": "{n} 个利益相关方"},
-    "count.objectives": {"en": "{n} objectives", "zh-CN": "{n} 个目标"},
-    "count.touchpoints": {"en": "{n} touchpoints", "zh-CN": "{n} 个触点"},
-    "count.journeys": {"en": "{n} journeys", "zh-CN": "{n} 条旅程"},
-    "count.actions": {"en": "{n} actions", "zh-CN": "{n} 项行动"},
-    "count.observations": {"en": "{n} observations", "zh-CN": "{n} 条观测"},
-    "count.events": {"en": "{n} events", "zh-CN": "{n} 个事件"},
-    "count.checks": {"en": "{n} checks", "zh-CN": "{n} 项检查"},
-    "count.findings": {"en": "{n} findings", "zh-CN": "{n} 项发现"},
-    "count.notes": {"en": "{n} notes", "zh-CN": "{n} 条提示"},
     "summary.none": {"en": "Nothing to report here.", "zh-CN": "此处暂无内容。"},
     "column.dimension": {"en": "Dimension", "zh-CN": "维度"},
     "column.level": {"en": "Level", "zh-CN": "级别"},
@@ -133,10 +122,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Answer these in {file} (or run `cxframe assess --interview`) to score them.",
         "zh-CN": "请在 {file} 中回答这些问题（或运行 `cxframe assess --interview`）以完成评分。",
     },
-    "note.suppressed": {
-        "en": "suppressed to protect anonymity",
-        "zh-CN": "为保护匿名性已隐藏",
-    },
     "note.by_stage": {"en": "By lifecycle stage: {stages}.", "zh-CN": "按生命周期阶段：{stages}。"},
     "note.unassigned": {"en": "unassigned", "zh-CN": "未指派"},
     "note.more": {"en": "… and {count} more", "zh-CN": "……另有 {count} 项"},
@@ -170,71 +155,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "chart.trend.value": {"en": "value", "zh-CN": "数值"},
     "chart.trend.band": {"en": "{confidence} interval", "zh-CN": "{confidence} 置信区间"},
-    "chart.map.alt": {
-        "en": "Journey map of {journey}: stages, touchpoints, emotion curve, pain points and opportunities",
-        "zh-CN": "{journey}的旅程地图：阶段、触点、情绪曲线、痛点与机会",
-    },
-    "chart.emotion.title": {"en": "Emotion curve: {journey}", "zh-CN": "情绪曲线：{journey}"},
-    "chart.emotion.desc": {
-        "en": "How customers feel at each stage, from −2 (very negative) to +2 (very positive); a red triangle marks a stage's pain points.",
-        "zh-CN": "客户在各阶段的感受，从 −2（非常负面）到 +2（非常正面）；红色三角形标出该阶段的痛点。",
-    },
-    "chart.emotion.negative": {"en": "negative", "zh-CN": "负面"},
-    "chart.emotion.neutral": {"en": "neutral", "zh-CN": "中性"},
-    "chart.emotion.positive": {"en": "positive", "zh-CN": "正面"},
-    "chart.emotion.pains": {"en": "pain points:", "zh-CN": "痛点数："},
-    "chart.funnel.title": {"en": "Stage funnel: {journey}", "zh-CN": "阶段漏斗：{journey}"},
-    "chart.funnel.desc": {
-        "en": "Cases reaching each stage, with the share converted from the stage before and the drop-off.",
-        "zh-CN": "到达各阶段的案例数，以及相对上一阶段的转化率和流失率。",
-    },
-    "chart.funnel.cases": {"en": "cases", "zh-CN": "例"},
-    "chart.funnel.drop": {"en": "drop-off", "zh-CN": "流失"},
-    "chart.link.title": {
-        "en": "Employee and customer experience by team",
-        "zh-CN": "各团队的员工体验与客户体验",
-    },
-    "chart.link.desc": {
-        "en": "One dot per team: its employees' {employee} across, its customers' {customer} up; the dashed line is the least-squares fit.",
-        "zh-CN": "每个点代表一个团队：横轴为员工 {employee}，纵轴为客户 {customer}；虚线为最小二乘拟合线。",
-    },
-    "chart.link.x": {"en": "employees' {metric}", "zh-CN": "员工 {metric}"},
-    "chart.link.y": {"en": "customers' {metric}", "zh-CN": "客户 {metric}"},
     "column.period": {"en": "Period", "zh-CN": "周期"},
-    "column.journey": {"en": "Journey", "zh-CN": "旅程"},
-    "column.persona": {"en": "Persona", "zh-CN": "用户画像"},
-    "column.cases": {"en": "Cases", "zh-CN": "案例数"},
-    "column.conversion": {"en": "Conversion", "zh-CN": "转化率"},
-    "column.drop_off": {"en": "Drop-off", "zh-CN": "流失率"},
-    "column.emotion": {"en": "Emotion", "zh-CN": "情绪"},
-    "column.touchpoints": {"en": "Touchpoints", "zh-CN": "触点"},
-    "column.pain_points": {"en": "Pain points", "zh-CN": "痛点"},
-    "column.opportunities": {"en": "Opportunities", "zh-CN": "机会"},
-    "column.moments_of_truth": {"en": "Moments of truth", "zh-CN": "关键时刻"},
-    "column.team": {"en": "Team", "zh-CN": "团队"},
-    "column.employee_value": {"en": "Employees' {metric}", "zh-CN": "员工 {metric}"},
-    "column.customer_value": {"en": "Customers' {metric}", "zh-CN": "客户 {metric}"},
-    "column.segment": {"en": "Segment", "zh-CN": "细分"},
-    "column.score_given": {"en": "Score", "zh-CN": "评分"},
-    "employee.overall": {"en": "all employees", "zh-CN": "全体员工"},
-    "employee.enps": {"en": "Employee NPS (eNPS)", "zh-CN": "员工净推荐值（eNPS）"},
-    "employee.link": {"en": "The EX ↔ CX link", "zh-CN": "员工体验与客户体验的关联"},
-    "employee.correlation": {
-        "en": "Correlation across {teams} teams: r = {r} ({confidence} interval {low} … {high}).",
-        "zh-CN": "{teams} 个团队间的相关系数 r = {r}（{confidence} 置信区间 {low} … {high}）。",
-    },
-    "employee.association": {
-        "en": "An association between team averages, not evidence of cause.",
-        "zh-CN": "这只是团队平均值之间的关联，并不能证明因果关系。",
-    },
-    "employee.link_missing": {"en": "The link could not be computed: {reason}", "zh-CN": "无法计算关联：{reason}"},
     "note.small_sample": {
         "en": "Hollow points are periods with a small sample: read them with care.",
         "zh-CN": "空心点表示样本量小的周期，解读时需谨慎。",
-    },
-    "note.emotion_scale": {
-        "en": "Emotion runs from −2 (very negative) to +2 (very positive).",
-        "zh-CN": "情绪取值从 −2（非常负面）到 +2（非常正面）。",
     },
     "provenance.run": {"en": "Run", "zh-CN": "运行编号"},
     "provenance.plugins": {"en": "Plugins", "zh-CN": "插件"},
@@ -244,13 +168,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "finding.objective_not_met": {"en": "Objective {objective} is not met", "zh-CN": "目标 {objective} 未达成"},
     "finding.not_yet": {"en": "Not yet: {title}", "zh-CN": "尚未做到：{title}"},
     "action.objective_gap": {
-        "en": "Find the journeys and touchpoints that drive the gap and plan actions on them.",
+        "en": "Find the stages and touchpoints that drive the gap and plan actions on them.",
         "zh-CN": "找出造成差距的旅程与触点，并针对它们制定行动计划。",
     },
-    "segment.all": {"en": "all", "zh-CN": "全部"},
     "lang.en": {"en": "English", "zh-CN": "英文"},
     "lang.zh-CN": {"en": "Simplified Chinese", "zh-CN": "简体中文"},
 }
+
+#: Every label: the reports' own, and the lifecycle stages' counts (the terminal summary says them)
+CATALOG: dict[str, dict[str, str]] = {**_REPORT, **COUNT_LABELS}
 
 
 def text(key: str, lang: str = "en", **values: Any) -> str:

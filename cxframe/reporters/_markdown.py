@@ -1,9 +1,11 @@
 """The Markdown report: the assessment as text a CX lead can paste into a wiki or an e-mail.
 
 Every piece of text that came from outside cxframe (respondent comments,
-names from the programme file, plugins' evidence) goes through `md`, which
-escapes HTML and table syntax: Markdown renderers pass raw HTML through, so a
-comment ``<script>`` must arrive as text.
+names from the programme file, plugins' evidence and sections) goes through
+`md`, which escapes HTML and table syntax: Markdown renderers pass raw HTML
+through, so a comment ``<script>`` must arrive as text. Plugins' sections
+(the document's ``sections``) come between the core's, where each says; their
+charts and drawings are for the HTML report, their text and tables are here.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from cxframe.reporters._views import (
     actions_by_stage,
     as_float,
     mappings,
+    plugin_sections,
     severity_rank,
     strings,
     view_of,
@@ -48,11 +51,6 @@ def number(value: float | None, digits: int = 1) -> str:
 def count(value: object) -> str:
     """A sample size; "—" for a group a privacy rule suppressed."""
     return "—" if value is None else str(value)
-
-
-def whole(value: object) -> int | None:
-    number = as_float(value)
-    return None if number is None else int(number)
 
 
 def interval(row: Mapping[str, Any]) -> str:
@@ -88,6 +86,7 @@ class _Markdown:
         self.view: View = view_of(document)
         self.lang = self.view.lang
         self.model = document["model"]
+        self.plugins = plugin_sections(document)
 
     def t(self, key: str, **values: Any) -> str:
         return text(key, self.lang, **values)
@@ -112,6 +111,9 @@ class _Markdown:
         for section in ALL_SECTIONS:
             if self.view.shows(section):
                 lines += getattr(self, "section_" + section)()
+            for plugin_section in self.plugins.get(section, []):
+                title = plugin_section.get("title") or plugin_section["id"]
+                lines += [f"## {md(title)}", "", *self.content(plugin_section["content"])]
         return "\n".join(lines).rstrip() + "\n"
 
     # --- sections -----------------------------------------------------------------
@@ -243,83 +245,39 @@ class _Markdown:
         ]
         return [*lines, *table(headers, rows)]
 
-    def plugin(self, name: str) -> Mapping[str, Any]:
-        """A plugin's evidence; anything but a mapping (absent, malformed) is none."""
-        found = self.doc.get("evidence", {}).get(name)
-        return found if isinstance(found, Mapping) else {}
-
-    def section_journeys(self) -> list[str]:
-        maps = mappings(self.plugin("journey").get("maps"))
-        if not maps:
-            return []
-        lines = self.heading("journeys")
-        for journey in maps:
-            lines += [f"### {md(journey.get('name') or journey.get('journey') or '')}", ""]
-            for stage in mappings(journey.get("stages")):
-                score = as_float(stage.get("emotion"))
-                emotion = "" if score is None else f" ({score:+.1f})"
-                pains = "; ".join(strings(stage.get("pain_points")))
-                name = stage.get("name") or stage.get("id") or ""
-                lines.append(f"- **{md(name)}**{emotion}" + (f": {md(pains)}" if pains else ""))
-            lines.append("")
+    def content(self, content: Mapping[str, Any]) -> list[str]:
+        """A plugin section's content (JSON from the document): heading, paragraphs, table, notes, parts."""
+        lines: list[str] = []
+        if content.get("heading"):
+            lines += [f"### {md(content['heading'])}", ""]
+        for paragraph in strings(content.get("text")):
+            lines += [md(paragraph), ""]
+        columns = mappings(content.get("columns"))
+        rows = [cells for cells in map(mappings, _list(content.get("rows"))) if columns and len(cells) == len(columns)]
+        if rows:
+            if content.get("caption"):
+                lines += [f"*{md(content['caption'])}*", ""]
+            lines += table(
+                [md(c.get("title") or "") for c in columns],
+                [[self.cell(cell, column) for cell, column in zip(cells, columns, strict=True)] for cells in rows],
+            )
+        for note in strings(content.get("notes")):
+            lines += [md(note), ""]
+        more = content.get("more")
+        if isinstance(more, int) and not isinstance(more, bool) and more > 0:
+            lines += [self.t("note.more", count=more), ""]
+        for part in mappings(content.get("parts")):
+            lines += self.content(part)
         return lines
 
-    def section_funnel(self) -> list[str]:
-        funnel = mappings(self.plugin("journey").get("funnel"))
-        if not funnel:
-            return []
-
-        def percent(value: object) -> str:
-            share = as_float(value)
-            return "—" if share is None else f"{100 * share:.1f} %"
-
-        rows = [
-            (
-                md(f.get("journey")),
-                md(f.get("stage_name") or f.get("stage")),
-                count(whole(f.get("cases"))),
-                percent(f.get("conversion")),
-                percent(f.get("drop_off")),
-            )
-            for f in funnel
-        ]
-        headers = [
-            self.t("column.journey"),
-            self.t("column.stage"),
-            self.t("column.cases"),
-            self.t("column.conversion"),
-            self.t("column.drop_off"),
-        ]
-        return [*self.heading("funnel"), *table(headers, rows)]
-
-    def section_painpoints(self) -> list[str]:
-        painpoints = mappings(self.plugin("journey").get("painpoints"))
-        if not painpoints:
-            return []
-        shown, more = self.view.limit(painpoints, "painpoints")
-        rows = [(md(p.get("name") or p.get("touchpoint")), md("; ".join(strings(p.get("evidence"))))) for p in shown]
-        lines = [*self.heading("painpoints"), *table([self.t("column.touchpoint"), self.t("column.evidence")], rows)]
-        return lines + ([self.t("note.more", count=more), ""] if more else [])
-
-    def section_employee(self) -> list[str]:
-        employee = self.plugin("employee")
-        if not employee:
-            return []
-        lines = self.heading("employee")
-        overall = employee.get("enps")
-        rows = ([overall] if isinstance(overall, Mapping) else []) + mappings(employee.get("enps_by_team"))
-        for row in rows:
-            segment_values = row.get("segment") if isinstance(row.get("segment"), Mapping) else {}
-            segment = ", ".join(f"{k}={v}" for k, v in segment_values.items()) or self.t("segment.all")
-            if "suppressed" in strings(row.get("flags")):
-                lines.append(f"- eNPS {md(segment)}: {self.t('note.suppressed')}")
-            else:
-                value = number(as_float(row.get("value")))
-                lines.append(f"- eNPS {md(segment)}: {value} ({interval(row)}, n={count(row.get('n'))})")
-        link = employee.get("link")
-        if isinstance(link, Mapping) and isinstance(link.get("statement"), str):
-            lines.append(f"- {md(link['statement'])}")
-        return [*lines, ""]
+    @staticmethod
+    def cell(cell: Mapping[str, Any], column: Mapping[str, Any]) -> str:
+        text = "; ".join(md(line) for line in strings(cell.get("text"))) or "—"
+        if column.get("strong") is True:
+            text = f"**{text}**"
+        if cell.get("note"):
+            text += f" ({md(cell['note'])})"
+        return text
 
     def section_findings(self) -> list[str]:
         findings = self.doc["findings"]
@@ -375,9 +333,7 @@ class _Markdown:
         return lines + ([self.t("note.more", count=more), ""] if more else [])
 
     def section_checks(self) -> list[str]:
-        checks = self.doc["checks"]
-        if self.view.role == "frontline-manager":
-            checks = [c for c in checks if c["plugin"].removeprefix("cxframe-") in {"employee", "journey"}]
+        checks = self.view.checks(self.doc["checks"], [s for shown in self.plugins.values() for s in shown])
         if not checks:
             return []
         rows = [
@@ -426,6 +382,10 @@ class _Markdown:
         for failure in run.get("plugin_failures", []):
             lines.append(f"- ⚠ {md(failure)}")
         return [*lines, ""]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 _FLAG_KEYS = {"flag.small_sample", "flag.weighted", "flag.no_interval"}

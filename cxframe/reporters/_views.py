@@ -2,8 +2,11 @@
 
 An executive sees where the programme stands and what to do next; a CX lead
 sees everything with its evidence; a frontline manager sees the touchpoints,
-teams and customer words they can act on. Machine-readable JSON is always
-complete; views shape the reports people read.
+teams and customer words they can act on. Plugins add sections of their own
+for the roles they name (`cxframe.ReportSection`); the document's
+``sections`` holds them as built for its view, each saying which core section
+it follows. Machine-readable JSON is always complete; views shape the reports
+people read.
 """
 
 from __future__ import annotations
@@ -11,53 +14,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cxframe.contracts._maturity import evidence_key
 from cxframe.contracts._records import Severity
+from cxframe.contracts._sections import CORE_SECTIONS, ROLES
 
-__all__ = ["ROLES", "View", "actions_by_stage", "as_float", "mappings", "severity_rank", "strings", "view_of"]
+__all__ = [
+    "ROLES",
+    "View",
+    "actions_by_stage",
+    "as_float",
+    "mappings",
+    "plugin_sections",
+    "severity_rank",
+    "strings",
+    "view_of",
+]
 
-ROLES = ("executive", "cx-lead", "frontline-manager")
-
-#: Section ids in the order reports show them.
-ALL_SECTIONS = (
-    "summary",
-    "maturity",
-    "criteria",
-    "metrics",
-    "trend",
-    "objectives",
-    "journeys",
-    "funnel",
-    "painpoints",
-    "employee",
-    "findings",
-    "actions",
-    "checks",
-    "verbatims",
-    "questions",
-    "provenance",
-)
+#: The core's section ids in the order reports show them (plugins' sections go in between, see `plugin_sections`).
+ALL_SECTIONS = CORE_SECTIONS
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "executive": ("summary", "maturity", "metrics", "trend", "objectives", "actions"),
     "cx-lead": ALL_SECTIONS,
-    "frontline-manager": (
-        "summary",
-        "metrics",
-        "journeys",
-        "funnel",
-        "painpoints",
-        "employee",
-        "actions",
-        "checks",
-        "verbatims",
-    ),
+    "frontline-manager": ("summary", "metrics", "actions", "checks", "verbatims"),
 }
 
-#: How many rows of a list a role sees (None: all).
+#: How many rows of a list a role sees (None: all). A plugin's section sets its own (`ReportSection.limits`).
 LIMITS: dict[str, dict[str, int | None]] = {
-    "executive": {"actions": 5, "findings": 5, "painpoints": 3, "verbatims": 0},
-    "cx-lead": {"actions": None, "findings": None, "painpoints": None, "verbatims": None},
-    "frontline-manager": {"actions": 10, "findings": 10, "painpoints": 10, "verbatims": None},
+    "executive": {"actions": 5, "findings": 5, "verbatims": 0},
+    "cx-lead": {"actions": None, "findings": None, "verbatims": None},
+    "frontline-manager": {"actions": 10, "findings": 10, "verbatims": None},
 }
 
 
@@ -86,10 +72,35 @@ class View:
             return actions
         return [a for a in actions if a.get("touchpoint") or str(a.get("finding", "")).startswith("check:")]
 
+    def checks(self, checks: list[Mapping[str, Any]], sections: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """A frontline manager sees the checks of the plugins whose sections their report shows; others see all."""
+        if self.role != "frontline-manager":
+            return checks
+        speaking = {evidence_key(str(s.get("plugin") or "")) for s in sections}
+        return [c for c in checks if evidence_key(str(c.get("plugin") or "")) in speaking]
+
 
 def view_of(document: Mapping[str, Any]) -> View:
     view = document.get("view", {})
     return View(view.get("role", "cx-lead"), view.get("lang", "en"))
+
+
+def plugin_sections(document: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
+    """The plugins' sections the document's reader sees, by the core section each follows, in the document's order.
+
+    A section that names no core section (a document edited by hand, say) follows ``objectives``,
+    as a section does whose place is not installed.
+    """
+    role = view_of(document).role
+    placed: dict[str, list[Mapping[str, Any]]] = {}
+    for section in mappings(document.get("sections")):
+        if not isinstance(section.get("id"), str) or not isinstance(section.get("content"), Mapping):
+            continue
+        if section["id"] in CORE_SECTIONS or role not in strings(section.get("roles")):
+            continue
+        after = section.get("after")
+        placed.setdefault(after if after in CORE_SECTIONS else "objectives", []).append(section)
+    return placed
 
 
 _LIFECYCLE = ("context", "plan", "design", "measure", "improve")

@@ -12,7 +12,8 @@
 * the EX ↔ CX link (Pearson's r over teams, Fisher-z interval, SVG chart),
   see `cxframe_employee.link`;
 * ``cxframe employee enps`` and ``cxframe employee link``;
-* `employee_evidence` for the people-oriented-culture dimension of an assessment.
+* `employee_evidence` for the people-oriented-culture dimension of an assessment;
+* the report section ``employee``, built from that evidence (`cxframe_employee.report`).
 
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
 """
@@ -29,6 +30,7 @@ from cxframe import (
     MetricResult,
     Period,
     Programme,
+    ReportSection,
     RunContext,
     hookimpl,
 )
@@ -39,6 +41,7 @@ from cxframe_employee.evidence import employee_evidence
 from cxframe_employee.link import Link
 from cxframe_employee.metrics import employee_metrics
 from cxframe_employee.privacy import SUPPRESSED, suppress, suppress_table
+from cxframe_employee.report import SECTIONS
 from cxframe_employee.results import EMPLOYEE, EmployeeResult, apply_anonymity, employee_results
 from cxframe_employee.settings import SETTINGS, EmployeeContext, load_context
 
@@ -82,6 +85,11 @@ def register_checks(programme: Programme | None) -> list[Check]:
     # raising here is how `cxframe validate` learns about a bad employee context
     load_context(programme)
     return list(CHECKS)
+
+
+@hookimpl
+def register_report_sections() -> list[ReportSection]:
+    return list(SECTIONS)
 
 
 @hookimpl

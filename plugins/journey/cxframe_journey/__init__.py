@@ -17,7 +17,9 @@
   pain-point overlay (`cxframe_journey.overlay`), with ``cxframe journey
   funnel``, ``repeats`` and ``painpoints``;
 * the journey-map picture (`journey_map_svg`, ``cxframe journey map``);
-* the ``assessment_evidence`` hook (`cxframe_journey.evidence`).
+* the ``assessment_evidence`` hook (`cxframe_journey.evidence`);
+* the report sections ``journeys``, ``funnel`` and ``painpoints``, built from
+  that evidence (`cxframe_journey.report`).
 
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
 
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cxframe import Check, Collector, Programme, RunContext, hookimpl
+from cxframe import Check, Collector, Programme, ReportSection, RunContext, hookimpl
 from cxframe_journey.api import (
     Mapping,
     Selection,
@@ -49,6 +51,7 @@ from cxframe_journey.csvlog import event_csv
 from cxframe_journey.evidence import journey_evidence
 from cxframe_journey.logfile import EventLog, LogSummary
 from cxframe_journey.picture import journey_map_html, journey_map_svg
+from cxframe_journey.report import SECTIONS
 from cxframe_journey.settings import load_settings
 from cxframe_journey.templates import TEMPLATES, template, template_toml
 from cxframe_journey.xes import xes
@@ -76,6 +79,7 @@ __all__ = [
     "register_checks",
     "register_collectors",
     "register_commands",
+    "register_report_sections",
     "repeats",
     "template",
     "template_toml",
@@ -98,6 +102,11 @@ def register_checks(programme: Programme | None) -> list[Check]:
 @hookimpl
 def assessment_evidence(run: RunContext) -> dict[str, Any]:
     return journey_evidence(run)
+
+
+@hookimpl
+def register_report_sections() -> list[ReportSection]:
+    return list(SECTIONS)
 
 
 @hookimpl
