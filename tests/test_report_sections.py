@@ -480,3 +480,32 @@ def test_core_section_ids_are_the_reporters_own():
 
     assert ALL_SECTIONS == CORE_SECTIONS
     assert all(set(shown) <= set(CORE_SECTIONS) for shown in SECTIONS.values())
+
+
+# --- the tutorial on the docs page says what the code does ------------------------------------------------------
+
+
+def _tutorial() -> str:
+    text = (ROOT / "docs" / "writing-a-plugin.md").read_text(encoding="utf-8")
+    return text.split("## A report section", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_tutorial_includes_the_tested_example_files():
+    included = re.findall(r'--8<-- "([^":]+):([\w-]+)"', _tutorial())
+    assert {name for _, name in included} == {"evidence", "build", "register", "tutorial"}
+    for path, name in included:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert f"# --8<-- [start:{name}]" in source and f"# --8<-- [end:{name}]" in source, (path, name)
+
+
+def test_the_tutorials_json_is_the_sections_shape(programme):
+    [shown] = [json.loads(body) for body in re.findall(r"```json\n(.*?)```", _tutorial(), re.S)]
+    result = testing.invoke(["-C", str(programme), "assess", "--json"], host=testing.plugin_host(*plugins()))
+    [real] = json.loads(result.stdout)["sections"]
+    assert set(shown) == set(real) and set(shown["content"]) == set(real["content"])
+    assert {k: shown[k] for k in ("id", "title", "roles", "after")} == {
+        k: real[k] for k in ("id", "title", "roles", "after")
+    }
+    assert shown["plugin"] == "cxframe-inventory"  # installed, a plugin is named after its distribution
+    assert shown["content"]["parts"][0]["heading"] == "digital"
+    assert shown["content"]["parts"][0]["columns"][0] == real["content"]["parts"][0]["columns"][0]
