@@ -259,7 +259,7 @@ def measure(
     with open_programme(programme, host) as opened:
         wanted = list(metrics) if metrics else opened.registry.metrics.ids()
         definitions = [opened.registry.metrics.get(metric) for metric in wanted]
-        chosen_period = _period(period)
+        chosen_period = Period.parse(period)
         with running("measure", opened) as run:
             level = confidence if confidence is not None else run.confidence
             results: list[MetricResult] = []
@@ -297,7 +297,7 @@ def compare(
     `cxframe.measurement._comparisons` for the statistics; the CLI's
     ``measure --compare --json`` prints these results with the same keys.
     """
-    chosen_period = _period(period)
+    chosen_period = Period.parse(period)
     with open_programme(programme, host) as opened:
         definition = opened.registry.metrics.get(metric)
         settings = opened.programme.settings
@@ -342,16 +342,6 @@ def _suppressed_groups(
     computed = compute_metric(run.engine, definition, by=by, period=period, confidence=run.confidence)
     protected = protect(run, definition, computed, by, period)
     return {(tuple(sorted(r.segment.items())), r.period) for r in protected if "suppressed" in r.flags}
-
-
-def _period(period: str | Period | None) -> Period | None:
-    if period is None or isinstance(period, Period):
-        return period
-    try:
-        return Period(period)
-    except ValueError:
-        known = ", ".join(p.value for p in Period)
-        raise InvalidInput([f"period: unknown period {period!r} (known: {known})"]) from None
 
 
 def check(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> list[CheckResult]:

@@ -37,7 +37,7 @@ from cxframe.contracts._records import (
     Observation,
 )
 from cxframe.store._files import create_private, warn_if_store_is_shared
-from cxframe.store._migrations import RESPONSE_COLUMNS, SCHEMA_VERSION, create_observations_view, migrate
+from cxframe.store._migrations import RESPONSE_COLUMNS, create_observations_view, migrate
 
 if TYPE_CHECKING:
     from cxframe.programme._file import Programme
@@ -160,10 +160,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    @property
-    def schema_version(self) -> int:
-        return SCHEMA_VERSION
 
     # -- observations and events -----------------------------------------
 
