@@ -86,7 +86,7 @@ def main(args: list[str] | None = None, **kwargs: Any) -> Any:
 
 
 def _memory_back_to_the_system() -> None:
-    """pyarrow's buffers from the C allocator, which returns freed blocks: 30–90 MB less at a million events.
+    """pyarrow's buffers from the C allocator, which returns freed blocks to the system (docs/performance.md).
 
     Process-wide, so only in the command's own process (not for a library
     caller), and only where the user has not chosen (``ARROW_DEFAULT_MEMORY_POOL``).

@@ -166,7 +166,7 @@ class Store:
     def segment_columns(self) -> list[str]:
         """The segment columns observations carry so far (columns of ``responses``).
 
-        Read from the schema each time (a few µs), not cached: a rolled-back
+        Read from the schema each time (cheap), not cached: a rolled-back
         ingest takes the columns it added with it.
         """
         fixed = {"id", *RESPONSE_COLUMNS}
