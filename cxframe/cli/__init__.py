@@ -1,8 +1,11 @@
 """The ``cxframe`` command line: a thin layer over the Python API.
 
-One module per area; each command opens the programme and calls one library
-function. Plugin commands (``register_commands``) are added when the group
-first lists or looks up its commands, never at import time.
+One module per area; each command calls one function of `cxframe.api` and
+prints what it returns (as tables, or with ``--json`` in the shapes of
+`cxframe.contracts._shapes`). Nothing here reads the store or writes SQL: a
+test holds every module to that. Plugin commands (``register_commands``)
+are added when the group first lists or looks up its commands, never at
+import time.
 """
 
 from __future__ import annotations

@@ -222,6 +222,16 @@ class Store:
     def count(self, table: str) -> int:
         return self.db[table].count  # a table or a view (observations)
 
+    def answers_by_population(self, question: str) -> list[tuple[str, int]]:
+        """``(population, number of observations)`` of the answers to ``question``, the most first."""
+        return [
+            (population, count)
+            for population, count in self.db.execute(
+                "SELECT population, count(*) FROM observations WHERE question = ? GROUP BY population ORDER BY 2 DESC",
+                [question],
+            )
+        ]
+
     # -- runs and results --------------------------------------------------
 
     def start_run(self, command: str, plugins: list[dict[str, Any]], inputs: dict[str, Any], version: str) -> int:
