@@ -5,7 +5,20 @@ plugins register, and one function per task.
 """
 
 from cxframe._version import __version__
-from cxframe.api import Opened, check, collect, compare, measure, open_programme, run_lifecycle, validate
+from cxframe.api import (
+    Opened,
+    PluginListing,
+    check,
+    collect,
+    compare,
+    measure,
+    open_programme,
+    plugins,
+    run_lifecycle,
+    validate,
+    validate_choices,
+    why_no_results,
+)
 from cxframe.assess._questionnaire import Answer, Answers, load_answers
 from cxframe.cli._common import common_options, emit_json, handle_errors, json_option, state
 from cxframe.contracts._batches import (
@@ -72,6 +85,7 @@ from cxframe.contracts._sections import (
     StepBar,
     StepChart,
 )
+from cxframe.contracts._shapes import InstalledPlugin
 from cxframe.contracts._stages import Stage, StageOutcome
 from cxframe.host._hookspecs import hookimpl
 from cxframe.host._manager import PluginHost, load_plugins
@@ -125,6 +139,7 @@ __all__ = [
     "Facts",
     "Finding",
     "IngestSummary",
+    "InstalledPlugin",
     "IntervalMethod",
     "InvalidInput",
     "Journey",
@@ -141,6 +156,7 @@ __all__ = [
     "Persona",
     "PluginConflict",
     "PluginHost",
+    "PluginListing",
     "Programme",
     "Progress",
     "Reject",
@@ -194,6 +210,7 @@ __all__ = [
     "open_private",
     "open_programme",
     "open_store",
+    "plugins",
     "raw_text",
     "read_delimited",
     "read_header",
@@ -202,4 +219,6 @@ __all__ = [
     "structure",
     "unstructure",
     "validate",
+    "validate_choices",
+    "why_no_results",
 ]

@@ -21,6 +21,7 @@ import attrs
 
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._records import CheckResult, MetricDefinition, MetricResult, Period
+from cxframe.contracts._shapes import InstalledPlugin
 from cxframe.contracts._stages import Stage, StageOutcome
 from cxframe.host._manager import PluginFailure, PluginHost, load_plugins
 from cxframe.host._registry import Registry, build_registry
@@ -32,7 +33,7 @@ from cxframe.lifecycle._run import Run, finish_run, start_run
 from cxframe.lifecycle._walk import walk
 from cxframe.measurement._comparisons import ComparisonResult, compare_periods, compare_segments
 from cxframe.measurement._engine import SQLiteEngine, compute_metric
-from cxframe.programme._file import Programme, load_programme
+from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.store._sqlite import Store
 
 ProgrammeLike = str | Path | Programme
@@ -60,6 +61,61 @@ def open_programme(programme: ProgrammeLike = ".", host: PluginHost | None = Non
         yield Opened(loaded, host, registry, store)
     finally:
         store.close()
+
+
+@attrs.frozen
+class PluginListing:
+    """What `plugins` found: the loaded plugins, the ids two of them registered, and a programme file left out."""
+
+    plugins: list[InstalledPlugin]
+    #: one line per id that two plugins registered (the first registration is kept)
+    conflicts: list[str] = attrs.field(factory=list)
+    #: the problems of a programme file that could not be read, and was left out
+    programme_problems: list[str] = attrs.field(factory=list)
+
+
+def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = None) -> PluginListing:
+    """Every loaded plugin with its version, the hooks it implements and the ids it registered, by kind.
+
+    The ``register_*`` hooks see the programme file in ``programme`` when
+    there is one (a plugin may register by its settings). A programme file
+    that cannot be read is left out, its problems in ``programme_problems``,
+    so that plugins can be listed while it is broken. Ids that two plugins
+    registered are listed in ``conflicts`` rather than raised as
+    `PluginConflict`, as the other functions do. ``cxframe plugins --json``
+    prints the plugins as `cxframe.contracts._shapes.plugin_json` shapes them.
+
+    >>> [plugin.name for plugin in cxframe.plugins().plugins]  # doctest: +SKIP
+    """
+    loaded: Programme | None = None
+    problems: list[str] = []
+    if isinstance(programme, Programme):
+        loaded = programme
+    elif programme is not None and (Path(programme) / PROGRAMME_FILE).exists():
+        try:
+            loaded = load_programme(programme)
+        except InvalidInput as exc:
+            problems = list(exc.messages)
+    host = host if host is not None else load_plugins()
+    registry = build_registry(host, loaded)
+    listed = [_installed(registry, info.name, info.version, info.hooks) for info in host.plugin_infos()]
+    return PluginListing(listed, list(registry.conflicts), problems)
+
+
+def _installed(registry: Registry, name: str, version: str | None, hooks: Iterable[str]) -> InstalledPlugin:
+    def ids(kind: str) -> tuple[str, ...]:
+        return tuple(registry.kind(kind).by_plugin(name))
+
+    return InstalledPlugin(
+        name=name,
+        version=version,
+        hooks=tuple(hooks),
+        collectors=ids("collectors"),
+        metrics=ids("metrics"),
+        assessments=ids("assessments"),
+        checks=ids("checks"),
+        reporters=ids("reporters"),
+    )
 
 
 @contextlib.contextmanager
@@ -246,20 +302,25 @@ def _readers(
     return readers
 
 
+def _definitions(registry: Registry, metrics: str | Iterable[str] | None) -> list[MetricDefinition]:
+    """The definitions of ``metrics`` (one id or several), or of every registered metric when none is named."""
+    wanted = [metrics] if isinstance(metrics, str) else list(metrics or ())
+    return [registry.metrics.get(metric) for metric in wanted or registry.metrics.ids()]
+
+
 def measure(
     programme: ProgrammeLike = ".",
-    metrics: Iterable[str] | None = None,
+    metrics: str | Iterable[str] | None = None,
     *,
     by: Sequence[str] = (),
     period: str | Period | None = None,
     confidence: float | None = None,
     host: PluginHost | None = None,
 ) -> list[MetricResult]:
-    """Compute metrics (all registered by default) by segment and period; store and return them."""
+    """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them."""
     with open_programme(programme, host) as opened:
-        wanted = list(metrics) if metrics else opened.registry.metrics.ids()
-        definitions = [opened.registry.metrics.get(metric) for metric in wanted]
-        chosen_period = _period(period)
+        definitions = _definitions(opened.registry, metrics)
+        chosen_period = Period.parse(period)
         with running("measure", opened) as run:
             level = confidence if confidence is not None else run.confidence
             results: list[MetricResult] = []
@@ -277,9 +338,47 @@ def measure(
         return results
 
 
-def compare(
+def why_no_results(
     programme: ProgrammeLike,
-    metric: str,
+    metrics: str | Iterable[str],
+    results: Iterable[MetricResult] = (),
+    *,
+    host: PluginHost | None = None,
+) -> list[str]:
+    """For each of ``metrics`` without a result in ``results``: what it reads, and what is stored instead.
+
+    One line per such metric, naming the question and population it reads
+    and how many answers to that question the store holds from other
+    populations (or that it holds none). ``cxframe measure --metric …``
+    prints these when a metric it was asked for has no result.
+
+    >>> results = cxframe.measure("my-programme", ["enps"])            # doctest: +SKIP
+    >>> cxframe.why_no_results("my-programme", ["enps"], results)     # doctest: +SKIP
+    ["enps: no answers to question 'enps' from population 'employee' (40 from population 'customer': ...)"]
+    """
+    measured = {result.metric for result in results}
+    wanted = [metrics] if isinstance(metrics, str) else list(metrics)
+    missing = [metric for metric in wanted if metric not in measured]
+    if not missing:
+        return []
+    hints = []
+    with open_programme(programme, host) as opened:
+        for metric in missing:
+            definition = opened.registry.metrics.get(metric)
+            stored = opened.store.answers_by_population(definition.question)
+            hint = f"{metric}: no answers to question {definition.question!r} from population {definition.population!r}"
+            if stored:
+                found = ", ".join(f"{count} from population {population!r}" for population, count in stored)
+                hint += f" ({found}: set options.population of the source that collects them)"
+            else:
+                hint += " (map a source's column to that question and run `cxframe collect`)"
+            hints.append(hint)
+    return hints
+
+
+def compare(
+    programme: ProgrammeLike = ".",
+    metrics: str | Iterable[str] | None = None,
     *,
     against: str = "period",
     period: str | Period | None = None,
@@ -287,71 +386,77 @@ def compare(
     confidence: float | None = None,
     host: PluginHost | None = None,
 ) -> list[ComparisonResult]:
-    """Differences of ``metric`` between periods or between segments, each with its interval and test.
+    """Differences of metrics between periods or between segments, each with its interval and test.
 
-    ``against="period"`` compares each ``period`` (required) with the previous
-    period that has data, within each ``by`` segment; ``against=COLUMN``
-    compares each value of that segment column with all other observations
-    pooled ("rest"), per ``period`` if given. p-values are Holm-adjusted over
-    the comparisons of one period. Nothing is stored. See
-    `cxframe.measurement._comparisons` for the statistics; the CLI's
-    ``measure --compare --json`` prints these results with the same keys.
+    ``metrics`` is one metric id, several, or none (every registered metric);
+    the results come metric by metric, in that order. ``against="period"``
+    compares each ``period`` (required) with the previous period that has
+    data, within each ``by`` segment; ``against=COLUMN`` compares each value
+    of that segment column with all other observations pooled ("rest"), per
+    ``period`` if given. p-values are Holm-adjusted over one metric's
+    comparisons of one period. A group that a privacy rule hides is not
+    compared. Nothing is stored. See `cxframe.measurement._comparisons` for
+    the statistics; ``cxframe measure --compare … --json`` prints these
+    results as `cxframe.contracts._shapes.comparison_json` shapes them.
+
+    >>> cxframe.compare("my-programme", "nps", period="month", by=["region"])  # doctest: +SKIP
+    >>> cxframe.compare("my-programme", ["nps", "csat"], against="region")   # doctest: +SKIP
     """
-    chosen_period = _period(period)
+    chosen_period = Period.parse(period)
     with open_programme(programme, host) as opened:
-        definition = opened.registry.metrics.get(metric)
+        definitions = _definitions(opened.registry, metrics)
         settings = opened.programme.settings
         level = confidence if confidence is not None else settings.confidence
         engine = SQLiteEngine(opened.store)
-        if against == "period":
-            if chosen_period is None:
-                known = ", ".join(p.value for p in Period)
-                raise InvalidInput([f"comparing periods needs a period to group by ({known})"])
-            results = compare_periods(
-                engine, definition, chosen_period, by=by, confidence=level, min_sample=settings.min_sample
-            )
-            groups = list(by)
-        else:
-            results = compare_segments(
-                engine,
-                definition,
-                against,
-                by=by,
-                period=chosen_period,
-                confidence=level,
-                min_sample=settings.min_sample,
-            )
-            groups = list(dict.fromkeys([against, *by]))
+        compared = [
+            (definition, _comparisons(engine, definition, against, chosen_period, by, level, settings.min_sample))
+            for definition in definitions
+        ]
+        if not compared:
+            return []
+        groups = list(by) if against == "period" else list(dict.fromkeys([against, *by]))
+        results: list[ComparisonResult] = []
         with running("compare", opened) as run:
-            hidden = _suppressed_groups(run, definition, groups, chosen_period)
-        if not hidden:
-            return results
-
-        def shown(result: ComparisonResult) -> bool:
-            segment = tuple(sorted(result.segment.items()))
-            baseline_period = result.baseline if against == "period" else result.period
-            return (segment, result.period) not in hidden and (segment, baseline_period) not in hidden
-
-        # a group a privacy rule hides is not compared either: its difference would give it away
-        return [result for result in results if shown(result)]
+            for definition, found in compared:
+                hidden = _suppressed_groups(run, definition, groups, chosen_period)
+                # a group a privacy rule hides is not compared either: its difference would give it away
+                results.extend(result for result in found if _shown(result, hidden, against))
+        return results
 
 
-def _suppressed_groups(
-    run: Run, definition: MetricDefinition, by: Sequence[str], period: Period | None
-) -> set[tuple[tuple[tuple[str, str | None], ...], str | None]]:
+def _comparisons(
+    engine: SQLiteEngine,
+    definition: MetricDefinition,
+    against: str,
+    period: Period | None,
+    by: Sequence[str],
+    confidence: float,
+    min_sample: int,
+) -> list[ComparisonResult]:
+    if against != "period":
+        return compare_segments(
+            engine, definition, against, by=by, period=period, confidence=confidence, min_sample=min_sample
+        )
+    if period is None:
+        known = ", ".join(p.value for p in Period)
+        raise InvalidInput([f"comparing periods needs a period to group by ({known})"])
+    return compare_periods(engine, definition, period, by=by, confidence=confidence, min_sample=min_sample)
+
+
+_Hidden = set[tuple[tuple[tuple[str, str | None], ...], str | None]]
+
+
+def _shown(result: ComparisonResult, hidden: _Hidden, against: str) -> bool:
+    """Whether neither side of ``result`` is a group that is ``hidden``."""
+    segment = tuple(sorted(result.segment.items()))
+    baseline_period = result.baseline if against == "period" else result.period
+    return (segment, result.period) not in hidden and (segment, baseline_period) not in hidden
+
+
+def _suppressed_groups(run: Run, definition: MetricDefinition, by: Sequence[str], period: Period | None) -> _Hidden:
     computed = compute_metric(run.engine, definition, by=by, period=period, confidence=run.confidence)
     protected = protect(run, definition, computed, by, period)
     return {(tuple(sorted(r.segment.items())), r.period) for r in protected if "suppressed" in r.flags}
-
-
-def _period(period: str | Period | None) -> Period | None:
-    if period is None or isinstance(period, Period):
-        return period
-    try:
-        return Period(period)
-    except ValueError:
-        known = ", ".join(p.value for p in Period)
-        raise InvalidInput([f"period: unknown period {period!r} (known: {known})"]) from None
 
 
 def check(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> list[CheckResult]:
@@ -394,16 +499,6 @@ def assess(
         return run_assessment(run, model=model, answers_file=answers_file, today=today, progress=progress, ask=ask)
 
 
-def _check_view(role: str, lang: str) -> None:
-    from cxframe.contracts._sections import ROLES
-    from cxframe.reporters._i18n import LANGUAGES
-
-    if role not in ROLES:
-        raise InvalidInput([f"--role: expected one of {', '.join(ROLES)}, got {role!r}"])
-    if lang not in LANGUAGES:
-        raise InvalidInput([f"--lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}"])
-
-
 def _for_reader(opened: Opened, document: Mapping[str, Any], role: str, lang: str) -> dict[str, Any]:
     """``document`` for ``role`` and ``lang``: the view set, the plugins' sections built for it."""
     from cxframe.reporters._sections import build_sections
@@ -433,7 +528,9 @@ def report_document(
     Its ``view`` names the reader, and its ``sections`` are the plugins' report
     sections built for them by the installed plugins.
     """
-    _check_view(role, lang)
+    problems = _choice_problems(None, role=role, lang=lang)
+    if problems:
+        raise InvalidInput(problems)
     with open_programme(programme, host) as opened:
         return _for_reader(opened, document, role, lang)
 
@@ -458,7 +555,9 @@ def report(
     """
     from cxframe.assess._assessment import DOCUMENT_VERSION, write_reports
 
-    _check_view(role, lang)
+    problems = _choice_problems(None, role=role, lang=lang)
+    if problems:
+        raise InvalidInput(problems)
     with open_programme(programme, host) as opened:
         if document is None:
             document = opened.store.assessment_document(run_id)
@@ -475,11 +574,9 @@ def report(
                 )
         reporters = opened.registry.reporters
         chosen = list(formats) if formats else reporters.ids()
-        unknown = [f for f in chosen if f not in reporters]
-        if unknown:
-            raise InvalidInput(
-                [f"--format: no reporter {f!r} (reporters: {', '.join(reporters.ids())})" for f in unknown]
-            )
+        problems = _choice_problems(opened.registry, formats=chosen)
+        if problems:
+            raise InvalidInput(problems)
         view = _for_reader(opened, document, role, lang)
         folder = Path(out) if out is not None else opened.programme.root / "reports"
         written: list[Path] = []
@@ -494,3 +591,54 @@ def report(
                     )
                 )
         return written
+
+
+def validate_choices(
+    programme: ProgrammeLike = ".",
+    *,
+    model: str | None = None,
+    formats: Iterable[str] = (),
+    role: str | None = None,
+    lang: str | None = None,
+    host: PluginHost | None = None,
+) -> list[str]:
+    """Every problem with the choices for `assess` and `report`, or an empty list.
+
+    An unknown maturity ``model``, reporter id in ``formats``, ``role`` or
+    ``lang``, each worded as `assess` and `report` raise it. Those find them
+    only once they are under way (`assess` after its run has started); ask
+    here first to stop before any work, as ``cxframe assess`` does.
+    """
+    with open_programme(programme, host) as opened:
+        return _choice_problems(opened.registry, model=model, formats=formats, role=role, lang=lang)
+
+
+def _choice_problems(
+    registry: Registry | None,
+    *,
+    model: str | None = None,
+    formats: Iterable[str] = (),
+    role: str | None = None,
+    lang: str | None = None,
+) -> list[str]:
+    """The problems with these choices; ``model`` and ``formats`` are looked up only with a ``registry``."""
+    from cxframe.contracts._sections import ROLES
+    from cxframe.reporters._i18n import LANGUAGES
+
+    problems = []
+    if role is not None and role not in ROLES:
+        problems.append(f"--role: expected one of {', '.join(ROLES)}, got {role!r}")
+    if lang is not None and lang not in LANGUAGES:
+        problems.append(f"--lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    if registry is None:
+        return problems
+    models, reporters = registry.assessments, registry.reporters
+    if model is not None and model not in models:
+        known = ", ".join(models.ids()) or "none (install a plugin that registers one)"
+        problems.append(f"--model: no maturity model {model!r} (models: {known})")
+    unknown = [f for f in formats if f not in reporters]
+    if unknown:
+        problems.append(
+            f"--format: no reporter {', '.join(map(repr, unknown))} (reporters: {', '.join(reporters.ids())})"
+        )
+    return problems

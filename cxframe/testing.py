@@ -19,8 +19,6 @@ or enable the fixtures with ``pytest_plugins = ["cxframe.testing"]`` in a
 
 from __future__ import annotations
 
-import subprocess
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -130,15 +128,3 @@ else:
     def cxframe_programme(tmp_path: Path) -> Iterator[Path]:
         """A minimal valid programme folder in a temporary directory."""
         yield make_programme(tmp_path / "programme")
-
-
-def wait_for_marker(process: subprocess.Popen[Any], marker: Path, timeout: float = 60) -> None:
-    """Wait until ``process`` creates ``marker``: the point a kill test stops it at.
-
-    Fails if the process ends first, or after ``timeout`` seconds.
-    """
-    deadline = time.monotonic() + timeout
-    while not marker.exists():
-        assert process.poll() is None, "the process ended before it reached its marker"
-        assert time.monotonic() < deadline, f"no {marker} after {timeout:g} s"
-        time.sleep(0.05)

@@ -201,6 +201,24 @@ def test_unknown_model_is_a_clear_error(collected, acme_host):
     assert testing.read_table(collected, "assessments") == []
 
 
+def test_the_choices_are_checked_by_the_api_before_any_work(collected, acme_host):
+    assert api.validate_choices(collected, model="acme", formats=["markdown"], host=acme_host) == []
+    problems = api.validate_choices(
+        collected, model="nope", formats=["pdf", "markdown", "doc"], role="ceo", lang="fr", host=acme_host
+    )
+    assert problems == [
+        "--role: expected one of executive, cx-lead, frontline-manager, got 'ceo'",
+        "--lang: expected one of en, zh-CN, got 'fr'",
+        "--model: no maturity model 'nope' (models: acme)",
+        "--format: no reporter 'pdf', 'doc' (reporters: json, markdown, html)",
+    ]
+    # report raises the same, worded the same
+    with pytest.raises(InvalidInput) as raised:
+        api.report(collected, document={}, formats=["pdf", "doc"], host=acme_host)
+    assert raised.value.messages == problems[-1:]
+    assert testing.read_table(collected, "runs") == []
+
+
 def test_report_without_an_assessment_says_what_to_do(programme, acme_host):
     result = testing.invoke(["-C", str(programme), "report"], host=acme_host)
     assert result.exit_code == 1 and "run `cxframe assess` first" in result.output

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import cxframe
 from cxframe import testing
 from cxframe.cli import BUILTIN_COMMANDS
 from cxframe.contracts._jsonschema import CONTRACTS
@@ -117,3 +118,17 @@ def test_init_and_demo_from_the_cli(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "reports" / "assessment.json").exists()
     again = testing.invoke(["demo", str(tmp_path / "demo")])
     assert "unchanged since it was last collected" in again.stdout
+
+
+def test_why_no_results_says_what_a_metric_reads(programme: Path, host: PluginHost) -> None:
+    hint = (
+        "mean_score: no answers to question 'score' from population 'customer' "
+        "(map a source's column to that question and run `cxframe collect`)"
+    )
+    assert cxframe.why_no_results(programme, ["mean_score"], host=host) == [hint]
+    assert cxframe.why_no_results(programme, "mean_score", host=host) == [hint]
+    result = testing.invoke(["-C", str(programme), "measure", "--metric", "mean_score"], host=host)
+    assert result.exit_code == 0 and hint in result.stdout
+    cxframe.collect(programme, host=host)
+    results = cxframe.measure(programme, "mean_score", host=host)
+    assert results and cxframe.why_no_results(programme, ["mean_score"], results, host=host) == []

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from cxframe import api, hookimpl, testing
-from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._errors import InvalidInput, UnknownId
 from cxframe.contracts._records import IntervalMethod, MetricDefinition, Observation, Period
+from cxframe.contracts._shapes import COMPARISON_KEYS, comparison_json
 from cxframe.host._manager import PluginHost
 from cxframe.measurement._comparisons import (
     NO_TEST,
@@ -638,6 +639,24 @@ def test_api_compare_bad_inputs(collected: Path, nps_host: PluginHost) -> None:
         api.compare(collected, "nps", period="fortnight", host=nps_host)
     with pytest.raises(InvalidInput, match=r"unknown segment column 'colour' \(known: period, .*region"):
         api.compare(collected, "nps", against="colour", host=nps_host)
+
+
+def test_api_compare_takes_one_metric_several_or_all(collected: Path, nps_host: PluginHost) -> None:
+    one = api.compare(collected, "nps", against="region", period="month", host=nps_host)
+    both = api.compare(collected, ["mean_score", "nps"], against="region", period="month", host=nps_host)
+    every = api.compare(collected, None, against="region", period="month", host=nps_host)
+    # mean_score has no observations: the results are nps's, metric by metric
+    assert one and both == one and every == one
+    runs = testing.read_table(collected, "runs", "command = ?", ["compare"])
+    assert len(runs) == 3  # one recorded run a call, however many metrics
+    with pytest.raises(UnknownId, match="unknown metric 'nope'"):
+        api.compare(collected, ["nps", "nope"], against="region", host=nps_host)
+
+
+def test_the_compare_json_keys_are_the_public_ones(collected: Path, nps_host: PluginHost) -> None:
+    assert set(COMPARISON_KEYS) == KEYS
+    [first, *_] = api.compare(collected, "nps", against="region", host=nps_host)
+    assert list(comparison_json(first)) == list(COMPARISON_KEYS)
 
 
 def test_cli_compare_json_shape(collected: Path, nps_host: PluginHost) -> None:

@@ -654,3 +654,11 @@ def test_multiplier_must_be_positive_and_finite(multiplier):
 def test_severity_rank_orders_levels():
     assert [s.rank for s in c.Severity] == [0, 1, 2, 3, 4]
     assert c.Severity.CRITICAL.rank > c.Severity.HIGH.rank > c.Severity.INFO.rank
+
+
+@given(st.lists(st.sampled_from(c.CheckStatus)))
+def test_the_worst_status_is_the_last_in_order_and_pass_without_any(statuses: list[c.CheckStatus]) -> None:
+    order = [c.CheckStatus.PASS, c.CheckStatus.WARN, c.CheckStatus.FAIL, c.CheckStatus.ERROR]
+    worst = c.CheckStatus.worst(statuses)
+    assert worst == (max(statuses, key=order.index) if statuses else c.CheckStatus.PASS)
+    assert c.CheckStatus.worst(iter(statuses)) == worst

@@ -683,3 +683,13 @@ def test_shifting_every_value_moves_the_mean_and_keeps_the_interval(answers, off
         else:
             # a few ulps of the (large) values is all the shift may cost
             assert shifted.std_error == pytest.approx(plain.std_error, rel=1e-6, abs=1e-6 * math.ulp(offset))
+
+
+def test_a_period_is_parsed_from_its_name_or_named_as_unknown() -> None:
+    assert Period.parse("month") is Period.MONTH
+    assert Period.parse(Period.WEEK) is Period.WEEK
+    assert Period.parse(None) is None
+    with pytest.raises(
+        InvalidInput, match=r"period: unknown period 'fortnight' \(known: day, week, month, quarter, year\)"
+    ):
+        Period.parse("fortnight")

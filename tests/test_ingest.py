@@ -17,6 +17,7 @@ from cxframe.contracts._errors import InvalidInput
 from cxframe.host._manager import PluginHost
 from cxframe.ingestion._collect import CollectorFailed
 from tests.conftest import write_answers
+from tests.processes import wait_for_marker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -231,7 +232,7 @@ def _kill_collect_midway(
     env = {**os.environ, "TOY_SLEEP_AFTER": "20000", "TOY_MARKER": str(marker), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT)
     try:
-        testing.wait_for_marker(process, marker)
+        wait_for_marker(process, marker)
         # 20 batches of 1000 rows were written inside the open transaction by now
         if check is not None:
             check()

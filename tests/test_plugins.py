@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import cxframe
 from cxframe import (
     Check,
     CheckResult,
@@ -20,9 +21,10 @@ from cxframe import (
     hookimpl,
     testing,
 )
+from cxframe.contracts._shapes import PLUGIN_KINDS, InstalledPlugin, plugin_json
 from cxframe.host import _hookspecs as hookspecs
 from cxframe.host._manager import load_plugins
-from cxframe.host._registry import build_registry
+from cxframe.host._registry import KINDS, build_registry
 from tests import toy_plugin
 
 
@@ -222,3 +224,45 @@ def test_built_in_plugins_load_through_entry_points() -> None:
     host = load_plugins()
     assert "cxframe-nps" in {info.name for info in host.plugin_infos()}
     assert {info.name: info.version for info in host.plugin_infos()}["cxframe-nps"] == "0.1.0"
+
+
+def test_api_plugins_is_what_plugins_json_prints() -> None:
+    listing = cxframe.plugins(host=testing.plugin_host(toy_plugin))
+    [plugin] = listing.plugins
+    assert plugin == InstalledPlugin(
+        name="tests.toy_plugin",
+        version=None,
+        hooks=("register_checks", "register_collectors", "register_metrics"),
+        collectors=("toy-csv",),
+        metrics=("mean_score",),
+        checks=("toy.has-data",),
+    )
+    assert listing.conflicts == [] and listing.programme_problems == []
+    printed = testing.invoke(["plugins", "--json"], host=testing.plugin_host(toy_plugin))
+    assert json.loads(printed.stdout) == [plugin_json(plugin)]
+
+
+def test_plugin_kinds_are_the_registrys_kinds() -> None:
+    assert tuple(KINDS) == PLUGIN_KINDS
+
+
+def test_plugins_lists_conflicting_plugins_then_exits_1(tmp_path: Path) -> None:
+    listing = cxframe.plugins(tmp_path, host=testing.plugin_host(toy_plugin, Duplicate()))
+    assert sorted(plugin.name for plugin in listing.plugins) == ["Duplicate", "tests.toy_plugin"]
+    assert listing.conflicts == ["collector id 'toy-csv' is registered by both Duplicate and tests.toy_plugin"]
+    result = testing.invoke(
+        ["-C", str(tmp_path), "plugins", "--json"], host=testing.plugin_host(toy_plugin, Duplicate())
+    )
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [plugin_json(plugin) for plugin in listing.plugins]
+    assert "error: collector id 'toy-csv' is registered by both Duplicate and tests.toy_plugin" in result.stderr
+
+
+def test_plugins_are_listed_while_the_programme_file_is_broken(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p", text="name = 5\n")
+    listing = cxframe.plugins(root, host=testing.plugin_host(toy_plugin))
+    assert [plugin.name for plugin in listing.plugins] == ["tests.toy_plugin"]
+    assert listing.programme_problems and "name: expected a string" in listing.programme_problems[0]
+    result = testing.invoke(["-C", str(root), "plugins", "--json"], host=testing.plugin_host(toy_plugin))
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 1
+    assert "warning: ignoring the programme: " in result.stderr and "name: expected a string" in result.stderr

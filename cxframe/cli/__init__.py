@@ -1,8 +1,11 @@
 """The ``cxframe`` command line: a thin layer over the Python API.
 
-One module per area; each command opens the programme and calls one library
-function. Plugin commands (``register_commands``) are added when the group
-first lists or looks up its commands, never at import time.
+One module per area; each command calls one function of `cxframe.api` and
+prints what it returns (as tables, or with ``--json`` in the shapes of
+`cxframe.contracts._shapes`). Nothing here reads the store or writes SQL: a
+test holds every module to that. Plugin commands (``register_commands``)
+are added when the group first lists or looks up its commands, never at
+import time.
 """
 
 from __future__ import annotations
@@ -86,7 +89,7 @@ def main(args: list[str] | None = None, **kwargs: Any) -> Any:
 
 
 def _memory_back_to_the_system() -> None:
-    """pyarrow's buffers from the C allocator, which returns freed blocks: 30–90 MB less at a million events.
+    """pyarrow's buffers from the C allocator, which returns freed blocks to the system (docs/performance.md).
 
     Process-wide, so only in the command's own process (not for a library
     caller), and only where the user has not chosen (``ARROW_DEFAULT_MEMORY_POOL``).

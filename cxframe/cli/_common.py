@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -155,7 +154,3 @@ def report_failures_quietly(ctx: click.Context) -> None:
     if host is not None:
         for failure in host.failures:
             click.secho(f"warning: {failure}", fg="yellow", err=True)
-
-
-def is_interactive() -> bool:
-    return sys.stderr.isatty()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console
@@ -11,7 +10,6 @@ from rich.table import Table
 
 from cxframe.contracts._records import CheckResult, CheckStatus, MetricResult
 from cxframe.contracts._stages import StageOutcome
-from cxframe.store._sqlite import Store
 
 STATUS_STYLE = {
     CheckStatus.PASS: "green",
@@ -72,49 +70,3 @@ def outcomes(out: Console, stage_outcomes: Iterable[StageOutcome]) -> None:
         counts = ", ".join(f"{key} {value}" for key, value in outcome.counts.items())
         table.add_row(outcome.stage.value, outcome.status, counts, escape("\n".join(outcome.messages)))
     out.print(table)
-
-
-def latest_run(out: Console, store: Store) -> None:
-    """The metric, objective and check results of the newest lifecycle run."""
-    row = next(store.db.query("SELECT id FROM runs WHERE command = 'run' ORDER BY id DESC LIMIT 1"), None)
-    if row is None:
-        return
-    run_id = row["id"]
-    results = [
-        MetricResult(
-            metric=r["metric"],
-            value=r["value"],
-            n=r["n"],
-            ci_low=r["ci_low"],
-            ci_high=r["ci_high"],
-            confidence=r["confidence"],
-            segment=json.loads(r["segment"]),
-            period=r["period"],
-            flags=tuple(json.loads(r["flags"])),
-        )
-        for r in store.db.query("SELECT * FROM metric_results WHERE run_id = ? AND objective IS NULL", [run_id])
-    ]
-    out.print("\n[bold]Metrics[/]")
-    metrics(out, results)
-    objectives = list(
-        store.db.query("SELECT * FROM metric_results WHERE run_id = ? AND objective IS NOT NULL", [run_id])
-    )
-    if objectives:
-        table = Table("objective", "metric", "value", "interval", "target", "status")
-        for r in objectives:
-            interval = "—" if r["ci_low"] is None else f"{r['ci_low']:.1f} … {r['ci_high']:.1f}"
-            table.add_row(
-                escape(r["objective"]),
-                escape(r["metric"]),
-                _number(r["value"]),
-                interval,
-                f"{r['target']:g}",
-                r["target_status"],
-            )
-        out.print("\n[bold]Objectives[/]")
-        out.print(table)
-    findings = list(store.db.query("SELECT * FROM findings WHERE run_id = ? ORDER BY severity", [run_id]))
-    out.print(f"\n[bold]Findings[/]: {len(findings)}")
-    for finding in findings:
-        evidence = "; ".join(json.loads(finding["evidence"]))
-        out.print(f"- {escape('[' + finding['severity'] + ']')} {escape(finding['title'])}: {escape(evidence)}")

@@ -180,21 +180,6 @@ class _Interviewer:
         return answer, ""
 
 
-def _check_choices(programme: Path, host: Any, model: str | None, formats: tuple[str, ...]) -> None:
-    """Unknown --model or --format ids are usage errors, found before any work is done."""
-    with api.open_programme(programme, host=host) as opened:
-        models, reporters = opened.registry.assessments, opened.registry.reporters
-        if model is not None and model not in models:
-            known = ", ".join(models.ids()) or "none installed"
-            raise click.BadParameter(f"no maturity model {model!r} (models: {known})", param_hint="--model")
-        unknown = [f for f in formats if f not in reporters]
-        if unknown:
-            known = ", ".join(reporters.ids())
-            raise click.BadParameter(
-                f"no reporter {', '.join(map(repr, unknown))} (reporters: {known})", param_hint="--format"
-            )
-
-
 @click.command()
 @click.option("--model", help="Maturity model id (default: iso-cx). See `cxframe plugins`.")
 @click.option(
@@ -224,7 +209,9 @@ def assess(
     """
     current = state()
     host = current.plugins()
-    _check_choices(current.programme, host, model, formats)
+    problems = api.validate_choices(current.programme, model=model, formats=formats, host=host)
+    if problems:  # a usage error, found before any work is done
+        raise click.UsageError("\n".join(problems))
     out_console = console()
     with out_console.status("assessing…") as status:
 

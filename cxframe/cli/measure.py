@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 import click
 from rich.markup import escape
 from rich.table import Column, Table
@@ -12,38 +9,9 @@ from rich.table import Column, Table
 from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.contracts._records import MetricResult, Period
-from cxframe.contracts._shapes import metric_json
+from cxframe.contracts._records import Period
+from cxframe.contracts._shapes import comparison_json, metric_json
 from cxframe.measurement._comparisons import ComparisonResult
-
-COMPARISON_KEYS = (
-    "metric",
-    "compare",
-    "segment",
-    "period",
-    "baseline",
-    "value",
-    "baseline_value",
-    "n",
-    "baseline_n",
-    "difference",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "p_adjusted",
-    "significant",
-    "confidence",
-    "method",
-    "flags",
-)
-
-
-def comparison_json(result: ComparisonResult) -> dict[str, Any]:
-    """The public JSON shape of a comparison (``measure --compare … --json``)."""
-    data: dict[str, Any] = {key: getattr(result, key) for key in COMPARISON_KEYS}
-    data["segment"] = dict(result.segment)
-    data["flags"] = list(result.flags)
-    return data
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -140,24 +108,15 @@ def measure(
     if compare is not None:
         if compare == "period" and period is None:
             raise click.UsageError("--compare period needs --period (day, week, month, quarter or year)")
-        if metrics:
-            wanted = list(metrics)
-        else:
-            with api.open_programme(current.programme, current.plugins()) as opened:
-                wanted = opened.registry.metrics.ids()
-        comparisons: list[ComparisonResult] = []
-        for metric in wanted:
-            comparisons.extend(
-                api.compare(
-                    current.programme,
-                    metric,
-                    against=compare,
-                    period=period,
-                    by=by,
-                    confidence=confidence,
-                    host=current.plugins(),
-                )
-            )
+        comparisons = api.compare(
+            current.programme,
+            metrics or None,
+            against=compare,
+            period=period,
+            by=by,
+            confidence=confidence,
+            host=current.plugins(),
+        )
         if as_json:
             emit_json([comparison_json(result) for result in comparisons])
         else:
@@ -170,32 +129,8 @@ def measure(
         emit_json([metric_json(result) for result in results])
         return
     out = console()
-    hints = _why_no_results(current.programme, current.plugins(), metrics, results)
+    hints = api.why_no_results(current.programme, metrics, results, host=current.plugins())
     if results or not hints:
         _render.metrics(out, results)
     for hint in hints:
         out.print(escape(hint), soft_wrap=True)
-
-
-def _why_no_results(programme: Any, host: Any, metrics: tuple[str, ...], results: Sequence[MetricResult]) -> list[str]:
-    """For each metric asked for by name that has no result, what it reads and what is stored instead."""
-    measured = {result.metric for result in results}
-    missing = [metric for metric in metrics if metric not in measured]
-    if not missing:
-        return []
-    hints = []
-    with api.open_programme(programme, host) as opened:
-        for metric in missing:
-            definition = opened.registry.metrics.get(metric)
-            stored = opened.store.db.execute(
-                "SELECT population, count(*) FROM observations WHERE question = ? GROUP BY population ORDER BY 2 DESC",
-                [definition.question],
-            ).fetchall()
-            hint = f"{metric}: no answers to question {definition.question!r} from population {definition.population!r}"
-            if stored:
-                found = ", ".join(f"{count} from population {population!r}" for population, count in stored)
-                hint += f" ({found}: set options.population of the source that collects them)"
-            else:
-                hint += " (map a source's column to that question and run `cxframe collect`)"
-            hints.append(hint)
-    return hints

@@ -7,32 +7,20 @@ from typing import Any
 import click
 from rich.table import Table
 
+from cxframe import api
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.contracts._errors import InvalidInput, PluginConflict
-from cxframe.host._manager import PluginHost
-from cxframe.host._registry import KINDS, Registry, build_registry
-from cxframe.programme._file import Programme, load_programme
-
-
-def describe_plugins(host: PluginHost, registry: Registry) -> list[dict[str, Any]]:
-    """One entry per plugin: name, version, hooks and the ids it registered by kind."""
-    described = []
-    for info in host.plugin_infos():
-        entry: dict[str, Any] = {"name": info.name, "version": info.version, "hooks": list(info.hooks)}
-        for kind in KINDS:
-            entry[kind] = registry.kind(kind).by_plugin(info.name)
-        described.append(entry)
-    return described
+from cxframe.contracts._errors import PluginConflict
+from cxframe.contracts._shapes import PLUGIN_KINDS, plugin_json
 
 
 def _print_table(described: list[dict[str, Any]]) -> None:
-    table = Table("plugin", "version", "hooks", *KINDS)
+    table = Table("plugin", "version", "hooks", *PLUGIN_KINDS)
     for entry in described:
         table.add_row(
             entry["name"],
             entry["version"] or "",
             ", ".join(entry["hooks"]),
-            *(", ".join(entry[kind]) for kind in KINDS),
+            *(", ".join(entry[kind]) for kind in PLUGIN_KINDS),
         )
     console().print(table if described else "no plugins installed")
 
@@ -47,19 +35,14 @@ def plugins(as_json: bool) -> None:
     Conflicting ids are listed too, then reported as an error (exit 1).
     """
     current = state()
-    programme: Programme | None = None
-    if (current.programme / "cxframe.toml").exists():
-        try:
-            programme = load_programme(current.programme)
-        except InvalidInput as exc:
-            # listing plugins must work even while the programme file is broken
-            click.secho(f"warning: ignoring the programme: {exc.messages[0]}", fg="yellow", err=True)
-    host = current.plugins()
-    registry = build_registry(host, programme)
-    described = describe_plugins(host, registry)
+    listing = api.plugins(current.programme, host=current.plugins())
+    if listing.programme_problems:
+        # listing plugins works even while the programme file is broken
+        click.secho(f"warning: ignoring the programme: {listing.programme_problems[0]}", fg="yellow", err=True)
+    described = [plugin_json(plugin) for plugin in listing.plugins]
     if as_json:
         emit_json(described)
     else:
         _print_table(described)
-    if registry.conflicts:
-        raise PluginConflict("\n".join(registry.conflicts))
+    if listing.conflicts:
+        raise PluginConflict("\n".join(listing.conflicts))

@@ -148,10 +148,7 @@ class Facts:
     def check_status(self, check: str) -> CheckStatus | None:
         """The worst status of check ``check``, or ``None`` when it did not run or only errored."""
         statuses = [r.status for r in self.checks(check) if r.status is not CheckStatus.ERROR]
-        if not statuses:
-            return None
-        order = [CheckStatus.PASS, CheckStatus.WARN, CheckStatus.FAIL]
-        return max(statuses, key=order.index)
+        return CheckStatus.worst(statuses) if statuses else None
 
     def metric_results(self, metric: str | None = None) -> list[MetricResult]:
         return [r for r in self.run.metric_results if metric is None or r.metric == metric]

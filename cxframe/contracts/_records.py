@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
+from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._stages import Stage
 
 __all__ = [
@@ -108,10 +110,18 @@ class Severity(enum.Enum):
 
 
 class CheckStatus(enum.Enum):
+    """A check's outcome, from best to worst."""
+
     PASS = "pass"
     WARN = "warn"
     FAIL = "fail"
     ERROR = "error"
+
+    @classmethod
+    def worst(cls, statuses: Iterable[CheckStatus]) -> CheckStatus:
+        """The worst of ``statuses`` (pass < warn < fail < error), or ``PASS`` when there are none."""
+        order = list(cls)
+        return max(statuses, key=order.index, default=cls.PASS)
 
 
 class CriterionStatus(enum.Enum):
@@ -307,6 +317,17 @@ class Period(enum.Enum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
+
+    @classmethod
+    def parse(cls, period: str | Period | None) -> Period | None:
+        """``period`` as a `Period` (``None`` stays ``None``), or `InvalidInput` naming the known periods."""
+        if period is None or isinstance(period, Period):
+            return period
+        try:
+            return cls(period)
+        except ValueError:
+            known = ", ".join(p.value for p in cls)
+            raise InvalidInput([f"period: unknown period {period!r} (known: {known})"]) from None
 
 
 @attrs.frozen

@@ -1,12 +1,29 @@
-"""The public JSON shapes of results (DESIGN §11), shared by the CLI and the assessment document."""
+"""The public JSON shapes of results (DESIGN §11), shared by the CLI and the assessment document.
+
+What ``--json`` prints is public API: a key added, renamed or dropped here
+needs a version bump and a note in the changelog.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from cxframe.contracts._records import CheckResult, MetricResult
 
-__all__ = ["check_json", "metric_json"]
+if TYPE_CHECKING:  # a plain record of the measurement package; only its attributes are read here
+    from cxframe.measurement._comparisons import ComparisonResult
+
+__all__ = [
+    "COMPARISON_KEYS",
+    "PLUGIN_KINDS",
+    "InstalledPlugin",
+    "check_json",
+    "comparison_json",
+    "metric_json",
+    "plugin_json",
+]
 
 
 def metric_json(result: MetricResult) -> dict[str, Any]:
@@ -44,3 +61,65 @@ def check_json(result: CheckResult) -> dict[str, Any]:
         "evidence": list(result.evidence),
         "recommendation": result.recommendation,
     }
+
+
+#: The keys of a comparison (``measure --compare … --json``), in the order they are printed.
+COMPARISON_KEYS = (
+    "metric",
+    "compare",
+    "segment",
+    "period",
+    "baseline",
+    "value",
+    "baseline_value",
+    "n",
+    "baseline_n",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "confidence",
+    "method",
+    "flags",
+)
+
+
+def comparison_json(result: ComparisonResult) -> dict[str, Any]:
+    """The public JSON shape of a comparison (``measure --compare … --json``, DESIGN §11)."""
+    data: dict[str, Any] = {key: getattr(result, key) for key in COMPARISON_KEYS}
+    data["segment"] = dict(result.segment)
+    data["flags"] = list(result.flags)
+    return data
+
+
+#: What a plugin can register, in the order ``plugins --json`` lists them (the registry's kinds).
+PLUGIN_KINDS = ("collectors", "metrics", "assessments", "checks", "reporters")
+
+
+@attrs.frozen
+class InstalledPlugin:
+    """One loaded plugin as ``cxframe plugins`` lists it.
+
+    ``name`` is its distribution name (or, for a plugin registered in code, its
+    module or class name), ``version`` its distribution's version, ``hooks``
+    the hooks it implements, and each of `PLUGIN_KINDS` the ids it registered.
+    """
+
+    name: str
+    version: str | None
+    hooks: tuple[str, ...] = ()
+    collectors: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    assessments: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    reporters: tuple[str, ...] = ()
+
+
+def plugin_json(plugin: InstalledPlugin) -> dict[str, Any]:
+    """The public JSON shape of an installed plugin (``plugins --json``, DESIGN §11)."""
+    data: dict[str, Any] = {"name": plugin.name, "version": plugin.version, "hooks": list(plugin.hooks)}
+    for kind in PLUGIN_KINDS:
+        data[kind] = list(getattr(plugin, kind))
+    return data

@@ -56,8 +56,8 @@ def _give_freed_memory_back() -> None:
 
     Why: by default glibc raises that threshold as large blocks are freed, and
     then serves them from a heap it rarely shrinks. A reading process that
-    parses a file block by block (`cxframe.ingestion._delimited`) kept ~14 MB more that
-    way. Only in the child, which is short-lived; elsewhere (not glibc) nothing.
+    parses a file block by block (`cxframe.ingestion._delimited`) kept memory it no
+    longer used that way (docs/performance.md). Only in the child, which is short-lived; elsewhere (not glibc) nothing.
     """
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6")

@@ -214,8 +214,8 @@ class SurveyCleaner:
     def _pack(self, chunk: _Chunk, flat: list[Any], per_insert: int, bytes_done: int) -> None:
         """``flat`` (the rows' values one after another) ``per_insert`` rows to a tuple, for multi-row inserts.
 
-        Why: a statement step costs ~1 µs however many rows it inserts, so
-        binding 200 rows at once halves the staging's cost per row.
+        Why: a statement step has a fixed cost however many rows it inserts, so
+        binding many rows at once cuts the staging's cost per row (docs/performance.md).
         """
         width = len(self.clean_columns())
         step = per_insert * width

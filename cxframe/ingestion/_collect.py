@@ -270,11 +270,10 @@ def _pages_written_once(store: Store, size: int) -> Iterator[None]:
     """For a large first ingest into an empty store, a rollback journal instead of the WAL while it runs.
 
     Why: in WAL mode every page is written twice, into the WAL and then by
-    the checkpoint into the store, each synced; a million-response ingest
-    writes ~260 MB, and its end waited ~2 s on the disk. With a rollback
-    journal the new pages are written once and the journal holds almost
-    nothing (a new page has no old content), ~0.7 s less in paired runs
-    (docs/performance.md). The ingest is as atomic (a killed one is rolled
+    the checkpoint into the store, each synced, and the end of a large ingest
+    waits on the disk. With a rollback journal the new pages are written
+    once and the journal holds almost nothing (a new page has no old
+    content), which is faster (figures in docs/performance.md). The ingest is as atomic (a killed one is rolled
     back from the journal when the store is next opened). The price: another
     connection cannot read while the ingest writes, which on an empty store
     loses nothing; and the switch happens only when no other connection has

@@ -318,10 +318,11 @@ def read_delimited(
 class _UTF8Blocks(io.RawIOBase):
     """The file as UTF-8 bytes, in blocks that never end between a CR and its LF.
 
-    Why: pyarrow (26) drops the LF of a CR LF inside a quoted cell when a
-    block it reads ends between the two, so a block here never ends in a CR
-    (it is held for the next one). A file in another encoding is decoded here,
-    strictly, with Python's codecs, as pyarrow's own transcoding would.
+    Why: pyarrow drops the LF of a CR LF inside a quoted cell when a block
+    it reads ends between the two (found by a property test, see
+    docs/performance.md), so a block here never ends in a CR (it is held for
+    the next one). A file in another encoding is decoded here, strictly, with
+    Python's codecs, as pyarrow's own transcoding would.
     """
 
     def __init__(self, source: SourceReader, encoding: str | None) -> None:

@@ -78,8 +78,8 @@ def ingest_staged(
 
     The staging tables of the previous ingest on this connection are dropped
     first; the last ones go with the connection. Why not at the end: dropping
-    a million staged rows costs ~0.2 s, and closing the connection deletes its
-    temporary file at once.
+    a million staged rows takes time the ingest would wait for, and closing the
+    connection deletes its temporary file at once.
     """
     try:
         return _ingest(store, store.db.conn, reader, survey, ingest_id, progress)
@@ -146,7 +146,7 @@ def _ingest(
         chunks = iterate_in_child(chunks, _encode, _decode)
     tally: _Tally | None = None
     # the loop makes millions of short-lived tuples and no reference cycles: the cyclic collector's passes
-    # over them only cost time (about 6 % of the reading here), so it rests until the loop is done
+    # over them only cost time (docs/performance.md), so it rests until the loop is done
     collecting = gc.isenabled()
     gc.disable()
     try:

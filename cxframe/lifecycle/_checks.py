@@ -63,10 +63,5 @@ def run_checks(run: Run, only: Iterable[str] | None = None) -> list[CheckResult]
     return results
 
 
-def worst(results: Iterable[CheckResult]) -> CheckStatus:
-    order = [CheckStatus.PASS, CheckStatus.WARN, CheckStatus.FAIL, CheckStatus.ERROR]
-    return max((r.status for r in results), key=order.index, default=CheckStatus.PASS)
-
-
 def is_problem(result: CheckResult) -> bool:
     return result.status in (CheckStatus.WARN, CheckStatus.FAIL) and result.severity is not Severity.INFO

@@ -240,11 +240,6 @@ def cross_reference_problems(programme: Programme) -> Iterable[str]:
             yield f"{file}: actions[{a}].id: ids starting with 'action:' are kept for the actions cxframe proposes"
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
-    return file_hashes(path)[0]
-
-
 def file_hashes(path: Path, prefix: int | None = None) -> tuple[str, str | None]:
     """SHA-256 of a file's bytes, and of its first ``prefix`` bytes (None when it is shorter or not asked).
 

@@ -50,7 +50,7 @@ _FLAG_KEYS = {"small_sample", "weighted", "no_interval"}
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    # imported here, not with the module: every command loads the reporters, few render HTML (~0.07 s)
+    # imported here, not with the module: every command loads the reporters, few render HTML (docs/performance.md)
     import jinja2
 
     # autoescape=True for every template, whatever its file name: the report is HTML throughout

@@ -37,7 +37,7 @@ from cxframe.contracts._records import (
     Observation,
 )
 from cxframe.store._files import create_private, warn_if_store_is_shared
-from cxframe.store._migrations import RESPONSE_COLUMNS, SCHEMA_VERSION, create_observations_view, migrate
+from cxframe.store._migrations import RESPONSE_COLUMNS, create_observations_view, migrate
 
 if TYPE_CHECKING:
     from cxframe.programme._file import Programme
@@ -161,16 +161,12 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @property
-    def schema_version(self) -> int:
-        return SCHEMA_VERSION
-
     # -- observations and events -----------------------------------------
 
     def segment_columns(self) -> list[str]:
         """The segment columns observations carry so far (columns of ``responses``).
 
-        Read from the schema each time (a few µs), not cached: a rolled-back
+        Read from the schema each time (cheap), not cached: a rolled-back
         ingest takes the columns it added with it.
         """
         fixed = {"id", *RESPONSE_COLUMNS}
@@ -225,6 +221,16 @@ class Store:
 
     def count(self, table: str) -> int:
         return self.db[table].count  # a table or a view (observations)
+
+    def answers_by_population(self, question: str) -> list[tuple[str, int]]:
+        """``(population, number of observations)`` of the answers to ``question``, the most first."""
+        return [
+            (population, count)
+            for population, count in self.db.execute(
+                "SELECT population, count(*) FROM observations WHERE question = ? GROUP BY population ORDER BY 2 DESC",
+                [question],
+            )
+        ]
 
     # -- runs and results --------------------------------------------------
 

@@ -10,22 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from cxframe import InvalidInput, Period, PluginHost, Programme, open_programme
+from cxframe import Period, PluginHost, Programme, open_programme
 from cxframe_employee.link import Link, compute_link
 from cxframe_employee.results import EmployeeResult, check_employee_metric, employee_results
 from cxframe_employee.settings import load_context
 
 ProgrammeLike = str | Path | Programme
-
-
-def _period(period: str | Period | None) -> Period | None:
-    if period is None or isinstance(period, Period):
-        return period
-    try:
-        return Period(period)
-    except ValueError:
-        known = ", ".join(p.value for p in Period)
-        raise InvalidInput([f"period: unknown period {period!r} (known: {known})"]) from None
 
 
 def enps(
@@ -42,7 +32,7 @@ def enps(
     Nothing is stored: employee results are computed when asked for, so that
     every one of them goes through the rule.
     """
-    chosen = _period(period)
+    chosen = Period.parse(period)
     with open_programme(programme, host) as opened:
         context = load_context(opened.programme)
         definitions = [opened.registry.metrics.get(metric) for metric in metrics]

@@ -102,12 +102,6 @@ EFFICIENCY_KPIS = frozenset(
     }
 )
 
-_ORDER = [CheckStatus.PASS, CheckStatus.WARN, CheckStatus.FAIL, CheckStatus.ERROR]
-
-
-def worst(statuses: Iterable[CheckStatus]) -> CheckStatus:
-    return max(statuses, key=_ORDER.index, default=CheckStatus.PASS)
-
 
 def _pct(value: float) -> str:
     return f"{value:.0%}"
@@ -127,7 +121,7 @@ class _Role:
 
     def note(self, text: str, status: CheckStatus = CheckStatus.PASS) -> None:
         self.notes.append(text)
-        self.status = worst([self.status, status])
+        self.status = CheckStatus.worst([self.status, status])
 
     def evidence(self) -> str:
         return f"{self.role.label}: {'; '.join(self.notes)}"
@@ -160,7 +154,7 @@ def _role_check(
         found = _Role(role)
         assess(found, context)
         assessed.append(found)
-    status = worst(found.status for found in assessed)
+    status = CheckStatus.worst(found.status for found in assessed)
     evidence = [*(summary(context) if summary else []), *(found.evidence() for found in assessed)]
     problems = [found for found in assessed if found.status is not CheckStatus.PASS]
     return CheckResult(
@@ -544,7 +538,7 @@ def check_enps_by_team(run: RunContext) -> CheckResult:
             f"{hidden} team(s) not shown: fewer than {context.anonymity_threshold} respondents, "
             "or suppressed so that such a team cannot be worked out from the others"
         )
-    status = worst(statuses)
+    status = CheckStatus.worst(statuses)
     recommendations = []
     if not teams:
         recommendations.append("Map the team of every employee response so that eNPS can be shown by team.")

@@ -16,6 +16,7 @@ import cxframe
 import cxframe_employee
 from cxframe import CheckStatus, InvalidInput, testing
 from cxframe_employee.settings import load_context
+from tests.processes import wait_for_marker
 
 
 def problems(root: Path) -> list[str]:
@@ -261,7 +262,7 @@ cxframe.collect({str(root)!r}, host=host())
 """
     process = subprocess.Popen([sys.executable, "-c", script])
     try:
-        testing.wait_for_marker(process, marker)
+        wait_for_marker(process, marker)
         process.send_signal(signal.SIGKILL)
         process.wait(10)
     finally:

@@ -53,11 +53,11 @@ PART = 200_000
 def events(store: Store | sqlite3.Connection, *, source: str | None = None) -> EventColumns:
     """The stored events (of ``source``, else of every source) as `EventColumns`.
 
-    Why ``group_concat`` a column, `PART` events at a time: a million events
-    fetched as rows cost a Python tuple each (2 s, 700 MB); as one text a
-    column, split by pyarrow and turned into numbers at once, about half the
-    time and a fraction of the memory. Parts follow ``id``, the order the
-    events were collected in, which orders events with the same time. A value
+    Why ``group_concat`` a column, `PART` events at a time: events fetched as
+    rows cost a Python tuple each; as one text a column, split by pyarrow and
+    turned into numbers at once, they take less time and a fraction of the
+    memory (docs/performance.md). Parts follow ``id``, the order the events
+    were collected in, which orders events with the same time. A value
     holding the separator (NUL) is read row by row instead.
     """
     conn = _connection(store)

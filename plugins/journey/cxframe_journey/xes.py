@@ -269,7 +269,7 @@ def _rows(source: SourceReader) -> Generator[tuple[int, list[str] | Reject], Non
     """``(event ordinal, cells | Reject)`` for every event of the log; see the module docstring.
 
     Read with expat's callbacks rather than an element tree: nothing is built
-    that is not kept, about twice as fast as ``iterparse``.
+    that is not kept, faster than ``iterparse``.
     """
     problems = list(check_options(source))
     if problems:  # the ingest machinery checks first; this guards direct calls

@@ -21,6 +21,7 @@ import cxframe
 from cxframe import EventBatches, InvalidInput, TimestampRule, testing
 from cxframe.ingestion._timestamps import Timestamps, timestamp_reader
 from cxframe_journey import analytics, api, timestamps
+from tests.processes import wait_for_marker
 
 
 def orders_programme(tmp_path: Path, columns: Mapping[str, object] | None = None, **options: object) -> Path:
@@ -190,7 +191,7 @@ cxframe.collect({str(root)!r}, [{str(root / "log.csv")!r}], collector="event-csv
 """
     process = subprocess.Popen([sys.executable, "-c", script])
     try:
-        testing.wait_for_marker(process, marker)
+        wait_for_marker(process, marker)
         process.send_signal(signal.SIGKILL)
         process.wait(10)
     finally:

@@ -383,7 +383,7 @@ def _xlsx_rows(source: SourceReader) -> _RawRows:
     openpyxl's read-only mode parses the sheet as it is iterated, so large
     workbooks stream too.
     """
-    # imported here, not with the module: openpyxl takes ~0.15 s to import, which every command paid
+    # imported here, not with the module: openpyxl is slow to import, which every command paid (docs/performance.md)
     import openpyxl  # type: ignore[import-untyped]
     from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 

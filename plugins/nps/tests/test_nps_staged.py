@@ -35,6 +35,7 @@ from cxframe.ingestion._sources import SourceReader
 from cxframe.ingestion._timestamps import Stamp, Timestamps, timestamp_reader
 from cxframe.store._sqlite import utc_text
 from cxframe_nps.collectors import parse_timestamp, survey_csv
+from tests.processes import wait_for_marker
 
 HEADER = "id,cust,when,Region,Q1,Q2,note,w\n"
 BODY = (
@@ -415,7 +416,7 @@ cxframe.collect({str(root)!r}, [{str(root / "s.csv")!r}], collector="survey-csv"
 """
     process = subprocess.Popen([sys.executable, "-c", script])
     try:
-        testing.wait_for_marker(process, marker)
+        wait_for_marker(process, marker)
         process.send_signal(signal.SIGKILL)
         process.wait(10)
     finally:
@@ -465,7 +466,7 @@ cxframe.collect({str(root)!r}, [{str(root / "s.csv")!r}], collector="survey-csv"
 """
     process = subprocess.Popen([sys.executable, "-c", script])
     try:
-        testing.wait_for_marker(process, marker)
+        wait_for_marker(process, marker)
         assert len(_processes_running(str(marker))) == 2  # the store's process and the reading process
         process.send_signal(signal.SIGKILL)
         process.wait(10)
