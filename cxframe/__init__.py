@@ -72,6 +72,8 @@ from cxframe.contracts._records import (
     TargetStatus,
     Touchpoint,
 )
+from cxframe.contracts._sections import CORE_SECTIONS as CORE_REPORT_SECTIONS
+from cxframe.contracts._sections import ROLES as REPORT_ROLES
 from cxframe.contracts._sections import (
     Cell,
     Column,
@@ -85,7 +87,7 @@ from cxframe.contracts._sections import (
     StepBar,
     StepChart,
 )
-from cxframe.contracts._shapes import InstalledPlugin
+from cxframe.contracts._shapes import InstalledPlugin, check_json, comparison_json, metric_json, plugin_json
 from cxframe.contracts._stages import Stage, StageOutcome
 from cxframe.host._hookspecs import hookimpl
 from cxframe.host._manager import PluginHost, load_plugins
@@ -94,7 +96,7 @@ from cxframe.ingestion._collect import IngestSummary, Progress, ingest
 from cxframe.ingestion._delimited import batches_from_rows, delimiter_of, raw_text, read_delimited, read_header
 from cxframe.ingestion._sources import SAMPLE_SIZE, SourceReader, detect_encoding
 from cxframe.lifecycle._run import Run
-from cxframe.measurement._comparisons import ComparisonResult, compare_periods
+from cxframe.measurement._comparisons import ComparisonResult, compare_periods, compare_segments, difference, holm
 from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import init_programme
@@ -102,8 +104,10 @@ from cxframe.store._files import open_private
 from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_store
 
 __all__ = [
+    "CORE_REPORT_SECTIONS",
     "NAIVE_UTC",
     "PROGRAMME_FILE",
+    "REPORT_ROLES",
     "SAMPLE_SIZE",
     "Action",
     "ActionStatus",
@@ -189,16 +193,21 @@ __all__ = [
     "__version__",
     "batches_from_rows",
     "check",
+    "check_json",
     "check_segment_name",
     "collect",
     "common_options",
     "compare",
     "compare_periods",
+    "compare_segments",
+    "comparison_json",
     "compute_metric",
     "delimiter_of",
     "detect_encoding",
+    "difference",
     "emit_json",
     "handle_errors",
+    "holm",
     "hookimpl",
     "ingest",
     "init_programme",
@@ -207,9 +216,11 @@ __all__ = [
     "load_plugins",
     "load_programme",
     "measure",
+    "metric_json",
     "open_private",
     "open_programme",
     "open_store",
+    "plugin_json",
     "plugins",
     "raw_text",
     "read_delimited",

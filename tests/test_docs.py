@@ -22,6 +22,7 @@ import click.testing
 import pytest
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
+import cxframe
 from cxframe import testing
 from cxframe.cli import BUILTIN_COMMANDS, State, cli
 from cxframe.cli._common import EXIT_PLUGIN_FAILED
@@ -115,18 +116,31 @@ def test_every_hook_documents_what_it_returns() -> None:
 def test_hook_reference_is_generated_from_the_hookspecs() -> None:
     text = page("hooks")
     assert "::: cxframe.host._hookspecs" in text
-    assert "::: cxframe.contracts._plugins" in text
     for name in hook_specs():
         assert f"- {name}" in text, f"hook {name} is missing from the members list in docs/hooks.md"
     for name in ("Collector", "Check", "Reporter"):
         assert name in extensions.__all__
     assert "Assessment" in maturity.__all__
+    # what plugins register is documented under the public names plugins import
     for name in ("Collector", "Check", "Assessment", "Reporter"):
-        assert f"- {name}" in text, f"{name} is missing from the members list in docs/hooks.md"
-    assert "::: cxframe.contracts._sections" in text
+        assert f"::: cxframe.{name}\n" in text, f"{name} is missing from docs/hooks.md"
+    aliases = {"CORE_SECTIONS": "CORE_REPORT_SECTIONS", "ROLES": "REPORT_ROLES"}
     for name in sections.__all__:
         if name not in ("Chart", "section_json"):  # a type alias, and the JSON the core writes
-            assert f"- {name}" in text, f"{name} is missing from the members list in docs/hooks.md"
+            public = aliases.get(name, name)
+            assert getattr(cxframe, public) is getattr(sections, name)
+            assert f"::: cxframe.{public}\n" in text, f"{public} is missing from docs/hooks.md"
+
+
+def test_reference_pages_name_public_objects_only() -> None:
+    """The API and hook pages document what plugins import: ``cxframe.Name``, not a private module's path."""
+    for name in ("api", "hooks"):
+        for line in page(name).splitlines():
+            if line.startswith("::: cxframe."):
+                target = line.removeprefix("::: ").strip()
+                assert "._" not in target or target == "cxframe.host._hookspecs", f"docs/{name}.md: {line}"
+                if "._" not in target:
+                    assert hasattr(cxframe, target.removeprefix("cxframe.")), f"docs/{name}.md: {line}"
 
 
 def test_hook_page_example_registers_a_metric() -> None:
