@@ -9,8 +9,7 @@ from typing import Any
 
 import cxframe_employee
 import cxframe_nps
-from cxframe import testing
-from cxframe.host._manager import PluginHost
+from cxframe import PluginHost, testing
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

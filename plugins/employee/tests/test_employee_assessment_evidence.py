@@ -7,7 +7,8 @@ from pathlib import Path
 from employee_helpers import GOOD_VOICE, customer_rows, host, programme, role, scores, staff_rows
 
 import cxframe
-from cxframe.api import open_programme, running
+from cxframe import open_programme
+from cxframe.api import running
 
 TEAMS = {"a": (6, 2, 2, 12), "b": (4, 3, 3, 8), "c": (3, 3, 4, 6), "d": (2, 3, 5, 4), "e": (5, 3, 2, 10)}
 

@@ -11,8 +11,8 @@ from employee_helpers import GOOD_VOICE, customer_rows, host, programme, role, s
 
 import cxframe
 import cxframe_employee
-from cxframe import testing
-from cxframe.api import open_programme, running
+from cxframe import open_programme, testing
+from cxframe.api import running
 
 #: team → eNPS answers in Q1 and in Q2 (Q2 clearly better), and customers' NPS answers
 TEAMS = {

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import cxframe_journey
-from cxframe import MetricDefinition, Observation, PluginHost, hookimpl, load_programme, testing
-from cxframe.store._sqlite import Store, observation_row
+from cxframe import MetricDefinition, Observation, PluginHost, Store, hookimpl, load_programme, testing
+from cxframe.store._sqlite import observation_row
 from cxframe_journey import api
 
 TOUCHPOINTS = [

@@ -16,8 +16,7 @@ import csv
 import math
 from collections.abc import Iterator
 
-from cxframe import Collector, Observation, Reject, SourceReader, raw_text
-from cxframe.contracts._batches import CollectedRow
+from cxframe import CollectedRow, Collector, Observation, Reject, SourceReader, raw_text
 from cxframe.ingestion._cleaning import BLANK_WEIGHT
 from cxframe.store._sqlite import utc_text
 from cxframe_nps.collectors import _answer, _expected_time, _mapping, parse_timestamp

@@ -9,8 +9,8 @@ import pytest
 import cxframe
 import cxframe_journey
 import cxframe_nps
-from cxframe import InvalidInput, testing
-from cxframe.api import open_programme, running
+from cxframe import InvalidInput, open_programme, testing
+from cxframe.api import running
 
 SURVEY = {
     "id": "survey",

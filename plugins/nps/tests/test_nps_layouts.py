@@ -21,8 +21,7 @@ import openpyxl
 import pytest
 
 import cxframe
-from cxframe import testing
-from cxframe.host._manager import PluginHost
+from cxframe import PluginHost, testing
 
 RESPONSES = [
     ("r1", dt.datetime(2026, 3, 1, 8, 30, 5), "North", "10", 'Great, "really" fast'),
@@ -187,8 +186,7 @@ def test_the_same_responses_in_every_layout_store_the_same_observations(tmp_path
 def test_progress_is_reported_as_the_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str) -> None:
     import cxframe.ingestion._delimited as delimited
     import cxframe.ingestion._staged as staged
-    from cxframe.ingestion._collect import ingest
-    from cxframe.ingestion._sources import SourceReader
+    from cxframe import SourceReader, ingest
 
     monkeypatch.setattr(delimited, "ROWS_PER_BATCH", 50)
     monkeypatch.setattr(staged, "CHUNK", 50)

@@ -25,13 +25,10 @@ import cxframe.ingestion._delimited as delimited_module
 import cxframe.ingestion._staged as staged_module
 import cxframe.ingestion._timestamps as timestamps_module
 import cxframe_nps
-from cxframe import testing
-from cxframe.api import open_programme
-from cxframe.contracts._batches import SurveyBatches, SurveyQuestion, TimestampRule
+from cxframe import SourceReader, SurveyBatches, SurveyQuestion, TimestampRule, ingest, open_programme, testing
 from cxframe.ingestion._background import child_process_available
 from cxframe.ingestion._cleaning import BLANK_WEIGHT
-from cxframe.ingestion._collect import CollectorFailed, ingest
-from cxframe.ingestion._sources import SourceReader
+from cxframe.ingestion._collect import CollectorFailed
 from cxframe.ingestion._timestamps import Stamp, Timestamps, timestamp_reader
 from cxframe.store._sqlite import utc_text
 from cxframe_nps.collectors import parse_timestamp, survey_csv
