@@ -101,7 +101,7 @@ from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import init_programme
 from cxframe.store._files import open_private
-from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_store
+from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_store, utc_text
 
 __all__ = [
     "CORE_REPORT_SECTIONS",
@@ -229,6 +229,7 @@ __all__ = [
     "state",
     "structure",
     "unstructure",
+    "utc_text",
     "validate",
     "validate_choices",
     "why_no_results",

@@ -23,6 +23,10 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+#: The flag of a result a plugin's privacy rule hid (see the protect_metric_results hook).
+SUPPRESSED = "suppressed"
+
+
 def metrics(out: Console, results: Sequence[MetricResult]) -> None:
     if not results:
         out.print("no results: no observations for these metrics yet (run `cxframe collect`)")
@@ -40,12 +44,14 @@ def metrics(out: Console, results: Sequence[MetricResult]) -> None:
             escape(result.metric),
             *(escape(result.segment.get(key) or "—") for key in segment_keys),
             *([escape(result.period or "")] if show_period else []),
-            _number(result.value),
+            "hidden" if SUPPRESSED in result.flags else _number(result.value),
             "—" if result.n is None else str(result.n),
             interval,
             escape(", ".join(result.flags)),
         )
     out.print(table)
+    if any(SUPPRESSED in result.flags for result in results):
+        out.print("hidden: too few respondents, or would reveal a group that has (a privacy rule of a plugin)")
 
 
 def checks(out: Console, results: Iterable[CheckResult]) -> None:

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["render_html"]
 
-_FLAG_KEYS = {"small_sample", "weighted", "no_interval"}
+_FLAG_KEYS = {"small_sample", "weighted", "no_interval", "suppressed"}
 
 
 @functools.cache

@@ -114,6 +114,11 @@ _REPORT: dict[str, dict[str, str]] = {
     "flag.small_sample": {"en": "small sample", "zh-CN": "样本量小"},
     "flag.weighted": {"en": "weighted", "zh-CN": "已加权"},
     "flag.no_interval": {"en": "no interval", "zh-CN": "无区间"},
+    # a privacy rule (a plugin's protect_metric_results) hid the group; the plugin's own outputs give its threshold
+    "flag.suppressed": {
+        "en": "hidden: too few respondents, or would reveal a group that has",
+        "zh-CN": "已隐藏：回答者太少，或会推算出这样的群组",
+    },
     "note.interval": {
         "en": "Intervals are {confidence} confidence intervals; a small sample is flagged, not hidden.",
         "zh-CN": "区间为 {confidence} 置信区间；样本量小的结果会被标记，而非隐藏。",

@@ -388,7 +388,7 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-_FLAG_KEYS = {"flag.small_sample", "flag.weighted", "flag.no_interval"}
+_FLAG_KEYS = {"flag.small_sample", "flag.weighted", "flag.no_interval", "flag.suppressed"}
 
 
 def render_markdown(document: Mapping[str, Any]) -> str:

@@ -40,7 +40,7 @@ from cxframe_employee.collector import employee_survey
 from cxframe_employee.evidence import employee_evidence
 from cxframe_employee.link import Link
 from cxframe_employee.metrics import employee_metrics
-from cxframe_employee.privacy import SUPPRESSED, suppress, suppress_table
+from cxframe_employee.privacy import SUPPRESSED, Disclosure, disclosure
 from cxframe_employee.report import SECTIONS
 from cxframe_employee.results import EMPLOYEE, EmployeeResult, apply_anonymity, employee_results
 from cxframe_employee.settings import SETTINGS, EmployeeContext, load_context
@@ -51,17 +51,17 @@ if TYPE_CHECKING:
 __all__ = [
     "SETTINGS",
     "SUPPRESSED",
+    "Disclosure",
     "EmployeeContext",
     "EmployeeResult",
     "Link",
     "apply_anonymity",
+    "disclosure",
     "employee_evidence",
     "employee_results",
     "enps",
     "link",
     "load_context",
-    "suppress",
-    "suppress_table",
 ]
 
 
@@ -106,8 +106,11 @@ def protect_metric_results(
     """The anonymity rule for employee metrics wherever the core shows them (``cxframe measure``, objectives, reports)."""
     if metric.population != EMPLOYEE:
         return None
-    threshold = load_context(run.programme).anonymity_threshold
-    shown = apply_anonymity(run.store, metric, results, threshold=threshold, by=by, period=period)
+    # the grouping is in each result (segment, period, objective): the rule decides every group the same way
+    context = load_context(run.programme)
+    shown = apply_anonymity(
+        run.store, metric, results, threshold=context.anonymity_threshold, objectives=context.objectives
+    )
     protected = []
     for original, employee in zip(results, shown, strict=True):
         if employee.suppressed:

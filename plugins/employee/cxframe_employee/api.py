@@ -46,6 +46,7 @@ def enps(
                     opened.store,
                     definition,
                     threshold=context.anonymity_threshold,
+                    objectives=context.objectives,
                     by=by,
                     period=chosen,
                     confidence=confidence if confidence is not None else settings.confidence,

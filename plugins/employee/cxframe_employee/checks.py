@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from cxframe import Check, CheckResult, CheckStatus, InvalidInput, RunContext, Severity, Stage
-from cxframe_employee.results import EMPLOYEE, EmployeeResult, employee_results
+from cxframe_employee.results import EMPLOYEE, EmployeeResult, employee_results, hidden_reason
 from cxframe_employee.settings import PATH, EmployeeContext, Role, load_context
 
 ENPS = "enps"
@@ -477,13 +477,25 @@ def enps_overview(run: RunContext, context: EmployeeContext) -> tuple[list[Emplo
         return [], []
     metric = run.registry.metrics.get(ENPS)
     threshold = context.anonymity_threshold
+    objectives = context.objectives
     overall = employee_results(
-        run.store, metric, threshold=threshold, confidence=run.confidence, min_sample=run.min_sample
+        run.store,
+        metric,
+        threshold=threshold,
+        objectives=objectives,
+        confidence=run.confidence,
+        min_sample=run.min_sample,
     )
     teams: list[EmployeeResult] = []
     if TEAM in run.store.segment_columns():
         teams = employee_results(
-            run.store, metric, threshold=threshold, by=[TEAM], confidence=run.confidence, min_sample=run.min_sample
+            run.store,
+            metric,
+            threshold=threshold,
+            objectives=objectives,
+            by=[TEAM],
+            confidence=run.confidence,
+            min_sample=run.min_sample,
         )
     return overall, teams
 
@@ -503,16 +515,15 @@ def check_enps_by_team(run: RunContext) -> CheckResult:
             status=CheckStatus.WARN,
             evidence=("no employee eNPS responses are collected",),
             recommendation=(
-                "RunContext an employee survey with the eNPS question and collect it with the employee-survey collector "
+                "Run an employee survey with the eNPS question and collect it with the employee-survey collector "
                 "(team, role and site mapped as segments)."
             ),
         )
     total = overall[0]
-    evidence = [f"overall eNPS: {total.describe()}"]
+    evidence = [f"overall eNPS: {total.describe(threshold=context.anonymity_threshold)}"]
     statuses = [CheckStatus.PASS]
     if total.suppressed:
         statuses.append(CheckStatus.WARN)
-        evidence[0] += f" (fewer than {context.anonymity_threshold} respondents)"
     elif total.ci_high is not None and total.ci_high < limits.fail_enps:
         statuses.append(CheckStatus.FAIL)
         evidence[0] += f" — wholly below {limits.fail_enps:g}"
@@ -522,7 +533,7 @@ def check_enps_by_team(run: RunContext) -> CheckResult:
     low_teams = []
     for result in teams:
         name = result.segment.get(TEAM) or "(no team)"
-        line = f"team {name}: {result.describe()}"
+        line = f"team {name}: {result.describe(threshold=context.anonymity_threshold)}"
         if not result.suppressed and result.ci_high is not None and result.ci_high < limits.min_enps:
             low_teams.append(name)
             line += f" — wholly below {limits.min_enps:g}"
@@ -534,10 +545,7 @@ def check_enps_by_team(run: RunContext) -> CheckResult:
         statuses.append(CheckStatus.WARN)
     hidden = sum(1 for result in teams if result.suppressed)
     if hidden:
-        evidence.append(
-            f"{hidden} team(s) not shown: fewer than {context.anonymity_threshold} respondents, "
-            "or suppressed so that such a team cannot be worked out from the others"
-        )
+        evidence.append(f"{hidden} team(s) {hidden_reason(context.anonymity_threshold)}")
     status = CheckStatus.worst(statuses)
     recommendations = []
     if not teams:
@@ -678,7 +686,7 @@ CHECKS = [
 
 
 def run_employee_checks(run: RunContext) -> list[CheckResult]:
-    """RunContext this plugin's checks directly (ids and titles filled in), for evidence outside ``cxframe check``."""
+    """Run this plugin's checks directly (ids and titles filled in), for evidence outside ``cxframe check``."""
     results: list[CheckResult] = []
     for check in CHECKS:
         try:

@@ -9,9 +9,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cxframe import Period, common_options, emit_json, handle_errors, json_option, state
+from cxframe import Period, common_options, emit_json, handle_errors, json_option, load_programme, state
 from cxframe_employee import api
-from cxframe_employee.results import EmployeeResult
+from cxframe_employee.results import EmployeeResult, hidden_reason
+from cxframe_employee.settings import load_context
 
 
 def _out() -> Console:
@@ -73,10 +74,10 @@ def enps(
     if as_json:
         emit_json([result.to_json() for result in results])
         return
-    _table(results)
+    _table(results, load_context(load_programme(current.programme)).anonymity_threshold)
 
 
-def _table(results: list[EmployeeResult]) -> None:
+def _table(results: list[EmployeeResult], threshold: int) -> None:
     out = _out()
     if not results:
         out.print("no results: no employee responses for this metric yet (collect an employee survey)")
@@ -86,7 +87,7 @@ def _table(results: list[EmployeeResult]) -> None:
     table = Table("metric", *keys, *(["period"] if show_period else []), "value", "n", "interval", "flags")
     for result in results:
         if result.suppressed:
-            value, n, interval = "suppressed", "—", "—"
+            value, n, interval = "hidden", "—", "—"
         else:
             value, n = _number(result.value), str(result.n)
             interval = (
@@ -105,10 +106,7 @@ def _table(results: list[EmployeeResult]) -> None:
         )
     out.print(table)
     if any(result.suppressed for result in results):
-        out.print(
-            "suppressed: fewer respondents than the anonymity threshold, or a group that would let one be "
-            "worked out by subtraction"
-        )
+        out.print(hidden_reason(threshold))
 
 
 @employee.command("link")

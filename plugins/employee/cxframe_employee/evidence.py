@@ -92,6 +92,7 @@ def employee_evidence(run: RunContext) -> dict[str, Any]:
             run.store,
             run.registry.metrics.get(ENPS),
             threshold=context.anonymity_threshold,
+            objectives=context.objectives,
             period=period,
             confidence=run.confidence,
             min_sample=run.min_sample,

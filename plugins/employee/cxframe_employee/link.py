@@ -218,7 +218,13 @@ def compute_link(
     suppressed = 0
     if TEAM in SQLiteEngine(store).segment_columns():
         for result in employee_results(
-            store, employee_metric, threshold=threshold, by=[TEAM], confidence=confidence, min_sample=min_sample
+            store,
+            employee_metric,
+            threshold=threshold,
+            objectives=context.objectives,
+            by=[TEAM],
+            confidence=confidence,
+            min_sample=min_sample,
         ):
             team = result.segment.get(TEAM)
             if team is None:

@@ -1,116 +1,280 @@
-"""The anonymity rule: no employee result for a group smaller than the threshold.
+"""The anonymity rule: no employee result for a small group, shown or derivable.
 
-Every employee output (``cxframe employee enps``, its JSON, the checks'
-evidence, the EX ↔ CX link and its chart, `employee_evidence` for reports)
-goes through `suppress`, and nothing else decides what is shown.
+A **group** is a set of answers to one employee question that some output
+can show: every answer, or those of one value of each of some segment
+columns (``team``, ``site``, ``role`` and any other segment column, in any
+combination), over all time or in one calendar year, quarter or month
+(UTC), and the group an objective on the metric measures (its segment, up to
+its deadline). A group is **small** when fewer respondents than the threshold
+answered in it.
 
-A *table* is a grouping of employee responses by some dimensions (segment
-columns such as ``team``, ``role``, ``site``, and the period), mapping each
-group's key to its number of respondents. For a table over dimensions D the
-rule is applied to the tables of every subset of D, smallest first (the
-overall total, then each dimension on its own, … up to D), because those
-totals are public too: they are what ``cxframe employee enps`` prints with
-fewer ``--by`` options.
+A shown group gives away more than its value: its n, value and interval
+together give its respondents, promoters and detractors. So the rule reasons
+about what a reader could compute from *all* shown groups together: a
+reader who adds and subtracts shown groups' counts learns the counts of
+exactly the groups whose answers are a linear combination of shown groups'
+answers. The rule:
 
-In each table:
+**A group is shown only if, with it and every group shown before it, no small
+group is such a combination.**
 
-1. **Primary suppression** — a group with fewer respondents than the
-   threshold is suppressed.
-2. **Inherited suppression** — a group whose parent (the same key without
-   one of its dimensions) is suppressed in the smaller table is suppressed
-   too, so the parent cannot be rebuilt by adding its children up.
-3. **Complementary suppression** — for each parent total and each
-   dimension, look at the siblings (groups that differ only in that
-   dimension). If some are suppressed, the suppressed ones must be at least
-   two and together count at least the threshold; otherwise the smallest
-   shown sibling is suppressed as well, and again until that holds (or all
-   are). A lone suppressed group could be recovered by subtracting its
-   shown siblings from the parent total. Steps 3 and 2 repeat until nothing
-   changes.
+Groups are decided once per question, threshold and stored data, in one
+fixed order, whatever output asks: the whole population; the objectives'
+groups; the whole population by year, quarter and month; then each segment
+column on its own, pairs of them and so on, each over all time, then by
+year, quarter and month; within one grouping, larger groups first. So the
+same request always shows the same groups, every output of the programme
+(``cxframe measure``, ``cxframe employee``, objectives, checks' evidence, the
+EX ↔ CX link, reports) agrees, and a group is hidden only when showing it
+would reveal a small one. Weeks and days are never shown: weeks cut across
+months, and a day's answers are rarely enough.
 
-Suppressed groups are **kept, with nulls**: value, n and the interval are
-``None`` and the flags are exactly ``("suppressed",)`` — the same everywhere,
-so a reader sees that a group exists without learning its size or result,
-and cannot tell a primary from a complementary suppression. Groups with no
-respondents at all do not appear (there is nothing to show).
+The check is exact linear algebra on answers: answers that fall in the same
+groups are one *atom* (their segment values, month and place between the
+objectives' deadlines), each group is a 0/1 vector over atoms, and a small
+group is derivable when its vector lies in the span of the shown groups'
+vectors. A small week or day group made of whole atoms is protected as well.
+
+What it does not protect against (see docs/employee.md): comparing the
+outputs of two states of the store (before and after a collect adds a few
+answers), a shown group whose respondents all answered alike, and what a
+reader knows from elsewhere.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import itertools
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+
+import attrs
+import numpy as np
+from scipy import sparse
+
+from cxframe import MetricDefinition, Objective, Period, SQLiteEngine, Store, utc_text
 
 #: The flag (and the only flag) of a suppressed group.
 SUPPRESSED = "suppressed"
+#: Periods a group may be shown by, coarse to fine; weeks and days never are.
+SHOWN_PERIODS = (Period.YEAR, Period.QUARTER, Period.MONTH)
+#: Residual norm below which a vector counts as in the span (0/1 vectors over at most a few thousand atoms).
+_TOLERANCE = 1e-9
 
 Key = tuple[Hashable, ...]
-#: dimensions (in order) → group key (values in the same order) → respondents
-Tables = Mapping[tuple[str, ...], Mapping[Key, int]]
 
 
-def _order(key: Key) -> tuple[str, ...]:
-    return tuple("" if value is None else str(value) for value in key)
+@attrs.frozen
+class Group:
+    """Which answers a result is computed over: segment values, a calendar period, and a deadline."""
+
+    #: (segment column, value) pairs, sorted by column; a value of None is "no value"
+    segment: tuple[tuple[str, str | None], ...] = ()
+    period: Period | None = None
+    label: str | None = None
+    #: answers before this stored UTC text (an objective's deadline: the end of its day)
+    until: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        segment: Mapping[str, object],
+        period: Period | None = None,
+        label: str | None = None,
+        until: dt.datetime | None = None,
+    ) -> Group:
+        return cls(
+            tuple(sorted((column, None if value is None else str(value)) for column, value in segment.items())),
+            period if label is not None else None,
+            label,
+            None if until is None else utc_text(until)[0],
+        )
 
 
-def suppress_table(
-    counts: Mapping[Key, int], threshold: int, forced: set[Key] | frozenset[Key] = frozenset()
-) -> set[Key]:
-    """The keys of one table to suppress: primary, ``forced`` and complementary suppression.
-
-    ``counts`` maps each group's key (a tuple of dimension values) to its
-    respondents; ``forced`` are keys suppressed for another reason (their
-    parent is suppressed).
-    """
-    hidden = {key for key, count in counts.items() if count < threshold} | (set(forced) & set(counts))
-    if not counts:
-        return hidden
-    dimensions = len(next(iter(counts)))
-    changed = True
-    while changed:
-        changed = False
-        for position in range(dimensions):
-            families: dict[Key, list[Key]] = {}
-            for key in counts:
-                families.setdefault(key[:position] + key[position + 1 :], []).append(key)
-            for members in families.values():
-                hidden_here = [key for key in members if key in hidden]
-                if not hidden_here:
-                    continue
-                total = sum(counts[key] for key in hidden_here)
-                shown = sorted((key for key in members if key not in hidden), key=lambda k: (counts[k], _order(k)))
-                while shown and (len(hidden_here) < 2 or total < threshold):
-                    key = shown.pop(0)
-                    hidden.add(key)
-                    hidden_here.append(key)
-                    total += counts[key]
-                    changed = True
-    return hidden
+def deadline_end(objective: Objective) -> dt.datetime | None:
+    """The end of an objective's deadline day (UTC), as the engine computes the objective until it."""
+    if objective.deadline is None:
+        return None
+    return dt.datetime.combine(objective.deadline + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
 
-def suppress(tables: Tables, dimensions: Sequence[str], threshold: int) -> set[Key]:
-    """The keys of the ``dimensions`` table to suppress, consistent with every smaller table.
-
-    ``tables`` must hold the respondent counts of every subset of
-    ``dimensions`` (in the same order), including the empty one (the overall
-    total, key ``()``). See the module docstring for the rule.
-    """
-    dims = tuple(dimensions)
-    hidden: dict[tuple[str, ...], set[Key]] = {}
-    for size in range(len(dims) + 1):
-        for subset in itertools.combinations(dims, size):
-            counts = tables[subset]
-            forced: set[Key] = set()
-            for key in counts:
-                for position in range(len(subset)):
-                    parent = subset[:position] + subset[position + 1 :]
-                    if key[:position] + key[position + 1 :] in hidden[parent]:
-                        forced.add(key)
-                        break
-            hidden[subset] = suppress_table(counts, threshold, forced)
-    return hidden[dims]
+@attrs.frozen
+class _Answer:
+    respondent: str
+    segment: tuple[str | None, ...]
+    timestamp: str
+    labels: Mapping[Period, str]
 
 
-def subsets(dimensions: Sequence[str]) -> list[tuple[str, ...]]:
-    """Every subset of ``dimensions`` in their order, the empty one first: the tables `suppress` needs."""
-    dims = tuple(dimensions)
-    return [subset for size in range(len(dims) + 1) for subset in itertools.combinations(dims, size)]
+class Disclosure:
+    """Which groups of one employee metric's answers may be shown (see the module docstring)."""
+
+    def __init__(
+        self, answers: Sequence[_Answer], columns: Sequence[str], objectives: Sequence[Group], threshold: int
+    ) -> None:
+        self.columns = tuple(columns)
+        self.threshold = threshold
+        self.answers = answers
+        self.cuts = sorted({group.until for group in objectives if group.until is not None})
+        self._atoms: dict[Key, int] = {}
+        self._atom_of = [self._atom(answer) for answer in answers]
+        self.shown: set[Group] = set()
+        self._decide(objectives)
+
+    # -- groups and atoms -------------------------------------------------------------------------------
+
+    def _atom(self, answer: _Answer) -> int:
+        key = (answer.segment, answer.labels[Period.MONTH], bisect.bisect_right(self.cuts, answer.timestamp))
+        return self._atoms.setdefault(key, len(self._atoms))
+
+    def _members(self, group: Group) -> list[int]:
+        """Indices of the answers in ``group``."""
+        where = [(self.columns.index(column), value) for column, value in group.segment if column in self.columns]
+        if len(where) != len(group.segment):
+            return []  # a column no employee answer has
+        return [
+            position
+            for position, answer in enumerate(self.answers)
+            if all(answer.segment[index] == value for index, value in where)
+            and (group.label is None or answer.labels.get(group.period) == group.label)  # type: ignore[arg-type]
+            and (group.until is None or answer.timestamp < group.until)
+        ]
+
+    def _respondents(self, members: Iterable[int]) -> int:
+        return len({self.answers[position].respondent for position in members})
+
+    def _vector(self, members: Iterable[int]) -> np.ndarray:
+        vector = np.zeros(len(self._atoms))
+        vector[[self._atom_of[position] for position in members]] = 1.0
+        return vector
+
+    def _groupings(self, period: Period | None, columns: tuple[str, ...]) -> list[tuple[Group, list[int]]]:
+        """Every group of one grouping (``columns`` × ``period``) with its answers, larger groups first."""
+        found: dict[tuple[tuple[str | None, ...], str | None], list[int]] = {}
+        indices = [self.columns.index(column) for column in columns]
+        for position, answer in enumerate(self.answers):
+            values = tuple(answer.segment[index] for index in indices)
+            found.setdefault((values, None if period is None else answer.labels[period]), []).append(position)
+        groups = [
+            (Group(tuple(zip(columns, values, strict=True)), period, label), members)
+            for (values, label), members in found.items()
+        ]
+        return sorted(groups, key=lambda item: (-self._respondents(item[1]), repr(item[0])))
+
+    def candidates(self, objectives: Sequence[Group]) -> list[tuple[Group, list[int]]]:
+        """Every group an output can show, in the order they are decided."""
+        ordered = self._groupings(None, ())
+        ordered += [(group, self._members(group)) for group in objectives]
+        for calendar in SHOWN_PERIODS:
+            ordered += self._groupings(calendar, ())
+        for size in range(1, len(self.columns) + 1):
+            for period in (None, *SHOWN_PERIODS):
+                for columns in itertools.combinations(self.columns, size):
+                    ordered += self._groupings(period, columns)
+        return ordered
+
+    def _fine_groups(self) -> list[list[int]]:
+        """Week and day groups (never shown) that are made of whole atoms: a shown combination could be one."""
+        sizes = np.bincount(self._atom_of, minlength=len(self._atoms))
+        found = []
+        for period in (Period.WEEK, Period.DAY):
+            for size in range(len(self.columns) + 1):
+                for columns in itertools.combinations(self.columns, size):
+                    for _, members in self._groupings(period, columns):
+                        touched = np.bincount([self._atom_of[p] for p in members], minlength=len(self._atoms))
+                        if np.all((touched == 0) | (touched == sizes)):
+                            found.append(members)
+        return found
+
+    # -- the decision ------------------------------------------------------------------------------------
+
+    def _decide(self, objectives: Sequence[Group]) -> None:
+        candidates = self.candidates(objectives)
+        small = [m for _, m in candidates if 0 < self._respondents(m) < self.threshold]
+        small += [m for m in self._fine_groups() if 0 < self._respondents(m) < self.threshold]
+        atoms = len(self._atoms)
+        # each small group as a 0/1 row over atoms (sparse: a small group covers few atoms)
+        rows = sorted({tuple(sorted({self._atom_of[p] for p in m})) for m in small})
+        pattern = sparse.csr_matrix(
+            (
+                np.ones(sum(len(r) for r in rows)),
+                [a for r in rows for a in r],
+                np.cumsum([0, *(len(r) for r in rows)]),
+            ),
+            shape=(len(rows), atoms),
+        )
+        # how much of each small group a reader could still not compute: the squared length of its part
+        # outside the span of the shown groups (its count of atoms, while nothing is shown)
+        unknown = np.array([len(r) for r in rows], dtype=float)
+        basis = np.zeros((atoms, atoms))
+        shown = 0
+        for group, members in candidates:
+            if group in self.shown or self._respondents(members) < self.threshold:
+                continue
+            direction = self._vector(members)
+            for _ in range(2):  # twice: one pass of Gram-Schmidt loses orthogonality
+                direction -= basis[:shown].T @ (basis[:shown] @ direction)
+            length = float(np.linalg.norm(direction))
+            if length < _TOLERANCE:
+                self.shown.add(group)  # already a combination of shown groups: it reveals nothing new
+                continue
+            direction /= length
+            left = unknown - (pattern @ direction) ** 2
+            if np.any(left < _TOLERANCE):
+                continue  # a small group would be a combination of shown ones
+            basis[shown] = direction
+            shown += 1
+            unknown = left
+            self.shown.add(group)
+
+    def shows(self, group: Group) -> bool:
+        """Whether results for ``group`` may be shown."""
+        return group in self.shown
+
+
+_CACHE: dict[Key, Disclosure] = {}
+
+
+def disclosure(store: Store, metric: MetricDefinition, objectives: Sequence[Objective], threshold: int) -> Disclosure:
+    """The decisions for ``metric``'s answers in ``store``: computed once per stored data, objectives and threshold."""
+    engine = SQLiteEngine(store)
+    columns = engine.segment_columns()
+    conditions = ["question = ?", "population = ?", f"({metric.value_sql}) IS NOT NULL"]
+    parameters: list[object] = [metric.question, metric.population]
+    if metric.scale_min is not None:
+        conditions.append("value >= ?")
+        parameters.append(metric.scale_min)
+    if metric.scale_max is not None:
+        conditions.append("value <= ?")
+        parameters.append(metric.scale_max)
+    labels = [engine.period_sql(period) for period in Period]
+    person = "COALESCE('p:' || respondent_id, 'r:' || source || '|' || response_id, 'k:' || key)"
+    selected = [person, "timestamp", *labels, *(f"[{column}]" for column in columns)]
+    rows = store.db.execute(
+        f"SELECT {', '.join(selected)} FROM observations WHERE {' AND '.join(conditions)} ORDER BY key",
+        parameters,
+    ).fetchall()
+    version = store.db.execute("SELECT COUNT(*), MAX(id) FROM ingests").fetchone()
+    groups = tuple(
+        Group.of(objective.segment, until=deadline_end(objective))
+        for objective in objectives
+        if objective.metric == metric.id
+    )
+    key = (str(store.path), tuple(version), metric.id, metric.question, metric.value_sql, groups, threshold, len(rows))
+    if key not in _CACHE:
+        answers = [
+            _Answer(
+                respondent=row[0],
+                segment=tuple(None if value is None else str(value) for value in row[2 + len(labels) :]),
+                timestamp=row[1],
+                labels=dict(zip(Period, row[2 : 2 + len(labels)], strict=True)),
+            )
+            for row in rows
+        ]
+        # only the segment columns employee answers have: the others cannot group them
+        used = [i for i, column in enumerate(columns) if any(a.segment[i] is not None for a in answers)]
+        answers = [attrs.evolve(a, segment=tuple(a.segment[i] for i in used)) for a in answers]
+        if len(_CACHE) > 16:  # a few metrics of one programme at a time; a new collect changes them all
+            _CACHE.clear()
+        _CACHE[key] = Disclosure(answers, [columns[i] for i in used], groups, threshold)
+    return _CACHE[key]

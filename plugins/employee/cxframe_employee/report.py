@@ -53,7 +53,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "flag.small_sample": {"en": "small sample", "zh-CN": "样本量小"},
     "flag.weighted": {"en": "weighted", "zh-CN": "已加权"},
     "flag.no_interval": {"en": "no interval", "zh-CN": "无区间"},
-    "flag.suppressed": {"en": "suppressed to protect anonymity", "zh-CN": "为保护匿名性已隐藏"},
+    "flag.suppressed": {
+        "en": "hidden: fewer than {threshold} respondents, or would reveal a group that has",
+        "zh-CN": "已隐藏：回答者少于 {threshold} 人，或会推算出这样的群组",
+    },
     "chart.link.title": {"en": "Employee and customer experience by team", "zh-CN": "各团队的员工体验与客户体验"},
     "chart.link.desc": {
         "en": "One dot per team: its employees' {employee} across, its customers' {customer} up; "
@@ -139,7 +142,13 @@ def _enps(report: ReportContext, evidence: Mapping[str, Any]) -> SectionContent 
                 _figure(_number(row.get("value"))),
                 _interval(row),
                 str(count) if isinstance(count, int) and not isinstance(count, bool) else "—",
-                ", ".join(report.text("flag." + f) if f in _FLAGS else f for f in _strings(row.get("flags"))) or "—",
+                ", ".join(
+                    report.text("flag." + f, threshold=report.evidence().get("anonymity_threshold", "?"))
+                    if f in _FLAGS
+                    else f
+                    for f in _strings(row.get("flags"))
+                )
+                or "—",
             )
             for row, count in zip(rows, n, strict=True)
         ],

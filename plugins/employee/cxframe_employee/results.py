@@ -17,13 +17,19 @@ from typing import Any
 
 import attrs
 
-from cxframe import InvalidInput, MetricDefinition, MetricResult, Period, SQLiteEngine, Store, compute_metric
-from cxframe_employee.privacy import SUPPRESSED, Key, subsets, suppress
+from cxframe import InvalidInput, MetricDefinition, MetricResult, Objective, Period, SQLiteEngine, Store, compute_metric
+from cxframe_employee.privacy import SUPPRESSED, Group, deadline_end, disclosure
 
 #: The population employee observations carry.
 EMPLOYEE = "employee"
 #: The dimension name of the period in suppression tables (a segment column cannot be called "period").
 PERIOD = "period"
+
+
+def hidden_reason(threshold: int | None = None) -> str:
+    """Why a group is not shown, in the words every output uses."""
+    fewer = f"fewer than {threshold} respondents" if threshold is not None else "too few respondents"
+    return f"hidden: {fewer}, or would reveal a group that has"
 
 
 @attrs.frozen
@@ -62,10 +68,10 @@ class EmployeeResult:
             "flags": list(self.flags),
         }
 
-    def describe(self, digits: int = 1) -> str:
-        """``12.0 (95% CI −3.1…27.0, n=40)``, or that the group is suppressed."""
+    def describe(self, digits: int = 1, threshold: int | None = None) -> str:
+        """``12.0 (95% CI −3.1…27.0, n=40)``, or why the group is hidden."""
         if self.suppressed or self.value is None:
-            return "suppressed to protect anonymity"
+            return hidden_reason(threshold)
         interval = (
             f"{self.confidence:.0%} CI {self.ci_low:.{digits}f}…{self.ci_high:.{digits}f}, "
             if self.ci_low is not None and self.ci_high is not None
@@ -110,78 +116,40 @@ def check_employee_metric(metric: MetricDefinition) -> None:
         )
 
 
-def respondent_counts(
-    store: Store, metric: MetricDefinition, by: Sequence[str], period: Period | None = None
-) -> dict[Key, int]:
-    """Distinct respondents of ``metric`` per group of ``by`` (× period, last), as the engine filters them."""
-    known = SQLiteEngine(store).segment_columns()
-    unknown = [column for column in by if column not in known]
-    if unknown:
-        raise InvalidInput([f"--by: unknown segment column(s) {', '.join(unknown)} (known: {', '.join(known)})"])
-    conditions = ["question = ?", "population = ?", f"({metric.value_sql}) IS NOT NULL"]
-    parameters: list[object] = [metric.question, metric.population]
-    if metric.scale_min is not None:
-        conditions.append("value >= ?")
-        parameters.append(metric.scale_min)
-    if metric.scale_max is not None:
-        conditions.append("value <= ?")
-        parameters.append(metric.scale_max)
-    group = [f"[{column}]" for column in by]
-    if period is not None:
-        group.append(SQLiteEngine.period_sql(period))
-    person = "COALESCE('p:' || respondent_id, 'r:' || source || '|' || response_id, 'k:' || key)"
-    sql = (
-        f"SELECT {', '.join([*group, f'COUNT(DISTINCT {person})'])} FROM observations WHERE {' AND '.join(conditions)}"
-    )
-    if group:
-        sql += f" GROUP BY {', '.join(group)}"
-    counts: dict[Key, int] = {}
-    for row in store.db.execute(sql, parameters).fetchall():
-        *key, count = row
-        if count:
-            counts[tuple(None if value is None else str(value) for value in key)] = int(count)
-    return counts
-
-
-def _key(result: MetricResult, by: Sequence[str], period: Period | None) -> Key:
-    key: list[str | None] = [result.segment.get(column) for column in by]
-    if period is not None:
-        key.append(result.period)
-    return tuple(key)
-
-
 def apply_anonymity(
     store: Store,
     metric: MetricDefinition,
     results: Sequence[MetricResult],
     *,
     threshold: int,
-    by: Sequence[str] = (),
-    period: Period | None = None,
+    objectives: Sequence[Objective],
 ) -> list[EmployeeResult]:
-    """``results`` of ``metric`` grouped by ``by`` (× ``period``), with the anonymity rule applied.
+    """``results`` of ``metric`` with the anonymity rule applied (`cxframe_employee.privacy`).
 
     The single place where the rule meets results: `employee_results` calls
-    it, and so could any other output of employee metrics (``cxframe
-    measure``, objectives), given the grouping the results were computed with.
+    it, and so does the plugin's ``protect_metric_results`` for ``cxframe
+    measure``, objectives and reports. ``objectives`` are the programme's: their
+    groups are outputs too, so every caller passes them for the same decisions.
+    A result is shown when its group is (its segment, its period and, for an
+    objective's result, the objective's deadline).
     """
-    by = list(dict.fromkeys(by))
-    dimensions = [*by, *([PERIOD] if period is not None else [])]
-    tables = {}
-    for subset in subsets(dimensions):
-        columns = [column for column in subset if column != PERIOD]
-        tables[subset] = respondent_counts(store, metric, columns, period if PERIOD in subset else None)
-    hidden = suppress(tables, dimensions, threshold)
-    counts = tables[tuple(dimensions)]
+    decided = disclosure(store, metric, objectives, threshold)
+    deadlines = {objective.id: deadline_end(objective) for objective in objectives}
     shown = []
     for result in results:
-        key = _key(result, by, period)
-        # a group the respondent query did not see (cannot happen with one store) is not shown either
-        if key in hidden or counts.get(key, 0) < threshold:
-            shown.append(_suppressed(result))
-        else:
-            shown.append(_shown(result))
+        period = None if result.period is None else _period_of(result.period)
+        group = Group.of(result.segment, period, result.period, deadlines.get(result.objective or ""))
+        shown.append(_shown(result) if decided.shows(group) else _suppressed(result))
     return shown
+
+
+def _period_of(label: str) -> Period:
+    """The calendar period a result's label is of (``2026``, ``2026-Q1``, ``2026-03``, ``2026-W09``, a day)."""
+    if "-W" in label:
+        return Period.WEEK
+    if "-Q" in label:
+        return Period.QUARTER
+    return {4: Period.YEAR, 7: Period.MONTH}.get(len(label), Period.DAY)
 
 
 def employee_results(
@@ -189,17 +157,22 @@ def employee_results(
     metric: MetricDefinition,
     *,
     threshold: int,
+    objectives: Sequence[Objective],
     by: Sequence[str] = (),
     period: Period | None = None,
     confidence: float = 0.95,
     min_sample: int | None = None,
 ) -> list[EmployeeResult]:
-    """``metric`` per group of ``by`` (× ``period``), every group below the anonymity rule suppressed."""
+    """``metric`` per group of ``by`` (× ``period``), under the anonymity rule."""
     check_employee_metric(metric)
     by = list(dict.fromkeys(by))
     if PERIOD in by:
         raise InvalidInput(["--by: 'period' is not a segment column; use --period"])
+    known = SQLiteEngine(store).segment_columns()
+    unknown = [column for column in by if column not in known]
+    if unknown:
+        raise InvalidInput([f"--by: unknown segment column(s) {', '.join(unknown)} (known: {', '.join(known)})"])
     results = compute_metric(
         SQLiteEngine(store), metric, by=by, period=period, confidence=confidence, min_sample=min_sample
     )
-    return apply_anonymity(store, metric, results, threshold=threshold, by=by, period=period)
+    return apply_anonymity(store, metric, results, threshold=threshold, objectives=objectives)

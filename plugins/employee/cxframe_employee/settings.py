@@ -52,7 +52,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
-from cxframe import InvalidInput, Programme, structure
+from cxframe import InvalidInput, Objective, Programme, structure
 
 T = TypeVar("T")
 
@@ -246,6 +246,8 @@ class EmployeeContext:
     agents: dict[str, str] = attrs.field(factory=dict)
     #: whether the programme file has a ``[plugins.cxframe-employee]`` table at all
     described: bool = False
+    #: the programme's objectives: the groups they measure are outputs the anonymity rule weighs
+    objectives: tuple[Objective, ...] = ()
 
     @property
     def thresholds(self) -> Thresholds:
@@ -527,4 +529,10 @@ def load_context(programme: Programme | None) -> EmployeeContext:
         problems.extend(agent_problems)
     if problems:
         raise InvalidInput(problems)
-    return EmployeeContext(settings=settings, roles=tuple(roles), agents=agents, described=bool(raw))
+    return EmployeeContext(
+        settings=settings,
+        roles=tuple(roles),
+        agents=agents,
+        described=bool(raw),
+        objectives=tuple(programme.document.objectives),
+    )

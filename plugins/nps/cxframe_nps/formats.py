@@ -240,7 +240,7 @@ def _table(
 
 
 def _build(opened: _RawRows | _Opened, build: Callable[[], SurveyTable]) -> SurveyTable:
-    """RunContext a layout's header parsing, closing the file if it fails."""
+    """Run a layout's header parsing, closing the file if it fails."""
     try:
         return build()
     except BaseException:
