@@ -110,11 +110,19 @@ class Disclosure:
     """Which groups of one employee metric's answers may be shown (see the module docstring)."""
 
     def __init__(
-        self, answers: Sequence[_Answer], columns: Sequence[str], objectives: Sequence[Group], threshold: int
+        self,
+        answers: Sequence[_Answer],
+        columns: Sequence[str],
+        objectives: Sequence[Group],
+        threshold: int,
+        constant: Mapping[str, str | None] | None = None,
     ) -> None:
         self.columns = tuple(columns)
+        #: columns with one value on every answer, left out of the groups
+        self.constant = dict(constant or {})
         self.threshold = threshold
         self.answers = answers
+        objectives = [self._normal(group) for group in objectives]
         self.cuts = sorted({group.until for group in objectives if group.until is not None})
         self._atoms: dict[Key, int] = {}
         self._atom_of = [self._atom(answer) for answer in answers]
@@ -208,28 +216,45 @@ class Disclosure:
         unknown = np.array([len(r) for r in rows], dtype=float)
         basis = np.zeros((atoms, atoms))
         shown = 0
+        # groups of the same answers (a team that is its site's only team) are one decision: the first one's
+        decided: dict[tuple[int, ...], bool] = {}
         for group, members in candidates:
             if group in self.shown or self._respondents(members) < self.threshold:
                 continue
-            direction = self._vector(members)
+            covered = tuple(sorted({self._atom_of[position] for position in members}))
+            if covered in decided:
+                if decided[covered]:
+                    self.shown.add(group)
+                continue
+            direction = np.zeros(atoms)
+            direction[list(covered)] = 1.0
             for _ in range(2):  # twice: one pass of Gram-Schmidt loses orthogonality
                 direction -= basis[:shown].T @ (basis[:shown] @ direction)
             length = float(np.linalg.norm(direction))
             if length < _TOLERANCE:
-                self.shown.add(group)  # already a combination of shown groups: it reveals nothing new
+                decided[covered] = True  # already a combination of shown groups: it reveals nothing new
+                self.shown.add(group)
                 continue
             direction /= length
             left = unknown - (pattern @ direction) ** 2
-            if np.any(left < _TOLERANCE):
-                continue  # a small group would be a combination of shown ones
-            basis[shown] = direction
-            shown += 1
-            unknown = left
-            self.shown.add(group)
+            # showing it would make a small group a combination of shown ones: hidden, now and for its equals
+            decided[covered] = not np.any(left < _TOLERANCE)
+            if decided[covered]:
+                basis[shown] = direction
+                shown += 1
+                unknown = left
+                self.shown.add(group)
 
     def shows(self, group: Group) -> bool:
         """Whether results for ``group`` may be shown."""
-        return group in self.shown
+        return self._normal(group) in self.shown
+
+    def _normal(self, group: Group) -> Group:
+        """``group`` without the columns that have one value (those values select every answer)."""
+        kept = tuple(pair for pair in group.segment if pair[0] not in self.constant)
+        if any(self.constant[column] != value for column, value in group.segment if column in self.constant):
+            return Group(group.segment, group.period, group.label, group.until)  # selects nothing: never shown
+        return Group(kept, group.period, group.label, group.until)
 
 
 _CACHE: dict[Key, Disclosure] = {}
@@ -271,10 +296,13 @@ def disclosure(store: Store, metric: MetricDefinition, objectives: Sequence[Obje
             )
             for row in rows
         ]
-        # only the segment columns employee answers have: the others cannot group them
-        used = [i for i, column in enumerate(columns) if any(a.segment[i] is not None for a in answers)]
+        # a column with one value on every answer (the source, the population) groups nothing: by it, a
+        # group is the group without it; only the others are decided over
+        values = [{a.segment[i] for a in answers} for i in range(len(columns))]
+        used = [i for i in range(len(columns)) if len(values[i]) > 1]
+        constant = {columns[i]: next(iter(values[i])) for i in range(len(columns)) if len(values[i]) == 1}
         answers = [attrs.evolve(a, segment=tuple(a.segment[i] for i in used)) for a in answers]
         if len(_CACHE) > 16:  # a few metrics of one programme at a time; a new collect changes them all
             _CACHE.clear()
-        _CACHE[key] = Disclosure(answers, [columns[i] for i in used], groups, threshold)
+        _CACHE[key] = Disclosure(answers, [columns[i] for i in used], groups, threshold, constant)
     return _CACHE[key]
