@@ -31,7 +31,7 @@ def test_the_hook_returns_the_evidence_with_points_and_suppression(tmp_path: Pat
     assert len(points) >= 3 and "tiny" not in {p["team"] for p in points}
     by_team = {row["segment"]["team"]: row for row in found["enps_by_team"]}
     assert by_team["tiny"]["flags"] == ["suppressed"] and by_team["tiny"]["value"] is None
-    # complementary suppression: a lone small team would be recoverable from the total, so another goes too
+    # a lone small team would be recoverable from the total, so another is hidden too
     assert sum(row["flags"] == ["suppressed"] for row in by_team.values()) >= 2
     shown = {team for team, row in by_team.items() if row["value"] is not None}
     assert {p["team"] for p in points} == shown

@@ -27,7 +27,7 @@ THRESHOLD = 5
 
 # -- every output ------------------------------------------------------------------------------------------------------
 
-#: team → role → site → respondents; sizes chosen so that primary, complementary and inherited suppression all occur
+#: team → role → site → respondents; sizes chosen so that small groups, and groups hidden to protect them, occur
 LAYOUT = {
     "a": {"agent": {"north": 9, "south": 3}, "lead": {"north": 2}},
     "b": {"agent": {"north": 6, "south": 6}},
