@@ -642,3 +642,13 @@ def _choice_problems(
             f"--format: no reporter {', '.join(map(repr, unknown))} (reporters: {', '.join(reporters.ids())})"
         )
     return problems
+
+
+def on_store_wait(notice: Callable[[str], object] | None) -> None:
+    """Have ``notice(path)`` called when a write to a store must wait for another command writing to it.
+
+    The CLI prints "waiting for another cxframe command …"; a program may log it. ``None`` says nothing.
+    """
+    from cxframe.store import _locking
+
+    _locking.on_wait = notice

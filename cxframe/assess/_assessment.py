@@ -358,7 +358,7 @@ def run_assessment(
     add_sections(document, run)
     say("storing results")
     # one transaction: a stored assessment always has its results, findings, actions and document
-    with run.store.db.atomic():
+    with run.store.writing():
         run.store.write_maturity_results(run.id, results)
         run.store.write_findings(run.id, findings)
         run.store.write_actions(run.id, actions)

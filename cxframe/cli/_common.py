@@ -15,6 +15,7 @@ import attrs
 import click
 from rich.console import Console
 
+from cxframe.api import on_store_wait as api_on_store_wait
 from cxframe.contracts._errors import CxframeError, StorePermissionWarning
 from cxframe.host._manager import PluginHost, load_plugins
 
@@ -108,6 +109,7 @@ def handle_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
+        api_on_store_wait(_say_waiting)
         try:
             with warnings.catch_warnings():
                 _store_warnings_to_stderr(ctx)
@@ -124,6 +126,10 @@ def handle_errors(command: F) -> F:
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+def _say_waiting(path: str) -> None:
+    click.echo(f"waiting for another cxframe command to finish writing to {path} …", err=True)
 
 
 def _store_warnings_to_stderr(ctx: click.Context) -> None:

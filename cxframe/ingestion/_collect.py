@@ -406,31 +406,36 @@ def ingest(
         problems = list(collector.check_options(reader))
         if problems:
             raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
-    last = _last_ingest(store, reader.id)
-    content_hash, grown_from = file_hashes(reader.path, last.content_bytes if last else None)
-    settings = settings_hash(reader, collector)
-    unchanged, replace = _unchanged(store, reader, collector, content_hash, settings, last)
-    # a file that changed, and not only by whole lines added at its end: its lines hold other rows now
-    rewritten = (
-        not replace
-        and last is not None
-        and last.content_hash != content_hash
-        and not (
-            grown_from == last.content_hash
-            and last.content_bytes is not None
-            and _ends_a_line(reader.path, last.content_bytes)
-        )
-    )
-    if unchanged is not None:
-        return IngestSummary(
-            reader.id, collector.id, str(reader.path), unchanged=True, ingest_id=unchanged, content_hash=content_hash
-        )
-
     total = reader.size
     rows_read = 0
     row_kinds = {"accepted": 0, "partial": 0, "rejected": 0}
     replaced = 0
-    with _pages_written_once(store, total), store.db.atomic():
+    with _pages_written_once(store, total), store.writing():
+        # decided holding the write lock: what a collect of the same source running meanwhile stored counts
+        last = _last_ingest(store, reader.id)
+        content_hash, grown_from = file_hashes(reader.path, last.content_bytes if last else None)
+        settings = settings_hash(reader, collector)
+        unchanged, replace = _unchanged(store, reader, collector, content_hash, settings, last)
+        # a file that changed, and not only by whole lines added at its end: its lines hold other rows now
+        rewritten = (
+            not replace
+            and last is not None
+            and last.content_hash != content_hash
+            and not (
+                grown_from == last.content_hash
+                and last.content_bytes is not None
+                and _ends_a_line(reader.path, last.content_bytes)
+            )
+        )
+        if unchanged is not None:
+            return IngestSummary(
+                reader.id,
+                collector.id,
+                str(reader.path),
+                unchanged=True,
+                ingest_id=unchanged,
+                content_hash=content_hash,
+            )
         if replace:
             replaced = _delete_source_records(store, reader.id)
         elif rewritten:

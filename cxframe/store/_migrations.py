@@ -16,6 +16,7 @@ import attrs
 import sqlite_utils
 
 from cxframe.contracts._errors import StoreError
+from cxframe.store._locking import writing
 
 MIGRATIONS_TABLE = "_cxframe_migrations"
 
@@ -438,7 +439,7 @@ def applied(db: sqlite_utils.Database, owner: str = "cxframe") -> list[str]:
 
 def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = CORE_MIGRATIONS) -> list[str]:
     """Apply the migrations not yet applied, each in its own transaction; return their names."""
-    with db.atomic():
+    with writing(db):
         _ensure_table(db)
     done: list[str] = []
     owners = {m.owner for m in migrations}
@@ -454,7 +455,9 @@ def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = CORE_
     for migration in migrations:
         if migration.name in applied(db, migration.owner):
             continue
-        with db.atomic():
+        with writing(db):
+            if migration.name in applied(db, migration.owner):
+                continue  # another command opening the store at the same time applied it first
             migration.apply(db)
             db.table(MIGRATIONS_TABLE).insert(
                 {

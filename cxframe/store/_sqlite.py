@@ -2,7 +2,7 @@
 
 Plain SQLite through sqlite-utils, in WAL mode, so Datasette, the sqlite3
 shell and pandas read it as it is. Every write that belongs together happens
-in one transaction (``with store.db.atomic():``), so a failed or killed
+in one transaction (``with store.writing():``), so a failed or killed
 command leaves what was stored before it untouched. Its file (and so its
 WAL) is created readable by its owner only: it holds every individual
 answer (`cxframe.store._files`).
@@ -15,6 +15,7 @@ source gave without an offset is read as UTC and its ``tz_offset`` is NULL.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -37,6 +38,7 @@ from cxframe.contracts._records import (
     Observation,
 )
 from cxframe.store._files import create_private, warn_if_store_is_shared
+from cxframe.store._locking import BUSY_SECONDS, writing
 from cxframe.store._migrations import RESPONSE_COLUMNS, create_observations_view, migrate
 
 if TYPE_CHECKING:
@@ -125,7 +127,7 @@ class Store:
         try:
             if str(path) not in ("", ":memory:"):  # SQLite's names for a database without a file
                 self._private_file()
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
             self.db = sqlite_utils.Database(conn)
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
@@ -151,6 +153,10 @@ class Store:
             warn_if_store_is_shared(self.path, stacklevel=3)
 
     # -- lifecycle ---------------------------------------------------------
+
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """A write transaction that holds the store's write lock (see `cxframe.store._locking`)."""
+        return writing(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -235,7 +241,7 @@ class Store:
     # -- runs and results --------------------------------------------------
 
     def start_run(self, command: str, plugins: list[dict[str, Any]], inputs: dict[str, Any], version: str) -> int:
-        with self.db.atomic():
+        with self.writing():
             row = self.db.table("runs").insert(
                 {
                     "command": command,
@@ -252,7 +258,7 @@ class Store:
         return int(row.last_pk)
 
     def finish_run(self, run_id: int, status: str, stages: list[str], failures: list[str]) -> None:
-        with self.db.atomic():
+        with self.writing():
             self.db.table("runs").update(
                 run_id,
                 {"finished_at": now_text(), "status": status, "stages": _json(stages), "failures": _json(failures)},
@@ -264,7 +270,7 @@ class Store:
             row = unstructure(result)
             row.update(run_id=run_id, segment=_json(row["segment"]), flags=_json(row["flags"]))
             rows.append(row)
-        with self.db.atomic():
+        with self.writing():
             self.db.table("metric_results").insert_all(rows)
 
     def write_check_results(self, run_id: int, results: Iterable[CheckResult]) -> None:
@@ -273,17 +279,17 @@ class Store:
             row = unstructure(result)
             row.update(run_id=run_id, evidence=_json(row["evidence"]))
             rows.append(row)
-        with self.db.atomic():
+        with self.writing():
             self.db.table("check_results").insert_all(rows)
 
     def write_findings(self, run_id: int, findings: Iterable[Finding]) -> None:
         rows = [{**unstructure(f), "run_id": run_id, "evidence": _json(list(f.evidence))} for f in findings]
-        with self.db.atomic():
+        with self.writing():
             self.db.table("findings").insert_all(rows, replace=True)
 
     def write_actions(self, run_id: int, actions: Iterable[Action]) -> None:
         rows = [{**unstructure(a), "run_id": run_id} for a in actions]
-        with self.db.atomic():
+        with self.writing():
             self.db.table("actions").insert_all(rows, replace=True)
 
     def write_maturity_results(self, run_id: int, results: Iterable[MaturityResult]) -> None:
@@ -293,12 +299,12 @@ class Store:
             for key in ("evidence", "criteria_met", "criteria_unmet", "criteria"):
                 row[key] = _json(row[key])
             rows.append({**row, "run_id": run_id})
-        with self.db.atomic():
+        with self.writing():
             self.db.table("maturity_results").insert_all(rows)
 
     def write_assessment(self, run_id: int, model: str, document: dict[str, Any]) -> None:
         """Keep the assessment document of a run, so reports can be rendered again without recomputing."""
-        with self.db.atomic():
+        with self.writing():
             self.db.table("assessments").insert(
                 {"run_id": run_id, "model": model, "document": _json(document), "created_at": now_text()},
                 replace=True,
@@ -363,7 +369,7 @@ class Store:
             "journey_stages": stages,
             "objectives": objectives,
         }
-        with self.db.atomic():
+        with self.writing():
             for table, rows in tables.items():
                 self.db.execute(f"DELETE FROM {table}")
                 if rows:
