@@ -39,6 +39,7 @@ from cxframe.contracts._errors import (
     CxframeError,
     InvalidInput,
     PluginConflict,
+    SettingRenamedWarning,
     StoreError,
     StorePermissionWarning,
     UnknownId,
@@ -95,7 +96,7 @@ from cxframe.host._manager import PluginHost, load_plugins
 from cxframe.ingestion._cleaning import EventCleaner
 from cxframe.ingestion._collect import IngestSummary, Progress, ingest
 from cxframe.ingestion._delimited import batches_from_rows, delimiter_of, raw_text, read_delimited, read_header
-from cxframe.ingestion._sources import SAMPLE_SIZE, SourceReader, detect_encoding
+from cxframe.ingestion._sources import SAMPLE_SIZE, SourceReader, detect_encoding, option_problems
 from cxframe.lifecycle._run import Run
 from cxframe.measurement._comparisons import ComparisonResult, compare_periods, compare_segments, difference, holm
 from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
@@ -175,6 +176,7 @@ __all__ = [
     "ScatterChart",
     "ScatterPoint",
     "SectionContent",
+    "SettingRenamedWarning",
     "Severity",
     "SourceReader",
     "Stage",
@@ -222,6 +224,7 @@ __all__ = [
     "open_private",
     "open_programme",
     "open_store",
+    "option_problems",
     "plugin_json",
     "plugins",
     "raw_text",

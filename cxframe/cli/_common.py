@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 
 from cxframe.api import on_store_wait as api_on_store_wait
-from cxframe.contracts._errors import CxframeError, StorePermissionWarning
+from cxframe.contracts._errors import CxframeError, SettingRenamedWarning, StorePermissionWarning
 from cxframe.host._manager import PluginHost, load_plugins
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -132,8 +132,12 @@ def _say_waiting(path: str) -> None:
     click.echo(f"waiting for another cxframe command to finish writing to {path} …", err=True)
 
 
+#: cxframe's own warnings, printed as ``warning:`` lines on stderr once per command.
+SHOWN_AS_WARNINGS = (StorePermissionWarning, SettingRenamedWarning)
+
+
 def _store_warnings_to_stderr(ctx: click.Context) -> None:
-    """Print a `StorePermissionWarning` like the CLI's other warnings, once per command; call in ``catch_warnings``.
+    """Print cxframe's warnings (`SHOWN_AS_WARNINGS`) like the CLI's other warnings, once per command; call in ``catch_warnings``.
 
     Once per command, not once per opening: a command may open the store
     several times (``demo`` collects, assesses and reports). Python's own
@@ -145,13 +149,14 @@ def _store_warnings_to_stderr(ctx: click.Context) -> None:
     python_shows = warnings.showwarning
 
     def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-        if not issubclass(category, StorePermissionWarning):
+        if not issubclass(category, SHOWN_AS_WARNINGS):
             python_shows(message, category, *args, **kwargs)
         elif str(message) not in shown:
             shown.add(str(message))
             click.secho(f"warning: {message}", fg="yellow", err=True)
 
-    warnings.simplefilter("always", StorePermissionWarning)
+    for category in SHOWN_AS_WARNINGS:
+        warnings.simplefilter("always", category)
     warnings.showwarning = show
 
 

@@ -58,3 +58,11 @@ class UnknownId(CxframeError):
         known_list = sorted(known)
         hint = ", ".join(known_list) if known_list else "none are registered"
         super().__init__(f"unknown {kind} {wanted!r} (known: {hint})")
+
+
+class SettingRenamedWarning(UserWarning):
+    """A setting in the programme file is written under an old name that is still read.
+
+    The message names the source, the old and the new name; the CLI prints
+    it once per command on stderr, as a ``warning:`` line.
+    """

@@ -9,16 +9,18 @@ encodings are handled the same way everywhere.
 from __future__ import annotations
 
 import codecs
+import difflib
 import io
+import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 import charset_normalizer
 
-from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._errors import InvalidInput, SettingRenamedWarning
 
 if TYPE_CHECKING:
     from cxframe.programme._file import Programme
@@ -210,5 +212,38 @@ class SourceReader:
         encoding = self.resolved_encoding()
         return io.TextIOWrapper(self.open_binary(), encoding=encoding, errors="strict", newline=newline)
 
-    def option(self, name: str, default: Any = None) -> Any:
+    def option(self, name: str, default: Any = None, *, formerly: str | None = None) -> Any:
+        """The option ``name``; else, while a setting's old name is still read, ``formerly``'s; else ``default``."""
+        if name not in self.options and formerly is not None and formerly in self.options:
+            return self.options[formerly]
         return self.options.get(name, default)
+
+
+def option_problems(
+    source: SourceReader, known: Iterable[str], renamed: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Problems with the names of ``source``'s options, for a collector's ``check_options``.
+
+    An unknown option is a problem naming the closest known one (a misspelt
+    ``delimeter`` must not be ignored); an option in ``renamed`` (old name →
+    new name) is read under its new name, with a `SettingRenamedWarning`.
+    """
+    known = tuple(known)
+    renamed = renamed or {}
+    for key in source.options:
+        if key in renamed:
+            new = renamed[key]
+            if new in source.options:
+                yield f"options.{key}: the old name of options.{new}; give only {new}"
+            else:
+                warnings.warn(
+                    SettingRenamedWarning(
+                        f"source {source.id!r}: options.{key} is now called {new}; "
+                        f"the old name is still read, rename it to {new}"
+                    ),
+                    stacklevel=2,
+                )
+        elif key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            yield f"options.{key}: unknown option; {hint}expected one of {', '.join(sorted(known))}"

@@ -71,7 +71,10 @@ def check_options(source: SourceReader) -> Iterable[str]:
         )
     base = LAYOUTS[layout]
     if base.check_options is not None:
-        yield from base.check_options(source)
+        # the layout's own checks know its options; ``layout`` is this collector's
+        yield from base.check_options(
+            attrs.evolve(source, options={k: v for k, v in source.options.items() if k != "layout"})
+        )
 
 
 def _team_reason(cell: str) -> str | None:

@@ -9,7 +9,7 @@ One row is one event. The mapping lives in the source's ``columns`` table::
     [sources.columns]
     case = "case:concept:name"         # required: the case (customer, ticket, order) id
     activity = "concept:name"          # required: what happened
-    timestamp = "time:timestamp"       # required: when (ISO-8601; naive = UTC or options.timezone)
+    timestamp = "time:timestamp"       # required: when (ISO-8601; naive = UTC or options.time_zone)
     channel = "channel"                # optional
     resource = "org:resource"          # optional: who or what handled it
     outcome = "result"                 # optional
@@ -17,7 +17,7 @@ One row is one event. The mapping lives in the source's ``columns`` table::
     attributes = ["amount", "region"]  # optional: further columns kept as event attributes
 
 Options (``[sources.options]``): ``timestamp_format`` (``strptime`` codes,
-for logs that are not ISO-8601), ``timezone`` (IANA name naive timestamps are
+for logs that are not ISO-8601), ``time_zone`` (IANA name naive timestamps are
 read in; default UTC) and ``delimiter`` (default ``,``).
 
 Columns not in the mapping are not stored. The file is read by the core's
@@ -41,6 +41,7 @@ from cxframe import (
     InvalidInput,
     SourceReader,
     TimestampRule,
+    option_problems,
     read_delimited,
     read_header,
 )
@@ -48,7 +49,9 @@ from cxframe_journey import timestamps
 
 REQUIRED = ("case", "activity", "timestamp")
 OPTIONAL = ("channel", "resource", "outcome", "touchpoint")
-OPTIONS = ("timestamp_format", "timezone", "delimiter")
+OPTIONS = ("timestamp_format", "time_zone", "delimiter")
+#: Options under an old name, still read: old → new (one spelling with the survey collectors).
+RENAMED_OPTIONS = {"timezone": "time_zone"}
 #: What a pm4py-style CSV calls its case, activity and timestamp columns.
 PM4PY_COLUMNS = {"case": "case:concept:name", "activity": "concept:name", "timestamp": "time:timestamp"}
 
@@ -71,16 +74,14 @@ def check_options(source: SourceReader) -> Iterable[str]:
     attributes = columns.get("attributes", [])
     if not isinstance(attributes, list) or not all(isinstance(name, str) and name for name in attributes):
         yield 'columns.attributes: expected a list of column names, e.g. ["amount", "region"]'
-    for key in source.options:
-        if key not in OPTIONS:
-            yield f"options.{key}: unknown option; expected one of {', '.join(OPTIONS)}"
+    yield from option_problems(source, OPTIONS, RENAMED_OPTIONS)
     fmt = source.option("timestamp_format")
     if fmt is not None and (not isinstance(fmt, str) or "%" not in fmt):
         yield 'options.timestamp_format: expected strptime codes, e.g. "%d-%m-%Y %H:%M"'
     try:
-        timestamps.timezone(source.option("timezone"))
+        timestamps.timezone(source.option("time_zone", formerly="timezone"))
     except ValueError as exc:
-        yield f"options.timezone: {exc}"
+        yield f"options.{_zone_key(source)}: {exc}"
     delimiter = source.option("delimiter", ",")
     if not isinstance(delimiter, str) or len(delimiter) != 1:
         yield "options.delimiter: expected one character"
@@ -123,7 +124,7 @@ def event_batches(source: SourceReader) -> EventBatches:
     columns: dict[str, Any] = source.columns
     header, width = header_of(source)
     fmt = source.option("timestamp_format")
-    zone = timestamps.timezone(source.option("timezone"))
+    zone = timestamps.timezone(source.option("time_zone", formerly="timezone"))
 
     batches = read_delimited(source, header_rows=1, width=width, delimiter=source.option("delimiter", ","))
     return EventBatches(
@@ -141,7 +142,9 @@ def event_batches(source: SourceReader) -> EventBatches:
         attributes={name: header.index(name) for name in columns.get("attributes", [])},
         close=batches.close,
         empty="no events: the file has a header but no rows",
-        timestamp_rule=TimestampRule(formats=(fmt,) if fmt else (), time_zone=source.option("timezone"), iso=not fmt),
+        timestamp_rule=TimestampRule(
+            formats=(fmt,) if fmt else (), time_zone=source.option("time_zone", formerly="timezone"), iso=not fmt
+        ),
     )
 
 
@@ -151,3 +154,8 @@ event_csv = Collector(
     batches=event_batches,
     check_options=check_options,
 )
+
+
+def _zone_key(source: SourceReader) -> str:
+    """The name the source gives its time zone under, for messages: ``time_zone``, or the old ``timezone``."""
+    return "timezone" if "timezone" in source.options and "time_zone" not in source.options else "time_zone"

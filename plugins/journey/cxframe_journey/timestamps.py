@@ -2,7 +2,7 @@
 
 ISO-8601 (``2025-03-04T09:30:00+01:00``, ``2025-03-04 09:30:00.123Z``,
 ``2025-03-04``) is read by default; a source may name a ``strptime`` format
-instead. A timestamp without an offset is read in the source's ``timezone``
+instead. A timestamp without an offset is read in the source's ``time_zone``
 option (an IANA name such as ``Europe/Amsterdam``), or as UTC when there is
 none. Every event therefore carries an aware timestamp, and a log whose rows
 have different offsets (daylight saving, several systems) orders correctly.

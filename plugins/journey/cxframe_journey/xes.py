@@ -11,7 +11,7 @@ What becomes of the XES attributes (standard extensions):
 * trace ``concept:name`` → the event's ``case_id``; the trace's other
   attributes → event attributes prefixed ``case:`` (as pm4py names them);
 * event ``concept:name`` → ``activity``; ``time:timestamp`` → ``timestamp``
-  (naive dates are read as UTC, or in ``options.timezone``);
+  (naive dates are read as UTC, or in ``options.time_zone``);
   ``org:resource`` → ``resource``;
 * every other ``string``, ``id``, ``int``, ``float``, ``boolean`` and
   ``date`` attribute of the event → ``attributes`` with its type (a value that
@@ -62,6 +62,7 @@ from cxframe import (
     SourceReader,
     TimestampRule,
     batches_from_rows,
+    option_problems,
 )
 from cxframe_journey import timestamps
 
@@ -71,7 +72,9 @@ SCALAR_TYPES = frozenset({"string", "id", "int", "float", "boolean", "date"})
 GZIP_MAGIC = b"\x1f\x8b"
 #: Bytes of the file parsed at a time: the events of a block wait in memory until it is parsed
 BLOCK_BYTES = 64 * 1024
-OPTIONS = ("lifecycle", "timezone")
+OPTIONS = ("lifecycle", "time_zone")
+#: Options under an old name, still read: old → new (one spelling with the survey collectors).
+RENAMED_OPTIONS = {"timezone": "time_zone"}
 
 #: ``{key: (type, text)}`` of one element's own attributes.
 RawAttributes = dict[str, tuple[str, str]]
@@ -105,18 +108,16 @@ def check_options(source: SourceReader) -> Iterable[str]:
             yield f"columns.{key}: unknown key; expected one of {', '.join(FIELDS)}"
         elif not isinstance(value, str) or not value.strip():
             yield f"columns.{key}: expected an XES attribute key, e.g. {key} = {getattr(Keys(), key) or 'channel'!r}"
-    for key in source.options:
-        if key not in OPTIONS:
-            yield f"options.{key}: unknown option; expected one of {', '.join(OPTIONS)}"
+    yield from option_problems(source, OPTIONS, RENAMED_OPTIONS)
     lifecycle = source.option("lifecycle")
     if lifecycle is not None and not (
         isinstance(lifecycle, str) or (isinstance(lifecycle, list) and all(isinstance(t, str) for t in lifecycle))
     ):
         yield 'options.lifecycle: expected a transition or a list of them, e.g. "complete"'
     try:
-        timestamps.timezone(source.option("timezone"))
+        timestamps.timezone(source.option("time_zone", formerly="timezone"))
     except ValueError as exc:
-        yield f"options.timezone: {exc}"
+        yield f"options.{_zone_key(source)}: {exc}"
 
 
 def _keys(source: SourceReader) -> Keys:
@@ -306,7 +307,7 @@ def _rows(source: SourceReader) -> Generator[tuple[int, list[str] | Reject], Non
 def event_batches(source: SourceReader) -> EventBatches:
     """The log's events as batches of cells (`CELLS`) for the core to check and store."""
     keys = _keys(source)
-    zone = timestamps.timezone(source.option("timezone"))
+    zone = timestamps.timezone(source.option("time_zone", formerly="timezone"))
 
     rows = _rows(source)
     return EventBatches(
@@ -326,7 +327,7 @@ def event_batches(source: SourceReader) -> EventBatches:
         fields={name: CELLS.index(name) for name in ("touchpoint", "channel", "resource", "outcome")},
         attributes_json=CELLS.index("attributes"),
         close=rows.close,
-        timestamp_rule=TimestampRule(time_zone=source.option("timezone")),
+        timestamp_rule=TimestampRule(time_zone=source.option("time_zone", formerly="timezone")),
     )
 
 
@@ -336,3 +337,8 @@ xes = Collector(
     batches=event_batches,
     check_options=check_options,
 )
+
+
+def _zone_key(source: SourceReader) -> str:
+    """The name the source gives its time zone under, for messages: ``time_zone``, or the old ``timezone``."""
+    return "timezone" if "timezone" in source.options and "time_zone" not in source.options else "time_zone"

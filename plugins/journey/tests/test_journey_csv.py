@@ -126,7 +126,7 @@ def test_timestamp_format_and_time_zone_options(tmp_path: Path) -> None:
                 "collector": "event-csv",
                 "path": "log.csv",
                 "columns": {"case": "c", "activity": "a", "timestamp": "t"},
-                "options": {"timestamp_format": "%d/%m/%Y %H:%M", "timezone": "Europe/Amsterdam", "delimiter": ";"},
+                "options": {"timestamp_format": "%d/%m/%Y %H:%M", "time_zone": "Europe/Amsterdam", "delimiter": ";"},
             }
         ],
     )

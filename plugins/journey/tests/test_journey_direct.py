@@ -75,7 +75,7 @@ def test_a_programme_source_is_read_with_its_columns_and_options(tmp_path: Path)
                 "collector": "event-csv",
                 "path": "local.csv",
                 "columns": {"case": "c", "activity": "a", "timestamp": "t"},
-                "options": {"timestamp_format": "%d/%m/%Y %H:%M", "timezone": "Europe/Amsterdam", "delimiter": ";"},
+                "options": {"timestamp_format": "%d/%m/%Y %H:%M", "time_zone": "Europe/Amsterdam", "delimiter": ";"},
             },
             {"id": "tickets", "collector": "xes", "path": "t.xes", "options": {"lifecycle": "complete"}},
         ],

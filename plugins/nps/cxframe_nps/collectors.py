@@ -49,6 +49,7 @@ from cxframe import (
     SurveyQuestion,
     TimestampRule,
     check_segment_name,
+    option_problems,
 )
 from cxframe_nps.formats import (
     SurveyColumn,
@@ -82,8 +83,17 @@ def _segments(columns: dict[str, Any]) -> dict[str, str]:
     return {str(name): str(column) for name, column in segments.items()}
 
 
-def _checker(defaults: dict[str, str]) -> Callable[[SourceReader], Iterable[str]]:
+#: Options every survey collector reads; each layout adds its own (`_collector`'s ``options``).
+COMMON_OPTIONS = ("scales", "labels", "time_zone", "timestamp_format", "population")
+#: Options under an old name, still read: old → new (one spelling with the journey plugin's collectors).
+RENAMED_OPTIONS = {"timezone": "time_zone"}
+
+
+def _checker(defaults: dict[str, str], options: Iterable[str] = ()) -> Callable[[SourceReader], Iterable[str]]:
+    known_options = (*COMMON_OPTIONS, *options)
+
     def check_options(source: SourceReader) -> Iterable[str]:
+        yield from option_problems(source, known_options, RENAMED_OPTIONS)
         columns = {**defaults, **source.columns}
         known = {"timestamp", "questions", "segments", *OPTIONAL_FIELDS}
         for key in columns:
@@ -128,9 +138,10 @@ def _checker(defaults: dict[str, str]) -> Callable[[SourceReader], Iterable[str]
         for name, labels in source.option("labels", {}).items():
             if not isinstance(labels, dict) or not all(isinstance(v, int | float) for v in labels.values()):
                 yield f'options.labels.{name}: expected a table of answer = number, e.g. {{ "Yes" = 1, "No" = 0 }}'
-        zone = source.option("time_zone")
+        zone = source.option("time_zone", formerly="timezone")
         if zone is not None and _zone(zone) is None:
-            yield f"options.time_zone: unknown time zone {zone!r} (expected an IANA name such as Europe/Berlin)"
+            key = "timezone" if "timezone" in source.options and "time_zone" not in source.options else "time_zone"
+            yield f"options.{key}: unknown time zone {zone!r} (expected an IANA name such as Europe/Berlin)"
         yield from check_format_options(source)
 
     return check_options
@@ -251,8 +262,8 @@ def _mapping(
     segments = [(name, _find(table, ref, f"segments.{name}").index) for name, ref in _segments(columns).items()]
     zone_name = stamp.time_zone or None
     zone = _zone(zone_name) if zone_name else None
-    if zone is None and source.option("time_zone"):
-        zone_name = source.option("time_zone")
+    if zone is None and source.option("time_zone", formerly="timezone"):
+        zone_name = source.option("time_zone", formerly="timezone")
         zone = _zone(zone_name)
     formats = (source.option("timestamp_format"),) if source.option("timestamp_format") else tuple(time_formats)
     return _Mapping(
@@ -343,6 +354,7 @@ def _collector(
     reader: Callable[[SourceReader], SurveyTable],
     defaults: dict[str, str] | None = None,
     time_formats: Iterable[str] = (),
+    options: Iterable[str] = (),
 ) -> Collector:
     formats = tuple(time_formats)
 
@@ -353,7 +365,7 @@ def _collector(
         id=id,
         description=description,
         batches=batches,
-        check_options=_checker(defaults or {}),
+        check_options=_checker(defaults or {}, options),
         settings=reading_settings,
     )
 
@@ -368,14 +380,24 @@ def reading_settings(source: SourceReader) -> dict[str, Any]:
     return {"scales": scales} if scales else {}
 
 
-survey_csv = _collector("survey-csv", "Survey responses from a CSV file, mapped with [sources.columns].", read_csv)
-survey_jsonl = _collector("survey-jsonl", "Survey responses from JSON Lines, one object per response.", read_jsonl)
-survey_xlsx = _collector("survey-xlsx", "Survey responses from an Excel sheet (.xlsx), header in row 1.", read_xlsx)
+survey_csv = _collector(
+    "survey-csv",
+    "Survey responses from a CSV file, mapped with [sources.columns].",
+    read_csv,
+    options=("delimiter", "sheet"),
+)
+survey_jsonl = _collector(
+    "survey-jsonl", "Survey responses from JSON Lines, one object per response.", read_jsonl, options=("fields",)
+)
+survey_xlsx = _collector(
+    "survey-xlsx", "Survey responses from an Excel sheet (.xlsx), header in row 1.", read_xlsx, options=("sheet",)
+)
 qualtrics = _collector(
     "qualtrics",
     "A Qualtrics CSV/XLSX export (numeric or choice text); previews, spam and unfinished responses left out.",
     read_qualtrics,
     QUALTRICS_DEFAULTS,
+    options=("delimiter", "sheet", "include_previews", "include_spam", "include_unfinished"),
 )
 surveymonkey = _collector(
     "surveymonkey",
@@ -383,6 +405,7 @@ surveymonkey = _collector(
     read_surveymonkey,
     SURVEYMONKEY_DEFAULTS,
     SURVEYMONKEY_TIME_FORMATS,
+    options=("delimiter", "sheet"),
 )
 
 COLLECTORS = [survey_csv, survey_jsonl, survey_xlsx, qualtrics, surveymonkey]

@@ -125,3 +125,40 @@ def test_an_unparsable_time_names_the_formats_the_source_accepts(tmp_path: Path,
     assert summary.rows_accepted == 1
     [reject] = testing.read_table(root, "rejects")
     assert reject["reason"] == "unparsable timestamp '2026-13-01' (expected ISO-8601 or '%d/%m/%Y')"
+
+
+def test_a_misspelt_option_is_an_error_naming_the_right_one(tmp_path: Path) -> None:
+    (tmp_path / "survey.csv").write_text("id,when,nps\n1,2026-03-01 09:00:00,9\n", encoding="utf-8")
+    root = testing.make_programme(
+        tmp_path / "p",
+        sources=[
+            {
+                "id": "survey",
+                "collector": "survey-csv",
+                "path": str(tmp_path / "survey.csv"),
+                "columns": {"response_id": "id", "timestamp": "when", "questions": {"nps": "nps"}},
+                "options": {"delimeter": ";", "time_zone": "America/New_York"},
+            }
+        ],
+    )
+    problems = cxframe.validate(root, host=testing.plugin_host(cxframe_nps))
+    assert any("options.delimeter: unknown option; did you mean 'delimiter'?" in p for p in problems), problems
+    with pytest.raises(cxframe.InvalidInput, match="options.delimeter: unknown option; did you mean 'delimiter'"):
+        cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+
+
+def test_the_old_spelling_timezone_is_read_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "survey.csv").write_text("id,when,nps\n1,2026-03-01 09:00:00,9\n", encoding="utf-8")
+    source = {
+        "id": "survey",
+        "collector": "survey-csv",
+        "path": str(tmp_path / "survey.csv"),
+        "columns": {"response_id": "id", "timestamp": "when", "questions": {"nps": "nps"}},
+        "options": {"timezone": "America/New_York"},
+    }
+    root = testing.make_programme(tmp_path / "p", sources=[source])
+    with pytest.warns(cxframe.SettingRenamedWarning, match="options.timezone is now called time_zone"):
+        cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+    with cxframe.open_store(root / "cxframe.db") as store:
+        [stamp] = [row[0] for row in store.db.execute("SELECT timestamp FROM observations")]
+    assert stamp == "2026-03-01T14:00:00.000000Z"  # 09:00 in New York, not 09:00Z
