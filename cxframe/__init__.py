@@ -11,6 +11,7 @@ from cxframe.api import (
     check,
     collect,
     compare,
+    forget,
     measure,
     on_store_wait,
     open_programme,
@@ -96,6 +97,7 @@ from cxframe.host._manager import PluginHost, load_plugins
 from cxframe.ingestion._cleaning import EventCleaner
 from cxframe.ingestion._collect import IngestSummary, Progress, ingest
 from cxframe.ingestion._delimited import batches_from_rows, delimiter_of, raw_text, read_delimited, read_header
+from cxframe.ingestion._forget import Forgotten
 from cxframe.ingestion._sources import SAMPLE_SIZE, SourceReader, detect_encoding, option_problems
 from cxframe.lifecycle._run import Run
 from cxframe.measurement._comparisons import ComparisonResult, compare_periods, compare_segments, difference, holm
@@ -144,6 +146,7 @@ __all__ = [
     "ExperienceElement",
     "Facts",
     "Finding",
+    "Forgotten",
     "IngestSummary",
     "InstalledPlugin",
     "IntervalMethod",
@@ -209,6 +212,7 @@ __all__ = [
     "detect_encoding",
     "difference",
     "emit_json",
+    "forget",
     "handle_errors",
     "holm",
     "hookimpl",

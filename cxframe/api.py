@@ -26,6 +26,7 @@ from cxframe.contracts._stages import Stage, StageOutcome
 from cxframe.host._manager import PluginFailure, PluginHost, load_plugins
 from cxframe.host._registry import Registry, build_registry
 from cxframe.ingestion._collect import IngestSummary, Progress, ingest
+from cxframe.ingestion._forget import Forgotten, forget_source
 from cxframe.ingestion._sources import SourceReader
 from cxframe.lifecycle._checks import run_checks
 from cxframe.lifecycle._protection import protect
@@ -652,3 +653,14 @@ def on_store_wait(notice: Callable[[str], object] | None) -> None:
     from cxframe.store import _locking
 
     _locking.on_wait = notice
+
+
+def forget(programme: ProgrammeLike = ".", source: str = "", *, host: PluginHost | None = None) -> Forgotten:
+    """Remove everything stored from ``source`` — its records, ingests and rejects — in one transaction.
+
+    The programme file is not changed: a source still declared there is
+    collected again by the next `collect`. Raises `InvalidInput` naming the
+    stored sources when ``source`` is not one of them.
+    """
+    with open_programme(programme, host) as opened:
+        return forget_source(opened.store, source)

@@ -26,6 +26,7 @@ BUILTIN_COMMANDS: list[click.Command] = [
     programme.demo,
     plugins.plugins,
     collect.collect,
+    collect.forget,
     measure.measure,
     check.check,
     run.run,

@@ -138,3 +138,25 @@ def collect(
         return
     for summary in summaries:
         click.echo(summary.describe())
+
+
+@click.command()
+@click.argument("source")
+@json_option
+@common_options
+@handle_errors
+def forget(source: str, as_json: bool) -> None:
+    """Remove everything stored from SOURCE: its records, ingests and rejects, in one transaction.
+
+    For a file collected twice under two names, or one that should not have
+    been collected. The programme file is not changed: a source still
+    declared there is collected again by the next `cxframe collect`.
+
+    \b
+    JSON: {source, records, ingests, rejects}.
+    """
+    forgotten = api.forget(state().programme, source, host=state().plugins())
+    if as_json:
+        emit_json(unstructure(forgotten))
+        return
+    click.echo(forgotten.describe())

@@ -155,7 +155,7 @@ def settings_hash(reader: SourceReader, collector: Collector | None = None) -> s
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _delete_source_records(store: Store, source: str) -> int:
+def delete_source_records(store: Store, source: str) -> int:
     """Delete what earlier ingests of ``source`` stored; return how many records that was.
 
     Called inside the ingest's transaction when the source is now read with
@@ -175,6 +175,34 @@ def _delete_source_records(store: Store, source: str) -> int:
     records = conn.total_changes - before
     conn.execute(f"DELETE FROM responses WHERE ingest_id IN ({earlier})", [source])
     return records
+
+
+def _counted_twice(store: Store, reader: SourceReader, ingest_id: int, content_hash: str) -> tuple[str, int] | None:
+    """Another source holding answers of this same file (its path or its bytes) to the same questions of the same
+    response ids: ``(that source, how many answers)``, or None.
+
+    A file collected on the command line (named by its path) and later
+    declared as a ``[[sources]]`` entry would otherwise be counted twice. Two
+    sources that read different questions of one file are fine.
+    """
+    others = [
+        row[0]
+        for row in store.db.execute(
+            "SELECT DISTINCT source FROM ingests WHERE source != ? AND finished_at IS NOT NULL "
+            "AND (path = ? OR content_hash = ?)",
+            [reader.id, str(reader.path), content_hash],
+        )
+    ]
+    for other in others:
+        found = store.db.execute(
+            "SELECT COUNT(*) FROM observations AS new JOIN observations AS old "
+            "ON old.response_id = new.response_id AND old.question = new.question "
+            "WHERE new.ingest_id = ? AND new.response_id IS NOT NULL AND old.source = ?",
+            [ingest_id, other],
+        ).fetchone()[0]
+        if found:
+            return other, int(found)
+    return None
 
 
 def _delete_line_keyed_records(store: Store, source: str) -> int:
@@ -437,7 +465,7 @@ def ingest(
                 content_hash=content_hash,
             )
         if replace:
-            replaced = _delete_source_records(store, reader.id)
+            replaced = delete_source_records(store, reader.id)
         elif rewritten:
             replaced = _delete_line_keyed_records(store, reader.id)
         ingest_id = (
@@ -520,6 +548,18 @@ def ingest(
             handle = reader._handle
             if handle is not None and not handle.closed:
                 handle.close()
+        twice = _counted_twice(store, reader, ingest_id, content_hash)
+        if twice is not None:
+            other, answers = twice
+            raise InvalidInput(
+                [
+                    f"source {reader.id!r}: {answers} answers of this file are already stored, with the same "
+                    f"response ids and questions, as source {other!r}; collecting them again would count them "
+                    f"twice. Remove the other with `cxframe forget {other}`, or collect the file under the id "
+                    f"{other!r}"
+                ],
+                where=str(reader.path),
+            )
         store.db.table("ingests").update(
             ingest_id,
             {
