@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from cxframe.lifecycle._walk import walk
 from cxframe.measurement._comparisons import ComparisonResult, compare_periods, compare_segments
 from cxframe.measurement._engine import SQLiteEngine, compute_metric
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
+from cxframe.programme._scaffold import example_programme
 from cxframe.store._sqlite import Store
 
 ProgrammeLike = str | Path | Programme
@@ -163,7 +165,10 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
             reader = _reader(loaded, source.id)
             if collector.check_options is not None:
                 problems.extend(f"{where}: sources[{index}]: {p}" for p in collector.check_options(reader))
-        if not loaded.resolve(source.path).is_file():
+        path = loaded.resolve(source.path)
+        if path.is_dir():
+            problems.append(f"{where}: sources[{index}].path: {source.path!r} is a folder, expected a file")
+        elif not path.is_file():
             problems.append(f"{where}: sources[{index}].path: file {source.path!r} not found")
     for index, objective in enumerate(loaded.document.objectives):
         if objective.metric not in registry.metrics:
@@ -664,3 +669,13 @@ def forget(programme: ProgrammeLike = ".", source: str = "", *, host: PluginHost
     """
     with open_programme(programme, host) as opened:
         return forget_source(opened.store, source)
+
+
+def is_example(directory: str | Path, example: str) -> bool:
+    """Whether the programme in ``directory`` is the worked ``example`` (its name; edits since do not matter)."""
+    written = Path(directory) / PROGRAMME_FILE
+    try:
+        name = tomllib.loads(written.read_text(encoding="utf-8")).get("name")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return bool(name == tomllib.loads(example_programme(example)).get("name"))

@@ -48,7 +48,7 @@ def validate() -> None:
 @common_options
 @handle_errors
 def schema(name: str | None) -> None:
-    """Print the JSON Schema of a contract (NAME) or of the assessment document (``assessment``); list them."""
+    """Print the JSON Schema of contract NAME, or of the assessment document (NAME "assessment"); list the names."""
     from cxframe.assess._schema import DOCUMENT_SCHEMA
 
     if name is None:
@@ -66,15 +66,26 @@ def schema(name: str | None) -> None:
 
 
 @click.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="cxframe-demo")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--example", type=click.Choice(sorted(EXAMPLES)), default="retail-bank", show_default=True)
 @common_options
 @handle_errors
-def demo(directory: Path, example: str) -> None:
-    """Write a worked example programme to DIRECTORY, collect its data and assess it."""
+def demo(directory: Path | None, example: str) -> None:
+    """Write a worked example programme to DIRECTORY, collect its data and assess it.
+
+    DIRECTORY defaults to cxframe-demo for the retail bank and to
+    cxframe-demo-EXAMPLE for the others, so each example has its own folder.
+    """
     current = state()
     out = console()
+    if directory is None:
+        directory = Path("cxframe-demo" if example == "retail-bank" else f"cxframe-demo-{example}")
     if (directory / "cxframe.toml").exists():
+        if not api.is_example(directory, example):
+            raise click.UsageError(
+                f"{directory} holds another programme than the {example!r} example; "
+                f"give the example its own folder: cxframe demo --example {example} cxframe-demo-{example}"
+            )
         out.print(f"using the example already in {directory}")
     else:
         init_programme(directory, example=example)

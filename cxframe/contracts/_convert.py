@@ -225,9 +225,36 @@ def _attrs_hook(cls: type, converter: cattrs.Converter) -> Callable[[Any, Any], 
     def structure(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
             raise _Expected(f"expected a table, got {_describe(value)} {value!r}")
-        return structure_fields(value, cls)
+        try:
+            return structure_fields(value, cls)
+        except ClassValidationError as exc:
+            # a field that failed to convert stops the class's validators from running: run those of the
+            # fields that did convert, so that every problem of the table is reported at once
+            raise ClassValidationError(exc.message, [*exc.exceptions, *_field_problems(cls, value, exc)], cls) from None
 
     return structure
+
+
+def _field_problems(cls: type, value: dict[str, Any], failed: ClassValidationError) -> list[Exception]:
+    """The validator errors of the fields of ``value`` that convert on their own (not already in ``failed``)."""
+    reported = {
+        note.name for error in failed.exceptions for note in getattr(error, "__notes__", []) if hasattr(note, "name")
+    }
+    if not reported:
+        return []  # no field failed to convert: the class was built, and its validators have spoken
+    problems: list[Exception] = []
+    for field in attrs.fields(cls):
+        if field.validator is None or field.name in reported or field.name not in value:
+            continue
+        try:
+            converted = converter.structure(value[field.name], field.type)
+            field.validator(None, field, converted)
+        except (ValueError, TypeError) as problem:
+            # attrs names the attribute in the message, which `_messages` moves to the path
+            problems.append(problem)
+        except Exception:
+            continue
+    return problems
 
 
 def make_converter() -> cattrs.Converter:

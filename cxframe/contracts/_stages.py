@@ -59,4 +59,15 @@ COUNT_LABELS: dict[str, dict[str, str]] = {
     "count.checks": {"en": "{n} checks", "zh-CN": "{n} 项检查"},
     "count.findings": {"en": "{n} findings", "zh-CN": "{n} 项发现"},
     "count.notes": {"en": "{n} notes", "zh-CN": "{n} 条提示"},
+    # English says one of each in the singular: ``<key>.one`` is used when n is 1
+    "count.stakeholders.one": {"en": "1 stakeholder", "zh-CN": "1 个利益相关方"},
+    "count.objectives.one": {"en": "1 objective", "zh-CN": "1 个目标"},
+    "count.touchpoints.one": {"en": "1 touchpoint", "zh-CN": "1 个触点"},
+    "count.journeys.one": {"en": "1 journey", "zh-CN": "1 条旅程"},
+    "count.actions.one": {"en": "1 action", "zh-CN": "1 项行动"},
+    "count.observations.one": {"en": "1 observation", "zh-CN": "1 条观测"},
+    "count.events.one": {"en": "1 event", "zh-CN": "1 个事件"},
+    "count.checks.one": {"en": "1 check", "zh-CN": "1 项检查"},
+    "count.findings.one": {"en": "1 finding", "zh-CN": "1 项发现"},
+    "count.notes.one": {"en": "1 note", "zh-CN": "1 条提示"},
 }

@@ -429,7 +429,8 @@ def ingest(
 ) -> IngestSummary:
     """Collect one source into the store through ``collector``; see the module docstring."""
     if not reader.path.is_file():
-        raise InvalidInput([f"source {reader.id!r}: file not found"], where=str(reader.path))
+        found = "is a folder, expected a file" if reader.path.is_dir() else "file not found"
+        raise InvalidInput([f"source {reader.id!r}: {found}"], where=str(reader.path))
     if collector.check_options is not None:
         problems = list(collector.check_options(reader))
         if problems:

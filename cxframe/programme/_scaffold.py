@@ -77,3 +77,12 @@ def init_programme(directory: str | Path, *, example: str | None = None, force: 
     else:
         EXAMPLES[example](root)
     return file
+
+
+def example_programme(example: str) -> str:
+    """The programme file a worked example writes."""
+    if example not in EXAMPLES:
+        raise InvalidInput([f"unknown example {example!r} (examples: {', '.join(sorted(EXAMPLES))})"])
+    module = {"starter": starter, "retail-bank": retail_bank, "telecom": telecom}[example]
+    programme: str = module.PROGRAMME
+    return programme

@@ -185,7 +185,12 @@ CATALOG: dict[str, dict[str, str]] = {**_REPORT, **COUNT_LABELS}
 
 
 def text(key: str, lang: str = "en", **values: Any) -> str:
-    """The label ``key`` in ``lang`` (English when that language lacks it), with ``values`` filled in."""
+    """The label ``key`` in ``lang`` (English when that language lacks it), with ``values`` filled in.
+
+    With ``n=1`` and a ``<key>.one`` in the catalogue, that one (the singular) is used.
+    """
+    if values.get("n") == 1 and f"{key}.one" in CATALOG:
+        key = f"{key}.one"
     entry = CATALOG[key]
     template = entry.get(lang) or entry["en"]
     return template.format(**values) if values else template
