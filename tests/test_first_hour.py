@@ -80,3 +80,27 @@ def test_demo_of_another_example_gets_its_own_folder(tmp_path: Path, monkeypatch
     clash = testing.invoke(["demo", "--example", "telecom", "cxframe-demo"])
     assert clash.exit_code == 2
     assert "holds another programme than the 'telecom' example" in clash.output
+
+
+def test_a_survey_file_with_only_a_header_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "shop"
+    init_programme(root, example="starter")
+    (root / "data" / "empty.csv").write_text("response_id,submitted_at,nps\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    mapping = ["--column", "timestamp=submitted_at", "--column", "questions.nps=nps"]
+    result = testing.invoke(["collect", "data/empty.csv", "--collector", "survey-csv", *mapping])
+    assert result.exit_code == 0, result.output
+    assert "warning: the file has no rows after its header" in result.output
+
+
+def test_the_init_templates_source_stub_validates_when_uncommented(tmp_path: Path) -> None:
+    root = tmp_path / "new"
+    init_programme(root)
+    text = (root / "cxframe.toml").read_text(encoding="utf-8")
+    start = text.index("# [[sources]]")
+    stub = text[start : text.index("\n\n", start)]
+    uncommented = "\n".join(line.removeprefix("# ") for line in stub.splitlines())
+    (root / "cxframe.toml").write_text(text.replace(stub, uncommented), encoding="utf-8")
+    assert cxframe.validate(root) == []
+    [summary] = cxframe.collect(root)
+    assert summary.rows_read == 0  # the header only, until the user adds responses

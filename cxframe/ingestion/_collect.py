@@ -111,6 +111,8 @@ class IngestSummary:
             text += " (reasons in the rejects table)"
         if self.notes:
             text += "; " + ", ".join(f"{key}: {count}" for key, count in sorted(self.notes.items()))
+        if not self.rows_read:
+            text += " — warning: the file has no rows after its header; is it the right file?"
         return text
 
 

@@ -42,15 +42,19 @@ scope = ""
 # elements = ["platform-apps"]
 # owner = "Digital"
 
-# [[sources]]
+# [[sources]]                      # data/survey.csv has the header these columns name: add your rows
 # id = "survey"
 # collector = "survey-csv"
 # path = "data/survey.csv"
+# columns = {{ response_id = "response_id", timestamp = "submitted_at", questions = {{ nps = "likely_to_recommend" }}, segments = ["region"] }}
 
 [settings]
 confidence = 0.95
 min_sample = 30
 """
+
+#: The header of the survey file a new programme starts with (see the [[sources]] stub of `MINIMAL`).
+SURVEY_HEADER = "response_id,submitted_at,region,likely_to_recommend\n"
 
 #: Worked examples ``cxframe init --example NAME`` can write.
 EXAMPLES: dict[str, Callable[[Path], None]] = {
@@ -74,6 +78,11 @@ def init_programme(directory: str | Path, *, example: str | None = None, force: 
     root.mkdir(parents=True, exist_ok=True)
     if example is None:
         file.write_text(MINIMAL.format(name=root.resolve().name.replace('"', "")), encoding="utf-8")
+        # the file the [[sources]] stub names, with the header its columns map: uncommented, it validates
+        survey = root / "data" / "survey.csv"
+        if not survey.exists():
+            survey.parent.mkdir(exist_ok=True)
+            survey.write_text(SURVEY_HEADER, encoding="utf-8")
     else:
         EXAMPLES[example](root)
     return file
