@@ -140,6 +140,8 @@ def test_csat_6_of_7_against_2_of_5_by_fisher() -> None:
     assert found.p_value == pytest.approx(by_hand)
     z = stats.norm.sf(abs((6 / 7 - 2 / 5) / math.sqrt(8 / 12 * 4 / 12 * (1 / 7 + 1 / 5)))) * 2
     assert z == pytest.approx(0.098, abs=5e-4)
+    # Barnard's unconditional exact test, quoted in the docs beside it
+    assert stats.barnard_exact([[6, 1], [2, 3]]).pvalue == pytest.approx(0.155, abs=5e-4)
 
 
 def test_large_counts_keep_the_z_test() -> None:
@@ -200,6 +202,19 @@ def test_nps_exact_p_matches_scipy_permutation_test(first: tuple[int, ...], seco
         IntervalMethod.NPS, GroupStats.from_values(nps_values(*first)), GroupStats.from_values(nps_values(*second))
     )
     assert found is not None and found.method == "nps_exact_permutation" and found.p_value == pytest.approx(exact)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40)).filter(lambda c: sum(c) >= 1),
+    st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 3)).filter(lambda c: sum(c) >= 1),
+)
+def test_nps_exact_p_is_a_probability_and_symmetric(first: tuple[int, ...], second: tuple[int, ...]) -> None:
+    p = nps_exact_p(first, second)
+    assert p is not None and 0 < p <= 1
+    assert nps_exact_p(second, first) == pytest.approx(p, rel=1e-9)
+    # the same shares on both sides: nothing more extreme than no difference, p = 1
+    assert nps_exact_p(first, first) == pytest.approx(1.0)
 
 
 def test_nps_at_large_n_keeps_the_adjusted_wald_z() -> None:

@@ -375,6 +375,9 @@ def nps_exact_p(first: Sequence[int], second: Sequence[int]) -> float | None:
     import numpy as np
     from scipy.special import gammaln
 
+    if sum(first) > sum(second):
+        # |difference| is symmetric in the sides: enumerate the smaller one's tables
+        first, second = second, first
     promoters, passives, detractors = (a + b for a, b in zip(first, second, strict=True))
     n1, n0 = sum(first), sum(second)
     total = n1 + n0
