@@ -927,3 +927,6 @@ def test_cli_compare_adjust_option(collected: Path, nps_host: PluginHost) -> Non
     table = testing.invoke([*base, "--adjust", "bh"], host=nps_host)
     assert table.exit_code == 0 and "p (BH)" in table.stdout
     assert testing.invoke([*base, "--adjust", "nope"], host=nps_host).exit_code == 2
+    # without --compare there is nothing to adjust: a usage error, not a silently ignored option
+    alone = testing.invoke(["-C", str(collected), "measure", "--adjust", "bh"], host=nps_host)
+    assert alone.exit_code == 2 and "--adjust needs --compare" in alone.output

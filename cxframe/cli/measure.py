@@ -81,9 +81,7 @@ def _signed(value: float | None) -> str:
 @click.option(
     "--adjust",
     type=click.Choice(list(ADJUSTMENTS)),
-    default="holm",
-    show_default=True,
-    help="With --compare: adjust p-values over all the comparisons by Holm-Bonferroni (holm) "
+    help="With --compare: adjust p-values over all the comparisons by Holm-Bonferroni (holm, the default) "
     "or Benjamini-Hochberg, the false discovery rate (bh).",
 )
 @json_option
@@ -95,7 +93,7 @@ def measure(
     period: str | None,
     confidence: float | None,
     compare: str | None,
-    adjust: str,
+    adjust: str | None,
     as_json: bool,
 ) -> None:
     """Compute metrics with sample sizes and confidence intervals; small samples are flagged.
@@ -117,6 +115,8 @@ def measure(
     flags}; values and differences are on the metric's scale.
     """
     current = state()
+    if adjust is not None and compare is None:
+        raise click.UsageError("--adjust needs --compare: it adjusts the p-values of comparisons")
     if compare is not None:
         if compare == "period" and period is None:
             raise click.UsageError("--compare period needs --period (day, week, month, quarter or year)")
@@ -127,7 +127,7 @@ def measure(
             period=period,
             by=by,
             confidence=confidence,
-            adjust=adjust,
+            adjust=adjust or "holm",
             host=current.plugins(),
         )
         if as_json:
