@@ -100,7 +100,15 @@ from cxframe.ingestion._delimited import batches_from_rows, delimiter_of, raw_te
 from cxframe.ingestion._forget import Forgotten
 from cxframe.ingestion._sources import SAMPLE_SIZE, SourceReader, detect_encoding, option_problems
 from cxframe.lifecycle._run import Run
-from cxframe.measurement._comparisons import ComparisonResult, compare_periods, compare_segments, difference, holm
+from cxframe.measurement._comparisons import (
+    ComparisonResult,
+    adjust_comparisons,
+    benjamini_hochberg,
+    compare_periods,
+    compare_segments,
+    difference,
+    holm,
+)
 from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import init_programme
@@ -197,7 +205,9 @@ __all__ = [
     "UnknownId",
     "Verdict",
     "__version__",
+    "adjust_comparisons",
     "batches_from_rows",
+    "benjamini_hochberg",
     "check",
     "check_json",
     "check_segment_name",

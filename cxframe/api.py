@@ -33,7 +33,13 @@ from cxframe.lifecycle._checks import run_checks
 from cxframe.lifecycle._protection import protect
 from cxframe.lifecycle._run import Run, finish_run, start_run
 from cxframe.lifecycle._walk import walk
-from cxframe.measurement._comparisons import ComparisonResult, compare_periods, compare_segments
+from cxframe.measurement._comparisons import (
+    ComparisonResult,
+    adjust_comparisons,
+    check_adjustment,
+    compare_periods,
+    compare_segments,
+)
 from cxframe.measurement._engine import SQLiteEngine, compute_metric
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import example_programme
@@ -390,6 +396,7 @@ def compare(
     period: str | Period | None = None,
     by: Sequence[str] = (),
     confidence: float | None = None,
+    adjust: str = "holm",
     host: PluginHost | None = None,
 ) -> list[ComparisonResult]:
     """Differences of metrics between periods or between segments, each with its interval and test.
@@ -399,15 +406,19 @@ def compare(
     compares each ``period`` (required) with the previous period that has
     data, within each ``by`` segment; ``against=COLUMN`` compares each value
     of that segment column with all other observations pooled ("rest"), per
-    ``period`` if given. p-values are Holm-adjusted over one metric's
-    comparisons of one period. A group that a privacy rule hides is not
-    compared. Nothing is stored. See `cxframe.measurement._comparisons` for
+    ``period`` if given. p-values are adjusted over every comparison
+    returned, all metrics, periods and segments together, by ``adjust``:
+    ``"holm"`` (Holm–Bonferroni, the default) or ``"bh"`` (Benjamini–Hochberg,
+    the false discovery rate; each result is then flagged ``fdr_bh``). A group
+    that a privacy rule hides is not compared (nor counted in the adjustment). Nothing is stored. See `cxframe.measurement._comparisons` for
     the statistics; ``cxframe measure --compare … --json`` prints these
     results as `cxframe.contracts._shapes.comparison_json` shapes them.
 
     >>> cxframe.compare("my-programme", "nps", period="month", by=["region"])  # doctest: +SKIP
     >>> cxframe.compare("my-programme", ["nps", "csat"], against="region")   # doctest: +SKIP
+    >>> cxframe.compare("my-programme", "nps", period="week", adjust="bh")   # doctest: +SKIP
     """
+    check_adjustment(adjust)
     chosen_period = Period.parse(period)
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
@@ -427,7 +438,8 @@ def compare(
                 hidden = _suppressed_groups(run, definition, groups, chosen_period)
                 # a group a privacy rule hides is not compared either: its difference would give it away
                 results.extend(result for result in found if _shown(result, hidden, against))
-        return results
+        # one family: everything the caller asked for
+        return adjust_comparisons(results, adjust)
 
 
 def _comparisons(

@@ -22,11 +22,13 @@ from cxframe.contracts._records import IntervalMethod, MetricDefinition, Observa
 from cxframe.contracts._shapes import COMPARISON_KEYS, comparison_json
 from cxframe.host._manager import PluginHost
 from cxframe.measurement._comparisons import (
+    FDR_BH,
     NO_TEST,
     NO_VARIANCE,
     REST,
     ComparisonResult,
     GroupStats,
+    benjamini_hochberg,
     compare_periods,
     compare_segments,
     difference,
@@ -95,11 +97,11 @@ samples = st.lists(st.integers(min_value=1, max_value=7), min_size=2, max_size=6
 @settings(max_examples=200, deadline=None)
 @given(samples, samples)
 def test_welch_matches_scipy_on_raw_samples(first: list[int], second: list[int]) -> None:
-    assume(len(set(first)) > 1 or len(set(second)) > 1)
+    assume(len(set(first)) > 1 and len(set(second)) > 1)
     found = difference(IntervalMethod.MEAN, GroupStats.from_values(first), GroupStats.from_values(second))
     expected = stats.ttest_ind(first, second, equal_var=False)
     interval = expected.confidence_interval(0.95)
-    assert found is not None and not found.no_variance
+    assert found is not None
     assert found.difference == pytest.approx(stats.tmean(first) - stats.tmean(second), abs=1e-9)
     assert found.p_value == pytest.approx(expected.pvalue, rel=1e-6, abs=1e-12)
     assert (found.ci_low, found.ci_high) == pytest.approx((interval.low, interval.high), rel=1e-6, abs=1e-9)
@@ -118,13 +120,30 @@ def test_welch_by_hand() -> None:
     assert found.p_value == pytest.approx(2 * stats.t.sf(t, df))
 
 
-def test_welch_without_variance_is_flagged_and_degenerate() -> None:
+@pytest.mark.filterwarnings("ignore:Precision loss occurred in moment calculation")
+def test_welch_without_variance_on_either_side_is_no_test() -> None:
+    # issue #23: two CES answers of 7 against 40 that vary; scipy's Welch says p = 2e-17, resting
+    # entirely on a variance estimate of 0 from two answers. That is no test.
+    sevens, others = [7.0, 7.0], [4.0, 5.0, 6.0, 3.0, 5.0] * 8
+    welch_says = stats.ttest_ind(sevens, others, equal_var=False).pvalue
+    assert welch_says < 1e-15
+    assert difference(IntervalMethod.MEAN, GroupStats.from_values(sevens), GroupStats.from_values(others)) is None
+    assert difference(IntervalMethod.MEAN, GroupStats.from_values(others), GroupStats.from_values(sevens)) is None
     same = difference(IntervalMethod.MEAN, GroupStats.from_values([7.3] * 5), GroupStats.from_values([7.3] * 9))
     apart = difference(IntervalMethod.MEAN, GroupStats.from_values([7.3] * 5), GroupStats.from_values([2.0] * 9))
-    assert same is not None and same.no_variance and same.p_value == 1.0
-    assert same.difference == pytest.approx(0, abs=1e-12)
-    assert apart is not None and apart.no_variance and apart.p_value == 0.0
-    assert apart.ci_low == apart.ci_high == pytest.approx(5.3)
+    assert same is None and apart is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=40),
+    st.integers(min_value=1, max_value=7),
+    st.lists(st.integers(min_value=1, max_value=7), min_size=2, max_size=40),
+)
+def test_a_constant_side_is_never_tested(n: int, answer: int, other: list[int]) -> None:
+    constant = GroupStats.from_values([float(answer)] * n)
+    assert difference(IntervalMethod.MEAN, constant, GroupStats.from_values(other)) is None
+    assert difference(IntervalMethod.MEAN, GroupStats.from_values(other), constant) is None
 
 
 @settings(max_examples=100, deadline=None)
@@ -228,6 +247,9 @@ def test_interval_contains_the_difference(data: st.DataObject) -> None:
     method = data.draw(methods)
     first, second = data.draw(values_for(method)), data.draw(values_for(method))
     found = difference(method, GroupStats.from_values(first), GroupStats.from_values(second))
+    if method is IntervalMethod.MEAN and (len(set(first)) == 1 or len(set(second)) == 1):
+        assert found is None  # a side without spread: no test (issue #23)
+        return
     assert found is not None
     assert found.ci_low <= found.difference + 1e-12 and found.difference - 1e-12 <= found.ci_high
     assert 0 <= found.p_value <= 1
@@ -239,6 +261,9 @@ def test_identical_groups_differ_by_nothing_with_p_1(data: st.DataObject) -> Non
     method = data.draw(methods)
     values = data.draw(values_for(method))
     found = difference(method, GroupStats.from_values(values), GroupStats.from_values(values))
+    if method is IntervalMethod.MEAN and len(set(values)) == 1:
+        assert found is None  # no spread: no test (issue #23)
+        return
     assert found is not None
     assert found.difference == 0
     assert found.p_value == pytest.approx(1.0)
@@ -257,8 +282,11 @@ def test_test_and_interval_agree_where_they_are_dual(data: st.DataObject) -> Non
     else:
         second = data.draw(values_for(method))
     found = difference(method, GroupStats.from_values(first), GroupStats.from_values(second))
+    # a mean side without spread has no test (issue #23)
+    assume(found is not None and abs(found.p_value - 0.05) > 1e-9)
     assert found is not None
-    assume(not found.no_variance and abs(found.p_value - 0.05) > 1e-9)
+    # the exact test used at small counts is not the dual of the adjusted-Wald interval
+    assume(found.method != "nps_exact_permutation")
     excludes_zero = found.ci_low > 0 or found.ci_high < 0
     assert (found.p_value < 0.05) == excludes_zero
 
@@ -355,14 +383,17 @@ def test_periods_each_against_the_previous_one(store: Store, engine: SQLiteEngin
     assert expected is not None
     assert march_april.p_value == pytest.approx(expected.p_value)
     assert (march_april.ci_low, march_april.ci_high) == pytest.approx((100 * expected.ci_low, 100 * expected.ci_high))
-    # one comparison per period: Holm leaves each alone
-    assert march_april.p_adjusted == march_april.p_value and march_april.significant
+    # two comparisons, one family (the whole set asked for): Holm-adjusted together
+    assert [march_april.p_adjusted, april_may.p_adjusted] == pytest.approx(
+        holm([march_april.p_value, april_may.p_value])
+    )
+    assert march_april.significant
     assert not april_may.significant and april_may.difference == pytest.approx(-2.0)
     assert march_april.flags == () and march_april.method == "nps_adjusted_wald_z"
     assert march_april.confidence == 0.95
 
 
-def test_periods_by_segment_use_each_segments_previous_period_and_holm_per_period(
+def test_periods_by_segment_use_each_segments_previous_period_and_one_family(
     store: Store, engine: SQLiteEngine
 ) -> None:
     add(
@@ -380,8 +411,8 @@ def test_periods_by_segment_use_each_segments_previous_period_and_holm_per_perio
         ({"region": "north"}, "2025-04", "2025-03"),
         ({"region": "south"}, "2025-05", "2025-03"),
     ]
-    # each period is its own family of one here
-    assert all(c.p_adjusted == c.p_value for c in found)
+    # different periods, still one family: all comparisons asked for (issue #23)
+    assert [c.p_adjusted for c in found] == pytest.approx(holm([c.p_value for c in found]))
 
 
 def test_segments_against_the_rest_pooled(store: Store, engine: SQLiteEngine) -> None:
@@ -438,7 +469,7 @@ def test_segment_values_match_measure(store: Store, engine: SQLiteEngine) -> Non
     assert all(SMALL_SAMPLE in c.flags for c in found)
 
 
-def test_segments_per_period_are_one_family_per_period(store: Store, engine: SQLiteEngine) -> None:
+def test_segments_of_every_period_are_one_family(store: Store, engine: SQLiteEngine) -> None:
     add(
         store,
         [
@@ -457,11 +488,13 @@ def test_segments_per_period_are_one_family_per_period(store: Store, engine: SQL
         ("2025-04", "south"),
         ("2025-04", "west"),
     ]
-    # March has two values: one test seen from both sides, counted once; April's three are a family of three
+    # March has two values: one test seen from both sides, counted once; with April's three, a
+    # family of four across both periods (issue #23: not one family per period label)
     march = [c for c in found if c.period == "2025-03"]
-    assert [c.p_adjusted for c in march] == pytest.approx([c.p_value for c in march])
     april = [c for c in found if c.period == "2025-04"]
-    assert [c.p_adjusted for c in april] == pytest.approx(holm([c.p_value for c in april]))
+    family = holm([march[0].p_value, *(c.p_value for c in april)])
+    assert [c.p_adjusted for c in march] == pytest.approx([family[0], family[0]])
+    assert [c.p_adjusted for c in april] == pytest.approx(family[1:])
     # equal NPS everywhere: no difference; the adjusted-Wald centre shrinks each side by n/(n + 3),
     # so sides of unequal size (100 vs the rest's 200) give p a little below 1
     april = [c for c in found if c.period == "2025-04"]
@@ -516,7 +549,8 @@ def test_proportion_and_mean_metrics_and_their_minimum_sample(store: Store, engi
 def test_constant_means_are_flagged_without_variance(store: Store, engine: SQLiteEngine) -> None:
     add(store, [*(obs(4, MARCH, question="ces") for _ in range(3)), *(obs(4, APRIL, question="ces") for _ in range(3))])
     (found,) = compare_periods(engine, CES, Period.MONTH)
-    assert found.flags == (SMALL_SAMPLE, NO_VARIANCE) and found.p_value == 1.0 and not found.significant
+    assert found.flags == (SMALL_SAMPLE, NO_TEST, NO_VARIANCE) and found.p_value is None and not found.significant
+    assert found.ci_low is None and found.ci_high is None and found.p_adjusted is None
 
 
 def test_weighted_comparisons_are_flagged(store: Store, engine: SQLiteEngine) -> None:
@@ -758,7 +792,7 @@ def test_welch_on_large_values_with_a_small_spread() -> None:
     second = [1e8 + v for v in (1.0, 2.0, 3.0)] * 10
     found = difference(IntervalMethod.MEAN, GroupStats.from_values(first), GroupStats.from_values(second))
     expected = stats.ttest_ind([v - 1e8 for v in first], [v - 1e8 for v in second], equal_var=False)
-    assert found is not None and not found.no_variance
+    assert found is not None
     assert found.difference == -1.0
     assert found.p_value == pytest.approx(expected.pvalue, rel=1e-9)
 
@@ -812,3 +846,87 @@ def test_shifting_every_value_leaves_comparisons_unchanged(answers, offset):
             assert shifted.ci_low == pytest.approx(plain.ci_low, rel=1e-6, abs=1e-9)
             assert shifted.ci_high == pytest.approx(plain.ci_high, rel=1e-6, abs=1e-9)
             assert shifted.significant == plain.significant
+
+
+# --- adjusting over the whole set (issue #23) ------------------------------------------------------
+
+
+@settings(max_examples=200)
+@given(st.lists(st.floats(min_value=0, max_value=1) | st.none(), max_size=40))
+def test_benjamini_hochberg_matches_scipy(p_values: list[float | None]) -> None:
+    adjusted = benjamini_hochberg(p_values)
+    tested = [p for p in p_values if p is not None]
+    assert [a is None for a in adjusted] == [p is None for p in p_values]
+    if tested:
+        expected = stats.false_discovery_control(tested, method="bh")
+        assert [a for a in adjusted if a is not None] == pytest.approx(list(expected), rel=1e-12, abs=1e-15)
+        # never above Holm's, never below the raw p
+        for raw, bh, fwer in zip(p_values, adjusted, holm(p_values), strict=True):
+            if raw is not None:
+                assert bh is not None and fwer is not None and raw <= bh + 1e-15 and bh <= fwer + 1e-15
+
+
+def test_benjamini_hochberg_by_hand() -> None:
+    assert benjamini_hochberg([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.04, 0.04])
+    assert benjamini_hochberg([0.2, None, 0.01]) == [pytest.approx(0.2), None, pytest.approx(0.02)]
+    assert benjamini_hochberg([]) == []
+
+
+def test_fifty_two_weeks_are_one_family(store: Store, engine: SQLiteEngine) -> None:
+    # --period week --compare period: 52 tests, adjusted together, not 52 families of one
+    start = dt.datetime(2025, 1, 6, 9, tzinfo=dt.UTC)
+    answers = []
+    for week in range(53):
+        promoters = 5 if week == 30 else 14 + (week * 7) % 17
+        for i, score in enumerate(nps_scores(promoters, 10, 40 - promoters)):
+            answers.append(obs(score, start + dt.timedelta(weeks=week, minutes=i)))
+    add(store, answers)
+    found = compare_periods(engine, NPS, Period.WEEK)
+    assert len(found) == 52 and len({c.period for c in found}) == 52
+    raw = [c.p_value for c in found]
+    assert [c.p_adjusted for c in found] == pytest.approx(holm(raw))
+    # some weeks look different one test at a time; fewer survive the adjustment over all 52
+    assert 0 < sum(c.significant for c in found) < sum(p < 0.05 for p in raw)  # type: ignore[operator]
+    bh = compare_periods(engine, NPS, Period.WEEK, adjust="bh")
+    assert [c.p_adjusted for c in bh] == pytest.approx(list(stats.false_discovery_control(raw, method="bh")))
+    assert all(c.flags[-1] == FDR_BH for c in bh) and not any(FDR_BH in c.flags for c in found)
+    assert all(c.significant == (c.p_adjusted < 0.05) for c in bh)  # type: ignore[operator]
+    with pytest.raises(InvalidInput, match="adjust: 'bonferroni' is not one of holm, bh"):
+        compare_periods(engine, NPS, Period.WEEK, adjust="bonferroni")
+
+
+def test_api_compare_adjusts_over_every_period_and_names_bh(collected: Path, nps_host: PluginHost) -> None:
+    found = api.compare(collected, "nps", against="region", period="month", host=nps_host)
+    # two months of a column with two values: two tests (each seen from both sides), one family
+    assert len(found) == 4
+    january = next(c for c in found if c.period == "2026-01")
+    february = next(c for c in found if c.period == "2026-02")
+    family = holm([january.p_value, february.p_value])
+    for c in found:
+        assert c.p_adjusted == pytest.approx(family[0] if c.period == "2026-01" else family[1])
+    bh = api.compare(collected, "nps", against="region", period="month", adjust="bh", host=nps_host)
+    expected = benjamini_hochberg([january.p_value, february.p_value])
+    for c in bh:
+        assert FDR_BH in c.flags
+        assert c.p_adjusted == pytest.approx(expected[0] if c.period == "2026-01" else expected[1])
+    with pytest.raises(InvalidInput, match="adjust: 'fdr'"):
+        api.compare(collected, "nps", against="region", adjust="fdr", host=nps_host)
+
+
+def test_cli_compare_adjust_option(collected: Path, nps_host: PluginHost) -> None:
+    base = ["-C", str(collected), "measure", "--metric", "nps", "--compare", "period", "--period", "month"]
+    holm_rows = json.loads(testing.invoke([*base, "--by", "region", "--json"], host=nps_host).stdout)
+    result = testing.invoke([*base, "--by", "region", "--adjust", "bh", "--json"], host=nps_host)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert all(set(row) == KEYS for row in rows)
+    assert [row["p_adjusted"] for row in rows] == pytest.approx(
+        benjamini_hochberg([row["p_value"] for row in holm_rows])
+    )
+    assert all("fdr_bh" in row["flags"] for row in rows) and not any("fdr_bh" in r["flags"] for r in holm_rows)
+    table = testing.invoke([*base, "--adjust", "bh"], host=nps_host)
+    assert table.exit_code == 0 and "p (BH)" in table.stdout
+    assert testing.invoke([*base, "--adjust", "nope"], host=nps_host).exit_code == 2
+    # without --compare there is nothing to adjust: a usage error, not a silently ignored option
+    alone = testing.invoke(["-C", str(collected), "measure", "--adjust", "bh"], host=nps_host)
+    assert alone.exit_code == 2 and "--adjust needs --compare" in alone.output

@@ -548,16 +548,19 @@ def test_evaluate_objective_without_data(engine):
     assert SMALL_SAMPLE in result.flags and NO_INTERVAL in result.flags
 
 
-def test_a_small_sample_is_judged_by_its_interval_and_keeps_its_flag(store, engine):
-    # 20 answers of 0: NPS -100, adjusted Wald interval about -100 ... -69.7; more answers cannot reach 50
+def test_a_small_sample_is_inconclusive_whatever_its_interval_and_keeps_its_flag(store, engine):
+    # 20 answers of 0: NPS -100, adjusted Wald interval about -100 ... -69.7, all below 50 and all
+    # below -60; still below the minimum sample of 30, so neither "not met" nor "met" (issue #23)
     add(store, [obs(0) for _ in range(20)])
-    missed = evaluate_objective(engine, NPS, objective(50, Comparison.AT_LEAST), 0.95, min_sample=30)
-    assert SMALL_SAMPLE in missed.flags and missed.n == 20
-    assert missed.ci_high == pytest.approx(adjusted_wald(0, 20, 20)[1]) and missed.ci_high < 50
-    assert missed.target_status is TargetStatus.NOT_MET
-    # an interval across the target, small or not, cannot tell
-    unsure = evaluate_objective(engine, NPS, objective(-80, Comparison.AT_LEAST), 0.95, min_sample=30)
-    assert unsure.target_status is TargetStatus.INCONCLUSIVE
+    small = evaluate_objective(engine, NPS, objective(50, Comparison.AT_LEAST), 0.95, min_sample=30)
+    assert SMALL_SAMPLE in small.flags and small.n == 20
+    assert small.ci_high == pytest.approx(adjusted_wald(0, 20, 20)[1]) and small.ci_high < 50
+    assert small.target_status is TargetStatus.INCONCLUSIVE
+    below = evaluate_objective(engine, NPS, objective(-60, Comparison.AT_MOST), 0.95, min_sample=30)
+    assert below.ci_high < -60 and below.target_status is TargetStatus.INCONCLUSIVE
+    # the same interval with the minimum sample reached is judged by it
+    judged = evaluate_objective(engine, NPS, objective(50, Comparison.AT_LEAST), 0.95, min_sample=20)
+    assert SMALL_SAMPLE not in judged.flags and judged.target_status is TargetStatus.NOT_MET
 
 
 def test_an_objective_with_a_deadline_counts_what_was_observed_by_its_end(store, engine):

@@ -195,13 +195,14 @@ def test_mean_interval_matches_scipy_t_interval_on_raw_samples(values):
     mean = statistics.fmean(values)
     sem = statistics.stdev(values) / math.sqrt(len(values))
     assert result.value == pytest.approx(mean)
-    assert result.std_error == pytest.approx(sem, rel=1e-7, abs=1e-9)
     if sem > 0:
+        assert result.std_error == pytest.approx(sem, rel=1e-7, abs=1e-9)
         low, high = stats.t.interval(0.95, len(values) - 1, loc=mean, scale=sem)
         assert result.ci_low == pytest.approx(low, rel=1e-7)
         assert result.ci_high == pytest.approx(high, rel=1e-7)
     else:
-        assert result.ci_low == pytest.approx(mean) and result.ci_high == pytest.approx(mean)
+        # all answers the same: no interval rather than the point [mean, mean] (issue #23)
+        assert result.no_variance and result.ci_low is None and result.ci_high is None
 
 
 @settings(max_examples=40)
@@ -266,8 +267,8 @@ def test_shifting_every_value_moves_the_mean_and_keeps_the_standard_error(values
     base = estimate(IntervalMethod.MEAN, *sufficient(values, shift=values[index]), 0.95, shift=values[index])
     found = estimate(IntervalMethod.MEAN, *sufficient(moved, shift=moved[index]), 0.95, shift=moved[index])
     assert found.value == pytest.approx(base.value + offset, rel=1e-14)
-    if base.std_error == 0:
-        assert found.std_error == 0
+    if base.no_variance:
+        assert found.no_variance and found.std_error is None
     else:
         assert found.std_error == pytest.approx(base.std_error, rel=1e-6)
         # the bounds themselves are large numbers: their difference is good to a few of their ulps
@@ -436,6 +437,9 @@ def test_every_interval_contains_its_estimate(method, values):
     if method is IntervalMethod.PROPORTION:
         values = [abs(v) for v in values]
     result = estimate(method, *sufficient(values), 0.95)
+    if method is IntervalMethod.MEAN and len(set(values)) == 1:
+        assert result.no_variance and result.ci_low is None  # no spread: no interval (issue #23)
+        return
     assert result.ci_low <= result.value <= result.ci_high
 
 

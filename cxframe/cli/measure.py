@@ -11,7 +11,7 @@ from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
 from cxframe.contracts._records import Period
 from cxframe.contracts._shapes import comparison_json, metric_json
-from cxframe.measurement._comparisons import ComparisonResult
+from cxframe.measurement._comparisons import ADJUSTMENTS, FDR_BH, ComparisonResult
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -32,12 +32,13 @@ def _comparisons_table(results: list[ComparisonResult]) -> None:
     levels = {result.confidence for result in results}
     level = f"{levels.pop():.0%}" if len(levels) == 1 else "CI"
     show_flags = any(result.flags for result in results)
+    adjustment = "BH" if any(FDR_BH in result.flags for result in results) else "Holm"
     labels = ["metric", *segment_keys, *(["period"] if show_period else []), "vs"]
     table = Table(
         *(Column(label, no_wrap=True) for label in labels),
         *(
             Column(label, overflow="fold")
-            for label in ["value (n)", "vs value (n)", f"difference ({level})", "p (Holm)", "sig."]
+            for label in ["value (n)", "vs value (n)", f"difference ({level})", f"p ({adjustment})", "sig."]
         ),
         *(["flags"] if show_flags else []),
     )
@@ -77,6 +78,12 @@ def _signed(value: float | None) -> str:
     help="Compare instead of measuring: each period with the previous one (needs --period), "
     "or each value of a segment COLUMN with the rest of the data.",
 )
+@click.option(
+    "--adjust",
+    type=click.Choice(list(ADJUSTMENTS)),
+    help="With --compare: adjust p-values over all the comparisons by Holm-Bonferroni (holm, the default) "
+    "or Benjamini-Hochberg, the false discovery rate (bh).",
+)
 @json_option
 @common_options
 @handle_errors
@@ -86,14 +93,17 @@ def measure(
     period: str | None,
     confidence: float | None,
     compare: str | None,
+    adjust: str | None,
     as_json: bool,
 ) -> None:
     """Compute metrics with sample sizes and confidence intervals; small samples are flagged.
 
     With --compare, print differences instead, each with its interval, a
     two-sided test (Welch t for means, pooled z with a Newcombe interval for
-    proportions, adjusted-Wald z for NPS) and Holm-adjusted p-values over the
-    comparisons of one period; nothing is stored. --compare period compares
+    proportions, adjusted-Wald z for NPS; Fisher's exact test for proportions
+    and an exact permutation test for NPS where an expected count is below 5)
+    and p-values adjusted over all the comparisons printed (--adjust holm or
+    bh); nothing is stored. --compare period compares
     each period with the previous one that has data (within each --by
     segment); --compare COLUMN compares each value of COLUMN with all other
     observations pooled ("rest"), per --period if given.
@@ -105,6 +115,8 @@ def measure(
     flags}; values and differences are on the metric's scale.
     """
     current = state()
+    if adjust is not None and compare is None:
+        raise click.UsageError("--adjust needs --compare: it adjusts the p-values of comparisons")
     if compare is not None:
         if compare == "period" and period is None:
             raise click.UsageError("--compare period needs --period (day, week, month, quarter or year)")
@@ -115,6 +127,7 @@ def measure(
             period=period,
             by=by,
             confidence=confidence,
+            adjust=adjust or "holm",
             host=current.plugins(),
         )
         if as_json:

@@ -41,12 +41,18 @@ The maths, per interval method (``n₁``, ``n₀``: effective n of the two sides
   Welch–Satterthwaite ``df = se⁴ / ((s₁²/n₁)²/(n₁−1) + (s₀²/n₀)²/(n₀−1))``;
   ``t = (x̄₁ − x̄₀)/se``, ``p = 2·P(T_df > |t|)``; interval
   ``Δ ± t_{df} · se``. Test and interval are dual. Unweighted, this is
-  ``scipy.stats.ttest_ind(equal_var=False)``.
+  ``scipy.stats.ttest_ind(equal_var=False)``. **No test** when either side's
+  answers are all the same: its variance estimate is 0 however few answers
+  there are, and t would rest on it (two answers of 7 against forty that vary:
+  p = 2e-17). Flags ``no_test`` and ``no_variance``.
 * ``proportion`` — **pooled two-proportion z-test**
   ``p̄ = (p₁n₁ + p₀n₀)/(n₁ + n₀)``,
   ``z = (p₁ − p₀)/√(p̄(1 − p̄)(1/n₁ + 1/n₀))``; interval by **Newcombe's hybrid
   score** method (his method 10, built from the two Wilson intervals
   ``[l, u]``): ``Δ − √((p₁−l₁)² + (u₀−p₀)²) … Δ + √((u₁−p₁)² + (p₀−l₀)²)``.
+  Where an expected count is small (below), **Fisher's exact test**
+  (``scipy.stats.fisher_exact``, two-sided) replaces the z-test: CSAT 6/7 vs
+  2/5 has p = 0.222, not the z-test's 0.098.
   The test and this interval are not exactly dual: near the 5% boundary one
   may exclude 0 and the other not. Both are the standard choices; the Wald
   interval that *would* be dual covers badly at small n or extreme p.
@@ -66,15 +72,31 @@ The maths, per interval method (``n₁``, ``n₀``: effective n of the two sides
   the same NPS but very different sizes (a small segment against a large
   rest) get a centre slightly off 0 and a p a little below 1; with equal
   sizes the centre has the sign of the plain difference and test and
-  interval are dual.
+  interval are dual. Where an expected count is small, the p-value is an
+  **exact permutation test** instead (`nps_exact_p`): given both sides' sizes
+  and the promoter/passive/detractor totals, the first side's counts are
+  multivariate hypergeometric under "no difference"; p is the probability
+  of a table whose NPS difference is at least the observed one in absolute
+  value.
+
+**Small** means Cochran's rule: some expected cell count of the 2 × k table
+(sides × answer categories seen on either side), row total × column total /
+grand total, is below `MIN_EXPECTED_COUNT` = 5. With survey weights the
+counts are each side's shares times its effective n, rounded. ``method``
+names the test actually used (`EXACT_METHOD_NAMES`).
 
 Many comparisons at once
 ------------------------
 
-Within one **family** — all comparisons of one call that share a period
-label — p-values are adjusted by **Holm–Bonferroni**: sort the m p-values,
-``p_adj(i) = max_{j ≤ i} min(1, (m − j + 1)·p(j))``. Comparisons without a test
-are not in the family. ``significant`` is ``p_adjusted < 1 − confidence``; so
+One **family** is every comparison of one call (every period and segment;
+`cxframe.api.compare` makes all metrics of its call one family too):
+``--period week --compare period`` over a year is 52 tests adjusted
+together. p-values are adjusted by **Holm–Bonferroni** (``adjust="holm"``,
+the default): sort the m p-values,
+``p_adj(i) = max_{j ≤ i} min(1, (m − j + 1)·p(j))``; or by
+**Benjamini–Hochberg** (``adjust="bh"``, the false discovery rate):
+``p_adj(i) = min_{j ≥ i} min(1, m·p(j)/j)``, each result then flagged
+``fdr_bh``. Comparisons without a test are not in the family. ``significant`` is ``p_adjusted < 1 − confidence``; so
 with several segments a comparison can have an (unadjusted) interval that
 excludes 0 and still not be significant.
 
@@ -84,10 +106,10 @@ Flags
 ``small_sample`` when either side's effective n is below the minimum sample
 (the definition's ``min_sample``, else the programme's, else 30);
 ``weighted`` when either side used survey weights; ``no_test`` when either
-side has an effective n below 2 (no variance to test with: no interval, no
-p-value, never significant); ``no_variance`` when a mean has no variance on
-either side (the t statistic is degenerate: ``p`` is 1 for no difference and
-0 otherwise, and the interval is the point). A variance below 1e-12 of the
+side has an effective n below 2, or a mean side has no variance (no
+interval, no p-value, never significant); ``no_variance`` beside it when a
+mean side of two or more answers has none; ``fdr_bh`` when ``p_adjusted`` is
+Benjamini–Hochberg's. A variance below 1e-12 of the
 second moment about the shift counts as none: the moments cannot resolve it
 (the same limit as `cxframe.measurement._intervals`, which only bites when the shift is
 far from the values).
@@ -98,21 +120,26 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._records import IntervalMethod, MetricDefinition, Period
-from cxframe.measurement._engine import DEFAULT_MIN_SAMPLE, SMALL_SAMPLE, WEIGHTED, Aggregate, Engine
+from cxframe.measurement._engine import DEFAULT_MIN_SAMPLE, NO_VARIANCE, SMALL_SAMPLE, WEIGHTED, Aggregate, Engine
 from cxframe.measurement._intervals import centred_variance, effective_n, raw_moments, t_value, wilson_interval, z_value
 
 __all__ = [
+    "ADJUSTMENTS",
+    "FDR_BH",
     "NO_TEST",
     "NO_VARIANCE",
     "REST",
     "ComparisonResult",
     "Difference",
     "GroupStats",
+    "adjust_comparisons",
+    "benjamini_hochberg",
     "compare_periods",
     "compare_segments",
     "difference",
@@ -123,7 +150,6 @@ __all__ = [
 ]
 
 NO_TEST = "no_test"
-NO_VARIANCE = "no_variance"
 #: The ``baseline`` of a segment comparison: every other observation pooled.
 REST = "rest"
 
@@ -135,10 +161,11 @@ class ComparisonResult:
     ``value``, ``baseline_value``, ``difference`` and the interval are on the
     metric's scale (× multiplier); ``difference = value − baseline_value``.
     ``compare`` is ``"period"`` or the compared column; ``baseline`` is the
-    previous period's label or ``"rest"``. ``p_adjusted`` is Holm-adjusted
-    within the call's comparisons of the same period, and ``significant``
-    means ``p_adjusted < 1 − confidence``. ``method`` names the test
-    (``welch_t``, ``two_proportion_z``, ``nps_adjusted_wald_z``).
+    previous period's label or ``"rest"``. ``p_adjusted`` is adjusted over
+    all the call's comparisons (Holm, or Benjamini–Hochberg with the flag
+    ``fdr_bh``), and ``significant`` means ``p_adjusted < 1 − confidence``.
+    ``method`` names the test (``welch_t``, ``two_proportion_z``,
+    ``fisher_exact``, ``nps_adjusted_wald_z``, ``nps_exact_permutation``).
     """
 
     metric: str
@@ -159,6 +186,10 @@ class ComparisonResult:
     confidence: float
     method: str
     flags: tuple[str, ...] = ()
+    #: comparisons with the same (non-None) ``test`` are one hypothesis seen from both sides (a
+    #: column with two values: "a vs rest" is "b vs rest" reversed): counted once when adjusting.
+    #: Not part of the JSON shape.
+    test: object = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -276,7 +307,6 @@ class Difference:
     p_value: float
     std_error: float
     method: str
-    no_variance: bool = False
 
 
 METHOD_NAMES = {
@@ -284,6 +314,18 @@ METHOD_NAMES = {
     IntervalMethod.PROPORTION: "two_proportion_z",
     IntervalMethod.NPS: "nps_adjusted_wald_z",
 }
+#: The tests used instead where expected counts are small (`MIN_EXPECTED_COUNT`).
+EXACT_METHOD_NAMES = {
+    IntervalMethod.PROPORTION: "fisher_exact",
+    IntervalMethod.NPS: "nps_exact_permutation",
+}
+#: Cochran's rule: a normal-approximation test is used only when every expected cell count of the
+#: 2×k table (2 sides × answer categories seen in either) is at least this under "no difference";
+#: otherwise the exact test of `EXACT_METHOD_NAMES`.
+MIN_EXPECTED_COUNT = 5.0
+#: Above this many tables the exact NPS test is not enumerated (the z-test is kept): it only
+#: happens with thousands of answers a side, where the normal approximation is good.
+MAX_EXACT_TABLES = 2_000_000
 
 
 def _two_sided_normal(z: float) -> float:
@@ -295,8 +337,76 @@ def _check_confidence(confidence: float) -> None:
         raise InvalidInput([f"confidence: {confidence!r} must be between 0 and 1 (exclusive)"])
 
 
+def _counts(shares: Sequence[float], n_eff: float) -> list[int]:
+    """Whole answer counts per category from shares of an effective sample (weights: rounded)."""
+    n = max(round(n_eff), 0)
+    counts = [max(round(share * n_eff), 0) for share in shares[:-1]]
+    return [*counts, max(n - sum(counts), 0)]
+
+
+def small_counts(first: Sequence[int], second: Sequence[int]) -> bool:
+    """Whether a 2×k table has an expected count below `MIN_EXPECTED_COUNT` (categories seen in either row)."""
+    n1, n0 = sum(first), sum(second)
+    total = n1 + n0
+    if total == 0:
+        return False
+    columns = [a + b for a, b in zip(first, second, strict=True)]
+    return any(row * column / total < MIN_EXPECTED_COUNT for row in (n1, n0) for column in columns if column > 0)
+
+
+def fisher_exact_p(successes1: int, n1: int, successes0: int, n0: int) -> float:
+    """Two-sided Fisher exact p of a 2×2 table (tables no more likely than the observed one)."""
+    from scipy import stats  # imported late: costly at start-up (see cxframe.measurement._intervals)
+
+    table = [[successes1, n1 - successes1], [successes0, n0 - successes0]]
+    return float(stats.fisher_exact(table).pvalue)
+
+
+def nps_exact_p(first: Sequence[int], second: Sequence[int]) -> float | None:
+    """Exact permutation p for a difference of NPS, from ``(promoters, passives, detractors)`` counts.
+
+    Under "no difference" the answers are exchangeable between the sides, so
+    given both sides' sizes and the totals per category the first side's counts
+    follow the multivariate hypergeometric distribution; p is the probability of
+    a table whose NPS difference is at least as large (in absolute value) as the
+    observed one. It is the exact permutation test of the difference of the
+    ±100/0 scores' means. None when there are more than `MAX_EXACT_TABLES` tables.
+    """
+    import numpy as np
+    from scipy.special import gammaln
+
+    if sum(first) > sum(second):
+        # |difference| is symmetric in the sides: enumerate the smaller one's tables
+        first, second = second, first
+    promoters, passives, detractors = (a + b for a, b in zip(first, second, strict=True))
+    n1, n0 = sum(first), sum(second)
+    total = n1 + n0
+    a = np.arange(max(0, n1 - passives - detractors), min(promoters, n1) + 1)
+    b = np.arange(0, min(detractors, n1) + 1)
+    if len(a) * len(b) > MAX_EXACT_TABLES:
+        return None
+    p1, d1 = np.meshgrid(a, b, indexing="ij")
+    a1 = n1 - p1 - d1
+    valid = (a1 >= 0) & (a1 <= passives) & (d1 >= n1 - promoters - passives)
+    p1, d1, a1 = p1[valid], d1[valid], a1[valid]
+
+    def log_choose(n: Any, k: Any) -> Any:
+        return gammaln(np.asarray(n) + 1) - gammaln(np.asarray(k) + 1) - gammaln(np.asarray(n) - np.asarray(k) + 1)
+
+    log_p = log_choose(promoters, p1) + log_choose(passives, a1) + log_choose(detractors, d1) - log_choose(total, n1)
+    statistic = (p1 - d1) / n1 - ((promoters - p1) - (detractors - d1)) / n0
+    observed = (first[0] - first[2]) / n1 - (second[0] - second[2]) / n0
+    # ties in exact arithmetic differ in floats by a few ulps
+    extreme = np.abs(statistic) >= abs(observed) - 1e-9
+    return float(min(1.0, np.exp(log_p[extreme]).sum()))
+
+
 def welch(group: GroupStats, baseline: GroupStats, confidence: float) -> Difference | None:
-    """Welch's t for the difference of two (weighted) means; None below two effective observations a side."""
+    """Welch's t for the difference of two (weighted) means.
+
+    None below two effective observations a side, and when either side's
+    answers are all the same (no variance to test with).
+    """
     n1, n0 = group.effective_n, baseline.effective_n
     if n1 < 2 or n0 < 2:
         return None
@@ -305,12 +415,11 @@ def welch(group: GroupStats, baseline: GroupStats, confidence: float) -> Differe
     se1_2 = group.variance() / (n1 - 1)
     se0_2 = baseline.variance() / (n0 - 1)
     se2 = se1_2 + se0_2
-    if se2 <= 0:
-        # both sides constant: the same constant (up to float noise) or not
-        mean1, mean0 = group.shift + group.sum_wd / group.sum_w, baseline.shift + baseline.sum_wd / baseline.sum_w
-        # equal only within a few units in the last place: at 7e13, means 1 apart are different constants
-        p = 1.0 if abs(delta) <= 4 * max(math.ulp(mean1), math.ulp(mean0)) else 0.0
-        return Difference(delta, delta, delta, p, 0.0, METHOD_NAMES[IntervalMethod.MEAN], no_variance=True)
+    if se1_2 <= 0 or se0_2 <= 0:
+        # a side whose answers are all the same has a variance estimate of 0 whatever its true
+        # spread (two answers of 7): a t statistic resting on it is as large as the other side
+        # lets it be (p = 5e-25 for 2 answers against 40). No test (flag no_variance).
+        return None
     se = math.sqrt(se2)
     df = se2 * se2 / (se1_2 * se1_2 / (n1 - 1) + se0_2 * se0_2 / (n0 - 1))
     from scipy import stats  # imported late: costly at start-up (see cxframe.measurement._intervals)
@@ -333,6 +442,11 @@ def two_proportions(group: GroupStats, baseline: GroupStats, confidence: float) 
     pooled_se = math.sqrt(max(pooled * (1 - pooled), 0.0) * (1 / n1 + 1 / n0))
     # a zero pooled se means both sides are all 0 or all 1: no difference
     p = _two_sided_normal(delta / pooled_se) if pooled_se > 0 else 1.0
+    method = METHOD_NAMES[IntervalMethod.PROPORTION]
+    first, second = _counts([p1, 1 - p1], n1), _counts([p0, 1 - p0], n0)
+    if small_counts(first, second):
+        p = fisher_exact_p(first[0], sum(first), second[0], sum(second))
+        method = EXACT_METHOD_NAMES[IntervalMethod.PROPORTION]
     wilson1 = wilson_interval(p1, n1, confidence)
     wilson0 = wilson_interval(p0, n0, confidence)
     assert wilson1 is not None and wilson0 is not None  # n ≥ 2
@@ -341,7 +455,16 @@ def two_proportions(group: GroupStats, baseline: GroupStats, confidence: float) 
     low = delta - math.sqrt((p1 - low1) ** 2 + (high0 - p0) ** 2)
     high = delta + math.sqrt((high1 - p1) ** 2 + (p0 - low0) ** 2)
     se = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
-    return Difference(delta, max(low, -1.0), min(high, 1.0), p, se, METHOD_NAMES[IntervalMethod.PROPORTION])
+    return Difference(delta, max(low, -1.0), min(high, 1.0), p, se, method)
+
+
+def _nps_counts(stats: GroupStats) -> list[int]:
+    """``(promoters, passives, detractors)`` of one side, as whole counts of its effective n."""
+    sum_wx, sum_wx2 = stats.raw_moments()
+    promoters = min(max((sum_wx2 + sum_wx) / (2 * stats.sum_w), 0.0), 1.0)
+    detractors = min(max((sum_wx2 - sum_wx) / (2 * stats.sum_w), 0.0), 1.0)
+    promoters_, detractors_, passives_ = _counts([promoters, detractors, 1.0], stats.effective_n)
+    return [promoters_, passives_, detractors_]
 
 
 def _nps_adjusted(stats: GroupStats) -> tuple[float, float]:
@@ -366,9 +489,13 @@ def nps_difference(group: GroupStats, baseline: GroupStats, confidence: float) -
     centre = nps1 - nps0
     se = math.sqrt(variance1 + variance0)  # > 0: the adjustment puts 1.5 passives on each side
     p = _two_sided_normal(centre / se)
+    method = METHOD_NAMES[IntervalMethod.NPS]
+    first, second = _nps_counts(group), _nps_counts(baseline)
+    if small_counts(first, second) and (exact := nps_exact_p(first, second)) is not None:
+        p, method = exact, EXACT_METHOD_NAMES[IntervalMethod.NPS]
     half = z_value(confidence) * se
     low, high = max(centre - half, -2.0), min(centre + half, 2.0)
-    return Difference(plain, min(low, plain), max(high, plain), p, se, METHOD_NAMES[IntervalMethod.NPS])
+    return Difference(plain, min(low, plain), max(high, plain), p, se, method)
 
 
 def difference(
@@ -385,6 +512,14 @@ def difference(
     return welch(group, baseline, confidence)
 
 
+def _without_variance(group: GroupStats, baseline: GroupStats) -> bool:
+    """Whether either side of a mean comparison with two or more effective answers has no spread."""
+    sides = (group, baseline)
+    return all(side.n and side.sum_w > 0 for side in sides) and any(
+        side.effective_n >= 2 and side.variance() <= 0 for side in sides
+    )
+
+
 def holm(p_values: Sequence[float | None]) -> list[float | None]:
     """Holm–Bonferroni adjusted p-values, in the input order; ``None`` stays out of the family."""
     ranked = sorted((p, index) for index, p in enumerate(p_values) if p is not None)
@@ -395,6 +530,69 @@ def holm(p_values: Sequence[float | None]) -> list[float | None]:
         running = max(running, min(1.0, (m - rank) * p))
         adjusted[index] = running
     return adjusted
+
+
+def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
+    """Benjamini–Hochberg (FDR) adjusted p-values, in the input order; ``None`` stays out of the family.
+
+    Sort the m p-values; the i-th smallest becomes ``min over j ≥ i of min(1, m·p(j)/j)``.
+    """
+    ranked = sorted((p, index) for index, p in enumerate(p_values) if p is not None)
+    m = len(ranked)
+    adjusted: list[float | None] = [None] * len(p_values)
+    running = 1.0
+    for rank in range(m - 1, -1, -1):
+        p, index = ranked[rank]
+        running = min(running, min(1.0, m * p / (rank + 1)))
+        adjusted[index] = running
+    return adjusted
+
+
+#: The p-value adjustments a comparison can ask for, by name: ``holm`` (Holm–Bonferroni, the
+#: family-wise error rate; the default) and ``bh`` (Benjamini–Hochberg, the false discovery rate).
+ADJUSTMENTS = {"holm": holm, "bh": benjamini_hochberg}
+#: Flag of comparisons whose ``p_adjusted`` is Benjamini–Hochberg's (no flag: Holm's).
+FDR_BH = "fdr_bh"
+
+
+def check_adjustment(adjust: str) -> None:
+    if adjust not in ADJUSTMENTS:
+        raise InvalidInput([f"adjust: {adjust!r} is not one of {', '.join(ADJUSTMENTS)}"])
+
+
+def adjust_comparisons(results: Sequence[ComparisonResult], adjust: str = "holm") -> list[ComparisonResult]:
+    """``results`` with ``p_adjusted`` and ``significant`` worked out over all of them as one family.
+
+    The family is the whole set given: every metric, period and segment the
+    caller asked for (52 weekly comparisons are 52 tests, not 52 families of
+    one). Comparisons without a test stay out of it; the two sides of one test
+    (same `ComparisonResult.test`) count once. ``adjust`` is ``holm`` or ``bh``
+    (`ADJUSTMENTS`); with ``bh`` each result is flagged ``fdr_bh``.
+    ``significant`` is ``p_adjusted < 1 − confidence``.
+    """
+    check_adjustment(adjust)
+    tests: dict[object, list[int]] = {}
+    for index, result in enumerate(results):
+        tests.setdefault(result.test if result.test is not None else ("comparison", index), []).append(index)
+    representatives = [results[same[0]].p_value for same in tests.values()]
+    adjusted: list[float | None] = [None] * len(results)
+    for same, p in zip(tests.values(), ADJUSTMENTS[adjust](representatives), strict=True):
+        for index in same:
+            adjusted[index] = p
+    found = []
+    for result, p_adjusted in zip(results, adjusted, strict=True):
+        flags = tuple(flag for flag in result.flags if flag != FDR_BH)
+        if adjust == "bh":
+            flags = (*flags, FDR_BH)
+        found.append(
+            attrs.evolve(
+                result,
+                p_adjusted=p_adjusted,
+                significant=p_adjusted is not None and p_adjusted < 1 - result.confidence,
+                flags=flags,
+            )
+        )
+    return found
 
 
 # --- comparisons over an engine --------------------------------------------------------------
@@ -408,7 +606,7 @@ class _Pair:
     group: GroupStats
     against: GroupStats
     #: pairs with the same ``test`` are one hypothesis seen from both sides (a column with two
-    #: values: "a vs rest" is "b vs rest" reversed), counted once in their Holm family
+    #: values: "a vs rest" is "b vs rest" reversed), counted once when p-values are adjusted
     test: object = None
 
 
@@ -422,27 +620,13 @@ def _build(
     pairs: Sequence[_Pair],
     confidence: float,
     min_sample: int | None,
+    adjust: str,
 ) -> list[ComparisonResult]:
     minimum = metric.min_sample or min_sample or DEFAULT_MIN_SAMPLE
     scale = metric.multiplier
     found = [difference(metric.interval, pair.group, pair.against, confidence) for pair in pairs]
-    # one Holm family per period label
-    adjusted: list[float | None] = [None] * len(pairs)
-    families: dict[str | None, list[int]] = {}
-    for index, pair in enumerate(pairs):
-        families.setdefault(pair.period, []).append(index)
-    for members in families.values():
-        tests: dict[object, list[int]] = {}
-        for i in members:
-            tests.setdefault(pairs[i].test if pairs[i].test is not None else ("pair", i), []).append(i)
-        representatives = [same[0] for same in tests.values()]
-        family_p = [None if (result := found[i]) is None else result.p_value for i in representatives]
-        for same, p in zip(tests.values(), holm(family_p), strict=True):
-            for i in same:
-                adjusted[i] = p
-    alpha = 1 - confidence
     results = []
-    for pair, result, p_adjusted in zip(pairs, found, adjusted, strict=True):
+    for pair, result in zip(pairs, found, strict=True):
         flags = []
         if min(pair.group.effective_n, pair.against.effective_n) < minimum:
             flags.append(SMALL_SAMPLE)
@@ -450,8 +634,8 @@ def _build(
             flags.append(WEIGHTED)
         if result is None:
             flags.append(NO_TEST)
-        elif result.no_variance:
-            flags.append(NO_VARIANCE)
+            if metric.interval is IntervalMethod.MEAN and _without_variance(pair.group, pair.against):
+                flags.append(NO_VARIANCE)
         value, baseline_value = pair.group.mean, pair.against.mean
         if value is not None and baseline_value is not None:
             delta: float | None = pair.group.mean_difference(pair.against) * scale
@@ -472,14 +656,15 @@ def _build(
                 ci_low=None if result is None else result.ci_low * scale,
                 ci_high=None if result is None else result.ci_high * scale,
                 p_value=None if result is None else result.p_value,
-                p_adjusted=p_adjusted,
-                significant=p_adjusted is not None and p_adjusted < alpha,
+                p_adjusted=None,
+                significant=False,
                 confidence=confidence,
-                method=METHOD_NAMES[metric.interval],
+                method=METHOD_NAMES[metric.interval] if result is None else result.method,
                 flags=tuple(flags),
+                test=None if pair.test is None else (metric.id, compare, pair.test),
             )
         )
-    return results
+    return adjust_comparisons(results, adjust)
 
 
 def compare_periods(
@@ -490,14 +675,16 @@ def compare_periods(
     by: Sequence[str] = (),
     confidence: float = 0.95,
     min_sample: int | None = None,
+    adjust: str = "holm",
 ) -> list[ComparisonResult]:
     """Each period against the previous period with data, within each ``by`` segment.
 
     One ``GROUP BY`` (``by`` × ``period``); rows come segment by segment, in
-    period order. Holm families are the comparisons that share a period label
-    (all segments compared for that period).
+    period order. p-values are adjusted (``holm`` or ``bh``) over all the
+    comparisons returned, every period and segment.
     """
     _check_confidence(confidence)
+    check_adjustment(adjust)
     series: dict[tuple[tuple[str, str | None], ...], list[Aggregate]] = {}
     for aggregate in engine.aggregate(metric, by=by, period=period):
         if aggregate.period is None:
@@ -517,7 +704,7 @@ def compare_periods(
                     against=GroupStats.of(previous),
                 )
             )
-    return _build(metric, "period", pairs, confidence, min_sample)
+    return _build(metric, "period", pairs, confidence, min_sample, adjust)
 
 
 def compare_segments(
@@ -529,14 +716,17 @@ def compare_segments(
     period: Period | None = None,
     confidence: float = 0.95,
     min_sample: int | None = None,
+    adjust: str = "holm",
 ) -> list[ComparisonResult]:
     """Each value of ``column`` against the rest of the data (per period and ``by`` cell).
 
     One ``GROUP BY`` (``by`` × ``column`` × ``period``); the rest of a value is
-    the sum of the other values' sufficient statistics in the same cell. Holm
-    families are the comparisons that share a period label.
+    the sum of the other values' sufficient statistics in the same cell.
+    p-values are adjusted (``holm`` or ``bh``) over all the comparisons
+    returned, every period and cell.
     """
     _check_confidence(confidence)
+    check_adjustment(adjust)
     known = engine.segment_columns()
     if column not in known:
         raise InvalidInput([f"--compare: unknown segment column {column!r} (known: period, {', '.join(known)})"])
@@ -569,4 +759,4 @@ def compare_segments(
                 )
             )
     pairs.sort(key=lambda pair: (str(pair.period), *((v is None, str(v)) for v in pair.segment.values())))
-    return _build(metric, column, pairs, confidence, min_sample)
+    return _build(metric, column, pairs, confidence, min_sample, adjust)

@@ -33,6 +33,8 @@ from cxframe.store._sqlite import Store, utc_text
 SMALL_SAMPLE = "small_sample"
 WEIGHTED = "weighted"
 NO_INTERVAL = "no_interval"
+#: a mean whose answers are all the same: no interval (it would collapse to a point) and no test
+NO_VARIANCE = "no_variance"
 DEFAULT_MIN_SAMPLE = 30
 
 
@@ -282,7 +284,9 @@ def compute_metric(
     sets none (default 30). A group is
     flagged ``small_sample`` when its (effective) sample is below it,
     ``weighted`` when survey weights were used, and ``no_interval`` when no
-    interval can be computed (fewer than two observations for a mean).
+    interval can be computed (fewer than two observations for a mean), with
+    ``no_variance`` beside it when a mean's answers are all the same (a
+    zero-width interval would be shown as fact).
     """
     minimum = metric.min_sample or min_sample or DEFAULT_MIN_SAMPLE
     results = []
@@ -307,6 +311,8 @@ def compute_metric(
             flags.append(WEIGHTED)
         if found.ci_low is None:
             flags.append(NO_INTERVAL)
+        if found.no_variance:
+            flags.append(NO_VARIANCE)
 
         def scaled(value: float | None) -> float | None:
             return None if value is None else value * metric.multiplier
@@ -334,15 +340,16 @@ def compute_metric(
 
 
 def target_status(result: MetricResult, objective: Objective) -> TargetStatus:
-    """``met`` or ``not_met`` only when the whole interval is on one side of the target.
+    """``met`` or ``not_met`` only with enough answers and the whole interval on one side of the target.
 
-    A result below its minimum sample is judged by its interval too, which is
-    wide enough for its n (adjusted Wald, Wilson, t): 20 answers of 0 miss an
-    NPS target of 50 whatever more answers say. It keeps its ``small_sample``
-    flag; with no interval it is ``inconclusive``.
+    A result below its minimum sample (flagged ``small_sample``) is
+    ``inconclusive`` whatever its interval says: the minimum sample is the
+    programme's own rule for how many answers it takes to judge, and an
+    interval from a handful of answers describes those answers, not what the
+    next ones will be. A result with no interval is ``inconclusive`` too.
     """
     low, high, target = result.ci_low, result.ci_high, objective.target
-    if low is None or high is None:
+    if low is None or high is None or SMALL_SAMPLE in result.flags:
         return TargetStatus.INCONCLUSIVE
     comparison = objective.comparison
     if comparison in (Comparison.AT_LEAST, Comparison.ABOVE):

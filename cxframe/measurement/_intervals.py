@@ -16,7 +16,11 @@ the order of the spread² and nothing cancels. Any c gives the same maths; only
 the rounding differs, so ``shift = 0`` is the plain raw-moment form, which is
 exact enough for NPS (−1/0/+1) and proportions (0/1).
 
-* ``mean``: Student t interval on the per-observation values.
+* ``mean``: Student t interval on the per-observation values. A group whose
+  answers are all the same (no spread: two CES answers of 7) gets **no
+  interval** (``Estimate.no_variance``): the t interval would collapse to the
+  point [7, 7] and present a sample of two as certainty. The engine flags it
+  ``no_interval`` and ``no_variance``.
 * ``proportion``: Wilson score interval (values 0/1).
 * ``nps``: adjusted Wald on the trinomial (values −1/0/+1): add 0.75 to the
   promoter and detractor counts and 3 to n, then apply the Wald formula with
@@ -44,6 +48,8 @@ class Estimate:
     ci_high: float | None
     std_error: float | None
     effective_n: float
+    #: a mean whose (effective) sample of two or more has no spread: no interval, not a point one
+    no_variance: bool = False
 
 
 def z_value(confidence: float) -> float:
@@ -58,11 +64,25 @@ def t_value(confidence: float, degrees_of_freedom: float) -> float:
     return float(stats.t.ppf(0.5 + confidence / 2, degrees_of_freedom))
 
 
+#: Relative tolerance within which Kish's ``(Σw)²/Σw²`` counts as ``n``: equal weights
+#: give ``n`` up to rounding (30 weights of 0.7 give 29.999999999999964), and a
+#: sample must not turn "small" through the last bits of a float.
+EQUAL_WEIGHTS_TOLERANCE = 1e-9
+
+
 def effective_n(n: int, sum_w: float, sum_w2: float) -> float:
-    """Kish's effective sample size; equals ``n`` when every weight is 1."""
+    """Kish's effective sample size; exactly ``n`` when every weight is the same.
+
+    Equal weights (1, 0.7 or 1e12) give ``n`` in exact arithmetic; in floats
+    the ratio can land a few units in the last place below it, so a ratio
+    within `EQUAL_WEIGHTS_TOLERANCE` (relative) of ``n`` is ``n``.
+    """
     if sum_w2 <= 0:
         return 0.0
-    return min(float(n), sum_w * sum_w / sum_w2)
+    kish = sum_w * sum_w / sum_w2
+    if kish >= n * (1 - EQUAL_WEIGHTS_TOLERANCE):
+        return float(n)
+    return kish
 
 
 def raw_moments(sum_w: float, sum_wd: float, sum_wd2: float, shift: float) -> tuple[float, float]:
@@ -170,7 +190,10 @@ def estimate(
     elif method is IntervalMethod.PROPORTION:
         interval = wilson_interval(mean, n_eff, confidence)
     else:
-        interval = mean_interval(n_eff, mean, centred_variance(sum_w, sum_wd, sum_wd2), confidence)
+        variance = centred_variance(sum_w, sum_wd, sum_wd2)
+        if variance <= 0 and n_eff >= 2:
+            return Estimate(mean, None, None, None, n_eff, no_variance=True)
+        interval = mean_interval(n_eff, mean, variance, confidence)
     if interval is None:
         return Estimate(mean, None, None, None, n_eff)
     low, high, se = interval

@@ -296,7 +296,12 @@ def samples_sufficient(facts: Facts) -> Verdict | None:
     if not metrics:
         return Verdict.no("no metric has data")
     minimum = nps.get("min_sample", facts.run.min_sample)
-    small = [f"{m} (n={f['n']})" for m, f in metrics.items() if "small_sample" in f["flags"] or f["ci_low"] is None]
+    # a mean whose answers are all the same has no interval (flag no_variance), not too few answers
+    small = [
+        f"{m} (n={f['n']})"
+        for m, f in metrics.items()
+        if "small_sample" in f["flags"] or (f["ci_low"] is None and "no_variance" not in f["flags"])
+    ]
     line = f"{len(metrics) - len(small)} of {len(metrics)} metrics with data reach the minimum sample of {minimum}"
     return Verdict(not small, (line, f"flagged: {listing(small)}") if small else (line,))
 

@@ -62,7 +62,9 @@ def test_declared_share_and_mean_metrics_are_computed(tmp_path: Path) -> None:
     assert found["fcr", "south"].value == pytest.approx(25.0)
     assert found["wait", "north"].value == pytest.approx(5.0)
     assert found["wait", "south"].value == pytest.approx(10.0)
-    assert found["wait", "south"].ci_low == pytest.approx(10.0)  # no spread, no width
+    # no spread: no interval rather than the point 10 … 10 (issue #23)
+    assert found["wait", "south"].ci_low is None and found["wait", "south"].ci_high is None
+    assert {"no_interval", "no_variance"} <= set(found["wait", "south"].flags)
     assert all("small_sample" in r.flags for r in results)
 
 
