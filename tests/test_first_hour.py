@@ -104,3 +104,14 @@ def test_the_init_templates_source_stub_validates_when_uncommented(tmp_path: Pat
     assert cxframe.validate(root) == []
     [summary] = cxframe.collect(root)
     assert summary.rows_read == 0  # the header only, until the user adds responses
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_plugin_list_is_readable_at_terminal_widths(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    shown = testing.invoke(["plugins"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines), shown.output
+    assert "…" not in shown.output  # no name cut short
+    assert "register_report_sections" in shown.output and "survey-csv" in shown.output

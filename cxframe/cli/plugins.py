@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from cxframe import api
@@ -14,15 +16,23 @@ from cxframe.contracts._shapes import PLUGIN_KINDS, plugin_json
 
 
 def _print_table(described: list[dict[str, Any]]) -> None:
-    table = Table("plugin", "version", "hooks", *PLUGIN_KINDS)
+    """One block per plugin, a line per kind it contributes, wrapped to the terminal's width.
+
+    A table with a column per kind needs some 200 columns; at 80 every name was cut to "regist…".
+    """
+    out = console()
+    if not described:
+        out.print("no plugins installed")
+        return
     for entry in described:
-        table.add_row(
-            entry["name"],
-            entry["version"] or "",
-            ", ".join(entry["hooks"]),
-            *(", ".join(entry[kind]) for kind in PLUGIN_KINDS),
-        )
-    console().print(table if described else "no plugins installed")
+        out.print(f"[bold]{escape(entry['name'])}[/bold] {escape(entry['version'] or '')}")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for kind in ("hooks", *PLUGIN_KINDS):
+            if entry[kind]:
+                grid.add_row(kind, escape(", ".join(entry[kind])))
+        out.print(Padding(grid, (0, 0, 1, 2)))
 
 
 @click.command()
