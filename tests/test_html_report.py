@@ -671,7 +671,7 @@ def test_cxframe_report_writes_the_html_file(document, tmp_path):
         ["-C", str(root), "report", "--role", "executive", "--lang", "zh-CN", "--format", "html"], host=host
     )
     assert result.exit_code == 0, result.output
-    again = Path(root / "reports" / "assessment.html").read_text(encoding="utf-8")
+    again = Path(root / "reports" / "assessment.executive.zh-CN.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in again and "领导力与战略" in again
 
 

@@ -29,10 +29,11 @@ def assessed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def rendered(folder: Path, role: str = "cx-lead", lang: str = "en") -> tuple[str, str]:
     host = testing.plugin_host(entry_points=True)
-    api.report(folder, role=role, lang=lang, formats=["html", "markdown"], host=host)
+    written = {
+        path.suffix: path for path in api.report(folder, role=role, lang=lang, formats=["html", "markdown"], host=host)
+    }
     assert not [f for f in host.failures if "journey" in f.plugin], host.failures
-    reports = folder / "reports"
-    return (reports / "assessment.html").read_text("utf-8"), (reports / "assessment.md").read_text("utf-8")
+    return written[".html"].read_text("utf-8"), written[".md"].read_text("utf-8")
 
 
 def sections(page: str) -> list[str]:
