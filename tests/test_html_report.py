@@ -688,3 +688,39 @@ def test_a_plugins_map_picture_is_shown_as_a_static_image(document):
     assert "<script>" not in page  # inside the image only, never in the page
     doc["evidence"]["journey"]["maps"][0]["svg"] = "javascript:alert(1)"
     assert "<img" not in render_html(shaped(doc))
+
+
+LEAKED = re.compile(r"(?<![A-Za-z])(None|nan|NaN|null|undefined)(?![A-Za-z])")
+
+
+def _page_text(page: str) -> str:
+    """What a page shows as text, hidden or not: no style, no tags, entities decoded."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", " ", page, flags=re.S)))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ["executive", "cx-lead", "frontline-manager"])
+def test_missing_values_never_show_as_none_nan_or_null(document, role, lang):
+    """Issue #22: suppressed groups printed ``None``; a missing value (null, NaN) is a dash or a word."""
+    from cxframe.reporters._markdown import render_markdown
+
+    gappy = copy.deepcopy(document)
+    gappy["view"] = {"role": role, "lang": lang}
+    missing = {"value": None, "n": None, "ci_low": float("nan"), "ci_high": None, "flags": ["suppressed", None]}
+    for row in gappy["metrics"][:1] + gappy["trend"][:2]:
+        row.update(missing)
+    gappy["metrics"].append({**gappy["metrics"][0], "metric": "hidden", "segment": {"team": None}, **missing})
+    for objective in gappy["objectives"]:
+        objective.update({**missing, "segment": {"region": None}, "status": None, "owner": None})
+    gappy["evidence"]["employee"]["anonymity_threshold"] = None
+    for team in gappy["evidence"]["employee"].get("enps_by_team", []):
+        team.update(missing)
+    for verbatim in gappy["verbatims"]:
+        verbatim.update({"touchpoint": None, "channel": None, "scale_max": None, "timestamp": None})
+    for action in gappy["actions"]:
+        action.update({"owner": None, "due": None})
+    with_them = with_sections(gappy)
+    for shown in (_page_text(_html.render_html(with_them)), render_markdown(with_them)):
+        assert [shown[max(0, m.start() - 50) : m.end() + 20] for m in LEAKED.finditer(shown)] == []
