@@ -611,7 +611,7 @@ def test_a_journey_without_emotions_shows_its_stages_but_no_curve(document):
 def test_the_numbers_behind_the_charts_are_in_the_page(document):
     page = render_html(shaped(document))
     assert "<details>" in page
-    assert '<td class="num">4,200</td>' in page and "63.1 %" in page  # the funnel's table
+    assert re.search(r'<td class="num" data-label="[^"]+">4,200</td>', page) and "63.1 %" in page  # the funnel's table
     assert "2025-04" in page and "small sample" in page  # the trend's table marks the small month
 
 
@@ -724,3 +724,17 @@ def test_missing_values_never_show_as_none_nan_or_null(document, role, lang):
     with_them = with_sections(gappy)
     for shown in (_page_text(_html.render_html(with_them)), render_markdown(with_them)):
         assert [shown[max(0, m.start() - 50) : m.end() + 20] for m in LEAKED.finditer(shown)] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ["executive", "cx-lead", "frontline-manager"])
+def test_on_a_phone_every_table_row_is_a_card_with_labelled_values(document, role, lang):
+    """Issue #22: at 390 px the objectives table hid Value and Status off-screen; rows become labelled cards."""
+    page = render_html({**document, "view": {"role": role, "lang": lang}})
+    cells = re.findall(r"<td[^>]*>", page)
+    assert cells and [cell for cell in cells if 'data-label="' not in cell] == []
+    if role != "frontline-manager":  # the objectives table: its value and status under their names
+        assert f'data-label="{text("column.value", lang)}"' in page
+        assert f'data-label="{text("column.status", lang)}"' in page
+    narrow = page[page.index("@media (max-width: 600px)") :]
+    assert "content: attr(data-label)" in narrow and "min-width: 0" in narrow

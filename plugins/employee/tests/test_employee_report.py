@@ -70,7 +70,7 @@ def test_the_cx_lead_sees_enps_by_team_and_the_link(assessed: Path) -> None:
     assert "An association between team averages, not evidence of cause." in page
     # the small team is hidden: named, with no figure, and why in words
     reason = "hidden: fewer than 5 respondents, or would reveal a group that has"
-    assert re.search(r"<td>tiny</td><td class=\"num\">—</td>.*?" + reason, page)
+    assert re.search(r'<td data-label="Segment">tiny</td><td class="num" data-label="Value">—</td>.*?' + reason, page)
     assert f"| tiny | — | — | — | {reason} |" in markdown
     assert "### The EX ↔ CX link" in markdown
 
