@@ -566,12 +566,17 @@ def report(
 ) -> list[Path]:
     """Render an assessment with the reporters (all by default) into ``out`` (default ``reports/``).
 
+    The files are named ``assessment<suffix>`` for the default reader (``cx-lead``
+    in ``en``) and ``assessment.<role>.<lang><suffix>`` for any other, so another
+    reader's render never overwrites the complete reports; with ``out`` given, the
+    folder is the caller's choice and the files in it are ``assessment<suffix>``.
+
     Without ``document``, the stored assessment of ``run_id`` (default: the latest)
     is rendered again, without recomputing anything: the plugins' report sections
     are built again from it, for ``role`` and ``lang``. A reporter or a section
     that fails is reported like any plugin failure and the others still write.
     """
-    from cxframe.assess._assessment import DOCUMENT_VERSION, write_reports
+    from cxframe.assess._assessment import DOCUMENT_VERSION, report_stem, write_reports
 
     problems = _choice_problems(None, role=role, lang=lang)
     if problems:
@@ -597,11 +602,12 @@ def report(
             raise InvalidInput(problems)
         view = _for_reader(opened, document, role, lang)
         folder = Path(out) if out is not None else opened.programme.root / "reports"
+        stem = "assessment" if out is not None else report_stem(role, lang)
         written: list[Path] = []
         for reporter_id in chosen:
             reporter = reporters.get(reporter_id)
             try:
-                written += write_reports(view, [reporter], folder)
+                written += write_reports(view, [reporter], folder, stem)
             except Exception as exc:  # a reporter's bug must not lose the other reports
                 opened.host.failures.append(
                     PluginFailure(

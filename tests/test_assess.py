@@ -187,9 +187,62 @@ def test_cli_writes_reports_and_report_renders_them_again(collected, acme_host):
         host=acme_host,
     )
     assert result.exit_code == 0, result.output
-    again = (reports / "assessment.md").read_text()
+    again = (reports / "assessment.executive.zh-CN.md").read_text()
     assert "各维度成熟度" in again and "领导力" in again
     assert "## 检查" not in again  # the executive view leaves the checks out
+    assert (reports / "assessment.md").read_text() == markdown  # the complete report is still there
+
+
+def test_another_readers_reports_do_not_overwrite_the_complete_ones(collected, acme_host):
+    """Issue #22: `cxframe report --role executive --lang zh-CN` (the README's command) overwrote assessment.*."""
+    result = testing.invoke(["-C", str(collected), "assess", "--model", "acme"], host=acme_host)
+    assert result.exit_code == 0, result.output
+    reports = collected / "reports"
+    complete = {path.name: path.read_bytes() for path in reports.iterdir()}
+    assert sorted(complete) == ["assessment.html", "assessment.json", "assessment.md"]
+
+    result = testing.invoke(["-C", str(collected), "report", "--role", "executive", "--lang", "zh-CN"], host=acme_host)
+    assert result.exit_code == 0, result.output
+    assert "assessment.executive.zh-CN.html" in result.output
+    assert {path.name: path.read_bytes() for path in reports.iterdir() if path.name in complete} == complete
+    executive = json.loads((reports / "assessment.executive.zh-CN.json").read_text(encoding="utf-8"))
+    assert executive["view"] == {"role": "executive", "lang": "zh-CN"}
+    assert '<html lang="zh-CN">' in (reports / "assessment.executive.zh-CN.html").read_text(encoding="utf-8")
+    assert (reports / "assessment.executive.zh-CN.md").is_file()
+
+    # one of role and language differs: still its own files, named by both
+    for args, name in [
+        (["--lang", "zh-CN", "--format", "markdown"], "assessment.cx-lead.zh-CN.md"),
+        (["--role", "frontline-manager", "--format", "markdown"], "assessment.frontline-manager.en.md"),
+    ]:
+        result = testing.invoke(["-C", str(collected), "report", *args], host=acme_host)
+        assert result.exit_code == 0, result.output
+        assert (reports / name).is_file(), name
+    assert {path.name: path.read_bytes() for path in reports.iterdir() if path.name in complete} == complete
+
+    # --out still wins: the folder is the caller's, the files in it are assessment.*
+    out = collected / "for-the-board"
+    result = testing.invoke(
+        ["-C", str(collected), "report", "--role", "executive", "--format", "html", "--out", str(out)], host=acme_host
+    )
+    assert result.exit_code == 0, result.output
+    assert [path.name for path in out.iterdir()] == ["assessment.html"]
+
+
+def test_assess_for_another_reader_writes_its_own_files(collected, acme_host):
+    result = testing.invoke(
+        ["-C", str(collected), "assess", "--model", "acme", "--role", "executive", "--lang", "zh-CN"], host=acme_host
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(path.name for path in (collected / "reports").iterdir())
+    assert names == [f"assessment.executive.zh-CN.{suffix}" for suffix in ("html", "json", "md")]
+    # the default reader's reports are where DESIGN §11 says
+    result = testing.invoke(["-C", str(collected), "assess", "--model", "acme"], host=acme_host)
+    assert result.exit_code == 0, result.output
+    assert json.loads((collected / "reports" / "assessment.json").read_text())["view"] == {
+        "role": "cx-lead",
+        "lang": "en",
+    }
 
 
 def test_unknown_model_is_a_clear_error(collected, acme_host):

@@ -611,7 +611,7 @@ def test_a_journey_without_emotions_shows_its_stages_but_no_curve(document):
 def test_the_numbers_behind_the_charts_are_in_the_page(document):
     page = render_html(shaped(document))
     assert "<details>" in page
-    assert '<td class="num">4,200</td>' in page and "63.1 %" in page  # the funnel's table
+    assert re.search(r'<td class="num" data-label="[^"]+">4,200</td>', page) and "63.1 %" in page  # the funnel's table
     assert "2025-04" in page and "small sample" in page  # the trend's table marks the small month
 
 
@@ -671,7 +671,7 @@ def test_cxframe_report_writes_the_html_file(document, tmp_path):
         ["-C", str(root), "report", "--role", "executive", "--lang", "zh-CN", "--format", "html"], host=host
     )
     assert result.exit_code == 0, result.output
-    again = Path(root / "reports" / "assessment.html").read_text(encoding="utf-8")
+    again = Path(root / "reports" / "assessment.executive.zh-CN.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in again and "领导力与战略" in again
 
 
@@ -688,3 +688,53 @@ def test_a_plugins_map_picture_is_shown_as_a_static_image(document):
     assert "<script>" not in page  # inside the image only, never in the page
     doc["evidence"]["journey"]["maps"][0]["svg"] = "javascript:alert(1)"
     assert "<img" not in render_html(shaped(doc))
+
+
+LEAKED = re.compile(r"(?<![A-Za-z])(None|nan|NaN|null|undefined)(?![A-Za-z])")
+
+
+def _page_text(page: str) -> str:
+    """What a page shows as text, hidden or not: no style, no tags, entities decoded."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", " ", page, flags=re.S)))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ["executive", "cx-lead", "frontline-manager"])
+def test_missing_values_never_show_as_none_nan_or_null(document, role, lang):
+    """Issue #22: suppressed groups printed ``None``; a missing value (null, NaN) is a dash or a word."""
+    from cxframe.reporters._markdown import render_markdown
+
+    gappy = copy.deepcopy(document)
+    gappy["view"] = {"role": role, "lang": lang}
+    missing = {"value": None, "n": None, "ci_low": float("nan"), "ci_high": None, "flags": ["suppressed", None]}
+    for row in gappy["metrics"][:1] + gappy["trend"][:2]:
+        row.update(missing)
+    gappy["metrics"].append({**gappy["metrics"][0], "metric": "hidden", "segment": {"team": None}, **missing})
+    for objective in gappy["objectives"]:
+        objective.update({**missing, "segment": {"region": None}, "status": None, "owner": None})
+    gappy["evidence"]["employee"]["anonymity_threshold"] = None
+    for team in gappy["evidence"]["employee"].get("enps_by_team", []):
+        team.update(missing)
+    for verbatim in gappy["verbatims"]:
+        verbatim.update({"touchpoint": None, "channel": None, "scale_max": None, "timestamp": None})
+    for action in gappy["actions"]:
+        action.update({"owner": None, "due": None})
+    with_them = with_sections(gappy)
+    for shown in (_page_text(_html.render_html(with_them)), render_markdown(with_them)):
+        assert [shown[max(0, m.start() - 50) : m.end() + 20] for m in LEAKED.finditer(shown)] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ["executive", "cx-lead", "frontline-manager"])
+def test_on_a_phone_every_table_row_is_a_card_with_labelled_values(document, role, lang):
+    """Issue #22: at 390 px the objectives table hid Value and Status off-screen; rows become labelled cards."""
+    page = render_html({**document, "view": {"role": role, "lang": lang}})
+    cells = re.findall(r"<td[^>]*>", page)
+    assert cells and [cell for cell in cells if 'data-label="' not in cell] == []
+    if role != "frontline-manager":  # the objectives table: its value and status under their names
+        assert f'data-label="{text("column.value", lang)}"' in page
+        assert f'data-label="{text("column.status", lang)}"' in page
+    narrow = page[page.index("@media (max-width: 600px)") :]
+    assert "content: attr(data-label)" in narrow and "min-width: 0" in narrow

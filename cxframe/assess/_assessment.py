@@ -398,17 +398,31 @@ def _interview(
     return Answers(collected, path)
 
 
+#: The reader the plain ``assessment.*`` files are for (``reports/assessment.json`` is public, DESIGN §11).
+DEFAULT_READER = ("cx-lead", "en")
+
+
+def report_stem(role: str = "cx-lead", lang: str = "en") -> str:
+    """The reports' file name without suffix: ``assessment`` for the default reader, else ``assessment.<role>.<lang>``.
+
+    So rendering for an executive in Chinese (``assessment.executive.zh-CN.html``)
+    never overwrites the CX lead's complete reports in the same folder.
+    """
+    return "assessment" if (role, lang) == DEFAULT_READER else f"assessment.{role}.{lang}"
+
+
 def write_reports(
     document: Mapping[str, Any],
     reporters: Iterable[Any],
     folder: Path,
+    stem: str = "assessment",
 ) -> list[Path]:
-    """Render ``document`` with each reporter into ``folder/assessment.<suffix>``; each file written atomically."""
+    """Render ``document`` with each reporter into ``folder/<stem><suffix>``; each file written atomically."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for reporter in reporters:
         text = reporter.render(document)
-        target = folder / f"assessment{reporter.suffix}"
+        target = folder / f"{stem}{reporter.suffix}"
         temporary = target.with_name(target.name + ".tmp")
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(target)

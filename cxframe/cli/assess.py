@@ -40,7 +40,8 @@ def _report_options(command: Any) -> Any:
             click.option(
                 "--out",
                 type=click.Path(file_okay=False, path_type=Path),
-                help="Folder for the reports (default: reports/ in the programme folder).",
+                help="Folder for the reports, named assessment.<suffix> there (default: reports/ in the programme "
+                "folder, where a --role or --lang other than cx-lead and en writes assessment.<role>.<lang>.<suffix>).",
             ),
         ]
     ):
@@ -205,7 +206,8 @@ def assess(
     """Assess the programme: maturity per dimension with its evidence, metrics, findings and actions.
 
     Writes reports/assessment.json (versioned; schema in the docs), .md and .html,
-    and prints a summary. The assessment is stored, so `cxframe report` can render it again.
+    and prints a summary. For another reader (--role, --lang) the reports are
+    reports/assessment.<role>.<lang>.json, .md and .html. The assessment is stored, so `cxframe report` can render it again.
     """
     current = state()
     host = current.plugins()
@@ -245,7 +247,12 @@ def assess(
 @common_options
 @handle_errors
 def report(run_id: int | None, role: str, lang: str, formats: tuple[str, ...], out: Path | None) -> None:
-    """Render a stored assessment again (another role, language or format) without recomputing it."""
+    """Render a stored assessment again (another role, language or format) without recomputing it.
+
+    The default reader's reports are reports/assessment.json, .md and .html; another
+    role or language gets its own files, e.g. reports/assessment.executive.zh-CN.html,
+    so the complete reports are never overwritten. --out DIR writes DIR/assessment.*.
+    """
     current = state()
     written = api.report(
         current.programme, run_id=run_id, formats=formats or None, role=role, lang=lang, out=out, host=current.plugins()

@@ -34,6 +34,7 @@ from cxframe.reporters._views import (
     actions_by_stage,
     as_float,
     mappings,
+    plain,
     plugin_sections,
     severity_rank,
     strings,
@@ -69,9 +70,8 @@ def _environment() -> jinja2.Environment:
 
 def number(value: Any, digits: int = 1) -> str:
     """A figure to read: fixed digits, a real minus sign, a dash when there is none."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return "—"
-    return f"{value:.{digits}f}".replace("-", "−")
+    shown = as_float(value)  # None for NaN and infinities too: a dash, never "nan"
+    return "—" if shown is None else f"{shown:.{digits}f}".replace("-", "−")
 
 
 def count(value: Any) -> str:
@@ -273,7 +273,7 @@ class _Report:
                 "metric": m["metric"],
                 "value": number(m["value"]),
                 "interval": _interval(m),
-                "n": m["n"],
+                "n": count(m.get("n")),
                 "flags": self.flags(m.get("flags")),
                 "small": "small_sample" in m.get("flags", []),
             }
@@ -318,7 +318,7 @@ class _Report:
                     "period": p.period,
                     "value": number(p.value),
                     "interval": _interval(r),
-                    "n": p.n,
+                    "n": count(r.get("n")),  # a dash for a suppressed month, not its 0 in the chart
                     "flags": self.flags(r.get("flags")),
                 }
                 for p, r in zip(points, rows, strict=True)
@@ -331,11 +331,11 @@ class _Report:
             {
                 "id": o["id"],
                 "metric": o["metric"],
-                "segment": ", ".join(f"{k}={v}" for k, v in o.get("segment", {}).items()),
+                "segment": ", ".join(f"{k}={plain(v)}" for k, v in (o.get("segment") or {}).items()),
                 "target": f"{o['comparison']} {o['target']:g}",
                 "value": number(o["value"]),
                 "interval": _interval(o),
-                "n": o["n"],
+                "n": count(o.get("n")),
                 "status": o["status"] or "",
                 "status_label": self.t("objective." + o["status"]) if o["status"] else "—",
                 "deadline": o.get("deadline") or "—",

@@ -21,6 +21,7 @@ from cxframe.reporters._views import (
     actions_by_stage,
     as_float,
     mappings,
+    plain,
     plugin_sections,
     severity_rank,
     strings,
@@ -45,12 +46,15 @@ def md(value: object) -> str:
 
 
 def number(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    """A figure with ``digits`` decimals; a dash for none (``None``, NaN: never the word)."""
+    shown = as_float(value)
+    return "—" if shown is None else f"{shown:.{digits}f}"
 
 
 def count(value: object) -> str:
     """A sample size; "—" for a group a privacy rule suppressed."""
-    return "—" if value is None else str(value)
+    shown = as_float(value)
+    return "—" if shown is None else str(value)
 
 
 def interval(row: Mapping[str, Any]) -> str:
@@ -183,7 +187,7 @@ class _Markdown:
                 number(m["value"]),
                 interval(m),
                 count(m.get("n")),
-                md(", ".join(self.flag(f) for f in m["flags"])),
+                md(", ".join(self.flag(f) for f in strings(m.get("flags")))),
             )
             for m in metrics
         ]
@@ -210,7 +214,7 @@ class _Markdown:
         for row in trend:
             by_metric.setdefault(row["metric"], []).append(row)
         for metric, rows in by_metric.items():
-            cells = ", ".join(f"{md(r['period'])}: {number(r['value'])} (n={r['n']})" for r in rows[-12:])
+            cells = ", ".join(f"{md(r['period'])}: {number(r['value'])} (n={count(r.get('n'))})" for r in rows[-12:])
             lines.append(f"- **{md(metric)}**: {cells}")
         return [*lines, ""]
 
@@ -223,7 +227,11 @@ class _Markdown:
             (
                 md(o["id"]),
                 md(o["metric"])
-                + (f" ({md(', '.join(f'{k}={v}' for k, v in o['segment'].items()))})" if o["segment"] else ""),
+                + (
+                    f" ({md(', '.join(f'{k}={plain(v)}' for k, v in o['segment'].items()))})"
+                    if o.get("segment")
+                    else ""
+                ),
                 f"{md(o['comparison'])} {o['target']:g}",
                 number(o["value"]),
                 interval(o),

@@ -11,6 +11,7 @@ people read.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = [
     "actions_by_stage",
     "as_float",
     "mappings",
+    "plain",
     "plugin_sections",
     "severity_rank",
     "strings",
@@ -136,8 +138,17 @@ def strings(value: Any) -> list[str]:
 
 
 def as_float(value: Any) -> float | None:
-    """A number from a plugin's evidence, or None (booleans and text are not numbers)."""
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A number from a plugin's evidence, or None (booleans, text, NaN and infinities are not numbers to show)."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def plain(value: Any) -> str:
+    """A value from the document as text; a dash for a missing one (``None``, NaN), never the word."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    return str(value)
 
 
 def severity_rank(finding: Mapping[str, Any]) -> int:

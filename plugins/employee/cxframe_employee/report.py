@@ -57,6 +57,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "hidden: fewer than {threshold} respondents, or would reveal a group that has",
         "zh-CN": "已隐藏：回答者少于 {threshold} 人，或会推算出这样的群组",
     },
+    # the same, for a document that does not say the threshold (old or edited): no number rather than a wrong one
+    "flag.suppressed.no_threshold": {
+        "en": "hidden: too few respondents, or would reveal a group that has",
+        "zh-CN": "已隐藏：回答者太少，或会推算出这样的群组",
+    },
     "chart.link.title": {"en": "Employee and customer experience by team", "zh-CN": "各团队的员工体验与客户体验"},
     "chart.link.desc": {
         "en": "One dot per team: its employees' {employee} across, its customers' {customer} up; "
@@ -117,8 +122,25 @@ def _segment(report: ReportContext, segment: Any) -> str:
     if not isinstance(segment, Mapping):
         return report.text("segment.all")
     if len(segment) == 1:
-        return str(next(iter(segment.values())))
-    return ", ".join(f"{key}={value}" for key, value in segment.items())
+        return _value(next(iter(segment.values())))
+    return ", ".join(f"{key}={_value(value)}" for key, value in segment.items())
+
+
+def _value(value: Any) -> str:
+    """A segment's value as text; a dash for a missing one (never ``None``)."""
+    return "—" if value is None or (isinstance(value, float) and not math.isfinite(value)) else str(value)
+
+
+def _flag(report: ReportContext, flag: str) -> str:
+    """A flag in words; the anonymity rule's with the threshold the plugin reported, if it did."""
+    if flag not in _FLAGS:
+        return flag
+    if flag != "suppressed":
+        return report.text("flag." + flag)
+    threshold = report.evidence().get("anonymity_threshold")
+    if isinstance(threshold, int) and not isinstance(threshold, bool):
+        return report.text("flag.suppressed", threshold=threshold)
+    return report.text("flag.suppressed.no_threshold")
 
 
 def _enps(report: ReportContext, evidence: Mapping[str, Any]) -> SectionContent | None:
@@ -142,13 +164,7 @@ def _enps(report: ReportContext, evidence: Mapping[str, Any]) -> SectionContent 
                 _figure(_number(row.get("value"))),
                 _interval(row),
                 str(count) if isinstance(count, int) and not isinstance(count, bool) else "—",
-                ", ".join(
-                    report.text("flag." + f, threshold=report.evidence().get("anonymity_threshold", "?"))
-                    if f in _FLAGS
-                    else f
-                    for f in _strings(row.get("flags"))
-                )
-                or "—",
+                ", ".join(_flag(report, f) for f in _strings(row.get("flags"))) or "—",
             )
             for row, count in zip(rows, n, strict=True)
         ],

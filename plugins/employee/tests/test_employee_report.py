@@ -51,10 +51,11 @@ def assessed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def rendered(folder: Path, role: str = "cx-lead", lang: str = "en") -> tuple[str, str]:
     host = testing.plugin_host(entry_points=True)
-    api.report(folder, role=role, lang=lang, formats=["html", "markdown"], host=host)
+    written = {
+        path.suffix: path for path in api.report(folder, role=role, lang=lang, formats=["html", "markdown"], host=host)
+    }
     assert not [f for f in host.failures if "employee" in f.plugin], host.failures
-    reports = folder / "reports"
-    return (reports / "assessment.html").read_text("utf-8"), (reports / "assessment.md").read_text("utf-8")
+    return written[".html"].read_text("utf-8"), written[".md"].read_text("utf-8")
 
 
 def sections(page: str) -> list[str]:
@@ -69,7 +70,7 @@ def test_the_cx_lead_sees_enps_by_team_and_the_link(assessed: Path) -> None:
     assert "An association between team averages, not evidence of cause." in page
     # the small team is hidden: named, with no figure, and why in words
     reason = "hidden: fewer than 5 respondents, or would reveal a group that has"
-    assert re.search(r"<td>tiny</td><td class=\"num\">—</td>.*?" + reason, page)
+    assert re.search(r'<td data-label="Segment">tiny</td><td class="num" data-label="Value">—</td>.*?' + reason, page)
     assert f"| tiny | — | — | — | {reason} |" in markdown
     assert "### The EX ↔ CX link" in markdown
 
@@ -138,3 +139,63 @@ def test_every_text_has_every_language_with_the_same_placeholders() -> None:
         fields = {lang: {f for _, f, _, _ in string.Formatter().parse(text) if f} for lang, text in texts.items()}
         assert len({frozenset(f) for f in fields.values()}) == 1, key
     assert SECTION.title_in("zh-CN") == "员工"
+
+
+def _shown(content: SectionContent) -> list[str]:
+    """Every text the section's tables and sentences show."""
+    texts = [*content.text, *content.notes]
+    for row in content.rows:
+        for cell in row:
+            texts += [*cell.text, cell.note]
+    for part in content.parts:
+        texts += _shown(part)
+    return texts
+
+
+LEAKED = re.compile(r"(?<![A-Za-z])(None|nan|NaN|null)(?![A-Za-z])")
+
+
+@pytest.mark.parametrize("lang", report.LANGUAGES)
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        # a suppressed team as the plugin reports it, and as an old or hand-edited document may hold it
+        {
+            "anonymity_threshold": 5,
+            "enps": {"segment": {}, "value": 20.0, "n": 40, "ci_low": 5.0, "ci_high": 33.0, "flags": []},
+            "enps_by_team": [
+                {
+                    "segment": {"team": "tiny"},
+                    "value": None,
+                    "n": None,
+                    "ci_low": None,
+                    "ci_high": None,
+                    "flags": ["suppressed"],
+                },
+            ],
+        },
+        {
+            "anonymity_threshold": None,
+            "enps_by_team": [
+                {
+                    "segment": {"team": None},
+                    "value": float("nan"),
+                    "n": None,
+                    "ci_low": float("nan"),
+                    "ci_high": None,
+                    "flags": ["suppressed", None],
+                },
+                {"segment": None, "value": None, "n": None, "flags": None},
+            ],
+        },
+        {"enps_by_team": [{"segment": {"team": "t", "site": None}, "value": None, "flags": ["suppressed"]}]},
+    ],
+)
+def test_a_suppressed_group_shows_no_none_nan_or_null(evidence: Any, lang: str) -> None:
+    """Issue #22: suppressed groups printed ``None`` in the eNPS table."""
+    built = build(evidence, lang)
+    assert built is not None
+    shown = _shown(built)
+    assert [text for text in shown if LEAKED.search(text)] == []
+    hidden = "hidden: " if lang == "en" else "已隐藏："
+    assert any(text.startswith(hidden) for text in shown), shown

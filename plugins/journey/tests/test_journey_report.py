@@ -29,10 +29,11 @@ def assessed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def rendered(folder: Path, role: str = "cx-lead", lang: str = "en") -> tuple[str, str]:
     host = testing.plugin_host(entry_points=True)
-    api.report(folder, role=role, lang=lang, formats=["html", "markdown"], host=host)
+    written = {
+        path.suffix: path for path in api.report(folder, role=role, lang=lang, formats=["html", "markdown"], host=host)
+    }
     assert not [f for f in host.failures if "journey" in f.plugin], host.failures
-    reports = folder / "reports"
-    return (reports / "assessment.html").read_text("utf-8"), (reports / "assessment.md").read_text("utf-8")
+    return written[".html"].read_text("utf-8"), written[".md"].read_text("utf-8")
 
 
 def sections(page: str) -> list[str]:
@@ -50,7 +51,8 @@ def test_the_cx_lead_sees_the_journey_its_funnel_and_pain_points(assessed: Path)
     # the hostile pain point from the programme file, escaped in the table and in the chart
     assert "<script" not in page and "no stock &lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert (
-        '<td class="num tone-bad">−1.5<br><span class="muted">unsure &lt;which&gt; &amp; &#34;why&#34;</span>' in page
+        '<td class="num tone-bad" data-label="Emotion">−1.5<br><span class="muted">unsure &lt;which&gt; &amp; &#34;why&#34;</span>'
+        in page
     )
     assert "## Journeys" in markdown and "### Buy a bike · Persona: commuter" in markdown
     assert '| **Decide** | −1.5 (unsure &lt;which&gt; &amp; "why") |' in markdown

@@ -1,0 +1,236 @@
+"""The reports check themselves: both worked examples, every role × language, as readers see them (#22).
+
+Each example is built once (``cxframe demo``) and rendered for every role and
+language. The text of every HTML and Markdown report must not show ``None``,
+``nan`` or ``null`` (no browser needed). Then each HTML report is opened in
+headless Chromium (Debian's ``chromium``; ``.ci/run`` installs it) at phone
+(390 px) and desktop (1280 px) width, with one browser for the whole module,
+and fails on:
+
+* a page wider than the window (sideways page scroll), or, on the phone, a
+  table that needs sideways scrolling (tables are cards there);
+* a script error or a console error (the report has no script at all);
+* anything requested from outside the file (it must work offline);
+* ``None``, ``nan``, ``null`` or ``undefined`` shown as text.
+
+Set ``CXFRAME_REPORT_SCREENSHOTS=DIR`` to keep a screenshot of each page
+(``<example>-<role>-<lang>-<width>.png``); docs/img/ holds those of one run.
+Without ``chromium`` on the PATH the browser tests are skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cxframe import api
+from cxframe.cli import cli
+from cxframe.reporters._i18n import LANGUAGES
+from cxframe.reporters._views import ROLES
+
+EXAMPLES = ("retail-bank", "telecom")
+WIDTHS = {"phone": 390, "desktop": 1280}
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: Words that mean a missing value leaked into the text; not inside a longer word (ASCII letters either side).
+LEAKED = re.compile(r"(?<![A-Za-z])(None|nan|NaN|null|undefined)(?![A-Za-z])")
+#: The flags that keep Chromium off the network (it would otherwise try to reach its services).
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # root in a container has no user namespace for the sandbox; the pages are files we wrote
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+
+CASES = [(example, role, lang) for example in EXAMPLES for role in ROLES for lang in LANGUAGES]
+
+
+def _case_id(case: tuple[str, str, str]) -> str:
+    return "-".join(case)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], dict[str, Path]]:
+    """Every role × language of both worked examples: ``{(example, role, lang): {".html": path, ".md": path}}``."""
+    rendered: dict[tuple[str, str, str], dict[str, Path]] = {}
+    for example in EXAMPLES:
+        folder = tmp_path_factory.mktemp("examples") / example
+        result = CliRunner().invoke(cli, ["demo", str(folder), "--example", example])
+        assert result.exit_code == 0, result.output
+        for role in ROLES:
+            for lang in LANGUAGES:
+                written = api.report(folder, role=role, lang=lang, formats=["html", "markdown"])
+                rendered[example, role, lang] = {path.suffix: path for path in written}
+    return rendered
+
+
+def _leaks(text: str) -> list[str]:
+    """Each leaked word with a little context, to say where it is."""
+    return [text[max(0, m.start() - 40) : m.end() + 40].replace("\n", " ") for m in LEAKED.finditer(text)]
+
+
+def _html_text(page: str) -> str:
+    """What an HTML page shows as text (all of it, hidden or not): no style, no tags, entities decoded."""
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_no_report_shows_none_nan_or_null(reports: dict[tuple[str, str, str], dict[str, Path]], case: Any) -> None:
+    """Issue #22: suppressed groups printed ``None`` in the eNPS table; no missing value may show as a word."""
+    files = reports[case]
+    assert _leaks(_html_text(files[".html"].read_text(encoding="utf-8"))) == []
+    assert _leaks(files[".md"].read_text(encoding="utf-8")) == []
+
+
+def test_the_worked_examples_have_hidden_groups_that_say_so_in_words(
+    reports: dict[tuple[str, str, str], dict[str, Path]],
+) -> None:
+    """The eNPS tables of both examples hold suppressed teams (so the check above covers them), told in words."""
+    for example in EXAMPLES:
+        for role in ("cx-lead", "frontline-manager"):
+            english = reports[example, role, "en"][".md"].read_text(encoding="utf-8")
+            chinese = reports[example, role, "zh-CN"][".md"].read_text(encoding="utf-8")
+            assert "| — | — | — | hidden: fewer than 5 respondents" in english, (example, role)
+            assert "| — | — | — | 已隐藏：回答者少于 5 人" in chinese, (example, role)
+
+
+# --- in the browser ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            args=CHROMIUM_FLAGS,
+            headless=True,
+            offline=True,
+            java_script_enabled=True,  # to measure the page; the report itself has no script
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+#: Measured in the page: how wide it is, and which elements stick out of the window or of their table box.
+_MEASURE = """() => {
+  const root = document.documentElement;
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const path = (el) => { const parts = []; for (let e = el; e && e !== document.body; e = e.parentElement) parts.unshift(name(e)); return parts.slice(-4).join(' > '); };
+  const outside = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > root.clientWidth + 1 && !el.closest('.table-wrap, figure.picture')) outside.push(path(el));
+  }
+  const tables = [...document.querySelectorAll('.table-wrap')]
+    .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1)
+    .map((wrap) => path(wrap) + ' in ' + ((wrap.closest('section') || {}).id || 'the page'));
+  // every text node's words, shown or hidden (the other chart drawing, closed details), but not scripts' source
+  const text = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest('script, style')) text.push(node.data);
+  }
+  return {
+    scrollWidth: root.scrollWidth, clientWidth: root.clientWidth,
+    outside: outside.slice(0, 5), tables: tables.slice(0, 5), text: text.join(' '),
+  };
+}"""
+
+
+def inspect(browser: Any, report: Path, width: int, screenshot: Path | None = None) -> list[str]:
+    """What is wrong with ``report`` in the browser at ``width`` CSS pixels: one sentence per fault."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None,
+    )
+
+    def request(route: Any) -> None:
+        url = route.request.url
+        if url == report.as_uri() or url.startswith("data:"):
+            route.continue_()
+        else:  # nothing from outside the file: not fetched, and a fault
+            problems.append(f"loaded from outside the file: {url}")
+            route.abort()
+
+    page.route("**/*", request)
+    try:
+        page.goto(report.as_uri(), wait_until="load")
+        measured = page.evaluate(_MEASURE)
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+    finally:
+        page.close()
+    if measured["scrollWidth"] > measured["clientWidth"]:
+        problems.append(
+            f"sideways page scroll at {width} px: the page is {measured['scrollWidth']} px wide; "
+            f"sticking out: {measured['outside']}"
+        )
+    if width < 600 and measured["tables"]:
+        problems.append(f"tables that scroll sideways on a phone: {measured['tables']}")
+    problems += [f"shown as text: {leak!r}" for leak in _leaks(measured["text"])]
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_the_report_reads_well_in_a_browser(
+    browser: Any, reports: dict[tuple[str, str, str], dict[str, Path]], case: Any, width: str
+) -> None:
+    shots = os.environ.get("CXFRAME_REPORT_SCREENSHOTS")
+    screenshot = Path(shots) / f"{_case_id(case)}-{width}.png" if shots else None
+    assert inspect(browser, reports[case][".html"], WIDTHS[width], screenshot) == []
+
+
+def test_the_browser_check_finds_each_fault(browser: Any, tmp_path: Path) -> None:
+    """The check itself: a page with every fault it looks for is caught on each."""
+    page = tmp_path / "faulty.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta name='viewport' content='width=device-width'></head><body>"
+        "<div style='width:700px'>wide</div>"
+        "<div class='table-wrap' style='overflow-x:auto'><table><tr><td style='min-width:900px'>x</td></tr></table></div>"
+        "<p>value: None, n: nan</p>"
+        "<img src='https://example.invalid/pixel.png' alt=''>"
+        "<script>undefinedFunction()</script></body></html>",
+        encoding="utf-8",
+    )
+    problems = inspect(browser, page, 390)
+    assert any(p.startswith("sideways page scroll at 390 px") for p in problems), problems
+    assert any(p.startswith("tables that scroll sideways") for p in problems), problems
+    assert any(p.startswith("loaded from outside the file: https://example.invalid/") for p in problems), problems
+    assert any(p.startswith("script error") and "undefinedFunction" in p for p in problems), problems
+    assert sum(p.startswith("shown as text") for p in problems) == 2, problems
+
+
+def test_every_table_cell_names_its_column(reports: dict[tuple[str, str, str], dict[str, Path]]) -> None:
+    """On a phone a row is a card whose cells are labelled from ``data-label``: every cell needs one."""
+    for case, files in reports.items():
+        page = files[".html"].read_text(encoding="utf-8")
+        assert "<td" in page, case
+        unlabelled = re.findall(r"<td(?![^>]*\bdata-label=\"[^\"]+\")[^>]*>", page)
+        assert unlabelled == [], case
