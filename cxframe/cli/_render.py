@@ -51,7 +51,9 @@ def metrics(out: Console, results: Sequence[MetricResult]) -> None:
         )
     out.print(table)
     if any(SUPPRESSED in result.flags for result in results):
-        out.print("hidden: too few respondents, or would reveal a group that has (a privacy rule of a plugin)")
+        out.print(
+            "hidden: too few respondents, or showing it would reveal a group that small (a privacy rule of a plugin)"
+        )
 
 
 def checks(out: Console, results: Iterable[CheckResult]) -> None:

@@ -116,8 +116,8 @@ _REPORT: dict[str, dict[str, str]] = {
     "flag.no_interval": {"en": "no interval", "zh-CN": "无区间"},
     # a privacy rule (a plugin's protect_metric_results) hid the group; the plugin's own outputs give its threshold
     "flag.suppressed": {
-        "en": "hidden: too few respondents, or would reveal a group that has",
-        "zh-CN": "已隐藏：回答者太少，或会推算出这样的群组",
+        "en": "hidden: too few respondents, or showing it would reveal a group that small",
+        "zh-CN": "已隐藏：回答者太少，或显示它会推算出这样的小群组",
     },
     "note.interval": {
         "en": "Intervals are {confidence} confidence intervals; a small sample is flagged, not hidden.",

@@ -54,13 +54,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "flag.weighted": {"en": "weighted", "zh-CN": "已加权"},
     "flag.no_interval": {"en": "no interval", "zh-CN": "无区间"},
     "flag.suppressed": {
-        "en": "hidden: fewer than {threshold} respondents, or would reveal a group that has",
-        "zh-CN": "已隐藏：回答者少于 {threshold} 人，或会推算出这样的群组",
+        "en": "hidden: fewer than {threshold} respondents, or showing it would reveal a group that small",
+        "zh-CN": "已隐藏：回答者少于 {threshold} 人，或显示它会推算出这样的小群组",
     },
     # the same, for a document that does not say the threshold (old or edited): no number rather than a wrong one
     "flag.suppressed.no_threshold": {
-        "en": "hidden: too few respondents, or would reveal a group that has",
-        "zh-CN": "已隐藏：回答者太少，或会推算出这样的群组",
+        "en": "hidden: too few respondents, or showing it would reveal a group that small",
+        "zh-CN": "已隐藏：回答者太少，或显示它会推算出这样的小群组",
     },
     "chart.link.title": {"en": "Employee and customer experience by team", "zh-CN": "各团队的员工体验与客户体验"},
     "chart.link.desc": {

@@ -29,7 +29,7 @@ PERIOD = "period"
 def hidden_reason(threshold: int | None = None) -> str:
     """Why a group is not shown, in the words every output uses."""
     fewer = f"fewer than {threshold} respondents" if threshold is not None else "too few respondents"
-    return f"hidden: {fewer}, or would reveal a group that has"
+    return f"hidden: {fewer}, or showing it would reveal a group that small"
 
 
 @attrs.frozen

@@ -117,17 +117,19 @@ def test_the_table_shows_no_number_for_a_suppressed_group(surveyed: tuple[Path, 
     result = testing.invoke(["-C", str(root), "employee", "enps", "--by", "team"], host=host())
     line = next(line for line in result.output.splitlines() if "│ c " in line)
     assert "hidden" in line and not any(ch.isdigit() for ch in line)
-    assert "hidden: fewer than 5 respondents, or would reveal a group that has" in result.output
+    assert "hidden: fewer than 5 respondents, or showing it would reveal a group that small" in result.output
 
 
 def test_check_evidence_follows_the_rule(surveyed: tuple[Path, list[dict[str, str]]]) -> None:
     root, _ = surveyed
     [result] = [r for r in cxframe.check(root, host=host()) if r.check == "employee.enps-by-team"]
     lines = {line.split(":")[0]: line for line in result.evidence}
-    assert lines["team c"] == "team c: hidden: fewer than 5 respondents, or would reveal a group that has"
-    assert lines["team b"] == "team b: hidden: fewer than 5 respondents, or would reveal a group that has"
+    assert lines["team c"] == "team c: hidden: fewer than 5 respondents, or showing it would reveal a group that small"
+    assert lines["team b"] == "team b: hidden: fewer than 5 respondents, or showing it would reveal a group that small"
     assert "n=" in lines["team a"]
-    assert "2 team(s) hidden: fewer than 5 respondents, or would reveal a group that has" in result.evidence
+    assert (
+        "2 team(s) hidden: fewer than 5 respondents, or showing it would reveal a group that small" in result.evidence
+    )
 
 
 def test_other_metrics_and_the_python_api_follow_the_rule(surveyed: tuple[Path, list[dict[str, str]]]) -> None:

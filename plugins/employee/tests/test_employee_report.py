@@ -69,7 +69,7 @@ def test_the_cx_lead_sees_enps_by_team_and_the_link(assessed: Path) -> None:
     assert 'id="chart-link"' in page and "<caption>The numbers behind the chart</caption>" in page
     assert "An association between team averages, not evidence of cause." in page
     # the small team is hidden: named, with no figure, and why in words
-    reason = "hidden: fewer than 5 respondents, or would reveal a group that has"
+    reason = "hidden: fewer than 5 respondents, or showing it would reveal a group that small"
     assert re.search(r'<td data-label="Segment">tiny</td><td class="num" data-label="Value">—</td>.*?' + reason, page)
     assert f"| tiny | — | — | — | {reason} |" in markdown
     assert "### The EX ↔ CX link" in markdown
@@ -86,7 +86,7 @@ def test_a_chinese_report_says_it_in_chinese(assessed: Path) -> None:
     page, markdown = rendered(assessed, lang="zh-CN")
     assert "<h2>员工</h2>" in page and "## 员工" in markdown
     assert "员工净推荐值（eNPS）" in page and "各团队的员工体验与客户体验" in page
-    assert "个团队间的相关系数 r = " in page and "已隐藏：回答者少于 5 人，或会推算出这样的群组" in page
+    assert "个团队间的相关系数 r = " in page and "已隐藏：回答者少于 5 人，或显示它会推算出这样的小群组" in page
 
 
 # --- the builder, on its own -------------------------------------------------------------------------------------
