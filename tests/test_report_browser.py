@@ -20,6 +20,7 @@ Without ``chromium`` on the PATH the browser tests are skipped, saying so.
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
@@ -32,6 +33,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import cxframe.reporters
 from cxframe import api
 from cxframe.cli import cli
 from cxframe.reporters._i18n import LANGUAGES
@@ -142,6 +144,9 @@ _MEASURE = """() => {
     const box = el.getBoundingClientRect();
     if (box.width && box.right > root.clientWidth + 1 && !el.closest('.table-wrap, figure.picture')) outside.push(path(el));
   }
+  const pictures = [...document.querySelectorAll('figure.picture')]
+    .filter((figure) => figure.scrollWidth > figure.clientWidth + 1)
+    .map((figure) => path(figure) + ' in ' + ((figure.closest('section') || {}).id || 'the page'));
   const tables = [...document.querySelectorAll('.table-wrap')]
     .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1)
     .map((wrap) => path(wrap) + ' in ' + ((wrap.closest('section') || {}).id || 'the page'));
@@ -153,7 +158,7 @@ _MEASURE = """() => {
   }
   return {
     scrollWidth: root.scrollWidth, clientWidth: root.clientWidth,
-    outside: outside.slice(0, 5), tables: tables.slice(0, 5), text: text.join(' '),
+    outside: outside.slice(0, 5), tables: tables.slice(0, 5), pictures: pictures.slice(0, 5), text: text.join(' '),
   };
 }"""
 
@@ -191,6 +196,8 @@ def inspect(browser: Any, report: Path, width: int, screenshot: Path | None = No
             f"sideways page scroll at {width} px: the page is {measured['scrollWidth']} px wide; "
             f"sticking out: {measured['outside']}"
         )
+    if width >= 600 and measured["pictures"]:  # a drawing cut at the page's edge (a journey map after stage 4)
+        problems.append(f"pictures cut at {width} px (they scroll sideways): {measured['pictures']}")
     if width < 600 and measured["tables"]:
         problems.append(f"tables that scroll sideways on a phone: {measured['tables']}")
     problems += [f"shown as text: {leak!r}" for leak in _leaks(measured["text"])]
@@ -225,6 +232,22 @@ def test_the_browser_check_finds_each_fault(browser: Any, tmp_path: Path) -> Non
     assert any(p.startswith("loaded from outside the file: https://example.invalid/") for p in problems), problems
     assert any(p.startswith("script error") and "undefinedFunction" in p for p in problems), problems
     assert sum(p.startswith("shown as text") for p in problems) == 2, problems
+
+
+def test_the_browser_check_finds_a_picture_cut_on_a_desktop(browser: Any, tmp_path: Path) -> None:
+    """A drawing wider than the page, shown as the report shows one, is a fault at 1280 px."""
+    css = (Path(cxframe.reporters.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    wide = "<svg xmlns='http://www.w3.org/2000/svg' width='1900' height='300' viewBox='0 0 1900 300'></svg>"
+    image = "data:image/svg+xml;base64," + base64.b64encode(wide.encode()).decode()
+    page = tmp_path / "picture.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta name='viewport' content='width=device-width'>"
+        f"<style>{css}</style><style>figure.picture img {{ max-width: none; }}</style></head>"
+        f"<body><main><figure class='picture'><img src='{image}' alt='map'></figure></main></body></html>",
+        encoding="utf-8",
+    )
+    problems = inspect(browser, page, 1280)
+    assert any(p.startswith("pictures cut at 1280 px") for p in problems), problems
 
 
 def test_every_table_cell_names_its_column(reports: dict[tuple[str, str, str], dict[str, Path]]) -> None:

@@ -23,6 +23,7 @@ import html
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 import attrs
 
@@ -224,6 +225,37 @@ class TrendPoint:
     small: bool = False
 
 
+def period_index(period: str) -> tuple[str, int] | None:
+    """A period's kind and its position among periods of that kind (``2025-03`` → month 24303), ``None`` if unknown.
+
+    Knows the periods the measurement engine makes: ``YYYY``, ``YYYY-Qn``,
+    ``YYYY-MM``, ``YYYY-Www`` (ISO week) and ``YYYY-MM-DD``.
+    """
+    text = period.strip()
+    try:
+        if len(text) == 4 and text.isdigit():
+            return "year", int(text)
+        if len(text) == 7 and text[4:6] == "-Q" and text[6] in "1234":
+            return "quarter", int(text[:4]) * 4 + int(text[6]) - 1
+        if len(text) == 8 and text[4:6] == "-W":
+            return "week", date.fromisocalendar(int(text[:4]), int(text[6:]), 1).toordinal() // 7
+        if len(text) == 7 and text[4] == "-" and 1 <= int(text[5:]) <= 12:
+            return "month", int(text[:4]) * 12 + int(text[5:]) - 1
+        if len(text) == 10:
+            return "day", date.fromisoformat(text).toordinal()
+    except ValueError:
+        return None
+    return None
+
+
+def adjacent(before: str, after: str) -> bool:
+    """Whether ``after`` is the period right after ``before``; labels of unknown form count as adjacent."""
+    a, b = period_index(before), period_index(after)
+    if a is None or b is None or a[0] != b[0]:
+        return True
+    return b[1] - a[1] == 1
+
+
 def trend_chart(
     points: Sequence[TrendPoint],
     *,
@@ -238,15 +270,14 @@ def trend_chart(
     """A metric's value by period as a line over its shaded interval band; small samples drawn hollow.
 
     A period without a value breaks the line and the band rather than
-    bridging it, so a gap in the data shows as a gap.
+    bridging it, so a gap in the data shows as a gap; so does a missing
+    period (two survey waves months apart are two points, not a line).
     """
     left, right, top, bottom = 52, width - 30, 44, 210
     height = bottom + 44
-    # The scale fits the values and the intervals of adequate samples: a small sample's interval is
-    # wide enough to flatten every other month, so it is drawn clipped at the plot's edge instead.
-    values = [v for p in points for v in (p.value, *(() if p.small else (p.ci_low, p.ci_high))) if v is not None]
-    if not values:
-        values = [v for p in points for v in (p.ci_low, p.ci_high) if v is not None] or [0.0, 1.0]
+    # The scale fits the values and every interval, so the band is never cut off and a run of small,
+    # noisy samples (0 → 33 with intervals of ±40) is drawn against its uncertainty, not as a steep trend.
+    values = [v for p in points for v in (p.value, p.ci_low, p.ci_high) if v is not None] or [0.0, 1.0]
     ticks = nice_ticks(min(values), max(values))
     low, high = ticks[0], ticks[-1]
     step = (right - left) / max(len(points) - 1, 1)
@@ -268,6 +299,8 @@ def trend_chart(
     runs: list[list[tuple[int, float, float]]] = [[]]
     for i, p in enumerate(points):
         if p.ci_low is not None and p.ci_high is not None:
+            if runs[-1] and not adjacent(points[runs[-1][-1][0]].period, p.period):
+                runs.append([])
             runs[-1].append((i, p.ci_low, p.ci_high))
         elif runs[-1]:
             runs.append([])
@@ -290,6 +323,10 @@ def trend_chart(
                 body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" stroke-width="2.5"/>')
             segment = []
             continue
+        if segment and not adjacent(points[i - 1].period, p.period):  # a period missing in between
+            if len(segment) > 1:
+                body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" stroke-width="2.5"/>')
+            segment = []
         segment.append(f"{_num(x(i))},{_num(y(p.value))}")
     if len(segment) > 1:
         body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" stroke-width="2.5"/>')
@@ -355,10 +392,12 @@ def curve_chart(
     neutral, positive). A step with no value breaks the curve. A red marker
     with a count stands under each step that has marks.
     """
-    left, right, top, bottom = 40, width - 8, 28, 196
+    left, right, top, bottom = 40, width - 8, 36, 204
     count = max(len(points), 1)
     step = (right - left) / count
-    height = bottom + 76
+    # under the plot: the bottom scale label, then the marks, then the step names
+    label_row, marks_row, names_row = bottom + SMALL + 10, bottom + 38, bottom + 66
+    height = bottom + 100
 
     def x(i: int) -> float:
         return left + step * (i + 0.5)
@@ -380,10 +419,12 @@ def curve_chart(
             f'fill="{MUTED}">{"+" if level > 0 else ""}{_label(level, 0)}</text>'
         )
     if len(scale_labels) == 3:
+        # the scale's names sit outside the plot, above its top and under its bottom edge, so they
+        # never cover a point however many steps there are and wherever the last one lies
         body.append(
-            f'<text x="{right - 4}" y="{_num(top + SMALL + 2)}" text-anchor="end" font-size="{SMALL}" '
+            f'<text x="{right - 4}" y="{_num(top - 12)}" text-anchor="end" font-size="{SMALL}" '
             f'fill="{GREEN}">{esc(scale_labels[2])}</text>'
-            f'<text x="{right - 4}" y="{_num(bottom - 6)}" text-anchor="end" font-size="{SMALL}" '
+            f'<text x="{right - 4}" y="{_num(label_row)}" text-anchor="end" font-size="{SMALL}" '
             f'fill="{RED}">{esc(scale_labels[0])}</text>'
         )
     segment: list[str] = []
@@ -406,7 +447,7 @@ def curve_chart(
             )
         if point.marks:
             # a warning triangle under the curve's column, with the step's count
-            cx, cy = x(i), bottom + 14
+            cx, cy = x(i), marks_row
             body.append(
                 f"<g><title>{esc(f'{point.label}: {mark_label} {point.marks}')}</title>"
                 f'<polygon points="{_num(cx - 8)},{_num(cy + 7)} {_num(cx + 8)},{_num(cy + 7)} {_num(cx)},{_num(cy - 8)}" '
@@ -416,7 +457,7 @@ def curve_chart(
             )
         name = fit(point.label, step - 6, SMALL, lines=2)
         body.append(
-            f'<text y="{bottom + 42}" text-anchor="middle" font-size="{SMALL}">'
+            f'<text y="{names_row}" text-anchor="middle" font-size="{SMALL}">'
             f"{_tspans(name, x(i), SMALL)}<title>{esc(point.label)}</title></text>"
         )
     return _svg(chart_id, height, title, desc, body, width)
@@ -434,14 +475,18 @@ def step_chart(
     desc: str,
     count_label: str,
     drop_label: str,
+    rise_label: str = "",
 ) -> str:
     """One bar per step, its length the step's count against the largest, with the drop-off in red after it.
 
     Bars start at the left edge so lengths compare at a glance; the room after
     the longest bar is kept for the drop-off figure, which never sits on a bar.
+    A step whose count is larger than the step before's has no drop-off: it
+    shows the rise instead ("+18.8 % more", in green), taken from the counts,
+    never a negative drop-off.
     """
     left, right, top, row = 4, width - 4, 8, 62
-    reserve = 12 + text_width(f"−00.0 % {drop_label}", SMALL)
+    reserve = 12 + max(text_width(f"−00.0 % {drop_label}", SMALL), text_width(f"+000.0 % {rise_label}", SMALL))
     longest = right - left - reserve
     height = top + row * len(steps) + 4
     most = max((s.count for s in steps), default=0) or 1
@@ -464,7 +509,17 @@ def step_chart(
             f'<rect x="{left}" y="{_num(bar_y)}" width="{_num(bar)}" height="20" fill="{BLUE}" '
             f'fill-opacity="{_num(0.95 - 0.45 * i / max(len(steps) - 1, 1))}" rx="3"/>'
         )
-        if step.drop_off and i > 0:
+        before = steps[i - 1].count if i > 0 else 0
+        rise = step.count / before - 1 if i > 0 and before > 0 and step.count > before else None
+        if rise is None and i > 0 and step.drop_off is not None and step.drop_off < 0 and step.count >= before:
+            rise = -step.drop_off  # no counts to compare: the drop-off's own sign says it rose
+        if rise is not None:
+            text = f"+{_label(100 * rise)} %" + (f" {rise_label}" if rise_label else "")
+            body.append(
+                f'<text x="{_num(left + bar + 8)}" y="{_num(bar_y + 15)}" font-size="{SMALL}" font-weight="700" '
+                f'fill="{GREEN}">{esc(text)}</text>'
+            )
+        elif step.drop_off and step.drop_off > 0 and i > 0:
             body.append(
                 f'<text x="{_num(left + bar + 8)}" y="{_num(bar_y + 15)}" font-size="{SMALL}" font-weight="700" '
                 f'fill="{RED}">{esc(_label(-100 * step.drop_off))} % {esc(drop_label)}</text>'

@@ -421,6 +421,7 @@ class _Report:
                     desc=desc,
                     count_label=str(chart.get("count_label") or ""),
                     drop_label=str(chart.get("drop_label") or ""),
+                    rise_label=self.t("chart.steps.rise"),
                 )
             if kind == "scatter":
                 dots = [

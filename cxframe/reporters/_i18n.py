@@ -160,6 +160,7 @@ _REPORT: dict[str, dict[str, str]] = {
     },
     "chart.trend.value": {"en": "value", "zh-CN": "数值"},
     "chart.trend.band": {"en": "{confidence} interval", "zh-CN": "{confidence} 置信区间"},
+    "chart.steps.rise": {"en": "more", "zh-CN": "增加"},
     "column.period": {"en": "Period", "zh-CN": "周期"},
     "note.small_sample": {
         "en": "Hollow points are periods with a small sample: read them with care.",
