@@ -99,6 +99,8 @@ def test_mdd_against_the_formula() -> None:
         (lambda: sample_size(NPS, 5, sd=10), "--sd: 'nps' is a nps metric"),
         (lambda: sample_size(MEAN, 0.1, expected={"share": 0.5}), "give --sd for a mean"),
         (lambda: sample_size(MEAN_NO_SCALE, 1), "--sd: 'spend' is a mean without a known scale"),
+        (lambda: sample_size(NPS, 5, expected={"promoters": 1, "detractors": 0}), "no spread"),
+        (lambda: detectable_difference(SHARE, 100, expected={"share": 0.0}), "no spread"),
         (lambda: detectable_difference(NPS, 0), "--n"),
         (lambda: detectable_difference(NPS, 100, power=1), "--power"),
     ],

@@ -165,6 +165,15 @@ def per_answer_sd(
         sigma = (definition.scale_max - definition.scale_min) / 2 * scale
         assumptions["sd"] = f"worst case: (max − min) / 2 = {sigma:g} on the {_scale_label(definition)} scale"
         return sigma, assumptions
+    if variance <= 0:
+        # every answer the same: the normal maths would say one answer gives a margin of 0
+        raise InvalidInput(
+            [
+                f"--expected: {', '.join(f'{k}={v:g}' for k, v in given.items())}: every answer would be the same "
+                "(no spread), so no sample size follows; plan with the shares you expect short of 0 or 1, "
+                "or leave --expected out for the worst case"
+            ]
+        )
     return scale * math.sqrt(variance), assumptions
 
 
