@@ -15,6 +15,8 @@ from cxframe.api import (
     measure,
     on_store_wait,
     open_programme,
+    plan_mdd,
+    plan_sample_size,
     plugins,
     run_lifecycle,
     validate,
@@ -110,6 +112,7 @@ from cxframe.measurement._comparisons import (
     holm,
 )
 from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
+from cxframe.measurement._planning import DetectablePlan, SampleSizePlan
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import init_programme
 from cxframe.store._files import open_private
@@ -143,6 +146,7 @@ __all__ = [
     "CurveChart",
     "CurvePoint",
     "CxframeError",
+    "DetectablePlan",
     "Dimension",
     "Drop",
     "Emotion",
@@ -184,6 +188,7 @@ __all__ = [
     "Run",
     "RunContext",
     "SQLiteEngine",
+    "SampleSizePlan",
     "ScatterChart",
     "ScatterPoint",
     "SectionContent",
@@ -239,6 +244,8 @@ __all__ = [
     "open_programme",
     "open_store",
     "option_problems",
+    "plan_mdd",
+    "plan_sample_size",
     "plugin_json",
     "plugins",
     "raw_text",
