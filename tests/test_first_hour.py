@@ -115,3 +115,13 @@ def test_the_plugin_list_is_readable_at_terminal_widths(width: int, monkeypatch:
     assert all(len(line.rstrip()) <= width for line in lines), shown.output
     assert "…" not in shown.output  # no name cut short
     assert "register_report_sections" in shown.output and "survey-csv" in shown.output
+
+
+def test_unknown_format_is_the_same_usage_error_for_assess_and_report(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    init_programme(root, example="starter")
+    cxframe.collect(root)
+    assess = testing.invoke(["-C", str(root), "assess", "--format", "pdf"])
+    report = testing.invoke(["-C", str(root), "report", "--format", "pdf"])
+    assert assess.exit_code == report.exit_code == 2, (assess.output, report.output)
+    assert "--format: no reporter 'pdf'" in report.output

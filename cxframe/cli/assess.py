@@ -254,8 +254,12 @@ def report(run_id: int | None, role: str, lang: str, formats: tuple[str, ...], o
     so the complete reports are never overwritten. --out DIR writes DIR/assessment.*.
     """
     current = state()
+    host = current.plugins()
+    problems = api.validate_choices(current.programme, formats=formats, host=host)
+    if problems:  # a usage error, as for `cxframe assess --format`
+        raise click.UsageError("\n".join(problems))
     written = api.report(
-        current.programme, run_id=run_id, formats=formats or None, role=role, lang=lang, out=out, host=current.plugins()
+        current.programme, run_id=run_id, formats=formats or None, role=role, lang=lang, out=out, host=host
     )
     for path in written:
         console().print(f"wrote {escape(str(path))}")
