@@ -212,6 +212,10 @@ class SourceReader:
         encoding = self.resolved_encoding()
         return io.TextIOWrapper(self.open_binary(), encoding=encoding, errors="strict", newline=newline)
 
+    def option_name(self, name: str, formerly: str) -> str:
+        """The name the source gives an option under, for messages: ``name``, or its old name while that is read."""
+        return formerly if formerly in self.options and name not in self.options else name
+
     def option(self, name: str, default: Any = None, *, formerly: str | None = None) -> Any:
         """The option ``name``; else, while a setting's old name is still read, ``formerly``'s; else ``default``."""
         if name not in self.options and formerly is not None and formerly in self.options:

@@ -122,6 +122,23 @@ class SQLiteEngine:
         thursday = f"date({column}, '-3 days', 'weekday 4')"
         return f"printf('%s-W%02d', strftime('%Y', {thursday}), (strftime('%j', {thursday}) - 1) / 7 + 1)"
 
+    @staticmethod
+    def answers_of(metric: MetricDefinition) -> tuple[list[str], list[object]]:
+        """SQL conditions (and their parameters) on ``observations`` selecting the answers ``metric`` reads.
+
+        Its question and population, within its scale; an answer whose value
+        expression is NULL is left out later, by the query that computes it.
+        """
+        conditions = ["question = ?", "population = ?"]
+        parameters: list[object] = [metric.question, metric.population]
+        if metric.scale_min is not None:
+            conditions.append("value >= ?")
+            parameters.append(metric.scale_min)
+        if metric.scale_max is not None:
+            conditions.append("value <= ?")
+            parameters.append(metric.scale_max)
+        return conditions, parameters
+
     def _check_columns(self, columns: Sequence[str], what: str) -> None:
         known = self.segment_columns()
         unknown = [c for c in columns if c not in known]
@@ -140,14 +157,7 @@ class SQLiteEngine:
         where = dict(where or {})
         self._check_columns(by, "--by")
         self._check_columns(list(where), f"segment filter of {metric.id}")
-        conditions = ["question = ?", "population = ?"]
-        parameters: list[object] = [metric.question, metric.population]
-        if metric.scale_min is not None:
-            conditions.append("value >= ?")
-            parameters.append(metric.scale_min)
-        if metric.scale_max is not None:
-            conditions.append("value <= ?")
-            parameters.append(metric.scale_max)
+        conditions, parameters = self.answers_of(metric)
         for column, value in where.items():
             conditions.append(f"[{column}] = ?")
             parameters.append(value)

@@ -62,6 +62,8 @@ SHOWN_PERIODS = (Period.YEAR, Period.QUARTER, Period.MONTH)
 _TOLERANCE = 1e-9
 
 Key = tuple[Hashable, ...]
+#: A group an output can show, its answers (positions) and its number of respondents.
+_Candidate = tuple["Group", list[int], int]
 
 
 @attrs.frozen
@@ -156,7 +158,7 @@ class Disclosure:
         vector[[self._atom_of[position] for position in members]] = 1.0
         return vector
 
-    def _groupings(self, period: Period | None, columns: tuple[str, ...]) -> list[tuple[Group, list[int]]]:
+    def _groupings(self, period: Period | None, columns: tuple[str, ...]) -> list[_Candidate]:
         """Every group of one grouping (``columns`` × ``period``) with its answers, larger groups first."""
         found: dict[tuple[tuple[str | None, ...], str | None], list[int]] = {}
         indices = [self.columns.index(column) for column in columns]
@@ -164,15 +166,18 @@ class Disclosure:
             values = tuple(answer.segment[index] for index in indices)
             found.setdefault((values, None if period is None else answer.labels[period]), []).append(position)
         groups = [
-            (Group(tuple(zip(columns, values, strict=True)), period, label), members)
+            self._candidate(Group(tuple(zip(columns, values, strict=True)), period, label), members)
             for (values, label), members in found.items()
         ]
-        return sorted(groups, key=lambda item: (-self._respondents(item[1]), repr(item[0])))
+        return sorted(groups, key=lambda item: (-item[2], repr(item[0])))
 
-    def candidates(self, objectives: Sequence[Group]) -> list[tuple[Group, list[int]]]:
-        """Every group an output can show, in the order they are decided."""
+    def _candidate(self, group: Group, members: list[int]) -> _Candidate:
+        return group, members, self._respondents(members)
+
+    def candidates(self, objectives: Sequence[Group]) -> list[_Candidate]:
+        """Every group an output can show with its answers and respondents, in the order they are decided."""
         ordered = self._groupings(None, ())
-        ordered += [(group, self._members(group)) for group in objectives]
+        ordered += [self._candidate(group, self._members(group)) for group in objectives]
         for calendar in SHOWN_PERIODS:
             ordered += self._groupings(calendar, ())
         for size in range(1, len(self.columns) + 1):
@@ -181,25 +186,24 @@ class Disclosure:
                     ordered += self._groupings(period, columns)
         return ordered
 
-    def _fine_groups(self) -> list[list[int]]:
+    def _fine_groups(self) -> list[_Candidate]:
         """Week and day groups (never shown) that are made of whole atoms: a shown combination could be one."""
         sizes = np.bincount(self._atom_of, minlength=len(self._atoms))
         found = []
         for period in (Period.WEEK, Period.DAY):
             for size in range(len(self.columns) + 1):
                 for columns in itertools.combinations(self.columns, size):
-                    for _, members in self._groupings(period, columns):
-                        touched = np.bincount([self._atom_of[p] for p in members], minlength=len(self._atoms))
+                    for candidate in self._groupings(period, columns):
+                        touched = np.bincount([self._atom_of[p] for p in candidate[1]], minlength=len(self._atoms))
                         if np.all((touched == 0) | (touched == sizes)):
-                            found.append(members)
+                            found.append(candidate)
         return found
 
     # -- the decision ------------------------------------------------------------------------------------
 
     def _decide(self, objectives: Sequence[Group]) -> None:
         candidates = self.candidates(objectives)
-        small = [m for _, m in candidates if 0 < self._respondents(m) < self.threshold]
-        small += [m for m in self._fine_groups() if 0 < self._respondents(m) < self.threshold]
+        small = [m for _, m, people in [*candidates, *self._fine_groups()] if 0 < people < self.threshold]
         atoms = len(self._atoms)
         # each small group as a 0/1 row over atoms (sparse: a small group covers few atoms)
         rows = sorted({tuple(sorted({self._atom_of[p] for p in m})) for m in small})
@@ -218,8 +222,8 @@ class Disclosure:
         shown = 0
         # groups of the same answers (a team that is its site's only team) are one decision: the first one's
         decided: dict[tuple[int, ...], bool] = {}
-        for group, members in candidates:
-            if group in self.shown or self._respondents(members) < self.threshold:
+        for group, members, people in candidates:
+            if group in self.shown or people < self.threshold:
                 continue
             covered = tuple(sorted({self._atom_of[position] for position in members}))
             if covered in decided:
@@ -262,16 +266,20 @@ _CACHE: dict[Key, Disclosure] = {}
 
 def disclosure(store: Store, metric: MetricDefinition, objectives: Sequence[Objective], threshold: int) -> Disclosure:
     """The decisions for ``metric``'s answers in ``store``: computed once per stored data, objectives and threshold."""
+    # what changes whenever the stored answers do: a collect, a replace or a forget
+    version = store.db.execute("SELECT COUNT(*), MAX(id), MAX(finished_at) FROM ingests").fetchone()
+    groups = tuple(
+        Group.of(objective.segment, until=deadline_end(objective))
+        for objective in objectives
+        if objective.metric == metric.id
+    )
+    key = (str(store.path), tuple(version), metric.id, metric.question, metric.value_sql, groups, threshold)
+    if key in _CACHE:
+        return _CACHE[key]
     engine = SQLiteEngine(store)
     columns = engine.segment_columns()
-    conditions = ["question = ?", "population = ?", f"({metric.value_sql}) IS NOT NULL"]
-    parameters: list[object] = [metric.question, metric.population]
-    if metric.scale_min is not None:
-        conditions.append("value >= ?")
-        parameters.append(metric.scale_min)
-    if metric.scale_max is not None:
-        conditions.append("value <= ?")
-        parameters.append(metric.scale_max)
+    conditions, parameters = engine.answers_of(metric)
+    conditions.append(f"({metric.value_sql}) IS NOT NULL")
     labels = [engine.period_sql(period) for period in Period]
     person = "COALESCE('p:' || respondent_id, 'r:' || source || '|' || response_id, 'k:' || key)"
     selected = [person, "timestamp", *labels, *(f"[{column}]" for column in columns)]
@@ -279,30 +287,22 @@ def disclosure(store: Store, metric: MetricDefinition, objectives: Sequence[Obje
         f"SELECT {', '.join(selected)} FROM observations WHERE {' AND '.join(conditions)} ORDER BY key",
         parameters,
     ).fetchall()
-    version = store.db.execute("SELECT COUNT(*), MAX(id) FROM ingests").fetchone()
-    groups = tuple(
-        Group.of(objective.segment, until=deadline_end(objective))
-        for objective in objectives
-        if objective.metric == metric.id
-    )
-    key = (str(store.path), tuple(version), metric.id, metric.question, metric.value_sql, groups, threshold, len(rows))
-    if key not in _CACHE:
-        answers = [
-            _Answer(
-                respondent=row[0],
-                segment=tuple(None if value is None else str(value) for value in row[2 + len(labels) :]),
-                timestamp=row[1],
-                labels=dict(zip(Period, row[2 : 2 + len(labels)], strict=True)),
-            )
-            for row in rows
-        ]
-        # a column with one value on every answer (the source, the population) groups nothing: by it, a
-        # group is the group without it; only the others are decided over
-        values = [{a.segment[i] for a in answers} for i in range(len(columns))]
-        used = [i for i in range(len(columns)) if len(values[i]) > 1]
-        constant = {columns[i]: next(iter(values[i])) for i in range(len(columns)) if len(values[i]) == 1}
-        answers = [attrs.evolve(a, segment=tuple(a.segment[i] for i in used)) for a in answers]
-        if len(_CACHE) > 16:  # a few metrics of one programme at a time; a new collect changes them all
-            _CACHE.clear()
-        _CACHE[key] = Disclosure(answers, [columns[i] for i in used], groups, threshold, constant)
+    answers = [
+        _Answer(
+            respondent=row[0],
+            segment=tuple(None if value is None else str(value) for value in row[2 + len(labels) :]),
+            timestamp=row[1],
+            labels=dict(zip(Period, row[2 : 2 + len(labels)], strict=True)),
+        )
+        for row in rows
+    ]
+    # a column with one value on every answer (the source, the population) groups nothing: by it, a
+    # group is the group without it; only the others are decided over
+    values = [{a.segment[i] for a in answers} for i in range(len(columns))]
+    used = [i for i in range(len(columns)) if len(values[i]) > 1]
+    constant = {columns[i]: next(iter(values[i])) for i in range(len(columns)) if len(values[i]) == 1}
+    answers = [attrs.evolve(a, segment=tuple(a.segment[i] for i in used)) for a in answers]
+    if len(_CACHE) > 16:  # a few metrics of one programme at a time; a new collect changes them all
+        _CACHE.clear()
+    _CACHE[key] = Disclosure(answers, [columns[i] for i in used], groups, threshold, constant)
     return _CACHE[key]

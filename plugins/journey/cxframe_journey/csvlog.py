@@ -81,7 +81,7 @@ def check_options(source: SourceReader) -> Iterable[str]:
     try:
         timestamps.timezone(source.option("time_zone", formerly="timezone"))
     except ValueError as exc:
-        yield f"options.{_zone_key(source)}: {exc}"
+        yield f"options.{source.option_name('time_zone', formerly='timezone')}: {exc}"
     delimiter = source.option("delimiter", ",")
     if not isinstance(delimiter, str) or len(delimiter) != 1:
         yield "options.delimiter: expected one character"
@@ -154,8 +154,3 @@ event_csv = Collector(
     batches=event_batches,
     check_options=check_options,
 )
-
-
-def _zone_key(source: SourceReader) -> str:
-    """The name the source gives its time zone under, for messages: ``time_zone``, or the old ``timezone``."""
-    return "timezone" if "timezone" in source.options and "time_zone" not in source.options else "time_zone"

@@ -140,7 +140,7 @@ def _checker(defaults: dict[str, str], options: Iterable[str] = ()) -> Callable[
                 yield f'options.labels.{name}: expected a table of answer = number, e.g. {{ "Yes" = 1, "No" = 0 }}'
         zone = source.option("time_zone", formerly="timezone")
         if zone is not None and _zone(zone) is None:
-            key = "timezone" if "timezone" in source.options and "time_zone" not in source.options else "time_zone"
+            key = source.option_name("time_zone", formerly="timezone")
             yield f"options.{key}: unknown time zone {zone!r} (expected an IANA name such as Europe/Berlin)"
         yield from check_format_options(source)
 
