@@ -50,6 +50,7 @@ from cxframe.contracts._errors import (
 from cxframe.contracts._maturity import Assessment, Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.contracts._plugins import Check, Collector, Reporter
 from cxframe.contracts._records import (
+    SUPPRESSED,
     Action,
     ActionStatus,
     Attributes,
@@ -124,6 +125,7 @@ __all__ = [
     "PROGRAMME_FILE",
     "REPORT_ROLES",
     "SAMPLE_SIZE",
+    "SUPPRESSED",
     "Action",
     "ActionStatus",
     "Answer",

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cxframe.contracts._records import CheckResult, CheckStatus, MetricResult
+from cxframe.contracts._records import SUPPRESSED, CheckResult, CheckStatus, MetricResult
 from cxframe.contracts._stages import StageOutcome
 
 STATUS_STYLE = {
@@ -21,10 +21,6 @@ STATUS_STYLE = {
 
 def _number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
-
-
-#: The flag of a result a plugin's privacy rule hid (see the protect_metric_results hook).
-SUPPRESSED = "suppressed"
 
 
 def metrics(out: Console, results: Sequence[MetricResult]) -> None:

@@ -19,6 +19,7 @@ from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._stages import Stage
 
 __all__ = [
+    "SUPPRESSED",
     "Action",
     "ActionStatus",
     "CheckResult",
@@ -377,6 +378,31 @@ class MetricResult:
     objective: str | None = None
     target: float | None = None
     target_status: TargetStatus | None = None
+
+    def as_suppressed(self) -> MetricResult:
+        """This result as a privacy rule hides it (see the ``protect_metric_results`` hook).
+
+        The group keeps its segment, period, objective and target; value, n,
+        interval and every figure derived from them are ``None``, and the one
+        flag is `SUPPRESSED`, so no reader can tell why it was hidden.
+        """
+        return MetricResult(
+            metric=self.metric,
+            value=None,
+            n=None,
+            ci_low=None,
+            ci_high=None,
+            confidence=self.confidence,
+            segment=dict(self.segment),
+            period=self.period,
+            flags=(SUPPRESSED,),
+            objective=self.objective,
+            target=self.target,
+        )
+
+
+#: The flag (and the only flag) of a result a privacy rule hid.
+SUPPRESSED = "suppressed"
 
 
 # --- improve ----------------------------------------------------------------

@@ -15,9 +15,7 @@ from cxframe.contracts._records import MetricDefinition, MetricResult, Period
 from cxframe.host._manager import PluginFailure
 from cxframe.lifecycle._run import Run
 
-__all__ = ["SUPPRESSED", "protect"]
-
-SUPPRESSED = "suppressed"
+__all__ = ["protect"]
 
 
 def protect(
@@ -41,7 +39,7 @@ def protect(
         )
         if any(failure.hook == hook for failure in run.host.failures[failed:]):
             # a privacy rule that fails must not let the unprotected results through
-            return [_suppressed(result) for result in shown]
+            return [result.as_suppressed() for result in shown]
         for name, answer in answers:
             if (
                 not isinstance(answer, list)
@@ -49,22 +47,6 @@ def protect(
                 or not all(isinstance(r, MetricResult) for r in answer)
             ):
                 run.host.failures.append(PluginFailure(name, hook, "expected one MetricResult per result"))
-                return [_suppressed(result) for result in shown]
+                return [result.as_suppressed() for result in shown]
             shown = answer
     return shown
-
-
-def _suppressed(result: MetricResult) -> MetricResult:
-    return MetricResult(
-        metric=result.metric,
-        value=None,
-        n=None,
-        ci_low=None,
-        ci_high=None,
-        confidence=result.confidence,
-        segment=dict(result.segment),
-        period=result.period,
-        flags=(SUPPRESSED,),
-        objective=result.objective,
-        target=result.target,
-    )

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cxframe import (
+    SUPPRESSED,
     Check,
     Collector,
     InvalidInput,
@@ -40,7 +41,7 @@ from cxframe_employee.collector import employee_survey
 from cxframe_employee.evidence import employee_evidence
 from cxframe_employee.link import Link
 from cxframe_employee.metrics import employee_metrics
-from cxframe_employee.privacy import SUPPRESSED, Disclosure, disclosure
+from cxframe_employee.privacy import Disclosure, disclosure
 from cxframe_employee.report import SECTIONS
 from cxframe_employee.results import EMPLOYEE, EmployeeResult, apply_anonymity, employee_results
 from cxframe_employee.settings import SETTINGS, EmployeeContext, load_context
@@ -111,26 +112,10 @@ def protect_metric_results(
     shown = apply_anonymity(
         run.store, metric, results, threshold=context.anonymity_threshold, objectives=context.objectives
     )
-    protected = []
-    for original, employee in zip(results, shown, strict=True):
-        if employee.suppressed:
-            protected.append(
-                MetricResult(
-                    metric=original.metric,
-                    value=None,
-                    n=None,
-                    ci_low=None,
-                    ci_high=None,
-                    confidence=original.confidence,
-                    segment=dict(original.segment),
-                    period=original.period,
-                    flags=(SUPPRESSED,),
-                    objective=original.objective,
-                    target=original.target,
-                )
-            )
-        else:
-            protected.append(original)
+    protected = [
+        original.as_suppressed() if employee.suppressed else original
+        for original, employee in zip(results, shown, strict=True)
+    ]
     return protected
 
 

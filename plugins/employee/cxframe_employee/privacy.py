@@ -54,8 +54,6 @@ from scipy import sparse
 
 from cxframe import MetricDefinition, Objective, Period, SQLiteEngine, Store, utc_text
 
-#: The flag (and the only flag) of a suppressed group.
-SUPPRESSED = "suppressed"
 #: Periods a group may be shown by, coarse to fine; weeks and days never are.
 SHOWN_PERIODS = (Period.YEAR, Period.QUARTER, Period.MONTH)
 #: Residual norm below which a vector counts as in the span (0/1 vectors over at most a few thousand atoms).

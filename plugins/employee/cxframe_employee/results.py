@@ -17,8 +17,18 @@ from typing import Any
 
 import attrs
 
-from cxframe import InvalidInput, MetricDefinition, MetricResult, Objective, Period, SQLiteEngine, Store, compute_metric
-from cxframe_employee.privacy import SUPPRESSED, Group, deadline_end, disclosure
+from cxframe import (
+    SUPPRESSED,
+    InvalidInput,
+    MetricDefinition,
+    MetricResult,
+    Objective,
+    Period,
+    SQLiteEngine,
+    Store,
+    compute_metric,
+)
+from cxframe_employee.privacy import Group, deadline_end, disclosure
 
 #: The population employee observations carry.
 EMPLOYEE = "employee"
