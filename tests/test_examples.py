@@ -371,6 +371,43 @@ def test_findings_name_the_missed_objectives_and_failed_checks(worked: Worked) -
     assert missed | problems <= found
 
 
+#: Per example: a touchpoint with real pain, above the touchpoints where its journeys end naturally.
+PAIN = {
+    "retail-bank": ("contact-centre", ("outcome-call", "mobile-banking", "refer-a-friend", "complaint")),
+    "telecom": ("support-call", ("my-account-app", "fault-closed-sms", "refer-friend")),
+}
+
+
+def test_pain_points_rank_real_pain_above_natural_ends(worked: Worked) -> None:
+    import cxframe_journey
+
+    ranked = cxframe_journey.painpoints(worked.root)
+    order = [point["touchpoint"] for point in ranked]
+    pain, ends = PAIN[worked.name]
+    by_tp = {point["touchpoint"]: point for point in ranked}
+    # a journey's natural end (a final stage, or an optional stage after it) is completion, not drop-off
+    for end in ends:
+        assert order.index(pain) < order.index(end), (pain, end)
+        assert by_tp[end]["rank_score"] == 0.0
+    for end in ("outcome-call", "mobile-banking") if worked.name == "retail-bank" else ("my-account-app",):
+        assert by_tp[end]["drop_off"] is None and "complete the journey" in by_tp[end]["reason"]
+    if worked.name == "retail-bank":
+        # the contact centre's 19 % repeat contacts lead, and the reason says so with its sample
+        assert order[0] == "contact-centre"
+        assert by_tp["contact-centre"]["reason"].startswith("Ranks 1 of 16: 19% of its 633 contacts were repeat")
+    assert all(point["reason"].startswith(f"Ranks {rank} of {len(ranked)}") for rank, point in enumerate(ranked, 1))
+    findings = _query(
+        worked, "SELECT title, evidence, recommendation FROM findings WHERE run_id = ?", (_latest_run(worked),)
+    )
+    pain_findings = {row["title"]: row for row in findings if row["title"].startswith("Pain point at ")}
+    names = {point["touchpoint"]: point["name"] for point in ranked}
+    assert f"Pain point at {names[pain]}" in pain_findings
+    assert not any(f"Pain point at {names[end]}" in pain_findings for end in ends)
+    finding = pain_findings[f"Pain point at {names[pain]}"]
+    assert "Ranks 1 of" in finding["evidence"] or "Ranks 2 of" in finding["evidence"]
+    assert "repeat contacts" in finding["recommendation"]
+
+
 def test_employee_link_is_moderately_positive_over_six_teams(worked: Worked) -> None:
     link = cxframe_employee.link(worked.root)
     assert link.n_teams >= 6

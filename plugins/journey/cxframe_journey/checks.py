@@ -310,6 +310,7 @@ def painpoint_list(
         lower_is_better=lower,
         question=settings.question,
         source=source,
+        confidence=programme.settings.confidence,
     )
 
 
@@ -326,7 +327,8 @@ def check_painpoints(run: RunContext) -> list[CheckResult]:
                 recommendation="Collect interaction events with their touchpoint to overlay volume and experience.",
             )
         ]
-    above = [p for p in ranked if p["rank_score"] >= threshold]
+    # a pain score of 0 means nothing is worse than typical: never a finding, whatever the threshold
+    above = [p for p in ranked if p["rank_score"] >= threshold and p["rank_score"] > 0]
     if not above:
         top = ranked[0]
         return [
@@ -342,15 +344,35 @@ def check_painpoints(run: RunContext) -> list[CheckResult]:
         CheckResult(
             status=WARN,
             title=f"Pain point at {point['name']}",
-            evidence=(f"rank {rank} of {len(ranked)}, pain score {point['rank_score']:.3f}", *point["evidence"]),
-            recommendation=(
-                f"Look into {point['name']} with its owner: read the comments of its low scorers, walk its "
-                "repeat contacts and drop-offs back to their cause, and plan an action with a measured baseline."
-            ),
+            evidence=(point["reason"], *point["evidence"]),
+            recommendation=_painpoint_advice(point),
         )
-        for rank, point in enumerate(ranked, start=1)
-        if point in above
+        for point in above
     ]
+
+
+#: What to do about a pain point, by the signal that ranks it (``{name}``: the touchpoint, ``{facts}``: its figures).
+_ADVICE = {
+    "repeats": (
+        "Find out why customers contact {name} again ({facts}): walk a sample of the repeat contacts back to the "
+        "first one with its owner, fix what left them unresolved, and measure the repeat share against this baseline."
+    ),
+    "drop_off": (
+        "Find out why customers stop at {name} ({facts}): walk a sample of the cases that ended there back to their "
+        "cause with its owner, remove the obstacle, and measure the drop-off against this baseline."
+    ),
+    "score": (
+        "Find out what makes {name} score low ({facts}): read the comments of its low scorers with its owner, plan "
+        "an action on the main cause, and measure the score against this baseline."
+    ),
+}
+
+
+def _painpoint_advice(point: overlay.PainPoint) -> str:
+    main = overlay.main_signal(point)
+    assert main is not None  # a point at or above a positive threshold has a signal worse than typical
+    kind, facts = main
+    return _ADVICE[kind].format(name=point["name"], facts=facts)
 
 
 CHECKS: tuple[Check, ...] = (
