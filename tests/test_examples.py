@@ -43,7 +43,6 @@ REJECTS: dict[str, dict[str, dict[str, int]]] = {
         "customer-survey": {
             "nps: 11 is outside the scale 0–10": 1,
             "nps: not a number: 'N/A'": 1,
-            "csat: blank": 1,
             "unparsable timestamp '31/11/2026 09:40'": 1,
             "duplicate response id": 1,
             "expected 13 fields, found 9": 1,
@@ -54,7 +53,6 @@ REJECTS: dict[str, dict[str, dict[str, int]]] = {
     },
     "telecom": {
         "qualtrics-tnps": {
-            "csat: blank": 2,
             "ces: 8 is outside the scale 1–7": 1,
             "unparsable timestamp '15/10/2026'": 1,
         },
@@ -62,6 +60,9 @@ REJECTS: dict[str, dict[str, dict[str, int]]] = {
         "engagement-survey": {"'Agent (temp)' is not a role": 1},
     },
 }
+
+#: Answers left blank on purpose: skipped, not rejected (#21, item 4).
+SKIPPED = {"retail-bank": {"customer-survey": 1}, "telecom": {"qualtrics-tnps": 2}}
 
 #: Qualtrics responses left out on purpose (not rejects): previews, spam, unfinished.
 EXCLUDED = {"telecom": {"excluded: preview": 3, "excluded: spam": 2, "excluded: unfinished": 4}}
@@ -199,6 +200,11 @@ def test_only_the_designed_rows_are_rejected(worked: Worked) -> None:
         assert len(matches) == 1, f"unexpected reject in {row['source']}: {row['reason']}"
         found[row["source"]][matches[0]] += 1
     assert {source: dict(counts) for source, counts in found.items()} == designed
+
+
+def test_blank_answers_are_skipped_not_rejected(worked: Worked) -> None:
+    skipped = {summary.source: summary.answers_skipped for summary in worked.summaries if summary.answers_skipped}
+    assert skipped == SKIPPED[worked.name]
 
 
 def test_qualtrics_leaves_out_previews_spam_and_unfinished(worked: Worked) -> None:
