@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._errors import InvalidInput, ReadOnlyError
 from cxframe.contracts._records import CheckResult, MetricDefinition, MetricResult, Period
 from cxframe.contracts._shapes import InstalledPlugin
 from cxframe.contracts._stages import Stage, StageOutcome
@@ -232,6 +232,7 @@ def collect(
     ...                 columns={"timestamp": "Date", "questions": {"nps": "Q1"}})  # doctest: +SKIP
     """
     with open_programme(programme, host) as opened:
+        opened.store.require_writable("collect")
         readers = _readers(opened.programme, sources, collector, encoding, columns, options)
         summaries = []
         for reader in readers:
@@ -336,7 +337,10 @@ def measure(
     confidence: float | None = None,
     host: PluginHost | None = None,
 ) -> list[MetricResult]:
-    """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them."""
+    """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them.
+
+    On a read-only store (`Store.read_only`) the results are returned and not stored.
+    """
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
         chosen_period = Period.parse(period)
@@ -353,7 +357,8 @@ def measure(
                     min_sample=run.min_sample,
                 )
                 results.extend(protect(run, definition, computed, by, chosen_period))
-            opened.store.write_metric_results(run.id, results)
+            if not opened.store.read_only:  # a read-only programme folder is measured, not written to
+                opened.store.write_metric_results(run.id, results)
         return results
 
 
@@ -556,10 +561,11 @@ def plan_mdd(
 
 
 def check(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> list[CheckResult]:
-    """Run every registered check; store and return the results."""
+    """Run every registered check; store and return the results (only return them on a read-only store)."""
     with open_programme(programme, host) as opened, running("check", opened) as run:
         results = run_checks(run)
-        opened.store.write_check_results(run.id, results)
+        if not opened.store.read_only:
+            opened.store.write_check_results(run.id, results)
         return results
 
 
@@ -568,8 +574,10 @@ def run_lifecycle(
 ) -> list[StageOutcome]:
     """Walk the lifecycle stages (all by default) and return what each produced."""
     chosen = [Stage(s) for s in stages] if stages is not None else None
-    with open_programme(programme, host) as opened, running("run", opened) as run:
-        return walk(run, chosen)
+    with open_programme(programme, host) as opened:
+        opened.store.require_writable("run")
+        with running("run", opened) as run:
+            return walk(run, chosen)
 
 
 def assess(
@@ -590,9 +598,11 @@ def assess(
     """
     from cxframe.assess._assessment import run_assessment
 
-    with open_programme(programme, host) as opened, running("assess", opened) as run:
-        answers_file = Path(answers) if answers is not None else None
-        return run_assessment(run, model=model, answers_file=answers_file, today=today, progress=progress, ask=ask)
+    with open_programme(programme, host) as opened:
+        opened.store.require_writable("assess")
+        with running("assess", opened) as run:
+            answers_file = Path(answers) if answers is not None else None
+            return run_assessment(run, model=model, answers_file=answers_file, today=today, progress=progress, ask=ask)
 
 
 def _for_reader(opened: Opened, document: Mapping[str, Any], role: str, lang: str) -> dict[str, Any]:
@@ -686,6 +696,8 @@ def report(
             reporter = reporters.get(reporter_id)
             try:
                 written += write_reports(view, [reporter], folder, stem)
+            except ReadOnlyError:
+                raise  # no reporter can write there: say so once, as an error
             except Exception as exc:  # a reporter's bug must not lose the other reports
                 opened.host.failures.append(
                     PluginFailure(
@@ -764,6 +776,7 @@ def forget(programme: ProgrammeLike = ".", source: str = "", *, host: PluginHost
     stored sources when ``source`` is not one of them.
     """
     with open_programme(programme, host) as opened:
+        opened.store.require_writable("forget")
         return forget_source(opened.store, source)
 
 
