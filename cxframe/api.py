@@ -48,6 +48,7 @@ from cxframe.measurement._planning import (
     parse_expected,
     sample_size,
 )
+from cxframe.measurement._trend import TrendResult, flag_partial, trends
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import example_programme
 from cxframe.store._sqlite import Store
@@ -336,7 +337,7 @@ def measure(
     confidence: float | None = None,
     host: PluginHost | None = None,
 ) -> list[MetricResult]:
-    """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them."""
+    """Compute metrics by segment and period (partial periods flagged ``partial_period``); store and return them."""
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
         chosen_period = Period.parse(period)
@@ -352,9 +353,30 @@ def measure(
                     confidence=level,
                     min_sample=run.min_sample,
                 )
-                results.extend(protect(run, definition, computed, by, chosen_period))
+                shown = protect(run, definition, computed, by, chosen_period)
+                results.extend(flag_partial(SQLiteEngine(opened.store), definition, shown, chosen_period))
             opened.store.write_metric_results(run.id, results)
         return results
+
+
+def trend(
+    programme: ProgrammeLike = ".",
+    metrics: str | Iterable[str] | None = None,
+    *,
+    period: str | Period = "month",
+    by: Sequence[str] = (),
+    confidence: float | None = None,
+    host: PluginHost | None = None,
+) -> list[TrendResult]:
+    """Each metric's trend per ``by`` segment: slope per period, interval, p (model: `cxframe.measurement._trend`).
+
+    Measures and stores the period results as `measure` does; each `TrendResult` holds its segment's.
+
+    >>> cxframe.trend("my-programme", "nps", period="month", by=["region"])  # doctest: +SKIP
+    """
+    chosen_period = Period.parse(period) or Period.MONTH
+    results = measure(programme, metrics, by=by, period=chosen_period, confidence=confidence, host=host)
+    return trends(results, chosen_period)
 
 
 def why_no_results(
