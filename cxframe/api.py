@@ -48,6 +48,7 @@ from cxframe.measurement._planning import (
     parse_expected,
     sample_size,
 )
+from cxframe.measurement._trend import TrendResult, flag_partial, trends
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import example_programme
 from cxframe.store._sqlite import Store
@@ -339,7 +340,8 @@ def measure(
 ) -> list[MetricResult]:
     """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them.
 
-    On a read-only store (`Store.read_only`) the results are returned and not stored.
+    Partial periods are flagged ``partial_period``. On a read-only store (`Store.read_only`) the results are
+    returned and not stored.
     """
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
@@ -356,10 +358,31 @@ def measure(
                     confidence=level,
                     min_sample=run.min_sample,
                 )
-                results.extend(protect(run, definition, computed, by, chosen_period))
+                shown = protect(run, definition, computed, by, chosen_period)
+                results.extend(flag_partial(SQLiteEngine(opened.store), definition, shown, chosen_period))
             if not opened.store.read_only:  # a read-only programme folder is measured, not written to
                 opened.store.write_metric_results(run.id, results)
         return results
+
+
+def trend(
+    programme: ProgrammeLike = ".",
+    metrics: str | Iterable[str] | None = None,
+    *,
+    period: str | Period = "month",
+    by: Sequence[str] = (),
+    confidence: float | None = None,
+    host: PluginHost | None = None,
+) -> list[TrendResult]:
+    """Each metric's trend per ``by`` segment: slope per period, interval, p (model: `cxframe.measurement._trend`).
+
+    Measures and stores the period results as `measure` does; each `TrendResult` holds its segment's.
+
+    >>> cxframe.trend("my-programme", "nps", period="month", by=["region"])  # doctest: +SKIP
+    """
+    chosen_period = Period.parse(period) or Period.MONTH
+    results = measure(programme, metrics, by=by, period=chosen_period, confidence=confidence, host=host)
+    return trends(results, chosen_period)
 
 
 def why_no_results(
