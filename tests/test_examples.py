@@ -88,7 +88,7 @@ OBJECTIVES = {
 
 CHECKS = {
     "retail-bank": {
-        "nps.stage-measures": "warn",
+        "journey.stage-measures": "warn",
         "nps.beyond-headline": "pass",
         "nps.segmented": "pass",
         "nps.kpi-link": "pass",
@@ -102,7 +102,7 @@ CHECKS = {
         "employee.survey-data": "warn",
     },
     "telecom": {
-        "nps.stage-measures": "warn",
+        "journey.stage-measures": "warn",
         "nps.beyond-headline": "pass",
         "nps.segmented": "pass",
         "nps.kpi-link": "pass",

@@ -205,7 +205,7 @@ opportunities = ["parts prediction from the line test"]
 departments = ["Field operations"]
 measures = ["csat", "nps"]
 
-# a deliberate gap: no measure is named for the confirmation stage (the nps.stage-measures check says so)
+# a deliberate gap: no measure is named for the confirmation stage (the journey.stage-measures check says so)
 [[stages]]
 id = "confirm"
 name = "Confirm and compensate"
