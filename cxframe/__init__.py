@@ -95,6 +95,8 @@ from cxframe.contracts._sections import (
 )
 from cxframe.contracts._shapes import InstalledPlugin, check_json, comparison_json, metric_json, plugin_json
 from cxframe.contracts._stages import Stage, StageOutcome
+from cxframe.contracts._texts import LANGUAGES as REPORT_LANGUAGES
+from cxframe.contracts._texts import Catalogue, Text
 from cxframe.host._hookspecs import hookimpl
 from cxframe.host._manager import PluginHost, load_plugins
 from cxframe.ingestion._cleaning import EventCleaner
@@ -123,6 +125,7 @@ __all__ = [
     "CORE_REPORT_SECTIONS",
     "NAIVE_UTC",
     "PROGRAMME_FILE",
+    "REPORT_LANGUAGES",
     "REPORT_ROLES",
     "SAMPLE_SIZE",
     "SUPPRESSED",
@@ -133,6 +136,7 @@ __all__ = [
     "Assessment",
     "Attributes",
     "Batch",
+    "Catalogue",
     "Cell",
     "Check",
     "CheckResult",
@@ -207,6 +211,7 @@ __all__ = [
     "SurveyBatches",
     "SurveyQuestion",
     "TargetStatus",
+    "Text",
     "TimestampRule",
     "Touchpoint",
     "UnknownId",

@@ -63,6 +63,7 @@ from typing import Any, TypedDict
 
 from cxframe import InvalidInput, Journey, Store, Touchpoint
 from cxframe_journey.analytics import EPOCH_MICROSECONDS, ORDER_TIME
+from cxframe_journey.texts import say
 
 _CASE = itemgetter(0)
 #: Event columns a funnel can be split by; anything else is read from the event's attributes.
@@ -392,7 +393,7 @@ def _scores(
 
 
 def _days(seconds: float) -> str:
-    return f"{seconds / 86400:g} days" if seconds != 86400 else "1 day"
+    return say("days.one") if seconds == 86400 else say("days", days=seconds / 86400)
 
 
 def painpoints(
@@ -418,35 +419,40 @@ def painpoints(
     found: list[PainPoint] = []
     for tp, repeat in repeats.items():
         volume = repeat["events"]
-        evidence = [f"{volume} events from {repeat['cases']} cases ({volume / largest:.0%} of the busiest touchpoint)"]
+        evidence: list[str] = [say("overlay.volume", volume=volume, cases=repeat["cases"], share=volume / largest)]
         signals: list[float] = []
         answers, score, questions = scores.get(tp, (0, None, []))
         if score is None:
-            evidence.append("no answers linked to it (no survey answer at this touchpoint from its cases)")
+            evidence.append(say("overlay.no_answers"))
         else:
             small = answers < min_sample
-            note = f", below the minimum sample of {min_sample}: not used in the ranking" if small else ""
             evidence.append(
-                f"experience score {score:.2f} on 0–1 from {answers} linked answers ({', '.join(questions)}){note}"
+                say("overlay.score.small", score=score, answers=answers, questions=questions, minimum=min_sample)
+                if small
+                else say("overlay.score", score=score, answers=answers, questions=questions)
             )
             if not small:
                 signals.append(1 - score)
         over, ended = counts.over[tp], counts.ended[tp]
         drop_off: float | None = None
         if tp in finals:
-            evidence.append("in a journey's last stage: cases ending here completed it, so no drop-off is counted")
+            evidence.append(say("overlay.last_stage"))
         elif over:
             drop_off = ended / over
             signals.append(drop_off)
-            evidence.append(f"drop-off: {ended} of {over} finished cases that came here ended here ({drop_off:.0%})")
+            evidence.append(say("overlay.drop_off", ended=ended, over=over, share=drop_off))
         else:
-            evidence.append(
-                f"drop-off unknown: every case that came here had events in the last {_days(window_seconds)}"
-            )
+            evidence.append(say("overlay.drop_off.unknown", window=_days(window_seconds)))
         signals.append(repeat["repeat_share"])
         evidence.append(
-            f"repeat contacts: {repeat['repeats']} of {volume} events ({repeat['repeat_share']:.0%}) came within "
-            f"{_days(window_seconds)} of the case's previous contact here, from {repeat['cases_repeating']} cases"
+            say(
+                "overlay.repeats",
+                repeats=repeat["repeats"],
+                volume=volume,
+                share=repeat["repeat_share"],
+                window=_days(window_seconds),
+                cases=repeat["cases_repeating"],
+            )
         )
         badness = sum(signals) / len(signals)
         found.append(

@@ -254,7 +254,10 @@ def build_painpoints(report: ReportContext) -> SectionContent | None:
     shown, more = report.limit(painpoints)
     return SectionContent(
         columns=(Column(report.text("column.touchpoint"), strong=True), Column(report.text("column.evidence"))),
-        rows=[(_name(point, "name", "touchpoint"), _strings(point.get("evidence"))) for point in shown],
+        rows=[
+            (_name(point, "name", "touchpoint"), [report.translate(line) for line in _strings(point.get("evidence"))])
+            for point in shown
+        ],
         more=more,
     )
 
