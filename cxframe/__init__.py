@@ -105,6 +105,8 @@ from cxframe.contracts._shapes import (
     trend_json,
 )
 from cxframe.contracts._stages import Stage, StageOutcome
+from cxframe.contracts._texts import LANGUAGES as REPORT_LANGUAGES
+from cxframe.contracts._texts import Catalogue, Text
 from cxframe.host._hookspecs import hookimpl
 from cxframe.host._manager import PluginHost, load_plugins
 from cxframe.ingestion._cleaning import EventCleaner
@@ -135,6 +137,7 @@ __all__ = [
     "NAIVE_UTC",
     "PARTIAL_PERIOD",
     "PROGRAMME_FILE",
+    "REPORT_LANGUAGES",
     "REPORT_ROLES",
     "SAMPLE_SIZE",
     "SUPPRESSED",
@@ -145,6 +148,7 @@ __all__ = [
     "Assessment",
     "Attributes",
     "Batch",
+    "Catalogue",
     "Cell",
     "Check",
     "CheckResult",
@@ -221,6 +225,7 @@ __all__ = [
     "SurveyBatches",
     "SurveyQuestion",
     "TargetStatus",
+    "Text",
     "TimestampRule",
     "Touchpoint",
     "TrendFit",

@@ -40,6 +40,7 @@ from cxframe.contracts._records import (
 )
 from cxframe.contracts._sections import ROLES
 from cxframe.contracts._stages import Stage
+from cxframe.contracts._texts import texts_of
 from cxframe.host._manager import PluginFailure
 from cxframe.lifecycle._actions import propose_actions
 from cxframe.lifecycle._protection import protect
@@ -84,8 +85,12 @@ def choose_assessment(run: Run, model: str | None) -> Assessment:
     return available.get(ids[0])
 
 
-def collect_evidence(run: Run) -> dict[str, dict[str, Any]]:
-    """Every plugin's ``assessment_evidence``, by plugin name; unusable answers are reported as failures."""
+def collect_evidence(run: Run, texts: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, Any]]:
+    """Every plugin's ``assessment_evidence``, by plugin name; unusable answers are reported as failures.
+
+    The generated texts (`cxframe.Text`) among them are said in every language into ``texts``
+    before the round trip to JSON turns them into their English.
+    """
     evidence: dict[str, dict[str, Any]] = {}
     for plugin, contributed in run.host.call("assessment_evidence", run=run):
         if contributed is None:
@@ -95,6 +100,8 @@ def collect_evidence(run: Run) -> dict[str, dict[str, Any]]:
                 PluginFailure(plugin, "assessment_evidence", f"returned {type(contributed).__name__}, expected a dict")
             )
             continue
+        if texts is not None:
+            texts_of(contributed, texts)
         try:
             # round-trip so the document holds plain JSON, whatever the plugin returned
             evidence[evidence_key(plugin)] = json.loads(json.dumps(contributed, default=_plain))
@@ -154,8 +161,22 @@ def _trend(run: Run, overall: Iterable[MetricResult]) -> list[dict[str, Any]]:
         monthly = compute_metric(
             run.engine, metric, period=Period.MONTH, confidence=run.confidence, min_sample=run.min_sample
         )
-        rows.extend(metric_json(result) for result in protect(run, metric, monthly, (), Period.MONTH))
+        rows.extend(_described(metric_json(result), run) for result in protect(run, metric, monthly, (), Period.MONTH))
     return rows
+
+
+def _described(row: dict[str, Any], run: Run) -> dict[str, Any]:
+    """A metric row with what its metric is: its ``title``, ``unit`` and ``scale`` ([min, max] of the answers).
+
+    The reports name a metric by its title and say its unit, not by the id alone.
+    """
+    if row["metric"] not in run.registry.metrics:
+        return row
+    metric = run.registry.metrics.get(row["metric"])
+    scale = (
+        [metric.scale_min, metric.scale_max] if metric.scale_min is not None and metric.scale_max is not None else None
+    )
+    return row | {"title": metric.title, "unit": metric.unit, "scale": scale}
 
 
 def _verbatims(run: Run) -> list[dict[str, Any]]:
@@ -251,8 +272,13 @@ def build_document(
     actions: Sequence[Action],
     evidence: Mapping[str, Any],
     answers: Answers,
+    texts: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The versioned assessment document (see `DOCUMENT_SCHEMA`)."""
+    """The versioned assessment document (see `DOCUMENT_SCHEMA`).
+
+    ``texts`` holds the generated texts already said in other languages (the plugins' evidence);
+    those of the results, checks, findings and actions are added to it.
+    """
     from cxframe.contracts._shapes import check_json, metric_json
 
     context = run.programme.document.context
@@ -288,7 +314,7 @@ def build_document(
             for o in run.outcomes
         ],
         "model": _model_json(assessment, results),
-        "metrics": [metric_json(r) for r in overall],
+        "metrics": [_described(metric_json(r), run) for r in overall],
         "trend": _trend(run, overall),
         "objectives": [_objective_json(r, run) for r in objectives],
         "checks": [check_json(r) | {"stage": r.stage.value if r.stage else None} for r in run.check_results],
@@ -299,6 +325,16 @@ def build_document(
         "verbatims": _verbatims(run),
         "evidence": dict(evidence),
         "sections": [],
+        "texts": texts_of(
+            [
+                results,
+                run.check_results,
+                findings,
+                actions,
+                [run.registry.metrics.get(m) for m in run.registry.metrics.ids()],
+            ],
+            texts,
+        ),
     }
 
 
@@ -341,7 +377,8 @@ def run_assessment(
         say(f"lifecycle: {stage.value}")
         walk(run, [stage])
     say("evidence from plugins")
-    evidence = collect_evidence(run)
+    texts = texts_of(None)
+    evidence = collect_evidence(run, texts)
     say(f"maturity model {assessment.id}")
     if assessment.model is not None:
         facts = Facts(run, evidence)
@@ -354,7 +391,7 @@ def run_assessment(
     # the improve stage found the missed objectives and failed checks; the model adds its next steps
     findings = [*run.findings, *maturity_findings(assessment, results)]
     actions = propose_actions(findings, run.programme, today=today)
-    document = build_document(run, assessment, results, findings, actions, evidence, answers)
+    document = build_document(run, assessment, results, findings, actions, evidence, answers, texts)
     say("report sections")
     add_sections(document, run)
     say("storing results")

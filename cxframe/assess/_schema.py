@@ -5,7 +5,9 @@ assessment`` prints it and the docs include it. The top level is closed
 (``additionalProperties: false``) so that any change to the document's shape
 fails the tests until the schema, `cxframe.assess._assessment.DOCUMENT_VERSION` and the
 changelog say so; the plugins' ``evidence`` is open by design. Version 2 added
-``sections``, the plugins' report sections as built for the document's ``view``.
+``sections``, the plugins' report sections as built for the document's ``view``,
+and later the optional ``texts`` (the generated texts in the other languages; a
+document without it is shown in English, as before).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ _METRIC = {
         "ci_high": _NUMBER_OR_NULL,
         "confidence": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
         "flags": _STRINGS,
+        "title": {"type": "string", "description": "the metric's title (its definition's)"},
+        "unit": {"type": "string"},
+        "scale": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
     },
 }
 
@@ -358,6 +363,11 @@ DOCUMENT_SCHEMA: dict[str, Any] = {
         },
         "evidence": {"type": "object", "additionalProperties": {"type": "object"}},
         "sections": {"type": "array", "items": _SECTION},
+        "texts": {
+            "type": "object",
+            "description": "The generated texts of the document said in the other languages: {lang: {English: text}}.",
+            "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
     },
     "$defs": {"content": _CONTENT},
 }

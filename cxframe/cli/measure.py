@@ -61,6 +61,11 @@ def _comparisons_table(results: list[ComparisonResult]) -> None:
             *([escape(", ".join(result.flags))] if show_flags else []),
         )
     out.print(table)
+    # the interval next to "sig. no" may exclude zero: say which of the two numbers the adjustment touched
+    out.print(
+        f"Only p is adjusted ({adjustment}, over the {len(results)} comparisons shown); the intervals of the "
+        "differences are not, so an interval can exclude zero while sig. says no."
+    )
 
 
 def _signed(value: float | None) -> str:

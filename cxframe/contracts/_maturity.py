@@ -40,6 +40,7 @@ from cxframe.contracts._records import (
     MetricResult,
 )
 from cxframe.contracts._stages import Stage
+from cxframe.contracts._texts import Catalogue
 
 if TYPE_CHECKING:
     from cxframe.assess._questionnaire import Answers
@@ -220,7 +221,9 @@ class MaturityModel:
         """Judge every criterion and score every dimension."""
         return [
             score_dimension(
-                self.id, dimension.id, [judge_criterion(c, facts, answers) for c in self.criteria_of(dimension.id)]
+                self.id,
+                dimension.id,
+                [judge_criterion(c, facts, answers, self.translations) for c in self.criteria_of(dimension.id)],
             )
             for dimension in self.dimensions
         ]
@@ -240,15 +243,63 @@ class MaturityModel:
         return self.judge(Facts(run))
 
 
-def judge_criterion(criterion: Criterion, facts: Facts, answers: Answers | None) -> CriterionResult:
-    """Evidence first, then the questionnaire answer; otherwise unknown."""
+#: What deciding a criterion says about how it was decided (`cxframe.Text`, so the reports say it in every language).
+_SAY = Catalogue.by_key(
+    {
+        "unreadable": {
+            "en": "the evidence could not be read: {error}",
+            "zh-CN": "无法读取证据：{error}",
+        },
+        "answer.disagrees.met": {
+            "en": "the questionnaire answer says met; the evidence above decides",
+            "zh-CN": "问卷回答为已满足；以上述证据为准",
+        },
+        "answer.disagrees.not_met": {
+            "en": "the questionnaire answer says not met; the evidence above decides",
+            "zh-CN": "问卷回答为未满足；以上述证据为准",
+        },
+        "answered": {"en": "answered {answer!r}", "zh-CN": "回答为 {answer!r}"},
+        "answered.note": {"en": "answered {answer!r}: {note}", "zh-CN": "回答为 {answer!r}：{note}"},
+        "unknown": {
+            "en": "no evidence in the programme or the store, and no answer",
+            "zh-CN": "项目文件和存储中都没有证据，问卷中也没有回答",
+        },
+        "unknown.question": {
+            "en": "no evidence in the programme or the store, and no answer to: {question}",
+            "zh-CN": "项目文件和存储中都没有证据，问卷中也没有回答：{question}",
+        },
+        "question": {"en": "{question}", "zh-CN": "{question}"},
+    }
+)
+
+
+def _question(criterion: Criterion, question: str, translations: Mapping[str, Mapping[str, str]]) -> str:
+    """The criterion's question as a `Text` said in the model's languages (the model translates its questions)."""
+    key = f"{criterion.id}.question"
+    said = {lang: {"question": texts[key]} for lang, texts in translations.items() if key in texts}
+    try:
+        return Catalogue({**said, "en": {"question": question}})("question")
+    except ValueError:  # braces in a question that do not pair up alike in each language: said as written
+        return question
+
+
+def judge_criterion(
+    criterion: Criterion,
+    facts: Facts,
+    answers: Answers | None,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+) -> CriterionResult:
+    """Evidence first, then the questionnaire answer; otherwise unknown.
+
+    ``translations`` are the model's (`MaturityModel.translations`): the criterion's question in other languages.
+    """
     verdict = None
     problem = ""
     if criterion.evidence is not None:
         try:
             verdict = criterion.evidence(facts)
         except Exception as exc:  # a criterion's bug must not sink the assessment; it shows as unknown
-            problem = f"the evidence could not be read: {type(exc).__name__}: {exc}"
+            problem = _SAY("unreadable", error=f"{type(exc).__name__}: {exc}")
     answer = answers.get(criterion.id) if answers is not None else None
 
     def result(status: CriterionStatus, source: str, evidence: tuple[str, ...]) -> CriterionResult:
@@ -266,15 +317,19 @@ def judge_criterion(criterion: Criterion, facts: Facts, answers: Answers | None)
     if verdict is not None:
         evidence = verdict.evidence
         if answer is not None and answer.met is not None and answer.met != verdict.met:
-            said = "met" if answer.met else "not met"
-            evidence = (*evidence, f"the questionnaire answer says {said}; the evidence above decides")
+            evidence = (*evidence, _SAY("answer.disagrees.met" if answer.met else "answer.disagrees.not_met"))
         return result(CriterionStatus.MET if verdict.met else CriterionStatus.UNMET, "evidence", evidence)
     if answer is not None and answer.met is not None:
-        evidence = (f"answered {answer.text!r}" + (f": {answer.note}" if answer.note else ""),)
+        evidence = (
+            _SAY("answered.note", answer=answer.text, note=answer.note)
+            if answer.note
+            else _SAY("answered", answer=answer.text),
+        )
         return result(CriterionStatus.MET if answer.met else CriterionStatus.UNMET, "answer", evidence)
     why = problem or (
-        "no evidence in the programme or the store, and no answer"
-        + (f" to: {criterion.question}" if criterion.question else "")
+        _SAY("unknown.question", question=_question(criterion, criterion.question, translations or {}))
+        if criterion.question
+        else _SAY("unknown")
     )
     return result(CriterionStatus.UNKNOWN, "none", (why,))
 

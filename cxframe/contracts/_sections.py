@@ -434,6 +434,18 @@ class ReportContext:
             raise KeyError(f"report section {self.section.id!r}: no text {key!r}")
         return template.format(**values) if values else template
 
+    def translate(self, value: object) -> str:
+        """A generated text of the document (a check's evidence, a finding's title …) in the report's language.
+
+        The document keeps its generated texts said in every language (its ``texts``, made
+        from `cxframe.Text`); anything else — a name, a respondent's words — comes back as it is.
+        """
+        shown = str(value)
+        texts = self.document.get("texts")
+        found = texts.get(self.lang) if isinstance(texts, Mapping) else None
+        translated = found.get(shown) if isinstance(found, Mapping) else None
+        return translated if isinstance(translated, str) else shown
+
     def limit(self, rows: Sequence[T]) -> tuple[list[T], int]:
         """The rows this role sees (`ReportSection.limits`), and how many were left out (for ``more``)."""
         most = self.section.limits.get(self.role)

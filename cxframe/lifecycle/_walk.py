@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from cxframe.contracts._errors import CxframeError
 from cxframe.contracts._records import CheckResult, CheckStatus, Finding, MetricResult, Severity, TargetStatus
 from cxframe.contracts._stages import Stage, StageOutcome
+from cxframe.contracts._texts import Catalogue
 from cxframe.lifecycle._checks import is_problem, run_checks
 from cxframe.lifecycle._protection import protect
 from cxframe.lifecycle._run import Run
@@ -87,6 +88,16 @@ def _measure(run: Run) -> StageOutcome:
     return StageOutcome(Stage.MEASURE, counts=counts, messages=tuple(messages))
 
 
+#: The improve stage's own sentences (`cxframe.Text`: the reports say them in the reader's language).
+_SAY = Catalogue.by_key(
+    {
+        "objective.result": {
+            "en": "{metric} = {value:.1f} (n={n}, {confidence:.0%} CI {low:.1f}…{high:.1f}) against a target of {target:g}",
+            "zh-CN": "{metric} = {value:.1f}（n={n}，{confidence:.0%} 置信区间 {low:.1f}…{high:.1f}），目标为 {target:g}",
+        },
+    }
+)
+
 _SEVERITY_OF_STATUS = {CheckStatus.FAIL: Severity.HIGH, CheckStatus.WARN: Severity.MEDIUM}
 
 
@@ -103,9 +114,16 @@ def findings_from(objective_results: Iterable[MetricResult], check_results: Iter
                     severity=Severity.HIGH,
                     title=f"Objective {result.objective} is not met",
                     evidence=(
-                        f"{result.metric} = {result.value:.1f} (n={result.n}, "
-                        f"{result.confidence:.0%} CI {result.ci_low:.1f}…{result.ci_high:.1f}) "
-                        f"against a target of {result.target:g}",
+                        _SAY(
+                            "objective.result",
+                            metric=result.metric,
+                            value=result.value,
+                            n=result.n,
+                            confidence=result.confidence,
+                            low=result.ci_low,
+                            high=result.ci_high,
+                            target=result.target,
+                        ),
                     ),
                     recommendation="Find the journeys and touchpoints that drive the gap and plan actions on them.",
                     metric=result.metric,

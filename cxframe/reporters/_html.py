@@ -27,10 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from cxframe.contracts._sections import CurvePoint, ScatterPoint, StepBar
 from cxframe.reporters import _charts as charts
-from cxframe.reporters._i18n import model_text, text
 from cxframe.reporters._views import (
     ALL_SECTIONS,
-    View,
     actions_by_stage,
     as_float,
     mappings,
@@ -38,8 +36,8 @@ from cxframe.reporters._views import (
     plugin_sections,
     severity_rank,
     strings,
-    view_of,
 )
+from cxframe.reporters._wording import Wording
 
 if TYPE_CHECKING:
     import jinja2
@@ -91,22 +89,13 @@ def _interval(row: Mapping[str, Any]) -> str:
     return "—" if low is None or high is None else f"{number(low)} … {number(high)}"
 
 
-class _Report:
+class _Report(Wording):
     """Turns the document into what the template shows: labels resolved, rows limited, charts drawn."""
 
     def __init__(self, document: Mapping[str, Any]) -> None:
-        self.doc = document
-        self.view: View = view_of(document)
-        self.lang = self.view.lang
-        self.model: Mapping[str, Any] = document["model"]
+        super().__init__(document)
         self.plugins = plugin_sections(document)
         self.chart_ids: set[str] = set()
-
-    def t(self, key: str, **values: Any) -> str:
-        return text(key, self.lang, **values)
-
-    def mt(self, key: str, default: str) -> str:
-        return model_text(self.model, key, self.lang, default)
 
     def chart(self, builder: Callable[..., str], chart_id: str, *args: Any, **kwargs: Any) -> dict[str, str]:
         """A chart drawn twice: wide for desktop and print, narrow for a phone (CSS shows one).
@@ -169,12 +158,6 @@ class _Report:
 
     # --- sections: each returns the section's content, or None to leave it out --------------
 
-    def overall(self) -> tuple[int, float]:
-        dimensions = self.model["dimensions"]
-        if not dimensions:
-            return 0, 0.0
-        return min(d["level"] for d in dimensions), sum(d["score"] for d in dimensions) / len(dimensions)
-
     def level_name(self, level: int) -> str:
         if not 1 <= level <= len(self.model["levels"]):
             return ""
@@ -211,7 +194,10 @@ class _Report:
             },
         ]
         # the cards carry the objectives and the findings; the sentence adds which model was used
-        sentences = [self.t("summary.maturity", model=model_title, level=level, score=number(score, 2))]
+        sentences = [
+            self.t("summary.maturity", model=model_title, level=level, score=number(score, 2)),
+            self.how_level(),
+        ]
         return {"cards": cards, "sentences": sentences}
 
     def section_maturity(self) -> dict[str, Any] | None:
@@ -255,7 +241,7 @@ class _Report:
                             "status": c["status"],
                             "status_label": self.t("status." + c["status"]),
                             "source": self.t("source." + c["source"]),
-                            "evidence": strings(c.get("evidence")),
+                            "evidence": [self.tr(e) for e in strings(c.get("evidence"))],
                         }
                         for c in dimension["criteria"]
                     ],
@@ -270,7 +256,9 @@ class _Report:
         metrics = self.doc["metrics"]
         rows = [
             {
-                "metric": m["metric"],
+                "metric": self.metric_title(m["metric"]),
+                "id": m["metric"] if self.metric_title(m["metric"]) != m["metric"] else "",
+                "unit": self.unit(m["metric"]),
                 "value": number(m["value"]),
                 "interval": _interval(m),
                 "n": count(m.get("n")),
@@ -307,7 +295,7 @@ class _Report:
                 charts.trend_chart,
                 f"chart-trend-{i}",
                 points,
-                title=self.t("chart.trend.title", metric=metric),
+                title=self.t("chart.trend.title", metric=self.metric_title(metric)),
                 desc=self.t("chart.trend.desc", confidence=confidence),
                 value_label=self.t("chart.trend.value"),
                 band_label=self.t("chart.trend.band", confidence=confidence),
@@ -323,14 +311,23 @@ class _Report:
                 }
                 for p, r in zip(points, rows, strict=True)
             ]
-            series.append({"metric": metric, "chart": chart, "rows": table, "small": any(p.small for p in points)})
+            series.append(
+                {
+                    "metric": self.metric_title(metric),
+                    "unit": self.unit(metric),
+                    "chart": chart,
+                    "rows": table,
+                    "small": any(p.small for p in points),
+                }
+            )
         return {"series": series}
 
     def section_objectives(self) -> dict[str, Any]:
         rows = [
             {
                 "id": o["id"],
-                "metric": o["metric"],
+                "metric": self.metric_title(o["metric"]),
+                "unit": self.unit(o["metric"]),
                 "segment": ", ".join(f"{k}={plain(v)}" for k, v in (o.get("segment") or {}).items()),
                 "target": f"{o['comparison']} {o['target']:g}",
                 "value": number(o["value"]),
@@ -442,33 +439,6 @@ class _Report:
             return None
         return None
 
-    def finding_title(self, finding: Mapping[str, Any]) -> str:
-        """Findings the core wrote itself are said again in the report's language; others as they are."""
-        ident = str(finding.get("id", ""))
-        if ident.startswith("maturity:"):
-            criterion = ident.removeprefix("maturity:")
-            title = self.criterion_title(criterion)
-            if title is not None:
-                return self.t("finding.not_yet", title=title)
-        if ident.startswith("objective:"):
-            return self.t("finding.objective_not_met", objective=ident.removeprefix("objective:"))
-        return str(finding["title"])
-
-    def criterion_title(self, criterion: str) -> str | None:
-        for dimension in self.model["dimensions"]:
-            for c in dimension["criteria"]:
-                if c["id"] == criterion:
-                    return self.mt(criterion, c["title"])
-        return None
-
-    def action_title(self, action: Mapping[str, Any]) -> str:
-        finding = str(action.get("finding") or "")
-        if finding.startswith("maturity:"):
-            return self.mt(finding.removeprefix("maturity:") + ".recommendation", str(action["title"]))
-        if finding.startswith("objective:"):
-            return self.t("action.objective_gap")
-        return str(action["title"])
-
     def section_findings(self) -> dict[str, Any]:
         ordered = sorted(self.doc["findings"], key=lambda f: -severity_rank(f))
         shown, more = self.view.limit(ordered, "findings")
@@ -478,7 +448,7 @@ class _Report:
                 "severity_label": self.t("severity." + f["severity"]),
                 "stage": self.t("stage." + f["stage"]),
                 "title": self.finding_title(f),
-                "evidence": strings(f.get("evidence")),
+                "evidence": [self.tr(e) for e in strings(f.get("evidence"))],
             }
             for f in shown
         ]
@@ -498,7 +468,13 @@ class _Report:
         ]
         every = list(self.view.actions(self.doc["actions"]))
         by_stage = " · ".join(f"{self.t('stage.' + stage)} {count}" for stage, count in actions_by_stage(every))
-        return {"rows": rows, "more": more, "empty": not rows, "by_stage": self.t("note.by_stage", stages=by_stage)}
+        return {
+            "rows": rows,
+            "more": more,
+            "empty": not rows,
+            "by_stage": self.t("note.by_stage", stages=by_stage),
+            "priority_note": self.priority_note(),
+        }
 
     def section_checks(self) -> dict[str, Any] | None:
         checks = self.view.checks(self.doc["checks"], [s for shown in self.plugins.values() for s in shown])
@@ -507,11 +483,11 @@ class _Report:
         rows = [
             {
                 "check": c["check"],
-                "title": c.get("title") or "",
+                "title": self.tr(c.get("title") or ""),
                 "plugin": c["plugin"],
                 "status": c["status"],
                 "status_label": self.t("status." + c["status"]),
-                "evidence": strings(c.get("evidence")),
+                "evidence": [self.tr(e) for e in strings(c.get("evidence"))],
             }
             for c in checks
         ]

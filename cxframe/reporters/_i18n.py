@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxframe.contracts._stages import COUNT_LABELS
+from cxframe.contracts._texts import LANGUAGES
 
 __all__ = ["CATALOG", "LANGUAGES", "model_text", "text"]
-
-LANGUAGES = ("en", "zh-CN")
 
 _REPORT: dict[str, dict[str, str]] = {
     "report.title": {"en": "CX programme assessment", "zh-CN": "客户体验项目评估"},
@@ -62,6 +61,26 @@ _REPORT: dict[str, dict[str, str]] = {
         "zh-CN": "有 {count} 项标准无法根据数据评分：请在 {file} 中回答，或运行 `cxframe assess --interview`。",
     },
     "summary.none": {"en": "Nothing to report here.", "zh-CN": "此处暂无内容。"},
+    "summary.how_level": {
+        "en": "The overall level is the lowest level of any dimension: a programme is only as mature as its "
+        "weakest dimension. The average score is the mean of the dimensions' scores; each is its level plus the "
+        "share of the next level's criteria already met, so it shows progress the level does not show yet.",
+        "zh-CN": "整体级别取各维度中的最低级别：项目的成熟度取决于最薄弱的维度。平均得分是各维度得分的均值；"
+        "每个维度的得分等于其级别加上下一级标准中已满足的比例，因此能体现级别尚未反映的进展。",
+    },
+    "note.priority": {
+        "en": "Priority = impact (severity: low 2, medium 3, high 4, critical 5) × breadth (1 one touchpoint, team or "
+        "criterion, 2 several or a segment, 3 the whole programme) ÷ effort (1 a quick fix, 2 a project, 3 a change across the "
+        "organisation): from 0.67 to 15, the highest first.",
+        "zh-CN": "优先级 = 影响（严重程度：低 2、中 3、高 4、严重 5）× 范围（1 单个触点、团队或标准，2 多个或一个细分群体，"
+        "3 整个项目）÷ 投入（1 快速修复，2 一个项目，3 全组织的变革）：取值 0.67 到 15，最高的排在最前。",
+    },
+    "separator.evidence": {"en": "; ", "zh-CN": "；"},
+    "metric.named": {"en": "{title} ({metric})", "zh-CN": "{title}（{metric}）"},
+    "unit.percent": {"en": "share in %", "zh-CN": "百分比（%）"},
+    "unit.points": {"en": "points", "zh-CN": "分"},
+    "unit.score": {"en": "score", "zh-CN": "得分"},
+    "unit.scale": {"en": "mean on a {low}–{high} scale", "zh-CN": "{low}–{high} 分量表的均值"},
     "column.dimension": {"en": "Dimension", "zh-CN": "维度"},
     "column.level": {"en": "Level", "zh-CN": "级别"},
     "column.score": {"en": "Score", "zh-CN": "得分"},

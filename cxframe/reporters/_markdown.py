@@ -14,10 +14,9 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from cxframe.reporters._i18n import model_text, text
+from cxframe.reporters._i18n import model_text
 from cxframe.reporters._views import (
     ALL_SECTIONS,
-    View,
     actions_by_stage,
     as_float,
     mappings,
@@ -25,8 +24,8 @@ from cxframe.reporters._views import (
     plugin_sections,
     severity_rank,
     strings,
-    view_of,
 )
+from cxframe.reporters._wording import Wording
 
 __all__ = ["md", "render_markdown"]
 
@@ -84,16 +83,10 @@ def objective_counts(document: Mapping[str, Any]) -> dict[str, int]:
     return counts
 
 
-class _Markdown:
+class _Markdown(Wording):
     def __init__(self, document: Mapping[str, Any]) -> None:
-        self.doc = document
-        self.view: View = view_of(document)
-        self.lang = self.view.lang
-        self.model = document["model"]
+        super().__init__(document)
         self.plugins = plugin_sections(document)
-
-    def t(self, key: str, **values: Any) -> str:
-        return text(key, self.lang, **values)
 
     def heading(self, section: str) -> list[str]:
         return [f"## {self.t('section.' + section)}", ""]
@@ -129,6 +122,7 @@ class _Markdown:
         return [
             *self.heading("summary"),
             "- " + self.t("summary.maturity", model=md(model_title), level=level, score=f"{score:.2f}"),
+            "  " + self.how_level(),
             "- " + self.t("summary.objectives", **counts),
             "- " + self.t("summary.findings", findings=len(self.doc["findings"]), actions=len(self.doc["actions"])),
             "",
@@ -169,7 +163,7 @@ class _Markdown:
                     str(c["level"]),
                     self.t("status." + c["status"]),
                     self.t("source." + c["source"]),
-                    md("; ".join(c["evidence"])),
+                    md(self.evidence(c["evidence"])),
                 )
                 for c in dimension["criteria"]
             ]
@@ -183,7 +177,8 @@ class _Markdown:
             return [*lines, self.t("summary.none"), ""]
         rows = [
             (
-                md(m["metric"]),
+                md(self.metric_name(m["metric"]))
+                + (f" · {md(self.unit(m['metric']))}" if self.unit(m["metric"]) else ""),
                 number(m["value"]),
                 interval(m),
                 count(m.get("n")),
@@ -215,7 +210,7 @@ class _Markdown:
             by_metric.setdefault(row["metric"], []).append(row)
         for metric, rows in by_metric.items():
             cells = ", ".join(f"{md(r['period'])}: {number(r['value'])} (n={count(r.get('n'))})" for r in rows[-12:])
-            lines.append(f"- **{md(metric)}**: {cells}")
+            lines.append(f"- **{md(self.metric_title(metric))}**: {cells}")
         return [*lines, ""]
 
     def section_objectives(self) -> list[str]:
@@ -226,7 +221,7 @@ class _Markdown:
         rows = [
             (
                 md(o["id"]),
-                md(o["metric"])
+                md(self.metric_title(o["metric"]))
                 + (
                     f" ({md(', '.join(f'{k}={plain(v)}' for k, v in o['segment'].items()))})"
                     if o.get("segment")
@@ -298,8 +293,8 @@ class _Markdown:
             (
                 self.t("severity." + f["severity"]),
                 self.t("stage." + f["stage"]),
-                md(f["title"]),
-                md("; ".join(f["evidence"])),
+                md(self.finding_title(f)),
+                md(self.evidence(f["evidence"])),
             )
             for f in shown
         ]
@@ -321,7 +316,7 @@ class _Markdown:
         rows = [
             (
                 f"{a['priority']:.1f}" if a.get("priority") is not None else "—",
-                md(a["title"]),
+                md(self.action_title(a)),
                 md(a["owner"]) if a.get("owner") else self.t("note.unassigned"),
                 md(a["due"]),
                 self.t("stage." + a["stage"]),
@@ -337,7 +332,7 @@ class _Markdown:
         ]
         lines += table(headers, rows)
         stages = " · ".join(f"{self.t('stage.' + stage)} {count}" for stage, count in actions_by_stage(list(actions)))
-        lines += [self.t("note.by_stage", stages=stages), ""]
+        lines += [self.priority_note(), "", self.t("note.by_stage", stages=stages), ""]
         return lines + ([self.t("note.more", count=more), ""] if more else [])
 
     def section_checks(self) -> list[str]:
@@ -345,7 +340,12 @@ class _Markdown:
         if not checks:
             return []
         rows = [
-            (md(c["check"]), md(c["plugin"]), self.t("status." + c["status"]), md("; ".join(c["evidence"])))
+            (
+                md(self.tr(c["title"])) + f" ({md(c['check'])})" if c.get("title") else md(c["check"]),
+                md(c["plugin"]),
+                self.t("status." + c["status"]),
+                md(self.evidence(c["evidence"])),
+            )
             for c in checks
         ]
         headers = [self.t("column.check"), self.t("column.plugin"), self.t("column.status"), self.t("column.evidence")]

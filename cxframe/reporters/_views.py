@@ -29,6 +29,7 @@ __all__ = [
     "plugin_sections",
     "severity_rank",
     "strings",
+    "texts_in",
     "view_of",
 ]
 
@@ -85,6 +86,13 @@ class View:
 def view_of(document: Mapping[str, Any]) -> View:
     view = document.get("view", {})
     return View(view.get("role", "cx-lead"), view.get("lang", "en"))
+
+
+def texts_in(document: Mapping[str, Any], lang: str) -> Mapping[str, str]:
+    """The document's generated texts said in ``lang`` (English text → text), from its ``texts``; none for English."""
+    texts = document.get("texts")
+    found = texts.get(lang) if isinstance(texts, Mapping) else None
+    return found if isinstance(found, Mapping) else {}
 
 
 def plugin_sections(document: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:

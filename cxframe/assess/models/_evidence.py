@@ -8,23 +8,15 @@ an empty store: a missing table or column reads as no rows.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cxframe.assess.models._texts import listing, say
 from cxframe.contracts._maturity import Facts, Verdict
 from cxframe.contracts._records import ActionStatus, CheckStatus, Environment
 
 #: Action statuses that mean someone took the action on (proposed ones are suggestions).
 ACCEPTED = frozenset({ActionStatus.PLANNED.value, ActionStatus.IN_PROGRESS.value, ActionStatus.DONE.value})
-
-
-def listing(items: Iterable[str], limit: int = 6) -> str:
-    """``a, b, c and 4 more``: names for an evidence line, never an unbounded one."""
-    names = list(items)
-    if not names:
-        return "none"
-    shown = ", ".join(names[:limit])
-    return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
 
 
 def plugin(facts: Facts, name: str) -> Mapping[str, Any] | None:
@@ -125,10 +117,17 @@ def check_verdict(facts: Facts, checks: Sequence[str], employee_fallback: bool =
                 by_status[check] = value
     if not by_status:
         return None
-    lines = [f"{check}: {by_status.get(check, 'did not run')}" for check in checks]
+    lines: list[str] = [
+        say(
+            "check.status",
+            check=check,
+            status=say("check." + by_status[check] if check in by_status else "check.did_not_run"),
+        )
+        for check in checks
+    ]
     for check in checks:
         for result in facts.checks(check):
-            lines.extend(f"  {line}" for line in result.evidence[:3])
+            lines.extend(result.evidence[:3])
     passed = all(by_status.get(check) == CheckStatus.PASS.value for check in checks)
     return Verdict(passed, tuple(lines))
 
@@ -148,10 +147,16 @@ def closed_loop_verdict(facts: Facts, hours: int, share: float) -> Verdict | Non
         # a handful of follow-ups cannot show a practice: the questionnaire decides
         return None
     within = loop["within_24h"] if hours <= 24 else loop["within_48h"]
-    line = (
-        f"{within} of {detractors} detractors ({within / detractors:.0%}) were contacted within {hours} h "
-        f"(follow-up activities: {listing(loop['activities'])}; median {loop['median_hours']} h; "
-        f"{detractors - loop['contacted']} never contacted); the bar is {share:.0%}"
+    line = say(
+        "loop.contacted",
+        within=within,
+        detractors=detractors,
+        share=within / detractors,
+        hours=hours,
+        activities=listing(loop["activities"]),
+        median=loop["median_hours"],
+        never=detractors - loop["contacted"],
+        bar=share,
     )
     return Verdict(within / detractors >= share, (line,))
 
@@ -161,13 +166,13 @@ def objective_gaps(facts: Facts) -> list[tuple[str, list[str]]]:
     registered = facts.run.registry.metrics
     gaps = []
     for objective in facts.programme.document.objectives:
-        missing = []
+        missing: list[str] = []
         if objective.metric not in registered:
-            missing.append(f"metric {objective.metric!r} is not provided by any plugin")
+            missing.append(say("objective.metric_unknown", metric=objective.metric))
         if objective.deadline is None:
-            missing.append("no deadline")
+            missing.append(say("objective.no_deadline"))
         if not objective.owner:
-            missing.append("no owner")
+            missing.append(say("objective.no_owner"))
         gaps.append((objective.id, missing))
     return gaps
 

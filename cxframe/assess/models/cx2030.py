@@ -12,7 +12,7 @@ import statistics
 
 from cxframe.assess.models import _evidence as ev
 from cxframe.assess.models import iso_cx
-from cxframe.assess.models._evidence import listing
+from cxframe.assess.models._texts import listing, say
 from cxframe.contracts._maturity import Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.contracts._stages import Stage
 
@@ -24,14 +24,14 @@ def digital_touchpoint(facts: Facts) -> Verdict:
     digital = ev.digital_touchpoints(facts)
     total = len(facts.programme.document.touchpoints)
     if not digital:
-        return Verdict.no(f"none of the {total} touchpoints is in the digital contact environment")
-    return Verdict.yes(f"{len(digital)} of {total} touchpoints are digital: {listing(digital)}")
+        return Verdict.no(say("digital.none", total=total))
+    return Verdict.yes(say("digital.touchpoints", count=len(digital), total=total, names=listing(digital)))
 
 
 def digital_interactions(facts: Facts) -> Verdict:
     digital = ev.digital_touchpoints(facts)
     if not digital:
-        return Verdict.no("no digital touchpoint is in the inventory")
+        return Verdict.no(say("digital.inventory"))
     marks = ", ".join("?" * len(digital))
     events = ev.event_count(facts)
     answers = ev.survey_answers(facts)
@@ -45,9 +45,10 @@ def digital_interactions(facts: Facts) -> Verdict:
         or 0
     )
     lines = [
-        f"interaction events at digital touchpoints: {digital_events} of {events}"
-        + (f" ({digital_events / events:.0%})" if events else ""),
-        f"survey answers about digital touchpoints: {digital_answers} of {answers}",
+        say("digital.events.share", count=digital_events, total=events, share=digital_events / events)
+        if events
+        else say("digital.events", count=digital_events, total=events),
+        say("digital.answers", count=digital_answers, total=answers),
     ]
     return Verdict(digital_events > 0 and digital_answers > 0, tuple(lines))
 
@@ -56,8 +57,8 @@ def personas(facts: Facts) -> Verdict:
     found = facts.programme.document.personas
     with_segment = [p.id for p in found if p.segment]
     if not found:
-        return Verdict.no("no persona is described")
-    line = f"{len(found)} personas, {len(with_segment)} tied to a customer segment: {listing(with_segment)}"
+        return Verdict.no(say("personas.none"))
+    line = say("personas.segment", count=len(found), tied=len(with_segment), names=listing(with_segment))
     return Verdict(bool(with_segment), (line,))
 
 
@@ -67,25 +68,25 @@ def trend_data(facts: Facts) -> Verdict | None:
         return None
     metrics = nps.get("metrics", {})
     if not metrics:
-        return Verdict.no("no metric has data")
+        return Verdict.no(say("metrics.none"))
     months = {m: len(f["months"]) for m, f in metrics.items()}
     best = max(months, key=lambda m: months[m])
-    lines = [f"{m}: data in {n} months" for m, n in sorted(months.items())]
-    return Verdict(months[best] >= 3, (*lines, "a series to predict from needs at least 3 months"))
+    lines = [say("metric.months", metric=m, months=n) for m, n in sorted(months.items())]
+    return Verdict(months[best] >= 3, (*lines, say("trend.bar")))
 
 
 def departments_mapped(facts: Facts) -> Verdict:
     journeys = facts.programme.journeys
     if not journeys:
-        return Verdict.no("no journey is mapped, so no department behind it")
+        return Verdict.no(say("departments.none"))
     gaps, lines = [], []
     for j in journeys:
         departments = {d for s in j.stages for d in s.departments} | set(j.departments)
-        lines.append(f"{j.id}: departments {listing(sorted(departments))}")
+        lines.append(say("departments.journey", journey=j.id, names=listing(sorted(departments))))
         if not all(s.departments for s in j.stages):
             gaps.append(j.id)
     if gaps:
-        lines.append(f"journeys with a stage naming no department: {listing(gaps)}")
+        lines.append(say("departments.gaps", names=listing(gaps)))
     return Verdict(not gaps, tuple(lines))
 
 
@@ -102,20 +103,17 @@ def handoffs(facts: Facts) -> Verdict | None:
 
 def data_present(facts: Facts) -> Verdict:
     answers, events = ev.survey_answers(facts), ev.event_count(facts)
-    return Verdict(answers > 0 and events > 0, (f"customer survey answers: {answers}; interaction events: {events}",))
+    return Verdict(answers > 0 and events > 0, (say("data.present", answers=answers, events=events),))
 
 
 def data_joined(facts: Facts) -> Verdict:
     respondents, joined = ev.respondents_joined(facts)
     if not respondents:
-        return Verdict.no("no survey answer carries a respondent id to join on")
+        return Verdict.no(say("join.no_ids"))
     share = joined / respondents
     return Verdict(
         share >= JOIN_SHARE,
-        (
-            f"{joined} of {respondents} identified respondents ({share:.0%}) are cases in the event log; "
-            f"the bar is {JOIN_SHARE:.0%}",
-        ),
+        (say("join.share.bar", joined=joined, respondents=respondents, share=share, bar=JOIN_SHARE),),
     )
 
 
@@ -136,9 +134,7 @@ def resolution_time(facts: Facts) -> Verdict | None:
     if not hours:
         return None
     cases = int(ev.scalar(facts, "SELECT COUNT(DISTINCT case_id) FROM events") or 0)
-    return Verdict.yes(
-        f"{len(hours)} of {cases} cases reach an outcome; median time to outcome {statistics.median(hours):.1f} h"
-    )
+    return Verdict.yes(say("resolution.time", count=len(hours), total=cases, hours=statistics.median(hours)))
 
 
 def fast_loop(facts: Facts) -> Verdict | None:

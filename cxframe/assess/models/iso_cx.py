@@ -11,7 +11,7 @@ facts can; a ``question`` is asked where a person must answer.
 from __future__ import annotations
 
 from cxframe.assess.models import _evidence as ev
-from cxframe.assess.models._evidence import listing
+from cxframe.assess.models._texts import listing, say
 from cxframe.contracts._maturity import Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.contracts._records import ActionStatus, ExperienceElement, TargetStatus
 from cxframe.contracts._stages import Stage
@@ -22,31 +22,36 @@ from cxframe.contracts._stages import Stage
 def sponsor(facts: Facts) -> Verdict:
     name = facts.programme.document.context.sponsor
     if name and name.strip():
-        return Verdict.yes(f"leadership sponsor: {name}")
-    return Verdict.no("context.sponsor is not set in the programme file")
+        return Verdict.yes(say("sponsor", name=name))
+    return Verdict.no(say("sponsor.none"))
 
 
 def context_understood(facts: Facts) -> Verdict:
     context = facts.programme.document.context
     missing = []
     if not context.scope.strip():
-        missing.append("no scope")
+        missing.append(say("context.no_scope"))
     if not context.internal_factors:
-        missing.append("no internal factors")
+        missing.append(say("context.no_internal"))
     if not context.external_factors:
-        missing.append("no external factors")
+        missing.append(say("context.no_external"))
     if not context.stakeholders:
-        missing.append("no stakeholders")
+        missing.append(say("context.no_stakeholders"))
     without_needs = [s.name for s in context.stakeholders if not s.needs]
     if without_needs:
-        missing.append(f"stakeholders without needs: {listing(without_needs)}")
+        missing.append(say("stakeholders.without_needs", names=listing(without_needs)))
     lines = [
-        f"{len(context.internal_factors)} internal and {len(context.external_factors)} external factors; "
-        f"{len(context.stakeholders) - len(without_needs)} of {len(context.stakeholders)} stakeholders with needs"
+        say(
+            "context.summary",
+            internal=len(context.internal_factors),
+            external=len(context.external_factors),
+            count=len(context.stakeholders) - len(without_needs),
+            total=len(context.stakeholders),
+        )
     ]
     if missing:
-        return Verdict.no(*lines, "missing: " + "; ".join(missing))
-    return Verdict.yes(*lines, f"scope: {context.scope}")
+        return Verdict.no(*lines, *(say("context.missing", items=m) for m in missing))
+    return Verdict.yes(*lines, say("context.scope", scope=context.scope))
 
 
 def strategy_and_objectives(facts: Facts) -> Verdict:
@@ -54,14 +59,14 @@ def strategy_and_objectives(facts: Facts) -> Verdict:
     gaps = ev.objective_gaps(facts)
     complete = [o for o, missing in gaps if not missing]
     lines = [
-        "a CX strategy is written" if strategy else "context.strategy is empty: no written CX strategy",
-        f"{len(complete)} of {len(gaps)} objectives have a metric, target, deadline and owner",
+        say("strategy.written") if strategy else say("strategy.none"),
+        say("objectives.complete", count=len(complete), total=len(gaps)),
     ]
-    incomplete = [f"{o} ({', '.join(missing)})" for o, missing in gaps if missing]
+    incomplete = [say("objective.lacks", objective=o, what=missing) for o, missing in gaps if missing]
     if incomplete:
-        lines.append(f"missing: {listing(incomplete)}")
+        lines.append(say("missing", items=listing(incomplete)))
     if not gaps:
-        lines.append("no objectives are planned")
+        lines.append(say("objectives.none"))
     return Verdict(bool(strategy) and bool(gaps) and not incomplete, tuple(lines))
 
 
@@ -71,35 +76,46 @@ def strategy_and_objectives(facts: Facts) -> Verdict:
 def journeys_mapped(facts: Facts) -> Verdict:
     journeys = facts.programme.journeys
     if not journeys:
-        return Verdict.no("no journey is mapped")
+        return Verdict.no(say("journeys.none"))
     lines = [
-        f"{j.id}: {len(j.stages)} stages, {sum(len(s.pain_points) for s in j.stages)} pain points" for j in journeys
+        say("journey.stages_pains", journey=j.id, stages=len(j.stages), pains=sum(len(s.pain_points) for s in j.stages))
+        for j in journeys
     ]
     with_pain = [j.id for j in journeys if j.stages and any(s.pain_points for s in j.stages)]
-    return Verdict(bool(with_pain), (*lines, f"{len(with_pain)} of {len(journeys)} journeys record pain points"))
+    return Verdict(bool(with_pain), (*lines, say("journeys.with_pains", count=len(with_pain), total=len(journeys))))
 
 
 def touchpoint_inventory(facts: Facts) -> Verdict:
     touchpoints = facts.programme.document.touchpoints
     if not touchpoints:
-        return Verdict.no("no touchpoint inventory: the programme lists no touchpoints")
+        return Verdict.no(say("touchpoints.none"))
     gaps = []
     for t in touchpoints:
         missing = [
             what
             for what, absent in (
-                ("environment", t.environment is None),
-                ("experience elements", not t.elements),
-                ("owner", not t.owner),
+                (say("touchpoint.environment"), t.environment is None),
+                (say("touchpoint.elements"), not t.elements),
+                (say("touchpoint.owner"), not t.owner),
             )
             if absent
         ]
         if missing:
-            gaps.append(f"{t.id} (no {', '.join(missing)})")
-    line = (
-        f"{len(touchpoints) - len(gaps)} of {len(touchpoints)} touchpoints have an environment, elements and an owner"
-    )
-    return Verdict(not gaps, (line, f"missing: {listing(gaps)}") if gaps else (line,))
+            gaps.append(say("touchpoint.lacks", touchpoint=t.id, what=missing))
+    line = say("touchpoints.complete", count=len(touchpoints) - len(gaps), total=len(touchpoints))
+    return Verdict(not gaps, (line, say("missing", items=listing(gaps))) if gaps else (line,))
+
+
+def _covered(line: str, missing: list[str]) -> str:
+    return say("covered.missing", covered=line, missing=missing) if missing else line
+
+
+def _status(status: str) -> str:
+    """An action's status in the reader's language (its value where the catalogue does not have it)."""
+    return say("action_status." + status) if status in _ACTION_STATUSES else status
+
+
+_ACTION_STATUSES = {"proposed", "planned", "in_progress", "done", "dropped"}
 
 
 def touchpoint_coverage(facts: Facts) -> Verdict:
@@ -109,10 +125,8 @@ def touchpoint_coverage(facts: Facts) -> Verdict:
     missing_env = [e for e in ev.all_environments() if e not in environments]
     missing_el = [e.value for e in ExperienceElement if e.value not in elements]
     lines = [
-        f"contact environments covered: {len(environments)} of 5"
-        + (f" (missing: {', '.join(missing_env)})" if missing_env else ""),
-        f"experience elements covered: {len(elements)} of 4"
-        + (f" (missing: {', '.join(missing_el)})" if missing_el else ""),
+        _covered(say("environments.covered", count=len(environments), total=5), missing_env),
+        _covered(say("elements.covered", count=len(elements), total=4), missing_el),
     ]
     return Verdict(not missing_env and not missing_el, tuple(lines))
 
@@ -123,16 +137,16 @@ def stages_measured(facts: Facts) -> Verdict | None:
         return None
     stages = nps.get("stages", [])
     if not stages:
-        return Verdict.no("no journey stages are mapped, so none is measured")
+        return Verdict.no(say("stages.none"))
     unmeasured = [f"{s['journey']}/{s['stage']}" for s in stages if not s["with_data"]]
-    line = f"{len(stages) - len(unmeasured)} of {len(stages)} journey stages have a metric with data"
-    return Verdict(not unmeasured, (line, f"unmeasured: {listing(unmeasured)}") if unmeasured else (line,))
+    line = say("stages.measured", count=len(stages) - len(unmeasured), total=len(stages))
+    return Verdict(not unmeasured, (line, say("unmeasured", items=listing(unmeasured))) if unmeasured else (line,))
 
 
 def emotional_design(facts: Facts) -> Verdict:
     journeys = facts.programme.journeys
     if not journeys:
-        return Verdict.no("no journey is mapped")
+        return Verdict.no(say("journeys.none"))
     moment_touchpoints = {t.id for t in facts.programme.document.touchpoints if t.moment_of_truth}
     gaps, lines = [], []
     for j in journeys:
@@ -143,21 +157,28 @@ def emotional_design(facts: Facts) -> Verdict:
             1 for s in j.stages for t in s.touchpoints if t in moment_touchpoints
         )
         lines.append(
-            f"{j.id}: emotion at {with_emotion} of {len(j.stages)} stages, {pains} pain points, "
-            f"{opportunities} opportunities, {moments} moments of truth"
+            say(
+                "journey.emotions",
+                journey=j.id,
+                emotions=with_emotion,
+                stages=len(j.stages),
+                pains=pains,
+                opportunities=opportunities,
+                moments=moments,
+            )
         )
         missing = [
             what
             for what, absent in (
-                ("an emotion at every stage", with_emotion < len(j.stages) or not j.stages),
-                ("pain points", pains == 0),
-                ("opportunities", opportunities == 0),
-                ("moments of truth", moments == 0),
+                (say("lacks.emotion"), with_emotion < len(j.stages) or not j.stages),
+                (say("lacks.pains"), pains == 0),
+                (say("lacks.opportunities"), opportunities == 0),
+                (say("lacks.moments"), moments == 0),
             )
             if absent
         ]
         if missing:
-            gaps.append(f"{j.id} lacks {', '.join(missing)}")
+            gaps.append(say("journey.lacks", journey=j.id, what=missing))
     return Verdict(not gaps, (*lines, *gaps))
 
 
@@ -167,25 +188,33 @@ def emotional_design(facts: Facts) -> Verdict:
 def actions_recorded(facts: Facts) -> Verdict:
     actions = ev.latest_actions(facts)
     if not actions:
-        return Verdict.no("no improvement action is recorded in the store")
+        return Verdict.no(say("actions.none"))
     by_status: dict[str, int] = {}
     for action in actions:
         by_status[action["status"]] = by_status.get(action["status"], 0) + 1
-    counts = ", ".join(f"{count} {status}" for status, count in sorted(by_status.items()))
-    return Verdict.yes(f"{len(actions)} improvement actions recorded ({counts})")
+    counts = [say("actions.status", count=count, status=_status(status)) for status, count in sorted(by_status.items())]
+    return Verdict.yes(say("actions.recorded", count=len(actions), statuses=counts))
 
 
 def owned_backlog(facts: Facts) -> Verdict:
     accepted = [a for a in ev.latest_actions(facts) if a["status"] in ev.ACCEPTED]
     if not accepted:
-        return Verdict.no("no action is planned, in progress or done: there is no backlog anyone owns")
+        return Verdict.no(say("backlog.none"))
     gaps = [
-        f"{a['id']} ({', '.join(w for w, absent in (('no owner', not a['owner']), ('no due date', not a['due'])) if absent)})"
+        say(
+            "action.lacks",
+            action=a["id"],
+            what=[
+                w
+                for w, absent in ((say("action.no_owner"), not a["owner"]), (say("action.no_due"), not a["due"]))
+                if absent
+            ],
+        )
         for a in accepted
         if not a["owner"] or not a["due"]
     ]
-    line = f"{len(accepted) - len(gaps)} of {len(accepted)} accepted actions have an owner and a due date"
-    return Verdict(not gaps, (line, f"missing: {listing(gaps)}") if gaps else (line,))
+    line = say("backlog.owned", count=len(accepted) - len(gaps), total=len(accepted))
+    return Verdict(not gaps, (line, say("missing", items=listing(gaps))) if gaps else (line,))
 
 
 def inner_loop(facts: Facts) -> Verdict | None:
@@ -195,30 +224,38 @@ def inner_loop(facts: Facts) -> Verdict | None:
 def effects_measured(facts: Facts) -> Verdict:
     done = [a for a in ev.latest_actions(facts) if a["status"] == ActionStatus.DONE.value]
     if not done:
-        return Verdict.no("no action is done yet, so no effect is measured")
+        return Verdict.no(say("effects.none"))
     gaps = [a["id"] for a in done if a["baseline"] is None or a["effect"] is None]
-    line = f"{len(done) - len(gaps)} of {len(done)} done actions record a baseline and a measured effect"
-    return Verdict(not gaps, (line, f"without: {listing(gaps)}") if gaps else (line,))
+    line = say("effects.measured", count=len(done) - len(gaps), total=len(done))
+    return Verdict(not gaps, (line, say("without", items=listing(gaps))) if gaps else (line,))
 
 
 def objectives_met(facts: Facts) -> Verdict:
     objectives = facts.programme.document.objectives
     if not objectives:
-        return Verdict.no("no objectives are planned")
+        return Verdict.no(say("objectives.none"))
     results = {r.objective: r for r in facts.metric_results() if r.objective is not None}
     lines, met = [], 0
     for objective in objectives:
         result = results.get(objective.id)
         if result is None or result.value is None:
-            lines.append(f"{objective.id}: no result (no data for {objective.metric})")
+            lines.append(say("objective.no_result", objective=objective.id, metric=objective.metric))
             continue
         status = result.target_status.value if result.target_status else "unknown"
         met += result.target_status is TargetStatus.MET
         lines.append(
-            f"{objective.id}: {result.metric} = {result.value:.1f} (n={result.n}) against "
-            f"{objective.comparison.value} {objective.target:g}: {status}"
+            say(
+                "objective.result",
+                objective=objective.id,
+                metric=result.metric,
+                value=result.value,
+                n=result.n,
+                comparison=objective.comparison.value,
+                target=objective.target,
+                status=say("status." + status),
+            )
         )
-    return Verdict(met == len(objectives), (f"{met} of {len(objectives)} objectives met", *lines))
+    return Verdict(met == len(objectives), (say("objectives.met", count=met, total=len(objectives)), *lines))
 
 
 # --- collecting and understanding customer information -------------------------------------
@@ -227,25 +264,25 @@ def objectives_met(facts: Facts) -> Verdict:
 def survey_collected(facts: Facts) -> Verdict:
     answers = ev.survey_answers(facts)
     if not answers:
-        return Verdict.no("no customer survey answer is collected")
+        return Verdict.no(say("survey.none"))
     respondents = ev.scalar(
         facts, "SELECT COUNT(DISTINCT respondent_id) FROM observations WHERE population = 'customer'"
     )
-    return Verdict.yes(f"{answers} customer survey answers collected ({respondents or 0} identified respondents)")
+    return Verdict.yes(say("survey.collected", answers=answers, respondents=respondents or 0))
 
 
 def expectations_identified(facts: Facts) -> Verdict:
     stages = [(j.id, s) for j in facts.programme.journeys for s in j.stages]
     if not stages:
-        return Verdict.no("no journey stage is mapped, so no expectation is recorded")
+        return Verdict.no(say("expectations.none"))
     missing = [f"{j}/{s.id}" for j, s in stages if not s.expectations]
-    line = f"{len(stages) - len(missing)} of {len(stages)} journey stages record customer expectations"
-    return Verdict(not missing, (line, f"without: {listing(missing)}") if missing else (line,))
+    line = say("expectations.recorded", count=len(stages) - len(missing), total=len(stages))
+    return Verdict(not missing, (line, say("without", items=listing(missing))) if missing else (line,))
 
 
 def information_sources(facts: Facts) -> Verdict:
     answers, comments, events = ev.survey_answers(facts), ev.comment_count(facts), ev.event_count(facts)
-    line = f"survey answers: {answers}; answers with a text comment: {comments}; interaction events: {events}"
+    line = say("sources.counts", answers=answers, comments=comments, events=events)
     return Verdict(answers > 0 and comments > 0 and events > 0, (line,))
 
 
@@ -253,14 +290,11 @@ def experience_joined(facts: Facts) -> Verdict:
     respondents, joined = ev.respondents_joined(facts)
     events = ev.event_count(facts)
     if not respondents or not events:
-        return Verdict.no(f"nothing to join: {respondents} identified survey respondents, {events} interaction events")
+        return Verdict.no(say("join.nothing", respondents=respondents, events=events))
     share = joined / respondents
     return Verdict(
         share >= 0.5,
-        (
-            f"{joined} of {respondents} identified survey respondents ({share:.0%}) are cases in the event log "
-            "(respondent id = case id); the bar is half",
-        ),
+        (say("join.share", joined=joined, respondents=respondents, share=share),),
     )
 
 
@@ -276,12 +310,17 @@ def headline_regular(facts: Facts) -> Verdict | None:
     for metric in ("nps", "csat"):
         found = metrics.get(metric)
         if found is None:
-            lines.append(f"{metric}: no data")
+            lines.append(say("metric.no_data", metric=metric))
             continue
         months = len(found["months"])
         has_interval = found["ci_low"] is not None and found["ci_high"] is not None
         lines.append(
-            f"{metric}: n={found['n']} over {months} months, interval {'shown' if has_interval else 'missing'}"
+            say(
+                "metric.regular" if has_interval else "metric.regular.no_interval",
+                metric=metric,
+                n=found["n"],
+                months=months,
+            )
         )
         if months >= 2 and has_interval:
             regular.append(metric)
@@ -294,16 +333,16 @@ def samples_sufficient(facts: Facts) -> Verdict | None:
         return None
     metrics = nps.get("metrics", {})
     if not metrics:
-        return Verdict.no("no metric has data")
+        return Verdict.no(say("metrics.none"))
     minimum = nps.get("min_sample", facts.run.min_sample)
     # a mean whose answers are all the same has no interval (flag no_variance), not too few answers
     small = [
-        f"{m} (n={f['n']})"
+        say("metric.n", metric=m, n=f["n"])
         for m, f in metrics.items()
         if "small_sample" in f["flags"] or (f["ci_low"] is None and "no_variance" not in f["flags"])
     ]
-    line = f"{len(metrics) - len(small)} of {len(metrics)} metrics with data reach the minimum sample of {minimum}"
-    return Verdict(not small, (line, f"flagged: {listing(small)}") if small else (line,))
+    line = say("metrics.sufficient", count=len(metrics) - len(small), total=len(metrics), minimum=minimum)
+    return Verdict(not small, (line, say("flagged", items=listing(small))) if small else (line,))
 
 
 def beyond_headline(facts: Facts) -> Verdict | None:
@@ -314,8 +353,8 @@ def beyond_headline(facts: Facts) -> Verdict | None:
     return Verdict(
         bool(beyond),
         (
-            f"metrics with data: {listing(nps.get('metrics_with_data', []))}",
-            f"beyond NPS/CSAT/eNPS: {listing(beyond)}",
+            say("metrics.with_data", names=listing(nps.get("metrics_with_data", []))),
+            say("metrics.beyond", names=listing(beyond)),
         ),
     )
 
@@ -326,15 +365,15 @@ def segmented(facts: Facts) -> Verdict | None:
         return None
     columns = nps.get("segment_columns", {})
     usable = sorted(c for c, n in columns.items() if n >= 2)
-    lines = [f"{c}: {n} values" for c, n in sorted(columns.items())] or ["observations carry no segment column"]
+    lines = [say("segment.values", column=c, count=n) for c, n in sorted(columns.items())] or [say("segments.none")]
     return Verdict(bool(usable), tuple(lines))
 
 
 def kpi_linked(facts: Facts) -> Verdict:
     links = [o for o in facts.programme.document.objectives if o.business_kpi]
     if not links:
-        return Verdict.no("no objective names a business_kpi")
-    return Verdict.yes(*(f"{o.id}: {o.metric} → {o.business_kpi}" for o in links))
+        return Verdict.no(say("kpi.none"))
+    return Verdict.yes(*(say("kpi.link", objective=o.id, metric=o.metric, kpi=o.business_kpi) for o in links))
 
 
 # --- people-oriented culture ---------------------------------------------------------------
@@ -346,11 +385,16 @@ def enps_measured(facts: Facts) -> Verdict | None:
         return None
     overall = employee.get("enps")
     if not overall or overall.get("value") is None:
-        return Verdict.no("no eNPS result can be shown (no employee answers, or fewer than the anonymity threshold)")
+        return Verdict.no(say("enps.none"))
     teams = [r for r in employee.get("enps_by_team", []) if r.get("value") is not None]
     return Verdict.yes(
-        f"eNPS {overall['value']:.1f} (n={overall['n']}); {len(teams)} teams shown under the anonymity threshold "
-        f"of {employee.get('anonymity_threshold')}"
+        say(
+            "enps.measured",
+            value=overall["value"],
+            n=overall["n"],
+            teams=len(teams),
+            threshold=employee.get("anonymity_threshold"),
+        )
     )
 
 
@@ -372,7 +416,7 @@ def ex_cx_link(facts: Facts) -> Verdict | None:
         return None
     link = employee.get("link", {})
     if "error" in link:
-        return Verdict.no(f"the EX ↔ CX link cannot be computed: {link['error']}")
+        return Verdict.no(say("link.error", error=link["error"]))
     statement = str(link.get("statement", "")).split(" This is an association")[0]
     return Verdict(link.get("r") is not None, (statement,))
 

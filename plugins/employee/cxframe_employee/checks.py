@@ -39,6 +39,7 @@ import attrs
 from cxframe import Check, CheckResult, CheckStatus, InvalidInput, RunContext, Severity, Stage
 from cxframe_employee.results import EMPLOYEE, EmployeeResult, employee_results, hidden_reason
 from cxframe_employee.settings import PATH, EmployeeContext, Role, load_context
+from cxframe_employee.texts import joined, say, sentences, titled
 
 ENPS = "enps"
 TEAM = "team"
@@ -103,10 +104,6 @@ EFFICIENCY_KPIS = frozenset(
 )
 
 
-def _pct(value: float) -> str:
-    return f"{value:.0%}"
-
-
 def normalise_kpi(name: str) -> str:
     return "_".join(name.strip().casefold().replace("-", " ").split())
 
@@ -117,25 +114,21 @@ class _Role:
     def __init__(self, role: Role) -> None:
         self.role = role
         self.status = CheckStatus.PASS
-        self.notes: list[str] = []
+        self.notes: list[str] = []  # cxframe.Text, said in the reader's language
 
     def note(self, text: str, status: CheckStatus = CheckStatus.PASS) -> None:
         self.notes.append(text)
         self.status = CheckStatus.worst([self.status, status])
 
     def evidence(self) -> str:
-        return f"{self.role.label}: {'; '.join(self.notes)}"
+        return say("role.notes", role=self.role.label, notes=joined(self.notes))
 
 
 def _no_roles(context: EmployeeContext, what: str) -> CheckResult:
-    where = "" if context.described else f" (the programme file has no [{PATH}] table)"
     return CheckResult(
         status=CheckStatus.WARN,
-        evidence=(f"no frontline roles are described{where}",),
-        recommendation=(
-            f"Describe the frontline roles in [[{PATH}.roles]] (or a roles_file CSV) with their {what}, "
-            "so that this can be checked."
-        ),
+        evidence=(say("roles.none") if context.described else say("roles.none.no_table", path=PATH),),
+        recommendation=say("recommend.describe_roles", path=PATH, what=say(what)),
     )
 
 
@@ -164,8 +157,8 @@ def _role_check(
     )
 
 
-def _labels(found: list[_Role]) -> str:
-    return ", ".join(item.role.id for item in found)
+def _labels(found: list[_Role]) -> list[str]:
+    return [item.role.id for item in found]
 
 
 # -- 1 decision authority ----------------------------------------------------------------------------------------------
@@ -175,7 +168,7 @@ def _decision_authority(found: _Role, context: EmployeeContext) -> None:
     role, limits = found.role, context.thresholds
     share = role.common_issues_resolvable
     if share is None:
-        found.note("share of common issues resolvable without escalation not given", CheckStatus.WARN)
+        found.note(say("authority.resolvable.none"), CheckStatus.WARN)
     else:
         status = (
             CheckStatus.FAIL
@@ -184,18 +177,16 @@ def _decision_authority(found: _Role, context: EmployeeContext) -> None:
             if share < limits.min_resolvable_share
             else CheckStatus.PASS
         )
-        found.note(
-            f"resolves {_pct(share)} of common issues alone (target {_pct(limits.min_resolvable_share)})", status
-        )
+        found.note(say("authority.resolvable", share=share, target=limits.min_resolvable_share), status)
     if role.can_close_complaints is False:
-        found.note("may not close a complaint itself", CheckStatus.WARN)
+        found.note(say("authority.no_complaints"), CheckStatus.WARN)
     elif role.can_close_complaints:
-        found.note("may close complaints")
+        found.note(say("authority.complaints"))
     if role.refund_limit is not None:
         if role.refund_limit <= 0:
-            found.note("may grant no refund or compensation without escalation", CheckStatus.WARN)
+            found.note(say("authority.no_refund"), CheckStatus.WARN)
         else:
-            found.note(f"refund limit {role.refund_limit:g} without escalation")
+            found.note(say("authority.refund", limit=role.refund_limit))
     if role.escalation_share is not None:
         share = role.escalation_share
         status = (
@@ -205,18 +196,15 @@ def _decision_authority(found: _Role, context: EmployeeContext) -> None:
             if share > limits.max_escalation_share
             else CheckStatus.PASS
         )
-        found.note(f"escalates {_pct(share)} of contacts (at most {_pct(limits.max_escalation_share)})", status)
+        found.note(say("authority.escalates", share=share, limit=limits.max_escalation_share), status)
 
 
 def check_decision_authority(run: RunContext) -> CheckResult:
     return _role_check(
         run,
-        "decision authority (common_issues_resolvable, can_close_complaints, refund_limit, escalation_share)",
+        "what.authority",
         _decision_authority,
-        lambda found: (
-            f"Empower {_labels(found)} to resolve the common issues at first contact: a refund/compensation "
-            "limit that covers them, the right to close complaints, and fewer reasons to escalate."
-        ),
+        lambda found: say("recommend.authority", roles=_labels(found)),
     )
 
 
@@ -227,7 +215,7 @@ def _training(found: _Role, context: EmployeeContext) -> None:
     role, limits = found.role, context.thresholds
     hours = role.training_hours_per_year
     if hours is None:
-        found.note("training hours per year not given", CheckStatus.WARN)
+        found.note(say("training.hours.none"), CheckStatus.WARN)
     else:
         status = (
             CheckStatus.FAIL
@@ -236,10 +224,10 @@ def _training(found: _Role, context: EmployeeContext) -> None:
             if hours < limits.min_training_hours
             else CheckStatus.PASS
         )
-        found.note(f"{hours:g} training hours per year (target {limits.min_training_hours:g})", status)
+        found.note(say("training.hours", hours=hours, target=limits.min_training_hours), status)
     trained = role.cx_trained_share
     if trained is None:
-        found.note("share trained in CX not given", CheckStatus.WARN)
+        found.note(say("training.cx.none"), CheckStatus.WARN)
     else:
         status = (
             CheckStatus.FAIL
@@ -248,7 +236,7 @@ def _training(found: _Role, context: EmployeeContext) -> None:
             if trained < limits.min_cx_trained_share
             else CheckStatus.PASS
         )
-        found.note(f"{_pct(trained)} trained in CX (target {_pct(limits.min_cx_trained_share)})", status)
+        found.note(say("training.cx", share=trained, target=limits.min_cx_trained_share), status)
 
 
 def _weighted(roles: Iterable[Role], field: str) -> tuple[float, int] | None:
@@ -263,25 +251,22 @@ def _weighted(roles: Iterable[Role], field: str) -> tuple[float, int] | None:
 
 
 def _training_summary(context: EmployeeContext) -> list[str]:
-    lines = []
+    lines: list[str] = []
     hours = _weighted(context.frontline, "training_hours_per_year")
     if hours is not None:
-        lines.append(f"frontline: {hours[0]:.1f} training hours per employee per year ({hours[1]} people)")
+        lines.append(say("training.frontline.hours", hours=hours[0], people=hours[1]))
     trained = _weighted(context.frontline, "cx_trained_share")
     if trained is not None:
-        lines.append(f"frontline: {_pct(trained[0])} trained in CX ({trained[1]} people)")
+        lines.append(say("training.frontline.cx", share=trained[0], people=trained[1]))
     return lines
 
 
 def check_training(run: RunContext) -> CheckResult:
     return _role_check(
         run,
-        "training (training_hours_per_year, cx_trained_share, headcount)",
+        "what.training",
         _training,
-        lambda found: (
-            f"Train {_labels(found)}: enough hours a year for the products, systems and customer situations they "
-            "face, and CX training for everyone at the front line."
-        ),
+        lambda found: say("recommend.training", roles=_labels(found)),
         _training_summary,
     )
 
@@ -292,7 +277,7 @@ def check_training(run: RunContext) -> CheckResult:
 def _staffing(found: _Role, context: EmployeeContext) -> None:
     role, limits = found.role, context.thresholds
     if role.occupancy is None and role.service_level is None and role.contacts_per_agent_hour is None:
-        found.note("no staffing figures given (occupancy, service_level, contacts_per_agent_hour)", CheckStatus.WARN)
+        found.note(say("staffing.none"), CheckStatus.WARN)
         return
     if role.occupancy is not None:
         status = (
@@ -302,7 +287,7 @@ def _staffing(found: _Role, context: EmployeeContext) -> None:
             if role.occupancy > limits.max_occupancy
             else CheckStatus.PASS
         )
-        found.note(f"occupancy {_pct(role.occupancy)} (at most {_pct(limits.max_occupancy)})", status)
+        found.note(say("staffing.occupancy", share=role.occupancy, limit=limits.max_occupancy), status)
     if role.service_level is not None:
         target = role.service_level_target if role.service_level_target is not None else limits.service_level_target
         gap = target - role.service_level
@@ -313,7 +298,7 @@ def _staffing(found: _Role, context: EmployeeContext) -> None:
             if gap > 1e-9
             else CheckStatus.PASS
         )
-        found.note(f"service level {_pct(role.service_level)} (target {_pct(target)})", status)
+        found.note(say("staffing.service_level", share=role.service_level, target=target), status)
     if role.contacts_per_agent_hour is not None:
         rate = role.contacts_per_agent_hour
         status = (
@@ -323,18 +308,15 @@ def _staffing(found: _Role, context: EmployeeContext) -> None:
             if rate > limits.max_contacts_per_agent_hour
             else CheckStatus.PASS
         )
-        found.note(f"{rate:g} contacts per agent-hour (at most {limits.max_contacts_per_agent_hour:g})", status)
+        found.note(say("staffing.contacts", rate=rate, limit=limits.max_contacts_per_agent_hour), status)
 
 
 def check_staffing(run: RunContext) -> CheckResult:
     return _role_check(
         run,
-        "staffing figures (occupancy, service_level, service_level_target, contacts_per_agent_hour)",
+        "what.staffing",
         _staffing,
-        lambda found: (
-            f"Resource {_labels(found)} for the demand: staff to the service-level target and keep occupancy "
-            "and contacts per hour at a level people can sustain with care."
-        ),
+        lambda found: say("recommend.staffing", roles=_labels(found)),
     )
 
 
@@ -344,10 +326,10 @@ def check_staffing(run: RunContext) -> CheckResult:
 def _systems(found: _Role, context: EmployeeContext) -> None:
     systems, limit = found.role.systems_per_interaction, context.thresholds.max_systems_per_interaction
     if systems is None:
-        found.note("systems per interaction not given", CheckStatus.WARN)
+        found.note(say("systems.none"), CheckStatus.WARN)
     else:
         found.note(
-            f"{systems:g} systems per interaction (at most {limit:g})",
+            say("systems", systems=systems, limit=limit),
             CheckStatus.WARN if systems > limit else CheckStatus.PASS,
         )
 
@@ -355,12 +337,9 @@ def _systems(found: _Role, context: EmployeeContext) -> None:
 def check_systems(run: RunContext) -> CheckResult:
     return _role_check(
         run,
-        "systems per interaction (systems_per_interaction)",
+        "what.systems",
         _systems,
-        lambda found: (
-            f"Give {_labels(found)} a unified agent desktop: one screen with the customer's history, orders "
-            "and cases, instead of switching between systems during a contact."
-        ),
+        lambda found: say("recommend.systems", roles=_labels(found)),
     )
 
 
@@ -375,37 +354,31 @@ def _kpi_mix(found: _Role, context: EmployeeContext) -> None:
     }
     kpis = found.role.scorecard_kpis
     if not kpis:
-        found.note("scorecard KPIs not given", CheckStatus.WARN)
+        found.note(say("kpi.none"), CheckStatus.WARN)
         return
     customer = [k for k in kpis if normalise_kpi(k) in customer_names]
     efficiency = [k for k in kpis if normalise_kpi(k) in efficiency_names and k not in customer]
     other = [k for k in kpis if k not in customer and k not in efficiency]
     parts = [
-        f"customer KPIs: {', '.join(customer) or 'none'}",
-        f"efficiency KPIs: {', '.join(efficiency) or 'none'}",
+        say("kpi.customer", names=customer or say("none")),
+        say("kpi.efficiency", names=efficiency or say("none")),
     ]
     if other:
-        parts.append(f"other: {', '.join(other)}")
+        parts.append(say("kpi.other", names=other))
     if customer:
-        found.note("; ".join(parts))
+        found.note(joined(parts))
     elif other:
-        found.note(
-            "; ".join(parts) + " (no customer KPI recognised; name yours in thresholds.customer_kpis)",
-            CheckStatus.WARN,
-        )
+        found.note(say("kpi.unrecognised", kpis=joined(parts)), CheckStatus.WARN)
     else:
-        found.note("; ".join(parts) + " (efficiency only)", CheckStatus.FAIL)
+        found.note(say("kpi.efficiency_only", kpis=joined(parts)), CheckStatus.FAIL)
 
 
 def check_kpi_mix(run: RunContext) -> CheckResult:
     return _role_check(
         run,
-        "scorecards (scorecard_kpis)",
+        "what.scorecards",
         _kpi_mix,
-        lambda found: (
-            f"Put a customer KPI (CSAT, first-contact resolution, NPS) on the scorecard of {_labels(found)}; "
-            "efficiency KPIs alone (handle time, volume) reward rushing customers."
-        ),
+        lambda found: say("recommend.kpi", roles=_labels(found)),
     )
 
 
@@ -419,39 +392,33 @@ def check_voice_of_employee(run: RunContext) -> CheckResult:
     if not context.described:
         return CheckResult(
             status=CheckStatus.WARN,
-            evidence=(f"no employee context is described (the programme file has no [{PATH}] table)",),
-            recommendation=(
-                f"Describe the voice-of-employee channel in [{PATH}.voice_of_employee] (channel, suggestions, "
-                "acted_on), so that this can be checked."
-            ),
+            evidence=(say("voice.no_context", path=PATH),),
+            recommendation=say("recommend.voice.describe", path=PATH),
         )
     if voice is None or not voice.channel.strip():
         return CheckResult(
             status=CheckStatus.FAIL,
-            evidence=(f"no voice-of-employee channel is described ({PATH}.voice_of_employee.channel)",),
-            recommendation=(
-                "Open a channel for frontline employees to suggest improvements (a forum, a suggestion system, "
-                "regular listening sessions), and record how many suggestions arrive and are acted on."
-            ),
+            evidence=(say("voice.no_channel", path=PATH),),
+            recommendation=say("recommend.voice.open"),
         )
-    evidence = [f"channel: {voice.channel}"]
+    evidence = [say("voice.channel", channel=voice.channel)]
     if voice.suggestions is None or voice.acted_on is None:
-        evidence.append("suggestions received and acted on are not recorded")
+        evidence.append(say("voice.not_recorded"))
         return CheckResult(
             status=CheckStatus.WARN,
             evidence=tuple(evidence),
-            recommendation="Record the suggestions received and how many were acted on (suggestions, acted_on).",
+            recommendation=say("recommend.voice.record"),
         )
     if voice.suggestions == 0:
-        evidence.append("no suggestions received")
+        evidence.append(say("voice.no_suggestions"))
         return CheckResult(
             status=CheckStatus.WARN,
             evidence=tuple(evidence),
-            recommendation="Invite suggestions actively and show employees what came of earlier ones.",
+            recommendation=say("recommend.voice.invite"),
         )
     share = voice.acted_on / voice.suggestions
     evidence.append(
-        f"{voice.acted_on} of {voice.suggestions} suggestions acted on ({_pct(share)}; target {_pct(share_min)})"
+        say("voice.acted_on", acted_on=voice.acted_on, suggestions=voice.suggestions, share=share, target=share_min)
     )
     if voice.acted_on == 0:
         status = CheckStatus.FAIL
@@ -462,9 +429,7 @@ def check_voice_of_employee(run: RunContext) -> CheckResult:
     return CheckResult(
         status=status,
         evidence=tuple(evidence),
-        recommendation=""
-        if status is CheckStatus.PASS
-        else "Act on more employee suggestions, and tell employees what was done with each one.",
+        recommendation="" if status is CheckStatus.PASS else say("recommend.voice.act"),
     )
 
 
@@ -506,60 +471,52 @@ def check_enps_by_team(run: RunContext) -> CheckResult:
     if ENPS not in run.registry.metrics:
         return CheckResult(
             status=CheckStatus.WARN,
-            evidence=("no eNPS metric is registered",),
-            recommendation="Install cxframe-nps, which provides the eNPS metric and the survey collectors.",
+            evidence=(say("enps.no_metric"),),
+            recommendation=say("recommend.install_nps"),
         )
     overall, teams = enps_overview(run, context)
     if not overall:
         return CheckResult(
             status=CheckStatus.WARN,
-            evidence=("no employee eNPS responses are collected",),
-            recommendation=(
-                "Run an employee survey with the eNPS question and collect it with the employee-survey collector "
-                "(team, role and site mapped as segments)."
-            ),
+            evidence=(say("enps.no_responses"),),
+            recommendation=say("recommend.enps.survey"),
         )
     total = overall[0]
-    evidence = [f"overall eNPS: {total.describe(threshold=context.anonymity_threshold)}"]
+    evidence = [say("enps.overall", result=total.describe(threshold=context.anonymity_threshold))]
     statuses = [CheckStatus.PASS]
     if total.suppressed:
         statuses.append(CheckStatus.WARN)
     elif total.ci_high is not None and total.ci_high < limits.fail_enps:
         statuses.append(CheckStatus.FAIL)
-        evidence[0] += f" — wholly below {limits.fail_enps:g}"
+        evidence[0] = say("enps.below", line=evidence[0], limit=limits.fail_enps)
     elif total.ci_high is not None and total.ci_high < limits.min_enps:
         statuses.append(CheckStatus.WARN)
-        evidence[0] += f" — wholly below {limits.min_enps:g}"
+        evidence[0] = say("enps.below", line=evidence[0], limit=limits.min_enps)
     low_teams = []
     for result in teams:
-        name = result.segment.get(TEAM) or "(no team)"
-        line = f"team {name}: {result.describe(threshold=context.anonymity_threshold)}"
+        name = result.segment.get(TEAM) or say("enps.no_team_name")
+        line = say("enps.team", team=name, result=result.describe(threshold=context.anonymity_threshold))
         if not result.suppressed and result.ci_high is not None and result.ci_high < limits.min_enps:
             low_teams.append(name)
-            line += f" — wholly below {limits.min_enps:g}"
+            line = say("enps.below", line=line, limit=limits.min_enps)
         evidence.append(line)
     if not teams:
-        evidence.append("employee responses carry no team: eNPS by team cannot be shown")
+        evidence.append(say("enps.no_teams"))
         statuses.append(CheckStatus.WARN)
     if low_teams:
         statuses.append(CheckStatus.WARN)
     hidden = sum(1 for result in teams if result.suppressed)
     if hidden:
-        evidence.append(f"{hidden} team(s) {hidden_reason(context.anonymity_threshold)}")
+        evidence.append(say("enps.hidden", count=hidden, reason=hidden_reason(context.anonymity_threshold)))
     status = CheckStatus.worst(statuses)
     recommendations = []
     if not teams:
-        recommendations.append("Map the team of every employee response so that eNPS can be shown by team.")
+        recommendations.append(say("recommend.enps.map"))
     if low_teams:
-        recommendations.append(
-            f"Listen to teams {', '.join(low_teams)}: follow up the survey with them and act on what they raise."
-        )
+        recommendations.append(say("recommend.enps.listen", teams=low_teams))
     if status is not CheckStatus.PASS and not recommendations:
-        recommendations.append(
-            "Find out what drives employee detractors (workload, tools, authority) and act on it; "
-            "measure again next wave."
-        )
-    return CheckResult(status=status, evidence=tuple(evidence), recommendation=" ".join(recommendations))
+        recommendations.append(say("recommend.enps.detractors"))
+    return CheckResult(status=status, evidence=tuple(evidence), recommendation=sentences(recommendations))
 
 
 # -- data quality ------------------------------------------------------------------------------------------------------
@@ -575,18 +532,18 @@ def check_survey_data(run: RunContext) -> CheckResult:
         "WHERE ingests.collector = 'employee-survey'"
     ).fetchone()[0]
     if not total and not rejected:
-        return CheckResult(status=CheckStatus.PASS, evidence=("no employee responses are collected yet",))
-    evidence = [f"{total} employee answers stored"]
+        return CheckResult(status=CheckStatus.PASS, evidence=(say("survey.none"),))
+    evidence = [say("survey.stored", count=total)]
     problems = []
     if TEAM not in columns:
-        problems.append("no employee answer carries a team")
+        problems.append(say("survey.no_team"))
     else:
         missing = db.execute(
             f"SELECT COUNT(*) FROM observations WHERE population = ? AND ([{TEAM}] IS NULL OR [{TEAM}] = '')",
             [EMPLOYEE],
         ).fetchone()[0]
         if missing:
-            problems.append(f"{missing} employee answers have no team (left out of every by-team result)")
+            problems.append(say("survey.missing_team", count=missing))
     if ROLE in columns and context.roles:
         values = [
             row[0]
@@ -598,99 +555,93 @@ def check_survey_data(run: RunContext) -> CheckResult:
         unknown = sorted(str(value) for value in values if context.find_role(str(value)) is None)
         if unknown:
             problems.append(
-                f"roles not in the employee context: {', '.join(repr(u) for u in unknown)} "
-                f"(known: {', '.join(sorted(context.role_ids()))})"
+                say("survey.unknown_roles", roles=[repr(u) for u in unknown], known=sorted(context.role_ids()))
             )
     if rejected:
-        problems.append(
-            f"{rejected} employee-survey rows or answers were rejected at collection (see the rejects table)"
-        )
+        problems.append(say("survey.rejected", count=rejected))
     return CheckResult(
         status=CheckStatus.WARN if problems else CheckStatus.PASS,
         evidence=tuple([*evidence, *problems]),
-        recommendation=(
-            "Fix the survey export (every response with its team and a known role) or add the missing roles "
-            f"to {PATH}.roles, then collect again."
-        )
-        if problems
-        else "",
+        recommendation=say("recommend.survey", path=PATH) if problems else "",
     )
 
 
-CHECKS = [
-    Check(
-        id="employee.decision-authority",
-        title="Frontline roles can resolve the common issues without escalation",
-        problem="Frontline roles cannot resolve the common issues without escalation",
-        run=check_decision_authority,
-        severity=Severity.HIGH,
-        stage=Stage.PLAN,
-        description="Decision authority of frontline roles: resolvable share, complaints, refund limit, escalations.",
-    ),
-    Check(
-        id="employee.training",
-        title="Frontline employees are trained, in CX too",
-        problem="Frontline employees lack training, in CX too",
-        run=check_training,
-        severity=Severity.MEDIUM,
-        stage=Stage.PLAN,
-        description="Training hours per frontline employee per year and CX-training coverage against targets.",
-    ),
-    Check(
-        id="employee.staffing",
-        title="Frontline roles are resourced for the demand",
-        problem="Frontline roles are not resourced for the demand",
-        run=check_staffing,
-        severity=Severity.MEDIUM,
-        stage=Stage.PLAN,
-        description="Occupancy, service level against target and contacts per agent-hour against thresholds.",
-    ),
-    Check(
-        id="employee.systems",
-        title="Frontline staff do not juggle systems",
-        problem="Frontline staff juggle systems",
-        run=check_systems,
-        severity=Severity.LOW,
-        stage=Stage.PLAN,
-        description="Systems used per interaction above the threshold warn (a unified agent desktop is the remedy).",
-    ),
-    Check(
-        id="employee.kpi-mix",
-        title="Frontline scorecards carry a customer KPI",
-        problem="Frontline scorecards carry no customer KPI",
-        run=check_kpi_mix,
-        severity=Severity.HIGH,
-        stage=Stage.PLAN,
-        description="Scorecards with efficiency KPIs only (handle time, volume) and no customer KPI fail.",
-    ),
-    Check(
-        id="employee.voice-of-employee",
-        title="Employees are heard and their suggestions acted on",
-        problem="Employees are not heard, or their suggestions not acted on",
-        run=check_voice_of_employee,
-        severity=Severity.MEDIUM,
-        stage=Stage.IMPROVE,
-        description="A voice-of-employee channel exists and its suggestions are acted on.",
-    ),
-    Check(
-        id="employee.enps-by-team",
-        title="eNPS by team",
-        problem="eNPS is low, or not known, by team",
-        run=check_enps_by_team,
-        severity=Severity.MEDIUM,
-        stage=Stage.MEASURE,
-        description="eNPS overall and by team with intervals and small-sample flags, under the anonymity rule.",
-    ),
-    Check(
-        id="employee.survey-data",
-        title="Employee survey data are complete",
-        problem="Employee survey data are incomplete",
-        run=check_survey_data,
-        severity=Severity.LOW,
-        stage=Stage.MEASURE,
-        description="Employee responses without a team, with an unknown role, or rejected at collection.",
-    ),
-]
+CHECKS = titled(
+    [
+        Check(
+            id="employee.decision-authority",
+            title="Frontline roles can resolve the common issues without escalation",
+            problem="Frontline roles cannot resolve the common issues without escalation",
+            run=check_decision_authority,
+            severity=Severity.HIGH,
+            stage=Stage.PLAN,
+            description="Decision authority of frontline roles: resolvable share, complaints, refund limit, escalations.",
+        ),
+        Check(
+            id="employee.training",
+            title="Frontline employees are trained, in CX too",
+            problem="Frontline employees lack training, in CX too",
+            run=check_training,
+            severity=Severity.MEDIUM,
+            stage=Stage.PLAN,
+            description="Training hours per frontline employee per year and CX-training coverage against targets.",
+        ),
+        Check(
+            id="employee.staffing",
+            title="Frontline roles are resourced for the demand",
+            problem="Frontline roles are not resourced for the demand",
+            run=check_staffing,
+            severity=Severity.MEDIUM,
+            stage=Stage.PLAN,
+            description="Occupancy, service level against target and contacts per agent-hour against thresholds.",
+        ),
+        Check(
+            id="employee.systems",
+            title="Frontline staff do not juggle systems",
+            problem="Frontline staff juggle systems",
+            run=check_systems,
+            severity=Severity.LOW,
+            stage=Stage.PLAN,
+            description="Systems used per interaction above the threshold warn (a unified agent desktop is the remedy).",
+        ),
+        Check(
+            id="employee.kpi-mix",
+            title="Frontline scorecards carry a customer KPI",
+            problem="Frontline scorecards carry no customer KPI",
+            run=check_kpi_mix,
+            severity=Severity.HIGH,
+            stage=Stage.PLAN,
+            description="Scorecards with efficiency KPIs only (handle time, volume) and no customer KPI fail.",
+        ),
+        Check(
+            id="employee.voice-of-employee",
+            title="Employees are heard and their suggestions acted on",
+            problem="Employees are not heard, or their suggestions not acted on",
+            run=check_voice_of_employee,
+            severity=Severity.MEDIUM,
+            stage=Stage.IMPROVE,
+            description="A voice-of-employee channel exists and its suggestions are acted on.",
+        ),
+        Check(
+            id="employee.enps-by-team",
+            title="eNPS by team",
+            problem="eNPS is low, or not known, by team",
+            run=check_enps_by_team,
+            severity=Severity.MEDIUM,
+            stage=Stage.MEASURE,
+            description="eNPS overall and by team with intervals and small-sample flags, under the anonymity rule.",
+        ),
+        Check(
+            id="employee.survey-data",
+            title="Employee survey data are complete",
+            problem="Employee survey data are incomplete",
+            run=check_survey_data,
+            severity=Severity.LOW,
+            stage=Stage.MEASURE,
+            description="Employee responses without a team, with an unknown role, or rejected at collection.",
+        ),
+    ]
+)
 
 
 def run_employee_checks(run: RunContext) -> list[CheckResult]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from cxframe import IntervalMethod, MetricDefinition
 from cxframe_employee.results import EMPLOYEE
+from cxframe_employee.texts import say
 
 ITEMS = {
     "empowerment": (
@@ -28,7 +29,7 @@ def employee_metrics(scale: tuple[float, float] = (1.0, 5.0)) -> list[MetricDefi
     return [
         MetricDefinition(
             id=question,
-            title=title,
+            title=say(f"metric.{question}") if say["en"].get(f"metric.{question}") == title else title,
             question=question,
             value_sql="value",
             interval=IntervalMethod.MEAN,

@@ -29,6 +29,7 @@ from cxframe import (
     compute_metric,
 )
 from cxframe_employee.privacy import Group, deadline_end, disclosure
+from cxframe_employee.texts import say
 
 #: The population employee observations carry.
 EMPLOYEE = "employee"
@@ -38,8 +39,7 @@ PERIOD = "period"
 
 def hidden_reason(threshold: int | None = None) -> str:
     """Why a group is not shown, in the words every output uses."""
-    fewer = f"fewer than {threshold} respondents" if threshold is not None else "too few respondents"
-    return f"hidden: {fewer}, or showing it would reveal a group that small"
+    return say("hidden", threshold=threshold) if threshold is not None else say("hidden.few")
 
 
 @attrs.frozen
@@ -82,13 +82,20 @@ class EmployeeResult:
         """``12.0 (95% CI −3.1…27.0, n=40)``, or why the group is hidden."""
         if self.suppressed or self.value is None:
             return hidden_reason(threshold)
-        interval = (
-            f"{self.confidence:.0%} CI {self.ci_low:.{digits}f}…{self.ci_high:.{digits}f}, "
+        value = f"{self.value:.{digits}f}"
+        said = (
+            say(
+                "result",
+                value=value,
+                confidence=self.confidence,
+                low=f"{self.ci_low:.{digits}f}",
+                high=f"{self.ci_high:.{digits}f}",
+                n=self.n,
+            )
             if self.ci_low is not None and self.ci_high is not None
-            else "no interval, "
+            else say("result.no_interval", value=value, n=self.n)
         )
-        small = " (small sample)" if "small_sample" in self.flags else ""
-        return f"{self.value:.{digits}f} ({interval}n={self.n}){small}"
+        return say("result.small", result=said) if "small_sample" in self.flags else said
 
 
 def _suppressed(result: MetricResult) -> EmployeeResult:

@@ -49,6 +49,7 @@ from cxframe import (
 )
 from cxframe_journey import overlay
 from cxframe_journey.settings import load_settings
+from cxframe_journey.texts import say, titled
 
 PASS, WARN, FAIL = CheckStatus.PASS, CheckStatus.WARN, CheckStatus.FAIL
 
@@ -65,7 +66,15 @@ class Handoff:
     to_owner: str
 
     def describe(self) -> str:
-        return f"{self.journey} ({self.stage}): {self.source} [{self.from_owner}] → {self.target} [{self.to_owner}]"
+        return say(
+            "handoff",
+            journey=self.journey,
+            stage=self.stage,
+            source=self.source,
+            from_owner=self.from_owner,
+            target=self.target,
+            to_owner=self.to_owner,
+        )
 
 
 def _stages(programme: Programme) -> list[tuple[Journey, int]]:
@@ -76,8 +85,8 @@ def _no_journeys() -> CheckResult:
     # nothing described yet warns (as the other built-in plugins do); a map that contradicts itself fails
     return CheckResult(
         status=WARN,
-        evidence=("the programme maps no journey (no [[journeys]] and no journey_files)",),
-        recommendation="Map the main journeys: `cxframe journey template lifecycle` prints one to start from.",
+        evidence=(say("no_journeys"),),
+        recommendation=say("recommend.map"),
     )
 
 
@@ -131,22 +140,22 @@ def check_stage_touchpoints(run: RunContext) -> CheckResult:
     if not run.programme.journeys:
         return _no_journeys()
     missing = [
-        f"{j.id}: stage {j.stages[i].id!r} ({j.stages[i].name})"
+        say("stage.named", journey=j.id, stage=j.stages[i].id, name=j.stages[i].name)
         for j, i in _stages(run.programme)
         if not j.stages[i].touchpoints
     ]
     empty = [j.id for j in run.programme.journeys if not any(s.touchpoints for s in j.stages)]
     total = len(_stages(run.programme))
     if not missing:
-        return CheckResult(status=PASS, evidence=(f"all {total} stages name at least one touchpoint",))
+        return CheckResult(status=PASS, evidence=(say("stages.all_touchpoints", total=total),))
     return CheckResult(
         status=FAIL if empty else WARN,
         evidence=(
-            f"{len(missing)} of {total} stages name no touchpoint",
-            *(f"journey {j} has no touchpoint in any stage" for j in empty),
+            say("stages.no_touchpoint", count=len(missing), total=total),
+            *(say("journey.no_touchpoint", journey=j) for j in empty),
             *missing,
         ),
-        recommendation="Name the touchpoints where the customer meets you at each stage (stages[].touchpoints).",
+        recommendation=say("recommend.stage_touchpoints"),
     )
 
 
@@ -166,29 +175,31 @@ def check_stage_measures(run: RunContext) -> CheckResult:
     stages = _stages(run.programme)
     metrics = {m.id: m for m in run.registry.metrics}
     answered = _questions_with_data(run.store)
-    missing = [f"{j.id}: stage {j.stages[i].id!r} ({j.stages[i].name})" for j, i in stages if not j.stages[i].measures]
+    missing = [
+        say("stage.named", journey=j.id, stage=j.stages[i].id, name=j.stages[i].name)
+        for j, i in stages
+        if not j.stages[i].measures
+    ]
     unknown = [
-        f"{j.id}: stage {j.stages[i].id!r} measures {m!r}, which no plugin provides"
+        say("stage.unknown_measure", journey=j.id, stage=j.stages[i].id, metric=m)
         for j, i in stages
         for m in j.stages[i].measures
         if m not in metrics
     ]
     no_data = [
-        f"{j.id}: stage {j.stages[i].id!r} measures {', '.join(j.stages[i].measures)}, with no data yet"
+        say("stage.measures.no_data", journey=j.id, stage=j.stages[i].id, metrics=list(j.stages[i].measures))
         for j, i in stages
         if j.stages[i].measures
         and not any(m in metrics and metrics[m].question in answered for m in j.stages[i].measures)
         and not any(m not in metrics for m in j.stages[i].measures)
     ]
     if not missing and not unknown and not no_data:
-        return CheckResult(status=PASS, evidence=(f"all {len(stages)} stages name a measure that has data",))
+        return CheckResult(status=PASS, evidence=(say("stages.all_measured", total=len(stages)),))
     status = FAIL if len(missing) == len(stages) else WARN
-    evidence = [f"{len(missing)} of {len(stages)} stages name no measure", *missing, *unknown, *no_data]
-    known = ", ".join(run.registry.metrics.ids()) or "none installed"
-    advice = f"Give every stage a measure (stages[].measures) from the registered metrics: {known}"
-    if no_data:
-        advice += "; collect data for the measures the stages name"
-    return CheckResult(status=status, evidence=tuple(evidence), recommendation=advice + ".")
+    evidence = [say("stages.no_measure", count=len(missing), total=len(stages)), *missing, *unknown, *no_data]
+    known = run.registry.metrics.ids() or say("none_installed")
+    advice = "recommend.stage_measures.no_data" if no_data else "recommend.stage_measures"
+    return CheckResult(status=status, evidence=tuple(evidence), recommendation=say(advice, metrics=known))
 
 
 def check_touchpoint_owners(run: RunContext) -> CheckResult:
@@ -197,35 +208,32 @@ def check_touchpoint_owners(run: RunContext) -> CheckResult:
     if not touchpoints:
         return CheckResult(
             status=WARN,
-            evidence=("the programme has no touchpoint inventory ([[touchpoints]] is empty)",),
-            recommendation="List every touchpoint with its channel, environment, elements and owner.",
+            evidence=(say("touchpoints.none"),),
+            recommendation=say("recommend.inventory"),
         )
-    missing = [f"{t.id} ({t.name})" for t in touchpoints if not t.owner]
+    missing = [say("touchpoint.named", touchpoint=t.id, name=t.name) for t in touchpoints if not t.owner]
     if not missing:
-        return CheckResult(status=PASS, evidence=(f"all {len(touchpoints)} touchpoints have an owner",))
+        return CheckResult(status=PASS, evidence=(say("touchpoints.all_owned", total=len(touchpoints)),))
     return CheckResult(
         status=FAIL if len(missing) == len(touchpoints) else WARN,
-        evidence=(f"{len(missing)} of {len(touchpoints)} touchpoints have no owner: {', '.join(missing)}",),
-        recommendation="Name an owner (a department or role) for every touchpoint, accountable for its experience.",
+        evidence=(say("touchpoints.unowned", count=len(missing), total=len(touchpoints), names=missing),),
+        recommendation=say("recommend.owners"),
     )
 
 
 def _coverage(kind: str, covered: list[str], missing: list[str], without: list[str]) -> CheckResult:
-    evidence = [f"covered: {', '.join(covered) or 'none'}"]
+    evidence = [say("covered", names=covered or say("none"))]
     if missing:
-        evidence.append(f"no touchpoint in: {', '.join(missing)}")
+        evidence.append(say("no_touchpoint_in", names=missing))
     if without:
-        evidence.append(f"touchpoints without {kind}: {', '.join(without)}")
+        evidence.append(say(f"without.{kind}", names=without))
     if not missing:
         return CheckResult(status=PASS, evidence=tuple(evidence))
     return CheckResult(
         # fail only when an inventory exists and none of it says where (or what) it is
         status=FAIL if not covered and without else WARN,
         evidence=tuple(evidence),
-        recommendation=(
-            f"Check whether customers meet you in {', '.join(missing)} without a touchpoint in the inventory; "
-            f"add those touchpoints (or note why the {kind} does not apply)."
-        ),
+        recommendation=say(f"recommend.coverage.{kind}", names=missing),
     )
 
 
@@ -233,7 +241,7 @@ def check_environments(run: RunContext) -> CheckResult:
     """Warn for contact environments without a touchpoint; fail when no touchpoint names one."""
     facts = inventory(run.programme)
     without = [t.id for t in run.programme.document.touchpoints if t.environment is None]
-    return _coverage("an environment", facts["environments_covered"], facts["environments_missing"], without)
+    return _coverage("environment", facts["environments_covered"], facts["environments_missing"], without)
 
 
 def check_elements(run: RunContext) -> CheckResult:
@@ -254,37 +262,35 @@ def check_event_coverage(run: RunContext) -> CheckResult:
     seen = overlay.seen_touchpoints(run.store, touchpoints)
     if not seen:
         events = run.store.count("events")
-        reason = "no events in the store" if not events else f"none of the {events} events is at a known touchpoint"
+        reason = say("events.none") if not events else say("events.unknown", count=events)
         return CheckResult(
             status=WARN,
             severity=Severity.INFO,
             evidence=(reason,),
-            recommendation=(
-                "Collect interaction events whose touchpoint (or activity) is a touchpoint id, "
-                "to validate the journey maps with customer data."
-            ),
+            recommendation=say("recommend.events"),
         )
     inventory_ids = {t.id for t in touchpoints}
     mapped = {tp for journey in run.programme.journeys for stage in journey.stages for tp in stage.touchpoints}
-    unknown = [f"{tp} ({n} events)" for tp, n in seen.items() if tp not in inventory_ids]
-    unmapped = [f"{tp} ({n} events)" for tp, n in seen.items() if tp in inventory_ids and tp not in mapped]
+    unknown = [say("touchpoint.events", touchpoint=tp, count=n) for tp, n in seen.items() if tp not in inventory_ids]
+    unmapped = [
+        say("touchpoint.events", touchpoint=tp, count=n)
+        for tp, n in seen.items()
+        if tp in inventory_ids and tp not in mapped
+    ]
     unseen = sorted(tp for tp in mapped if tp not in seen)
-    evidence = [f"{len(seen)} touchpoints in the event data, {len(mapped)} on the journey maps"]
+    evidence = [say("events.coverage", seen=len(seen), mapped=len(mapped))]
     if unknown:
-        evidence.append(f"in the events but not in the touchpoint inventory: {', '.join(unknown)}")
+        evidence.append(say("events.not_in_inventory", names=unknown))
     if unmapped:
-        evidence.append(f"in the events but on no journey map: {', '.join(unmapped)}")
+        evidence.append(say("events.not_mapped", names=unmapped))
     if unseen:
-        evidence.append(f"on a journey map but never in the events: {', '.join(unseen)}")
+        evidence.append(say("events.unseen", names=unseen))
     if not (unknown or unmapped or unseen):
         return CheckResult(status=PASS, evidence=tuple(evidence))
     return CheckResult(
         status=WARN,
         evidence=tuple(evidence),
-        recommendation=(
-            "Bring the maps in line with what customers do: add the touchpoints they use to the inventory and "
-            "the maps, and find out why mapped touchpoints leave no trace (not instrumented, or not used)."
-        ),
+        recommendation=say("recommend.maps"),
     )
 
 
@@ -299,16 +305,13 @@ def check_handoffs(run: RunContext) -> CheckResult:
         found, missing = journey_handoffs(journey, touchpoints)
         handoffs.extend(found)
         unowned.extend(tp for tp in missing if tp not in unowned)
-    note = (f"owner unknown, so handoffs there cannot be seen: {', '.join(unowned)}",) if unowned else ()
+    note = (say("handoffs.owner_unknown", names=unowned),) if unowned else ()
     if not handoffs:
-        return CheckResult(status=PASS, evidence=("no change of owner between consecutive touchpoints", *note))
+        return CheckResult(status=PASS, evidence=(say("handoffs.none"), *note))
     return CheckResult(
         status=WARN,
-        evidence=(f"{len(handoffs)} handoffs between departments", *(h.describe() for h in handoffs), *note),
-        recommendation=(
-            "Make each handoff seamless: a shared case history, a named receiving owner and a service level "
-            "for the handoff, so that the customer never has to repeat themselves."
-        ),
+        evidence=(say("handoffs.count", count=len(handoffs)), *(h.describe() for h in handoffs), *note),
+        recommendation=say("recommend.handoffs"),
     )
 
 
@@ -340,8 +343,8 @@ def check_painpoints(run: RunContext) -> list[CheckResult]:
             CheckResult(
                 status=WARN,
                 severity=Severity.INFO,
-                evidence=("no events at a known touchpoint: pain points cannot be located",),
-                recommendation="Collect interaction events with their touchpoint to overlay volume and experience.",
+                evidence=(say("painpoints.no_events"),),
+                recommendation=say("recommend.overlay"),
             )
         ]
     # a pain score of 0 means nothing is worse than typical: never a finding, whatever the threshold
@@ -351,16 +354,13 @@ def check_painpoints(run: RunContext) -> list[CheckResult]:
         return [
             CheckResult(
                 status=PASS,
-                evidence=(
-                    f"no touchpoint's pain score reaches {threshold:g}; the highest is {top['name']} "
-                    f"at {top['rank_score']:.3f}",
-                ),
+                evidence=(say("painpoints.none", threshold=threshold, name=top["name"], score=top["rank_score"]),),
             )
         ]
     return [
         CheckResult(
             status=WARN,
-            title=f"Pain point at {point['name']}",
+            title=say("painpoint.title", name=point["name"]),
             evidence=(point["reason"], *point["evidence"]),
             recommendation=_painpoint_advice(point),
         )
@@ -368,87 +368,73 @@ def check_painpoints(run: RunContext) -> list[CheckResult]:
     ]
 
 
-#: What to do about a pain point, by the signal that ranks it (``{name}``: the touchpoint, ``{facts}``: its figures).
-_ADVICE = {
-    "repeats": (
-        "Find out why customers contact {name} again ({facts}): walk a sample of the repeat contacts back to the "
-        "first one with its owner, fix what left them unresolved, and measure the repeat share against this baseline."
-    ),
-    "drop_off": (
-        "Find out why customers stop at {name} ({facts}): walk a sample of the cases that ended there back to their "
-        "cause with its owner, remove the obstacle, and measure the drop-off against this baseline."
-    ),
-    "score": (
-        "Find out what makes {name} score low ({facts}): read the comments of its low scorers with its owner, plan "
-        "an action on the main cause, and measure the score against this baseline."
-    ),
-}
-
-
 def _painpoint_advice(point: overlay.PainPoint) -> str:
+    """What to do about a pain point, by the signal that ranks it, with its figures."""
     main = overlay.main_signal(point)
     assert main is not None  # a point at or above a positive threshold has a signal worse than typical
     kind, facts = main
-    return _ADVICE[kind].format(name=point["name"], facts=facts)
+    return say(f"recommend.painpoint.{kind}", name=point["name"], facts=facts)
 
 
-CHECKS: tuple[Check, ...] = (
-    Check(
-        "journey.stage-touchpoints",
-        "Every journey stage has a touchpoint",
-        check_stage_touchpoints,
-        Severity.MEDIUM,
-        Stage.DESIGN,
-        problem="Journey stages without a touchpoint",
-    ),
-    Check(
-        "journey.stage-measures",
-        "Every journey stage is measured",
-        check_stage_measures,
-        Severity.MEDIUM,
-        Stage.DESIGN,
-        problem="Journey stages not measured",
-    ),
-    Check(
-        "journey.touchpoint-owners",
-        "Every touchpoint has an owner",
-        check_touchpoint_owners,
-        Severity.MEDIUM,
-        Stage.DESIGN,
-        problem="Touchpoints without an owner",
-    ),
-    Check(
-        "journey.environments",
-        "Every contact environment has a touchpoint",
-        check_environments,
-        Severity.LOW,
-        Stage.DESIGN,
-        problem="Contact environments without a touchpoint",
-    ),
-    Check(
-        "journey.elements",
-        "Every experience element has a touchpoint",
-        check_elements,
-        Severity.LOW,
-        Stage.DESIGN,
-        problem="Experience elements without a touchpoint",
-    ),
-    Check(
-        "journey.event-coverage",
-        "The journey maps match the event data",
-        check_event_coverage,
-        Severity.MEDIUM,
-        Stage.DESIGN,
-        problem="The journey maps do not match the event data",
-    ),
-    Check(
-        "journey.handoffs",
-        "Handoffs between departments along the journeys",
-        check_handoffs,
-        Severity.LOW,
-        Stage.DESIGN,
-        problem="Customers are handed off between departments along the journeys",
-    ),
-    # each pain point's result carries its own title ("Pain point at …"), which states the problem
-    Check("journey.painpoints", "Pain points on the journeys", check_painpoints, Severity.HIGH, Stage.IMPROVE),
+CHECKS: tuple[Check, ...] = titled(
+    (
+        Check(
+            "journey.stage-touchpoints",
+            "Every journey stage has a touchpoint",
+            check_stage_touchpoints,
+            Severity.MEDIUM,
+            Stage.DESIGN,
+            problem="Journey stages without a touchpoint",
+        ),
+        Check(
+            "journey.stage-measures",
+            "Every journey stage is measured",
+            check_stage_measures,
+            Severity.MEDIUM,
+            Stage.DESIGN,
+            problem="Journey stages not measured",
+        ),
+        Check(
+            "journey.touchpoint-owners",
+            "Every touchpoint has an owner",
+            check_touchpoint_owners,
+            Severity.MEDIUM,
+            Stage.DESIGN,
+            problem="Touchpoints without an owner",
+        ),
+        Check(
+            "journey.environments",
+            "Every contact environment has a touchpoint",
+            check_environments,
+            Severity.LOW,
+            Stage.DESIGN,
+            problem="Contact environments without a touchpoint",
+        ),
+        Check(
+            "journey.elements",
+            "Every experience element has a touchpoint",
+            check_elements,
+            Severity.LOW,
+            Stage.DESIGN,
+            problem="Experience elements without a touchpoint",
+        ),
+        Check(
+            "journey.event-coverage",
+            "The journey maps match the event data",
+            check_event_coverage,
+            Severity.MEDIUM,
+            Stage.DESIGN,
+            problem="The journey maps do not match the event data",
+        ),
+        Check(
+            "journey.handoffs",
+            "Handoffs between departments along the journeys",
+            check_handoffs,
+            Severity.LOW,
+            Stage.DESIGN,
+            problem="Customers are handed off between departments along the journeys",
+        ),
+        # each pain point's result carries its own title ("Pain point at …"), which states the problem
+        Check("journey.painpoints", "Pain points on the journeys", check_painpoints, Severity.HIGH, Stage.IMPROVE),
+    )
 )

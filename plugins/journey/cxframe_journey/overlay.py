@@ -84,6 +84,7 @@ from typing import Any, TypedDict
 
 from cxframe import InvalidInput, Journey, Store, Touchpoint
 from cxframe_journey.analytics import EPOCH_MICROSECONDS, ORDER_TIME
+from cxframe_journey.texts import say
 
 _CASE = itemgetter(0)
 #: Event columns a funnel can be split by; anything else is read from the event's attributes.
@@ -455,15 +456,15 @@ def _scores(
 
 
 def _days(seconds: float) -> str:
-    return f"{seconds / 86400:g} days" if seconds != 86400 else "1 day"
+    return say("days.one") if seconds == 86400 else say("days", days=seconds / 86400)
 
 
 def _duration(seconds: float) -> str:
     if seconds >= 86400:
-        return f"{seconds / 86400:.1f} days"
+        return say("duration.days", days=seconds / 86400)
     if seconds >= 3600:
-        return f"{seconds / 3600:.1f} hours"
-    return f"{seconds / 60:.0f} minutes"
+        return say("duration.hours", hours=seconds / 3600)
+    return say("duration.minutes", minutes=seconds / 60)
 
 
 def _wilson_low(rate: float, n: int, z: float) -> float:
@@ -594,86 +595,84 @@ def _evidence(
 ) -> list[str]:
     """The lines that spell out a pain point's figures, each with its sample size and the typical value."""
     volume = repeat["events"]
-    lines = [f"{volume} events from {repeat['cases']} cases ({volume / largest:.0%} of the busiest touchpoint)"]
+    lines: list[str] = [say("overlay.volume", volume=volume, cases=repeat["cases"], share=volume / largest)]
     score = signals.get("score")
     if score is None:
-        lines.append("no answers linked to it (no survey answer at this touchpoint from its cases)")
+        lines.append(say("overlay.no_answers"))
     else:
         small = score["n"] < min_sample
-        note = f", below the minimum sample of {min_sample}: not used in the ranking" if small else ""
-        usual = "" if score["typical"] is None else f"; typical on its journeys {score['typical']:.2f}"
-        lines.append(
-            f"experience score {score['value']:.2f} on 0–1 from {score['n']} linked answers "
-            f"({', '.join(questions)}){note}{usual}"
-        )
+        figures = {"score": score["value"], "answers": score["n"], "questions": questions}
+        if small:
+            figures["minimum"] = min_sample
+        key = "overlay.score.small" if small else "overlay.score"
+        if score["typical"] is not None:
+            key, figures["typical"] = f"{key}.vs", score["typical"]
+        lines.append(say(key, **figures))
     drop = signals.get("drop_off")
     if end:
-        lines.append("in a journey's final stage: cases ending here completed it, so no drop-off is counted")
+        lines.append(say("overlay.final_stage"))
     elif drop is not None:
-        usual = "" if drop["typical"] is None else f"; typical on its journeys {drop['typical']:.0%}"
+        ended, over = counts.ended[tp], counts.over[tp]
         lines.append(
-            f"drop-off: {counts.ended[tp]} of {counts.over[tp]} finished cases that came here ended here without "
-            f"completing the journey ({drop['value']:.0%}){usual}"
+            say("overlay.drop_off", ended=ended, over=over, share=drop["value"])
+            if drop["typical"] is None
+            else say("overlay.drop_off.vs", ended=ended, over=over, share=drop["value"], typical=drop["typical"])
         )
     else:
-        lines.append(f"drop-off unknown: every case that came here had events in the last {_days(window_seconds)}")
+        lines.append(say("overlay.drop_off.unknown", window=_days(window_seconds)))
     repeats = signals["repeats"]
-    usual = "" if repeats["typical"] is None else f"; typical on its journeys {repeats['typical']:.0%}"
-    lines.append(
-        f"repeat contacts: {repeat['repeats']} of {volume} events ({repeat['repeat_share']:.0%}) came within "
-        f"{_days(window_seconds)} of the case's previous contact here, from {repeat['cases_repeating']} cases{usual}"
-    )
+    figures = {
+        "repeats": repeat["repeats"],
+        "volume": volume,
+        "share": repeat["repeat_share"],
+        "window": _days(window_seconds),
+        "cases": repeat["cases_repeating"],
+    }
+    if repeats["typical"] is None:
+        lines.append(say("overlay.repeats", **figures))
+    else:
+        lines.append(say("overlay.repeats.vs", typical=repeats["typical"], **figures))
     if len(waits) >= min_sample and usual_wait is not None:
         # shown, not ranked: a step's own duration (a card in the post, an investigation) differs by design
         lines.append(
-            f"time to get here: a median {_duration(statistics.median(waits))} after the case's previous contact "
-            f"({len(waits)} cases), against {_duration(usual_wait)} across its journeys (not ranked: compare it "
-            "with the step's service level)"
+            say(
+                "overlay.wait",
+                median=_duration(statistics.median(waits)),
+                cases=len(waits),
+                usual=_duration(usual_wait),
+            )
         )
     return lines
-
-
-_DESCRIBE = {
-    "repeats": "{value:.0%} of its {count} were repeat contacts within {window} (typical on its journeys: {typical:.0%})",
-    "drop_off": "{value:.0%} of the {count} that came here ended here without completing the journey "
-    "(typical on its journeys: {typical:.0%})",
-    "score": "its experience score {value:.2f} from {count} is below the typical {typical:.2f} on its journeys",
-}
 
 
 def _reason(point: PainPoint, rank: int, total: int, end: bool, min_sample: int, window_seconds: float) -> str:
     """Why the point ranks where it does, in a sentence a CX lead can check against the evidence."""
     signals = point["signals"]
     worse = sorted((s for s in signals.items() if s[1]["excess"] > 0), key=lambda s: -s[1]["excess"])
-    head = f"Ranks {rank} of {total}"
     if worse:
         said = [
-            _DESCRIBE[kind].format(window=_days(window_seconds), count=_count(signal["n"], _UNITS[kind]), **signal)
+            say(
+                f"reason.{kind}",
+                value=signal["value"],
+                typical=signal["typical"],
+                count=say(f"count.{kind}", n=signal["n"]),
+                **({"window": _days(window_seconds)} if kind == "repeats" else {}),
+            )
             for kind, signal in worse
         ]
-        return (
-            f"{head}: {'; '.join(said)}; weighted by its {_count(point['volume'], 'event')} "
-            f"(pain score {point['rank_score']:.3f})."
-        )
+        events = say("count.events", n=point["volume"])
+        return say("reason.ranked", rank=rank, total=total, signals=said, events=events, score=point["rank_score"])
     notes: list[str] = []
     if end:
-        notes.append("cases that end here complete the journey, so ending here is no drop-off")
+        notes.append(say("reason.note.final"))
     for kind, signal in signals.items():
         if signal["n"] < min_sample:
-            notes.append(f"too few {_UNITS[kind]}s ({signal['n']} < {min_sample}) to judge its {_NAMES[kind]}")
+            notes.append(say(f"reason.note.few.{kind}", n=signal["n"], minimum=min_sample))
         elif signal["typical"] is not None and _worse(kind, signal):
-            notes.append(
-                f"its {_NAMES[kind]} is worse than typical but within the noise of {_count(signal['n'], _UNITS[kind])}"
-            )
-    tail = "; ".join(notes) if notes else "no signal is worse than typical on its journeys"
-    return f"{head}: nothing stands out against its journeys' other touchpoints — {tail}."
-
-
-_SHORT = {
-    "repeats": "{value:.0%} of {n:,} contacts were repeat contacts, typical {typical:.0%}",
-    "drop_off": "{value:.0%} of {n:,} finished cases ended here without completing the journey, typical {typical:.0%}",
-    "score": "experience score {value:.2f} from {n:,} answers, typical {typical:.2f}",
-}
+            notes.append(say(f"reason.note.noise.{kind}", count=say(f"count.{kind}", n=signal["n"])))
+    if not notes:
+        return say("reason.quiet", rank=rank, total=total)
+    return say("reason.none", rank=rank, total=total, notes=notes)
 
 
 def main_signal(point: PainPoint) -> tuple[str, str] | None:
@@ -682,15 +681,7 @@ def main_signal(point: PainPoint) -> tuple[str, str] | None:
     if not worse:
         return None
     kind, signal = max(worse, key=lambda item: item[1]["excess"])
-    return kind, _SHORT[kind].format(**signal)
-
-
-_NAMES = {"repeats": "repeat share", "drop_off": "drop-off", "score": "experience score"}
-_UNITS = {"repeats": "contact", "drop_off": "finished case", "score": "answer"}
-
-
-def _count(n: int, unit: str) -> str:
-    return f"{n:,} {unit}" if n == 1 else f"{n:,} {unit}s"
+    return kind, say(f"signal.{kind}", value=signal["value"], count=signal["n"], typical=signal["typical"])
 
 
 def _worse(kind: str, signal: Signal) -> bool:

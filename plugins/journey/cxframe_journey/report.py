@@ -256,7 +256,10 @@ def build_painpoints(report: ReportContext) -> SectionContent | None:
         columns=(Column(report.text("column.touchpoint"), strong=True), Column(report.text("column.evidence"))),
         # why it ranks where it does first, then the figures behind it
         rows=[
-            (_name(point, "name", "touchpoint"), (*_strings(point.get("reason")), *_strings(point.get("evidence"))))
+            (
+                _name(point, "name", "touchpoint"),
+                [report.translate(line) for line in (*_strings(point.get("reason")), *_strings(point.get("evidence")))],
+            )
             for point in shown
         ],
         more=more,

@@ -29,8 +29,10 @@ from cxframe import (
     RunContext,
     Severity,
     Stage,
+    Text,
     compute_metric,
 )
+from cxframe_nps.texts import say, titled
 
 #: The "headline" survey metrics; anything else with data counts as measuring beyond them.
 HEADLINE_METRICS = frozenset({"nps", "csat", "enps"})
@@ -179,7 +181,7 @@ def assessment_facts(run: RunContext) -> dict[str, Any]:
     }
 
 
-def _result(passed: bool, evidence: list[str], recommendation: str) -> CheckResult:
+def _result(passed: bool, evidence: list[Text], recommendation: Text) -> CheckResult:
     return CheckResult(
         status=CheckStatus.PASS if passed else CheckStatus.WARN,
         evidence=tuple(evidence),
@@ -190,58 +192,52 @@ def _result(passed: bool, evidence: list[str], recommendation: str) -> CheckResu
 def check_beyond_headline(run: RunContext) -> CheckResult:
     facts = measurement_evidence(run)
     beyond = facts["beyond_headline"]
-    evidence = [f"metrics with data: {', '.join(facts['metrics_with_data']) or 'none'}"]
-    return _result(
-        bool(beyond),
-        evidence,
-        "Measure beyond NPS/CSAT: add effort (CES), first-contact resolution or accessibility questions.",
-    )
+    evidence = [say("metrics.with_data", names=facts["metrics_with_data"] or say("none"))]
+    return _result(bool(beyond), evidence, say("recommend.beyond"))
 
 
 def check_segmented(run: RunContext) -> CheckResult:
     segments = measurement_evidence(run)["segment_columns"]
     usable = {column: count for column, count in segments.items() if count >= 2}
-    evidence = [f"{column}: {count} values" for column, count in sorted(segments.items())] or ["no segment columns"]
-    return _result(
-        bool(usable),
-        evidence,
-        "Collect segment columns (region, product, channel, customer value) so results can be compared by segment.",
-    )
+    evidence = [say("segment.values", column=column, count=count) for column, count in sorted(segments.items())] or [
+        say("segments.none")
+    ]
+    return _result(bool(usable), evidence, say("recommend.segments"))
 
 
 def check_kpi_link(run: RunContext) -> CheckResult:
     links = measurement_evidence(run)["kpi_links"]
-    evidence = [f"{link['objective']}: {link['metric']} → {link['business_kpi']}" for link in links]
-    return _result(
-        bool(links),
-        evidence or ["no objective names a business_kpi"],
-        "Tie CX metrics to business success: set business_kpi (retention, revenue, repeat purchase) on objectives.",
-    )
+    evidence = [
+        say("kpi.link", objective=link["objective"], metric=link["metric"], kpi=link["business_kpi"]) for link in links
+    ]
+    return _result(bool(links), evidence or [say("kpi.none")], say("recommend.kpi"))
 
 
-CHECKS = [
-    Check(
-        id="nps.beyond-headline",
-        title="Measurement goes beyond NPS/CSAT",
-        problem="Measurement stops at NPS/CSAT",
-        run=check_beyond_headline,
-        severity=Severity.MEDIUM,
-        stage=Stage.MEASURE,
-    ),
-    Check(
-        id="nps.segmented",
-        title="Results can be segmented",
-        problem="Results cannot be segmented",
-        run=check_segmented,
-        severity=Severity.LOW,
-        stage=Stage.MEASURE,
-    ),
-    Check(
-        id="nps.kpi-link",
-        title="A CX metric is tied to a business KPI",
-        problem="No CX metric is tied to a business KPI",
-        run=check_kpi_link,
-        severity=Severity.MEDIUM,
-        stage=Stage.PLAN,
-    ),
-]
+CHECKS = titled(
+    [
+        Check(
+            id="nps.beyond-headline",
+            title="Measurement goes beyond NPS/CSAT",
+            problem="Measurement stops at NPS/CSAT",
+            run=check_beyond_headline,
+            severity=Severity.MEDIUM,
+            stage=Stage.MEASURE,
+        ),
+        Check(
+            id="nps.segmented",
+            title="Results can be segmented",
+            problem="Results cannot be segmented",
+            run=check_segmented,
+            severity=Severity.LOW,
+            stage=Stage.MEASURE,
+        ),
+        Check(
+            id="nps.kpi-link",
+            title="A CX metric is tied to a business KPI",
+            problem="No CX metric is tied to a business KPI",
+            run=check_kpi_link,
+            severity=Severity.MEDIUM,
+            stage=Stage.PLAN,
+        ),
+    ]
+)

@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 from cxframe import IntervalMethod, InvalidInput, MetricDefinition
+from cxframe_nps.texts import say
 
 NPS_SQL = "CASE WHEN value >= 9 THEN 1.0 WHEN value <= 6 THEN -1.0 ELSE 0.0 END"
 
@@ -49,7 +50,7 @@ def survey_metrics(settings: dict[str, Any], where: str = "") -> list[MetricDefi
     return [
         MetricDefinition(
             id="nps",
-            title="Net Promoter Score",
+            title=say("metric.nps"),
             question="nps",
             value_sql=NPS_SQL,
             interval=IntervalMethod.NPS,
@@ -61,7 +62,7 @@ def survey_metrics(settings: dict[str, Any], where: str = "") -> list[MetricDefi
         ),
         MetricDefinition(
             id="csat",
-            title="Customer satisfaction (top-two-box)",
+            title=say("metric.csat"),
             question="csat",
             value_sql=f"CASE WHEN value >= {csat_high - 1:g} THEN 1.0 ELSE 0.0 END",
             interval=IntervalMethod.PROPORTION,
@@ -73,7 +74,7 @@ def survey_metrics(settings: dict[str, Any], where: str = "") -> list[MetricDefi
         ),
         MetricDefinition(
             id="ces",
-            title="Customer Effort Score (mean)",
+            title=say("metric.ces"),
             question="ces",
             value_sql="value",
             interval=IntervalMethod.MEAN,
@@ -84,7 +85,7 @@ def survey_metrics(settings: dict[str, Any], where: str = "") -> list[MetricDefi
         ),
         MetricDefinition(
             id="ces_easy",
-            title="Customer effort: share easy",
+            title=say("metric.ces_easy"),
             question="ces",
             value_sql=f"CASE WHEN value >= {ces_easy:g} THEN 1.0 ELSE 0.0 END",
             interval=IntervalMethod.PROPORTION,
@@ -96,7 +97,7 @@ def survey_metrics(settings: dict[str, Any], where: str = "") -> list[MetricDefi
         ),
         MetricDefinition(
             id="enps",
-            title="Employee Net Promoter Score",
+            title=say("metric.enps"),
             question="enps",
             value_sql=NPS_SQL,
             interval=IntervalMethod.NPS,
