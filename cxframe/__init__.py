@@ -77,6 +77,7 @@ from cxframe.contracts._records import (
     Severity,
     TargetStatus,
     Touchpoint,
+    WeightedVariance,
 )
 from cxframe.contracts._sections import CORE_SECTIONS as CORE_REPORT_SECTIONS
 from cxframe.contracts._sections import ROLES as REPORT_ROLES
@@ -211,6 +212,7 @@ __all__ = [
     "Touchpoint",
     "UnknownId",
     "Verdict",
+    "WeightedVariance",
     "__version__",
     "adjust_comparisons",
     "batches_from_rows",

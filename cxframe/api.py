@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import CheckResult, MetricDefinition, MetricResult, Period
+from cxframe.contracts._records import CheckResult, MetricDefinition, MetricResult, Period, WeightedVariance
 from cxframe.contracts._shapes import InstalledPlugin
 from cxframe.contracts._stages import Stage, StageOutcome
 from cxframe.host._manager import PluginFailure, PluginHost, load_plugins
@@ -334,18 +334,35 @@ def measure(
     by: Sequence[str] = (),
     period: str | Period | None = None,
     confidence: float | None = None,
+    variance: str | WeightedVariance | None = None,
+    respondent_clusters: bool | None = None,
     host: PluginHost | None = None,
 ) -> list[MetricResult]:
-    """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them."""
+    """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them.
+
+    ``variance`` (``linearised``, ``kish``, ``bootstrap``) and ``respondent_clusters`` override the programme's
+    ``weighted_variance`` and ``respondent_clusters`` for this call (docs/surveys.md, "Weighted intervals").
+
+    >>> cxframe.measure("my-programme", "nps", by=["region"], variance="bootstrap")  # doctest: +SKIP
+    """
+    chosen_variance = WeightedVariance.parse(variance)
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
         chosen_period = Period.parse(period)
         with running("measure", opened) as run:
             level = confidence if confidence is not None else run.confidence
+            settings = opened.programme.settings
+            engine = SQLiteEngine(
+                opened.store,
+                variance=chosen_variance or settings.weighted_variance,
+                respondent_clusters=settings.respondent_clusters
+                if respondent_clusters is None
+                else respondent_clusters,
+            )
             results: list[MetricResult] = []
             for definition in definitions:
                 computed = compute_metric(
-                    run.engine,
+                    engine,
                     definition,
                     by=by,
                     period=chosen_period,
@@ -431,7 +448,7 @@ def compare(
         definitions = _definitions(opened.registry, metrics)
         settings = opened.programme.settings
         level = confidence if confidence is not None else settings.confidence
-        engine = SQLiteEngine(opened.store)
+        engine = SQLiteEngine(opened.store, respondent_clusters=False)  # comparisons use Kish's n: no clusters
         compared = [
             (definition, _comparisons(engine, definition, against, chosen_period, by, level, settings.min_sample))
             for definition in definitions
