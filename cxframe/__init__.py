@@ -19,6 +19,7 @@ from cxframe.api import (
     plan_sample_size,
     plugins,
     run_lifecycle,
+    trend,
     validate,
     validate_choices,
     why_no_results,
@@ -32,6 +33,7 @@ from cxframe.contracts._batches import (
     EventBatches,
     Reject,
     Require,
+    Skipped,
     SurveyBatches,
     SurveyQuestion,
     TimestampRule,
@@ -42,6 +44,7 @@ from cxframe.contracts._errors import (
     CxframeError,
     InvalidInput,
     PluginConflict,
+    ReadOnlyError,
     SettingRenamedWarning,
     StoreError,
     StorePermissionWarning,
@@ -94,7 +97,14 @@ from cxframe.contracts._sections import (
     StepBar,
     StepChart,
 )
-from cxframe.contracts._shapes import InstalledPlugin, check_json, comparison_json, metric_json, plugin_json
+from cxframe.contracts._shapes import (
+    InstalledPlugin,
+    check_json,
+    comparison_json,
+    metric_json,
+    plugin_json,
+    trend_json,
+)
 from cxframe.contracts._stages import Stage, StageOutcome
 from cxframe.host._hookspecs import hookimpl
 from cxframe.host._manager import PluginHost, load_plugins
@@ -115,6 +125,7 @@ from cxframe.measurement._comparisons import (
 )
 from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
 from cxframe.measurement._planning import DetectablePlan, SampleSizePlan
+from cxframe.measurement._trend import PARTIAL_PERIOD, TrendFit, TrendResult, fit_trend
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import init_programme
 from cxframe.store._files import open_private
@@ -123,6 +134,7 @@ from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_sto
 __all__ = [
     "CORE_REPORT_SECTIONS",
     "NAIVE_UTC",
+    "PARTIAL_PERIOD",
     "PROGRAMME_FILE",
     "REPORT_ROLES",
     "SAMPLE_SIZE",
@@ -183,6 +195,7 @@ __all__ = [
     "PluginListing",
     "Programme",
     "Progress",
+    "ReadOnlyError",
     "Reject",
     "ReportContext",
     "ReportSection",
@@ -197,6 +210,7 @@ __all__ = [
     "SectionContent",
     "SettingRenamedWarning",
     "Severity",
+    "Skipped",
     "SourceReader",
     "Stage",
     "StageOutcome",
@@ -210,6 +224,8 @@ __all__ = [
     "TargetStatus",
     "TimestampRule",
     "Touchpoint",
+    "TrendFit",
+    "TrendResult",
     "UnknownId",
     "Verdict",
     "WeightedVariance",
@@ -231,6 +247,7 @@ __all__ = [
     "detect_encoding",
     "difference",
     "emit_json",
+    "fit_trend",
     "forget",
     "handle_errors",
     "holm",
@@ -258,6 +275,8 @@ __all__ = [
     "run_lifecycle",
     "state",
     "structure",
+    "trend",
+    "trend_json",
     "unstructure",
     "utc_text",
     "validate",

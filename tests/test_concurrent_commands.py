@@ -60,19 +60,29 @@ def test_a_write_waits_for_another_then_says_why_it_gave_up(tmp_path: Path, monk
 def test_the_cli_says_so_when_it_waits(tmp_path: Path) -> None:
     root = tmp_path / "shop"
     init_programme(root, example="starter")
+    release = tmp_path / "release"
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_LOCK, str(root / "cxframe.db")], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLD_THE_LOCK, str(root / "cxframe.db"), str(release)], stdout=subprocess.PIPE, text=True
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-    collect = subprocess.run([sys.executable, "-c", COLLECT], cwd=root, capture_output=True, text=True, timeout=300)
+    collect = subprocess.Popen([sys.executable, "-c", COLLECT], cwd=root, stderr=subprocess.PIPE, text=True)
+    assert collect.stderr is not None
+    # the lock is held until the collect has said that it waits, however slow the machine is
+    said = collect.stderr.readline()
+    release.touch()
     holder.wait(timeout=60)
-    assert collect.returncode == 0, collect.stderr
-    assert "waiting for another cxframe command to finish writing to" in collect.stderr
+    rest = collect.communicate(timeout=300)[1]
+    assert collect.returncode == 0, said + rest
+    assert "waiting for another cxframe command to finish writing to" in said
 
 
-#: Opens the store, takes its write lock, says so, and keeps it for two seconds.
+#: Opens the store, takes its write lock, says so, and keeps it until the file in argv[2] exists (at most a minute).
 HOLD_THE_LOCK = (
-    "import sys, time; from cxframe import open_store\n"
+    "import sys, time, pathlib; from cxframe import open_store\n"
+    "release = pathlib.Path(sys.argv[2])\n"
     "with open_store(sys.argv[1]) as store, store.writing():\n"
-    "    print('holding', flush=True); time.sleep(2)\n"
+    "    print('holding', flush=True)\n"
+    "    for _ in range(600):\n"
+    "        if release.exists(): break\n"
+    "        time.sleep(0.1)\n"
 )

@@ -60,6 +60,8 @@ journey_stages = st.builds(
     departments=str_tuples,
     measures=str_tuples,
     moments_of_truth=str_tuples,
+    optional=st.booleans(),
+    final=st.none() | st.booleans(),
 )
 journeys = st.builds(
     c.Journey,

@@ -87,7 +87,7 @@ def test_sponsor_check_fails_without_a_sponsor(tmp_path: Path, hello: ModuleType
     [row] = testing.read_table(root, "check_results")
     assert (row["check"], row["status"], row["stage"]) == ("hello.sponsor", "fail", "context")
     [finding] = testing.read_table(root, "findings")  # a failed check becomes a finding
-    assert finding["title"] == "The programme names a leadership sponsor"
+    assert finding["title"] == "The programme names no leadership sponsor"  # titled with the problem
 
 
 def test_stage_hooks_see_the_five_stages_in_order(
@@ -163,7 +163,10 @@ def test_sponsor_check(tmp_path: Path, hello: ModuleType, sponsor: str | None, s
     assert check["plugin"] == "cxframe_hello"
     assert check["status"] == status
     assert check["severity"] == "high"
-    assert check["title"] == "The programme names a leadership sponsor"
+    # a pass reads as the check's title, a failure as the problem
+    assert check["title"] == (
+        "The programme names a leadership sponsor" if sponsor else "The programme names no leadership sponsor"
+    )
     if sponsor:
         assert check["evidence"] == [f"context.sponsor is {sponsor!r}"]
         assert check["recommendation"] == ""

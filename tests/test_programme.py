@@ -79,6 +79,41 @@ def test_cross_references_are_checked(tmp_path: Path) -> None:
     assert "journeys[0].stages[0].touchpoints[0]: unknown touchpoint 'app'" in text
 
 
+def test_stages_can_be_optional_or_final_and_the_last_is_final_by_default(tmp_path: Path) -> None:
+    stages = [
+        {"id": "browse", "name": "Browse", "optional": True},
+        {"id": "buy", "name": "Buy", "final": True},
+        {"id": "review", "name": "Review"},
+    ]
+    testing.make_programme(tmp_path, journeys=[{"id": "j", "name": "J", "stages": stages}])
+    (journey,) = cxframe.load_programme(tmp_path).journeys
+    assert [journey.is_final(i) for i in range(3)] == [False, True, True]
+    # browse is optional; review comes after the final stage buy: not reaching either is no drop-off
+    assert [journey.is_skippable(i) for i in range(3)] == [True, False, True]
+    assert journey.stages[0].optional and not journey.stages[1].optional
+
+
+def test_stage_flags_are_validated(tmp_path: Path) -> None:
+    testing.make_programme(
+        tmp_path,
+        journeys=[
+            {"id": "j", "name": "J", "stages": [{"id": "s", "name": "S", "optional": "yes"}]},
+            {"id": "k", "name": "K", "stages": [{"id": "s", "name": "S"}, {"id": "t", "name": "T", "final": False}]},
+        ],
+    )
+    with pytest.raises(InvalidInput) as caught:
+        cxframe.load_programme(tmp_path)
+    text = "\n".join(caught.value.messages)
+    assert "journeys[0].stages[0].optional: expected true or false, got string 'yes'" in text
+    (tmp_path / "cxframe.toml").write_text(
+        (tmp_path / "cxframe.toml").read_text().replace('optional = "yes"', "optional = true"), encoding="utf-8"
+    )
+    with pytest.raises(InvalidInput) as caught:
+        cxframe.load_programme(tmp_path)
+    (message,) = caught.value.messages
+    assert "journeys[1].stages[1].final: the journey has no final stage" in message
+
+
 def test_malformed_toml_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "cxframe.toml").write_text('name = "x"\n[context\n', encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"cxframe\.toml: not valid TOML: .*line 2"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import errno
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,7 +27,7 @@ import attrs
 from cxframe._version import __version__
 from cxframe.assess._questionnaire import ANSWERS_FILE, Answers, interview, load_answers, save_answers
 from cxframe.contracts._convert import unstructure
-from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._errors import InvalidInput, ReadOnlyError
 from cxframe.contracts._maturity import LEVELS, Assessment, Facts, MaturityModel, evidence_key
 from cxframe.contracts._records import (
     Action,
@@ -417,14 +418,36 @@ def write_reports(
     folder: Path,
     stem: str = "assessment",
 ) -> list[Path]:
-    """Render ``document`` with each reporter into ``folder/<stem><suffix>``; each file written atomically."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Render ``document`` with each reporter into ``folder/<stem><suffix>``; each file written atomically.
+
+    Raises `ReadOnlyError` when the folder cannot be created or written (a read-only programme folder).
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if exc.errno not in _DENIED:
+            raise
+        raise _read_only_reports(folder, exc) from None
     written = []
     for reporter in reporters:
         text = reporter.render(document)
         target = folder / f"{stem}{reporter.suffix}"
         temporary = target.with_name(target.name + ".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(target)
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(target)
+        except OSError as exc:
+            if exc.errno not in _DENIED:
+                raise
+            raise _read_only_reports(folder, exc) from None
         written.append(target)
     return written
+
+
+#: What an operating system answers when a folder may not be written: no permission, or a read-only file system.
+_DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _read_only_reports(folder: Path, exc: OSError) -> ReadOnlyError:
+    reason = "read-only file system" if exc.errno == errno.EROFS else "the folder is read-only for you"
+    return ReadOnlyError(f"{folder}: cannot write the reports there ({reason}); write them elsewhere with --out DIR")

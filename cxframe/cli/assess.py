@@ -101,7 +101,7 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en", role: s
     out.print(escape(text("summary.objectives", lang, **objective_counts(document))))
     findings = sorted(document["findings"], key=lambda f: -severity_rank(f))[:5]
     if findings:
-        out.print(f"\n[bold]{escape(text('section.findings', lang))}[/] ({len(document['findings'])})")
+        out.print(f"\n[bold]{escape(text('section.findings', lang))}[/] ({escape(_findings_count(document, lang))})")
         for finding in findings:
             out.print(
                 f"  {escape('[' + text('severity.' + finding['severity'], lang) + ']')} {escape(finding['title'])}"
@@ -116,6 +116,16 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en", role: s
     if questions:
         where = Path(document.get("answers_file") or "answers.toml").name
         out.print("\n" + escape(text("summary.questions", lang, count=len(questions), file=where)))
+
+
+def _findings_count(document: Mapping[str, Any], lang: str) -> str:
+    """The findings' total; with the maturity model's next steps counted apart, so that the total agrees with
+    the improve stage's findings (from objectives and checks) in the lifecycle line."""
+    total = len(document["findings"])
+    maturity = sum(1 for finding in document["findings"] if str(finding["id"]).startswith("maturity:"))
+    if not maturity:
+        return f"{total:,}"
+    return text("summary.findings_split", lang, total=f"{total:,}", run=f"{total - maturity:,}", maturity=maturity)
 
 
 #: The counts worth a word in the lifecycle line, per stage.

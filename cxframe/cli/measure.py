@@ -10,8 +10,9 @@ from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
 from cxframe.contracts._records import Period, WeightedVariance
-from cxframe.contracts._shapes import comparison_json, metric_json
+from cxframe.contracts._shapes import comparison_json, metric_json, trend_json
 from cxframe.measurement._comparisons import ADJUSTMENTS, FDR_BH, ComparisonResult
+from cxframe.measurement._trend import TrendResult
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -66,6 +67,37 @@ def _signed(value: float | None) -> str:
     return "—" if value is None else f"{value:+.1f}"
 
 
+def _trends_table(trends: list[TrendResult]) -> None:
+    out = console()
+    if not trends:
+        return
+    segment_keys = list(dict.fromkeys(key for trend in trends for key in trend.segment))
+    levels = {trend.confidence for trend in trends}
+    level = f"{levels.pop():.0%}" if len(levels) == 1 else "CI"
+    per = trends[0].period.value
+    table = Table(
+        *(Column(label, no_wrap=True) for label in ["metric", *segment_keys, "periods"]),
+        *(Column(label, overflow="fold") for label in [f"slope a {per} ({level})", "p (Holm)", "left out", "flags"]),
+        title="trend",
+    )
+    for trend in trends:
+        slope = _signed(trend.slope)
+        if trend.ci_low is not None:
+            slope += f" ({_signed(trend.ci_low)} … {_signed(trend.ci_high)})"
+        periods = f"{trend.periods[0]} … {trend.periods[-1]} ({len(trend.periods)})" if trend.periods else "—"
+        p_values = "—" if trend.p_value is None else f"{_p(trend.p_value)} ({_p(trend.p_adjusted)})"
+        table.add_row(
+            escape(trend.metric),
+            *(escape(trend.segment.get(key) or "—") for key in segment_keys),
+            escape(periods),
+            slope,
+            p_values,
+            escape(", ".join(f"{label} ({reason})" for label, reason in trend.excluded)),
+            escape(", ".join(trend.flags)),
+        )
+    out.print(table)
+
+
 @click.command()
 @click.option("--metric", "metrics", multiple=True, help="Metric id (repeatable; default: every registered metric).")
 @click.option("--by", "by", multiple=True, help="Segment column to group by (repeatable).")
@@ -83,6 +115,12 @@ def _signed(value: float | None) -> str:
     type=click.Choice(list(ADJUSTMENTS)),
     help="With --compare: adjust p-values over all the comparisons by Holm-Bonferroni (holm, the default) "
     "or Benjamini-Hochberg, the false discovery rate (bh).",
+)
+@click.option(
+    "--trend",
+    is_flag=True,
+    help="Add each metric's trend across the periods (needs --period), per --by segment: "
+    "the slope per period with its interval and p-value; partial periods are flagged and left out.",
 )
 @click.option(
     "--variance",
@@ -107,6 +145,7 @@ def measure(
     confidence: float | None,
     compare: str | None,
     adjust: str | None,
+    trend: bool,
     variance: str | None,
     respondent_clusters: bool | None,
     as_json: bool,
@@ -128,6 +167,15 @@ def measure(
     period, baseline, value, baseline_value, n, baseline_n, difference,
     ci_low, ci_high, p_value, p_adjusted, significant, confidence, method,
     flags}; values and differences are on the metric's scale.
+
+    With --trend, each segment's period rows are followed by one trend row:
+    the same keys with period, value, ci_low and ci_high null, n the answers
+    in the periods fitted, and a "trend" object {per, slope, ci_low, ci_high,
+    p_value, p_adjusted, periods, excluded, between_period_sd, method}: a
+    random-effects weighted least squares line on the period index
+    (Paule-Mandel between-period variance, t on periods - 2 degrees of
+    freedom). A period the data start or end inside (or a quarter or year
+    with a month without answers) is flagged partial_period and left out.
     """
     current = state()
     if adjust is not None and compare is None:
@@ -137,6 +185,25 @@ def measure(
             "--variance and --respondent-clusters choose the intervals of measured results; "
             "comparisons use Kish's effective n"
         )
+    if trend and (period is None or compare is not None):
+        raise click.UsageError("--trend needs --period (day, week, month, quarter or year) and no --compare")
+    if trend:
+        trends = api.trend(
+            current.programme,
+            metrics or None,
+            by=by,
+            period=period or "month",
+            confidence=confidence,
+            variance=variance,
+            respondent_clusters=respondent_clusters,
+            host=current.plugins(),
+        )
+        if as_json:
+            emit_json([row for t in trends for row in [*(metric_json(r) for r in t.results), trend_json(t)]])
+            return
+        _render.metrics(console(), [result for t in trends for result in t.results])
+        _trends_table(trends)
+        return
     if compare is not None:
         if compare == "period" and period is None:
             raise click.UsageError("--compare period needs --period (day, week, month, quarter or year)")

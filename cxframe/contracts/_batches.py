@@ -25,6 +25,7 @@ __all__ = [
     "EventBatches",
     "Reject",
     "Require",
+    "Skipped",
     "SurveyBatches",
     "SurveyQuestion",
     "TimestampRule",
@@ -39,9 +40,20 @@ class Reject:
     raw: str = ""
 
 
+@attrs.frozen
+class Skipped:
+    """A question the respondent saw and did not answer (a blank cell, Qualtrics' ``-99``): not a reject.
+
+    Counted in the ingest summary (``answers skipped``) when the row gave some
+    other usable answer; a row with no usable answer at all is rejected.
+    """
+
+    question: str
+
+
 #: What a collector yields: the 1-based line (or record number) in the source,
-#: and what that line gave — an observation, an event, or a reject.
-CollectedRow = tuple[int, Observation | Event | Reject]
+#: and what that line gave — an observation, an event, a reject, or a skipped answer.
+CollectedRow = tuple[int, Observation | Event | Reject | Skipped]
 
 
 @attrs.frozen
@@ -119,6 +131,9 @@ class SurveyQuestion:
     or ``(None, reason)``; it is called once per *distinct* answer text, not
     per row, so it may be as careful as it likes. ``reason`` is stored in
     ``rejects`` as it is (e.g. ``"nps: 11 is outside the scale 0–10"``).
+    A blank answer, or one of `SurveyBatches.unanswered`, is *skipped*: not
+    scored, not a reject, counted in the summary (a row none of whose answers
+    is usable is still rejected, each answer with its reason).
     """
 
     id: str
@@ -160,6 +175,8 @@ class SurveyBatches:
     requires: tuple[Require, ...] = ()
     #: what ``parse_timestamp`` reads, declared so the core can read it column-wise (`TimestampRule`)
     timestamp_rule: TimestampRule | None = None
+    #: answer texts that mean "seen, not answered" (Qualtrics' ``-99``): skipped like a blank answer
+    unanswered: frozenset[str] = frozenset()
 
 
 @attrs.frozen

@@ -42,6 +42,15 @@ class StoreError(CxframeError):
     """The store cannot be used as it is (e.g. written by a newer cxframe)."""
 
 
+class ReadOnlyError(StoreError):
+    """A command must write to a store or folder that is read-only for this account.
+
+    The message names the file or folder and what would let the command
+    write (make it writable, or work on a copy; for reports, ``--out DIR``).
+    Commands that only read work on a read-only programme folder.
+    """
+
+
 class StorePermissionWarning(UserWarning):
     """The store's file lets other accounts on the machine read or change it (group or other permissions).
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from cxframe.contracts._batches import CollectedRow, EventBatches, SurveyBatches
-from cxframe.contracts._records import CheckResult, Severity, Stage
+from cxframe.contracts._records import CheckResult, CheckStatus, Severity, Stage
 
 if TYPE_CHECKING:
     from cxframe.contracts._context import RunContext
@@ -76,6 +76,11 @@ class Check:
     ``run(run)`` gets the current `cxframe.RunContext` and returns one or more
     `CheckResult`. The host fills in ``plugin`` (and ``check`` when left
     empty); an exception becomes a result with status ``error``.
+
+    ``title`` says what the check wants ("Every touchpoint has an owner");
+    ``problem`` says what is wrong when it warns or fails ("Touchpoints
+    without an owner"): a warning or failure becomes a finding, and a
+    finding's title must state the problem, never read as a success.
     """
 
     id: str = attrs.field(validator=valid_id)
@@ -84,6 +89,13 @@ class Check:
     severity: Severity = Severity.MEDIUM
     stage: Stage | None = None
     description: str = ""
+    problem: str = ""
+
+    def title_for(self, status: CheckStatus) -> str:
+        """The title of a result with ``status``: the problem when it warns or fails (if given), else the title."""
+        if status in (CheckStatus.WARN, CheckStatus.FAIL) and self.problem:
+            return self.problem
+        return self.title
 
 
 @attrs.frozen

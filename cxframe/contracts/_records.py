@@ -256,6 +256,10 @@ class JourneyStage:
     departments: tuple[str, ...] = ()
     measures: tuple[str, ...] = ()
     moments_of_truth: tuple[str, ...] = ()
+    #: customers may pass this stage by: not reaching it is no drop-off
+    optional: bool = False
+    #: customers who end here have completed the journey; None: only when it is the journey's last stage
+    final: bool | None = None
 
 
 @attrs.frozen
@@ -269,6 +273,21 @@ class Journey:
     frequency: str = ""
     departments: tuple[str, ...] = ()
     description: str = ""
+
+    def is_final(self, position: int) -> bool:
+        """Whether ending the journey at stage ``position`` completes it (declared, else the last stage)."""
+        declared = self.stages[position].final
+        return declared if declared is not None else position == len(self.stages) - 1
+
+    def is_skippable(self, position: int) -> bool:
+        """Whether not reaching stage ``position`` is no drop-off: it is optional, or comes after a final stage."""
+        return self.stages[position].optional or any(self.is_final(i) for i in range(position))
+
+    def final_touchpoints(self) -> frozenset[str]:
+        """The touchpoints of the final stages: a case with an event at one has completed the journey."""
+        return frozenset(
+            tp for position, stage in enumerate(self.stages) if self.is_final(position) for tp in stage.touchpoints
+        )
 
 
 # --- plan -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from cxframe.contracts._records import CheckResult, MetricResult
 
 if TYPE_CHECKING:  # a plain record of the measurement package; only its attributes are read here
     from cxframe.measurement._comparisons import ComparisonResult
+    from cxframe.measurement._trend import TrendResult
 
 __all__ = [
     "COMPARISON_KEYS",
@@ -23,6 +24,7 @@ __all__ = [
     "comparison_json",
     "metric_json",
     "plugin_json",
+    "trend_json",
 ]
 
 
@@ -48,6 +50,38 @@ def metric_json(result: MetricResult) -> dict[str, Any]:
             target_status=result.target_status.value if result.target_status else None,
         )
     return data
+
+
+def trend_json(trend: TrendResult) -> dict[str, Any]:
+    """The row of a trend in ``measure --trend --json``: the §11 metric keys, ``period`` null, and ``trend``.
+
+    Its keys are those of `metric_json`, so a reader of the measure shape reads
+    it as a result without a value (as a hidden one); the slope is in
+    ``trend``, never in ``value``, which is on the metric's scale.
+    """
+    return {
+        "metric": trend.metric,
+        "segment": dict(trend.segment),
+        "period": None,
+        "value": None,
+        "n": trend.n,
+        "ci_low": None,
+        "ci_high": None,
+        "confidence": trend.confidence,
+        "flags": list(trend.flags),
+        "trend": {
+            "per": trend.period.value,
+            "slope": trend.slope,
+            "ci_low": trend.ci_low,
+            "ci_high": trend.ci_high,
+            "p_value": trend.p_value,
+            "p_adjusted": trend.p_adjusted,
+            "periods": list(trend.periods),
+            "excluded": [{"period": label, "reason": reason} for label, reason in trend.excluded],
+            "between_period_sd": trend.between_period_sd,
+            "method": trend.method,
+        },
+    }
 
 
 def check_json(result: CheckResult) -> dict[str, Any]:

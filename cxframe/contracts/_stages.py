@@ -56,7 +56,7 @@ COUNT_LABELS: dict[str, dict[str, str]] = {
     "count.actions": {"en": "{n} actions", "zh-CN": "{n} 项行动"},
     "count.observations": {"en": "{n} observations", "zh-CN": "{n} 条观测"},
     "count.events": {"en": "{n} events", "zh-CN": "{n} 个事件"},
-    "count.checks": {"en": "{n} checks", "zh-CN": "{n} 项检查"},
+    "count.checks": {"en": "{n} check results", "zh-CN": "{n} 项检查结果"},
     "count.findings": {"en": "{n} findings", "zh-CN": "{n} 项发现"},
     "count.notes": {"en": "{n} notes", "zh-CN": "{n} 条提示"},
     # English says one of each in the singular: ``<key>.one`` is used when n is 1
@@ -67,7 +67,7 @@ COUNT_LABELS: dict[str, dict[str, str]] = {
     "count.actions.one": {"en": "1 action", "zh-CN": "1 项行动"},
     "count.observations.one": {"en": "1 observation", "zh-CN": "1 条观测"},
     "count.events.one": {"en": "1 event", "zh-CN": "1 个事件"},
-    "count.checks.one": {"en": "1 check", "zh-CN": "1 项检查"},
+    "count.checks.one": {"en": "1 check result", "zh-CN": "1 项检查结果"},
     "count.findings.one": {"en": "1 finding", "zh-CN": "1 项发现"},
     "count.notes.one": {"en": "1 note", "zh-CN": "1 条提示"},
 }

@@ -13,7 +13,9 @@ touchpoint, channel and segments. In record order, per record:
    the ids seen, which never misses one; SQL decides, `cxframe.ingestion._staged`);
 5. its weight (when mapped) and its `cxframe.Require` rules must hold, else it
    is rejected with the reason and no answer of it is stored;
-6. each answer is scored; a blank or unusable one is a reject of its own.
+6. each answer is scored; an unusable one is a reject of its own, a blank one (or one of
+   `cxframe.SurveyBatches.unanswered`) is skipped and counted, unless no answer of the
+   record is usable: then the record is rejected with every answer's reason.
 
 A `_Chunk` holds ``cx_clean`` rows for all records with a usable timestamp,
 ``cx_raw`` rows (the record's text and reasons) for those that are or may be
@@ -77,10 +79,19 @@ def weight_of(text: str) -> Scored:
     return weight, None
 
 
-def _score(question: SurveyQuestion) -> Callable[[str], Scored]:
-    def score(cell: str) -> Scored:
+def _score(
+    question: SurveyQuestion, unanswered: frozenset[str]
+) -> Callable[[str], tuple[float | None, str | None, bool]]:
+    """``(value, reason, skipped)`` of an answer cell: blank or "seen, not answered" is skipped, with a reason
+    for when no answer of its row is usable."""
+
+    def score(cell: str) -> tuple[float | None, str | None, bool]:
         text = cell.strip()
-        return question.score(text) if text else (None, f"{question.id}: blank")
+        if not text:
+            return None, f"{question.id}: blank", True
+        if text in unanswered:
+            return None, f"{question.id}: {text} (seen, not answered)", True
+        return (*question.score(text), False)
 
     return score
 
@@ -115,6 +126,9 @@ class _Tally:
     count: int
     answered: list[int]
     notes: dict[str, int]
+    #: rows with a usable answer and none rejected (skipped ones aside), and their skipped answers
+    whole: int = 0
+    skipped: int = 0
 
 
 def _blank_as_null(column: pa.Array, *, strip: bool = True) -> pa.Array:
@@ -170,7 +184,7 @@ class SurveyCleaner:
         self.segments = list(survey.segments.items())
         self.timestamps = Timestamps(survey)
         self.weight = _cached(weight_of, {})
-        self.scores = [_cached(_score(question), {}) for question in survey.questions]
+        self.scores = [_cached(_score(question, survey.unanswered), {}) for question in survey.questions]
         self.rules = [_cached(rule.reason, {}) for rule in survey.requires]
         #: profile numbers by combination: an int of packed cell codes (or the cells, see `_profiles_by_row`)
         self.profiles: dict[Any, int] = {}
@@ -183,6 +197,7 @@ class SurveyCleaner:
         self.mask = self.seen_bits - 1
         self.count = 0
         self.answered = [0] * (len(survey.questions) + 1)
+        self.whole = self.skipped = 0
         self.notes: Counter[str] = Counter()
 
     def clean_columns(self) -> list[str]:
@@ -209,7 +224,7 @@ class SurveyCleaner:
                 chunk, read, flat = _Chunk(), 0, []
         self._pack(chunk, flat, per_insert, bytes_done)
         yield chunk
-        yield _Tally(count=self.count, answered=self.answered, notes=dict(self.notes))
+        yield _Tally(self.count, self.answered, dict(self.notes), self.whole, self.skipped)
 
     def _pack(self, chunk: _Chunk, flat: list[Any], per_insert: int, bytes_done: int) -> None:
         """``flat`` (the rows' values one after another) ``per_insert`` rows to a tuple, for multi-row inserts.
@@ -275,14 +290,21 @@ class SurveyCleaner:
         # the answers, each question's distinct cells scored once
         values: list[pa.Array] = []
         answer_reasons: list[pa.Array | None] = []
+        skips: list[pa.Array] = []
         for question, score in zip(questions, self.scores, strict=True):
             indices, results = _dictionary_map(columns[question.column], score)
-            answer = pa.array([value for value, _ in results], pa.float64()).take(indices)
+            answer = pa.array([value for value, _, _ in results], pa.float64()).take(indices)
             if no_row is not None:
                 answer = pc.if_else(no_row, pa.scalar(None, pa.float64()), answer)
             values.append(answer)
-            has_reason = any(reason is not None for _, reason in results)
-            answer_reasons.append(pa.array([r for _, r in results], pa.string()).take(indices) if has_reason else None)
+            has_reason = any(reason is not None for _, reason, _ in results)
+            answer_reasons.append(
+                pa.array([r for _, r, _ in results], pa.string()).take(indices) if has_reason else None
+            )
+            if any(skip for _, _, skip in results):
+                skips.append(pa.array([skip for _, _, skip in results], pa.bool_()).take(indices))
+            else:
+                skips.append(None)
         usable = pc.cast(pc.is_valid(values[0]), pa.int8()) if values else pa.array([0] * rows, pa.int8())
         for answer in values[1:]:
             usable = pc.add(usable, pc.cast(pc.is_valid(answer), pa.int8()))
@@ -291,12 +313,24 @@ class SurveyCleaner:
             repeat = pc.is_in(pa.array(range(rows), pa.int64()), value_set=pa.array(marked, pa.int64()))
         counted = pc.invert(no_row) if no_row is not None else pa.array([True] * rows, pa.bool_())
 
+        # a skipped answer of a row with a usable one is no reject: no reason, counted as skipped
+        answering = pc.and_(counted, pc.greater(usable, 0))
+        settled = usable
+        for at, skip in enumerate(skips):
+            if skip is not None:
+                skip = pc.and_(skip, answering)
+                answer_reasons[at] = pc.if_else(skip, pa.scalar(None, pa.string()), answer_reasons[at])
+                settled = pc.add(settled, pc.cast(skip, pa.int8()))
+
         # the tally, the rows kept now, and the rows cx_raw needs (partial, or maybe a repeat)
         for entry in pc.value_counts(usable.filter(counted)).to_pylist():
             self.answered[entry["values"]] += entry["counts"]
-        stored_now = pc.and_(pc.and_(counted, pc.greater(usable, 0)), pc.invert(repeat))
+        whole = pc.and_(answering, pc.equal(settled, len(questions)))
+        self.whole += pc.sum(pc.cast(whole, pa.int64())).as_py() or 0
+        self.skipped += pc.sum(pc.subtract(settled, usable).filter(answering)).as_py() or 0
+        stored_now = pc.and_(answering, pc.invert(repeat))
         chunk.kept += pc.sum(pc.cast(stored_now, pa.int64())).as_py() or 0
-        partial = pc.and_(counted, pc.or_(pc.less(usable, len(questions)), repeat))
+        partial = pc.and_(counted, pc.or_(pc.less(settled, len(questions)), repeat))
         raw_positions = pc.indices_nonzero(partial).to_pylist()
         if row_reasons is not None and no_row is not None:
             rejected = pc.indices_nonzero(no_row).to_pylist()
@@ -312,8 +346,8 @@ class SurveyCleaner:
             for index, (position, record) in enumerate(
                 zip(raw_positions, self._records(columns, raw_positions), strict=True)
             ):
-                whole = usable_list[position] == len(questions)
-                answer_texts = no_reasons if whole else tuple(column[index] for column in reason_columns)
+                full = usable_list[position] == len(questions)
+                answer_texts = no_reasons if full else tuple(column[index] for column in reason_columns)
                 chunk.raw.append((lines[position], raw_text(record), None, *answer_texts))
         chunk.marked.extend((lines[position],) for position in marked)
 

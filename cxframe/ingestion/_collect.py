@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from cxframe.contracts._batches import CollectedRow, EventBatches, Reject
+from cxframe.contracts._batches import CollectedRow, EventBatches, Reject, Skipped
 from cxframe.contracts._errors import CxframeError, InvalidInput
 from cxframe.contracts._plugins import Collector
 from cxframe.contracts._records import Event, Observation
@@ -73,9 +73,9 @@ class IngestSummary:
     path: str
     unchanged: bool = False
     rows_read: int = 0
-    #: rows all of whose values were stored
+    #: rows all of whose values were stored (a skipped answer is no rejected value)
     rows_accepted: int = 0
-    #: rows with some values stored and some rejected (e.g. one blank answer of three)
+    #: rows with some values stored and some rejected (e.g. one answer of three out of its scale)
     rows_partial: int = 0
     #: rows nothing could be used from
     rows_rejected: int = 0
@@ -89,6 +89,8 @@ class IngestSummary:
     notes: dict[str, int] = attrs.field(factory=dict)
     ingest_id: int | None = None
     content_hash: str = ""
+    #: answers left blank or seen and not answered (Qualtrics' ``-99``) in rows that were stored: not rejects
+    answers_skipped: int = 0
 
     def describe(self) -> str:
         if self.unchanged:
@@ -109,6 +111,9 @@ class IngestSummary:
             )
         if self.rows_partial or self.rows_rejected:
             text += " (reasons in the rejects table)"
+        if self.answers_skipped:
+            answers = "answer" if self.answers_skipped == 1 else "answers"
+            text += f"; {self.answers_skipped} {answers} skipped (blank or not answered)"
         if self.notes:
             text += "; " + ", ".join(f"{key}: {count}" for key, count in sorted(self.notes.items()))
         if not self.rows_read:
@@ -328,7 +333,8 @@ def _pages_written_once(store: Store, size: int) -> Iterator[None]:
 def _row_kind(accepted: bool, rejected: bool) -> str:
     if rejected:
         return "partial" if accepted else "rejected"
-    return "accepted"
+    # a row of skipped answers only gave nothing
+    return "accepted" if accepted else "rejected"
 
 
 class _Batch:
@@ -438,7 +444,7 @@ def ingest(
         if problems:
             raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
     total = reader.size
-    rows_read = 0
+    rows_read = skipped = 0
     row_kinds = {"accepted": 0, "partial": 0, "rejected": 0}
     replaced = 0
     with _pages_written_once(store, total), store.writing():
@@ -488,7 +494,7 @@ def ingest(
         )
         assert isinstance(ingest_id, int)
         batch = _Batch(store, ingest_id, reader)
-        current_line, line_accepted, line_rejected = None, False, False
+        current_line, line_accepted, line_rejected, line_skipped = None, False, False, 0
         try:
             stream: Iterable[CollectedRow] = ()
             if collector.batches is not None:
@@ -499,6 +505,7 @@ def ingest(
                 else:
                     counts = ingest_staged(store, reader, read, ingest_id, progress)
                 rows_read, batch.stored, batch.attempted = counts.rows_read, counts.stored, counts.attempted
+                skipped = counts.skipped
                 row_kinds.update(accepted=counts.accepted, partial=counts.partial, rejected=counts.rejected)
             elif collector.read is not None:
                 stream = collector.read(reader)
@@ -506,7 +513,8 @@ def ingest(
                 if line != current_line:
                     if current_line is not None:
                         row_kinds[_row_kind(line_accepted, line_rejected)] += 1
-                    current_line, line_accepted, line_rejected = line, False, False
+                        skipped += line_skipped if line_accepted else 0
+                    current_line, line_accepted, line_rejected, line_skipped = line, False, False, 0
                     rows_read += 1
                 if isinstance(record, Observation):
                     batch.observations.append(record)
@@ -518,10 +526,12 @@ def ingest(
                 elif isinstance(record, Reject):
                     batch.rejects.append((ingest_id, reader.id, line, record.raw, record.reason))
                     line_rejected = True
+                elif isinstance(record, Skipped):
+                    line_skipped += 1
                 else:
                     raise CollectorFailed(
                         f"collector {collector.id!r} yielded {record!r} for line {line}, "
-                        "expected an Observation, Event or Reject"
+                        "expected an Observation, Event, Reject or Skipped"
                     )
                 if len(batch) >= batch_size:
                     batch.flush()
@@ -529,6 +539,7 @@ def ingest(
                         progress(reader.bytes_done(), total)
             if current_line is not None:
                 row_kinds[_row_kind(line_accepted, line_rejected)] += 1
+                skipped += line_skipped if line_accepted else 0
             batch.flush()
         except UnicodeDecodeError as exc:
             encoding = reader.encoding or "the detected encoding"
@@ -593,4 +604,5 @@ def ingest(
         notes=dict(reader.notes),
         ingest_id=ingest_id,
         content_hash=content_hash,
+        answers_skipped=skipped,
     )

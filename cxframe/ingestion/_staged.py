@@ -65,6 +65,8 @@ class StagedCounts:
     #: observations inserted (new keys) and observations that were valid (new or duplicate keys)
     stored: int
     attempted: int
+    #: answers skipped (blank, or seen and not answered) in rows with a usable answer
+    skipped: int = 0
 
 
 def ingest_staged(
@@ -95,7 +97,7 @@ def _encode(item: _Chunk | _Tally) -> bytes:
     and pickle's memo of every text written costs the most there.
     """
     if isinstance(item, _Tally):
-        return marshal.dumps((True, item.count, item.answered, item.notes))
+        return marshal.dumps((True, *attrs.astuple(item, recurse=False)))
     return marshal.dumps((False, *attrs.astuple(item, recurse=False)))
 
 
@@ -237,16 +239,24 @@ def _ingest(
 
     # -- 4. the counts: the loop's tally by usable answers, less the repeats SQL found ----------------
     by_answers = list(tally.answered)
+    count = len(questions)
+    whole, skipped = tally.whole, tally.skipped
     if repeats:
-        # every repeat is in cx_raw; one with a rejected weight (a reason there) was never tallied
-        for usable, tallied in conn.execute(
-            f"SELECT {writer.answered}, r.reason IS NULL FROM temp.cx_clean AS c "
+        # every repeat is in cx_raw; one with a rejected weight (a reason there) was never tallied; its
+        # answers neither usable nor with a reason were skipped
+        rejected_answers = " + ".join(f"(r.r{i} IS NOT NULL)" for i, _ in questions) or "0"
+        for usable, tallied, refused in conn.execute(
+            f"SELECT {writer.answered or '0'}, r.reason IS NULL, {rejected_answers} FROM temp.cx_clean AS c "
             "JOIN temp.cx_raw AS r ON r.line = c.line WHERE c.dup_first IS NOT NULL"
         ).fetchall():
-            by_answers[usable] -= tallied
-    count = len(questions)
-    accepted = by_answers[count]
-    partial = sum(by_answers[1:count])
+            if not tallied:
+                continue
+            by_answers[usable] -= 1
+            if usable:
+                skipped -= count - usable - refused
+                whole -= not refused
+    accepted = whole
+    partial = sum(by_answers[1:]) - whole
     attempted = sum(n * rows for n, rows in enumerate(by_answers))
     (bad_rows,) = conn.execute("SELECT count(*) FROM temp.cx_bad").fetchone()
     return StagedCounts(
@@ -256,6 +266,7 @@ def _ingest(
         rejected=tally.count - accepted - partial + bad_rows,
         stored=writer.stored,
         attempted=attempted,
+        skipped=skipped,
     )
 
 

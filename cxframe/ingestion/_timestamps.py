@@ -192,23 +192,36 @@ class Timestamps:
             if lists:
                 return stored_array.to_pylist(), ["+00:00"] * rows, [None] * rows
             return stored_array, pa.array(["+00:00"] * rows, pa.string()), pa.nulls(rows, pa.string())
-        texts = column.to_pylist()
-        stored: list[str | None] = [None] * rows
-        offsets: list[str | None] = [None] * rows
-        reasons: list[str | None] = [None] * rows
+        # the canonical cells by slicing, those with an offset by pyarrow's cast: a column at a time
+        none = pa.scalar(None, pa.string())
+        stored_array, offset_array = pa.nulls(rows, pa.string()), pa.nulls(rows, pa.string())
+        if pc.any(fast).as_py():
+            zulu = pc.ends_with(column, "Z")
+            bare = pc.subtract(pc.utf8_length(column), pc.cast(zulu, pa.int32()))
+            fraction = pc.if_else(pc.equal(bare, 26), pc.utf8_slice_codeunits(column, 19, 26), ".000000")
+            canonical = pc.binary_join_element_wise(pc.utf8_slice_codeunits(column, 0, 19), fraction, "Z", "")
+            stored_array = pc.if_else(fast, canonical, none)
+            offset_array = pc.if_else(pc.and_(fast, zulu), "+00:00", none)
         zoned = self._with_offset(column, fast) if self.iso else None
         if zoned is not None:
-            fast = pc.or_(fast, pc.is_valid(zoned[0]))
+            converted = pc.is_valid(zoned[0])
+            stored_array = pc.if_else(converted, zoned[0], stored_array)
+            offset_array = pc.if_else(converted, zoned[1], offset_array)
+            fast = pc.or_(fast, converted)
+        if not rows or pc.all(fast).as_py():
+            if lists:
+                return stored_array.to_pylist(), offset_array.to_pylist(), [None] * rows
+            return stored_array, offset_array, pa.nulls(rows, pa.string())
+        # the other cells: a declared rule's column-wise reading, else the collector's parser, once per text
+        stored: list[str | None] = stored_array.to_pylist()
+        offsets: list[str | None] = offset_array.to_pylist()
+        reasons: list[str | None] = [None] * rows
         declared = self._declared(column, fast) if self.rule is not None else None
+        rest = pc.indices_nonzero(pc.invert(fast)).to_pylist()
+        texts = column.take(pa.array(rest, pa.int64())).to_pylist()
         stamp = self.stamp
-        for position, (text, quick) in enumerate(zip(texts, fast.to_pylist(), strict=True)):
-            if quick and zoned is not None and zoned[0][position].is_valid:
-                stored[position], offsets[position] = zoned[0][position].as_py(), zoned[1][position].as_py()
-            elif quick:
-                zulu = text[-1] == "Z"
-                fraction = text[19:26] if len(text) - zulu == 26 else ".000000"
-                stored[position], offsets[position] = f"{text[:19]}{fraction}Z", ("+00:00" if zulu else None)
-            elif declared is not None and declared[0][position] is not None:
+        for position, text in zip(rest, texts, strict=True):
+            if declared is not None and declared[0][position] is not None:
                 stored[position], offsets[position] = declared[0][position], declared[1][position]
             else:
                 stored[position], offsets[position], reasons[position] = stamp(text)

@@ -27,7 +27,8 @@ def _results(check: Check, plugin: str, produced: CheckResult | Iterable[CheckRe
                 check=item.check or check.id,
                 plugin=plugin,
                 severity=item.severity or check.severity,
-                title=item.title or check.title,
+                # a warning or failure reads as the problem it is (it becomes a finding)
+                title=item.title or check.title_for(item.status),
                 stage=item.stage or check.stage,
             )
         )

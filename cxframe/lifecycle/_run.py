@@ -22,6 +22,9 @@ from cxframe.measurement._engine import Engine, SQLiteEngine
 from cxframe.programme._file import Programme
 from cxframe.store._sqlite import Store
 
+#: The id of a run that a read-only store could not record.
+NOT_RECORDED = 0
+
 
 @attrs.define
 class Run:
@@ -62,7 +65,12 @@ def run_inputs(programme: Programme, store: Store) -> dict[str, Any]:
 
 def start_run(command: str, programme: Programme, store: Store, host: PluginHost, registry: Registry) -> Run:
     plugins = [{"name": info.name, "version": info.version} for info in host.plugin_infos()]
-    run_id = store.start_run(command, plugins, run_inputs(programme, store), __version__)
+    # a read-only store cannot record the run: it still reads and computes, as run 0 (`NOT_RECORDED`)
+    run_id = (
+        NOT_RECORDED
+        if store.read_only
+        else store.start_run(command, plugins, run_inputs(programme, store), __version__)
+    )
     return Run(
         id=run_id,
         command=command,
@@ -79,6 +87,8 @@ def start_run(command: str, programme: Programme, store: Store, host: PluginHost
 
 
 def finish_run(run: Run, status: str = "done") -> None:
+    if run.id == NOT_RECORDED:
+        return
     run.store.finish_run(
         run.id,
         status,

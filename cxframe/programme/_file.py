@@ -230,6 +230,12 @@ def cross_reference_problems(programme: Programme) -> Iterable[str]:
             yield f"{at}persona: unknown persona {journey.persona!r} (personas: {known})"
         for dup in _duplicates(stage.id for stage in journey.stages):
             yield f"{at}stages: stage id {dup!r} is used more than once"
+        if journey.stages and not any(journey.is_final(s) for s in range(len(journey.stages))):
+            # with no final stage every case would end in a drop-off: nobody could complete the journey
+            yield (
+                f"{at}stages[{len(journey.stages) - 1}].final: the journey has no final stage; remove "
+                "final = false here or set final = true on the stage where customers complete it"
+            )
         for s, stage in enumerate(journey.stages):
             for t, touchpoint in enumerate(stage.touchpoints):
                 if touchpoint not in touchpoint_ids:

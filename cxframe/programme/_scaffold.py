@@ -7,10 +7,11 @@ functions in `EXAMPLES`, so that every command has something to work on.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from pathlib import Path
 
-from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._errors import InvalidInput, ReadOnlyError
 from cxframe.programme._file import PROGRAMME_FILE
 from cxframe.programme.examples import retail_bank, starter, telecom
 
@@ -75,16 +76,24 @@ def init_programme(directory: str | Path, *, example: str | None = None, force: 
         raise InvalidInput([f"{file} already exists; choose another folder or pass --force to overwrite it"])
     if example is not None and example not in EXAMPLES:
         raise InvalidInput([f"unknown example {example!r} (examples: {', '.join(sorted(EXAMPLES))})"])
-    root.mkdir(parents=True, exist_ok=True)
-    if example is None:
-        file.write_text(MINIMAL.format(name=root.resolve().name.replace('"', "")), encoding="utf-8")
-        # the file the [[sources]] stub names, with the header its columns map: uncommented, it validates
-        survey = root / "data" / "survey.csv"
-        if not survey.exists():
-            survey.parent.mkdir(exist_ok=True)
-            survey.write_text(SURVEY_HEADER, encoding="utf-8")
-    else:
-        EXAMPLES[example](root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if example is None:
+            file.write_text(MINIMAL.format(name=root.resolve().name.replace('"', "")), encoding="utf-8")
+            # the file the [[sources]] stub names, with the header its columns map: uncommented, it validates
+            survey = root / "data" / "survey.csv"
+            if not survey.exists():
+                survey.parent.mkdir(exist_ok=True)
+                survey.write_text(SURVEY_HEADER, encoding="utf-8")
+        else:
+            EXAMPLES[example](root)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise ReadOnlyError(
+            f"{exc.filename or root}: cannot write the programme there: the folder is read-only for you "
+            f"({exc.strerror}); choose another folder"
+        ) from None
     return file
 
 

@@ -52,6 +52,10 @@ _REPORT: dict[str, dict[str, str]] = {
         "en": "{findings} findings lead to {actions} proposed actions.",
         "zh-CN": "共 {findings} 项发现，对应 {actions} 项建议行动。",
     },
+    "summary.findings_split": {
+        "en": "{total}: {run} from objectives and checks, {maturity} from the maturity model",
+        "zh-CN": "{total}：{run} 项来自目标与检查，{maturity} 项来自成熟度模型",
+    },
     "summary.questions": {
         "en": "{count} criteria could not be scored from the data: answer them in {file} or run "
         "`cxframe assess --interview`.",

@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
+
 from cxframe.contracts._errors import StorePermissionWarning
 
 #: Read and write for the owner, nothing for group and others.
@@ -145,3 +147,50 @@ def warn_if_store_is_shared(path: str | Path, stacklevel: int = 2) -> None:
         ),
         stacklevel=stacklevel + 1,
     )
+
+
+@attrs.frozen
+class StoreAccess:
+    """How a command can open the store at a path: to write, or only to read, and why not to write.
+
+    ``mode`` is ``"write"`` (open it as usual, creating it if need be),
+    ``"read"`` (SQLite's ``mode=ro``: another connection has the store open,
+    its WAL and shared-memory files are there and SQLite reads through them),
+    ``"immutable"`` (``mode=ro&immutable=1``: no WAL, so everything committed
+    is in the file; SQLite creates no file beside it, which a read-only
+    folder would refuse) or ``"missing"`` (no store, and a folder where none
+    can be created: an empty store in memory stands in for it).
+    """
+
+    mode: str
+    #: why it cannot be written ("the folder … is read-only"); empty when it can
+    reason: str = ""
+
+    @property
+    def read_only(self) -> bool:
+        return self.mode != "write"
+
+
+def store_access(path: str | Path) -> StoreAccess:
+    """Whether this account can write the store at ``path``, and if not, how to read it.
+
+    Writing needs the file and its folder writable: SQLite creates its WAL,
+    shared-memory and journal files beside the database. ``os.access`` asks
+    the operating system for this account (root passes it everywhere but on
+    a read-only file system, as it would pass the writes themselves).
+    """
+    file = Path(path)
+    folder = file.parent.resolve()  # named in messages: "the folder . is read-only" would say little
+    folder_writable = os.access(folder, os.W_OK)
+    if not file.exists():
+        if folder_writable or not folder.exists():
+            return StoreAccess("write")  # a folder that is not there fails as it always did, naming it
+        return StoreAccess("missing", f"the folder {folder} is read-only and holds no store")
+    if folder_writable and os.access(file, os.W_OK):
+        return StoreAccess("write")
+    reason = f"the folder {folder} is read-only" if not folder_writable else f"the file {file} is read-only"
+    # a WAL is there while a connection has the store open (the last one to close removes it): read through it
+    # so that a commit made meanwhile is seen whole; without one the file holds everything and cannot change
+    # under us without a writer creating a WAL or journal first
+    wal = file.with_name(file.name + "-wal")
+    return StoreAccess("read" if wal.exists() else "immutable", reason)

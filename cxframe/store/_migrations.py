@@ -448,16 +448,7 @@ def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = CORE_
     with writing(db):
         _ensure_table(db)
     done: list[str] = []
-    owners = {m.owner for m in migrations}
-    for owner in owners:
-        known = {m.name for m in migrations if m.owner == owner}
-        unknown = [name for name in applied(db, owner) if name not in known]
-        if unknown:
-            raise StoreError(
-                f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}: the store was written by a newer "
-                f"version (schema step(s) {', '.join(unknown)} of {owner} are unknown here); upgrade cxframe "
-                "or its plugins to open it"
-            )
+    _refuse_newer(db, migrations)
     for migration in migrations:
         if migration.name in applied(db, migration.owner):
             continue
@@ -476,3 +467,25 @@ def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = CORE_
     if done:
         db.execute(f"PRAGMA user_version = {len(applied(db, 'cxframe'))}")
     return done
+
+
+def _refuse_newer(db: sqlite_utils.Database, migrations: tuple[Migration, ...]) -> None:
+    """Raise `StoreError` when the store has schema steps these migrations do not know (a newer cxframe wrote it)."""
+    for owner in sorted({m.owner for m in migrations}):
+        known = {m.name for m in migrations if m.owner == owner}
+        unknown = [name for name in applied(db, owner) if name not in known]
+        if unknown:
+            raise StoreError(
+                f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}: the store was written by a newer "
+                f"version (schema step(s) {', '.join(unknown)} of {owner} are unknown here); upgrade cxframe "
+                "or its plugins to open it"
+            )
+
+
+def pending(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = CORE_MIGRATIONS) -> list[str]:
+    """The schema steps a store opened read-only still lacks (``owner:name``), without writing anything.
+
+    Raises `StoreError` as `migrate` does when a newer cxframe wrote the store.
+    """
+    _refuse_newer(db, migrations)
+    return [f"{m.owner}:{m.name}" for m in migrations if m.name not in applied(db, m.owner)]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from cxframe.contracts._convert import unstructure
-from cxframe.contracts._errors import InvalidInput, StoreError
+from cxframe.contracts._errors import InvalidInput, ReadOnlyError, StoreError
 from cxframe.contracts._records import (
     Action,
     CheckResult,
@@ -37,9 +37,15 @@ from cxframe.contracts._records import (
     MetricResult,
     Observation,
 )
-from cxframe.store._files import create_private, warn_if_store_is_shared
+from cxframe.store._files import StoreAccess, create_private, store_access, warn_if_store_is_shared
 from cxframe.store._locking import BUSY_SECONDS, writing
-from cxframe.store._migrations import RESPONSE_COLUMNS, create_observations_view, migrate
+from cxframe.store._migrations import (
+    CORE_MIGRATIONS,
+    RESPONSE_COLUMNS,
+    create_observations_view,
+    migrate,
+    pending,
+)
 
 if TYPE_CHECKING:
     from cxframe.programme._file import Programme
@@ -122,21 +128,86 @@ def check_segment_name(name: str) -> str | None:
 class Store:
     """An open store. Use `open_store` (or ``Store(path)``) and close it when done."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        """Open the store at ``path``, creating and migrating it as needed.
+
+        A store this account cannot write (its file or folder is read-only;
+        `store_access`) or ``read_only=True`` is opened read-only: reading
+        works, and anything that would write raises `ReadOnlyError` saying
+        why (`writing`, `require_writable`). Nothing is created beside it.
+        """
         self.path = Path(path)
+        in_memory = str(path) in ("", ":memory:")  # SQLite's names for a database without a file
+        access = StoreAccess("write") if in_memory else store_access(self.path)
+        if read_only and not access.read_only:
+            access = StoreAccess("read", "it was opened read-only")
+        #: why this store cannot be written ("the folder … is read-only"); empty when it can
+        self.read_only_reason = access.reason
         try:
-            if str(path) not in ("", ":memory:"):  # SQLite's names for a database without a file
+            if access.mode == "write" and not in_memory:
                 self._private_file()
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
+            elif access.mode in ("read", "immutable"):
+                warn_if_store_is_shared(self.path, stacklevel=2)
+            conn = self._connect(access)
             self.db = sqlite_utils.Database(conn)
-            self.db.enable_wal()
-            self.db.execute("PRAGMA synchronous = NORMAL")
+            if access.mode in ("write", "missing"):
+                self.db.enable_wal()
+                self.db.execute("PRAGMA synchronous = NORMAL")
             # a bigger page cache keeps index inserts of a large ingest off the disk (32 MiB)
             self.db.execute("PRAGMA cache_size = -32768")
             self.db.execute("PRAGMA foreign_keys = ON")
-            migrate(self.db)
+            if access.mode in ("write", "missing"):
+                migrate(self.db)
+            else:
+                self._refuse_if_older()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+
+    def _connect(self, access: StoreAccess) -> sqlite3.Connection:
+        if access.mode == "write":
+            target: str | Path = self.path
+        elif access.mode == "missing":
+            target = ":memory:"  # nothing stored yet and nowhere to store it: an empty store to read
+        else:
+            # mode=ro opens without writing; immutable=1 also creates no WAL or shared-memory file beside it
+            query = "mode=ro" if access.mode == "read" else "mode=ro&immutable=1"
+            target = f"{self.path.resolve().as_uri()}?{query}"
+        return sqlite3.connect(
+            target,
+            uri=access.mode in ("read", "immutable"),
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_SECONDS,
+        )
+
+    def _refuse_if_older(self) -> None:
+        """On a read-only store, refuse one that needs schema steps: applying them would write to it."""
+        missing = pending(self.db)
+        if not missing:
+            return
+        state = (
+            "was never set up"
+            if len(missing) == len(CORE_MIGRATIONS)
+            else f"was written by an older cxframe and must be upgraded ({', '.join(missing)})"
+        )
+        raise ReadOnlyError(
+            f"{self.path}: the store {state} before it can be read, but {self.read_only_reason}; "
+            "make it writable and run any cxframe command once"
+        )
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this store can only be read (`read_only_reason` says why)."""
+        return bool(self.read_only_reason)
+
+    def require_writable(self, what: str = "this command") -> None:
+        """Raise `ReadOnlyError` when the store is read-only, saying that ``what`` writes to it."""
+        if self.read_only:
+            raise ReadOnlyError(
+                f"{self.path}: {what} writes to the store, but {self.read_only_reason}; make the folder and its "
+                "store writable for you, or work on a copy of the programme folder (reading commands such as "
+                "measure, check and report --out DIR work on a read-only folder)"
+            )
 
     def _private_file(self) -> None:
         """Create the store's file with mode 0600 before SQLite opens it; warn if an existing one is shared.
@@ -155,7 +226,11 @@ class Store:
     # -- lifecycle ---------------------------------------------------------
 
     def writing(self) -> contextlib.AbstractContextManager[None]:
-        """A write transaction that holds the store's write lock (see `cxframe.store._locking`)."""
+        """A write transaction that holds the store's write lock (see `cxframe.store._locking`).
+
+        Raises `ReadOnlyError` on a read-only store, before anything is written.
+        """
+        self.require_writable()
         return writing(self.db)
 
     def close(self) -> None:
@@ -381,9 +456,9 @@ def now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def open_store(path: str | Path) -> Store:
-    """Open (creating and migrating as needed) the store at ``path``."""
-    return Store(path)
+def open_store(path: str | Path, *, read_only: bool = False) -> Store:
+    """Open (creating and migrating as needed) the store at ``path``; read-only where it cannot be written."""
+    return Store(path, read_only=read_only)
 
 
 def observation_row(

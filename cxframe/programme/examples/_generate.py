@@ -268,7 +268,8 @@ class SurveyDesign:
     base_responses: int
     #: share of logged contacts at surveyed touchpoints that answer the survey
     response_rate: float
-    comments: dict[str, tuple[str, ...]]
+    #: touchpoint → what the score says (`sentiment`) → the comments respondents leave
+    comments: dict[str, dict[str, tuple[str, ...]]]
     base_customers: int = 40000
     base_prefix: str = "C"
     #: how strongly a team's quality shows in its customers' scores
@@ -292,7 +293,8 @@ class Response:
     comment: str
 
 
-def _sentiment(nps: int) -> str:
+def sentiment(nps: int) -> str:
+    """What a 0–10 recommendation score says: ``promoter`` (9–10), ``passive`` (7–8) or ``detractor`` (0–6)."""
     return "promoter" if nps >= 9 else "detractor" if nps <= 6 else "passive"
 
 
@@ -345,13 +347,51 @@ def survey_responses(rng: random.Random, design: SurveyDesign, events: Sequence[
         resolved = rng.random() < 1 / (1 + math.exp(-(surveyed.resolution + 0.9 * latent)))
         comment = ""
         if rng.random() < 0.35:
-            comment = rng.choice(design.comments[_sentiment(nps)])
+            # about the touchpoint surveyed, and a complaint when the score is one
+            comment = rng.choice(design.comments[touchpoint][sentiment(nps)])
         responses.append(
             Response(
                 number, customer, when, region, product, touchpoint, channel, team, nps, csat, ces, resolved, comment
             )
         )
     return responses
+
+
+@attrs.frozen
+class Special:
+    """A comment as respondents really type them (characters a report must escape, another language).
+
+    It replaces the comment of the first response from number ``near`` on
+    that it fits: at one of ``touchpoints`` (any, when empty) with a score
+    that says ``sentiment`` (any, when None). See `place_specials`.
+    """
+
+    near: int
+    text: str
+    touchpoints: tuple[str, ...] = ()
+    sentiment: str | None = None
+
+    def fits(self, response: Response) -> bool:
+        return (not self.touchpoints or response.touchpoint in self.touchpoints) and (
+            self.sentiment is None or sentiment(response.nps) == self.sentiment
+        )
+
+
+def place_specials(
+    responses: Sequence[Response], specials: Iterable[Special], avoid: Iterable[int] = ()
+) -> dict[int, str]:
+    """Response number → special comment, each on the first response it fits; ``avoid``: numbers spoiled later."""
+    taken = set(avoid)
+    placed: dict[int, str] = {}
+    for special in specials:
+        response = next(
+            (r for r in responses if r.number >= special.near and r.number not in taken and special.fits(r)), None
+        )
+        if response is None:
+            raise ValueError(f"no response from number {special.near} on fits the comment {special.text!r}")
+        taken.add(response.number)
+        placed[response.number] = special.text
+    return placed
 
 
 # -- employee survey ----------------------------------------------------------------------------------------------------

@@ -33,12 +33,14 @@ from cxframe.programme.examples._generate import (
     JourneyWalk,
     Option,
     Response,
+    Special,
     Step,
     SurveyDesign,
     Surveyed,
     Team,
     employee_responses,
     iso,
+    place_specials,
     stream,
     survey_responses,
     walk_journeys,
@@ -161,38 +163,207 @@ SURVEYED = {
     "outcome-call": Surveyed("phone", 0.1, ("disputes",), weight=0.5, resolution=1.2),
 }
 
+#: Respondents' comments, by touchpoint and by what the score says (promoter 9–10, passive 7–8, detractor 0–6):
+#: a detractor's comment is a complaint about that touchpoint. Every touchpoint has as many comments for each
+#: of the three as the others (five, four, six), so choosing one draws the random stream as it always did.
 COMMENTS = {
-    "promoter": (
-        "Opened the account on my lunch break, card arrived in four days",
-        "The adviser in branch sorted it in five minutes",
-        "App is brilliant, love the instant notifications",
-        "Got my money back within a week, thank you",
-        "Friendly, knew my history without me explaining",
-    ),
-    "passive": (
-        "Fine, but the app logged me out twice",
-        "OK in the end, took longer than promised",
-        "Good rates, branch is a bit far now",
-        "Chat was helpful but slow to connect",
-    ),
-    "detractor": (
-        "Waited 35 minutes on hold, then got cut off",
-        "Had to explain the dispute three times to three people",
-        "ID check kept rejecting my passport photo",
-        "Nobody told me what was happening with my dispute for three weeks",
-        "The tracker just says 'in progress'. In progress since March!",
-        "Agent said she could not refund £12 without a manager",
-    ),
+    "branch-visit": {
+        "promoter": (
+            "Opened my account in branch in twenty minutes, card ordered there and then",
+            "The adviser walked me through every form, no jargon",
+            "Booked an appointment online and was seen on time",
+            "Staff set up the app on my phone before I left the branch",
+            "Friendly welcome, they explained the overdraft options clearly",
+        ),
+        "passive": (
+            "Fine, but I waited 15 minutes for an adviser",
+            "Account opened, though they asked for the same document twice",
+            "Helpful staff, but branch hours don't suit people who work",
+            "OK, but I had to come back with a utility bill",
+        ),
+        "detractor": (
+            "Queued 40 minutes in branch only to be told to apply online",
+            "The adviser couldn't open the account, their system was down",
+            "Had to bring proof of address twice, nobody said so the first time",
+            "Branch closed at 4, made the trip for nothing",
+            "Nobody at the desk for ages, felt like a nuisance",
+            "Told in branch the card would come in a week, it took three",
+        ),
+    },
+    "app-onboarding": {
+        "promoter": (
+            "Opened the account on my lunch break, card arrived in four days",
+            "ID check with my passport took a minute, really slick",
+            "Sign-up in the app was quick and clear",
+            "Loved opening the account without visiting a branch",
+            "Account number straight away, could get paid the same week",
+        ),
+        "passive": (
+            "Sign-up was fine, but the selfie step took a few goes",
+            "OK, though the app asked for details I had already given",
+            "Worked in the end, the progress bar was confusing",
+            "Quick enough, but I wasn't sure my application had gone through",
+        ),
+        "detractor": (
+            "ID check kept rejecting my passport photo",
+            "App crashed twice during sign-up and I had to start again",
+            "Stuck on 'manual review' for a week with no update",
+            "The selfie check failed in every light I tried",
+            "It asked for proof of address but wouldn't let me upload it",
+            "Gave up on the app and had to go into a branch",
+        ),
+    },
+    "mobile-banking": {
+        "promoter": (
+            "App is brilliant, love the instant notifications",
+            "Paying friends and checking my balance takes seconds",
+            "The spending breakdown actually helps me budget",
+            "Froze my lost card in the app in seconds, a lifesaver",
+            "The app is so much faster since the spring update",
+        ),
+        "passive": (
+            "Fine, but the app logged me out twice",
+            "Does what I need, the savings pots are hard to find",
+            "Good app, but statements are a pain to download",
+            "OK, wish I could see pending payments",
+        ),
+        "detractor": (
+            "App keeps logging me out in the middle of a payment",
+            "Couldn't log in for two days after the update",
+            "Payment failed three times with no explanation",
+            "Notifications arrive hours after the transaction",
+            "Face login stopped working and there was no other way in",
+            "A fee on a foreign payment the app never showed me",
+        ),
+    },
+    "contact-centre": {
+        "promoter": (
+            "Friendly, knew my history without me explaining",
+            "The agent sorted my card dispute on the first call",
+            "Got through in two minutes and the problem was fixed",
+            "The agent called me back exactly when she said she would",
+            "Very patient with me, explained the refund process clearly",
+        ),
+        "passive": (
+            "OK in the end, took longer than promised",
+            "Sorted, but I was transferred twice",
+            "Helpful agent, shame about the 20 minutes on hold",
+            "Fine, but I had to go through security three times",
+        ),
+        "detractor": (
+            "Waited 35 minutes on hold, then got cut off",
+            "Had to explain the dispute three times to three people",
+            "Agent said she could not refund £12 without a manager",
+            "Promised a call back that never came",
+            "Passed between departments for an hour, nothing resolved",
+            "Told to call back on Monday because the system was down",
+        ),
+    },
+    "web-chat": {
+        "promoter": (
+            "Chat agent answered in a minute and fixed it there and then",
+            "Great to sort my dispute over chat while at work",
+            "The adviser on chat sent me the form straight away",
+            "Quick, clear answers, no waiting on the phone",
+            "The chat kept the whole conversation, so I didn't repeat myself",
+        ),
+        "passive": (
+            "Chat was helpful but slow to connect",
+            "Got an answer, but the chat timed out once",
+            "Fine, though the bot's questions before the agent were pointless",
+            "Sorted eventually, long gaps between replies",
+        ),
+        "detractor": (
+            "Chat closed while I was uploading my evidence",
+            "The chat agent just told me to phone instead",
+            "Waited 25 minutes in the chat queue",
+            "Copy-pasted answers that didn't address my question",
+            "Chat said someone would email me, nobody did",
+            "Had to start a new chat and explain everything again",
+        ),
+    },
+    "branch-adviser": {
+        "promoter": (
+            "The adviser in branch sorted it in five minutes",
+            "Raised my dispute in branch, they handled everything",
+            "Lovely adviser, took the time to go through my statement",
+            "Much easier to sort it out face to face",
+            "The adviser followed up with a call the next day",
+        ),
+        "passive": (
+            "Helpful, but the branch is a bit far now",
+            "The adviser was kind but had to phone the contact centre for me",
+            "Dispute raised, but on a paper form",
+            "Fine, after a short wait",
+        ),
+        "detractor": (
+            "Branch staff couldn't raise the dispute and sent me to the phone line",
+            "Waited an hour in branch to be told to call the helpline",
+            "The adviser didn't know how disputes work",
+            "They lost the form I filled in at the branch",
+            "One adviser in the branch and a queue out the door",
+            "Had to go back to the branch twice with the same receipts",
+        ),
+    },
+    "dispute-tracker": {
+        "promoter": (
+            "Could see every step of my dispute in the app",
+            "The tracker told me exactly when the refund would land",
+            "Nice to get an update without having to ring",
+            "Clear timeline, no surprises",
+            "Uploaded my receipt to the tracker in seconds",
+        ),
+        "passive": (
+            "The tracker is useful but updates are slow",
+            "OK, though the status wording is vague",
+            "Shows progress, but no date for a decision",
+            "Fine, would like a notification when it changes",
+        ),
+        "detractor": (
+            "The tracker just says 'in progress'. In progress since March!",
+            "Nobody told me what was happening with my dispute for three weeks",
+            "The tracker showed 'closed' but I never got my money",
+            "Couldn't upload my evidence, the tracker kept erroring",
+            "Status hasn't changed in a month",
+            "The tracker and the call centre told me different things",
+        ),
+    },
+    "outcome-call": {
+        "promoter": (
+            "Got my money back within a week, thank you",
+            "The specialist explained the decision clearly and refunded me",
+            "Called when promised, with good news",
+            "Refund sorted, and they explained how to avoid it next time",
+            "Very professional, kept me informed to the end",
+        ),
+        "passive": (
+            "Refunded, but it took longer than I was told",
+            "Fair outcome, the call was rushed",
+            "Partial refund, at least they explained why",
+            "OK result, shame it took so many weeks",
+        ),
+        "detractor": (
+            "Dispute declined with no real explanation",
+            "Told on the phone I'd lose the money, no chance to appeal",
+            "Waited six weeks for a two-minute call saying no",
+            "The outcome call came after I had already complained",
+            "They declined it without looking at the evidence I sent",
+            "The call cut off halfway through explaining the decision",
+        ),
+    },
 }
 
-#: Comments with characters reports must escape, and one in Chinese: respondent data as it arrives.
-SPECIAL_COMMENTS = {
-    97: 'Fees < £5 & "no hidden charges"? Not what I was charged',
-    412: "<script>alert(1)</script>",
-    733: "Tom & Jerry's café <Leeds> payment still not refunded — 3rd call",
-    1208: "客服很耐心，问题一次就解决了，谢谢！",
-    1650: "Rated 10/10 <b>great</b> service",
-}
+#: Comments with characters reports must escape, and one in Chinese ("the agent was patient and solved it at the
+#: first contact, thank you"): respondent data as it arrives, each on a response it fits (`place_specials`).
+SPECIAL_COMMENTS = (
+    Special(97, 'Fees < £5 & "no hidden charges"? Not what I was charged', ("mobile-banking",), "detractor"),
+    Special(412, "<script>alert(1)</script>"),
+    Special(733, "Tom & Jerry's café <Leeds> payment still not refunded — 3rd call", ("contact-centre",), "detractor"),
+    Special(1208, "客服很耐心，问题一次就解决了，谢谢！", ("contact-centre", "web-chat"), "promoter"),
+    Special(1650, "Rated 10/10 <b>great</b> service", ("branch-adviser", "contact-centre", "web-chat"), "promoter"),
+)
+#: Responses whose rows `_survey_rows` spoils (a special comment there could be lost with them).
+SPOILED = (151, 481, 906, 1334, 1777, 2020)
 
 STAFF_COMMENTS = (
     "Give us authority to refund small amounts",
@@ -204,9 +375,10 @@ STAFF_COMMENTS = (
 
 
 def _survey_rows(responses: list[Response]) -> list[list[str]]:
+    specials = place_specials(responses, SPECIAL_COMMENTS, avoid=SPOILED)
     rows = []
     for response in responses:
-        comment = SPECIAL_COMMENTS.get(response.number, response.comment)
+        comment = specials.get(response.number, response.comment)
         rows.append(
             [
                 f"HB-{response.number:06d}",

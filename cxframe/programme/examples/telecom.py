@@ -40,11 +40,13 @@ from cxframe.programme.examples._generate import (
     Option,
     QualtricsColumn,
     Response,
+    Special,
     Step,
     SurveyDesign,
     Surveyed,
     Team,
     employee_responses,
+    place_specials,
     stream,
     survey_responses,
     walk_journeys,
@@ -114,6 +116,7 @@ measures = ["ces", "csat"]
 id = "retention"
 name = "Retention"
 touchpoints = ["router-delivery", "installation-visit", "my-account-app"]
+final = true  # a customer using the fibre line has completed the switch
 moments_of_truth = ["installation-visit"]
 scenarios = ["receives the router", "engineer installs the fibre", "checks the first bill in the app"]
 expectations = ["the engineer arrives in the slot", "speeds as advertised"]
@@ -128,6 +131,7 @@ measures = ["csat", "nps"]
 id = "advocacy"
 name = "Advocacy"
 touchpoints = ["refer-friend"]
+optional = true  # recommending is welcome, not a step every customer must take
 scenarios = ["tells neighbours about the speed", "shares a referral code"]
 expectations = ["a reward for both"]
 behaviours = ["recommends once the first bill matches the price"]
@@ -151,6 +155,7 @@ description = "From a dead connection to a confirmed repair; a service journey, 
 id = "notice"
 name = "Notice the fault"
 touchpoints = ["service-status"]
+optional = true  # many customers report the fault without checking the status page
 scenarios = ["the connection drops during a video call", "checks the status page on mobile data"]
 expectations = ["to know at once if it is a known outage"]
 behaviours = ["restarts the router twice before anything else"]
@@ -191,6 +196,7 @@ measures = ["ces"]
 id = "repair"
 name = "Repair"
 touchpoints = ["engineer-visit"]
+optional = true  # faults fixed remotely go straight to the closing text
 moments_of_truth = ["engineer-visit"]
 scenarios = ["an engineer visits", "the fault is fixed outside, in the street cabinet"]
 expectations = ["a visit the next working day", "the engineer knows the history"]
@@ -201,7 +207,7 @@ opportunities = ["parts prediction from the line test"]
 departments = ["Field operations"]
 measures = ["csat", "nps"]
 
-# a deliberate gap: no measure is named for the confirmation stage (the nps.stage-measures check says so)
+# a deliberate gap: no measure is named for the confirmation stage (the journey.stage-measures check says so)
 [[stages]]
 id = "confirm"
 name = "Confirm and compensate"
@@ -339,34 +345,203 @@ SURVEYED = {
     "engineer-visit": Surveyed("home", 0.15, FIELD, weight=1.5, resolution=1.3),
 }
 
+#: Respondents' comments, by touchpoint and by what the score says (promoter 9–10, passive 7–8, detractor 0–6):
+#: a detractor's comment is a complaint about that touchpoint. Every touchpoint has as many comments for each
+#: of the three as the others (four, three, five), so choosing one draws the random stream as it always did.
 COMMENTS = {
-    "promoter": (
-        "Engineer was on time, tidy and explained everything",
-        "Fibre is unbelievably fast, should have switched years ago",
-        "Fault fixed the next morning, great communication",
-        "The agent booked the engineer while I was on the phone",
-    ),
-    "passive": (
-        "Works now, but I had to chase twice",
-        "Installation fine, router delivery was a day late",
-        "App is OK, bill layout confusing",
-    ),
-    "detractor": (
-        "Chatbot went round in circles, had to call anyway",
-        "Three days without internet and nobody told me anything",
-        "Engineer didn't turn up, took a day off work for nothing",
-        "Had to do the line test again with the agent after doing it myself",
-        "Still waiting for the compensation I was promised",
-    ),
+    "store-visit": {
+        "promoter": (
+            "The store adviser explained the fibre plans without any pressure",
+            "Checked availability for my address in the store in seconds",
+            "Great demo of the speeds, signed up on the spot",
+            "Helpful staff, they kept my landline number for me",
+        ),
+        "passive": (
+            "Fine, but the adviser couldn't tell me an installation date",
+            "Good advice, long queue at the counter",
+            "OK, though the offer in store differed from the website",
+        ),
+        "detractor": (
+            "The store couldn't book an installation slot, told me to ring",
+            "Waited 30 minutes in the store for the one adviser",
+            "Sold me a plan that isn't available at my address",
+            "The adviser didn't know whether fibre reaches my street",
+            "Pushed a TV bundle I didn't ask for",
+        ),
+    },
+    "online-checkout": {
+        "promoter": (
+            "Ordered fibre online in five minutes",
+            "Checkout was simple and the price matched the advert",
+            "Got an installation date right at checkout",
+            "Easy online order, confirmation email straight away",
+        ),
+        "passive": (
+            "Order went through, but the date only came by email two days later",
+            "OK, the credit check step was confusing",
+            "Fine, but the basket kept adding a router upgrade",
+        ),
+        "detractor": (
+            "The basket emptied twice at the payment step",
+            "No installation date offered, just 'we'll be in touch'",
+            "The price went up at the last step of checkout",
+            "The website said fibre is available, then cancelled my order",
+            "Charged at checkout but no order confirmation",
+        ),
+    },
+    "sales-call": {
+        "promoter": (
+            "The agent matched the comparison site's price, very fair",
+            "Clear explanation of the contract on the phone",
+            "The sales agent booked my installation during the call",
+            "Friendly, no hard sell",
+        ),
+        "passive": (
+            "Good deal, but a long hold before getting through",
+            "Fine, but I had to ask twice about the exit fees",
+            "OK, the agent read from a script",
+        ),
+        "detractor": (
+            "Promised a discount on the phone that never appeared",
+            "On hold for 40 minutes just to place an order",
+            "The agent signed me up for a plan I didn't agree to",
+            "Rang three times to get the price confirmed in writing",
+            "Pushy sales call, wouldn't take no for an answer",
+        ),
+    },
+    "installation-visit": {
+        "promoter": (
+            "Engineer was on time, tidy and explained everything",
+            "Fibre is unbelievably fast, should have switched years ago",
+            "The installer set up the wifi on all our devices",
+            "In and out in an hour, no mess",
+        ),
+        "passive": (
+            "Installation fine, router delivery was a day late",
+            "Works well, the engineer arrived at the very end of the slot",
+            "OK, the cable run through the hall is a bit untidy",
+        ),
+        "detractor": (
+            "Engineer didn't turn up, took a day off work for nothing",
+            "Needed a second visit for the wall socket",
+            "The installer left without testing the connection",
+            "The slot moved twice, no apology",
+            "Speeds nowhere near what was advertised after the install",
+        ),
+    },
+    "my-account-app": {
+        "promoter": (
+            "The app shows my usage and bill clearly",
+            "Paid my bill in the app in seconds",
+            "Love the speed test and router restart in the app",
+            "Changed my plan in the app, no phone call needed",
+        ),
+        "passive": (
+            "App is OK, bill layout confusing",
+            "Fine, but it logs me out every few days",
+            "Works, wish it showed outages in my area",
+        ),
+        "detractor": (
+            "The app says I owe money I have already paid",
+            "Can't log in since the last update",
+            "First bill in the app was double the price I signed up for",
+            "The referral credit never showed up in the app",
+            "The app crashes every time I open my bill",
+        ),
+    },
+    "fault-chatbot": {
+        "promoter": (
+            "The chatbot spotted the outage and told me when it would be fixed",
+            "The bot ran a line test and booked an engineer, impressive",
+            "Quick answer from the chatbot, sorted in minutes",
+            "Since the relaunch the chatbot actually understands me",
+        ),
+        "passive": (
+            "The chatbot helped in the end, after a few tries",
+            "OK, the bot handed me to an agent eventually",
+            "Useful for the outage status, not much else",
+        ),
+        "detractor": (
+            "Chatbot went round in circles, had to call anyway",
+            "The bot can't book an engineer, so what's the point",
+            "It kept asking me to restart the router I'd already restarted",
+            "Asked for an agent five times, the bot ignored it",
+            "The bot closed the chat and my fault was never logged",
+        ),
+    },
+    "support-call": {
+        "promoter": (
+            "The agent booked the engineer while I was on the phone",
+            "Fault fixed the next morning, great communication",
+            "The agent ran the line test and found the fault straight away",
+            "Short wait and a really knowledgeable agent",
+        ),
+        "passive": (
+            "Works now, but I had to chase twice",
+            "Helpful agent, 25 minutes in the queue though",
+            "Sorted, though I was transferred to another team",
+        ),
+        "detractor": (
+            "Had to do the line test again with the agent after doing it myself",
+            "Three days without internet and nobody told me anything",
+            "30 minutes on hold during the storm outage",
+            "Still waiting for the compensation I was promised",
+            "The agent gave me a fault reference nobody else could find",
+        ),
+    },
+    "social-care": {
+        "promoter": (
+            "Replied on social media within ten minutes and sorted it",
+            "The social team kept me updated by DM all day",
+            "Posted about the outage and got a real person straight away",
+            "The social care team got an engineer out the same week",
+        ),
+        "passive": (
+            "Got a reply on social, but then had to call anyway",
+            "Fine, the replies were slow overnight",
+            "Helpful, but they asked for my details three times",
+        ),
+        "detractor": (
+            "Only answered after I complained publicly",
+            "Canned replies on social media, no actual help",
+            "They told me to ring the number with a 40-minute wait",
+            "Ignored my messages for two days",
+            "Promised a call back by DM, it never happened",
+        ),
+    },
+    "engineer-visit": {
+        "promoter": (
+            "The engineer fixed the fault in the street cabinet within the hour",
+            "Repair engineer came the next day and explained what broke",
+            "Brilliant engineer, tested everything before leaving",
+            "Back online the morning after I reported it",
+        ),
+        "passive": (
+            "Fixed, but the engineer came at the end of the slot",
+            "Works now, took two visits",
+            "OK, nobody told me what the repair found",
+        ),
+        "detractor": (
+            "The engineer came without the parts and had to come back",
+            "Repair visit missed, no call to say so",
+            "Fixed for a day, then dropped again",
+            "The engineer said it was an outside fault and left it",
+            "Four days offline waiting for a repair slot",
+        ),
+    },
 }
 
-SPECIAL_COMMENTS = {
-    61: 'Speed < 10 Mbps & "up to 500" advertised?!',
-    655: "<script>alert(1)</script>",
-    1402: "Engineer said the box at the end of the road is <broken> & needs replacing",
-    1999: "安装师傅很专业，网速比以前快多了。",
-    2301: "It's 'fixed' — until the next storm",
-}
+#: Comments with characters reports must escape, and one in Chinese ("the installer was very professional, the
+#: connection is much faster than before"), each on a response it fits (`place_specials`).
+SPECIAL_COMMENTS = (
+    Special(61, 'Speed < 10 Mbps & "up to 500" advertised?!', ("installation-visit", "my-account-app"), "detractor"),
+    Special(655, "<script>alert(1)</script>"),
+    Special(1402, "Engineer said the box at the end of the road is <broken> & needs replacing", ("engineer-visit",)),
+    Special(1999, "安装师傅很专业，网速比以前快多了。", ("installation-visit",), "promoter"),
+    Special(2301, "It's 'fixed' — until the next storm", ("engineer-visit", "support-call"), "detractor"),
+)
+#: Responses whose rows `_customer_rows` spoils or leaves unfinished (a special comment there could be lost).
+SPOILED = (301, 421, 901, 1251, 1501, 1801, 2101, 2201)
 
 STAFF_COMMENTS = (
     "Let store staff book engineers",
@@ -447,9 +622,10 @@ def _nps_group(score: int) -> str:
 
 
 def _customer_rows(rng: random.Random, responses: list[Response]) -> list[list[str]]:
+    specials = place_specials(responses, SPECIAL_COMMENTS, avoid=SPOILED)
     rows = []
     for r in responses:
-        comment = SPECIAL_COMMENTS.get(r.number, r.comment)
+        comment = specials.get(r.number, r.comment)
         rows.append(
             [
                 *_meta(rng, r.number, "tnps", r.timestamp),

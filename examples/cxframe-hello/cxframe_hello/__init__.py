@@ -110,6 +110,7 @@ def register_checks(programme: Programme | None) -> list[Check]:
         Check(
             id=SPONSOR_CHECK,  # unique across all plugins: prefix ids with your plugin's name
             title="The programme names a leadership sponsor",
+            problem="The programme names no leadership sponsor",  # the finding's title when it fails
             run=check_sponsor,
             severity=Severity.HIGH,
             stage=Stage.CONTEXT,

@@ -621,6 +621,7 @@ CHECKS = [
     Check(
         id="employee.decision-authority",
         title="Frontline roles can resolve the common issues without escalation",
+        problem="Frontline roles cannot resolve the common issues without escalation",
         run=check_decision_authority,
         severity=Severity.HIGH,
         stage=Stage.PLAN,
@@ -629,6 +630,7 @@ CHECKS = [
     Check(
         id="employee.training",
         title="Frontline employees are trained, in CX too",
+        problem="Frontline employees lack training, in CX too",
         run=check_training,
         severity=Severity.MEDIUM,
         stage=Stage.PLAN,
@@ -637,6 +639,7 @@ CHECKS = [
     Check(
         id="employee.staffing",
         title="Frontline roles are resourced for the demand",
+        problem="Frontline roles are not resourced for the demand",
         run=check_staffing,
         severity=Severity.MEDIUM,
         stage=Stage.PLAN,
@@ -645,6 +648,7 @@ CHECKS = [
     Check(
         id="employee.systems",
         title="Frontline staff do not juggle systems",
+        problem="Frontline staff juggle systems",
         run=check_systems,
         severity=Severity.LOW,
         stage=Stage.PLAN,
@@ -653,6 +657,7 @@ CHECKS = [
     Check(
         id="employee.kpi-mix",
         title="Frontline scorecards carry a customer KPI",
+        problem="Frontline scorecards carry no customer KPI",
         run=check_kpi_mix,
         severity=Severity.HIGH,
         stage=Stage.PLAN,
@@ -661,6 +666,7 @@ CHECKS = [
     Check(
         id="employee.voice-of-employee",
         title="Employees are heard and their suggestions acted on",
+        problem="Employees are not heard, or their suggestions not acted on",
         run=check_voice_of_employee,
         severity=Severity.MEDIUM,
         stage=Stage.IMPROVE,
@@ -669,6 +675,7 @@ CHECKS = [
     Check(
         id="employee.enps-by-team",
         title="eNPS by team",
+        problem="eNPS is low, or not known, by team",
         run=check_enps_by_team,
         severity=Severity.MEDIUM,
         stage=Stage.MEASURE,
@@ -677,6 +684,7 @@ CHECKS = [
     Check(
         id="employee.survey-data",
         title="Employee survey data are complete",
+        problem="Employee survey data are incomplete",
         run=check_survey_data,
         severity=Severity.LOW,
         stage=Stage.MEASURE,
@@ -695,6 +703,7 @@ def run_employee_checks(run: RunContext) -> list[CheckResult]:
             produced = CheckResult(status=CheckStatus.ERROR, evidence=tuple(exc.messages))
         items = [produced] if isinstance(produced, CheckResult) else list(produced)
         results.extend(
-            attrs.evolve(item, check=item.check or check.id, title=item.title or check.title) for item in items
+            attrs.evolve(item, check=item.check or check.id, title=item.title or check.title_for(item.status))
+            for item in items
         )
     return results

@@ -230,7 +230,7 @@ def funnel(
     """The stage funnel of every journey (or ``journey``), per value of event column/attribute ``by``.
 
     Rows ``{journey, stage, stage_name, segment, cases, conversion, drop_off,
-    median_seconds, p90_seconds}``; see `cxframe_journey.overlay`.
+    median_seconds, p90_seconds, optional, final}``; see `cxframe_journey.overlay`.
 
     >>> cxframe_journey.funnel("my-programme", journey="buy", by="region")  # doctest: +SKIP
     """

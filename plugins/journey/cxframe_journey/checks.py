@@ -4,7 +4,7 @@
 check                       stage   passes when … (warns / fails otherwise, see each function)
 ==========================  ======  ==============================================================
 journey.stage-touchpoints   design  every journey stage names at least one touchpoint
-journey.stage-measures      design  every journey stage names at least one measure (a metric id)
+journey.stage-measures      design  every journey stage names a measure (a metric id) that has data
 journey.touchpoint-owners   design  every touchpoint has an owner
 journey.environments        design  every contact environment has a touchpoint
 journey.elements            design  every experience element has a touchpoint
@@ -150,28 +150,45 @@ def check_stage_touchpoints(run: RunContext) -> CheckResult:
     )
 
 
+def _questions_with_data(store: Store) -> set[str]:
+    return {row[0] for row in store.db.execute("SELECT DISTINCT question FROM observations")}
+
+
 def check_stage_measures(run: RunContext) -> CheckResult:
-    """Warn for stages without a measure (or with a measure no plugin provides); fail when no stage is measured."""
+    """Warn for stages without a measure, with a measure no plugin provides, or whose measures have no data yet;
+    fail when no stage names a measure.
+
+    The one owner of "every journey stage is measured": a stage is measured when it names a metric that a
+    plugin provides and that has data.
+    """
     if not run.programme.journeys:
         return _no_journeys()
     stages = _stages(run.programme)
+    metrics = {m.id: m for m in run.registry.metrics}
+    answered = _questions_with_data(run.store)
     missing = [f"{j.id}: stage {j.stages[i].id!r} ({j.stages[i].name})" for j, i in stages if not j.stages[i].measures]
     unknown = [
         f"{j.id}: stage {j.stages[i].id!r} measures {m!r}, which no plugin provides"
         for j, i in stages
         for m in j.stages[i].measures
-        if m not in run.registry.metrics
+        if m not in metrics
     ]
-    if not missing and not unknown:
-        return CheckResult(status=PASS, evidence=(f"all {len(stages)} stages name a measure",))
+    no_data = [
+        f"{j.id}: stage {j.stages[i].id!r} measures {', '.join(j.stages[i].measures)}, with no data yet"
+        for j, i in stages
+        if j.stages[i].measures
+        and not any(m in metrics and metrics[m].question in answered for m in j.stages[i].measures)
+        and not any(m not in metrics for m in j.stages[i].measures)
+    ]
+    if not missing and not unknown and not no_data:
+        return CheckResult(status=PASS, evidence=(f"all {len(stages)} stages name a measure that has data",))
     status = FAIL if len(missing) == len(stages) else WARN
-    evidence = [f"{len(missing)} of {len(stages)} stages name no measure", *missing, *unknown]
+    evidence = [f"{len(missing)} of {len(stages)} stages name no measure", *missing, *unknown, *no_data]
     known = ", ".join(run.registry.metrics.ids()) or "none installed"
-    return CheckResult(
-        status=status,
-        evidence=tuple(evidence),
-        recommendation=f"Give every stage a measure (stages[].measures) from the registered metrics: {known}.",
-    )
+    advice = f"Give every stage a measure (stages[].measures) from the registered metrics: {known}"
+    if no_data:
+        advice += "; collect data for the measures the stages name"
+    return CheckResult(status=status, evidence=tuple(evidence), recommendation=advice + ".")
 
 
 def check_touchpoint_owners(run: RunContext) -> CheckResult:
@@ -310,6 +327,7 @@ def painpoint_list(
         lower_is_better=lower,
         question=settings.question,
         source=source,
+        confidence=programme.settings.confidence,
     )
 
 
@@ -326,7 +344,8 @@ def check_painpoints(run: RunContext) -> list[CheckResult]:
                 recommendation="Collect interaction events with their touchpoint to overlay volume and experience.",
             )
         ]
-    above = [p for p in ranked if p["rank_score"] >= threshold]
+    # a pain score of 0 means nothing is worse than typical: never a finding, whatever the threshold
+    above = [p for p in ranked if p["rank_score"] >= threshold and p["rank_score"] > 0]
     if not above:
         top = ranked[0]
         return [
@@ -342,15 +361,35 @@ def check_painpoints(run: RunContext) -> list[CheckResult]:
         CheckResult(
             status=WARN,
             title=f"Pain point at {point['name']}",
-            evidence=(f"rank {rank} of {len(ranked)}, pain score {point['rank_score']:.3f}", *point["evidence"]),
-            recommendation=(
-                f"Look into {point['name']} with its owner: read the comments of its low scorers, walk its "
-                "repeat contacts and drop-offs back to their cause, and plan an action with a measured baseline."
-            ),
+            evidence=(point["reason"], *point["evidence"]),
+            recommendation=_painpoint_advice(point),
         )
-        for rank, point in enumerate(ranked, start=1)
-        if point in above
+        for point in above
     ]
+
+
+#: What to do about a pain point, by the signal that ranks it (``{name}``: the touchpoint, ``{facts}``: its figures).
+_ADVICE = {
+    "repeats": (
+        "Find out why customers contact {name} again ({facts}): walk a sample of the repeat contacts back to the "
+        "first one with its owner, fix what left them unresolved, and measure the repeat share against this baseline."
+    ),
+    "drop_off": (
+        "Find out why customers stop at {name} ({facts}): walk a sample of the cases that ended there back to their "
+        "cause with its owner, remove the obstacle, and measure the drop-off against this baseline."
+    ),
+    "score": (
+        "Find out what makes {name} score low ({facts}): read the comments of its low scorers with its owner, plan "
+        "an action on the main cause, and measure the score against this baseline."
+    ),
+}
+
+
+def _painpoint_advice(point: overlay.PainPoint) -> str:
+    main = overlay.main_signal(point)
+    assert main is not None  # a point at or above a positive threshold has a signal worse than typical
+    kind, facts = main
+    return _ADVICE[kind].format(name=point["name"], facts=facts)
 
 
 CHECKS: tuple[Check, ...] = (
@@ -360,9 +399,15 @@ CHECKS: tuple[Check, ...] = (
         check_stage_touchpoints,
         Severity.MEDIUM,
         Stage.DESIGN,
+        problem="Journey stages without a touchpoint",
     ),
     Check(
-        "journey.stage-measures", "Every journey stage is measured", check_stage_measures, Severity.MEDIUM, Stage.DESIGN
+        "journey.stage-measures",
+        "Every journey stage is measured",
+        check_stage_measures,
+        Severity.MEDIUM,
+        Stage.DESIGN,
+        problem="Journey stages not measured",
     ),
     Check(
         "journey.touchpoint-owners",
@@ -370,6 +415,7 @@ CHECKS: tuple[Check, ...] = (
         check_touchpoint_owners,
         Severity.MEDIUM,
         Stage.DESIGN,
+        problem="Touchpoints without an owner",
     ),
     Check(
         "journey.environments",
@@ -377,14 +423,23 @@ CHECKS: tuple[Check, ...] = (
         check_environments,
         Severity.LOW,
         Stage.DESIGN,
+        problem="Contact environments without a touchpoint",
     ),
-    Check("journey.elements", "Every experience element has a touchpoint", check_elements, Severity.LOW, Stage.DESIGN),
+    Check(
+        "journey.elements",
+        "Every experience element has a touchpoint",
+        check_elements,
+        Severity.LOW,
+        Stage.DESIGN,
+        problem="Experience elements without a touchpoint",
+    ),
     Check(
         "journey.event-coverage",
         "The journey maps match the event data",
         check_event_coverage,
         Severity.MEDIUM,
         Stage.DESIGN,
+        problem="The journey maps do not match the event data",
     ),
     Check(
         "journey.handoffs",
@@ -392,6 +447,8 @@ CHECKS: tuple[Check, ...] = (
         check_handoffs,
         Severity.LOW,
         Stage.DESIGN,
+        problem="Customers are handed off between departments along the journeys",
     ),
+    # each pain point's result carries its own title ("Pain point at …"), which states the problem
     Check("journey.painpoints", "Pain points on the journeys", check_painpoints, Severity.HIGH, Stage.IMPROVE),
 )

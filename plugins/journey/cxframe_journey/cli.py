@@ -363,9 +363,12 @@ def repeats(window_days: float | None, source_id: str | None, as_json: bool) -> 
 def painpoints(limit: int | None, source_id: str | None, as_json: bool) -> None:
     """Pain-point overlay: per touchpoint, volume, experience score, drop-off and repeat contacts, ranked.
 
-    rank_score = mean of the pain signals (1 − score, drop-off, repeat share)
-    × volume / the busiest touchpoint's volume. JSON: a list of {touchpoint,
-    name, volume, cases, score, answers, drop_off, repeat_share, rank_score, evidence}.
+    Each signal (repeat contacts, drop-off before a final stage, a low score)
+    counts by how much it is worse than typical on the touchpoint's journeys,
+    beyond the noise of its sample; rank_score = the sum × volume / the busiest
+    touchpoint's volume. Below the table, why each ranks where it does. JSON: a
+    list of {touchpoint, name, volume, cases, score, answers, drop_off,
+    repeat_share, rank_score, evidence, reason, signals, median_wait_seconds}.
     """
     current = state()
     rows = api.painpoints(current.programme, source=source_id, host=current.plugins())
@@ -390,6 +393,9 @@ def painpoints(limit: int | None, source_id: str | None, as_json: bool) -> None:
             f"{row['rank_score']:.3f}",
         )
     _out().print(table)
+    _out().print()
+    for row in shown:
+        _out().print(f"{escape(row['name'])}: {escape(row['reason'])}", highlight=False)
 
 
 @journey.command(name="map")

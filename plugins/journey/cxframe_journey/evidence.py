@@ -2,10 +2,10 @@
 
 The keys and their fields are read by the HTML report's charts: keep them exactly.
 
-* ``funnel``: ``[{journey, stage, stage_name, cases, conversion, drop_off}]``
-  for every journey (see `cxframe_journey.overlay` for the definitions);
+* ``funnel``: ``[{journey, stage, stage_name, cases, conversion, drop_off,
+  optional, final}]`` for every journey (see `cxframe_journey.overlay` for the definitions);
 * ``painpoints``: ``[{touchpoint, name, volume, score, drop_off, repeat_share,
-  rank_score, evidence}]``, ranked;
+  rank_score, evidence, reason}]``, ranked;
 * ``maps``: ``[{journey, name, persona, stages: [{id, name, touchpoints,
   emotion, emotion_note, pain_points, opportunities, moments_of_truth}]}]``;
 * ``inventory``: the touchpoint-inventory facts (`cxframe_journey.checks.inventory`);
@@ -24,8 +24,10 @@ from cxframe_journey import analytics, overlay
 from cxframe_journey.checks import inventory, painpoint_list
 from cxframe_journey.picture import journey_map_svg
 
-FUNNEL_KEYS = ("journey", "stage", "stage_name", "cases", "conversion", "drop_off")
-PAINPOINT_KEYS = ("touchpoint", "name", "volume", "score", "drop_off", "repeat_share", "rank_score", "evidence")
+FUNNEL_KEYS = ("journey", "stage", "stage_name", "cases", "conversion", "drop_off", "optional", "final")
+PAINPOINT_KEYS = (
+    "touchpoint", "name", "volume", "score", "drop_off", "repeat_share", "rank_score", "evidence", "reason",
+)  # fmt: skip
 
 
 def _pick(row: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

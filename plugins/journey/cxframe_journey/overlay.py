@@ -8,13 +8,20 @@ touchpoint in ``[[touchpoints]]``; otherwise none. (`event_touchpoint_sql`.)
 **Funnel.** A case *reaches* a stage when it has an event at one of the
 stage's touchpoints (in any order: an open funnel). For each stage:
 ``cases`` reaching it; ``conversion``, the share of the cases that reached
-the previous stage that also reach this one (for the first stage: the share
-of the journey's cases, those with an event at any of its touchpoints); and
-``drop_off`` = 1 − ``conversion``. **Time between stages**: for each case that
-reached both, from its first event in the previous stage to its first event in
-this one (cases that reached this stage first are left out); ``median_seconds``
-and ``p90_seconds`` (linear interpolation between order statistics, as numpy's
-default).
+the nearest earlier stage that is not optional that also reach this one (for
+the first stage, or with only optional stages before it: the share of the
+journey's cases, those with an event at any of its touchpoints); and
+``drop_off`` = 1 − ``conversion``, except where not reaching the stage is no
+drop-off: an optional stage, or a stage after a final one (``optional`` is
+true on those rows, and ``drop_off`` None). **Time between stages**: for each
+case that reached both, from its first event in that earlier stage to its
+first event in this one (cases that reached this stage first are left out);
+``median_seconds`` and ``p90_seconds`` (linear interpolation between order
+statistics, as numpy's default).
+
+**Final stages.** A stage declared ``final = true``, and the journey's last
+stage unless it says ``final = false``: a case with an event at one of a
+final stage's touchpoints has completed the journey (`cxframe.Journey.is_final`).
 
 **Repeat contacts.** An event at a touchpoint is a repeat when the same case
 was at the same touchpoint at most ``window`` seconds before (default 7 days):
@@ -31,14 +38,28 @@ directly-follows graph (``a → a``) are the same thing seen per activity.
   Answers without a scale are left out. ``None`` without linked answers;
 * ``drop_off``: of the cases that visited it and are over (their last event
   is more than ``window`` before the log's last event), the share whose last
-  event is here. ``None`` for touchpoints of a journey's last stage, where
-  ending is completing;
-* ``repeat_share``: the share of its events that are repeat contacts;
-* ``rank_score`` = *badness* × ``volume`` / the largest ``volume``, where
-  *badness* is the mean of the available signals among 1 − ``score`` (only
-  when at least the programme's ``min_sample`` answers are linked),
-  ``drop_off`` and ``repeat_share``. It lies in 0 … 1: high where much
-  traffic meets a bad experience. Ranked by it, highest first.
+  event is here and that never reached a final stage of a journey the
+  touchpoint is on. ``None`` for touchpoints of a final stage, where ending
+  is completing;
+* ``repeat_share``: the share of its events that are repeat contacts.
+
+**Ranking.** Each of the three signals — repeat contacts (of its events),
+drop-off (of its finished cases) and a low score (of its answers) — is set
+against its *typical* value: the median over the touchpoints on the same
+journeys (all touchpoints, for one on no journey) among those with at least
+``min_sample`` behind the signal. A signal counts by its *excess* — how much
+worse than typical it is — only with at least ``min_sample`` behind it and
+when the difference is beyond the noise: the Wilson interval's lower end of
+the share above typical, or the score's upper end (mean + z × standard error)
+below it, at the programme's confidence. ``rank_score`` = the sum of the
+excesses × ``volume`` / the largest ``volume``: high where much traffic meets
+an experience clearly worse than the rest of its journeys. Ranked by it,
+highest first (ties: more volume first). ``signals`` holds each signal's
+``{value, n, typical, excess}``, ``reason`` says in a sentence why the point
+ranks where it does, and ``median_wait_seconds`` the median time from the
+case's previous contact to its first one here (shown in the evidence next to
+the journeys' median, not ranked: a step's own duration, such as a card in
+the post, differs by design).
 
 **How.** One SQL query streams the events sorted by case, exact time and file
 order, each with its touchpoint; Python walks each case's events as they
@@ -56,7 +77,7 @@ import math
 import sqlite3
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, TypedDict
@@ -79,6 +100,8 @@ class FunnelStage(TypedDict):
     drop_off: float | None
     median_seconds: float | None
     p90_seconds: float | None
+    optional: bool
+    final: bool
 
 
 class RepeatContacts(TypedDict):
@@ -89,6 +112,15 @@ class RepeatContacts(TypedDict):
     repeat_share: float
     cases: int
     cases_repeating: int
+
+
+class Signal(TypedDict):
+    """One pain signal of a touchpoint against the typical value on its journeys."""
+
+    value: float
+    n: int
+    typical: float | None
+    excess: float
 
 
 class PainPoint(TypedDict):
@@ -102,6 +134,9 @@ class PainPoint(TypedDict):
     repeat_share: float
     rank_score: float
     evidence: list[str]
+    reason: str
+    signals: dict[str, Signal]
+    median_wait_seconds: float | None
 
 
 def _connection(store: Store | sqlite3.Connection) -> sqlite3.Connection:
@@ -243,24 +278,32 @@ def funnel(
     return rows
 
 
+def _base(journey: Journey, position: int) -> int | None:
+    """The stage a stage's conversion is counted from: the nearest earlier one that is not optional."""
+    return next((i for i in range(position - 1, -1, -1) if not journey.stages[i].optional), None)
+
+
 def _funnel_rows(journey: Journey, cases: list[dict[int, int]], segment: dict[str, str | None]) -> list[FunnelStage]:
     rows: list[FunnelStage] = []
     for position, stage in enumerate(journey.stages):
         reached = [case for case in cases if position in case]
-        if position == 0:
+        base_position = _base(journey, position)
+        if base_position is None:
             base = len(cases)
             kept = len(reached)
             durations: list[float] = []
         else:
-            before = [case for case in cases if position - 1 in case]
+            before = [case for case in cases if base_position in case]
             base = len(before)
             kept = sum(1 for case in before if position in case)
             durations = sorted(
-                (case[position] - case[position - 1]) / 1e6
+                (case[position] - case[base_position]) / 1e6
                 for case in before
-                if position in case and case[position] >= case[position - 1]
+                if position in case and case[position] >= case[base_position]
             )
         conversion = kept / base if base else None
+        # passing an optional stage by, or a stage after the journey was completed, is no drop-off
+        skippable = journey.is_skippable(position)
         rows.append(
             {
                 "journey": journey.id,
@@ -269,16 +312,18 @@ def _funnel_rows(journey: Journey, cases: list[dict[int, int]], segment: dict[st
                 "segment": segment,
                 "cases": len(reached),
                 "conversion": conversion,
-                "drop_off": 1 - conversion if conversion is not None else None,
+                "drop_off": 1 - conversion if conversion is not None and not skippable else None,
                 "median_seconds": statistics.median(durations) if durations else None,
                 "p90_seconds": percentile(durations, 0.9) if durations else None,
+                "optional": skippable,
+                "final": journey.is_final(position),
             }
         )
     return rows
 
 
 class _Pass:
-    """Per-touchpoint counts from one walk over the cases: repeat contacts and drop-offs."""
+    """Per-touchpoint counts from one walk over the cases: repeat contacts, drop-offs and waits."""
 
     def __init__(self) -> None:
         self.events: Counter[str] = Counter()
@@ -286,8 +331,11 @@ class _Pass:
         self.cases: Counter[str] = Counter()
         self.cases_repeating: Counter[str] = Counter()
         #: cases over (see the module docstring) that came to the touchpoint, and of those, ended there
+        #: without having completed a journey the touchpoint is on
         self.over: Counter[str] = Counter()
         self.ended: Counter[str] = Counter()
+        #: seconds from the case's previous event (at another touchpoint) to its first event here
+        self.waits: defaultdict[str, list[float]] = defaultdict(list)
 
 
 def _last_event(conn: sqlite3.Connection, source: str | None) -> int | None:
@@ -301,32 +349,43 @@ def _last_event(conn: sqlite3.Connection, source: str | None) -> int | None:
 
 
 def _walk(
-    conn: sqlite3.Connection, touchpoints: Sequence[Touchpoint], source: str | None, window_seconds: float
+    conn: sqlite3.Connection,
+    touchpoints: Sequence[Touchpoint],
+    source: str | None,
+    window_seconds: float,
+    completing: Mapping[str, frozenset[str]] | None = None,
 ) -> _Pass:
+    """Count per touchpoint; ``completing`` maps a touchpoint to the final-stage touchpoints of its journeys."""
     counts = _Pass()
     latest = _last_event(conn, source)
     if latest is None:
         return counts
     window = int(window_seconds * 1e6)
     cutoff = latest - window
+    completing = completing or {}
     for _, events in _by_case(_stream(conn, touchpoints, source)):
         previous: dict[str, int] = {}
         repeating: set[str] = set()
+        last_seen: int | None = None
         for _, tp, micros, _ in events:
             if tp is None:
                 continue
             counts.events[tp] += 1
             before = previous.get(tp)
+            if before is None and last_seen is not None:
+                counts.waits[tp].append((micros - last_seen) / 1e6)
             if before is not None and micros - before <= window:
                 counts.repeats[tp] += 1
                 repeating.add(tp)
             previous[tp] = micros
+            last_seen = micros
         counts.cases.update(previous.keys())
         counts.cases_repeating.update(repeating)
         _, last_tp, last_time, _ = events[-1]
         if last_time <= cutoff:
             counts.over.update(previous.keys())
-            if last_tp is not None:
+            # a case that reached a final stage of the journey completed it: ending afterwards is no drop-off
+            if last_tp is not None and not completing.get(last_tp, frozenset()) & previous.keys():
                 counts.ended[last_tp] += 1
     return counts
 
@@ -366,21 +425,21 @@ def _scores(
     source: str | None,
     lower_is_better: Iterable[str],
     question: str | None,
-) -> dict[str, tuple[int, float, list[str]]]:
-    """touchpoint → (linked answers, mean rescaled score, questions)."""
+) -> dict[str, tuple[int, float, float, list[str]]]:
+    """touchpoint → (linked answers, mean rescaled score, its standard error, questions)."""
     # EXISTS walks the (case_id, timestamp, id) index per answer: answers are far fewer than events
     sql = f"""
-        SELECT o.touchpoint, COUNT(*),
-               AVG(CASE WHEN o.question IN (SELECT value FROM json_each(:lower))
+        SELECT touchpoint, COUNT(*), AVG(x), AVG(x * x), json_group_array(DISTINCT question) FROM (
+            SELECT o.touchpoint, o.question,
+                   CASE WHEN o.question IN (SELECT value FROM json_each(:lower))
                         THEN (o.scale_max - o.value) ELSE (o.value - o.scale_min) END
-                   / (o.scale_max - o.scale_min)),
-               json_group_array(DISTINCT o.question)
-        FROM observations AS o
-        WHERE o.touchpoint IS NOT NULL AND o.respondent_id IS NOT NULL AND o.population = 'customer'
-          AND o.scale_max > o.scale_min AND (:question IS NULL OR o.question = :question)
-          AND EXISTS (SELECT 1 FROM events AS e WHERE e.case_id = o.respondent_id
-                      AND (:source IS NULL OR e.source = :source) AND {event_touchpoint_sql("e")} = o.touchpoint)
-        GROUP BY o.touchpoint
+                   / (o.scale_max - o.scale_min) AS x
+            FROM observations AS o
+            WHERE o.touchpoint IS NOT NULL AND o.respondent_id IS NOT NULL AND o.population = 'customer'
+              AND o.scale_max > o.scale_min AND (:question IS NULL OR o.question = :question)
+              AND EXISTS (SELECT 1 FROM events AS e WHERE e.case_id = o.respondent_id
+                          AND (:source IS NULL OR e.source = :source) AND {event_touchpoint_sql("e")} = o.touchpoint)
+        ) GROUP BY touchpoint
     """
     params = {
         "ids": json.dumps([t.id for t in touchpoints]),
@@ -388,11 +447,54 @@ def _scores(
         "lower": json.dumps(sorted(lower_is_better)),
         "question": question,
     }
-    return {tp: (n, mean, sorted(json.loads(questions))) for tp, n, mean, questions in conn.execute(sql, params)}
+    found: dict[str, tuple[int, float, float, list[str]]] = {}
+    for tp, n, mean, square, questions in conn.execute(sql, params):
+        variance = max(square - mean * mean, 0.0) * n / (n - 1) if n > 1 else 0.0
+        found[tp] = (n, mean, math.sqrt(variance / n), sorted(json.loads(questions)))
+    return found
 
 
 def _days(seconds: float) -> str:
     return f"{seconds / 86400:g} days" if seconds != 86400 else "1 day"
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 86400:
+        return f"{seconds / 86400:.1f} days"
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{seconds / 60:.0f} minutes"
+
+
+def _wilson_low(rate: float, n: int, z: float) -> float:
+    """The lower end of the Wilson interval of a share ``rate`` of ``n``: the least the data support."""
+    centre = rate + z * z / (2 * n)
+    spread = z * math.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
+
+
+#: What each ranked signal is, for the reason and the evidence.
+_SIGNALS = ("repeats", "drop_off", "score")
+
+
+def _peers(journeys: Sequence[Journey], seen: Iterable[str]) -> dict[str, set[str]]:
+    """touchpoint → the touchpoints it is compared with: those on the same journeys (all, when on none)."""
+    seen = set(seen)
+    peers: dict[str, set[str]] = {tp: set() for tp in seen}
+    for journey in journeys:
+        on = {tp for stage in journey.stages for tp in stage.touchpoints} & seen
+        for tp in on:
+            peers[tp] |= on
+    return {tp: found or seen for tp, found in peers.items()}
+
+
+def _excess(kind: str, value: float, n: int, typical: float | None, z: float, error: float = 0.0) -> float:
+    """How far a signal is worse than typical, when the data show it beyond their noise; else 0."""
+    if typical is None:
+        return 0.0
+    if kind == "score":  # value is the score: a shortfall counts when even its upper bound is below typical
+        return typical - value if value + z * error < typical else 0.0
+    return value - typical if _wilson_low(value, n, z) > typical else 0.0
 
 
 def painpoints(
@@ -405,50 +507,55 @@ def painpoints(
     lower_is_better: Iterable[str] = (),
     question: str | None = None,
     source: str | None = None,
+    confidence: float = 0.95,
 ) -> list[PainPoint]:
     """The pain-point overlay per touchpoint with events, ranked by ``rank_score`` (module docstring)."""
     conn = _connection(store)
-    counts = _walk(conn, touchpoints, source, window_seconds)
+    completing: dict[str, frozenset[str]] = defaultdict(frozenset)
+    for journey in journeys:
+        finals = journey.final_touchpoints()
+        for stage in journey.stages:
+            for tp in stage.touchpoints:
+                completing[tp] |= finals
+    ends = {tp for journey in journeys for tp in journey.final_touchpoints()}
+    counts = _walk(conn, touchpoints, source, window_seconds, completing)
     repeats = {r["touchpoint"]: r for r in _repeat_rows(counts, touchpoints)}
     if not repeats:
         return []
     scores = _scores(conn, touchpoints, source, lower_is_better, question)
-    finals = {tp for journey in journeys if journey.stages for tp in journey.stages[-1].touchpoints}
+    z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
+    # each touchpoint's raw signals: (value, sample size); the typical value is their median over its peers
+    raw: dict[str, dict[str, tuple[float, int]]] = {}
+    for tp, repeat in repeats.items():
+        raw[tp] = {"repeats": (repeat["repeat_share"], repeat["events"])}
+        if tp not in ends and counts.over[tp]:
+            raw[tp]["drop_off"] = (counts.ended[tp] / counts.over[tp], counts.over[tp])
+        if tp in scores:
+            raw[tp]["score"] = (scores[tp][1], scores[tp][0])
+    peers = _peers(journeys, repeats)
+
+    def typical(kind: str, tp: str) -> float | None:
+        values = [raw[p][kind][0] for p in peers[tp] if kind in raw[p] and raw[p][kind][1] >= min_sample]
+        return statistics.median(values) if values else None
+
+    def typical_wait(tp: str) -> float | None:
+        waits = sorted(w for p in peers[tp] for w in counts.waits.get(p, ()))
+        return statistics.median(waits) if waits else None
+
     largest = max(r["events"] for r in repeats.values())
     found: list[PainPoint] = []
     for tp, repeat in repeats.items():
         volume = repeat["events"]
-        evidence = [f"{volume} events from {repeat['cases']} cases ({volume / largest:.0%} of the busiest touchpoint)"]
-        signals: list[float] = []
-        answers, score, questions = scores.get(tp, (0, None, []))
-        if score is None:
-            evidence.append("no answers linked to it (no survey answer at this touchpoint from its cases)")
-        else:
-            small = answers < min_sample
-            note = f", below the minimum sample of {min_sample}: not used in the ranking" if small else ""
-            evidence.append(
-                f"experience score {score:.2f} on 0–1 from {answers} linked answers ({', '.join(questions)}){note}"
-            )
-            if not small:
-                signals.append(1 - score)
-        over, ended = counts.over[tp], counts.ended[tp]
-        drop_off: float | None = None
-        if tp in finals:
-            evidence.append("in a journey's last stage: cases ending here completed it, so no drop-off is counted")
-        elif over:
-            drop_off = ended / over
-            signals.append(drop_off)
-            evidence.append(f"drop-off: {ended} of {over} finished cases that came here ended here ({drop_off:.0%})")
-        else:
-            evidence.append(
-                f"drop-off unknown: every case that came here had events in the last {_days(window_seconds)}"
-            )
-        signals.append(repeat["repeat_share"])
-        evidence.append(
-            f"repeat contacts: {repeat['repeats']} of {volume} events ({repeat['repeat_share']:.0%}) came within "
-            f"{_days(window_seconds)} of the case's previous contact here, from {repeat['cases_repeating']} cases"
-        )
-        badness = sum(signals) / len(signals)
+        signals: dict[str, Signal] = {}
+        for kind, (value, n) in raw[tp].items():
+            usual = typical(kind, tp)
+            error = scores[tp][2] if kind == "score" else 0.0
+            excess = _excess(kind, value, n, usual, z, error) if n >= min_sample else 0.0
+            signals[kind] = {"value": value, "n": n, "typical": usual, "excess": round(excess, 6)}
+        waits = sorted(counts.waits.get(tp, ()))
+        answers, score, _, questions = scores.get(tp, (0, None, 0.0, []))
+        context = (counts, tp, tp in ends, waits, typical_wait(tp), min_sample, largest, window_seconds)
+        evidence = _evidence(repeat, signals, questions, *context)
         found.append(
             {
                 "touchpoint": tp,
@@ -457,14 +564,139 @@ def painpoints(
                 "cases": repeat["cases"],
                 "score": score,
                 "answers": answers,
-                "drop_off": drop_off,
+                "drop_off": signals["drop_off"]["value"] if "drop_off" in signals else None,
                 "repeat_share": repeat["repeat_share"],
-                "rank_score": round(badness * volume / largest, 6),
+                "rank_score": round(sum(s["excess"] for s in signals.values()) * volume / largest, 6),
                 "evidence": evidence,
+                "reason": "",
+                "signals": signals,
+                "median_wait_seconds": statistics.median(waits) if len(waits) >= min_sample else None,
             }
         )
     found.sort(key=lambda p: (-p["rank_score"], -p["volume"], p["touchpoint"]))
+    for rank, point in enumerate(found, start=1):
+        point["reason"] = _reason(point, rank, len(found), point["touchpoint"] in ends, min_sample, window_seconds)
     return found
+
+
+def _evidence(
+    repeat: RepeatContacts,
+    signals: Mapping[str, Signal],
+    questions: list[str],
+    counts: _Pass,
+    tp: str,
+    end: bool,
+    waits: list[float],
+    usual_wait: float | None,
+    min_sample: int,
+    largest: int,
+    window_seconds: float,
+) -> list[str]:
+    """The lines that spell out a pain point's figures, each with its sample size and the typical value."""
+    volume = repeat["events"]
+    lines = [f"{volume} events from {repeat['cases']} cases ({volume / largest:.0%} of the busiest touchpoint)"]
+    score = signals.get("score")
+    if score is None:
+        lines.append("no answers linked to it (no survey answer at this touchpoint from its cases)")
+    else:
+        small = score["n"] < min_sample
+        note = f", below the minimum sample of {min_sample}: not used in the ranking" if small else ""
+        usual = "" if score["typical"] is None else f"; typical on its journeys {score['typical']:.2f}"
+        lines.append(
+            f"experience score {score['value']:.2f} on 0–1 from {score['n']} linked answers "
+            f"({', '.join(questions)}){note}{usual}"
+        )
+    drop = signals.get("drop_off")
+    if end:
+        lines.append("in a journey's final stage: cases ending here completed it, so no drop-off is counted")
+    elif drop is not None:
+        usual = "" if drop["typical"] is None else f"; typical on its journeys {drop['typical']:.0%}"
+        lines.append(
+            f"drop-off: {counts.ended[tp]} of {counts.over[tp]} finished cases that came here ended here without "
+            f"completing the journey ({drop['value']:.0%}){usual}"
+        )
+    else:
+        lines.append(f"drop-off unknown: every case that came here had events in the last {_days(window_seconds)}")
+    repeats = signals["repeats"]
+    usual = "" if repeats["typical"] is None else f"; typical on its journeys {repeats['typical']:.0%}"
+    lines.append(
+        f"repeat contacts: {repeat['repeats']} of {volume} events ({repeat['repeat_share']:.0%}) came within "
+        f"{_days(window_seconds)} of the case's previous contact here, from {repeat['cases_repeating']} cases{usual}"
+    )
+    if len(waits) >= min_sample and usual_wait is not None:
+        # shown, not ranked: a step's own duration (a card in the post, an investigation) differs by design
+        lines.append(
+            f"time to get here: a median {_duration(statistics.median(waits))} after the case's previous contact "
+            f"({len(waits)} cases), against {_duration(usual_wait)} across its journeys (not ranked: compare it "
+            "with the step's service level)"
+        )
+    return lines
+
+
+_DESCRIBE = {
+    "repeats": "{value:.0%} of its {count} were repeat contacts within {window} (typical on its journeys: {typical:.0%})",
+    "drop_off": "{value:.0%} of the {count} that came here ended here without completing the journey "
+    "(typical on its journeys: {typical:.0%})",
+    "score": "its experience score {value:.2f} from {count} is below the typical {typical:.2f} on its journeys",
+}
+
+
+def _reason(point: PainPoint, rank: int, total: int, end: bool, min_sample: int, window_seconds: float) -> str:
+    """Why the point ranks where it does, in a sentence a CX lead can check against the evidence."""
+    signals = point["signals"]
+    worse = sorted((s for s in signals.items() if s[1]["excess"] > 0), key=lambda s: -s[1]["excess"])
+    head = f"Ranks {rank} of {total}"
+    if worse:
+        said = [
+            _DESCRIBE[kind].format(window=_days(window_seconds), count=_count(signal["n"], _UNITS[kind]), **signal)
+            for kind, signal in worse
+        ]
+        return (
+            f"{head}: {'; '.join(said)}; weighted by its {_count(point['volume'], 'event')} "
+            f"(pain score {point['rank_score']:.3f})."
+        )
+    notes: list[str] = []
+    if end:
+        notes.append("cases that end here complete the journey, so ending here is no drop-off")
+    for kind, signal in signals.items():
+        if signal["n"] < min_sample:
+            notes.append(f"too few {_UNITS[kind]}s ({signal['n']} < {min_sample}) to judge its {_NAMES[kind]}")
+        elif signal["typical"] is not None and _worse(kind, signal):
+            notes.append(
+                f"its {_NAMES[kind]} is worse than typical but within the noise of {_count(signal['n'], _UNITS[kind])}"
+            )
+    tail = "; ".join(notes) if notes else "no signal is worse than typical on its journeys"
+    return f"{head}: nothing stands out against its journeys' other touchpoints — {tail}."
+
+
+_SHORT = {
+    "repeats": "{value:.0%} of {n:,} contacts were repeat contacts, typical {typical:.0%}",
+    "drop_off": "{value:.0%} of {n:,} finished cases ended here without completing the journey, typical {typical:.0%}",
+    "score": "experience score {value:.2f} from {n:,} answers, typical {typical:.2f}",
+}
+
+
+def main_signal(point: PainPoint) -> tuple[str, str] | None:
+    """The signal that weighs most in a pain point's rank and its figures in a phrase; None when none is worse."""
+    worse = [(kind, signal) for kind, signal in point["signals"].items() if signal["excess"] > 0]
+    if not worse:
+        return None
+    kind, signal = max(worse, key=lambda item: item[1]["excess"])
+    return kind, _SHORT[kind].format(**signal)
+
+
+_NAMES = {"repeats": "repeat share", "drop_off": "drop-off", "score": "experience score"}
+_UNITS = {"repeats": "contact", "drop_off": "finished case", "score": "answer"}
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n:,} {unit}" if n == 1 else f"{n:,} {unit}s"
+
+
+def _worse(kind: str, signal: Signal) -> bool:
+    typical = signal["typical"]
+    assert typical is not None
+    return signal["value"] < typical if kind == "score" else signal["value"] > typical
 
 
 def seen_touchpoints(

@@ -254,7 +254,11 @@ def build_painpoints(report: ReportContext) -> SectionContent | None:
     shown, more = report.limit(painpoints)
     return SectionContent(
         columns=(Column(report.text("column.touchpoint"), strong=True), Column(report.text("column.evidence"))),
-        rows=[(_name(point, "name", "touchpoint"), _strings(point.get("evidence"))) for point in shown],
+        # why it ranks where it does first, then the figures behind it
+        rows=[
+            (_name(point, "name", "touchpoint"), (*_strings(point.get("reason")), *_strings(point.get("evidence"))))
+            for point in shown
+        ],
         more=more,
     )
 

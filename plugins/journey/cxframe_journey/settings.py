@@ -7,7 +7,7 @@ key                      default    what it sets
                                     previous one there is a repeat contact; a case whose last event is
                                     more recent than this before the log's end may still be going on, so
                                     it is not counted as a drop-off
-``painpoint_threshold``  ``0.15``   pain points whose ``rank_score`` reaches this become warnings of the
+``painpoint_threshold``  ``0.1``    pain points whose ``rank_score`` reaches this become warnings of the
                                     ``journey.painpoints`` check (findings)
 ``question``             none       only answers to this question score the touchpoints (default: every
                                     customer answer with a known scale)
@@ -29,7 +29,7 @@ KEYS = ("repeat_window_days", "painpoint_threshold", "question")
 @attrs.frozen
 class JourneySettings:
     repeat_window_days: float = 7.0
-    painpoint_threshold: float = 0.15
+    painpoint_threshold: float = 0.1
     question: str | None = None
 
     @property
@@ -53,7 +53,7 @@ def load_settings(programme: Programme | None) -> JourneySettings:
     where = f"{programme.file}: plugins.{SETTINGS}"
     problems = [f"{where}.{key}: unknown key; expected one of {', '.join(KEYS)}" for key in raw if key not in KEYS]
     window = _number(raw, "repeat_window_days", 7.0, problems, where)
-    threshold = _number(raw, "painpoint_threshold", 0.15, problems, where)
+    threshold = _number(raw, "painpoint_threshold", 0.1, problems, where)
     question = raw.get("question")
     if question is not None and (not isinstance(question, str) or not question.strip()):
         problems.append(f"{where}.question: expected a question name, got {question!r}")

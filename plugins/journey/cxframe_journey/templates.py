@@ -29,6 +29,10 @@ class StageTemplate:
     name: str
     #: what the map should say for this stage: a prompt for the people filling it in
     prompt: str
+    #: customers may pass it by (not reaching it is no drop-off)
+    optional: bool = False
+    #: ending here completes the journey (None: only as the last stage)
+    final: bool | None = None
 
 
 @attrs.frozen
@@ -46,8 +50,11 @@ TEMPLATES: dict[str, Template] = {
             StageTemplate("awareness", "Awareness", "How does the customer first learn that we exist?"),
             StageTemplate("consideration", "Consideration", "How does the customer compare us with the alternatives?"),
             StageTemplate("decision", "Decision", "What makes the customer choose, buy or sign up?"),
-            StageTemplate("retention", "Retention", "What keeps the customer using us, and what makes them leave?"),
-            StageTemplate("advocacy", "Advocacy", "What makes the customer recommend us to others?"),
+            # a customer who stays has completed the journey; recommending is welcome, not required
+            StageTemplate(
+                "retention", "Retention", "What keeps the customer using us, and what makes them leave?", final=True
+            ),
+            StageTemplate("advocacy", "Advocacy", "What makes the customer recommend us to others?", optional=True),
         ),
     ),
     "sale": Template(
@@ -72,7 +79,10 @@ def _template(name: str) -> Template:
 def template(name: str, *, journey_id: str | None = None, title: str | None = None) -> Journey:
     """The journey of stage template ``name`` (``lifecycle`` or ``sale``), with no touchpoints yet."""
     chosen = _template(name)
-    stages = tuple(JourneyStage(id=s.id, name=s.name, scenarios=(s.prompt,)) for s in chosen.stages)
+    stages = tuple(
+        JourneyStage(id=s.id, name=s.name, scenarios=(s.prompt,), optional=s.optional, final=s.final)
+        for s in chosen.stages
+    )
     return Journey(id=journey_id or chosen.id, name=title or chosen.title, stages=stages)
 
 
@@ -80,6 +90,20 @@ def _string(value: str) -> str:
     """``value`` as a TOML basic string: backslash, quote and every control character escaped."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + "".join(f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in escaped) + '"'
+
+
+def _flags(stage: JourneyStage) -> list[str]:
+    """The stage's optional/final lines: set where the template decides, commented out as a hint elsewhere."""
+    lines = []
+    if stage.optional:
+        lines.append("optional = true  # customers may pass it by: not reaching it is no drop-off")
+    if stage.final is not None:
+        lines.append(f"final = {str(stage.final).lower()}  # ending here completes the journey")
+    if not lines:
+        lines.append(
+            "# optional = true  # passing it by is no drop-off; final = true: ending here completes the journey"
+        )
+    return lines
 
 
 def template_toml(name: str, *, journey_id: str | None = None, title: str | None = None, file: bool = False) -> str:
@@ -102,6 +126,7 @@ def template_toml(name: str, *, journey_id: str | None = None, title: str | None
             f"scenarios = [{', '.join(_string(s) for s in stage.scenarios)}]",
             "touchpoints = []  # ids from [[touchpoints]]",
             'measures = []  # metric ids, e.g. ["csat"]',
+            *_flags(stage),
             '# expectations = ["…"]',
             '# emotion = { score = 0, note = "…" }  # -2 … +2',
             '# pain_points = ["…"]',

@@ -1,8 +1,8 @@
 """``xes``: an event log in IEEE 1849 XES, plain (``.xes``) or gzipped (``.xes.gz``).
 
-The file is streamed with `xml.etree.ElementTree.iterparse`: each event is
-read and cleared as soon as its element ends, and each trace as soon as it
-ends, so memory holds one trace at a time however large the log. Gzip is
+The file is streamed with expat, a block at a time: each trace's events
+become columns as soon as the trace ends, handed to the core in batches, so
+memory holds a batch of events however large the log. Gzip is
 recognised by its magic bytes, whatever the file is called. The XML
 declaration gives the encoding (the source's ``encoding`` setting is not used).
 
@@ -46,22 +46,23 @@ import gzip
 import json
 import math
 import zlib
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import IO
 from xml.parsers import expat
 
 import attrs
+import pyarrow as pa
 
 from cxframe import (
     NAIVE_UTC,
     Attributes,
+    Batch,
     Collector,
     EventBatches,
     InvalidInput,
     Reject,
     SourceReader,
     TimestampRule,
-    batches_from_rows,
     option_problems,
 )
 from cxframe_journey import timestamps
@@ -69,6 +70,9 @@ from cxframe_journey import timestamps
 LIFECYCLE = "lifecycle:transition"
 #: Attribute types read into events; ``list`` and ``container`` are not.
 SCALAR_TYPES = frozenset({"string", "id", "int", "float", "boolean", "date"})
+#: element kinds the parse tells apart
+_SCALAR, _EVENT, _TRACE = 1, 2, 3
+_KINDS = {**dict.fromkeys(SCALAR_TYPES, _SCALAR), "event": _EVENT, "trace": _TRACE}
 GZIP_MAGIC = b"\x1f\x8b"
 #: Bytes of the file parsed at a time: the events of a block wait in memory until it is parsed
 BLOCK_BYTES = 64 * 1024
@@ -158,45 +162,14 @@ def _describe(raw: RawAttributes) -> str:
     return json.dumps({key: text for key, (_, text) in raw.items()}, ensure_ascii=False)
 
 
-#: The cells of an event as `_Reading` hands them to the core, in this order.
+#: The columns of the batches handed to the core, in this order.
 CELLS = ("case", "activity", "timestamp", "touchpoint", "channel", "resource", "outcome", "attributes")
+#: Events (and rejects) per batch handed to the core, at most: cut where a block of the file ends
+EVENTS_PER_BATCH = 10_000
+#: an attribute an event does not have: an empty cell
+_ABSENT = ("", "")
 #: Attributes as JSON text the way the store writes them (`cxframe.store._sqlite`): one encoder, not one a call
 _ATTRIBUTES_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-
-
-class _Reading:
-    """Turns the raw attributes of a trace's events into rows of cells (`CELLS`) for the core."""
-
-    def __init__(self, source: SourceReader) -> None:
-        self.source = source
-        self.keys = _keys(source)
-        self.mapped = self.keys.mapped()
-        self.keep = _lifecycle(source)
-        keys = self.keys
-        #: the attribute keys of the cells after the case, in `CELLS` order (None: not mapped)
-        self.fields = (keys.activity, keys.timestamp, keys.touchpoint, keys.channel, keys.resource, keys.outcome)
-
-    def trace(self, trace: RawAttributes, events: list[tuple[int, RawAttributes]]) -> Iterator[tuple[int, list[str]]]:
-        keys = self.keys
-        case_id = _text(trace, keys.case) or ""
-        case_attributes: Attributes = {f"case:{k}": _typed(*v) for k, v in trace.items() if k != keys.case}
-        for ordinal, raw in events:
-            transition = _text(raw, LIFECYCLE)
-            if self.keep is not None and transition is not None and transition.lower() not in self.keep:
-                self.source.notes[f"skipped: {LIFECYCLE} {transition}"] += 1
-                continue
-            yield ordinal, self.event(case_id, case_attributes, raw)
-
-    def event(self, case_id: str, case_attributes: Attributes, raw: RawAttributes) -> list[str]:
-        mapped = self.mapped
-        attributes: Attributes = dict(case_attributes)
-        attributes.update((key, _typed(*value)) for key, value in raw.items() if key not in mapped)
-        cells = [case_id]
-        for key in self.fields:
-            found = raw.get(key) if key is not None else None
-            cells.append(found[1].strip() if found is not None else "")
-        cells.append(_ATTRIBUTES_JSON(attributes) if attributes else "")
-        return cells
 
 
 def _open(source: SourceReader) -> IO[bytes] | gzip.GzipFile:
@@ -208,90 +181,154 @@ def _open(source: SourceReader) -> IO[bytes] | gzip.GzipFile:
     return handle
 
 
-class _Events:
-    """The XES elements, followed as expat reports them: what `_rows` yields, a block of the file at a time.
-
-    Only the scalar attributes that are direct children of a trace or of an
-    event are read; an event's are complete when it ends, a trace's when it
-    ends (XES allows them after the events), so a trace's events wait for it.
-    """
+class _Columns:
+    """The events of the log as columns (`CELLS`), filled a trace at a time, and the rejects."""
 
     def __init__(self, source: SourceReader) -> None:
-        self.reading = _Reading(source)
-        self.where = str(source.path)
-        self.depth = 0
-        self.root = False
-        self.trace_at: int | None = None
-        self.event_at: int | None = None
-        self.trace: RawAttributes = {}
-        self.event: RawAttributes = {}
-        self.pending: list[tuple[int, RawAttributes]] = []
-        self.ordinal = 0
-        self.found: list[tuple[int, list[str] | Reject]] = []
+        self.source = source
+        keys = self.keys = _keys(source)
+        self.mapped = keys.mapped()
+        self.keep = _lifecycle(source)
+        #: the attribute keys of the columns after the case, in `CELLS` order (None: not mapped)
+        self.fields = (keys.activity, keys.timestamp, keys.touchpoint, keys.channel, keys.resource, keys.outcome)
+        self.clear()
 
-    def start(self, name: str, attributes: dict[str, str]) -> None:
-        tag = name.rpartition("}")[2]
-        self.depth += 1
-        if self.depth == 1:
-            self.root = True
-            if tag != "log":
-                raise InvalidInput([f"not an XES log: the document is a <{tag}>, expected <log>"], where=self.where)
-        elif tag == "trace" and self.trace_at is None:
-            self.trace_at, self.trace, self.pending = self.depth, {}, []
-        elif tag == "event" and self.event_at is None:
-            self.event_at, self.event = self.depth, {}
-            self.ordinal += 1
-        elif tag in SCALAR_TYPES:
-            key, value = attributes.get("key"), attributes.get("value")
-            if key is None or value is None:
-                return
-            if self.event_at is not None:
-                if self.depth == self.event_at + 1:
-                    self.event[key] = (tag, value)
-            elif self.trace_at is not None and self.depth == self.trace_at + 1:
-                self.trace[key] = (tag, value)
+    def clear(self) -> None:
+        self.lines: list[int] = []
+        self.columns: list[list[str]] = [[] for _ in CELLS]
+        self.rejects: list[tuple[int, Reject]] = []
 
-    def end(self, name: str) -> None:
-        if self.depth == self.event_at:
-            if self.trace_at is not None:
-                self.pending.append((self.ordinal, self.event))
-            else:
-                self.found.append(
-                    (self.ordinal, Reject("event outside a trace (it has no case)", _describe(self.event)))
-                )
-            self.event_at = None
-        elif self.depth == self.trace_at:
-            self.found.extend(self.reading.trace(self.trace, self.pending))
-            self.trace_at, self.pending = None, []
-        self.depth -= 1
+    def __len__(self) -> int:
+        return len(self.lines) + len(self.rejects)
+
+    def trace(self, trace: RawAttributes, events: list[tuple[int, RawAttributes]]) -> None:
+        """Add a trace's events, a column at a time. JSON is written once per set of attributes: most
+        events add none to their trace's."""
+        keys, mapped, keep = self.keys, self.mapped, self.keep
+        if keep is not None:
+            kept = []
+            for ordinal, raw in events:
+                transition = _text(raw, LIFECYCLE)
+                if transition is not None and transition.lower() not in keep:
+                    self.source.notes[f"skipped: {LIFECYCLE} {transition}"] += 1
+                else:
+                    kept.append((ordinal, raw))
+            events = kept
+        raws = [raw for _, raw in events]
+        self.lines.extend([ordinal for ordinal, _ in events])
+        found = trace.get(keys.case)
+        columns = self.columns
+        columns[0].extend([found[1] if found is not None else ""] * len(raws))
+        for column, key in zip(columns[1:-1], self.fields, strict=True):
+            column.extend([raw.get(key, _ABSENT)[1] for raw in raws] if key is not None else [""] * len(raws))
+        case_attributes: Attributes = {f"case:{k}": _typed(*v) for k, v in trace.items() if k != keys.case}
+        written: dict[tuple[tuple[str, tuple[str, str]], ...], str] = {}
+        attributes = columns[-1]
+        for raw in raws:
+            extra = tuple(sorted((key, raw[key]) for key in raw.keys() - mapped))
+            text = written.get(extra)
+            if text is None:
+                merged = dict(case_attributes)
+                merged.update((key, _typed(*value)) for key, value in extra)
+                text = written[extra] = _ATTRIBUTES_JSON(merged) if merged else ""
+            attributes.append(text)
+
+    def batch(self, bytes_done: int) -> Batch:
+        batch = Batch(
+            lines=pa.array(self.lines, pa.int64()),
+            columns=[pa.array(column, pa.string()) for column in self.columns],
+            rejects=self.rejects,
+            bytes_done=bytes_done,
+        )
+        self.clear()
+        return batch
 
 
-def _rows(source: SourceReader) -> Generator[tuple[int, list[str] | Reject], None, None]:
-    """``(event ordinal, cells | Reject)`` for every event of the log; see the module docstring.
+def _batches(source: SourceReader) -> Generator[Batch, None, None]:
+    """The log's events as `Batch`es of `CELLS`, an event's "line" its ordinal; see the module docstring.
 
     Read with expat's callbacks rather than an element tree: nothing is built
-    that is not kept, faster than ``iterparse``.
+    that is not kept (faster than ``iterparse``). Only the scalar attributes
+    that are direct children of a trace or of an event are read; an event's
+    are complete when it ends, a trace's when it ends (XES allows them after
+    the events), so a trace's events wait for it.
     """
     problems = list(check_options(source))
     if problems:  # the ingest machinery checks first; this guards direct calls
         raise InvalidInput(problems, where=str(source.path))
     path = str(source.path)
-    events = _Events(source)
+    found = _Columns(source)
+    # the parse's state, in locals of the handlers for speed: element depth, the depth of the open trace and
+    # event (0: none), events so far, whether the root was seen
+    depth = trace_at = event_at = ordinal = 0
+    root = False
+    trace: RawAttributes = {}
+    event: RawAttributes = {}
+    pending: list[tuple[int, RawAttributes]] = []
+    #: what each element name is (expat gives ``namespace}tag``): `_SCALAR`, `_EVENT`, `_TRACE`, else 0
+    kinds: dict[str, tuple[int, str]] = {}
+
+    def start(name: str, attributes: list[str]) -> None:
+        nonlocal depth, trace_at, event_at, ordinal, root, trace, event, pending
+        kind = kinds.get(name)
+        if kind is None:
+            tag = name.rpartition("}")[2]
+            kind = kinds[name] = (_KINDS.get(tag, 0), tag)
+        depth += 1
+        code = kind[0]
+        if depth == 1:
+            root = True
+            if kind[1] != "log":
+                raise InvalidInput([f"not an XES log: the document is a <{kind[1]}>, expected <log>"], where=path)
+        elif code == _SCALAR:
+            # attributes as [name, value, name, value …] (expat's ordered_attributes): key then value, as written
+            if len(attributes) == 4 and attributes[0] == "key" and attributes[2] == "value":
+                key, value = attributes[1], attributes[3]
+            else:
+                named = dict(zip(attributes[::2], attributes[1::2], strict=True))
+                key, value = named.get("key"), named.get("value")  # type: ignore[assignment]
+                if key is None or value is None:
+                    return
+            if event_at:
+                if depth == event_at + 1:
+                    event[key] = (kind[1], value)
+            elif trace_at and depth == trace_at + 1:
+                trace[key] = (kind[1], value)
+        elif code == _EVENT and not event_at:
+            event_at, event = depth, {}
+            ordinal += 1
+        elif code == _TRACE and not trace_at:
+            trace_at, trace, pending = depth, {}, []
+
+    def end(name: str) -> None:
+        nonlocal depth, trace_at, event_at
+        if depth == event_at:
+            if trace_at:
+                pending.append((ordinal, event))
+            else:
+                found.rejects.append((ordinal, Reject("event outside a trace (it has no case)", _describe(event))))
+            event_at = 0
+        elif depth == trace_at:
+            found.trace(trace, pending)
+            trace_at = 0
+        depth -= 1
+
     parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = events.start
-    parser.EndElementHandler = events.end
+    parser.ordered_attributes = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     stream = _open(source)
     try:
         while True:
             block = stream.read(BLOCK_BYTES)
             parser.Parse(block, not block)
-            yield from events.found
-            events.found.clear()
+            if len(found) >= EVENTS_PER_BATCH or (not block and len(found)):
+                yield found.batch(source.bytes_done())
             if not block:
                 break
     except expat.ExpatError as exc:
         reason = expat.ErrorString(exc.code)
-        if not events.root and reason == "no element found":
+        if not root and reason == "no element found":
             raise InvalidInput(
                 ["the file is empty; expected an XES log (<log> with traces and events)"], where=path
             ) from None
@@ -300,7 +337,7 @@ def _rows(source: SourceReader) -> Generator[tuple[int, list[str] | Reject], Non
         raise InvalidInput([f"cannot read the log: {exc}"], where=path) from None
     finally:
         stream.close()
-    if events.ordinal == 0:
+    if ordinal == 0:
         raise InvalidInput(["no events: the log has no <event> elements"], where=path)
 
 
@@ -309,10 +346,10 @@ def event_batches(source: SourceReader) -> EventBatches:
     keys = _keys(source)
     zone = timestamps.timezone(source.option("time_zone", formerly="timezone"))
 
-    rows = _rows(source)
+    batches = _batches(source)
     return EventBatches(
         width=len(CELLS),
-        batches=batches_from_rows(rows, len(CELLS), source.bytes_done),
+        batches=batches,
         case=0,
         activity=1,
         timestamp=2,
@@ -326,7 +363,7 @@ def event_batches(source: SourceReader) -> EventBatches:
         },
         fields={name: CELLS.index(name) for name in ("touchpoint", "channel", "resource", "outcome")},
         attributes_json=CELLS.index("attributes"),
-        close=rows.close,
+        close=batches.close,
         timestamp_rule=TimestampRule(time_zone=source.option("time_zone", formerly="timezone")),
     )
 

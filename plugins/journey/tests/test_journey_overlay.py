@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from journey_maps_support import host, populated, write_programme
+from journey_maps_support import JOURNEY, host, populated, write_programme
 
 import cxframe_journey
 from cxframe import InvalidInput, load_programme, testing
@@ -74,10 +74,25 @@ def test_painpoints_overlay_and_ranking(root: Path) -> None:
     assert by_tp["store-visit"]["drop_off"] == 1.0 and by_tp["checkout"]["drop_off"] == 0.5
     assert by_tp["shop-chat"]["drop_off"] == 0.0
     assert by_tp["hotline"]["drop_off"] is None  # last stage: ending there is completing
-    web_badness = (1 / 4 + 2 / 7) / 2
-    assert by_tp["web"]["rank_score"] == pytest.approx(web_badness, abs=1e-6)
-    assert by_tp["store-visit"]["rank_score"] == pytest.approx((1 + 1 + 0) / 3 * 1 / 7, abs=1e-6)
+    # web: 2 of its 7 events are repeats, typical on the journey (median of its touchpoints) 0; its drop-off
+    # 1/4 is below the typical 3/8 (median of 1/4, 0, 1, 1/2)
+    assert by_tp["web"]["signals"]["repeats"] == {"value": pytest.approx(2 / 7), "n": 7, "typical": 0.0,
+                                                  "excess": pytest.approx(2 / 7, abs=1e-6)}  # fmt: skip
+    assert by_tp["web"]["signals"]["drop_off"]["typical"] == pytest.approx(3 / 8)
+    assert by_tp["web"]["rank_score"] == pytest.approx(2 / 7, abs=1e-6)
+    # store-visit: score 0 against the typical 0.3125 (median of 0.625 and 0), at 1 of the busiest's 7 events;
+    # its drop-off of 1 of 1 case is above typical but within the noise of one case
+    assert by_tp["store-visit"]["rank_score"] == pytest.approx(0.3125 / 7, abs=1e-6)
+    assert by_tp["store-visit"]["signals"]["drop_off"]["excess"] == 0.0
     assert ranked[0]["touchpoint"] == "web"
+    assert ranked[0]["reason"] == (
+        "Ranks 1 of 6: 29% of its 7 contacts were repeat contacts within 7 days (typical on its journeys: 0%); "
+        "weighted by its 7 events (pain score 0.286)."
+    )
+    assert by_tp["hotline"]["reason"].endswith(
+        "cases that end here complete the journey, so ending here is no drop-off."
+    )
+    assert "within the noise of 1 finished case" in by_tp["instagram"]["reason"]
     assert [p["rank_score"] for p in ranked] == sorted((p["rank_score"] for p in ranked), reverse=True)
     assert any("2 of 7 events" in line for line in by_tp["web"]["evidence"])
     assert any("from 2 linked answers (csat, effort)" in line for line in by_tp["store-visit"]["evidence"])
@@ -89,8 +104,9 @@ def test_small_samples_do_not_rank(tmp_path: Path) -> None:
     (folder / "cxframe.toml").write_text(text, "utf-8")
     store_visit = next(p for p in cxframe_journey.painpoints(folder, host=host()) if p["touchpoint"] == "store-visit")
     assert store_visit["score"] == pytest.approx(0.0)
-    assert store_visit["rank_score"] == pytest.approx((1 + 0) / 2 / 7, abs=1e-6)
+    assert store_visit["rank_score"] == 0.0
     assert any("below the minimum sample of 5" in line for line in store_visit["evidence"])
+    assert "too few answers (2 < 5) to judge its experience score" in store_visit["reason"]
 
 
 def test_empty_store_gives_empty_results(tmp_path: Path) -> None:
@@ -116,7 +132,7 @@ def test_cli_funnel_painpoints_repeats_json(root: Path) -> None:
     rows = json.loads(result.stdout)
     assert set(rows[0]) == {
         "journey", "stage", "stage_name", "segment", "cases", "conversion", "drop_off",
-        "median_seconds", "p90_seconds",
+        "median_seconds", "p90_seconds", "optional", "final",
     }  # fmt: skip
     result = testing.invoke(["-C", str(root), "journey", "painpoints", "--json", "--limit", "2"], host=host())
     assert result.exit_code == 0, result.output
@@ -130,6 +146,8 @@ def test_cli_tables_and_errors(root: Path) -> None:
     assert result.exit_code == 0 and "north" in result.stdout and "(none)" in result.stdout
     result = testing.invoke(["-C", str(root), "journey", "painpoints"], host=host())
     assert result.exit_code == 0 and "Store visit" in result.stdout
+    # under the table, why each ranks where it does
+    assert "Website: Ranks 1 of 6: 29% of its 7 contacts were repeat contacts" in result.stdout
     result = testing.invoke(["-C", str(root), "journey", "funnel", "--journey", "nope"], host=host())
     assert result.exit_code == 1 and "error: unknown journey 'nope'" in result.stderr
     result = testing.invoke(["-C", str(root), "journey", "funnel", "--by", "colour"], host=host())
@@ -189,3 +207,52 @@ def test_events_at_the_same_time_end_a_case_in_file_order(tmp_path: Path) -> Non
         pass
     by_tp = {p["touchpoint"]: p for p in cxframe_journey.painpoints(folder, host=host())}
     assert by_tp["shop-chat"]["drop_off"] == 1.0 and by_tp["web"]["drop_off"] == 0.0
+
+
+# --- optional and final stages (#21, item 3) ----------------------------------------------------------------------
+
+
+def _flagged(tmp_path: Path) -> Path:
+    """The worked programme with Decide optional and Buy final: Support, after it, is optional by implication."""
+    stages = [dict(stage) for stage in JOURNEY["stages"]]
+    stages[1]["optional"] = True
+    stages[2]["final"] = True
+    return populated(tmp_path / "flagged", journeys=[{**JOURNEY, "stages": stages}])
+
+
+def test_funnel_does_not_count_passing_an_optional_stage_by_as_drop_off(tmp_path: Path) -> None:
+    rows = cxframe_journey.funnel(_flagged(tmp_path), host=host())
+    assert [(r["optional"], r["final"]) for r in rows] == [(False, False), (True, False), (False, True), (True, True)]
+    # decide is optional: its drop-off is none, and buy is counted from discover (c1, c2 of its 5 cases)
+    assert rows[1]["drop_off"] is None and rows[1]["conversion"] == pytest.approx(2 / 5)
+    assert rows[2]["conversion"] == pytest.approx(2 / 5) and rows[2]["drop_off"] == pytest.approx(3 / 5)
+    # c1 and c2 took 1 day and 1 hour from discover to buy
+    assert rows[2]["median_seconds"] == pytest.approx((86400 + 3600) / 2)
+    # support comes after the final stage: not reaching it is no drop-off
+    assert rows[3]["drop_off"] is None and rows[3]["conversion"] == pytest.approx(1 / 2)
+
+
+def test_ending_at_a_final_stage_is_completion_not_drop_off(tmp_path: Path) -> None:
+    by_tp = {p["touchpoint"]: p for p in cxframe_journey.painpoints(_flagged(tmp_path), host=host())}
+    # c2 ended at checkout, now a final stage: completed (without the flag it is a drop-off of 1 in 2)
+    assert by_tp["checkout"]["drop_off"] is None and by_tp["hotline"]["drop_off"] is None
+    assert any("final stage" in line for line in by_tp["checkout"]["evidence"])
+    assert "complete the journey" in by_tp["checkout"]["reason"]
+    # c4 never completed: still a drop-off at web
+    assert by_tp["web"]["drop_off"] == pytest.approx(1 / 4)
+
+
+def test_ending_at_an_optional_stage_after_completion_is_no_drop_off(tmp_path: Path) -> None:
+    stages = [dict(stage) for stage in JOURNEY["stages"]]
+    stages[1]["final"] = True  # deciding completes it; c3 then ended at store-visit, c1 went on to support
+    stages[3]["optional"] = True
+    stages[3]["final"] = False
+    # the last stage is final unless it says otherwise
+    stages.append({"id": "review", "name": "Review", "touchpoints": ["checkout"], "optional": True, "final": False})
+    stages[2]["touchpoints"] = []
+    folder = populated(tmp_path / "p", journeys=[{**JOURNEY, "stages": stages}])
+    by_tp = {p["touchpoint"]: p for p in cxframe_journey.painpoints(folder, host=host())}
+    # checkout is on an optional stage after the final one: c1 (shop-chat first) completed before ending there;
+    # c2 went from web straight to checkout without completing: a drop-off of 1 in 2
+    assert by_tp["checkout"]["drop_off"] == pytest.approx(1 / 2)
+    assert by_tp["store-visit"]["drop_off"] is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
 import shutil
 import tracemalloc
@@ -15,7 +16,7 @@ from journey_support import FIXTURES, collect, collected, host, programme, store
 import cxframe
 from cxframe import InvalidInput, SourceReader, testing
 from cxframe_journey import analytics
-from cxframe_journey.xes import _rows as xes_rows
+from cxframe_journey.xes import _batches as xes_batches
 
 
 def test_events_fields_typed_attributes_and_rejects(tmp_path: Path) -> None:
@@ -195,7 +196,11 @@ def _big_log(path: Path, traces: int) -> None:
         handle.write("</log>\n")
 
 
-def test_the_log_is_streamed_not_loaded(tmp_path: Path) -> None:
+def test_the_log_is_streamed_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the module, not the collector of the same name the package exports
+    monkeypatch.setattr(
+        importlib.import_module("cxframe_journey.xes"), "EVENTS_PER_BATCH", 100
+    )  # a batch at a time, however large the log
     path = tmp_path / "big.xes"
     _big_log(path, 1000)
     tracemalloc.start()
@@ -204,7 +209,7 @@ def test_the_log_is_streamed_not_loaded(tmp_path: Path) -> None:
         whole_tree = tracemalloc.get_traced_memory()[1]
         tracemalloc.reset_peak()
         reader = SourceReader(id="big", collector="xes", path=path)
-        count = sum(1 for _ in xes_rows(reader))  # the parse, before the core batches the rows
+        count = sum(len(batch.lines) for batch in xes_batches(reader))  # the parse, before the core's cleaning
         streamed = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -18,8 +18,10 @@ column mapping; the core checks and stores the records::
 
 A column may be named by its id, by its Qualtrics ImportId or by its question
 text. Each (row, question) with a usable score becomes an observation; a
-blank, non-numeric or out-of-scale score, an unparsable timestamp, a bad
-weight or a repeated response id is a reject with its line and reason.
+non-numeric or out-of-scale score, an unparsable timestamp, a bad weight or a
+repeated response id is a reject with its line and reason. A blank answer
+(and Qualtrics' ``-99``, "seen but not answered") is skipped and counted,
+unless the row has no usable answer at all (then it is rejected).
 
 Scores: a number; else, for choice-text exports, the number a label starts
 with (``10 - Extremely likely`` → 10); else the value given for that label in
@@ -70,6 +72,8 @@ DEFAULT_SCALES: dict[str, tuple[float, float]] = {"nps": (0, 10), "enps": (0, 10
 #: Questions asked as one of eleven whole numbers: 9.5 is no answer to them (and would count as a promoter).
 WHOLE_NUMBER_QUESTIONS = frozenset({"nps", "enps"})
 OPTIONAL_FIELDS = ("response_id", "respondent_id", "touchpoint", "channel", "comment", "weight")
+#: Qualtrics' code for a question seen and not answered (its export option "recode seen but unanswered as -99")
+QUALTRICS_UNANSWERED = frozenset({"-99"})
 #: Column defaults for the platforms whose exports always carry them.
 QUALTRICS_DEFAULTS = {"response_id": "ResponseId", "timestamp": "RecordedDate"}
 SURVEYMONKEY_DEFAULTS = {"response_id": "Respondent ID", "timestamp": "End Date"}
@@ -298,6 +302,7 @@ def survey_batches(
     table: SurveyTable,
     defaults: dict[str, str] | None = None,
     time_formats: Iterable[str] = (),
+    unanswered: frozenset[str] = frozenset(),
 ) -> SurveyBatches:
     """A layout's table with the source's column mapping applied, for the core's ingest.
 
@@ -340,6 +345,7 @@ def survey_batches(
         close=table.close,
         drops=table.drops,
         timestamp_rule=TimestampRule(formats=formats, time_zone=mapping.zone_name),
+        unanswered=unanswered,
     )
 
 
@@ -355,11 +361,12 @@ def _collector(
     defaults: dict[str, str] | None = None,
     time_formats: Iterable[str] = (),
     options: Iterable[str] = (),
+    unanswered: frozenset[str] = frozenset(),
 ) -> Collector:
     formats = tuple(time_formats)
 
     def batches(source: SourceReader) -> SurveyBatches:
-        return survey_batches(source, reader(source), defaults, formats)
+        return survey_batches(source, reader(source), defaults, formats, unanswered)
 
     return Collector(
         id=id,
@@ -398,6 +405,7 @@ qualtrics = _collector(
     read_qualtrics,
     QUALTRICS_DEFAULTS,
     options=("delimiter", "sheet", "include_previews", "include_spam", "include_unfinished"),
+    unanswered=QUALTRICS_UNANSWERED,
 )
 surveymonkey = _collector(
     "surveymonkey",

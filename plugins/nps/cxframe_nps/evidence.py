@@ -187,27 +187,6 @@ def _result(passed: bool, evidence: list[str], recommendation: str) -> CheckResu
     )
 
 
-def check_stage_measures(run: RunContext) -> CheckResult:
-    stages = measurement_evidence(run)["stages"]
-    if not stages:
-        return _result(False, ["no journey stages are mapped"], "Map the main journeys and name a measure per stage.")
-    unmeasured = [f"{s['journey']}/{s['stage']}" for s in stages if not s["with_data"]]
-    evidence = [
-        f"{s['journey']}/{s['stage']}: {', '.join(s['metrics']) or 'no metric named'}"
-        + (
-            f" (no data yet for {', '.join(m for m in s['metrics'] if m not in s['with_data'])})"
-            if s["metrics"] and len(s["with_data"]) < len(s["metrics"])
-            else ""
-        )
-        for s in stages
-    ]
-    return _result(
-        not unmeasured,
-        evidence,
-        f"Measure every journey stage: {', '.join(unmeasured)} have no metric with data.",
-    )
-
-
 def check_beyond_headline(run: RunContext) -> CheckResult:
     facts = measurement_evidence(run)
     beyond = facts["beyond_headline"]
@@ -242,15 +221,9 @@ def check_kpi_link(run: RunContext) -> CheckResult:
 
 CHECKS = [
     Check(
-        id="nps.stage-measures",
-        title="Every journey stage is measured",
-        run=check_stage_measures,
-        severity=Severity.MEDIUM,
-        stage=Stage.MEASURE,
-    ),
-    Check(
         id="nps.beyond-headline",
         title="Measurement goes beyond NPS/CSAT",
+        problem="Measurement stops at NPS/CSAT",
         run=check_beyond_headline,
         severity=Severity.MEDIUM,
         stage=Stage.MEASURE,
@@ -258,6 +231,7 @@ CHECKS = [
     Check(
         id="nps.segmented",
         title="Results can be segmented",
+        problem="Results cannot be segmented",
         run=check_segmented,
         severity=Severity.LOW,
         stage=Stage.MEASURE,
@@ -265,6 +239,7 @@ CHECKS = [
     Check(
         id="nps.kpi-link",
         title="A CX metric is tied to a business KPI",
+        problem="No CX metric is tied to a business KPI",
         run=check_kpi_link,
         severity=Severity.MEDIUM,
         stage=Stage.PLAN,

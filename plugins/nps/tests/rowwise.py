@@ -16,7 +16,7 @@ import csv
 import math
 from collections.abc import Iterator
 
-from cxframe import CollectedRow, Collector, Observation, Reject, SourceReader, raw_text
+from cxframe import CollectedRow, Collector, Observation, Reject, Skipped, SourceReader, raw_text
 from cxframe.ingestion._cleaning import BLANK_WEIGHT
 from cxframe.store._sqlite import utc_text
 from cxframe_nps.collectors import _answer, _expected_time, _mapping, parse_timestamp
@@ -83,11 +83,17 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
                 yield line, Reject(f"weight {weight_text!r} is not a positive number", raw)
                 continue
         segment = {name: row[index].strip() for name, index in mapping.segments if row[index].strip()}
-        for question, index, scale, labels in mapping.questions:
-            text = row[index].strip()
-            score, reason = _answer(question, text, scale, labels) if text else (None, f"{question}: blank")
+        scored = [
+            (question, scale, *(_answer(question, text, scale, labels) if text else (None, f"{question}: blank")))
+            for question, index, scale, labels in mapping.questions
+            for text in [row[index].strip()]
+        ]
+        # a blank answer is skipped, unless no answer of the row is usable: then each is a reject
+        answered = any(score is not None for _, _, score, _ in scored)
+        for question, scale, score, reason in scored:
             if score is None:
-                yield line, Reject(reason or question, raw)
+                blank = reason == f"{question}: blank"
+                yield line, (Skipped(question) if blank and answered else Reject(reason or question, raw))
                 continue
             yield (
                 line,

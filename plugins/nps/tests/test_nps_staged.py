@@ -105,7 +105,7 @@ def _store_contents(root: Path, staged: bool) -> tuple[object, list[tuple[object
         ).fetchall()
         rejects = db.execute("SELECT line, raw, reason FROM rejects ORDER BY line, reason").fetchall()
     counts = (summary.rows_read, summary.rows_accepted, summary.rows_partial, summary.rows_rejected)
-    return (counts, summary.records_stored, summary.records_duplicate), observations, rejects
+    return (counts, summary.records_stored, summary.records_duplicate, summary.answers_skipped), observations, rejects
 
 
 def test_staged_and_streamed_ingest_store_the_same(tmp_path: Path, child: bool) -> None:
@@ -141,13 +141,14 @@ def test_repeats_around_rejected_rows_are_found_as_the_streaming_path_finds_them
         results.append(_store_contents(root, staged))
     assert results[0] == results[1]
     summary, observations, rejects = results[0]
-    assert summary[0] == (20, 6, 2, 12)
+    assert summary[0] == (20, 7, 1, 12)
+    assert summary[3] == 1  # line 21's blank nps: skipped, as it has a usable csat
     reasons = {line: reason for line, _, reason in rejects}
     assert reasons[17] == "duplicate response id 'g' (first on line 9)"
     assert 18 not in reasons  # d's first line had no usable timestamp, so it claimed nothing
     assert reasons[19] == "duplicate response id 'b' (first on line 3)"  # before its weight is looked at
     assert reasons[20] == "duplicate response id 'b' (first on line 3)"
-    assert reasons[21] == "nps: blank"
+    assert 21 not in reasons
     assert sum(1 for o in observations if o[7] is None) == 4  # lines 15 and 22: no response id, keyed by line
 
 
@@ -198,9 +199,9 @@ def test_chunks_cross_from_the_reading_process_whole() -> None:
 def test_recollecting_through_the_fast_path_adds_nothing(tmp_path: Path, child: bool) -> None:
     root = testing.make_programme(tmp_path / "p")
     (root / "s.csv").write_text(HEADER + BODY, encoding="utf-8")
-    (_, first, _), _, _ = _store_contents(root, True)
+    (_, first, _, _), _, _ = _store_contents(root, True)
     (root / "s.csv").write_text(HEADER + BODY + "k,c14,2026-03-11T00:00:00Z,West,9,5,,1\n", encoding="utf-8")
-    (_, stored, duplicate), _, _ = _store_contents(root, True)
+    (_, stored, duplicate, _), _, _ = _store_contents(root, True)
     assert (stored, duplicate) == (2, first)  # a grown file adds only its new answers
 
 
@@ -485,7 +486,77 @@ def test_a_blank_weight_in_a_weighted_source_is_rejected_on_both_paths(tmp_path:
         (root / "s.csv").write_text(HEADER + body, encoding="utf-8")
         results.append(_store_contents(root, staged))
     assert results[0] == results[1]
-    (counts, _, _), observations, rejects = results[0]
+    (counts, _, _, _), observations, rejects = results[0]
     assert counts == (2, 1, 0, 1)
     assert {o[7] for o in observations} == {"b"} and {o[14] for o in observations} == {250.0}
     assert rejects == [(2, "a,c1,2026-03-01T00:00:00Z,North,9,5,,", BLANK_WEIGHT)]
+
+
+QUALTRICS_SKIPS = (
+    "ResponseId,RecordedDate,Status,Finished,Q1,Q3\n"
+    "Response ID,Recorded Date,Response Type,Finished,How likely…?,How satisfied…?\n"
+    '"{""ImportId"":""_recordId""}","{""ImportId"":""recordedDate"",""timeZone"":""UTC""}",'
+    '"{""ImportId"":""status""}","{""ImportId"":""finished""}","{""ImportId"":""QID1""}","{""ImportId"":""QID3""}"\n'
+    "r1,2026-03-01 10:00:00,0,1,10,5\n"
+    "r2,2026-03-01 11:00:00,0,1,-99,4\n"  # nps seen, not answered: skipped
+    "r3,2026-03-01 12:00:00,0,1,9,\n"  # csat blank: skipped
+    "r4,2026-03-01 13:00:00,0,1,-99,-99\n"  # nothing answered: rejected, each answer with its reason
+    "r5,2026-03-01 14:00:00,0,1,11, -99 \n"  # nothing usable: rejected
+    "r6,2026-03-01 15:00:00,0,1,12,4\n"  # out of the scale: rejected, the csat kept
+    "r1,2026-03-01 16:00:00,0,1,-99,3\n"  # a repeat, with a skipped answer: not counted as skipped
+)
+
+
+def test_unanswered_and_blank_answers_are_skipped_not_rejected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child: bool
+) -> None:
+    """Qualtrics' ``-99`` ("seen but not answered") and a blank answer are skipped answers (#21, item 4)."""
+    monkeypatch.setattr(delimited_module, "BLOCK_BYTES", 400)  # the ImportId row is longer than the fixture's
+    columns = {"questions": {"nps": "Q1", "csat": "Q3"}}
+    source = {"id": "q", "collector": "qualtrics", "path": "q.csv", "columns": columns}
+    root = testing.make_programme(tmp_path / "p", sources=[source])
+    (root / "q.csv").write_text(QUALTRICS_SKIPS, encoding="utf-8-sig")
+    [summary] = cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+    counts = (summary.rows_read, summary.rows_accepted, summary.rows_partial, summary.rows_rejected)
+    assert counts == (7, 3, 1, 3)
+    assert summary.answers_skipped == 2
+    assert "2 answers skipped (blank or not answered)" in summary.describe()
+    with cxframe.open_store(root / "cxframe.db") as store:
+        stored = store.db.execute("SELECT response_id, question, value FROM observations ORDER BY 1, 2").fetchall()
+        rejects = store.db.execute("SELECT line, reason FROM rejects ORDER BY line, reason").fetchall()
+    assert stored == [
+        ("r1", "csat", 5.0),
+        ("r1", "nps", 10.0),
+        ("r2", "csat", 4.0),
+        ("r3", "nps", 9.0),
+        ("r6", "csat", 4.0),
+    ]
+    assert rejects == [
+        (7, "csat: -99 (seen, not answered)"),
+        (7, "nps: -99 (seen, not answered)"),
+        (8, "csat: -99 (seen, not answered)"),
+        (8, "nps: 11 is outside the scale 0–10"),
+        (9, "nps: 12 is outside the scale 0–10"),
+        (10, "duplicate response id 'r1' (first on line 4)"),
+    ]
+
+
+def test_a_blank_answer_is_skipped_on_both_paths(tmp_path: Path, child: bool) -> None:
+    """The core's batch path and a collector's own rows (`cxframe.Skipped`) count skipped answers alike."""
+    results = []
+    for staged in (True, False):
+        root = testing.make_programme(tmp_path / str(staged))
+        body = (
+            "a,c1,2026-03-01T00:00:00Z,North,,5,,1\n"  # nps blank: skipped
+            "b,c2,2026-03-01T00:00:00Z,North,9, ,,1\n"  # csat blank: skipped
+            "c,c3,2026-03-01T00:00:00Z,North,,,,1\n"  # no answer: rejected
+            "d,c4,2026-03-01T00:00:00Z,North,x,,,1\n"  # nothing usable: rejected
+            "e,c5,2026-03-01T00:00:00Z,North,11,,,1\n"  # nothing usable: rejected
+            "f,c6,2026-03-01T00:00:00Z,North,12,3,,1\n"  # partial
+        )
+        (root / "s.csv").write_text(HEADER + body, encoding="utf-8")
+        results.append(_store_contents(root, staged))
+    assert results[0] == results[1]
+    (counts, stored, _, skipped), _, rejects = results[0]
+    assert (counts, stored, skipped) == ((6, 2, 1, 3), 3, 2)
+    assert [line for line, _, _ in rejects] == [4, 4, 5, 5, 6, 6, 7]

@@ -1,0 +1,231 @@
+"""Measuring metrics, their trends and comparisons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from cxframe.api._opening import ProgrammeLike, _definitions, open_programme, running
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._records import MetricDefinition, MetricResult, Period, WeightedVariance
+from cxframe.host._manager import PluginHost
+from cxframe.lifecycle._protection import protect
+from cxframe.lifecycle._run import Run
+from cxframe.measurement._comparisons import (
+    ComparisonResult,
+    adjust_comparisons,
+    check_adjustment,
+    compare_periods,
+    compare_segments,
+)
+from cxframe.measurement._engine import SQLiteEngine, compute_metric
+from cxframe.measurement._trend import TrendResult, flag_partial, trends
+
+
+def measure(
+    programme: ProgrammeLike = ".",
+    metrics: str | Iterable[str] | None = None,
+    *,
+    by: Sequence[str] = (),
+    period: str | Period | None = None,
+    confidence: float | None = None,
+    variance: str | WeightedVariance | None = None,
+    respondent_clusters: bool | None = None,
+    host: PluginHost | None = None,
+) -> list[MetricResult]:
+    """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them.
+
+    Partial periods are flagged ``partial_period``. On a read-only store (`Store.read_only`) the results are
+    returned and not stored. ``variance`` (``linearised``, ``kish``, ``bootstrap``) and
+    ``respondent_clusters`` override the programme's ``weighted_variance`` and ``respondent_clusters``
+    for this call: how a weighted result, or one where respondents answered more than once, gets its
+    interval (docs/surveys.md, "Weighted intervals").
+
+    >>> cxframe.measure("my-programme", "nps", by=["region"], variance="bootstrap")  # doctest: +SKIP
+    """
+    chosen_variance = WeightedVariance.parse(variance)
+    with open_programme(programme, host) as opened:
+        definitions = _definitions(opened.registry, metrics)
+        chosen_period = Period.parse(period)
+        with running("measure", opened) as run:
+            level = confidence if confidence is not None else run.confidence
+            settings = opened.programme.settings
+            engine = SQLiteEngine(
+                opened.store,
+                variance=chosen_variance or settings.weighted_variance,
+                respondent_clusters=settings.respondent_clusters
+                if respondent_clusters is None
+                else respondent_clusters,
+            )
+            results: list[MetricResult] = []
+            for definition in definitions:
+                computed = compute_metric(
+                    engine,
+                    definition,
+                    by=by,
+                    period=chosen_period,
+                    confidence=level,
+                    min_sample=run.min_sample,
+                )
+                shown = protect(run, definition, computed, by, chosen_period)
+                results.extend(flag_partial(SQLiteEngine(opened.store), definition, shown, chosen_period))
+            if not opened.store.read_only:  # a read-only programme folder is measured, not written to
+                opened.store.write_metric_results(run.id, results)
+        return results
+
+
+def trend(
+    programme: ProgrammeLike = ".",
+    metrics: str | Iterable[str] | None = None,
+    *,
+    period: str | Period = "month",
+    by: Sequence[str] = (),
+    confidence: float | None = None,
+    variance: str | WeightedVariance | None = None,
+    respondent_clusters: bool | None = None,
+    host: PluginHost | None = None,
+) -> list[TrendResult]:
+    """Each metric's trend per ``by`` segment: slope per period, interval, p (model: `cxframe.measurement._trend`).
+
+    Measures and stores the period results as `measure` does; each `TrendResult` holds its segment's.
+
+    >>> cxframe.trend("my-programme", "nps", period="month", by=["region"])  # doctest: +SKIP
+    """
+    chosen_period = Period.parse(period) or Period.MONTH
+    results = measure(
+        programme,
+        metrics,
+        by=by,
+        period=chosen_period,
+        confidence=confidence,
+        variance=variance,
+        respondent_clusters=respondent_clusters,
+        host=host,
+    )
+    return trends(results, chosen_period)
+
+
+def why_no_results(
+    programme: ProgrammeLike,
+    metrics: str | Iterable[str],
+    results: Iterable[MetricResult] = (),
+    *,
+    host: PluginHost | None = None,
+) -> list[str]:
+    """For each of ``metrics`` without a result in ``results``: what it reads, and what is stored instead.
+
+    One line per such metric, naming the question and population it reads
+    and how many answers to that question the store holds from other
+    populations (or that it holds none). ``cxframe measure --metric …``
+    prints these when a metric it was asked for has no result.
+
+    >>> results = cxframe.measure("my-programme", ["enps"])            # doctest: +SKIP
+    >>> cxframe.why_no_results("my-programme", ["enps"], results)     # doctest: +SKIP
+    ["enps: no answers to question 'enps' from population 'employee' (40 from population 'customer': ...)"]
+    """
+    measured = {result.metric for result in results}
+    wanted = [metrics] if isinstance(metrics, str) else list(metrics)
+    missing = [metric for metric in wanted if metric not in measured]
+    if not missing:
+        return []
+    hints = []
+    with open_programme(programme, host) as opened:
+        for metric in missing:
+            definition = opened.registry.metrics.get(metric)
+            stored = opened.store.answers_by_population(definition.question)
+            hint = f"{metric}: no answers to question {definition.question!r} from population {definition.population!r}"
+            if stored:
+                found = ", ".join(f"{count} from population {population!r}" for population, count in stored)
+                hint += f" ({found}: set options.population of the source that collects them)"
+            else:
+                hint += " (map a source's column to that question and run `cxframe collect`)"
+            hints.append(hint)
+    return hints
+
+
+def compare(
+    programme: ProgrammeLike = ".",
+    metrics: str | Iterable[str] | None = None,
+    *,
+    against: str = "period",
+    period: str | Period | None = None,
+    by: Sequence[str] = (),
+    confidence: float | None = None,
+    adjust: str = "holm",
+    host: PluginHost | None = None,
+) -> list[ComparisonResult]:
+    """Differences of metrics between periods or between segments, each with its interval and test.
+
+    ``metrics`` is one metric id, several, or none (every registered metric);
+    the results come metric by metric, in that order. ``against="period"``
+    compares each ``period`` (required) with the previous period that has
+    data, within each ``by`` segment; ``against=COLUMN`` compares each value
+    of that segment column with all other observations pooled ("rest"), per
+    ``period`` if given. p-values are adjusted over every comparison
+    returned, all metrics, periods and segments together, by ``adjust``:
+    ``"holm"`` (Holm–Bonferroni, the default) or ``"bh"`` (Benjamini–Hochberg,
+    the false discovery rate; each result is then flagged ``fdr_bh``). A group
+    that a privacy rule hides is not compared (nor counted in the adjustment). Nothing is stored. See `cxframe.measurement._comparisons` for
+    the statistics; ``cxframe measure --compare … --json`` prints these
+    results as `cxframe.contracts._shapes.comparison_json` shapes them.
+
+    >>> cxframe.compare("my-programme", "nps", period="month", by=["region"])  # doctest: +SKIP
+    >>> cxframe.compare("my-programme", ["nps", "csat"], against="region")   # doctest: +SKIP
+    >>> cxframe.compare("my-programme", "nps", period="week", adjust="bh")   # doctest: +SKIP
+    """
+    check_adjustment(adjust)
+    chosen_period = Period.parse(period)
+    with open_programme(programme, host) as opened:
+        definitions = _definitions(opened.registry, metrics)
+        settings = opened.programme.settings
+        level = confidence if confidence is not None else settings.confidence
+        engine = SQLiteEngine(opened.store, respondent_clusters=False)  # comparisons use Kish's n: no clusters
+        compared = [
+            (definition, _comparisons(engine, definition, against, chosen_period, by, level, settings.min_sample))
+            for definition in definitions
+        ]
+        if not compared:
+            return []
+        groups = list(by) if against == "period" else list(dict.fromkeys([against, *by]))
+        results: list[ComparisonResult] = []
+        with running("compare", opened) as run:
+            for definition, found in compared:
+                hidden = _suppressed_groups(run, definition, groups, chosen_period)
+                # a group a privacy rule hides is not compared either: its difference would give it away
+                results.extend(result for result in found if _shown(result, hidden, against))
+        # one family: everything the caller asked for
+        return adjust_comparisons(results, adjust)
+
+
+def _comparisons(
+    engine: SQLiteEngine,
+    definition: MetricDefinition,
+    against: str,
+    period: Period | None,
+    by: Sequence[str],
+    confidence: float,
+    min_sample: int,
+) -> list[ComparisonResult]:
+    if against != "period":
+        return compare_segments(
+            engine, definition, against, by=by, period=period, confidence=confidence, min_sample=min_sample
+        )
+    if period is None:
+        known = ", ".join(p.value for p in Period)
+        raise InvalidInput([f"comparing periods needs a period to group by ({known})"])
+    return compare_periods(engine, definition, period, by=by, confidence=confidence, min_sample=min_sample)
+
+
+_Hidden = set[tuple[tuple[tuple[str, str | None], ...], str | None]]
+
+
+def _shown(result: ComparisonResult, hidden: _Hidden, against: str) -> bool:
+    """Whether neither side of ``result`` is a group that is ``hidden``."""
+    segment = tuple(sorted(result.segment.items()))
+    baseline_period = result.baseline if against == "period" else result.period
+    return (segment, result.period) not in hidden and (segment, baseline_period) not in hidden
+
+
+def _suppressed_groups(run: Run, definition: MetricDefinition, by: Sequence[str], period: Period | None) -> _Hidden:
+    computed = compute_metric(run.engine, definition, by=by, period=period, confidence=run.confidence)
+    protected = protect(run, definition, computed, by, period)
+    return {(tuple(sorted(r.segment.items())), r.period) for r in protected if "suppressed" in r.flags}

@@ -1,0 +1,199 @@
+"""Opening a programme folder with its plugins and store; listing and validating."""
+
+from __future__ import annotations
+
+import contextlib
+import tomllib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import attrs
+
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._records import MetricDefinition
+from cxframe.contracts._shapes import InstalledPlugin
+from cxframe.host._manager import PluginHost, load_plugins
+from cxframe.host._registry import Registry, build_registry
+from cxframe.ingestion._sources import SourceReader
+from cxframe.lifecycle._run import Run, finish_run, start_run
+from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
+from cxframe.programme._scaffold import example_programme
+from cxframe.store._sqlite import Store
+
+ProgrammeLike = str | Path | Programme
+
+
+@attrs.define
+class Opened:
+    """A programme opened with its plugins, registry and store."""
+
+    programme: Programme
+    host: PluginHost
+    registry: Registry
+    store: Store
+
+
+@contextlib.contextmanager
+def open_programme(programme: ProgrammeLike = ".", host: PluginHost | None = None) -> Iterator[Opened]:
+    """Open a programme folder with its plugins and store; closes the store afterwards."""
+    loaded = programme if isinstance(programme, Programme) else load_programme(programme)
+    host = host if host is not None else load_plugins()
+    registry = build_registry(host, loaded)
+    registry.raise_conflicts()
+    store = Store(loaded.store_path)
+    try:
+        yield Opened(loaded, host, registry, store)
+    finally:
+        store.close()
+
+
+@attrs.frozen
+class PluginListing:
+    """What `plugins` found: the loaded plugins, the ids two of them registered, and a programme file left out."""
+
+    plugins: list[InstalledPlugin]
+    #: one line per id that two plugins registered (the first registration is kept)
+    conflicts: list[str] = attrs.field(factory=list)
+    #: the problems of a programme file that could not be read, and was left out
+    programme_problems: list[str] = attrs.field(factory=list)
+
+
+def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = None) -> PluginListing:
+    """Every loaded plugin with its version, the hooks it implements and the ids it registered, by kind.
+
+    The ``register_*`` hooks see the programme file in ``programme`` when
+    there is one (a plugin may register by its settings). A programme file
+    that cannot be read is left out, its problems in ``programme_problems``,
+    so that plugins can be listed while it is broken. Ids that two plugins
+    registered are listed in ``conflicts`` rather than raised as
+    `PluginConflict`, as the other functions do. ``cxframe plugins --json``
+    prints the plugins as `cxframe.contracts._shapes.plugin_json` shapes them.
+
+    >>> [plugin.name for plugin in cxframe.plugins().plugins]  # doctest: +SKIP
+    """
+    loaded: Programme | None = None
+    problems: list[str] = []
+    if isinstance(programme, Programme):
+        loaded = programme
+    elif programme is not None and (Path(programme) / PROGRAMME_FILE).exists():
+        try:
+            loaded = load_programme(programme)
+        except InvalidInput as exc:
+            problems = list(exc.messages)
+    host = host if host is not None else load_plugins()
+    registry = build_registry(host, loaded)
+    listed = [_installed(registry, info.name, info.version, info.hooks) for info in host.plugin_infos()]
+    return PluginListing(listed, list(registry.conflicts), problems)
+
+
+def _installed(registry: Registry, name: str, version: str | None, hooks: Iterable[str]) -> InstalledPlugin:
+    def ids(kind: str) -> tuple[str, ...]:
+        return tuple(registry.kind(kind).by_plugin(name))
+
+    return InstalledPlugin(
+        name=name,
+        version=version,
+        hooks=tuple(hooks),
+        collectors=ids("collectors"),
+        metrics=ids("metrics"),
+        assessments=ids("assessments"),
+        checks=ids("checks"),
+        reporters=ids("reporters"),
+    )
+
+
+@contextlib.contextmanager
+def running(command: str, opened: Opened) -> Iterator[Run]:
+    """A recorded run around some work; marked failed if the work raises."""
+    run = start_run(command, opened.programme, opened.store, opened.host, opened.registry)
+    try:
+        yield run
+    except BaseException:
+        finish_run(run, "failed")
+        raise
+    finish_run(run)
+
+
+def validate(programme: str | Path = ".", host: PluginHost | None = None) -> list[str]:
+    """Every problem with a programme folder, or an empty list.
+
+    Checks the file's keys and types, cross-references, that each source's
+    collector is registered and its file exists, and that each objective's
+    metric is registered.
+    """
+    try:
+        loaded = load_programme(programme)
+    except InvalidInput as exc:
+        return exc.messages
+    host = host if host is not None else load_plugins()
+    before = len(host.failures)
+    try:
+        registry = build_registry(host, loaded)
+    except InvalidInput as exc:  # a plugin that cannot make sense of its settings in the programme file
+        return exc.messages
+    problems = list(registry.conflicts)
+    # a plugin that cannot make sense of its settings in the programme file says so by raising
+    problems.extend(str(failure) for failure in host.failures[before:])
+    where = str(loaded.file)
+    for index, source in enumerate(loaded.document.sources):
+        if source.collector not in registry.collectors:
+            known = ", ".join(registry.collectors.ids()) or "none installed"
+            problems.append(
+                f"{where}: sources[{index}].collector: unknown collector {source.collector!r} (known: {known})"
+            )
+        else:
+            collector = registry.collectors.get(source.collector)
+            reader = _reader(loaded, source.id)
+            if collector.check_options is not None:
+                problems.extend(f"{where}: sources[{index}]: {p}" for p in collector.check_options(reader))
+        path = loaded.resolve(source.path)
+        if path.is_dir():
+            problems.append(f"{where}: sources[{index}].path: {source.path!r} is a folder, expected a file")
+        elif not path.is_file():
+            problems.append(f"{where}: sources[{index}].path: file {source.path!r} not found")
+    for index, objective in enumerate(loaded.document.objectives):
+        if objective.metric not in registry.metrics:
+            known = ", ".join(registry.metrics.ids()) or "none installed"
+            problems.append(
+                f"{where}: objectives[{index}].metric: unknown metric {objective.metric!r} (known: {known})"
+            )
+    return problems
+
+
+def _reader(programme: Programme, source_id: str) -> SourceReader:
+    source = programme.source(source_id)
+    return SourceReader(
+        id=source.id,
+        collector=source.collector,
+        path=programme.resolve(source.path),
+        encoding=source.encoding,
+        columns=dict(source.columns),
+        options=dict(source.options),
+        programme=programme,
+    )
+
+
+def _definitions(registry: Registry, metrics: str | Iterable[str] | None) -> list[MetricDefinition]:
+    """The definitions of ``metrics`` (one id or several), or of every registered metric when none is named."""
+    wanted = [metrics] if isinstance(metrics, str) else list(metrics or ())
+    return [registry.metrics.get(metric) for metric in wanted or registry.metrics.ids()]
+
+
+def on_store_wait(notice: Callable[[str], object] | None) -> None:
+    """Have ``notice(path)`` called when a write to a store must wait for another command writing to it.
+
+    The CLI prints "waiting for another cxframe command …"; a program may log it. ``None`` says nothing.
+    """
+    from cxframe.store import _locking
+
+    _locking.on_wait = notice
+
+
+def is_example(directory: str | Path, example: str) -> bool:
+    """Whether the programme in ``directory`` is the worked ``example`` (its name; edits since do not matter)."""
+    written = Path(directory) / PROGRAMME_FILE
+    try:
+        name = tomllib.loads(written.read_text(encoding="utf-8")).get("name")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return bool(name == tomllib.loads(example_programme(example)).get("name"))
