@@ -80,6 +80,7 @@ from cxframe.contracts._records import (
     Severity,
     TargetStatus,
     Touchpoint,
+    WeightedVariance,
 )
 from cxframe.contracts._sections import CORE_SECTIONS as CORE_REPORT_SECTIONS
 from cxframe.contracts._sections import ROLES as REPORT_ROLES
@@ -232,6 +233,7 @@ __all__ = [
     "TrendResult",
     "UnknownId",
     "Verdict",
+    "WeightedVariance",
     "__version__",
     "adjust_comparisons",
     "batches_from_rows",

@@ -71,3 +71,15 @@ def test_journey_log_benchmark_agrees_with_pm4py_on_a_small_log(tmp_path: Path) 
         "no-store read+variants+dfg / pm4py load+variants+dfg",
         "xes collect / pm4py read_xes",
     }
+
+
+@pytest.mark.slow
+def test_interval_coverage_benchmark_runs_on_a_few_samples(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    script = ROOT / "benchmarks" / "interval_coverage.py"
+    subprocess.run([sys.executable, str(script), "--samples", "20", "--out", str(out)], check=True, capture_output=True)
+    result = json.loads(out.read_text())
+    assert set(result["scenarios"]) == {"unrelated", "polarised", "repeat"}
+    for methods in result["scenarios"].values():
+        assert set(methods) == {"kish", "linearised", "linearised_clustered", "bootstrap", "bootstrap_clustered"}
+        assert all(0 <= found["coverage"] <= 1 and found["mean_width"] > 0 for found in methods.values())

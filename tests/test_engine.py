@@ -23,6 +23,7 @@ from cxframe.contracts._records import (
     Objective,
     Observation,
     TargetStatus,
+    WeightedVariance,
 )
 from cxframe.measurement._engine import (
     DEFAULT_MIN_SAMPLE,
@@ -415,11 +416,15 @@ def test_weighted_metric_is_flagged_and_unweighted_is_not(store, engine):
     add(store, [obs(10, weight=3.0, segment={"g": "w"}), obs(3, weight=1.0, segment={"g": "w"})])
     add(store, [obs(10, segment={"g": "u"}), obs(3, segment={"g": "u"})])
     add(store, [obs(10, weight=1.0, segment={"g": "ones"}), obs(3, weight=1.0, segment={"g": "ones"})])
-    results = {r.segment["g"]: r for r in compute_metric(engine, NPS, by=["g"])}
+    results = {r.segment["g"]: r for r in compute_metric(engine, NPS, by=["g"], variance=WeightedVariance.KISH)}
     weighted, unweighted, ones = results["w"], results["u"], results["ones"]
-    assert WEIGHTED in weighted.flags
+    assert WEIGHTED in weighted.flags and "kish_effective_n" in weighted.flags
     assert weighted.value == pytest.approx(100 * (3 - 1) / 4)
     assert weighted.effective_n == pytest.approx(16 / 10)  # Kish: (3 + 1)² / (9 + 1)
+    # linearised (the default): s² / V with s² = σ²·n/(n − 1) = 0.75·2 and V = 2·(9·0.25 + 2.25)/16
+    (linearised,) = (r for r in compute_metric(engine, NPS, by=["g"]) if r.segment["g"] == "w")
+    assert linearised.effective_n == pytest.approx(1.5 / (2 * 4.5 / 16))
+    assert "linearised_variance" in linearised.flags
     assert WEIGHTED not in unweighted.flags and unweighted.effective_n is None
     assert unweighted.value == 0.0
     assert WEIGHTED not in ones.flags and ones.effective_n is None
@@ -428,7 +433,7 @@ def test_weighted_metric_is_flagged_and_unweighted_is_not(store, engine):
 
 def test_an_observation_without_a_weight_weighs_one_beside_weighted_ones(store, engine):
     add(store, [obs(10, weight=2.0), obs(3), obs(8, weight=0.5)])
-    (result,) = compute_metric(engine, NPS)
+    (result,) = compute_metric(engine, NPS, variance=WeightedVariance.KISH)
     assert result.value == pytest.approx(100 * (2.0 - 1.0) / 3.5)
     assert result.effective_n == pytest.approx(3.5**2 / (4 + 1 + 0.25))  # Kish: (Σw)² / Σw²
 
@@ -437,8 +442,8 @@ def test_equal_weights_other_than_one_change_nothing_but_the_flag(store, engine)
     add(store, [obs(s, weight=2.5, segment={"g": "w"}) for s in nps_scores(7, 2, 3)])
     add(store, [obs(s, segment={"g": "u"}) for s in nps_scores(7, 2, 3)])
     weighted, unweighted = sorted(compute_metric(engine, NPS, by=["g"]), key=lambda r: r.segment["g"] == "u")
-    assert weighted.flags == (SMALL_SAMPLE, WEIGHTED) and unweighted.flags == (SMALL_SAMPLE,)
-    assert weighted.effective_n == pytest.approx(12)
+    assert weighted.flags == (SMALL_SAMPLE, WEIGHTED, "linearised_variance") and unweighted.flags == (SMALL_SAMPLE,)
+    assert weighted.effective_n == 12
     assert weighted.value == pytest.approx(unweighted.value)
     assert weighted.ci_low == pytest.approx(unweighted.ci_low)
     assert weighted.ci_high == pytest.approx(unweighted.ci_high)
@@ -469,7 +474,8 @@ def test_small_sample_uses_the_effective_n_of_weighted_data(store, engine):
     (result,) = compute_metric(engine, NPS)
     assert result.n == 40
     assert result.effective_n == pytest.approx(89**2 / (2500 + 39))
-    assert result.flags == (SMALL_SAMPLE, WEIGHTED)
+    # every answer a promoter: no spread for a design variance, so Kish's n decides (and the flag says so)
+    assert result.flags == (SMALL_SAMPLE, WEIGHTED, "kish_effective_n")
 
 
 # --- targets ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from cxframe.api._opening import ProgrammeLike, _definitions, open_programme, running
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import MetricDefinition, MetricResult, Period
+from cxframe.contracts._records import MetricDefinition, MetricResult, Period, WeightedVariance
 from cxframe.host._manager import PluginHost
 from cxframe.lifecycle._protection import protect
 from cxframe.lifecycle._run import Run
@@ -28,22 +28,38 @@ def measure(
     by: Sequence[str] = (),
     period: str | Period | None = None,
     confidence: float | None = None,
+    variance: str | WeightedVariance | None = None,
+    respondent_clusters: bool | None = None,
     host: PluginHost | None = None,
 ) -> list[MetricResult]:
     """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them.
 
     Partial periods are flagged ``partial_period``. On a read-only store (`Store.read_only`) the results are
-    returned and not stored.
+    returned and not stored. ``variance`` (``linearised``, ``kish``, ``bootstrap``) and
+    ``respondent_clusters`` override the programme's ``weighted_variance`` and ``respondent_clusters``
+    for this call: how a weighted result, or one where respondents answered more than once, gets its
+    interval (docs/surveys.md, "Weighted intervals").
+
+    >>> cxframe.measure("my-programme", "nps", by=["region"], variance="bootstrap")  # doctest: +SKIP
     """
+    chosen_variance = WeightedVariance.parse(variance)
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
         chosen_period = Period.parse(period)
         with running("measure", opened) as run:
             level = confidence if confidence is not None else run.confidence
+            settings = opened.programme.settings
+            engine = SQLiteEngine(
+                opened.store,
+                variance=chosen_variance or settings.weighted_variance,
+                respondent_clusters=settings.respondent_clusters
+                if respondent_clusters is None
+                else respondent_clusters,
+            )
             results: list[MetricResult] = []
             for definition in definitions:
                 computed = compute_metric(
-                    run.engine,
+                    engine,
                     definition,
                     by=by,
                     period=chosen_period,
@@ -64,6 +80,8 @@ def trend(
     period: str | Period = "month",
     by: Sequence[str] = (),
     confidence: float | None = None,
+    variance: str | WeightedVariance | None = None,
+    respondent_clusters: bool | None = None,
     host: PluginHost | None = None,
 ) -> list[TrendResult]:
     """Each metric's trend per ``by`` segment: slope per period, interval, p (model: `cxframe.measurement._trend`).
@@ -73,7 +91,16 @@ def trend(
     >>> cxframe.trend("my-programme", "nps", period="month", by=["region"])  # doctest: +SKIP
     """
     chosen_period = Period.parse(period) or Period.MONTH
-    results = measure(programme, metrics, by=by, period=chosen_period, confidence=confidence, host=host)
+    results = measure(
+        programme,
+        metrics,
+        by=by,
+        period=chosen_period,
+        confidence=confidence,
+        variance=variance,
+        respondent_clusters=respondent_clusters,
+        host=host,
+    )
     return trends(results, chosen_period)
 
 
@@ -151,7 +178,7 @@ def compare(
         definitions = _definitions(opened.registry, metrics)
         settings = opened.programme.settings
         level = confidence if confidence is not None else settings.confidence
-        engine = SQLiteEngine(opened.store)
+        engine = SQLiteEngine(opened.store, respondent_clusters=False)  # comparisons use Kish's n: no clusters
         compared = [
             (definition, _comparisons(engine, definition, against, chosen_period, by, level, settings.min_sample))
             for definition in definitions

@@ -43,13 +43,28 @@ def metrics(out: Console, results: Sequence[MetricResult]) -> None:
             "hidden" if SUPPRESSED in result.flags else _number(result.value),
             "—" if result.n is None else str(result.n),
             interval,
-            escape(", ".join(result.flags)),
+            escape(", ".join(_flag(result, flag) for flag in result.flags)),
         )
     out.print(table)
+    repeating = [result for result in results if result.repeat_respondents]
+    if repeating:
+        most = max(result.repeat_respondents or 0 for result in repeating)
+        out.print(
+            f"repeat_respondents (N): N respondents answered more than once in that group (up to {most}); "
+            "their answers count as one cluster in its interval (--no-respondent-clusters treats them as independent)",
+            soft_wrap=True,
+        )
     if any(SUPPRESSED in result.flags for result in results):
         out.print(
             "hidden: too few respondents, or showing it would reveal a group that small (a privacy rule of a plugin)"
         )
+
+
+def _flag(result: MetricResult, flag: str) -> str:
+    """A flag as the table shows it: ``repeat_respondents`` with how many respondents repeat."""
+    if flag == "repeat_respondents" and result.repeat_respondents:
+        return f"{flag} ({result.repeat_respondents})"
+    return flag
 
 
 def checks(out: Console, results: Iterable[CheckResult]) -> None:

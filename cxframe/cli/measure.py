@@ -9,7 +9,7 @@ from rich.table import Column, Table
 from cxframe import api
 from cxframe.cli import _render
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
-from cxframe.contracts._records import Period
+from cxframe.contracts._records import Period, WeightedVariance
 from cxframe.contracts._shapes import comparison_json, metric_json, trend_json
 from cxframe.measurement._comparisons import ADJUSTMENTS, FDR_BH, ComparisonResult
 from cxframe.measurement._trend import TrendResult
@@ -127,6 +127,19 @@ def _trends_table(trends: list[TrendResult]) -> None:
     help="Add each metric's trend across the periods (needs --period), per --by segment: "
     "the slope per period with its interval and p-value; partial periods are flagged and left out.",
 )
+@click.option(
+    "--variance",
+    type=click.Choice([v.value for v in WeightedVariance]),
+    help="How weighted results (and repeat respondents') get their interval: linearised (Taylor, the default), "
+    "kish (effective n; assumes the weights are unrelated to the answers) or bootstrap (1,000 resamples, fixed "
+    "seed). Default: the programme's weighted_variance setting.",
+)
+@click.option(
+    "--respondent-clusters/--no-respondent-clusters",
+    default=None,
+    help="Treat the answers of one respondent id as one cluster (not independent) in the intervals. "
+    "Default: the programme's respondent_clusters setting (on).",
+)
 @json_option
 @common_options
 @handle_errors
@@ -138,6 +151,8 @@ def measure(
     compare: str | None,
     adjust: str | None,
     trend: bool,
+    variance: str | None,
+    respondent_clusters: bool | None,
     as_json: bool,
 ) -> None:
     """Compute metrics with sample sizes and confidence intervals; small samples are flagged.
@@ -170,6 +185,11 @@ def measure(
     current = state()
     if adjust is not None and compare is None:
         raise click.UsageError("--adjust needs --compare: it adjusts the p-values of comparisons")
+    if compare is not None and (variance is not None or respondent_clusters is not None):
+        raise click.UsageError(
+            "--variance and --respondent-clusters choose the intervals of measured results; "
+            "comparisons use Kish's effective n"
+        )
     if trend and (period is None or compare is not None):
         raise click.UsageError("--trend needs --period (day, week, month, quarter or year) and no --compare")
     if trend:
@@ -179,6 +199,8 @@ def measure(
             by=by,
             period=period or "month",
             confidence=confidence,
+            variance=variance,
+            respondent_clusters=respondent_clusters,
             host=current.plugins(),
         )
         if as_json:
@@ -206,7 +228,14 @@ def measure(
             _comparisons_table(comparisons)
         return
     results = api.measure(
-        current.programme, metrics or None, by=by, period=period, confidence=confidence, host=current.plugins()
+        current.programme,
+        metrics or None,
+        by=by,
+        period=period,
+        confidence=confidence,
+        variance=variance,
+        respondent_clusters=respondent_clusters,
+        host=current.plugins(),
     )
     if as_json:
         emit_json([metric_json(result) for result in results])

@@ -98,6 +98,32 @@ class IntervalMethod(enum.Enum):
     NPS = "nps"
 
 
+class WeightedVariance(enum.Enum):
+    """How the interval of a weighted (or respondent-clustered) estimate gets its variance.
+
+    ``linearised``: the Taylor-linearised variance of the ratio mean
+    ``Σwx / Σw`` (clusters: respondents where a respondent id is stored), the
+    default. ``kish``: Kish's effective sample size ``(Σw)² / Σw²`` in the
+    unweighted formula, which assumes the weights are unrelated to the answers.
+    ``bootstrap``: a fixed-seed resampling of the answers (or respondents).
+    """
+
+    LINEARISED = "linearised"
+    KISH = "kish"
+    BOOTSTRAP = "bootstrap"
+
+    @classmethod
+    def parse(cls, variance: str | WeightedVariance | None) -> WeightedVariance | None:
+        """``variance`` as a `WeightedVariance` (``None`` stays ``None``), or `InvalidInput` naming the methods."""
+        if variance is None or isinstance(variance, WeightedVariance):
+            return variance
+        try:
+            return cls(variance)
+        except ValueError:
+            known = ", ".join(v.value for v in cls)
+            raise InvalidInput([f"variance: unknown method {variance!r} (known: {known})"]) from None
+
+
 class Severity(enum.Enum):
     INFO = "info"
     LOW = "low"
@@ -397,6 +423,9 @@ class MetricResult:
     objective: str | None = None
     target: float | None = None
     target_status: TargetStatus | None = None
+    #: respondents who answered more than once in this group (flag ``repeat_respondents``); ``None`` when no
+    #: answer of the group carries a respondent id
+    repeat_respondents: int | None = None
 
     def as_suppressed(self) -> MetricResult:
         """This result as a privacy rule hides it (see the ``protect_metric_results`` hook).

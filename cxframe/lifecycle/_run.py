@@ -78,7 +78,11 @@ def start_run(command: str, programme: Programme, store: Store, host: PluginHost
         store=store,
         host=host,
         registry=registry,
-        engine=SQLiteEngine(store),
+        engine=SQLiteEngine(
+            store,
+            variance=programme.settings.weighted_variance,
+            respondent_clusters=programme.settings.respondent_clusters,
+        ),
     )
 
 

@@ -26,8 +26,9 @@ from cxframe.contracts._records import (
     Objective,
     Period,
     TargetStatus,
+    WeightedVariance,
 )
-from cxframe.measurement._intervals import estimate
+from cxframe.measurement._intervals import Design, bootstrap_variance, estimate, linearised_variance
 from cxframe.store._sqlite import Store, utc_text
 
 SMALL_SAMPLE = "small_sample"
@@ -59,6 +60,12 @@ class Aggregate:
     sum_wd: float
     sum_wd2: float
     shift: float = 0.0
+    #: the cluster sums of the linearised variance (see `cxframe.measurement._intervals.Design`);
+    #: None from an engine that does not compute them (its weighted groups use Kish's effective n)
+    design: Design | None = None
+    #: respondents with more than one answer in the group; None when no answer of it has a respondent id
+    #: (or answers were not clustered by respondent)
+    repeat_respondents: int | None = None
 
     @property
     def sum_wx(self) -> float:
@@ -102,8 +109,18 @@ class SQLiteEngine:
 
     name = "sqlite"
 
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        variance: WeightedVariance = WeightedVariance.LINEARISED,
+        respondent_clusters: bool = True,
+    ) -> None:
         self.store = store
+        #: how weighted (or clustered) groups get their variance: the programme's ``weighted_variance``
+        self.variance = variance
+        #: whether answers with the same respondent id are one cluster (``respondent_clusters``)
+        self.respondent_clusters = respondent_clusters
 
     def segment_columns(self) -> list[str]:
         return [*FIXED_SEGMENTS, *self.store.segment_columns()]
@@ -154,6 +171,72 @@ class SQLiteEngine:
         where: Mapping[str, str] | None = None,
         until: dt.datetime | None = None,
     ) -> list[Aggregate]:
+        query = self._query(metric, by, period, where, until)
+        clustered = self.respondent_clusters and self._identified(query)
+        raw = ("_cx_x", "0.0")
+        if metric.interval is not IntervalMethod.MEAN:
+            # NPS (−1/0/+1) and proportions (0/1) are bounded: raw moments lose
+            # nothing, and their intervals use shares
+            return self._aggregates(query, query.plain(clustered), raw, clustered)
+        # A mean's variance is a difference of moments, which cancels when values
+        # are large relative to their spread (1e8 + {0, 1, 2}). Raw moments are
+        # exact enough for everyday scales (see _cancels); the extremes come with
+        # the same pass. Otherwise the query runs once more with the moments
+        # taken about each group's own average (a window: exact, about twice the cost).
+        found = self._aggregates(query, query.plain(clustered), raw, clustered, extremes=True)
+        if not any(_cancels(aggregate, low, high) for aggregate, (low, high) in found):
+            return [aggregate for aggregate, _ in found]
+        partition = f"PARTITION BY {', '.join(query.outer)}" if query.outer else ""
+        centred = (
+            f"SELECT *, AVG(_cx_x) OVER ({partition}) AS _cx_c FROM ({query.rows(clustered)}) WHERE _cx_x IS NOT NULL"
+        )
+        return self._aggregates(query, centred, ("(_cx_x - _cx_c)", "MIN(_cx_c)"), clustered)
+
+    def resampling_units(
+        self,
+        metric: MetricDefinition,
+        *,
+        by: Sequence[str] = (),
+        period: Period | None = None,
+        where: Mapping[str, str] | None = None,
+        until: dt.datetime | None = None,
+    ) -> dict[tuple[tuple[str | None, ...], str | None], tuple[list[float], list[float]]]:
+        """Each group's clusters as the bootstrap resamples them: ``(Σw per cluster, Σwx per cluster)``.
+
+        Keyed by the group's ``by`` values and period. A cluster is a
+        respondent when answers are clustered by respondent id (as in
+        `aggregate`), otherwise one answer; clusters come in a fixed order
+        so that a seeded resample is the same on every run.
+        """
+        query = self._query(metric, by, period, where, until)
+        outer = list(query.outer)
+        if self.respondent_clusters and self._identified(query):
+            keys = [*outer, "_cx_r", "_cx_u"]
+            sql = (
+                f"SELECT {', '.join([*outer, 'SUM(_cx_w)', 'SUM(_cx_w * _cx_x)'])} FROM ({query.plain(True)}) "
+                f"GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}"
+            )
+        else:
+            keys = [*outer, "_cx_response"]
+            sql = f"SELECT {', '.join([*outer, '_cx_w', '_cx_w * _cx_x'])} FROM ({query.plain(True)}) ORDER BY {', '.join(keys)}"
+        units: dict[tuple[tuple[str | None, ...], str | None], tuple[list[float], list[float]]] = {}
+        width = len(by)
+        for row in self.store.db.execute(sql, query.parameters):
+            group = tuple(row[:width])
+            period_value = row[width] if period is not None else None
+            weights, sums = units.setdefault((group, period_value), ([], []))
+            weights.append(row[-2])
+            sums.append(row[-1])
+        return units
+
+    def _query(
+        self,
+        metric: MetricDefinition,
+        by: Sequence[str],
+        period: Period | None,
+        where: Mapping[str, str] | None,
+        until: dt.datetime | None,
+    ) -> _Query:
         where = dict(where or {})
         self._check_columns(by, "--by")
         self._check_columns(list(where), f"segment filter of {metric.id}")
@@ -165,96 +248,157 @@ class SQLiteEngine:
             conditions.append("timestamp < ?")
             parameters.append(utc_text(until)[0])
         group = [f"[{c}]" for c in by]
-        # segment names start with a letter, so these aliases cannot collide with one
+        # segment names start with a letter, so these aliases cannot collide with one; an answer without a
+        # respondent id is a cluster of its own (_cx_u: its response, unique within one question)
         inner = [*group, "weight AS _cx_weight", "COALESCE(weight, 1.0) AS _cx_w", f"({metric.value_sql}) AS _cx_x"]
         outer = list(group)
         if period is not None:
             inner.append(f"{self.period_sql(period)} AS _cx_period")
             outer.append("_cx_period")
-        # LIMIT -1 (no limit) keeps SQLite from flattening this into the GROUP BY above it, which would
-        # evaluate value_sql once per use (four times a row); as a co-routine it runs once a row
-        rows = f"SELECT {', '.join(inner)} FROM observations WHERE {' AND '.join(conditions)} LIMIT -1"
-        plain = f"SELECT * FROM ({rows}) WHERE _cx_x IS NOT NULL"
-        raw = ["SUM(_cx_w * _cx_x)", "SUM(_cx_w * _cx_x * _cx_x)", "0.0"]
-        if metric.interval is not IntervalMethod.MEAN:
-            # NPS (−1/0/+1) and proportions (0/1) are bounded: raw moments lose
-            # nothing, and their intervals use shares
-            return self._aggregates(plain, raw, outer, by, period, parameters)
-        # A mean's variance is a difference of moments, which cancels when values
-        # are large relative to their spread (1e8 + {0, 1, 2}). Raw moments are
-        # exact enough for everyday scales (see _cancels); the extremes come with
-        # the same pass. Otherwise the query runs once more with the moments
-        # taken about each group's own average (a window: exact, about twice the cost).
-        extremes = ["MIN(_cx_x)", "MAX(_cx_x)"]
-        found = self._aggregates(plain, raw + extremes, outer, by, period, parameters, extra=2)
-        if not any(_cancels(aggregate, low, high) for aggregate, (low, high) in found):
-            return [aggregate for aggregate, _ in found]
-        partition = f"PARTITION BY {', '.join(outer)}" if outer else ""
-        centred = f"SELECT *, AVG(_cx_x) OVER ({partition}) AS _cx_c FROM ({rows}) WHERE _cx_x IS NOT NULL"
-        sums = ["SUM(_cx_w * (_cx_x - _cx_c))", "SUM(_cx_w * (_cx_x - _cx_c) * (_cx_x - _cx_c))", "MIN(_cx_c)"]
-        return self._aggregates(centred, sums, outer, by, period, parameters)
+        return _Query(
+            columns=tuple(inner),
+            outer=tuple(outer),
+            by=tuple(by),
+            period=period,
+            conditions=tuple(conditions),
+            parameters=tuple(parameters),
+        )
+
+    def _identified(self, query: _Query) -> bool:
+        """Whether any answer the query reads carries a respondent id (only then can answers cluster)."""
+        sql = f"SELECT EXISTS (SELECT 1 FROM observations WHERE {' AND '.join(query.conditions)} AND respondent_id IS NOT NULL)"
+        return bool(self.store.db.execute(sql, query.parameters).fetchone()[0])
+
+    @overload
+    def _aggregates(self, query: _Query, source: str, value: tuple[str, str], clustered: bool) -> list[Aggregate]: ...
 
     @overload
     def _aggregates(
-        self,
-        source: str,
-        sums: Sequence[str],
-        outer: Sequence[str],
-        by: Sequence[str],
-        period: Period | None,
-        parameters: Sequence[object],
-    ) -> list[Aggregate]: ...
-
-    @overload
-    def _aggregates(
-        self,
-        source: str,
-        sums: Sequence[str],
-        outer: Sequence[str],
-        by: Sequence[str],
-        period: Period | None,
-        parameters: Sequence[object],
-        extra: int,
+        self, query: _Query, source: str, value: tuple[str, str], clustered: bool, extremes: bool
     ) -> list[tuple[Aggregate, tuple[Any, ...]]]: ...
 
     def _aggregates(
-        self,
-        source: str,
-        sums: Sequence[str],
-        outer: Sequence[str],
-        by: Sequence[str],
-        period: Period | None,
-        parameters: Sequence[object],
-        extra: int | None = None,
+        self, query: _Query, source: str, value: tuple[str, str], clustered: bool, extremes: bool = False
     ) -> list[Aggregate] | list[tuple[Aggregate, tuple[Any, ...]]]:
-        """One GROUP BY over ``source``; with ``extra``, the last ``extra`` columns come back beside each aggregate."""
+        """One GROUP BY over ``source`` (two with clusters: by respondent, then by group).
+
+        ``value`` is the SQL of the value about its shift (``d``) and of the
+        shift. With ``extremes``, the values' minimum and maximum come back
+        beside each aggregate.
+        """
+        d, shift = value
+        outer = list(query.outer)
         # Σw and Σw² from the weights where given (TOTAL and COUNT skip NULL) and 1 for each observation
         # without one: cheaper than a COALESCE per observation and per use
-        weights = ["TOTAL(_cx_weight) + (COUNT(*) - COUNT(_cx_weight))"]
-        weights.append("TOTAL(_cx_weight * _cx_weight) + (COUNT(*) - COUNT(_cx_weight))")
-        columns = [*outer, "COUNT(*)", *weights, *sums]
-        sql = f"SELECT {', '.join(columns)} FROM ({source})"
+        sum_w = "TOTAL(_cx_weight) + (COUNT(*) - COUNT(_cx_weight))"
+        sum_w2 = "TOTAL(_cx_weight * _cx_weight) + (COUNT(*) - COUNT(_cx_weight))"
+        sums = [sum_w, sum_w2, f"SUM(_cx_w * {d})", f"SUM(_cx_w * {d} * {d})", shift]
+        limits = ["MIN(_cx_x)", "MAX(_cx_x)"] if extremes else []
+        if not clustered:
+            # each answer its own cluster: Σw², Σw²d, Σw²d² (the design's sums) are plain sums too
+            squared = [f"SUM(_cx_w * _cx_w * {d})", f"SUM(_cx_w * _cx_w * {d} * {d})"]
+            columns = [*outer, "COUNT(*)", *sums, *squared, *limits]
+            sql = f"SELECT {', '.join(columns)} FROM ({source})"
+        else:
+            # per respondent (an answer without one alone), then per group: the cluster sums of the design
+            names = ["_cn", "_cw", "_cw2", "_ca", "_ca2", "_cs"]
+            inner = [
+                *outer,
+                "COUNT(*) AS _cn",
+                *(f"{sql} AS {name}" for sql, name in zip(sums, names[1:], strict=True)),
+            ]
+            inner += [
+                "COUNT(_cx_r) AS _cr",
+                *(f"{sql} AS _cx_{name}" for sql, name in zip(limits, ["lo", "hi"], strict=False)),
+            ]
+            keys = [*outer, "_cx_r", "_cx_u"]
+            per_respondent = f"SELECT {', '.join(inner)} FROM ({source}) GROUP BY {', '.join(keys)}"
+            columns = [*outer, "SUM(_cn)", "SUM(_cw)", "SUM(_cw2)", "SUM(_ca)", "SUM(_ca2)", "MIN(_cs)"]
+            columns += [
+                "SUM(_cw * _ca)",
+                "SUM(_ca * _ca)",
+                "COUNT(*)",
+                "SUM(_cw * _cw)",
+                "SUM(_cr > 0)",
+                "SUM(_cr > 1)",
+            ]
+            columns += ["MIN(_cx_lo)", "MAX(_cx_hi)"] if extremes else []
+            sql = f"SELECT {', '.join(columns)} FROM ({per_respondent})"
         if outer:
             sql += f" GROUP BY {', '.join(outer)} ORDER BY {', '.join(outer)}"
         plain: list[Aggregate] = []
         paired: list[tuple[Aggregate, tuple[Any, ...]]] = []
-        for row in self.store.db.execute(sql, list(parameters)).fetchall():
+        by = query.by
+        for row in self.store.db.execute(sql, list(query.parameters)).fetchall():
             segment = dict(zip(by, row[: len(by)], strict=True))
             offset = len(by)
             period_value = None
-            if period is not None:
+            if query.period is not None:
                 period_value = row[offset]
                 offset += 1
             values = row[offset:]
-            n, sum_w, sum_w2, sum_wd, sum_wd2, shift = values[:6]
+            n, total_w, total_w2, sum_wd, sum_wd2, shift_value, w_wd, wd2 = values[:8]
             if not n:
                 continue
-            aggregate = Aggregate(segment, period_value, n, sum_w, sum_w2, sum_wd, sum_wd2, float(shift))
-            if extra:
-                paired.append((aggregate, tuple(values[6:])))
+            repeats = None
+            if clustered:
+                clusters, cluster_w2, identified, repeated = values[8:12]
+                design = Design(clusters, cluster_w2, w_wd, wd2)
+                repeats = int(repeated) if identified else None
+                rest = tuple(values[12:])
+            else:
+                design = Design(n, total_w2, w_wd, wd2)
+                rest = tuple(values[8:])
+            aggregate = Aggregate(
+                segment,
+                period_value,
+                n,
+                total_w,
+                total_w2,
+                sum_wd,
+                sum_wd2,
+                float(shift_value),
+                design=design,
+                repeat_respondents=repeats,
+            )
+            if extremes:
+                paired.append((aggregate, rest))
             else:
                 plain.append(aggregate)
-        return paired if extra else plain
+        return paired if extremes else plain
+
+
+@attrs.frozen
+class _Query:
+    """The answers one `SQLiteEngine.aggregate` call reads, as SQL: rows, groups and their parameters."""
+
+    #: the columns of one answer: segments, weight, value (NULL when the value expression gives none), period
+    columns: tuple[str, ...]
+    #: the GROUP BY columns: segments, then the period
+    outer: tuple[str, ...]
+    by: tuple[str, ...]
+    period: Period | None
+    conditions: tuple[str, ...]
+    parameters: tuple[object, ...]
+
+    def rows(self, respondents: bool = False) -> str:
+        """One row per answer; with ``respondents``, its respondent id and response (the clusters' keys)."""
+        columns = list(self.columns)
+        if respondents:
+            # an answer without a respondent id is a cluster of its own: _cx_u is its response, unique within a
+            # question (only asked for where clusters are, as every column costs on every row)
+            columns += [
+                "respondent_id AS _cx_r",
+                "CASE WHEN respondent_id IS NULL THEN response END AS _cx_u",
+                "response AS _cx_response",
+            ]
+        # LIMIT -1 (no limit) keeps SQLite from flattening this into the GROUP BY above it, which would
+        # evaluate value_sql once per use (four times a row); as a co-routine it runs once a row
+        return f"SELECT {', '.join(columns)} FROM observations WHERE {' AND '.join(self.conditions)} LIMIT -1"
+
+    def plain(self, respondents: bool = False) -> str:
+        """`rows` without the answers whose value is NULL."""
+        return f"SELECT * FROM ({self.rows(respondents)}) WHERE _cx_x IS NOT NULL"
 
 
 #: Values up to this size (every rating scale, shares, scores, counts) keep their
@@ -277,6 +421,16 @@ def _cancels(aggregate: Aggregate, low: float | None, high: float | None) -> boo
     return high > low and aggregate.sum_wd2 / aggregate.sum_w - mean * mean <= 0
 
 
+#: the variance method of a weighted (or respondent-clustered) result, one flag each
+VARIANCE_FLAGS = {
+    WeightedVariance.LINEARISED: "linearised_variance",
+    WeightedVariance.KISH: "kish_effective_n",
+    WeightedVariance.BOOTSTRAP: "bootstrap_variance",
+}
+#: some respondents answered more than once in the group (their count is `MetricResult.repeat_respondents`)
+REPEAT_RESPONDENTS = "repeat_respondents"
+
+
 def compute_metric(
     engine: Engine,
     metric: MetricDefinition,
@@ -287,6 +441,7 @@ def compute_metric(
     confidence: float = 0.95,
     min_sample: int | None = None,
     until: dt.datetime | None = None,
+    variance: WeightedVariance | None = None,
 ) -> list[MetricResult]:
     """``metric`` per group, each with n, interval and flags; of observations before ``until`` if given.
 
@@ -297,12 +452,39 @@ def compute_metric(
     interval can be computed (fewer than two observations for a mean), with
     ``no_variance`` beside it when a mean's answers are all the same (a
     zero-width interval would be shown as fact).
+
+    ``variance`` (default: the engine's, which is the programme's
+    ``weighted_variance``) chooses how a weighted group, or one where a
+    respondent answered more than once, gets its variance; such a result
+    carries the flag of the method used (``linearised_variance``,
+    ``kish_effective_n`` or ``bootstrap_variance``), and ``repeat_respondents``
+    when respondents repeat (their count in `MetricResult.repeat_respondents`).
     """
     minimum = metric.min_sample or min_sample or DEFAULT_MIN_SAMPLE
+    chosen = variance or getattr(engine, "variance", WeightedVariance.LINEARISED)
     results = []
     # ``until`` only when given: an engine written before it keeps working for everything else
     limit = {} if until is None else {"until": until}
-    for aggregate in engine.aggregate(metric, by=by, period=period, where=where, **limit):
+    aggregates = engine.aggregate(metric, by=by, period=period, where=where, **limit)
+    units = None
+    if chosen is WeightedVariance.BOOTSTRAP and any(_designed(a) for a in aggregates):
+        resampling = getattr(engine, "resampling_units", None)
+        if resampling is not None:
+            units = resampling(metric, by=by, period=period, where=where, **limit)
+    for aggregate in aggregates:
+        weighted = abs(aggregate.sum_w2 - aggregate.n) > 1e-9 or abs(aggregate.sum_w - aggregate.n) > 1e-9
+        designed = _designed(aggregate)
+        method = chosen if designed else None
+        variance_of_mean = None
+        if method is WeightedVariance.BOOTSTRAP:
+            key = (tuple(aggregate.segment[c] for c in by), aggregate.period)
+            if units is not None and key in units:
+                weights, sums = units[key]
+                variance_of_mean = bootstrap_variance(weights, sums, repr(key))
+            else:  # an engine that cannot list its clusters: the linearised variance stands in
+                method = WeightedVariance.LINEARISED
+        if method is WeightedVariance.LINEARISED and aggregate.design is not None:
+            variance_of_mean = linearised_variance(aggregate.sum_w, aggregate.sum_wd, aggregate.design)
         found = estimate(
             metric.interval,
             aggregate.n,
@@ -312,13 +494,19 @@ def compute_metric(
             aggregate.sum_wd2,
             confidence,
             shift=aggregate.shift,
+            variance_of_mean=variance_of_mean,
+            clusters=aggregate.design.clusters if aggregate.design is not None else None,
         )
         flags = []
-        weighted = abs(aggregate.sum_w2 - aggregate.n) > 1e-9 or abs(aggregate.sum_w - aggregate.n) > 1e-9
         if found.effective_n < minimum:
             flags.append(SMALL_SAMPLE)
         if weighted:
             flags.append(WEIGHTED)
+        if method is not None:
+            # no spread leaves a design variance of 0: Kish's n stands in, and the flag says so
+            flags.append(VARIANCE_FLAGS[method if found.designed else WeightedVariance.KISH])
+        if aggregate.repeat_respondents:
+            flags.append(REPEAT_RESPONDENTS)
         if found.ci_low is None:
             flags.append(NO_INTERVAL)
         if found.no_variance:
@@ -342,11 +530,18 @@ def compute_metric(
                 segment=segment,
                 period=aggregate.period,
                 std_error=scaled(found.std_error),
-                effective_n=found.effective_n if weighted else None,
+                effective_n=found.effective_n if designed else None,
                 flags=tuple(flags),
+                repeat_respondents=aggregate.repeat_respondents,
             )
         )
     return results
+
+
+def _designed(aggregate: Aggregate) -> bool:
+    """Whether a group's answers are not a simple random sample: weighted, or respondents answering more than once."""
+    weighted = abs(aggregate.sum_w2 - aggregate.n) > 1e-9 or abs(aggregate.sum_w - aggregate.n) > 1e-9
+    return weighted or bool(aggregate.repeat_respondents)
 
 
 def target_status(result: MetricResult, objective: Objective) -> TargetStatus:

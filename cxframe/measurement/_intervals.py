@@ -27,11 +27,36 @@ exact enough for NPS (−1/0/+1) and proportions (0/1).
   the trinomial variance ``(p + d − (p − d)²) / n`` (Rocks 2016). The plain
   Wald interval is too narrow at small n. The reported value stays the plain
   ``p − d``.
+
+Weighted estimates (and answers clustered by respondent) get their variance
+by one of three methods (`cxframe.WeightedVariance`), then enter the same
+interval formula through the effective sample size that variance implies:
+
+* ``linearised`` (the default): the Taylor-linearised variance of the ratio
+  mean ``x̄ = Σwx / Σw``: ``G/(G − 1) · Σ_c (Σ_{i∈c} w_i (x_i − x̄))² / (Σw)²``
+  over clusters c (respondents, or each answer its own cluster, G = n).
+  It holds whatever the weights are related to.
+* ``kish``: Kish's effective sample size ``(Σw)² / Σw²`` in the unweighted
+  formula. It **assumes the weights are unrelated to the answers**; where the
+  large weights fall on the stratum whose answers spread most, its interval
+  is too narrow (see docs/surveys.md, coverage of the intervals).
+* ``bootstrap``: the variance of ``Σwx / Σw`` over `BOOTSTRAP_RESAMPLES`
+  resamples (Rao and Wu's rescaling bootstrap: G − 1 of the G clusters drawn
+  with replacement, so it matches the linearised ``G/(G − 1)``), from a fixed
+  seed: the same data give the same interval on every run.
+
+A design variance ``V`` enters the interval as the effective sample size
+``s² / V`` with ``s² = σ² · n/(n − 1)`` (``σ²`` the weighted population
+variance), so equal weights and no repeat respondents give exactly ``n`` and
+the unweighted interval. A mean's interval uses ``V`` itself as its squared
+standard error, with ``min(n_eff, G) − 1`` degrees of freedom.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
+from collections.abc import Sequence
 from statistics import NormalDist
 
 import attrs
@@ -50,6 +75,8 @@ class Estimate:
     effective_n: float
     #: a mean whose (effective) sample of two or more has no spread: no interval, not a point one
     no_variance: bool = False
+    #: whether the design variance given to `estimate` was used (False: Kish's effective n, e.g. no spread)
+    designed: bool = False
 
 
 def z_value(confidence: float) -> float:
@@ -83,6 +110,98 @@ def effective_n(n: int, sum_w: float, sum_w2: float) -> float:
     if kish >= n * (1 - EQUAL_WEIGHTS_TOLERANCE):
         return float(n)
     return kish
+
+
+@attrs.frozen
+class Design:
+    """The cluster sums the linearised variance of a group's ratio mean needs.
+
+    Clusters are respondents when answers are clustered by respondent id
+    (an answer without one is a cluster of its own), otherwise each answer.
+    With ``W_c = Σ_{i∈c} w_i`` and ``A_c = Σ_{i∈c} w_i (x_i − shift)`` (the
+    shift of the group's other sums): ``clusters`` is G, ``sum_w2`` is
+    ``Σ_c W_c²``, ``sum_w_wd`` is ``Σ_c W_c A_c`` and ``sum_wd2`` is
+    ``Σ_c A_c²``. Without clusters these are ``Σw²``, ``Σw²(x − shift)`` and
+    ``Σw²(x − shift)²``: plain SQL sums, as cheap as the others.
+    """
+
+    clusters: int
+    sum_w2: float
+    sum_w_wd: float
+    sum_wd2: float
+
+
+def linearised_variance(sum_w: float, sum_wd: float, design: Design) -> float | None:
+    """The Taylor-linearised variance of the ratio mean ``Σwx / Σw``; None below two clusters.
+
+    ``G/(G − 1) · Σ_c (A_c − d̄ W_c)² / (Σw)²`` with ``d̄ = Σw(x − shift)/Σw``:
+    the sandwich (HC1, or cluster-robust) variance of a weighted mean, as
+    statsmodels' WLS on a constant gives it.
+    """
+    clusters = design.clusters
+    if clusters < 2 or sum_w <= 0:
+        return None
+    centre = sum_wd / sum_w
+    total = design.sum_wd2 - 2 * centre * design.sum_w_wd + centre * centre * design.sum_w2
+    return clusters / (clusters - 1) * max(total, 0.0) / (sum_w * sum_w)
+
+
+def design_effective_n(n: int, variance: float, variance_of_mean: float | None) -> float | None:
+    """The effective sample size a design variance of the mean implies: ``s² / V``.
+
+    ``variance`` is the weighted population variance σ² of the values and
+    ``s² = σ² · n/(n − 1)``, so that equal weights without clusters give
+    exactly ``n`` (within `EQUAL_WEIGHTS_TOLERANCE`). None when there is no
+    spread to divide (all answers the same, or a variance of rounding noise):
+    the caller falls back to Kish's ``n``.
+    """
+    if variance_of_mean is None or n < 2 or variance <= 0 or variance_of_mean <= 0:
+        return None
+    found = variance * n / (n - 1) / variance_of_mean
+    if abs(found - n) <= n * EQUAL_WEIGHTS_TOLERANCE:
+        return float(n)
+    return found
+
+
+#: Resamples of the bootstrap variance: a standard error within about 2 % of its limit
+#: (its relative error is 1/√(2B)), at a cost of B × G additions per group.
+BOOTSTRAP_RESAMPLES = 1000
+#: The bootstrap's seed; each group's stream also depends on its segment and period, not on query order.
+BOOTSTRAP_SEED = 2026
+#: Resample indices drawn at once: bounds the bootstrap's memory to about 16 MB however large a group is.
+_BOOTSTRAP_BLOCK = 2_000_000
+
+
+def bootstrap_variance(
+    weights: Sequence[float], sums: Sequence[float], key: str, resamples: int = BOOTSTRAP_RESAMPLES
+) -> float | None:
+    """The bootstrap variance of ``Σ sums / Σ weights`` over clusters; None below two clusters.
+
+    ``weights[c]`` is cluster c's ``Σw`` and ``sums[c]`` its ``Σwx`` (a
+    cluster is a respondent or an answer). Each resample draws G − 1 of the
+    G clusters with replacement (Rao and Wu's rescaling bootstrap, whose
+    variance matches the linearised ``G/(G − 1)``); the seed is
+    `BOOTSTRAP_SEED` and ``key`` (the group's segment and period), so the
+    result depends only on the data.
+    """
+    import numpy as np
+
+    w = np.asarray(weights, dtype=float)
+    total = np.asarray(sums, dtype=float)
+    clusters = len(w)
+    if clusters < 2 or w.sum() <= 0:
+        return None
+    # differences from the mean keep large values (money, durations) from cancelling in the ratio
+    centred = total - w * (total.sum() / w.sum())
+    rng = np.random.default_rng([BOOTSTRAP_SEED, zlib.crc32(key.encode("utf-8"))])
+    draws = clusters - 1
+    block = max(1, _BOOTSTRAP_BLOCK // draws)
+    estimates = np.empty(resamples)
+    for start in range(0, resamples, block):
+        stop = min(start + block, resamples)
+        picked = rng.integers(0, clusters, size=(stop - start, draws))
+        estimates[start:stop] = centred[picked].sum(axis=1) / w[picked].sum(axis=1)
+    return float(estimates.var(ddof=1))
 
 
 def raw_moments(sum_w: float, sum_wd: float, sum_wd2: float, shift: float) -> tuple[float, float]:
@@ -171,16 +290,25 @@ def estimate(
     confidence: float,
     *,
     shift: float = 0.0,
+    variance_of_mean: float | None = None,
+    clusters: int | None = None,
 ) -> Estimate:
     """The estimate and interval for one group's sufficient statistics.
 
     ``sum_wd`` and ``sum_wd2`` are ``Σw(x − shift)`` and ``Σw(x − shift)²``;
     with the default ``shift = 0`` they are the raw ``Σwx`` and ``Σwx²``.
+    ``variance_of_mean`` is a design variance of the mean (linearised or
+    bootstrap, over ``clusters`` clusters); without it (or where it cannot
+    be used: no spread) the sample size is Kish's effective n.
     """
     n_eff = effective_n(n, sum_w, sum_w2)
     if n == 0 or sum_w <= 0:
         return Estimate(None, None, None, None, n_eff)
     mean = shift + sum_wd / sum_w
+    if variance_of_mean is not None:
+        designed = _designed(method, n, sum_w, sum_wd, sum_wd2, confidence, shift, variance_of_mean, clusters)
+        if designed is not None:
+            return designed
     if method is IntervalMethod.NPS:
         # p + d is the mean of x², p − d the mean of x (x in −1, 0, +1)
         sum_wx, sum_wx2 = raw_moments(sum_w, sum_wd, sum_wd2, shift)
@@ -198,3 +326,45 @@ def estimate(
         return Estimate(mean, None, None, None, n_eff)
     low, high, se = interval
     return Estimate(mean, low, high, se, n_eff)
+
+
+def _designed(
+    method: IntervalMethod,
+    n: int,
+    sum_w: float,
+    sum_wd: float,
+    sum_wd2: float,
+    confidence: float,
+    shift: float,
+    variance_of_mean: float,
+    clusters: int | None,
+) -> Estimate | None:
+    """The estimate with a design variance; None where it cannot be used (no spread: Kish's n decides)."""
+    mean = shift + sum_wd / sum_w
+    if method is IntervalMethod.MEAN:
+        variance = centred_variance(sum_w, sum_wd, sum_wd2)
+    else:
+        # shares and NPS: the population variance from the raw moments (bounded values)
+        sum_wx, sum_wx2 = raw_moments(sum_w, sum_wd, sum_wd2, shift)
+        variance = max(sum_wx2 / sum_w - (sum_wx / sum_w) ** 2, 0.0)
+    n_eff = design_effective_n(n, variance, variance_of_mean)
+    if n_eff is None:
+        return None
+    if method is IntervalMethod.NPS:
+        sum_wx, sum_wx2 = raw_moments(sum_w, sum_wd, sum_wd2, shift)
+        promoters = (sum_wx2 + sum_wx) / (2 * sum_w)
+        detractors = (sum_wx2 - sum_wx) / (2 * sum_w)
+        interval = nps_interval(promoters, detractors, n_eff, confidence)
+    elif method is IntervalMethod.PROPORTION:
+        interval = wilson_interval(mean, n_eff, confidence)
+    else:
+        degrees = min(n_eff, float(clusters if clusters is not None else n)) - 1
+        if degrees < 1:
+            return Estimate(mean, None, None, None, n_eff, designed=True)
+        se = math.sqrt(variance_of_mean)
+        t = t_value(confidence, degrees)
+        interval = (mean - t * se, mean + t * se, se)
+    if interval is None:
+        return Estimate(mean, None, None, None, n_eff, designed=True)
+    low, high, se = interval
+    return Estimate(mean, low, high, se, n_eff, designed=True)

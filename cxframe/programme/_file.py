@@ -17,7 +17,7 @@ import attrs
 
 from cxframe.contracts._convert import structure
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import Action, Journey, Objective, Persona, Touchpoint
+from cxframe.contracts._records import Action, Journey, Objective, Persona, Touchpoint, WeightedVariance
 
 PROGRAMME_FILE = "cxframe.toml"
 
@@ -63,6 +63,10 @@ class Settings:
     confidence: float = attrs.field(default=0.95, validator=[attrs.validators.gt(0), attrs.validators.lt(1)])
     min_sample: int = attrs.field(default=30, validator=attrs.validators.ge(1))
     store: str = "cxframe.db"
+    #: how weighted (or respondent-clustered) results get their variance (see `cxframe.WeightedVariance`)
+    weighted_variance: WeightedVariance = WeightedVariance.LINEARISED
+    #: answers with the same respondent id are one cluster (not independent) in every interval
+    respondent_clusters: bool = True
 
 
 @attrs.frozen

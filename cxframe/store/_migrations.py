@@ -411,6 +411,11 @@ def _0006_ingest_sizes(db: sqlite_utils.Database) -> None:
     db.table("ingests").add_column("content_bytes", int)
 
 
+def _0007_repeat_respondents(db: sqlite_utils.Database) -> None:
+    """Record, with each stored metric result, how many of its respondents answered more than once."""
+    db.table("metric_results").add_column("repeat_respondents", int)
+
+
 CORE_MIGRATIONS: tuple[Migration, ...] = (
     Migration("cxframe", "0001_initial", _0001_initial),
     Migration("cxframe", "0002_assessment_detail", _0002_assessment_detail),
@@ -418,6 +423,7 @@ CORE_MIGRATIONS: tuple[Migration, ...] = (
     Migration("cxframe", "0004_ingest_settings", _0004_ingest_settings),
     Migration("cxframe", "0005_responses_and_answers", _0005_responses_and_answers),
     Migration("cxframe", "0006_ingest_sizes", _0006_ingest_sizes),
+    Migration("cxframe", "0007_repeat_respondents", _0007_repeat_respondents),
 )
 SCHEMA_VERSION = len(CORE_MIGRATIONS)
 
