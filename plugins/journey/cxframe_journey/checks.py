@@ -371,16 +371,16 @@ def check_painpoints(run: RunContext) -> list[CheckResult]:
 #: What to do about a pain point, by the signal that ranks it (``{name}``: the touchpoint, ``{facts}``: its figures).
 _ADVICE = {
     "repeats": (
-        "Find out why customers contact {name} again ({facts}): walk a sample of the repeat contacts back to the "
-        "first one with its owner, fix what left them unresolved, and measure the repeat share against this baseline."
+        "Repeat contacts at {name} ({facts}): walk a sample of them back to the first contact with the "
+        "touchpoint's owner, fix what left customers unresolved, and measure the repeat share against this baseline."
     ),
     "drop_off": (
-        "Find out why customers stop at {name} ({facts}): walk a sample of the cases that ended there back to their "
-        "cause with its owner, remove the obstacle, and measure the drop-off against this baseline."
+        "Drop-off at {name} ({facts}): walk a sample of the cases that ended there back to their cause with the "
+        "touchpoint's owner, remove the obstacle, and measure the drop-off against this baseline."
     ),
     "score": (
-        "Find out what makes {name} score low ({facts}): read the comments of its low scorers with its owner, plan "
-        "an action on the main cause, and measure the score against this baseline."
+        "Low scores at {name} ({facts}): read the comments of its low scorers with the touchpoint's owner, plan an "
+        "action on the main cause, and measure the score against this baseline."
     ),
 }
 

@@ -601,7 +601,7 @@ def _evidence(
     else:
         small = score["n"] < min_sample
         note = f", below the minimum sample of {min_sample}: not used in the ranking" if small else ""
-        usual = "" if score["typical"] is None else f"; typical on its journeys {score['typical']:.2f}"
+        usual = "" if score["typical"] is None else f", against a typical {score['typical']:.2f} on its journeys"
         lines.append(
             f"experience score {score['value']:.2f} on 0–1 from {score['n']} linked answers "
             f"({', '.join(questions)}){note}{usual}"
@@ -610,7 +610,7 @@ def _evidence(
     if end:
         lines.append("in a journey's final stage: cases ending here completed it, so no drop-off is counted")
     elif drop is not None:
-        usual = "" if drop["typical"] is None else f"; typical on its journeys {drop['typical']:.0%}"
+        usual = "" if drop["typical"] is None else f", against a typical {drop['typical']:.0%} on its journeys"
         lines.append(
             f"drop-off: {counts.ended[tp]} of {counts.over[tp]} finished cases that came here ended here without "
             f"completing the journey ({drop['value']:.0%}){usual}"
@@ -618,7 +618,7 @@ def _evidence(
     else:
         lines.append(f"drop-off unknown: every case that came here had events in the last {_days(window_seconds)}")
     repeats = signals["repeats"]
-    usual = "" if repeats["typical"] is None else f"; typical on its journeys {repeats['typical']:.0%}"
+    usual = "" if repeats["typical"] is None else f", against a typical {repeats['typical']:.0%} on its journeys"
     lines.append(
         f"repeat contacts: {repeat['repeats']} of {volume} events ({repeat['repeat_share']:.0%}) came within "
         f"{_days(window_seconds)} of the case's previous contact here, from {repeat['cases_repeating']} cases{usual}"
@@ -652,8 +652,8 @@ def _reason(point: PainPoint, rank: int, total: int, end: bool, min_sample: int,
             for kind, signal in worse
         ]
         return (
-            f"{head}: {'; '.join(said)}; weighted by its {_count(point['volume'], 'event')} "
-            f"(pain score {point['rank_score']:.3f})."
+            f"{head}: {', and '.join(said)}, weighted by its {_count(point['volume'], 'event')} "
+            f"(pain score {point['rank_score']:.3f})"
         )
     notes: list[str] = []
     if end:
@@ -666,7 +666,7 @@ def _reason(point: PainPoint, rank: int, total: int, end: bool, min_sample: int,
                 f"its {_NAMES[kind]} is worse than typical but within the noise of {_count(signal['n'], _UNITS[kind])}"
             )
     tail = "; ".join(notes) if notes else "no signal is worse than typical on its journeys"
-    return f"{head}: nothing stands out against its journeys' other touchpoints — {tail}."
+    return f"{head}: nothing stands out against its journeys' other touchpoints — {tail}"
 
 
 _SHORT = {
