@@ -411,7 +411,7 @@ def test_pain_points_rank_real_pain_above_natural_ends(worked: Worked) -> None:
     assert not any(f"Pain point at {names[end]}" in pain_findings for end in ends)
     finding = pain_findings[f"Pain point at {names[pain]}"]
     assert "Ranks 1 of" in finding["evidence"] or "Ranks 2 of" in finding["evidence"]
-    assert "repeat contacts" in finding["recommendation"]
+    assert finding["recommendation"].startswith(f"Repeat contacts at {names[pain]} (")
 
 
 def test_employee_link_is_moderately_positive_over_six_teams(worked: Worked) -> None:

@@ -93,6 +93,21 @@ def test_stages_can_be_optional_or_final_and_the_last_is_final_by_default(tmp_pa
     assert journey.stages[0].optional and not journey.stages[1].optional
 
 
+def test_the_init_templates_journey_stub_validates_when_uncommented(tmp_path: Path, host: PluginHost) -> None:
+    root = tmp_path / "new"
+    cxframe.init_programme(root)
+    text = (root / "cxframe.toml").read_text(encoding="utf-8")
+    for first in ("# [[journeys]]", "# [[touchpoints]]"):
+        start = text.index(first)
+        stub = text[start : text.index("\n\n", start)]
+        text = text.replace(stub, "\n".join(line.removeprefix("# ") for line in stub.splitlines()))
+    (root / "cxframe.toml").write_text(text, encoding="utf-8")
+    assert cxframe.validate(root, host=host) == []
+    (journey,) = cxframe.load_programme(root).journeys
+    assert [journey.is_final(i) for i in range(3)] == [False, True, True]
+    assert [journey.is_skippable(i) for i in range(3)] == [False, False, True]
+
+
 def test_stage_flags_are_validated(tmp_path: Path) -> None:
     testing.make_programme(
         tmp_path,

@@ -35,6 +35,24 @@ scope = ""
 # comparison = ">="
 # deadline = 2026-12-31
 
+# [[journeys]]                    # needs the touchpoints it names (below); `cxframe journey template` prints more
+# id = "onboarding"
+# name = "Become a customer"
+# [[journeys.stages]]
+# id = "sign-up"
+# name = "Sign up"
+# touchpoints = ["app-login"]
+# [[journeys.stages]]
+# id = "first-use"
+# name = "First use"
+# touchpoints = ["app-login"]
+# final = true                     # ending here completes the journey (the last stage is final by default)
+# [[journeys.stages]]
+# id = "recommend"
+# name = "Recommend us"
+# touchpoints = ["app-login"]
+# optional = true                  # passing it by is no drop-off
+
 # [[touchpoints]]
 # id = "app-login"
 # name = "Log in to the app"

@@ -660,8 +660,11 @@ def _reason(point: PainPoint, rank: int, total: int, end: bool, min_sample: int,
             )
             for kind, signal in worse
         ]
+        joined = said[-1]
+        for earlier in reversed(said[:-1]):  # "a, and b, and c"
+            joined = say("and", first=earlier, rest=joined)
         events = say("count.events", n=point["volume"])
-        return say("reason.ranked", rank=rank, total=total, signals=said, events=events, score=point["rank_score"])
+        return say("reason.ranked", rank=rank, total=total, signals=joined, events=events, score=point["rank_score"])
     notes: list[str] = []
     if end:
         notes.append(say("reason.note.final"))
@@ -672,7 +675,10 @@ def _reason(point: PainPoint, rank: int, total: int, end: bool, min_sample: int,
             notes.append(say(f"reason.note.noise.{kind}", count=say(f"count.{kind}", n=signal["n"])))
     if not notes:
         return say("reason.quiet", rank=rank, total=total)
-    return say("reason.none", rank=rank, total=total, notes=notes)
+    listed = notes[-1]
+    for earlier in reversed(notes[:-1]):  # "a; b; c"
+        listed = say("also", first=earlier, rest=listed)
+    return say("reason.none", rank=rank, total=total, notes=listed)
 
 
 def main_signal(point: PainPoint) -> tuple[str, str] | None:

@@ -249,15 +249,15 @@ say = Catalogue.by_key(
         "duration.hours": {"en": "{hours:.1f} hours", "zh-CN": "{hours:.1f} 小时"},
         "duration.minutes": {"en": "{minutes:.0f} minutes", "zh-CN": "{minutes:.0f} 分钟"},
         "overlay.score.vs": {
-            "en": "experience score {score:.2f} on 0–1 from {answers} linked answers ({questions}); "
-            "typical on its journeys {typical:.2f}",
-            "zh-CN": "体验得分 {score:.2f}（0–1），来自 {answers} 条关联答复（{questions}）；其旅程上的典型值为 {typical:.2f}",
+            "en": "experience score {score:.2f} on 0–1 from {answers} linked answers ({questions}), "
+            "against a typical {typical:.2f} on its journeys",
+            "zh-CN": "体验得分 {score:.2f}（0–1），来自 {answers} 条关联答复（{questions}），其旅程上的典型值为 {typical:.2f}",
         },
         "overlay.score.small.vs": {
             "en": "experience score {score:.2f} on 0–1 from {answers} linked answers ({questions}), "
-            "below the minimum sample of {minimum}: not used in the ranking; typical on its journeys {typical:.2f}",
+            "below the minimum sample of {minimum}: not used in the ranking, against a typical {typical:.2f} on its journeys",
             "zh-CN": "体验得分 {score:.2f}（0–1），来自 {answers} 条关联答复（{questions}），"
-            "低于最小样本量 {minimum}：不用于排名；其旅程上的典型值为 {typical:.2f}",
+            "低于最小样本量 {minimum}：不用于排名，其旅程上的典型值为 {typical:.2f}",
         },
         "overlay.final_stage": {
             "en": "in a journey's final stage: cases ending here completed it, so no drop-off is counted",
@@ -265,15 +265,15 @@ say = Catalogue.by_key(
         },
         "overlay.drop_off.vs": {
             "en": "drop-off: {ended} of {over} finished cases that came here ended here without completing the "
-            "journey ({share:.0%}); typical on its journeys {typical:.0%}",
+            "journey ({share:.0%}), against a typical {typical:.0%} on its journeys",
             "zh-CN": "流失：到过此处的 {over} 个已结束案例中有 {ended} 个在此结束而未完成旅程（{share:.0%}）；"
             "其旅程上的典型值为 {typical:.0%}",
         },
         "overlay.repeats.vs": {
             "en": "repeat contacts: {repeats} of {volume} events ({share:.0%}) came within {window} of the case's "
-            "previous contact here, from {cases} cases; typical on its journeys {typical:.0%}",
+            "previous contact here, from {cases} cases, against a typical {typical:.0%} on its journeys",
             "zh-CN": "重复联系：{volume} 条事件中有 {repeats} 条（{share:.0%}）发生在该案例上次在此联系后的 {window} 内，"
-            "涉及 {cases} 个案例；其旅程上的典型值为 {typical:.0%}",
+            "涉及 {cases} 个案例，其旅程上的典型值为 {typical:.0%}",
         },
         "overlay.wait": {
             "en": "time to get here: a median {median} after the case's previous contact ({cases} cases), against "
@@ -303,18 +303,20 @@ say = Catalogue.by_key(
             "en": "its experience score {value:.2f} from {count} is below the typical {typical:.2f} on its journeys",
             "zh-CN": "其体验得分 {value:.2f}（来自 {count}）低于其旅程上的典型值 {typical:.2f}",
         },
+        "also": {"en": "{first}; {rest}", "zh-CN": "{first}；{rest}"},
+        "and": {"en": "{first}, and {rest}", "zh-CN": "{first}；{rest}"},
         "reason.ranked": {
-            "en": "Ranks {rank} of {total}: {signals}; weighted by its {events} (pain score {score:.3f}).",
-            "zh-CN": "在 {total} 个中排第 {rank}：{signals}；按其 {events} 加权（痛点得分 {score:.3f}）。",
+            "en": "Ranks {rank} of {total}: {signals}, weighted by its {events} (pain score {score:.3f})",
+            "zh-CN": "在 {total} 个中排第 {rank}：{signals}；按其 {events} 加权（痛点得分 {score:.3f}）",
         },
         "reason.none": {
-            "en": "Ranks {rank} of {total}: nothing stands out against its journeys' other touchpoints — {notes}.",
-            "zh-CN": "在 {total} 个中排第 {rank}：与其旅程上的其他触点相比没有突出之处——{notes}。",
+            "en": "Ranks {rank} of {total}: nothing stands out against its journeys' other touchpoints — {notes}",
+            "zh-CN": "在 {total} 个中排第 {rank}：与其旅程上的其他触点相比没有突出之处——{notes}",
         },
         "reason.quiet": {
             "en": "Ranks {rank} of {total}: nothing stands out against its journeys' other touchpoints — "
-            "no signal is worse than typical on its journeys.",
-            "zh-CN": "在 {total} 个中排第 {rank}：与其旅程上的其他触点相比没有突出之处——没有任何信号差于其旅程上的典型值。",
+            "no signal is worse than typical on its journeys",
+            "zh-CN": "在 {total} 个中排第 {rank}：与其旅程上的其他触点相比没有突出之处——没有任何信号差于其旅程上的典型值",
         },
         "reason.note.final": {
             "en": "cases that end here complete the journey, so ending here is no drop-off",
@@ -358,22 +360,22 @@ say = Catalogue.by_key(
             "zh-CN": "体验得分 {value:.2f}，来自 {count:,} 条答复，典型值 {typical:.2f}",
         },
         "recommend.painpoint.repeats": {
-            "en": "Find out why customers contact {name} again ({facts}): walk a sample of the repeat contacts back "
-            "to the first one with its owner, fix what left them unresolved, and measure the repeat share against "
-            "this baseline.",
-            "zh-CN": "查明客户为何再次联系 {name}（{facts}）：与负责人一起把重复联系的样本追溯到首次联系，"
+            "en": "Repeat contacts at {name} ({facts}): walk a sample of them back to the first contact with the "
+            "touchpoint's owner, fix what left customers unresolved, and measure the repeat share against this "
+            "baseline.",
+            "zh-CN": "{name} 的重复联系（{facts}）：与该触点负责人一起把重复联系的样本追溯到首次联系，"
             "解决未能解决的问题，并以此为基线测量重复联系比例。",
         },
         "recommend.painpoint.drop_off": {
-            "en": "Find out why customers stop at {name} ({facts}): walk a sample of the cases that ended there back "
-            "to their cause with its owner, remove the obstacle, and measure the drop-off against this baseline.",
-            "zh-CN": "查明客户为何在 {name} 止步（{facts}）：与负责人一起把在此结束的案例样本追溯到原因，"
+            "en": "Drop-off at {name} ({facts}): walk a sample of the cases that ended there back to their cause with "
+            "the touchpoint's owner, remove the obstacle, and measure the drop-off against this baseline.",
+            "zh-CN": "{name} 的流失（{facts}）：与该触点负责人一起把在此结束的案例样本追溯到原因，"
             "消除障碍，并以此为基线测量流失。",
         },
         "recommend.painpoint.score": {
-            "en": "Find out what makes {name} score low ({facts}): read the comments of its low scorers with its "
-            "owner, plan an action on the main cause, and measure the score against this baseline.",
-            "zh-CN": "查明 {name} 得分低的原因（{facts}）：与负责人一起阅读低分客户的评论，针对主要原因制定行动，"
+            "en": "Low scores at {name} ({facts}): read the comments of its low scorers with the touchpoint's owner, "
+            "plan an action on the main cause, and measure the score against this baseline.",
+            "zh-CN": "{name} 的低分（{facts}）：与该触点负责人一起阅读低分客户的评论，针对主要原因制定行动，"
             "并以此为基线测量得分。",
         },
         "recommend.overlay": {

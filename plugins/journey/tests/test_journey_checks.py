@@ -93,7 +93,7 @@ def test_painpoints_become_warnings_with_titles(checked: dict[str, list[CheckRes
     # why it ranks first, and what to do about its main signal with the figures (the proposed action's title)
     assert found[0].evidence[0].startswith("Ranks 1 of 6: 29% of its 7 contacts were repeat contacts")
     assert found[0].recommendation.startswith(
-        "Find out why customers contact Website again (29% of 7 contacts were repeat contacts, typical 0%)"
+        "Repeat contacts at Website (29% of 7 contacts were repeat contacts, typical 0%): walk a sample"
     )
 
 

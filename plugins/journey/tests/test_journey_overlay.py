@@ -86,11 +86,11 @@ def test_painpoints_overlay_and_ranking(root: Path) -> None:
     assert by_tp["store-visit"]["signals"]["drop_off"]["excess"] == 0.0
     assert ranked[0]["touchpoint"] == "web"
     assert ranked[0]["reason"] == (
-        "Ranks 1 of 6: 29% of its 7 contacts were repeat contacts within 7 days (typical on its journeys: 0%); "
-        "weighted by its 7 events (pain score 0.286)."
+        "Ranks 1 of 6: 29% of its 7 contacts were repeat contacts within 7 days (typical on its journeys: 0%), "
+        "weighted by its 7 events (pain score 0.286)"
     )
     assert by_tp["hotline"]["reason"].endswith(
-        "cases that end here complete the journey, so ending here is no drop-off."
+        "cases that end here complete the journey, so ending here is no drop-off"
     )
     assert "within the noise of 1 finished case" in by_tp["instagram"]["reason"]
     assert [p["rank_score"] for p in ranked] == sorted((p["rank_score"] for p in ranked), reverse=True)
