@@ -675,9 +675,9 @@ def _reason(point: PainPoint, rank: int, total: int, end: bool, min_sample: int,
             notes.append(say(f"reason.note.noise.{kind}", count=say(f"count.{kind}", n=signal["n"])))
     if not notes:
         return say("reason.quiet", rank=rank, total=total)
-    listed = notes[-1]
-    for earlier in reversed(notes[:-1]):  # "a; b; c"
-        listed = say("also", first=earlier, rest=listed)
+    listed: str = notes[-1]
+    for note in reversed(notes[:-1]):  # "a; b; c"
+        listed = say("also", first=note, rest=listed)
     return say("reason.none", rank=rank, total=total, notes=listed)
 
 
