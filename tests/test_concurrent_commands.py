@@ -61,18 +61,30 @@ def test_the_cli_says_so_when_it_waits(tmp_path: Path) -> None:
     root = tmp_path / "shop"
     init_programme(root, example="starter")
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_LOCK, str(root / "cxframe.db")], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLD_THE_LOCK, str(root / "cxframe.db")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-    collect = subprocess.run([sys.executable, "-c", COLLECT], cwd=root, capture_output=True, text=True, timeout=300)
+    assert holder.stdin is not None and holder.stdout is not None
+    assert holder.stdout.readline().strip() == "holding"
+    collect = subprocess.Popen(
+        [sys.executable, "-c", COLLECT], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert collect.stderr is not None
+    # the lock is held until the collect has said it waits, however long a loaded machine takes to start it
+    said = collect.stderr.readline()
+    holder.stdin.write("release\n")
+    holder.stdin.close()
     holder.wait(timeout=60)
-    assert collect.returncode == 0, collect.stderr
-    assert "waiting for another cxframe command to finish writing to" in collect.stderr
+    _, rest = collect.communicate(timeout=300)
+    assert collect.returncode == 0, said + rest
+    assert "waiting for another cxframe command to finish writing to" in said
 
 
-#: Opens the store, takes its write lock, says so, and keeps it for two seconds.
+#: Opens the store, takes its write lock, says so, and keeps it until a line comes on its standard input.
 HOLD_THE_LOCK = (
-    "import sys, time; from cxframe import open_store\n"
+    "import sys; from cxframe import open_store\n"
     "with open_store(sys.argv[1]) as store, store.writing():\n"
-    "    print('holding', flush=True); time.sleep(2)\n"
+    "    print('holding', flush=True); sys.stdin.readline()\n"
 )
