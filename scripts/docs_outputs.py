@@ -9,11 +9,12 @@ the page shows is what the commands print, and
 changes an output without the files being written again.
 
 Each command runs as a user would run it: ``cxframe`` (this interpreter's) in
-a new temporary folder, on a terminal 120 columns wide. Two things are not the same
-from run to run, and are made so: the due dates of proposed actions count
-from the day of the run, so they are shown as if the run was on `AS_OF`; and
-the rejects query is answered by Python's ``sqlite3`` module in the ``sqlite3``
-shell's default output (``value|value``), so no shell needs to be installed.
+a new temporary folder, on a terminal 120 columns wide. Two things are made
+independent of the day and the machine: the due dates of proposed actions
+count from the day of the run, so they are shown as if the run was on
+`AS_OF`; and the rejects query is answered by Python's ``sqlite3`` module in
+the ``sqlite3`` shell's default output (``value|value``), so no shell needs to
+be installed.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ def _cxframe(folder: Path, *args: str) -> str:
     """What ``cxframe ARGS`` prints (stdout then stderr), run in ``folder`` on a terminal COLUMNS wide."""
     # the console script's entry point, with this interpreter: the cxframe of this checkout, wherever it is installed
     command = [sys.executable, "-c", "from cxframe.cli import main; main()", *args]
-    environment = {**os.environ, "COLUMNS": str(COLUMNS), "NO_COLOR": "1", "TERM": "dumb", "LC_ALL": "C.UTF-8"}
-    environment.pop("FORCE_COLOR", None)
+    environment = {**os.environ, "COLUMNS": str(COLUMNS), "NO_COLOR": "1", "TERM": "dumb", "PYTHONUTF8": "1"}
+    for name in [name for name in environment if name.startswith("CXFRAME_") or name == "FORCE_COLOR"]:
+        del environment[name]  # a developer's settings (CXFRAME_LOAD_PLUGINS hides plugins) are not a reader's
     done = subprocess.run(
         command, cwd=folder, env=environment, capture_output=True, text=True, encoding="utf-8", check=False
     )
