@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from cxframe.contracts._sections import CurvePoint, ScatterPoint, StepBar
 from cxframe.reporters import _charts as charts
+from cxframe.reporters._i18n import FLAG_KEYS
 from cxframe.reporters._views import (
     ALL_SECTIONS,
     actions_by_stage,
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
     import jinja2
 
 __all__ = ["render_html"]
-
-_FLAG_KEYS = {"small_sample", "weighted", "no_interval", "suppressed"}
 
 
 @functools.cache
@@ -250,7 +249,7 @@ class _Report(Wording):
         return {"groups": groups, "empty": not groups}
 
     def flags(self, flags: Any) -> str:
-        return ", ".join(self.t("flag." + f) if f in _FLAG_KEYS else f for f in strings(flags))
+        return ", ".join(self.t("flag." + f) if f in FLAG_KEYS else f for f in strings(flags))
 
     def section_metrics(self) -> dict[str, Any]:
         metrics = self.doc["metrics"]

@@ -137,6 +137,15 @@ _REPORT: dict[str, dict[str, str]] = {
     "flag.small_sample": {"en": "small sample", "zh-CN": "样本量小"},
     "flag.weighted": {"en": "weighted", "zh-CN": "已加权"},
     "flag.no_interval": {"en": "no interval", "zh-CN": "无区间"},
+    "flag.no_variance": {"en": "no variance in the answers", "zh-CN": "答复没有差异"},
+    "flag.no_test": {"en": "not tested", "zh-CN": "未检验"},
+    "flag.linearised_variance": {"en": "linearised variance", "zh-CN": "线性化方差"},
+    "flag.kish_effective_n": {"en": "Kish effective n", "zh-CN": "Kish 有效样本量"},
+    "flag.bootstrap_variance": {"en": "bootstrap variance", "zh-CN": "自助法方差"},
+    "flag.repeat_respondents": {"en": "repeat respondents", "zh-CN": "有重复回答者"},
+    "flag.partial_period": {"en": "partial period", "zh-CN": "不完整周期"},
+    "flag.too_few_periods": {"en": "too few periods", "zh-CN": "周期太少"},
+    "flag.fdr_bh": {"en": "FDR (Benjamini–Hochberg)", "zh-CN": "错误发现率（Benjamini–Hochberg）"},
     # a privacy rule (a plugin's protect_metric_results) hid the group; the plugin's own outputs give its threshold
     "flag.suppressed": {
         "en": "hidden: too few respondents, or showing it would reveal a group that small",
@@ -224,3 +233,7 @@ def model_text(document_model: Mapping[str, Any], key: str, lang: str, default: 
     """A maturity model's own text (dimension or criterion title …) in ``lang``, from the document."""
     translations: Mapping[str, Mapping[str, str]] = document_model.get("translations", {})
     return translations.get(lang, {}).get(key, default)
+
+
+#: The flags of results that the reports say in words (``flag.<flag>``); any other flag is shown as it is.
+FLAG_KEYS = frozenset(key.removeprefix("flag.") for key in _REPORT if key.startswith("flag."))

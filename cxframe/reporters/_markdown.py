@@ -14,7 +14,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from cxframe.reporters._i18n import model_text
+from cxframe.reporters._i18n import FLAG_KEYS, model_text
 from cxframe.reporters._views import (
     ALL_SECTIONS,
     actions_by_stage,
@@ -198,7 +198,7 @@ class _Markdown(Wording):
 
     def flag(self, flag: str) -> str:
         key = "flag." + flag
-        return self.t(key) if key in _FLAG_KEYS else flag
+        return self.t(key) if flag in FLAG_KEYS else flag
 
     def section_trend(self) -> list[str]:
         trend = self.doc.get("trend", [])
@@ -394,9 +394,6 @@ class _Markdown(Wording):
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-_FLAG_KEYS = {"flag.small_sample", "flag.weighted", "flag.no_interval", "flag.suppressed"}
 
 
 def render_markdown(document: Mapping[str, Any]) -> str:
