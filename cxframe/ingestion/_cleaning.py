@@ -491,13 +491,23 @@ class EventRows:
     #: non-blank records taken (events and rejects)
     records: int
 
-    def rows(self, source: str, ingest_id: int) -> list[tuple[Any, ...]]:
-        """The ``events`` rows (`cxframe.store._sqlite.EVENT_COLUMNS`), keyed by source and line."""
-        columns = [self.lines, self.cases, self.activities, self.timestamps, self.offsets, *self.fields]
-        return [
-            (f"{source}|{line}", ingest_id, source, *rest)
-            for line, *rest in zip(*(column.to_pylist() for column in [*columns, self.attributes]), strict=True)
-        ]
+    def flat(self, source: str, ingest_id: int) -> list[Any]:
+        """The ``events`` rows (`cxframe.store._sqlite.EVENT_COLUMNS`), keyed by source and line, one after another.
+
+        Why flat: multi-row inserts bind a slice of it, and a column goes in with one slice assignment.
+        """
+        count = len(self.lines)
+        keys = pc.binary_join_element_wise(f"{source}|", pc.cast(self.lines, pa.string()), "")
+        columns = [keys, None, None, self.cases, self.activities, self.timestamps, self.offsets, *self.fields]
+        columns.append(self.attributes)
+        width = len(columns)
+        flat: list[Any] = [None] * (count * width)
+        flat[1::width] = [ingest_id] * count
+        flat[2::width] = [source] * count
+        for at, column in enumerate(columns):
+            if column is not None:
+                flat[at::width] = column.to_pylist()
+        return flat
 
 
 def _array(texts: Any) -> pa.Array:

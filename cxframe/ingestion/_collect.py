@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 import sqlite3
 import traceback
@@ -386,13 +385,13 @@ def _ingest_events(
 
     def cleaned() -> Iterator[tuple[EventRows, list[tuple[Any, ...]], tuple[Any, ...], int]]:
         """Each batch cleaned and its rows packed for the inserts: the work done ahead, on the reading thread."""
-        flat = itertools.chain.from_iterable
+        step = per_insert * width
         for batch in log.batches:
             rows = cleaner.batch(batch)
-            events = rows.rows(reader.id, ingest_id)
-            whole = len(events) // per_insert * per_insert
-            groups = [tuple(flat(events[i : i + per_insert])) for i in range(0, whole, per_insert)]
-            yield rows, groups, tuple(flat(events[whole:])), batch.bytes_done
+            flat = rows.flat(reader.id, ingest_id)
+            whole = len(flat) // step * step
+            groups = [tuple(flat[i : i + step]) for i in range(0, whole, step)]
+            yield rows, groups, tuple(flat[whole:]), batch.bytes_done
 
     records = accepted = stored = 0
     read = iterate_ahead(cleaned(), ahead=1)
