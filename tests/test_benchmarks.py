@@ -71,3 +71,13 @@ def test_journey_log_benchmark_agrees_with_pm4py_on_a_small_log(tmp_path: Path) 
         "no-store read+variants+dfg / pm4py load+variants+dfg",
         "xes collect / pm4py read_xes",
     }
+
+
+@pytest.mark.slow
+def test_trend_coverage_benchmark_runs_with_a_few_repetitions(tmp_path: Path) -> None:
+    result = run_benchmark("trend_coverage.py", tmp_path, "--reps", "20")
+    assert len(result["scenarios"]) == 16
+    for scenario in result["scenarios"]:
+        for method in ("random_effects_wls", "modified_knapp_hartung", "fixed_effect_wls", "ols"):
+            assert 0 <= scenario[method]["coverage"] <= 1
+            assert ("false_positive" in scenario[method]) == (scenario["slope"] == 0)
