@@ -83,3 +83,13 @@ def test_interval_coverage_benchmark_runs_on_a_few_samples(tmp_path: Path) -> No
     for methods in result["scenarios"].values():
         assert set(methods) == {"kish", "linearised", "linearised_clustered", "bootstrap", "bootstrap_clustered"}
         assert all(0 <= found["coverage"] <= 1 and found["mean_width"] > 0 for found in methods.values())
+
+
+@pytest.mark.slow
+def test_trend_coverage_benchmark_runs_with_a_few_repetitions(tmp_path: Path) -> None:
+    result = run_benchmark("trend_coverage.py", tmp_path, "--reps", "20")
+    assert len(result["scenarios"]) == 16
+    for scenario in result["scenarios"]:
+        for method in ("random_effects_wls", "modified_knapp_hartung", "fixed_effect_wls", "ols"):
+            assert 0 <= scenario[method]["coverage"] <= 1
+            assert ("false_positive" in scenario[method]) == (scenario["slope"] == 0)

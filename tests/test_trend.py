@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
@@ -55,7 +55,8 @@ def reference(y: Sequence[float], v: Sequence[float], x: Sequence[float], confid
         return float(sm.WLS(y_, design, weights=1 / (v_ + tau2)).fit().ssr)
 
     tau2 = 0.0 if q(0.0) <= expected else optimize.brentq(lambda t: q(t) - expected, 0.0, 1e6 * (np.var(y_) + 1))
-    fitted = sm.WLS(y_, design, weights=1 / (v_ + tau2)).fit(cov_type="fixed scale", use_t=True)
+    # Knapp–Hartung: the scale estimated from the weighted residuals, t on k − 2 (statsmodels' default)
+    fitted = sm.WLS(y_, design, weights=1 / (v_ + tau2)).fit()
     low, high = fitted.conf_int(alpha=1 - confidence)[1]
     return {
         "slope": fitted.params[1],
@@ -114,8 +115,19 @@ def test_periods_that_scatter_less_than_their_sampling_error_have_no_between_per
     v = [25.0, 25.0, 25.0, 25.0]
     found = fit_trend(y, v, [0, 1, 2, 3])
     assert found.between_period_variance == 0.0
-    fitted = sm.WLS(np.array(y), sm.add_constant(np.arange(4.0)), weights=1 / np.array(v)).fit(cov_type="fixed scale")
-    assert found.std_error == pytest.approx(fitted.bse[1], rel=1e-12)  # the sampling error alone, not less
+    # Knapp–Hartung's scale is then below 1: the periods lie closer to the line than their sampling error says
+    fitted = sm.WLS(np.array(y), sm.add_constant(np.arange(4.0)), weights=1 / np.array(v)).fit()
+    assert fitted.scale < 1 and found.std_error == pytest.approx(fitted.bse[1], rel=1e-12)
+    fixed = sm.WLS(np.array(y), sm.add_constant(np.arange(4.0)), weights=1 / np.array(v)).fit(cov_type="fixed scale")
+    assert found.std_error < fixed.bse[1]
+
+
+def test_values_exactly_on_a_line_have_no_interval(store: Store) -> None:
+    for month in (1, 2, 3, 4):
+        add(store, [obs(5, dt.datetime(2026, month, 1, 9, tzinfo=dt.UTC), question="csat") for _ in range(20)])
+    [trend] = trends(compute_metric(SQLiteEngine(store), CSAT, period=Period.MONTH), Period.MONTH)
+    assert trend.slope == 0 and trend.ci_low is None and trend.p_value is None
+    assert trend.flags == ("no_interval", SMALL_SAMPLE) and trend.excluded == ()
 
 
 def test_fewer_than_three_periods_have_no_interval() -> None:
@@ -150,7 +162,10 @@ def test_the_line_is_equivariant(data: list[tuple[float, float]], origin: int, s
     v = [p[1] for p in data]
     x = list(range(len(data)))
     base = fit_trend(y, v, x)
-    assert base.slope is not None and base.p_value is not None and base.ci_low is not None and base.ci_high is not None
+    assert base.slope is not None
+    # values on a line (all equal, say) have no interval; nearly so, an interval of rounding error
+    assume(base.std_error is not None and base.std_error > 1e-6)
+    assert base.p_value is not None and base.ci_low is not None and base.ci_high is not None
     assert 0 <= base.p_value <= 1 and base.ci_low <= base.slope <= base.ci_high
     # the interval and the test agree: 0 outside the interval exactly when p is below 1 − confidence
     if abs(base.p_value - 0.05) > 1e-6:
