@@ -199,11 +199,11 @@ def _link(report: ReportContext, link: Mapping[str, Any]) -> SectionContent:
             + " "
             + report.text("association")
         )
-    # The statement is English prose: shown in English reports, and in others only when the translated
-    # sentence (r with its interval) is missing, so that its reason is not lost.
+    # The statement, in the reader's language (the document keeps it translated): in full when the sentence
+    # above (r with its interval) is missing, so that its reason is not lost; else only in English, as before.
     statement = str(link.get("statement") or "")
     if statement and (r is None or report.lang == "en"):
-        text.append(statement)
+        text.append(report.translate(statement))
     notes = [report.text("link_missing", reason=str(link["error"]))] if link.get("error") else []
     if len(points) < 2:
         return SectionContent(heading=report.text("link"), text=text, notes=notes)
