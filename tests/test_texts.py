@@ -107,7 +107,9 @@ def test_numbers_are_values_never_text_glued_on(count, total):
 
 
 def _builtin_catalogues() -> dict[str, Catalogue]:
+    import cxframe_employee.report
     import cxframe_employee.texts
+    import cxframe_journey.report
     import cxframe_journey.texts
     import cxframe_nps.texts
     from cxframe.assess.models._texts import say as models
@@ -123,6 +125,8 @@ def _builtin_catalogues() -> dict[str, Catalogue]:
         "cxframe-nps": cxframe_nps.texts.say,
         "cxframe-journey": cxframe_journey.texts.say,
         "cxframe-employee": cxframe_employee.texts.say,
+        "cxframe-journey's report sections": cxframe_journey.report.TRANSLATIONS,
+        "cxframe-employee's report section": cxframe_employee.report.TRANSLATIONS,
     }
 
 

@@ -19,7 +19,16 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from cxframe import Column, ReportContext, ReportSection, ScatterChart, ScatterPoint, SectionContent
+from cxframe import (
+    REPORT_LANGUAGES,
+    Catalogue,
+    Column,
+    ReportContext,
+    ReportSection,
+    ScatterChart,
+    ScatterPoint,
+    SectionContent,
+)
 
 __all__ = ["SECTIONS", "TRANSLATIONS", "build_employee"]
 
@@ -73,12 +82,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart.data": {"en": "The numbers behind the chart", "zh-CN": "图表数据"},
 }
 
-LANGUAGES = ("en", "zh-CN")
+LANGUAGES = REPORT_LANGUAGES
 
-#: `TEXTS` the way a `ReportSection` takes them: ``{lang: {key: text}}``.
-TRANSLATIONS: dict[str, dict[str, str]] = {
-    lang: {key: texts[lang] for key, texts in TEXTS.items()} for lang in LANGUAGES
-}
+#: `TEXTS` as a `cxframe.Catalogue` (the one mechanism, checked at import), which a `ReportSection` takes as
+#: its ``translations``: ``{lang: {key: text}}``.
+TRANSLATIONS = Catalogue.by_key(TEXTS)
 
 _FLAGS = {"small_sample", "weighted", "no_interval", "suppressed"}
 
