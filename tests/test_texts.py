@@ -39,6 +39,15 @@ def test_the_singular_is_chosen_by_n():
     assert CATALOGUE("stakeholders", n=2, total=4) == "2 of 4 stakeholders"
 
 
+def test_the_singular_is_chosen_by_count_too():
+    from cxframe_journey.texts import say
+
+    assert say("stages.no_measure", count=1, total=4) == "1 of 4 stages names no measure"
+    assert say("stages.no_measure", count=2, total=4) == "2 of 4 stages name no measure"
+    assert say("handoffs.count", count=1) == "1 handoff between departments"
+    assert say("handoffs.count", count=1).said("zh-CN") == "部门之间有 1 次交接"
+
+
 def test_lists_are_joined_and_nested_texts_said_in_the_same_language():
     nested = CATALOGUE("missing", items=[CATALOGUE("share", share=0.5), "atm"])
     assert nested == "missing: 50% trained, atm"

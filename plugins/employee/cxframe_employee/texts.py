@@ -350,6 +350,11 @@ say = Catalogue.by_key(
             "en": "Act on more employee suggestions, and tell employees what was done with each one.",
             "zh-CN": "落实更多员工建议，并告诉员工每条建议的处理结果。",
         },
+        # --- the singular of the sentences above (used when count is 1) ----------------------------------------
+        "survey.missing_team.one": {
+            "en": "{count} employee answer has no team (left out of every by-team result)",
+            "zh-CN": "{count} 条员工答复没有团队（不计入任何按团队的结果）",
+        },
     }
 )
 

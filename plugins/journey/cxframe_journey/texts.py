@@ -233,6 +233,20 @@ say = Catalogue.by_key(
             "repeat contacts and drop-offs back to their cause, and plan an action with a measured baseline.",
             "zh-CN": "与负责人一起调查 {name}：阅读低分客户的评论，追溯重复联系和流失的原因，并制定带有测量基线的行动。",
         },
+        # --- the singular of the sentences above (used when count is 1) ----------------------------------------
+        "stages.no_touchpoint.one": {
+            "en": "{count} of {total} stages names no touchpoint",
+            "zh-CN": "{total} 个阶段中有 {count} 个未写明触点",
+        },
+        "stages.no_measure.one": {
+            "en": "{count} of {total} stages names no measure",
+            "zh-CN": "{total} 个阶段中有 {count} 个未写明测量",
+        },
+        "touchpoints.unowned.one": {
+            "en": "{count} of {total} touchpoints has no owner: {names}",
+            "zh-CN": "{total} 个触点中有 {count} 个没有负责人：{names}",
+        },
+        "handoffs.count.one": {"en": "{count} handoff between departments", "zh-CN": "部门之间有 {count} 次交接"},
     }
 )
 
