@@ -327,7 +327,7 @@ def test_without_the_plugins_their_criteria_are_decided_by_the_answers(tmp_path:
 def test_evidence_lines_name_what_was_counted(
     rich: dict[str, CriterionResult], bare: dict[str, CriterionResult]
 ) -> None:
-    assert rich["iso.framework.strategy"].evidence[1] == "1 of 1 objectives have a metric, target, deadline and owner"
+    assert rich["iso.framework.strategy"].evidence[1] == "1 of 1 objectives has a metric, target, deadline and owner"
     assert rich["iso.design.coverage"].evidence == (
         "contact environments covered: 5 of 5",
         "experience elements covered: 4 of 4",

@@ -39,6 +39,15 @@ def test_the_singular_is_chosen_by_n():
     assert CATALOGUE("stakeholders", n=2, total=4) == "2 of 4 stakeholders"
 
 
+def test_the_singular_is_chosen_by_count_too():
+    from cxframe_journey.texts import say
+
+    assert say("stages.no_measure", count=1, total=4) == "1 of 4 stages names no measure"
+    assert say("stages.no_measure", count=2, total=4) == "2 of 4 stages name no measure"
+    assert say("handoffs.count", count=1) == "1 handoff between departments"
+    assert say("handoffs.count", count=1).said("zh-CN") == "部门之间有 1 次交接"
+
+
 def test_lists_are_joined_and_nested_texts_said_in_the_same_language():
     nested = CATALOGUE("missing", items=[CATALOGUE("share", share=0.5), "atm"])
     assert nested == "missing: 50% trained, atm"
@@ -107,7 +116,9 @@ def test_numbers_are_values_never_text_glued_on(count, total):
 
 
 def _builtin_catalogues() -> dict[str, Catalogue]:
+    import cxframe_employee.report
     import cxframe_employee.texts
+    import cxframe_journey.report
     import cxframe_journey.texts
     import cxframe_nps.texts
     from cxframe.assess.models._texts import say as models
@@ -123,6 +134,8 @@ def _builtin_catalogues() -> dict[str, Catalogue]:
         "cxframe-nps": cxframe_nps.texts.say,
         "cxframe-journey": cxframe_journey.texts.say,
         "cxframe-employee": cxframe_employee.texts.say,
+        "cxframe-journey's report sections": cxframe_journey.report.TRANSLATIONS,
+        "cxframe-employee's report section": cxframe_employee.report.TRANSLATIONS,
     }
 
 

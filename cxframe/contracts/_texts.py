@@ -11,8 +11,8 @@ reports show a generated text in the reader's language from there, names from
 the programme file and respondents' words as they are.
 
 Numbers go in as values, never by joining sentences: ``{count} of {total}``.
-A key ``<key>.one`` is used instead of ``<key>`` when ``n=1`` is among the values
-(the singular, where a language has one). A value that is a list is joined
+A key ``<key>.one`` is used instead of ``<key>`` when the count among the values
+(``n``, else ``count``) is 1: the singular, where a language has one. A value that is a list is joined
 with the language's separator; a value that is a `Text` is said in the same
 language.
 """
@@ -104,7 +104,7 @@ class Catalogue(Mapping[str, Mapping[str, str]]):
 
     def template(self, key: str, lang: str = "en", values: Mapping[str, Any] | None = None) -> str:
         """The template of ``key`` in ``lang`` (English when that language lacks it); ``KeyError`` for an unknown key."""
-        if values and values.get("n") == 1 and f"{key}.one" in self._templates["en"]:
+        if values and values.get("n", values.get("count")) == 1 and f"{key}.one" in self._templates["en"]:
             key = f"{key}.one"
         if key not in self._templates["en"]:
             raise KeyError(f"no text {key!r} in the catalogue")

@@ -292,6 +292,51 @@ say = Catalogue.by_key(
             "en": "{count} of {total} cases reach an outcome; median time to outcome {hours:.1f} h",
             "zh-CN": "{total} 个案例中有 {count} 个得到结果；得到结果的时间中位数为 {hours:.1f} 小时",
         },
+        # --- the singular of the sentences above (used when count is 1) ----------------------------------------
+        "objectives.complete.one": {
+            "en": "{count} of {total} objectives has a metric, target, deadline and owner",
+            "zh-CN": "{total} 个目标中有 {count} 个具备指标、目标值、期限和负责人",
+        },
+        "journeys.with_pains.one": {
+            "en": "{count} of {total} journeys records pain points",
+            "zh-CN": "{total} 条旅程中有 {count} 条记录了痛点",
+        },
+        "touchpoints.complete.one": {
+            "en": "{count} of {total} touchpoints has an environment, elements and an owner",
+            "zh-CN": "{total} 个触点中有 {count} 个具备接触环境、体验要素和负责人",
+        },
+        "stages.measured.one": {
+            "en": "{count} of {total} journey stages has a metric with data",
+            "zh-CN": "{total} 个旅程阶段中有 {count} 个具有有数据的指标",
+        },
+        "actions.recorded.one": {
+            "en": "{count} improvement action recorded ({statuses})",
+            "zh-CN": "已记录 {count} 项改进行动（{statuses}）",
+        },
+        "backlog.owned.one": {
+            "en": "{count} of {total} accepted actions has an owner and a due date",
+            "zh-CN": "{total} 项已采纳的行动中有 {count} 项具备负责人和截止日期",
+        },
+        "effects.measured.one": {
+            "en": "{count} of {total} done actions records a baseline and a measured effect",
+            "zh-CN": "{total} 项已完成的行动中有 {count} 项记录了基线和测得的效果",
+        },
+        "expectations.recorded.one": {
+            "en": "{count} of {total} journey stages records customer expectations",
+            "zh-CN": "{total} 个旅程阶段中有 {count} 个记录了客户期望",
+        },
+        "metrics.sufficient.one": {
+            "en": "{count} of {total} metrics with data reaches the minimum sample of {minimum}",
+            "zh-CN": "{total} 个有数据的指标中有 {count} 个达到最小样本量 {minimum}",
+        },
+        "digital.touchpoints.one": {
+            "en": "{count} of {total} touchpoints is digital: {names}",
+            "zh-CN": "{total} 个触点中有 {count} 个是数字触点：{names}",
+        },
+        "resolution.time.one": {
+            "en": "{count} of {total} cases reaches an outcome; median time to outcome {hours:.1f} h",
+            "zh-CN": "{total} 个案例中有 {count} 个得到结果；得到结果的时间中位数为 {hours:.1f} 小时",
+        },
     }
 )
 

@@ -417,7 +417,8 @@ def ex_cx_link(facts: Facts) -> Verdict | None:
     link = employee.get("link", {})
     if "error" in link:
         return Verdict.no(say("link.error", error=link["error"]))
-    statement = str(link.get("statement", "")).split(" This is an association")[0]
+    # the statement without its caveat; a document from before "summary" cut it off by its words
+    statement = str(link.get("summary") or str(link.get("statement", "")).split(" This is an association")[0])
     return Verdict(link.get("r") is not None, (statement,))
 
 

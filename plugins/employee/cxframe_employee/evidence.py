@@ -74,7 +74,7 @@ def employee_evidence(run: RunContext) -> dict[str, Any]:
     ``enps_trend`` (lists in the ``cxframe measure --json`` shape) with
     ``enps_change`` (last period against the one before: difference,
     interval, p-value, direction) ; ``link`` (the EX ↔ CX link with
-    ``chart_svg`` and ``points``, or ``{"error": …}``); ``criteria`` (culture
+    ``chart_svg``, ``points`` and ``summary``, its statement without the caveat, or ``{"error": …}``); ``criteria`` (culture
     criterion → met); ``checks_by_status`` (status → check ids).
     """
     context = load_context(run.programme)
@@ -99,18 +99,21 @@ def employee_evidence(run: RunContext) -> dict[str, Any]:
         )
         change = _trend(run, period, trend)
     link_settings = context.settings.link
+    link: dict[str, Any]
     try:
-        link = compute_link(
+        found = compute_link(
             run.store,
             run.registry.metrics.get(link_settings.employee_metric),
             run.registry.metrics.get(link_settings.customer_metric),
             context,
             confidence=run.confidence,
             min_sample=run.min_sample,
-        ).to_json(chart=True)
+        )
     except CxframeError as exc:
         link = {"error": str(exc)}
     else:
+        # the summary (the statement without its caveat) is the assessment's evidence line
+        link = {**found.to_json(chart=True), "summary": found.summary}
         link["points"] = _points(link)
     criteria = {criterion: status.get(check) is CheckStatus.PASS for check, criterion in CRITERIA.items()}
     criteria["enps_measured_by_team"] = any(not r.suppressed and r.segment.get(TEAM) for r in teams)

@@ -35,6 +35,7 @@ from cxframe import InvalidInput, MetricDefinition, SQLiteEngine, Store, compute
 from cxframe_employee.chart import scatter_svg
 from cxframe_employee.results import EMPLOYEE, employee_results
 from cxframe_employee.settings import PATH, EmployeeContext
+from cxframe_employee.texts import say, sentences
 
 TEAM = "team"
 METHOD = "pearson"
@@ -44,11 +45,7 @@ NO_TEAM_DATA = "no_team_data"
 UNMAPPED_AGENTS = "unmapped_agents"
 SMALL_CUSTOMER_SAMPLES = "small_customer_samples"
 
-ASSOCIATION_NOT_CAUSE = (
-    "This is an association between team averages, not evidence of cause: it does not show that a better "
-    "employee experience causes a better customer experience (or the reverse); other differences between "
-    "teams (their customers, channels, workload, managers) can drive both."
-)
+ASSOCIATION_NOT_CAUSE = say("link.caveat")
 
 
 @attrs.frozen
@@ -76,6 +73,8 @@ class Link:
     confidence: float
     min_teams: int
     statement: str
+    #: the statement without the caveat that an association is not a cause (the assessment's evidence line)
+    summary: str = ""
     flags: tuple[str, ...] = ()
     #: teams with employee responses whose results the anonymity rule suppressed
     teams_suppressed: int = 0
@@ -146,14 +145,15 @@ def pearson(xs: Sequence[float], ys: Sequence[float], confidence: float = 0.95) 
 
 
 def _strength(r: float) -> str:
+    """How strong a correlation reads (``weak``, ``moderate``, ``strong``); ``none`` below 0.1."""
     size = abs(r)
     if size < 0.1:
-        return "no clear"
+        return "none"
     if size < 0.3:
-        return "a weak"
+        return "weak"
     if size < 0.5:
-        return "a moderate"
-    return "a strong"
+        return "moderate"
+    return "strong"
 
 
 def _customer_by_team(
@@ -237,11 +237,11 @@ def compute_link(
     if missing is None and not customers:
         link = context.settings.link
         column = (
-            f"agent column {link.agent_column!r} mapped to a team"
+            say("link.agent_column", column=link.agent_column)
             if link.agent_column
-            else (f"team column {link.team_column!r}")
+            else say("link.team_column", column=link.team_column)
         )
-        flags, missing = [*flags, NO_TEAM_DATA], f"no customer {customer_metric.id} observation carries a {column}"
+        flags, missing = [*flags, NO_TEAM_DATA], say("link.no_column", metric=customer_metric.id, column=column)
     # a team's customer value from a handful of answers is noise, yet would count as a full point
     customer_minimum = context.thresholds.min_link_customers
     thin = sorted(team for team in employee if team in customers and customers[team][1] < customer_minimum)
@@ -254,19 +254,23 @@ def compute_link(
         flags = [*flags, SMALL_CUSTOMER_SAMPLES]
     e_name, c_name = employee_metric.id, customer_metric.id
     correlation = None
+    said: list[str] = []  # the statement's sentences (cxframe.Text), said in each report's language
     if missing is not None:
-        statement = f"The link cannot be computed: {missing}."
+        said.append(say("link.cannot", reason=missing))
     elif not employee:
         flags = [*flags, NO_TEAM_DATA]
-        statement = (
-            f"The link cannot be computed: no team has {e_name} results to show "
-            f"(employee responses need a team, and a team at least {threshold} respondents)."
-        )
+        said.append(say("link.no_team", metric=e_name, threshold=threshold))
     elif len(pairs) < min_teams:
         flags = [*flags, TOO_FEW_TEAMS]
-        statement = (
-            f"Only {len(pairs)} team(s) have both {e_name} (with at least {threshold} respondents) and customer "
-            f"{c_name}; at least {min_teams} are needed to estimate a correlation, so none is reported."
+        said.append(
+            say(
+                "link.too_few",
+                count=len(pairs),
+                employee=e_name,
+                threshold=threshold,
+                customer=c_name,
+                minimum=min_teams,
+            )
         )
     else:
         correlation = pearson(
@@ -274,27 +278,36 @@ def compute_link(
         )
         if correlation is None:
             flags = [*flags, NO_VARIANCE]
-            statement = (
-                f"Across {len(pairs)} teams, {e_name} or customer {c_name} does not vary between teams, "
-                "so no correlation can be estimated."
-            )
+            said.append(say("link.no_variance", teams=len(pairs), employee=e_name, customer=c_name))
         else:
             r = correlation.r
-            direction = "" if abs(r) < 0.1 else (" positive" if r > 0 else " negative")
-            statement = (
-                f"Across {len(pairs)} teams, there is {_strength(r)}{direction} association between a team's "
-                f"{e_name} and its customers' {c_name}: Pearson r = {r:.2f} "
-                f"({confidence:.0%} CI {correlation.ci_low:.2f} to {correlation.ci_high:.2f}, "
-                f"p = {correlation.p_value:.3g})."
+            figures = {
+                "teams": len(pairs),
+                "employee": e_name,
+                "customer": c_name,
+                "r": r,
+                "confidence": confidence,
+                "low": correlation.ci_low,
+                "high": correlation.ci_high,
+                "p": correlation.p_value,
+            }
+            strength = _strength(r)
+            said.append(
+                say("link.none", **figures)
+                if strength == "none"
+                else say(
+                    "link.correlation",
+                    strength=say(f"strength.{strength}"),
+                    direction=say("direction.positive" if r > 0 else "direction.negative"),
+                    **figures,
+                )
             )
             if correlation.ci_low <= 0 <= correlation.ci_high:
-                statement += " The interval includes zero: the data are also consistent with no association."
+                said.append(say("link.includes_zero"))
     if thin:
-        statement += (
-            f" {len(thin)} team(s) with fewer than {customer_minimum} customer {customer_metric.id} answers "
-            f"are left out: {', '.join(thin)}."
-        )
-    statement = f"{statement} {ASSOCIATION_NOT_CAUSE}"
+        said.append(say("link.thin", count=len(thin), minimum=customer_minimum, metric=customer_metric.id, teams=thin))
+    summary = sentences(said)
+    statement = sentences([*said, ASSOCIATION_NOT_CAUSE])
     chart = scatter_svg(
         [(pair.team, pair.employee_value, pair.customer_value) for pair in pairs],
         title=f"Team {e_name} and customer {c_name}",
@@ -314,6 +327,7 @@ def compute_link(
         confidence=confidence,
         min_teams=min_teams,
         statement=statement,
+        summary=summary,
         flags=tuple(flags),
         teams_suppressed=suppressed,
         chart_svg=chart,

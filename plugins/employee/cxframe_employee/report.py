@@ -19,7 +19,16 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from cxframe import Column, ReportContext, ReportSection, ScatterChart, ScatterPoint, SectionContent
+from cxframe import (
+    REPORT_LANGUAGES,
+    Catalogue,
+    Column,
+    ReportContext,
+    ReportSection,
+    ScatterChart,
+    ScatterPoint,
+    SectionContent,
+)
 
 __all__ = ["SECTIONS", "TRANSLATIONS", "build_employee"]
 
@@ -73,12 +82,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart.data": {"en": "The numbers behind the chart", "zh-CN": "图表数据"},
 }
 
-LANGUAGES = ("en", "zh-CN")
+LANGUAGES = REPORT_LANGUAGES
 
-#: `TEXTS` the way a `ReportSection` takes them: ``{lang: {key: text}}``.
-TRANSLATIONS: dict[str, dict[str, str]] = {
-    lang: {key: texts[lang] for key, texts in TEXTS.items()} for lang in LANGUAGES
-}
+#: `TEXTS` as a `cxframe.Catalogue` (the one mechanism, checked at import), which a `ReportSection` takes as
+#: its ``translations``: ``{lang: {key: text}}``.
+TRANSLATIONS = Catalogue.by_key(TEXTS)
 
 _FLAGS = {"small_sample", "weighted", "no_interval", "suppressed"}
 
@@ -199,11 +207,11 @@ def _link(report: ReportContext, link: Mapping[str, Any]) -> SectionContent:
             + " "
             + report.text("association")
         )
-    # The statement is English prose: shown in English reports, and in others only when the translated
-    # sentence (r with its interval) is missing, so that its reason is not lost.
+    # The statement, in the reader's language (the document keeps it translated): in full when the sentence
+    # above (r with its interval) is missing, so that its reason is not lost; else only in English, as before.
     statement = str(link.get("statement") or "")
     if statement and (r is None or report.lang == "en"):
-        text.append(statement)
+        text.append(report.translate(statement))
     notes = [report.text("link_missing", reason=str(link["error"]))] if link.get("error") else []
     if len(points) < 2:
         return SectionContent(heading=report.text("link"), text=text, notes=notes)

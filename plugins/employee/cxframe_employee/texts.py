@@ -314,9 +314,73 @@ say = Catalogue.by_key(
             "zh-CN": "找出导致员工成为贬损者的原因（工作量、工具、权限）并采取行动；下一轮再次测量。",
         },
         "sentences": {"en": "{first} {rest}", "zh-CN": "{first}{rest}"},
+        # --- the EX ↔ CX link ---------------------------------------------------------------------------------
+        "link.cannot": {"en": "The link cannot be computed: {reason}.", "zh-CN": "无法计算关联：{reason}。"},
+        "link.agent_column": {
+            "en": "agent column {column!r} mapped to a team",
+            "zh-CN": "映射到团队的坐席列 {column!r}",
+        },
+        "link.team_column": {"en": "team column {column!r}", "zh-CN": "团队列 {column!r}"},
+        "link.no_column": {
+            "en": "no customer {metric} observation carries a {column}",
+            "zh-CN": "没有任何客户 {metric} 观测带有{column}",
+        },
+        "link.no_team": {
+            "en": "The link cannot be computed: no team has {metric} results to show "
+            "(employee responses need a team, and a team at least {threshold} respondents).",
+            "zh-CN": "无法计算关联：没有团队有可显示的 {metric} 结果（员工答复需要带团队，且每个团队至少 {threshold} 名回答者）。",
+        },
+        "link.too_few": {
+            "en": "Only {count} team(s) have both {employee} (with at least {threshold} respondents) and customer "
+            "{customer}; at least {minimum} are needed to estimate a correlation, so none is reported.",
+            "zh-CN": "只有 {count} 个团队同时有 {employee}（至少 {threshold} 名回答者）和客户 {customer} 的结果；"
+            "估计相关性至少需要 {minimum} 个，因此不报告相关性。",
+        },
+        "link.no_variance": {
+            "en": "Across {teams} teams, {employee} or customer {customer} does not vary between teams, "
+            "so no correlation can be estimated.",
+            "zh-CN": "在 {teams} 个团队中，{employee} 或客户 {customer} 在团队之间没有差异，因此无法估计相关性。",
+        },
+        "link.none": {
+            "en": "Across {teams} teams, there is no clear association between a team's {employee} and its "
+            "customers' {customer}: Pearson r = {r:.2f} ({confidence:.0%} CI {low:.2f} to {high:.2f}, p = {p:.3g}).",
+            "zh-CN": "在 {teams} 个团队中，团队的 {employee} 与其客户的 {customer} 之间没有明显的关联："
+            "Pearson r = {r:.2f}（{confidence:.0%} 置信区间 {low:.2f} 至 {high:.2f}，p = {p:.3g}）。",
+        },
+        "link.correlation": {
+            "en": "Across {teams} teams, there is {strength} {direction} association between a team's {employee} and "
+            "its customers' {customer}: Pearson r = {r:.2f} ({confidence:.0%} CI {low:.2f} to {high:.2f}, p = {p:.3g}).",
+            "zh-CN": "在 {teams} 个团队中，团队的 {employee} 与其客户的 {customer} 之间存在{strength}的{direction}关联："
+            "Pearson r = {r:.2f}（{confidence:.0%} 置信区间 {low:.2f} 至 {high:.2f}，p = {p:.3g}）。",
+        },
+        "strength.weak": {"en": "a weak", "zh-CN": "弱"},
+        "strength.moderate": {"en": "a moderate", "zh-CN": "中等"},
+        "strength.strong": {"en": "a strong", "zh-CN": "强"},
+        "direction.positive": {"en": "positive", "zh-CN": "正"},
+        "direction.negative": {"en": "negative", "zh-CN": "负"},
+        "link.includes_zero": {
+            "en": "The interval includes zero: the data are also consistent with no association.",
+            "zh-CN": "区间包含零：数据也与不存在关联相符。",
+        },
+        "link.thin": {
+            "en": "{count} team(s) with fewer than {minimum} customer {metric} answers are left out: {teams}.",
+            "zh-CN": "{count} 个客户 {metric} 答复少于 {minimum} 条的团队未计入：{teams}。",
+        },
+        "link.caveat": {
+            "en": "This is an association between team averages, not evidence of cause: it does not show that a "
+            "better employee experience causes a better customer experience (or the reverse); other differences "
+            "between teams (their customers, channels, workload, managers) can drive both.",
+            "zh-CN": "这是团队平均值之间的关联，而不是因果证据：它不能说明更好的员工体验导致更好的客户体验（或反之）；"
+            "团队之间的其他差异（客户、渠道、工作量、管理者）可能同时影响两者。",
+        },
         "recommend.voice.act": {
             "en": "Act on more employee suggestions, and tell employees what was done with each one.",
             "zh-CN": "落实更多员工建议，并告诉员工每条建议的处理结果。",
+        },
+        # --- the singular of the sentences above (used when count is 1) ----------------------------------------
+        "survey.missing_team.one": {
+            "en": "{count} employee answer has no team (left out of every by-team result)",
+            "zh-CN": "{count} 条员工答复没有团队（不计入任何按团队的结果）",
         },
     }
 )

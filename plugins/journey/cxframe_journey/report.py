@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxframe import (
+    REPORT_LANGUAGES,
+    Catalogue,
     Cell,
     Column,
     CurveChart,
@@ -81,12 +83,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-LANGUAGES = ("en", "zh-CN")
+LANGUAGES = REPORT_LANGUAGES
 
-#: `TEXTS` the way a `ReportSection` takes them: ``{lang: {key: text}}``.
-TRANSLATIONS: dict[str, dict[str, str]] = {
-    lang: {key: texts[lang] for key, texts in TEXTS.items()} for lang in LANGUAGES
-}
+#: `TEXTS` as a `cxframe.Catalogue` (the one mechanism, checked at import), which a `ReportSection` takes as
+#: its ``translations``: ``{lang: {key: text}}``.
+TRANSLATIONS = Catalogue.by_key(TEXTS)
 
 
 # --- the document is plain JSON, maybe old or edited: read it defensively ------------------------------------

@@ -382,6 +382,20 @@ say = Catalogue.by_key(
             "en": "Collect interaction events with their touchpoint to overlay volume and experience.",
             "zh-CN": "收集带触点的互动事件，以叠加查看访问量与体验。",
         },
+        # --- the singular of the sentences above (used when count is 1) ----------------------------------------
+        "stages.no_touchpoint.one": {
+            "en": "{count} of {total} stages names no touchpoint",
+            "zh-CN": "{total} 个阶段中有 {count} 个未写明触点",
+        },
+        "stages.no_measure.one": {
+            "en": "{count} of {total} stages names no measure",
+            "zh-CN": "{total} 个阶段中有 {count} 个未写明测量",
+        },
+        "touchpoints.unowned.one": {
+            "en": "{count} of {total} touchpoints has no owner: {names}",
+            "zh-CN": "{total} 个触点中有 {count} 个没有负责人：{names}",
+        },
+        "handoffs.count.one": {"en": "{count} handoff between departments", "zh-CN": "部门之间有 {count} 次交接"},
     }
 )
 

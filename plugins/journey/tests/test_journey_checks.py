@@ -51,7 +51,7 @@ def test_inventory_checks_on_the_worked_programme(checked: dict[str, list[CheckR
     assert one(checked, "journey.stage-touchpoints").status is CheckStatus.PASS
     measures = one(checked, "journey.stage-measures")
     assert measures.status is CheckStatus.WARN
-    assert "1 of 4 stages name no measure" in measures.evidence and "buy: stage 'decide' (Decide)" in measures.evidence
+    assert "1 of 4 stages names no measure" in measures.evidence and "buy: stage 'decide' (Decide)" in measures.evidence
     owners = one(checked, "journey.touchpoint-owners")
     assert owners.status is CheckStatus.WARN and "catalogue (Printed catalogue)" in owners.evidence[0]
     environments = one(checked, "journey.environments")
