@@ -11,7 +11,9 @@ from cxframe.api import (
     check,
     collect,
     compare,
+    detect_source,
     forget,
+    init_programme,
     measure,
     on_store_wait,
     open_programme,
@@ -48,7 +50,7 @@ from cxframe.contracts._errors import (
     UnknownId,
 )
 from cxframe.contracts._maturity import Assessment, Criterion, Dimension, Facts, MaturityModel, Verdict
-from cxframe.contracts._plugins import Check, Collector, Reporter
+from cxframe.contracts._plugins import SURE, Check, Collector, Detection, Reporter
 from cxframe.contracts._records import (
     SUPPRESSED,
     Action,
@@ -115,7 +117,6 @@ from cxframe.measurement._comparisons import (
 from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
 from cxframe.measurement._planning import DetectablePlan, SampleSizePlan
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
-from cxframe.programme._scaffold import init_programme
 from cxframe.store._files import open_private
 from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_store, utc_text
 
@@ -126,6 +127,7 @@ __all__ = [
     "REPORT_ROLES",
     "SAMPLE_SIZE",
     "SUPPRESSED",
+    "SURE",
     "Action",
     "ActionStatus",
     "Answer",
@@ -149,6 +151,7 @@ __all__ = [
     "CurvePoint",
     "CxframeError",
     "DetectablePlan",
+    "Detection",
     "Dimension",
     "Drop",
     "Emotion",
@@ -227,6 +230,7 @@ __all__ = [
     "compute_metric",
     "delimiter_of",
     "detect_encoding",
+    "detect_source",
     "difference",
     "emit_json",
     "forget",

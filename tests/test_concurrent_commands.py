@@ -70,9 +70,10 @@ def test_the_cli_says_so_when_it_waits(tmp_path: Path) -> None:
     assert "waiting for another cxframe command to finish writing to" in collect.stderr
 
 
-#: Opens the store, takes its write lock, says so, and keeps it for two seconds.
+#: Opens the store, takes its write lock, says so, and keeps it for eight seconds: long enough for the collect
+#: started after it to reach the lock on a loaded machine, where starting Python and the plugins takes seconds.
 HOLD_THE_LOCK = (
     "import sys, time; from cxframe import open_store\n"
     "with open_store(sys.argv[1]) as store, store.writing():\n"
-    "    print('holding', flush=True); time.sleep(2)\n"
+    "    print('holding', flush=True); time.sleep(8)\n"
 )
