@@ -295,6 +295,8 @@ def init_programme(
                 named = path.relative_to(root.resolve()).as_posix()
             except ValueError:
                 named = path.as_posix()
+            if named in detected:  # two entries for one file would store its responses twice
+                raise InvalidInput([f"{file}: given twice to --from"])
             detected[named] = detect_file(path, collectors, source_id=named, shown=str(file))
             if on_detected is not None:
                 on_detected(str(file), detected[named])

@@ -35,7 +35,7 @@ import contextlib
 import datetime as dt
 import math
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -91,10 +91,15 @@ COMMON_OPTIONS = ("scales", "labels", "time_zone", "timestamp_format", "populati
 RENAMED_OPTIONS = {"timezone": "time_zone"}
 
 
-def _checker(defaults: dict[str, str], options: Iterable[str] = ()) -> Callable[[SourceReader], Iterable[str]]:
+def _checker(
+    defaults: dict[str, str], options: Iterable[str] = (), *, plain: str | None = None
+) -> Callable[[SourceReader], Iterable[str]]:
+    """The ``check_options`` of a collector; ``plain``, the id of a one-header-row collector, refuses platform exports."""
     known_options = (*COMMON_OPTIONS, *options)
 
     def check_options(source: SourceReader) -> Iterable[str]:
+        if plain is not None:
+            yield from platform_export_problems(source, plain)
         yield from option_problems(source, known_options, RENAMED_OPTIONS)
         columns = {**defaults, **source.columns}
         known = {"timestamp", "questions", "segments", *OPTIONAL_FIELDS}
@@ -343,15 +348,13 @@ def _collector(
     formats = tuple(time_formats)
 
     def batches(source: SourceReader) -> SurveyBatches:
-        if plain:
-            refuse_platform_export(source, id)
         return survey_batches(source, reader(source), defaults, formats)
 
     return Collector(
         id=id,
         description=description,
         batches=batches,
-        check_options=_checker(defaults or {}, options),
+        check_options=_checker(defaults or {}, options, plain=id if plain else None),
         settings=reading_settings,
         detect=detect,
     )
@@ -372,23 +375,27 @@ _MISREAD = {
 }
 
 
-def refuse_platform_export(source: SourceReader, collector: str) -> None:
-    """An error when a one-header-row collector is given a Qualtrics or SurveyMonkey export.
+def platform_export_problems(source: SourceReader, collector: str) -> Iterator[str]:
+    """A problem when a one-header-row collector is given a Qualtrics or SurveyMonkey export.
 
-    An error, not a warning: read as a plain file, the export would be stored
-    with wrong numbers (see `_MISREAD`), and nothing later could tell.
+    A problem (so ``validate`` and ``collect`` stop), not a warning: read as a
+    plain file, the export would be stored with wrong numbers (`_MISREAD`),
+    and nothing later could tell. A file that is missing or cannot be read is
+    left to the reading, which says why.
     """
-    platform = layout_of(source)
+    if not source.path.is_file():
+        return
+    try:
+        platform = layout_of(source)
+    except InvalidInput:
+        return
     if platform is None:
         return
     layout, wrong = _MISREAD[platform]
-    raise InvalidInput(
-        [
-            f"source {source.id!r}: this is {layout}, not a plain file for {collector}: {wrong}. "
-            f'Read it with collector = "{platform}" in its [[sources]] entry, or cxframe collect FILE '
-            f"--collector {platform} (or without --collector and --column, to have the mapping recognised)"
-        ],
-        where=str(source.path),
+    yield (
+        f"this is {layout}, not a plain file for {collector}: {wrong}. "
+        f'Read it with collector = "{platform}" in its [[sources]] entry, or cxframe collect FILE '
+        f"--collector {platform} (or without --collector and --column, to have the mapping recognised)"
     )
 
 

@@ -162,6 +162,38 @@ def test_a_surveymonkey_export_is_recognised(tmp_path: Path, host: PluginHost, l
     assert any(TEXTS[language]["comment"] in line for line in detection.left_out)
 
 
+def _workbook(path: Path, rows: list[list[str]]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("layout", ["qualtrics", "surveymonkey"])
+@pytest.mark.parametrize("kind", ["tsv", "xlsx"])
+def test_tab_separated_and_workbook_exports_are_recognised(
+    tmp_path: Path, host: PluginHost, layout: str, kind: str
+) -> None:
+    rows = qualtrics_rows("zh") if layout == "qualtrics" else surveymonkey_rows("zh")
+    if kind == "xlsx":
+        file = _workbook(tmp_path / "export.xlsx", rows)
+    else:  # Qualtrics' tab-separated export is UTF-16 with a byte-order mark
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(rows)
+        file = tmp_path / "export.tsv"
+        file.write_bytes(buffer.getvalue().encode("utf-16"))
+    detection = cxframe.detect_source(file, host=host)
+    assert detection.collector == layout and detection.sure
+    assert detection.columns["questions"] == {"nps": "Q1" if layout == "qualtrics" else TEXTS["zh"]["nps"]}
+    root = testing.make_programme(tmp_path / "p")
+    [summary] = cxframe.collect(root, [str(file)], host=host)
+    assert summary.collector == layout and summary.records_stored == (4 if layout == "qualtrics" else 6)
+
+
 def _observations(root: Path) -> list[tuple[Any, ...]]:
     rows = testing.read_table(root, "observations")
     fields = ("source", "question", "value", "timestamp", "response_id", "respondent_id", "segments")
@@ -268,6 +300,25 @@ def test_a_qualtrics_export_read_as_a_plain_csv_is_an_error_naming_qualtrics(tmp
     assert not testing.read_table(root, "observations")
 
 
+def test_validate_names_qualtrics_for_a_declared_source_read_with_survey_csv(tmp_path: Path, host: PluginHost) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    _write(root / "export.csv", qualtrics_rows("zh"), "gb18030")
+    sources = [
+        {
+            "id": "nps",
+            "collector": "survey-csv",
+            "path": "export.csv",
+            "columns": {"timestamp": "RecordedDate", "questions": {"nps": "Q1"}},
+        }
+    ]
+    testing.make_programme(root, sources=sources)
+    problems = cxframe.validate(root, host=host)
+    assert len(problems) == 1 and "Qualtrics export" in problems[0] and 'collector = "qualtrics"' in problems[0]
+    with pytest.raises(InvalidInput, match="Qualtrics export"):
+        cxframe.collect(root, host=host)
+
+
 # -- cxframe init --from ----------------------------------------------------------------------------------------------
 
 
@@ -311,3 +362,10 @@ def test_a_name_that_is_neither_a_file_nor_a_source_says_so(tmp_path: Path, host
     result = testing.invoke(["-C", str(root), "collect", "survy"], host=host)
     assert result.exit_code == 1
     assert "survy: no such file, and not a source of the programme" in result.stderr
+
+
+def test_init_from_the_same_file_twice_is_refused(tmp_path: Path, host: PluginHost) -> None:
+    file = _write(tmp_path / "q.csv", qualtrics_rows("en"), "utf-8")
+    with pytest.raises(InvalidInput, match="given twice"):
+        cxframe.init_programme(tmp_path / "p", from_files=[file, str(file)], host=host)
+    assert not (tmp_path / "p").exists()
