@@ -52,13 +52,13 @@ def toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    # JSON's string escapes are TOML's basic-string escapes; non-ASCII stays readable
-    return json.dumps(str(value), ensure_ascii=False)
+    # JSON's string escapes are TOML's basic-string escapes; non-ASCII stays readable, DEL is escaped (TOML forbids it)
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _toml_key(key: str) -> str:
     bare = key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key)
-    return key if bare else json.dumps(key, ensure_ascii=False)
+    return key if bare else toml_value(key)
 
 
 def _flatten(columns: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -77,9 +77,9 @@ class Detection:
     ``columns`` and ``options`` are what the file's ``[[sources]]`` entry
     would say. ``confidence`` (0–1) is how sure the collector is that the
     file is its layout and the mapping right; ``doubts`` say why it is not
-    sure (two candidate NPS questions, no timestamp …). The core takes a
-    detection only when it is the single one at the top, at least `SURE` and
-    without doubts; otherwise it asks the user for the mapping, showing this
+    sure (two candidate NPS questions, no timestamp …), ``needs`` the mapping
+    keys the user must still give. The core takes a detection only when it is
+    the single one at the top, at least `SURE`, without doubts or needs; otherwise it asks the user for the mapping, showing this
     one as the starting point. ``took`` and ``left_out`` are shown to the user:
     one line each, saying what was mapped and what was not, and why.
     """
@@ -92,12 +92,14 @@ class Detection:
     took: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
     doubts: tuple[str, ...] = ()
+    #: mapping keys the user must still give (``"questions.nps"``): shown as ``--column KEY=COLUMN``
+    needs: tuple[str, ...] = ()
     #: the id of the collector that recognised the file; filled in by the core
     collector: str = ""
 
     @property
     def sure(self) -> bool:
-        return self.confidence >= SURE and not self.doubts
+        return self.confidence >= SURE and not self.doubts and not self.needs
 
     def command(self, file: str) -> str:
         """The ``cxframe collect`` command line that reads ``file`` with this mapping, explicitly."""
@@ -105,6 +107,8 @@ class Detection:
         for key, value in _flatten(self.columns):
             shown = value if isinstance(value, str) and value.strip() == value and _plain(value) else toml_value(value)
             words += ["--column", f"{key}={shown}"]
+        for key in self.needs:
+            words += ["--column", f"{key}=COLUMN"]
         for key, value in self.options.items():
             words += ["--option", f"{key}={toml_value(value)}"]
         return " ".join(shlex.quote(word) for word in words)
@@ -122,16 +126,20 @@ class Detection:
         """The file's ``[[sources]]`` entry for a programme file, with this mapping."""
         lines = ["[[sources]]", f"id = {toml_value(source_id)}", f"collector = {toml_value(self.collector)}"]
         lines.append(f"path = {toml_value(path)}")
-        for line in self.took:
-            lines.append(f"# took: {line}")
-        for line in self.left_out:
-            lines.append(f"# left out: {line}")
+        # a comment ends at a line break: column names and question texts may hold one
+        lines += [f"# took: {_one_line(line)}" for line in self.took]
+        lines += [f"# left out: {_one_line(line)}" for line in self.left_out]
         lines.append("[sources.columns]")
         lines += [f"{_toml_key(key)} = {toml_value(value)}" for key, value in self.columns.items()]
         if self.options:
             lines.append("[sources.options]")
             lines += [f"{_toml_key(key)} = {toml_value(value)}" for key, value in self.options.items()]
         return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """Text for a TOML comment: control characters (line breaks included) as spaces."""
+    return "".join(" " if ord(c) < 0x20 or ord(c) == 0x7F else c for c in text)
 
 
 def _plain(text: str) -> bool:

@@ -110,7 +110,7 @@ def _decide(file: str, found: list[Detection], failures: list[str], asked: list[
         raise InvalidInput(
             [
                 f"{file}: looks like {best.layout}, but not sure of the mapping: {why}. "
-                f"Give the mapping, starting from: {best.command(file)}"
+                f"Give the mapping: {best.command(file)}"
             ]
         )
     return best

@@ -221,6 +221,7 @@ class _Found:
     columns: dict[str, Any] = attrs.field(factory=dict)
     took: list[str] = attrs.field(factory=list)
     doubts: list[str] = attrs.field(factory=list)
+    needs: list[str] = attrs.field(factory=list)
     used: set[str] = attrs.field(factory=set)
 
     def take(self, key: str, column: _Column, why: str) -> None:
@@ -236,6 +237,7 @@ class _Found:
             took=tuple(self.took),
             left_out=tuple(left_out),
             doubts=tuple(self.doubts),
+            needs=tuple(self.needs),
         )
 
 
@@ -249,7 +251,9 @@ def _recommend_question(found: _Found, columns: Iterable[_Column]) -> None:
         found.used.add(nps.name)
         found.took.append(f"questions.nps = {nps.shown}: asks how likely the respondent is to recommend, 0–10")
         _small_scale(found, nps)
-    elif len(fits) > 1:
+        return
+    found.needs.append("questions.nps")
+    if len(fits) > 1:
         names = ", ".join(c.shown for c in fits)
         found.doubts.append(
             f"{len(fits)} questions ask about recommending with 0–10 answers: {names}; say which is nps"
@@ -383,6 +387,7 @@ def detect_qualtrics(source: SourceReader) -> Detection | None:
     stamp = by_import.get("recordedDate") or by_import.get("endDate")
     if stamp is None:
         found.doubts.append("no RecordedDate or EndDate column to take the time of each response from")
+        found.needs.append("timestamp")
     else:
         zone = f", in {stamp.column.time_zone} as the export says" if stamp.column.time_zone else ""
         found.take("timestamp", stamp, f"when the response was recorded{zone}")
@@ -401,6 +406,7 @@ def detect_qualtrics(source: SourceReader) -> Detection | None:
     elif pairs:
         names = ", ".join(nps.shown for nps, _ in pairs)
         found.doubts.append(f"{len(pairs)} NPS questions: {names}; say which is nps")
+        found.needs.append("questions.nps")
     else:
         _recommend_question(found, [c for c in columns if c.question])
     _segments(found, columns, lambda c: not c.meta or c.column.import_id in QUALTRICS_SEGMENT_META)
@@ -426,6 +432,7 @@ def detect_surveymonkey(source: SourceReader) -> Detection | None:
     stamp = by_id.get("End Date") or by_id.get("Start Date")
     if stamp is None:
         found.doubts.append("no End Date or Start Date column to take the time of each response from")
+        found.needs.append("timestamp")
     else:
         found.take("timestamp", stamp, "when the response was completed" if stamp.name == "End Date" else "its start")
         if not all(parse_timestamp(value, None, SURVEYMONKEY_TIME_FORMATS) for value in stamp.values):
@@ -454,6 +461,7 @@ def generic_detector(
         if len(nps) > 1:
             names = ", ".join(c.name for c in nps)
             found.doubts.append(f"{len(nps)} columns are named like NPS with answers 0–10: {names}; say which is nps")
+            found.needs.append("questions.nps")
         else:
             found.columns["questions"] = {"nps": nps[0].name}
             found.used.add(nps[0].name)
@@ -491,7 +499,9 @@ def _timestamp(found: _Found, columns: list[_Column]) -> None:
                 break
     if len(times) == 1:
         found.take("timestamp", times[0], "ISO-8601 times")
-    elif times:
+        return
+    found.needs.append("timestamp")
+    if times:
         names = ", ".join(c.name for c in times)
         found.doubts.append(f"{len(times)} columns hold times: {names}; say which is the time of the response")
     else:
