@@ -11,7 +11,9 @@ from cxframe.api import (
     check,
     collect,
     compare,
+    detect_source,
     forget,
+    init_programme,
     measure,
     on_store_wait,
     open_programme,
@@ -51,7 +53,7 @@ from cxframe.contracts._errors import (
     UnknownId,
 )
 from cxframe.contracts._maturity import Assessment, Criterion, Dimension, Facts, MaturityModel, Verdict
-from cxframe.contracts._plugins import Check, Collector, Reporter
+from cxframe.contracts._plugins import SURE, Check, Collector, Detection, Reporter
 from cxframe.contracts._records import (
     SUPPRESSED,
     Action,
@@ -129,7 +131,6 @@ from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
 from cxframe.measurement._planning import DetectablePlan, SampleSizePlan
 from cxframe.measurement._trend import PARTIAL_PERIOD, TrendFit, TrendResult, fit_trend
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
-from cxframe.programme._scaffold import init_programme
 from cxframe.store._files import open_private
 from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_store, utc_text
 
@@ -142,6 +143,7 @@ __all__ = [
     "REPORT_ROLES",
     "SAMPLE_SIZE",
     "SUPPRESSED",
+    "SURE",
     "Action",
     "ActionStatus",
     "Answer",
@@ -166,6 +168,7 @@ __all__ = [
     "CurvePoint",
     "CxframeError",
     "DetectablePlan",
+    "Detection",
     "Dimension",
     "Drop",
     "Emotion",
@@ -250,6 +253,7 @@ __all__ = [
     "compute_metric",
     "delimiter_of",
     "detect_encoding",
+    "detect_source",
     "difference",
     "emit_json",
     "fit_trend",

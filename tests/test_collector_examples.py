@@ -42,3 +42,29 @@ def test_the_rows_and_the_batches_collector_store_the_same_taps(tmp_path: Path) 
     assert [(t, v, k) for t, v, k, _ in rows_stored] == [(t, v, k) for t, v, k, _ in columns_stored]
     assert rows_rejects == [(2, "smiley: '9' is not 1–5")]
     assert columns_rejects == [(3, "smiley: '9' is not 1–5")]  # one line further down: the header row
+
+
+class RecognisingKioskPlugin:
+    @hookimpl
+    def register_collectors(self) -> list[object]:
+        return [kiosk.kiosk]
+
+
+def test_a_collector_that_recognises_its_layout_is_chosen_without_a_mapping(tmp_path: Path) -> None:
+    import cxframe
+
+    root = testing.make_programme(tmp_path / "p")
+    taps = root / "taps.csv"
+    taps.write_text("when;smiley;kiosk\n2026-03-01T08:30:00Z;4;branch-12\n", encoding="utf-8")
+    host: PluginHost = testing.plugin_host(RecognisingKioskPlugin())
+    detection = cxframe.detect_source(taps, host=host)
+    assert detection.collector == "kiosk" and detection.sure
+    [summary] = cxframe.collect(root, [str(taps)], host=host)
+    assert summary.collector == "kiosk" and summary.records_stored == 1
+    (root / "other.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    try:
+        cxframe.detect_source(root / "other.csv", host=host)
+    except cxframe.InvalidInput as exc:
+        assert "not recognised" in exc.messages[0] and "asked: kiosk" in exc.messages[0]
+    else:
+        raise AssertionError("a file no collector recognises was taken")

@@ -9,7 +9,7 @@ Every function loads the installed plugins unless given a ``host`` (see
 `cxframe.host._manager.load_plugins` and `cxframe.testing`). The modules, by task:
 
 - `_opening`: open a programme folder (`open_programme`, `running`), list plugins, validate
-- `_collecting`: collect sources into the store, forget one
+- `_collecting`: recognise an export, start a programme from exports, collect sources into the store, forget one
 - `_measuring`: measure metrics, their trends, compare periods or segments
 - `_planning`: plan a survey's sample size or detectable difference
 - `_assessing`: checks, the lifecycle walk, the assessment and its reports
@@ -23,7 +23,7 @@ from cxframe.api._assessing import (
     run_lifecycle,
     validate_choices,
 )
-from cxframe.api._collecting import collect, forget
+from cxframe.api._collecting import collect, detect_source, forget, init_programme
 from cxframe.api._measuring import compare, measure, trend, why_no_results
 from cxframe.api._opening import (
     Opened,
@@ -46,7 +46,9 @@ __all__ = [
     "check",
     "collect",
     "compare",
+    "detect_source",
     "forget",
+    "init_programme",
     "is_example",
     "measure",
     "on_store_wait",

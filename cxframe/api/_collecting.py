@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-from cxframe.api._opening import ProgrammeLike, _reader, open_programme
+from cxframe.api._opening import ProgrammeLike, open_programme
 from cxframe.contracts._errors import InvalidInput
-from cxframe.host._manager import PluginHost
+from cxframe.contracts._plugins import Detection
+from cxframe.host._manager import PluginHost, load_plugins
+from cxframe.host._registry import build_registry
 from cxframe.ingestion._collect import IngestSummary, Progress, ingest
+from cxframe.ingestion._detect import detect_file
 from cxframe.ingestion._forget import Forgotten, forget_source
-from cxframe.ingestion._sources import SourceReader
-from cxframe.programme._file import Programme
+from cxframe.ingestion._readers import adhoc_source_id, readers_to_collect
+from cxframe.programme._file import load_programme
+from cxframe.programme._scaffold import init_programme as _init_programme
 
 
 def collect(
@@ -27,14 +29,17 @@ def collect(
     options: Mapping[str, Any] | None = None,
     host: PluginHost | None = None,
     progress: Progress | None = None,
+    on_detected: Callable[[str, Detection], object] | None = None,
 ) -> list[IngestSummary]:
     """Collect sources into the store and return one summary per source.
 
     ``sources`` are source ids from the programme file or file paths; empty
-    means every source in the programme file. A path that is not a source of
-    the programme needs ``collector``; ``columns`` and ``options`` are what a
-    ``[[sources]]`` entry would say for it (only for such files: a declared
-    source takes them from the programme file). ``encoding`` applies to every
+    means every source in the programme file. For a path that is not a source
+    of the programme, ``collector``, ``columns`` and ``options`` are what a
+    ``[[sources]]`` entry would say (only for such files: a declared source
+    takes them from the programme file); given none of them, the file's
+    layout is recognised (`detect_source`) and ``on_detected(file, detection)``
+    told what was taken, or an `InvalidInput` asks for the mapping. ``encoding`` applies to every
     source collected. An ad-hoc file is named by its path relative to the
     programme folder when it lies inside it, else by its absolute path, so
     two files of the same name stay apart and a re-collected file keeps its
@@ -45,7 +50,16 @@ def collect(
     """
     with open_programme(programme, host) as opened:
         opened.store.require_writable("collect")
-        readers = _readers(opened.programme, sources, collector, encoding, columns, options)
+        readers = readers_to_collect(
+            opened.programme,
+            sources,
+            collector,
+            encoding,
+            columns,
+            options,
+            collectors=opened.registry.collectors,
+            on_detected=on_detected,
+        )
         summaries = []
         for reader in readers:
             chosen = opened.registry.collectors.get(reader.collector)
@@ -53,85 +67,65 @@ def collect(
         return summaries
 
 
-def _adhoc_source_id(programme: Programme, path: Path) -> str:
-    """The source name of a file collected without a ``[[sources]]`` entry.
+def detect_source(
+    path: str | Path,
+    programme: ProgrammeLike | None = None,
+    *,
+    encoding: str | None = None,
+    host: PluginHost | None = None,
+) -> Detection:
+    """Recognise an export: its collector and the columns and options its ``[[sources]]`` entry would need.
 
-    Its path relative to the programme folder when it lies inside it, else its
-    resolved absolute path, with ``/`` separators. Source names go into every
-    record's key, so the name must tell apart two files that share a file name
-    (``a/survey.csv``, ``b/survey.csv``) and stay the same each time the file is
-    collected, from whatever working directory.
+    Every installed collector that can recognise files is asked; the single
+    sure answer is returned (``describe(file)`` says what it took and left
+    out, ``command(file)`` the explicit ``cxframe collect``). When no
+    collector is sure, or two are, `InvalidInput` says so and shows the
+    mapping to give. Nothing is stored.
+
+    >>> cxframe.detect_source("exports/qualtrics.csv").columns  # doctest: +SKIP
     """
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(programme.root.resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+    loaded = load_programme(programme) if isinstance(programme, str | Path) else programme
+    registry = build_registry(host if host is not None else load_plugins(), loaded)
+    file = Path(path)
+    name = adhoc_source_id(loaded, file) if loaded is not None else file.resolve().as_posix()
+    return detect_file(
+        file.resolve(), registry.collectors, source_id=name, encoding=encoding, programme=loaded, shown=str(path)
+    )
 
 
-def _readers(
-    programme: Programme,
-    sources: Sequence[str],
-    collector: str | None,
-    encoding: str | None,
-    columns: Mapping[str, Any] | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> list[SourceReader]:
-    for value, what in ((columns, "columns"), (options, "options")):
-        if value is not None and not isinstance(value, Mapping):
-            raise InvalidInput([f"{what}: expected a mapping of key to value, got {type(value).__name__}"])
-    declared = programme.document.sources
-    if not sources:
-        if not declared:
-            raise InvalidInput(["no sources: name files to collect, or add [[sources]] to the programme file"])
-        readers = [_reader(programme, source.id) for source in declared]
-        named = [source.id for source in declared]
-    else:
-        readers = []
-        named = []
-        by_id = {source.id: source for source in declared}
-        by_path = {programme.resolve(source.path).resolve(): source for source in declared}
-        for name in sources:
-            if name in by_id:
-                readers.append(_reader(programme, name))
-                named.append(name)
-                continue
-            path = Path(name)
-            match = by_path.get(path.resolve())
-            if match is not None:
-                readers.append(_reader(programme, match.id))
-                named.append(match.id)
-            elif collector is None:
-                raise InvalidInput([f"{name}: not a source of the programme; name its collector with --collector"])
-            else:
-                source_id = _adhoc_source_id(programme, path)
-                if source_id in by_id:
-                    # its records would share keys with that source's
-                    raise InvalidInput(
-                        [f"{name}: named {source_id!r} like a source of the programme, but it is another file"]
-                    )
-                readers.append(
-                    SourceReader(
-                        id=source_id,
-                        collector=collector,
-                        path=path.resolve(),
-                        columns=dict(columns or {}),
-                        options=dict(options or {}),
-                        programme=programme,
-                    )
-                )
-    if (columns or options) and named:
-        raise InvalidInput(
-            [
-                f"columns/options apply to files that are not sources of the programme; "
-                f"{', '.join(named)} take theirs from the programme file ([[sources]] columns/options)"
-            ]
-        )
-    if collector is not None:
-        readers = [attrs.evolve(reader, collector=collector) for reader in readers]
-    if encoding is not None:
-        readers = [attrs.evolve(reader, encoding=encoding) for reader in readers]
-    return readers
+def init_programme(
+    directory: str | Path,
+    *,
+    example: str | None = None,
+    force: bool = False,
+    from_files: Sequence[str | Path] = (),
+    host: PluginHost | None = None,
+    on_detected: Callable[[str, Detection], object] | None = None,
+) -> Path:
+    """Write a new programme folder (or a worked ``example``) and return the path of its programme file.
+
+    ``from_files`` are exports to start from: each is recognised
+    (`detect_source`) and gets a ``[[sources]]`` entry, ready to edit; a file
+    that is not recognised surely is an `InvalidInput` naming it, and nothing
+    is written; ``on_detected(file, detection)`` is told what was taken. Refuses
+    to overwrite an existing ``cxframe.toml`` unless ``force``.
+    """
+    root = Path(directory)
+    detected = {}
+    if from_files:
+        collectors = build_registry(host if host is not None else load_plugins(), None).collectors
+        for file in from_files:
+            path = Path(file).resolve()
+            try:  # as the programme file will name it: inside the folder relative to it, else absolute
+                named = path.relative_to(root.resolve()).as_posix()
+            except ValueError:
+                named = path.as_posix()
+            if named in detected:  # two entries for one file would store its responses twice
+                raise InvalidInput([f"{file}: given twice to --from"])
+            detected[named] = detect_file(path, collectors, source_id=named, shown=str(file))
+            if on_detected is not None:
+                on_detected(str(file), detected[named])
+    return _init_programme(root, example=example, force=force, detected=detected)
 
 
 def forget(programme: ProgrammeLike = ".", source: str = "", *, host: PluginHost | None = None) -> Forgotten:

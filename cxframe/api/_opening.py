@@ -14,7 +14,7 @@ from cxframe.contracts._records import MetricDefinition
 from cxframe.contracts._shapes import InstalledPlugin
 from cxframe.host._manager import PluginHost, load_plugins
 from cxframe.host._registry import Registry, build_registry
-from cxframe.ingestion._sources import SourceReader
+from cxframe.ingestion._readers import source_reader
 from cxframe.lifecycle._run import Run, finish_run, start_run
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.programme._scaffold import example_programme
@@ -143,7 +143,7 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
             )
         else:
             collector = registry.collectors.get(source.collector)
-            reader = _reader(loaded, source.id)
+            reader = source_reader(loaded, source.id)
             if collector.check_options is not None:
                 problems.extend(f"{where}: sources[{index}]: {p}" for p in collector.check_options(reader))
         path = loaded.resolve(source.path)
@@ -158,19 +158,6 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
                 f"{where}: objectives[{index}].metric: unknown metric {objective.metric!r} (known: {known})"
             )
     return problems
-
-
-def _reader(programme: Programme, source_id: str) -> SourceReader:
-    source = programme.source(source_id)
-    return SourceReader(
-        id=source.id,
-        collector=source.collector,
-        path=programme.resolve(source.path),
-        encoding=source.encoding,
-        columns=dict(source.columns),
-        options=dict(source.options),
-        programme=programme,
-    )
 
 
 def _definitions(registry: Registry, metrics: str | Iterable[str] | None) -> list[MetricDefinition]:

@@ -100,10 +100,13 @@ def collect(
     store as it was. Re-collecting an unchanged file adds nothing; rows that
     cannot be used are recorded in the `rejects` table with their line.
 
-    A file that is not a source of the programme needs --collector, and may
-    need --column/--option for what its [[sources]] entry would say. It is
-    named by its path relative to the programme folder (else its absolute
-    path), so files that share a name stay apart.
+    A file that is not a source of the programme is read with --collector
+    and --column/--option, what its [[sources]] entry would say. Given none
+    of them, its layout is recognised (a Qualtrics or SurveyMonkey export, a
+    CSV with one NPS column …): cxframe says what it took and left out, or,
+    when it is not sure, asks for the mapping. The file is named by its path
+    relative to the programme folder (else its absolute path), so files that
+    share a name stay apart.
     """
     columns = parse_assignments(column_items, "--column", column=True)
     options = parse_assignments(option_items, "--option")
@@ -132,6 +135,9 @@ def collect(
             options=options or None,
             host=current.plugins(),
             progress=progress,
+            on_detected=lambda file, detection: out.print(
+                "\n".join(detection.describe(file)), markup=False, highlight=False, soft_wrap=True
+            ),
         )
     if as_json:
         emit_json([unstructure(summary) for summary in summaries])

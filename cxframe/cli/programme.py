@@ -19,13 +19,31 @@ from cxframe.programme._scaffold import EXAMPLES, init_programme
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--example", type=click.Choice(sorted(EXAMPLES)), help="Write a worked example with generated data.")
 @click.option("--force", is_flag=True, help="Overwrite an existing programme file.")
+@click.option(
+    "--from",
+    "from_files",
+    multiple=True,
+    metavar="FILE",
+    help="An export to start from (repeatable): recognised, and written as a [[sources]] entry to edit.",
+)
 @common_options
 @handle_errors
-def init(directory: Path | None, example: str | None, force: bool) -> None:
+def init(directory: Path | None, example: str | None, force: bool, from_files: tuple[str, ...]) -> None:
     """Write a new programme folder (DIRECTORY, default: the -C folder)."""
     target = directory or state().programme
-    file = init_programme(target, example=example, force=force)
-    click.echo(f"wrote {file}")
+    if from_files:
+        file = api.init_programme(
+            target,
+            example=example,
+            force=force,
+            from_files=from_files,
+            host=state().plugins(),
+            on_detected=lambda name, detection: click.echo("\n".join(detection.describe(name))),
+        )
+        click.echo(f"wrote {file} with {len(from_files)} [[sources]] entr{'y' if len(from_files) == 1 else 'ies'}")
+    else:
+        file = init_programme(target, example=example, force=force)
+        click.echo(f"wrote {file}")
     click.echo(f"next: cxframe -C {target} validate")
 
 

@@ -8,10 +8,12 @@ functions in `EXAMPLES`, so that every command has something to work on.
 from __future__ import annotations
 
 import errno
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from cxframe.contracts._errors import InvalidInput, ReadOnlyError
+from cxframe.contracts._plugins import Detection
 from cxframe.programme._file import PROGRAMME_FILE
 from cxframe.programme.examples import retail_bank, starter, telecom
 
@@ -83,11 +85,22 @@ EXAMPLES: dict[str, Callable[[Path], None]] = {
 }
 
 
-def init_programme(directory: str | Path, *, example: str | None = None, force: bool = False) -> Path:
+def init_programme(
+    directory: str | Path,
+    *,
+    example: str | None = None,
+    force: bool = False,
+    detected: Mapping[str, Detection] | None = None,
+) -> Path:
     """Write a new programme folder and return the path of its programme file.
 
     Refuses to overwrite an existing ``cxframe.toml`` unless ``force``.
+    ``detected`` (a file's path as the programme file names it → what it was
+    recognised as, `cxframe.detect_source`) adds a ``[[sources]]`` entry per
+    file, ready to edit.
     """
+    if detected and example is not None:
+        raise InvalidInput(["give either an example or the files to start from, not both"])
     root = Path(directory)
     file = root / PROGRAMME_FILE
     if file.exists() and not force:
@@ -97,7 +110,8 @@ def init_programme(directory: str | Path, *, example: str | None = None, force: 
     try:
         root.mkdir(parents=True, exist_ok=True)
         if example is None:
-            file.write_text(MINIMAL.format(name=root.resolve().name.replace('"', "")), encoding="utf-8")
+            text = MINIMAL.format(name=root.resolve().name.replace('"', ""))
+            file.write_text(text + source_entries(detected or {}), encoding="utf-8")
             # the file the [[sources]] stub names, with the header its columns map: uncommented, it validates
             survey = root / "data" / "survey.csv"
             if not survey.exists():
@@ -113,6 +127,24 @@ def init_programme(directory: str | Path, *, example: str | None = None, force: 
             f"({exc.strerror}); choose another folder"
         ) from None
     return file
+
+
+def source_entries(detected: Mapping[str, Detection]) -> str:
+    """The ``[[sources]]`` entries of recognised files, each named after its file (made unique)."""
+    entries = []
+    taken: set[str] = set()
+    for path, detection in detected.items():
+        stem = re.sub(r"[^a-z0-9]+", "-", Path(path).stem.lower()).strip("-") or "source"
+        source_id, number = stem, 1
+        while source_id in taken:
+            number += 1
+            source_id = f"{stem}-{number}"
+        taken.add(source_id)
+        entries.append(detection.source_entry(source_id, path))
+    if not entries:
+        return ""
+    heading = "\n# Recognised by cxframe init --from: check the mapping, then cxframe collect.\n\n"
+    return heading + "\n".join(entries)
 
 
 def example_programme(example: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from cxframe import (
     CollectedRow,
     Collector,
+    Detection,
     InvalidInput,
     Observation,
     Reject,
@@ -85,3 +86,20 @@ def kiosk_batches(source: SourceReader) -> SurveyBatches:
 
 kiosk_columns = Collector(id="kiosk", description="Smiley-kiosk exports, read as batches.", batches=kiosk_batches)
 # --8<-- [end:batches]
+
+
+# --8<-- [start:detect]
+def detect_kiosk(source: SourceReader) -> Detection | None:
+    """The kiosk's export, known by its header row; None for any other file."""
+    header = read_header(source, 1, ";")
+    if not header or [cell.strip() for cell in header[0][1]] != ["when", "smiley", "kiosk"]:
+        return None
+    return Detection(
+        layout="a smiley-kiosk export",
+        confidence=1.0,
+        took=("when: the time of the tap", "smiley: the answer, 1–5", "kiosk: the touchpoint"),
+    )
+
+
+kiosk = Collector(id="kiosk", description="Smiley-kiosk exports.", batches=kiosk_batches, detect=detect_kiosk)
+# --8<-- [end:detect]

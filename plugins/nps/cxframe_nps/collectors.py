@@ -37,14 +37,14 @@ import contextlib
 import datetime as dt
 import math
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
 
 from cxframe import (
-    NAIVE_UTC,
     Collector,
+    Detection,
     InvalidInput,
     SourceReader,
     SurveyBatches,
@@ -53,12 +53,15 @@ from cxframe import (
     check_segment_name,
     option_problems,
 )
+from cxframe_nps.detect import detect_qualtrics, detect_surveymonkey, generic_detector, layout_of
 from cxframe_nps.formats import (
+    SURVEYMONKEY_TIME_FORMATS,
     SurveyColumn,
     SurveyTable,
     check_format_options,
     choice_value,
     label_value,
+    parse_timestamp,
     read_csv,
     read_jsonl,
     read_qualtrics,
@@ -77,7 +80,6 @@ QUALTRICS_UNANSWERED = frozenset({"-99"})
 #: Column defaults for the platforms whose exports always carry them.
 QUALTRICS_DEFAULTS = {"response_id": "ResponseId", "timestamp": "RecordedDate"}
 SURVEYMONKEY_DEFAULTS = {"response_id": "Respondent ID", "timestamp": "End Date"}
-SURVEYMONKEY_TIME_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
 
 
 def _segments(columns: dict[str, Any]) -> dict[str, str]:
@@ -93,10 +95,15 @@ COMMON_OPTIONS = ("scales", "labels", "time_zone", "timestamp_format", "populati
 RENAMED_OPTIONS = {"timezone": "time_zone"}
 
 
-def _checker(defaults: dict[str, str], options: Iterable[str] = ()) -> Callable[[SourceReader], Iterable[str]]:
+def _checker(
+    defaults: dict[str, str], options: Iterable[str] = (), *, plain: str | None = None
+) -> Callable[[SourceReader], Iterable[str]]:
+    """The ``check_options`` of a collector; ``plain``, the id of a one-header-row collector, refuses platform exports."""
     known_options = (*COMMON_OPTIONS, *options)
 
     def check_options(source: SourceReader) -> Iterable[str]:
+        if plain is not None:
+            yield from platform_export_problems(source, plain)
         yield from option_problems(source, known_options, RENAMED_OPTIONS)
         columns = {**defaults, **source.columns}
         known = {"timestamp", "questions", "segments", *OPTIONAL_FIELDS}
@@ -156,27 +163,6 @@ def _zone(name: str) -> dt.tzinfo | None:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
-
-
-def parse_timestamp(text: str, zone: dt.tzinfo | None = None, formats: Iterable[str] = ()) -> dt.datetime | None:
-    """ISO-8601 (or one of ``formats``); a time without offset is read in ``zone`` (UTC by default)."""
-    text = text.strip()
-    if not text:
-        return None
-    parsed = None
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        for pattern in formats:
-            try:
-                parsed = dt.datetime.strptime(text, pattern)
-                break
-            except ValueError:
-                continue
-    if parsed is None:
-        return None
-    # no offset and no zone: UTC, marked so that the store keeps "no offset given" (NULL)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone or NAIVE_UTC)
 
 
 def _plugin_scales(source: SourceReader) -> dict[str, tuple[float, float]]:
@@ -362,6 +348,9 @@ def _collector(
     time_formats: Iterable[str] = (),
     options: Iterable[str] = (),
     unanswered: frozenset[str] = frozenset(),
+    *,
+    detect: Callable[[SourceReader], Detection | None],
+    plain: bool = False,
 ) -> Collector:
     formats = tuple(time_formats)
 
@@ -372,8 +361,48 @@ def _collector(
         id=id,
         description=description,
         batches=batches,
-        check_options=_checker(defaults or {}, options),
+        check_options=_checker(defaults or {}, options, plain=id if plain else None),
         settings=reading_settings,
+        detect=detect,
+    )
+
+
+#: What reading a platform's export as a plain file would get wrong, by platform.
+_MISREAD = {
+    "qualtrics": (
+        "a Qualtrics export (three header rows: column ids, question texts, ImportIds)",
+        "its second and third header rows would be read as responses, survey previews, spam and unfinished "
+        "responses counted as real ones, and its times read without the time zone the export names",
+    ),
+    "surveymonkey": (
+        "a SurveyMonkey export (two header rows: questions, then Response and sub-questions)",
+        "its second header row would be read as a response and its sub-questions' columns named by their "
+        "position instead of their question",
+    ),
+}
+
+
+def platform_export_problems(source: SourceReader, collector: str) -> Iterator[str]:
+    """A problem when a one-header-row collector is given a Qualtrics or SurveyMonkey export.
+
+    A problem (so ``validate`` and ``collect`` stop), not a warning: read as a
+    plain file, the export would be stored with wrong numbers (`_MISREAD`),
+    and nothing later could tell. A file that is missing or cannot be read is
+    left to the reading, which says why.
+    """
+    if not source.path.is_file():
+        return
+    try:
+        platform = layout_of(source)
+    except InvalidInput:
+        return
+    if platform is None:
+        return
+    layout, wrong = _MISREAD[platform]
+    yield (
+        f"this is {layout}, not a plain file for {collector}: {wrong}. "
+        f'Read it with collector = "{platform}" in its [[sources]] entry, or cxframe collect FILE '
+        f"--collector {platform} (or without --collector and --column, to have the mapping recognised)"
     )
 
 
@@ -392,12 +421,23 @@ survey_csv = _collector(
     "Survey responses from a CSV file, mapped with [sources.columns].",
     read_csv,
     options=("delimiter", "sheet"),
+    detect=generic_detector(read_csv, (".csv", ".tsv", ".txt")),
+    plain=True,
 )
 survey_jsonl = _collector(
-    "survey-jsonl", "Survey responses from JSON Lines, one object per response.", read_jsonl, options=("fields",)
+    "survey-jsonl",
+    "Survey responses from JSON Lines, one object per response.",
+    read_jsonl,
+    options=("fields",),
+    detect=generic_detector(read_jsonl, (".jsonl", ".ndjson")),
 )
 survey_xlsx = _collector(
-    "survey-xlsx", "Survey responses from an Excel sheet (.xlsx), header in row 1.", read_xlsx, options=("sheet",)
+    "survey-xlsx",
+    "Survey responses from an Excel sheet (.xlsx), header in row 1.",
+    read_xlsx,
+    options=("sheet",),
+    detect=generic_detector(read_xlsx, (".xlsx", ".xlsm")),
+    plain=True,
 )
 qualtrics = _collector(
     "qualtrics",
@@ -406,6 +446,7 @@ qualtrics = _collector(
     QUALTRICS_DEFAULTS,
     options=("delimiter", "sheet", "include_previews", "include_spam", "include_unfinished"),
     unanswered=QUALTRICS_UNANSWERED,
+    detect=detect_qualtrics,
 )
 surveymonkey = _collector(
     "surveymonkey",
@@ -414,6 +455,7 @@ surveymonkey = _collector(
     SURVEYMONKEY_DEFAULTS,
     SURVEYMONKEY_TIME_FORMATS,
     options=("delimiter", "sheet"),
+    detect=detect_surveymonkey,
 )
 
 COLLECTORS = [survey_csv, survey_jsonl, survey_xlsx, qualtrics, surveymonkey]

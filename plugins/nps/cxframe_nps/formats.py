@@ -81,6 +81,7 @@ from typing import Any
 import attrs
 
 from cxframe import (
+    NAIVE_UTC,
     SAMPLE_SIZE,
     Batch,
     Drop,
@@ -98,12 +99,15 @@ from cxframe import (
 __all__ = [
     "FORMATS",
     "SAMPLE_SIZE",
+    "SURVEYMONKEY_TIME_FORMATS",
     "SurveyColumn",
     "SurveyTable",
     "check_format_options",
     "choice_value",
     "detect_encoding",
+    "header_rows",
     "label_value",
+    "parse_timestamp",
     "read_csv",
     "read_jsonl",
     "read_qualtrics",
@@ -746,6 +750,9 @@ def _qualtrics(source: SourceReader, opened: _Opened) -> SurveyTable:
     return opened.table(columns, width, tuple(drops))
 
 
+#: How SurveyMonkey writes its Start Date and End Date (US month first, 12- or 24-hour clock).
+SURVEYMONKEY_TIME_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
+
 #: Row-2 cells that mean "the question's only answer", not a sub-question.
 _SURVEYMONKEY_PLAIN = {"", "Response", "Open-Ended Response"}
 
@@ -829,6 +836,38 @@ def check_format_options(source: SourceReader) -> Iterable[str]:
         for label, value in table.items():
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 yield f"options.labels.{question}.{label!r}: expected a number, got {value!r}"
+
+
+def parse_timestamp(text: str, zone: dt.tzinfo | None = None, formats: Iterable[str] = ()) -> dt.datetime | None:
+    """ISO-8601 (or one of ``formats``); a time without offset is read in ``zone`` (UTC by default)."""
+    text = text.strip()
+    if not text:
+        return None
+    parsed = None
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        for pattern in formats:
+            try:
+                parsed = dt.datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        return None
+    # no offset and no zone: UTC, marked so that the store keeps "no offset given" (NULL)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone or NAIVE_UTC)
+
+
+def header_rows(source: SourceReader, count: int) -> list[list[str]]:
+    """The file's first ``count`` records (fewer if it has fewer), as any layout reader sees them, then closed.
+
+    What recognising a layout looks at (`cxframe_nps.detect`): a delimited
+    file by the source's delimiter, a workbook (by suffix) by its rows.
+    """
+    opened = _open(source, count)
+    opened.close()
+    return [cells for _, cells in opened.header]
 
 
 # -- answer values --------------------------------------------------------------------------------------------------
