@@ -178,9 +178,11 @@ def measure(
     in the periods fitted, and a "trend" object {per, slope, ci_low, ci_high,
     p_value, p_adjusted, periods, excluded, between_period_sd, method}: a
     random-effects weighted least squares line on the period index
-    (Paule-Mandel between-period variance, t on periods - 2 degrees of
-    freedom). A period the data start or end inside (or a quarter or year
-    with a month without answers) is flagged partial_period and left out.
+    (Paule-Mandel between-period variance, Knapp-Hartung t on periods - 2
+    degrees of freedom). A period the data start or end inside (or a
+    quarter or year with a month without answers) is flagged
+    partial_period and left out, as are hidden periods and periods without
+    a standard error; "excluded" names each with its reason.
     """
     current = state()
     if adjust is not None and compare is None:
