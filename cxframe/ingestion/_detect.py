@@ -57,8 +57,12 @@ def detect_file(
         raise InvalidInput([f"{file}: file not found"])
     found: list[Detection] = []
     failures: list[str] = []
-    asked = [collector for collector in collectors if collector.detect is not None]
-    for collector in asked:
+    asked: list[str] = []
+    for collector in collectors:
+        detect = collector.detect
+        if detect is None:
+            continue
+        asked.append(collector.id)
         reader = SourceReader(
             id=source_id or path.name,
             collector=collector.id,
@@ -67,7 +71,7 @@ def detect_file(
             programme=programme,
         )
         try:
-            detection = collector.detect(reader)  # type: ignore[misc]
+            detection = detect(reader)
         except InvalidInput as exc:
             failures.append(f"{collector.id}: {'; '.join(exc.messages)}")
             continue
@@ -76,7 +80,7 @@ def detect_file(
             continue
         if detection is not None:
             found.append(attrs.evolve(detection, collector=collector.id))
-    return _decide(file, found, failures, [collector.id for collector in asked])
+    return _decide(file, found, failures, asked)
 
 
 def _decide(file: str, found: list[Detection], failures: list[str], asked: list[str]) -> Detection:
