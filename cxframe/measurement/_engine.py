@@ -229,6 +229,46 @@ class SQLiteEngine:
             sums.append(row[-1])
         return units
 
+    def respondent_sums(
+        self,
+        metric: MetricDefinition,
+        *,
+        by: Sequence[str] = (),
+        period: Period | None = None,
+        across: str | None = None,
+    ) -> dict[tuple[tuple[str | None, ...], str | None], dict[str, tuple[float, float]]]:
+        """``(Σw, Σwx)`` per respondent id and group, of respondents in more than one group of a cell.
+
+        Groups are ``by`` × ``period`` as in `aggregate`; a cell is a group
+        without the ``across`` column (a period when ``across`` is None). These
+        respondents make two groups of a cell correlated (comparisons use them
+        for the covariance). Empty when answers are not clustered by respondent.
+        """
+        query = self._query(metric, by, period, None, None)
+        if not (self.respondent_clusters and self._identified(query)):
+            return {}
+        outer = list(query.outer)
+        side = "_cx_period" if across is None else f"[{across}]"
+        cell = [column for column in outer if column != side]
+        rows = query.plain(True)
+        shared = (
+            f"SELECT {', '.join([*cell, '_cx_r'])} FROM ({rows}) WHERE _cx_r IS NOT NULL "
+            f"GROUP BY {', '.join([*cell, '_cx_r'])} HAVING COUNT(DISTINCT {side}) > 1"
+        )
+        # IS, not =: a cell whose segment value is NULL is a cell too
+        joined = " AND ".join([f"a.{column} IS s.{column}" for column in cell] + ["a._cx_r = s._cx_r"])
+        keys = ", ".join([*(f"a.{column}" for column in outer), "a._cx_r"])
+        sql = (
+            f"SELECT {keys}, SUM(a._cx_w), SUM(a._cx_w * a._cx_x) FROM ({rows}) AS a JOIN ({shared}) AS s "
+            f"ON {joined} GROUP BY {keys}"
+        )
+        found: dict[tuple[tuple[str | None, ...], str | None], dict[str, tuple[float, float]]] = {}
+        width = len(by)
+        for row in self.store.db.execute(sql, [*query.parameters, *query.parameters]):
+            period_value = row[width] if period is not None else None
+            found.setdefault((tuple(row[:width]), period_value), {})[str(row[-3])] = (row[-2], row[-1])
+        return found
+
     def _query(
         self,
         metric: MetricDefinition,
