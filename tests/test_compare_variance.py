@@ -148,3 +148,36 @@ def test_exact_tests_stay_where_the_sides_share_no_respondent():
         store.insert_observations([observation_row(o, f"k{next(_keys)}", 1, []) for o in observations], [])
         (found,) = compare_periods(SQLiteEngine(store), shares, Period.MONTH)
     assert found.method == "fisher_exact" and found.p_value == pytest.approx(0.2222, abs=1e-4)
+
+
+def test_bootstrap_comparisons_are_reproducible_and_near_the_linearised_ones():
+    rows = [(1 + (r * 3 + side) % 7, 0.5 + (r % 4), r, side) for r in range(120) for side in (0, 1)]
+    with Store(":memory:") as store:
+        store_rows(store, rows, by_channel=False)
+        (boot,) = compare_periods(SQLiteEngine(store), CES, Period.MONTH, variance=WeightedVariance.BOOTSTRAP)
+        (again,) = compare_periods(SQLiteEngine(store), CES, Period.MONTH, variance=WeightedVariance.BOOTSTRAP)
+        (linear,) = compare_periods(SQLiteEngine(store), CES, Period.MONTH)
+    assert boot == again and "bootstrap_variance" in boot.flags
+    assert boot.ci_high - boot.ci_low == pytest.approx(linear.ci_high - linear.ci_low, rel=0.1)
+
+
+def test_shares_and_nps_narrow_with_the_covariance_and_leave_the_exact_tests():
+    shares = MetricDefinition(
+        id="csat", title="CSAT", question="ces", value_sql="CASE WHEN value >= 4 THEN 1.0 ELSE 0.0 END",
+        interval=IntervalMethod.PROPORTION, scale_min=1, scale_max=7,
+    )  # fmt: skip
+    nps = MetricDefinition(
+        id="nps", title="NPS", question="ces", interval=IntervalMethod.NPS, scale_min=0, scale_max=10,
+        value_sql="CASE WHEN value >= 9 THEN 1.0 WHEN value <= 6 THEN -1.0 ELSE 0.0 END",
+    )  # fmt: skip
+    # eight people in both months answering alike (a few more satisfied in April)
+    rows = [(v, 1.0, r, 0) for r, v in enumerate([1, 2, 7, 7, 9, 10, 3, 8])]
+    rows += [(v, 1.0, r, 1) for r, v in enumerate([1, 5, 7, 7, 10, 10, 5, 9])]
+    with Store(":memory:") as store:
+        store_rows(store, rows, by_channel=False)
+        for metric, exact in ((shares, "fisher_exact"), (nps, "nps_exact_permutation")):
+            (paired,) = compare_periods(SQLiteEngine(store), metric, Period.MONTH)
+            (apart,) = compare_periods(SQLiteEngine(store, respondent_clusters=False), metric, Period.MONTH)
+            assert apart.method == exact and paired.method != exact
+            assert paired.ci_high - paired.ci_low < apart.ci_high - apart.ci_low
+            assert "repeat_respondents" in paired.flags

@@ -130,7 +130,7 @@ def _trends_table(trends: list[TrendResult]) -> None:
 @click.option(
     "--variance",
     type=click.Choice([v.value for v in WeightedVariance]),
-    help="How weighted results (and repeat respondents') get their interval: linearised (Taylor, the default), "
+    help="How weighted results (and repeat respondents') get their interval, and comparisons their test: linearised (Taylor, the default), "
     "kish (effective n; assumes the weights are unrelated to the answers) or bootstrap (1,000 resamples, fixed "
     "seed). Default: the programme's weighted_variance setting.",
 )

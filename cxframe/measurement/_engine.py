@@ -250,21 +250,19 @@ class SQLiteEngine:
         outer = list(query.outer)
         side = "_cx_period" if across is None else f"[{across}]"
         cell = [column for column in outer if column != side]
-        rows = query.plain(True)
-        shared = (
-            f"SELECT {', '.join([*cell, '_cx_r'])} FROM ({rows}) WHERE _cx_r IS NOT NULL "
-            f"GROUP BY {', '.join([*cell, '_cx_r'])} HAVING COUNT(DISTINCT {side}) > 1"
+        keys = ", ".join([*outer, "_cx_r"])
+        # one pass: each respondent's sums per group, kept where the respondent is in another group of its cell
+        # (the window counts its groups in the cell; a NULL segment value is a cell of its own, as in GROUP BY)
+        partition = ", ".join([*cell, "_cx_r"])
+        per_group = (
+            f"SELECT {keys}, SUM(_cx_w) AS _cx_sw, SUM(_cx_w * _cx_x) AS _cx_swx, "
+            f"COUNT(*) OVER (PARTITION BY {partition}) AS _cx_groups "
+            f"FROM ({query.plain(True)}) WHERE _cx_r IS NOT NULL GROUP BY {keys}"
         )
-        # IS, not =: a cell whose segment value is NULL is a cell too
-        joined = " AND ".join([f"a.{column} IS s.{column}" for column in cell] + ["a._cx_r = s._cx_r"])
-        keys = ", ".join([*(f"a.{column}" for column in outer), "a._cx_r"])
-        sql = (
-            f"SELECT {keys}, SUM(a._cx_w), SUM(a._cx_w * a._cx_x) FROM ({rows}) AS a JOIN ({shared}) AS s "
-            f"ON {joined} GROUP BY {keys}"
-        )
+        sql = f"SELECT {keys}, _cx_sw, _cx_swx FROM ({per_group}) WHERE _cx_groups > 1"
         found: dict[tuple[tuple[str | None, ...], str | None], dict[str, tuple[float, float]]] = {}
         width = len(by)
-        for row in self.store.db.execute(sql, [*query.parameters, *query.parameters]):
+        for row in self.store.db.execute(sql, query.parameters):
             period_value = row[width] if period is not None else None
             found.setdefault((tuple(row[:width]), period_value), {})[str(row[-3])] = (row[-2], row[-1])
         return found

@@ -222,6 +222,8 @@ class Sides:
         self.method = method
         self.shared: dict[_Key, _Sums] = {}
         self.units: dict[_Key, tuple[list[float], list[float]]] = {}
+        # a period is the group of one comparison and the baseline of the next: resampled once
+        self._bootstrapped: dict[tuple[_Key, ...], float | None] = {}
         if method is WeightedVariance.KISH:
             return
         respondent_sums = getattr(engine, "respondent_sums", None)
@@ -231,13 +233,16 @@ class Sides:
         if method is WeightedVariance.BOOTSTRAP and resampling is not None:
             self.units = resampling(metric, by=by, period=period)
 
-    def bootstrapped(self, keys: Sequence[_Key], stats: Side) -> float | None:
+    def bootstrapped(self, keys: Sequence[_Key]) -> float | None:
         """The bootstrap variance of the side made of the groups ``keys`` (None: not the bootstrap, or no clusters)."""
         if self.method is not WeightedVariance.BOOTSTRAP or not any(key in self.units for key in keys):
             return None
-        weights = [w for key in keys for w in self.units.get(key, ([], []))[0]]
-        sums = [s for key in keys for s in self.units.get(key, ([], []))[1]]
-        return bootstrap_variance(weights, sums, repr(tuple(keys)))
+        cached = tuple(keys)
+        if cached not in self._bootstrapped:
+            weights = [w for key in keys for w in self.units.get(key, ([], []))[0]]
+            sums = [s for key in keys for s in self.units.get(key, ([], []))[1]]
+            self._bootstrapped[cached] = bootstrap_variance(weights, sums, repr(cached))
+        return self._bootstrapped[cached]
 
     def design(
         self,
@@ -246,7 +251,11 @@ class Sides:
         shared: Mapping[str, tuple[tuple[float, float], tuple[float, float]]],
         keys: tuple[Sequence[_Key], Sequence[_Key]],
     ) -> PairDesign:
-        boot = (self.bootstrapped(keys[0], group), self.bootstrapped(keys[1], against))
+        # only a side with a design is resampled: a simple random sample keeps s²/n
+        boot = (
+            self.bootstrapped(keys[0]) if designed(group) else None,
+            self.bootstrapped(keys[1]) if designed(against) else None,
+        )
         return pair_design(group, against, self.method, shared=shared, bootstrapped=boot)
 
 
