@@ -119,7 +119,9 @@ Flags
 side has an effective n below 2, or a mean side has no variance (no
 interval, no p-value, never significant); ``no_variance`` beside it when a
 mean side of two or more answers has none; ``fdr_bh`` when ``p_adjusted`` is
-Benjamini–Hochberg's. A variance below 1e-12 of the
+Benjamini–Hochberg's; as in ``measure``, the variance method's flag (``linearised_variance``,
+``bootstrap_variance``, ``kish_effective_n``) and ``repeat_respondents`` (repeats on a side, or
+respondents on both). A variance below 1e-12 of the
 second moment about the shift counts as none: the moments cannot resolve it
 (the same limit as `cxframe.measurement._intervals`, which only bites when the shift is
 far from the values).
