@@ -18,7 +18,7 @@ from scipy import stats
 
 from cxframe import api, hookimpl, testing
 from cxframe.contracts._errors import InvalidInput, UnknownId
-from cxframe.contracts._records import IntervalMethod, MetricDefinition, Observation, Period
+from cxframe.contracts._records import IntervalMethod, MetricDefinition, Observation, Period, WeightedVariance
 from cxframe.contracts._shapes import COMPARISON_KEYS, comparison_json
 from cxframe.host._manager import PluginHost
 from cxframe.measurement._comparisons import (
@@ -561,8 +561,10 @@ def test_weighted_comparisons_are_flagged(store: Store, engine: SQLiteEngine) ->
             *(obs(s, APRIL) for s in nps_scores(30, 20, 20)),
         ],
     )
-    (found,) = compare_periods(engine, NPS, Period.MONTH)
-    assert WEIGHTED in found.flags
+    (found,) = compare_periods(engine, NPS, Period.MONTH, variance=WeightedVariance.KISH)
+    assert WEIGHTED in found.flags and "kish_effective_n" in found.flags
+    (linearised,) = compare_periods(engine, NPS, Period.MONTH)
+    assert "linearised_variance" in linearised.flags and linearised.p_value != pytest.approx(found.p_value)
     weights = [2.0] * 30 + [0.5] * 40
     expected = difference(
         IntervalMethod.NPS,

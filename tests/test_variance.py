@@ -294,8 +294,21 @@ def test_measure_text_counts_the_repeat_respondents(programme):
     assert "answered more than once" in result.output
 
 
-def test_variance_with_compare_is_a_usage_error(programme):
-    result = CliRunner().invoke(
-        main, ["-C", str(programme), "measure", "--compare", "period", "--period", "month", "--variance", "kish"]
+def test_compare_takes_the_variance_from_the_cli_and_the_programme(programme):
+    def compared(*options: str) -> dict:
+        command = ["-C", str(programme), "measure", "--metric", "nps", "--compare", "period", "--period", "month"]
+        result = CliRunner().invoke(main, [*command, "--json", *options])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)[0]
+
+    linearised = compared()
+    assert {"linearised_variance", "repeat_respondents", "weighted"} <= set(linearised["flags"])
+    kish = compared("--variance", "kish")
+    assert "kish_effective_n" in kish["flags"] and kish["ci_low"] != pytest.approx(linearised["ci_low"])
+    assert "bootstrap_variance" in compared("--variance", "bootstrap")["flags"]
+    assert "repeat_respondents" not in compared("--no-respondent-clusters")["flags"]
+    settings_file = programme / "cxframe.toml"
+    settings_file.write_text(
+        settings_file.read_text().replace("min_sample = 30", 'min_sample = 30\nweighted_variance = "kish"')
     )
-    assert result.exit_code == 2 and "comparisons use Kish" in result.output
+    assert compared()["ci_low"] == kish["ci_low"]

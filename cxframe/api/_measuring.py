@@ -151,6 +151,8 @@ def compare(
     by: Sequence[str] = (),
     confidence: float | None = None,
     adjust: str = "holm",
+    variance: str | WeightedVariance | None = None,
+    respondent_clusters: bool | None = None,
     host: PluginHost | None = None,
 ) -> list[ComparisonResult]:
     """Differences of metrics between periods or between segments, each with its interval and test.
@@ -163,7 +165,10 @@ def compare(
     ``period`` if given. p-values are adjusted over every comparison
     returned, all metrics, periods and segments together, by ``adjust``:
     ``"holm"`` (Holm–Bonferroni, the default) or ``"bh"`` (Benjamini–Hochberg,
-    the false discovery rate; each result is then flagged ``fdr_bh``). A group
+    the false discovery rate; each result is then flagged ``fdr_bh``). ``variance`` and
+    ``respondent_clusters`` override the programme's settings as in `measure`: each side's
+    mean gets the variance ``measure`` gives it, and respondents on both sides of a
+    comparison add their covariance (docs/surveys.md, "Comparing periods and segments"). A group
     that a privacy rule hides is not compared (nor counted in the adjustment). Nothing is stored. See `cxframe.measurement._comparisons` for
     the statistics; ``cxframe measure --compare … --json`` prints these
     results as `cxframe.contracts._shapes.comparison_json` shapes them.
@@ -174,11 +179,16 @@ def compare(
     """
     check_adjustment(adjust)
     chosen_period = Period.parse(period)
+    chosen_variance = WeightedVariance.parse(variance)
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
         settings = opened.programme.settings
         level = confidence if confidence is not None else settings.confidence
-        engine = SQLiteEngine(opened.store, respondent_clusters=False)  # comparisons use Kish's n: no clusters
+        engine = SQLiteEngine(
+            opened.store,
+            variance=chosen_variance or settings.weighted_variance,
+            respondent_clusters=settings.respondent_clusters if respondent_clusters is None else respondent_clusters,
+        )
         compared = [
             (definition, _comparisons(engine, definition, against, chosen_period, by, level, settings.min_sample))
             for definition in definitions

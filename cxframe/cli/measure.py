@@ -130,7 +130,7 @@ def _trends_table(trends: list[TrendResult]) -> None:
 @click.option(
     "--variance",
     type=click.Choice([v.value for v in WeightedVariance]),
-    help="How weighted results (and repeat respondents') get their interval: linearised (Taylor, the default), "
+    help="How weighted results (and repeat respondents') get their interval, and comparisons their test: linearised (Taylor, the default), "
     "kish (effective n; assumes the weights are unrelated to the answers) or bootstrap (1,000 resamples, fixed "
     "seed). Default: the programme's weighted_variance setting.",
 )
@@ -165,7 +165,9 @@ def measure(
     bh); nothing is stored. --compare period compares
     each period with the previous one that has data (within each --by
     segment); --compare COLUMN compares each value of COLUMN with all other
-    observations pooled ("rest"), per --period if given.
+    observations pooled ("rest"), per --period if given. Each side's
+    variance is the one measure gives it (--variance, --respondent-clusters);
+    respondents on both sides add their covariance.
 
     \b
     JSON with --compare: a list of {metric, compare, segment: {col: value},
@@ -187,11 +189,6 @@ def measure(
     current = state()
     if adjust is not None and compare is None:
         raise click.UsageError("--adjust needs --compare: it adjusts the p-values of comparisons")
-    if compare is not None and (variance is not None or respondent_clusters is not None):
-        raise click.UsageError(
-            "--variance and --respondent-clusters choose the intervals of measured results; "
-            "comparisons use Kish's effective n"
-        )
     if trend and (period is None or compare is not None):
         raise click.UsageError("--trend needs --period (day, week, month, quarter or year) and no --compare")
     if trend:
@@ -222,6 +219,8 @@ def measure(
             by=by,
             confidence=confidence,
             adjust=adjust or "holm",
+            variance=variance,
+            respondent_clusters=respondent_clusters,
             host=current.plugins(),
         )
         if as_json:

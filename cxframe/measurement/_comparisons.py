@@ -3,8 +3,17 @@
 Every comparison is worked out from the sufficient statistics the engine
 already returns per group (`cxframe.measurement._engine.Aggregate`: n, Σw, Σw², and
 Σw(x − c), Σw(x − c)² about a per-group shift c), so it costs the same single
-``GROUP BY`` as ``measure`` and no second pass over the observations. With survey weights the sample size of each side is Kish's
-effective n, ``(Σw)² / Σw²``, exactly as in `cxframe.measurement._intervals`.
+``GROUP BY`` as ``measure`` and no second pass over the observations.
+
+Weighted sides, and sides where respondents repeat, get the variance
+``measure`` gives them (the engine's ``variance``, or ``variance=``:
+linearised over respondent clusters, bootstrap, or Kish's effective n); it
+enters the tests below as the side's effective n ``s²/V`` (``n₁``, ``n₀``),
+and Welch's t uses the variances ``V`` themselves. Respondents on both sides
+add a covariance C (`cxframe.measurement._pair_design`; one more query, by
+respondent): the variance of the difference is ``V₁ + V₀ − 2C``, and the
+z-tests' variances are scaled by ``(V₁ + V₀ − 2C)/(V₁ + V₀)``. A side that is
+neither weighted nor repeats is a simple random sample (``V = s²/n``).
 
 What is compared
 ----------------
@@ -82,8 +91,9 @@ The maths, per interval method (``n₁``, ``n₀``: effective n of the two sides
 **Small** means Cochran's rule: some expected cell count of the 2 × k table
 (sides × answer categories seen on either side), row total × column total /
 grand total, is below `MIN_EXPECTED_COUNT` = 5. With survey weights the
-counts are each side's shares times its effective n, rounded. ``method``
-names the test actually used (`EXACT_METHOD_NAMES`).
+counts are each side's shares times its effective n, rounded. The exact tests
+permute independent answers: not used where a respondent is on both sides.
+``method`` names the test actually used (`EXACT_METHOD_NAMES`).
 
 Many comparisons at once
 ------------------------
@@ -109,7 +119,9 @@ Flags
 side has an effective n below 2, or a mean side has no variance (no
 interval, no p-value, never significant); ``no_variance`` beside it when a
 mean side of two or more answers has none; ``fdr_bh`` when ``p_adjusted`` is
-Benjamini–Hochberg's. A variance below 1e-12 of the
+Benjamini–Hochberg's; as in ``measure``, the variance method's flag (``linearised_variance``,
+``bootstrap_variance``, ``kish_effective_n``) and ``repeat_respondents`` (repeats on a side, or
+respondents on both). A variance below 1e-12 of the
 second moment about the shift counts as none: the moments cannot resolve it
 (the same limit as `cxframe.measurement._intervals`, which only bites when the shift is
 far from the values).
@@ -120,31 +132,64 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 import attrs
 
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import IntervalMethod, MetricDefinition, Period
-from cxframe.measurement._engine import DEFAULT_MIN_SAMPLE, NO_VARIANCE, SMALL_SAMPLE, WEIGHTED, Aggregate, Engine
-from cxframe.measurement._intervals import centred_variance, effective_n, raw_moments, t_value, wilson_interval, z_value
+from cxframe.contracts._records import IntervalMethod, MetricDefinition, Period, WeightedVariance
+from cxframe.measurement._adjustment import ADJUSTMENTS, FDR_BH, benjamini_hochberg, check_adjustment, holm
+from cxframe.measurement._engine import (
+    DEFAULT_MIN_SAMPLE,
+    NO_VARIANCE,
+    REPEAT_RESPONDENTS,
+    SMALL_SAMPLE,
+    VARIANCE_FLAGS,
+    WEIGHTED,
+    Aggregate,
+    Engine,
+)
+from cxframe.measurement._exact import (
+    MAX_EXACT_TABLES,
+    MIN_EXPECTED_COUNT,
+    fisher_exact_p,
+    nps_exact_p,
+    small_counts,
+    whole_counts,
+)
+from cxframe.measurement._intervals import (
+    Design,
+    centred_variance,
+    effective_n,
+    raw_moments,
+    t_value,
+    wilson_interval,
+    z_value,
+)
+from cxframe.measurement._pair_design import PairDesign, Sides, chosen_method, simple_design
 
 __all__ = [
     "ADJUSTMENTS",
     "FDR_BH",
+    "MAX_EXACT_TABLES",
+    "MIN_EXPECTED_COUNT",
     "NO_TEST",
     "NO_VARIANCE",
     "REST",
     "ComparisonResult",
     "Difference",
     "GroupStats",
+    "PairDesign",
     "adjust_comparisons",
     "benjamini_hochberg",
+    "check_adjustment",
     "compare_periods",
     "compare_segments",
     "difference",
+    "fisher_exact_p",
     "holm",
     "nps_difference",
+    "nps_exact_p",
+    "small_counts",
     "two_proportions",
     "welch",
 ]
@@ -207,10 +252,24 @@ class GroupStats:
     sum_wd: float = 0.0
     sum_wd2: float = 0.0
     shift: float = 0.0
+    #: the cluster sums of the linearised variance, about ``shift`` (None: Kish's n only); a pooled
+    #: side adds its groups' clusters, so a respondent in two of them counts as two clusters
+    design: Design | None = None
+    #: respondents with more than one answer on this side (None: no respondent ids)
+    repeats: int | None = None
 
     @classmethod
     def of(cls, aggregate: Aggregate) -> GroupStats:
-        return cls(aggregate.n, aggregate.sum_w, aggregate.sum_w2, aggregate.sum_wd, aggregate.sum_wd2, aggregate.shift)
+        return cls(
+            aggregate.n,
+            aggregate.sum_w,
+            aggregate.sum_w2,
+            aggregate.sum_wd,
+            aggregate.sum_wd2,
+            aggregate.shift,
+            aggregate.design,
+            aggregate.repeat_respondents,
+        )
 
     @classmethod
     def from_values(
@@ -237,6 +296,14 @@ class GroupStats:
     def recentred(self, shift: float) -> GroupStats:
         """The same statistics with the value sums taken about ``shift``."""
         delta = self.shift - shift
+        design = self.design
+        if design is not None:  # A_c about the new shift is A_c + delta·W_c
+            design = Design(
+                design.clusters,
+                design.sum_w2,
+                design.sum_w_wd + delta * design.sum_w2,
+                design.sum_wd2 + 2 * delta * design.sum_w_wd + delta * delta * design.sum_w2,
+            )
         return GroupStats(
             self.n,
             self.sum_w,
@@ -244,6 +311,8 @@ class GroupStats:
             self.sum_wd + delta * self.sum_w,
             self.sum_wd2 + 2 * delta * self.sum_wd + delta * delta * self.sum_w,
             shift,
+            design,
+            self.repeats,
         )
 
     def __add__(self, other: GroupStats) -> GroupStats:
@@ -263,6 +332,15 @@ class GroupStats:
             else:
                 common = left.shift
             left, right = left.recentred(common), right.recentred(common)
+        design = None
+        if left.design is not None and right.design is not None:
+            design = Design(
+                left.design.clusters + right.design.clusters,
+                left.design.sum_w2 + right.design.sum_w2,
+                left.design.sum_w_wd + right.design.sum_w_wd,
+                left.design.sum_wd2 + right.design.sum_wd2,
+            )
+        repeats = None if left.repeats is None and right.repeats is None else (left.repeats or 0) + (right.repeats or 0)
         return GroupStats(
             left.n + right.n,
             left.sum_w + right.sum_w,
@@ -270,6 +348,8 @@ class GroupStats:
             left.sum_wd + right.sum_wd,
             left.sum_wd2 + right.sum_wd2,
             left.shift,
+            design,
+            repeats,
         )
 
     @property
@@ -319,13 +399,6 @@ EXACT_METHOD_NAMES = {
     IntervalMethod.PROPORTION: "fisher_exact",
     IntervalMethod.NPS: "nps_exact_permutation",
 }
-#: Cochran's rule: a normal-approximation test is used only when every expected cell count of the
-#: 2×k table (2 sides × answer categories seen in either) is at least this under "no difference";
-#: otherwise the exact test of `EXACT_METHOD_NAMES`.
-MIN_EXPECTED_COUNT = 5.0
-#: Above this many tables the exact NPS test is not enumerated (the z-test is kept): it only
-#: happens with thousands of answers a side, where the normal approximation is good.
-MAX_EXACT_TABLES = 2_000_000
 
 
 def _two_sided_normal(z: float) -> float:
@@ -337,91 +410,31 @@ def _check_confidence(confidence: float) -> None:
         raise InvalidInput([f"confidence: {confidence!r} must be between 0 and 1 (exclusive)"])
 
 
-def _counts(shares: Sequence[float], n_eff: float) -> list[int]:
-    """Whole answer counts per category from shares of an effective sample (weights: rounded)."""
-    n = max(round(n_eff), 0)
-    counts = [max(round(share * n_eff), 0) for share in shares[:-1]]
-    return [*counts, max(n - sum(counts), 0)]
-
-
-def small_counts(first: Sequence[int], second: Sequence[int]) -> bool:
-    """Whether a 2×k table has an expected count below `MIN_EXPECTED_COUNT` (categories seen in either row)."""
-    n1, n0 = sum(first), sum(second)
-    total = n1 + n0
-    if total == 0:
-        return False
-    columns = [a + b for a, b in zip(first, second, strict=True)]
-    return any(row * column / total < MIN_EXPECTED_COUNT for row in (n1, n0) for column in columns if column > 0)
-
-
-def fisher_exact_p(successes1: int, n1: int, successes0: int, n0: int) -> float:
-    """Two-sided Fisher exact p of a 2×2 table (tables no more likely than the observed one)."""
-    from scipy import stats  # imported late: costly at start-up (see cxframe.measurement._intervals)
-
-    table = [[successes1, n1 - successes1], [successes0, n0 - successes0]]
-    return float(stats.fisher_exact(table).pvalue)
-
-
-def nps_exact_p(first: Sequence[int], second: Sequence[int]) -> float | None:
-    """Exact permutation p for a difference of NPS, from ``(promoters, passives, detractors)`` counts.
-
-    Under "no difference" the answers are exchangeable between the sides, so
-    given both sides' sizes and the totals per category the first side's counts
-    follow the multivariate hypergeometric distribution; p is the probability of
-    a table whose NPS difference is at least as large (in absolute value) as the
-    observed one. It is the exact permutation test of the difference of the
-    ±100/0 scores' means. None when there are more than `MAX_EXACT_TABLES` tables.
-    """
-    import numpy as np
-    from scipy.special import gammaln
-
-    if sum(first) > sum(second):
-        # |difference| is symmetric in the sides: enumerate the smaller one's tables
-        first, second = second, first
-    promoters, passives, detractors = (a + b for a, b in zip(first, second, strict=True))
-    n1, n0 = sum(first), sum(second)
-    total = n1 + n0
-    a = np.arange(max(0, n1 - passives - detractors), min(promoters, n1) + 1)
-    b = np.arange(0, min(detractors, n1) + 1)
-    if len(a) * len(b) > MAX_EXACT_TABLES:
-        return None
-    p1, d1 = np.meshgrid(a, b, indexing="ij")
-    a1 = n1 - p1 - d1
-    valid = (a1 >= 0) & (a1 <= passives) & (d1 >= n1 - promoters - passives)
-    p1, d1, a1 = p1[valid], d1[valid], a1[valid]
-
-    def log_choose(n: Any, k: Any) -> Any:
-        return gammaln(np.asarray(n) + 1) - gammaln(np.asarray(k) + 1) - gammaln(np.asarray(n) - np.asarray(k) + 1)
-
-    log_p = log_choose(promoters, p1) + log_choose(passives, a1) + log_choose(detractors, d1) - log_choose(total, n1)
-    statistic = (p1 - d1) / n1 - ((promoters - p1) - (detractors - d1)) / n0
-    observed = (first[0] - first[2]) / n1 - (second[0] - second[2]) / n0
-    # ties in exact arithmetic differ in floats by a few ulps
-    extreme = np.abs(statistic) >= abs(observed) - 1e-9
-    return float(min(1.0, np.exp(log_p[extreme]).sum()))
-
-
-def welch(group: GroupStats, baseline: GroupStats, confidence: float) -> Difference | None:
+def welch(
+    group: GroupStats, baseline: GroupStats, confidence: float, design: PairDesign | None = None
+) -> Difference | None:
     """Welch's t for the difference of two (weighted) means.
 
     None below two effective observations a side, and when either side's
-    answers are all the same (no variance to test with).
+    answers are all the same (no variance to test with). ``design`` gives
+    each mean's variance and their covariance (default: `simple_design`).
     """
-    n1, n0 = group.effective_n, baseline.effective_n
-    if n1 < 2 or n0 < 2:
+    design = design or simple_design(group, baseline)
+    if design.n1 < 2 or design.n0 < 2 or design.df1 < 1 or design.df0 < 1:
         return None
     delta = group.mean_difference(baseline)
-    # se² of each mean: sample variance v·n/(n−1) over n
-    se1_2 = group.variance() / (n1 - 1)
-    se0_2 = baseline.variance() / (n0 - 1)
-    se2 = se1_2 + se0_2
+    se1_2, se0_2 = design.variance1, design.variance0
     if se1_2 <= 0 or se0_2 <= 0:
         # a side whose answers are all the same has a variance estimate of 0 whatever its true
         # spread (two answers of 7): a t statistic resting on it is as large as the other side
         # lets it be (p = 5e-25 for 2 answers against 40). No test (flag no_variance).
         return None
+    se2 = (se1_2 + se0_2) * design.shrink
+    # Welch–Satterthwaite on the two sides' variances (a covariance narrows se, not the df)
+    df = (se1_2 + se0_2) ** 2 / (se1_2 * se1_2 / design.df1 + se0_2 * se0_2 / design.df0)
+    if se2 <= 0:
+        return None
     se = math.sqrt(se2)
-    df = se2 * se2 / (se1_2 * se1_2 / (n1 - 1) + se0_2 * se0_2 / (n0 - 1))
     from scipy import stats  # imported late: costly at start-up (see cxframe.measurement._intervals)
 
     t = delta / se
@@ -430,21 +443,30 @@ def welch(group: GroupStats, baseline: GroupStats, confidence: float) -> Differe
     return Difference(delta, delta - half, delta + half, p, se, METHOD_NAMES[IntervalMethod.MEAN])
 
 
-def two_proportions(group: GroupStats, baseline: GroupStats, confidence: float) -> Difference | None:
-    """Pooled two-proportion z-test with Newcombe's hybrid-score interval (values 0/1)."""
-    n1, n0 = group.effective_n, baseline.effective_n
+def two_proportions(
+    group: GroupStats, baseline: GroupStats, confidence: float, design: PairDesign | None = None
+) -> Difference | None:
+    """Pooled two-proportion z-test with Newcombe's hybrid-score interval (values 0/1).
+
+    The sides' sizes are ``design``'s effective n; a covariance scales the
+    variance of the difference (and the interval's half-widths) by `PairDesign.shrink`.
+    """
+    design = design or simple_design(group, baseline)
+    n1, n0 = design.n1, design.n0
     if n1 < 2 or n0 < 2:
         return None
+    shrink = design.shrink
     p1 = min(max(group.raw_moments()[0] / group.sum_w, 0.0), 1.0)
     p0 = min(max(baseline.raw_moments()[0] / baseline.sum_w, 0.0), 1.0)
     delta = p1 - p0
     pooled = (p1 * n1 + p0 * n0) / (n1 + n0)
-    pooled_se = math.sqrt(max(pooled * (1 - pooled), 0.0) * (1 / n1 + 1 / n0))
+    pooled_se = math.sqrt(max(pooled * (1 - pooled), 0.0) * (1 / n1 + 1 / n0) * shrink)
     # a zero pooled se means both sides are all 0 or all 1: no difference
     p = _two_sided_normal(delta / pooled_se) if pooled_se > 0 else 1.0
     method = METHOD_NAMES[IntervalMethod.PROPORTION]
-    first, second = _counts([p1, 1 - p1], n1), _counts([p0, 1 - p0], n0)
-    if small_counts(first, second):
+    first, second = whole_counts([p1, 1 - p1], n1), whole_counts([p0, 1 - p0], n0)
+    # the exact test permutes independent answers: not where respondents are on both sides
+    if not design.shared and small_counts(first, second):
         p = fisher_exact_p(first[0], sum(first), second[0], sum(second))
         method = EXACT_METHOD_NAMES[IntervalMethod.PROPORTION]
     wilson1 = wilson_interval(p1, n1, confidence)
@@ -452,46 +474,51 @@ def two_proportions(group: GroupStats, baseline: GroupStats, confidence: float) 
     assert wilson1 is not None and wilson0 is not None  # n ≥ 2
     low1, high1, _ = wilson1
     low0, high0, _ = wilson0
-    low = delta - math.sqrt((p1 - low1) ** 2 + (high0 - p0) ** 2)
-    high = delta + math.sqrt((high1 - p1) ** 2 + (p0 - low0) ** 2)
-    se = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
+    scale = math.sqrt(shrink)
+    low = delta - scale * math.sqrt((p1 - low1) ** 2 + (high0 - p0) ** 2)
+    high = delta + scale * math.sqrt((high1 - p1) ** 2 + (p0 - low0) ** 2)
+    se = math.sqrt((p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0) * shrink)
     return Difference(delta, max(low, -1.0), min(high, 1.0), p, se, method)
 
 
-def _nps_counts(stats: GroupStats) -> list[int]:
-    """``(promoters, passives, detractors)`` of one side, as whole counts of its effective n."""
+def _nps_shares(stats: GroupStats) -> tuple[float, float]:
+    """``(promoters, detractors)`` shares of one side."""
     sum_wx, sum_wx2 = stats.raw_moments()
-    promoters = min(max((sum_wx2 + sum_wx) / (2 * stats.sum_w), 0.0), 1.0)
-    detractors = min(max((sum_wx2 - sum_wx) / (2 * stats.sum_w), 0.0), 1.0)
-    promoters_, detractors_, passives_ = _counts([promoters, detractors, 1.0], stats.effective_n)
+    return (sum_wx2 + sum_wx) / (2 * stats.sum_w), (sum_wx2 - sum_wx) / (2 * stats.sum_w)
+
+
+def _nps_counts(stats: GroupStats, n: float) -> list[int]:
+    """``(promoters, passives, detractors)`` of one side, as whole counts of its effective n."""
+    promoters, detractors = (min(max(share, 0.0), 1.0) for share in _nps_shares(stats))
+    promoters_, detractors_, passives_ = whole_counts([promoters, detractors, 1.0], n)
     return [promoters_, passives_, detractors_]
 
 
-def _nps_adjusted(stats: GroupStats) -> tuple[float, float]:
-    """Adjusted-Wald NPS (−1…1) of one side and the variance of that estimate."""
-    n = stats.effective_n
-    sum_wx, sum_wx2 = stats.raw_moments()
-    promoters = (sum_wx2 + sum_wx) / (2 * stats.sum_w)
-    detractors = (sum_wx2 - sum_wx) / (2 * stats.sum_w)
+def _nps_adjusted(stats: GroupStats, n: float) -> tuple[float, float]:
+    """Adjusted-Wald NPS (−1…1) of one side of effective size ``n`` and the variance of that estimate."""
+    promoters, detractors = _nps_shares(stats)
     n_adj = n + 3
     p = (promoters * n + 0.75) / n_adj
     d = (detractors * n + 0.75) / n_adj
     return p - d, max(p + d - (p - d) ** 2, 0.0) / n_adj
 
 
-def nps_difference(group: GroupStats, baseline: GroupStats, confidence: float) -> Difference | None:
-    """Adjusted-Wald z for the difference of two NPS (values −1/0/+1)."""
-    if group.effective_n < 2 or baseline.effective_n < 2:
+def nps_difference(
+    group: GroupStats, baseline: GroupStats, confidence: float, design: PairDesign | None = None
+) -> Difference | None:
+    """Adjusted-Wald z for the difference of two NPS (values −1/0/+1), sides of ``design``'s effective n."""
+    design = design or simple_design(group, baseline)
+    if design.n1 < 2 or design.n0 < 2:
         return None
     plain = group.raw_moments()[0] / group.sum_w - baseline.raw_moments()[0] / baseline.sum_w
-    nps1, variance1 = _nps_adjusted(group)
-    nps0, variance0 = _nps_adjusted(baseline)
+    nps1, variance1 = _nps_adjusted(group, design.n1)
+    nps0, variance0 = _nps_adjusted(baseline, design.n0)
     centre = nps1 - nps0
-    se = math.sqrt(variance1 + variance0)  # > 0: the adjustment puts 1.5 passives on each side
-    p = _two_sided_normal(centre / se)
+    se = math.sqrt((variance1 + variance0) * design.shrink)
+    p = _two_sided_normal(centre / se) if se > 0 else 1.0
     method = METHOD_NAMES[IntervalMethod.NPS]
-    first, second = _nps_counts(group), _nps_counts(baseline)
-    if small_counts(first, second) and (exact := nps_exact_p(first, second)) is not None:
+    first, second = _nps_counts(group, design.n1), _nps_counts(baseline, design.n0)
+    if not design.shared and small_counts(first, second) and (exact := nps_exact_p(first, second)) is not None:
         p, method = exact, EXACT_METHOD_NAMES[IntervalMethod.NPS]
     half = z_value(confidence) * se
     low, high = max(centre - half, -2.0), min(centre + half, 2.0)
@@ -499,17 +526,26 @@ def nps_difference(group: GroupStats, baseline: GroupStats, confidence: float) -
 
 
 def difference(
-    method: IntervalMethod, group: GroupStats, baseline: GroupStats, confidence: float = 0.95
+    method: IntervalMethod,
+    group: GroupStats,
+    baseline: GroupStats,
+    confidence: float = 0.95,
+    design: PairDesign | None = None,
 ) -> Difference | None:
-    """``group − baseline`` with the interval and test right for ``method``; None when there is no test."""
+    """``group − baseline`` with the interval and test right for ``method``; None when there is no test.
+
+    ``design`` (`cxframe.measurement._pair_design.pair_design`) carries the
+    sides' design variances and covariance; without it both sides are simple
+    random samples of their Kish effective n.
+    """
     _check_confidence(confidence)
     if group.mean is None or baseline.mean is None:
         return None
     if method is IntervalMethod.NPS:
-        return nps_difference(group, baseline, confidence)
+        return nps_difference(group, baseline, confidence, design)
     if method is IntervalMethod.PROPORTION:
-        return two_proportions(group, baseline, confidence)
-    return welch(group, baseline, confidence)
+        return two_proportions(group, baseline, confidence, design)
+    return welch(group, baseline, confidence, design)
 
 
 def _without_variance(group: GroupStats, baseline: GroupStats) -> bool:
@@ -518,46 +554,6 @@ def _without_variance(group: GroupStats, baseline: GroupStats) -> bool:
     return all(side.n and side.sum_w > 0 for side in sides) and any(
         side.effective_n >= 2 and side.variance() <= 0 for side in sides
     )
-
-
-def holm(p_values: Sequence[float | None]) -> list[float | None]:
-    """Holm–Bonferroni adjusted p-values, in the input order; ``None`` stays out of the family."""
-    ranked = sorted((p, index) for index, p in enumerate(p_values) if p is not None)
-    m = len(ranked)
-    adjusted: list[float | None] = [None] * len(p_values)
-    running = 0.0
-    for rank, (p, index) in enumerate(ranked):
-        running = max(running, min(1.0, (m - rank) * p))
-        adjusted[index] = running
-    return adjusted
-
-
-def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
-    """Benjamini–Hochberg (FDR) adjusted p-values, in the input order; ``None`` stays out of the family.
-
-    Sort the m p-values; the i-th smallest becomes ``min over j ≥ i of min(1, m·p(j)/j)``.
-    """
-    ranked = sorted((p, index) for index, p in enumerate(p_values) if p is not None)
-    m = len(ranked)
-    adjusted: list[float | None] = [None] * len(p_values)
-    running = 1.0
-    for rank in range(m - 1, -1, -1):
-        p, index = ranked[rank]
-        running = min(running, min(1.0, m * p / (rank + 1)))
-        adjusted[index] = running
-    return adjusted
-
-
-#: The p-value adjustments a comparison can ask for, by name: ``holm`` (Holm–Bonferroni, the
-#: family-wise error rate; the default) and ``bh`` (Benjamini–Hochberg, the false discovery rate).
-ADJUSTMENTS = {"holm": holm, "bh": benjamini_hochberg}
-#: Flag of comparisons whose ``p_adjusted`` is Benjamini–Hochberg's (no flag: Holm's).
-FDR_BH = "fdr_bh"
-
-
-def check_adjustment(adjust: str) -> None:
-    if adjust not in ADJUSTMENTS:
-        raise InvalidInput([f"adjust: {adjust!r} is not one of {', '.join(ADJUSTMENTS)}"])
 
 
 def adjust_comparisons(results: Sequence[ComparisonResult], adjust: str = "holm") -> list[ComparisonResult]:
@@ -608,6 +604,8 @@ class _Pair:
     #: pairs with the same ``test`` are one hypothesis seen from both sides (a column with two
     #: values: "a vs rest" is "b vs rest" reversed), counted once when p-values are adjusted
     test: object = None
+    #: the sides' design variances and covariance (None: simple random samples of Kish's n)
+    design: PairDesign | None = None
 
 
 def _segment(values: Mapping[str, object]) -> dict[str, str | None]:
@@ -624,14 +622,22 @@ def _build(
 ) -> list[ComparisonResult]:
     minimum = metric.min_sample or min_sample or DEFAULT_MIN_SAMPLE
     scale = metric.multiplier
-    found = [difference(metric.interval, pair.group, pair.against, confidence) for pair in pairs]
+    designs = [pair.design or simple_design(pair.group, pair.against) for pair in pairs]
+    found = [
+        difference(metric.interval, pair.group, pair.against, confidence, design)
+        for pair, design in zip(pairs, designs, strict=True)
+    ]
     results = []
-    for pair, result in zip(pairs, found, strict=True):
+    for pair, design, result in zip(pairs, designs, found, strict=True):
         flags = []
-        if min(pair.group.effective_n, pair.against.effective_n) < minimum:
+        if min(design.n1, design.n0) < minimum:
             flags.append(SMALL_SAMPLE)
         if pair.group.weighted or pair.against.weighted:
             flags.append(WEIGHTED)
+        if design.method is not None:
+            flags.append(VARIANCE_FLAGS[design.method])
+        if design.shared or pair.group.repeats or pair.against.repeats:
+            flags.append(REPEAT_RESPONDENTS)
         if result is None:
             flags.append(NO_TEST)
             if metric.interval is IntervalMethod.MEAN and _without_variance(pair.group, pair.against):
@@ -676,12 +682,15 @@ def compare_periods(
     confidence: float = 0.95,
     min_sample: int | None = None,
     adjust: str = "holm",
+    variance: WeightedVariance | None = None,
 ) -> list[ComparisonResult]:
     """Each period against the previous period with data, within each ``by`` segment.
 
     One ``GROUP BY`` (``by`` × ``period``); rows come segment by segment, in
     period order. p-values are adjusted (``holm`` or ``bh``) over all the
-    comparisons returned, every period and segment.
+    comparisons returned, every period and segment. ``variance`` (default:
+    the engine's) is how weighted or clustered sides get their variance;
+    respondents who answered in both periods add their covariance.
     """
     _check_confidence(confidence)
     check_adjustment(adjust)
@@ -691,17 +700,24 @@ def compare_periods(
             continue
         key = tuple(_segment(aggregate.segment).items())
         series.setdefault(key, []).append(aggregate)
+    sides = Sides(engine, metric, chosen_method(engine, variance), by, period, None)
     pairs = []
     for key, aggregates in series.items():
         ordered = sorted(aggregates, key=lambda a: str(a.period))
         for previous, current in itertools.pairwise(ordered):
+            now = (tuple(current.segment[c] for c in by), current.period)
+            before = (tuple(previous.segment[c] for c in by), previous.period)
+            first, second = sides.shared.get(now, {}), sides.shared.get(before, {})
+            shared = {r: (first[r], second[r]) for r in first.keys() & second.keys()}
+            group, against = GroupStats.of(current), GroupStats.of(previous)
             pairs.append(
                 _Pair(
                     segment=dict(key),
                     period=current.period,
                     baseline=str(previous.period),
-                    group=GroupStats.of(current),
-                    against=GroupStats.of(previous),
+                    group=group,
+                    against=against,
+                    design=sides.design(group, against, shared, ([now], [before])),
                 )
             )
     return _build(metric, "period", pairs, confidence, min_sample, adjust)
@@ -717,13 +733,15 @@ def compare_segments(
     confidence: float = 0.95,
     min_sample: int | None = None,
     adjust: str = "holm",
+    variance: WeightedVariance | None = None,
 ) -> list[ComparisonResult]:
     """Each value of ``column`` against the rest of the data (per period and ``by`` cell).
 
     One ``GROUP BY`` (``by`` × ``column`` × ``period``); the rest of a value is
     the sum of the other values' sufficient statistics in the same cell.
     p-values are adjusted (``holm`` or ``bh``) over all the comparisons
-    returned, every period and cell.
+    returned, every period and cell. ``variance`` as in `compare_periods`;
+    respondents with answers in a value and in its rest add their covariance.
     """
     _check_confidence(confidence)
     check_adjustment(adjust)
@@ -736,9 +754,19 @@ def compare_segments(
     for aggregate in engine.aggregate(metric, by=[*by, column], period=period):
         outer = {k: v for k, v in aggregate.segment.items() if k != column}
         cells.setdefault((tuple(_segment(outer).items()), aggregate.period), []).append(aggregate)
+    grouping = [*by, column]
+    sides = Sides(engine, metric, chosen_method(engine, variance), grouping, period, column)
     pairs = []
     for (outer_key, period_label), aggregates in cells.items():
         stats = [GroupStats.of(a) for a in aggregates]
+        keys = [(tuple(a.segment[c] for c in grouping), a.period) for a in aggregates]
+        # a respondent's sums over the whole cell: its rest is that less its sums in one value
+        totals: dict[str, list[float]] = {}
+        for key in keys:
+            for respondent, (w, s) in sides.shared.get(key, {}).items():
+                total = totals.setdefault(respondent, [0.0, 0.0])
+                total[0] += w
+                total[1] += s
         # rest of i = prefix[i] + suffix[i + 1]: O(k) and no subtraction of large sums
         prefix = [GroupStats()]
         for item in stats:
@@ -748,14 +776,20 @@ def compare_segments(
             suffix.append(suffix[-1] + item)
         suffix.reverse()
         for index, aggregate in enumerate(aggregates):
+            own = sides.shared.get(keys[index], {})
+            shared = {
+                r: ((w, s), (totals[r][0] - w, totals[r][1] - s)) for r, (w, s) in own.items() if totals[r][0] - w > 0
+            }
+            rest = prefix[index] + suffix[index + 1]
             pairs.append(
                 _Pair(
                     segment={**dict(outer_key), **_segment({column: aggregate.segment[column]})},
                     period=period_label,
                     baseline=REST,
                     group=stats[index],
-                    against=prefix[index] + suffix[index + 1],
+                    against=rest,
                     test=(outer_key, period_label) if len(aggregates) == 2 else None,
+                    design=sides.design(stats[index], rest, shared, ([keys[index]], keys[:index] + keys[index + 1 :])),
                 )
             )
     pairs.sort(key=lambda pair: (str(pair.period), *((v is None, str(v)) for v in pair.segment.values())))

@@ -229,6 +229,44 @@ class SQLiteEngine:
             sums.append(row[-1])
         return units
 
+    def respondent_sums(
+        self,
+        metric: MetricDefinition,
+        *,
+        by: Sequence[str] = (),
+        period: Period | None = None,
+        across: str | None = None,
+    ) -> dict[tuple[tuple[str | None, ...], str | None], dict[str, tuple[float, float]]]:
+        """``(Σw, Σwx)`` per respondent id and group, of respondents in more than one group of a cell.
+
+        Groups are ``by`` × ``period`` as in `aggregate`; a cell is a group
+        without the ``across`` column (a period when ``across`` is None). These
+        respondents make two groups of a cell correlated (comparisons use them
+        for the covariance). Empty when answers are not clustered by respondent.
+        """
+        query = self._query(metric, by, period, None, None)
+        if not (self.respondent_clusters and self._identified(query)):
+            return {}
+        outer = list(query.outer)
+        side = "_cx_period" if across is None else f"[{across}]"
+        cell = [column for column in outer if column != side]
+        keys = ", ".join([*outer, "_cx_r"])
+        # one pass: each respondent's sums per group, kept where the respondent is in another group of its cell
+        # (the window counts its groups in the cell; a NULL segment value is a cell of its own, as in GROUP BY)
+        partition = ", ".join([*cell, "_cx_r"])
+        per_group = (
+            f"SELECT {keys}, SUM(_cx_w) AS _cx_sw, SUM(_cx_w * _cx_x) AS _cx_swx, "
+            f"COUNT(*) OVER (PARTITION BY {partition}) AS _cx_groups "
+            f"FROM ({query.plain(True)}) WHERE _cx_r IS NOT NULL GROUP BY {keys}"
+        )
+        sql = f"SELECT {keys}, _cx_sw, _cx_swx FROM ({per_group}) WHERE _cx_groups > 1"
+        found: dict[tuple[tuple[str | None, ...], str | None], dict[str, tuple[float, float]]] = {}
+        width = len(by)
+        for row in self.store.db.execute(sql, query.parameters):
+            period_value = row[width] if period is not None else None
+            found.setdefault((tuple(row[:width]), period_value), {})[str(row[-3])] = (row[-2], row[-1])
+        return found
+
     def _query(
         self,
         metric: MetricDefinition,

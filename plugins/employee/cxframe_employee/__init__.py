@@ -43,7 +43,7 @@ from cxframe_employee.link import Link
 from cxframe_employee.metrics import employee_metrics
 from cxframe_employee.privacy import Disclosure, disclosure
 from cxframe_employee.report import SECTIONS
-from cxframe_employee.results import EMPLOYEE, EmployeeResult, apply_anonymity, employee_results
+from cxframe_employee.results import EMPLOYEE, EmployeeResult, apply_anonymity, employee_results, engine_for
 from cxframe_employee.settings import SETTINGS, EmployeeContext, load_context
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ __all__ = [
     "disclosure",
     "employee_evidence",
     "employee_results",
+    "engine_for",
     "enps",
     "link",
     "load_context",

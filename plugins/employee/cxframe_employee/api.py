@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cxframe import Period, PluginHost, Programme, open_programme
 from cxframe_employee.link import Link, compute_link
-from cxframe_employee.results import EmployeeResult, check_employee_metric, employee_results
+from cxframe_employee.results import EmployeeResult, check_employee_metric, employee_results, engine_for
 from cxframe_employee.settings import load_context
 
 ProgrammeLike = str | Path | Programme
@@ -39,6 +39,7 @@ def enps(
         for definition in definitions:
             check_employee_metric(definition)
         settings = opened.programme.settings
+        engine = engine_for(opened.programme, opened.store)
         results: list[EmployeeResult] = []
         for definition in definitions:
             results.extend(
@@ -51,6 +52,7 @@ def enps(
                     period=chosen,
                     confidence=confidence if confidence is not None else settings.confidence,
                     min_sample=settings.min_sample,
+                    engine=engine,
                 )
             )
         return results
@@ -68,4 +70,5 @@ def link(programme: ProgrammeLike = ".", *, confidence: float | None = None, hos
             context,
             confidence=confidence if confidence is not None else opened.programme.settings.confidence,
             min_sample=opened.programme.settings.min_sample,
+            engine=engine_for(opened.programme, opened.store),
         )

@@ -450,6 +450,7 @@ def enps_overview(run: RunContext, context: EmployeeContext) -> tuple[list[Emplo
         objectives=objectives,
         confidence=run.confidence,
         min_sample=run.min_sample,
+        engine=run.engine,
     )
     teams: list[EmployeeResult] = []
     if TEAM in run.store.segment_columns():
@@ -461,6 +462,7 @@ def enps_overview(run: RunContext, context: EmployeeContext) -> tuple[list[Emplo
             by=[TEAM],
             confidence=run.confidence,
             min_sample=run.min_sample,
+            engine=run.engine,
         )
     return overall, teams
 

@@ -96,6 +96,7 @@ def employee_evidence(run: RunContext) -> dict[str, Any]:
             period=period,
             confidence=run.confidence,
             min_sample=run.min_sample,
+            engine=run.engine,
         )
         change = _trend(run, period, trend)
     link_settings = context.settings.link
@@ -108,6 +109,7 @@ def employee_evidence(run: RunContext) -> dict[str, Any]:
             context,
             confidence=run.confidence,
             min_sample=run.min_sample,
+            engine=run.engine,
         )
     except CxframeError as exc:
         link = {"error": str(exc)}

@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from cxframe import InvalidInput, MetricDefinition, SQLiteEngine, Store, compute_metric
+from cxframe import Engine, InvalidInput, MetricDefinition, SQLiteEngine, Store, compute_metric
 from cxframe_employee.chart import scatter_svg
 from cxframe_employee.results import EMPLOYEE, employee_results
 from cxframe_employee.settings import PATH, EmployeeContext
@@ -157,11 +157,10 @@ def _strength(r: float) -> str:
 
 
 def _customer_by_team(
-    store: Store, metric: MetricDefinition, context: EmployeeContext, confidence: float, min_sample: int | None
+    engine: Engine, metric: MetricDefinition, context: EmployeeContext, confidence: float, min_sample: int | None
 ) -> tuple[dict[str, tuple[float, int]], list[str], str | None]:
     """Team → (customer value, n), flags, and why there is nothing (or None)."""
     link = context.settings.link
-    engine = SQLiteEngine(store)
     columns = engine.segment_columns()
     if link.agent_column is not None:
         if link.agent_column not in columns:
@@ -206,8 +205,10 @@ def compute_link(
     *,
     confidence: float = 0.95,
     min_sample: int | None = None,
+    engine: Engine | None = None,
 ) -> Link:
-    """The EX ↔ CX link for the data in ``store``."""
+    """The EX ↔ CX link for the data in ``store`` (computed by ``engine``, by default a plain one on it)."""
+    engine = engine or SQLiteEngine(store)
     if customer_metric.population == EMPLOYEE:
         raise InvalidInput(
             [f"{PATH}.link.customer_metric: {customer_metric.id!r} is an employee metric; name a customer metric"]
@@ -225,6 +226,7 @@ def compute_link(
             by=[TEAM],
             confidence=confidence,
             min_sample=min_sample,
+            engine=engine,
         ):
             team = result.segment.get(TEAM)
             if team is None:
@@ -233,7 +235,7 @@ def compute_link(
                 suppressed += 1
             else:
                 employee[team] = (result.value, result.n)
-    customers, flags, missing = _customer_by_team(store, customer_metric, context, confidence, min_sample)
+    customers, flags, missing = _customer_by_team(engine, customer_metric, context, confidence, min_sample)
     if missing is None and not customers:
         link = context.settings.link
         column = (

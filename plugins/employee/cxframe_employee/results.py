@@ -19,11 +19,13 @@ import attrs
 
 from cxframe import (
     SUPPRESSED,
+    Engine,
     InvalidInput,
     MetricDefinition,
     MetricResult,
     Objective,
     Period,
+    Programme,
     SQLiteEngine,
     Store,
     compute_metric,
@@ -169,6 +171,12 @@ def _period_of(label: str) -> Period:
     return {4: Period.YEAR, 7: Period.MONTH}.get(len(label), Period.DAY)
 
 
+def engine_for(programme: Programme, store: Store) -> SQLiteEngine:
+    """The engine ``programme``'s settings ask for: its ``weighted_variance`` and ``respondent_clusters``."""
+    settings = programme.settings
+    return SQLiteEngine(store, variance=settings.weighted_variance, respondent_clusters=settings.respondent_clusters)
+
+
 def employee_results(
     store: Store,
     metric: MetricDefinition,
@@ -179,8 +187,15 @@ def employee_results(
     period: Period | None = None,
     confidence: float = 0.95,
     min_sample: int | None = None,
+    engine: Engine | None = None,
 ) -> list[EmployeeResult]:
-    """``metric`` per group of ``by`` (× ``period``), under the anonymity rule."""
+    """``metric`` per group of ``by`` (× ``period``), under the anonymity rule.
+
+    ``engine`` computes it: pass the run's (`cxframe.RunContext.engine`) or
+    `engine_for` the programme, so that its ``weighted_variance`` and
+    ``respondent_clusters`` settings decide the intervals (by default a plain
+    `cxframe.SQLiteEngine` on ``store``: linearised, clustered by respondent).
+    """
     check_employee_metric(metric)
     by = list(dict.fromkeys(by))
     if PERIOD in by:
@@ -190,6 +205,6 @@ def employee_results(
     if unknown:
         raise InvalidInput([f"--by: unknown segment column(s) {', '.join(unknown)} (known: {', '.join(known)})"])
     results = compute_metric(
-        SQLiteEngine(store), metric, by=by, period=period, confidence=confidence, min_sample=min_sample
+        engine or SQLiteEngine(store), metric, by=by, period=period, confidence=confidence, min_sample=min_sample
     )
     return apply_anonymity(store, metric, results, threshold=threshold, objectives=objectives)
