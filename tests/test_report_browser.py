@@ -39,7 +39,7 @@ from click.testing import CliRunner
 import cxframe.reporters
 from cxframe import api
 from cxframe.cli import cli
-from cxframe.reporters._i18n import LANGUAGES
+from cxframe.reporters._i18n import FLAG_KEYS, LANGUAGES
 from cxframe.reporters._views import ROLES
 
 EXAMPLES = ("retail-bank", "telecom")
@@ -217,6 +217,18 @@ def test_a_chinese_report_is_chinese_but_for_names(
     page = _html_text(files[".html"].read_text(encoding="utf-8"))
     for shown in (markdown, page):
         assert latin_share(shown, names) <= MOST_LATIN
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_every_result_flag_is_said_in_words(reports: dict[tuple[str, str, str], dict[str, Path]], case: Any) -> None:
+    """A flag id (``linearised_variance``) is shown in words in every table, a plugin's too (the eNPS by team)."""
+    ids = sorted(flag for flag in FLAG_KEYS if "_" in flag)  # the others (weighted …) are words as they are
+    files = reports[case]
+    for shown in (
+        files[".md"].read_text(encoding="utf-8").replace("\\", ""),
+        _html_text(files[".html"].read_text(encoding="utf-8")),
+    ):
+        assert [flag for flag in ids if flag in shown] == []
 
 
 # --- numbers with meaning (#22, item 3) ----------------------------------------------------------------------------
