@@ -231,6 +231,28 @@ def test_every_result_flag_is_said_in_words(reports: dict[tuple[str, str, str], 
         assert [flag for flag in ids if flag in shown] == []
 
 
+def _pictures(page: str) -> list[str]:
+    """The SVG pictures an HTML report shows as images (data: URIs), decoded."""
+    found = re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    return [base64.b64decode(data).decode("utf-8") for data in found]
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_journey_map_picture_is_in_the_readers_language(
+    reports: dict[tuple[str, str, str], dict[str, Path]], example: str
+) -> None:
+    """The map picture's lanes and legend were English in a zh-CN report (#22, item 2); names stay as written."""
+    for lang, words, foreign in (
+        ("zh-CN", ["痛点", "机会", "关键时刻"], ["Pain points", "Opportunities", "moment of truth", "persona"]),
+        ("en", ["Pain points", "Opportunities", "moment of truth"], ["痛点", "机会"]),
+    ):
+        pictures = _pictures(reports[example, "cx-lead", lang][".html"].read_text(encoding="utf-8"))
+        assert pictures, (example, lang)
+        for picture in pictures:
+            assert all(word in picture for word in words), (example, lang)
+            assert [word for word in foreign if word in picture] == [], (example, lang)
+
+
 # --- numbers with meaning (#22, item 3) ----------------------------------------------------------------------------
 
 

@@ -183,7 +183,10 @@ def build_journeys(report: ReportContext) -> SectionContent | None:
             for stage, emotion in zip(stages, emotions, strict=True)
         ]
         persona = str(journey.get("persona") or "")
-        picture = journey.get("svg")
+        # the picture in the reader's language; a document from before pictures had languages has the English
+        pictures = journey.get("svg_by_lang")
+        picture = pictures.get(report.lang) if isinstance(pictures, Mapping) else None
+        picture = picture if isinstance(picture, str) else journey.get("svg")
         parts.append(
             SectionContent(
                 heading=f"{name} · {report.text('column.persona')}: {persona}" if persona else name,
