@@ -253,6 +253,26 @@ def test_the_journey_map_picture_is_in_the_readers_language(
             assert [word for word in foreign if word in picture] == [], (example, lang)
 
 
+def test_a_funnel_says_what_a_stage_passed_by_means_for_the_next(
+    reports: dict[tuple[str, str, str], dict[str, Path]],
+) -> None:
+    """#22, item 4: "+18.8 % more" at Resolution stood next to an 18.2 % drop-off with no word why."""
+    for lang, note in (
+        (
+            "en",
+            "Customers may skip “Investigation”, so it has no drop-off; the conversion and drop-off of "
+            "“Resolution” count from “Report”",
+        ),
+        ("zh-CN", "客户可以跳过“Investigation”，因此该阶段没有流失率；“Resolution”的转化率和流失率从“Report”算起"),
+    ):
+        files = reports["retail-bank", "cx-lead", lang]
+        for shown in (files[".md"].read_text(encoding="utf-8"), _html_text(files[".html"].read_text(encoding="utf-8"))):
+            assert note in " ".join(shown.split()), lang
+    telecom = reports["telecom", "cx-lead", "en"][".md"].read_text(encoding="utf-8")
+    assert "Customers may skip “Notice the fault”" in telecom and "count from all the journey's cases" in telecom
+    assert "Customers may skip “Advocacy”" not in telecom  # after the final stage: nothing counts from it
+
+
 # --- numbers with meaning (#22, item 3) ----------------------------------------------------------------------------
 
 
