@@ -273,6 +273,13 @@ def test_a_funnel_says_what_a_stage_passed_by_means_for_the_next(
     assert "Customers may skip “Advocacy”" not in telecom  # after the final stage: nothing counts from it
 
 
+def test_an_actions_labels_never_break_inside(reports: dict[tuple[str, str, str], dict[str, Path]]) -> None:
+    """#22: on a phone an action's line broke "阶段:" into 阶 / 段; each label is kept whole (checked in Chromium)."""
+    page = reports["retail-bank", "cx-lead", "zh-CN"][".html"].read_text(encoding="utf-8")
+    for label in ("负责人:", "到期日:", "阶段:"):
+        assert f'<span class="label">{label}</span>' in page
+
+
 # --- numbers with meaning (#22, item 3) ----------------------------------------------------------------------------
 
 
@@ -374,8 +381,8 @@ _MEASURE = """() => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!node.parentElement.closest('script, style')) text.push(node.data);
   }
-  // a label of the masthead ("范围:") on more than one line
-  const labels = [...document.querySelectorAll('.facts dt')]
+  // a label of the masthead ("范围:") or of an action's line ("阶段:") on more than one line
+  const labels = [...document.querySelectorAll('.facts dt, .label')]
     .filter((dt) => { const range = document.createRange(); range.selectNodeContents(dt);
       return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size > 1; })
     .map((dt) => dt.textContent);
