@@ -303,6 +303,19 @@ def test_the_context_translates_limits_and_reads_the_plugins_evidence():
     assert section.title_in("zh-CN") == "例" and section.title_in("fr") == "Ex"
 
 
+def test_the_context_says_a_results_flags_in_words_as_the_core_does():
+    """#22: a plugin's table showed ``linearised_variance`` in a zh-CN report; its own words come first."""
+    section = ReportSection(
+        "x", "Ex", ("cx-lead",), lambda r: None, translations={"en": {"flag.weighted": "reweighted"}}
+    )
+    english = ReportContext({}, section)
+    chinese = ReportContext({}, section, lang="zh-CN")
+    assert english.flag("repeat_respondents") == "repeat respondents"
+    assert chinese.flag("linearised_variance") == "线性化方差" and chinese.flag("small_sample") == "样本量小"
+    assert english.flag("weighted") == chinese.flag("weighted") == "reweighted"  # the section's own, in English
+    assert chinese.flag("acme_flag") == "acme_flag"  # known to neither: as it is
+
+
 # --- placing, charts and pictures ------------------------------------------------------------------------------
 
 

@@ -136,6 +136,7 @@ def _builtin_catalogues() -> dict[str, Catalogue]:
         "cxframe-employee": cxframe_employee.texts.say,
         "cxframe-journey's report sections": cxframe_journey.report.TRANSLATIONS,
         "cxframe-employee's report section": cxframe_employee.report.TRANSLATIONS,
+        "cxframe-journey's map picture": cxframe_journey.picture.WORDS,
     }
 
 

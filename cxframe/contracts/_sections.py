@@ -25,6 +25,7 @@ import attrs
 
 from cxframe.contracts._maturity import evidence_key
 from cxframe.contracts._plugins import valid_id
+from cxframe.contracts._texts import FLAG_WORDS
 
 __all__ = [
     "CORE_SECTIONS",
@@ -433,6 +434,19 @@ class ReportContext:
         if template is None:
             raise KeyError(f"report section {self.section.id!r}: no text {key!r}")
         return template.format(**values) if values else template
+
+    def flag(self, flag: str) -> str:
+        """A result's flag (``small_sample``, ``repeat_respondents`` …) in words in the report's language.
+
+        The section's own ``flag.<flag>`` text comes first (a plugin may say more, e.g. its anonymity
+        threshold), then the words the core's reports use; a flag known to neither is shown as it is.
+        """
+        key = "flag." + flag
+        own = self.section.translations
+        words = own.get(self.lang, {}).get(key) or own.get("en", {}).get(key)
+        if words is None and key in FLAG_WORDS:
+            words = FLAG_WORDS[key].get(self.lang) or FLAG_WORDS[key]["en"]
+        return words if words is not None else flag
 
     def translate(self, value: object) -> str:
         """A generated text of the document (a check's evidence, a finding's title …) in the report's language.

@@ -28,10 +28,32 @@ import attrs
 if TYPE_CHECKING:
     from cxframe.contracts._plugins import Check
 
-__all__ = ["LANGUAGES", "Catalogue", "Text", "texts_of"]
+__all__ = ["FLAG_WORDS", "LANGUAGES", "Catalogue", "Text", "texts_of"]
 
 #: The languages of the reports, English first (every catalogue has its English).
 LANGUAGES = ("en", "zh-CN")
+
+#: A result's flags (`cxframe.MetricResult` ``flags``) in words, ``flag.<flag>: {lang: text}``: the core's reports
+#: and every plugin's section (`cxframe.ReportContext.flag`) say them alike; a flag not here is shown as it is.
+FLAG_WORDS: dict[str, dict[str, str]] = {
+    "flag.small_sample": {"en": "small sample", "zh-CN": "样本量小"},
+    "flag.weighted": {"en": "weighted", "zh-CN": "已加权"},
+    "flag.no_interval": {"en": "no interval", "zh-CN": "无区间"},
+    "flag.no_variance": {"en": "no variance in the answers", "zh-CN": "答复没有差异"},
+    "flag.no_test": {"en": "not tested", "zh-CN": "未检验"},
+    "flag.linearised_variance": {"en": "linearised variance", "zh-CN": "线性化方差"},
+    "flag.kish_effective_n": {"en": "Kish effective n", "zh-CN": "Kish 有效样本量"},
+    "flag.bootstrap_variance": {"en": "bootstrap variance", "zh-CN": "自助法方差"},
+    "flag.repeat_respondents": {"en": "repeat respondents", "zh-CN": "有重复回答者"},
+    "flag.partial_period": {"en": "partial period", "zh-CN": "不完整周期"},
+    "flag.too_few_periods": {"en": "too few periods", "zh-CN": "周期太少"},
+    "flag.fdr_bh": {"en": "FDR (Benjamini–Hochberg)", "zh-CN": "错误发现率（Benjamini–Hochberg）"},
+    # a privacy rule (a plugin's protect_metric_results) hid the group; the plugin's own outputs give its threshold
+    "flag.suppressed": {
+        "en": "hidden: too few respondents, or showing it would reveal a group that small",
+        "zh-CN": "已隐藏：回答者太少，或显示它会推算出这样的小群组",
+    },
+}
 
 #: How each language lists items inside a sentence.
 LIST_SEPARATORS = {"en": ", ", "zh-CN": "、"}

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxframe.contracts._stages import COUNT_LABELS
-from cxframe.contracts._texts import LANGUAGES
+from cxframe.contracts._texts import FLAG_WORDS, LANGUAGES
 
 __all__ = ["CATALOG", "LANGUAGES", "model_text", "text"]
 
@@ -134,23 +134,6 @@ _REPORT: dict[str, dict[str, str]] = {
     "stage.design": {"en": "design", "zh-CN": "设计"},
     "stage.measure": {"en": "measure", "zh-CN": "测量"},
     "stage.improve": {"en": "improve", "zh-CN": "改进"},
-    "flag.small_sample": {"en": "small sample", "zh-CN": "样本量小"},
-    "flag.weighted": {"en": "weighted", "zh-CN": "已加权"},
-    "flag.no_interval": {"en": "no interval", "zh-CN": "无区间"},
-    "flag.no_variance": {"en": "no variance in the answers", "zh-CN": "答复没有差异"},
-    "flag.no_test": {"en": "not tested", "zh-CN": "未检验"},
-    "flag.linearised_variance": {"en": "linearised variance", "zh-CN": "线性化方差"},
-    "flag.kish_effective_n": {"en": "Kish effective n", "zh-CN": "Kish 有效样本量"},
-    "flag.bootstrap_variance": {"en": "bootstrap variance", "zh-CN": "自助法方差"},
-    "flag.repeat_respondents": {"en": "repeat respondents", "zh-CN": "有重复回答者"},
-    "flag.partial_period": {"en": "partial period", "zh-CN": "不完整周期"},
-    "flag.too_few_periods": {"en": "too few periods", "zh-CN": "周期太少"},
-    "flag.fdr_bh": {"en": "FDR (Benjamini–Hochberg)", "zh-CN": "错误发现率（Benjamini–Hochberg）"},
-    # a privacy rule (a plugin's protect_metric_results) hid the group; the plugin's own outputs give its threshold
-    "flag.suppressed": {
-        "en": "hidden: too few respondents, or showing it would reveal a group that small",
-        "zh-CN": "已隐藏：回答者太少，或显示它会推算出这样的小群组",
-    },
     "note.interval": {
         "en": "Intervals are {confidence} confidence intervals; a small sample is flagged, not hidden.",
         "zh-CN": "区间为 {confidence} 置信区间；样本量小的结果会被标记，而非隐藏。",
@@ -214,7 +197,7 @@ _REPORT: dict[str, dict[str, str]] = {
 }
 
 #: Every label: the reports' own, and the lifecycle stages' counts (the terminal summary says them)
-CATALOG: dict[str, dict[str, str]] = {**_REPORT, **COUNT_LABELS}
+CATALOG: dict[str, dict[str, str]] = {**_REPORT, **FLAG_WORDS, **COUNT_LABELS}
 
 
 def text(key: str, lang: str = "en", **values: Any) -> str:
@@ -236,4 +219,4 @@ def model_text(document_model: Mapping[str, Any], key: str, lang: str, default: 
 
 
 #: The flags of results that the reports say in words (``flag.<flag>``); any other flag is shown as it is.
-FLAG_KEYS = frozenset(key.removeprefix("flag.") for key in _REPORT if key.startswith("flag."))
+FLAG_KEYS = frozenset(key.removeprefix("flag.") for key in FLAG_WORDS)

@@ -59,9 +59,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "column.team": {"en": "Team", "zh-CN": "团队"},
     "column.employee_value": {"en": "Employees' {metric}", "zh-CN": "员工 {metric}"},
     "column.customer_value": {"en": "Customers' {metric}", "zh-CN": "客户 {metric}"},
-    "flag.small_sample": {"en": "small sample", "zh-CN": "样本量小"},
-    "flag.weighted": {"en": "weighted", "zh-CN": "已加权"},
-    "flag.no_interval": {"en": "no interval", "zh-CN": "无区间"},
     "flag.suppressed": {
         "en": "hidden: fewer than {threshold} respondents, or showing it would reveal a group that small",
         "zh-CN": "已隐藏：回答者少于 {threshold} 人，或显示它会推算出这样的小群组",
@@ -87,9 +84,6 @@ LANGUAGES = REPORT_LANGUAGES
 #: `TEXTS` as a `cxframe.Catalogue` (the one mechanism, checked at import), which a `ReportSection` takes as
 #: its ``translations``: ``{lang: {key: text}}``.
 TRANSLATIONS = Catalogue.by_key(TEXTS)
-
-_FLAGS = {"small_sample", "weighted", "no_interval", "suppressed"}
-
 
 # --- the document is plain JSON, maybe old or edited: read it defensively ------------------------------------
 
@@ -140,11 +134,9 @@ def _value(value: Any) -> str:
 
 
 def _flag(report: ReportContext, flag: str) -> str:
-    """A flag in words; the anonymity rule's with the threshold the plugin reported, if it did."""
-    if flag not in _FLAGS:
-        return flag
+    """A flag in words: the anonymity rule's with the threshold the plugin reported, others as the core says them."""
     if flag != "suppressed":
-        return report.text("flag." + flag)
+        return report.flag(flag)
     threshold = report.evidence().get("anonymity_threshold")
     if isinstance(threshold, int) and not isinstance(threshold, bool):
         return report.text("flag.suppressed", threshold=threshold)

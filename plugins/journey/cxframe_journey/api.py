@@ -26,6 +26,7 @@ from pathlib import Path
 import attrs
 
 from cxframe import (
+    REPORT_LANGUAGES,
     IngestSummary,
     InvalidInput,
     Opened,
@@ -265,16 +266,21 @@ def painpoints(
         return painpoint_list(opened.store, opened.programme, opened.registry, source=selection.source)
 
 
-def journey_map(programme: ProgrammeLike, journey: str, out: str | Path) -> Path:
-    """Draw ``journey``'s map into ``out`` (``.svg``, or ``.html`` for a page holding the SVG)."""
+def journey_map(programme: ProgrammeLike, journey: str, out: str | Path, *, lang: str = "en") -> Path:
+    """Draw ``journey``'s map into ``out`` (``.svg``, or ``.html`` for a page holding the SVG).
+
+    The picture's own words (lanes, legend) are in ``lang``, one of `cxframe.REPORT_LANGUAGES`.
+    """
+    if lang not in REPORT_LANGUAGES:
+        raise InvalidInput([f"unknown language {lang!r}; expected one of {', '.join(REPORT_LANGUAGES)}"])
     loaded = programme if isinstance(programme, Programme) else load_programme(programme)
     chosen = overlay.find_journey(loaded.journeys, journey)
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        text = journey_map_svg(chosen, loaded.document.touchpoints)
+        text = journey_map_svg(chosen, loaded.document.touchpoints, lang)
     elif suffix in (".html", ".htm"):
-        text = journey_map_html(chosen, loaded.document.touchpoints)
+        text = journey_map_html(chosen, loaded.document.touchpoints, lang)
     else:
         raise InvalidInput(["cannot tell the picture's format from its name; expected .svg or .html"], where=str(path))
     try:

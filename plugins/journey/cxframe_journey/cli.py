@@ -15,7 +15,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cxframe import PROGRAMME_FILE, Opened, common_options, emit_json, handle_errors, json_option, state
+from cxframe import (
+    PROGRAMME_FILE,
+    REPORT_LANGUAGES,
+    Opened,
+    common_options,
+    emit_json,
+    handle_errors,
+    json_option,
+    state,
+)
 from cxframe_journey import analytics, api, templates
 from cxframe_journey.api import Mapping, Selection, open_log
 from cxframe_journey.logfile import EventLog
@@ -406,9 +415,16 @@ def painpoints(limit: int | None, source_id: str | None, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The picture to write: FILE.svg, or FILE.html for a page holding it.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(REPORT_LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the picture's own words (names from the programme file stay as written).",
+)
 @common_options
 @handle_errors
-def map_command(journey_id: str, out: Path) -> None:
+def map_command(journey_id: str, out: Path, lang: str) -> None:
     """Draw the map of JOURNEY_ID: stages across, touchpoints, emotion curve, pain points, opportunities."""
-    written = api.journey_map(state().programme, journey_id, out)
+    written = api.journey_map(state().programme, journey_id, out, lang=lang)
     _say(f"wrote {written}")

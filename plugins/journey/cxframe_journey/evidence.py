@@ -7,7 +7,9 @@ The keys and their fields are read by the HTML report's charts: keep them exactl
 * ``painpoints``: ``[{touchpoint, name, volume, score, drop_off, repeat_share,
   rank_score, evidence, reason}]``, ranked;
 * ``maps``: ``[{journey, name, persona, stages: [{id, name, touchpoints,
-  emotion, emotion_note, pain_points, opportunities, moments_of_truth}]}]``;
+  emotion, emotion_note, pain_points, opportunities, moments_of_truth}], svg,
+  svg_by_lang}]``: the map picture (`cxframe_journey.picture`) in English and
+  in every language of the reports;
 * ``inventory``: the touchpoint-inventory facts (`cxframe_journey.checks.inventory`);
 * ``variants``: ``{cases, variants, top}`` with the five most frequent variants.
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxframe import Journey, RunContext
+from cxframe import REPORT_LANGUAGES, Journey, RunContext
 from cxframe_journey import analytics, overlay
 from cxframe_journey.checks import inventory, painpoint_list
 from cxframe_journey.picture import journey_map_svg
@@ -65,9 +67,15 @@ def journey_evidence(run: RunContext) -> dict[str, Any]:
     return {
         "funnel": [_pick(row, FUNNEL_KEYS) for row in funnel],
         "painpoints": [_pick(point, PAINPOINT_KEYS) for point in painpoint_list(run.store, programme, run.registry)],
-        # the map picture travels as SVG text; the HTML report shows it as an image (no script can run there)
+        # the map picture travels as SVG text, in every language of the reports (``svg`` is the English); the
+        # HTML report shows the reader's as an image (no script can run there)
         "maps": [
-            {**journey_map(journey), "svg": journey_map_svg(journey, touchpoints)} for journey in programme.journeys
+            {
+                **journey_map(journey),
+                "svg": journey_map_svg(journey, touchpoints),
+                "svg_by_lang": {lang: journey_map_svg(journey, touchpoints, lang) for lang in REPORT_LANGUAGES},
+            }
+            for journey in programme.journeys
         ],
         "inventory": inventory(programme),
         "variants": {

@@ -14,13 +14,30 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from cxframe import Journey, Touchpoint
+from cxframe import Catalogue, Journey, Touchpoint
 
 COLUMN = 210
 LEFT = 130
 LINE = 15
 PAD = 10
 FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
+#: The picture's own words in every language of the reports (names from the programme file stay as written).
+WORDS = Catalogue.by_key(
+    {
+        "title.persona": {"en": "{journey} — persona: {persona}", "zh-CN": "{journey} — 用户画像：{persona}"},
+        "alt": {"en": "Journey map: {journey}", "zh-CN": "旅程地图：{journey}"},
+        "stages": {"en": "Stages", "zh-CN": "阶段"},
+        "touchpoints": {"en": "Touchpoints", "zh-CN": "触点"},
+        "emotion": {"en": "Emotion", "zh-CN": "情绪"},
+        "pain_points": {"en": "Pain points", "zh-CN": "痛点"},
+        "opportunities": {"en": "Opportunities", "zh-CN": "机会"},
+        "no_emotion": {"en": "no emotion mapped", "zh-CN": "未标注情绪"},
+        "legend": {
+            "en": "★ moment of truth · • touchpoint (channel) · emotion from −2 (very negative) to +2 (very positive)",
+            "zh-CN": "★ 关键时刻 · • 触点（渠道） · 情绪从 −2（非常负面）到 +2（非常正面）",
+        },
+    }
+)
 #: characters XML 1.0 does not allow, even escaped
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -45,12 +62,17 @@ def _lines(x: float, y: float, lines: Sequence[str], *, fill: str = "#1f2933", w
     return f'<text x="{x:.1f}" y="{y:.1f}" fill="{fill}" font-weight="{weight}" xml:space="preserve">{spans}</text>'
 
 
-def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
+def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint], lang: str = "en") -> str:
     """The journey map of ``journey`` as an SVG document (a string starting with ``<svg``).
 
     ``touchpoints`` is the inventory, for the touchpoints' names and channels;
-    a touchpoint id not in it is shown as the id.
+    a touchpoint id not in it is shown as the id. The picture's own words are
+    in ``lang`` (one of `cxframe.REPORT_LANGUAGES`; another falls back to English).
     """
+
+    def say(key: str, **values: str) -> str:
+        return WORDS.say(key, lang, **values)
+
     known = {t.id: t for t in touchpoints}
     stages = journey.stages
     columns = max(len(stages), 1)
@@ -69,13 +91,13 @@ def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
         return lines or ["—"]
 
     lanes: list[tuple[str, list[list[str]], str]] = [
-        ("Touchpoints", [touchpoint_lines(i) for i in range(len(stages))], "#1f2933"),
-        ("Pain points", [_wrap(s.pain_points, bullet="✖ ") or ["—"] for s in stages], "#b42318"),
-        ("Opportunities", [_wrap(s.opportunities, bullet="+ ") or ["—"] for s in stages], "#067647"),
+        (say("touchpoints"), [touchpoint_lines(i) for i in range(len(stages))], "#1f2933"),
+        (say("pain_points"), [_wrap(s.pain_points, bullet="✖ ") or ["—"] for s in stages], "#b42318"),
+        (say("opportunities"), [_wrap(s.opportunities, bullet="+ ") or ["—"] for s in stages], "#067647"),
     ]
     parts: list[str] = []
     y = PAD
-    title = journey.name + (f" — persona: {journey.persona}" if journey.persona else "")
+    title = say("title.persona", journey=journey.name, persona=journey.persona) if journey.persona else journey.name
     parts.append(_lines(PAD, y + 16, [title], weight="bold"))
     y += 30
     # the stage band: one chevron-like box per stage
@@ -85,7 +107,7 @@ def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
         parts.append(f'<rect x="{x + 2}" y="{y}" width="{COLUMN - 4}" height="{band}" rx="4" fill="#1d4ed8" />')
         name = textwrap.shorten(stage.name, 28, placeholder="…")
         parts.append(_lines(x + PAD, y + 22, [f"{index + 1}. {name}"], fill="#ffffff", weight="bold"))
-    parts.append(_lines(PAD, y + 22, ["Stages"], weight="bold"))
+    parts.append(_lines(PAD, y + 22, [say("stages")], weight="bold"))
     y += band + PAD
 
     def lane(label: str, cells: list[list[str]], colour: str) -> None:
@@ -102,7 +124,7 @@ def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
     curve_height = 120
     top = y + PAD
     parts.append(f'<rect x="0" y="{y}" width="{width}" height="{curve_height + 2 * PAD + 18}" fill="#f8fafc" />')
-    parts.append(_lines(PAD, top + 11, ["Emotion"], weight="bold"))
+    parts.append(_lines(PAD, top + 11, [say("emotion")], weight="bold"))
     for score, label in ((2, "+2"), (0, "0"), (-2, "−2")):
         level = top + (2 - score) / 4 * curve_height
         parts.append(
@@ -120,7 +142,7 @@ def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
             segments.append(segment)
             parts.append(
                 f'<text x="{centre:.1f}" y="{top + curve_height / 2 - 6:.1f}" fill="#94a3b8" text-anchor="middle" '
-                'font-size="11">no emotion mapped</text>'
+                'font-size="11">' + _text(say("no_emotion")) + "</text>"
             )
             continue
         level = top + (2 - stage.emotion.score) / 4 * curve_height
@@ -146,7 +168,7 @@ def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
     y += curve_height + 2 * PAD + 22
     lane(*lanes[1])
     lane(*lanes[2])
-    legend = "★ moment of truth · • touchpoint (channel) · emotion from −2 (very negative) to +2 (very positive)"
+    legend = say("legend")
     parts.append(f'<text x="{PAD}" y="{y + 14}" fill="#64748b" font-size="11">{_text(legend)}</text>')
     y += 20
     height = y + PAD
@@ -154,16 +176,16 @@ def journey_map_svg(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{_text(FONT)}" font-size="12" role="img">\n'
-        f"<title>{_text('Journey map: ' + journey.name)}</title>\n"
+        f"<title>{_text(say('alt', journey=journey.name))}</title>\n"
         f'<rect width="{width}" height="{height}" fill="#ffffff" />\n{body}\n</svg>\n'
     )
 
 
-def journey_map_html(journey: Journey, touchpoints: Sequence[Touchpoint]) -> str:
+def journey_map_html(journey: Journey, touchpoints: Sequence[Touchpoint], lang: str = "en") -> str:
     """An HTML page holding the map's SVG inline: opens offline in any browser."""
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{_text('Journey map: ' + journey.name)}</title>\n"
+        f'<!DOCTYPE html>\n<html lang="{_text(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_text(WORDS.say('alt', lang, journey=journey.name))}</title>\n"
         "<style>body{margin:24px;font-family:system-ui,sans-serif;background:#fff}</style>\n"
-        f"</head>\n<body>\n{journey_map_svg(journey, touchpoints)}</body>\n</html>\n"
+        f"</head>\n<body>\n{journey_map_svg(journey, touchpoints, lang)}</body>\n</html>\n"
     )

@@ -77,6 +77,16 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "chart.funnel.cases": {"en": "cases", "zh-CN": "例"},
     "chart.funnel.drop": {"en": "drop-off", "zh-CN": "流失"},
+    "note.funnel.passed_by": {
+        "en": "Customers may skip “{stage}”, so it has no drop-off; the conversion and drop-off of “{next}” "
+        "count from “{base}”, the bars from the stage above.",
+        "zh-CN": "客户可以跳过“{stage}”，因此该阶段没有流失率；“{next}”的转化率和流失率从“{base}”算起，条形图则与上一阶段相比。",
+    },
+    "note.funnel.passed_by_first": {
+        "en": "Customers may skip “{stage}”, so it has no drop-off; the conversion and drop-off of “{next}” "
+        "count from all the journey's cases.",
+        "zh-CN": "客户可以跳过“{stage}”，因此该阶段没有流失率；“{next}”的转化率和流失率按该旅程的全部案例计算。",
+    },
     "note.emotion_scale": {
         "en": "Emotion runs from −2 (very negative) to +2 (very positive).",
         "zh-CN": "情绪取值从 −2（非常负面）到 +2（非常正面）。",
@@ -183,7 +193,10 @@ def build_journeys(report: ReportContext) -> SectionContent | None:
             for stage, emotion in zip(stages, emotions, strict=True)
         ]
         persona = str(journey.get("persona") or "")
-        picture = journey.get("svg")
+        # the picture in the reader's language; a document from before pictures had languages has the English
+        pictures = journey.get("svg_by_lang")
+        picture = pictures.get(report.lang) if isinstance(pictures, Mapping) else None
+        picture = picture if isinstance(picture, str) else journey.get("svg")
         parts.append(
             SectionContent(
                 heading=f"{name} · {report.text('column.persona')}: {persona}" if persona else name,
@@ -242,9 +255,30 @@ def build_funnel(report: ReportContext) -> SectionContent | None:
                     (step.label, f"{step.count:,}", _percent(step.conversion), _percent(step.drop_off))
                     for step in steps
                 ],
+                notes=_passed_by(report, rows, [step.label for step in steps]),
             )
         )
     return SectionContent(parts=parts)
+
+
+def _passed_by(report: ReportContext, rows: list[Mapping[str, Any]], names: list[str]) -> list[str]:
+    """For each stage customers may pass by, what the next stage's conversion and drop-off count from.
+
+    The bars compare each stage with the one above; the table counts from the last stage every case
+    passes, so "+18.8 % more" at a stage can stand next to an 18.2 % drop-off: the note says why.
+    """
+    notes = []
+    for index, row in enumerate(rows):
+        later = next((j for j in range(index + 1, len(rows)) if not rows[j].get("optional")), None)
+        if not row.get("optional") or later is None:  # after the final stage nothing counts from it
+            continue
+        base = next((j for j in range(index - 1, -1, -1) if not rows[j].get("optional")), None)
+        values = {"stage": names[index], "next": names[later]}
+        if base is None:
+            notes.append(report.text("note.funnel.passed_by_first", **values))
+        else:
+            notes.append(report.text("note.funnel.passed_by", base=names[base], **values))
+    return notes
 
 
 def build_painpoints(report: ReportContext) -> SectionContent | None:

@@ -283,6 +283,23 @@ def test_cli_map_writes_svg_and_html(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "expected .svg or .html" in result.stderr
 
 
+def test_cli_map_draws_the_pictures_words_in_the_language_asked(tmp_path: Path) -> None:
+    """#22: the map in a zh-CN report said "Pain points", "Opportunities" in English."""
+    folder = write_programme(tmp_path / "p")
+    out = tmp_path / "m.html"
+    result = testing.invoke(
+        ["-C", str(folder), "journey", "map", "buy", "--out", str(out), "--lang", "zh-CN"], host=host()
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text("utf-8")
+    assert '<html lang="zh-CN">' in page and "痛点" in page and "机会" in page and "旅程地图" in page
+    assert "Pain points" not in page and "Opportunities" not in page
+    result = testing.invoke(
+        ["-C", str(folder), "journey", "map", "buy", "--out", str(out), "--lang", "fr"], host=host()
+    )
+    assert result.exit_code == 2 and "fr" in result.stderr
+
+
 def test_template_toml_escapes_any_name() -> None:
     title = 'Quote " backslash \\ newline \n tab \t control \x01 star ★'
     parsed = tomllib.loads(templates.template_toml("sale", journey_id="j", title=title))
