@@ -176,3 +176,14 @@ def test_the_builtin_survey_metrics_titles_are_translated():
 
     titles = [metric.title for metric in survey_metrics({})]
     assert all(isinstance(title, Text) and title.said("zh-CN") != title for title in titles)
+
+
+def test_chinese_pain_point_sentences_have_no_space_inside_a_phrase() -> None:
+    # a count or a window said in Chinese is a phrase ("877 次联系", "7 天"): no space may split it from its sentence
+    from cxframe_journey.texts import say
+
+    sentence = say(
+        "reason.repeats", value=0.19, typical=0.0, count=say("count.repeats", n=877), window=say("days", days=7)
+    ).said("zh-CN")
+    assert "其877 次联系中有" in sentence
+    assert "是7 天内的重复联系" in sentence

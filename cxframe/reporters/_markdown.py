@@ -14,6 +14,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from cxframe.contracts._texts import LIST_SEPARATORS
 from cxframe.reporters._i18n import FLAG_KEYS, model_text
 from cxframe.reporters._views import (
     ALL_SECTIONS,
@@ -182,7 +183,7 @@ class _Markdown(Wording):
                 number(m["value"]),
                 interval(m),
                 count(m.get("n")),
-                md(", ".join(self.flag(f) for f in strings(m.get("flags")))),
+                md(LIST_SEPARATORS.get(self.lang, ", ").join(self.flag(f) for f in strings(m.get("flags")))),
             )
             for m in metrics
         ]

@@ -158,12 +158,12 @@ say = Catalogue.by_key(
         },
         "overlay.drop_off.unknown": {
             "en": "drop-off unknown: every case that came here had events in the last {window}",
-            "zh-CN": "流失未知：到过此处的每个案例在最近 {window} 内都有事件",
+            "zh-CN": "流失未知：到过此处的每个案例在最近{window}内都有事件",
         },
         "overlay.repeats": {
             "en": "repeat contacts: {repeats} of {volume} events ({share:.0%}) came within {window} of the case's "
             "previous contact here, from {cases} cases",
-            "zh-CN": "重复联系：{volume} 条事件中有 {repeats} 条（{share:.0%}）发生在该案例上次在此联系后的 {window} 内，"
+            "zh-CN": "重复联系：{volume} 条事件中有 {repeats} 条（{share:.0%}）发生在该案例上次在此联系后的{window}内，"
             "涉及 {cases} 个案例",
         },
         "days": {"en": "{days:g} days", "zh-CN": "{days:g} 天"},
@@ -272,13 +272,13 @@ say = Catalogue.by_key(
         "overlay.repeats.vs": {
             "en": "repeat contacts: {repeats} of {volume} events ({share:.0%}) came within {window} of the case's "
             "previous contact here, from {cases} cases, against a typical {typical:.0%} on its journeys",
-            "zh-CN": "重复联系：{volume} 条事件中有 {repeats} 条（{share:.0%}）发生在该案例上次在此联系后的 {window} 内，"
+            "zh-CN": "重复联系：{volume} 条事件中有 {repeats} 条（{share:.0%}）发生在该案例上次在此联系后的{window}内，"
             "涉及 {cases} 个案例，其旅程上的典型值为 {typical:.0%}",
         },
         "overlay.wait": {
             "en": "time to get here: a median {median} after the case's previous contact ({cases} cases), against "
             "{usual} across its journeys (not ranked: compare it with the step's service level)",
-            "zh-CN": "到达此处的时间：距该案例上次联系的中位数为 {median}（{cases} 个案例），其旅程整体为 {usual}"
+            "zh-CN": "到达此处的时间：距该案例上次联系的中位数为{median}（{cases} 个案例），其旅程整体为{usual}"
             "（不参与排名：请与该步骤的服务水平比较）",
         },
         "count.repeats": {"en": "{n:,} contacts", "zh-CN": "{n:,} 次联系"},
@@ -292,22 +292,22 @@ say = Catalogue.by_key(
         "reason.repeats": {
             "en": "{value:.0%} of its {count} were repeat contacts within {window} (typical on its journeys: "
             "{typical:.0%})",
-            "zh-CN": "其 {count} 中有 {value:.0%} 是 {window} 内的重复联系（其旅程上的典型值：{typical:.0%}）",
+            "zh-CN": "其{count}中有 {value:.0%} 是{window}内的重复联系（其旅程上的典型值：{typical:.0%}）",
         },
         "reason.drop_off": {
             "en": "{value:.0%} of the {count} that came here ended here without completing the journey "
             "(typical on its journeys: {typical:.0%})",
-            "zh-CN": "到过此处的 {count} 中有 {value:.0%} 在此结束而未完成旅程（其旅程上的典型值：{typical:.0%}）",
+            "zh-CN": "到过此处的{count}中有 {value:.0%} 在此结束而未完成旅程（其旅程上的典型值：{typical:.0%}）",
         },
         "reason.score": {
             "en": "its experience score {value:.2f} from {count} is below the typical {typical:.2f} on its journeys",
-            "zh-CN": "其体验得分 {value:.2f}（来自 {count}）低于其旅程上的典型值 {typical:.2f}",
+            "zh-CN": "其体验得分 {value:.2f}（来自{count}）低于其旅程上的典型值 {typical:.2f}",
         },
         "also": {"en": "{first}; {rest}", "zh-CN": "{first}；{rest}"},
         "and": {"en": "{first}, and {rest}", "zh-CN": "{first}；{rest}"},
         "reason.ranked": {
             "en": "Ranks {rank} of {total}: {signals}, weighted by its {events} (pain score {score:.3f})",
-            "zh-CN": "在 {total} 个中排第 {rank}：{signals}；按其 {events} 加权（痛点得分 {score:.3f}）",
+            "zh-CN": "在 {total} 个中排第 {rank}：{signals}；按其{events}加权（痛点得分 {score:.3f}）",
         },
         "reason.none": {
             "en": "Ranks {rank} of {total}: nothing stands out against its journeys' other touchpoints — {notes}",
@@ -336,15 +336,15 @@ say = Catalogue.by_key(
         },
         "reason.note.noise.repeats": {
             "en": "its repeat share is worse than typical but within the noise of {count}",
-            "zh-CN": "其重复联系比例差于典型值，但在 {count} 的噪声范围内",
+            "zh-CN": "其重复联系比例差于典型值，但在{count}的噪声范围内",
         },
         "reason.note.noise.drop_off": {
             "en": "its drop-off is worse than typical but within the noise of {count}",
-            "zh-CN": "其流失差于典型值，但在 {count} 的噪声范围内",
+            "zh-CN": "其流失差于典型值，但在{count}的噪声范围内",
         },
         "reason.note.noise.score": {
             "en": "its experience score is worse than typical but within the noise of {count}",
-            "zh-CN": "其体验得分差于典型值，但在 {count} 的噪声范围内",
+            "zh-CN": "其体验得分差于典型值，但在{count}的噪声范围内",
         },
         "signal.repeats": {
             "en": "{value:.0%} of {count:,} contacts were repeat contacts, typical {typical:.0%}",
