@@ -86,3 +86,14 @@ def test_the_demo_findings_state_problems_once(demo: tuple[Path, str]) -> None:
     assert "Frontline scorecards carry a customer KPI" not in output
     assert sum(title == "Journey stages not measured" for title in titles) == 1
     assert "Every journey stage is measured" not in titles
+
+
+def test_a_missed_objective_names_its_metric_by_title(demo: tuple[Path, str]) -> None:
+    # "csat = 58.2 (n=…)" told a reader nothing the metric's title does not say better (#22, item 3)
+    root, _ = demo
+    findings = testing.read_table(root, "findings")
+    latest = max(row["run_id"] for row in findings)
+    missed = [row for row in findings if row["run_id"] == latest and row["source"].startswith("objective:")]
+    assert missed
+    for row in missed:
+        assert re.match(r'\["Customer satisfaction|\["Net Promoter Score', row["evidence"]), row["evidence"]

@@ -157,6 +157,12 @@ class Facts:
     def count(self, table: str) -> int:
         return self.run.store.count(table)
 
+    def metric_title(self, metric: str) -> str:
+        """The metric's title as its definition gives it (said in the reader's language), else its id."""
+        if metric in self.run.registry.metrics:
+            return self.run.registry.metrics.get(metric).title or metric
+        return metric
+
 
 @attrs.frozen
 class Assessment:

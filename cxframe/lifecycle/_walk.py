@@ -15,7 +15,7 @@ plugin isolated), and in between does the core's own work for that stage:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from cxframe.contracts._errors import CxframeError
 from cxframe.contracts._records import CheckResult, CheckStatus, Finding, MetricResult, Severity, TargetStatus
@@ -101,8 +101,17 @@ _SAY = Catalogue.by_key(
 _SEVERITY_OF_STATUS = {CheckStatus.FAIL: Severity.HIGH, CheckStatus.WARN: Severity.MEDIUM}
 
 
-def findings_from(objective_results: Iterable[MetricResult], check_results: Iterable[CheckResult]) -> list[Finding]:
-    """Missed objectives and failed or warning checks, as findings."""
+def findings_from(
+    objective_results: Iterable[MetricResult],
+    check_results: Iterable[CheckResult],
+    titles: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """Missed objectives and failed or warning checks, as findings.
+
+    ``titles`` names each metric by its definition's title (a reader knows
+    "First-contact resolution", not ``fcr``); a metric without one keeps its id.
+    """
+    titles = titles or {}
     findings = []
     for result in objective_results:
         if result.target_status is TargetStatus.NOT_MET:
@@ -116,7 +125,7 @@ def findings_from(objective_results: Iterable[MetricResult], check_results: Iter
                     evidence=(
                         _SAY(
                             "objective.result",
-                            metric=result.metric,
+                            metric=titles.get(result.metric, result.metric),
                             value=result.value,
                             n=result.n,
                             confidence=result.confidence,
@@ -162,7 +171,8 @@ def _improve(run: Run) -> StageOutcome:
     objective_results = [r for r in run.metric_results if r.objective is not None]
     if not any(outcome.stage is Stage.MEASURE for outcome in run.outcomes):
         objective_results, _ = measure_objectives(run)
-    findings = findings_from(objective_results, check_results)
+    titles = {definition.id: definition.title for definition in run.registry.metrics if definition.title}
+    findings = findings_from(objective_results, check_results, titles)
     run.store.write_findings(run.id, findings)
     run.findings.extend(findings)
     counts = {"checks": len(check_results), "findings": len(findings)}

@@ -247,7 +247,7 @@ def objectives_met(facts: Facts) -> Verdict:
             say(
                 "objective.result",
                 objective=objective.id,
-                metric=result.metric,
+                metric=facts.metric_title(result.metric),
                 value=result.value,
                 n=result.n,
                 comparison=objective.comparison.value,
