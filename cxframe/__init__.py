@@ -40,7 +40,7 @@ from cxframe.contracts._batches import (
     SurveyQuestion,
     TimestampRule,
 )
-from cxframe.contracts._context import MetricCatalogue, RunContext
+from cxframe.contracts._context import MetricCatalogue, RegisteredMetrics, RunContext
 from cxframe.contracts._convert import structure, unstructure
 from cxframe.contracts._errors import (
     CxframeError,
@@ -203,6 +203,7 @@ __all__ = [
     "Programme",
     "Progress",
     "ReadOnlyError",
+    "RegisteredMetrics",
     "Reject",
     "ReportContext",
     "ReportSection",

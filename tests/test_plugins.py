@@ -66,7 +66,7 @@ class Recorder:
 
 
 def test_every_hookspec_has_a_docstring_saying_what_to_return() -> None:
-    names = [name for name in dir(hookspecs) if name.startswith(("register_", "stage_"))]
+    names = [name for name in dir(hookspecs) if name.startswith(("register_", "stage_", "collect_"))]
     assert set(names) == {
         "register_collectors",
         "register_metrics",
@@ -77,6 +77,7 @@ def test_every_hookspec_has_a_docstring_saying_what_to_return() -> None:
         "register_commands",
         "stage_started",
         "stage_finished",
+        "collect_finished",
     }
     for name in names:
         doc = getattr(hookspecs, name).__doc__

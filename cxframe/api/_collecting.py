@@ -64,6 +64,13 @@ def collect(
         for reader in readers:
             chosen = opened.registry.collectors.get(reader.collector)
             summaries.append(ingest(opened.store, reader, chosen, progress=progress))
+        opened.host.call(
+            "collect_finished",
+            programme=opened.programme,
+            store=opened.store,
+            catalogue=opened.registry,
+            summaries=summaries,
+        )
         return summaries
 
 

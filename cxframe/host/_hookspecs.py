@@ -16,13 +16,15 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from cxframe.contracts._context import RunContext
+    from cxframe.contracts._context import MetricCatalogue, RunContext
     from cxframe.contracts._maturity import Assessment
     from cxframe.contracts._plugins import Check, Collector, Reporter
     from cxframe.contracts._records import MetricDefinition, MetricResult, Period
     from cxframe.contracts._sections import ReportSection
     from cxframe.contracts._stages import Stage, StageOutcome
+    from cxframe.ingestion._collect import IngestSummary
     from cxframe.programme._file import Programme
+    from cxframe.store._sqlite import Store
 
 hookspec = pluggy.HookspecMarker("cxframe")
 hookimpl = pluggy.HookimplMarker("cxframe")
@@ -144,6 +146,28 @@ def protect_metric_results(
     :return: the results to show instead — a suppressed group keeps its segment and period, with
         ``value``, ``n`` and the interval set to ``None`` and the flag ``suppressed`` — or ``None``
         to leave them as they are.
+    """
+
+
+@hookspec
+def collect_finished(
+    programme: Programme, store: Store, catalogue: MetricCatalogue, summaries: list[IngestSummary]
+) -> None:
+    """Hear that ``cxframe collect`` (or `cxframe.collect`) has stored its sources, to act on what is now stored.
+
+    Called once per collect, after every source has been stored (each in its
+    own, committed transaction) — also when nothing new was stored, so work
+    that depends on the time of the collect (such as opening cases for recent
+    answers) runs each time. Write to ``store`` inside ``store.writing()``;
+    a plugin's own tables are created with `cxframe.Store.apply_plugin_migrations`.
+    Raising `cxframe.InvalidInput` stops the command with exit code 1 (what was
+    collected stays stored).
+
+    :param programme: the open `cxframe.Programme`.
+    :param store: the programme's open, writable `cxframe.Store`.
+    :param catalogue: the registered metrics (``catalogue.metrics.get("nps")``), a `cxframe.MetricCatalogue`.
+    :param summaries: one `cxframe.IngestSummary` per source collected, in order.
+    :return: nothing.
     """
 
 

@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ from cxframe.store._locking import BUSY_SECONDS, writing
 from cxframe.store._migrations import (
     CORE_MIGRATIONS,
     RESPONSE_COLUMNS,
+    Migration,
     create_observations_view,
     migrate,
     pending,
@@ -232,6 +233,28 @@ class Store:
         """
         self.require_writable()
         return writing(self.db)
+
+    def apply_plugin_migrations(self, owner: str, steps: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+        """Create or update a plugin's own tables; call it each time before using them (it is idempotent).
+
+        ``owner`` is the plugin's distribution name (``cxframe-improve``);
+        ``steps`` its schema steps in order, each ``(name, SQL statements)``,
+        never changed once released (add a step instead). Each step not yet
+        applied runs in one transaction with the row recording it in
+        ``_cxframe_migrations``, as the core's own steps do, so a plugin's
+        tables are always at a known version. Returns the steps still missing:
+        none on a writable store; on a read-only store, the steps it would need
+        (the plugin then reads as if its tables were empty). A store holding a
+        step of ``owner`` that ``steps`` does not name was written by a newer
+        version of the plugin: `StoreError`.
+        """
+        if owner == "cxframe" or not owner.strip():
+            raise ValueError(f"a plugin's migrations need the plugin's own name as owner, not {owner!r}")
+        migrations = tuple(Migration(owner, name, _statements(sql)) for name, sql in steps)
+        if self.read_only:
+            return pending(self.db, migrations)
+        migrate(self.db, migrations)
+        return []
 
     def close(self) -> None:
         self.db.close()
@@ -450,6 +473,18 @@ class Store:
                 if rows:
                     self.db.table(table).insert_all(rows)
         return {table: len(rows) for table, rows in tables.items()}
+
+
+def _statements(sql: Sequence[str]) -> Callable[[sqlite_utils.Database], None]:
+    """A migration step running ``sql`` statement by statement (inside the step's transaction)."""
+
+    statements = (sql,) if isinstance(sql, str) else tuple(sql)  # one statement given as a bare string
+
+    def apply(db: sqlite_utils.Database) -> None:
+        for statement in statements:
+            db.execute(statement)
+
+    return apply
 
 
 def now_text() -> str:

@@ -1,0 +1,334 @@
+"""Loop cases in the store: the plugin's own tables, opening cases after a collect, listing and updating them.
+
+Tables (created through `cxframe.Store.apply_plugin_migrations`, owner
+``cxframe-improve``):
+
+* ``improve_cases`` — one row per case, unique by the answer it follows up
+  (``answer_key``, the observation's key: its response and question), so an
+  answer never opens two cases, whatever the re-collects and rules;
+* ``improve_case_history`` — one row per change of a case (its opening
+  included), with the time it was made.
+
+Times are stored as the store stores them (UTC ISO-8601 with six fraction
+digits, so that text order is time order) and shown to the second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from cxframe import InvalidInput, Programme, RegisteredMetrics, Store, utc_text
+from cxframe_improve.settings import NEW_STATUS, OPEN_STATUSES, SETTINGS, UPDATE_STATUSES, LoopRule
+
+CASES = "improve_cases"
+HISTORY = "improve_case_history"
+
+#: The plugin's schema steps, in order; released steps are never edited (a change is a new step).
+MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "0001_cases",
+        (
+            f"CREATE TABLE {CASES} (id INTEGER PRIMARY KEY, answer_key TEXT NOT NULL UNIQUE, source TEXT, "
+            "response_id TEXT, respondent_id TEXT, metric TEXT NOT NULL, score REAL, comment TEXT, touchpoint TEXT, "
+            "opened TEXT NOT NULL, due TEXT NOT NULL, owner TEXT, status TEXT NOT NULL, root_cause TEXT, "
+            "resolution TEXT, closed TEXT, created TEXT NOT NULL)",
+            f"CREATE INDEX {CASES}_status_due ON {CASES} (status, due)",
+            f"CREATE TABLE {HISTORY} (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES {CASES}(id), "
+            "at TEXT NOT NULL, status TEXT NOT NULL, root_cause TEXT, resolution TEXT, note TEXT)",
+            f"CREATE INDEX {HISTORY}_case ON {HISTORY} (case_id, id)",
+        ),
+    ),
+)
+
+_COLUMNS = (
+    "id",
+    "source",
+    "response_id",
+    "respondent_id",
+    "metric",
+    "score",
+    "comment",
+    "touchpoint",
+    "opened",
+    "due",
+    "owner",
+    "status",
+    "root_cause",
+    "resolution",
+    "closed",
+)
+
+
+def ready(store: Store) -> bool:
+    """Create or update the plugin's tables; whether they can be read (False: a read-only store without them)."""
+    return not store.apply_plugin_migrations(SETTINGS, MIGRATIONS)
+
+
+def stored_time(moment: dt.datetime) -> str:
+    """A time as the store keeps it (UTC, sortable text)."""
+    return utc_text(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))[0]
+
+
+def parse_stored(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def shown_time(text: str | None) -> str | None:
+    """A stored time as people and JSON read it: ``2026-03-01T08:30:00Z``."""
+    if text is None:
+        return None
+    return parse_stored(text).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@attrs.frozen
+class LoopCase:
+    """One case of the closed loop: an unhappy answer to follow up, with its owner, deadline and outcome."""
+
+    case: int
+    source: str | None
+    response_id: str | None
+    respondent_id: str | None
+    metric: str
+    score: float | None
+    comment: str | None
+    touchpoint: str | None
+    #: when the customer answered (the SLA counts from then)
+    opened: str
+    due: str
+    owner: str | None
+    status: str
+    root_cause: str | None
+    resolution: str | None
+    closed: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def overdue(self, now: dt.datetime) -> bool:
+        """Open and past its due time at ``now``."""
+        return self.is_open and parse_stored(self.due) < now
+
+    def to_json(self) -> dict[str, Any]:
+        """The public shape of ``cxframe loop list --json`` (DESIGN §11)."""
+        return {
+            "case": self.case,
+            "source": self.source,
+            "response_id": self.response_id,
+            "respondent_id": self.respondent_id,
+            "metric": self.metric,
+            "score": self.score,
+            "comment": self.comment,
+            "touchpoint": self.touchpoint,
+            "opened": shown_time(self.opened),
+            "due": shown_time(self.due),
+            "owner": self.owner,
+            "status": self.status,
+            "root_cause": self.root_cause,
+            "resolution": self.resolution,
+            "closed": shown_time(self.closed),
+        }
+
+
+@attrs.frozen
+class CaseUpdate:
+    """One entry of a case's history: what was set, when (the first entry is its opening)."""
+
+    case: int
+    at: str
+    status: str
+    root_cause: str | None = None
+    resolution: str | None = None
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "at": shown_time(self.at),
+            "status": self.status,
+            "root_cause": self.root_cause,
+            "resolution": self.resolution,
+            "note": self.note,
+        }
+
+
+def _case(row: Sequence[Any]) -> LoopCase:
+    return LoopCase(*row)
+
+
+def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple[str, str]], now: dt.datetime) -> int:
+    """Open a case for every qualifying answer that has none yet; return how many were opened.
+
+    ``metrics`` maps each rule's metric to its ``(question, population)``.
+    Rules are applied in the order written: an answer two rules qualify is
+    opened once, by the first (its SLA and owners).
+    """
+    if not rules or not ready(store):
+        return 0
+    created = stored_time(now)
+    db = store.db
+    opened = 0
+    with store.writing():
+        for rule in rules:
+            question, population = metrics[rule.metric]
+            cutoff = stored_time(now - dt.timedelta(hours=rule.since_hours))
+            cursor = db.execute(
+                "SELECT * FROM observations AS o WHERE question = ? AND population = ? AND value <= ? "
+                f"AND timestamp >= ? AND NOT EXISTS (SELECT 1 FROM {CASES} AS c WHERE c.answer_key = o.key) "
+                "ORDER BY timestamp, key",
+                [question, population, rule.at_or_below, cutoff],
+            )
+            names = [d[0] for d in cursor.description]
+            for values in cursor.fetchall():
+                answer = dict(zip(names, values, strict=True))
+                due = stored_time(parse_stored(answer["timestamp"]) + dt.timedelta(hours=rule.sla_hours))
+                inserted = db.execute(
+                    f"INSERT OR IGNORE INTO {CASES} (answer_key, source, response_id, respondent_id, metric, score, "
+                    "comment, touchpoint, opened, due, owner, status, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        answer["key"],
+                        answer["source"],
+                        answer["response_id"],
+                        answer["respondent_id"],
+                        rule.metric,
+                        answer["value"],
+                        answer["comment"],
+                        answer["touchpoint"],
+                        answer["timestamp"],
+                        due,
+                        rule.owner_for(answer),
+                        NEW_STATUS,
+                        created,
+                    ],
+                )
+                if inserted.rowcount:
+                    db.execute(
+                        f"INSERT INTO {HISTORY} (case_id, at, status) VALUES (?, ?, ?)",
+                        [inserted.lastrowid, created, NEW_STATUS],
+                    )
+                    opened += 1
+    return opened
+
+
+def list_cases(
+    store: Store, now: dt.datetime, *, open_only: bool = False, overdue: bool = False, owner: str | None = None
+) -> list[LoopCase]:
+    """The cases, oldest first; ``open_only``: open or contacted; ``overdue``: open and past due at ``now``."""
+    if not ready(store):
+        return []
+    where: list[str] = []
+    params: list[Any] = []
+    if open_only or overdue:
+        where.append(f"status IN ({', '.join('?' * len(OPEN_STATUSES))})")
+        params.extend(OPEN_STATUSES)
+    if overdue:
+        where.append("due < ?")
+        params.append(stored_time(now))
+    if owner is not None:
+        where.append("owner = ?")
+        params.append(owner)
+    sql = f"SELECT {', '.join(_COLUMNS)} FROM {CASES}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return [_case(row) for row in store.db.execute(sql + " ORDER BY id", params).fetchall()]
+
+
+def parse_case_id(case: int | str) -> int:
+    """A case id from the command line or a program; `InvalidInput` for anything but a positive whole number."""
+    if isinstance(case, bool):
+        raise InvalidInput([f"case {case!r}: expected a case number such as 12 (see cxframe loop list)"])
+    if isinstance(case, int):
+        number = case
+    else:
+        text = str(case).strip()
+        if not text.isdigit():
+            raise InvalidInput([f"case {case!r}: expected a case number such as 12 (see cxframe loop list)"])
+        number = int(text)
+    if number < 1:
+        raise InvalidInput([f"case {case!r}: expected a case number such as 12 (see cxframe loop list)"])
+    return number
+
+
+def _get(store: Store, case: int) -> LoopCase:
+    row = store.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM {CASES} WHERE id = ?", [case]).fetchone()
+    if row is None:
+        count, last = store.db.execute(f"SELECT count(*), max(id) FROM {CASES}").fetchone()
+        known = f"cases are numbered 1 to {last}" if count else "there are no cases yet"
+        raise InvalidInput([f"case {case}: no such case ({known}; see cxframe loop list)"])
+    return _case(row)
+
+
+def update(
+    store: Store,
+    case: int | str,
+    status: str,
+    now: dt.datetime,
+    *,
+    root_cause: str | None = None,
+    resolution: str | None = None,
+    note: str | None = None,
+) -> LoopCase:
+    """Set a case's status (and root cause, resolution) and keep the change in its history, in one transaction.
+
+    Checks everything before writing: a bad case id or status raises
+    `InvalidInput` and changes nothing. ``resolved`` and ``no_response``
+    close the case at ``now``; ``contacted`` (re)opens it.
+    """
+    number = parse_case_id(case)
+    if status not in UPDATE_STATUSES:
+        raise InvalidInput([f"status {status!r}: expected one of {', '.join(UPDATE_STATUSES)}"])
+    store.require_writable("cxframe loop update")
+    if not ready(store):  # pragma: no cover - a writable store always gets its tables
+        raise InvalidInput([f"case {number}: no such case (there are no cases yet)"])
+    at = stored_time(now)
+    with store.writing():
+        current = _get(store, number)
+        closed = None if status in OPEN_STATUSES else at
+        store.db.execute(
+            f"UPDATE {CASES} SET status = ?, root_cause = ?, resolution = ?, closed = ? WHERE id = ?",
+            [
+                status,
+                root_cause if root_cause is not None else current.root_cause,
+                resolution if resolution is not None else current.resolution,
+                closed,
+                number,
+            ],
+        )
+        store.db.execute(
+            f"INSERT INTO {HISTORY} (case_id, at, status, root_cause, resolution, note) VALUES (?, ?, ?, ?, ?, ?)",
+            [number, at, status, root_cause, resolution, note],
+        )
+        return _get(store, number)
+
+
+def history(store: Store, case: int | str) -> list[CaseUpdate]:
+    """A case's history, oldest first; `InvalidInput` for a case that does not exist."""
+    number = parse_case_id(case)
+    if not ready(store):
+        raise InvalidInput([f"case {number}: no such case (there are no cases yet)"])
+    _get(store, number)
+    rows = store.db.execute(
+        f"SELECT case_id, at, status, root_cause, resolution, note FROM {HISTORY} WHERE case_id = ? ORDER BY id",
+        [number],
+    ).fetchall()
+    return [CaseUpdate(*row) for row in rows]
+
+
+def metric_questions(
+    programme: Programme, rules: Sequence[LoopRule], metrics: RegisteredMetrics
+) -> dict[str, tuple[str, str]]:
+    """Each rule's metric → ``(question, population)``, from the registry; `InvalidInput` for an unknown metric."""
+    known = set(metrics.ids())
+    problems = [
+        f"plugins.{SETTINGS}.loop[{index}].metric: unknown metric {rule.metric!r} (known: {', '.join(sorted(known))})"
+        for index, rule in enumerate(rules)
+        if rule.metric not in known
+    ]
+    if problems:
+        raise InvalidInput(problems, where=str(programme.file))
+    return {rule.metric: (metrics.get(rule.metric).question, metrics.get(rule.metric).population) for rule in rules}
