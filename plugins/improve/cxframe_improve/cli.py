@@ -10,7 +10,7 @@ from rich.table import Table
 
 from cxframe import common_options, emit_json, handle_errors, json_option, state
 from cxframe_improve import api
-from cxframe_improve.cases import CaseUpdate, LoopCase
+from cxframe_improve.cases import CaseUpdate, LoopCase, parse_stored
 from cxframe_improve.settings import UPDATE_STATUSES
 
 
@@ -59,6 +59,11 @@ def list_command(open_only: bool, overdue: bool, owner: str | None, as_json: boo
     _table(found, now)
 
 
+def _minute(stored: str) -> str:
+    """A due time as a table reads it: UTC to the minute (the JSON keeps the seconds)."""
+    return parse_stored(stored).strftime("%Y-%m-%d %H:%M")
+
+
 def _table(found: list[LoopCase], now: dt.datetime) -> None:
     out = _out()
     if not found:
@@ -68,7 +73,6 @@ def _table(found: list[LoopCase], now: dt.datetime) -> None:
     for header in ("case", "metric", "score", "touchpoint", "owner", "due", "status", "comment"):
         table.add_column(header, overflow="fold")
     for case in found:
-        shown = case.to_json()
         status = f"{case.status} (overdue)" if case.overdue(now) else case.status
         table.add_row(
             str(case.case),
@@ -76,12 +80,12 @@ def _table(found: list[LoopCase], now: dt.datetime) -> None:
             _text(case.score if case.score is None else f"{case.score:g}"),
             _text(case.touchpoint),
             _text(case.owner),
-            _text(shown["due"]),
+            _minute(case.due),
             status,
             _text(case.comment),
         )
     out.print(table, markup=False)
-    out.print(f"{len(found)} case(s)")
+    out.print(f"{len(found)} case(s); due times in UTC")
 
 
 @loop.command("update")

@@ -22,7 +22,7 @@ ROWS: list[tuple[Any, ...]] = [
     ("r3", "c3", 60, "web", "South", "Page broke twice", 6, 2),
     ("r4", "c4", 40 * 24, "store", "South", "Too old to open", 2, 5),
     ("r5", "c5", 1, "web", "South", "Great", 10, 5),
-    ("r6", "c6", 5, "web", "North", "", 5, 3),
+    ("r6", "c6", 5, "web", "North", "[/b] not [red]markup", 5, 3),
 ]
 RULES = [
     {
@@ -130,6 +130,7 @@ def test_collect_opens_one_case_per_qualifying_answer_with_owner_and_due(tmp_pat
     assert (first["status"], first["root_cause"], first["resolution"], first["closed"]) == ("open", None, None, None)
     # the SLA counts from the answer: its time + 48 h (first rule), + 72 h (csat rule)
     assert first["opened"] == stamp(10) and first["due"] == stamp(10 - 48)
+    assert cases[2]["comment"] == "[/b] not [red]markup"
     assert cases[3]["opened"] == stamp(60) and cases[3]["due"] == stamp(60 - 72)
     # routes in the order written: the touchpoint route before the region route, then the default
     assert [c["owner"] for c in cases] == ["CX team", "Head of Contact Centre", "North lead", "Quality", "Quality"]
@@ -172,6 +173,8 @@ def test_list_filters_open_overdue_and_owner(tmp_path: Path) -> None:
     assert [c.case for c in cxframe_improve.loop_cases(root, overdue=True, now=later, host=host())] == [1, 2, 3, 5]
     table = cli(root, "loop", "list")
     assert table.exit_code == 0 and "overdue" in table.stdout and "5 case(s)" in table.stdout
+    # free text is shown as it is, never read as console markup
+    assert "[/b]" in table.stdout and "[red]" in table.stdout
 
 
 def test_updates_set_status_and_are_kept_in_the_history(tmp_path: Path) -> None:
