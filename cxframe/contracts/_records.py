@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -98,6 +98,20 @@ class IntervalMethod(enum.Enum):
     NPS = "nps"
 
 
+_Member = TypeVar("_Member", bound=enum.Enum)
+
+
+def _member(cls: type[_Member], value: str | _Member | None, key: str, noun: str) -> _Member | None:
+    """``value`` as a member of ``cls`` (``None`` stays ``None``), or `InvalidInput` naming ``key`` and the known values."""
+    if value is None or isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        known = ", ".join(str(member.value) for member in cls)
+        raise InvalidInput([f"{key}: unknown {noun} {value!r} (known: {known})"]) from None
+
+
 class WeightedVariance(enum.Enum):
     """How the interval of a weighted (or respondent-clustered) estimate gets its variance.
 
@@ -115,13 +129,7 @@ class WeightedVariance(enum.Enum):
     @classmethod
     def parse(cls, variance: str | WeightedVariance | None) -> WeightedVariance | None:
         """``variance`` as a `WeightedVariance` (``None`` stays ``None``), or `InvalidInput` naming the methods."""
-        if variance is None or isinstance(variance, WeightedVariance):
-            return variance
-        try:
-            return cls(variance)
-        except ValueError:
-            known = ", ".join(v.value for v in cls)
-            raise InvalidInput([f"variance: unknown method {variance!r} (known: {known})"]) from None
+        return _member(cls, variance, "variance", "method")
 
 
 class Severity(enum.Enum):
@@ -367,13 +375,7 @@ class Period(enum.Enum):
     @classmethod
     def parse(cls, period: str | Period | None) -> Period | None:
         """``period`` as a `Period` (``None`` stays ``None``), or `InvalidInput` naming the known periods."""
-        if period is None or isinstance(period, Period):
-            return period
-        try:
-            return cls(period)
-        except ValueError:
-            known = ", ".join(p.value for p in cls)
-            raise InvalidInput([f"period: unknown period {period!r} (known: {known})"]) from None
+        return _member(cls, period, "period", "period")
 
 
 @attrs.frozen
