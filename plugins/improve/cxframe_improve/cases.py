@@ -171,8 +171,8 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
         return 0
     created = stored_time(now)
     db = store.db
-    opened = 0
     with store.writing():
+        before = db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CASES}").fetchone()[0]
         for rule in rules:
             question, population = metrics[rule.metric]
             cutoff = stored_time(now - dt.timedelta(hours=rule.since_hours))
@@ -183,14 +183,14 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
                 [question, population, rule.at_or_below, cutoff],
             )
             names = [d[0] for d in cursor.description]
-            for values in cursor.fetchall():
-                answer = dict(zip(names, values, strict=True))
-                due = stored_time(parse_stored(answer["timestamp"]) + dt.timedelta(hours=rule.sla_hours))
-                inserted = db.execute(
-                    f"INSERT OR IGNORE INTO {CASES} (answer_key, source, response_id, respondent_id, metric, score, "
-                    "comment, touchpoint, opened, due, owner, status, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
+            answers = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+            # an earlier rule's cases are already there: the NOT EXISTS above leaves their answers out
+            db.conn.executemany(
+                f"INSERT OR IGNORE INTO {CASES} (answer_key, source, response_id, respondent_id, metric, score, "
+                "comment, touchpoint, opened, due, owner, status, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
                         answer["key"],
                         answer["source"],
                         answer["response_id"],
@@ -200,18 +200,19 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
                         answer["comment"],
                         answer["touchpoint"],
                         answer["timestamp"],
-                        due,
+                        stored_time(parse_stored(answer["timestamp"]) + dt.timedelta(hours=rule.sla_hours)),
                         rule.owner_for(answer),
                         NEW_STATUS,
                         created,
-                    ],
-                )
-                if inserted.rowcount:
-                    db.execute(
-                        f"INSERT INTO {HISTORY} (case_id, at, status) VALUES (?, ?, ?)",
-                        [inserted.lastrowid, created, NEW_STATUS],
                     )
-                    opened += 1
+                    for answer in answers
+                ],
+            )
+        # every case opened now starts its history, in one statement
+        opened = db.execute(
+            f"INSERT INTO {HISTORY} (case_id, at, status) SELECT id, ?, ? FROM {CASES} WHERE id > ? ORDER BY id",
+            [created, NEW_STATUS, before],
+        ).rowcount
     return opened
 
 
