@@ -130,6 +130,7 @@ from cxframe.measurement._comparisons import (
 from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
 from cxframe.measurement._planning import DetectablePlan, SampleSizePlan
 from cxframe.measurement._trend import PARTIAL_PERIOD, TrendFit, TrendResult, fit_trend
+from cxframe.measurement._windows import DiD, WindowComparison, compare_windows, difference_in_differences
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
 from cxframe.store._files import open_private
 from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_store, utc_text
@@ -169,6 +170,7 @@ __all__ = [
     "CxframeError",
     "DetectablePlan",
     "Detection",
+    "DiD",
     "Dimension",
     "Drop",
     "Emotion",
@@ -238,6 +240,7 @@ __all__ = [
     "UnknownId",
     "Verdict",
     "WeightedVariance",
+    "WindowComparison",
     "__version__",
     "adjust_comparisons",
     "batches_from_rows",
@@ -250,12 +253,14 @@ __all__ = [
     "compare",
     "compare_periods",
     "compare_segments",
+    "compare_windows",
     "comparison_json",
     "compute_metric",
     "delimiter_of",
     "detect_encoding",
     "detect_source",
     "difference",
+    "difference_in_differences",
     "emit_json",
     "fit_trend",
     "forget",

@@ -173,3 +173,35 @@ def test_segment_columns_added_by_a_rolled_back_ingest_are_gone_and_can_be_added
             store.ensure_segment_columns(["region"])
         assert store.segment_columns() == ["region"]
         assert "region" in {c.name for c in store.db["observations"].columns}
+
+
+def test_old_stores_get_the_actions_done_date_segment_and_effect_columns(tmp_path: Path) -> None:
+    db = _store_at(tmp_path / "cxframe.db", 7)  # before 0008: actions without done, segment or the effect's test
+    db.execute("INSERT INTO runs (id, command, started_at) VALUES (1, 'run', '2026-03-01T10:00:00Z')")
+    db.execute("INSERT INTO actions (id, run_id, title, status, baseline, effect) VALUES ('a', 1, 'A', 'done', 60, 5)")
+    db.conn.commit()
+    db.close()
+    from cxframe.contracts._records import Action, ActionStatus
+
+    with Store(tmp_path / "cxframe.db") as store:
+        old = store.db.execute(
+            "SELECT id, baseline, effect, done, segment, effect_ci_low, effect_ci_high, effect_p_value FROM actions"
+        ).fetchall()
+        measured = Action(
+            "b",
+            "B",
+            status=ActionStatus.DONE,
+            done=dt.date(2026, 3, 1),
+            segment={"region": "North"},
+            baseline=60.0,
+            effect=20.0,
+            effect_ci_low=11.1,
+            effect_ci_high=28.5,
+            effect_p_value=0.001,
+        )
+        store.write_actions(1, [measured])
+        new = store.db.execute(
+            "SELECT done, segment, effect_ci_low, effect_ci_high, effect_p_value FROM actions WHERE id = 'b'"
+        ).fetchone()
+    assert old == [("a", 60.0, 5.0, None, None, None, None, None)]  # kept, with nothing measured made up
+    assert new == ("2026-03-01", '{"region": "North"}', 11.1, 28.5, 0.001)

@@ -119,7 +119,7 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
 
     Checks the file's keys and types, cross-references, that each source's
     collector is registered and its file exists, and that each objective's
-    metric is registered.
+    metric (and each action's) is registered.
     """
     try:
         loaded = load_programme(programme)
@@ -157,6 +157,10 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
             problems.append(
                 f"{where}: objectives[{index}].metric: unknown metric {objective.metric!r} (known: {known})"
             )
+    for index, action in enumerate(loaded.document.actions):
+        if action.metric is not None and action.metric not in registry.metrics:
+            known = ", ".join(registry.metrics.ids()) or "none installed"
+            problems.append(f"{where}: actions[{index}].metric: unknown metric {action.metric!r} (known: {known})")
     return problems
 
 

@@ -91,6 +91,11 @@ _ACTION = {
         "priority": _NUMBER_OR_NULL,
         "baseline": _NUMBER_OR_NULL,
         "effect": _NUMBER_OR_NULL,
+        "effect_ci_low": _NUMBER_OR_NULL,
+        "effect_ci_high": _NUMBER_OR_NULL,
+        "effect_p_value": _NUMBER_OR_NULL,
+        "done": {"type": ["string", "null"], "format": "date"},
+        "segment": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }
 

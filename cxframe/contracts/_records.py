@@ -544,5 +544,15 @@ class Action:
     touchpoint: str | None = None
     metric: str | None = None
     priority: float | None = None
+    #: the metric's value before the action (the effect's before window, when cxframe measured it)
     baseline: float | None = None
+    #: the metric's change after the action: after − before on the metric's scale (when measured)
     effect: float | None = None
+    #: the interval of ``effect`` and the p-value of its test (when cxframe measured it)
+    effect_ci_low: float | None = None
+    effect_ci_high: float | None = None
+    effect_p_value: float | None = None
+    #: the day the action was finished: its effect is the metric from this day against the days before
+    done: dt.date | None = None
+    #: the answers the action should move, besides its touchpoint (e.g. ``{region = "North"}``)
+    segment: Segment = attrs.field(factory=dict)

@@ -235,6 +235,8 @@ class ComparisonResult:
     #: column with two values: "a vs rest" is "b vs rest" reversed): counted once when adjusting.
     #: Not part of the JSON shape.
     test: object = attrs.field(default=None, eq=False, repr=False)
+    #: the standard error of ``difference`` (metric's scale) as its test used it; not part of the JSON shape
+    std_error: float | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -668,6 +670,7 @@ def _build(
                 method=METHOD_NAMES[metric.interval] if result is None else result.method,
                 flags=tuple(flags),
                 test=None if pair.test is None else (metric.id, compare, pair.test),
+                std_error=None if result is None else result.std_error * scale,
             )
         )
     return adjust_comparisons(results, adjust)

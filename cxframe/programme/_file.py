@@ -7,6 +7,7 @@ See ``docs/programme.md`` for the reference.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tomllib
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ import attrs
 
 from cxframe.contracts._convert import structure
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import Action, Journey, Objective, Persona, Touchpoint, WeightedVariance
+from cxframe.contracts._records import Action, ActionStatus, Journey, Objective, Persona, Touchpoint, WeightedVariance
 
 PROGRAMME_FILE = "cxframe.toml"
 
@@ -248,6 +249,32 @@ def cross_reference_problems(programme: Programme) -> Iterable[str]:
             yield f"{file}: actions[{a}].touchpoint: unknown touchpoint {action.touchpoint!r}"
         if action.id.startswith("action:"):
             yield f"{file}: actions[{a}].id: ids starting with 'action:' are kept for the actions cxframe proposes"
+        yield from _action_done_problems(f"{file}: actions[{a}]", action)
+
+
+#: Statuses an action with a ``done`` date cannot have: it was not finished then.
+_NOT_FINISHED = (ActionStatus.PROPOSED, ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
+def _action_done_problems(at: str, action: Action) -> Iterable[str]:
+    """A done date that has not come yet or on an unfinished action; an empty segment entry; a segment it cannot compare."""
+    if action.done is not None:
+        today = dt.date.today()
+        if action.done > today:
+            yield f"{at}.done: {action.done.isoformat()} is in the future (today is {today.isoformat()}) ({action.id})"
+        if action.status in _NOT_FINISHED:
+            yield (
+                f"{at}.done: set, but status is {action.status.value!r} ({action.id}); "
+                'set status = "done", or remove done'
+            )
+    for column, value in action.segment.items():
+        if not column.strip() or not str(value).strip():
+            yield f'{at}.segment: expected COLUMN = "VALUE" pairs such as {{region = "North"}}, got {action.segment!r}'
+    if action.segment and action.touchpoint is None and len(action.segment) > 1:
+        yield (
+            f'{at}.segment: name one column (e.g. {{region = "North"}}), or set touchpoint and let segment '
+            f"narrow it ({action.id}): the effect compares that column's other values"
+        )
 
 
 def file_hashes(path: Path, prefix: int | None = None) -> tuple[str, str | None]:

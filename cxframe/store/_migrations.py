@@ -416,6 +416,15 @@ def _0007_repeat_respondents(db: sqlite_utils.Database) -> None:
     db.table("metric_results").add_column("repeat_respondents", int)
 
 
+def _0008_action_effects(db: sqlite_utils.Database) -> None:
+    """Record when an action was done and the segment it acts on, and its measured effect's interval and test."""
+    actions = db.table("actions")
+    actions.add_column("done", str)
+    actions.add_column("segment", str)
+    for column in ("effect_ci_low", "effect_ci_high", "effect_p_value"):
+        actions.add_column(column, float)
+
+
 CORE_MIGRATIONS: tuple[Migration, ...] = (
     Migration("cxframe", "0001_initial", _0001_initial),
     Migration("cxframe", "0002_assessment_detail", _0002_assessment_detail),
@@ -424,6 +433,7 @@ CORE_MIGRATIONS: tuple[Migration, ...] = (
     Migration("cxframe", "0005_responses_and_answers", _0005_responses_and_answers),
     Migration("cxframe", "0006_ingest_sizes", _0006_ingest_sizes),
     Migration("cxframe", "0007_repeat_respondents", _0007_repeat_respondents),
+    Migration("cxframe", "0008_action_effects", _0008_action_effects),
 )
 SCHEMA_VERSION = len(CORE_MIGRATIONS)
 

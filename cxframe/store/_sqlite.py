@@ -386,7 +386,7 @@ class Store:
             self.db.table("findings").insert_all(rows, replace=True)
 
     def write_actions(self, run_id: int, actions: Iterable[Action]) -> None:
-        rows = [{**unstructure(a), "run_id": run_id} for a in actions]
+        rows = [{**unstructure(a), "run_id": run_id, "segment": _json(a.segment)} for a in actions]
         with self.writing():
             self.db.table("actions").insert_all(rows, replace=True)
 

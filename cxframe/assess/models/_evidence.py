@@ -51,7 +51,8 @@ def latest_actions(facts: Facts) -> list[dict[str, Any]]:
     ``action:…``) are suggestions, not recorded work, and are left out:
     otherwise a second assessment would score the first one's suggestions.
     """
-    columns = ["id", "title", "owner", "due", "status", "finding", "baseline", "effect"]
+    columns = ["id", "title", "owner", "due", "status", "finding", "metric", "baseline", "effect"]
+    columns += ["effect_ci_low", "effect_ci_high", "effect_p_value"]
     found = rows(
         facts,
         f"""

@@ -145,6 +145,14 @@ say = Catalogue.by_key(
             "en": "{count} of {total} done actions record a baseline and a measured effect",
             "zh-CN": "{total} 项已完成的行动中有 {count} 项记录了基线和测得的效果",
         },
+        "effect.tested": {
+            "en": "{action}: {metric} {baseline:.1f} before, {effect:+.1f} after (CI {low:+.1f} to {high:+.1f}, p = {p:.3g})",
+            "zh-CN": "{action}：{metric} 之前为 {baseline:.1f}，之后变化 {effect:+.1f}（置信区间 {low:+.1f} 至 {high:+.1f}，p = {p:.3g}）",
+        },
+        "effect.recorded": {
+            "en": "{action}: {metric} baseline {baseline:.1f}, effect {effect:+.1f} (no interval recorded)",
+            "zh-CN": "{action}：{metric} 基线 {baseline:.1f}，效果 {effect:+.1f}（未记录置信区间）",
+        },
         "objectives.none": {"en": "no objectives are planned", "zh-CN": "尚未规划任何目标"},
         "objective.no_result": {
             "en": "{objective}: no result (no data for {metric})",

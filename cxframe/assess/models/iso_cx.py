@@ -10,11 +10,14 @@ facts can; a ``question`` is asked where a person must answer.
 
 from __future__ import annotations
 
+from typing import Any
+
 from cxframe.assess.models import _evidence as ev
 from cxframe.assess.models._texts import listing, say
 from cxframe.contracts._maturity import Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.contracts._records import ActionStatus, ExperienceElement, TargetStatus
 from cxframe.contracts._stages import Stage
+from cxframe.contracts._texts import Text
 
 # --- framework, context and leadership --------------------------------------------------
 
@@ -227,7 +230,18 @@ def effects_measured(facts: Facts) -> Verdict:
         return Verdict.no(say("effects.none"))
     gaps = [a["id"] for a in done if a["baseline"] is None or a["effect"] is None]
     line = say("effects.measured", count=len(done) - len(gaps), total=len(done))
-    return Verdict(not gaps, (line, say("without", items=listing(gaps))) if gaps else (line,))
+    # each measured effect is evidence in itself: what moved, by how much, and how sure (cxframe-improve measures it)
+    effects = [_effect_line(a) for a in done if a["id"] not in gaps][:6]
+    return Verdict(not gaps, (line, *effects, say("without", items=listing(gaps))) if gaps else (line, *effects))
+
+
+def _effect_line(action: dict[str, Any]) -> Text:
+    metric = action["metric"] or "metric"
+    values = {"action": action["id"], "metric": metric, "baseline": action["baseline"], "effect": action["effect"]}
+    low, high, p = action["effect_ci_low"], action["effect_ci_high"], action["effect_p_value"]
+    if low is None or high is None or p is None:
+        return say("effect.recorded", **values)
+    return say("effect.tested", **values, low=low, high=high, p=p)
 
 
 def objectives_met(facts: Facts) -> Verdict:

@@ -8,6 +8,12 @@
 * ``cxframe loop list`` and ``cxframe loop update`` (and ``loop history``),
   and the same from Python: `loop_cases`, `update_case`, `case_history`,
   `open_loop_cases`.
+* the action register: ``cxframe actions list|add|update`` (the programme
+  file's ``[[actions]]`` edited with its comments kept) and ``cxframe actions
+  effect`` (a finished action's measured effect, before/after and
+  difference-in-differences), and the same from Python: `action_register`,
+  `add_action`, `update_action`, `action_effect`; each run records the
+  measured effects with the register (`cxframe_improve.effect`).
 
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
 """
@@ -17,10 +23,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from cxframe import Check, IngestSummary, MetricCatalogue, Programme, Store, hookimpl
+from cxframe import (
+    Check,
+    IngestSummary,
+    MetricCatalogue,
+    Programme,
+    RunContext,
+    Stage,
+    StageOutcome,
+    Store,
+    hookimpl,
+)
 from cxframe_improve import cases
+
+# the action register and its effects
+from cxframe_improve.actions import RegisterEntry, action_effect, action_register, add_action, update_action
 from cxframe_improve.api import case_history, loop_cases, open_loop_cases, update_case
 from cxframe_improve.cases import CaseUpdate, LoopCase
+from cxframe_improve.effect import ActionEffect, DidEffect, PreTrend, WindowValue
 from cxframe_improve.settings import (
     OPEN_STATUSES,
     SETTINGS,
@@ -46,6 +66,18 @@ __all__ = [
     "loop_cases",
     "open_loop_cases",
     "update_case",
+]
+# the action register and its effects
+__all__ += [
+    "ActionEffect",
+    "DidEffect",
+    "PreTrend",
+    "RegisterEntry",
+    "WindowValue",
+    "action_effect",
+    "action_register",
+    "add_action",
+    "update_action",
 ]
 
 
@@ -73,3 +105,16 @@ def register_commands(cli: click.Group) -> None:
     from cxframe_improve.cli import loop  # click and the CLI helpers only when commands are wanted
 
     cli.add_command(loop)
+    from cxframe_improve.actions_cli import actions
+
+    cli.add_command(actions)
+
+
+@hookimpl
+def stage_finished(stage: Stage, run: RunContext, outcome: StageOutcome) -> None:
+    """After the design stage stored the register, record each done action's measured effect with it."""
+    del outcome
+    if stage is Stage.DESIGN and not run.store.read_only:
+        from cxframe_improve.effect import record_effects
+
+        record_effects(run)
