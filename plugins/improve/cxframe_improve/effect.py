@@ -409,6 +409,8 @@ def verdict(effect: ActionEffect, definition: MetricDefinition) -> str:
         )
     elif PRE_TREND_UNTESTED in effect.flags:
         lines.append("the pre-period trends could not be checked (too little data in the before window)")
+    if SMALL_SAMPLE in effect.flags:
+        lines.append("a window has fewer answers than the minimum sample, so read the figures with care")
     return "; ".join(lines) + "."
 
 

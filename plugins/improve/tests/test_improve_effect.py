@@ -382,3 +382,32 @@ def test_a_control_for_an_action_on_all_answers_is_an_error(tmp_path: Path) -> N
     root = jump(tmp_path, actions=[action])
     with pytest.raises(InvalidInput, match="--control needs an action with a touchpoint or a segment"):
         cxframe_improve.action_effect(root, "fix-web-checkout", control=["store"], host=host())
+
+
+def test_the_retail_bank_example_has_a_done_action_with_a_measurable_effect(tmp_path: Path) -> None:
+    """The designed outcome docs/examples.md shows: the April app release lifted NPS at app-onboarding."""
+    import cxframe_employee
+    import cxframe_journey
+
+    plugins = testing.plugin_host(cxframe_nps, cxframe_journey, cxframe_employee, cxframe_improve)
+    root = tmp_path / "bank"
+    cxframe.init_programme(root, example="retail-bank", host=plugins)
+    cxframe.collect(root, host=plugins)
+    effect = cxframe_improve.action_effect(root, "app-release-april", host=plugins)
+    assert (effect.before.n, effect.after.n) == (93, 100)
+    assert effect.before.value == pytest.approx(21.5, abs=0.01) and effect.after.value == pytest.approx(54.0)
+    assert effect.difference == pytest.approx(32.49, abs=0.01) and effect.p_value is not None and effect.p_value < 0.01
+    assert effect.did is not None and effect.did.difference == pytest.approx(26.31, abs=0.01)
+    assert effect.did.p_value is not None and effect.did.p_value < 0.05
+    assert "mobile-banking" in effect.did.control and effect.flags == ()
+    assert effect.verdict.startswith("nps after vs before: rose by 32.5 points")
+
+
+def test_a_small_sample_is_flagged_and_said(tmp_path: Path) -> None:
+    before = {"web": pattern(0.6, 20), "store": pattern(0.7)}
+    after = {"web": pattern(0.8, 20), "store": pattern(0.7)}
+    root = collected(programme(tmp_path, survey(before, after)))
+    effect = cxframe_improve.action_effect(root, "fix-web-checkout", host=host())
+    assert (effect.before.n, effect.after.n) == (20, 20)
+    assert "small_sample" in effect.flags
+    assert "fewer answers than the minimum sample" in effect.verdict
