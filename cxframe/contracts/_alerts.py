@@ -14,7 +14,7 @@ no respondent detail beyond the respondent id.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -22,6 +22,10 @@ import attrs
 from cxframe.contracts._plugins import valid_id
 
 __all__ = ["AlertMessage", "Delivery", "Notifier"]
+
+
+def _case_ids(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
 
 
 def _text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -47,7 +51,7 @@ class AlertMessage:
     recipient: str
     subject: str = attrs.field(validator=_text)
     body: str
-    cases: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    cases: tuple[int, ...] = attrs.field(default=(), converter=_case_ids)
     data: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
 
 
