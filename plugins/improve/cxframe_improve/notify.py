@@ -10,8 +10,10 @@ notifier (`cxframe.Notifier.deliver`); what was delivered is recorded in the
 store as ``(case, kind, notifier, recipient)``, so no alert is sent twice,
 and every attempt — delivered or not, with the reason — is kept in the send
 log. A message that was not delivered marks nothing: the next run sends it
-again. A crash between a delivery and its record may repeat that one alert
-(at least once, never lost).
+again. A run holds the store's write lock from reading what was told to
+recording what it sent, so two runs at once never send the same alert; a
+run killed before it commits sends its alerts again next time (at least
+once, never lost).
 
 An alert carries only what its owner needs to act: the case number, metric,
 score, touchpoint, due time, respondent id and the comment shortened to
@@ -282,24 +284,39 @@ def notify(
         store.require_writable("cxframe loop notify")
     if not ready(store):  # a read-only store without the tables: no cases, nothing told
         return NotifyResult(dry_run)
+    if dry_run:
+        return _run(store, settings, notifiers, now, programme_name, send=False)
+    # the store's write lock, from reading what was told to recording what was sent: a second notify
+    # started meanwhile waits, then finds these alerts told (never twice); collect waits as for any writer
+    with store.writing():
+        return _run(store, settings, notifiers, now, programme_name, send=True)
+
+
+def _run(
+    store: Store,
+    settings: NotifySettings,
+    notifiers: dict[str, Notifier],
+    now: dt.datetime,
+    programme_name: str,
+    *,
+    send: bool,
+) -> NotifyResult:
     open_cases = list_cases(store, now, open_only=True)
     planned, unrouted = _plan(programme_name, settings, open_cases, _told(store), now)
     problems = _unknown_notifiers(planned, settings, list(notifiers))
     if problems:
         raise InvalidInput(problems)
-    if dry_run:
-        alerts = tuple(_outcome(item, "dry_run") for item in planned)
-        return NotifyResult(True, alerts, tuple(unrouted))
+    if not send:
+        return NotifyResult(True, tuple(_outcome(item, "dry_run") for item in planned), tuple(unrouted))
     _check_secrets(planned, settings)
     outcomes: dict[int, AlertOutcome] = {}
     for notifier_id in dict.fromkeys(item.destination.notifier for item in planned):
         batch = [(index, item) for index, item in enumerate(planned) if item.destination.notifier == notifier_id]
         deliveries = notifiers[notifier_id].deliver([item.message for _, item in batch])
         at = stored_time(dt.datetime.now(dt.UTC))
-        with store.writing():  # each notifier's outcome is recorded as soon as it answered
-            for (index, item), delivery in zip(batch, deliveries, strict=True):
-                _record(store, item, delivery, at)
-                outcomes[index] = _outcome(item, "sent" if delivery.sent else "failed", delivery.error)
+        for (index, item), delivery in zip(batch, deliveries, strict=True):
+            _record(store, item, delivery, at)
+            outcomes[index] = _outcome(item, "sent" if delivery.sent else "failed", delivery.error)
     return NotifyResult(False, tuple(outcomes[index] for index in range(len(planned))), tuple(unrouted))
 
 

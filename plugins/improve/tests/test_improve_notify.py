@@ -15,6 +15,7 @@ import json
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -111,11 +112,21 @@ def collected(
 
 
 class Mailbox:
-    """An aiosmtpd handler keeping what it was given; ``refuse`` makes it answer 451 to every message."""
+    """An aiosmtpd handler keeping what it was given; ``refuse`` makes it answer 451 to every message.
+
+    ``unknown`` are addresses it answers 550 to, as a server does for a mailbox it does not have.
+    """
 
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.refuse = False
+        self.unknown: set[str] = set()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
@@ -144,6 +155,7 @@ class Hook:
     def __init__(self) -> None:
         self.posts: list[dict[str, Any]] = []
         self.status = 200
+        self.delay = 0.0
 
 
 @pytest.fixture
@@ -154,6 +166,7 @@ def webhook() -> Iterator[tuple[Hook, str]]:
         def do_POST(self) -> None:
             length = int(self.headers["Content-Length"])
             body = self.rfile.read(length)
+            time.sleep(hook.delay)
             if hook.status == 200:
                 assert self.headers["Content-Type"].startswith("application/json")
                 hook.posts.append(json.loads(body))
@@ -346,6 +359,26 @@ def test_a_refusing_smtp_server_marks_nothing_sent_and_the_next_run_retries(
     assert [entry["sent"] for entry in cxframe_improve.alert_log(root, host=host())] == [False, False, True]
 
 
+def test_a_refused_recipient_fails_alone_on_the_same_connection(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp
+    mailbox.unknown = {"cc.head@example.com"}
+    routes = {"Head of Contact Centre": "email:cc.head@example.com", "default": "email:cx@example.com"}
+    root = collected(tmp_path, {"recipients": routes, "email": email_settings(port)})
+    result = notified(root, code=4)
+    assert [(a["owner"], a["status"]) for a in result["alerts"]] == [
+        ("CX team", "sent"),
+        ("Head of Contact Centre", "failed"),
+        ("North lead", "sent"),
+    ]
+    assert "cc.head@example.com: 550 5.1.1 No such user here" in result["alerts"][1]["error"]
+    assert sorted(str(m["To"]) for m in mailbox.messages) == ["cx@example.com", "cx@example.com"]
+    # the address is fixed on the server: only the refused alert goes out on the next run
+    mailbox.unknown = set()
+    [alert] = notified(root)["alerts"]
+    assert (alert["owner"], alert["new"], alert["status"]) == ("Head of Contact Centre", [2], "sent")
+    assert len(mailbox.messages) == 3
+
+
 def test_a_failing_webhook_marks_nothing_sent_and_the_email_still_goes(
     tmp_path: Path, smtp: tuple[Mailbox, int], webhook: tuple[Hook, str]
 ) -> None:
@@ -366,6 +399,24 @@ def test_a_failing_webhook_marks_nothing_sent_and_the_email_still_goes(
         ("webhook", "sent", [2, 3], [1])
     ]
     assert notified(root)["alerts"] == [] and len(mailbox.messages) == 1 and len(hook.posts) == 1
+
+
+def test_two_runs_at_once_send_each_alert_once(tmp_path: Path, webhook: tuple[Hook, str]) -> None:
+    hook, url = webhook
+    hook.delay = 0.5  # a slow server: the second run starts while the first is sending
+    root = collected(tmp_path, {"recipients": {"default": "webhook"}, "webhook": {"url": url}}, owners=SOLO)
+    results: list[Any] = []
+
+    def run() -> None:
+        results.append(cxframe_improve.notify_owners(root, host=host()))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(result.alerts) for result in results) == [0, 1]
+    assert len(hook.posts) == 1
 
 
 def test_an_unreachable_webhook_is_a_failed_send(tmp_path: Path) -> None:
