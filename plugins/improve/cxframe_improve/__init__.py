@@ -7,7 +7,11 @@
   tables (`cxframe_improve.cases`);
 * ``cxframe loop list`` and ``cxframe loop update`` (and ``loop history``),
   and the same from Python: `loop_cases`, `update_case`, `case_history`,
-  `open_loop_cases`.
+  `open_loop_cases`;
+* ``cxframe loop notify``: each owner's new and overdue cases by e-mail
+  (SMTP) or webhook, never the same alert twice (`cxframe_improve.notify`,
+  the notifiers in `cxframe_improve.notifiers`, ``[plugins.cxframe-improve.notify]``);
+  from Python `notify_owners`, `alert_log`.
 
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
 """
@@ -17,10 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from cxframe import Check, IngestSummary, MetricCatalogue, Programme, Store, hookimpl
+from cxframe import Check, IngestSummary, InvalidInput, MetricCatalogue, Notifier, Programme, Store, hookimpl
 from cxframe_improve import cases
-from cxframe_improve.api import case_history, loop_cases, open_loop_cases, update_case
+from cxframe_improve.api import alert_log, case_history, loop_cases, notify_owners, open_loop_cases, update_case
 from cxframe_improve.cases import CaseUpdate, LoopCase
+from cxframe_improve.notifiers import Destination, NotifySettings, configured_notifiers, load_notify_settings
+from cxframe_improve.notify import AlertOutcome, AlertsNotDelivered, NotifyResult
 from cxframe_improve.settings import (
     OPEN_STATUSES,
     SETTINGS,
@@ -37,13 +43,21 @@ __all__ = [
     "OPEN_STATUSES",
     "SETTINGS",
     "UPDATE_STATUSES",
+    "AlertOutcome",
+    "AlertsNotDelivered",
     "CaseUpdate",
+    "Destination",
     "LoopCase",
     "LoopRule",
+    "NotifyResult",
+    "NotifySettings",
     "OwnerRoute",
+    "alert_log",
     "case_history",
+    "load_notify_settings",
     "load_rules",
     "loop_cases",
+    "notify_owners",
     "open_loop_cases",
     "update_case",
 ]
@@ -51,8 +65,15 @@ __all__ = [
 
 @hookimpl
 def register_checks(programme: Programme | None) -> list[Check]:
-    # raising here is how `cxframe validate` learns about bad loop rules
-    load_rules(programme)
+    # raising here is how `cxframe validate` learns about bad loop rules (and bad notify settings, listed together)
+    problems: list[str] = []
+    for load in (load_rules, load_notify_settings):
+        try:
+            load(programme)
+        except InvalidInput as exc:
+            problems += exc.messages
+    if problems:
+        raise InvalidInput(problems)
     return []
 
 
@@ -73,3 +94,9 @@ def register_commands(cli: click.Group) -> None:
     from cxframe_improve.cli import loop  # click and the CLI helpers only when commands are wanted
 
     cli.add_command(loop)
+
+
+@hookimpl
+def register_notifiers(programme: Programme | None) -> list[Notifier]:
+    """The built-in ``email`` and ``webhook`` notifiers, each when its table in ``[plugins.cxframe-improve.notify]`` is there."""
+    return configured_notifiers(programme)
