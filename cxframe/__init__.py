@@ -28,6 +28,7 @@ from cxframe.api import (
 )
 from cxframe.assess._questionnaire import Answer, Answers, load_answers
 from cxframe.cli._common import common_options, emit_json, handle_errors, json_option, state
+from cxframe.contracts._alerts import AlertMessage, Delivery, Notifier
 from cxframe.contracts._batches import (
     Batch,
     CollectedRow,
@@ -147,6 +148,7 @@ __all__ = [
     "SURE",
     "Action",
     "ActionStatus",
+    "AlertMessage",
     "Answer",
     "Answers",
     "Assessment",
@@ -168,6 +170,7 @@ __all__ = [
     "CurveChart",
     "CurvePoint",
     "CxframeError",
+    "Delivery",
     "DetectablePlan",
     "Detection",
     "DiD",
@@ -194,6 +197,7 @@ __all__ = [
     "MetricCatalogue",
     "MetricDefinition",
     "MetricResult",
+    "Notifier",
     "Objective",
     "Observation",
     "Opened",

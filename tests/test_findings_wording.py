@@ -97,3 +97,16 @@ def test_a_missed_objective_names_its_metric_by_title(demo: tuple[Path, str]) ->
     assert missed
     for row in missed:
         assert re.match(r'\["Customer satisfaction|\["Net Promoter Score', row["evidence"]), row["evidence"]
+
+
+def test_the_terminal_summary_says_what_the_reports_say(demo: tuple[Path, str]) -> None:
+    # the summary listed metric ids and flag ids ("nps", "linearised_variance") where the reports say words
+    _, output = demo
+    assert "Net Promoter Score" in output and "linearised variance" in output
+    assert "linearised_variance" not in output and "repeat_respondents" not in output
+    root, _ = demo
+    runner = click.testing.CliRunner(env={"COLUMNS": "200"})
+    out = root / "zh"
+    result = runner.invoke(cli, ["-C", str(root), "assess", "--lang", "zh-CN", "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "净推荐值" in result.stdout and "Net Promoter Score" not in result.stdout

@@ -74,6 +74,7 @@ def test_every_hookspec_has_a_docstring_saying_what_to_return() -> None:
         "register_checks",
         "register_reporters",
         "register_report_sections",
+        "register_notifiers",
         "register_commands",
         "stage_started",
         "stage_finished",

@@ -16,6 +16,7 @@ from cxframe.cli._common import common_options, console, emit_json, handle_error
 from cxframe.reporters._i18n import LANGUAGES, model_text, text
 from cxframe.reporters._markdown import objective_counts, overall_level
 from cxframe.reporters._views import ROLES, View, severity_rank
+from cxframe.reporters._wording import Wording
 
 
 def _report_options(command: Any) -> Any:
@@ -56,6 +57,8 @@ def _number(value: float | None) -> str:
 def summary(out: Console, document: Mapping[str, Any], lang: str = "en", role: str = "cx-lead") -> None:
     """The terminal summary: maturity by dimension, key metrics, top findings, next actions (those ``role`` acts on)."""
     model = document["model"]
+    # the same words as the reports: metric titles, flags, findings and actions in the reader's language
+    words = Wording({**document, "view": {"role": role, "lang": lang}})
     level, score = overall_level(document)
     out.print(
         f"\n[bold]{escape(document['programme']['name'])}[/] — "
@@ -91,11 +94,11 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en", role: s
         for row in document["metrics"]:
             interval = f"{_number(row['ci_low'])} … {_number(row['ci_high'])}" if row["ci_low"] is not None else "—"
             metrics.add_row(
-                escape(row["metric"]),
+                escape(words.metric_title(row["metric"])),
                 _number(row["value"]),
                 interval,
                 "—" if row["n"] is None else str(row["n"]),
-                escape(", ".join(row["flags"])),
+                escape(words.flags(row["flags"])),
             )
         out.print(metrics)
     out.print(escape(text("summary.objectives", lang, **objective_counts(document))))
@@ -104,14 +107,16 @@ def summary(out: Console, document: Mapping[str, Any], lang: str = "en", role: s
         out.print(f"\n[bold]{escape(text('section.findings', lang))}[/] ({escape(_findings_count(document, lang))})")
         for finding in findings:
             out.print(
-                f"  {escape('[' + text('severity.' + finding['severity'], lang) + ']')} {escape(finding['title'])}"
+                f"  {escape('[' + text('severity.' + finding['severity'], lang) + ']')} {escape(words.finding_title(finding))}"
             )
     actions = list(View(role, lang).actions(document["actions"]))[:5]
     if actions:
         out.print(f"\n[bold]{escape(text('section.actions', lang))}[/] ({len(document['actions'])})")
         for action in actions:
             owner = action["owner"] or text("note.unassigned", lang)
-            out.print(f"  {action['priority']:>5.1f}  {escape(action['title'])} — {escape(owner)}, {action['due']}")
+            out.print(
+                f"  {action['priority']:>5.1f}  {escape(words.action_title(action))} — {escape(owner)}, {action['due']}"
+            )
     questions = document.get("questions", [])
     if questions:
         where = Path(document.get("answers_file") or "answers.toml").name

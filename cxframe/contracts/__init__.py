@@ -6,6 +6,8 @@ Start here to learn what cxframe talks about. Import these names from ``cxframe`
 * `_plugins`: what plugins register — `Collector`, `Check`, `Reporter` — and the batches a collector hands the core;
 * `_sections`: a plugin's own report section — `ReportSection`, what its build receives (`ReportContext`)
   and returns (`SectionContent`, with its tables and charts);
+* `_alerts`: alerts that reach people — a `Notifier` (``register_notifiers``), the `AlertMessage` it sends
+  and the `Delivery` it answers;
 * `_maturity`: maturity models (`MaturityModel`, `Dimension`, `Criterion`, `Facts`, `Verdict`) and `Assessment`;
 * `_context`: `RunContext`, the protocol hooks, checks and assessments receive instead of the runtime;
 * `_stages`: the lifecycle `Stage` and a stage's `StageOutcome`;

@@ -16,6 +16,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from cxframe.contracts._alerts import Notifier
     from cxframe.contracts._context import MetricCatalogue, RunContext
     from cxframe.contracts._maturity import Assessment
     from cxframe.contracts._plugins import Check, Collector, Reporter
@@ -102,6 +103,25 @@ def register_report_sections(programme: Programme | None) -> list[ReportSection]
     :param programme: the open programme, or ``None``.
     :return: a list of `cxframe.ReportSection`; ids must be unique across plugins and differ from the
         core's sections (``summary``, ``metrics``, ``objectives`` …).
+    """
+
+
+@hookspec
+def register_notifiers(programme: Programme | None) -> list[Notifier]:
+    """Contribute notifiers: ways to reach people with alerts (e-mail over SMTP, a chat webhook …).
+
+    Called once per command, when the host builds its registry; a notifier's
+    ``send`` is called later, only by commands that send alerts (the improve
+    plugin's ``cxframe loop notify``), with the `cxframe.AlertMessage` objects
+    routed to it. Read your connection settings from ``programme`` and return
+    a notifier only when it is configured; raise `cxframe.InvalidInput`
+    naming the key when the settings are wrong. Never read a secret (a
+    password, a token) from the programme file: take it from an environment
+    variable the settings name, when ``send`` runs.
+
+    :param programme: the open programme, or ``None``.
+    :return: a list of `cxframe.Notifier`; ids must be unique across plugins (programme files route
+        alerts to a notifier by its id, e.g. ``"email:cx@example.com"``).
     """
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from cxframe.contracts._alerts import Notifier
 from cxframe.contracts._errors import PluginConflict, UnknownId
 from cxframe.contracts._maturity import Assessment
 from cxframe.contracts._plugins import Check, Collector, Reporter
@@ -33,10 +34,11 @@ KINDS: dict[str, tuple[str, type]] = {
     "reporters": ("register_reporters", Reporter),
 }
 
-#: every kind the registry holds: the listed ones and the report sections
+#: every kind the registry holds: the listed ones, the report sections and the notifiers
 ALL_KINDS: dict[str, tuple[str, type]] = {
     **KINDS,
     "report_sections": ("register_report_sections", ReportSection),
+    "notifiers": ("register_notifiers", Notifier),
 }
 
 
@@ -98,6 +100,7 @@ class Registry:
     checks: Kind[Check]
     reporters: Kind[Reporter]
     report_sections: Kind[ReportSection]
+    notifiers: Kind[Notifier]
     conflicts: list[str] = attrs.field(factory=list)
 
     def kind(self, name: str) -> Kind[Any]:

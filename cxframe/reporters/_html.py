@@ -26,9 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cxframe.contracts._sections import CurvePoint, ScatterPoint, StepBar
-from cxframe.contracts._texts import LIST_SEPARATORS
 from cxframe.reporters import _charts as charts
-from cxframe.reporters._i18n import FLAG_KEYS
 from cxframe.reporters._views import (
     ALL_SECTIONS,
     actions_by_stage,
@@ -248,11 +246,6 @@ class _Report(Wording):
                 }
             )
         return {"groups": groups, "empty": not groups}
-
-    def flags(self, flags: Any) -> str:
-        return LIST_SEPARATORS.get(self.lang, ", ").join(
-            self.t("flag." + f) if f in FLAG_KEYS else f for f in strings(flags)
-        )
 
     def section_metrics(self) -> dict[str, Any]:
         metrics = self.doc["metrics"]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cxframe.contracts._texts import LIST_SEPARATORS
-from cxframe.reporters._i18n import FLAG_KEYS, model_text
+from cxframe.reporters._i18n import model_text
 from cxframe.reporters._views import (
     ALL_SECTIONS,
     actions_by_stage,
@@ -196,10 +196,6 @@ class _Markdown(Wording):
         ]
         confidence = f"{metrics[0]['confidence']:.0%}"
         return [*lines, *table(headers, rows), self.t("note.interval", confidence=confidence), ""]
-
-    def flag(self, flag: str) -> str:
-        key = "flag." + flag
-        return self.t(key) if flag in FLAG_KEYS else flag
 
     def section_trend(self) -> list[str]:
         trend = self.doc.get("trend", [])

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxframe.reporters._i18n import model_text, text
+from cxframe.contracts._texts import LIST_SEPARATORS
+from cxframe.reporters._i18n import FLAG_KEYS, model_text, text
 from cxframe.reporters._views import View, as_float, mappings, strings, texts_in, view_of
 
 __all__ = ["Wording"]
@@ -100,6 +101,14 @@ class Wording:
         """A metric's title in the reader's language (its definition's), else its id."""
         title = self.metric_rows.get(metric, {}).get("title")
         return self.tr(title) if isinstance(title, str) and title else metric
+
+    def flag(self, flag: str) -> str:
+        """A result's flag in words where the core knows it (``flag.<flag>``), else as it is."""
+        return self.t("flag." + flag) if flag in FLAG_KEYS else flag
+
+    def flags(self, flags: Any) -> str:
+        """A result's flags in words, joined with the language's list separator."""
+        return LIST_SEPARATORS.get(self.lang, ", ").join(self.flag(f) for f in strings(flags))
 
     def metric_name(self, metric: str) -> str:
         """Title and id, for the tables where the id is useful (to find the metric in ``cxframe measure``)."""

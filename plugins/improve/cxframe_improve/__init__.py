@@ -7,7 +7,11 @@
   tables (`cxframe_improve.cases`);
 * ``cxframe loop list`` and ``cxframe loop update`` (and ``loop history``),
   and the same from Python: `loop_cases`, `update_case`, `case_history`,
-  `open_loop_cases`.
+  `open_loop_cases`;
+* ``cxframe loop notify``: each owner's new and overdue cases by e-mail
+  (SMTP) or webhook, never the same alert twice (`cxframe_improve.notify`,
+  the notifiers in `cxframe_improve.notifiers`, ``[plugins.cxframe-improve.notify]``);
+  from Python `notify_owners`, `alert_log`;
 * the action register: ``cxframe actions list|add|update`` (the programme
   file's ``[[actions]]`` edited with its comments kept) and ``cxframe actions
   effect`` (a finished action's measured effect, before/after and
@@ -26,7 +30,9 @@ from typing import TYPE_CHECKING
 from cxframe import (
     Check,
     IngestSummary,
+    InvalidInput,
     MetricCatalogue,
+    Notifier,
     Programme,
     RunContext,
     Stage,
@@ -38,9 +44,11 @@ from cxframe_improve import cases
 
 # the action register and its effects
 from cxframe_improve.actions import RegisterEntry, action_effect, action_register, add_action, update_action
-from cxframe_improve.api import case_history, loop_cases, open_loop_cases, update_case
+from cxframe_improve.api import alert_log, case_history, loop_cases, notify_owners, open_loop_cases, update_case
 from cxframe_improve.cases import CaseUpdate, LoopCase
 from cxframe_improve.effect import ActionEffect, DidEffect, PreTrend, WindowValue
+from cxframe_improve.notifiers import Destination, NotifySettings, configured_notifiers, load_notify_settings
+from cxframe_improve.notify import AlertOutcome, AlertsNotDelivered, NotifyResult
 from cxframe_improve.settings import (
     OPEN_STATUSES,
     SETTINGS,
@@ -57,13 +65,21 @@ __all__ = [
     "OPEN_STATUSES",
     "SETTINGS",
     "UPDATE_STATUSES",
+    "AlertOutcome",
+    "AlertsNotDelivered",
     "CaseUpdate",
+    "Destination",
     "LoopCase",
     "LoopRule",
+    "NotifyResult",
+    "NotifySettings",
     "OwnerRoute",
+    "alert_log",
     "case_history",
+    "load_notify_settings",
     "load_rules",
     "loop_cases",
+    "notify_owners",
     "open_loop_cases",
     "update_case",
 ]
@@ -83,8 +99,15 @@ __all__ += [
 
 @hookimpl
 def register_checks(programme: Programme | None) -> list[Check]:
-    # raising here is how `cxframe validate` learns about bad loop rules
-    load_rules(programme)
+    # raising here is how `cxframe validate` learns about bad loop rules (and bad notify settings, listed together)
+    problems: list[str] = []
+    for load in (load_rules, load_notify_settings):
+        try:
+            load(programme)
+        except InvalidInput as exc:
+            problems += exc.messages
+    if problems:
+        raise InvalidInput(problems)
     return []
 
 
@@ -118,3 +141,9 @@ def stage_finished(stage: Stage, run: RunContext, outcome: StageOutcome) -> None
         from cxframe_improve.effect import record_effects
 
         record_effects(run)
+
+
+@hookimpl
+def register_notifiers(programme: Programme | None) -> list[Notifier]:
+    """The built-in ``email`` and ``webhook`` notifiers, each when its table in ``[plugins.cxframe-improve.notify]`` is there."""
+    return configured_notifiers(programme)

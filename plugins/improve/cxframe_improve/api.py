@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from cxframe import PluginHost, Programme, open_programme
-from cxframe_improve import cases
+from cxframe_improve import cases, notify
 from cxframe_improve.cases import CaseUpdate, LoopCase
+from cxframe_improve.notifiers import load_notify_settings
+from cxframe_improve.notify import NotifyResult
 from cxframe_improve.settings import load_rules
 
 ProgrammeLike = str | Path | Programme
@@ -83,3 +86,39 @@ def case_history(programme: ProgrammeLike, case: int | str, *, host: PluginHost 
     """Every change of a case, oldest first (its opening first)."""
     with open_programme(programme, host) as opened:
         return cases.history(opened.store, case)
+
+
+# --- alerts (cxframe loop notify) ---------------------------------------------------------
+
+
+def notify_owners(
+    programme: ProgrammeLike = ".",
+    *,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    host: PluginHost | None = None,
+) -> NotifyResult:
+    """Send each owner their new and overdue cases, once per destination; return what was sent or failed.
+
+    Destinations come from ``[plugins.cxframe-improve.notify] recipients``,
+    notifiers from the ``register_notifiers`` hook (the built-in ``email`` and
+    ``webhook`` when configured). What was delivered is recorded and never
+    sent again; an alert that failed marks nothing and is sent on the next
+    call. ``dry_run``: build the alerts, send and record nothing.
+    ``NotifyResult.failed`` lists the alerts not delivered.
+
+    >>> result = cxframe_improve.notify_owners("my-programme")   # doctest: +SKIP
+    >>> [(alert.owner, alert.status) for alert in result.alerts]  # doctest: +SKIP
+    """
+    with open_programme(programme, host) as opened:
+        settings = load_notify_settings(opened.programme)
+        notifiers = {id: opened.registry.notifiers.get(id) for id in opened.registry.notifiers.ids()}
+        return notify.notify(
+            opened.store, settings, notifiers, _now(now), programme_name=opened.programme.name, dry_run=dry_run
+        )
+
+
+def alert_log(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> list[dict[str, Any]]:
+    """Every alert attempt, oldest first: ``{at, owner, notifier, recipient, cases, sent, error}``."""
+    with open_programme(programme, host) as opened:
+        return notify.send_log(opened.store)

@@ -42,6 +42,17 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             f"CREATE INDEX {HISTORY}_case ON {HISTORY} (case_id, id)",
         ),
     ),
+    # loop notify (cxframe_improve.notify): every alert attempt, and what each destination has been told
+    (
+        "0002_alerts",
+        (
+            "CREATE TABLE improve_alert_sends (id INTEGER PRIMARY KEY, at TEXT NOT NULL, owner TEXT NOT NULL, "
+            "notifier TEXT NOT NULL, recipient TEXT NOT NULL, cases TEXT NOT NULL, sent INTEGER NOT NULL, error TEXT)",
+            f"CREATE TABLE improve_alerts_sent (case_id INTEGER NOT NULL REFERENCES {CASES}(id), kind TEXT NOT NULL, "
+            "notifier TEXT NOT NULL, recipient TEXT NOT NULL, sent TEXT NOT NULL, "
+            "send_id INTEGER NOT NULL REFERENCES improve_alert_sends(id), PRIMARY KEY (case_id, kind, notifier, recipient))",
+        ),
+    ),
 )
 
 _COLUMNS = (

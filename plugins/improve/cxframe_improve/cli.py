@@ -11,6 +11,7 @@ from rich.table import Table
 from cxframe import common_options, emit_json, handle_errors, json_option, state
 from cxframe_improve import api
 from cxframe_improve.cases import CaseUpdate, LoopCase, parse_stored
+from cxframe_improve.cli_notify import notify_command
 from cxframe_improve.settings import UPDATE_STATUSES
 
 
@@ -156,3 +157,7 @@ def _history(entries: list[CaseUpdate]) -> None:
         shown = entry.to_json()
         table.add_row(shown["at"], entry.status, _text(entry.root_cause), _text(entry.resolution), _text(entry.note))
     _out().print(table, markup=False)
+
+
+# cxframe loop notify: alerts to owners, in its own module
+loop.add_command(notify_command)

@@ -146,8 +146,8 @@ def load_rules(programme: Programme | None) -> list[LoopRule]:
     settings = programme.plugin_settings(SETTINGS)
     prefix = f"plugins.{SETTINGS}"
     problems: list[str] = []
-    for unknown in sorted(set(settings) - {"loop"}):
-        problems.append(f"{prefix}.{unknown}: unknown key (known: loop)")
+    for unknown in sorted(set(settings) - {"loop", "notify"}):
+        problems.append(f"{prefix}.{unknown}: unknown key (known: loop, notify)")
     entries = settings.get("loop", [])
     if not isinstance(entries, list):
         problems.append(f"{prefix}.loop: expected [[{prefix}.loop]] tables")
