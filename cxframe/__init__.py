@@ -120,6 +120,8 @@ from cxframe.ingestion._sources import SAMPLE_SIZE, SourceReader, detect_encodin
 from cxframe.lifecycle._run import Run
 from cxframe.measurement._comparisons import (
     ComparisonResult,
+    Difference,
+    GroupStats,
     adjust_comparisons,
     benjamini_hochberg,
     compare_periods,
@@ -169,6 +171,7 @@ __all__ = [
     "CxframeError",
     "DetectablePlan",
     "Detection",
+    "Difference",
     "Dimension",
     "Drop",
     "Emotion",
@@ -181,6 +184,7 @@ __all__ = [
     "Facts",
     "Finding",
     "Forgotten",
+    "GroupStats",
     "IngestSummary",
     "InstalledPlugin",
     "IntervalMethod",

@@ -1,0 +1,70 @@
+"""cxframe-text: the voice of the customer in words.
+
+* the **codeframe** in ``[[plugins.cxframe-text.themes]]`` (id, keywords in
+  English and Chinese, optional title and parent), see `cxframe_text.settings`;
+* every comment **tagged** with its themes (`cxframe_text.tagging`: jieba for
+  Chinese, whole words for English, both for mixed comments);
+* **score-linked themes**: ``cxframe text themes`` (`text_themes`);
+* **privacy**: e-mail addresses, phone numbers and Chinese resident ID
+  numbers masked before any comment is shown (`mask`), and optionally in the
+  store after each collect (``mask_stored = true``).
+
+Registered through the ``cxframe`` entry-point group like any third-party
+plugin. jieba is imported only when a Chinese comment is read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cxframe import Check, IngestSummary, MetricCatalogue, Programme, Store, hookimpl
+from cxframe_text.api import TaggedComment, tag_comments, text_themes
+from cxframe_text.privacy import is_resident_id, mask
+from cxframe_text.settings import SETTINGS, Codeframe, Keyword, Theme, load_codeframe
+from cxframe_text.stored import mask_stored_comments
+from cxframe_text.tagging import Tagger
+from cxframe_text.themes import ThemeReport, ThemeResult
+
+if TYPE_CHECKING:
+    import click
+
+__all__ = [
+    "SETTINGS",
+    "Codeframe",
+    "Keyword",
+    "TaggedComment",
+    "Tagger",
+    "Theme",
+    "ThemeReport",
+    "ThemeResult",
+    "is_resident_id",
+    "load_codeframe",
+    "mask",
+    "mask_stored_comments",
+    "tag_comments",
+    "text_themes",
+]
+
+
+@hookimpl
+def register_checks(programme: Programme | None) -> list[Check]:
+    # raising here is how `cxframe validate` learns about a bad codeframe
+    load_codeframe(programme)
+    return []
+
+
+@hookimpl
+def collect_finished(
+    programme: Programme, store: Store, catalogue: MetricCatalogue, summaries: list[IngestSummary]
+) -> None:
+    """With ``mask_stored = true``, mask personal data in the stored comments right after they are stored."""
+    del catalogue, summaries  # every comment counts: a setting switched on later masks the older ones too
+    if load_codeframe(programme).mask_stored:
+        mask_stored_comments(store)
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from cxframe_text.cli import text  # click and rich only when commands are wanted
+
+    cli.add_command(text)
