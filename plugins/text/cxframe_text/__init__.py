@@ -5,12 +5,17 @@
 * every comment **tagged** with its themes (`cxframe_text.tagging`: jieba for
   Chinese, whole words for English, both for mixed comments);
 * **score-linked themes**: ``cxframe text themes`` (`text_themes`);
+* **sentiment** per comment, offline (`cxframe_text.sentiment`: VADER for
+  English, a shipped lexicon for Chinese) and its agreement with the
+  respondents' own scores: ``cxframe text sentiment`` (`text_sentiment`);
+* **distinctive words** of detractors vs promoters: ``cxframe text words``
+  (`text_words`, `cxframe_text.words`);
 * **privacy**: e-mail addresses, phone numbers and Chinese resident ID
   numbers masked before any comment is shown (`mask`), and optionally in the
   store after each collect (``mask_stored = true``).
 
 Registered through the ``cxframe`` entry-point group like any third-party
-plugin. jieba is imported only when a Chinese comment is read.
+plugin. jieba and VADER are imported only when a comment is read.
 """
 
 from __future__ import annotations
@@ -18,12 +23,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cxframe import Check, IngestSummary, MetricCatalogue, Programme, Store, hookimpl
-from cxframe_text.api import TaggedComment, tag_comments, text_themes
+from cxframe_text.agreement import SentimentReport
+from cxframe_text.api import TaggedComment, tag_comments, text_sentiment, text_themes, text_words
 from cxframe_text.privacy import is_resident_id, mask
+from cxframe_text.sentiment import Sentiment, SentimentScorer
 from cxframe_text.settings import SETTINGS, Codeframe, Keyword, Theme, load_codeframe
 from cxframe_text.stored import mask_stored_comments
 from cxframe_text.tagging import Tagger
 from cxframe_text.themes import ThemeReport, ThemeResult
+from cxframe_text.words import DistinctiveWord, WordsReport, log_odds_z
 
 if TYPE_CHECKING:
     import click
@@ -31,18 +39,26 @@ if TYPE_CHECKING:
 __all__ = [
     "SETTINGS",
     "Codeframe",
+    "DistinctiveWord",
     "Keyword",
+    "Sentiment",
+    "SentimentReport",
+    "SentimentScorer",
     "TaggedComment",
     "Tagger",
     "Theme",
     "ThemeReport",
     "ThemeResult",
+    "WordsReport",
     "is_resident_id",
     "load_codeframe",
+    "log_odds_z",
     "mask",
     "mask_stored_comments",
     "tag_comments",
+    "text_sentiment",
     "text_themes",
+    "text_words",
 ]
 
 

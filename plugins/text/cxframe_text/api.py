@@ -13,11 +13,14 @@ from typing import Any
 import attrs
 
 from cxframe import InvalidInput, Opened, PluginHost, Programme, open_programme
+from cxframe_text.agreement import SentimentReport, check_metric, sentiment_report
 from cxframe_text.comments import Comment, read_comments
 from cxframe_text.privacy import mask
+from cxframe_text.sentiment import SentimentScorer
 from cxframe_text.settings import load_codeframe
 from cxframe_text.tagging import Tagger
 from cxframe_text.themes import UNTAGGED_SAMPLE, ThemeReport, theme_report
+from cxframe_text.words import DEFAULT_PRIOR, DEFAULT_TOP, WordsReport, words_report
 
 ProgrammeLike = str | Path | Programme
 
@@ -31,6 +34,10 @@ class TaggedComment:
     respondent_id: str | None
     text: str
     themes: tuple[str, ...]
+    #: VADER-style compound, −1…1 (`cxframe_text.sentiment`)
+    sentiment: float = 0.0
+    #: positive, neutral or negative
+    tone: str = "neutral"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +46,8 @@ class TaggedComment:
             "respondent_id": self.respondent_id,
             "text": self.text,
             "themes": list(self.themes),
+            "sentiment": self.sentiment,
+            "tone": self.tone,
         }
 
 
@@ -47,19 +56,36 @@ def _tagger(opened: Opened) -> Tagger:
 
 
 def tag_comments(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> list[TaggedComment]:
-    """Every comment in the store with the codeframe's themes it mentions (and their parents), in stored order."""
+    """Every comment in the store with the themes it mentions (and their parents) and its sentiment, in stored order."""
     with open_programme(programme, host) as opened:
         tagger = _tagger(opened)
-        return [
-            TaggedComment(
-                comment.response,
-                comment.response_id,
-                comment.respondent_id,
-                mask(comment.text),
-                tagger.tag(comment.text),
+        scorer = SentimentScorer(tagger.segmenter)
+        found = []
+        for comment in read_comments(opened.store):
+            sentiment = scorer.score(comment.text)
+            found.append(
+                TaggedComment(
+                    comment.response,
+                    comment.response_id,
+                    comment.respondent_id,
+                    mask(comment.text),
+                    tagger.tag(comment.text),
+                    sentiment.compound,
+                    sentiment.label,
+                )
             )
-            for comment in read_comments(opened.store)
-        ]
+        return found
+
+
+def text_sentiment(
+    programme: ProgrammeLike = ".", *, metric: str = "nps", host: PluginHost | None = None
+) -> SentimentReport:
+    """Every comment's sentiment label, and how well it agrees with ``metric``'s promoters and detractors."""
+    with open_programme(programme, host) as opened:
+        definition = opened.registry.metrics.get(metric)
+        check_metric(definition)
+        scorer = SentimentScorer(_tagger(opened).segmenter)
+        return sentiment_report(read_comments(opened.store, definition), scorer, definition)
 
 
 def text_themes(
@@ -95,3 +121,26 @@ def text_themes(
             theme_report(groups[value], tagger, definition, confidence=confidence, sample=sample, segment={by: value})
             for value in order
         ]
+
+
+def text_words(
+    programme: ProgrammeLike = ".",
+    *,
+    metric: str = "nps",
+    top: int = DEFAULT_TOP,
+    prior: float = DEFAULT_PRIOR,
+    host: PluginHost | None = None,
+) -> WordsReport:
+    """The words most typical of detractors' and of promoters' comments (log-odds ratio, informative Dirichlet prior)."""
+    with open_programme(programme, host) as opened:
+        definition = opened.registry.metrics.get(metric)
+        check_metric(definition)
+        codeframe = load_codeframe(opened.programme)
+        tagger = Tagger(codeframe)
+        return words_report(
+            read_comments(opened.store, definition),
+            tagger.segmenter,
+            stop_words=codeframe.stop_words,
+            prior=prior,
+            top=top,
+        )

@@ -117,8 +117,9 @@ def tag_command(theme: str | None, untagged: bool, as_json: bool) -> None:
     """Every comment with its themes (masked), in the order stored.
 
     \b
-    JSON: a list of {response, response_id, respondent_id, text, themes}
-    (response: the store's response row).
+    JSON: a list of {response, response_id, respondent_id, text, themes,
+    sentiment, tone} (response: the store's response row; sentiment: -1…1;
+    tone: positive, neutral or negative).
     """
     current = state()
     found = api.tag_comments(current.programme, host=current.plugins())
@@ -131,9 +132,105 @@ def tag_command(theme: str | None, untagged: bool, as_json: bool) -> None:
         return
     out = _out()
     table = Table()
-    for header in ("response", "themes", "comment"):
+    for header in ("response", "themes", "tone", "comment"):
         table.add_column(header, overflow="fold")
     for comment in found:
-        table.add_row(comment.response_id or str(comment.response), ", ".join(comment.themes) or "—", comment.text)
+        table.add_row(
+            comment.response_id or str(comment.response),
+            ", ".join(comment.themes) or "—",
+            f"{comment.tone} {comment.sentiment:+.2f}",
+            comment.text,
+        )
     out.print(table, markup=False)
     out.print(f"{len(found)} comment(s)")
+
+
+@text.command("sentiment")
+@click.option(
+    "--metric", default="nps", show_default=True, metavar="ID", help="An NPS-type metric to check agreement against."
+)
+@json_option
+@common_options
+@handle_errors
+def sentiment_command(metric: str, as_json: bool) -> None:
+    """Comment sentiment (VADER for English, a lexicon for Chinese) and its agreement with the respondents' scores.
+
+    \b
+    JSON: {comments, positive, neutral, negative, agreement: {metric, table:
+    {promoter|passive|detractor: {positive, neutral, negative}}, agreement,
+    ci_low, ci_high, polar_agreement, spearman, spearman_p}}.
+    """
+    current = state()
+    report = api.text_sentiment(current.programme, metric=metric, host=current.plugins())
+    if as_json:
+        emit_json(report.to_json())
+        return
+    out = _out()
+    if not report.comments:
+        out.print("no comments")
+        return
+    out.print(
+        f"{report.comments} comment(s): {report.positive} positive, {report.neutral} neutral, {report.negative} negative"
+    )
+    table = Table(title=f"sentiment by {report.metric} group")
+    for header in ("group", "positive", "neutral", "negative"):
+        table.add_column(header)
+    for group, labels in report.table.items():
+        table.add_row(group, *(str(labels[name]) for name in ("positive", "neutral", "negative")))
+    out.print(table)
+    if report.agreement is not None:
+        out.print(
+            f"agreement with promoters/detractors: {report.agreement * 100:.1f}% "
+            f"(95% {_number((report.ci_low or 0) * 100)}–{_number((report.ci_high or 0) * 100)}%)"
+            + (f"; when not neutral {report.polar_agreement * 100:.1f}%" if report.polar_agreement is not None else "")
+        )
+    if report.spearman is not None:
+        out.print(f"rank correlation with the score: {report.spearman:.2f} (p {_p(report.spearman_p)})")
+
+
+@text.command("words")
+@click.option(
+    "--metric",
+    default="nps",
+    show_default=True,
+    metavar="ID",
+    help="An NPS-type metric: its detractors vs its promoters.",
+)
+@click.option("--top", type=int, default=20, show_default=True, help="Words on each side.")
+@click.option(
+    "--prior", type=float, default=1000.0, show_default=True, help="Weight of the background prior, in words."
+)
+@json_option
+@common_options
+@handle_errors
+def words_command(metric: str, top: int, prior: float, as_json: bool) -> None:
+    """The words that set detractors' comments apart from promoters' (log-odds ratio with an informative prior).
+
+    \b
+    JSON: {detractors: [{word, z, count}], promoters: [{word, z, count}]},
+    strongest first; z is towards that side, count its uses on that side.
+    """
+    current = state()
+    report = api.text_words(current.programme, metric=metric, top=top, prior=prior, host=current.plugins())
+    if as_json:
+        emit_json(report.to_json())
+        return
+    out = _out()
+    if not report.detractors and not report.promoters:
+        out.print("no words: distinctive words need comments from both detractors and promoters")
+        return
+    table = Table()
+    for header in ("detractors' word", "z", "count", "promoters' word", "z ", "count "):
+        table.add_column(header, overflow="fold")
+    for index in range(max(len(report.detractors), len(report.promoters))):
+        left = report.detractors[index] if index < len(report.detractors) else None
+        right = report.promoters[index] if index < len(report.promoters) else None
+        table.add_row(
+            left.word if left else "",
+            f"{left.z:.2f}" if left else "",
+            str(left.count) if left else "",
+            right.word if right else "",
+            f"{right.z:.2f}" if right else "",
+            str(right.count) if right else "",
+        )
+    out.print(table, markup=False)

@@ -32,6 +32,8 @@ class Comment:
     #: the metric's per-answer value (before its multiplier), None without an answer
     value: float | None = None
     weight: float = 1.0
+    #: the raw answer to the metric's question (e.g. 0–10), None without one
+    score: float | None = None
     #: the ``--by`` column's value
     segment: str | None = None
 
@@ -51,21 +53,21 @@ def read_comments(store: Store, metric: MetricDefinition | None = None, *, by: s
     segment = f"r.[{by}]" if by else "NULL"
     if metric is None:
         sql = (
-            f"SELECT r.id, r.comment, r.respondent_id, r.response_id, NULL, NULL, {segment} FROM responses AS r "
+            f"SELECT r.id, r.comment, r.respondent_id, r.response_id, NULL, NULL, NULL, {segment} FROM responses AS r "
             "WHERE r.comment IS NOT NULL AND trim(r.comment) != '' ORDER BY r.id"
         )
         parameters: list[object] = []
     else:
         conditions, parameters = SQLiteEngine.answers_of(metric)
         sql = (
-            f"SELECT r.id, r.comment, r.respondent_id, r.response_id, m.x, m.w, {segment} FROM responses AS r LEFT JOIN "
-            f"(SELECT response, ({metric.value_sql}) AS x, COALESCE(weight, 1.0) AS w FROM observations "
+            f"SELECT r.id, r.comment, r.respondent_id, r.response_id, m.x, m.w, m.v, {segment} FROM responses AS r LEFT JOIN "
+            f"(SELECT response, ({metric.value_sql}) AS x, COALESCE(weight, 1.0) AS w, value AS v FROM observations "
             f"WHERE {' AND '.join(conditions)}) AS m ON m.response = r.id "
             "WHERE r.comment IS NOT NULL AND trim(r.comment) != '' ORDER BY r.id"
         )
     cursor = store.db.execute(sql, parameters)
     while rows := cursor.fetchmany(_BATCH):
-        for response, text, respondent, response_id, value, weight, group in rows:
+        for response, text, respondent, response_id, value, weight, score, group in rows:
             if not str(text).strip():  # SQLite's trim() removes spaces only: tabs, newlines, U+3000 here
                 continue
             yield Comment(
@@ -75,5 +77,6 @@ def read_comments(store: Store, metric: MetricDefinition | None = None, *, by: s
                 response_id,
                 None if value is None else float(value),
                 1.0 if weight is None else float(weight),
+                None if score is None else float(score),
                 None if group is None else str(group),
             )

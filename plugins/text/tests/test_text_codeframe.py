@@ -124,7 +124,7 @@ def test_tag_command_lists_every_comment_with_its_themes(tmp_path: Path) -> None
     root = collect(tmp_path)
     tagged = cli_json(root, "text", "tag")
     by_id = {row["response_id"]: row for row in tagged}
-    assert list(tagged[0]) == ["response", "response_id", "respondent_id", "text", "themes"]
+    assert list(tagged[0]) == ["response", "response_id", "respondent_id", "text", "themes", "sentiment", "tone"]
     assert by_id["r03"]["themes"] == ["delivery", "damage"]
     assert by_id["r09"]["themes"] == ["app"]
     assert "r13" not in by_id and "r14" not in by_id  # blank comments are no comments
