@@ -10,12 +10,15 @@
   respondents' own scores: ``cxframe text sentiment`` (`text_sentiment`);
 * **distinctive words** of detractors vs promoters: ``cxframe text words``
   (`text_words`, `cxframe_text.words`);
+* **theme discovery** in the untagged comments: ``cxframe text discover``
+  (`text_discover`, `cxframe_text.discover`: NMF on TF-IDF, deterministic);
 * **privacy**: e-mail addresses, phone numbers and Chinese resident ID
   numbers masked before any comment is shown (`mask`), and optionally in the
   store after each collect (``mask_stored = true``).
 
 Registered through the ``cxframe`` entry-point group like any third-party
-plugin. jieba and VADER are imported only when a comment is read.
+plugin. jieba and VADER are imported only when a comment is read, scikit-learn
+only by discovery.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from typing import TYPE_CHECKING
 
 from cxframe import Check, IngestSummary, MetricCatalogue, Programme, Store, hookimpl
 from cxframe_text.agreement import SentimentReport
-from cxframe_text.api import TaggedComment, tag_comments, text_sentiment, text_themes, text_words
+from cxframe_text.api import TaggedComment, tag_comments, text_discover, text_sentiment, text_themes, text_words
+from cxframe_text.discover import DiscoveredTopic
 from cxframe_text.privacy import is_resident_id, mask
 from cxframe_text.sentiment import Sentiment, SentimentScorer
 from cxframe_text.settings import SETTINGS, Codeframe, Keyword, Theme, load_codeframe
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SETTINGS",
     "Codeframe",
+    "DiscoveredTopic",
     "DistinctiveWord",
     "Keyword",
     "Sentiment",
@@ -56,6 +61,7 @@ __all__ = [
     "mask",
     "mask_stored_comments",
     "tag_comments",
+    "text_discover",
     "text_sentiment",
     "text_themes",
     "text_words",

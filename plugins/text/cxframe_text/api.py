@@ -15,6 +15,7 @@ import attrs
 from cxframe import InvalidInput, Opened, PluginHost, Programme, open_programme
 from cxframe_text.agreement import SentimentReport, check_metric, sentiment_report
 from cxframe_text.comments import Comment, read_comments
+from cxframe_text.discover import DEFAULT_TERMS, DEFAULT_TOPICS, DiscoveredTopic, discover
 from cxframe_text.privacy import mask
 from cxframe_text.sentiment import SentimentScorer
 from cxframe_text.settings import load_codeframe
@@ -143,4 +144,23 @@ def text_words(
             stop_words=codeframe.stop_words,
             prior=prior,
             top=top,
+        )
+
+
+def text_discover(
+    programme: ProgrammeLike = ".",
+    *,
+    topics: int = DEFAULT_TOPICS,
+    terms: int = DEFAULT_TERMS,
+    host: PluginHost | None = None,
+) -> list[DiscoveredTopic]:
+    """Suggested themes from the comments no theme catches: NMF on TF-IDF, the same on every run."""
+    with open_programme(programme, host) as opened:
+        codeframe = load_codeframe(opened.programme)
+        return discover(
+            read_comments(opened.store),
+            Tagger(codeframe),
+            topics=topics,
+            top_terms=terms,
+            stop_words=codeframe.stop_words,
         )

@@ -234,3 +234,31 @@ def words_command(metric: str, top: int, prior: float, as_json: bool) -> None:
             str(right.count) if right else "",
         )
     out.print(table, markup=False)
+
+
+@text.command("discover")
+@click.option("--topics", type=int, default=5, show_default=True, help="At most this many suggested themes.")
+@click.option("--terms", type=int, default=8, show_default=True, help="Top terms shown per theme.")
+@json_option
+@common_options
+@handle_errors
+def discover_command(topics: int, terms: int, as_json: bool) -> None:
+    """Suggest new themes from the comments the codeframe does not catch (NMF on TF-IDF, deterministic).
+
+    \b
+    JSON: a list of {topic, terms, examples}: the topic's number, its top
+    terms and its three most representative comments (masked).
+    """
+    current = state()
+    found = api.text_discover(current.programme, topics=topics, terms=terms, host=current.plugins())
+    if as_json:
+        emit_json([topic.to_json() for topic in found])
+        return
+    out = _out()
+    if not found:
+        out.print("no suggestions: discovery needs at least two untagged comments with words")
+        return
+    for topic in found:
+        out.print(f"topic {topic.topic} ({topic.comments} comment(s)): {', '.join(topic.terms)}", markup=False)
+        for example in topic.examples:
+            out.print(f"  • {example}", markup=False)

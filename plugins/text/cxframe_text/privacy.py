@@ -43,6 +43,7 @@ _CN_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?
 # any other phone-like run: 9–15 digits with the usual separators between them
 _PHONE = re.compile(r"(?<![0-9])\+?\(?\d(?:[\s().-]{0,2}\d){8,14}(?![0-9])")
 
+_CANDIDATE = re.compile(r"[\d@]")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -65,7 +66,7 @@ def _id(match: re.Match[str]) -> str:
 
 def mask(text: str) -> str:
     """``text`` with every e-mail address, resident ID, long number and phone number replaced by its placeholder."""
-    if not any(char.isdigit() or char == "@" for char in text):  # the common case, at the cost of one scan
+    if _CANDIDATE.search(text) is None:  # the common case: no digit and no @, one C-speed scan
         return text
     text = _EMAIL.sub(EMAIL, text)
     text = _ID.sub(_id, text)

@@ -17,11 +17,15 @@ matches inside an e-mail address or a phone number.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections import defaultdict
 
 from cxframe_text.language import Segmenter, latin_words
 from cxframe_text.privacy import mask
-from cxframe_text.settings import Codeframe, has_chinese, normalise
+from cxframe_text.settings import Codeframe, normalise
+
+_CACHE_LIMIT = 500_000
 
 
 class Tagger:
@@ -35,12 +39,16 @@ class Tagger:
         self._with_parents = {theme.id: (theme.id, *codeframe.ancestors(theme.id)) for theme in codeframe.themes}
         self._words: dict[str, set[str]] = defaultdict(set)
         self._phrases: dict[str, list[tuple[tuple[str, ...], bool, str]]] = defaultdict(list)
+        # two-word phrases without *, the commonest kind: one look-up per pair of words
+        self._pairs: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self._prefixes: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._chinese: dict[str, set[str]] = defaultdict(set)
         for theme in codeframe.themes:
             for keyword in theme.keywords:
                 if keyword.chinese:
                     self._chinese[keyword.words[0]].add(theme.id)
+                elif len(keyword.words) == 2 and not keyword.prefix:
+                    self._pairs[keyword.words].add(theme.id)
                 elif len(keyword.words) > 1:
                     self._phrases[keyword.words[0]].append((keyword.words[1:], keyword.prefix, theme.id))
                 elif keyword.prefix:
@@ -48,19 +56,45 @@ class Tagger:
                 else:
                     self._words[keyword.words[0]].add(theme.id)
         self._prefix_lengths = sorted(self._prefixes)
+        # a word's themes from single-word and prefix keywords, worked out once per distinct word: comments
+        # share a vocabulary of a few ten thousand words, so most words cost one dictionary look-up
+        self._cache: dict[str, frozenset[str]] = {}
+        # the Chinese keywords as one alternation: a comment with none of them as a substring cannot hold one
+        # as a segmented word, and skips jieba (a C-speed scan instead of a segmentation)
+        self._chinese_any = (
+            re.compile("|".join(re.escape(word) for word in sorted(self._chinese, key=len, reverse=True)))
+            if self._chinese
+            else None
+        )
         self.segmenter = segmenter or Segmenter(self._chinese)
 
-    def _english(self, words: list[str], found: set[str]) -> None:
-        for index, word in enumerate(words):
-            hit = self._words.get(word)
-            if hit:
-                found.update(hit)
+    def _word(self, word: str) -> frozenset[str]:
+        hit = self._cache.get(word)
+        if hit is None:
+            themes = set(self._words.get(word, ()))
             for length in self._prefix_lengths:
                 if len(word) >= length:
-                    hit = self._prefixes[length].get(word[:length])
-                    if hit:
-                        found.update(hit)
-            for rest, prefix, theme in self._phrases.get(word, ()):
+                    themes.update(self._prefixes[length].get(word[:length], ()))
+            hit = frozenset(themes)
+            if len(self._cache) > _CACHE_LIMIT:  # a bound on memory for endless vocabularies (ids, typos)
+                self._cache.clear()
+            self._cache[word] = hit
+        return hit
+
+    def _english(self, words: list[str], found: set[str]) -> None:
+        phrases, pairs = self._phrases, self._pairs
+        if pairs:
+            for pair in itertools.pairwise(words):
+                paired = pairs.get(pair)
+                if paired:
+                    found.update(paired)
+        for index, word in enumerate(words):
+            hit = self._word(word)
+            if hit:
+                found.update(hit)
+            if word not in phrases:
+                continue
+            for rest, prefix, theme in phrases[word]:
                 following = words[index + 1 : index + 1 + len(rest)]
                 if len(following) < len(rest):
                     continue
@@ -77,7 +111,7 @@ class Tagger:
         text = normalise(mask(comment))
         found: set[str] = set()
         self._english(latin_words(text), found)
-        if self._chinese and has_chinese(text):
+        if self._chinese_any is not None and self._chinese_any.search(text):
             for word in self.segmenter.words(text, hmm=False):
                 hit = self._chinese.get(word)
                 if hit:
