@@ -14,7 +14,9 @@
   (`text_discover`, `cxframe_text.discover`: NMF on TF-IDF, deterministic);
 * **privacy**: e-mail addresses, phone numbers and Chinese resident ID
   numbers masked before any comment is shown (`mask`), and optionally in the
-  store after each collect (``mask_stored = true``).
+  store after each collect (``mask_stored = true``);
+* the **report section** ``text`` (`cxframe_text.report`): the themes against
+  NPS in every ``cxframe assess`` report, from the plugin's assessment evidence.
 
 Registered through the ``cxframe`` entry-point group like any third-party
 plugin. jieba and VADER are imported only when a comment is read, scikit-learn
@@ -23,13 +25,14 @@ only by discovery.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from cxframe import Check, IngestSummary, MetricCatalogue, Programme, Store, hookimpl
+from cxframe import Check, IngestSummary, MetricCatalogue, Programme, ReportSection, RunContext, Store, hookimpl
 from cxframe_text.agreement import SentimentReport
 from cxframe_text.api import TaggedComment, tag_comments, text_discover, text_sentiment, text_themes, text_words
 from cxframe_text.discover import DiscoveredTopic
 from cxframe_text.privacy import is_resident_id, mask
+from cxframe_text.report import SECTIONS, text_evidence
 from cxframe_text.sentiment import Sentiment, SentimentScorer
 from cxframe_text.settings import SETTINGS, Codeframe, Keyword, Theme, load_codeframe
 from cxframe_text.stored import mask_stored_comments
@@ -83,6 +86,17 @@ def collect_finished(
     del catalogue, summaries  # every comment counts: a setting switched on later masks the older ones too
     if load_codeframe(programme).mask_stored:
         mask_stored_comments(store)
+
+
+@hookimpl
+def assessment_evidence(run: RunContext) -> dict[str, Any] | None:
+    # comments in it are masked (cxframe_text.themes); None without a codeframe or comments
+    return text_evidence(run)
+
+
+@hookimpl
+def register_report_sections() -> list[ReportSection]:
+    return list(SECTIONS)
 
 
 @hookimpl
