@@ -121,6 +121,8 @@ from cxframe.ingestion._sources import SAMPLE_SIZE, SourceReader, detect_encodin
 from cxframe.lifecycle._run import Run
 from cxframe.measurement._comparisons import (
     ComparisonResult,
+    Difference,
+    GroupStats,
     adjust_comparisons,
     benjamini_hochberg,
     compare_periods,
@@ -174,6 +176,7 @@ __all__ = [
     "DetectablePlan",
     "Detection",
     "DiD",
+    "Difference",
     "Dimension",
     "Drop",
     "Emotion",
@@ -186,6 +189,7 @@ __all__ = [
     "Facts",
     "Finding",
     "Forgotten",
+    "GroupStats",
     "IngestSummary",
     "InstalledPlugin",
     "IntervalMethod",

@@ -93,3 +93,12 @@ def test_trend_coverage_benchmark_runs_with_a_few_repetitions(tmp_path: Path) ->
         for method in ("random_effects_wls", "modified_knapp_hartung", "fixed_effect_wls", "ols"):
             assert 0 <= scenario[method]["coverage"] <= 1
             assert ("false_positive" in scenario[method]) == (scenario["slope"] == 0)
+
+
+@pytest.mark.slow
+def test_text_tagging_benchmark_runs_on_a_few_comments(tmp_path: Path) -> None:
+    result = run_benchmark("text_tagging.py", tmp_path, "--comments", "400")
+    assert result["themes"] == 50
+    assert result["tag"]["comments"] == result["mask"]["comments"] == 400
+    assert 0 < result["tag"]["tagged_share"] < 1
+    assert result["mask"]["masked"] == 20  # one comment in twenty carries a phone number or an e-mail address

@@ -1,0 +1,264 @@
+"""``cxframe text``: comment themes from the codeframe, score-linked; tagged comments."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from cxframe import common_options, emit_json, handle_errors, json_option, state
+from cxframe_text import api
+from cxframe_text.themes import UNTAGGED_SAMPLE, ThemeReport
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+@click.group()
+@common_options
+def text() -> None:
+    """Comments in words: themes from the codeframe, tied to a metric.
+
+    The codeframe is [[plugins.cxframe-text.themes]] (id, keywords, optional
+    title and parent) in the programme file; see docs/text.md. E-mail
+    addresses, phone numbers and resident ID numbers in comments are masked
+    in everything shown.
+    """
+
+
+@text.command("themes")
+@click.option(
+    "--metric", default="nps", show_default=True, metavar="ID", help="The metric compared with and without each theme."
+)
+@click.option(
+    "--by", metavar="COL", help="One report per value of this column (a segment, touchpoint, channel, source)."
+)
+@click.option("--confidence", type=float, default=0.95, show_default=True, help="Confidence of the intervals.")
+@click.option(
+    "--sample", type=int, default=UNTAGGED_SAMPLE, show_default=True, help="How many untagged comments to show."
+)
+@json_option
+@common_options
+@handle_errors
+def themes_command(metric: str, by: str | None, confidence: float, sample: int, as_json: bool) -> None:
+    """Coverage of the codeframe and, per theme, mentions and the metric among comments with it vs the rest.
+
+    \b
+    JSON: {coverage, untagged_sample, themes: [{theme, mentions, share, metric,
+    mean_with, mean_without, diff, ci_low, ci_high, p_value}]}; with --by, a list
+    of those, each with segment: {COL: value}. Means are in the metric's own
+    units (NPS points for nps); p-values are per theme, not adjusted.
+    """
+    current = state()
+    found = api.text_themes(
+        current.programme, metric=metric, by=by, confidence=confidence, sample=sample, host=current.plugins()
+    )
+    reports = found if isinstance(found, list) else [found]
+    if as_json:
+        emit_json([report.to_json() for report in reports] if isinstance(found, list) else reports[0].to_json())
+        return
+    for report in reports:
+        _themes_table(report)
+
+
+def _themes_table(report: ThemeReport) -> None:
+    out = _out()
+    if report.segment is not None:
+        ((column, value),) = report.segment.items()
+        out.print(f"{column} = {value if value is not None else '(none)'}", markup=False)
+    if not report.comments:
+        out.print("no comments")
+        return
+    out.print(f"{report.comments} comment(s); coverage {_number((report.coverage or 0) * 100)}% tagged", markup=False)
+    if report.themes:
+        table = Table()
+        for header in ("theme", "mentions", "share", "metric", "with", "without", "diff", "interval", "p"):
+            table.add_column(header, overflow="fold")
+        for row in report.themes:
+            interval = "—" if row.ci_low is None else f"{row.ci_low:.1f} … {_number(row.ci_high)}"
+            table.add_row(
+                row.theme,
+                str(row.mentions),
+                _number(None if row.share is None else row.share * 100) + "%",
+                row.metric or "—",
+                _number(row.mean_with),
+                _number(row.mean_without),
+                _number(row.diff),
+                interval,
+                _p(row.p_value),
+            )
+        out.print(table, markup=False)
+    else:
+        out.print("no themes: add [[plugins.cxframe-text.themes]] to the programme file")
+    if report.untagged_sample:
+        out.print("untagged, for example:")
+        for comment in report.untagged_sample:
+            out.print(f"  • {comment}", markup=False)
+
+
+@text.command("tag")
+@click.option("--theme", metavar="ID", help="Only comments that mention this theme.")
+@click.option("--untagged", is_flag=True, help="Only comments without any theme.")
+@json_option
+@common_options
+@handle_errors
+def tag_command(theme: str | None, untagged: bool, as_json: bool) -> None:
+    """Every comment with its themes (masked), in the order stored.
+
+    \b
+    JSON: a list of {response, response_id, respondent_id, text, themes,
+    sentiment, tone} (response: the store's response row; sentiment: -1…1;
+    tone: positive, neutral or negative).
+    """
+    current = state()
+    found = api.tag_comments(current.programme, host=current.plugins())
+    if theme is not None:
+        found = [comment for comment in found if theme in comment.themes]
+    if untagged:
+        found = [comment for comment in found if not comment.themes]
+    if as_json:
+        emit_json([comment.to_json() for comment in found])
+        return
+    out = _out()
+    table = Table()
+    for header in ("response", "themes", "tone", "comment"):
+        table.add_column(header, overflow="fold")
+    for comment in found:
+        table.add_row(
+            comment.response_id or str(comment.response),
+            ", ".join(comment.themes) or "—",
+            f"{comment.tone} {comment.sentiment:+.2f}",
+            comment.text,
+        )
+    out.print(table, markup=False)
+    out.print(f"{len(found)} comment(s)")
+
+
+@text.command("sentiment")
+@click.option(
+    "--metric", default="nps", show_default=True, metavar="ID", help="An NPS-type metric to check agreement against."
+)
+@json_option
+@common_options
+@handle_errors
+def sentiment_command(metric: str, as_json: bool) -> None:
+    """Comment sentiment (VADER for English, a lexicon for Chinese) and its agreement with the respondents' scores.
+
+    \b
+    JSON: {comments, positive, neutral, negative, agreement: {metric, table:
+    {promoter|passive|detractor: {positive, neutral, negative}}, agreement,
+    ci_low, ci_high, polar_agreement, spearman, spearman_p}}.
+    """
+    current = state()
+    report = api.text_sentiment(current.programme, metric=metric, host=current.plugins())
+    if as_json:
+        emit_json(report.to_json())
+        return
+    out = _out()
+    if not report.comments:
+        out.print("no comments")
+        return
+    out.print(
+        f"{report.comments} comment(s): {report.positive} positive, {report.neutral} neutral, {report.negative} negative"
+    )
+    table = Table(title=f"sentiment by {report.metric} group")
+    for header in ("group", "positive", "neutral", "negative"):
+        table.add_column(header)
+    for group, labels in report.table.items():
+        table.add_row(group, *(str(labels[name]) for name in ("positive", "neutral", "negative")))
+    out.print(table)
+    if report.agreement is not None:
+        out.print(
+            f"agreement with promoters/detractors: {report.agreement * 100:.1f}% "
+            f"(95% {_number((report.ci_low or 0) * 100)}–{_number((report.ci_high or 0) * 100)}%)"
+            + (f"; when not neutral {report.polar_agreement * 100:.1f}%" if report.polar_agreement is not None else "")
+        )
+    if report.spearman is not None:
+        out.print(f"rank correlation with the score: {report.spearman:.2f} (p {_p(report.spearman_p)})")
+
+
+@text.command("words")
+@click.option(
+    "--metric",
+    default="nps",
+    show_default=True,
+    metavar="ID",
+    help="An NPS-type metric: its detractors vs its promoters.",
+)
+@click.option("--top", type=int, default=20, show_default=True, help="Words on each side.")
+@click.option(
+    "--prior", type=float, default=1000.0, show_default=True, help="Weight of the background prior, in words."
+)
+@json_option
+@common_options
+@handle_errors
+def words_command(metric: str, top: int, prior: float, as_json: bool) -> None:
+    """The words that set detractors' comments apart from promoters' (log-odds ratio with an informative prior).
+
+    \b
+    JSON: {detractors: [{word, z, count}], promoters: [{word, z, count}]},
+    strongest first; z is towards that side, count its uses on that side.
+    """
+    current = state()
+    report = api.text_words(current.programme, metric=metric, top=top, prior=prior, host=current.plugins())
+    if as_json:
+        emit_json(report.to_json())
+        return
+    out = _out()
+    if not report.detractors and not report.promoters:
+        out.print("no words: distinctive words need comments from both detractors and promoters")
+        return
+    table = Table()
+    for header in ("detractors' word", "z", "count", "promoters' word", "z ", "count "):
+        table.add_column(header, overflow="fold")
+    for index in range(max(len(report.detractors), len(report.promoters))):
+        left = report.detractors[index] if index < len(report.detractors) else None
+        right = report.promoters[index] if index < len(report.promoters) else None
+        table.add_row(
+            left.word if left else "",
+            f"{left.z:.2f}" if left else "",
+            str(left.count) if left else "",
+            right.word if right else "",
+            f"{right.z:.2f}" if right else "",
+            str(right.count) if right else "",
+        )
+    out.print(table, markup=False)
+
+
+@text.command("discover")
+@click.option("--topics", type=int, default=5, show_default=True, help="At most this many suggested themes.")
+@click.option("--terms", type=int, default=8, show_default=True, help="Top terms shown per theme.")
+@json_option
+@common_options
+@handle_errors
+def discover_command(topics: int, terms: int, as_json: bool) -> None:
+    """Suggest new themes from the comments the codeframe does not catch (NMF on TF-IDF, deterministic).
+
+    \b
+    JSON: a list of {topic, terms, examples}: the topic's number, its top
+    terms and its three most representative comments (masked).
+    """
+    current = state()
+    found = api.text_discover(current.programme, topics=topics, terms=terms, host=current.plugins())
+    if as_json:
+        emit_json([topic.to_json() for topic in found])
+        return
+    out = _out()
+    if not found:
+        out.print("no suggestions: discovery needs at least two untagged comments with words")
+        return
+    for topic in found:
+        out.print(f"topic {topic.topic} ({topic.comments} comment(s)): {', '.join(topic.terms)}", markup=False)
+        for example in topic.examples:
+            out.print(f"  • {example}", markup=False)

@@ -1,0 +1,82 @@
+"""Comments in the store: one per survey response (``responses.comment``), with the metric's value beside it.
+
+A *comment* is a response's free text that holds something other than
+white space; empty and white-space-only texts are no comment and count
+nowhere. An emoji-only comment is a comment (it is simply never tagged).
+The metric's per-answer value comes from its definition's ``value_sql``
+(NPS: +1/0/−1), over the answers it reads (its question and population,
+within its scale), exactly as ``cxframe measure`` reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from cxframe import InvalidInput, MetricDefinition, SQLiteEngine, Store
+
+#: Columns every response has, which ``--by`` accepts beside the segment columns.
+FIXED_COLUMNS = ("touchpoint", "channel", "source", "population")
+_BATCH = 10_000
+
+
+@attrs.frozen
+class Comment:
+    """One respondent comment and what goes with it."""
+
+    response: int
+    text: str
+    respondent_id: str | None = None
+    response_id: str | None = None
+    #: the metric's per-answer value (before its multiplier), None without an answer
+    value: float | None = None
+    weight: float = 1.0
+    #: the raw answer to the metric's question (e.g. 0–10), None without one
+    score: float | None = None
+    #: the ``--by`` column's value
+    segment: str | None = None
+
+
+def check_column(store: Store, column: str | None) -> None:
+    """`InvalidInput` unless ``column`` is a response column ``--by`` can group by."""
+    if column is None:
+        return
+    known = [*FIXED_COLUMNS, *store.segment_columns()]
+    if column not in known:
+        raise InvalidInput([f"--by: unknown column {column!r} (known: {', '.join(known)})"])
+
+
+def read_comments(store: Store, metric: MetricDefinition | None = None, *, by: str | None = None) -> Iterator[Comment]:
+    """Every comment in the store, in the order stored, with ``metric``'s value and the ``by`` column's value."""
+    check_column(store, by)
+    segment = f"r.[{by}]" if by else "NULL"
+    if metric is None:
+        sql = (
+            f"SELECT r.id, r.comment, r.respondent_id, r.response_id, NULL, NULL, NULL, {segment} FROM responses AS r "
+            "WHERE r.comment IS NOT NULL AND trim(r.comment) != '' ORDER BY r.id"
+        )
+        parameters: list[object] = []
+    else:
+        conditions, parameters = SQLiteEngine.answers_of(metric)
+        sql = (
+            f"SELECT r.id, r.comment, r.respondent_id, r.response_id, m.x, m.w, m.v, {segment} FROM responses AS r LEFT JOIN "
+            f"(SELECT response, ({metric.value_sql}) AS x, COALESCE(weight, 1.0) AS w, value AS v FROM observations "
+            f"WHERE {' AND '.join(conditions)}) AS m ON m.response = r.id "
+            "WHERE r.comment IS NOT NULL AND trim(r.comment) != '' ORDER BY r.id"
+        )
+    cursor = store.db.execute(sql, parameters)
+    while rows := cursor.fetchmany(_BATCH):
+        for response, text, respondent, response_id, value, weight, score, group in rows:
+            if not str(text).strip():  # SQLite's trim() removes spaces only: tabs, newlines, U+3000 here
+                continue
+            yield Comment(
+                response,
+                str(text),
+                respondent,
+                response_id,
+                None if value is None else float(value),
+                1.0 if weight is None else float(weight),
+                None if score is None else float(score),
+                None if group is None else str(group),
+            )

@@ -1,0 +1,163 @@
+"""The text plugin in the assessment and its reports: what customers write about, tied to the metric.
+
+``assessment_evidence`` (once per ``cxframe assess``) tags every comment
+and compares the metric (``nps`` where it is registered) with and without
+each theme, as ``cxframe text themes`` does; the report section ``text``
+shows it for the CX lead and frontline managers (the executive sees the
+five most mentioned themes). Comments in the evidence are masked. Nothing is
+added when the programme has no codeframe or no comments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cxframe import Cell, Column, ReportContext, ReportSection, RunContext, SectionContent
+from cxframe_text.comments import read_comments
+from cxframe_text.settings import load_codeframe
+from cxframe_text.tagging import Tagger
+from cxframe_text.themes import theme_report
+
+#: the metric the report ties themes to, when a plugin registers it
+REPORT_METRIC = "nps"
+
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    "en": {
+        "text": "What customers write about",
+        "summary": "{comments} comments; {coverage} mention at least one theme of the codeframe.",
+        "summary.metric": "Per theme: {metric} among the comments that mention it against the rest, with its 95% "
+        "interval; red where the theme pulls the score down beyond chance, green where it lifts it.",
+        "column.theme": "Theme",
+        "column.mentions": "Mentions",
+        "column.share": "Share",
+        "column.with": "With",
+        "column.without": "Without",
+        "column.diff": "Difference",
+        "column.p": "p",
+        "note.p": "p-values are per theme, not adjusted for the number of themes.",
+        "note.masked": "Phone numbers, e-mail addresses and ID numbers in comments are masked.",
+        "untagged": "Comments no theme catches, for example",
+    },
+    "zh-CN": {
+        "text": "客户在说什么",
+        "summary": "共 {comments} 条评论；{coverage} 提到编码框架中的至少一个主题。",
+        "summary.metric": "每个主题：提到该主题的评论与其余评论的 {metric} 对比及其 95% 区间；"
+        "红色表示该主题显著拉低得分，绿色表示显著提升。",
+        "column.theme": "主题",
+        "column.mentions": "提及",
+        "column.share": "占比",
+        "column.with": "提及者",
+        "column.without": "其余",
+        "column.diff": "差异",
+        "column.p": "p 值",
+        "note.p": "p 值按主题单独计算，未按主题数量校正。",
+        "note.masked": "评论中的电话号码、电子邮件地址和身份证号码已被遮蔽。",
+        "untagged": "未被任何主题覆盖的评论示例",
+    },
+}
+
+
+def text_evidence(run: RunContext) -> dict[str, Any] | None:
+    """The themes of the programme's comments against ``nps`` (mentions only without it); None without either."""
+    codeframe = load_codeframe(run.programme)
+    if not codeframe.themes:
+        return None
+    metrics = run.registry.metrics
+    metric = metrics.get(REPORT_METRIC) if REPORT_METRIC in metrics else None
+    report = theme_report(read_comments(run.store, metric), Tagger(codeframe), metric)
+    if not report.comments:
+        return None
+    titles = {theme.id: theme.title for theme in codeframe.themes}
+    return {
+        "comments": report.comments,
+        "coverage": report.coverage,
+        "metric": metric.id if metric is not None else None,
+        "metric_title": metric.title if metric is not None else None,
+        "higher_is_better": metric.higher_is_better if metric is not None else True,
+        "untagged_sample": list(report.untagged_sample),
+        "themes": [{**row.to_json(), "title": titles[row.theme]} for row in report.themes],
+    }
+
+
+def _number(value: object, digits: int = 1) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, int | float) else "—"
+
+
+def _tone(row: Mapping[str, Any], higher_is_better: bool) -> str | None:
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if not isinstance(low, int | float) or not isinstance(high, int | float):
+        return None
+    if high < 0:
+        return "bad" if higher_is_better else "good"
+    if low > 0:
+        return "good" if higher_is_better else "bad"
+    return None
+
+
+def build_text(report: ReportContext) -> SectionContent | None:
+    evidence = report.evidence()
+    themes = evidence.get("themes")
+    comments = evidence.get("comments")
+    if not isinstance(themes, list) or not isinstance(comments, int) or not comments:
+        return None
+    coverage = evidence.get("coverage")
+    text = [report.text("summary", comments=comments, coverage=f"{_number((coverage or 0) * 100)}%")]
+    metric = evidence.get("metric_title") or evidence.get("metric")
+    higher = evidence.get("higher_is_better", True) is not False
+    rows = sorted(
+        (row for row in themes if isinstance(row, Mapping)),
+        key=lambda row: (-(row.get("mentions") or 0), str(row.get("theme"))),
+    )
+    shown, more = report.limit(rows)
+    columns = [Column(report.text("column.theme"), strong=True), Column(report.text("column.mentions"), numeric=True)]
+    columns.append(Column(report.text("column.share"), numeric=True))
+    table: list[list[Cell | str]] = []
+    for row in shown:
+        share = row.get("share")
+        cells: list[Cell | str] = [
+            str(row.get("title") or row.get("theme")),
+            str(row.get("mentions", 0)),
+            f"{_number(share * 100 if isinstance(share, int | float) else None)}%",
+        ]
+        if metric:
+            interval = f"{_number(row.get('ci_low'))} … {_number(row.get('ci_high'))}"
+            cells += [
+                _number(row.get("mean_with")),
+                _number(row.get("mean_without")),
+                Cell(
+                    _number(row.get("diff")),
+                    note=interval if row.get("ci_low") is not None else "",
+                    tone=_tone(row, higher),
+                ),
+                _number(row.get("p_value"), 3),
+            ]
+        table.append(cells)
+    notes = [report.text("note.masked")]
+    if metric:
+        text.append(report.text("summary.metric", metric=str(metric)))
+        columns += [
+            Column(report.text("column.with"), numeric=True),
+            Column(report.text("column.without"), numeric=True),
+            Column(report.text("column.diff"), numeric=True),
+            Column(report.text("column.p"), numeric=True),
+        ]
+        notes.insert(0, report.text("note.p"))
+    sample = [str(comment) for comment in evidence.get("untagged_sample", []) if isinstance(comment, str)]
+    parts = (
+        (SectionContent(heading=report.text("untagged"), text=sample),) if sample and report.role != "executive" else ()
+    )
+    return SectionContent(text=text, columns=columns, rows=table, more=more, notes=notes, parts=parts)
+
+
+SECTIONS = (
+    ReportSection(
+        "text",
+        TRANSLATIONS["en"]["text"],
+        ("executive", "cx-lead", "frontline-manager"),
+        build_text,
+        after="painpoints",
+        limits={"executive": 5},
+        translations=TRANSLATIONS,
+    ),
+)
