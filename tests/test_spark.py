@@ -231,6 +231,17 @@ def test_variants_and_directly_follows_are_the_same_on_spark(programme: Path, pa
         _same(found, json.loads(spark.stdout), command)
 
 
+def test_the_python_api_takes_the_engine_too(programme: Path, parquet: Path, session: Any) -> None:
+    import cxframe_journey
+
+    on_sqlite = cxframe.trend(programme, "ces", period="month")
+    on_spark = cxframe.trend(programme, "ces", period="month", engine="spark", parquet=parquet)
+    _same([cxframe.trend_json(t) for t in on_sqlite], [cxframe.trend_json(t) for t in on_spark], "trend")
+    _same(cxframe_journey.dfg(programme), cxframe_journey.dfg(programme, engine="spark", parquet=parquet), "dfg")
+    with pytest.raises(cxframe.InvalidInput, match="--engine spark needs --parquet DIR"):
+        cxframe.measure(programme, "nps", engine="spark")
+
+
 def test_a_stale_export_is_refused_as_privacy_rules_read_the_store(
     programme: Path, tmp_path: Path, session: Any
 ) -> None:
