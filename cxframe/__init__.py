@@ -6,12 +6,14 @@ plugins register, and one function per task.
 
 from cxframe._version import __version__
 from cxframe.api import (
+    ENGINES,
     Opened,
     PluginListing,
     check,
     collect,
     compare,
     detect_source,
+    export,
     forget,
     init_programme,
     measure,
@@ -21,13 +23,23 @@ from cxframe.api import (
     plan_sample_size,
     plugins,
     run_lifecycle,
+    spark_engine,
+    spark_master,
     trend,
     validate,
     validate_choices,
     why_no_results,
 )
 from cxframe.assess._questionnaire import Answer, Answers, load_answers
-from cxframe.cli._common import common_options, emit_json, handle_errors, json_option, state
+from cxframe.cli._common import (
+    EngineChoice,
+    common_options,
+    emit_json,
+    engine_options,
+    handle_errors,
+    json_option,
+    state,
+)
 from cxframe.contracts._alerts import AlertMessage, Delivery, Notifier
 from cxframe.contracts._batches import (
     Batch,
@@ -130,8 +142,9 @@ from cxframe.measurement._comparisons import (
     difference,
     holm,
 )
-from cxframe.measurement._engine import Engine, SQLiteEngine, compute_metric
+from cxframe.measurement._engine import Engine, SQLEngine, SQLiteEngine, compute_metric
 from cxframe.measurement._planning import DetectablePlan, SampleSizePlan
+from cxframe.measurement._spark import SparkEngine
 from cxframe.measurement._trend import PARTIAL_PERIOD, TrendFit, TrendResult, fit_trend
 from cxframe.measurement._windows import DiD, WindowComparison, compare_windows, difference_in_differences
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
@@ -140,6 +153,7 @@ from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_sto
 
 __all__ = [
     "CORE_REPORT_SECTIONS",
+    "ENGINES",
     "NAIVE_UTC",
     "PARTIAL_PERIOD",
     "PROGRAMME_FILE",
@@ -181,6 +195,7 @@ __all__ = [
     "Drop",
     "Emotion",
     "Engine",
+    "EngineChoice",
     "Environment",
     "Event",
     "EventBatches",
@@ -221,6 +236,7 @@ __all__ = [
     "Require",
     "Run",
     "RunContext",
+    "SQLEngine",
     "SQLiteEngine",
     "SampleSizePlan",
     "ScatterChart",
@@ -230,6 +246,7 @@ __all__ = [
     "Severity",
     "Skipped",
     "SourceReader",
+    "SparkEngine",
     "Stage",
     "StageOutcome",
     "StepBar",
@@ -270,6 +287,8 @@ __all__ = [
     "difference",
     "difference_in_differences",
     "emit_json",
+    "engine_options",
+    "export",
     "fit_trend",
     "forget",
     "handle_errors",
@@ -296,6 +315,8 @@ __all__ = [
     "read_delimited",
     "read_header",
     "run_lifecycle",
+    "spark_engine",
+    "spark_master",
     "state",
     "structure",
     "trend",

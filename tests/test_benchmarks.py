@@ -102,3 +102,20 @@ def test_text_tagging_benchmark_runs_on_a_few_comments(tmp_path: Path) -> None:
     assert result["tag"]["comments"] == result["mask"]["comments"] == 400
     assert 0 < result["tag"]["tagged_share"] < 1
     assert result["mask"]["masked"] == 20  # one comment in twenty carries a phone number or an e-mail address
+
+
+def test_spark_benchmark_generates_the_same_store_every_time(tmp_path: Path) -> None:
+    """The Spark benchmark's generated store is reproducible (its Spark steps are not run here: each starts a JVM)."""
+    import importlib.util
+
+    import cxframe
+
+    spec = importlib.util.spec_from_file_location("spark_measure", ROOT / "benchmarks" / "spark_measure.py")
+    assert spec is not None and spec.loader is not None
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    first = cxframe.measure(benchmark.generate(tmp_path / "a", 400), "nps", by=["region"], period="month")
+    second = cxframe.measure(benchmark.generate(tmp_path / "b", 400), "nps", by=["region"], period="month")
+    assert sum(result.n for result in first) == 400
+    assert [(r.segment, r.period, r.n, r.value) for r in first] == [(r.segment, r.period, r.n, r.value) for r in second]
+    assert len({r.segment["region"] for r in first}) == len(benchmark.REGIONS)

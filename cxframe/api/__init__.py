@@ -12,6 +12,7 @@ Every function loads the installed plugins unless given a ``host`` (see
 - `_collecting`: recognise an export, start a programme from exports, collect sources into the store, forget one
 - `_measuring`: measure metrics, their trends, compare periods or segments
 - `_planning`: plan a survey's sample size or detectable difference
+- `_scaling`: export the store as Parquet, and the Spark engine that reads it (`export`, `spark_engine`)
 - `_assessing`: checks, the lifecycle walk, the assessment and its reports
 """
 
@@ -37,8 +38,10 @@ from cxframe.api._opening import (
     validate,
 )
 from cxframe.api._planning import plan_mdd, plan_sample_size
+from cxframe.api._scaling import ENGINES, export, spark_engine, spark_master
 
 __all__ = [
+    "ENGINES",
     "Opened",
     "PluginListing",
     "ProgrammeLike",
@@ -47,6 +50,7 @@ __all__ = [
     "collect",
     "compare",
     "detect_source",
+    "export",
     "forget",
     "init_programme",
     "is_example",
@@ -60,6 +64,8 @@ __all__ = [
     "report_document",
     "run_lifecycle",
     "running",
+    "spark_engine",
+    "spark_master",
     "trend",
     "validate",
     "validate_choices",

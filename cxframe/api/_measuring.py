@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
-from cxframe.api._opening import ProgrammeLike, _definitions, open_programme, running
+from cxframe.api._opening import Opened, ProgrammeLike, _definitions, open_programme, running
+from cxframe.api._scaling import check_engine, check_export_of, spark_engine
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._records import MetricDefinition, MetricResult, Period, WeightedVariance
 from cxframe.host._manager import PluginHost
@@ -17,7 +19,7 @@ from cxframe.measurement._comparisons import (
     compare_periods,
     compare_segments,
 )
-from cxframe.measurement._engine import SQLiteEngine, compute_metric
+from cxframe.measurement._engine import SQLEngine, SQLiteEngine, compute_metric
 from cxframe.measurement._trend import TrendResult, flag_partial, trends
 
 
@@ -31,6 +33,9 @@ def measure(
     variance: str | WeightedVariance | None = None,
     respondent_clusters: bool | None = None,
     host: PluginHost | None = None,
+    engine: str = "sqlite",
+    parquet: str | Path | None = None,
+    master: str | None = None,
 ) -> list[MetricResult]:
     """Compute metrics (one id, several, or all registered by default) by segment and period; store and return them.
 
@@ -40,26 +45,27 @@ def measure(
     for this call: how a weighted result, or one where respondents answered more than once, gets its
     interval (docs/surveys.md, "Weighted intervals").
 
+    ``engine="spark"`` computes on Spark over ``parquet``, a folder `cxframe.export` wrote from this
+    programme's store (``master``: the Spark master URL, default ``[settings] spark_master``, else
+    ``local[*]``); the same results (docs/scale.md).
+
     >>> cxframe.measure("my-programme", "nps", by=["region"], variance="bootstrap")  # doctest: +SKIP
+    >>> cxframe.measure("my-programme", "nps", period="month", engine="spark", parquet="lake/cx")  # doctest: +SKIP
     """
     chosen_variance = WeightedVariance.parse(variance)
+    check_engine(engine, parquet, master)
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
         chosen_period = Period.parse(period)
         with running("measure", opened) as run:
             level = confidence if confidence is not None else run.confidence
-            settings = opened.programme.settings
-            engine = SQLiteEngine(
-                opened.store,
-                variance=chosen_variance or settings.weighted_variance,
-                respondent_clusters=settings.respondent_clusters
-                if respondent_clusters is None
-                else respondent_clusters,
-            )
+            computing = _engine(opened, chosen_variance, respondent_clusters, engine, parquet, master)
+            # partial periods are decided from every answer, whatever the clustering
+            window = computing if engine == "spark" else SQLiteEngine(opened.store)
             results: list[MetricResult] = []
             for definition in definitions:
                 computed = compute_metric(
-                    engine,
+                    computing,
                     definition,
                     by=by,
                     period=chosen_period,
@@ -67,10 +73,32 @@ def measure(
                     min_sample=run.min_sample,
                 )
                 shown = protect(run, definition, computed, by, chosen_period)
-                results.extend(flag_partial(SQLiteEngine(opened.store), definition, shown, chosen_period))
+                results.extend(flag_partial(window, definition, shown, chosen_period))
             if not opened.store.read_only:  # a read-only programme folder is measured, not written to
                 opened.store.write_metric_results(run.id, results)
         return results
+
+
+def _engine(
+    opened: Opened,
+    variance: WeightedVariance | None,
+    respondent_clusters: bool | None,
+    engine: str = "sqlite",
+    parquet: str | Path | None = None,
+    master: str | None = None,
+) -> SQLEngine:
+    """The engine a call computes on, with the programme's settings unless overridden."""
+    settings = opened.programme.settings
+    clusters = settings.respondent_clusters if respondent_clusters is None else respondent_clusters
+    if engine == "spark":
+        assert parquet is not None  # check_engine has said so
+        found = spark_engine(
+            opened.programme, parquet, master=master, variance=variance, respondent_clusters=respondent_clusters
+        )
+        if opened.host.implementers("protect_metric_results"):
+            check_export_of(opened.store, found)
+        return found
+    return SQLiteEngine(opened.store, variance=variance or settings.weighted_variance, respondent_clusters=clusters)
 
 
 def trend(
@@ -83,10 +111,14 @@ def trend(
     variance: str | WeightedVariance | None = None,
     respondent_clusters: bool | None = None,
     host: PluginHost | None = None,
+    engine: str = "sqlite",
+    parquet: str | Path | None = None,
+    master: str | None = None,
 ) -> list[TrendResult]:
     """Each metric's trend per ``by`` segment: slope per period, interval, p (model: `cxframe.measurement._trend`).
 
-    Measures and stores the period results as `measure` does; each `TrendResult` holds its segment's.
+    Measures and stores the period results as `measure` does (on ``engine``, as there); each `TrendResult`
+    holds its segment's.
 
     >>> cxframe.trend("my-programme", "nps", period="month", by=["region"])  # doctest: +SKIP
     """
@@ -100,6 +132,9 @@ def trend(
         variance=variance,
         respondent_clusters=respondent_clusters,
         host=host,
+        engine=engine,
+        parquet=parquet,
+        master=master,
     )
     return trends(results, chosen_period)
 
@@ -154,6 +189,9 @@ def compare(
     variance: str | WeightedVariance | None = None,
     respondent_clusters: bool | None = None,
     host: PluginHost | None = None,
+    engine: str = "sqlite",
+    parquet: str | Path | None = None,
+    master: str | None = None,
 ) -> list[ComparisonResult]:
     """Differences of metrics between periods or between segments, each with its interval and test.
 
@@ -171,26 +209,24 @@ def compare(
     comparison add their covariance (docs/surveys.md, "Comparing periods and segments"). A group
     that a privacy rule hides is not compared (nor counted in the adjustment). Nothing is stored. See `cxframe.measurement._comparisons` for
     the statistics; ``cxframe measure --compare … --json`` prints these
-    results as `cxframe.contracts._shapes.comparison_json` shapes them.
+    results as `cxframe.contracts._shapes.comparison_json` shapes them. ``engine``, ``parquet`` and
+    ``master`` choose where the groups are computed, as in `measure`.
 
     >>> cxframe.compare("my-programme", "nps", period="month", by=["region"])  # doctest: +SKIP
     >>> cxframe.compare("my-programme", ["nps", "csat"], against="region")   # doctest: +SKIP
     >>> cxframe.compare("my-programme", "nps", period="week", adjust="bh")   # doctest: +SKIP
     """
     check_adjustment(adjust)
+    check_engine(engine, parquet, master)
     chosen_period = Period.parse(period)
     chosen_variance = WeightedVariance.parse(variance)
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
         settings = opened.programme.settings
         level = confidence if confidence is not None else settings.confidence
-        engine = SQLiteEngine(
-            opened.store,
-            variance=chosen_variance or settings.weighted_variance,
-            respondent_clusters=settings.respondent_clusters if respondent_clusters is None else respondent_clusters,
-        )
+        computing = _engine(opened, chosen_variance, respondent_clusters, engine, parquet, master)
         compared = [
-            (definition, _comparisons(engine, definition, against, chosen_period, by, level, settings.min_sample))
+            (definition, _comparisons(computing, definition, against, chosen_period, by, level, settings.min_sample))
             for definition in definitions
         ]
         if not compared:
@@ -199,7 +235,7 @@ def compare(
         results: list[ComparisonResult] = []
         with running("compare", opened) as run:
             for definition, found in compared:
-                hidden = _suppressed_groups(run, definition, groups, chosen_period)
+                hidden = _suppressed_groups(run, computing, definition, groups, chosen_period)
                 # a group a privacy rule hides is not compared either: its difference would give it away
                 results.extend(result for result in found if _shown(result, hidden, against))
         # one family: everything the caller asked for
@@ -207,7 +243,7 @@ def compare(
 
 
 def _comparisons(
-    engine: SQLiteEngine,
+    engine: SQLEngine,
     definition: MetricDefinition,
     against: str,
     period: Period | None,
@@ -235,7 +271,9 @@ def _shown(result: ComparisonResult, hidden: _Hidden, against: str) -> bool:
     return (segment, result.period) not in hidden and (segment, baseline_period) not in hidden
 
 
-def _suppressed_groups(run: Run, definition: MetricDefinition, by: Sequence[str], period: Period | None) -> _Hidden:
-    computed = compute_metric(run.engine, definition, by=by, period=period, confidence=run.confidence)
+def _suppressed_groups(
+    run: Run, engine: SQLEngine, definition: MetricDefinition, by: Sequence[str], period: Period | None
+) -> _Hidden:
+    computed = compute_metric(engine, definition, by=by, period=period, confidence=run.confidence)
     protected = protect(run, definition, computed, by, period)
     return {(tuple(sorted(r.segment.items())), r.period) for r in protected if "suppressed" in r.flags}

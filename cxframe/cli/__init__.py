@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from cxframe._version import __version__
-from cxframe.cli import assess, check, collect, measure, plan, plugins, programme, run
+from cxframe.cli import assess, check, collect, export, measure, plan, plugins, programme, run
 from cxframe.cli._common import State, common_options, emit_json, handle_errors, json_option, state
 
 BUILTIN_COMMANDS: list[click.Command] = [
@@ -28,6 +28,7 @@ BUILTIN_COMMANDS: list[click.Command] = [
     collect.collect,
     collect.forget,
     measure.measure,
+    export.export,
     plan.plan,
     check.check,
     run.run,

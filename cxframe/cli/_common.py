@@ -80,6 +80,52 @@ def common_options(command: F) -> F:
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
+@attrs.frozen
+class EngineChoice:
+    """Where a command computes: ``--engine``, and for Spark ``--parquet DIR`` and ``--master URL``."""
+
+    engine: str = "sqlite"
+    parquet: str | None = None
+    master: str | None = None
+
+    def keywords(self) -> dict[str, Any]:
+        """The API's ``engine``, ``parquet`` and ``master`` keywords."""
+        return {"engine": self.engine, "parquet": self.parquet, "master": self.master}
+
+
+def engine_options(command: F) -> F:
+    """``--engine sqlite|spark``, ``--parquet DIR``, ``--master URL``, passed to the command as ``engine``."""
+
+    @click.option(
+        "--engine",
+        type=click.Choice(["sqlite", "spark"]),
+        default="sqlite",
+        show_default=True,
+        help="Where to compute: the programme's SQLite store, or Spark SQL over a Parquet export (--parquet).",
+    )
+    @click.option(
+        "--parquet",
+        metavar="DIR",
+        help="With --engine spark: the folder `cxframe export --format parquet DIR` wrote (a path or a URI Spark reads).",
+    )
+    @click.option(
+        "--master",
+        metavar="URL",
+        help="With --engine spark: the Spark master [default: [settings] spark_master, else local[*]].",
+    )
+    @functools.wraps(command)
+    def wrapper(engine: str, parquet: str | None, master: str | None, **kwargs: Any) -> Any:
+        if engine == "spark" and parquet is None:
+            raise click.UsageError(
+                "--engine spark needs --parquet DIR (write one with `cxframe export --format parquet DIR`)"
+            )
+        if engine != "spark" and (parquet is not None or master is not None):
+            raise click.UsageError("--parquet and --master go with --engine spark")
+        return command(engine=EngineChoice(engine, parquet, master), **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 

@@ -8,7 +8,16 @@ from rich.table import Column, Table
 
 from cxframe import api
 from cxframe.cli import _render
-from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
+from cxframe.cli._common import (
+    EngineChoice,
+    common_options,
+    console,
+    emit_json,
+    engine_options,
+    handle_errors,
+    json_option,
+    state,
+)
 from cxframe.contracts._records import Period, WeightedVariance
 from cxframe.contracts._shapes import comparison_json, metric_json, trend_json
 from cxframe.measurement._comparisons import ADJUSTMENTS, FDR_BH, ComparisonResult
@@ -140,6 +149,7 @@ def _trends_table(trends: list[TrendResult]) -> None:
     help="Treat the answers of one respondent id as one cluster (not independent) in the intervals. "
     "Default: the programme's respondent_clusters setting (on).",
 )
+@engine_options
 @json_option
 @common_options
 @handle_errors
@@ -154,6 +164,7 @@ def measure(
     variance: str | None,
     respondent_clusters: bool | None,
     as_json: bool,
+    engine: EngineChoice,
 ) -> None:
     """Compute metrics with sample sizes and confidence intervals; small samples are flagged.
 
@@ -185,6 +196,11 @@ def measure(
     quarter or year with a month without answers) is flagged
     partial_period and left out, as are hidden periods and periods without
     a standard error; "excluded" names each with its reason.
+
+    With --engine spark --parquet DIR the groups are computed by Spark SQL
+    over the Parquet folder `cxframe export --format parquet DIR` wrote from
+    this store (--master URL, or [settings] spark_master, else local[*]);
+    the intervals on this machine; the same JSON (docs/scale.md).
     """
     current = state()
     if adjust is not None and compare is None:
@@ -201,6 +217,7 @@ def measure(
             variance=variance,
             respondent_clusters=respondent_clusters,
             host=current.plugins(),
+            **engine.keywords(),
         )
         if as_json:
             emit_json([row for t in trends for row in [*(metric_json(r) for r in t.results), trend_json(t)]])
@@ -222,6 +239,7 @@ def measure(
             variance=variance,
             respondent_clusters=respondent_clusters,
             host=current.plugins(),
+            **engine.keywords(),
         )
         if as_json:
             emit_json([comparison_json(result) for result in comparisons])
@@ -237,6 +255,7 @@ def measure(
         variance=variance,
         respondent_clusters=respondent_clusters,
         host=current.plugins(),
+        **engine.keywords(),
     )
     if as_json:
         emit_json([metric_json(result) for result in results])

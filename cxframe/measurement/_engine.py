@@ -6,7 +6,10 @@ into one ``GROUP BY`` query that returns the sufficient statistics of every
 group (`Aggregate`, with the value sums taken about a per-group shift for
 means); `compute_metric` turns those into
 `cxframe.contracts._records.MetricResult` with the right interval. Only the
-engine knows SQL dialects, so a Spark engine is an added class, not a rewrite.
+engine knows SQL dialects, so a Spark engine is an added class, not a rewrite:
+`SQLEngine` builds the queries, `cxframe.measurement._dialect` says how the
+two dialects differ, and `SQLiteEngine` and
+`cxframe.measurement._spark.SparkEngine` only run them.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from cxframe.contracts._records import (
     TargetStatus,
     WeightedVariance,
 )
+from cxframe.measurement._dialect import SQLITE, Dialect
 from cxframe.measurement._intervals import Design, bootstrap_variance, estimate, linearised_variance
-from cxframe.store._sqlite import Store, utc_text
+from cxframe.store._sqlite import Store
 
 SMALL_SAMPLE = "small_sample"
 WEIGHTED = "weighted"
@@ -79,7 +83,7 @@ class Aggregate:
 
 
 class Engine(Protocol):
-    """Runs metric aggregates. Implementations: `SQLiteEngine` (Spark to come)."""
+    """Runs metric aggregates. Implementations: `SQLiteEngine`, `cxframe.measurement._spark.SparkEngine`."""
 
     name: str
 
@@ -104,40 +108,50 @@ class Engine(Protocol):
 FIXED_SEGMENTS = ("touchpoint", "channel", "source", "population")
 
 
-class SQLiteEngine:
-    """The embedded engine: one ``GROUP BY`` over the ``observations`` table."""
+class SQLEngine:
+    """The queries of an SQL engine over an ``observations`` table, in its `dialect`; a subclass runs them.
 
-    name = "sqlite"
+    One ``GROUP BY`` per metric (two with respondent clusters). A subclass
+    gives the `dialect`, `rows` (run one query with ``?`` parameters) and
+    `segment_columns`.
+    """
+
+    name = "sql"
+    dialect: Dialect = SQLITE
 
     def __init__(
         self,
-        store: Store,
         *,
         variance: WeightedVariance = WeightedVariance.LINEARISED,
         respondent_clusters: bool = True,
     ) -> None:
-        self.store = store
         #: how weighted (or clustered) groups get their variance: the programme's ``weighted_variance``
         self.variance = variance
         #: whether answers with the same respondent id are one cluster (``respondent_clusters``)
         self.respondent_clusters = respondent_clusters
 
     def segment_columns(self) -> list[str]:
-        return [*FIXED_SEGMENTS, *self.store.segment_columns()]
+        raise NotImplementedError
 
-    @staticmethod
-    def period_sql(period: Period, column: str = "timestamp") -> str:
-        if period is Period.DAY:
-            return f"substr({column}, 1, 10)"
-        if period is Period.MONTH:
-            return f"substr({column}, 1, 7)"
-        if period is Period.YEAR:
-            return f"substr({column}, 1, 4)"
-        if period is Period.QUARTER:
-            return f"substr({column}, 1, 4) || '-Q' || ((CAST(substr({column}, 6, 2) AS INTEGER) + 2) / 3)"
-        # ISO week: the week's Thursday decides its year (SQLite 3.40 lacks %V)
-        thursday = f"date({column}, '-3 days', 'weekday 4')"
-        return f"printf('%s-W%02d', strftime('%Y', {thursday}), (strftime('%j', {thursday}) - 1) / 7 + 1)"
+    def rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Every row of one query, its ``?`` bound to ``parameters`` in order."""
+        raise NotImplementedError
+
+    def answer_window(self, metric: MetricDefinition) -> tuple[dt.date, dt.date, frozenset[str]] | None:
+        """The first and last day (UTC) of the answers to ``metric``'s question from its population, and their months.
+
+        All segments together, whatever their values, in one pass (see
+        `cxframe.measurement._trend.collection_window`); None without any.
+        """
+        d = self.dialect
+        sql = (
+            f"SELECT {d.day('MIN(timestamp)')}, {d.day('MAX(timestamp)')}, {d.distinct_list(d.months())}"
+            " FROM observations WHERE question = ? AND population = ?"
+        )
+        first, last, months = self.rows(sql, [metric.question, metric.population])[0]
+        if first is None:
+            return None
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last), frozenset(months.split(","))
 
     @staticmethod
     def answers_of(metric: MetricDefinition) -> tuple[list[str], list[object]]:
@@ -221,7 +235,7 @@ class SQLiteEngine:
             sql = f"SELECT {', '.join([*outer, '_cx_w', '_cx_w * _cx_x'])} FROM ({query.plain(True)}) ORDER BY {', '.join(keys)}"
         units: dict[tuple[tuple[str | None, ...], str | None], tuple[list[float], list[float]]] = {}
         width = len(by)
-        for row in self.store.db.execute(sql, query.parameters):
+        for row in self.rows(sql, query.parameters):
             group = tuple(row[:width])
             period_value = row[width] if period is not None else None
             weights, sums = units.setdefault((group, period_value), ([], []))
@@ -248,7 +262,7 @@ class SQLiteEngine:
         if not (self.respondent_clusters and self._identified(query)):
             return {}
         outer = list(query.outer)
-        side = "_cx_period" if across is None else f"[{across}]"
+        side = "_cx_period" if across is None else self.dialect.quote(across)
         cell = [column for column in outer if column != side]
         keys = ", ".join([*outer, "_cx_r"])
         # one pass: each respondent's sums per group, kept where the respondent is in another group of its cell
@@ -262,7 +276,7 @@ class SQLiteEngine:
         sql = f"SELECT {keys}, _cx_sw, _cx_swx FROM ({per_group}) WHERE _cx_groups > 1"
         found: dict[tuple[tuple[str | None, ...], str | None], dict[str, tuple[float, float]]] = {}
         width = len(by)
-        for row in self.store.db.execute(sql, query.parameters):
+        for row in self.rows(sql, query.parameters):
             period_value = row[width] if period is not None else None
             found.setdefault((tuple(row[:width]), period_value), {})[str(row[-3])] = (row[-2], row[-1])
         return found
@@ -279,19 +293,25 @@ class SQLiteEngine:
         self._check_columns(by, "--by")
         self._check_columns(list(where), f"segment filter of {metric.id}")
         conditions, parameters = self.answers_of(metric)
+        d = self.dialect
         for column, value in where.items():
-            conditions.append(f"[{column}] = ?")
+            conditions.append(f"{d.quote(column)} = ?")
             parameters.append(value)
-        if until is not None:  # stored times are UTC text with six fraction digits: text order is time order
+        if until is not None:
             conditions.append("timestamp < ?")
-            parameters.append(utc_text(until)[0])
-        group = [f"[{c}]" for c in by]
+            parameters.append(d.time_bound(until))
+        group = [d.quote(c) for c in by]
         # segment names start with a letter, so these aliases cannot collide with one; an answer without a
         # respondent id is a cluster of its own (_cx_u: its response, unique within one question)
-        inner = [*group, "weight AS _cx_weight", "COALESCE(weight, 1.0) AS _cx_w", f"({metric.value_sql}) AS _cx_x"]
+        inner = [
+            *group,
+            "weight AS _cx_weight",
+            "COALESCE(weight, 1.0) AS _cx_w",
+            f"{d.value(metric.value_sql)} AS _cx_x",
+        ]
         outer = list(group)
         if period is not None:
-            inner.append(f"{self.period_sql(period)} AS _cx_period")
+            inner.append(f"{self.period_label(period)} AS _cx_period")
             outer.append("_cx_period")
         return _Query(
             columns=tuple(inner),
@@ -300,12 +320,17 @@ class SQLiteEngine:
             period=period,
             conditions=tuple(conditions),
             parameters=tuple(parameters),
+            barrier=d.barrier,
         )
+
+    def period_label(self, period: Period) -> str:
+        """The SQL of an answer's period label; a view of the engine may bucket answers its own way (windows)."""
+        return self.dialect.period(period)
 
     def _identified(self, query: _Query) -> bool:
         """Whether any answer the query reads carries a respondent id (only then can answers cluster)."""
-        sql = f"SELECT EXISTS (SELECT 1 FROM observations WHERE {' AND '.join(query.conditions)} AND respondent_id IS NOT NULL)"
-        return bool(self.store.db.execute(sql, query.parameters).fetchone()[0])
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM observations WHERE {' AND '.join(query.conditions)} AND respondent_id IS NOT NULL LIMIT 1)"
+        return bool(self.rows(sql, query.parameters)[0][0])
 
     @overload
     def _aggregates(self, query: _Query, source: str, value: tuple[str, str], clustered: bool) -> list[Aggregate]: ...
@@ -328,8 +353,9 @@ class SQLiteEngine:
         outer = list(query.outer)
         # Σw and Σw² from the weights where given (TOTAL and COUNT skip NULL) and 1 for each observation
         # without one: cheaper than a COALESCE per observation and per use
-        sum_w = "TOTAL(_cx_weight) + (COUNT(*) - COUNT(_cx_weight))"
-        sum_w2 = "TOTAL(_cx_weight * _cx_weight) + (COUNT(*) - COUNT(_cx_weight))"
+        total = self.dialect.total
+        sum_w = f"{total('_cx_weight')} + (COUNT(*) - COUNT(_cx_weight))"
+        sum_w2 = f"{total('_cx_weight * _cx_weight')} + (COUNT(*) - COUNT(_cx_weight))"
         sums = [sum_w, sum_w2, f"SUM(_cx_w * {d})", f"SUM(_cx_w * {d} * {d})", shift]
         limits = ["MIN(_cx_x)", "MAX(_cx_x)"] if extremes else []
         if not clustered:
@@ -357,8 +383,8 @@ class SQLiteEngine:
                 "SUM(_ca * _ca)",
                 "COUNT(*)",
                 "SUM(_cw * _cw)",
-                "SUM(_cr > 0)",
-                "SUM(_cr > 1)",
+                self.dialect.count_true("_cr > 0"),
+                self.dialect.count_true("_cr > 1"),
             ]
             columns += ["MIN(_cx_lo)", "MAX(_cx_hi)"] if extremes else []
             sql = f"SELECT {', '.join(columns)} FROM ({per_respondent})"
@@ -367,7 +393,7 @@ class SQLiteEngine:
         plain: list[Aggregate] = []
         paired: list[tuple[Aggregate, tuple[Any, ...]]] = []
         by = query.by
-        for row in self.store.db.execute(sql, list(query.parameters)).fetchall():
+        for row in self.rows(sql, query.parameters):
             segment = dict(zip(by, row[: len(by)], strict=True))
             offset = len(by)
             period_value = None
@@ -406,9 +432,37 @@ class SQLiteEngine:
         return paired if extremes else plain
 
 
+class SQLiteEngine(SQLEngine):
+    """The embedded engine: the queries of `SQLEngine` over the store's ``observations``."""
+
+    name = "sqlite"
+    dialect = SQLITE
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        variance: WeightedVariance = WeightedVariance.LINEARISED,
+        respondent_clusters: bool = True,
+    ) -> None:
+        super().__init__(variance=variance, respondent_clusters=respondent_clusters)
+        self.store = store
+
+    def segment_columns(self) -> list[str]:
+        return [*FIXED_SEGMENTS, *self.store.segment_columns()]
+
+    def rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return list(self.store.db.execute(sql, list(parameters)).fetchall())
+
+    @staticmethod
+    def period_sql(period: Period, column: str = "timestamp") -> str:
+        """The period label of ``column`` in SQLite (`cxframe.measurement._dialect.SQLiteDialect.period`)."""
+        return SQLITE.period(period, column)
+
+
 @attrs.frozen
 class _Query:
-    """The answers one `SQLiteEngine.aggregate` call reads, as SQL: rows, groups and their parameters."""
+    """The answers one `SQLEngine.aggregate` call reads, as SQL: rows, groups and their parameters."""
 
     #: the columns of one answer: segments, weight, value (NULL when the value expression gives none), period
     columns: tuple[str, ...]
@@ -418,6 +472,8 @@ class _Query:
     period: Period | None
     conditions: tuple[str, ...]
     parameters: tuple[object, ...]
+    #: the dialect's `barrier` after the row query
+    barrier: str = ""
 
     def rows(self, respondents: bool = False) -> str:
         """One row per answer; with ``respondents``, its respondent id and response (the clusters' keys)."""
@@ -430,9 +486,7 @@ class _Query:
                 "CASE WHEN respondent_id IS NULL THEN response END AS _cx_u",
                 "response AS _cx_response",
             ]
-        # LIMIT -1 (no limit) keeps SQLite from flattening this into the GROUP BY above it, which would
-        # evaluate value_sql once per use (four times a row); as a co-routine it runs once a row
-        return f"SELECT {', '.join(columns)} FROM observations WHERE {' AND '.join(self.conditions)} LIMIT -1"
+        return f"SELECT {', '.join(columns)} FROM observations WHERE {' AND '.join(self.conditions)}{self.barrier}"
 
     def plain(self, respondents: bool = False) -> str:
         """`rows` without the answers whose value is NULL."""

@@ -54,7 +54,7 @@ import attrs
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._records import SUPPRESSED, MetricDefinition, MetricResult, Period
 from cxframe.measurement._comparisons import holm
-from cxframe.measurement._engine import NO_INTERVAL, SMALL_SAMPLE, WEIGHTED, SQLiteEngine
+from cxframe.measurement._engine import NO_INTERVAL, SMALL_SAMPLE, WEIGHTED, SQLEngine
 from cxframe.measurement._intervals import t_value, z_value
 
 #: The flag of a period the data start or end inside (or, for a quarter or year, with a month without answers).
@@ -204,7 +204,7 @@ class CollectionWindow:
     months: frozenset[str]
 
 
-def collection_window(engine: SQLiteEngine, metric: MetricDefinition) -> CollectionWindow | None:
+def collection_window(engine: SQLEngine, metric: MetricDefinition) -> CollectionWindow | None:
     """The days and months of the answers to ``metric``'s question from its population; None without any.
 
     All segments together, and whatever their values (one out of the
@@ -213,16 +213,8 @@ def collection_window(engine: SQLiteEngine, metric: MetricDefinition) -> Collect
     answers; the months as a DISTINCT aggregate, not a GROUP BY, which took
     twice as long.
     """
-    first, last, months = engine.store.db.execute(
-        "SELECT MIN(timestamp), MAX(timestamp), group_concat(DISTINCT substr(timestamp, 1, 7))"
-        " FROM observations WHERE question = ? AND population = ?",
-        [metric.question, metric.population],
-    ).fetchone()
-    if first is None:
-        return None
-    return CollectionWindow(
-        dt.date.fromisoformat(first[:10]), dt.date.fromisoformat(last[:10]), frozenset(months.split(","))
-    )
+    found = engine.answer_window(metric)
+    return None if found is None else CollectionWindow(*found)
 
 
 def _month_label(index: int) -> str:
@@ -251,7 +243,7 @@ def is_partial(label: str, period: Period | str, window: CollectionWindow) -> bo
 
 
 def flag_partial(
-    engine: SQLiteEngine, metric: MetricDefinition, results: Sequence[MetricResult], period: Period | None
+    engine: SQLEngine, metric: MetricDefinition, results: Sequence[MetricResult], period: Period | None
 ) -> list[MetricResult]:
     """``results`` of ``metric`` with `PARTIAL_PERIOD` added to the flags of those whose period is partial.
 

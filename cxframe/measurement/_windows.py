@@ -81,10 +81,10 @@ class WindowedEngine(SQLiteEngine):
         self.where_in = {column: list(values) for column, values in (where_in or {}).items()}
         self._check_columns([*self.where, *self.where_in], "window filter")
 
-    def period_sql(self, period: Period, column: str = "timestamp") -> str:  # type: ignore[override]
+    def period_label(self, period: Period) -> str:
         # the bounds are this class's own UTC texts (never input), so they are written into the SQL
         cases = " ".join(
-            f"WHEN {column} >= '{start}' AND {column} < '{end}' THEN '{label}'" for start, end, label in self.windows
+            f"WHEN timestamp >= '{start}' AND timestamp < '{end}' THEN '{label}'" for start, end, label in self.windows
         )
         return f"CASE {cases} END"
 

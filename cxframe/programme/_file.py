@@ -68,6 +68,8 @@ class Settings:
     weighted_variance: WeightedVariance = WeightedVariance.LINEARISED
     #: answers with the same respondent id are one cluster (not independent) in every interval
     respondent_clusters: bool = True
+    #: the Spark master URL ``--engine spark`` runs on when no ``--master`` is given (default ``local[*]``)
+    spark_master: str | None = None
 
 
 @attrs.frozen

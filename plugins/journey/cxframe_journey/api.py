@@ -26,6 +26,7 @@ from pathlib import Path
 import attrs
 
 from cxframe import (
+    PROGRAMME_FILE,
     REPORT_LANGUAGES,
     IngestSummary,
     InvalidInput,
@@ -34,11 +35,13 @@ from cxframe import (
     Programme,
     Progress,
     SourceReader,
+    SparkEngine,
     ingest,
     load_programme,
     open_programme,
+    spark_engine,
 )
-from cxframe_journey import analytics, logfile, overlay
+from cxframe_journey import analytics, logfile, overlay, spark
 from cxframe_journey.analytics import DirectlyFollows, Variant
 from cxframe_journey.checks import painpoint_list
 from cxframe_journey.csvlog import PM4PY_COLUMNS
@@ -191,6 +194,30 @@ def read_log(log: str | Path, mapping: Mapping = Mapping(), *, programme: Progra
     return logfile.read(_reader(loaded, str(log), mapping))
 
 
+def events_on_spark(
+    programme: ProgrammeLike, log: str | None, parquet: str | Path | None, master: str | None
+) -> SparkEngine:
+    """The Spark engine over the events of a Parquet export (``--engine spark --parquet DIR``).
+
+    The master is ``master``, else the programme's ``[settings] spark_master``
+    (when the folder has a programme file), else ``local[*]``.
+    """
+    if parquet is None:
+        raise InvalidInput(
+            ["--engine spark needs --parquet DIR (write one with `cxframe export --format parquet DIR`)"]
+        )
+    if log is not None:
+        raise InvalidInput(
+            [f"--engine spark reads the events exported to {parquet}, not LOG: collect {log} and export the store"]
+        )
+    if isinstance(programme, Programme):
+        return spark_engine(programme, parquet, master=master)
+    folder = Path(programme)
+    if folder.is_file() or (folder / PROGRAMME_FILE).is_file():
+        return spark_engine(load_programme(folder), parquet, master=master)
+    return SparkEngine(parquet, master=master)
+
+
 def variants(
     programme: ProgrammeLike = ".",
     log: str | None = None,
@@ -198,8 +225,20 @@ def variants(
     *,
     source: str | None = None,
     host: PluginHost | None = None,
+    engine: str = "sqlite",
+    parquet: str | Path | None = None,
+    master: str | None = None,
 ) -> list[Variant]:
-    """The variants of ``log`` (or of the stored events): ``[{activities, count, share}]``, most frequent first."""
+    """The variants of ``log`` (or of the stored events): ``[{activities, count, share}]``, most frequent first.
+
+    ``engine="spark"`` computes them in Spark SQL over the events of ``parquet``, an export of the store
+    (``cxframe export --format parquet``), on ``master`` (`events_on_spark`): the same list.
+
+    >>> cxframe_journey.variants("my-programme", engine="spark", parquet="lake/cx")  # doctest: +SKIP
+    """
+    if engine == "spark":
+        return spark.variants(events_on_spark(programme, log, parquet, master), source=source)
+    _sqlite_only(engine, parquet, master)
     with open_log(programme, log, mapping, source=source, host=host) as (opened, selection):
         return analytics.variants(opened.store, source=selection.source)
 
@@ -211,10 +250,26 @@ def dfg(
     *,
     source: str | None = None,
     host: PluginHost | None = None,
+    engine: str = "sqlite",
+    parquet: str | Path | None = None,
+    master: str | None = None,
 ) -> DirectlyFollows:
-    """The directly-follows graph of ``log`` (or of the stored events): ``{edges, start, end}``."""
+    """The directly-follows graph of ``log`` (or of the stored events): ``{edges, start, end}``.
+
+    ``engine``, ``parquet`` and ``master`` as in `variants`.
+    """
+    if engine == "spark":
+        return spark.dfg(events_on_spark(programme, log, parquet, master), source=source)
+    _sqlite_only(engine, parquet, master)
     with open_log(programme, log, mapping, source=source, host=host) as (opened, selection):
         return analytics.dfg(opened.store, source=selection.source)
+
+
+def _sqlite_only(engine: str, parquet: str | Path | None, master: str | None) -> None:
+    if engine != "sqlite":
+        raise InvalidInput([f"unknown engine {engine!r}; expected sqlite or spark"])
+    if parquet is not None or master is not None:
+        raise InvalidInput(["parquet and master go with engine='spark'"])
 
 
 # --- analytics that read the journey maps -------------------------------------

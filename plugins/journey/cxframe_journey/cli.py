@@ -18,14 +18,17 @@ from rich.table import Table
 from cxframe import (
     PROGRAMME_FILE,
     REPORT_LANGUAGES,
+    EngineChoice,
     Opened,
+    SparkEngine,
     common_options,
     emit_json,
+    engine_options,
     handle_errors,
     json_option,
     state,
 )
-from cxframe_journey import analytics, api, templates
+from cxframe_journey import analytics, api, spark, templates
 from cxframe_journey.api import Mapping, Selection, open_log
 from cxframe_journey.logfile import EventLog
 
@@ -179,20 +182,45 @@ def _duration(seconds: float | None) -> str:
     return f"{seconds / 86400:.1f} d"
 
 
+def _on_spark(engine: EngineChoice, log: str | None, no_store: bool) -> bool:
+    """Whether the command computes on Spark (``--engine spark``, which reads no LOG)."""
+    if engine.engine != "spark":
+        return False
+    if log is not None or no_store:
+        raise click.UsageError("--engine spark reads the events of --parquet DIR: no LOG or --no-store")
+    return True
+
+
+def _spark_events(engine: EngineChoice) -> SparkEngine:
+    return api.events_on_spark(state().programme, None, engine.parquet, engine.master)
+
+
 @journey.command()
 @log_options
 @click.option("--limit", type=click.IntRange(min=1), help="Show only the N most frequent variants.")
+@engine_options
 @json_option
 @common_options
 @handle_errors
 def variants(
-    log: str | None, mapping: Mapping, source_id: str | None, no_store: bool, limit: int | None, as_json: bool
+    log: str | None,
+    mapping: Mapping,
+    source_id: str | None,
+    no_store: bool,
+    limit: int | None,
+    as_json: bool,
+    engine: EngineChoice,
 ) -> None:
     """Variants of LOG (or of the stored events): each distinct path and how many cases took it.
 
     JSON: a list of {activities, count, share}, the most frequent first.
+    With --engine spark --parquet DIR, of the events exported to DIR
+    (computed by Spark SQL; the same list).
     """
-    if no_store:
+    if _on_spark(engine, log, no_store):
+        found = spark.variants(_spark_events(engine), source=source_id)
+        empty = _empty(source_id)
+    elif no_store:
         assert log is not None  # log_options has checked
         found = _read_directly(log, mapping).variants()
         empty = f"no events accepted from {log}"
@@ -222,18 +250,29 @@ def variants(
 @journey.command()
 @log_options
 @click.option("--limit", type=click.IntRange(min=1), help="Show only the N most frequent edges.")
+@engine_options
 @json_option
 @common_options
 @handle_errors
 def dfg(
-    log: str | None, mapping: Mapping, source_id: str | None, no_store: bool, limit: int | None, as_json: bool
+    log: str | None,
+    mapping: Mapping,
+    source_id: str | None,
+    no_store: bool,
+    limit: int | None,
+    as_json: bool,
+    engine: EngineChoice,
 ) -> None:
     """Directly-follows graph of LOG (or of the stored events): how often one activity directly follows another.
 
     JSON: {edges: [{source, target, count, mean_seconds, median_seconds}],
-    start: {activity: count}, end: {activity: count}}.
+    start: {activity: count}, end: {activity: count}}. With --engine spark
+    --parquet DIR, of the events exported to DIR (the same graph).
     """
-    if no_store:
+    if _on_spark(engine, log, no_store):
+        graph = spark.dfg(_spark_events(engine), source=source_id)
+        empty = _empty(source_id)
+    elif no_store:
         assert log is not None  # log_options has checked
         graph = _read_directly(log, mapping).dfg()
         empty = f"no events accepted from {log}"

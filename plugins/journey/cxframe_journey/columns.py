@@ -72,18 +72,21 @@ def graph(
     *,
     mean: Callable[[Any], float] = lambda values: math.fsum(values) / len(values),
     median: Callable[[Any], float] = statistics.median,
+    count: Callable[[Any], int] = len,
 ) -> DirectlyFollows:
     """The public directly-follows graph from each edge's durations (seconds) and the start and end counts.
 
     Mean by `math.fsum` and median by `statistics.median` (or the same
     computed otherwise), neither of which depends on the order of the
-    durations; edges most frequent first (ties by source, target).
+    durations; ``count`` the edge's count from them (`len`; or computed
+    elsewhere, as Spark does, `cxframe_journey.spark`); edges most frequent
+    first (ties by source, target).
     """
     edges: list[Edge] = [
         {
             "source": activity,
             "target": target,
-            "count": len(values),
+            "count": count(values),
             "mean_seconds": mean(values),
             "median_seconds": median(values),
         }

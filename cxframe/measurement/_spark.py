@@ -1,0 +1,190 @@
+"""The Spark SQL engine: the same metric queries over observations (and events) kept as Parquet.
+
+`SparkEngine` runs the queries `cxframe.measurement._engine.SQLEngine`
+builds, in Spark SQL (`cxframe.measurement._dialect.SparkDialect` says how
+they differ from SQLite), over ``DIR/observations/`` and ``DIR/events/`` as
+``cxframe export --format parquet DIR`` writes them. Spark computes each
+group's sufficient statistics; the interval maths
+(`cxframe.measurement._engine.compute_metric`) runs on the driver, as for
+SQLite. pyspark is imported only here, and only when a query runs: it is an
+optional extra (``pip install "cxframe[spark]"``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._records import WeightedVariance
+from cxframe.measurement._dialect import SPARK
+from cxframe.measurement._engine import FIXED_SEGMENTS, SQLEngine
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["DEFAULT_MASTER", "TABLES", "SparkEngine", "java_problem", "spark_session"]
+
+#: where Spark runs when neither ``--master`` nor ``[settings] spark_master`` says: every core of this machine
+DEFAULT_MASTER = "local[*]"
+#: shuffle partitions on a local master (a cluster keeps its own spark.sql.shuffle.partitions)
+LOCAL_SHUFFLE_PARTITIONS = 4
+#: the tables an export writes, one folder each
+TABLES = ("observations", "events")
+#: observation columns that are not segments
+OBSERVATION_COLUMNS = frozenset(
+    {
+        "key",
+        "ingest_id",
+        "source",
+        "question",
+        "value",
+        "timestamp",
+        "tz_offset",
+        "respondent_id",
+        "response_id",
+        "population",
+        "scale_min",
+        "scale_max",
+        "touchpoint",
+        "channel",
+        "comment",
+        "weight",
+        "response",
+    }
+)
+
+
+def java_problem() -> str | None:
+    """Why Spark cannot start here (no Java), or None when a ``java`` is found."""
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").exists():
+        return None
+    if shutil.which("java"):
+        return None
+    return "Spark needs Java 17 or later: none found (install openjdk-17-jre-headless, or set JAVA_HOME)"
+
+
+def spark_session(master: str | None = None) -> SparkSession:
+    """The Spark session the engine runs in: the active one (under spark-submit), else one on ``master``.
+
+    Settings that make Spark SQL read like the store: times in UTC, and
+    ANSI mode off (a division by zero is NULL, as in SQLite).
+    """
+    # pyspark 4.x warns about pandas 3 (on import and on its first query); cxframe does not use its pandas API
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise InvalidInput(
+            ['--engine spark needs pyspark: pip install "cxframe[spark]" (pyspark 4, and Java 17)']
+        ) from None
+    session = SparkSession.getActiveSession()
+    if session is None:
+        problem = java_problem()
+        if problem is not None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+            raise InvalidInput([f"--engine spark: {problem}"])
+        builder = SparkSession.builder.appName("cxframe")
+        # under spark-submit the JVM is already there and spark-submit's --master decides
+        if "PYSPARK_GATEWAY_PORT" not in os.environ or master is not None:
+            builder = builder.master(master or DEFAULT_MASTER)
+        chosen = master or DEFAULT_MASTER
+        if chosen.startswith("local"):
+            # one machine: a few shuffle partitions, not the cluster default of 200 (each is a task to schedule)
+            builder = builder.config("spark.sql.shuffle.partitions", str(LOCAL_SHUFFLE_PARTITIONS))
+        session = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    session.conf.set("spark.sql.ansi.enabled", "false")
+    return session
+
+
+class SparkEngine(SQLEngine):
+    """Metric aggregates (and journey queries through `rows`) in Spark SQL over a Parquet export.
+
+    ``parquet`` is the export's folder (a local path, or any URI Spark reads:
+    ``hdfs://…``, ``s3a://…``, ``abfss://…``); ``master`` the Spark master
+    URL (default `DEFAULT_MASTER`; ignored when a session is active, as under
+    spark-submit). ``session`` uses a session the caller made.
+    """
+
+    name = "spark"
+    dialect = SPARK
+
+    def __init__(
+        self,
+        parquet: str | Path,
+        *,
+        master: str | None = None,
+        variance: WeightedVariance = WeightedVariance.LINEARISED,
+        respondent_clusters: bool = True,
+        session: SparkSession | None = None,
+    ) -> None:
+        super().__init__(variance=variance, respondent_clusters=respondent_clusters)
+        self.parquet = str(parquet)
+        self.master = master
+        if "://" not in self.parquet:
+            folder = Path(self.parquet)
+            if not (folder / "observations").is_dir() and not (folder / "events").is_dir():
+                raise InvalidInput(
+                    [
+                        f"--parquet {folder}: no observations/ or events/ folder here; write them with "
+                        f"`cxframe export --format parquet {folder}`"
+                    ]
+                )
+        self._session = session
+        self._frames: dict[str, DataFrame] = {}
+
+    @property
+    def session(self) -> SparkSession:
+        if self._session is None:
+            self._session = spark_session(self.master)
+        return self._session
+
+    def frame(self, table: str) -> DataFrame:
+        """The export's ``table`` (observations or events) as a Spark DataFrame."""
+        if table not in self._frames:
+            location = f"{self.parquet.rstrip('/')}/{table}"
+            if "://" not in location and not Path(location).is_dir():
+                raise InvalidInput([f"--parquet {self.parquet}: no {table}/ folder (export the store again)"])
+            self._frames[table] = self.session.read.parquet(location)
+        return self._frames[table]
+
+    def has(self, table: str) -> bool:
+        """Whether the export holds ``table`` (a local folder is looked at; a URI is assumed to)."""
+        return "://" in self.parquet or (Path(self.parquet) / table).is_dir()
+
+    def manifest_text(self) -> str | None:
+        """The export's ``_cxframe.json`` as text (read through Spark for a URI); None when it has none."""
+        location = f"{self.parquet.rstrip('/')}/_cxframe.json"
+        if "://" not in location:
+            path = Path(location)
+            return path.read_text(encoding="utf-8") if path.is_file() else None
+        try:
+            return "".join(row[0] for row in self.session.read.text(location, wholetext=True).collect())
+        except Exception:
+            return None
+
+    def segment_columns(self) -> list[str]:
+        columns = self.frame("observations").columns
+        return [*FIXED_SEGMENTS, *sorted(c for c in columns if c not in OBSERVATION_COLUMNS)]
+
+    def rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        # the views are this engine's export (a session may serve engines over other folders)
+        for table in TABLES:
+            if self.has(table):
+                self.frame(table).createOrReplaceTempView(table)
+        from pyspark.errors import PySparkException
+
+        try:
+            return [tuple(row) for row in self.session.sql(sql, args=list(parameters)).collect()]
+        except PySparkException as exc:
+            # a value expression Spark cannot run, a column the export lacks: say so, not a JVM trace
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InvalidInput(
+                [f"--engine spark: Spark could not run the query over {self.parquet}: {first}"]
+            ) from None
