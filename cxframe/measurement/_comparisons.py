@@ -165,6 +165,7 @@ from cxframe.measurement._intervals import (
     wilson_interval,
     z_value,
 )
+from cxframe.measurement._median import check_comparable
 from cxframe.measurement._pair_design import PairDesign, Sides, chosen_method, simple_design
 
 __all__ = [
@@ -694,6 +695,7 @@ def compare_periods(
     """
     _check_confidence(confidence)
     check_adjustment(adjust)
+    check_comparable(metric)
     series: dict[tuple[tuple[str, str | None], ...], list[Aggregate]] = {}
     for aggregate in engine.aggregate(metric, by=by, period=period):
         if aggregate.period is None:
@@ -745,7 +747,8 @@ def compare_segments(
     """
     _check_confidence(confidence)
     check_adjustment(adjust)
-    known = engine.segment_columns()
+    check_comparable(metric)
+    known = engine.segment_columns(metric)
     if column not in known:
         raise InvalidInput([f"--compare: unknown segment column {column!r} (known: period, {', '.join(known)})"])
     if column in by:

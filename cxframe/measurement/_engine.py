@@ -29,6 +29,7 @@ from cxframe.contracts._records import (
     WeightedVariance,
 )
 from cxframe.measurement._intervals import Design, bootstrap_variance, estimate, linearised_variance
+from cxframe.measurement._median import median_interval
 from cxframe.store._sqlite import Store, utc_text
 
 SMALL_SAMPLE = "small_sample"
@@ -83,8 +84,8 @@ class Engine(Protocol):
 
     name: str
 
-    def segment_columns(self) -> list[str]:
-        """Columns results can be grouped and filtered by."""
+    def segment_columns(self, metric: MetricDefinition | None = None) -> list[str]:
+        """Columns results can be grouped and filtered by (with ``metric``: its table's own `segments` too)."""
         ...
 
     def aggregate(
@@ -122,8 +123,20 @@ class SQLiteEngine:
         #: whether answers with the same respondent id are one cluster (``respondent_clusters``)
         self.respondent_clusters = respondent_clusters
 
-    def segment_columns(self) -> list[str]:
-        return [*FIXED_SEGMENTS, *self.store.segment_columns()]
+    def segment_columns(self, metric: MetricDefinition | None = None) -> list[str]:
+        known = [*FIXED_SEGMENTS, *self.store.segment_columns()]
+        if metric is not None:
+            known += [column for column in metric.segments if column not in known]
+        return known
+
+    def has_rows(self, metric: MetricDefinition) -> bool:
+        """Whether ``metric``'s table is in the store (a plugin's view comes with the plugin's first use)."""
+        if metric.table == "observations":
+            return True
+        found = self.store.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", [metric.table]
+        ).fetchone()
+        return found is not None
 
     @staticmethod
     def period_sql(period: Period, column: str = "timestamp") -> str:
@@ -156,8 +169,8 @@ class SQLiteEngine:
             parameters.append(metric.scale_max)
         return conditions, parameters
 
-    def _check_columns(self, columns: Sequence[str], what: str) -> None:
-        known = self.segment_columns()
+    def _check_columns(self, columns: Sequence[str], what: str, metric: MetricDefinition | None = None) -> None:
+        known = self.segment_columns(metric)
         unknown = [c for c in columns if c not in known]
         if unknown:
             raise InvalidInput([f"{what}: unknown segment column(s) {', '.join(unknown)} (known: {', '.join(known)})"])
@@ -172,6 +185,8 @@ class SQLiteEngine:
         until: dt.datetime | None = None,
     ) -> list[Aggregate]:
         query = self._query(metric, by, period, where, until)
+        if not self.has_rows(metric):
+            return []
         clustered = self.respondent_clusters and self._identified(query)
         raw = ("_cx_x", "0.0")
         if metric.interval is not IntervalMethod.MEAN:
@@ -209,6 +224,8 @@ class SQLiteEngine:
         so that a seeded resample is the same on every run.
         """
         query = self._query(metric, by, period, where, until)
+        if not self.has_rows(metric):
+            return {}
         outer = list(query.outer)
         if self.respondent_clusters and self._identified(query):
             keys = [*outer, "_cx_r", "_cx_u"]
@@ -245,7 +262,7 @@ class SQLiteEngine:
         for the covariance). Empty when answers are not clustered by respondent.
         """
         query = self._query(metric, by, period, None, None)
-        if not (self.respondent_clusters and self._identified(query)):
+        if not (self.has_rows(metric) and self.respondent_clusters and self._identified(query)):
             return {}
         outer = list(query.outer)
         side = "_cx_period" if across is None else f"[{across}]"
@@ -267,6 +284,39 @@ class SQLiteEngine:
             found.setdefault((tuple(row[:width]), period_value), {})[str(row[-3])] = (row[-2], row[-1])
         return found
 
+    def values(
+        self,
+        metric: MetricDefinition,
+        *,
+        by: Sequence[str] = (),
+        period: Period | None = None,
+        where: Mapping[str, str] | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[GroupValues]:
+        """Each group's values of ``metric`` in ascending order (what a median needs), groups as in `aggregate`.
+
+        One ordered pass; the values are held in memory group by group, so a
+        median suits per-case or per-process values more than ten million answers.
+        """
+        query = self._query(metric, by, period, where, until)
+        if not self.has_rows(metric):
+            return []
+        outer = list(query.outer)
+        order = ", ".join([*outer, "_cx_x"])
+        sql = f"SELECT {', '.join([*outer, '_cx_x', '_cx_weight IS NOT NULL'])} FROM ({query.plain()}) ORDER BY {order}"
+        values: dict[tuple[Any, ...], list[float]] = {}
+        weighted: set[tuple[Any, ...]] = set()
+        for row in self.store.db.execute(sql, list(query.parameters)):
+            key = tuple(row[: len(outer)])
+            values.setdefault(key, []).append(float(row[-2]))
+            if row[-1]:
+                weighted.add(key)
+        width = len(by)
+        return [
+            GroupValues(dict(zip(by, key[:width], strict=True)), key[width] if period else None, found, key in weighted)
+            for key, found in values.items()
+        ]
+
     def _query(
         self,
         metric: MetricDefinition,
@@ -276,8 +326,8 @@ class SQLiteEngine:
         until: dt.datetime | None,
     ) -> _Query:
         where = dict(where or {})
-        self._check_columns(by, "--by")
-        self._check_columns(list(where), f"segment filter of {metric.id}")
+        self._check_columns(by, "--by", metric)
+        self._check_columns(list(where), f"segment filter of {metric.id}", metric)
         conditions, parameters = self.answers_of(metric)
         for column, value in where.items():
             conditions.append(f"[{column}] = ?")
@@ -294,6 +344,7 @@ class SQLiteEngine:
             inner.append(f"{self.period_sql(period)} AS _cx_period")
             outer.append("_cx_period")
         return _Query(
+            table=metric.table,
             columns=tuple(inner),
             outer=tuple(outer),
             by=tuple(by),
@@ -304,7 +355,7 @@ class SQLiteEngine:
 
     def _identified(self, query: _Query) -> bool:
         """Whether any answer the query reads carries a respondent id (only then can answers cluster)."""
-        sql = f"SELECT EXISTS (SELECT 1 FROM observations WHERE {' AND '.join(query.conditions)} AND respondent_id IS NOT NULL)"
+        sql = f"SELECT EXISTS (SELECT 1 FROM {query.table} WHERE {' AND '.join(query.conditions)} AND respondent_id IS NOT NULL)"
         return bool(self.store.db.execute(sql, query.parameters).fetchone()[0])
 
     @overload
@@ -407,9 +458,21 @@ class SQLiteEngine:
 
 
 @attrs.frozen
+class GroupValues:
+    """One group's values in ascending order (`SQLiteEngine.values`); ``weighted``: some carried a weight."""
+
+    segment: dict[str, str | None]
+    period: str | None
+    values: list[float]
+    weighted: bool = False
+
+
+@attrs.frozen
 class _Query:
     """The answers one `SQLiteEngine.aggregate` call reads, as SQL: rows, groups and their parameters."""
 
+    #: where the rows come from: ``observations`` or the metric's own table (`MetricDefinition.table`)
+    table: str
     #: the columns of one answer: segments, weight, value (NULL when the value expression gives none), period
     columns: tuple[str, ...]
     #: the GROUP BY columns: segments, then the period
@@ -432,7 +495,7 @@ class _Query:
             ]
         # LIMIT -1 (no limit) keeps SQLite from flattening this into the GROUP BY above it, which would
         # evaluate value_sql once per use (four times a row); as a co-routine it runs once a row
-        return f"SELECT {', '.join(columns)} FROM observations WHERE {' AND '.join(self.conditions)} LIMIT -1"
+        return f"SELECT {', '.join(columns)} FROM {self.table} WHERE {' AND '.join(self.conditions)} LIMIT -1"
 
     def plain(self, respondents: bool = False) -> str:
         """`rows` without the answers whose value is NULL."""
@@ -499,10 +562,12 @@ def compute_metric(
     when respondents repeat (their count in `MetricResult.repeat_respondents`).
     """
     minimum = metric.min_sample or min_sample or DEFAULT_MIN_SAMPLE
-    chosen = variance or getattr(engine, "variance", WeightedVariance.LINEARISED)
-    results = []
     # ``until`` only when given: an engine written before it keeps working for everything else
     limit = {} if until is None else {"until": until}
+    if metric.interval is IntervalMethod.MEDIAN:
+        return _medians(engine, metric, by, period, where, confidence, minimum, limit)
+    chosen = variance or getattr(engine, "variance", WeightedVariance.LINEARISED)
+    results = []
     aggregates = engine.aggregate(metric, by=by, period=period, where=where, **limit)
     units = None
     if chosen is WeightedVariance.BOOTSTRAP and any(_designed(a) for a in aggregates):
@@ -571,6 +636,57 @@ def compute_metric(
                 effective_n=found.effective_n if designed else None,
                 flags=tuple(flags),
                 repeat_respondents=aggregate.repeat_respondents,
+            )
+        )
+    return results
+
+
+#: a median's group had survey weights: the median is of the values as they are (weights are not used)
+WEIGHTS_IGNORED = "weights_ignored"
+
+
+def _medians(
+    engine: Engine,
+    metric: MetricDefinition,
+    by: Sequence[str],
+    period: Period | None,
+    where: Mapping[str, str] | None,
+    confidence: float,
+    minimum: int,
+    limit: Mapping[str, dt.datetime],
+) -> list[MetricResult]:
+    """A median metric per group: the median, its order-statistic interval (`cxframe.measurement._median`)."""
+    reader = getattr(engine, "values", None)
+    if reader is None:
+        raise InvalidInput([f"{metric.id}: a median metric; the {engine.name} engine cannot list a group's values"])
+    results = []
+    for group in reader(metric, by=by, period=period, where=where, **limit):
+        found = median_interval(group.values, confidence)
+        flags = [SMALL_SAMPLE] if len(group.values) < minimum else []
+        if group.weighted:
+            flags.append(WEIGHTS_IGNORED)
+        if found.ci_low is None:
+            flags.append(NO_INTERVAL)
+
+        def scaled(value: float | None) -> float | None:
+            return None if value is None else value * metric.multiplier
+
+        segment: dict[str, str | None] = {
+            **(where or {}),
+            **{k: (None if v is None else str(v)) for k, v in group.segment.items()},
+        }
+        results.append(
+            MetricResult(
+                metric=metric.id,
+                value=scaled(found.value),
+                n=len(group.values),
+                ci_low=scaled(found.ci_low),
+                ci_high=scaled(found.ci_high),
+                confidence=confidence,
+                segment=segment,
+                period=group.period,
+                std_error=scaled(found.std_error),
+                flags=tuple(flags),
             )
         )
     return results

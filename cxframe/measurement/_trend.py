@@ -213,9 +213,11 @@ def collection_window(engine: SQLiteEngine, metric: MetricDefinition) -> Collect
     answers; the months as a DISTINCT aggregate, not a GROUP BY, which took
     twice as long.
     """
+    if not engine.has_rows(metric):
+        return None
     first, last, months = engine.store.db.execute(
         "SELECT MIN(timestamp), MAX(timestamp), group_concat(DISTINCT substr(timestamp, 1, 7))"
-        " FROM observations WHERE question = ? AND population = ?",
+        f" FROM {metric.table} WHERE question = ? AND population = ?",
         [metric.question, metric.population],
     ).fetchone()
     if first is None:

@@ -17,10 +17,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from cxframe import Check, IngestSummary, MetricCatalogue, Programme, Store, hookimpl
+from cxframe import (
+    Check,
+    IngestSummary,
+    InvalidInput,
+    MetricCatalogue,
+    MetricDefinition,
+    Programme,
+    Store,
+    hookimpl,
+)
 from cxframe_improve import cases
 from cxframe_improve.api import case_history, loop_cases, open_loop_cases, update_case
 from cxframe_improve.cases import CaseUpdate, LoopCase
+from cxframe_improve.exchange import ImportResult, export_cases, import_cases
+from cxframe_improve.metrics import loop_metrics, loop_recovery
 from cxframe_improve.settings import (
     OPEN_STATUSES,
     SETTINGS,
@@ -38,12 +49,17 @@ __all__ = [
     "SETTINGS",
     "UPDATE_STATUSES",
     "CaseUpdate",
+    "ImportResult",
     "LoopCase",
     "LoopRule",
     "OwnerRoute",
     "case_history",
+    "export_cases",
+    "import_cases",
     "load_rules",
     "loop_cases",
+    "loop_metrics",
+    "loop_recovery",
     "open_loop_cases",
     "update_case",
 ]
@@ -54,6 +70,16 @@ def register_checks(programme: Programme | None) -> list[Check]:
     # raising here is how `cxframe validate` learns about bad loop rules
     load_rules(programme)
     return []
+
+
+@hookimpl
+def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
+    """The loop metrics (#24): closure, SLA, hours to close, and a recovery metric per followed metric."""
+    try:
+        rules = load_rules(programme)
+    except InvalidInput:  # bad rules are reported by validate (register_checks); the fixed metrics still count
+        rules = []
+    return loop_metrics(rules)
 
 
 @hookimpl
@@ -73,3 +99,8 @@ def register_commands(cli: click.Group) -> None:
     from cxframe_improve.cli import loop  # click and the CLI helpers only when commands are wanted
 
     cli.add_command(loop)
+    # the CRM round trip (#24): loop export / loop import
+    from cxframe_improve.cli_exchange import export_command, import_command
+
+    loop.add_command(export_command)
+    loop.add_command(import_command)

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from cxframe import InvalidInput, Programme, RegisteredMetrics, Store, utc_text
+from cxframe_improve import views
 from cxframe_improve.settings import NEW_STATUS, OPEN_STATUSES, SETTINGS, UPDATE_STATUSES, LoopRule
 
 CASES = "improve_cases"
@@ -42,6 +43,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             f"CREATE INDEX {HISTORY}_case ON {HISTORY} (case_id, id)",
         ),
     ),
+    # the loop metrics' views over the cases (#24): cxframe_improve.views
+    views.STEP,
 )
 
 _COLUMNS = (
