@@ -15,7 +15,7 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cxframe import (
     Check,
@@ -24,6 +24,8 @@ from cxframe import (
     MetricCatalogue,
     MetricDefinition,
     Programme,
+    ReportSection,
+    RunContext,
     Store,
     hookimpl,
 )
@@ -80,6 +82,22 @@ def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
     except InvalidInput:  # bad rules are reported by validate (register_checks); the fixed metrics still count
         rules = []
     return loop_metrics(rules)
+
+
+@hookimpl
+def assessment_evidence(run: RunContext) -> dict[str, Any] | None:
+    """The loop's figures for the report (#24): built from `cxframe_improve.report.EVIDENCE_PARTS`."""
+    from cxframe_improve import report
+
+    return report.evidence(run)
+
+
+@hookimpl
+def register_report_sections() -> list[ReportSection]:
+    """The report's ``improve`` section (#24): built from `cxframe_improve.report.SECTION_PARTS`."""
+    from cxframe_improve import report
+
+    return list(report.SECTIONS)
 
 
 @hookimpl
