@@ -93,3 +93,12 @@ def test_trend_coverage_benchmark_runs_with_a_few_repetitions(tmp_path: Path) ->
         for method in ("random_effects_wls", "modified_knapp_hartung", "fixed_effect_wls", "ols"):
             assert 0 <= scenario[method]["coverage"] <= 1
             assert ("false_positive" in scenario[method]) == (scenario["slope"] == 0)
+
+
+@pytest.mark.slow
+def test_loop_metrics_benchmark_runs_on_a_few_customers(tmp_path: Path) -> None:
+    result = run_benchmark("loop_metrics.py", tmp_path, "--customers", "60")
+    assert result["customers"] == 60 and result["edited_rows"] > 0
+    assert result["import"]["output"].startswith(f"{result['edited_rows']} of ")
+    assert result["import_again"]["output"].startswith("0 of ")
+    assert all(step["seconds"] > 0 for key, step in result.items() if key.startswith("measure"))

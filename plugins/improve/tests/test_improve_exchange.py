@@ -228,3 +228,37 @@ def test_an_import_interrupted_halfway_leaves_the_store_as_it_was(
     assert state(root) == before
     monkeypatch.undo()
     assert cxframe_improve.import_cases(root, target, host=host()).changed == (1, 2, 3, 4, 5)
+
+
+@given(st.lists(st.tuples(st.text(min_size=1), st.text(min_size=1), st.text()), min_size=1, max_size=5))
+def test_any_text_reads_back_as_it_was_written(texts: list[tuple[str, str, str]]) -> None:
+    import tempfile
+
+    found = [
+        cxframe_improve.LoopCase(
+            number,
+            "survey",
+            "r",
+            "c",
+            "nps",
+            3.0,
+            comment,
+            "web",
+            "2026-03-01T08:00:00.000000Z",
+            "2026-03-03T08:00:00.000000Z",
+            "CX team",
+            "contacted",
+            root_cause,
+            resolution or None,
+            None,
+        )
+        for number, (root_cause, comment, resolution) in enumerate(texts, start=1)
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "cases.csv"
+        exchange.write_csv(found, target)
+        rows, problems = exchange.read_rows(target)
+    assert problems == []
+    assert [(row.case, row.status, row.root_cause, row.resolution) for row in rows] == [
+        (case.case, "contacted", case.root_cause, case.resolution) for case in found
+    ]
