@@ -165,7 +165,6 @@ from cxframe.measurement._intervals import (
     wilson_interval,
     z_value,
 )
-from cxframe.measurement._median import check_comparable
 from cxframe.measurement._pair_design import PairDesign, Sides, chosen_method, simple_design
 
 __all__ = [
@@ -695,7 +694,6 @@ def compare_periods(
     """
     _check_confidence(confidence)
     check_adjustment(adjust)
-    check_comparable(metric)
     series: dict[tuple[tuple[str, str | None], ...], list[Aggregate]] = {}
     for aggregate in engine.aggregate(metric, by=by, period=period):
         if aggregate.period is None:
@@ -747,7 +745,6 @@ def compare_segments(
     """
     _check_confidence(confidence)
     check_adjustment(adjust)
-    check_comparable(metric)
     known = engine.segment_columns(metric)
     if column not in known:
         raise InvalidInput([f"--compare: unknown segment column {column!r} (known: period, {', '.join(known)})"])

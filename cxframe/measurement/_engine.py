@@ -29,7 +29,7 @@ from cxframe.contracts._records import (
     WeightedVariance,
 )
 from cxframe.measurement._intervals import Design, bootstrap_variance, estimate, linearised_variance
-from cxframe.measurement._median import median_interval
+from cxframe.measurement._median import check_comparable, median_interval
 from cxframe.store._sqlite import Store, utc_text
 
 SMALL_SAMPLE = "small_sample"
@@ -184,6 +184,8 @@ class SQLiteEngine:
         where: Mapping[str, str] | None = None,
         until: dt.datetime | None = None,
     ) -> list[Aggregate]:
+        # a median has no sufficient statistics: compute_metric reads its values, and comparisons stop here
+        check_comparable(metric)
         query = self._query(metric, by, period, where, until)
         if not self.has_rows(metric):
             return []
