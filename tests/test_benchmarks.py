@@ -119,3 +119,11 @@ def test_spark_benchmark_generates_the_same_store_every_time(tmp_path: Path) -> 
     assert sum(result.n for result in first) == 400
     assert [(r.segment, r.period, r.n, r.value) for r in first] == [(r.segment, r.period, r.n, r.value) for r in second]
     assert len({r.segment["region"] for r in first}) == len(benchmark.REGIONS)
+
+
+def test_loop_metrics_benchmark_runs_on_a_few_customers(tmp_path: Path) -> None:
+    result = run_benchmark("loop_metrics.py", tmp_path, "--customers", "60")
+    assert result["customers"] == 60 and result["edited_rows"] > 0
+    assert result["import"]["output"].startswith(f"{result['edited_rows']} of ")
+    assert result["import_again"]["output"].startswith("0 of ")
+    assert all(step["seconds"] > 0 for key, step in result.items() if key.startswith("measure"))

@@ -31,7 +31,8 @@ from cxframe.measurement._comparisons import (
     nps_exact_p,
     small_counts,
 )
-from cxframe.measurement._engine import NO_INTERVAL, SMALL_SAMPLE, WEIGHTED, SQLiteEngine, compute_metric
+from cxframe.measurement._engine import SQLiteEngine, compute_metric
+from cxframe.measurement._flags import NO_INTERVAL, SMALL_SAMPLE, WEIGHTED
 from cxframe.measurement._intervals import effective_n, estimate
 from cxframe.store._sqlite import Store, observation_row
 from tests.metric_definitions import CSAT, NPS

@@ -22,7 +22,8 @@ from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._records import IntervalMethod, MetricDefinition, MetricResult, Observation, Period
 from cxframe.contracts._shapes import metric_json, trend_json
 from cxframe.host._manager import PluginHost
-from cxframe.measurement._engine import SMALL_SAMPLE, SQLiteEngine, compute_metric
+from cxframe.measurement._engine import SQLiteEngine, compute_metric
+from cxframe.measurement._flags import SMALL_SAMPLE
 from cxframe.measurement._intervals import z_value
 from cxframe.measurement._trend import (
     PARTIAL_PERIOD,

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from cxframe.cli import cli as main
 from cxframe.contracts._records import IntervalMethod, MetricDefinition, Observation, WeightedVariance
-from cxframe.measurement._engine import REPEAT_RESPONDENTS, SQLiteEngine, compute_metric
+from cxframe.measurement._engine import SQLiteEngine, compute_metric
+from cxframe.measurement._flags import REPEAT_RESPONDENTS
 from cxframe.measurement._intervals import (
     BOOTSTRAP_RESAMPLES,
     Design,

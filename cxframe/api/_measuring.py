@@ -8,7 +8,7 @@ from pathlib import Path
 from cxframe.api._opening import Opened, ProgrammeLike, _definitions, open_programme, running
 from cxframe.api._scaling import check_engine, check_export_of, spark_engine
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import MetricDefinition, MetricResult, Period, WeightedVariance
+from cxframe.contracts._records import IntervalMethod, MetricDefinition, MetricResult, Period, WeightedVariance
 from cxframe.host._manager import PluginHost
 from cxframe.lifecycle._protection import protect
 from cxframe.lifecycle._run import Run
@@ -166,6 +166,11 @@ def why_no_results(
     with open_programme(programme, host) as opened:
         for metric in missing:
             definition = opened.registry.metrics.get(metric)
+            if definition.table != "observations":
+                hints.append(
+                    f"{metric}: no rows in {definition.table} (its plugin's table) for {definition.question!r}"
+                )
+                continue
             stored = opened.store.answers_by_population(definition.question)
             hint = f"{metric}: no answers to question {definition.question!r} from population {definition.population!r}"
             if stored:
@@ -222,6 +227,8 @@ def compare(
     chosen_variance = WeightedVariance.parse(variance)
     with open_programme(programme, host) as opened:
         definitions = _definitions(opened.registry, metrics)
+        if metrics is None:  # every metric: those the tests cover (a median asked for by name is an error)
+            definitions = [d for d in definitions if d.interval is not IntervalMethod.MEDIAN]
         settings = opened.programme.settings
         level = confidence if confidence is not None else settings.confidence
         computing = _engine(opened, chosen_variance, respondent_clusters, engine, parquet, master)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -91,11 +92,14 @@ class IntervalMethod(enum.Enum):
     ``mean``: Student t on the per-observation values (CES, any mean score).
     ``proportion``: Wilson score interval; per-observation values are 0 or 1.
     ``nps``: adjusted Wald on the trinomial; per-observation values are −1, 0 or +1.
+    ``median``: the median of the per-observation values, with the distribution-free
+    order-statistic interval (binomial ranks); for skewed values such as hours to close.
     """
 
     MEAN = "mean"
     PROPORTION = "proportion"
     NPS = "nps"
+    MEDIAN = "median"
 
 
 _Member = TypeVar("_Member", bound=enum.Enum)
@@ -180,6 +184,21 @@ def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: str) ->
 
 
 _non_empty.json_schema = {"minLength": 1, "pattern": "\\S"}  # type: ignore[attr-defined]
+
+_SQL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _sql_name(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    # written into SQL as a name: only letters, digits and underscores
+    if not isinstance(value, str) or not _SQL_NAME.match(value):
+        raise ValueError(f"{attribute.name}: expected a table or column name (letters, digits, _), got {value!r}")
+
+
+_sql_name.json_schema = {"pattern": _SQL_NAME.pattern}  # type: ignore[attr-defined]
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
 
 
 def _finite(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
@@ -387,7 +406,17 @@ class MetricDefinition:
     observation's contribution; NULL leaves the row out. The metric's value is
     ``multiplier`` × the (weighted) mean of that expression, computed in one
     set-based query with its variance, so the same definition runs on any
-    engine.
+    engine. With ``interval = median`` the value is the median of that
+    expression instead (unweighted), with its order-statistic interval.
+
+    ``table`` is where the rows come from: ``observations``, or a table or
+    view of a plugin's own that has the columns the engine reads (``question``,
+    ``population``, ``timestamp``, ``respondent_id``, ``response``, ``weight``,
+    ``value`` when a scale is set, the segment columns asked for, and whatever
+    ``value_sql`` reads), e.g. a view with one row per closed-loop case.
+    ``segments`` names the table's own columns that results may be grouped
+    and filtered by besides the observations' (a case's ``owner``). A metric
+    whose table is not in the store (yet) has no results.
     """
 
     id: str = attrs.field(validator=_non_empty)
@@ -403,6 +432,10 @@ class MetricDefinition:
     scale_min: float | None = None
     scale_max: float | None = None
     description: str = ""
+    table: str = attrs.field(default="observations", validator=_sql_name)
+    segments: tuple[str, ...] = attrs.field(
+        default=(), converter=_names, validator=attrs.validators.deep_iterable(_sql_name)
+    )
 
 
 @attrs.frozen

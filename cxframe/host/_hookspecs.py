@@ -48,6 +48,10 @@ def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
 
     Called once per command, when the host builds its registry. Read
     ``programme`` to offer metrics declared in the programme file or scales set there.
+    A metric reads the answers in ``observations`` by default; one whose rows live in the
+    plugin's own tables sets ``table`` (a table or view with the columns the engine reads) and
+    ``segments`` (its own columns to group by), and is computed like any other. A skewed
+    value (hours, minutes) may be a median: ``interval = IntervalMethod.MEDIAN``.
 
     :param programme: the open programme, or ``None``.
     :return: a list of `cxframe.MetricDefinition`; ids must be unique across plugins.

@@ -138,16 +138,7 @@ import attrs
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._records import IntervalMethod, MetricDefinition, Period, WeightedVariance
 from cxframe.measurement._adjustment import ADJUSTMENTS, FDR_BH, benjamini_hochberg, check_adjustment, holm
-from cxframe.measurement._engine import (
-    DEFAULT_MIN_SAMPLE,
-    NO_VARIANCE,
-    REPEAT_RESPONDENTS,
-    SMALL_SAMPLE,
-    VARIANCE_FLAGS,
-    WEIGHTED,
-    Aggregate,
-    Engine,
-)
+from cxframe.measurement._engine import DEFAULT_MIN_SAMPLE, VARIANCE_FLAGS, Aggregate, Engine
 from cxframe.measurement._exact import (
     MAX_EXACT_TABLES,
     MIN_EXPECTED_COUNT,
@@ -156,6 +147,7 @@ from cxframe.measurement._exact import (
     small_counts,
     whole_counts,
 )
+from cxframe.measurement._flags import NO_VARIANCE, REPEAT_RESPONDENTS, SMALL_SAMPLE, WEIGHTED
 from cxframe.measurement._intervals import (
     Design,
     centred_variance,
@@ -748,7 +740,7 @@ def compare_segments(
     """
     _check_confidence(confidence)
     check_adjustment(adjust)
-    known = engine.segment_columns()
+    known = engine.segment_columns(metric)
     if column not in known:
         raise InvalidInput([f"--compare: unknown segment column {column!r} (known: period, {', '.join(known)})"])
     if column in by:

@@ -32,14 +32,17 @@ from cxframe.contracts._records import (
     WeightedVariance,
 )
 from cxframe.measurement._dialect import SQLITE, Dialect
+from cxframe.measurement._flags import (
+    NO_INTERVAL,
+    NO_VARIANCE,
+    REPEAT_RESPONDENTS,
+    SMALL_SAMPLE,
+    WEIGHTED,
+)
 from cxframe.measurement._intervals import Design, bootstrap_variance, estimate, linearised_variance
+from cxframe.measurement._median import GroupValues, check_comparable, median_results
 from cxframe.store._sqlite import Store
 
-SMALL_SAMPLE = "small_sample"
-WEIGHTED = "weighted"
-NO_INTERVAL = "no_interval"
-#: a mean whose answers are all the same: no interval (it would collapse to a point) and no test
-NO_VARIANCE = "no_variance"
 DEFAULT_MIN_SAMPLE = 30
 
 
@@ -87,8 +90,8 @@ class Engine(Protocol):
 
     name: str
 
-    def segment_columns(self) -> list[str]:
-        """Columns results can be grouped and filtered by."""
+    def segment_columns(self, metric: MetricDefinition | None = None) -> list[str]:
+        """Columns results can be grouped and filtered by (with ``metric``: its table's own `segments` too)."""
         ...
 
     def aggregate(
@@ -130,8 +133,13 @@ class SQLEngine:
         #: whether answers with the same respondent id are one cluster (``respondent_clusters``)
         self.respondent_clusters = respondent_clusters
 
-    def segment_columns(self) -> list[str]:
+    def segment_columns(self, metric: MetricDefinition | None = None) -> list[str]:
+        """The columns answers can be grouped or filtered by (with ``metric``'s own, when it reads its own table)."""
         raise NotImplementedError
+
+    def has_rows(self, metric: MetricDefinition) -> bool:
+        """Whether ``metric``'s table exists here; only ``observations`` unless the engine knows better."""
+        return metric.table == "observations"
 
     def rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Every row of one query, its ``?`` bound to ``parameters`` in order."""
@@ -143,10 +151,12 @@ class SQLEngine:
         All segments together, whatever their values, in one pass (see
         `cxframe.measurement._trend.collection_window`); None without any.
         """
+        if not self.has_rows(metric):
+            return None
         d = self.dialect
         sql = (
             f"SELECT {d.day('MIN(timestamp)')}, {d.day('MAX(timestamp)')}, {d.distinct_list(d.months())}"
-            " FROM observations WHERE question = ? AND population = ?"
+            f" FROM {metric.table} WHERE question = ? AND population = ?"
         )
         first, last, months = self.rows(sql, [metric.question, metric.population])[0]
         if first is None:
@@ -170,8 +180,8 @@ class SQLEngine:
             parameters.append(metric.scale_max)
         return conditions, parameters
 
-    def _check_columns(self, columns: Sequence[str], what: str) -> None:
-        known = self.segment_columns()
+    def _check_columns(self, columns: Sequence[str], what: str, metric: MetricDefinition | None = None) -> None:
+        known = self.segment_columns(metric)
         unknown = [c for c in columns if c not in known]
         if unknown:
             raise InvalidInput([f"{what}: unknown segment column(s) {', '.join(unknown)} (known: {', '.join(known)})"])
@@ -185,7 +195,11 @@ class SQLEngine:
         where: Mapping[str, str] | None = None,
         until: dt.datetime | None = None,
     ) -> list[Aggregate]:
+        # a median has no sufficient statistics: compute_metric reads its values, and comparisons stop here
+        check_comparable(metric)
         query = self._query(metric, by, period, where, until)
+        if not self.has_rows(metric):
+            return []
         clustered = self.respondent_clusters and self._identified(query)
         raw = ("_cx_x", "0.0")
         if metric.interval is not IntervalMethod.MEAN:
@@ -223,6 +237,8 @@ class SQLEngine:
         so that a seeded resample is the same on every run.
         """
         query = self._query(metric, by, period, where, until)
+        if not self.has_rows(metric):
+            return {}
         outer = list(query.outer)
         if self.respondent_clusters and self._identified(query):
             keys = [*outer, "_cx_r", "_cx_u"]
@@ -259,7 +275,7 @@ class SQLEngine:
         for the covariance). Empty when answers are not clustered by respondent.
         """
         query = self._query(metric, by, period, None, None)
-        if not (self.respondent_clusters and self._identified(query)):
+        if not (self.has_rows(metric) and self.respondent_clusters and self._identified(query)):
             return {}
         outer = list(query.outer)
         side = "_cx_period" if across is None else self.dialect.quote(across)
@@ -281,6 +297,39 @@ class SQLEngine:
             found.setdefault((tuple(row[:width]), period_value), {})[str(row[-3])] = (row[-2], row[-1])
         return found
 
+    def values(
+        self,
+        metric: MetricDefinition,
+        *,
+        by: Sequence[str] = (),
+        period: Period | None = None,
+        where: Mapping[str, str] | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[GroupValues]:
+        """Each group's values of ``metric`` in ascending order (what a median needs), groups as in `aggregate`.
+
+        One ordered pass; the values are held in memory group by group, so a
+        median suits per-case or per-process values more than ten million answers.
+        """
+        query = self._query(metric, by, period, where, until)
+        if not self.has_rows(metric):
+            return []
+        outer = list(query.outer)
+        order = ", ".join([*outer, "_cx_x"])
+        sql = f"SELECT {', '.join([*outer, '_cx_x', '_cx_weight IS NOT NULL'])} FROM ({query.plain()}) ORDER BY {order}"
+        values: dict[tuple[Any, ...], list[float]] = {}
+        weighted: set[tuple[Any, ...]] = set()
+        for row in self.rows(sql, query.parameters):
+            key = tuple(row[: len(outer)])
+            values.setdefault(key, []).append(float(row[-2]))
+            if row[-1]:
+                weighted.add(key)
+        width = len(by)
+        return [
+            GroupValues(dict(zip(by, key[:width], strict=True)), key[width] if period else None, found, key in weighted)
+            for key, found in values.items()
+        ]
+
     def _query(
         self,
         metric: MetricDefinition,
@@ -290,8 +339,8 @@ class SQLEngine:
         until: dt.datetime | None,
     ) -> _Query:
         where = dict(where or {})
-        self._check_columns(by, "--by")
-        self._check_columns(list(where), f"segment filter of {metric.id}")
+        self._check_columns(by, "--by", metric)
+        self._check_columns(list(where), f"segment filter of {metric.id}", metric)
         conditions, parameters = self.answers_of(metric)
         d = self.dialect
         for column, value in where.items():
@@ -314,6 +363,7 @@ class SQLEngine:
             inner.append(f"{self.period_label(period)} AS _cx_period")
             outer.append("_cx_period")
         return _Query(
+            table=metric.table,
             columns=tuple(inner),
             outer=tuple(outer),
             by=tuple(by),
@@ -329,7 +379,7 @@ class SQLEngine:
 
     def _identified(self, query: _Query) -> bool:
         """Whether any answer the query reads carries a respondent id (only then can answers cluster)."""
-        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM observations WHERE {' AND '.join(query.conditions)} AND respondent_id IS NOT NULL LIMIT 1)"
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {query.table} WHERE {' AND '.join(query.conditions)} AND respondent_id IS NOT NULL LIMIT 1)"
         return bool(self.rows(sql, query.parameters)[0][0])
 
     @overload
@@ -448,8 +498,18 @@ class SQLiteEngine(SQLEngine):
         super().__init__(variance=variance, respondent_clusters=respondent_clusters)
         self.store = store
 
-    def segment_columns(self) -> list[str]:
-        return [*FIXED_SEGMENTS, *self.store.segment_columns()]
+    def segment_columns(self, metric: MetricDefinition | None = None) -> list[str]:
+        known = [*FIXED_SEGMENTS, *self.store.segment_columns()]
+        if metric is not None:
+            known += [column for column in metric.segments if column not in known]
+        return known
+
+    def has_rows(self, metric: MetricDefinition) -> bool:
+        """Whether ``metric``'s table is in the store (a plugin's view comes with the plugin's first use)."""
+        if metric.table == "observations":
+            return True
+        found = self.rows("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", [metric.table])
+        return bool(found)
 
     def rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         return list(self.store.db.execute(sql, list(parameters)).fetchall())
@@ -464,6 +524,8 @@ class SQLiteEngine(SQLEngine):
 class _Query:
     """The answers one `SQLEngine.aggregate` call reads, as SQL: rows, groups and their parameters."""
 
+    #: where the rows come from: ``observations`` or the metric's own table (`MetricDefinition.table`)
+    table: str
     #: the columns of one answer: segments, weight, value (NULL when the value expression gives none), period
     columns: tuple[str, ...]
     #: the GROUP BY columns: segments, then the period
@@ -486,7 +548,9 @@ class _Query:
                 "CASE WHEN respondent_id IS NULL THEN response END AS _cx_u",
                 "response AS _cx_response",
             ]
-        return f"SELECT {', '.join(columns)} FROM observations WHERE {' AND '.join(self.conditions)}{self.barrier}"
+        # the barrier (SQLite: LIMIT -1) keeps this a co-routine under the GROUP BY above it, so value_sql
+        # runs once a row, not once per use
+        return f"SELECT {', '.join(columns)} FROM {self.table} WHERE {' AND '.join(self.conditions)}{self.barrier}"
 
     def plain(self, respondents: bool = False) -> str:
         """`rows` without the answers whose value is NULL."""
@@ -519,8 +583,6 @@ VARIANCE_FLAGS = {
     WeightedVariance.KISH: "kish_effective_n",
     WeightedVariance.BOOTSTRAP: "bootstrap_variance",
 }
-#: some respondents answered more than once in the group (their count is `MetricResult.repeat_respondents`)
-REPEAT_RESPONDENTS = "repeat_respondents"
 
 
 def compute_metric(
@@ -553,10 +615,12 @@ def compute_metric(
     when respondents repeat (their count in `MetricResult.repeat_respondents`).
     """
     minimum = metric.min_sample or min_sample or DEFAULT_MIN_SAMPLE
-    chosen = variance or getattr(engine, "variance", WeightedVariance.LINEARISED)
-    results = []
     # ``until`` only when given: an engine written before it keeps working for everything else
     limit = {} if until is None else {"until": until}
+    if metric.interval is IntervalMethod.MEDIAN:
+        return median_results(engine, metric, by, period, where, confidence, minimum, limit)
+    chosen = variance or getattr(engine, "variance", WeightedVariance.LINEARISED)
+    results = []
     aggregates = engine.aggregate(metric, by=by, period=period, where=where, **limit)
     units = None
     if chosen is WeightedVariance.BOOTSTRAP and any(_designed(a) for a in aggregates):

@@ -63,6 +63,10 @@ import attrs
 
 from cxframe.contracts._records import IntervalMethod
 
+#: The methods computed from a group's sufficient statistics (`estimate`); a median needs its values
+#: (`cxframe.measurement._median`).
+MOMENT_METHODS = (IntervalMethod.MEAN, IntervalMethod.PROPORTION, IntervalMethod.NPS)
+
 
 @attrs.frozen
 class Estimate:

@@ -114,6 +114,10 @@ def per_answer_sd(
 ) -> tuple[float, dict[str, Any]]:
     """σ of one answer on the metric's reported scale, and the assumptions behind it."""
     method = definition.interval
+    if method not in EXPECTED_KEYS:
+        raise InvalidInput(
+            [f"{definition.id}: a {method.value} metric; sample sizes are planned for means, shares and NPS"]
+        )
     keys = EXPECTED_KEYS[method]
     given = dict(expected or {})
     unknown = sorted(set(given) - set(keys))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxframe.contracts._errors import InvalidInput
-from cxframe.contracts._records import WeightedVariance
+from cxframe.contracts._records import MetricDefinition, WeightedVariance
 from cxframe.measurement._dialect import SPARK
 from cxframe.measurement._engine import FIXED_SEGMENTS, SQLEngine
 
@@ -169,7 +169,9 @@ class SparkEngine(SQLEngine):
         except Exception:
             return None
 
-    def segment_columns(self) -> list[str]:
+    def segment_columns(self, metric: MetricDefinition | None = None) -> list[str]:
+        # a metric over a plugin's own table has no rows here (see has_rows): only the observations' columns
+        del metric
         columns = self.frame("observations").columns
         return [*FIXED_SEGMENTS, *sorted(c for c in columns if c not in OBSERVATION_COLUMNS)]
 

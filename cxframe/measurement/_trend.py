@@ -54,7 +54,8 @@ import attrs
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._records import SUPPRESSED, MetricDefinition, MetricResult, Period
 from cxframe.measurement._comparisons import holm
-from cxframe.measurement._engine import NO_INTERVAL, SMALL_SAMPLE, WEIGHTED, SQLEngine
+from cxframe.measurement._engine import SQLEngine
+from cxframe.measurement._flags import NO_INTERVAL, SMALL_SAMPLE, WEIGHTED
 from cxframe.measurement._intervals import t_value, z_value
 
 #: The flag of a period the data start or end inside (or, for a quarter or year, with a month without answers).

@@ -25,15 +25,17 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cxframe import (
     Check,
     IngestSummary,
     InvalidInput,
     MetricCatalogue,
+    MetricDefinition,
     Notifier,
     Programme,
+    ReportSection,
     RunContext,
     Stage,
     StageOutcome,
@@ -47,6 +49,8 @@ from cxframe_improve.actions import RegisterEntry, action_effect, action_registe
 from cxframe_improve.api import alert_log, case_history, loop_cases, notify_owners, open_loop_cases, update_case
 from cxframe_improve.cases import CaseUpdate, LoopCase
 from cxframe_improve.effect import ActionEffect, DidEffect, PreTrend, WindowValue
+from cxframe_improve.exchange import ImportResult, export_cases, import_cases
+from cxframe_improve.metrics import loop_metrics, loop_recovery
 from cxframe_improve.notifiers import Destination, NotifySettings, configured_notifiers, load_notify_settings
 from cxframe_improve.notify import AlertOutcome, AlertsNotDelivered, NotifyResult
 from cxframe_improve.settings import (
@@ -69,6 +73,7 @@ __all__ = [
     "AlertsNotDelivered",
     "CaseUpdate",
     "Destination",
+    "ImportResult",
     "LoopCase",
     "LoopRule",
     "NotifyResult",
@@ -76,9 +81,13 @@ __all__ = [
     "OwnerRoute",
     "alert_log",
     "case_history",
+    "export_cases",
+    "import_cases",
     "load_notify_settings",
     "load_rules",
     "loop_cases",
+    "loop_metrics",
+    "loop_recovery",
     "notify_owners",
     "open_loop_cases",
     "update_case",
@@ -112,6 +121,32 @@ def register_checks(programme: Programme | None) -> list[Check]:
 
 
 @hookimpl
+def register_metrics(programme: Programme | None) -> list[MetricDefinition]:
+    """The loop metrics (#24): closure, SLA, hours to close, and a recovery metric per followed metric."""
+    try:
+        rules = load_rules(programme)
+    except InvalidInput:  # bad rules are reported by validate (register_checks); the fixed metrics still count
+        rules = []
+    return loop_metrics(rules)
+
+
+@hookimpl
+def assessment_evidence(run: RunContext) -> dict[str, Any] | None:
+    """The loop's figures for the report (#24): built from `cxframe_improve.report.EVIDENCE_PARTS`."""
+    from cxframe_improve import report
+
+    return report.evidence(run)
+
+
+@hookimpl
+def register_report_sections() -> list[ReportSection]:
+    """The report's ``improve`` section (#24): built from `cxframe_improve.report.SECTION_PARTS`."""
+    from cxframe_improve import report
+
+    return list(report.SECTIONS)
+
+
+@hookimpl
 def collect_finished(
     programme: Programme, store: Store, catalogue: MetricCatalogue, summaries: list[IngestSummary]
 ) -> None:
@@ -128,6 +163,12 @@ def register_commands(cli: click.Group) -> None:
     from cxframe_improve.cli import loop  # click and the CLI helpers only when commands are wanted
 
     cli.add_command(loop)
+    # the CRM round trip (#24): loop export / loop import
+    from cxframe_improve.cli_exchange import export_command, import_command
+
+    loop.add_command(export_command)
+    loop.add_command(import_command)
+
     from cxframe_improve.actions_cli import actions
 
     cli.add_command(actions)

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from cxframe import InvalidInput, Programme, RegisteredMetrics, Store, utc_text
+from cxframe_improve import views
 from cxframe_improve.settings import NEW_STATUS, OPEN_STATUSES, SETTINGS, UPDATE_STATUSES, LoopRule
 
 CASES = "improve_cases"
@@ -53,6 +54,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "send_id INTEGER NOT NULL REFERENCES improve_alert_sends(id), PRIMARY KEY (case_id, kind, notifier, recipient))",
         ),
     ),
+    # the loop metrics' views over the cases (#24): cxframe_improve.views
+    views.STEP,
 )
 
 _COLUMNS = (
