@@ -3,7 +3,14 @@
 * key drivers: which attribute ratings move the overall metric (Johnson's
   relative weights with bootstrap intervals, importance × performance
   quadrants), see `cxframe_insight.drivers`; ``cxframe drivers`` and
-  `key_drivers`.
+  `key_drivers`;
+* the churn early warning: every customer's risk with its reasons, from
+  customer-level features built set-based from the store
+  (`cxframe_insight.features`, `cxframe_insight.churn`); ``cxframe predict
+  churn`` and `predict_churn`;
+* the customer's profile: answers, events, journey stage, metric history,
+  risk, loop cases and actions of one customer; ``cxframe customer ID`` and
+  `customer_profile`.
 
 Settings in ``[plugins.cxframe-insight]`` (`cxframe_insight.settings`).
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
@@ -14,24 +21,36 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cxframe import Check, Programme, hookimpl
-from cxframe_insight.api import key_drivers
+from cxframe_insight.api import customer_profile, key_drivers, predict_churn
+from cxframe_insight.churn import Calibration, CalibrationBin, ChurnPrediction, CustomerRisk, Reason
 from cxframe_insight.drivers import FIX_FIRST, KEEP, LOWER_PRIORITY, MAINTAIN, Driver, DriverAnalysis
+from cxframe_insight.features import FEATURES
+from cxframe_insight.profile import CustomerProfile
 from cxframe_insight.settings import SETTINGS, InsightSettings, load_settings
 
 if TYPE_CHECKING:
     import click
 
 __all__ = [
+    "FEATURES",
     "FIX_FIRST",
     "KEEP",
     "LOWER_PRIORITY",
     "MAINTAIN",
     "SETTINGS",
+    "Calibration",
+    "CalibrationBin",
+    "ChurnPrediction",
+    "CustomerProfile",
+    "CustomerRisk",
     "Driver",
     "DriverAnalysis",
     "InsightSettings",
+    "Reason",
+    "customer_profile",
     "key_drivers",
     "load_settings",
+    "predict_churn",
 ]
 
 
@@ -44,6 +63,8 @@ def register_checks(programme: Programme | None) -> list[Check]:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from cxframe_insight.cli import drivers  # click and the CLI helpers only when commands are wanted
+    from cxframe_insight.cli import customer_command, drivers, predict  # click and the CLI only when wanted
 
     cli.add_command(drivers)
+    cli.add_command(predict)
+    cli.add_command(customer_command)

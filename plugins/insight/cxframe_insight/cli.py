@@ -1,7 +1,10 @@
-"""``cxframe drivers``: which attribute ratings drive the overall metric."""
+"""``cxframe drivers``, ``cxframe predict churn`` and ``cxframe customer``."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 import click
 from rich.console import Console
 from rich.table import Table
@@ -9,6 +12,7 @@ from rich.table import Table
 from cxframe import common_options, emit_json, handle_errors, json_option, state
 from cxframe_insight import api
 from cxframe_insight.drivers import DriverAnalysis
+from cxframe_insight.profile import CustomerProfile
 
 
 def _out(stderr: bool = False) -> Console:
@@ -83,3 +87,131 @@ def _table(analysis: DriverAnalysis) -> None:
         markup=False,
     )
     out.print(f"intervals: {analysis.resamples} bootstrap resamples, percentile", markup=False)
+
+
+@click.group()
+@common_options
+def predict() -> None:
+    """Predict what customers will do next: churn."""
+
+
+@predict.command("churn")
+@click.option(
+    "--top", type=click.IntRange(min=1), metavar="N", help="Show only the N riskiest customers (table and JSON)."
+)
+@json_option
+@common_options
+@handle_errors
+def churn_command(top: int | None, as_json: bool) -> None:
+    """Each customer's risk of churning (0–1), highest first, with its band and top reasons.
+
+    Without churn labels (a kpi-csv source with a churned KPI) the risk is
+    rule-based points and the output says so (auc and calibration null).
+
+    \b
+    JSON: {model, auc, calibration: {brier, bins: [{predicted, observed, n}]},
+    customers: [{customer, risk, band, reasons: [{feature, value, contribution}]}]}.
+    """
+    current = state()
+    prediction = api.predict_churn(current.programme, host=current.plugins())
+    counts = {name: sum(1 for c in prediction.customers if c.band == name) for name in ("high", "medium", "low")}
+    total = len(prediction.customers)
+    if top is not None:
+        prediction = attrs.evolve(prediction, customers=prediction.customers[:top])
+    if as_json:
+        emit_json(prediction.to_json())
+        return
+    out = _out()
+    for note in prediction.notes:
+        out.print(f"note: {note}", markup=False)
+    if prediction.auc is not None and prediction.calibration is not None:
+        out.print(
+            f"model: {prediction.model}; AUC {prediction.auc:.3f}, Brier {prediction.calibration.brier:.3f}",
+            markup=False,
+        )
+    table = Table(title=f"Churn risk ({prediction.model})")
+    for header in ("customer", "risk", "band", "reasons"):
+        table.add_column(header, overflow="fold")
+    for customer in prediction.customers:
+        reasons = ", ".join(f"{r.feature}={_value(r.value)} (+{r.contribution:.2f})" for r in customer.reasons)
+        table.add_row(customer.customer, f"{customer.risk:.2f}", customer.band, reasons or "—")
+    out.print(table, markup=False)
+    out.print(
+        f"{total} customer(s) scored: {counts['high']} high, {counts['medium']} medium, {counts['low']} low risk"
+        + (f"; the {len(prediction.customers)} riskiest shown" if top is not None else ""),
+        markup=False,
+    )
+
+
+def _value(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+@click.command("customer")
+@click.argument("customer")
+@json_option
+@common_options
+@handle_errors
+def customer_command(customer: str, as_json: bool) -> None:
+    """Everything known about CUSTOMER: answers and comments, events, journey stage, metrics, risk, cases, actions.
+
+    CUSTOMER is a respondent id of the surveys or a case id of the events;
+    an id with neither is an error (exit 1).
+
+    \b
+    JSON: {customer, observations: [{timestamp, source, response_id, metric,
+    value, comment}], events: [{timestamp, activity, channel}], journey_stage,
+    metrics, risk, cases, actions}.
+    """
+    current = state()
+    found = api.customer_profile(current.programme, customer, host=current.plugins())
+    if as_json:
+        emit_json(found.to_json())
+        return
+    _profile(found)
+
+
+def _profile(found: CustomerProfile) -> None:
+    out = _out()
+    out.print(f"Customer {found.customer}", markup=False)
+    if found.journey_stage is not None:
+        stage = found.journey_stage
+        out.print(f"journey stage: {stage['journey']} / {stage['stage']} ({stage['name']})", markup=False)
+    if found.risk is not None:
+        reasons = ", ".join(f"{r.feature}={_value(r.value)}" for r in found.risk.reasons) or "none"
+        out.print(
+            f"churn risk: {found.risk.risk:.2f} ({found.risk.band}, {found.risk_model}); reasons: {reasons}",
+            markup=False,
+        )
+    for metric in found.metrics:
+        values = ", ".join(_value(point["value"]) for point in metric["history"])
+        out.print(f"{metric['metric']}: latest {_value(metric['latest'])} {metric['unit']} from {values}", markup=False)
+    # one row per response: its answers side by side and its comment once
+    responses: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in found.observations:
+        responses.setdefault((row["timestamp"], row["source"], row["response_id"], row["comment"]), []).append(row)
+    answers = Table(title="Answers")
+    for header in ("time", "source", "response", "answers", "comment"):
+        answers.add_column(header, overflow="fold")
+    for (timestamp, source, response_id, comment), rows in responses.items():
+        given = ", ".join(f"{row['metric']} {_value(row['value'])}" for row in rows)
+        answers.add_row(timestamp, source or "—", response_id or "—", given, comment or "")
+    if found.observations:
+        out.print(answers, markup=False)
+    events = Table(title="Events")
+    for header in ("time", "activity", "channel"):
+        events.add_column(header, overflow="fold")
+    for event in found.events:
+        events.add_row(event["timestamp"], event["activity"], event["channel"] or "—")
+    if found.events:
+        out.print(events, markup=False)
+    for case in found.cases:
+        out.print(
+            f"case {case['case']}: {case['status']}, {case['metric']} {_value(case['score'])}, due {case['due']}, "
+            f"owner {case['owner'] or '—'}",
+            markup=False,
+        )
+    for action in found.actions:
+        out.print(
+            f"action {action['id']}: {action['title']} ({action['status']}, {action['owner'] or '—'})", markup=False
+        )
