@@ -8,6 +8,9 @@
   customer-level features built set-based from the store
   (`cxframe_insight.features`, `cxframe_insight.churn`); ``cxframe predict
   churn`` and `predict_churn`;
+* the ``kpi-csv`` collector: operational and financial facts per customer
+  and date (``churned`` labels the churn model learns from), see
+  `cxframe_insight.kpis`;
 * the customer's profile: answers, events, journey stage, metric history,
   risk, loop cases and actions of one customer; ``cxframe customer ID`` and
   `customer_profile`.
@@ -20,11 +23,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cxframe import Check, Programme, hookimpl
+from cxframe import Check, Collector, Programme, hookimpl
 from cxframe_insight.api import customer_profile, key_drivers, predict_churn
 from cxframe_insight.churn import Calibration, CalibrationBin, ChurnPrediction, CustomerRisk, Reason
 from cxframe_insight.drivers import FIX_FIRST, KEEP, LOWER_PRIORITY, MAINTAIN, Driver, DriverAnalysis
 from cxframe_insight.features import FEATURES
+from cxframe_insight.kpis import kpi_csv
 from cxframe_insight.profile import CustomerProfile
 from cxframe_insight.settings import SETTINGS, InsightSettings, load_settings
 
@@ -52,6 +56,11 @@ __all__ = [
     "load_settings",
     "predict_churn",
 ]
+
+
+@hookimpl
+def register_collectors() -> list[Collector]:
+    return [kpi_csv]
 
 
 @hookimpl

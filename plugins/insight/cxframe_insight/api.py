@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+
 from cxframe import InvalidInput, MetricDefinition, Opened, PluginHost, Programme, open_programme
-from cxframe_insight import churn, features, profile
+from cxframe_insight import churn, features, model, profile
 from cxframe_insight import drivers as driver_analysis
 from cxframe_insight.churn import ChurnPrediction
 from cxframe_insight.drivers import DriverAnalysis
+from cxframe_insight.kpis import KPI
 from cxframe_insight.profile import CustomerProfile
 from cxframe_insight.settings import SETTINGS, InsightSettings, load_settings
 
@@ -66,37 +69,58 @@ def _score_metric(opened: Opened, settings: InsightSettings) -> MetricDefinition
     return None
 
 
-def _latest(opened: Opened) -> str | None:
-    found = opened.store.db.execute(
-        "SELECT MAX(t) FROM (SELECT MAX(timestamp) AS t FROM responses UNION ALL SELECT MAX(timestamp) FROM events)"
-    ).fetchone()[0]
-    return None if found is None else str(found)
+def _span(opened: Opened) -> tuple[str | None, str | None]:
+    """The store's earliest and latest answer or event (KPI facts are outcomes, not contacts: left out)."""
+    first, last = opened.store.db.execute(
+        "SELECT MIN(f), MAX(l) FROM (SELECT MIN(timestamp) AS f, MAX(timestamp) AS l FROM responses "
+        "WHERE population <> ? UNION ALL SELECT MIN(timestamp), MAX(timestamp) FROM events)",
+        [KPI],
+    ).fetchone()
+    return (None if first is None else str(first)), (None if last is None else str(last))
 
 
 def _predict(opened: Opened) -> ChurnPrediction:
     settings = load_settings(opened.programme)
     metric = _score_metric(opened, settings)
-    latest = _latest(opened)
-    if latest is None:
+    first, latest = _span(opened)
+    if first is None or latest is None:
         raise InvalidInput(["no survey answers and no events in the store yet: run cxframe collect first"])
-    table = features.build(
-        opened.store,
-        metric,
-        features.final_touchpoints(opened.programme),
-        churn.after(latest),
-        complaint_words=settings.complaint_activities,
-        repeat_days=settings.repeat_days,
-    )
-    return churn.by_rules(table, metric, settings)
+    journeys = features.final_touchpoints(opened.programme)
+
+    def build(as_of: str) -> features.FeatureTable:
+        return features.build(
+            opened.store,
+            metric,
+            journeys,
+            as_of,
+            complaint_words=settings.complaint_activities,
+            repeat_days=settings.repeat_days,
+        )
+
+    now = churn.after(latest)
+    churn_dates, end, labelled = model.labels(opened.store)
+    notes: list[str] = []
+    unknown = model.unknown_customers(opened.store)
+    if unknown:
+        notes.append(f"{unknown} customer(s) of the KPI facts have no survey answer and no event: not scored")
+    if labelled and end is not None:
+        found = model.by_model(build, churn_dates, end, first, now, settings.horizon_days, settings.seed)
+        if isinstance(found, churn.ChurnPrediction):
+            return attrs.evolve(found, notes=(*found.notes, *notes))
+        notes.insert(0, found)
+    rules = churn.by_rules(build(now), metric, settings)
+    return attrs.evolve(rules, notes=(*notes, *rules.notes))
 
 
 def predict_churn(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> ChurnPrediction:
     """Every customer's churn risk (0–1), highest first, with its band and top reasons.
 
     A customer is anyone with a survey answer (respondent id) or an event
-    (case id); features are read up to the store's latest record. Without
-    churn labels the risk is rule-based (``model == "rules"``, ``auc`` and
-    ``calibration`` None): see docs/insight.md.
+    (case id); features are read up to the store's latest record. With
+    ``churned`` KPI facts (a ``kpi-csv`` source) a logistic regression learnt
+    and validated on a time split (``auc``, ``calibration``); without them,
+    or with too few, the rule-based risk (``model == "rules"``, ``auc`` and
+    ``calibration`` None, and a note saying why): see docs/insight.md.
     """
     with open_programme(programme, host) as opened:
         return _predict(opened)
