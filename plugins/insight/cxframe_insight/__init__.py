@@ -13,7 +13,10 @@
   `cxframe_insight.kpis`;
 * the customer's profile: answers, events, journey stage, metric history,
   risk, loop cases and actions of one customer; ``cxframe customer ID`` and
-  `customer_profile`.
+  `customer_profile`;
+* experience to business: a KPI among promoters, passives and detractors and
+  per point of the metric (an association, said so); ``cxframe business`` and
+  `business_link`.
 
 Settings in ``[plugins.cxframe-insight]`` (`cxframe_insight.settings`).
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
@@ -24,7 +27,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cxframe import Check, Collector, Programme, hookimpl
-from cxframe_insight.api import customer_profile, key_drivers, predict_churn
+from cxframe_insight.api import business_link, customer_profile, key_drivers, predict_churn
+from cxframe_insight.business import BusinessLink, KpiGroup
 from cxframe_insight.churn import Calibration, CalibrationBin, ChurnPrediction, CustomerRisk, Reason
 from cxframe_insight.drivers import FIX_FIRST, KEEP, LOWER_PRIORITY, MAINTAIN, Driver, DriverAnalysis
 from cxframe_insight.features import FEATURES
@@ -42,6 +46,7 @@ __all__ = [
     "LOWER_PRIORITY",
     "MAINTAIN",
     "SETTINGS",
+    "BusinessLink",
     "Calibration",
     "CalibrationBin",
     "ChurnPrediction",
@@ -50,7 +55,9 @@ __all__ = [
     "Driver",
     "DriverAnalysis",
     "InsightSettings",
+    "KpiGroup",
     "Reason",
+    "business_link",
     "customer_profile",
     "key_drivers",
     "load_settings",
@@ -72,8 +79,9 @@ def register_checks(programme: Programme | None) -> list[Check]:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from cxframe_insight.cli import customer_command, drivers, predict  # click and the CLI only when wanted
+    from cxframe_insight.cli import business_command, customer_command, drivers, predict  # the CLI only when wanted
 
     cli.add_command(drivers)
     cli.add_command(predict)
     cli.add_command(customer_command)
+    cli.add_command(business_command)

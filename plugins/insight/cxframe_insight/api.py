@@ -15,8 +15,9 @@ from pathlib import Path
 import attrs
 
 from cxframe import InvalidInput, MetricDefinition, Opened, PluginHost, Programme, open_programme
-from cxframe_insight import churn, features, model, profile
+from cxframe_insight import business, churn, features, model, profile
 from cxframe_insight import drivers as driver_analysis
+from cxframe_insight.business import BusinessLink
 from cxframe_insight.churn import ChurnPrediction
 from cxframe_insight.drivers import DriverAnalysis
 from cxframe_insight.kpis import KPI
@@ -138,3 +139,20 @@ def customer_profile(programme: ProgrammeLike, customer: str, *, host: PluginHos
         return profile.build(
             opened.store, opened.programme, metrics, customer, prediction.of(customer), prediction.model
         )
+
+
+def business_link(
+    programme: ProgrammeLike = ".", *, kpi: str, metric: str = "nps", host: PluginHost | None = None
+) -> BusinessLink:
+    """The KPI among the metric's groups (promoters, passives, detractors) and per point of the metric.
+
+    Customers with both a ``kpi`` fact (a ``kpi-csv`` source) and an answer
+    to ``metric``'s question count; the others are counted in
+    ``unmatched``. An association, not an effect (``caveat``).
+    """
+    with open_programme(programme, host) as opened:
+        settings = load_settings(opened.programme)
+        known = opened.registry.metrics.ids()
+        if metric not in known:
+            raise InvalidInput([f"--metric {metric}: unknown metric (known: {', '.join(sorted(known))})"])
+        return business.link(opened.store, kpi, opened.registry.metrics.get(metric), settings.confidence)

@@ -215,3 +215,66 @@ def _profile(found: CustomerProfile) -> None:
         out.print(
             f"action {action['id']}: {action['title']} ({action['status']}, {action['owner'] or '—'})", markup=False
         )
+
+
+@click.command("business")
+@click.option("--kpi", required=True, metavar="ID", help="The KPI of the kpi-csv facts (e.g. retention, revenue).")
+@click.option("--metric", default="nps", show_default=True, metavar="ID", help="The experience metric.")
+@json_option
+@common_options
+@handle_errors
+def business_command(kpi: str, metric: str, as_json: bool) -> None:
+    """A business KPI among the metric's groups, and what a point of the metric is worth in it.
+
+    Per customer: the KPI (the mean of their facts) and their latest answer's
+    score. Groups (promoters, passives, detractors for NPS) with intervals and
+    the highest-vs-lowest difference (Welch t); the slope of the KPI per point
+    of the metric with its interval. An association, not an effect: said in
+    the output.
+
+    \b
+    JSON: {kpi, metric, customers, kpi_customers, unmatched, confidence,
+    groups: [{group, score, n, kpi, ci_low, ci_high}], difference: {between,
+    value, ci_low, ci_high, p_value, method}, per_point: {slope, ci_low,
+    ci_high, p_value, n}, caveat}.
+    """
+    current = state()
+    found = api.business_link(current.programme, kpi=kpi, metric=metric, host=current.plugins())
+    if as_json:
+        emit_json(found.to_json())
+        return
+    out = _out()
+    table = Table(title=f"{found.kpi} by {found.metric} group")
+    for header in ("group", "customers", found.kpi, f"{found.confidence:.0%} interval"):
+        table.add_column(header, overflow="fold")
+    for group in found.groups:
+        interval = "—" if group.ci_low is None else f"{group.ci_low:.3g}–{group.ci_high:.3g}"
+        table.add_row(group.group, str(group.n), f"{group.kpi:.3g}", interval)
+    if found.groups:
+        out.print(table, markup=False)
+    if found.difference is not None:
+        d = found.difference
+        out.print(
+            f"{d['between'][0]} − {d['between'][1]}: {d['value']:.3g} ({d['ci_low']:.3g} to {d['ci_high']:.3g}), "
+            f"p {_p(d['p_value'])} (Welch t)",
+            markup=False,
+        )
+    if found.per_point is not None:
+        pp = found.per_point
+        out.print(
+            f"per point of {found.metric}: {pp['slope']:.4g} {found.kpi} ({pp['ci_low']:.4g} to {pp['ci_high']:.4g}), "
+            f"p {_p(pp['p_value'])}, {pp['n']} customers",
+            markup=False,
+        )
+    out.print(
+        f"{found.customers} of {found.kpi_customers} KPI customer(s) answered {found.metric}"
+        + (f"; {found.unmatched} without an answer left out" if found.unmatched else ""),
+        markup=False,
+    )
+    out.print(f"note: {found.caveat}", markup=False)
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "= —"
+    return "< 0.001" if value < 0.001 else f"= {value:.3f}"
