@@ -93,3 +93,11 @@ def test_trend_coverage_benchmark_runs_with_a_few_repetitions(tmp_path: Path) ->
         for method in ("random_effects_wls", "modified_knapp_hartung", "fixed_effect_wls", "ols"):
             assert 0 <= scenario[method]["coverage"] <= 1
             assert ("false_positive" in scenario[method]) == (scenario["slope"] == 0)
+
+
+@pytest.mark.slow
+def test_insight_benchmark_runs_on_a_small_programme(tmp_path: Path) -> None:
+    pytest.importorskip("cxframe_insight")
+    result = run_benchmark("insight.py", tmp_path, "--responses", "400", "--customers", "300", "--events", "3000")
+    assert result["drivers"]["responses"] == 400 and len(result["drivers"]["order"]) == 12
+    assert result["churn"]["customers_scored"] > 0 and result["churn"]["model"] in ("logistic_regression", "rules")

@@ -87,6 +87,7 @@ def _predict(opened: Opened) -> ChurnPrediction:
     if first is None or latest is None:
         raise InvalidInput(["no survey answers and no events in the store yet: run cxframe collect first"])
     journeys = features.final_touchpoints(opened.programme)
+    features.prepare(opened.store)
 
     def build(as_of: str) -> features.FeatureTable:
         return features.build(
@@ -96,6 +97,7 @@ def _predict(opened: Opened) -> ChurnPrediction:
             as_of,
             complaint_words=settings.complaint_activities,
             repeat_days=settings.repeat_days,
+            prepared=True,
         )
 
     now = churn.after(latest)
