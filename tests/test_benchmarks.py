@@ -127,3 +127,10 @@ def test_loop_metrics_benchmark_runs_on_a_few_customers(tmp_path: Path) -> None:
     assert result["import"]["output"].startswith(f"{result['edited_rows']} of ")
     assert result["import_again"]["output"].startswith("0 of ")
     assert all(step["seconds"] > 0 for key, step in result.items() if key.startswith("measure"))
+
+
+def test_insight_benchmark_runs_on_a_small_programme(tmp_path: Path) -> None:
+    pytest.importorskip("cxframe_insight")
+    result = run_benchmark("insight.py", tmp_path, "--responses", "400", "--customers", "300", "--events", "3000")
+    assert result["drivers"]["responses"] == 400 and len(result["drivers"]["order"]) == 12
+    assert result["churn"]["customers_scored"] > 0 and result["churn"]["model"] in ("logistic_regression", "rules")

@@ -160,3 +160,10 @@ def test_the_interval_holds_the_median_between_order_statistics(values: list[flo
     assert found.ci_low == ordered[found.rank - 1] and found.ci_high == ordered[len(values) - found.rank]
     assert found.ci_low <= found.value <= found.ci_high
     assert found.std_error is not None and found.std_error >= 0
+
+
+def test_an_analysis_of_answers_refuses_a_metric_over_another_table() -> None:
+    # drivers, comment themes and a customer's history read answers: a metric over cases has none to read
+    with pytest.raises(InvalidInput, match=r"--metric tickets_solved: computed over .*not over respondents' answers"):
+        TICKETS.require_answers()
+    MetricDefinition(id="x", title="x", question="q", value_sql="1").require_answers()

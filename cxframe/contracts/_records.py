@@ -437,6 +437,21 @@ class MetricDefinition:
         default=(), converter=_names, validator=attrs.validators.deep_iterable(_sql_name)
     )
 
+    def require_answers(self, option: str = "--metric") -> None:
+        """`InvalidInput` unless this metric scores respondents' answers (``observations``).
+
+        Analyses that read answers per response or per customer (drivers,
+        comment themes, a customer's history) call it for the metric they
+        were given: a metric over a plugin's own table (the loop's cases)
+        has no answers to read.
+        """
+        if self.table != "observations":
+            raise InvalidInput(
+                [
+                    f"{option} {self.id}: computed over {self.table}, not over respondents' answers; choose a survey metric"
+                ]
+            )
+
 
 @attrs.frozen
 class MetricResult:

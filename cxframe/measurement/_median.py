@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
@@ -27,8 +27,12 @@ from cxframe.contracts._records import IntervalMethod, MetricDefinition, MetricR
 from cxframe.measurement._flags import NO_INTERVAL, SMALL_SAMPLE, WEIGHTS_IGNORED
 from cxframe.measurement._intervals import z_value
 
-if TYPE_CHECKING:
-    from cxframe.measurement._engine import Engine
+
+class _NamedEngine(Protocol):
+    """An engine as a median needs it: its name, and (where it can) a ``values`` reader (`SQLEngine.values`)."""
+
+    @property
+    def name(self) -> str: ...
 
 
 @attrs.frozen
@@ -117,7 +121,7 @@ class GroupValues:
 
 
 def median_results(
-    engine: Engine,
+    engine: _NamedEngine,
     metric: MetricDefinition,
     by: Sequence[str],
     period: Period | None,

@@ -1,0 +1,165 @@
+"""The plugin's Python API: one function per task, each taking the programme folder.
+
+>>> import cxframe_insight
+>>> cxframe_insight.key_drivers("my-programme", metric="nps")                     # doctest: +SKIP
+>>> cxframe_insight.key_drivers("my-programme", metric="nps", drivers=["speed", "staff"], by="region")  # doctest: +SKIP
+>>> cxframe_insight.predict_churn("my-programme").customers[:10]               # doctest: +SKIP
+>>> cxframe_insight.customer_profile("my-programme", "C038146").to_json()      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from cxframe import InvalidInput, MetricDefinition, Opened, PluginHost, Programme, open_programme
+from cxframe_insight import business, churn, features, model, profile
+from cxframe_insight import drivers as driver_analysis
+from cxframe_insight.business import BusinessLink
+from cxframe_insight.churn import ChurnPrediction
+from cxframe_insight.drivers import DriverAnalysis
+from cxframe_insight.kpis import KPI
+from cxframe_insight.profile import CustomerProfile
+from cxframe_insight.settings import SETTINGS, InsightSettings, load_settings
+
+ProgrammeLike = str | Path | Programme
+
+
+def key_drivers(
+    programme: ProgrammeLike = ".",
+    *,
+    metric: str,
+    drivers: Sequence[str] | None = None,
+    by: str | None = None,
+    host: PluginHost | None = None,
+) -> list[DriverAnalysis]:
+    """The key drivers of ``metric``: one `DriverAnalysis` overall, or one per value of segment column ``by``.
+
+    ``drivers`` names the driver questions (default: every other rating
+    answered in at least half of the metric's responses). Without ``by``, too
+    few complete responses or a driver without variance raises
+    `cxframe.InvalidInput` saying so; with ``by``, such a segment's analysis
+    carries the reason in ``problem`` and no figures.
+    """
+    with open_programme(programme, host) as opened:
+        settings = load_settings(opened.programme)
+        known = opened.registry.metrics.ids()
+        if metric not in known:
+            raise InvalidInput([f"--metric {metric}: unknown metric (known: {', '.join(sorted(known))})"])
+        definition = opened.registry.metrics.get(metric)
+        definition.require_answers()
+        found = driver_analysis.key_drivers(opened.store, definition, settings, drivers=drivers, by=by)
+    if by is None and found[0].problem is not None:
+        raise InvalidInput([found[0].problem])
+    return found
+
+
+def _score_metric(opened: Opened, settings: InsightSettings) -> MetricDefinition | None:
+    """The metric whose answers give the churn features' scores; None when the default nps is not registered."""
+    ids = opened.registry.metrics.ids()
+    if settings.churn_metric in ids:
+        found = opened.registry.metrics.get(settings.churn_metric)
+        found.require_answers(f"plugins.{SETTINGS}.churn_metric =")
+        return found
+    if "churn_metric" in opened.programme.plugin_settings(SETTINGS):
+        raise InvalidInput(
+            [
+                f"plugins.{SETTINGS}.churn_metric: unknown metric {settings.churn_metric!r} (known: {', '.join(sorted(ids))})"
+            ],
+            where=str(opened.programme.file),
+        )
+    return None
+
+
+def _span(opened: Opened) -> tuple[str | None, str | None]:
+    """The store's earliest and latest answer or event (KPI facts are outcomes, not contacts: left out)."""
+    first, last = opened.store.db.execute(
+        "SELECT MIN(f), MAX(l) FROM (SELECT MIN(timestamp) AS f, MAX(timestamp) AS l FROM responses "
+        "WHERE population <> ? UNION ALL SELECT MIN(timestamp), MAX(timestamp) FROM events)",
+        [KPI],
+    ).fetchone()
+    return (None if first is None else str(first)), (None if last is None else str(last))
+
+
+def _predict(opened: Opened) -> ChurnPrediction:
+    settings = load_settings(opened.programme)
+    metric = _score_metric(opened, settings)
+    first, latest = _span(opened)
+    if first is None or latest is None:
+        raise InvalidInput(["no survey answers and no events in the store yet: run cxframe collect first"])
+    journeys = features.final_touchpoints(opened.programme)
+    features.prepare(opened.store)
+
+    def build(as_of: str) -> features.FeatureTable:
+        return features.build(
+            opened.store,
+            metric,
+            journeys,
+            as_of,
+            complaint_words=settings.complaint_activities,
+            repeat_days=settings.repeat_days,
+            prepared=True,
+        )
+
+    now = churn.after(latest)
+    churn_dates, end, labelled = model.labels(opened.store)
+    notes: list[str] = []
+    unknown = model.unknown_customers(opened.store)
+    if unknown:
+        notes.append(f"{unknown} customer(s) of the KPI facts have no survey answer and no event: not scored")
+    if labelled and end is not None:
+        found = model.by_model(build, churn_dates, end, first, now, settings.horizon_days, settings.seed)
+        if isinstance(found, churn.ChurnPrediction):
+            return attrs.evolve(found, notes=(*found.notes, *notes))
+        notes.insert(0, found)
+    rules = churn.by_rules(build(now), metric, settings)
+    return attrs.evolve(rules, notes=(*notes, *rules.notes))
+
+
+def predict_churn(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> ChurnPrediction:
+    """Every customer's churn risk (0–1), highest first, with its band and top reasons.
+
+    A customer is anyone with a survey answer (respondent id) or an event
+    (case id); features are read up to the store's latest record. With
+    ``churned`` KPI facts (a ``kpi-csv`` source) a logistic regression learnt
+    and validated on a time split (``auc``, ``calibration``); without them,
+    or with too few, the rule-based risk (``model == "rules"``, ``auc`` and
+    ``calibration`` None, and a note saying why): see docs/insight.md.
+    """
+    with open_programme(programme, host) as opened:
+        return _predict(opened)
+
+
+def customer_profile(programme: ProgrammeLike, customer: str, *, host: PluginHost | None = None) -> CustomerProfile:
+    """Everything known about one customer: answers, events, journey stage, metric history, risk, cases, actions.
+
+    An id that is neither a respondent id nor an event case id raises `cxframe.InvalidInput`.
+    """
+    with open_programme(programme, host) as opened:
+        profile.require(opened.store, customer)
+        prediction = _predict(opened)
+        metrics = [opened.registry.metrics.get(metric) for metric in opened.registry.metrics.ids()]
+        return profile.build(
+            opened.store, opened.programme, metrics, customer, prediction.of(customer), prediction.model
+        )
+
+
+def business_link(
+    programme: ProgrammeLike = ".", *, kpi: str, metric: str = "nps", host: PluginHost | None = None
+) -> BusinessLink:
+    """The KPI among the metric's groups (promoters, passives, detractors) and per point of the metric.
+
+    Customers with both a ``kpi`` fact (a ``kpi-csv`` source) and an answer
+    to ``metric``'s question count; the others are counted in
+    ``unmatched``. An association, not an effect (``caveat``).
+    """
+    with open_programme(programme, host) as opened:
+        settings = load_settings(opened.programme)
+        known = opened.registry.metrics.ids()
+        if metric not in known:
+            raise InvalidInput([f"--metric {metric}: unknown metric (known: {', '.join(sorted(known))})"])
+        definition = opened.registry.metrics.get(metric)
+        definition.require_answers()
+        return business.link(opened.store, kpi, definition, settings.confidence)

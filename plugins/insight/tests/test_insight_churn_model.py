@@ -1,0 +1,254 @@
+"""The churn model with labels: the kpi-csv collector, the time split, AUC with and without a signal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import cxframe_insight
+import cxframe_journey
+import cxframe_nps
+from cxframe import testing
+
+START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+DAYS = 365
+
+
+def stamp(days: float) -> str:
+    return (START + dt.timedelta(days=float(days))).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def generate(root: Path, *, signal: bool, customers: int = 1500, seed: int = 5, extra_labels: int = 0) -> None:
+    """A year of answers and contacts; churn driven by each customer's unhappiness, or by nothing at all."""
+    rng = np.random.default_rng(seed)
+    survey = ["response_id,customer,submitted,nps"]
+    events = ["customer,activity,at,channel"]
+    labels = ["Customer,Date,Churned,Revenue"]
+    response = 0
+    for c in range(customers):
+        name = f"C{c:05d}"
+        unhappy = rng.uniform()
+        joined = rng.uniform(0, 60)
+        hazard = 0.0003 + 0.012 * unhappy**2 if signal else 0.003
+        left = joined + rng.exponential(1 / hazard)
+        active_until = min(left, DAYS)
+        t = joined
+        while True:
+            t += rng.exponential(30)
+            if t >= active_until:
+                break
+            response += 1
+            score = int(np.clip(round(10 - 8 * unhappy + rng.normal(0, 1)), 0, 10))
+            survey.append(f"s{response},{name},{stamp(t)},{score}")
+        t = joined
+        while True:
+            t += rng.exponential(20)
+            if t >= active_until:
+                break
+            activity = "complaint" if rng.uniform() < 0.3 * unhappy else rng.choice(["web", "contact-centre"])
+            events.append(f"{name},{activity},{stamp(t)},web")
+        if left < DAYS:
+            labels.append(f"{name},{stamp(left)[:10]},1,0")
+        else:
+            labels.append(f"{name},{stamp(DAYS)[:10]},0,{rng.integers(10, 200)}")
+    for extra in range(extra_labels):  # customers the store has never heard of
+        labels.append(f"X{extra},{stamp(DAYS)[:10]},0,5")
+    (root / "data").mkdir(exist_ok=True)
+    for name, lines in (("survey", survey), ("events", events), ("labels", labels)):
+        (root / "data" / f"{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def programme(tmp_path: Path, *, signal: bool, labels: bool = True, **kwargs: Any) -> Path:
+    sources: list[dict[str, Any]] = [
+        {
+            "id": "survey",
+            "collector": "survey-csv",
+            "path": "data/survey.csv",
+            "columns": {
+                "response_id": "response_id",
+                "respondent_id": "customer",
+                "timestamp": "submitted",
+                "questions": {"nps": "nps"},
+            },
+        },
+        {
+            "id": "log",
+            "collector": "event-csv",
+            "path": "data/events.csv",
+            "columns": {"case": "customer", "activity": "activity", "timestamp": "at", "channel": "channel"},
+        },
+    ]
+    if labels:
+        sources.append(
+            {
+                "id": "outcomes",
+                "collector": "kpi-csv",
+                "path": "data/labels.csv",
+                "columns": {
+                    "customer_id": "Customer",
+                    "timestamp": "Date",
+                    "kpis": {"churned": "Churned", "revenue": "Revenue"},
+                },
+            }
+        )
+    root = testing.make_programme(tmp_path / ("signal" if signal else "noise"), sources=sources)
+    generate(root, signal=signal, **kwargs)
+    result = cli(root, "collect")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def host() -> Any:
+    return testing.plugin_host(cxframe_nps, cxframe_journey, cxframe_insight)
+
+
+def cli(root: Path, *args: str) -> Any:
+    return testing.invoke(["-C", str(root), *args], host=host())
+
+
+def predicted(root: Path) -> dict[str, Any]:
+    result = cli(root, "predict", "churn", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def scored_customers(root: Path) -> int:
+    from cxframe import open_programme
+
+    with open_programme(root, host()) as opened:
+        return int(
+            opened.store.db.execute(
+                "SELECT COUNT(*) FROM (SELECT respondent_id FROM responses WHERE population = 'customer' "
+                "UNION SELECT case_id FROM events)"
+            ).fetchone()[0]
+        )
+
+
+@pytest.mark.slow
+def test_the_model_finds_a_known_signal_on_a_time_split(tmp_path: Path) -> None:
+    root = programme(tmp_path, signal=True)
+    found = predicted(root)
+    assert list(found) == ["model", "auc", "calibration", "customers"]
+    assert found["model"] == "logistic_regression"
+    assert found["auc"] > 0.7
+    calibration = found["calibration"]
+    assert list(calibration) == ["brier", "bins"]
+    assert 0 < calibration["brier"] < 0.25
+    assert all(list(b) == ["predicted", "observed", "n"] for b in calibration["bins"])
+    # the bins are ordered by risk, and the riskiest churn more than the safest
+    assert calibration["bins"][-1]["observed"] > calibration["bins"][0]["observed"]
+    customers = found["customers"]
+    assert len(customers) == scored_customers(root)  # everyone with an answer or an event
+    assert all(0 <= c["risk"] <= 1 for c in customers)
+    assert [c["risk"] for c in customers] == sorted((c["risk"] for c in customers), reverse=True)
+    top = customers[0]
+    assert top["band"] == "high" and top["reasons"]
+    assert {r["feature"] for c in customers[:50] for r in c["reasons"]} & {"latest_score", "complaints"}
+    assert all(r["contribution"] > 0 for c in customers for r in c["reasons"])
+
+
+@pytest.mark.slow
+def test_the_model_is_no_better_than_chance_without_a_signal(tmp_path: Path) -> None:
+    found = predicted(programme(tmp_path, signal=False))
+    assert found["model"] == "logistic_regression"
+    assert 0.4 < found["auc"] < 0.6
+
+
+def test_snapshots_never_see_their_future() -> None:
+    """A snapshot's label window starts at its moment; the model's dates are one horizon apart from the labels' end."""
+    from cxframe_insight import model
+    from cxframe_insight.features import FeatureTable
+
+    moments = model.snapshot_moments("2026-01-01T00:00:00.000000Z", 90, 2)
+    assert moments == ["2025-10-03T00:00:00.000000Z", "2025-07-05T00:00:00.000000Z"]
+    table = FeatureTable(moments[0], ("a", "b", "c", "d"), tuple((5.0,) + (0.0,) * 8 for _ in range(4)))
+    dates = {"a": "2025-09-01T00:00:00.000000Z", "b": "2025-11-01T00:00:00.000000Z", "c": "2026-02-01T00:00:00.000000Z"}
+    _, target, kept = model.snapshot(table, dates, "2026-01-01T00:00:00.000000Z")
+    # a left before the snapshot (not a row), b within the horizon, c after it, d never
+    assert kept == ["b", "c", "d"] and list(target) == [1.0, 0.0, 0.0]
+
+
+def test_without_labels_the_same_data_get_rules(tmp_path: Path) -> None:
+    root = programme(tmp_path, signal=True, labels=False, customers=200)
+    found = predicted(root)
+    assert (found["model"], found["auc"], found["calibration"]) == ("rules", None, None)
+    assert len(found["customers"]) == scored_customers(root)
+
+
+def test_too_few_labels_fall_back_to_rules_and_say_why(tmp_path: Path) -> None:
+    root = programme(tmp_path, signal=True, customers=12, extra_labels=3)
+    result = cli(root, "predict", "churn")
+    assert result.exit_code == 0, result.output
+    assert "too few to learn from" in result.stdout and "rule-based" in result.stdout
+    prediction = cxframe_insight.predict_churn(root, host=host())
+    assert prediction.model == "rules" and prediction.auc is None
+    assert prediction.notes[0].startswith("churn labels found, but too few to learn from")
+    # the KPI source's customers the store does not know are counted, not scored
+    assert "3 customer(s) of the KPI facts have no survey answer and no event: not scored" in prediction.notes
+    assert len(prediction.customers) == 12
+
+
+def test_kpi_csv_long_layout_and_bad_rows(tmp_path: Path) -> None:
+    root = testing.make_programme(
+        tmp_path / "kpi",
+        sources=[
+            {
+                "id": "facts",
+                "collector": "kpi-csv",
+                "path": "facts.csv",
+                "columns": {"customer_id": "customer", "timestamp": "date", "kpi": "kpi", "value": "value"},
+            }
+        ],
+    )
+    (root / "facts.csv").write_text(
+        "customer,date,kpi,value\n"
+        "C1,2026-01-31,churned,1\n"
+        'C1,2026-01-31,revenue,"1,200.5"\n'
+        "C2,2026-02-30,churned,0\n"
+        "C3,2026-02-01,churned,maybe\n"
+        "C4,2026-02-01,Revenue!,3\n"
+        ",2026-02-01,churned,1\n",
+        encoding="utf-8",
+    )
+    result = cli(root, "collect", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)[0]
+    assert (summary["rows_accepted"], summary["rows_rejected"]) == (2, 4)
+    from cxframe import open_programme
+
+    with open_programme(root, host()) as opened:
+        facts = opened.store.db.execute(
+            "SELECT respondent_id, question, value, population FROM observations ORDER BY question"
+        ).fetchall()
+        reasons = [r for (r,) in opened.store.db.execute("SELECT reason FROM rejects ORDER BY line")]
+    assert facts == [("C1", "churned", 1.0, "kpi"), ("C1", "revenue", 1200.5, "kpi")]
+    assert reasons == [
+        "timestamp: expected an ISO-8601 date or time, got '2026-02-30'",
+        "churned: expected 0 or 1 (churned or not), got 'maybe'",
+        "kpi: expected a KPI id such as churned or revenue, got 'Revenue!'",
+        "customer_id: missing",
+    ]
+
+
+def test_kpi_csv_mapping_problems_are_named(tmp_path: Path) -> None:
+    root = testing.make_programme(
+        tmp_path / "bad",
+        sources=[
+            {
+                "id": "facts",
+                "collector": "kpi-csv",
+                "path": "facts.csv",
+                "columns": {"customer_id": "customer", "kpis": {"Churned!": "c"}},
+            }
+        ],
+    )
+    (root / "facts.csv").write_text("customer,date,c\nC1,2026-01-01,1\n", encoding="utf-8")
+    result = cli(root, "validate")
+    assert result.exit_code == 1
+    assert "columns.timestamp: name the column that holds the timestamp" in result.output
+    assert "columns.kpis.Churned!: a KPI id is lower case letters" in result.output
