@@ -23,6 +23,7 @@ import json
 import math
 import os
 import random
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,29 @@ def test_comparisons_and_the_bootstrap_are_the_same_on_spark(programme: Path, pa
     _same(_measured(programme, *compare), _measured(programme, *compare, *spark), "compare")
     bootstrap = ["--metric", "csat", "--by", "team", "--variance", "bootstrap"]
     _same(_measured(programme, *bootstrap), _measured(programme, *bootstrap, *spark), "bootstrap")
+
+
+def test_a_metric_over_a_plugins_table_is_measured_on_the_store(
+    programme: Path, parquet: Path, session: Any, tmp_path: Path
+) -> None:
+    # the loop's cases are no part of a Parquet export: their metrics are computed on the store, not left out
+    improve = pytest.importorskip("cxframe_improve")
+    copy = tmp_path / "programme"
+    copy.mkdir()
+    shutil.copy(programme / "cxframe.db", copy / "cxframe.db")
+    text = (programme / "cxframe.toml").read_text(encoding="utf-8")
+    rule = '[[plugins.cxframe-improve.loop]]\nmetric = "nps"\nat_or_below = 6\nsince = "52w"\nowners = { default = "CX team" }\n'
+    (copy / "cxframe.toml").write_text(text + "\n" + rule, encoding="utf-8")
+    opened = improve.open_loop_cases(copy, now=START + dt.timedelta(days=150))
+    assert opened > 100
+    for case in range(1, opened, 3):
+        improve.update_case(copy, case, "resolved", now=START + dt.timedelta(days=151))
+    spark = ["--engine", "spark", "--parquet", str(parquet)]
+    for metric in ("loop_closed", "loop_hours_to_close"):
+        arguments = ["--metric", metric, "--by", "owner", "--period", "month"]
+        sqlite = _measured(copy, *arguments)
+        assert sqlite and all(row["n"] for row in sqlite), metric
+        _same(sqlite, _measured(copy, *arguments, *spark), metric)
 
 
 def test_variants_and_directly_follows_are_the_same_on_spark(programme: Path, parquet: Path, session: Any) -> None:

@@ -64,8 +64,9 @@ def measure(
             window = computing if engine == "spark" else SQLiteEngine(opened.store)
             results: list[MetricResult] = []
             for definition in definitions:
+                here = _engine_for(opened, computing, definition)
                 computed = compute_metric(
-                    computing,
+                    here,
                     definition,
                     by=by,
                     period=chosen_period,
@@ -73,7 +74,9 @@ def measure(
                     min_sample=run.min_sample,
                 )
                 shown = protect(run, definition, computed, by, chosen_period)
-                results.extend(flag_partial(window, definition, shown, chosen_period))
+                results.extend(
+                    flag_partial(here if here is not computing else window, definition, shown, chosen_period)
+                )
             if not opened.store.read_only:  # a read-only programme folder is measured, not written to
                 opened.store.write_metric_results(run.id, results)
         return results
@@ -99,6 +102,18 @@ def _engine(
             check_export_of(opened.store, found)
         return found
     return SQLiteEngine(opened.store, variance=variance or settings.weighted_variance, respondent_clusters=clusters)
+
+
+def _engine_for(opened: Opened, computing: SQLEngine, definition: MetricDefinition) -> SQLEngine:
+    """The engine ``definition`` is computed on: a metric over a plugin's own table always on the store.
+
+    A Parquet export holds observations and events only; a plugin's tables
+    (the loop's cases: one row per case, far fewer than answers) stay in the
+    store, where the same queries read them, with the same settings.
+    """
+    if isinstance(computing, SQLiteEngine) or definition.table == "observations":
+        return computing
+    return SQLiteEngine(opened.store, variance=computing.variance, respondent_clusters=computing.respondent_clusters)
 
 
 def trend(
@@ -233,7 +248,18 @@ def compare(
         level = confidence if confidence is not None else settings.confidence
         computing = _engine(opened, chosen_variance, respondent_clusters, engine, parquet, master)
         compared = [
-            (definition, _comparisons(computing, definition, against, chosen_period, by, level, settings.min_sample))
+            (
+                definition,
+                _comparisons(
+                    _engine_for(opened, computing, definition),
+                    definition,
+                    against,
+                    chosen_period,
+                    by,
+                    level,
+                    settings.min_sample,
+                ),
+            )
             for definition in definitions
         ]
         if not compared:
@@ -242,7 +268,9 @@ def compare(
         results: list[ComparisonResult] = []
         with running("compare", opened) as run:
             for definition, found in compared:
-                hidden = _suppressed_groups(run, computing, definition, groups, chosen_period)
+                hidden = _suppressed_groups(
+                    run, _engine_for(opened, computing, definition), definition, groups, chosen_period
+                )
                 # a group a privacy rule hides is not compared either: its difference would give it away
                 results.extend(result for result in found if _shown(result, hidden, against))
         # one family: everything the caller asked for
