@@ -96,7 +96,18 @@ def spark_session(master: str | None = None) -> SparkSession:
         if chosen.startswith("local"):
             # one machine: a few shuffle partitions, not the cluster default of 200 (each is a task to schedule)
             builder = builder.config("spark.sql.shuffle.partitions", str(LOCAL_SHUFFLE_PARTITIONS))
-        session = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
+        from py4j.protocol import Py4JError
+        from pyspark.errors import PySparkException
+
+        try:
+            session = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
+        except (PySparkException, Py4JError) as exc:
+            # a master Spark does not know, a cluster it cannot reach: say which, not a JVM trace
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            where = "--master or [settings] spark_master" if master is not None else "the Spark installation"
+            raise InvalidInput(
+                [f"--engine spark: Spark could not start on master {chosen!r} ({first}); check {where}"]
+            ) from None
         session.sparkContext.setLogLevel("ERROR")
     session.conf.set("spark.sql.session.timeZone", "UTC")
     session.conf.set("spark.sql.ansi.enabled", "false")

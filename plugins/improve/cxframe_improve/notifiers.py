@@ -349,9 +349,22 @@ def send_email(settings: EmailSettings, messages: Sequence[AlertMessage]) -> lis
             connection.login(settings.username, password)
         for message in messages:
             try:
-                connection.send_message(_email_message(settings, message))
+                mail = _email_message(settings, message)
+            except (ValueError, UnicodeError) as exc:
+                # e.g. a line break in the subject (an owner's name): this message cannot be written, the others can
+                deliveries.append(
+                    Delivery(message, False, f"the e-mail to {message.recipient} cannot be written: {exc}")
+                )
+                continue
+            try:
+                connection.send_message(mail)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
                 deliveries.append(Delivery(message, False, f"SMTP server {server} refused it: {_reason(exc)}"))
+            except smtplib.SMTPNotSupportedError as exc:
+                # raised before anything is sent (an address outside ASCII and no SMTPUTF8): the connection is fine
+                deliveries.append(
+                    Delivery(message, False, f"SMTP server {server} cannot take {message.recipient}: {exc}")
+                )
             else:
                 deliveries.append(Delivery(message, True))
     except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:

@@ -613,3 +613,30 @@ def test_shorten() -> None:
     assert shorten("  a\n\tb  ", 10) == "a b"
     assert shorten("abcdef", 4) == "abc…"
     assert shorten("abc", 0) is None and shorten(None, 5) is None and shorten("\x00\n", 5) is None
+
+
+def test_a_message_the_server_cannot_take_fails_alone_and_the_others_still_go() -> None:
+    # an address outside ASCII needs SMTPUTF8, which this server lacks; a header with a line break cannot be
+    # written at all: each is that message's failure, not the connection's, so the others (before and after)
+    # are delivered and counted as sent (else `loop notify` would send them again on every run, or never)
+    from cxframe import AlertMessage
+    from cxframe_improve.notifiers import EmailSettings, send_email
+
+    mailbox, port = Mailbox(), free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=False)
+    controller.start()
+    settings = EmailSettings("127.0.0.1", "CX loop <loop@example.com>", port=port, starttls=False)
+    messages = [
+        AlertMessage(owner="A", recipient="a@example.com", subject="1 new case", body="Case 1"),
+        AlertMessage(owner="B", recipient="josé@example.com", subject="1 new case", body="Case 2"),
+        AlertMessage(owner="C", recipient="c@example.com", subject="1 new case\nBcc: x@example.com", body="Case 3"),
+        AlertMessage(owner="D", recipient="d@example.com", subject="1 new case", body="Case 4"),
+    ]
+    try:
+        deliveries = send_email(settings, messages)
+    finally:
+        controller.stop()
+    assert [d.sent for d in deliveries] == [True, False, False, True]
+    assert "josé@example.com" in (deliveries[1].error or "") and "SMTPUTF8" in (deliveries[1].error or "")
+    assert "line" in (deliveries[2].error or "")
+    assert sorted(str(m["To"]) for m in mailbox.messages) == ["a@example.com", "d@example.com"]
