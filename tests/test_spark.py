@@ -23,6 +23,7 @@ import json
 import math
 import os
 import random
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -298,6 +299,21 @@ def _event_count(programme: Path) -> int:
 )
 def test_value_expressions_are_translated_in_one_place(sqlite: str, spark: str) -> None:
     assert spark_value_sql(sqlite) == spark
+
+
+def test_an_export_spark_cannot_read_is_an_error_not_a_trace(
+    programme: Path, parquet: Path, tmp_path: Path, session: Any
+) -> None:
+    # a part file cut short (a copy that failed half-way): Spark fails in the JVM, which pyspark raises as a
+    # Py4JJavaError, not a PySparkException
+    broken = tmp_path / "lake"
+    shutil.copytree(parquet, broken)
+    [part] = sorted((broken / "observations").glob("*.parquet"))
+    part.write_bytes(part.read_bytes()[:5000])
+    result = testing.invoke(["-C", str(programme), "measure", "--engine", "spark", "--parquet", str(broken)])
+    assert result.exit_code == 1, result.output
+    assert f"--parquet {broken}: Spark could not read observations/" in result.output
+    assert "Could not read footer" in result.output and "Traceback" not in result.output
 
 
 def test_spark_leaves_no_child_process_behind(session: Any) -> None:

@@ -640,3 +640,46 @@ def test_a_message_the_server_cannot_take_fails_alone_and_the_others_still_go() 
     assert "josé@example.com" in (deliveries[1].error or "") and "SMTPUTF8" in (deliveries[1].error or "")
     assert "line" in (deliveries[2].error or "")
     assert sorted(str(m["To"]) for m in mailbox.messages) == ["a@example.com", "d@example.com"]
+
+
+def test_a_webhook_that_redirects_is_not_counted_as_delivered() -> None:
+    # urllib follows a 301/302 answer to a POST with a GET without the body: the alert never reaches the
+    # webhook, so a 2xx answer to that GET must not count as delivered (else it is marked sent and lost)
+    from cxframe import AlertMessage
+    from cxframe_improve.notifiers import WebhookSettings, post_webhook
+
+    got: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            got.append("POST")
+            self.send_response(301)
+            self.send_header("Location", "/moved")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            got.append("GET")
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = WebhookSettings(f"http://127.0.0.1:{server.server_address[1]}/hook", None, 5.0)
+        message = AlertMessage(owner="CX team", recipient="", subject="1 new case", body="Case 1")
+        [delivery] = post_webhook(settings, [message])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not delivery.sent
+    error = delivery.error or ""
+    assert "HTTP 301" in error and f"a redirect to http://127.0.0.1:{server.server_address[1]}/…" in error
+    assert "/moved" not in error and "/hook" not in error  # a path may hold the webhook's secret
+    assert got == ["POST"]
