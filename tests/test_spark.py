@@ -324,7 +324,39 @@ def test_value_expressions_are_translated_in_one_place(sqlite: str, spark: str) 
     assert spark_value_sql(sqlite) == spark
 
 
+def test_an_export_spark_cannot_read_is_an_error_not_a_trace(
+    programme: Path, parquet: Path, tmp_path: Path, session: Any
+) -> None:
+    # a part file cut short (a copy that failed half-way): Spark fails in the JVM, which pyspark raises as a
+    # Py4JJavaError, not a PySparkException
+    broken = tmp_path / "lake"
+    shutil.copytree(parquet, broken)
+    [part] = sorted((broken / "observations").glob("*.parquet"))
+    part.write_bytes(part.read_bytes()[:5000])
+    result = testing.invoke(["-C", str(programme), "measure", "--engine", "spark", "--parquet", str(broken)])
+    assert result.exit_code == 1, result.output
+    assert f"--parquet {broken}: Spark could not read observations/" in result.output
+    assert "Could not read footer" in result.output and "Traceback" not in result.output
+
+
 def test_spark_leaves_no_child_process_behind(session: Any) -> None:
     _stop(session)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_master_spark_cannot_start_on_is_an_error_not_a_trace(programme: Path, parquet: Path, session: Any) -> None:
+    _stop(session)  # with a session running, the master given would be ignored
+    result = testing.invoke(
+        ["-C", str(programme), "measure", "--engine", "spark", "--parquet", str(parquet), "--master", "bogus://x"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Spark could not start on master 'bogus://x'" in result.output
+    assert "--master or [settings] spark_master" in result.output
+    assert "Traceback" not in result.output
+    while True:  # reap the JVM that exited at once, as the test before checks no child is left
+        try:
+            if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                break
+        except ChildProcessError:
+            break

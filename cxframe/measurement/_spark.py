@@ -96,7 +96,18 @@ def spark_session(master: str | None = None) -> SparkSession:
         if chosen.startswith("local"):
             # one machine: a few shuffle partitions, not the cluster default of 200 (each is a task to schedule)
             builder = builder.config("spark.sql.shuffle.partitions", str(LOCAL_SHUFFLE_PARTITIONS))
-        session = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
+        from py4j.protocol import Py4JError
+        from pyspark.errors import PySparkException
+
+        try:
+            session = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
+        except (PySparkException, Py4JError) as exc:
+            # a master Spark does not know, a cluster it cannot reach: say which, not a JVM trace
+            first = spark_reason(exc)
+            where = "--master or [settings] spark_master" if master is not None else "the Spark installation"
+            raise InvalidInput(
+                [f"--engine spark: Spark could not start on master {chosen!r} ({first}); check {where}"]
+            ) from None
         session.sparkContext.setLogLevel("ERROR")
     session.conf.set("spark.sql.session.timeZone", "UTC")
     session.conf.set("spark.sql.ansi.enabled", "false")
@@ -151,7 +162,17 @@ class SparkEngine(SQLEngine):
             location = f"{self.parquet.rstrip('/')}/{table}"
             if "://" not in location and not Path(location).is_dir():
                 raise InvalidInput([f"--parquet {self.parquet}: no {table}/ folder (export the store again)"])
-            self._frames[table] = self.session.read.parquet(location)
+            session = self.session
+            from py4j.protocol import Py4JError
+            from pyspark.errors import PySparkException
+
+            try:
+                self._frames[table] = session.read.parquet(location)
+            except (PySparkException, Py4JError) as exc:
+                # a file that is not Parquet, a folder Spark may not read: say which, not a JVM trace
+                raise InvalidInput(
+                    [f"--parquet {self.parquet}: Spark could not read {table}/: {spark_reason(exc)}"]
+                ) from None
         return self._frames[table]
 
     def has(self, table: str) -> bool:
@@ -180,13 +201,23 @@ class SparkEngine(SQLEngine):
         for table in TABLES:
             if self.has(table):
                 self.frame(table).createOrReplaceTempView(table)
+        from py4j.protocol import Py4JError
         from pyspark.errors import PySparkException
 
         try:
             return [tuple(row) for row in self.session.sql(sql, args=list(parameters)).collect()]
-        except PySparkException as exc:
-            # a value expression Spark cannot run, a column the export lacks: say so, not a JVM trace
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        except (PySparkException, Py4JError) as exc:
+            # a value expression Spark cannot run, a column the export lacks, a file it cannot read: say so,
+            # not a JVM trace (a failed task comes as a Py4JJavaError, not as a PySparkException)
             raise InvalidInput(
-                [f"--engine spark: Spark could not run the query over {self.parquet}: {first}"]
+                [f"--engine spark: Spark could not run the query over {self.parquet}: {spark_reason(exc)}"]
             ) from None
+
+
+def spark_reason(exc: BaseException) -> str:
+    """The line of a Spark error that says what went wrong (a Java error's first line only names the call)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    for line in lines:
+        if "Exception: " in line:
+            return line.split("Exception: ", 1)[1]
+    return lines[0] if lines else type(exc).__name__

@@ -262,7 +262,8 @@ def _edit(programme: ProgrammeLike, host: PluginHost | None, change: Any) -> Pro
 
     loaded = programme if isinstance(programme, Programme) else load_programme(programme)
     host = host if host is not None else load_plugins()
-    file = loaded.file
+    # absolute, as the temporary file beside it is: both are then named alike in the problems compared below
+    file = loaded.file.resolve()
     original = file.read_bytes()
     # problems the file had already (a source's file not there yet) are not the edit's
     known = set(validate(file, host=host))

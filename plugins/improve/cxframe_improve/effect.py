@@ -206,7 +206,15 @@ def measure_effect(
             where=where,
         )
     column, treated, filters = _grouping(action)
-    before, after = windows(action.done, window_days)
+    try:
+        before, after = windows(action.done, window_days)
+    except OverflowError:
+        raise InvalidInput(
+            [
+                f"--window-days: {window_days} days before and after {action.done.isoformat()} run off the calendar "
+                "(years 1 to 9999); give fewer days"
+            ]
+        ) from None
     settings: dict[str, Any] = {"confidence": confidence, "min_sample": min_sample}
     groups = compare_windows(
         engine, definition, before, after, by=[column] if column else [], where=filters, **settings

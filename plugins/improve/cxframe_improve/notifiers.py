@@ -349,9 +349,22 @@ def send_email(settings: EmailSettings, messages: Sequence[AlertMessage]) -> lis
             connection.login(settings.username, password)
         for message in messages:
             try:
-                connection.send_message(_email_message(settings, message))
+                mail = _email_message(settings, message)
+            except (ValueError, UnicodeError) as exc:
+                # e.g. a line break in the subject (an owner's name): this message cannot be written, the others can
+                deliveries.append(
+                    Delivery(message, False, f"the e-mail to {message.recipient} cannot be written: {exc}")
+                )
+                continue
+            try:
+                connection.send_message(mail)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
                 deliveries.append(Delivery(message, False, f"SMTP server {server} refused it: {_reason(exc)}"))
+            except smtplib.SMTPNotSupportedError as exc:
+                # raised before anything is sent (an address outside ASCII and no SMTPUTF8): the connection is fine
+                deliveries.append(
+                    Delivery(message, False, f"SMTP server {server} cannot take {message.recipient}: {exc}")
+                )
             else:
                 deliveries.append(Delivery(message, True))
     except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
@@ -406,6 +419,16 @@ def webhook_payload(message: AlertMessage) -> dict[str, Any]:
     }
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are not followed: urllib would follow one with a GET without the alert, and count its 2xx."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx answer then raises HTTPError: a failed delivery that names where it pointed
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def post_webhook(settings: WebhookSettings, messages: Sequence[AlertMessage]) -> list[Delivery]:
     """POST each message as JSON; any 2xx answer counts as delivered, anything else (or no answer) as not."""
     url = settings.target()
@@ -418,10 +441,20 @@ def post_webhook(settings: WebhookSettings, messages: Sequence[AlertMessage]) ->
             url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=settings.timeout) as response:  # http(s) only: checked
+            with _OPENER.open(request, timeout=settings.timeout) as response:  # http(s) only: checked
                 status = response.status
         except urllib.error.HTTPError as exc:
-            deliveries.append(Delivery(message, False, f"webhook {shown}: HTTP {exc.code} {exc.reason}"))
+            moved = exc.headers.get("Location") if 300 <= exc.code < 400 and exc.headers else None
+            exc.close()
+            # where it points, without its path (which may hold the webhook's secret, as the URL's may)
+            target = urllib.parse.urlsplit(urllib.parse.urljoin(url, moved)) if moved else None
+            where = (
+                f" (a redirect to {target.scheme}://{target.netloc.rpartition('@')[2]}/…: set the webhook's URL to "
+                "where it points)"
+                if target is not None
+                else ""
+            )
+            deliveries.append(Delivery(message, False, f"webhook {shown}: HTTP {exc.code} {exc.reason}{where}"))
             continue
         except (OSError, ValueError) as exc:
             reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc

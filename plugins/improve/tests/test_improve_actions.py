@@ -203,3 +203,22 @@ def test_the_python_api_edits_too(root: Path) -> None:
     assert (faq.status.value, faq.owner) == ("dropped", "Nobody")
     with pytest.raises(InvalidInput, match="unknown field"):
         cxframe_improve.update_action(root, "web-faq", colour="red", host=host())
+
+
+def test_an_edit_from_inside_the_programme_folder_ignores_what_was_wrong_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a source whose file is not there yet is the file's problem, not the edit's, also when the programme
+    # is the current folder (the CLI's default -C .): its problems read "cxframe.toml: …" there
+    source = (
+        '\n[[sources]]\nid = "survey"\ncollector = "survey-csv"\npath = "data/later.csv"\n'
+        '[sources.columns]\ntimestamp = "at"\nquestions = { csat = "q1" }\n'
+    )
+    root = testing.make_programme(tmp_path / "p", PROGRAMME + source)
+    monkeypatch.chdir(root)
+    result = testing.invoke(["actions", "update", "web-faq", "--owner", "Web lead"], host=host())
+    assert result.exit_code == 0, result.output
+    added = testing.invoke(["actions", "add", "new-one", "--title", "A new one"], host=host())
+    assert added.exit_code == 0, added.output
+    text = (root / "cxframe.toml").read_text(encoding="utf-8")
+    assert 'owner = "Web lead"' in text and 'id = "new-one"' in text

@@ -301,6 +301,13 @@ def test_too_little_data_and_unknown_ids_are_clear_errors(tmp_path: Path) -> Non
     assert cli(root, "actions", "effect", "fix-web-checkout", "--window-days", "1").exit_code == 1
 
 
+def test_a_window_past_the_calendar_is_an_error_not_a_trace(tmp_path: Path) -> None:
+    root = collected(programme(tmp_path, []))
+    result = cli(root, "actions", "effect", "fix-web-checkout", "--window-days", "1000000")
+    assert result.exit_code == 1, result.output
+    assert "--window-days: 1000000 days" in result.stderr and "Traceback" not in result.output
+
+
 def test_a_done_date_in_the_future_is_an_error_naming_the_file_and_the_action(tmp_path: Path) -> None:
     later = (TODAY + dt.timedelta(days=3)).isoformat()
     root = programme(tmp_path, [], [{**ACTION, "done": later}])

@@ -613,3 +613,73 @@ def test_shorten() -> None:
     assert shorten("  a\n\tb  ", 10) == "a b"
     assert shorten("abcdef", 4) == "abc…"
     assert shorten("abc", 0) is None and shorten(None, 5) is None and shorten("\x00\n", 5) is None
+
+
+def test_a_message_the_server_cannot_take_fails_alone_and_the_others_still_go() -> None:
+    # an address outside ASCII needs SMTPUTF8, which this server lacks; a header with a line break cannot be
+    # written at all: each is that message's failure, not the connection's, so the others (before and after)
+    # are delivered and counted as sent (else `loop notify` would send them again on every run, or never)
+    from cxframe import AlertMessage
+    from cxframe_improve.notifiers import EmailSettings, send_email
+
+    mailbox, port = Mailbox(), free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=False)
+    controller.start()
+    settings = EmailSettings("127.0.0.1", "CX loop <loop@example.com>", port=port, starttls=False)
+    messages = [
+        AlertMessage(owner="A", recipient="a@example.com", subject="1 new case", body="Case 1"),
+        AlertMessage(owner="B", recipient="josé@example.com", subject="1 new case", body="Case 2"),
+        AlertMessage(owner="C", recipient="c@example.com", subject="1 new case\nBcc: x@example.com", body="Case 3"),
+        AlertMessage(owner="D", recipient="d@example.com", subject="1 new case", body="Case 4"),
+    ]
+    try:
+        deliveries = send_email(settings, messages)
+    finally:
+        controller.stop()
+    assert [d.sent for d in deliveries] == [True, False, False, True]
+    assert "josé@example.com" in (deliveries[1].error or "") and "SMTPUTF8" in (deliveries[1].error or "")
+    assert "line" in (deliveries[2].error or "")
+    assert sorted(str(m["To"]) for m in mailbox.messages) == ["a@example.com", "d@example.com"]
+
+
+def test_a_webhook_that_redirects_is_not_counted_as_delivered() -> None:
+    # urllib follows a 301/302 answer to a POST with a GET without the body: the alert never reaches the
+    # webhook, so a 2xx answer to that GET must not count as delivered (else it is marked sent and lost)
+    from cxframe import AlertMessage
+    from cxframe_improve.notifiers import WebhookSettings, post_webhook
+
+    got: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            got.append("POST")
+            self.send_response(301)
+            self.send_header("Location", "/moved")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            got.append("GET")
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = WebhookSettings(f"http://127.0.0.1:{server.server_address[1]}/hook", None, 5.0)
+        message = AlertMessage(owner="CX team", recipient="", subject="1 new case", body="Case 1")
+        [delivery] = post_webhook(settings, [message])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not delivery.sent
+    error = delivery.error or ""
+    assert "HTTP 301" in error and f"a redirect to http://127.0.0.1:{server.server_address[1]}/…" in error
+    assert "/moved" not in error and "/hook" not in error  # a path may hold the webhook's secret
+    assert got == ["POST"]
