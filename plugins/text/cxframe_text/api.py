@@ -13,10 +13,10 @@ from typing import Any
 import attrs
 
 from cxframe import InvalidInput, Opened, PluginHost, Programme, open_programme
+from cxframe import mask_personal_data as mask
 from cxframe_text.agreement import SentimentReport, check_metric, sentiment_report
 from cxframe_text.comments import Comment, read_comments
 from cxframe_text.discover import DEFAULT_TERMS, DEFAULT_TOPICS, DiscoveredTopic, discover
-from cxframe_text.privacy import mask
 from cxframe_text.sentiment import SentimentScorer
 from cxframe_text.settings import load_codeframe
 from cxframe_text.tagging import Tagger
