@@ -16,6 +16,9 @@
   numbers masked before any comment is shown (the core's
   `cxframe.mask_personal_data`), and optionally in the
   store after each collect (``mask_stored = true``);
+* **reviews and social posts** as a source: the collectors ``reviews-csv``
+  and ``reviews-jsonl`` (`cxframe_text.reviews`), authors stored only as a
+  keyed hash;
 * the **report section** ``text`` (`cxframe_text.report`): the themes against
   NPS in every ``cxframe assess`` report, from the plugin's assessment evidence.
 
@@ -28,11 +31,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cxframe import Check, IngestSummary, MetricCatalogue, Programme, ReportSection, RunContext, Store, hookimpl
+from cxframe import (
+    Check,
+    Collector,
+    IngestSummary,
+    MetricCatalogue,
+    Programme,
+    ReportSection,
+    RunContext,
+    Store,
+    hookimpl,
+)
 from cxframe_text.agreement import SentimentReport
 from cxframe_text.api import TaggedComment, tag_comments, text_discover, text_sentiment, text_themes, text_words
 from cxframe_text.discover import DiscoveredTopic
 from cxframe_text.report import SECTIONS, text_evidence
+from cxframe_text.reviews import COLLECTORS, author_hash
 from cxframe_text.sentiment import Sentiment, SentimentScorer
 from cxframe_text.settings import SETTINGS, Codeframe, Keyword, Theme, load_codeframe
 from cxframe_text.stored import mask_stored_comments
@@ -58,6 +72,7 @@ __all__ = [
     "ThemeReport",
     "ThemeResult",
     "WordsReport",
+    "author_hash",
     "load_codeframe",
     "log_odds_z",
     "mask_stored_comments",
@@ -67,6 +82,11 @@ __all__ = [
     "text_themes",
     "text_words",
 ]
+
+
+@hookimpl
+def register_collectors() -> list[Collector]:
+    return list(COLLECTORS)
 
 
 @hookimpl
