@@ -189,3 +189,27 @@ def test_text_commands_read_reviews_and_select_sources(tmp_path: Path, monkeypat
     assert result.exit_code != 0 and "no responses from source 'nowhere'" in result.output
     found = cxframe_text.text_themes(root, metric=None, sources=["reviews"], host=testing.plugin_host(cxframe_text))
     assert not isinstance(found, list) and found.comments == 5  # the rating-only review has no comment
+
+
+def test_reviews_reach_the_reports_beside_the_survey_masked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cxframe.assess.models
+    import cxframe.reporters
+    import cxframe_nps
+
+    monkeypatch.setenv("CXFRAME_AUTHOR_SECRET", SECRET)
+    root = programme(tmp_path)
+    collected(root)
+    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assess.models)
+    result = testing.invoke(["-C", str(root), "assess"], host=host)
+    assert result.exit_code == 0, result.output
+    document = json.loads((root / "reports" / "assessment.json").read_text(encoding="utf-8"))
+    quoted = [(v["question"], v["channel"], v["comment"]) for v in document["verbatims"]]
+    assert (
+        "rating",
+        "app-store",
+        "App crashes on login, terrible",
+    ) in quoted  # a 1-star review, beside survey comments
+    assert ("nps", None, "包装破损，物流很差") in quoted
+    assert document["evidence"]["text"]["comments"] == 15 + 5  # survey comments and review texts
+    html = (root / "reports" / "assessment.html").read_text(encoding="utf-8")
+    assert "App crashes on login, terrible" in html and "13812345678" not in html and "@lily" not in html
