@@ -11,7 +11,7 @@ tagged (never held in memory), so peak RSS is the tagger's own.
 Steps, each in its own process:
 
 * ``tag``: `cxframe_text.Tagger.tag` on every comment (masking included);
-* ``mask``: `cxframe_text.mask` alone, for scale.
+* ``mask``: `cxframe.mask_personal_data` alone, for scale.
 
 Rates are given per wall-clock second and per CPU second of the step's
 process (``comments_per_cpu_second``): on a machine shared with other work
@@ -295,7 +295,7 @@ def step_tag(count: int) -> dict[str, Any]:
 
 
 def step_mask(count: int) -> dict[str, Any]:
-    from cxframe_text import mask
+    from cxframe import mask_personal_data as mask
 
     started, cpu = time.perf_counter(), time.process_time()
     changed = sum(mask(comment) != comment for comment in comments(count))

@@ -67,6 +67,12 @@ from cxframe.contracts._errors import (
 )
 from cxframe.contracts._maturity import Assessment, Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.contracts._plugins import SURE, Check, Collector, Detection, Reporter
+from cxframe.contracts._privacy import (
+    PERSONAL_DATA_PLACEHOLDERS,
+    is_resident_id,
+    mask_personal_data,
+    resident_id_check_character,
+)
 from cxframe.contracts._records import (
     SUPPRESSED,
     Action,
@@ -156,6 +162,7 @@ __all__ = [
     "ENGINES",
     "NAIVE_UTC",
     "PARTIAL_PERIOD",
+    "PERSONAL_DATA_PLACEHOLDERS",
     "PROGRAMME_FILE",
     "REPORT_LANGUAGES",
     "REPORT_ROLES",
@@ -296,10 +303,12 @@ __all__ = [
     "hookimpl",
     "ingest",
     "init_programme",
+    "is_resident_id",
     "json_option",
     "load_answers",
     "load_plugins",
     "load_programme",
+    "mask_personal_data",
     "measure",
     "metric_json",
     "on_store_wait",
@@ -314,6 +323,7 @@ __all__ = [
     "raw_text",
     "read_delimited",
     "read_header",
+    "resident_id_check_character",
     "run_lifecycle",
     "spark_engine",
     "spark_master",

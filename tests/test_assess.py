@@ -305,6 +305,25 @@ def test_respondent_text_is_escaped_in_markdown(programme, acme_host):
     assert "<script>" not in markdown and "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| pipe" in markdown
 
 
+def test_personal_data_in_comments_reaches_no_report(programme, acme_host):
+    """An e-mail, a Chinese mobile and a resident ID typed in a comment are masked in every report (#26)."""
+    write_answers(programme / "answers.csv", [("r1", "score", "2", "2026-01-05T10:00:00Z", "north")])
+    api.collect(programme, host=acme_host)
+    typed = "Call 138-1234-5678 or li.lei@example.cn, 身份证 11010519491231002X"
+    with api.open_programme(programme, host=acme_host) as opened:
+        opened.store.db.execute("UPDATE responses SET comment = ?", [typed])
+        opened.store.db.conn.commit()
+    document = api.assess(programme, host=acme_host)
+    assert document["verbatims"][0]["comment"] == "Call [phone] or [email], 身份证 [id]"
+    api.report(programme, document=document, formats=["markdown", "html", "json"], host=acme_host)
+    written = {path.name: path.read_text(encoding="utf-8") for path in (programme / "reports").iterdir()}
+    assert {"assessment.md", "assessment.html", "assessment.json"} <= set(written)
+    for name, text in written.items():
+        for personal in ("1234-5678", "13812345678", "li.lei@example.cn", "11010519491231002X"):
+            assert personal not in text, (name, personal)
+    assert "phone\\]" in written["assessment.md"] and "[email]" in written["assessment.html"]  # Markdown escapes [ ]
+
+
 # --- the rules ------------------------------------------------------------------------
 
 statuses = st.sampled_from(list(CriterionStatus))

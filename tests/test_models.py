@@ -31,6 +31,7 @@ from cxframe.lifecycle._walk import walk
 cxframe_nps = pytest.importorskip("cxframe_nps")
 cxframe_employee = pytest.importorskip("cxframe_employee")
 cxframe_journey = pytest.importorskip("cxframe_journey")
+cxframe_text = pytest.importorskip("cxframe_text")
 
 MET, UNMET, UNKNOWN = CriterionStatus.MET, CriterionStatus.UNMET, CriterionStatus.UNKNOWN
 ALL = [c for model in MODELS.values() for c in model.criteria]
@@ -179,6 +180,8 @@ RICH_PROGRAMME: dict[str, Any] = {
     ],
     "plugins": {
         "cxframe-nps": {"closed_loop": {"activities": ["callback"]}},
+        # a codeframe that codes every comment ("said thing N"): iso.info.coded
+        "cxframe-text": {"themes": [{"id": "things", "keywords": ["thing"]}]},
         "cxframe-employee": {
             "roles": [GOOD_ROLE],
             "voice_of_employee": {"channel": "monthly forum", "suggestions": 40, "acted_on": 20},
@@ -221,7 +224,7 @@ def write_data(root: Path) -> None:
 
 
 def host(*, plugins: bool = True) -> PluginHost:
-    chosen = (cxframe_nps, cxframe_employee, cxframe_journey) if plugins else ()
+    chosen = (cxframe_nps, cxframe_employee, cxframe_journey, cxframe_text) if plugins else ()
     return testing.plugin_host(*chosen, cxframe.assess.models)
 
 
@@ -322,6 +325,25 @@ def test_without_the_plugins_their_criteria_are_decided_by_the_answers(tmp_path:
     contradicted = judge(root, host(plugins=False), answers={"iso.info.survey": "yes"})
     assert contradicted["iso.info.survey"].status is UNMET
     assert "the evidence above decides" in contradicted["iso.info.survey"].evidence[-1]
+
+
+def test_comments_count_as_coded_only_above_the_coverage_bar(rich_root: Path, tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(rich_root, root)
+    # a codeframe that codes 5 of the 50 comments ("said thing 1", "said thing 10" … "said thing 19")
+    programme_file = root / "cxframe.toml"
+    text = programme_file.read_text(encoding="utf-8")
+    programme_file.write_text(text.replace('keywords = ["thing"]', 'keywords = ["1"]'), encoding="utf-8")
+    low = judge(root, host())["iso.info.coded"]
+    assert low.status is UNMET
+    assert low.evidence[0].startswith("50 comments coded against a codeframe of 1 themes: ")
+    assert low.evidence[0].endswith("; the bar is 70%")
+    assert iso_cx.CODED_COVERAGE == 0.7
+    # comments but no themes to read (no text plugin): asked, and the answer decides
+    without = judge(root, testing.plugin_host(cxframe_nps, cxframe.assess.models))["iso.info.coded"]
+    assert without.status is UNKNOWN
+    answered = judge(root, testing.plugin_host(cxframe_nps, cxframe.assess.models), answers={"iso.info.coded": "yes"})
+    assert answered["iso.info.coded"].status is MET
 
 
 def test_evidence_lines_name_what_was_counted(

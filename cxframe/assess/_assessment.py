@@ -29,6 +29,7 @@ from cxframe.assess._questionnaire import ANSWERS_FILE, Answers, interview, load
 from cxframe.contracts._convert import unstructure
 from cxframe.contracts._errors import InvalidInput, ReadOnlyError
 from cxframe.contracts._maturity import LEVELS, Assessment, Facts, MaturityModel, evidence_key
+from cxframe.contracts._privacy import mask_personal_data
 from cxframe.contracts._records import (
     Action,
     CriterionStatus,
@@ -180,7 +181,12 @@ def _described(row: dict[str, Any], run: Run) -> dict[str, Any]:
 
 
 def _verbatims(run: Run) -> list[dict[str, Any]]:
-    """The lowest-scored comments, each text once, as respondents wrote them (reporters escape them).
+    """The lowest-scored comments, each text once, personal data masked (reporters escape them).
+
+    E-mail addresses, phone numbers and resident ID numbers are masked here,
+    always (`mask_personal_data`): the assessment document is what every
+    report is written from, so nothing a respondent typed about themselves
+    reaches one, whatever the plugins or settings.
 
     A response's comment is repeated on each of its answers: each text is
     ranked by its lowest answer on a known scale (0 = the scale's bottom), so
@@ -206,7 +212,15 @@ def _verbatims(run: Run) -> list[dict[str, Any]]:
         LIMIT ?
     """
     keys = ("question", "value", "scale_max", "touchpoint", "channel", "timestamp", "comment")
-    return [dict(zip(keys, row, strict=True)) for row in run.store.db.execute(query, [VERBATIMS]).fetchall()]
+    shown: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for row in run.store.db.execute(query, [VERBATIMS]).fetchall():
+        verbatim = dict(zip(keys, row, strict=True))
+        verbatim["comment"] = mask_personal_data(verbatim["comment"])
+        if verbatim["comment"] not in seen:  # two comments differing only in a phone number are one once masked
+            seen.add(verbatim["comment"])
+            shown.append(verbatim)
+    return shown
 
 
 def _objective_json(result: MetricResult, run: Run) -> dict[str, Any]:

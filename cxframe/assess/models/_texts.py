@@ -191,6 +191,13 @@ say = Catalogue.by_key(
             "en": "survey answers: {answers}; answers with a text comment: {comments}; interaction events: {events}",
             "zh-CN": "调查答复：{answers}；带文字评论的答复：{comments}；互动事件：{events}",
         },
+        "coded.no_comments": {"en": "no customer comment to code", "zh-CN": "没有可编码的客户评论"},
+        "coded.coverage": {
+            "en": "{comments} comments coded against a codeframe of {themes} themes: {coverage:.0%} carry at least "
+            "one theme; the bar is {threshold:.0%}",
+            "zh-CN": "{comments} 条评论按包含 {themes} 个主题的编码框架编码：{coverage:.0%} 至少带有一个主题；"
+            "标准为 {threshold:.0%}",
+        },
         "join.nothing": {
             "en": "nothing to join: {respondents} identified survey respondents, {events} interaction events",
             "zh-CN": "无可关联的数据：{respondents} 名可识别的调查回答者，{events} 条互动事件",

@@ -300,6 +300,34 @@ def information_sources(facts: Facts) -> Verdict:
     return Verdict(answers > 0 and comments > 0 and events > 0, (line,))
 
 
+#: The share of comments a codeframe must code (tag with at least one theme) for the comments to count as
+#: understood, not only collected: below it, most of what customers write is read by nobody.
+CODED_COVERAGE = 0.7
+
+
+def comments_coded(facts: Facts) -> Verdict | None:
+    """Comments are coded against a codeframe (the text plugin's themes) covering at least `CODED_COVERAGE` of them.
+
+    Unknown, then asked, where there are comments but no themes to read (no
+    text plugin, or no codeframe in it): coding may be done outside cxframe.
+    """
+    comments = ev.comment_count(facts)
+    if not comments:
+        return Verdict.no(say("coded.no_comments"))
+    text = ev.plugin(facts, "text")
+    if text is None or not isinstance(text.get("coverage"), int | float):
+        return None
+    coverage = float(text["coverage"])
+    line = say(
+        "coded.coverage",
+        comments=text.get("comments", comments),
+        themes=len(text.get("themes", [])),
+        coverage=coverage,
+        threshold=CODED_COVERAGE,
+    )
+    return Verdict(coverage >= CODED_COVERAGE, (line,))
+
+
 def experience_joined(facts: Facts) -> Verdict:
     respondents, joined = ev.respondents_joined(facts)
     events = ev.event_count(facts)
@@ -643,6 +671,16 @@ CRITERIA = (
         recommendation="Add the missing source: free-text comments in surveys, or an interaction event log.",
     ),
     Criterion(
+        "iso.info.coded",
+        "information",
+        3,
+        "Comments are coded against a codeframe that covers most of them",
+        evidence=comments_coded,
+        question="Are customers' comments coded against a codeframe (a theme taxonomy) that covers at least 70% of them?",
+        recommendation="Keep a codeframe of themes for the comments ([[plugins.cxframe-text.themes]]) and extend it "
+        "until it codes at least 70% of them (cxframe text discover suggests themes).",
+    ),
+    Criterion(
         "iso.info.joined",
         "information",
         4,
@@ -826,6 +864,10 @@ ZH_CN = {
     "iso.info.expectations.recommendation": "在测量之前，先识别客户在每个旅程阶段的期望。",
     "iso.info.sources": "调查答复、文字评论和行为（互动）数据都已收集",
     "iso.info.sources.recommendation": "补充缺失的数据来源：调查中的文字评论，或互动事件日志。",
+    "iso.info.coded": "评论已按编码框架编码，且框架覆盖大部分评论",
+    "iso.info.coded.question": "客户评论是否按编码框架（主题分类）编码，且覆盖至少 70% 的评论？",
+    "iso.info.coded.recommendation": "为评论维护一套主题编码框架（[[plugins.cxframe-text.themes]]），并不断扩充，"
+    "直到覆盖至少 70% 的评论（cxframe text discover 可建议新主题）。",
     "iso.info.joined": "体验数据已按客户与行为数据关联",
     "iso.info.joined.recommendation": "在调查和事件数据中携带客户编号，以便关联体验与行为。",
     "iso.info.predictive": "客户数据能提供预测性洞察",

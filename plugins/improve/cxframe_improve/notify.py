@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from cxframe import AlertMessage, CxframeError, Delivery, InvalidInput, Notifier, Store
+from cxframe import AlertMessage, CxframeError, Delivery, InvalidInput, Notifier, Store, mask_personal_data
 from cxframe_improve.cases import CASES, LoopCase, list_cases, parse_stored, ready, stored_time
 from cxframe_improve.notifiers import PREFIX, Destination, NotifySettings
 from cxframe_improve.settings import OPEN_STATUSES
@@ -102,7 +102,7 @@ def shorten(text: str | None, limit: int) -> str | None:
     """A comment on one line, at most ``limit`` characters (``…`` marks a cut); None when empty or ``limit`` is 0."""
     if not text or limit <= 0:
         return None
-    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    flat = " ".join("".join(c if c.isprintable() else " " for c in mask_personal_data(text)).split())
     if not flat:
         return None
     return flat if len(flat) <= limit else flat[: max(limit - 1, 0)].rstrip() + "…"

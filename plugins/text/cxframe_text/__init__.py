@@ -13,8 +13,12 @@
 * **theme discovery** in the untagged comments: ``cxframe text discover``
   (`text_discover`, `cxframe_text.discover`: NMF on TF-IDF, deterministic);
 * **privacy**: e-mail addresses, phone numbers and Chinese resident ID
-  numbers masked before any comment is shown (`mask`), and optionally in the
+  numbers masked before any comment is shown (the core's
+  `cxframe.mask_personal_data`), and optionally in the
   store after each collect (``mask_stored = true``);
+* **reviews and social posts** as a source: the collectors ``reviews-csv``
+  and ``reviews-jsonl`` (`cxframe_text.reviews`), authors stored only as a
+  keyed hash;
 * the **report section** ``text`` (`cxframe_text.report`): the themes against
   NPS in every ``cxframe assess`` report, from the plugin's assessment evidence.
 
@@ -27,12 +31,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cxframe import Check, IngestSummary, MetricCatalogue, Programme, ReportSection, RunContext, Store, hookimpl
+from cxframe import (
+    Check,
+    Collector,
+    IngestSummary,
+    MetricCatalogue,
+    Programme,
+    ReportSection,
+    RunContext,
+    Store,
+    hookimpl,
+)
 from cxframe_text.agreement import SentimentReport
 from cxframe_text.api import TaggedComment, tag_comments, text_discover, text_sentiment, text_themes, text_words
 from cxframe_text.discover import DiscoveredTopic
-from cxframe_text.privacy import is_resident_id, mask
 from cxframe_text.report import SECTIONS, text_evidence
+from cxframe_text.reviews import COLLECTORS, author_hash
 from cxframe_text.sentiment import Sentiment, SentimentScorer
 from cxframe_text.settings import SETTINGS, Codeframe, Keyword, Theme, load_codeframe
 from cxframe_text.stored import mask_stored_comments
@@ -58,10 +72,9 @@ __all__ = [
     "ThemeReport",
     "ThemeResult",
     "WordsReport",
-    "is_resident_id",
+    "author_hash",
     "load_codeframe",
     "log_odds_z",
-    "mask",
     "mask_stored_comments",
     "tag_comments",
     "text_discover",
@@ -69,6 +82,11 @@ __all__ = [
     "text_themes",
     "text_words",
 ]
+
+
+@hookimpl
+def register_collectors() -> list[Collector]:
+    return list(COLLECTORS)
 
 
 @hookimpl

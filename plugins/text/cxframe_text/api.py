@@ -7,16 +7,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from cxframe import InvalidInput, Opened, PluginHost, Programme, open_programme
+from cxframe import mask_personal_data as mask
 from cxframe_text.agreement import SentimentReport, check_metric, sentiment_report
 from cxframe_text.comments import Comment, read_comments
 from cxframe_text.discover import DEFAULT_TERMS, DEFAULT_TOPICS, DiscoveredTopic, discover
-from cxframe_text.privacy import mask
 from cxframe_text.sentiment import SentimentScorer
 from cxframe_text.settings import load_codeframe
 from cxframe_text.tagging import Tagger
@@ -56,13 +57,18 @@ def _tagger(opened: Opened) -> Tagger:
     return Tagger(load_codeframe(opened.programme))
 
 
-def tag_comments(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> list[TaggedComment]:
-    """Every comment in the store with the themes it mentions (and their parents) and its sentiment, in stored order."""
+def tag_comments(
+    programme: ProgrammeLike = ".", *, sources: Sequence[str] = (), host: PluginHost | None = None
+) -> list[TaggedComment]:
+    """Every comment in the store with the themes it mentions (and their parents) and its sentiment, in stored order.
+
+    ``sources`` (ids of ``[[sources]]``) keeps only their comments, in every function here; empty: all.
+    """
     with open_programme(programme, host) as opened:
         tagger = _tagger(opened)
         scorer = SentimentScorer(tagger.segmenter)
         found = []
-        for comment in read_comments(opened.store):
+        for comment in read_comments(opened.store, sources=sources):
             sentiment = scorer.score(comment.text)
             found.append(
                 TaggedComment(
@@ -79,14 +85,14 @@ def tag_comments(programme: ProgrammeLike = ".", *, host: PluginHost | None = No
 
 
 def text_sentiment(
-    programme: ProgrammeLike = ".", *, metric: str = "nps", host: PluginHost | None = None
+    programme: ProgrammeLike = ".", *, metric: str = "nps", sources: Sequence[str] = (), host: PluginHost | None = None
 ) -> SentimentReport:
     """Every comment's sentiment label, and how well it agrees with ``metric``'s promoters and detractors."""
     with open_programme(programme, host) as opened:
         definition = opened.registry.metrics.get(metric)
         check_metric(definition)
         scorer = SentimentScorer(_tagger(opened).segmenter)
-        return sentiment_report(read_comments(opened.store, definition), scorer, definition)
+        return sentiment_report(read_comments(opened.store, definition, sources=sources), scorer, definition)
 
 
 def text_themes(
@@ -96,6 +102,7 @@ def text_themes(
     by: str | None = None,
     confidence: float = 0.95,
     sample: int = UNTAGGED_SAMPLE,
+    sources: Sequence[str] = (),
     host: PluginHost | None = None,
 ) -> ThemeReport | list[ThemeReport]:
     """Coverage, untagged comments and, per theme, mentions and ``metric`` with vs without it.
@@ -111,7 +118,7 @@ def text_themes(
     with open_programme(programme, host) as opened:
         tagger = _tagger(opened)
         definition = opened.registry.metrics.get(metric) if metric is not None else None
-        comments = read_comments(opened.store, definition, by=by)
+        comments = read_comments(opened.store, definition, by=by, sources=sources)
         if by is None:
             return theme_report(comments, tagger, definition, confidence=confidence, sample=sample)
         groups: dict[str | None, list[Comment]] = {}
@@ -130,6 +137,7 @@ def text_words(
     metric: str = "nps",
     top: int = DEFAULT_TOP,
     prior: float = DEFAULT_PRIOR,
+    sources: Sequence[str] = (),
     host: PluginHost | None = None,
 ) -> WordsReport:
     """The words most typical of detractors' and of promoters' comments (log-odds ratio, informative Dirichlet prior)."""
@@ -139,7 +147,7 @@ def text_words(
         codeframe = load_codeframe(opened.programme)
         tagger = Tagger(codeframe)
         return words_report(
-            read_comments(opened.store, definition),
+            read_comments(opened.store, definition, sources=sources),
             tagger.segmenter,
             stop_words=codeframe.stop_words,
             prior=prior,
@@ -152,13 +160,14 @@ def text_discover(
     *,
     topics: int = DEFAULT_TOPICS,
     terms: int = DEFAULT_TERMS,
+    sources: Sequence[str] = (),
     host: PluginHost | None = None,
 ) -> list[DiscoveredTopic]:
     """Suggested themes from the comments no theme catches: NMF on TF-IDF, the same on every run."""
     with open_programme(programme, host) as opened:
         codeframe = load_codeframe(opened.programme)
         return discover(
-            read_comments(opened.store),
+            read_comments(opened.store, sources=sources),
             Tagger(codeframe),
             topics=topics,
             top_terms=terms,

@@ -37,6 +37,15 @@ def text() -> None:
     """
 
 
+_source_option = click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="ID",
+    help="Only the comments of this source (a [[sources]] id, e.g. a reviews source); repeat for several.",
+)
+
+
 @text.command("themes")
 @click.option(
     "--metric", default="nps", show_default=True, metavar="ID", help="The metric compared with and without each theme."
@@ -48,10 +57,13 @@ def text() -> None:
 @click.option(
     "--sample", type=int, default=UNTAGGED_SAMPLE, show_default=True, help="How many untagged comments to show."
 )
+@_source_option
 @json_option
 @common_options
 @handle_errors
-def themes_command(metric: str, by: str | None, confidence: float, sample: int, as_json: bool) -> None:
+def themes_command(
+    metric: str, by: str | None, confidence: float, sample: int, sources: tuple[str, ...], as_json: bool
+) -> None:
     """Coverage of the codeframe and, per theme, mentions and the metric among comments with it vs the rest.
 
     \b
@@ -62,7 +74,13 @@ def themes_command(metric: str, by: str | None, confidence: float, sample: int, 
     """
     current = state()
     found = api.text_themes(
-        current.programme, metric=metric, by=by, confidence=confidence, sample=sample, host=current.plugins()
+        current.programme,
+        metric=metric,
+        by=by,
+        confidence=confidence,
+        sample=sample,
+        sources=sources,
+        host=current.plugins(),
     )
     reports = found if isinstance(found, list) else [found]
     if as_json:
@@ -100,7 +118,7 @@ def _themes_table(report: ThemeReport) -> None:
             )
         out.print(table, markup=False)
     else:
-        out.print("no themes: add [[plugins.cxframe-text.themes]] to the programme file")
+        out.print("no themes: add [[plugins.cxframe-text.themes]] to the programme file", markup=False)
     if report.untagged_sample:
         out.print("untagged, for example:")
         for comment in report.untagged_sample:
@@ -110,10 +128,11 @@ def _themes_table(report: ThemeReport) -> None:
 @text.command("tag")
 @click.option("--theme", metavar="ID", help="Only comments that mention this theme.")
 @click.option("--untagged", is_flag=True, help="Only comments without any theme.")
+@_source_option
 @json_option
 @common_options
 @handle_errors
-def tag_command(theme: str | None, untagged: bool, as_json: bool) -> None:
+def tag_command(theme: str | None, untagged: bool, sources: tuple[str, ...], as_json: bool) -> None:
     """Every comment with its themes (masked), in the order stored.
 
     \b
@@ -122,7 +141,7 @@ def tag_command(theme: str | None, untagged: bool, as_json: bool) -> None:
     tone: positive, neutral or negative).
     """
     current = state()
-    found = api.tag_comments(current.programme, host=current.plugins())
+    found = api.tag_comments(current.programme, sources=sources, host=current.plugins())
     if theme is not None:
         found = [comment for comment in found if theme in comment.themes]
     if untagged:
@@ -149,10 +168,11 @@ def tag_command(theme: str | None, untagged: bool, as_json: bool) -> None:
 @click.option(
     "--metric", default="nps", show_default=True, metavar="ID", help="An NPS-type metric to check agreement against."
 )
+@_source_option
 @json_option
 @common_options
 @handle_errors
-def sentiment_command(metric: str, as_json: bool) -> None:
+def sentiment_command(metric: str, sources: tuple[str, ...], as_json: bool) -> None:
     """Comment sentiment (VADER for English, a lexicon for Chinese) and its agreement with the respondents' scores.
 
     \b
@@ -161,7 +181,7 @@ def sentiment_command(metric: str, as_json: bool) -> None:
     ci_low, ci_high, polar_agreement, spearman, spearman_p}}.
     """
     current = state()
-    report = api.text_sentiment(current.programme, metric=metric, host=current.plugins())
+    report = api.text_sentiment(current.programme, metric=metric, sources=sources, host=current.plugins())
     if as_json:
         emit_json(report.to_json())
         return
@@ -200,10 +220,11 @@ def sentiment_command(metric: str, as_json: bool) -> None:
 @click.option(
     "--prior", type=float, default=1000.0, show_default=True, help="Weight of the background prior, in words."
 )
+@_source_option
 @json_option
 @common_options
 @handle_errors
-def words_command(metric: str, top: int, prior: float, as_json: bool) -> None:
+def words_command(metric: str, top: int, prior: float, sources: tuple[str, ...], as_json: bool) -> None:
     """The words that set detractors' comments apart from promoters' (log-odds ratio with an informative prior).
 
     \b
@@ -211,7 +232,9 @@ def words_command(metric: str, top: int, prior: float, as_json: bool) -> None:
     strongest first; z is towards that side, count its uses on that side.
     """
     current = state()
-    report = api.text_words(current.programme, metric=metric, top=top, prior=prior, host=current.plugins())
+    report = api.text_words(
+        current.programme, metric=metric, top=top, prior=prior, sources=sources, host=current.plugins()
+    )
     if as_json:
         emit_json(report.to_json())
         return
@@ -239,10 +262,11 @@ def words_command(metric: str, top: int, prior: float, as_json: bool) -> None:
 @text.command("discover")
 @click.option("--topics", type=int, default=5, show_default=True, help="At most this many suggested themes.")
 @click.option("--terms", type=int, default=8, show_default=True, help="Top terms shown per theme.")
+@_source_option
 @json_option
 @common_options
 @handle_errors
-def discover_command(topics: int, terms: int, as_json: bool) -> None:
+def discover_command(topics: int, terms: int, sources: tuple[str, ...], as_json: bool) -> None:
     """Suggest new themes from the comments the codeframe does not catch (NMF on TF-IDF, deterministic).
 
     \b
@@ -250,7 +274,7 @@ def discover_command(topics: int, terms: int, as_json: bool) -> None:
     terms and its three most representative comments (masked).
     """
     current = state()
-    found = api.text_discover(current.programme, topics=topics, terms=terms, host=current.plugins())
+    found = api.text_discover(current.programme, topics=topics, terms=terms, sources=sources, host=current.plugins())
     if as_json:
         emit_json([topic.to_json() for topic in found])
         return

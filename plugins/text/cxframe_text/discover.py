@@ -20,9 +20,9 @@ from typing import Any
 import attrs
 
 from cxframe import InvalidInput
+from cxframe import mask_personal_data as mask
 from cxframe_text.comments import Comment
 from cxframe_text.language import terms
-from cxframe_text.privacy import mask
 from cxframe_text.tagging import Tagger
 
 DEFAULT_TOPICS = 5

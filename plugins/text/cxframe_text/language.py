@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from cxframe_text.privacy import mask
+from cxframe import mask_personal_data as mask
 from cxframe_text.settings import has_chinese, normalise
 
 if TYPE_CHECKING:

@@ -33,8 +33,8 @@ from typing import Any
 
 import attrs
 
+from cxframe import mask_personal_data as mask
 from cxframe_text.language import Segmenter, latin_words
-from cxframe_text.privacy import mask
 from cxframe_text.settings import has_chinese, normalise
 
 POSITIVE = "positive"

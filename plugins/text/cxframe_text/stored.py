@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxframe import Store
-from cxframe_text.privacy import mask
+from cxframe import mask_personal_data as mask
 
 _BATCH = 10_000
 

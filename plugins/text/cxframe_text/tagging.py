@@ -21,8 +21,8 @@ import itertools
 import re
 from collections import defaultdict
 
+from cxframe import mask_personal_data as mask
 from cxframe_text.language import Segmenter, latin_words
-from cxframe_text.privacy import mask
 from cxframe_text.settings import Codeframe, normalise
 
 _CACHE_LIMIT = 500_000

@@ -27,8 +27,8 @@ from typing import Any
 import attrs
 
 from cxframe import GroupStats, MetricDefinition, difference
+from cxframe import mask_personal_data as mask
 from cxframe_text.comments import Comment
-from cxframe_text.privacy import mask
 from cxframe_text.tagging import Tagger
 
 #: How many untagged comments the report shows by default.

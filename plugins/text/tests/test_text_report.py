@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from text_helpers import ROWS, collect
 
 import cxframe.assess.models
@@ -38,16 +39,17 @@ def test_the_section_shows_themes_against_nps_masked_and_escaped(tmp_path: Path)
     ours = html[html.index('<section id="text"') :]
     ours = ours[: ours.index("</section>")]
     assert "[email]" in ours and "jane.doe@example.com" not in ours
-    # the core's own verbatims section quotes comments as stored: only mask_stored keeps it clean (below)
-    assert "jane.doe@example.com" in html
+    # the core's own verbatims section masks them too, without mask_stored
+    assert "jane.doe@example.com" not in html and "13812345678" not in html
     markdown = (root / "reports" / "assessment.md").read_text(encoding="utf-8")
     assert "| **Delivery** | 5 | 31.2% | -100.0 |" in markdown
 
 
-def test_with_mask_stored_no_report_shows_personal_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mask_stored", [False, True])
+def test_no_report_shows_personal_data_with_or_without_mask_stored(tmp_path: Path, mask_stored: bool) -> None:
     from text_helpers import THEMES
 
-    root = collect(tmp_path, {"themes": THEMES, "mask_stored": True})
+    root = collect(tmp_path, {"themes": THEMES, "mask_stored": mask_stored})
     assess(root, "assess")
     for suffix in (".html", ".md", ".json"):
         page = (root / "reports" / f"assessment{suffix}").read_text(encoding="utf-8")

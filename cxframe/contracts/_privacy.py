@@ -1,8 +1,11 @@
-"""Personal data in comments: e-mail addresses, phone numbers and Chinese resident ID numbers, masked.
+"""Personal data in respondents' free text: e-mail addresses, phone numbers and Chinese resident ID numbers, masked.
 
-`mask` replaces each with a placeholder before a comment reaches any report,
-table or JSON of this plugin (and, with ``mask_stored = true``, in the store
-right after each collect). What counts:
+`mask_personal_data` replaces each with a placeholder before a comment
+reaches any report, table, JSON or alert: the core's verbatims, the text
+plugin's themes and samples, the improve plugin's alerts all go through it
+(and, with the text plugin's ``mask_stored = true``, the store itself right
+after each collect). It lives in the core, not in a plugin, so that no output
+depends on a plugin being installed to be safe to share. What counts:
 
 * **e-mail** — ``local@domain.tld`` → ``[email]``;
 * **Chinese resident ID** (居民身份证号码, GB 11643-1999) — 17 digits and a
@@ -31,7 +34,7 @@ PHONE = "[phone]"
 ID_NUMBER = "[id]"
 NUMBER = "[number]"
 #: The placeholders, which tokenisers treat as no word at all.
-PLACEHOLDERS: tuple[str, ...] = (EMAIL, PHONE, ID_NUMBER, NUMBER)
+PERSONAL_DATA_PLACEHOLDERS: tuple[str, ...] = (EMAIL, PHONE, ID_NUMBER, NUMBER)
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # an 18-character ID not inside a longer run of digits
@@ -48,7 +51,7 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
 
-def id_check_character(first17: str) -> str:
+def resident_id_check_character(first17: str) -> str:
     """The check character (ISO 7064 MOD 11-2) of a resident ID's first 17 digits."""
     return _CHECK[sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True)) % 11]
 
@@ -56,16 +59,20 @@ def id_check_character(first17: str) -> str:
 def is_resident_id(text: str) -> bool:
     """Whether ``text`` is exactly an 18-character Chinese resident ID number with a valid check character."""
     match = _ID.fullmatch(text.strip())
-    return match is not None and id_check_character(text.strip()[:17]) == text.strip()[17].upper()
+    return match is not None and resident_id_check_character(text.strip()[:17]) == text.strip()[17].upper()
 
 
 def _id(match: re.Match[str]) -> str:
     found = match.group(0)
-    return ID_NUMBER if id_check_character(found[:17]) == found[17].upper() else found
+    return ID_NUMBER if resident_id_check_character(found[:17]) == found[17].upper() else found
 
 
-def mask(text: str) -> str:
-    """``text`` with every e-mail address, resident ID, long number and phone number replaced by its placeholder."""
+def mask_personal_data(text: str) -> str:
+    """``text`` with every e-mail address, resident ID, long number and phone number replaced by its placeholder.
+
+    Idempotent (a masked text masks to itself), and a text with no digit and
+    no ``@`` comes back as it was after one scan.
+    """
     if _CANDIDATE.search(text) is None:  # the common case: no digit and no @, one C-speed scan
         return text
     text = _EMAIL.sub(EMAIL, text)
