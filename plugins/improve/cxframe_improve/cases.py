@@ -189,7 +189,7 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
         before = db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CASES}").fetchone()[0]
         for rule in rules:
             question, population = metrics[rule.metric]
-            cutoff = stored_time(now - dt.timedelta(hours=rule.since_hours))
+            cutoff = stored_time(rule.cutoff(now))
             cursor = db.execute(
                 "SELECT * FROM observations AS o WHERE question = ? AND population = ? AND value <= ? "
                 f"AND timestamp >= ? AND NOT EXISTS (SELECT 1 FROM {CASES} AS c WHERE c.answer_key = o.key) "

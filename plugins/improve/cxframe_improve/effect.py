@@ -342,6 +342,11 @@ def _pre_trend(
     )
 
 
+def significant(p_value: float | None, confidence: float) -> bool | None:
+    """Whether a test's p-value is significant at ``confidence`` (``None``: no test); the verdict's and report's rule."""
+    return None if p_value is None else p_value < 1 - confidence
+
+
 def _p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
@@ -371,7 +376,7 @@ def _sentence(
     if p is None:
         return f"{name}: {_signed(difference, unit)}, too little data to test it (no interval or p-value)"
     evidence = f"({_interval(low, high, confidence, unit)}{_p(p)})"
-    if p >= 1 - confidence:
+    if not significant(p, confidence):
         return f"{name}: not significant, {_signed(difference, unit)} {evidence}; no evidence that the metric moved"
     rose = difference > 0
     better = rose == definition.higher_is_better
@@ -422,8 +427,44 @@ def verdict(effect: ActionEffect, definition: MetricDefinition) -> str:
     return "; ".join(lines) + "."
 
 
+#: The effects measured in the last run, ``(programme file, run id) → [(action, effect or why not)]``: the design
+#: stage records them with the register and the assessment's evidence shows them, measured once.
+_LAST_RUN: dict[tuple[str, int], list[tuple[Action, ActionEffect | str]]] = {}
+
+
+def run_effects(run: RunContext) -> list[tuple[Action, ActionEffect | str]]:
+    """Each done action of the register with a metric, and its effect or the reason it cannot be measured.
+
+    Measured once per run (the design stage's hook and the assessment's
+    evidence share it).
+    """
+    key = (str(run.programme.file), run.id)
+    if key not in _LAST_RUN:
+        found: list[tuple[Action, ActionEffect | str]] = []
+        for action in run.programme.document.actions:
+            if action.done is None or action.metric is None:
+                continue
+            try:
+                effect: ActionEffect | str = measure_effect(
+                    run.programme,
+                    run.engine,
+                    run.registry.metrics,
+                    action.id,
+                    confidence=run.confidence,
+                    min_sample=run.min_sample,
+                )
+            except CxframeError as exc:  # `cxframe actions effect` says the same; the report shows why
+                # without the programme file's path: a report travels further than the machine it was made on
+                messages = getattr(exc, "messages", None) or [str(exc)]
+                effect = "; ".join(str(m).removeprefix(f"{run.programme.file}: ") for m in messages)
+            found.append((action, effect))
+        _LAST_RUN.clear()
+        _LAST_RUN[key] = found
+    return _LAST_RUN[key]
+
+
 def record_effects(run: RunContext) -> list[Action]:
-    """Measure each done action of the register and store its effect with the run's register; return those measured.
+    """Store each done action's measured effect with the run's register; return the actions measured.
 
     An action whose file already records an ``effect`` keeps it; one that
     cannot be measured (no metric, no answers in both windows) stays without.
@@ -431,20 +472,9 @@ def record_effects(run: RunContext) -> list[Action]:
     with its interval and p-value.
     """
     measured = []
-    for action in run.programme.document.actions:
-        if action.done is None or action.metric is None or action.effect is not None:
+    for action, effect in run_effects(run):
+        if action.effect is not None or isinstance(effect, str):
             continue
-        try:
-            effect = measure_effect(
-                run.programme,
-                run.engine,
-                run.registry.metrics,
-                action.id,
-                confidence=run.confidence,
-                min_sample=run.min_sample,
-            )
-        except CxframeError:
-            continue  # `cxframe actions effect` says why; the assessment counts it as not measured
         if effect.before.value is None or effect.difference is None:
             continue
         measured.append(

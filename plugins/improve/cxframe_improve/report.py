@@ -1,4 +1,4 @@
-"""The improve plugin's evidence and report section: the closed loop's closure, SLA, time to close and recovery.
+"""The improve plugin's evidence and report section: the closed loop (closure, SLA, recovery) and action effects.
 
 ``cxframe assess`` asks every plugin for its evidence (``assessment_evidence``);
 this plugin answers ``{"loop": …}`` from the cases and the loop metrics the
@@ -6,8 +6,9 @@ measure stage computed (`loop_evidence`), and the report's ``improve``
 section shows it in every format, from the assessment document alone, so
 ``cxframe report`` renders it again for another role or language.
 
-Both are built from lists of parts, so that more of the improve stage (the
-measured effect of finished actions) adds a part and changes nothing else:
+Both are built from lists of parts (the loop; the measured effect of
+finished actions), so that more of the improve stage adds a part and changes
+nothing else:
 
 * `EVIDENCE_PARTS`: ``(key, build(run))`` — each builder's result (when not
   ``None``) is the evidence's ``key``;
@@ -27,6 +28,7 @@ from typing import Any
 
 from cxframe import (
     Catalogue,
+    Cell,
     Column,
     ComparisonResult,
     MetricResult,
@@ -38,6 +40,7 @@ from cxframe import (
     compute_metric,
 )
 from cxframe_improve import cases
+from cxframe_improve import effect as effect_module
 from cxframe_improve.metrics import CLOSED, HOURS_TO_CLOSE, OUTCOME, RECOVERY_PREFIX, WITHIN_SLA
 
 # --- evidence ------------------------------------------------------------------------------------------------------
@@ -121,8 +124,47 @@ def loop_evidence(run: RunContext) -> dict[str, Any] | None:
     }
 
 
-#: The evidence's parts: ``(key, build)``; the measured effect of actions is another part.
-EVIDENCE_PARTS: list[tuple[str, Callable[[RunContext], Any]]] = [("loop", loop_evidence)]
+def effects_evidence(run: RunContext) -> list[dict[str, Any]] | None:
+    """Each done action with a metric: its effect as ``actions effect --json`` gives it, or why it has none.
+
+    The effects are those `cxframe_improve.effect.run_effects` measured for
+    this run (the design stage records them with the register); ``None``
+    when no action is done with a metric.
+    """
+    found = []
+    for action, effect in effect_module.run_effects(run):
+        common: dict[str, Any] = {
+            "title": action.title,
+            "done": None if action.done is None else action.done.isoformat(),
+        }
+        if isinstance(effect, str):
+            found.append({"action": action.id, "metric": action.metric, **common, "measured": False, "reason": effect})
+            continue
+        definition = run.registry.metrics.get(effect.metric)
+        did = effect.did
+        found.append(
+            {
+                **effect.to_json(),
+                **common,
+                "measured": effect.measured,
+                "significant": effect_module.significant(effect.p_value, effect.confidence),
+                "did_significant": None if did is None else effect_module.significant(did.p_value, effect.confidence),
+                "higher_is_better": definition.higher_is_better,
+                "unit": definition.unit,
+                "where": dict(effect.where),
+                "window_days": effect.window_days,
+                "confidence": effect.confidence,
+                "flags": list(effect.flags),
+            }
+        )
+    return found or None
+
+
+#: The evidence's parts: ``(key, build)``.
+EVIDENCE_PARTS: list[tuple[str, Callable[[RunContext], Any]]] = [
+    ("loop", loop_evidence),
+    ("effects", effects_evidence),
+]
 
 
 def evidence(run: RunContext) -> dict[str, Any] | None:
@@ -188,6 +230,60 @@ TEXTS: dict[str, dict[str, str]] = {
     "column.n": {"en": "n", "zh-CN": "样本量"},
     "column.flags": {"en": "Flags", "zh-CN": "标记"},
     "no_owner": {"en": "(no owner)", "zh-CN": "（无负责人）"},
+    # the measured effect of finished actions
+    "effects": {"en": "Effect of finished actions", "zh-CN": "已完成改进措施的效果"},
+    "column.action": {"en": "Action", "zh-CN": "措施"},
+    "column.before": {"en": "Before", "zh-CN": "之前"},
+    "column.after": {"en": "After", "zh-CN": "之后"},
+    "column.change": {"en": "Change", "zh-CN": "变化"},
+    "column.p": {"en": "p", "zh-CN": "p 值"},
+    "column.did": {"en": "Against the control", "zh-CN": "相对对照组"},
+    "effect.window": {"en": "{interval}, n = {n}", "zh-CN": "{interval}，样本量 {n}"},
+    "effect.change": {
+        "en": "{action} ({title}), done {done}, {metric} {where}: {before} in the {days} days before, {after} in the "
+        "{days} days from it; a change of {difference} ({confidence} interval {low} … {high}, p = {p}).",
+        "zh-CN": "{action}（{title}）于 {done} 完成，{metric} {where}：之前 {days} 天为 {before}，之后 {days} 天为 "
+        "{after}；变化 {difference}（{confidence} 置信区间 {low} … {high}，p = {p}）。",
+    },
+    "effect.all": {"en": "(all answers)", "zh-CN": "（全部回答）"},
+    "effect.better": {"en": "Significant: better.", "zh-CN": "差异显著：变好。"},
+    "effect.worse": {"en": "Significant: worse.", "zh-CN": "差异显著：变差。"},
+    "effect.not_significant": {
+        "en": "Not significant: no evidence that the metric moved.",
+        "zh-CN": "不显著：没有证据表明该指标发生了变化。",
+    },
+    "effect.untested": {"en": "Too little data to test it.", "zh-CN": "数据太少，无法检验。"},
+    "effect.did": {
+        "en": "Against the control ({control}): {difference} ({confidence} interval {low} … {high}, p = {p}).",
+        "zh-CN": "相对对照组（{control}）：{difference}（{confidence} 置信区间 {low} … {high}，p = {p}）。",
+    },
+    "effect.no_control": {
+        "en": "No control group: the action names no touchpoint or segment, or no other has data in both windows.",
+        "zh-CN": "没有对照组：该措施未指定触点或细分，或者没有其他触点/细分在两个时间窗内都有数据。",
+    },
+    "effect.pre_trend_violated": {
+        "en": "Before the action the treated group was already moving apart from the control: the comparison "
+        "with the control may be biased.",
+        "zh-CN": "措施实施之前，处理组已经在与对照组拉开差距：与对照组的比较可能有偏差。",
+    },
+    "effect.pre_trend_untested": {
+        "en": "The trends before the action could not be checked (too little data).",
+        "zh-CN": "无法检验措施之前的趋势（数据太少）。",
+    },
+    "effect.small": {
+        "en": "A window has fewer answers than the minimum sample: read it as a first sign.",
+        "zh-CN": "某个时间窗的回答数低于最小样本量：只能作为初步迹象。",
+    },
+    "effect.unmeasured": {
+        "en": "{action} ({title}), done {done}: no effect measured. {reason}",
+        "zh-CN": "{action}（{title}）于 {done} 完成：未能测量效果。{reason}",
+    },
+    "effect.note": {
+        "en": "Each change is after against before, with the test of measure --compare; against the control is "
+        "the difference-in-differences with the other touchpoints (or segment values) pooled.",
+        "zh-CN": "每项变化为之后与之前的比较，检验方法与 measure --compare 相同；相对对照组为与其他触点"
+        "（或细分值）合并后的双重差分。",
+    },
 }
 
 TRANSLATIONS = Catalogue.by_key(TEXTS)
@@ -326,12 +422,149 @@ def recovery_part(report: ReportContext, evidence: Mapping[str, Any]) -> Section
     return SectionContent(heading=report.text("recovery"), text=text, notes=[report.text("recovery.association")])
 
 
-#: The section's parts, in order; each gets the report and the plugin's evidence. The measured effect of
-#: finished actions is another part.
+def _p_value(value: Any) -> str:
+    p = _number(value)
+    return "—" if p is None else ("<0.001" if p < 0.001 else f"{p:.3f}")
+
+
+def _window(report: ReportContext, value: Any) -> Cell | str:
+    """The value in a window, its interval and ``n`` in a note under it (a narrow column)."""
+    row = value if isinstance(value, Mapping) else {}
+    if _number(row.get("value")) is None:
+        return "—"
+    low, high = _number(row.get("ci_low")), _number(row.get("ci_high"))
+    shown = "—" if low is None or high is None else f"{_figure(low)} … {_figure(high)}"
+    return Cell(_figure(row.get("value")), note=report.text("effect.window", interval=shown, n=_count(row.get("n"))))
+
+
+def _change(row: Mapping[str, Any], significant: Any, higher_is_better: Any) -> Cell:
+    """A change, its interval and p-value in a note, green or red when significant."""
+    number = _number(row.get("difference"))
+    tone = None
+    if significant is True and number is not None and number != 0:
+        tone = "good" if (number > 0) == (higher_is_better is not False) else "bad"
+    note = f"{_interval(row, signed=True)}, p {_p_value(row.get('p_value'))}"
+    return Cell(_figure(row.get("difference"), signed=True), note=note, tone=tone)
+
+
+def _verdict(report: ReportContext, significant: Any, difference: Any, higher_is_better: Any) -> str:
+    number = _number(difference)
+    if significant is True and number is not None:
+        better = (number > 0) == (higher_is_better is not False)
+        return report.text("effect.better" if better else "effect.worse")
+    if significant is False:
+        return report.text("effect.not_significant")
+    return report.text("effect.untested")
+
+
+def _effect_text(report: ReportContext, row: Mapping[str, Any]) -> str:
+    confidence = f"{_number(row.get('confidence')) or 0.95:.0%}"
+    where = row.get("where")
+    place = (
+        ", ".join(f"{key} = {value}" for key, value in where.items())
+        if isinstance(where, Mapping) and where
+        else report.text("effect.all")
+    )
+    sentence = report.text(
+        "effect.change",
+        action=str(row.get("action")),
+        title=str(row.get("title") or ""),
+        done=str(row.get("done")),
+        metric=str(row.get("metric")),
+        where=place,
+        before=_figure((row.get("before") or {}).get("value") if isinstance(row.get("before"), Mapping) else None),
+        after=_figure((row.get("after") or {}).get("value") if isinstance(row.get("after"), Mapping) else None),
+        days=_count(row.get("window_days")),
+        difference=_figure(row.get("difference"), signed=True),
+        confidence=confidence,
+        low=_figure(row.get("ci_low"), signed=True),
+        high=_figure(row.get("ci_high"), signed=True),
+        p=_p_value(row.get("p_value")),
+    )
+    sentence += " " + _verdict(report, row.get("significant"), row.get("difference"), row.get("higher_is_better"))
+    did = row.get("did")
+    if isinstance(did, Mapping):
+        control = did.get("control")
+        sentence += " " + report.text(
+            "effect.did",
+            control=", ".join(str(name) for name in control) if isinstance(control, list) else "—",
+            difference=_figure(did.get("difference"), signed=True),
+            confidence=confidence,
+            low=_figure(did.get("ci_low"), signed=True),
+            high=_figure(did.get("ci_high"), signed=True),
+            p=_p_value(did.get("p_value")),
+        )
+        sentence += " " + _verdict(
+            report, row.get("did_significant"), did.get("difference"), row.get("higher_is_better")
+        )
+    else:
+        sentence += " " + report.text("effect.no_control")
+    flags = row["flags"] if isinstance(row.get("flags"), list) else []
+    for flag in ("pre_trend_violated", "pre_trend_untested"):
+        if flag in flags:
+            sentence += " " + report.text(f"effect.{flag}")
+    if "small_sample" in flags:
+        sentence += " " + report.text("effect.small")
+    return sentence
+
+
+def effects_part(report: ReportContext, evidence: Mapping[str, Any]) -> SectionContent | None:
+    """The measured effect of each finished action: a table, and each verdict in words, significant or not."""
+    found = _mappings(evidence.get("effects"))
+    if not found:
+        return None
+    shown, more = report.limit(found)
+    rows, text = [], []
+    for row in shown:
+        if row.get("measured") is False and "reason" in row:
+            text.append(
+                report.text(
+                    "effect.unmeasured",
+                    action=str(row.get("action")),
+                    title=str(row.get("title") or ""),
+                    done=str(row.get("done")),
+                    reason=str(row.get("reason")),
+                )
+            )
+            continue
+        did = row.get("did")
+        rows.append(
+            (
+                str(row.get("action")),
+                str(row.get("metric")),
+                _window(report, row.get("before")),
+                _window(report, row.get("after")),
+                _change(row, row.get("significant"), row.get("higher_is_better")),
+                _change(did, row.get("did_significant"), row.get("higher_is_better"))
+                if isinstance(did, Mapping)
+                else "—",
+            )
+        )
+        text.append(_effect_text(report, row))
+    columns = (
+        Column(report.text("column.action")),
+        Column(report.text("column.metric")),
+        Column(report.text("column.before"), numeric=True),
+        Column(report.text("column.after"), numeric=True),
+        Column(report.text("column.change"), numeric=True),
+        Column(report.text("column.did"), numeric=True),
+    )
+    return SectionContent(
+        heading=report.text("effects"),
+        text=text,
+        columns=columns if rows else (),
+        rows=rows,
+        notes=[report.text("effect.note")] if rows else [],
+        more=more,
+    )
+
+
+#: The section's parts, in order; each gets the report and the plugin's evidence.
 SECTION_PARTS: list[Callable[[ReportContext, Mapping[str, Any]], SectionContent | None]] = [
     loop_part,
     owners_part,
     recovery_part,
+    effects_part,
 ]
 
 

@@ -6,7 +6,7 @@
     metric = "nps"                  # a registered metric; its question's answers are read
     at_or_below = 6                 # an answer at or below this (on the question's scale) opens a case
     sla_hours = 48                  # due this long after the answer (default 48)
-    since = 30                      # days (or "12h", "2w", "30d"); older answers open no case (default 30)
+    since = 30                      # days (or "12h", "2w", "30d"), or a date: 2025-12-01; older answers open no case
     owners = { "touchpoint:contact-centre" = "Head of Contact Centre", "region:North" = "North lead", default = "CX team" }
 
 Owner routes are tried in the order written: ``COLUMN:VALUE`` matches an
@@ -17,6 +17,8 @@ problem is reported at once, naming the file and the key.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import math
 import re
 from typing import Any
@@ -59,6 +61,12 @@ class LoopRule:
     since_hours: float = DEFAULT_SINCE_HOURS
     routes: tuple[OwnerRoute, ...] = ()
     default_owner: str | None = None
+    #: ``since`` given as a date or time (UTC): answers before it open no case, whatever the collect's time
+    since_time: dt.datetime | None = None
+
+    def cutoff(self, now: dt.datetime) -> dt.datetime:
+        """The earliest answer time that opens a case at ``now``: the ``since`` date, or ``since`` counted back."""
+        return self.since_time if self.since_time is not None else now - dt.timedelta(hours=self.since_hours)
 
     def owner_for(self, answer: dict[str, Any]) -> str | None:
         """The owner of a case for ``answer`` (a row of ``observations``): the first route that matches, else the default."""
@@ -75,17 +83,33 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _since_hours(value: Any, key: str, problems: list[str]) -> float:
+def _since(value: Any, key: str, problems: list[str]) -> tuple[float, dt.datetime | None]:
+    """``(hours back from the collect, fixed time)``: a duration, or a TOML date/datetime (or its ISO text)."""
+    if isinstance(value, str) and not _SINCE.match(value):
+        with contextlib.suppress(ValueError):
+            value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        # a local date-time (no offset) is read as UTC, like the answers' stored times
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        return DEFAULT_SINCE_HOURS, moment.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return DEFAULT_SINCE_HOURS, dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
+    if isinstance(value, dt.time):
+        problems.append(f"{key}: a time of day alone is not a date, got {value.isoformat()}; write 2025-12-01")
+        return DEFAULT_SINCE_HOURS, None
     number = _number(value)
     if number is not None:
         if number <= 0:
             problems.append(f"{key}: must be more than 0 days, got {value!r}")
-        return number * 24.0
+        return number * 24.0, None
     match = _SINCE.match(value) if isinstance(value, str) else None
     if match is None or float(match.group(1)) <= 0:
-        problems.append(f"{key}: expected a number of days or a text such as '30d', '12h', '2w', got {value!r}")
-        return DEFAULT_SINCE_HOURS
-    return float(match.group(1)) * _HOURS_PER[match.group(2)[0].lower()]
+        problems.append(
+            f"{key}: expected a number of days, a text such as '30d', '12h', '2w', or a date such as 2025-12-01, "
+            f"got {value!r}"
+        )
+        return DEFAULT_SINCE_HOURS, None
+    return float(match.group(1)) * _HOURS_PER[match.group(2)[0].lower()], None
 
 
 def _owners(value: Any, key: str, problems: list[str]) -> tuple[tuple[OwnerRoute, ...], str | None]:
@@ -132,11 +156,13 @@ def _rule(entry: Any, key: str, problems: list[str]) -> LoopRule | None:
     sla = _number(entry.get("sla_hours", DEFAULT_SLA_HOURS))
     if sla is None or sla <= 0:
         problems.append(f"{key}.sla_hours: expected a number of hours more than 0, got {entry.get('sla_hours')!r}")
-    since = _since_hours(entry["since"], f"{key}.since", problems) if "since" in entry else DEFAULT_SINCE_HOURS
+    since, since_time = (
+        _since(entry["since"], f"{key}.since", problems) if "since" in entry else (DEFAULT_SINCE_HOURS, None)
+    )
     routes, default = _owners(entry["owners"], f"{key}.owners", problems) if "owners" in entry else ((), None)
     if len(problems) > before or not isinstance(metric, str) or threshold is None or sla is None:
         return None
-    return LoopRule(metric.strip(), threshold, sla, since, routes, default)
+    return LoopRule(metric.strip(), threshold, sla, since, routes, default, since_time)
 
 
 def load_rules(programme: Programme | None) -> list[LoopRule]:

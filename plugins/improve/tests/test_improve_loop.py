@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import cxframe
 import cxframe_improve
 import cxframe_nps
 from cxframe import InvalidInput, testing
@@ -247,7 +248,7 @@ def test_bad_rules_are_listed_by_validate_naming_each_key(tmp_path: Path) -> Non
         "plugins.cxframe-improve.loop[0].colour: unknown key",
         "plugins.cxframe-improve.loop[0].at_or_below: expected the score at or below which",
         "plugins.cxframe-improve.loop[0].sla_hours: expected a number of hours more than 0, got -1",
-        "plugins.cxframe-improve.loop[0].since: expected a number of days or a text such as '30d'",
+        "plugins.cxframe-improve.loop[0].since: expected a number of days, a text such as '30d'",
         "plugins.cxframe-improve.loop[1].at_or_below:",
         "plugins.cxframe-improve.loop[1].owners.web: expected 'default' or COLUMN:VALUE",
         "plugins.cxframe-improve.loop[1].owners.'touchpoint:web': expected the owner's name",
@@ -272,3 +273,50 @@ def test_loop_rules_read_from_python() -> None:
     assert rule.owner_for({"region": "North"}) == "North lead"
     assert rule.owner_for({"region": None}) == "CX team"
     assert rule.sla_hours == 48 and rule.since_hours == 30 * 24
+
+
+def _since_toml(root: Path, since: str) -> Path:
+    """The programme file with the first rule's ``since`` written as raw TOML (a date, a datetime …)."""
+    path = root / "cxframe.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "since = 1" in text
+    path.write_text(text.replace("since = 1", f"since = {since}", 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("since", "opened"),
+    [
+        # r4 (40 days ago) and r1 (10 hours ago) are the answers at or below 2 … 3
+        ((NOW - dt.timedelta(days=41)).date().isoformat(), ["r1", "r4"]),
+        ((NOW - dt.timedelta(days=39)).date().isoformat(), ["r1"]),
+        ((NOW - dt.timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%SZ"), ["r1"]),
+        ((NOW - dt.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S"), []),  # a local date-time is UTC
+        (f'"{(NOW - dt.timedelta(days=41)).date().isoformat()}"', ["r1", "r4"]),  # the same date as a text
+        ((NOW + dt.timedelta(days=2)).date().isoformat(), []),
+    ],
+)
+def test_since_as_a_date_opens_no_case_for_answers_before_it(tmp_path: Path, since: str, opened: list[str]) -> None:
+    root = _since_toml(programme(tmp_path, rules=[{"metric": "nps", "at_or_below": 3, "since": 1}]), since)
+    (rule,) = cxframe_improve.load_rules(cxframe.load_programme(root))
+    assert rule.since_time is not None and rule.since_time.tzinfo is not None
+    result = cli(root, "collect")
+    assert result.exit_code == 0, result.output
+    assert sorted(c["response_id"] for c in listed(root)) == opened
+
+
+def test_a_since_date_does_not_age_with_the_collect(tmp_path: Path) -> None:
+    day = (NOW - dt.timedelta(days=41)).date()
+    rule = cxframe_improve.LoopRule("nps", 6, since_time=dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC))
+    later = NOW + dt.timedelta(days=365)
+    assert rule.cutoff(NOW) == rule.cutoff(later) == dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    assert cxframe_improve.LoopRule("nps", 6, since_hours=24).cutoff(NOW) == NOW - dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize("since", ["08:00:00", '"next week"', '"2025-13-01"', "[2025-12-01]"])
+def test_a_bad_since_is_an_error_naming_the_key(tmp_path: Path, since: str) -> None:
+    root = _since_toml(programme(tmp_path, rules=[{"metric": "nps", "at_or_below": 3, "since": 1}]), since)
+    result = cli(root, "validate")
+    assert result.exit_code == 1
+    assert "cxframe.toml" in result.output and "plugins.cxframe-improve.loop[0].since: " in result.output
+    assert "Traceback" not in result.output
