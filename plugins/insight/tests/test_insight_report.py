@@ -197,3 +197,44 @@ def test_every_text_has_every_language_with_the_same_placeholders() -> None:
     for key, languages in report.TEXTS.items():
         assert set(languages) == {"en", "zh-CN"}, key
         assert set(fields.findall(languages["en"])) == set(fields.findall(languages["zh-CN"])), key
+
+
+# --- the maturity criteria the evidence feeds ------------------------------------------------------------------
+
+
+def criterion(folder: Path, criterion_id: str) -> dict[str, Any]:
+    document = json.loads((folder / "assessment.json").read_text("utf-8"))
+    found = [c for d in document["model"]["dimensions"] for c in d["criteria"] if c["id"] == criterion_id]
+    assert len(found) == 1, criterion_id
+    result: dict[str, Any] = found[0]
+    return result
+
+
+def test_a_measured_kpi_link_ties_the_metric_to_the_business(assessed: Path) -> None:
+    # the programme's objectives name no business_kpi: the link measured on customers' facts is the tie
+    kpi_link = criterion(assessed, "iso.measure.kpi-link")
+    assert (kpi_link["status"], kpi_link["source"]) == ("met", "evidence")
+    (line,) = kpi_link["evidence"]
+    # three promoters only: no group difference, the change per point of NPS instead
+    assert line.startswith("retention measured against nps on 400 customers: +0.00588 per point of nps (+0.00478 … ")
+
+
+def test_rules_alone_leave_predictive_insight_to_the_question(assessed: Path) -> None:
+    predictive = criterion(assessed, "iso.info.predictive")
+    assert predictive["source"] != "evidence" and predictive["question"]
+
+
+@pytest.mark.slow
+def test_a_validated_churn_model_is_predictive_insight_and_says_its_auc(tmp_path: Path) -> None:
+    from test_insight_churn_model import programme as labelled
+
+    root = labelled(tmp_path, signal=True)
+    document = api.assess(root, host=everything())
+    (root / "assessment.json").write_text(json.dumps(document), "utf-8")
+    churn = evidence_of(root)["churn"]
+    assert churn["model"] == "logistic_regression" and churn["auc"] > 0.7
+    predictive = criterion(root, "iso.info.predictive")
+    assert (predictive["status"], predictive["source"]) == ("met", "evidence")
+    assert predictive["evidence"][0].startswith("a churn model (logistic_regression) validated on a time split: AUC 0.")
+    html = rendered(root)[".html"]
+    assert "The risk comes from a logistic regression learnt on the churn labels" in html and "AUC 0." in html
