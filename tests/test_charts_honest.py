@@ -181,3 +181,21 @@ def test_no_label_of_the_curve_overlaps_its_points(steps: int, edge: float, widt
     assert len(circles) == steps
     clashes = [box[4] for box in _text_boxes(svg) for circle in circles if _overlaps(box, circle)]
     assert clashes == []
+
+
+def test_a_scatter_with_guides_draws_them_and_no_fitted_line() -> None:
+    # an importance × performance chart splits at the averages: a least-squares line through it would mean nothing
+    from cxframe import ScatterChart, ScatterPoint
+
+    points = [ScatterPoint("a", 10, 1), ScatterPoint("b", 30, 3), ScatterPoint("c", 20, 5)]
+    common = {"chart_id": "c", "title": "t", "desc": "d", "x_label": "x", "y_label": "y"}
+    fitted = charts.scatter_chart(points, **common)
+    guided = charts.scatter_chart(points, **common, guides=(20.0, 3.0))
+    assert fitted.count('stroke-dasharray="6 4"') == 1
+    assert guided.count('stroke-dasharray="6 4"') == 2
+    # the guides sit at the given values: the vertical one where x = 20 is drawn, between the dots at 10 and 30
+    vertical = re.search(r'<line x1="([\d.]+)" y1="\d+" x2="\1" y2="\d+" stroke="[^"]+" stroke-width="2"', guided)
+    assert vertical
+    with pytest.raises(ValueError, match="guides"):
+        ScatterChart("c", "t", points, guides=(1.0, float("nan")))
+    assert ScatterChart("c", "t", points, guides=[1, 2]).guides == (1.0, 2.0)

@@ -37,13 +37,15 @@ MET, UNMET, UNKNOWN = CriterionStatus.MET, CriterionStatus.UNMET, CriterionStatu
 ALL = [c for model in MODELS.values() for c in model.criteria]
 QUESTION_ONLY = {c.id for c in ALL if c.evidence is None}
 #: criteria whose evidence needs data this test cannot give (a journey.handoffs check), tested on their own
-NOT_IN_RICH = {"cx2030.handoffs.seamless"}
+# iso.info.predictive needs a validated churn model (cxframe-insight): tests/test_models_insight.py
+NOT_IN_RICH = {"cx2030.handoffs.seamless", "iso.info.predictive"}
 #: criteria whose evidence says "cannot tell" on an empty programme (no follow-up or outcome data)
 UNKNOWN_WHEN_BARE = {
     "iso.improve.inner-loop",
     "cx2030.adaptability.inner-loop",
     "cx2030.speed.follow-up",
     "cx2030.speed.resolution-time",
+    "iso.info.predictive",  # no churn model: the question decides
     # (cx2030.handoffs.seamless is unmet on a bare programme: the journey plugin says no journey is mapped)
 }
 #: criteria read from the nps or employee plugin's evidence: unknown (then answered) without the plugins

@@ -131,6 +131,17 @@ def _finite_or_none(instance: object, attribute: attrs.Attribute[Any], value: ob
         raise ValueError(f"{attribute.name}: expected a finite number or None, got {value!r}")
 
 
+def _guides(value: Iterable[float] | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    found = tuple(value)
+    if len(found) != 2 or any(
+        isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) for v in found
+    ):
+        raise ValueError(f"guides: expected (x, y), two finite numbers, got {value!r}")
+    return float(found[0]), float(found[1])
+
+
 def _finite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         raise ValueError(f"{attribute.name}: expected a finite number, got None")
@@ -225,7 +236,13 @@ class ScatterPoint:
 
 @attrs.frozen
 class ScatterChart:
-    """One dot per point, ``x`` across and ``y`` up, with the least-squares line through them."""
+    """One dot per point, ``x`` across and ``y`` up, with the least-squares line through them.
+
+    ``guides`` ``(x, y)`` draws a dashed line across at ``y`` and one up at
+    ``x`` instead of the fitted line: the boundaries of quadrants (an
+    importance × performance chart splits at the averages), where a fitted
+    line would mean nothing.
+    """
 
     id: str = attrs.field(validator=valid_id)
     title: str = attrs.field(validator=_text)
@@ -233,6 +250,7 @@ class ScatterChart:
     desc: str = attrs.field(default="", validator=_text)
     x_label: str = attrs.field(default="", validator=_text)
     y_label: str = attrs.field(default="", validator=_text)
+    guides: tuple[float, float] | None = attrs.field(default=None, converter=_guides)
 
 
 Chart = CurveChart | StepChart | ScatterChart

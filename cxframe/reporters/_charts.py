@@ -539,8 +539,9 @@ def scatter_chart(
     desc: str,
     x_label: str,
     y_label: str,
+    guides: tuple[float, float] | None = None,
 ) -> str:
-    """One dot per point, ``x`` across and ``y`` up, with the least-squares line.
+    """One dot per point, ``x`` across and ``y`` up, with the least-squares line (or the ``guides``' lines).
 
     Labels are written next to their dots while there are few enough to
     read; with more, each dot keeps its label in a tooltip (and the table next to the chart lists them).
@@ -549,7 +550,9 @@ def scatter_chart(
     height = bottom + 52
     xs = [p.x for p in points] or [0.0, 1.0]
     ys = [p.y for p in points] or [0.0, 1.0]
-    xticks, yticks = nice_ticks(min(xs), max(xs)), nice_ticks(min(ys), max(ys))
+    # the guides are inside the axes too
+    spread_x, spread_y = [*xs, *guides[:1]] if guides else xs, [*ys, *guides[1:]] if guides else ys
+    xticks, yticks = nice_ticks(min(spread_x), max(spread_x)), nice_ticks(min(spread_y), max(spread_y))
 
     def px(value: float) -> float:
         return left + (value - xticks[0]) / (xticks[-1] - xticks[0]) * (right - left)
@@ -576,7 +579,14 @@ def scatter_chart(
         f'<text x="14" y="{_num((top + bottom) / 2)}" text-anchor="middle" font-size="{SMALL}" '
         f'transform="rotate(-90 14 {_num((top + bottom) / 2)})">{esc(y_label)}</text>'
     )
-    if len(points) >= 2:
+    if guides is not None:
+        gx, gy = px(guides[0]), py(guides[1])
+        body.append(
+            f'<line x1="{_num(gx)}" y1="{top}" x2="{_num(gx)}" y2="{bottom}" stroke="{AMBER}" stroke-width="2" '
+            f'stroke-dasharray="6 4"/><line x1="{left}" y1="{_num(gy)}" x2="{right}" y2="{_num(gy)}" '
+            f'stroke="{AMBER}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+    elif len(points) >= 2:
         mean_x = sum(xs) / len(xs)
         mean_y = sum(ys) / len(ys)
         sxx = sum((v - mean_x) ** 2 for v in xs)

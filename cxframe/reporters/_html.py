@@ -429,6 +429,7 @@ class _Report(Wording):
                     desc=desc,
                     x_label=str(chart.get("x_label") or ""),
                     y_label=str(chart.get("y_label") or ""),
+                    guides=_guides(chart.get("guides")),
                 )
         except (TypeError, ValueError):  # numbers the contracts refuse (a document edited by hand)
             return None
@@ -567,3 +568,12 @@ def _svg_image(svg: object) -> str | None:
     if not isinstance(svg, str) or not svg.lstrip().startswith(("<svg", "<?xml")):
         return None
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _guides(value: Any) -> tuple[float, float] | None:
+    """A scatter chart's ``guides`` from the document, or None (absent, or not two numbers)."""
+    if isinstance(value, list) and len(value) == 2:
+        x, y = as_float(value[0]), as_float(value[1])
+        if x is not None and y is not None:
+            return x, y
+    return None

@@ -230,6 +230,31 @@ say = Catalogue.by_key(
         "segments.none": {"en": "observations carry no segment column", "zh-CN": "观测数据不带任何细分列"},
         "kpi.none": {"en": "no objective names a business_kpi", "zh-CN": "没有目标写明 business_kpi"},
         "kpi.link": {"en": "{objective}: {metric} → {kpi}", "zh-CN": "{objective}：{metric} → {kpi}"},
+        "kpi.measured": {
+            "en": "{kpi} measured against {metric} on {customers} customers (cxframe-insight)",
+            "zh-CN": "已在 {customers} 位客户上测量 {kpi} 与 {metric} 的关联（cxframe-insight）",
+        },
+        "kpi.measured.difference": {
+            "en": "{kpi} measured against {metric} on {customers} customers: {high} against {low} differ by "
+            "{value:+.3g} ({ci_low:+.3g} … {ci_high:+.3g}), an association",
+            "zh-CN": "已在 {customers} 位客户上测量 {kpi} 与 {metric} 的关联：{high} 与 {low} 相差 {value:+.3g}"
+            "（{ci_low:+.3g} … {ci_high:+.3g}），属于关联",
+        },
+        "kpi.measured.per_point": {
+            "en": "{kpi} measured against {metric} on {customers} customers: {slope:+.3g} per point of {metric} "
+            "({ci_low:+.3g} … {ci_high:+.3g}), an association",
+            "zh-CN": "已在 {customers} 位客户上测量 {kpi} 与 {metric} 的关联：{metric} 每变化 1 分，{kpi} 相差 {slope:+.3g}"
+            "（{ci_low:+.3g} … {ci_high:+.3g}），属于关联",
+        },
+        "predictive.model": {
+            "en": "a churn model ({model}) validated on a time split: AUC {auc:.2f}; {customers} customers scored, "
+            "{high} at high risk",
+            "zh-CN": "经时间切分验证的流失模型（{model}）：AUC {auc:.2f}；已为 {customers} 位客户打分，其中 {high} 位高风险",
+        },
+        "predictive.weak": {
+            "en": "an AUC below 0.6 predicts little better than chance",
+            "zh-CN": "AUC 低于 0.6，预测效果仅略好于随机",
+        },
         # --- people ---------------------------------------------------------------------------------------------
         "enps.none": {
             "en": "no eNPS result can be shown (no employee answers, or fewer than the anonymity threshold)",

@@ -10,6 +10,7 @@ facts can; a ``question`` is asked where a person must answer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cxframe.assess.models import _evidence as ev
@@ -412,10 +413,81 @@ def segmented(facts: Facts) -> Verdict | None:
 
 
 def kpi_linked(facts: Facts) -> Verdict:
+    # an objective naming its KPI ties them on paper; a link measured on customers' facts (cxframe-insight) ties them
+    # in the data: either is the tie, and both are shown
     links = [o for o in facts.programme.document.objectives if o.business_kpi]
-    if not links:
+    measured = _measured_links(facts)
+    if not links and not measured:
         return Verdict.no(say("kpi.none"))
-    return Verdict.yes(*(say("kpi.link", objective=o.id, metric=o.metric, kpi=o.business_kpi) for o in links))
+    named = (say("kpi.link", objective=o.id, metric=o.metric, kpi=o.business_kpi) for o in links)
+    return Verdict.yes(*named, *measured)
+
+
+def _measured_links(facts: Facts) -> list[Text]:
+    """The KPI links cxframe-insight measured on customers with both a KPI fact and an answer."""
+    insight = ev.plugin(facts, "insight")
+    found = insight.get("business") if insight is not None else None
+    lines = []
+    for link in found if isinstance(found, list) else []:
+        customers = link.get("customers") if isinstance(link, Mapping) else None
+        if not isinstance(customers, int) or not customers or "problem" in link:
+            continue
+        values = {"kpi": link.get("kpi"), "metric": link.get("metric"), "customers": customers}
+        difference = link.get("difference")
+        if isinstance(difference, Mapping) and isinstance(difference.get("value"), int | float):
+            between = difference.get("between") or ["", ""]
+            lines.append(
+                say(
+                    "kpi.measured.difference",
+                    **values,
+                    high=between[0],
+                    low=between[-1],
+                    value=difference["value"],
+                    ci_low=difference.get("ci_low") or 0.0,
+                    ci_high=difference.get("ci_high") or 0.0,
+                )
+            )
+        elif isinstance(per_point := link.get("per_point"), Mapping) and isinstance(
+            per_point.get("slope"), int | float
+        ):
+            lines.append(
+                say(
+                    "kpi.measured.per_point",
+                    **values,
+                    slope=per_point["slope"],
+                    ci_low=per_point.get("ci_low") or 0.0,
+                    ci_high=per_point.get("ci_high") or 0.0,
+                )
+            )
+        else:
+            lines.append(say("kpi.measured", **values))
+    return lines
+
+
+def predictive_insight(facts: Facts) -> Verdict | None:
+    """A churn model validated on a time split (cxframe-insight) is predictive insight; rules alone ask the question."""
+    insight = ev.plugin(facts, "insight")
+    churn = insight.get("churn") if insight is not None else None
+    if not isinstance(churn, Mapping) or churn.get("model") in (None, "rules"):
+        return None
+    auc = churn.get("auc")
+    if isinstance(auc, bool) or not isinstance(auc, int | float):
+        return None
+    stored = churn.get("bands")
+    bands: Mapping[str, Any] = stored if isinstance(stored, Mapping) else {}
+    line = say(
+        "predictive.model",
+        model=churn["model"],
+        auc=auc,
+        customers=churn.get("customers") or 0,
+        high=bands.get("high") or 0,
+    )
+    # a model no better than a coin's toss predicts nothing, whatever it is called
+    return Verdict(auc >= PREDICTIVE_AUC, (line,) if auc >= PREDICTIVE_AUC else (line, say("predictive.weak")))
+
+
+#: The time-split AUC from which a churn model counts as predictive insight (0.5 is chance).
+PREDICTIVE_AUC = 0.6
 
 
 # --- people-oriented culture ---------------------------------------------------------------
@@ -693,6 +765,7 @@ CRITERIA = (
         "information",
         5,
         "Customer data give predictive insight",
+        evidence=predictive_insight,
         question="Do you use predictive insight from customer data (churn alerts, next best action)?",
         recommendation="Build a model on joined experience and behavioural data (e.g. churn risk) and act on it.",
     ),

@@ -14,6 +14,9 @@
 * the customer's profile: answers, events, journey stage, metric history,
   risk, loop cases and actions of one customer; ``cxframe customer ID`` and
   `customer_profile`;
+* in ``cxframe assess`` and its reports: the ``insight`` section (key drivers
+  as importance × performance, churn counts by band, the business link), from
+  the evidence `cxframe_insight.report` gives;
 * experience to business: a KPI among promoters, passives and detractors and
   per point of the metric (an association, said so); ``cxframe business`` and
   `business_link`.
@@ -24,9 +27,9 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from cxframe import Check, Collector, Programme, hookimpl
+from cxframe import Check, Collector, Programme, ReportSection, RunContext, hookimpl
 from cxframe_insight.api import business_link, customer_profile, key_drivers, predict_churn
 from cxframe_insight.business import BusinessLink, KpiGroup
 from cxframe_insight.churn import Calibration, CalibrationBin, ChurnPrediction, CustomerRisk, Reason
@@ -75,6 +78,21 @@ def register_checks(programme: Programme | None) -> list[Check]:
     # raising here is how `cxframe validate` learns about bad settings
     load_settings(programme)
     return []
+
+
+@hookimpl
+def assessment_evidence(run: RunContext) -> dict[str, Any] | None:
+    """Drivers, churn bands and the business link for the report (#25); numpy and the model only when assessing."""
+    from cxframe_insight import report
+
+    return report.evidence(run)
+
+
+@hookimpl
+def register_report_sections() -> list[ReportSection]:
+    from cxframe_insight.report import SECTIONS
+
+    return list(SECTIONS)
 
 
 @hookimpl

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import attrs
 
-from cxframe import InvalidInput, MetricDefinition, Opened, PluginHost, Programme, open_programme
+from cxframe import InvalidInput, MetricDefinition, Opened, PluginHost, Programme, RunContext, open_programme
 from cxframe_insight import business, churn, features, model, profile
 from cxframe_insight import drivers as driver_analysis
 from cxframe_insight.business import BusinessLink
@@ -56,7 +56,7 @@ def key_drivers(
     return found
 
 
-def _score_metric(opened: Opened, settings: InsightSettings) -> MetricDefinition | None:
+def _score_metric(opened: Opened | RunContext, settings: InsightSettings) -> MetricDefinition | None:
     """The metric whose answers give the churn features' scores; None when the default nps is not registered."""
     ids = opened.registry.metrics.ids()
     if settings.churn_metric in ids:
@@ -73,7 +73,7 @@ def _score_metric(opened: Opened, settings: InsightSettings) -> MetricDefinition
     return None
 
 
-def _span(opened: Opened) -> tuple[str | None, str | None]:
+def _span(opened: Opened | RunContext) -> tuple[str | None, str | None]:
     """The store's earliest and latest answer or event (KPI facts are outcomes, not contacts: left out)."""
     first, last = opened.store.db.execute(
         "SELECT MIN(f), MAX(l) FROM (SELECT MIN(timestamp) AS f, MAX(timestamp) AS l FROM responses "
@@ -83,7 +83,8 @@ def _span(opened: Opened) -> tuple[str | None, str | None]:
     return (None if first is None else str(first)), (None if last is None else str(last))
 
 
-def _predict(opened: Opened) -> ChurnPrediction:
+def predict_in(opened: Opened | RunContext) -> ChurnPrediction:
+    """The churn prediction over an opened programme or an assessment's run (the same store and registry)."""
     settings = load_settings(opened.programme)
     metric = _score_metric(opened, settings)
     first, latest = _span(opened)
@@ -129,7 +130,7 @@ def predict_churn(programme: ProgrammeLike = ".", *, host: PluginHost | None = N
     ``calibration`` None, and a note saying why): see docs/insight.md.
     """
     with open_programme(programme, host) as opened:
-        return _predict(opened)
+        return predict_in(opened)
 
 
 def customer_profile(programme: ProgrammeLike, customer: str, *, host: PluginHost | None = None) -> CustomerProfile:
@@ -139,7 +140,7 @@ def customer_profile(programme: ProgrammeLike, customer: str, *, host: PluginHos
     """
     with open_programme(programme, host) as opened:
         profile.require(opened.store, customer)
-        prediction = _predict(opened)
+        prediction = predict_in(opened)
         metrics = [opened.registry.metrics.get(metric) for metric in opened.registry.metrics.ids()]
         return profile.build(
             opened.store, opened.programme, metrics, customer, prediction.of(customer), prediction.model

@@ -174,7 +174,7 @@ def _segment_expression(store: Store, by: str | None) -> str:
     return f"r.{_quoted(by)}"
 
 
-def _responses(store: Store, metric: MetricDefinition, drivers: Sequence[str], by: str | None) -> tuple[list[Any], Any]:
+def responses(store: Store, metric: MetricDefinition, drivers: Sequence[str], by: str | None) -> tuple[list[Any], Any]:
     """One row per response that answered the metric: its segment, and outcome + drivers as floats (NaN: unanswered)."""
     questions = [metric.question, *drivers]
     pivot = ", ".join("MAX(CASE WHEN a.question = ? THEN a.value END)" for _ in questions)
@@ -199,7 +199,7 @@ def _responses(store: Store, metric: MetricDefinition, drivers: Sequence[str], b
     return segments, values
 
 
-def _scales(store: Store, drivers: Sequence[str]) -> dict[str, tuple[float, float] | None]:
+def scales_of(store: Store, drivers: Sequence[str]) -> dict[str, tuple[float, float] | None]:
     rows = store.db.execute(
         f"SELECT question, MIN(scale_min), MAX(scale_max) FROM answers WHERE question IN ({', '.join('?' * len(drivers))}) "
         "GROUP BY question",
@@ -222,6 +222,22 @@ def _quadrants(importance: Any, position: Any) -> list[str]:
         else:
             names.append(MAINTAIN if performing else LOWER_PRIORITY)
     return names
+
+
+def positions(drivers: Sequence[str], complete: Any, scales: dict[str, tuple[float, float] | None]) -> Any:
+    """Each driver's mean as a share of its scale (0–1), over ``complete`` responses (outcome first, then drivers).
+
+    So that 1–5, 0–10 and yes/no ratings compare; a question stored without a
+    scale (yes/no as 0/1) is placed within the range its answers span.
+    """
+    import numpy as np
+
+    performance = complete[:, 1:].mean(axis=0)
+    bounds = [
+        scales.get(name) or (float(complete[:, j + 1].min()), float(complete[:, j + 1].max()))
+        for j, name in enumerate(drivers)
+    ]
+    return np.array([(mean - low) / (high - low) for mean, (low, high) in zip(performance, bounds, strict=True)])
 
 
 def analyse(
@@ -270,13 +286,7 @@ def analyse(
     low = np.percentile(resampled, tail, axis=0)
     high = np.percentile(resampled, 100 - tail, axis=0)
     performance = complete[:, 1:].mean(axis=0)
-    # a performance as a share of its scale, so that 1–5, 0–10 and yes/no ratings compare; a question stored
-    # without a scale (yes/no as 0/1) is placed within the range its answers span
-    bounds = [
-        scales.get(name) or (float(complete[:, j + 1].min()), float(complete[:, j + 1].max()))
-        for j, name in enumerate(drivers)
-    ]
-    position = np.array([(mean - low) / (high - low) for mean, (low, high) in zip(performance, bounds, strict=True)])
+    position = positions(drivers, complete, scales)
     quadrants = _quadrants(weights, position)
     found = [
         Driver(
@@ -314,8 +324,8 @@ def key_drivers(
 ) -> list[DriverAnalysis]:
     """The key drivers of ``metric``, overall or one analysis per value of segment column ``by``."""
     chosen = choose_drivers(store, metric, drivers)
-    segments, values = _responses(store, metric, chosen, by)
-    scales = _scales(store, chosen)
+    segments, values = responses(store, metric, chosen, by)
+    scales = scales_of(store, chosen)
     if by is None:
         return [analyse(metric, chosen, values, scales, settings)]
     groups: dict[str | None, list[int]] = {}
