@@ -23,6 +23,7 @@ from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._records import MetricDefinition, WeightedVariance
 from cxframe.measurement._dialect import SPARK
 from cxframe.measurement._engine import FIXED_SEGMENTS, SQLEngine
+from cxframe.store._sqlite import OBSERVATION_COLUMNS as STORED_OBSERVATION_COLUMNS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -35,28 +36,8 @@ DEFAULT_MASTER = "local[*]"
 LOCAL_SHUFFLE_PARTITIONS = 4
 #: the tables an export writes, one folder each
 TABLES = ("observations", "events")
-#: observation columns that are not segments
-OBSERVATION_COLUMNS = frozenset(
-    {
-        "key",
-        "ingest_id",
-        "source",
-        "question",
-        "value",
-        "timestamp",
-        "tz_offset",
-        "respondent_id",
-        "response_id",
-        "population",
-        "scale_min",
-        "scale_max",
-        "touchpoint",
-        "channel",
-        "comment",
-        "weight",
-        "response",
-    }
-)
+#: observation columns that are not segments: the store's, and the response the `observations` view adds
+OBSERVATION_COLUMNS = frozenset({*STORED_OBSERVATION_COLUMNS, "response"})
 
 
 def java_problem() -> str | None:
