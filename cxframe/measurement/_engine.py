@@ -14,6 +14,7 @@ two dialects differ, and `SQLiteEngine` and
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, overload
@@ -111,7 +112,7 @@ class Engine(Protocol):
 FIXED_SEGMENTS = ("touchpoint", "channel", "source", "population")
 
 
-class SQLEngine:
+class SQLEngine(abc.ABC):
     """The queries of an SQL engine over an ``observations`` table, in its `dialect`; a subclass runs them.
 
     One ``GROUP BY`` per metric (two with respondent clusters). A subclass
@@ -133,17 +134,17 @@ class SQLEngine:
         #: whether answers with the same respondent id are one cluster (``respondent_clusters``)
         self.respondent_clusters = respondent_clusters
 
+    @abc.abstractmethod
     def segment_columns(self, metric: MetricDefinition | None = None) -> list[str]:
         """The columns answers can be grouped or filtered by (with ``metric``'s own, when it reads its own table)."""
-        raise NotImplementedError
 
     def has_rows(self, metric: MetricDefinition) -> bool:
         """Whether ``metric``'s table exists here; only ``observations`` unless the engine knows better."""
         return metric.table == "observations"
 
+    @abc.abstractmethod
     def rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Every row of one query, its ``?`` bound to ``parameters`` in order."""
-        raise NotImplementedError
 
     def answer_window(self, metric: MetricDefinition) -> tuple[dt.date, dt.date, frozenset[str]] | None:
         """The first and last day (UTC) of the answers to ``metric``'s question from its population, and their months.

@@ -16,7 +16,7 @@ digits, so that text order is time order) and shown to the second.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -304,21 +304,45 @@ def update(
     with store.writing():
         current = _get(store, number)
         closed = None if status in OPEN_STATUSES else at
-        store.db.execute(
-            f"UPDATE {CASES} SET status = ?, root_cause = ?, resolution = ?, closed = ? WHERE id = ?",
-            [
-                status,
-                root_cause if root_cause is not None else current.root_cause,
-                resolution if resolution is not None else current.resolution,
-                closed,
-                number,
-            ],
-        )
-        store.db.execute(
-            f"INSERT INTO {HISTORY} (case_id, at, status, root_cause, resolution, note) VALUES (?, ?, ?, ?, ?, ?)",
-            [number, at, status, root_cause, resolution, note],
-        )
+        write_changes(store, at, [CaseChange(number, status, root_cause, resolution, closed, note)], {number: current})
         return _get(store, number)
+
+
+@attrs.frozen
+class CaseChange:
+    """One update of a case: its new status and close time, what was given (None: kept), the history's note."""
+
+    case: int
+    status: str
+    root_cause: str | None
+    resolution: str | None
+    closed: str | None
+    note: str | None
+
+
+def write_changes(store: Store, at: str, changes: Sequence[CaseChange], current: Mapping[int, LoopCase]) -> None:
+    """Apply ``changes`` (checked already) to the cases and their history, two statements for any number.
+
+    A root cause or resolution not given keeps the case's ``current`` one; the
+    history records what was given. The caller holds the write transaction.
+    """
+    store.db.conn.executemany(
+        f"UPDATE {CASES} SET status = ?, root_cause = ?, resolution = ?, closed = ? WHERE id = ?",
+        [
+            (
+                change.status,
+                change.root_cause if change.root_cause is not None else current[change.case].root_cause,
+                change.resolution if change.resolution is not None else current[change.case].resolution,
+                change.closed,
+                change.case,
+            )
+            for change in changes
+        ],
+    )
+    store.db.conn.executemany(
+        f"INSERT INTO {HISTORY} (case_id, at, status, root_cause, resolution, note) VALUES (?, ?, ?, ?, ?, ?)",
+        [(c.case, at, c.status, c.root_cause, c.resolution, c.note) for c in changes],
+    )
 
 
 def history(store: Store, case: int | str) -> list[CaseUpdate]:

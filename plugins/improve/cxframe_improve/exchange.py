@@ -34,7 +34,7 @@ import attrs
 from cxframe import InvalidInput, PluginHost, Store, open_programme
 from cxframe_improve import cases
 from cxframe_improve.api import ProgrammeLike, _now, loop_cases
-from cxframe_improve.cases import CASES, HISTORY, LoopCase
+from cxframe_improve.cases import LoopCase
 from cxframe_improve.settings import NEW_STATUS, OPEN_STATUSES, UPDATE_STATUSES
 
 #: The CSV's columns: the ``loop list --json`` keys, in order (DESIGN §11).
@@ -224,7 +224,6 @@ def import_rows(store: Store, target: Path, now: dt.datetime) -> ImportResult:
     if not cases.ready(store):  # pragma: no cover - a writable store always gets its tables
         raise InvalidInput(["there are no cases yet"], where=str(target))
     at = cases.stored_time(now)
-    db = store.db
     with store.writing():
         current = {case.case: case for case in cases.list_cases(store, now)}
         last = max(current, default=0)
@@ -244,7 +243,7 @@ def import_rows(store: Store, target: Path, now: dt.datetime) -> ImportResult:
         if problems:
             # every problem of the file at once, in file order: nothing is applied
             raise InvalidInput([message for _, message in sorted(problems, key=lambda p: p[0])], where=str(target))
-        changed: list[int] = []
+        changes = []
         for row in rows:
             before = current[row.case]
             if not _changes(row, before):
@@ -252,29 +251,10 @@ def import_rows(store: Store, target: Path, now: dt.datetime) -> ImportResult:
             # the status stays: so does the time it closed; a new one closes now (or opens again)
             reopened = None if row.status in OPEN_STATUSES else at
             closed = before.closed if row.status == before.status else reopened
-            db.execute(
-                f"UPDATE {CASES} SET status = ?, root_cause = ?, resolution = ?, closed = ? WHERE id = ?",
-                [
-                    row.status,
-                    row.root_cause if row.root_cause is not None else before.root_cause,
-                    row.resolution if row.resolution is not None else before.resolution,
-                    closed,
-                    row.case,
-                ],
-            )
-            db.execute(
-                f"INSERT INTO {HISTORY} (case_id, at, status, root_cause, resolution, note) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    row.case,
-                    at,
-                    row.status,
-                    row.root_cause,
-                    row.resolution,
-                    f"imported from {target.name}, line {row.line}",
-                ],
-            )
-            changed.append(row.case)
-    return ImportResult(str(target), len(rows), tuple(changed))
+            note = f"imported from {target.name}, line {row.line}"
+            changes.append(cases.CaseChange(row.case, row.status, row.root_cause, row.resolution, closed, note))
+        cases.write_changes(store, at, changes, current)
+    return ImportResult(str(target), len(rows), tuple(change.case for change in changes))
 
 
 # --- the Python API ---------------------------------------------------------
