@@ -185,3 +185,12 @@ def test_a_plugin_settings_table_nobody_reads_is_a_problem_and_a_warning(program
         cxframe.measure(programme, host=host)
     result = testing.invoke(["-C", str(programme), "measure"], host=host)
     assert result.exit_code == 0 and f"warning: {programme / 'cxframe.toml'}: plugins.{typo}" in result.stderr
+
+
+def test_a_command_in_a_programmes_subfolder_is_told_where_the_programme_is(programme: Path, host: PluginHost) -> None:
+    data = programme / "data"
+    data.mkdir()
+    result = testing.invoke(["-C", str(data), "measure"], host=host)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"the nearest programme is in {programme.resolve()}" in result.stderr
+    assert f"-C {programme.resolve()}" in result.stderr
