@@ -265,3 +265,29 @@ def test_a_bad_churn_metric_setting_is_named(tmp_path: Path) -> None:
     write_programme(root, plugins={"cxframe-insight": {"churn_metric": "loyalty"}})
     result = cli(root, "predict", "churn")
     assert result.exit_code == 1 and "churn_metric: unknown metric 'loyalty'" in result.stderr
+
+
+def test_each_profile_has_the_risk_predict_churn_gives_that_customer(tmp_path: Path) -> None:
+    # without labels the profile reads one customer's features (the customer a parameter of the query)
+    root = programme(tmp_path)
+    prediction = cxframe_insight.predict_churn(root, host=host())
+    assert prediction.model == "rules"
+    for expected in prediction.customers:
+        found = cxframe_insight.customer_profile(root, expected.customer, host=host())
+        assert (found.risk, found.risk_model) == (expected, "rules")
+
+
+def test_one_customers_features_are_their_row_of_everyones(tmp_path: Path) -> None:
+    from cxframe import open_programme
+    from cxframe_insight import features
+
+    root = programme(tmp_path)
+    with open_programme(root, host()) as opened:
+        metric = opened.registry.metrics.get("nps")
+        journeys = features.final_touchpoints(opened.programme)
+        settings: dict[str, Any] = {"complaint_words": ["complaint"], "repeat_days": 7.0}
+        everyone = features.build(opened.store, metric, journeys, stamp(0), **settings)
+        for customer in everyone.customers:
+            one = features.build(opened.store, metric, journeys, stamp(0), customer=customer, **settings)
+            assert one.customers == (customer,) and one.of(customer) == everyone.of(customer)
+        assert features.build(opened.store, metric, journeys, stamp(0), customer="nobody", **settings).customers == ()
