@@ -187,14 +187,21 @@ def customer_profile(programme: ProgrammeLike, customer: str, *, host: PluginHos
     """Everything known about one customer: answers, events, journey stage, metric history, risk, cases, actions.
 
     The risk is the one `predict_churn` gives the customer (see
-    `customer_risk`). An id that is neither a respondent id nor an event case
-    id raises `cxframe.InvalidInput`.
+    `customer_risk`). Other plugins add their parts through the core's
+    ``customer_profile`` hook (the text plugin: ``comments``), in ``parts``.
+    An id that is neither a respondent id nor an event case id raises
+    `cxframe.InvalidInput`.
     """
     with open_programme(programme, host) as opened:
         profile.require(opened.store, customer)
         risk, risk_model = customer_risk(opened, customer)
         metrics = [opened.registry.metrics.get(metric) for metric in opened.registry.metrics.ids()]
-        return profile.build(opened.store, opened.programme, metrics, customer, risk, risk_model)
+        found = profile.build(opened.store, opened.programme, metrics, customer, risk, risk_model)
+        answers = opened.host.call(
+            "customer_profile", programme=opened.programme, store=opened.store, customer=customer
+        )
+        parts, notes = profile.merge_parts(answers)
+        return attrs.evolve(found, parts=parts, notes=tuple(notes))
 
 
 def business_link(
