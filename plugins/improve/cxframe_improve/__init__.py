@@ -46,7 +46,15 @@ from cxframe_improve import cases
 
 # the action register and its effects
 from cxframe_improve.actions import RegisterEntry, action_effect, action_register, add_action, update_action
-from cxframe_improve.api import alert_log, case_history, loop_cases, notify_owners, open_loop_cases, update_case
+from cxframe_improve.api import (
+    alert_log,
+    case_history,
+    close_loop_cases,
+    loop_cases,
+    notify_owners,
+    open_loop_cases,
+    update_case,
+)
 from cxframe_improve.cases import CaseUpdate, LoopCase
 from cxframe_improve.effect import ActionEffect, DidEffect, PreTrend, WindowValue
 from cxframe_improve.exchange import ImportResult, export_cases, import_cases
@@ -81,6 +89,7 @@ __all__ = [
     "OwnerRoute",
     "alert_log",
     "case_history",
+    "close_loop_cases",
     "export_cases",
     "import_cases",
     "load_notify_settings",
@@ -117,7 +126,9 @@ def register_checks(programme: Programme | None) -> list[Check]:
             problems += exc.messages
     if problems:
         raise InvalidInput(problems)
-    return []
+    from cxframe_improve.checks import closing_checks
+
+    return closing_checks(load_rules(programme))
 
 
 @hookimpl
@@ -150,12 +161,13 @@ def register_report_sections() -> list[ReportSection]:
 def collect_finished(
     programme: Programme, store: Store, catalogue: MetricCatalogue, summaries: list[IngestSummary]
 ) -> None:
-    """Open the cases the loop rules call for, counting ``since`` back from now."""
+    """Open the cases the loop rules call for, counting ``since`` back from now; close those the event logs resolve."""
     del summaries  # every qualifying answer in the store counts, not only this collect's: re-collects catch up
     rules = load_rules(programme)
     if rules:
         metrics = cases.metric_questions(programme, rules, catalogue.metrics)
         cases.open_cases(store, rules, metrics, dt.datetime.now(dt.UTC))
+        cases.close_from_events(store, rules)
 
 
 @hookimpl
