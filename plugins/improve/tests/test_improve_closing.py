@@ -221,3 +221,12 @@ def test_without_closed_by_there_is_no_closing_check(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert not [r for r in json.loads(result.stdout) if r["check"] == "improve.loop-closing"]
     assert all(v["status"] == "open" for v in cases(root).values())
+
+
+def test_the_closing_check_speaks_every_report_language() -> None:
+    from cxframe_improve import checks
+
+    assert checks.say.missing() == []
+    from cxframe_improve import metrics
+
+    assert metrics.say.missing() == []
