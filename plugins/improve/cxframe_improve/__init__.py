@@ -25,6 +25,7 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from cxframe import (
@@ -59,7 +60,13 @@ from cxframe_improve.cases import CaseUpdate, LoopCase
 from cxframe_improve.effect import ActionEffect, DidEffect, PreTrend, WindowValue
 from cxframe_improve.exchange import ImportResult, export_cases, import_cases
 from cxframe_improve.metrics import loop_metrics, loop_recovery
-from cxframe_improve.notifiers import Destination, NotifySettings, configured_notifiers, load_notify_settings
+from cxframe_improve.notifiers import (
+    Destination,
+    NotifySettings,
+    configured_notifiers,
+    load_notify_settings,
+    unknown_notifiers,
+)
 from cxframe_improve.notify import AlertOutcome, AlertsNotDelivered, NotifyResult
 from cxframe_improve.settings import (
     OPEN_STATUSES,
@@ -194,6 +201,27 @@ def stage_finished(stage: Stage, run: RunContext, outcome: StageOutcome) -> None
         from cxframe_improve.effect import record_effects
 
         record_effects(run)
+
+
+@hookimpl(wrapper=True, specname="register_notifiers")
+def check_recipients(programme: Programme | None) -> Generator[None, list[list[Notifier]], list[list[Notifier]]]:
+    """Around every plugin's notifiers: a recipient route naming a notifier none registers is bad input.
+
+    So ``cxframe validate`` (and any command) names the file and the key
+    (``plugins.cxframe-improve.notify.recipients.default``), instead of
+    ``loop notify`` finding out when it has alerts to send.
+    """
+    contributed = yield
+    if programme is not None:
+        try:
+            settings = load_notify_settings(programme)
+        except InvalidInput:  # bad settings are reported by register_checks, each with its key
+            return contributed
+        known = [n.id for found in contributed if isinstance(found, list) for n in found if isinstance(n, Notifier)]
+        problems = unknown_notifiers(settings, known)
+        if problems:
+            raise InvalidInput(problems, where=str(programme.file))
+    return contributed
 
 
 @hookimpl

@@ -56,6 +56,15 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     # the loop metrics' views over the cases (#24): cxframe_improve.views
     views.STEP,
+    # loop notify sends outside the write lock: the alerts a run is sending are claimed meanwhile (notify.CLAIMS)
+    (
+        "0004_alert_claims",
+        (
+            "CREATE TABLE improve_alert_claims (case_id INTEGER NOT NULL, kind TEXT NOT NULL, notifier TEXT NOT NULL, "
+            "recipient TEXT NOT NULL, claimed TEXT NOT NULL, run TEXT NOT NULL, "
+            "PRIMARY KEY (case_id, kind, notifier, recipient))",
+        ),
+    ),
 )
 
 _COLUMNS = (
