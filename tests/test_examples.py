@@ -423,6 +423,113 @@ def test_employee_link_is_moderately_positive_over_six_teams(worked: Worked) -> 
     assert 0.3 <= link.r < 0.6
 
 
+# -- the closed loop and the codeframe (retail bank) -------------------------------------------------------------------
+
+#: The bank's loop (#24): owner → (cases, closed). Every closing is the dispute's outcome call in the journey log.
+LOOP_OWNERS = {
+    "Head of Contact Centre": (207, 68),
+    "Head of Card Services": (111, 62),
+    "Head of Digital": (87, 0),
+    "Head of Branch Network": (42, 3),
+}
+#: metric → (value, ci_low, ci_high, n), to one decimal
+LOOP_FIGURES = {
+    "loop_closed": (29.8, 25.5, 34.4, 447),
+    "loop_within_sla": (0.0, 0.0, 0.9, 447),
+    "loop_hours_to_close": (412.1, 359.3, 478.7, 133),
+}
+#: The bank's codeframe (#26): theme → comments that mention it, of 856; 825 carry at least one theme.
+THEMES = {
+    "waiting": 100,
+    "id-check": 82,
+    "app-reliability": 65,
+    "app": 227,
+    "staff": 179,
+    "first-time": 72,
+    "dispute-outcome": 148,
+    "keeping-informed": 133,
+    "repeating": 146,
+    "branch": 90,
+    "fees": 16,
+    "speed": 149,
+    "chat": 69,
+    "cards": 57,
+}
+
+
+def _one_decimal(result: Any) -> tuple[float | None, ...]:
+    values = (result.value, result.ci_low, result.ci_high)
+    return (*(None if v is None else round(v, 1) for v in values), result.n)
+
+
+def test_the_bank_loop_reaches_its_designed_figures(worked: Worked) -> None:
+    if worked.name != "retail-bank":
+        pytest.skip("the closed loop is the retail bank's")
+    improve = pytest.importorskip("cxframe_improve")
+    rows = _query(
+        worked, "SELECT owner, count(*) AS n, sum(status = 'resolved') AS closed FROM improve_cases GROUP BY owner"
+    )
+    assert {row["owner"]: (row["n"], row["closed"]) for row in rows} == LOOP_OWNERS
+    results = {r.metric: r for r in api.measure(worked.root, list(LOOP_FIGURES)) if not r.segment}
+    assert {metric: _one_decimal(result) for metric, result in results.items()} == LOOP_FIGURES
+    # recovery: the next NPS answer after a resolved case against the rest, not significant on so few customers
+    (resolved,) = [r for r in improve.loop_recovery(worked.root, "nps") if r.segment == {"outcome": "resolved"}]
+    assert (round(resolved.value, 1), resolved.n, round(resolved.baseline_value, 1), resolved.baseline_n) == (
+        7.6,
+        35,
+        7.5,
+        17,
+    )
+    assert round(resolved.p_value, 3) == 0.917 and not resolved.significant
+    # each closing is in the case's history at the outcome call's time, naming it; a re-collect changes nothing
+    notes = _query(worked, "SELECT note FROM improve_case_history WHERE status = 'resolved'")
+    assert len(notes) == 133
+    assert all(row["note"].startswith("closed by the event 'outcome-call' in journey-log at ") for row in notes)
+    before = _query(worked, "SELECT id, status, closed FROM improve_cases ORDER BY id")
+    api.collect(worked.root)
+    assert _query(worked, "SELECT id, status, closed FROM improve_cases ORDER BY id") == before
+    assert len(_query(worked, "SELECT id FROM improve_case_history")) == 447 + 133
+
+
+def test_the_bank_comments_are_coded_against_its_codeframe(worked: Worked) -> None:
+    if worked.name != "retail-bank":
+        pytest.skip("the codeframe is the retail bank's")
+    text = pytest.importorskip("cxframe_text")
+    report = text.text_themes(worked.root)
+    assert (report.comments, round(report.coverage * report.comments)) == (856, 825)
+    assert {theme.theme: theme.mentions for theme in report.themes} == THEMES
+    # what pulls NPS down (and what lifts it), in NPS points against the comments without the theme
+    diffs = {theme.theme: round(theme.diff, 1) for theme in report.themes if theme.p_value < 0.01}
+    assert diffs == {
+        "waiting": -37.0,
+        "app-reliability": -113.2,
+        "staff": 34.5,
+        "first-time": 45.9,
+        "keeping-informed": -21.2,
+        "repeating": -24.8,
+        "branch": 35.8,
+        "speed": 79.9,
+        "cards": 65.7,
+    }
+
+
+def test_the_bank_runs_without_the_improve_and_text_plugins(tmp_path: Path) -> None:
+    """Their settings are in the programme file; without them the example still validates, collects and reports."""
+    import cxframe_journey
+    import cxframe_nps
+    from cxframe import reporters, testing
+    from cxframe.assess import models
+
+    host = testing.plugin_host(reporters, models, cxframe_nps, cxframe_journey, cxframe_employee)
+    root = tmp_path / "bank"
+    init_programme(root, example="retail-bank")
+    assert api.validate(root, host=host) == []
+    api.collect(root, host=host)
+    document = api.assess(root, host=host)
+    written = api.report(root, document=document, host=host)
+    assert len(written) == 3 and not {"improve", "text"} & {section["id"] for section in document["sections"]}
+
+
 # -- the demo -----------------------------------------------------------------------------------------------------------
 
 
@@ -443,6 +550,18 @@ def test_demo_shows_the_whole_lifecycle(name: str, tmp_path: Path) -> None:
     assert document["evidence"]["journey"]["maps"] and document["evidence"]["employee"]["link"]["r"] is not None
     html = (target / "reports" / "assessment.html").read_text(encoding="utf-8")
     assert "<script" not in html  # respondents' comments include one; it may show among the verbatims, escaped
+    if name == "retail-bank" and {"improve", "text"} <= {section["id"] for section in document["sections"]}:
+        # the codeframe restores the information dimension's level; the report shows the loop and the effect
+        levels = {dimension["id"]: dimension["level"] for dimension in document["model"]["dimensions"]}
+        assert levels["information"] == 3
+        criteria = {c["id"]: c["status"] for d in document["model"]["dimensions"] for c in d["criteria"]}
+        assert criteria["iso.info.coded"] == "met"
+        markdown = (target / "reports" / "assessment.md").read_text(encoding="utf-8")
+        improve = markdown.split("## Improve: the closed loop", 1)[1].split("\n## ", 1)[0]
+        assert "447 cases opened for unhappy answers: 314 still open, 314 of them past their due time." in improve
+        assert "| Cases closed \\(%\\) | 29.8 | 25.5 … 34.4 | 447 |" in improve
+        assert "| Median hours to close | 412.1 | 359.3 … 478.7 | 133 |" in improve
+        assert "| app-release-april | nps | 21.5 (5.1 … 36.6, n = 93) | 54.0 (40.4 … 64.4, n = 100) |" in improve
 
 
 # -- the docs page ------------------------------------------------------------------------------------------------------

@@ -5,8 +5,10 @@
 * ``cxframe.toml`` — context, six objectives, two personas, seventeen
   touchpoints over all five contact environments, two journey maps ("Open a
   current account" on the awareness → advocacy stages, "Resolve a card
-  dispute" on service stages), three sources, and the settings of the nps and
-  employee plugins (declared metrics, frontline roles, voice of employee);
+  dispute" on service stages), three sources, and the settings of the nps,
+  improve, text and employee plugins (declared metrics, the closed loop's
+  rule, closed by the dispute's outcome call in the journey log, a 14-theme
+  codeframe for the comments, frontline roles, voice of employee);
 * ``data/customer_survey.csv`` — post-interaction surveys (NPS 0–10, CSAT 1–5,
   CES 1–7, "did you get what you needed" Yes/No) with region, channel,
   product, touchpoint and team, December 2025 to November 2026;

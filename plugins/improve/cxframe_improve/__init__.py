@@ -25,6 +25,7 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from cxframe import (
@@ -46,12 +47,26 @@ from cxframe_improve import cases
 
 # the action register and its effects
 from cxframe_improve.actions import RegisterEntry, action_effect, action_register, add_action, update_action
-from cxframe_improve.api import alert_log, case_history, loop_cases, notify_owners, open_loop_cases, update_case
+from cxframe_improve.api import (
+    alert_log,
+    case_history,
+    close_loop_cases,
+    loop_cases,
+    notify_owners,
+    open_loop_cases,
+    update_case,
+)
 from cxframe_improve.cases import CaseUpdate, LoopCase
 from cxframe_improve.effect import ActionEffect, DidEffect, PreTrend, WindowValue
 from cxframe_improve.exchange import ImportResult, export_cases, import_cases
 from cxframe_improve.metrics import loop_metrics, loop_recovery
-from cxframe_improve.notifiers import Destination, NotifySettings, configured_notifiers, load_notify_settings
+from cxframe_improve.notifiers import (
+    Destination,
+    NotifySettings,
+    configured_notifiers,
+    load_notify_settings,
+    unknown_notifiers,
+)
 from cxframe_improve.notify import AlertOutcome, AlertsNotDelivered, NotifyResult
 from cxframe_improve.settings import (
     OPEN_STATUSES,
@@ -81,6 +96,7 @@ __all__ = [
     "OwnerRoute",
     "alert_log",
     "case_history",
+    "close_loop_cases",
     "export_cases",
     "import_cases",
     "load_notify_settings",
@@ -117,7 +133,9 @@ def register_checks(programme: Programme | None) -> list[Check]:
             problems += exc.messages
     if problems:
         raise InvalidInput(problems)
-    return []
+    from cxframe_improve.checks import closing_checks
+
+    return closing_checks(load_rules(programme))
 
 
 @hookimpl
@@ -150,12 +168,13 @@ def register_report_sections() -> list[ReportSection]:
 def collect_finished(
     programme: Programme, store: Store, catalogue: MetricCatalogue, summaries: list[IngestSummary]
 ) -> None:
-    """Open the cases the loop rules call for, counting ``since`` back from now."""
+    """Open the cases the loop rules call for, counting ``since`` back from now; close those the event logs resolve."""
     del summaries  # every qualifying answer in the store counts, not only this collect's: re-collects catch up
     rules = load_rules(programme)
     if rules:
         metrics = cases.metric_questions(programme, rules, catalogue.metrics)
         cases.open_cases(store, rules, metrics, dt.datetime.now(dt.UTC))
+        cases.close_from_events(store, rules)
 
 
 @hookimpl
@@ -182,6 +201,27 @@ def stage_finished(stage: Stage, run: RunContext, outcome: StageOutcome) -> None
         from cxframe_improve.effect import record_effects
 
         record_effects(run)
+
+
+@hookimpl(wrapper=True, specname="register_notifiers")
+def check_recipients(programme: Programme | None) -> Generator[None, list[list[Notifier]], list[list[Notifier]]]:
+    """Around every plugin's notifiers: a recipient route naming a notifier none registers is bad input.
+
+    So ``cxframe validate`` (and any command) names the file and the key
+    (``plugins.cxframe-improve.notify.recipients.default``), instead of
+    ``loop notify`` finding out when it has alerts to send.
+    """
+    contributed = yield
+    if programme is not None:
+        try:
+            settings = load_notify_settings(programme)
+        except InvalidInput:  # bad settings are reported by register_checks, each with its key
+            return contributed
+        known = [n.id for found in contributed if isinstance(found, list) for n in found if isinstance(n, Notifier)]
+        problems = unknown_notifiers(settings, known)
+        if problems:
+            raise InvalidInput(problems, where=str(programme.file))
+    return contributed
 
 
 @hookimpl

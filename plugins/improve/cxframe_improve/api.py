@@ -33,13 +33,31 @@ def open_loop_cases(
     """Open the cases the loop rules call for (what ``cxframe collect`` does after storing); return how many.
 
     ``since`` counts back from ``now`` (default: the current time). An answer
-    that already has a case opens none.
+    that already has a case opens none. Like a collect, it then resolves the
+    open cases the event logs close (`close_loop_cases`).
     """
     with open_programme(programme, host) as opened:
         opened.store.require_writable("opening loop cases")
         rules = load_rules(opened.programme)
         metrics = cases.metric_questions(opened.programme, rules, opened.registry.metrics)
-        return cases.open_cases(opened.store, rules, metrics, _now(now))
+        count = cases.open_cases(opened.store, rules, metrics, _now(now))
+        cases.close_from_events(opened.store, rules)
+        return count
+
+
+def close_loop_cases(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> int:
+    """Resolve the open cases whose customer's event log shows a rule's ``closed_by`` activity; return how many.
+
+    What ``cxframe collect`` does after opening cases: each is resolved at
+    its closing event's time, with a history note naming the event; a case
+    someone already updated keeps that update.
+
+    >>> cxframe_improve.close_loop_cases("my-programme")  # doctest: +SKIP
+    7
+    """
+    with open_programme(programme, host) as opened:
+        opened.store.require_writable("closing loop cases")
+        return cases.close_from_events(opened.store, load_rules(opened.programme))
 
 
 def loop_cases(

@@ -56,6 +56,15 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     # the loop metrics' views over the cases (#24): cxframe_improve.views
     views.STEP,
+    # loop notify sends outside the write lock: the alerts a run is sending are claimed meanwhile (notify.CLAIMS)
+    (
+        "0004_alert_claims",
+        (
+            "CREATE TABLE improve_alert_claims (case_id INTEGER NOT NULL, kind TEXT NOT NULL, notifier TEXT NOT NULL, "
+            "recipient TEXT NOT NULL, claimed TEXT NOT NULL, run TEXT NOT NULL, "
+            "PRIMARY KEY (case_id, kind, notifier, recipient))",
+        ),
+    ),
 )
 
 _COLUMNS = (
@@ -228,6 +237,73 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
             [created, NEW_STATUS, before],
         ).rowcount
     return opened
+
+
+@attrs.frozen
+class _Closing:
+    """An open case and the first event of its customer's log that closes it."""
+
+    case: int
+    at: str
+    activity: str
+    source: str | None
+
+
+#: The status a closing event sets (the customer's log shows the issue dealt with).
+CLOSED_BY_EVENT = "resolved"
+
+
+def close_from_events(store: Store, rules: Sequence[LoopRule]) -> int:
+    """Resolve the open cases whose customer's event log shows a closing activity after the answer; return how many.
+
+    A case follows the first rule, in the order written, whose metric and
+    threshold it meets (the rule that opened it); that rule's ``closed_by``
+    activities close it. The closing event is the customer's first one
+    (``events.case_id`` = the case's ``respondent_id``) with such an activity
+    after the answer; the case is resolved at that event's time, and the
+    change is kept in its history, at that time, with a note naming the
+    event. Only cases still ``open`` are closed: a case someone updated (by
+    hand, an import, or an earlier event) keeps what was set, and a closed
+    case is never reopened, so a re-collect changes nothing twice.
+    """
+    closing = [(index, rule) for index, rule in enumerate(rules) if rule.closed_by]
+    if not closing or not ready(store):
+        return 0
+    db = store.db
+    with store.writing():
+        found: list[_Closing] = []
+        for index, rule in closing:
+            # the cases an earlier rule of the same metric qualifies are that rule's (it opened them)
+            earlier = [r.at_or_below for r in rules[:index] if r.metric == rule.metric]
+            marks = ", ".join("?" * len(rule.closed_by))
+            rows = db.execute(
+                "SELECT c.id, e.timestamp, e.activity, e.source FROM "
+                f"{CASES} AS c JOIN events AS e ON e.id = (SELECT f.id FROM events AS f "
+                f"WHERE f.case_id = c.respondent_id AND f.activity IN ({marks}) AND f.timestamp > c.opened "
+                "ORDER BY f.timestamp, f.id LIMIT 1) "
+                "WHERE c.status = ? AND c.metric = ? AND c.score <= ?"
+                + "".join(" AND c.score > ?" for _ in earlier)
+                + " ORDER BY c.id",
+                [*rule.closed_by, NEW_STATUS, rule.metric, rule.at_or_below, *earlier],
+            ).fetchall()
+            found += [_Closing(*row) for row in rows]
+        db.conn.executemany(
+            f"UPDATE {CASES} SET status = ?, closed = ? WHERE id = ? AND status = ?",
+            [(CLOSED_BY_EVENT, c.at, c.case, NEW_STATUS) for c in found],
+        )
+        db.conn.executemany(
+            f"INSERT INTO {HISTORY} (case_id, at, status, note) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    c.case,
+                    c.at,
+                    CLOSED_BY_EVENT,
+                    f"closed by the event {c.activity!r} in {c.source or 'the event log'} at {shown_time(c.at)}",
+                )
+                for c in found
+            ],
+        )
+    return len(found)
 
 
 def list_cases(

@@ -24,10 +24,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cxframe import ComparisonResult, IntervalMethod, MetricDefinition, PluginHost, compare, open_programme
+from cxframe import (
+    Catalogue,
+    ComparisonResult,
+    IntervalMethod,
+    MetricDefinition,
+    PluginHost,
+    compare,
+    open_programme,
+)
 from cxframe_improve.api import ProgrammeLike
 from cxframe_improve.settings import LoopRule
 from cxframe_improve.views import LOOP_CASES, LOOP_QUESTION, LOOP_RECOVERY
+
+#: The loop metrics' titles in every language of the reports (a metric id in a title is a name, never translated).
+say = Catalogue.by_key(
+    {
+        "metric.loop_closed": {"en": "Loop cases closed", "zh-CN": "已关闭的闭环个案"},
+        "metric.loop_within_sla": {"en": "Loop cases closed within SLA", "zh-CN": "在服务时限内关闭的闭环个案"},
+        "metric.loop_hours_to_close": {
+            "en": "Median hours to close a loop case",
+            "zh-CN": "闭环个案关闭所需时间中位数（小时）",
+        },
+        "metric.loop_recovery": {
+            "en": "Next {metric} answer after a loop case",
+            "zh-CN": "闭环个案之后的下一次 {metric} 回答",
+        },
+    }
+)
 
 CLOSED = "loop_closed"
 WITHIN_SLA = "loop_within_sla"
@@ -41,7 +65,7 @@ CASE_SEGMENTS = ("owner", "case_metric")
 FIXED: tuple[MetricDefinition, ...] = (
     MetricDefinition(
         id=CLOSED,
-        title="Loop cases closed",
+        title=say("metric.loop_closed"),
         question=LOOP_QUESTION,
         value_sql="CASE WHEN case_status IN ('resolved', 'no_response') THEN 1.0 ELSE 0.0 END",
         interval=IntervalMethod.PROPORTION,
@@ -53,7 +77,7 @@ FIXED: tuple[MetricDefinition, ...] = (
     ),
     MetricDefinition(
         id=WITHIN_SLA,
-        title="Loop cases closed within SLA",
+        title=say("metric.loop_within_sla"),
         question=LOOP_QUESTION,
         value_sql="within_sla",
         interval=IntervalMethod.PROPORTION,
@@ -68,7 +92,7 @@ FIXED: tuple[MetricDefinition, ...] = (
     ),
     MetricDefinition(
         id=HOURS_TO_CLOSE,
-        title="Median hours to close a loop case",
+        title=say("metric.loop_hours_to_close"),
         question=LOOP_QUESTION,
         value_sql="hours_to_close",
         interval=IntervalMethod.MEDIAN,
@@ -85,7 +109,7 @@ def recovery_metric(metric: str) -> MetricDefinition:
     """The next-answer metric of the cases that follow ``metric`` (``loop_recovery_<metric>``)."""
     return MetricDefinition(
         id=f"{RECOVERY_PREFIX}{metric}",
-        title=f"Next {metric} answer after a loop case",
+        title=say("metric.loop_recovery", metric=metric),
         question=metric,
         value_sql="value",
         interval=IntervalMethod.MEAN,

@@ -38,7 +38,7 @@ import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -272,6 +272,24 @@ def _destinations(value: Any, key: str, problems: list[str]) -> tuple[Destinatio
     return tuple(found)
 
 
+def _owner_key(owner: str) -> str:
+    return f"{PREFIX}.recipients.{owner!r}" if not owner.replace("_", "").isalnum() else f"{PREFIX}.recipients.{owner}"
+
+
+def unknown_notifiers(settings: NotifySettings, known: Iterable[str]) -> list[str]:
+    """A problem for each recipient route naming a notifier no plugin registers, with its key."""
+    registered = set(known)
+    hint = {"email": f" (configure [{PREFIX}.email])", "webhook": f" (configure [{PREFIX}.webhook])"}
+    problems = []
+    for owner, destinations in [*settings.recipients.items(), ("default", settings.default)]:
+        for notifier in dict.fromkeys(d.notifier for d in destinations if d.notifier not in registered):
+            problems.append(
+                f"{_owner_key(owner)}: no notifier {notifier!r} is registered{hint.get(notifier, '')}; "
+                f"known: {', '.join(sorted(registered)) or 'none'}"
+            )
+    return problems
+
+
 def load_notify_settings(programme: Programme | None) -> NotifySettings:
     """``[plugins.cxframe-improve.notify]`` (empty settings without one); `InvalidInput` naming every bad key."""
     if programme is None:
@@ -291,10 +309,7 @@ def load_notify_settings(programme: Programme | None) -> NotifySettings:
         problems.append(f'{PREFIX}.recipients: expected a table such as {{ "CX team" = "email:cx@example.com" }}')
         routes = {}
     for owner, value in routes.items():
-        where = (
-            f"{PREFIX}.recipients.{owner!r}" if not owner.replace("_", "").isalnum() else f"{PREFIX}.recipients.{owner}"
-        )
-        destinations = _destinations(value, where, problems)
+        destinations = _destinations(value, _owner_key(owner), problems)
         if owner == "default":
             default = destinations
         else:

@@ -10,10 +10,17 @@ notifier (`cxframe.Notifier.deliver`); what was delivered is recorded in the
 store as ``(case, kind, notifier, recipient)``, so no alert is sent twice,
 and every attempt — delivered or not, with the reason — is kept in the send
 log. A message that was not delivered marks nothing: the next run sends it
-again. A run holds the store's write lock from reading what was told to
-recording what it sent, so two runs at once never send the same alert; a
-run killed before it commits sends its alerts again next time (at least
-once, never lost).
+again.
+
+A run never holds the store's write lock while it sends (a slow mail server
+would hold up every collect): in one short write transaction it picks the
+alerts and **claims** them (``improve_alert_claims``, with its run id and
+the time), sends them outside any transaction, then in a second short
+transaction records what was delivered and drops its claims. A second run
+started meanwhile counts claimed alerts as told, so two runs at once never
+send the same alert. A claim older than `CLAIM_LEASE` belongs to a run that
+was killed while sending, and no longer counts: its alerts are sent again
+(at least once, never lost).
 
 An alert carries only what its owner needs to act: the case number, metric,
 score, touchpoint, due time, respondent id and the comment shortened to
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -36,6 +44,10 @@ from cxframe_improve.settings import OPEN_STATUSES
 
 SENDS = "improve_alert_sends"
 SENT = "improve_alerts_sent"
+CLAIMS = "improve_alert_claims"
+#: How long a run's claim on the alerts it is sending keeps other runs off them: far longer than any send takes
+#: (each server has its timeout), so only a run killed mid-send leaves claims this old.
+CLAIM_LEASE = dt.timedelta(hours=1)
 NEW = "new"
 OVERDUE = "overdue"
 #: how an owner-less case's alerts are addressed
@@ -262,8 +274,7 @@ def _record(store: Store, item: _Planned, delivery: Delivery, at: str) -> None:
     )
     if not delivery.sent:
         return
-    # an overdue case first alerted now counts as told about both: it is never sent later as "new"
-    told = [(case, kind) for case in item.overdue for kind in (OVERDUE, NEW)] + [(case, NEW) for case in item.new]
+    told = _told_by(item)
     store.db.conn.executemany(
         f"INSERT OR IGNORE INTO {SENT} (case_id, kind, notifier, recipient, sent, send_id) VALUES (?, ?, ?, ?, ?, ?)",
         [(case, kind, destination.notifier, destination.address, at, cursor.lastrowid) for case, kind in told],
@@ -285,39 +296,76 @@ def notify(
     if not ready(store):  # a read-only store without the tables: no cases, nothing told
         return NotifyResult(dry_run)
     if dry_run:
-        return _run(store, settings, notifiers, now, programme_name, send=False)
-    # the store's write lock, from reading what was told to recording what was sent: a second notify
-    # started meanwhile waits, then finds these alerts told (never twice); collect waits as for any writer
+        planned, unrouted = _pick(store, settings, notifiers, now, programme_name)
+        return NotifyResult(True, tuple(_outcome(item, "dry_run") for item in planned), tuple(unrouted))
+    run = uuid.uuid4().hex
+    # pick and claim in one short write transaction: a second run started meanwhile finds these claimed
     with store.writing():
-        return _run(store, settings, notifiers, now, programme_name, send=True)
+        planned, unrouted = _pick(store, settings, notifiers, now, programme_name)
+        _check_secrets(planned, settings)  # a missing password claims nothing and sends nothing
+        _claim(store, planned, run)
+    # send outside any transaction: a slow or unreachable server holds up no collect and no update
+    delivered: dict[int, tuple[Delivery, str]] = {}
+    try:
+        for notifier_id in dict.fromkeys(item.destination.notifier for item in planned):
+            batch = [(index, item) for index, item in enumerate(planned) if item.destination.notifier == notifier_id]
+            deliveries = notifiers[notifier_id].deliver([item.message for _, item in batch])
+            at = stored_time(dt.datetime.now(dt.UTC))
+            for (index, _), delivery in zip(batch, deliveries, strict=True):
+                delivered[index] = (delivery, at)
+    finally:
+        # record what was delivered and release the claims in one short transaction (also when interrupted)
+        with store.writing():
+            for index in sorted(delivered):
+                _record(store, planned[index], *delivered[index])
+            store.db.execute(f"DELETE FROM {CLAIMS} WHERE run = ?", [run])
+    outcomes = [
+        _outcome(item, "sent" if delivered[index][0].sent else "failed", delivered[index][0].error)
+        for index, item in enumerate(planned)
+    ]
+    return NotifyResult(False, tuple(outcomes), tuple(unrouted))
 
 
-def _run(
-    store: Store,
-    settings: NotifySettings,
-    notifiers: dict[str, Notifier],
-    now: dt.datetime,
-    programme_name: str,
-    *,
-    send: bool,
-) -> NotifyResult:
+def _claimed(store: Store) -> set[tuple[int, str, str, str]]:
+    """``(case, kind, notifier, recipient)`` another run is sending now (claims younger than `CLAIM_LEASE`)."""
+    since = stored_time(dt.datetime.now(dt.UTC) - CLAIM_LEASE)
+    rows = store.db.execute(
+        f"SELECT case_id, kind, notifier, recipient FROM {CLAIMS} WHERE claimed >= ?", [since]
+    ).fetchall()
+    return {(case, kind, notifier, recipient) for case, kind, notifier, recipient in rows}
+
+
+def _told_by(item: _Planned) -> list[tuple[int, str]]:
+    # an overdue case first alerted now counts as told about both: it is never sent later as "new"
+    return [(case, kind) for case in item.overdue for kind in (OVERDUE, NEW)] + [(case, NEW) for case in item.new]
+
+
+def _claim(store: Store, planned: Sequence[_Planned], run: str) -> None:
+    now = dt.datetime.now(dt.UTC)
+    at = stored_time(now)
+    # expired claims (runs killed while sending) count for nothing: drop them
+    store.db.execute(f"DELETE FROM {CLAIMS} WHERE claimed < ?", [stored_time(now - CLAIM_LEASE)])
+    # OR REPLACE: a stale claim of the same alert (a run killed while sending) is taken over
+    store.db.conn.executemany(
+        f"INSERT OR REPLACE INTO {CLAIMS} (case_id, kind, notifier, recipient, claimed, run) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (case, kind, item.destination.notifier, item.destination.address, at, run)
+            for item in planned
+            for case, kind in _told_by(item)
+        ],
+    )
+
+
+def _pick(
+    store: Store, settings: NotifySettings, notifiers: dict[str, Notifier], now: dt.datetime, programme_name: str
+) -> tuple[list[_Planned], list[tuple[str | None, tuple[int, ...]]]]:
+    """The alerts to send now: every open case's, less what was told or is being sent by another run."""
     open_cases = list_cases(store, now, open_only=True)
-    planned, unrouted = _plan(programme_name, settings, open_cases, _told(store), now)
+    planned, unrouted = _plan(programme_name, settings, open_cases, _told(store) | _claimed(store), now)
     problems = _unknown_notifiers(planned, settings, list(notifiers))
     if problems:
         raise InvalidInput(problems)
-    if not send:
-        return NotifyResult(True, tuple(_outcome(item, "dry_run") for item in planned), tuple(unrouted))
-    _check_secrets(planned, settings)
-    outcomes: dict[int, AlertOutcome] = {}
-    for notifier_id in dict.fromkeys(item.destination.notifier for item in planned):
-        batch = [(index, item) for index, item in enumerate(planned) if item.destination.notifier == notifier_id]
-        deliveries = notifiers[notifier_id].deliver([item.message for _, item in batch])
-        at = stored_time(dt.datetime.now(dt.UTC))
-        for (index, item), delivery in zip(batch, deliveries, strict=True):
-            _record(store, item, delivery, at)
-            outcomes[index] = _outcome(item, "sent" if delivery.sent else "failed", delivery.error)
-    return NotifyResult(False, tuple(outcomes[index] for index in range(len(planned))), tuple(unrouted))
+    return planned, unrouted
 
 
 def _outcome(item: _Planned, status: str, error: str | None = None) -> AlertOutcome:

@@ -8,6 +8,7 @@
     sla_hours = 48                  # due this long after the answer (default 48)
     since = 30                      # days (or "12h", "2w", "30d"), or a date: 2025-12-01; older answers open no case
     owners = { "touchpoint:contact-centre" = "Head of Contact Centre", "region:North" = "North lead", default = "CX team" }
+    closed_by = ["outcome-call"]    # event activities that resolve an open case when the customer's log shows one
 
 Owner routes are tried in the order written: ``COLUMN:VALUE`` matches an
 answer whose ``COLUMN`` (``touchpoint``, ``channel``, ``source`` or a segment
@@ -36,7 +37,7 @@ OPEN_STATUSES: tuple[str, ...] = ("open", "contacted")
 DEFAULT_SLA_HOURS = 48.0
 DEFAULT_SINCE_HOURS = 30 * 24.0
 
-_RULE_KEYS = ("metric", "at_or_below", "sla_hours", "since", "owners")
+_RULE_KEYS = ("metric", "at_or_below", "sla_hours", "since", "owners", "closed_by")
 _SINCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|d|days?|w|weeks?)\s*$", re.IGNORECASE)
 _HOURS_PER = {"h": 1.0, "d": 24.0, "w": 168.0}
 _COLUMN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -63,6 +64,8 @@ class LoopRule:
     default_owner: str | None = None
     #: ``since`` given as a date or time (UTC): answers before it open no case, whatever the collect's time
     since_time: dt.datetime | None = None
+    #: event activities that resolve the rule's open cases: the customer's first such event after the answer
+    closed_by: tuple[str, ...] = ()
 
     def cutoff(self, now: dt.datetime) -> dt.datetime:
         """The earliest answer time that opens a case at ``now``: the ``since`` date, or ``since`` counted back."""
@@ -137,6 +140,17 @@ def _owners(value: Any, key: str, problems: list[str]) -> tuple[tuple[OwnerRoute
     return tuple(routes), default
 
 
+def _closed_by(value: Any, key: str, problems: list[str]) -> tuple[str, ...]:
+    """The event activities that close a case: a list of non-empty texts, as the event log writes them."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.append(
+            f'{key}: expected a list of event activities, as the event log names them (e.g. ["outcome-call"]), '
+            f"got {value!r}"
+        )
+        return ()
+    return tuple(dict.fromkeys(v.strip() for v in value))
+
+
 def _rule(entry: Any, key: str, problems: list[str]) -> LoopRule | None:
     if not isinstance(entry, dict):
         problems.append(f"{key}: expected a table with metric and at_or_below")
@@ -160,9 +174,10 @@ def _rule(entry: Any, key: str, problems: list[str]) -> LoopRule | None:
         _since(entry["since"], f"{key}.since", problems) if "since" in entry else (DEFAULT_SINCE_HOURS, None)
     )
     routes, default = _owners(entry["owners"], f"{key}.owners", problems) if "owners" in entry else ((), None)
+    closed_by = _closed_by(entry["closed_by"], f"{key}.closed_by", problems) if "closed_by" in entry else ()
     if len(problems) > before or not isinstance(metric, str) or threshold is None or sla is None:
         return None
-    return LoopRule(metric.strip(), threshold, sla, since, routes, default, since_time)
+    return LoopRule(metric.strip(), threshold, sla, since, routes, default, since_time, closed_by)
 
 
 def load_rules(programme: Programme | None) -> list[LoopRule]:

@@ -16,6 +16,7 @@ import socket
 import ssl
 import threading
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,10 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+import cxframe
 import cxframe_improve
 import cxframe_nps
-from cxframe import InvalidInput, testing
+from cxframe import InvalidInput, Notifier, testing
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 HEADER = "response_id,customer_id,email,submitted_at,touchpoint,region,comment,likely_to_recommend"
@@ -555,17 +557,37 @@ def test_bad_notify_settings_are_errors_naming_the_key(tmp_path: Path, notify: d
     assert "Traceback" not in result.output
 
 
-def test_an_unknown_notifier_stops_before_anything_is_sent(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
+def test_an_unknown_notifier_is_caught_by_validate_naming_the_file_and_key(
+    tmp_path: Path, smtp: tuple[Mailbox, int]
+) -> None:
     mailbox, port = smtp
     routes = {"Head of Contact Centre": "pager:cc", "default": "email:cx@example.com"}
-    root = collected(tmp_path, {"recipients": routes, "email": email_settings(port)})
-    result = cli(root, "loop", "notify")
+    root = make_programme(tmp_path, {"recipients": routes, "email": email_settings(port)})
+    result = cli(root, "validate")
     assert result.exit_code == 1
-    assert "recipients (Head of Contact Centre): no notifier 'pager' is registered; known: email" in result.stderr
-    assert mailbox.messages == []
-    unconfigured = collected(tmp_path / "webhook", {"recipients": {"default": "webhook"}})
+    assert (
+        f"{root / 'cxframe.toml'}: plugins.cxframe-improve.notify.recipients.'Head of Contact Centre': "
+        "no notifier 'pager' is registered; known: email" in result.stderr
+    )
+    # any command stops on it, before anything is stored or sent
+    result = cli(root, "collect")
+    assert result.exit_code == 1 and "no notifier 'pager' is registered" in result.stderr
+    result = cli(root, "loop", "notify")
+    assert result.exit_code == 1 and mailbox.messages == []
+    unconfigured = make_programme(tmp_path / "webhook", {"recipients": {"default": "webhook"}})
+    problems = cxframe.validate(unconfigured, host=host())
+    assert problems == [
+        f"{unconfigured / 'cxframe.toml'}: plugins.cxframe-improve.notify.recipients.default: no notifier 'webhook' "
+        "is registered (configure [plugins.cxframe-improve.notify.webhook]); known: none"
+    ]
     with pytest.raises(InvalidInput, match=r"no notifier 'webhook' is registered \(configure \["):
         cxframe_improve.notify_owners(unconfigured, host=host())
+    # a notifier another plugin registers is known
+    routes = {"default": "pager:cx"}
+    pager = types.ModuleType("cxframe_pager")
+    pager.register_notifiers = cxframe.hookimpl(lambda: [Notifier("pager", "Pager", lambda m: [])])  # type: ignore[attr-defined]
+    paged = make_programme(tmp_path / "paged", {"recipients": routes})
+    assert cxframe.validate(paged, host=testing.plugin_host(cxframe_nps, cxframe_improve, pager)) == []
 
 
 def test_owners_without_a_recipient_are_reported_not_alerted(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
