@@ -25,6 +25,7 @@ import attrs
 import pytest
 from click.testing import CliRunner
 
+import cxframe
 from cxframe import api
 from cxframe.cli import cli
 from cxframe.contracts._stages import Stage, StageOutcome
@@ -523,7 +524,11 @@ def test_the_bank_runs_without_the_improve_and_text_plugins(tmp_path: Path) -> N
     host = testing.plugin_host(reporters, models, cxframe_nps, cxframe_journey, cxframe_employee)
     root = tmp_path / "bank"
     init_programme(root, example="retail-bank")
-    assert api.validate(root, host=host) == []
+    with pytest.warns(cxframe.UnknownPluginSettingsWarning) as warned:
+        assert api.validate(root, host=host) == []
+    unused = sorted(str(w.message).split(": plugins.")[1].split(":")[0] for w in warned)
+    assert unused == ["cxframe-improve", "cxframe-text"], unused
+    assert all("not used until it is installed" in str(w.message) for w in warned)
     api.collect(root, host=host)
     document = api.assess(root, host=host)
     written = api.report(root, document=document, host=host)

@@ -183,6 +183,11 @@ def test_a_plugin_settings_table_nobody_reads_is_a_problem_and_a_warning(program
     assert "did you mean 'tests-toy-plugin'?" in problems[0]
     with pytest.warns(cxframe.UnknownPluginSettingsWarning, match=f"plugins.{typo}"):
         cxframe.measure(programme, host=host)
+    # a plugin that is simply not installed here is a warning, not a problem
+    with (programme / "cxframe.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n[plugins.cxframe-not-installed-anywhere]\nx = 1\n")
+    with pytest.warns(cxframe.UnknownPluginSettingsWarning, match="not used until it is installed"):
+        assert len(cxframe.validate(programme, host=host)) == 1
     result = testing.invoke(["-C", str(programme), "measure"], host=host)
     assert result.exit_code == 0 and f"warning: {programme / 'cxframe.toml'}: plugins.{typo}" in result.stderr
 

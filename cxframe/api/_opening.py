@@ -43,8 +43,8 @@ def open_programme(programme: ProgrammeLike = ".", host: PluginHost | None = Non
     host = host if host is not None else load_plugins()
     registry = build_registry(host, loaded)
     registry.raise_conflicts()
-    for problem in unknown_plugin_settings(loaded, host):
-        warnings.warn(problem, UnknownPluginSettingsWarning, stacklevel=3)
+    for message, _ in unknown_plugin_settings(loaded, host):
+        warnings.warn(message, UnknownPluginSettingsWarning, stacklevel=3)
     store = Store(loaded.store_path)
     try:
         yield Opened(loaded, host, registry, store)
@@ -107,28 +107,33 @@ def _installed(registry: Registry, name: str, version: str | None, hooks: Iterab
     )
 
 
-def unknown_plugin_settings(programme: Programme, host: PluginHost) -> list[str]:
-    """One line per ``[plugins.NAME]`` table of the programme file that no installed plugin is called.
+def unknown_plugin_settings(programme: Programme, host: PluginHost) -> list[tuple[str, bool]]:
+    """One ``(message, misspelt)`` per ``[plugins.NAME]`` table of the programme file that no installed plugin is called.
 
     A plugin reads its settings under its distribution's name, so any other
-    table is read by nobody: a typo or a plugin not installed here. Names
-    compare as package names do (``cxframe_nps`` is ``cxframe-nps``); a
-    distribution with several entry points (``dist:entry``) is its
+    table is read by nobody: ``misspelt`` when an installed plugin's name is
+    close to it (``cxframe-improv``), else a plugin not installed here (a
+    shared programme file may carry settings for plugins some readers lack).
+    Names compare as package names do (``cxframe_nps`` is ``cxframe-nps``);
+    a distribution with several entry points (``dist:entry``) is its
     distribution's name.
     """
     installed = sorted({_package_name(info.name.split(":")[0]) for info in host.plugin_infos()} - {"cxframe"})
-    problems = []
+    listed = ", ".join(installed) or "none"
+    found = []
     for name in programme.document.plugins:
         if _package_name(name) in installed:
             continue
-        close = difflib.get_close_matches(_package_name(name), installed, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        listed = ", ".join(installed) or "none"
-        problems.append(
-            f"{programme.file}: plugins.{name}: no installed plugin is called {name!r}, so nothing reads these "
-            f"settings ({hint}installed: {listed})"
-        )
-    return problems
+        # close: a letter or two apart (every built-in shares "cxframe-", so the usual 0.6 would pair any two)
+        close = difflib.get_close_matches(_package_name(name), installed, n=1, cutoff=0.85)
+        where = f"{programme.file}: plugins.{name}: no installed plugin is called {name!r}"
+        if close:
+            found.append(
+                (f"{where}, so nothing reads these settings (did you mean {close[0]!r}? installed: {listed})", True)
+            )
+        else:
+            found.append((f"{where}: its settings are not used until it is installed (installed: {listed})", False))
+    return found
 
 
 def _package_name(name: str) -> str:
@@ -153,8 +158,9 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
 
     Checks the file's keys and types, cross-references, that each source's
     collector is registered and its file exists, that each objective's
-    metric (and each action's) is registered, and that every
-    ``[plugins.NAME]`` table names an installed plugin.
+    metric (and each action's) is registered, and that no
+    ``[plugins.NAME]`` table misspells an installed plugin's name (one that
+    names no installed plugin at all is a `UnknownPluginSettingsWarning`).
     """
     try:
         loaded = load_programme(programme)
@@ -169,7 +175,12 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
     problems = list(registry.conflicts)
     # a plugin that cannot make sense of its settings in the programme file says so by raising
     problems.extend(str(failure) for failure in host.failures[before:])
-    problems.extend(unknown_plugin_settings(loaded, host))
+    for message, misspelt in unknown_plugin_settings(loaded, host):
+        # a misspelt name is a problem; a plugin not installed here is only worth a warning
+        if misspelt:
+            problems.append(message)
+        else:
+            warnings.warn(message, UnknownPluginSettingsWarning, stacklevel=2)
     where = str(loaded.file)
     for index, source in enumerate(loaded.document.sources):
         if source.collector not in registry.collectors:
