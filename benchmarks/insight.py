@@ -9,7 +9,11 @@ process so that its peak RSS is its own:
 
 * ``cxframe drivers --metric nps --json`` (200 bootstrap resamples, the default);
 * ``cxframe predict churn --json`` with churn labels (features at up to five
-  moments, the time-split validation, the final model, every customer scored).
+  moments, the time-split validation, the final model, every customer scored);
+* ``cxframe customer ID --json`` for the customer at highest risk, after it:
+  the scores ``predict churn`` kept in the store, read for one customer;
+* the same profile without labels (after ``cxframe forget`` of the labels):
+  the rule-based risk from that customer's features alone.
 
 Data come from a fixed seed. Prints and writes ``benchmarks/results/insight.json`` (``--out``).
 """
@@ -206,6 +210,21 @@ def main() -> None:
             "customers_scored": len(found["customers"]),
         }
         print(json.dumps(results["churn"]))
+        customer = found["customers"][0]["customer"]
+        seconds, rss, out = run(churn, "customer", customer, "--json")
+        kept = json.loads(out)["risk"]
+        assert kept["risk"] == found["customers"][0]["risk"], (kept, found["customers"][0])
+        results["customer"] = {"customer": customer, "seconds": round(seconds, 2), "peak_rss_mb": round(rss)}
+        run(churn, "forget", "outcomes")
+        toml((churn / "cxframe.toml").read_text("utf-8").split('[[sources]]\nid = "outcomes"')[0], churn)
+        seconds, rss, out = run(churn, "customer", customer, "--json")
+        results["customer_rules"] = {
+            "customer": customer,
+            "model": json.loads(out)["risk"]["model"],
+            "seconds": round(seconds, 2),
+            "peak_rss_mb": round(rss),
+        }
+        print(json.dumps({"customer": results["customer"], "customer_rules": results["customer_rules"]}))
     options.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 

@@ -64,6 +64,7 @@ from cxframe.contracts._errors import (
     StoreError,
     StorePermissionWarning,
     UnknownId,
+    UnknownPluginSettingsWarning,
 )
 from cxframe.contracts._maturity import Assessment, Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.contracts._plugins import SURE, Check, Collector, Detection, Reporter
@@ -273,6 +274,7 @@ __all__ = [
     "TrendFit",
     "TrendResult",
     "UnknownId",
+    "UnknownPluginSettingsWarning",
     "Verdict",
     "WeightedVariance",
     "WindowComparison",

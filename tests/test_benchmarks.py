@@ -134,3 +134,4 @@ def test_insight_benchmark_runs_on_a_small_programme(tmp_path: Path) -> None:
     result = run_benchmark("insight.py", tmp_path, "--responses", "400", "--customers", "300", "--events", "3000")
     assert result["drivers"]["responses"] == 400 and len(result["drivers"]["order"]) == 12
     assert result["churn"]["customers_scored"] > 0 and result["churn"]["model"] in ("logistic_regression", "rules")
+    assert result["customer"]["seconds"] > 0 and result["customer_rules"]["model"] == "rules"

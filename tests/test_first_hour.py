@@ -53,6 +53,14 @@ def test_counts_of_one_are_singular() -> None:
     assert text("count.journeys", "zh-CN", n=1) == "1 条旅程"
 
 
+def test_the_lifecycle_line_says_one_journey_in_the_singular() -> None:
+    # the terminal summary formats its counts ("1,234") before they reach the catalogue
+    from cxframe.cli.assess import _lifecycle_line
+
+    stages = [{"stage": "design", "status": "ok", "counts": {"touchpoints": 4, "journeys": 1, "actions": 1200}}]
+    assert "4 touchpoints, 1 journey, 1,200 actions" in _lifecycle_line({"stages": stages}, "en")
+
+
 def test_command_help_shows_no_raw_markup() -> None:
     from cxframe.cli import BUILTIN_COMMANDS
 

@@ -37,8 +37,9 @@ MET, UNMET, UNKNOWN = CriterionStatus.MET, CriterionStatus.UNMET, CriterionStatu
 ALL = [c for model in MODELS.values() for c in model.criteria]
 QUESTION_ONLY = {c.id for c in ALL if c.evidence is None}
 #: criteria whose evidence needs data this test cannot give (a journey.handoffs check), tested on their own
-# iso.info.predictive needs a validated churn model (cxframe-insight): tests/test_models_insight.py
-NOT_IN_RICH = {"cx2030.handoffs.seamless", "iso.info.predictive"}
+# iso.info.predictive needs a validated churn model, iso.measure.drivers a key-driver analysis (cxframe-insight):
+# tests/test_models_insight.py and the insight plugin's tests
+NOT_IN_RICH = {"cx2030.handoffs.seamless", "iso.info.predictive", "iso.measure.drivers"}
 #: criteria whose evidence says "cannot tell" on an empty programme (no follow-up or outcome data)
 UNKNOWN_WHEN_BARE = {
     "iso.improve.inner-loop",
@@ -46,6 +47,7 @@ UNKNOWN_WHEN_BARE = {
     "cx2030.speed.follow-up",
     "cx2030.speed.resolution-time",
     "iso.info.predictive",  # no churn model: the question decides
+    "iso.measure.drivers",  # no cxframe-insight here: the question decides
     # (cx2030.handoffs.seamless is unmet on a bare programme: the journey plugin says no journey is mapped)
 }
 #: criteria read from the nps or employee plugin's evidence: unknown (then answered) without the plugins
@@ -55,6 +57,7 @@ FROM_PLUGINS = {
     "iso.measure.samples",
     "iso.measure.beyond",
     "iso.measure.segmented",
+    "iso.measure.drivers",
     "iso.culture.enps",
     "iso.culture.training",
     "iso.culture.resourced",
@@ -412,7 +415,9 @@ def test_levels_stop_below_the_unanswered_questions(rich_root: Path, rich: dict[
         scores = {r.dimension: (r.level, r.score) for r in iso_cx.MODEL.judge(facts)}
     # every evidence criterion is met: a dimension stops just below its first question-only criterion
     assert scores["framework"] == (3, 3.0)  # funding (4) is asked
-    assert scores["design"] == scores["measurement"] == (4, 4.0)  # surprise, management review (5) are asked
+    assert scores["design"] == (4, 4.0)  # surprise (5) is asked
+    # the key drivers (4) are asked here (no cxframe-insight in this host); kpi-link beside them is met
+    assert scores["measurement"] == (3, 3.5)
     assert scores["information"] == (4, 4.0)  # predictive insight (5) is asked
     assert scores["improvement"] == scores["culture"] == (5, 5.0)
 

@@ -86,3 +86,73 @@ def test_a_named_kpi_still_ties_them_and_a_measured_link_adds_to_it() -> None:
     objective = SimpleNamespace(id="nps-2026", metric="nps", business_kpi="attrition")
     verdict = iso_cx.kpi_linked(facts({"business": [LINK]}, [objective]))
     assert verdict.met and len(verdict.evidence) == 2 and str(verdict.evidence[0]) == "nps-2026: nps → attrition"
+
+
+# --- iso.measure.drivers: are the key drivers known? ---------------------------------------------------------------
+
+DRIVERS = {
+    "n": 400,
+    "incomplete": 3,
+    "drivers_asked": 4,
+    "needed": 40,
+    "min_r_squared": 0.2,
+    "r_squared": 0.46,
+    "drivers": [
+        {"driver": "speed", "importance": 0.2, "share": 0.43},
+        {"driver": "staff", "importance": 0.14, "share": 0.3},
+        {"driver": "clarity", "importance": 0.08, "share": 0.17},
+        {"driver": "price", "importance": 0.04, "share": 0.1},
+    ],
+}
+
+
+def drivers(**changed: Any) -> dict[str, Any]:
+    return {"metric": "nps", "drivers": {**DRIVERS, **changed}}
+
+
+def test_drivers_explaining_enough_of_the_metric_are_known_and_named() -> None:
+    verdict = iso_cx.drivers_known(facts(drivers()))
+    assert verdict is not None and verdict.met
+    assert [str(line) for line in verdict.evidence] == [
+        "key drivers of nps on 400 complete responses: R² = 0.46 (bar 0.20); top drivers: speed (43%), staff (30%), "
+        "clarity (17%)"
+    ]
+
+
+def test_drivers_below_the_bar_are_not_known() -> None:
+    verdict = iso_cx.drivers_known(facts(drivers(r_squared=0.12)))
+    assert verdict is not None and not verdict.met
+    assert str(verdict.evidence[0]).startswith("key drivers of nps on 400 complete responses: R² = 0.12 (bar 0.20)")
+    assert str(verdict.evidence[1]) == ("an R² of 0.12 is below the bar of 0.20: the ratings explain too little of nps")
+    # the programme's own bar decides (drivers_min_r_squared in [plugins.cxframe-insight])
+    lowered = iso_cx.drivers_known(facts(drivers(r_squared=0.12, min_r_squared=0.1)))
+    assert lowered is not None and lowered.met
+    # evidence without a bar (an older document) is judged by the default
+    (unbarred := drivers(r_squared=0.19))["drivers"].pop("min_r_squared")
+    assert iso_cx.DRIVERS_R_SQUARED == 0.2
+    judged = iso_cx.drivers_known(facts(unbarred))
+    assert judged is not None and not judged.met
+
+
+@pytest.mark.parametrize(
+    ("problem", "expected"),
+    [
+        ({"code": "too_few"}, "too few responses for the drivers of nps: 400 complete, 40 needed"),
+        ({"code": "no_variance"}, "the drivers of nps cannot be computed: a rating has the same answer in all 400"),
+        ({"code": "no_drivers"}, "no attribute rating is answered with nps: nothing to compute its drivers from"),
+    ],
+)
+def test_drivers_without_figures_say_why(problem: dict[str, Any], expected: str) -> None:
+    found = {k: v for k, v in DRIVERS.items() if k not in ("r_squared", "drivers")}
+    verdict = iso_cx.drivers_known(facts({"metric": "nps", "drivers": {**found, "problem": problem}}))
+    assert verdict is not None and not verdict.met
+    assert str(verdict.evidence[0]).startswith(expected)
+
+
+def test_no_metric_to_explain_is_not_known_and_without_the_plugin_the_question_decides() -> None:
+    verdict = iso_cx.drivers_known(facts({"churn": {"model": "rules"}}))
+    assert verdict is not None and not verdict.met
+    assert str(verdict.evidence[0]).startswith("no survey metric to explain")
+    assert iso_cx.drivers_known(facts(None)) is None
+    no_rows = iso_cx.drivers_known(facts(drivers(drivers=[])))
+    assert no_rows is not None and not no_rows.met

@@ -66,7 +66,7 @@ class Recorder:
 
 
 def test_every_hookspec_has_a_docstring_saying_what_to_return() -> None:
-    names = [name for name in dir(hookspecs) if name.startswith(("register_", "stage_", "collect_"))]
+    names = [name for name in dir(hookspecs) if name.startswith(("register_", "stage_", "collect_", "customer_"))]
     assert set(names) == {
         "register_collectors",
         "register_metrics",
@@ -79,6 +79,7 @@ def test_every_hookspec_has_a_docstring_saying_what_to_return() -> None:
         "stage_started",
         "stage_finished",
         "collect_finished",
+        "customer_profile",
     }
     for name in names:
         doc = getattr(hookspecs, name).__doc__

@@ -170,3 +170,27 @@ def test_validate_cli_prints_every_problem_and_exits_1(tmp_path: Path, host: Plu
     assert "touchpoints[0].id: expected a string, got integer 1" in result.stderr
     assert "touchpoints[0].name: required key is missing" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_plugin_settings_table_nobody_reads_is_a_problem_and_a_warning(programme: Path, host: PluginHost) -> None:
+    # the toy plugin is registered as a module: its name is "tests.toy_plugin", read as "tests-toy-plugin"
+    typo = "tests-toy-plugn"
+    with (programme / "cxframe.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f"\n[plugins.{typo}]\nthreshold = 3\n\n[plugins.tests_toy_plugin]\nthreshold = 3\n")
+    problems = cxframe.validate(programme, host=host)
+    assert len(problems) == 1, problems
+    assert f"plugins.{typo}: no installed plugin is called {typo!r}" in problems[0]
+    assert "did you mean 'tests-toy-plugin'?" in problems[0]
+    with pytest.warns(cxframe.UnknownPluginSettingsWarning, match=f"plugins.{typo}"):
+        cxframe.measure(programme, host=host)
+    result = testing.invoke(["-C", str(programme), "measure"], host=host)
+    assert result.exit_code == 0 and f"warning: {programme / 'cxframe.toml'}: plugins.{typo}" in result.stderr
+
+
+def test_a_command_in_a_programmes_subfolder_is_told_where_the_programme_is(programme: Path, host: PluginHost) -> None:
+    data = programme / "data"
+    data.mkdir()
+    result = testing.invoke(["-C", str(data), "measure"], host=host)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"the nearest programme is in {programme.resolve()}" in result.stderr
+    assert f"-C {programme.resolve()}" in result.stderr

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
+import re
 import tomllib
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import attrs
 
-from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._errors import InvalidInput, UnknownPluginSettingsWarning
 from cxframe.contracts._records import MetricDefinition
 from cxframe.contracts._shapes import InstalledPlugin
 from cxframe.host._manager import PluginHost, load_plugins
@@ -40,6 +43,8 @@ def open_programme(programme: ProgrammeLike = ".", host: PluginHost | None = Non
     host = host if host is not None else load_plugins()
     registry = build_registry(host, loaded)
     registry.raise_conflicts()
+    for problem in unknown_plugin_settings(loaded, host):
+        warnings.warn(problem, UnknownPluginSettingsWarning, stacklevel=3)
     store = Store(loaded.store_path)
     try:
         yield Opened(loaded, host, registry, store)
@@ -102,6 +107,35 @@ def _installed(registry: Registry, name: str, version: str | None, hooks: Iterab
     )
 
 
+def unknown_plugin_settings(programme: Programme, host: PluginHost) -> list[str]:
+    """One line per ``[plugins.NAME]`` table of the programme file that no installed plugin is called.
+
+    A plugin reads its settings under its distribution's name, so any other
+    table is read by nobody: a typo or a plugin not installed here. Names
+    compare as package names do (``cxframe_nps`` is ``cxframe-nps``); a
+    distribution with several entry points (``dist:entry``) is its
+    distribution's name.
+    """
+    installed = sorted({_package_name(info.name.split(":")[0]) for info in host.plugin_infos()} - {"cxframe"})
+    problems = []
+    for name in programme.document.plugins:
+        if _package_name(name) in installed:
+            continue
+        close = difflib.get_close_matches(_package_name(name), installed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        listed = ", ".join(installed) or "none"
+        problems.append(
+            f"{programme.file}: plugins.{name}: no installed plugin is called {name!r}, so nothing reads these "
+            f"settings ({hint}installed: {listed})"
+        )
+    return problems
+
+
+def _package_name(name: str) -> str:
+    """``name`` as package indexes compare names (PEP 503): lower case, runs of ``-_.`` one ``-``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 @contextlib.contextmanager
 def running(command: str, opened: Opened) -> Iterator[Run]:
     """A recorded run around some work; marked failed if the work raises."""
@@ -118,8 +152,9 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
     """Every problem with a programme folder, or an empty list.
 
     Checks the file's keys and types, cross-references, that each source's
-    collector is registered and its file exists, and that each objective's
-    metric (and each action's) is registered.
+    collector is registered and its file exists, that each objective's
+    metric (and each action's) is registered, and that every
+    ``[plugins.NAME]`` table names an installed plugin.
     """
     try:
         loaded = load_programme(programme)
@@ -134,6 +169,7 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
     problems = list(registry.conflicts)
     # a plugin that cannot make sense of its settings in the programme file says so by raising
     problems.extend(str(failure) for failure in host.failures[before:])
+    problems.extend(unknown_plugin_settings(loaded, host))
     where = str(loaded.file)
     for index, source in enumerate(loaded.document.sources):
         if source.collector not in registry.collectors:

@@ -16,7 +16,12 @@ import click
 from rich.console import Console
 
 from cxframe.api import on_store_wait as api_on_store_wait
-from cxframe.contracts._errors import CxframeError, SettingRenamedWarning, StorePermissionWarning
+from cxframe.contracts._errors import (
+    CxframeError,
+    SettingRenamedWarning,
+    StorePermissionWarning,
+    UnknownPluginSettingsWarning,
+)
 from cxframe.host._manager import PluginHost, load_plugins
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -179,7 +184,7 @@ def _say_waiting(path: str) -> None:
 
 
 #: cxframe's own warnings, printed as ``warning:`` lines on stderr once per command.
-SHOWN_AS_WARNINGS = (StorePermissionWarning, SettingRenamedWarning)
+SHOWN_AS_WARNINGS = (StorePermissionWarning, SettingRenamedWarning, UnknownPluginSettingsWarning)
 
 
 def _store_warnings_to_stderr(ctx: click.Context) -> None:

@@ -69,6 +69,16 @@ class UnknownId(CxframeError):
         super().__init__(f"unknown {kind} {wanted!r} (known: {hint})")
 
 
+class UnknownPluginSettingsWarning(UserWarning):
+    """The programme file has a ``[plugins.NAME]`` table and no installed plugin is called NAME.
+
+    Usually a typo (``cxframe-improv``), sometimes a plugin not installed
+    here. Its settings would be silently ignored, so every command warns
+    (the CLI prints it once per command on stderr) and ``cxframe validate``
+    reports it as a problem.
+    """
+
+
 class SettingRenamedWarning(UserWarning):
     """A setting in the programme file is written under an old name that is still read.
 

@@ -150,6 +150,34 @@ def assessment_evidence(run: RunContext) -> dict[str, Any] | None:
 
 
 @hookspec
+def customer_profile(programme: Programme, store: Store, customer: str) -> dict[str, Any] | None:
+    """Contribute this plugin's part of one customer's profile: what it knows about that customer.
+
+    Called once per profile by the plugin that shows profiles (cxframe-insight's
+    ``cxframe customer ID`` and ``cxframe_insight.customer_profile``), after it
+    has checked that the store knows ``customer`` (a survey respondent id or an
+    event case id). It lets a plugin add to the page without the plugins
+    importing each other: the text plugin adds the customer's comments with
+    their themes and sentiment this way.
+
+    Read from ``store`` only; apply your privacy rules first (mask personal
+    data in free text, never list anonymous respondents). The profile merges
+    the parts in the order the plugins answer: a key the profile already has
+    (``customer``, ``observations``, ``events``, ``journey_stage``,
+    ``metrics``, ``risk``, ``cases``, ``actions``) or that an earlier plugin
+    contributed is left out, with a warning. In the text output, each part
+    whose value is a list of flat records is shown as a table titled by its
+    key, anything else as ``key: value``.
+
+    :param programme: the open `cxframe.Programme` (read your settings with ``programme.plugin_settings``).
+    :param store: the programme's open `cxframe.Store` (possibly read-only).
+    :param customer: the customer's id, exactly as stored.
+    :return: a JSON-serialisable dict of new top-level keys for the profile (e.g. ``{"comments": [...]}``),
+        or ``None`` when the plugin has nothing to add.
+    """
+
+
+@hookspec
 def protect_metric_results(
     metric: MetricDefinition, results: list[MetricResult], by: list[str], period: Period | None, run: RunContext
 ) -> list[MetricResult] | None:

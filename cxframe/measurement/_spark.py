@@ -7,7 +7,7 @@ they differ from SQLite), over ``DIR/observations/`` and ``DIR/events/`` as
 group's sufficient statistics; the interval maths
 (`cxframe.measurement._engine.compute_metric`) runs on the driver, as for
 SQLite. pyspark is imported only here, and only when a query runs: it is an
-optional extra (``pip install "cxframe[spark]"``).
+optional extra (``pip install -e ".[spark]"``).
 """
 
 from __future__ import annotations
@@ -62,7 +62,10 @@ def spark_session(master: str | None = None) -> SparkSession:
         from pyspark.sql import SparkSession
     except ImportError:
         raise InvalidInput(
-            ['--engine spark needs pyspark: pip install "cxframe[spark]" (pyspark 4, and Java 17)']
+            [
+                '--engine spark needs pyspark: install the spark extra (pip install -e ".[spark]" in the cxframe '
+                "folder: pyspark 4), and Java 17 or later"
+            ]
         ) from None
     session = SparkSession.getActiveSession()
     if session is None:

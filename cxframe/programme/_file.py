@@ -137,13 +137,21 @@ class Programme:
         return self.document.plugins.get(plugin, {})
 
 
+def _nearest_programme(folder: Path) -> Path | None:
+    """The closest folder above ``folder`` with a programme file, if any."""
+    return next((parent for parent in folder.resolve().parents if (parent / PROGRAMME_FILE).is_file()), None)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise InvalidInput(
-            [f"no programme file here; run `cxframe init {path.parent}` to create one"], where=str(path)
-        ) from None
+        hint = f"run `cxframe init {path.parent}` to create one"
+        nearest = _nearest_programme(path.parent)
+        if nearest is not None:
+            # a command run in a programme's subfolder (its data/, its reports/): say where the programme is
+            hint = f"the nearest programme is in {nearest}: run the command there or with `-C {nearest}`; or {hint}"
+        raise InvalidInput([f"no programme file here; {hint}"], where=str(path)) from None
     except UnicodeDecodeError as exc:
         raise InvalidInput([f"not UTF-8 text ({exc.reason} at byte {exc.start})"], where=str(path)) from None
     try:

@@ -203,9 +203,10 @@ CATALOG: dict[str, dict[str, str]] = {**_REPORT, **FLAG_WORDS, **COUNT_LABELS}
 def text(key: str, lang: str = "en", **values: Any) -> str:
     """The label ``key`` in ``lang`` (English when that language lacks it), with ``values`` filled in.
 
-    With ``n=1`` and a ``<key>.one`` in the catalogue, that one (the singular) is used.
+    With ``n=1`` (or ``n="1"``, a count already formatted) and a ``<key>.one``
+    in the catalogue, that one (the singular) is used.
     """
-    if values.get("n") == 1 and f"{key}.one" in CATALOG:
+    if values.get("n") in (1, "1") and f"{key}.one" in CATALOG:
         key = f"{key}.one"
     entry = CATALOG[key]
     template = entry.get(lang) or entry["en"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,40 +87,47 @@ def export_parquet(store: Store, folder: str | Path, *, force: bool = False) -> 
 
     A ``folder`` that exists and is not empty is refused unless ``force``,
     which replaces its ``observations/``, ``events/`` and manifest (and
-    nothing else in it). A failed export removes what it wrote.
+    nothing else in it). The new export is written beside the old one first
+    and swapped in only once complete, so a failed or interrupted export
+    leaves the previous one as it was (or, interrupted during the swap
+    itself, without a manifest, which readers refuse) and removes what it
+    wrote.
     """
     target = Path(folder)
     if target.exists() and not target.is_dir():
         raise InvalidInput([f"{target} is a file: name a folder for the Parquet export"])
-    if target.is_dir() and any(target.iterdir()):
-        if not force:
-            raise InvalidInput(
-                [
-                    f"{target} is not empty: export into a new or empty folder, or pass --force to replace "
-                    "its observations/, events/ and _cxframe.json"
-                ]
-            )
-        for name in ("observations", "events"):
-            shutil.rmtree(target / name, ignore_errors=True)
-        (target / MANIFEST).unlink(missing_ok=True)
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise InvalidInput(
+            [
+                f"{target} is not empty: export into a new or empty folder, or pass --force to replace "
+                "its observations/, events/ and _cxframe.json"
+            ]
+        )
     segments = store.segment_columns()
     observation_columns = (*OBSERVATION_COLUMNS, *((name, _TEXT) for name in segments))
     tables = {
         "observations": (observation_columns, "observations", "response"),
         "events": (EVENT_COLUMNS, "events", "id"),
     }
-    counts: dict[str, int] = {}
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # inside the target, so that the swap is a rename on one file system; "_" keeps Spark from reading it
+    staging = Path(tempfile.mkdtemp(prefix="_cxframe-export-", dir=target))
     try:
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for name, (columns, table, order) in tables.items():
-            counts[name] = _write_table(store.db.conn, table, columns, order, target / name)
+        counts = {
+            name: _write_table(store.db.conn, table, columns, order, staging / name)
+            for name, (columns, table, order) in tables.items()
+        }
         manifest = {"format": "cxframe-parquet", "version": 1, "rows": counts, "segments": segments}
-        with open_private(target / MANIFEST) as handle:
+        with open_private(staging / MANIFEST) as handle:
             json.dump(manifest, handle, indent=2)
-    except BaseException:
+        # the manifest goes first and comes back last: a reader never pairs it with another export's files
+        (target / MANIFEST).unlink(missing_ok=True)
         for name in tables:
             shutil.rmtree(target / name, ignore_errors=True)
-        raise
+            (staging / name).rename(target / name)
+        (staging / MANIFEST).rename(target / MANIFEST)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return counts
 
 

@@ -246,6 +246,33 @@ say = Catalogue.by_key(
             "zh-CN": "已在 {customers} 位客户上测量 {kpi} 与 {metric} 的关联：{metric} 每变化 1 分，{kpi} 相差 {slope:+.3g}"
             "（{ci_low:+.3g} … {ci_high:+.3g}），属于关联",
         },
+        "drivers.no_metric": {
+            "en": "no survey metric to explain (neither nps nor an objective's metric is measured)",
+            "zh-CN": "没有可解释的调查指标（既没有 nps，也没有目标所用的指标）",
+        },
+        "drivers.no_ratings": {
+            "en": "no attribute rating is answered with {metric}: nothing to compute its drivers from",
+            "zh-CN": "没有与 {metric} 一起作答的属性评分：无从计算其驱动因素",
+        },
+        "drivers.too_few": {
+            "en": "too few responses for the drivers of {metric}: {n} complete, {needed} needed",
+            "zh-CN": "{metric} 的驱动因素分析回答不足：完整回答 {n} 份，需要 {needed} 份",
+        },
+        "drivers.no_variance": {
+            "en": "the drivers of {metric} cannot be computed: a rating has the same answer in all {n} complete "
+            "responses",
+            "zh-CN": "无法计算 {metric} 的驱动因素：某项评分在全部 {n} 份完整回答中都相同",
+        },
+        "drivers.share": {"en": "{driver} ({share:.0%})", "zh-CN": "{driver}（{share:.0%}）"},
+        "drivers.found": {
+            "en": "key drivers of {metric} on {n} complete responses: R² = {r2:.2f} (bar {bar:.2f}); top drivers: "
+            "{top}",
+            "zh-CN": "基于 {n} 份完整回答的 {metric} 关键驱动因素：R² = {r2:.2f}（门槛 {bar:.2f}）；主要驱动因素：{top}",
+        },
+        "drivers.weak": {
+            "en": "an R² of {r2:.2f} is below the bar of {bar:.2f}: the ratings explain too little of {metric}",
+            "zh-CN": "R² 为 {r2:.2f}，低于门槛 {bar:.2f}：这些评分对 {metric} 的解释力太弱",
+        },
         "predictive.model": {
             "en": "a churn model ({model}) validated on a time split: AUC {auc:.2f}; {customers} customers scored, "
             "{high} at high risk",

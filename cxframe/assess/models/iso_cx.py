@@ -461,6 +461,52 @@ def _measured_links(facts: Facts) -> list[Text]:
     return lines
 
 
+def drivers_known(facts: Facts) -> Verdict | None:
+    """The main metric's key drivers computed on the data at hand (cxframe-insight), explaining enough of it.
+
+    Read from the key-driver analysis the plugin ran once for the assessment:
+    known when it has figures and its explained R² reaches the plugin's
+    ``drivers_min_r_squared`` (`DRIVERS_R_SQUARED` when the evidence does not
+    say); without the plugin the question decides.
+    """
+    insight = ev.plugin(facts, "insight")
+    if insight is None:
+        return None
+    found = insight.get("drivers")
+    if not isinstance(found, Mapping):
+        return Verdict.no(say("drivers.no_metric"))
+    metric = insight.get("metric") or "?"
+    bar = found.get("min_r_squared")
+    if isinstance(bar, bool) or not isinstance(bar, int | float):
+        bar = DRIVERS_R_SQUARED
+    n = found.get("n") if isinstance(found.get("n"), int) else 0
+    problem = found.get("problem")
+    if isinstance(problem, Mapping):
+        code = problem.get("code")
+        if code == "too_few":
+            return Verdict.no(say("drivers.too_few", metric=metric, n=n, needed=found.get("needed") or 0))
+        if code == "no_variance":
+            return Verdict.no(say("drivers.no_variance", metric=metric, n=n))
+        return Verdict.no(say("drivers.no_ratings", metric=metric))
+    r2 = found.get("r_squared")
+    rows = [row for row in found.get("drivers") or () if isinstance(row, Mapping)]
+    if isinstance(r2, bool) or not isinstance(r2, int | float) or not rows:
+        return Verdict.no(say("drivers.no_ratings", metric=metric))
+    top = [
+        say("drivers.share", driver=row.get("driver"), share=row.get("share") or 0.0) for row in rows[:DRIVERS_SHOWN]
+    ]
+    line = say("drivers.found", metric=metric, n=n, r2=r2, bar=bar, top=listing(top, DRIVERS_SHOWN))
+    if r2 >= bar:
+        return Verdict.yes(line)
+    return Verdict.no(line, say("drivers.weak", r2=r2, bar=bar, metric=metric))
+
+
+#: The explained R² from which key drivers count as known when the evidence names no bar (the plugin's default).
+DRIVERS_R_SQUARED = 0.2
+#: Drivers the evidence line names, most important first.
+DRIVERS_SHOWN = 3
+
+
 def predictive_insight(facts: Facts) -> Verdict | None:
     """A churn model validated on a time split (cxframe-insight) is predictive insight; rules alone ask the question."""
     insight = ev.plugin(facts, "insight")
@@ -812,6 +858,17 @@ CRITERIA = (
         recommendation="Set business_kpi (retention, revenue) on objectives and track both together.",
     ),
     Criterion(
+        "iso.measure.drivers",
+        "measurement",
+        4,
+        "The key drivers of the main CX metric are known from the data",
+        evidence=drivers_known,
+        question="Do you know the key drivers of your main CX metric from a key-driver analysis of current "
+        "survey data?",
+        recommendation="Ask attribute ratings (speed, staff, clarity …) with the main metric and run a key-driver "
+        "analysis (cxframe drivers) on enough complete responses.",
+    ),
+    Criterion(
         "iso.measure.management-review",
         "measurement",
         5,
@@ -955,6 +1012,10 @@ ZH_CN = {
     "iso.measure.segmented": "可以按客户细分比较结果",
     "iso.measure.segmented.question": "客户体验结果是否按客户细分进行报告？",
     "iso.measure.segmented.recommendation": "随反馈一起收集细分字段（地区、产品、渠道、客户价值）。",
+    "iso.measure.drivers": "已根据数据掌握主要客户体验指标的关键驱动因素",
+    "iso.measure.drivers.question": "是否通过对当前调查数据的关键驱动因素分析，掌握了主要客户体验指标的关键驱动因素？",
+    "iso.measure.drivers.recommendation": "在主要指标之外同时询问各项属性评分（速度、员工、清晰度……），"
+    "并在足够多的完整回答上进行关键驱动因素分析（cxframe drivers）。",
     "iso.measure.kpi-link": "客户体验指标与业务 KPI 挂钩",
     "iso.measure.kpi-link.recommendation": "在目标上设置 business_kpi（留存、收入），并同时跟踪两者。",
     "iso.measure.management-review": "客户体验结果及其业务影响纳入管理评审",

@@ -15,10 +15,10 @@ from pathlib import Path
 import attrs
 
 from cxframe import InvalidInput, MetricDefinition, Opened, PluginHost, Programme, RunContext, open_programme
-from cxframe_insight import business, churn, features, model, profile
+from cxframe_insight import business, churn, features, model, profile, scores
 from cxframe_insight import drivers as driver_analysis
 from cxframe_insight.business import BusinessLink
-from cxframe_insight.churn import ChurnPrediction
+from cxframe_insight.churn import ChurnPrediction, CustomerRisk
 from cxframe_insight.drivers import DriverAnalysis
 from cxframe_insight.kpis import KPI
 from cxframe_insight.profile import CustomerProfile
@@ -83,14 +83,28 @@ def _span(opened: Opened | RunContext) -> tuple[str | None, str | None]:
     return (None if first is None else str(first)), (None if last is None else str(last))
 
 
-def predict_in(opened: Opened | RunContext) -> ChurnPrediction:
-    """The churn prediction over an opened programme or an assessment's run (the same store and registry)."""
+def _churn_inputs(
+    opened: Opened | RunContext,
+) -> tuple[InsightSettings, MetricDefinition | None, str, str, list[tuple[str, str, bool]]]:
+    """Settings, score metric, the store's first and latest record, and the journeys' touchpoints."""
     settings = load_settings(opened.programme)
     metric = _score_metric(opened, settings)
     first, latest = _span(opened)
     if first is None or latest is None:
         raise InvalidInput(["no survey answers and no events in the store yet: run cxframe collect first"])
-    journeys = features.final_touchpoints(opened.programme)
+    return settings, metric, first, latest, features.final_touchpoints(opened.programme)
+
+
+def predict_in(opened: Opened | RunContext, *, keep: bool = False) -> ChurnPrediction:
+    """The churn prediction over an opened programme or an assessment's run (the same store and registry).
+
+    ``keep``: keep the scores of a prediction over labelled data in the store
+    (`cxframe_insight.scores`), for `customer_profile` to read while the data
+    are unchanged.
+    """
+    settings, metric, first, latest, journeys = _churn_inputs(opened)
+    churn_dates, end, labelled = model.labels(opened.store)
+    current = scores.state(opened.store, settings, metric, journeys) if keep and labelled else None
     features.prepare(opened.store)
 
     def build(as_of: str) -> features.FeatureTable:
@@ -105,18 +119,23 @@ def predict_in(opened: Opened | RunContext) -> ChurnPrediction:
         )
 
     now = churn.after(latest)
-    churn_dates, end, labelled = model.labels(opened.store)
     notes: list[str] = []
     unknown = model.unknown_customers(opened.store)
     if unknown:
         notes.append(f"{unknown} customer(s) of the KPI facts have no survey answer and no event: not scored")
+    prediction: ChurnPrediction | None = None
     if labelled and end is not None:
         found = model.by_model(build, churn_dates, end, first, now, settings.horizon_days, settings.seed)
         if isinstance(found, churn.ChurnPrediction):
-            return attrs.evolve(found, notes=(*found.notes, *notes))
-        notes.insert(0, found)
-    rules = churn.by_rules(build(now), metric, settings)
-    return attrs.evolve(rules, notes=(*notes, *rules.notes))
+            prediction = attrs.evolve(found, notes=(*found.notes, *notes))
+        else:
+            notes.insert(0, found)
+    if prediction is None:
+        rules = churn.by_rules(build(now), metric, settings)
+        prediction = attrs.evolve(rules, notes=(*notes, *rules.notes))
+    if current is not None:
+        scores.keep(opened.store, current, prediction)
+    return prediction
 
 
 def predict_churn(programme: ProgrammeLike = ".", *, host: PluginHost | None = None) -> ChurnPrediction:
@@ -127,24 +146,62 @@ def predict_churn(programme: ProgrammeLike = ".", *, host: PluginHost | None = N
     ``churned`` KPI facts (a ``kpi-csv`` source) a logistic regression learnt
     and validated on a time split (``auc``, ``calibration``); without them,
     or with too few, the rule-based risk (``model == "rules"``, ``auc`` and
-    ``calibration`` None, and a note saying why): see docs/insight.md.
+    ``calibration`` None, and a note saying why): see docs/insight.md. With
+    labels, the scores are kept in the store for `customer_profile`.
     """
     with open_programme(programme, host) as opened:
-        return predict_in(opened)
+        return predict_in(opened, keep=True)
+
+
+def customer_risk(opened: Opened | RunContext, customer: str) -> tuple[CustomerRisk | None, str]:
+    """One customer's churn risk and the model behind it: what `predict_in` gives them, without scoring everyone.
+
+    Without churn labels, the rules over this customer's features alone (read
+    with the customer as a parameter of the query). With labels, the scores
+    `predict churn` kept while the store's state is the one they were computed
+    on; else the prediction is made again, and kept.
+    """
+    if not model.has_labels(opened.store):
+        settings, metric, _, latest, journeys = _churn_inputs(opened)
+        table = features.build(
+            opened.store,
+            metric,
+            journeys,
+            churn.after(latest),
+            complaint_words=settings.complaint_activities,
+            repeat_days=settings.repeat_days,
+            customer=customer,
+        )
+        return churn.by_rules(table, metric, settings).of(customer), churn.RULES_MODEL
+    settings = load_settings(opened.programme)
+    metric = _score_metric(opened, settings)
+    current = scores.state(opened.store, settings, metric, features.final_touchpoints(opened.programme))
+    found = scores.kept(opened.store, current, customer)
+    if found is not None:
+        return found.risk, found.model
+    prediction = predict_in(opened, keep=True)
+    return prediction.of(customer), prediction.model
 
 
 def customer_profile(programme: ProgrammeLike, customer: str, *, host: PluginHost | None = None) -> CustomerProfile:
     """Everything known about one customer: answers, events, journey stage, metric history, risk, cases, actions.
 
-    An id that is neither a respondent id nor an event case id raises `cxframe.InvalidInput`.
+    The risk is the one `predict_churn` gives the customer (see
+    `customer_risk`). Other plugins add their parts through the core's
+    ``customer_profile`` hook (the text plugin: ``comments``), in ``parts``.
+    An id that is neither a respondent id nor an event case id raises
+    `cxframe.InvalidInput`.
     """
     with open_programme(programme, host) as opened:
         profile.require(opened.store, customer)
-        prediction = predict_in(opened)
+        risk, risk_model = customer_risk(opened, customer)
         metrics = [opened.registry.metrics.get(metric) for metric in opened.registry.metrics.ids()]
-        return profile.build(
-            opened.store, opened.programme, metrics, customer, prediction.of(customer), prediction.model
+        found = profile.build(opened.store, opened.programme, metrics, customer, risk, risk_model)
+        answers = opened.host.call(
+            "customer_profile", programme=opened.programme, store=opened.store, customer=customer
         )
+        parts, notes = profile.merge_parts(answers)
+        return attrs.evolve(found, parts=parts, notes=tuple(notes))
 
 
 def business_link(

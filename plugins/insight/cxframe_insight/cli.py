@@ -8,6 +8,7 @@ import attrs
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cxframe import common_options, emit_json, handle_errors, json_option, state
 from cxframe_insight import api
@@ -161,10 +162,14 @@ def customer_command(customer: str, as_json: bool) -> None:
     \b
     JSON: {customer, observations: [{timestamp, source, response_id, metric,
     value, comment}], events: [{timestamp, activity, channel}], journey_stage,
-    metrics, risk, cases, actions}.
+    metrics, risk, cases, actions}, and the keys other plugins add (the text
+    plugin: comments: [{timestamp, source, response_id, comment, themes,
+    sentiment: {score, label}}]).
     """
     current = state()
     found = api.customer_profile(current.programme, customer, host=current.plugins())
+    for note in found.notes:
+        click.secho(f"warning: {note}", fg="yellow", err=True)
     if as_json:
         emit_json(found.to_json())
         return
@@ -215,6 +220,40 @@ def _profile(found: CustomerProfile) -> None:
         out.print(
             f"action {action['id']}: {action['title']} ({action['status']}, {action['owner'] or '—'})", markup=False
         )
+    for key, value in found.parts.items():
+        _part(out, key, value)
+
+
+def _cell(value: Any) -> str:
+    """A plugin's value in a table cell: lists joined, a mapping's values side by side."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return " ".join(_cell(item) for item in value.values())
+    return str(value)
+
+
+def _part(out: Console, key: str, value: Any) -> None:
+    """A plugin's part of the profile: a list of records as a table titled by its key, anything else on a line."""
+    if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        headers = list(dict.fromkeys(name for row in value for name in row))
+        table = Table(title=key.replace("_", " ").capitalize())
+        for header in headers:
+            table.add_column(header.replace("_", " "), overflow="fold")
+        for row in value:
+            # as Text: a comment's brackets are words, not rich markup
+            table.add_row(*(Text(_cell(row.get(header))) for header in headers))
+        out.print(table, markup=False)
+    elif isinstance(value, list) and not value:
+        out.print(f"{key}: none", markup=False)
+    else:
+        out.print(f"{key}: {_cell(value)}", markup=False)
 
 
 @click.command("business")

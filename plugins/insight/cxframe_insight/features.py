@@ -126,28 +126,41 @@ def build(
     repeat_days: float,
     customers: Sequence[str] | None = None,
     prepared: bool = False,
+    customer: str | None = None,
 ) -> FeatureTable:
     """The features of every customer with an answer or an event before ``as_of`` (or of ``customers`` only).
 
     ``prepared``: read the events from `prepare`'s table (call it first).
+    ``customer``: this one customer's features only, the customer a parameter
+    of every part of the query (their events through the events' index, not a
+    pass over everyone's): what `cxframe customer` reads. Each part groups by
+    customer, so the row is the one the full table has for them.
     """
     params: list[Any] = []
+    # one customer's rows in every part ("AND ? IS NULL OR ..." would keep SQLite off the index)
+    one = customer is not None
     if metric is not None:
         threshold = unhappy_threshold(metric)
         scores = (
             "ans AS (SELECT r.respondent_id AS customer, a.value AS value, "
             "ROW_NUMBER() OVER (PARTITION BY r.respondent_id ORDER BY r.timestamp DESC, r.id DESC) AS k "
             "FROM answers AS a JOIN responses AS r ON r.id = a.response "
-            "WHERE a.question = ? AND r.population = ? AND r.respondent_id IS NOT NULL AND r.timestamp < ?), "
+            "WHERE a.question = ? AND r.population = ? AND r.respondent_id IS NOT NULL AND r.timestamp < ?"
+            f"{' AND r.respondent_id = ?' if one else ''}), "
             "scores AS (SELECT customer, MAX(CASE WHEN k = 1 THEN value END) AS latest, "
             "MAX(CASE WHEN k = 2 THEN value END) AS previous, SUM(value <= ?) AS unhappy FROM ans GROUP BY customer), "
         )
-        params += [metric.question, metric.population, as_of, threshold if threshold is not None else float("-inf")]
+        params += [metric.question, metric.population, as_of, *([customer] if one else [])]
+        params.append(threshold if threshold is not None else float("-inf"))
     else:
         scores = "scores AS (SELECT NULL AS customer, NULL AS latest, NULL AS previous, 0 AS unhappy WHERE 0), "
     words = [word.lower() for word in complaint_words] or ["\x00"]
     complaint = " OR ".join("instr(lower(activity || ' ' || COALESCE(touchpoint, '')), ?) > 0" for _ in words)
-    source = PREPARED if prepared else f"({_EVENTS})"
+    if one:
+        source = f"({_EVENTS} WHERE case_id = ?)"
+        params.append(customer)
+    else:
+        source = PREPARED if prepared else f"({_EVENTS})"
     events = (
         f"ev AS (SELECT * FROM {source} WHERE ts < ?), "
         f"evs AS (SELECT customer, SUM({complaint}) AS complaints, "
@@ -157,18 +170,19 @@ def build(
     params += [as_of, *words, repeat_days]
     answered = (
         "answered AS (SELECT respondent_id AS customer, MAX(timestamp) AS last_answer FROM responses "
-        "WHERE respondent_id IS NOT NULL AND population = ? AND timestamp < ? GROUP BY respondent_id), "
+        f"WHERE respondent_id IS NOT NULL AND population = ? AND timestamp < ?{' AND respondent_id = ?' if one else ''} "
+        "GROUP BY respondent_id), "
     )
-    params += [metric.population if metric is not None else "customer", as_of]
+    params += [metric.population if metric is not None else "customer", as_of, *([customer] if one else [])]
     if _has_table(store, CASES):
         marks = ", ".join("?" * len(OPEN_STATUSES))
         cases = (
             "open_cases AS (SELECT respondent_id AS customer, COUNT(*) AS open_count, SUM(due < ?) AS overdue_count "
             f"FROM {CASES} WHERE respondent_id IS NOT NULL AND opened < ? "
-            f"AND (closed IS NULL OR closed >= ?) AND (closed IS NOT NULL OR status IN ({marks})) "
-            "GROUP BY respondent_id), "
+            f"AND (closed IS NULL OR closed >= ?) AND (closed IS NOT NULL OR status IN ({marks}))"
+            f"{' AND respondent_id = ?' if one else ''} GROUP BY respondent_id), "
         )
-        params += [as_of, as_of, as_of, *OPEN_STATUSES]
+        params += [as_of, as_of, as_of, *OPEN_STATUSES, *([customer] if one else [])]
     else:
         cases = "open_cases AS (SELECT NULL AS customer, 0 AS open_count, 0 AS overdue_count WHERE 0), "
     if journeys:

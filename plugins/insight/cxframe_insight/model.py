@@ -77,6 +77,14 @@ def labels(store: Store) -> tuple[dict[str, str], str | None, int]:
     return churn_dates, end, int(labelled or 0)
 
 
+def has_labels(store: Store) -> bool:
+    """Whether any ``churned`` fact is stored: the prediction then tries the model (`labels` reads them all)."""
+    found = store.db.execute(
+        "SELECT EXISTS (SELECT 1 FROM observations WHERE population = ? AND question = ?)", [KPI, CHURNED]
+    ).fetchone()[0]
+    return bool(found)
+
+
 def unknown_customers(store: Store) -> int:
     """Customers with KPI facts but no survey answer and no event: they cannot be scored or learnt from."""
     # set differences, not a NOT EXISTS per customer: responses has no index on respondent_id

@@ -4,18 +4,21 @@ A customer id is the ``respondent_id`` of survey answers and the case id of
 events. Employee-survey answers are never shown per respondent (their
 anonymity rule), so only the other populations' answers are read. Personal
 fields appear only where the programme maps them: the profile shows the
-store's columns, nothing else.
+store's columns, nothing else; e-mail addresses, phone and ID numbers in
+comments are masked (`cxframe.mask_personal_data`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from cxframe import Action, InvalidInput, MetricDefinition, Programme, Store
+from cxframe import mask_personal_data as mask
 from cxframe_insight.churn import CustomerRisk
 from cxframe_insight.features import CASES, OPEN_STATUSES
 
@@ -61,9 +64,13 @@ class CustomerProfile:
     risk_model: str | None
     cases: tuple[dict[str, Any], ...]
     actions: tuple[dict[str, Any], ...]
+    #: what other plugins contributed through the ``customer_profile`` hook, by key (e.g. ``comments``)
+    parts: dict[str, Any] = attrs.field(factory=dict)
+    #: contributions left out, and why (a key the profile already has, a value that is not JSON)
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The shape of ``cxframe customer ID --json``."""
+        """The shape of ``cxframe customer ID --json``; the plugins' parts are added after ``actions``."""
         risk = None
         if self.risk is not None:
             risk = {"model": self.risk_model, **self.risk.to_json()}
@@ -77,7 +84,36 @@ class CustomerProfile:
             "risk": risk,
             "cases": list(self.cases),
             "actions": list(self.actions),
+            **self.parts,
         }
+
+
+#: The profile's own keys: a plugin's part cannot replace them.
+KEYS = ("customer", "observations", "events", "journey_stage", "metrics", "risk", "cases", "actions")
+
+
+def merge_parts(answers: Sequence[tuple[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """The plugins' ``customer_profile`` answers merged into one dict of new keys, and what was left out, and why.
+
+    In the order the plugins answered: the first plugin to contribute a key keeps it.
+    """
+    parts: dict[str, Any] = {}
+    notes: list[str] = []
+    for plugin, answer in answers:
+        if not isinstance(answer, Mapping):
+            notes.append(f"plugin {plugin}: customer_profile returned {type(answer).__name__}, not a dict: left out")
+            continue
+        for key, value in answer.items():
+            if not isinstance(key, str) or key in KEYS or key in parts:
+                notes.append(f"plugin {plugin}: profile key {key!r} is already there: its part is left out")
+                continue
+            try:
+                json.dumps(value)
+            except (TypeError, ValueError) as exc:
+                notes.append(f"plugin {plugin}: profile key {key!r} is not JSON ({exc}): left out")
+                continue
+            parts[key] = value
+    return parts, notes
 
 
 def known(store: Store, customer: str) -> bool:
@@ -123,7 +159,8 @@ def _observations(store: Store, customer: str, metrics: Sequence[MetricDefinitio
             "response_id": response_id,
             "metric": _metric_of(metrics, question, population),
             "value": value,
-            "comment": comment,
+            # e-mails, phone and ID numbers masked, as in every comment cxframe shows
+            "comment": None if comment is None else mask(comment),
         }
         for timestamp, source, response_id, question, population, value, comment in rows
     ]

@@ -5,7 +5,9 @@
 * ``drivers``: the key drivers of the programme's main metric (``nps`` where it
   is registered, else the first objective's survey metric), with at most
   `REPORT_BOOTSTRAP` bootstrap resamples (fewer than ``cxframe drivers``'
-  default, so the assessment stays fast; the intervals are a little coarser);
+  default, so the assessment stays fast; the intervals are a little coarser),
+  and ``min_r_squared``, the bar from which the core's ``iso.measure.drivers``
+  counts them as known;
 * ``churn``: the churn early warning's customers per risk band, how the risk
   was made (``rules`` or the model, with its AUC), and the `AT_RISK` customers
   at highest risk (their ids and reasons, no other personal data);
@@ -83,7 +85,7 @@ def driver_evidence(run: RunContext, metric: MetricDefinition) -> dict[str, Any]
     try:
         chosen = drivers.choose_drivers(run.store, metric, None)
     except InvalidInput as exc:
-        return _problem("no_drivers", "; ".join(exc.messages))
+        return {"min_r_squared": settings.drivers_min_r_squared, **_problem("no_drivers", "; ".join(exc.messages))}
     _, values = drivers.responses(run.store, metric, chosen, None)
     scales = drivers.scales_of(run.store, chosen)
     analysis = drivers.analyse(metric, chosen, values, scales, settings)
@@ -92,6 +94,8 @@ def driver_evidence(run: RunContext, metric: MetricDefinition) -> dict[str, Any]
         "incomplete": analysis.incomplete,
         "drivers_asked": len(chosen),
         "needed": max(settings.min_responses, RESPONSES_PER_DRIVER * len(chosen)),
+        # the bar iso.measure.drivers judges the explained R² by (the core cannot read the plugin's settings)
+        "min_r_squared": settings.drivers_min_r_squared,
     }
     if analysis.problem is not None:
         code = "too_few" if analysis.n < found["needed"] else "no_variance"

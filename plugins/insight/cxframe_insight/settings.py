@@ -11,6 +11,7 @@
     complaint_activities = ["complaint"]  # an event whose activity or touchpoint contains one is a complaint
     repeat_days = 7        # an event repeating the same activity this soon is a repeat contact (default 7)
     horizon_days = 90      # churn within this many days of the prediction date (default 90)
+    drivers_min_r_squared = 0.2  # drivers count as known (iso.measure.drivers) from this explained R² (default 0.2)
 
 Every problem is reported at once, naming the file and the key.
 """
@@ -38,6 +39,7 @@ _KEYS = (
     "complaint_activities",
     "repeat_days",
     "horizon_days",
+    "drivers_min_r_squared",
 )
 
 
@@ -53,6 +55,7 @@ class InsightSettings:
     complaint_activities: tuple[str, ...] = ("complaint",)
     repeat_days: float = 7.0
     horizon_days: float = 90.0
+    drivers_min_r_squared: float = 0.2
 
 
 def _whole(value: Any, key: str, low: int, problems: list[str]) -> int | None:
@@ -92,6 +95,9 @@ def load_settings(programme: Programme | None) -> InsightSettings:
         words = []
     repeat = _days(settings.get("repeat_days", default.repeat_days), f"{prefix}.repeat_days", problems)
     horizon = _days(settings.get("horizon_days", default.horizon_days), f"{prefix}.horizon_days", problems)
+    bar = settings.get("drivers_min_r_squared", default.drivers_min_r_squared)
+    if isinstance(bar, bool) or not isinstance(bar, int | float) or not math.isfinite(bar) or not 0 <= bar < 1:
+        problems.append(f"{prefix}.drivers_min_r_squared: expected a number from 0 to below 1 (e.g. 0.2), got {bar!r}")
     if problems:
         raise InvalidInput(problems, where=str(programme.file))
     assert bootstrap is not None and seed is not None and minimum is not None and isinstance(metric, str)
@@ -104,6 +110,7 @@ def load_settings(programme: Programme | None) -> InsightSettings:
         tuple(w.strip() for w in words),
         repeat,
         horizon,
+        float(bar),
     )
 
 

@@ -252,3 +252,42 @@ def test_kpi_csv_mapping_problems_are_named(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "columns.timestamp: name the column that holds the timestamp" in result.output
     assert "columns.kpis.Churned!: a KPI id is lower case letters" in result.output
+
+
+def test_the_profile_reads_the_kept_scores_and_predicts_again_when_the_data_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxframe_insight import model
+
+    root = programme(tmp_path, signal=True, customers=400)
+    prediction = cxframe_insight.predict_churn(root, host=host())
+    assert prediction.model == "logistic_regression"
+    learnt = model.by_model
+
+    def not_again(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the profile learnt the model again on unchanged data")
+
+    monkeypatch.setattr(model, "by_model", not_again)
+    chosen = [prediction.customers[0], prediction.customers[len(prediction.customers) // 2], prediction.customers[-1]]
+    for expected in chosen:
+        found = cxframe_insight.customer_profile(root, expected.customer, host=host())
+        # the very risk, band and reasons predict churn gave this customer
+        assert found.risk == expected and found.risk_model == "logistic_regression"
+    # new data (another answer): the kept scores are stale, so the profile predicts again and keeps the new scores
+    monkeypatch.setattr(model, "by_model", learnt)
+    survey = root / "data" / "survey.csv"
+    survey.write_text(survey.read_text("utf-8") + f"s-new,{chosen[-1].customer},{stamp(DAYS - 1)},0\n", "utf-8")
+    assert cli(root, "collect").exit_code == 0
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return learnt(*args, **kwargs)
+
+    monkeypatch.setattr(model, "by_model", counted)
+    again = cxframe_insight.customer_profile(root, chosen[-1].customer, host=host())
+    assert calls == [1]
+    assert again.risk is not None and again.risk.risk > chosen[-1].risk  # a 0 answer raises the risk
+    cxframe_insight.customer_profile(root, chosen[0].customer, host=host())
+    assert calls == [1]  # the profile's own prediction was kept: the next profile reads it
+    assert cxframe_insight.predict_churn(root, host=host()).of(chosen[-1].customer) == again.risk

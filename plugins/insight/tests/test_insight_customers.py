@@ -13,7 +13,7 @@ import cxframe_improve
 import cxframe_insight
 import cxframe_journey
 import cxframe_nps
-from cxframe import InvalidInput, testing
+from cxframe import InvalidInput, hookimpl, testing
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 SURVEY = [
@@ -265,3 +265,86 @@ def test_a_bad_churn_metric_setting_is_named(tmp_path: Path) -> None:
     write_programme(root, plugins={"cxframe-insight": {"churn_metric": "loyalty"}})
     result = cli(root, "predict", "churn")
     assert result.exit_code == 1 and "churn_metric: unknown metric 'loyalty'" in result.stderr
+
+
+def test_each_profile_has_the_risk_predict_churn_gives_that_customer(tmp_path: Path) -> None:
+    # without labels the profile reads one customer's features (the customer a parameter of the query)
+    root = programme(tmp_path)
+    prediction = cxframe_insight.predict_churn(root, host=host())
+    assert prediction.model == "rules"
+    for expected in prediction.customers:
+        found = cxframe_insight.customer_profile(root, expected.customer, host=host())
+        assert (found.risk, found.risk_model) == (expected, "rules")
+
+
+def test_one_customers_features_are_their_row_of_everyones(tmp_path: Path) -> None:
+    from cxframe import open_programme
+    from cxframe_insight import features
+
+    root = programme(tmp_path)
+    with open_programme(root, host()) as opened:
+        metric = opened.registry.metrics.get("nps")
+        journeys = features.final_touchpoints(opened.programme)
+        settings: dict[str, Any] = {"complaint_words": ["complaint"], "repeat_days": 7.0}
+        everyone = features.build(opened.store, metric, journeys, stamp(0), **settings)
+        for customer in everyone.customers:
+            one = features.build(opened.store, metric, journeys, stamp(0), customer=customer, **settings)
+            assert one.customers == (customer,) and one.of(customer) == everyone.of(customer)
+        assert features.build(opened.store, metric, journeys, stamp(0), customer="nobody", **settings).customers == ()
+
+
+# --- other plugins' parts of the profile (the core's customer_profile hook) ----------------------------------------
+
+
+class Loyalty:
+    """A plugin adding the customer's loyalty tier, and trying to replace the risk."""
+
+    @hookimpl
+    def customer_profile(self, customer: str) -> dict[str, Any]:
+        return {
+            "loyalty": [{"tier": "[bold]gold[/bold]", "points": 1.5, "perks": ["lounge", "upgrade"], "since": None}],
+            "risk": "none",
+            "member": customer == "c1",
+        }
+
+
+class Broken:
+    """A plugin whose parts cannot go in: not a dict, or not JSON."""
+
+    @hookimpl
+    def customer_profile(self, programme: Any, store: Any, customer: str) -> Any:
+        return ["not", "a", "dict"] if customer == "c2" else {"when": object(), "loyalty": "again"}
+
+
+def with_parts(*plugins: Any) -> Any:
+    return testing.plugin_host(cxframe_nps, cxframe_journey, cxframe_improve, cxframe_insight, *plugins)
+
+
+def test_other_plugins_add_their_parts_after_the_profiles_own_keys(tmp_path: Path) -> None:
+    root = programme(tmp_path)
+    result = testing.invoke(["-C", str(root), "customer", "c1", "--json"], host=with_parts(Loyalty()))
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert list(found)[8:] == ["loyalty", "member"]
+    assert found["loyalty"][0]["perks"] == ["lounge", "upgrade"] and found["member"] is True
+    assert found["risk"]["model"] == "rules"  # a part cannot replace the profile's own key
+    assert "profile key 'risk' is already there: its part is left out" in result.stderr
+    table = testing.invoke(["-C", str(root), "customer", "c1"], host=with_parts(Loyalty()))
+    assert table.exit_code == 0, table.output
+    assert "Loyalty" in table.stdout and "[bold]gold[/bold]" in table.stdout  # as text, not markup
+    assert "lounge, upgrade" in table.stdout and "member: yes" in table.stdout
+
+
+def test_parts_that_cannot_go_in_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    root = programme(tmp_path)
+    # Loyalty answers first (registered last): its "loyalty" stays, Broken's is left out
+    found = cxframe_insight.customer_profile(root, "c1", host=with_parts(Broken(), Loyalty()))
+    assert found.to_json()["loyalty"][0]["points"] == 1.5 and "when" not in found.parts
+    assert any("profile key 'when' is not JSON" in note for note in found.notes)
+    assert any("profile key 'loyalty' is already there" in note for note in found.notes)
+    assert any(
+        "customer_profile returned list, not a dict" in note
+        for note in cxframe_insight.customer_profile(root, "c2", host=with_parts(Broken())).notes
+    )
+    # without any plugin's part the profile is exactly its own keys
+    assert list(cxframe_insight.customer_profile(root, "c1", host=host()).to_json())[-1] == "actions"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,55 @@ def test_a_validated_churn_model_is_predictive_insight_and_says_its_auc(tmp_path
     assert predictive["evidence"][0].startswith("a churn model (logistic_regression) validated on a time split: AUC 0.")
     html = rendered(root)[".html"]
     assert "The risk comes from a logistic regression learnt on the churn labels" in html and "AUC 0." in html
+
+
+def test_key_drivers_computed_on_the_data_are_known(assessed: Path) -> None:
+    found = criterion(assessed, "iso.measure.drivers")
+    assert (found["status"], found["source"]) == ("met", "evidence")
+    drivers = evidence_of(assessed)["drivers"]
+    assert drivers["min_r_squared"] == 0.2 and drivers["r_squared"] >= 0.2
+    (line,) = found["evidence"]
+    top = ", ".join(f"{d['driver']} ({d['share']:.0%})" for d in drivers["drivers"][:3])
+    assert line == (
+        f"key drivers of nps on {drivers['n']} complete responses: R² = {drivers['r_squared']:.2f} (bar 0.20); "
+        f"top drivers: {top}"
+    )
+
+
+def test_key_drivers_below_the_programmes_bar_are_not_known(assessed: Path, tmp_path: Path) -> None:
+    root = tmp_path / "strict"
+    shutil.copytree(assessed, root)
+    with (root / "cxframe.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[plugins.cxframe-insight]\ndrivers_min_r_squared = 0.99\n")
+    (root / "assessment.json").write_text(json.dumps(api.assess(root, host=everything())), "utf-8")
+    found = criterion(root, "iso.measure.drivers")
+    assert found["status"] == "unmet"
+    assert "(bar 0.99)" in found["evidence"][0] and found["evidence"][1].startswith("an R² of ")
+
+
+def test_without_attribute_ratings_the_drivers_are_not_known(tmp_path: Path) -> None:
+    rows = [{k: v for k, v in row.items() if k not in DRIVERS} for row in survey_rows(60)]
+    root = testing.make_programme(
+        tmp_path,
+        sources=[
+            {
+                "id": "survey",
+                "collector": "survey-csv",
+                "path": "survey.csv",
+                "columns": {
+                    "response_id": "response_id",
+                    "respondent_id": "customer",
+                    "timestamp": "submitted",
+                    "questions": {"nps": "nps"},
+                },
+            }
+        ],
+    )
+    header = ["response_id", "customer", "submitted", "nps"]
+    lines = [",".join(header), *(",".join(str(row[h]) for h in header) for row in rows)]
+    (root / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert testing.invoke(["-C", str(root), "collect"], host=everything()).exit_code == 0
+    (root / "assessment.json").write_text(json.dumps(api.assess(root, host=everything())), "utf-8")
+    found = criterion(root, "iso.measure.drivers")
+    assert found["status"] == "unmet"
+    assert found["evidence"] == ["no attribute rating is answered with nps: nothing to compute its drivers from"]

@@ -23,6 +23,9 @@
   keyed hash;
 * the **report section** ``text`` (`cxframe_text.report`): the themes against
   NPS in every ``cxframe assess`` report, from the plugin's assessment evidence.
+* the customer's **comments in their profile** (``cxframe customer ID``, where
+  cxframe-insight is installed): the core's ``customer_profile`` hook
+  (`customer_comments`, `cxframe_text.profile`), masked, with themes and sentiment.
 
 Registered through the ``cxframe`` entry-point group like any third-party
 plugin. jieba and VADER are imported only when a comment is read, scikit-learn
@@ -47,6 +50,7 @@ from cxframe import (
 from cxframe_text.agreement import SentimentReport
 from cxframe_text.api import TaggedComment, tag_comments, text_discover, text_sentiment, text_themes, text_words
 from cxframe_text.discover import DiscoveredTopic
+from cxframe_text.profile import customer_comments
 from cxframe_text.report import SECTIONS, text_evidence
 from cxframe_text.reviews import COLLECTORS, author_hash
 from cxframe_text.sentiment import Sentiment, SentimentScorer
@@ -76,6 +80,7 @@ __all__ = [
     "WordsReport",
     "adjust_themes",
     "author_hash",
+    "customer_comments",
     "load_codeframe",
     "log_odds_z",
     "mask_stored_comments",
@@ -113,6 +118,12 @@ def collect_finished(
 def assessment_evidence(run: RunContext) -> dict[str, Any] | None:
     # comments in it are masked (cxframe_text.themes); None without a codeframe or comments
     return text_evidence(run)
+
+
+@hookimpl
+def customer_profile(programme: Programme, store: Store, customer: str) -> dict[str, Any] | None:
+    # the customer's comments, masked, with their themes and sentiment: cxframe customer ID shows them
+    return customer_comments(programme, store, customer)
 
 
 @hookimpl
