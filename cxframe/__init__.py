@@ -149,7 +149,8 @@ from cxframe.measurement._comparisons import (
     difference,
     holm,
 )
-from cxframe.measurement._engine import Engine, SQLEngine, SQLiteEngine, compute_metric
+from cxframe.measurement._engine import DEFAULT_MIN_SAMPLE, Engine, SQLEngine, SQLiteEngine, compute_metric
+from cxframe.measurement._flags import SMALL_SAMPLE
 from cxframe.measurement._planning import DetectablePlan, SampleSizePlan
 from cxframe.measurement._spark import SparkEngine
 from cxframe.measurement._trend import PARTIAL_PERIOD, TrendFit, TrendResult, fit_trend
@@ -160,6 +161,7 @@ from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_sto
 
 __all__ = [
     "CORE_REPORT_SECTIONS",
+    "DEFAULT_MIN_SAMPLE",
     "ENGINES",
     "NAIVE_UTC",
     "PARTIAL_PERIOD",
@@ -168,6 +170,7 @@ __all__ = [
     "REPORT_LANGUAGES",
     "REPORT_ROLES",
     "SAMPLE_SIZE",
+    "SMALL_SAMPLE",
     "SUPPRESSED",
     "SURE",
     "Action",

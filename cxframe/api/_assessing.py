@@ -86,16 +86,21 @@ def report_document(
     lang: str = "en",
     host: PluginHost | None = None,
 ) -> dict[str, Any]:
-    """The assessment document as the reporters get it for ``role`` and ``lang`` (what ``assessment.json`` holds).
+    """The assessment document for ``role`` and ``lang``, as the JSON reporter writes it (``assessment.json``).
 
     Its ``view`` names the reader, and its ``sections`` are the plugins' report
-    sections built for them by the installed plugins.
+    sections built for them by the installed plugins. The CX lead's is complete;
+    another reader's holds what their reports show (`reader_document`: no raw
+    evidence, lists cut as their reports cut them, ``view.left_out`` counting
+    what was left out).
     """
+    from cxframe.reporters._views import reader_document
+
     problems = _choice_problems(None, role=role, lang=lang)
     if problems:
         raise InvalidInput(problems)
     with open_programme(programme, host) as opened:
-        return _for_reader(opened, document, role, lang)
+        return dict(reader_document(_for_reader(opened, document, role, lang)))
 
 
 def report(

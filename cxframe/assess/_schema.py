@@ -235,6 +235,12 @@ DOCUMENT_SCHEMA: dict[str, Any] = {
             "properties": {
                 "role": {"enum": ["executive", "cx-lead", "frontline-manager"]},
                 "lang": {"enum": ["en", "zh-CN"]},
+                # only in another reader's JSON than the complete one: what was left out of it
+                "left_out": {
+                    "type": "object",
+                    "properties": {"evidence": _STRINGS},
+                    "additionalProperties": {"type": "integer", "minimum": 1},
+                },
             },
         },
         "run": {

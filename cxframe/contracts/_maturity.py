@@ -142,6 +142,21 @@ class Facts:
     def has_plugin(self, plugin: str) -> bool:
         return evidence_key(plugin) in self.plugin_evidence
 
+    def unsolicited_sources(self) -> list[str]:
+        """The ids of the programme's sources whose collector is not ``solicited`` (reviews, social posts).
+
+        Read from the run's registry of collectors; a run without one (a test's stand-in) has none.
+        """
+        collectors = getattr(self.run.registry, "collectors", None) if hasattr(self.run, "registry") else None
+        if collectors is None:
+            return []
+        known = set(collectors.ids())
+        return [
+            source.id
+            for source in self.programme.document.sources
+            if source.collector in known and not collectors.get(source.collector).solicited
+        ]
+
     def checks(self, check: str) -> list[CheckResult]:
         """The results of check ``check`` in this run (empty when no plugin provides it)."""
         return [r for r in self.run.check_results if r.check == check]

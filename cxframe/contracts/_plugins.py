@@ -180,6 +180,12 @@ class Collector:
     The core asks every collector that has it when a file is collected or
     put into a new programme without a mapping (`cxframe.detect_source`), and
     takes the single sure answer. It should read only the file's start.
+
+    ``solicited`` (default True) says whether its records answer a question
+    the programme asked (a survey). App-store reviews and social posts are
+    feedback nobody asked for: their collector sets it False, and the
+    maturity models do not count them as survey answers or as respondents
+    (their texts still count as customers' comments).
     """
 
     id: str = attrs.field(validator=valid_id)
@@ -191,6 +197,7 @@ class Collector:
     )
     settings: Callable[[SourceReader], Any] | None = attrs.field(default=None, kw_only=True)
     detect: Callable[[SourceReader], Detection | None] | None = attrs.field(default=None, kw_only=True)
+    solicited: bool = attrs.field(default=True, kw_only=True)
 
 
 @attrs.frozen

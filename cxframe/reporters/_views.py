@@ -5,8 +5,15 @@ sees everything with its evidence; a frontline manager sees the touchpoints,
 teams and customer words they can act on. Plugins add sections of their own
 for the roles they name (`cxframe.ReportSection`); the document's
 ``sections`` holds them as built for its view, each saying which core section
-it follows. Machine-readable JSON is always complete; views shape the reports
-people read.
+it follows.
+
+The same view shapes the JSON (`reader_document`): the CX lead's document is
+complete (DESIGN §11's ``assessment.json``), while another reader's JSON holds
+what their HTML and Markdown show — by the same `View` methods — and says in
+``view.left_out`` what was left out, counted. Plugins' raw ``evidence`` (which
+may name customers: the insight plugin's at-risk customers, the text plugin's
+comments) is for the complete view only; other readers get the plugins'
+content as their sections were built for them.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ __all__ = [
     "mappings",
     "plain",
     "plugin_sections",
+    "reader_document",
     "severity_rank",
     "strings",
     "texts_in",
@@ -62,6 +70,13 @@ class View:
     def shows(self, section: str) -> bool:
         return section in SECTIONS[self.role]
 
+    @property
+    def complete(self) -> bool:
+        """Whether this reader sees everything: every core section, no list cut short (the CX lead)."""
+        return all(self.shows(section) for section in ALL_SECTIONS) and all(
+            most is None for most in LIMITS[self.role].values()
+        )
+
     def limit(self, rows: list[Any], kind: str) -> tuple[list[Any], int]:
         """The rows this role sees, and how many were left out."""
         most = LIMITS[self.role].get(kind)
@@ -86,6 +101,51 @@ class View:
 def view_of(document: Mapping[str, Any]) -> View:
     view = document.get("view", {})
     return View(view.get("role", "cx-lead"), view.get("lang", "en"))
+
+
+#: The document's lists that one core section each shows, by that section's id (the JSON key is the same).
+SECTION_LISTS = ("metrics", "trend", "objectives", "findings", "actions", "checks", "verbatims", "questions")
+
+
+def reader_document(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``document`` as its reader (``view``) may see it: what the JSON reporter writes.
+
+    The complete view (the CX lead's) is the document itself, unchanged. For
+    another reader, each list of `SECTION_LISTS` keeps what their HTML and
+    Markdown show of it — empty where `View.shows` hides the section, cut by
+    `View.limit`, `View.actions` and `View.checks` — and ``evidence`` (the
+    plugins' raw evidence, which may name customers or quote them) is empty:
+    their sections, built for their role, carry what they see. ``view.left_out``
+    counts what was left out of each list and names the plugins whose evidence
+    was (so "12 findings" still reads from the JSON). A document already shaped
+    (with ``left_out``) is returned as it is.
+    """
+    view = view_of(document)
+    stated = document.get("view")
+    if view.complete or (isinstance(stated, Mapping) and "left_out" in stated):
+        return document
+    shaped = dict(document)
+    left_out: dict[str, Any] = {}
+    sections = mappings(document.get("sections"))
+    for section in SECTION_LISTS:
+        rows = document.get(section)
+        if not isinstance(rows, list):
+            continue
+        kept = list(rows) if view.shows(section) else []
+        if section == "actions":
+            kept = view.actions(kept)
+        elif section == "checks":
+            kept = view.checks(kept, sections)
+        kept, _ = view.limit(kept, section)
+        if len(kept) < len(rows):
+            shaped[section] = kept
+            left_out[section] = len(rows) - len(kept)
+    evidence = document.get("evidence")
+    if isinstance(evidence, Mapping) and evidence:
+        shaped["evidence"] = {}
+        left_out["evidence"] = sorted(str(plugin) for plugin in evidence)
+    shaped["view"] = {"role": view.role, "lang": view.lang, "left_out": left_out}
+    return shaped
 
 
 def texts_in(document: Mapping[str, Any], lang: str) -> Mapping[str, str]:

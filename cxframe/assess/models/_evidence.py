@@ -66,8 +66,30 @@ def latest_actions(facts: Facts) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in found]
 
 
+def solicited(facts: Facts) -> tuple[str, list[Any]]:
+    """A condition on ``observations`` (``AND …``, its parameters) keeping the customers' solicited answers.
+
+    A review or social post (a source whose collector is not ``solicited``, `cxframe.Facts.unsolicited_sources`)
+    is feedback nobody asked for, stored as an answer ``mention`` so that every post is kept: it is neither
+    a survey answer nor a respondent, and an author's keyed hash is a customer no event log can know.
+    """
+    unsolicited = facts.unsolicited_sources()
+    condition = "population = 'customer'"
+    if unsolicited:
+        condition += f" AND source NOT IN ({', '.join('?' * len(unsolicited))})"
+    return condition, list(unsolicited)
+
+
 def survey_answers(facts: Facts) -> int:
-    return int(scalar(facts, "SELECT COUNT(*) FROM observations WHERE population = 'customer'") or 0)
+    """Customers' answers to the programme's surveys (reviews and social posts are not: `solicited`)."""
+    condition, params = solicited(facts)
+    return int(scalar(facts, f"SELECT COUNT(*) FROM observations WHERE {condition}", params) or 0)
+
+
+def survey_respondents(facts: Facts) -> int:
+    """Customers who answered a survey, by id (reviews' authors are not: `solicited`)."""
+    condition, params = solicited(facts)
+    return int(scalar(facts, f"SELECT COUNT(DISTINCT respondent_id) FROM observations WHERE {condition}", params) or 0)
 
 
 def event_count(facts: Facts) -> int:
@@ -87,14 +109,20 @@ def comment_count(facts: Facts) -> int:
 
 
 def respondents_joined(facts: Facts) -> tuple[int, int]:
-    """``(customer respondents with an id, how many of them are also a case in the event log)``."""
+    """``(customer respondents with an id, how many of them are also a case in the event log)``.
+
+    Survey respondents only (`solicited`): a review's author is a keyed hash no event log can hold, and
+    counting one would lower the share joined however well the surveys carry the customer id.
+    """
+    condition, params = solicited(facts)
     found = rows(
         facts,
-        """
+        f"""
         SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM events AS e WHERE e.case_id = r.respondent_id)), 0)
         FROM (SELECT DISTINCT respondent_id FROM observations
-              WHERE population = 'customer' AND respondent_id IS NOT NULL) AS r
+              WHERE {condition} AND respondent_id IS NOT NULL) AS r
         """,
+        params,
     )
     return (int(found[0][0]), int(found[0][1])) if found else (0, 0)
 

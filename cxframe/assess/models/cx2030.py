@@ -36,11 +36,12 @@ def digital_interactions(facts: Facts) -> Verdict:
     events = ev.event_count(facts)
     answers = ev.survey_answers(facts)
     digital_events = int(ev.scalar(facts, f"SELECT COUNT(*) FROM events WHERE touchpoint IN ({marks})", digital) or 0)
+    survey, params = ev.solicited(facts)  # a review about the app is no answer after an interaction
     digital_answers = int(
         ev.scalar(
             facts,
-            f"SELECT COUNT(*) FROM observations WHERE population = 'customer' AND touchpoint IN ({marks})",
-            digital,
+            f"SELECT COUNT(*) FROM observations WHERE {survey} AND touchpoint IN ({marks})",
+            [*params, *digital],
         )
         or 0
     )

@@ -280,10 +280,7 @@ def survey_collected(facts: Facts) -> Verdict:
     answers = ev.survey_answers(facts)
     if not answers:
         return Verdict.no(say("survey.none"))
-    respondents = ev.scalar(
-        facts, "SELECT COUNT(DISTINCT respondent_id) FROM observations WHERE population = 'customer'"
-    )
-    return Verdict.yes(say("survey.collected", answers=answers, respondents=respondents or 0))
+    return Verdict.yes(say("survey.collected", answers=answers, respondents=ev.survey_respondents(facts)))
 
 
 def expectations_identified(facts: Facts) -> Verdict:

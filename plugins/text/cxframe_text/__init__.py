@@ -4,7 +4,9 @@
   English and Chinese, optional title and parent), see `cxframe_text.settings`;
 * every comment **tagged** with its themes (`cxframe_text.tagging`: jieba for
   Chinese, whole words for English, both for mixed comments);
-* **score-linked themes**: ``cxframe text themes`` (`text_themes`);
+* **score-linked themes**: ``cxframe text themes`` (`text_themes`), with
+  sample sizes, the core's ``small_sample`` flag and p-values adjusted for
+  the number of themes (Holm, `adjust_themes`);
 * **sentiment** per comment, offline (`cxframe_text.sentiment`: VADER for
   English, a shipped lexicon for Chinese) and its agreement with the
   respondents' own scores: ``cxframe text sentiment`` (`text_sentiment`);
@@ -55,7 +57,7 @@ from cxframe_text.sentiment import Sentiment, SentimentScorer
 from cxframe_text.settings import SETTINGS, Codeframe, Keyword, Theme, load_codeframe
 from cxframe_text.stored import mask_stored_comments
 from cxframe_text.tagging import Tagger
-from cxframe_text.themes import ThemeReport, ThemeResult
+from cxframe_text.themes import ThemeReport, ThemeResult, adjust_themes
 from cxframe_text.words import DistinctiveWord, WordsReport, log_odds_z
 
 if TYPE_CHECKING:
@@ -76,6 +78,7 @@ __all__ = [
     "ThemeReport",
     "ThemeResult",
     "WordsReport",
+    "adjust_themes",
     "author_hash",
     "customer_comments",
     "load_codeframe",

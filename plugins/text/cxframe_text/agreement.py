@@ -8,7 +8,8 @@ the lexicon can be trusted on *these* customers:
 * ``agreement`` — among promoters and detractors, the share whose comment
   has the sentiment their score implies (promoter → positive, detractor →
   negative); a neutral comment counts as a miss. Its interval is Wilson's
-  (``scipy.stats.binomtest``), at 95%.
+  (``scipy.stats.binomtest``), at the programme's ``[settings] confidence``
+  (``confidence``, 0.95 by default).
 * ``polar_agreement`` — the same among the promoters and detractors whose
   comment is not neutral: when the lexicon does take a side, how often it is
   the right one.
@@ -51,6 +52,8 @@ class SentimentReport:
     polar_agreement: float | None
     spearman: float | None
     spearman_p: float | None
+    #: the confidence level of ``ci_low``…``ci_high`` (not in the public JSON: the text says it)
+    confidence: float = 0.95
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,8 +89,13 @@ def _group(value: float) -> str:
     return "promoter" if value > 0 else "detractor" if value < 0 else "passive"
 
 
-def sentiment_report(comments: Iterable[Comment], scorer: SentimentScorer, metric: MetricDefinition) -> SentimentReport:
-    """Label every comment and cross it with ``metric``'s promoter/passive/detractor groups."""
+def sentiment_report(
+    comments: Iterable[Comment], scorer: SentimentScorer, metric: MetricDefinition, *, confidence: float = 0.95
+) -> SentimentReport:
+    """Label every comment and cross it with ``metric``'s promoter/passive/detractor groups.
+
+    ``confidence`` is the level of the agreement's Wilson interval (the programme's ``[settings] confidence``).
+    """
     from scipy import stats  # only for the interval and the correlation
 
     check_metric(metric)
@@ -110,7 +118,7 @@ def sentiment_report(comments: Iterable[Comment], scorer: SentimentScorer, metri
     agreement = low = high = None
     if both:
         agreement = polar / both
-        interval = stats.binomtest(polar, both).proportion_ci(confidence_level=0.95, method="wilson")
+        interval = stats.binomtest(polar, both).proportion_ci(confidence_level=confidence, method="wilson")
         low, high = float(interval.low), float(interval.high)
     rho = rho_p = None
     if len(scores) >= 3 and len(set(scores)) > 1 and len(set(compounds)) > 1:
@@ -129,4 +137,5 @@ def sentiment_report(comments: Iterable[Comment], scorer: SentimentScorer, metri
         polar_agreement=polar / taking_sides if taking_sides else None,
         spearman=rho,
         spearman_p=rho_p,
+        confidence=confidence,
     )

@@ -21,7 +21,7 @@ from cxframe_text.discover import DEFAULT_TERMS, DEFAULT_TOPICS, DiscoveredTopic
 from cxframe_text.sentiment import SentimentScorer
 from cxframe_text.settings import load_codeframe
 from cxframe_text.tagging import Tagger
-from cxframe_text.themes import UNTAGGED_SAMPLE, ThemeReport, theme_report
+from cxframe_text.themes import UNTAGGED_SAMPLE, ThemeReport, adjust_themes, theme_report
 from cxframe_text.words import DEFAULT_PRIOR, DEFAULT_TOP, WordsReport, words_report
 
 ProgrammeLike = str | Path | Programme
@@ -51,6 +51,16 @@ class TaggedComment:
             "sentiment": self.sentiment,
             "tone": self.tone,
         }
+
+
+def _check_confidence(confidence: float | None) -> None:
+    if confidence is not None and not 0 < confidence < 1:
+        raise InvalidInput([f"--confidence: expected a number between 0 and 1, got {confidence!r}"])
+
+
+def _confidence(opened: Opened, confidence: float | None) -> float:
+    """``confidence`` if given, else the programme's ``[settings] confidence`` (as ``measure`` does)."""
+    return confidence if confidence is not None else opened.programme.settings.confidence
 
 
 def _tagger(opened: Opened) -> Tagger:
@@ -85,14 +95,28 @@ def tag_comments(
 
 
 def text_sentiment(
-    programme: ProgrammeLike = ".", *, metric: str = "nps", sources: Sequence[str] = (), host: PluginHost | None = None
+    programme: ProgrammeLike = ".",
+    *,
+    metric: str = "nps",
+    confidence: float | None = None,
+    sources: Sequence[str] = (),
+    host: PluginHost | None = None,
 ) -> SentimentReport:
-    """Every comment's sentiment label, and how well it agrees with ``metric``'s promoters and detractors."""
+    """Every comment's sentiment label, and how well it agrees with ``metric``'s promoters and detractors.
+
+    The agreement's interval is at ``confidence``, by default the programme's ``[settings] confidence``.
+    """
+    _check_confidence(confidence)
     with open_programme(programme, host) as opened:
         definition = opened.registry.metrics.get(metric)
         check_metric(definition)
         scorer = SentimentScorer(_tagger(opened).segmenter)
-        return sentiment_report(read_comments(opened.store, definition, sources=sources), scorer, definition)
+        return sentiment_report(
+            read_comments(opened.store, definition, sources=sources),
+            scorer,
+            definition,
+            confidence=_confidence(opened, confidence),
+        )
 
 
 def text_themes(
@@ -100,7 +124,7 @@ def text_themes(
     *,
     metric: str | None = "nps",
     by: str | None = None,
-    confidence: float = 0.95,
+    confidence: float | None = None,
     sample: int = UNTAGGED_SAMPLE,
     sources: Sequence[str] = (),
     host: PluginHost | None = None,
@@ -110,25 +134,40 @@ def text_themes(
     ``metric=None`` counts mentions only. With ``by`` (a segment column, or
     touchpoint, channel, source, population), one report per value of that
     column, in the order of the values (comments without a value last).
+    ``confidence`` defaults to the programme's ``[settings] confidence``; the
+    minimum sample of the ``small_sample`` flag is the metric's or the
+    programme's ``min_sample``; p-values are Holm-adjusted over every theme
+    of every report returned.
     """
-    if not 0 < confidence < 1:
-        raise InvalidInput([f"--confidence: expected a number between 0 and 1, got {confidence!r}"])
+    _check_confidence(confidence)
     if sample < 0:
         raise InvalidInput([f"--sample: expected 0 or more, got {sample!r}"])
     with open_programme(programme, host) as opened:
+        level = _confidence(opened, confidence)
+        minimum = opened.programme.settings.min_sample
         tagger = _tagger(opened)
         definition = opened.registry.metrics.get(metric) if metric is not None else None
         comments = read_comments(opened.store, definition, by=by, sources=sources)
         if by is None:
-            return theme_report(comments, tagger, definition, confidence=confidence, sample=sample)
+            return theme_report(comments, tagger, definition, confidence=level, min_sample=minimum, sample=sample)
         groups: dict[str | None, list[Comment]] = {}
         for comment in comments:
             groups.setdefault(comment.segment, []).append(comment)
         order = sorted(groups, key=lambda value: (value is None, value or ""))
-        return [
-            theme_report(groups[value], tagger, definition, confidence=confidence, sample=sample, segment={by: value})
+        reports = [
+            theme_report(
+                groups[value],
+                tagger,
+                definition,
+                confidence=level,
+                min_sample=minimum,
+                sample=sample,
+                segment={by: value},
+            )
             for value in order
         ]
+        # every segment's themes are one family, as every segment of ``measure --compare`` is
+        return adjust_themes(reports, level)
 
 
 def text_words(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from cxframe import common_options, emit_json, handle_errors, json_option, state
 from cxframe_text import api
@@ -17,6 +17,10 @@ def _out() -> Console:
 
 def _number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _level(confidence: float) -> str:
+    return f"{confidence * 100:g}%"
 
 
 def _p(value: float | None) -> str:
@@ -53,7 +57,9 @@ _source_option = click.option(
 @click.option(
     "--by", metavar="COL", help="One report per value of this column (a segment, touchpoint, channel, source)."
 )
-@click.option("--confidence", type=float, default=0.95, show_default=True, help="Confidence of the intervals.")
+@click.option(
+    "--confidence", type=float, help="Confidence of the intervals and tests [default: the programme's confidence]."
+)
 @click.option(
     "--sample", type=int, default=UNTAGGED_SAMPLE, show_default=True, help="How many untagged comments to show."
 )
@@ -62,15 +68,18 @@ _source_option = click.option(
 @common_options
 @handle_errors
 def themes_command(
-    metric: str, by: str | None, confidence: float, sample: int, sources: tuple[str, ...], as_json: bool
+    metric: str, by: str | None, confidence: float | None, sample: int, sources: tuple[str, ...], as_json: bool
 ) -> None:
     """Coverage of the codeframe and, per theme, mentions and the metric among comments with it vs the rest.
 
     \b
     JSON: {coverage, untagged_sample, themes: [{theme, mentions, share, metric,
-    mean_with, mean_without, diff, ci_low, ci_high, p_value}]}; with --by, a list
-    of those, each with segment: {COL: value}. Means are in the metric's own
-    units (NPS points for nps); p-values are per theme, not adjusted.
+    mean_with, mean_without, diff, ci_low, ci_high, p_value, p_adjusted,
+    significant, n_with, n_without, flags}]}; with --by, a list of those, each
+    with segment: {COL: value}. Means are in the metric's own units (NPS points
+    for nps). p_adjusted is Holm's over every theme shown; a theme is
+    significant only when p_adjusted < 1 - confidence. flags: small_sample
+    when either side is below the minimum sample (min_sample).
     """
     current = state()
     found = api.text_themes(
@@ -88,6 +97,15 @@ def themes_command(
         return
     for report in reports:
         _themes_table(report)
+    tested = sum(row.p_value is not None for report in reports for row in report.themes)
+    if tested:
+        # the interval next to "sig. no" may exclude zero: say which of the two numbers the adjustment touched
+        _out().print(
+            f"p (Holm): the p-value, adjusted in brackets over the {tested} theme(s) tested; sig. is on the "
+            "adjusted p only (the intervals are not adjusted, so one can exclude zero while sig. says no). "
+            "small_sample: a side below the minimum sample (min_sample).",
+            markup=False,
+        )
 
 
 def _themes_table(report: ThemeReport) -> None:
@@ -98,31 +116,48 @@ def _themes_table(report: ThemeReport) -> None:
     if not report.comments:
         out.print("no comments")
         return
-    out.print(f"{report.comments} comment(s); coverage {_number((report.coverage or 0) * 100)}% tagged", markup=False)
-    if report.themes:
-        table = Table()
-        for header in ("theme", "mentions", "share", "metric", "with", "without", "diff", "interval", "p"):
-            table.add_column(header, overflow="fold")
+    metric = next((row.metric for row in report.themes if row.metric is not None), None)
+    against = f"; {metric} with vs without each theme" if metric is not None else ""
+    out.print(
+        f"{report.comments} comment(s); coverage {_number((report.coverage or 0) * 100)}% tagged{against}",
+        markup=False,
+    )
+    if not report.themes:
+        out.print("no themes: add [[plugins.cxframe-text.themes]] to the programme file", markup=False)
+    elif metric is None:
+        table = Table("theme", "mentions", "share")
         for row in report.themes:
-            interval = "—" if row.ci_low is None else f"{row.ci_low:.1f} … {_number(row.ci_high)}"
+            table.add_row(row.theme, str(row.mentions), _share(row.share))
+        out.print(table, markup=False)
+    else:
+        headers = ["with (n)", "without (n)", f"difference ({_level(report.confidence)})", "p (Holm)", "sig."]
+        show_flags = any(row.flags for row in report.themes)
+        headers = ["theme", "mentions", "share", *headers, *(["flags"] * show_flags)]
+        table = Table(*(Column(header, overflow="fold") for header in headers))
+        for row in report.themes:
+            difference = _number(row.diff)
+            if row.ci_low is not None:
+                difference += f" ({_number(row.ci_low)} … {_number(row.ci_high)})"
             table.add_row(
                 row.theme,
                 str(row.mentions),
-                _number(None if row.share is None else row.share * 100) + "%",
-                row.metric or "—",
-                _number(row.mean_with),
-                _number(row.mean_without),
-                _number(row.diff),
-                interval,
-                _p(row.p_value),
+                _share(row.share),
+                f"{_number(row.mean_with)} ({row.n_with})",
+                f"{_number(row.mean_without)} ({row.n_without})",
+                difference,
+                "—" if row.p_value is None else f"{_p(row.p_value)} ({_p(row.p_adjusted)})",
+                "yes" if row.significant else "no",
+                *([", ".join(row.flags)] * show_flags),
             )
         out.print(table, markup=False)
-    else:
-        out.print("no themes: add [[plugins.cxframe-text.themes]] to the programme file", markup=False)
     if report.untagged_sample:
         out.print("untagged, for example:")
         for comment in report.untagged_sample:
             out.print(f"  • {comment}", markup=False)
+
+
+def _share(share: float | None) -> str:
+    return _number(None if share is None else share * 100) + "%"
 
 
 @text.command("tag")
@@ -168,11 +203,14 @@ def tag_command(theme: str | None, untagged: bool, sources: tuple[str, ...], as_
 @click.option(
     "--metric", default="nps", show_default=True, metavar="ID", help="An NPS-type metric to check agreement against."
 )
+@click.option(
+    "--confidence", type=float, help="Confidence of the agreement's interval [default: the programme's confidence]."
+)
 @_source_option
 @json_option
 @common_options
 @handle_errors
-def sentiment_command(metric: str, sources: tuple[str, ...], as_json: bool) -> None:
+def sentiment_command(metric: str, confidence: float | None, sources: tuple[str, ...], as_json: bool) -> None:
     """Comment sentiment (VADER for English, a lexicon for Chinese) and its agreement with the respondents' scores.
 
     \b
@@ -181,7 +219,9 @@ def sentiment_command(metric: str, sources: tuple[str, ...], as_json: bool) -> N
     ci_low, ci_high, polar_agreement, spearman, spearman_p}}.
     """
     current = state()
-    report = api.text_sentiment(current.programme, metric=metric, sources=sources, host=current.plugins())
+    report = api.text_sentiment(
+        current.programme, metric=metric, confidence=confidence, sources=sources, host=current.plugins()
+    )
     if as_json:
         emit_json(report.to_json())
         return
@@ -201,7 +241,7 @@ def sentiment_command(metric: str, sources: tuple[str, ...], as_json: bool) -> N
     if report.agreement is not None:
         out.print(
             f"agreement with promoters/detractors: {report.agreement * 100:.1f}% "
-            f"(95% {_number((report.ci_low or 0) * 100)}–{_number((report.ci_high or 0) * 100)}%)"
+            f"({_level(report.confidence)} {_number((report.ci_low or 0) * 100)}–{_number((report.ci_high or 0) * 100)}%)"
             + (f"; when not neutral {report.polar_agreement * 100:.1f}%" if report.polar_agreement is not None else "")
         )
     if report.spearman is not None:

@@ -341,11 +341,13 @@ reviews_csv = Collector(
     description="Social posts and app-store/marketplace reviews from a CSV file (platform, post id, text, time, rating).",
     batches=read_reviews_csv,
     check_options=check_options,
+    solicited=False,  # feedback nobody asked for: no survey answer, no respondent in the maturity tallies
 )
 reviews_jsonl = Collector(
     id="reviews-jsonl",
     description="Social posts and app-store/marketplace reviews from JSON Lines, one object per post.",
     batches=read_reviews_jsonl,
     check_options=check_options,
+    solicited=False,
 )
 COLLECTORS = [reviews_csv, reviews_jsonl]

@@ -11,8 +11,23 @@ core's two-sample comparison for M's interval method
 (exact permutation test where counts are small), for proportions
 Newcombe's interval with a pooled z (Fisher's exact test where counts are
 small), for means Welch's t. Survey weights count as in ``measure`` (Kish's
-effective n). p-values are per theme, not adjusted for the number of themes:
-with 50 themes, expect about 2 below 0.05 by chance.
+effective n).
+
+Many themes are many tests: ``p_adjusted`` is Holm's adjustment
+(`cxframe.holm`) over every theme of the call (every segment of ``--by``
+too), the family ``measure --compare`` uses, and ``significant`` is
+``p_adjusted < 1 − confidence``. Holm rather than Benjamini–Hochberg: the
+themes' tests share comments (a comment mentions several themes, and every
+theme's "rest" holds the other themes' comments), so they depend on each
+other both ways, and Holm holds under any dependence while
+Benjamini–Hochberg's guarantee needs positive dependence; it is also the
+core's default, so "significant" means the same in ``measure --compare``.
+
+``n_with`` and ``n_without`` count the comments with an answer to M on
+each side; a row is flagged ``small_sample`` (`cxframe.SMALL_SAMPLE`) when
+either side's effective n is below the minimum sample, by the rule
+``measure --compare`` uses: M's own ``min_sample``, else the programme's
+``settings.min_sample``, else `cxframe.DEFAULT_MIN_SAMPLE`.
 
 ``mentions`` counts every comment that mentions the theme (with an answer
 to M or not); ``share`` is mentions over all comments; ``coverage`` the share
@@ -21,12 +36,12 @@ of comments with at least one theme.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 
-from cxframe import GroupStats, MetricDefinition, difference
+from cxframe import DEFAULT_MIN_SAMPLE, SMALL_SAMPLE, GroupStats, MetricDefinition, difference, holm
 from cxframe import mask_personal_data as mask
 from cxframe_text.comments import Comment
 from cxframe_text.tagging import Tagger
@@ -49,12 +64,19 @@ class ThemeResult:
     ci_low: float | None
     ci_high: float | None
     p_value: float | None
-    #: comments on each side with an answer to the metric (not in the public JSON)
+    #: Holm-adjusted over every theme of the call (None without a test)
+    p_adjusted: float | None = None
+    #: ``p_adjusted < 1 − confidence``: the only ground on which a theme is called significant
+    significant: bool = False
+    #: comments on each side with an answer to the metric
     n_with: int = 0
     n_without: int = 0
+    #: ``small_sample`` when either side's effective n is below the minimum sample
+    flags: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The public shape (DESIGN §11): ``{theme, mentions, share, metric, mean_with, mean_without, diff, ci_low, ci_high, p_value}``."""
+        """The public shape (DESIGN §11): ``{theme, mentions, share, metric, mean_with, mean_without, diff, ci_low,
+        ci_high, p_value}``, then the keys added since: ``p_adjusted, significant, n_with, n_without, flags``."""
         return {
             "theme": self.theme,
             "mentions": self.mentions,
@@ -66,6 +88,11 @@ class ThemeResult:
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
             "p_value": self.p_value,
+            "p_adjusted": self.p_adjusted,
+            "significant": self.significant,
+            "n_with": self.n_with,
+            "n_without": self.n_without,
+            "flags": list(self.flags),
         }
 
 
@@ -79,6 +106,8 @@ class ThemeReport:
     comments: int = 0
     #: the ``--by`` column and its value, None for the whole
     segment: dict[str, str | None] | None = None
+    #: the confidence level of the intervals and of ``significant`` (not in the public JSON)
+    confidence: float = 0.95
 
     def to_json(self) -> dict[str, Any]:
         """``{coverage, untagged_sample, themes: [...]}`` (DESIGN §11), and ``segment`` when grouped with ``--by``."""
@@ -113,10 +142,15 @@ def theme_report(
     metric: MetricDefinition | None,
     *,
     confidence: float = 0.95,
+    min_sample: int | None = None,
     sample: int = UNTAGGED_SAMPLE,
     segment: dict[str, str | None] | None = None,
 ) -> ThemeReport:
-    """The theme report of ``comments`` (tagged with ``tagger``), against ``metric`` (None: mentions only)."""
+    """The theme report of ``comments`` (tagged with ``tagger``), against ``metric`` (None: mentions only).
+
+    ``min_sample`` is the programme's minimum sample (``metric.min_sample`` first, `cxframe.DEFAULT_MIN_SAMPLE`
+    without either); p-values are adjusted over this report's themes (`adjust_themes` for several reports).
+    """
     themes = [theme.id for theme in tagger.codeframe.themes]
     mentions = dict.fromkeys(themes, 0)
     values: list[tuple[float, float]] = []
@@ -134,25 +168,51 @@ def theme_report(
             for theme in found:
                 tagged_values[theme].append(len(values))
             values.append((comment.value, comment.weight))
+    minimum = (metric.min_sample if metric is not None else None) or min_sample or DEFAULT_MIN_SAMPLE
     results = []
     for theme in themes:
         row: dict[str, Any] = {"theme": theme, "mentions": mentions[theme], "metric": None}
         row |= dict.fromkeys(("mean_with", "mean_without", "diff", "ci_low", "ci_high", "p_value"))
         row["share"] = mentions[theme] / total if total else None
         if metric is not None:
-            row.update(_compare(metric, values, tagged_values[theme], confidence))
+            row.update(_compare(metric, values, tagged_values[theme], confidence, minimum))
         results.append(ThemeResult(**row))
-    return ThemeReport(
-        coverage=(total - len(untagged)) / total if total else None,
-        untagged_sample=tuple(mask(text) for text in spread_sample(untagged, sample)),
-        themes=tuple(results),
-        comments=total,
-        segment=segment,
+    (report,) = adjust_themes(
+        [
+            ThemeReport(
+                coverage=(total - len(untagged)) / total if total else None,
+                untagged_sample=tuple(mask(text) for text in spread_sample(untagged, sample)),
+                themes=tuple(results),
+                comments=total,
+                segment=segment,
+                confidence=confidence,
+            )
+        ],
+        confidence,
     )
+    return report
+
+
+def adjust_themes(reports: Sequence[ThemeReport], confidence: float = 0.95) -> list[ThemeReport]:
+    """``reports`` with ``p_adjusted`` (Holm) and ``significant`` worked out over all their themes as one family.
+
+    The family is every theme with a test in every report given (every segment of ``--by``), as
+    ``measure --compare`` makes every segment of a call one family; themes without a test stay out.
+    ``significant`` is ``p_adjusted < 1 − confidence``.
+    """
+    adjusted = iter(holm([row.p_value for report in reports for row in report.themes]))
+    found = []
+    for report in reports:
+        rows = []
+        for row in report.themes:
+            p = next(adjusted)
+            rows.append(attrs.evolve(row, p_adjusted=p, significant=p is not None and p < 1 - confidence))
+        found.append(attrs.evolve(report, themes=tuple(rows)))
+    return found
 
 
 def _compare(
-    metric: MetricDefinition, values: list[tuple[float, float]], inside: list[int], confidence: float
+    metric: MetricDefinition, values: list[tuple[float, float]], inside: list[int], confidence: float, minimum: int
 ) -> dict[str, Any]:
     chosen = set(inside)
     with_ = [values[index] for index in inside]
@@ -166,6 +226,8 @@ def _compare(
         "mean_without": _scaled(rest.mean, m),
         "n_with": len(with_),
         "n_without": len(without),
+        # the rule of ``measure --compare``: either side's (Kish) effective n below the minimum
+        "flags": (SMALL_SAMPLE,) if min(group.effective_n, rest.effective_n) < minimum else (),
         "diff": None,
         "ci_low": None,
         "ci_high": None,

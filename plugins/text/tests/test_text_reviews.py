@@ -213,3 +213,50 @@ def test_reviews_reach_the_reports_beside_the_survey_masked(tmp_path: Path, monk
     assert document["evidence"]["text"]["comments"] == 15 + 5  # survey comments and review texts
     html = (root / "reports" / "assessment.html").read_text(encoding="utf-8")
     assert "App crashes on login, terrible" in html and "13812345678" not in html and "@lily" not in html
+
+
+def _criteria(root: Path) -> dict[str, Any]:
+    import cxframe.assess.models
+    import cxframe.reporters
+    import cxframe_nps
+
+    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assess.models)
+    result = testing.invoke(["-C", str(root), "assess"], host=host)
+    assert result.exit_code == 0, result.output
+    document = json.loads((root / "reports" / "assessment.json").read_text(encoding="utf-8"))
+    return {c["id"]: c for dimension in document["model"]["dimensions"] for c in dimension["criteria"]}
+
+
+def test_reviews_are_not_survey_answers_or_respondents_in_the_maturity_tallies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review is feedback nobody asked for: its `mention` is no survey answer, its author no respondent."""
+    monkeypatch.setenv("CXFRAME_AUTHOR_SECRET", SECRET)
+    root = programme(tmp_path)
+    collected(root)
+    criteria = _criteria(root)
+    # 17 survey answers from 17 customers; the 6 posts' 9 answers (mentions and ratings) and their
+    # 5 hashed authors counted too before: 26 answers, 22 respondents
+    assert criteria["iso.info.survey"]["evidence"] == [
+        "17 customer survey answers collected (17 identified respondents)"
+    ]
+    assert criteria["iso.info.sources"]["evidence"][0].startswith("survey answers: 17; answers with a text comment: 20")
+    assert "17 identified survey respondents" in criteria["iso.info.joined"]["evidence"][0]
+    # reviews alone: customers' comments are collected, solicited feedback is not
+    alone = testing.make_programme(
+        tmp_path / "reviews-only",
+        sources=[{"id": "reviews", "collector": "reviews-csv", "path": "data/reviews.csv"}],
+        plugins={"cxframe-text": {"themes": THEMES}},
+    )
+    (alone / "data").mkdir()
+    (root / "data" / "reviews.csv").replace(alone / "data" / "reviews.csv")
+    collected(alone)
+    criteria = _criteria(alone)
+    assert criteria["iso.info.survey"]["status"] == "unmet"
+    assert criteria["iso.info.sources"]["evidence"][0].startswith("survey answers: 0; answers with a text comment: 5")
+
+
+def test_the_review_collectors_are_unsolicited() -> None:
+    from cxframe_text.reviews import COLLECTORS
+
+    assert [collector.solicited for collector in COLLECTORS] == [False, False]

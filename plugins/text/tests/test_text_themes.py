@@ -14,7 +14,11 @@ import cxframe_text
 from cxframe import GroupStats, IntervalMethod, difference
 from cxframe_text.themes import spread_sample
 
-KEYS = ["theme", "mentions", "share", "metric", "mean_with", "mean_without", "diff", "ci_low", "ci_high", "p_value"]
+#: DESIGN §11's keys, in order, then the keys added since (#26: sample sizes, flags, adjusted p-values)
+KEYS = [
+    *("theme", "mentions", "share", "metric", "mean_with", "mean_without", "diff", "ci_low", "ci_high", "p_value"),
+    *("p_adjusted", "significant", "n_with", "n_without", "flags"),
+]
 
 
 def nps_value(answer: int) -> float:

@@ -56,7 +56,14 @@ def write_survey(root: Path, rows: list[tuple[str, int | None, str, str]] = ROWS
             writer.writerow([rid, f"c{index}", stamp, region, comment, "" if nps is None else nps])
 
 
-def make(tmp_path: Path, settings: dict[str, Any] | None = None, rows: list[Any] = ROWS) -> Path:
+def make(
+    tmp_path: Path,
+    settings: dict[str, Any] | None = None,
+    rows: list[Any] = ROWS,
+    programme_settings: dict[str, Any] | None = None,
+) -> Path:
+    """A programme with the survey written; ``programme_settings`` is its ``[settings]`` table."""
+    extra = {"settings": programme_settings} if programme_settings else {}
     root = testing.make_programme(
         tmp_path / "p",
         sources=[
@@ -75,6 +82,7 @@ def make(tmp_path: Path, settings: dict[str, Any] | None = None, rows: list[Any]
             }
         ],
         plugins={"cxframe-text": {"themes": THEMES} if settings is None else settings},
+        **extra,
     )
     write_survey(root, rows)
     return root
@@ -94,8 +102,13 @@ def cli_json(root: Path, *args: str) -> Any:
     return json.loads(result.stdout)
 
 
-def collect(tmp_path: Path, settings: dict[str, Any] | None = None, rows: list[Any] = ROWS) -> Path:
-    root = make(tmp_path, settings, rows)
+def collect(
+    tmp_path: Path,
+    settings: dict[str, Any] | None = None,
+    rows: list[Any] = ROWS,
+    programme_settings: dict[str, Any] | None = None,
+) -> Path:
+    root = make(tmp_path, settings, rows, programme_settings)
     result = cli(root, "collect")
     assert result.exit_code == 0, result.output
     return root
