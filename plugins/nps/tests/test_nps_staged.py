@@ -389,7 +389,7 @@ def test_timestamps_read_a_column_at_a_time_as_the_parser_reads_each(
         timestamp_rule=TimestampRule(formats=tuple(formats), time_zone=zone_name),
     )
     expected = [timestamp_reader(survey)(text) for text in texts]
-    stored, offsets, reasons = Timestamps(survey)(pa.array(texts, pa.string()))
+    stored, offsets, reasons = Timestamps(survey).arrays(pa.array(texts, pa.string()), lists=True)
     assert list(zip(stored, offsets, reasons, strict=True)) == expected
 
 
