@@ -450,7 +450,6 @@ def _ingest_events(
                 progress(bytes_done, reader.size)
     finally:
         read.close()
-        log.close()
     if not records and log.empty:
         raise InvalidInput([log.empty], where=str(reader.path))
     reader.notes.update(cleaner.notes)
@@ -535,10 +534,13 @@ def ingest(
             else:
                 # the collector hands batches of raw columns and a mapping; the core does the rest, set-based
                 read = collector.batches(reader)
-                if isinstance(read, EventBatches):
-                    counts = _ingest_events(store, reader, read, ingest_id, progress)
-                else:
-                    counts = ingest_staged(store, reader, read, ingest_id, progress)
+                try:
+                    if isinstance(read, EventBatches):
+                        counts = _ingest_events(store, reader, read, ingest_id, progress)
+                    else:
+                        counts = ingest_staged(store, reader, read, ingest_id, progress)
+                finally:
+                    read.close()
         except UnicodeDecodeError as exc:
             encoding = reader.encoding or "the detected encoding"
             raise InvalidInput(
