@@ -174,13 +174,21 @@ class Timestamps:
         self.dates: dict[str, bool] = {}
 
     def arrays(self, column: pa.Array, *, lists: bool = False) -> tuple[Any, Any, Any]:
-        """The column's stored texts, offsets and reasons: as lists when ``lists``, else as pyarrow arrays where
-        every cell was read column-wise (lists otherwise)."""
+        """The column's stored texts, offsets and reasons: lists when ``lists``, else the usual export's as pyarrow
+        arrays (others as lists)."""
         rows = len(column)
         if self.iso:
             fast = pc.and_(pc.match_substring_regex(column, self.canonical), self._valid_dates(column))
         else:  # a source's own format only
             fast = pa.array([False] * rows, pa.bool_())
+        if rows and pc.all(fast).as_py() and (not self.naive_utc or pc.all(pc.ends_with(column, "Z")).as_py()):
+            # the usual export: every cell in UTC with Z, with a fraction of six digits or none
+            whole = pc.equal(pc.utf8_length(column), 27)
+            padded = pc.binary_join_element_wise(pc.utf8_slice_codeunits(column, 0, 19), ".000000Z", "")
+            stored_array = pc.if_else(whole, column, padded)
+            if lists:
+                return stored_array.to_pylist(), ["+00:00"] * rows, [None] * rows
+            return stored_array, pa.array(["+00:00"] * rows, pa.string()), pa.nulls(rows, pa.string())
         # the canonical cells by slicing, those with an offset by pyarrow's cast: a column at a time
         none = pa.scalar(None, pa.string())
         stored_array, offset_array = pa.nulls(rows, pa.string()), pa.nulls(rows, pa.string())
@@ -191,8 +199,7 @@ class Timestamps:
             canonical = pc.binary_join_element_wise(pc.utf8_slice_codeunits(column, 0, 19), fraction, "Z", "")
             stored_array = pc.if_else(fast, canonical, none)
             offset_array = pc.if_else(pc.and_(fast, zulu), "+00:00", none)
-        done = bool(rows) and pc.all(fast).as_py()
-        zoned = self._with_offset(column, fast) if self.iso and not done else None
+        zoned = self._with_offset(column, fast) if self.iso else None
         if zoned is not None:
             converted = pc.is_valid(zoned[0])
             stored_array = pc.if_else(converted, zoned[0], stored_array)
