@@ -135,3 +135,16 @@ def test_insight_benchmark_runs_on_a_small_programme(tmp_path: Path) -> None:
     assert result["drivers"]["responses"] == 400 and len(result["drivers"]["order"]) == 12
     assert result["churn"]["customers_scored"] > 0 and result["churn"]["model"] in ("logistic_regression", "rules")
     assert result["customer"]["seconds"] > 0 and result["customer_rules"]["model"] == "rules"
+
+
+def test_the_ingest_line_count_leaves_out_blank_lines_comments_and_docstrings(tmp_path: Path) -> None:
+    module = tmp_path / "module.py"
+    module.write_text(
+        '"""A module\n\nover lines."""\n\n# a comment\nSQL = (\n    "SELECT 1 "\n    "FROM t"\n)\n\n\n'
+        'def f() -> int:\n    """Docstring."""\n    return 1  # why\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, str(ROOT / "benchmarks" / "ingest_lines.py"), str(module)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    # SQL = ( … ) over four lines, def, return
+    assert output.splitlines()[-1].split() == ["6", "total"]

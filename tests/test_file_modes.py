@@ -16,6 +16,7 @@ import stat
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 import click.testing
@@ -25,6 +26,7 @@ import cxframe
 from cxframe import StorePermissionWarning, handle_errors, open_private, open_store, testing
 from cxframe.host._manager import PluginHost
 from cxframe.store import _files
+from cxframe.store._sqlite import Store
 from tests.conftest import write_answers
 
 _spec = importlib.util.spec_from_file_location(
@@ -96,14 +98,15 @@ def test_a_large_first_ingest_keeps_its_rollback_journal_the_owners_only(
     write_answers(programme / "answers.csv", [(f"r{i}", "score", "7", "2026-01-05T10:00:00Z", "n") for i in range(50)])
     monkeypatch.setattr(ingest_module, "ONE_WRITE_BYTES", 0)  # every first ingest writes with a rollback journal
     seen: list[tuple[str, int]] = []
-    flush = ingest_module._Batch.flush
+    insert = Store.insert_observations
 
-    def flush_and_look(batch: ingest_module._Batch) -> None:
-        flush(batch)
-        journal = Path(f"{batch.store.path}-journal")  # the ingest's transaction is still open
-        seen.append((batch.store.db.journal_mode, mode(journal)))
+    def insert_and_look(store: Store, *args: Any) -> int:
+        inserted = insert(store, *args)
+        journal = Path(f"{store.path}-journal")  # the ingest's transaction is still open
+        seen.append((store.db.journal_mode, mode(journal)))
+        return inserted
 
-    monkeypatch.setattr(ingest_module._Batch, "flush", flush_and_look)
+    monkeypatch.setattr(Store, "insert_observations", insert_and_look)
     cxframe.collect(programme, host=host)
     assert seen and all(found == ("delete", 0o600) for found in seen)
     assert mode(programme / "cxframe.db") == 0o600

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from cxframe import testing
 from cxframe.contracts._errors import InvalidInput
 from cxframe.host._manager import PluginHost
 from cxframe.ingestion._collect import CollectorFailed
+from cxframe.store._sqlite import Store
 from tests.conftest import write_answers
 from tests.processes import wait_for_marker
 
@@ -283,13 +285,13 @@ def test_a_large_first_ingest_writes_its_pages_once_and_the_wal_comes_back(
     write_answers(programme / "answers.csv", rows(50))
     monkeypatch.setattr(ingest_module, "ONE_WRITE_BYTES", 0)
     modes: list[str] = []
-    flush = ingest_module._Batch.flush
+    insert = Store.insert_observations
 
-    def flush_and_look(batch: ingest_module._Batch) -> None:
-        modes.append(batch.store.db.journal_mode)
-        flush(batch)
+    def insert_and_look(store: Store, *args: Any) -> int:
+        modes.append(store.db.journal_mode)
+        return insert(store, *args)
 
-    monkeypatch.setattr(ingest_module._Batch, "flush", flush_and_look)
+    monkeypatch.setattr(Store, "insert_observations", insert_and_look)
     cxframe.collect(programme, host=host)
     write_answers(programme / "answers.csv", rows(60))  # the store is not empty now: the WAL as ever
     cxframe.collect(programme, host=host)

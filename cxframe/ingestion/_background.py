@@ -31,6 +31,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Generator, Iterator
 from multiprocessing import Pipe
+from multiprocessing.connection import Connection
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -108,50 +109,36 @@ def iterate_in_child(
     sender.close()
     # a thread takes each item off the pipe as soon as it is written (the read releases the GIL), so
     # the child reads ahead while this process works, up to AHEAD items
-    received: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
-    stop = threading.Event()
-
-    def put(data: bytes | None) -> bool:
-        while not stop.is_set():
-            try:
-                received.put(data, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def receive() -> None:
-        try:
-            while put(receiver.recv_bytes()):
-                pass
-        except (EOFError, OSError):
-            put(None)  # the end: after the last item, or instead of it when the child died
-
-    thread = threading.Thread(target=receive, name="cxframe-background-receiver", daemon=True)
-    thread.start()
+    received = iterate_ahead(_messages(receiver))
     finished = False
     try:
-        while True:
-            data = received.get()
+        for data in received:
             if data is None:
                 raise RuntimeError("the process reading the source ended unexpectedly")
             if data[:1] == _ITEM_MARK:
                 yield decode(data[1:])
                 continue
             kind, payload = pickle.loads(data)
-            if kind == _END:
-                finished = True
-                return
             finished = True
+            if kind == _END:
+                return
             raise payload
     finally:
-        stop.set()
         if not finished:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)  # the child is gone: the thread's read ends
-        thread.join()
+        received.close()
         receiver.close()
+
+
+def _messages(receiver: Connection) -> Iterator[bytes | None]:
+    """The child's messages, then None: after the last item, or instead of it when the child died."""
+    try:
+        while True:
+            yield receiver.recv_bytes()
+    except (EOFError, OSError):
+        yield None
 
 
 def _pickled(error: BaseException) -> bytes:

@@ -254,7 +254,7 @@ class SurveyCleaner:
         if not len(line_array):
             return taken
         lines: list[int] = line_array.to_pylist()
-        stored, offsets, reasons = self.timestamps(columns[survey.timestamp])
+        stored, offsets, reasons = self.timestamps.arrays(columns[survey.timestamp], lists=True)
         questions = survey.questions
         no_reasons = (None,) * len(questions)
 

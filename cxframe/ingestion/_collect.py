@@ -26,13 +26,13 @@ import hashlib
 import json
 import sqlite3
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from cxframe.contracts._batches import CollectedRow, EventBatches, Reject, Skipped
+from cxframe.contracts._batches import EventBatches, Reject, Skipped
 from cxframe.contracts._errors import CxframeError, InvalidInput
 from cxframe.contracts._plugins import Collector
 from cxframe.contracts._records import Event, Observation
@@ -329,44 +329,82 @@ def _pages_written_once(store: Store, size: int) -> Iterator[None]:
             conn.execute("PRAGMA journal_mode = WAL")
 
 
-def _row_kind(accepted: bool, rejected: bool) -> str:
-    if rejected:
-        return "partial" if accepted else "rejected"
-    # a row of skipped answers only gave nothing
-    return "accepted" if accepted else "rejected"
+def _ingest_rows(
+    store: Store,
+    reader: SourceReader,
+    collector: Collector,
+    ingest_id: int,
+    batch_size: int,
+    progress: Progress | None,
+    position: list[int | None],
+) -> StagedCounts:
+    """Store the records a collector yields one by one (`cxframe.Collector.read`), ``batch_size`` at a time.
 
+    ``position[0]`` follows the line being read, for the messages of `ingest`.
+    """
+    observations: list[tuple[Observation, int]] = []
+    events: list[tuple[Any, ...]] = []
+    rejects: list[tuple[Any, ...]] = []
+    kinds = {"accepted": 0, "partial": 0, "rejected": 0}
+    stored = attempted = rows_read = skipped = 0
+    # the row being read: its line, whether it gave a record, a reject, and how many answers it skipped
+    line, accepted, rejected, line_skipped = None, False, False, 0
 
-class _Batch:
-    def __init__(self, store: Store, ingest_id: int, reader: SourceReader) -> None:
-        self.store, self.ingest_id, self.reader = store, ingest_id, reader
-        self.observations: list[Observation] = []
-        self.observation_lines: list[int] = []
-        self.events: list[tuple[Any, ...]] = []
-        self.rejects: list[tuple[Any, ...]] = []
-        self.stored = 0
-        self.attempted = 0
+    def flush() -> None:
+        nonlocal stored, attempted
+        if observations:
+            names = sorted({name for o, _ in observations for name in o.segment})
+            store.ensure_segment_columns(names)
+            rows = [observation_row(o, response_key(o, at), ingest_id, names) for o, at in observations]
+            stored += store.insert_observations(rows, names)
+            attempted += len(rows)
+        if events:
+            stored += store.insert_events(events)
+            attempted += len(events)
+        store.db.conn.executemany(
+            "INSERT INTO rejects (ingest_id, source, line, raw, reason) VALUES (?, ?, ?, ?, ?)", rejects
+        )
+        for held in (observations, events, rejects):
+            held.clear()
 
-    def __len__(self) -> int:
-        return len(self.observations) + len(self.events) + len(self.rejects)
+    def end_row() -> None:
+        nonlocal skipped
+        # a row that gave no record is rejected, also when it only skipped answers
+        kinds["rejected" if not accepted else "partial" if rejected else "accepted"] += 1
+        skipped += line_skipped if accepted else 0
 
-    def flush(self) -> None:
-        if self.observations:
-            names = sorted({name for o in self.observations for name in o.segment})
-            self.store.ensure_segment_columns(names)
-            rows = [
-                observation_row(o, response_key(o, line), self.ingest_id, names)
-                for o, line in zip(self.observations, self.observation_lines, strict=True)
-            ]
-            self.stored += self.store.insert_observations(rows, names)
-            self.attempted += len(rows)
-        if self.events:
-            self.stored += self.store.insert_events(self.events)
-            self.attempted += len(self.events)
-        if self.rejects:
-            self.store.db.conn.executemany(
-                "INSERT INTO rejects (ingest_id, source, line, raw, reason) VALUES (?, ?, ?, ?, ?)", self.rejects
+    assert collector.read is not None
+    for at, record in collector.read(reader):
+        if at != line:
+            if line is not None:
+                end_row()
+            line = position[0] = at
+            accepted, rejected, line_skipped = False, False, 0
+            rows_read += 1
+        if isinstance(record, Observation):
+            observations.append((record, at))
+            accepted = True
+        elif isinstance(record, Event):
+            events.append(event_row(record, record.key or default_key(record, at), ingest_id))
+            accepted = True
+        elif isinstance(record, Reject):
+            rejects.append((ingest_id, reader.id, at, record.raw, record.reason))
+            rejected = True
+        elif isinstance(record, Skipped):
+            line_skipped += 1
+        else:
+            raise CollectorFailed(
+                f"collector {collector.id!r} yielded {record!r} for line {at}, "
+                "expected an Observation, Event, Reject or Skipped"
             )
-        self.observations, self.observation_lines, self.events, self.rejects = [], [], [], []
+        if len(observations) + len(events) + len(rejects) >= batch_size:
+            flush()
+            if progress:
+                progress(reader.bytes_done(), reader.size)
+    if line is not None:
+        end_row()
+    flush()
+    return StagedCounts(rows_read, kinds["accepted"], kinds["partial"], kinds["rejected"], stored, attempted, skipped)
 
 
 def _ingest_events(
@@ -412,7 +450,6 @@ def _ingest_events(
                 progress(bytes_done, reader.size)
     finally:
         read.close()
-        log.close()
     if not records and log.empty:
         raise InvalidInput([log.empty], where=str(reader.path))
     reader.notes.update(cleaner.notes)
@@ -443,8 +480,6 @@ def ingest(
         if problems:
             raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
     total = reader.size
-    rows_read = skipped = 0
-    row_kinds = {"accepted": 0, "partial": 0, "rejected": 0}
     replaced = 0
     with _pages_written_once(store, total), store.writing():
         # decided holding the write lock: what a collect of the same source running meanwhile stored counts
@@ -492,59 +527,25 @@ def ingest(
             .last_pk
         )
         assert isinstance(ingest_id, int)
-        batch = _Batch(store, ingest_id, reader)
-        current_line, line_accepted, line_rejected, line_skipped = None, False, False, 0
+        position: list[int | None] = [None]
         try:
-            stream: Iterable[CollectedRow] = ()
-            if collector.batches is not None:
+            if collector.batches is None:
+                counts = _ingest_rows(store, reader, collector, ingest_id, batch_size, progress, position)
+            else:
                 # the collector hands batches of raw columns and a mapping; the core does the rest, set-based
                 read = collector.batches(reader)
-                if isinstance(read, EventBatches):
-                    counts = _ingest_events(store, reader, read, ingest_id, progress)
-                else:
-                    counts = ingest_staged(store, reader, read, ingest_id, progress)
-                rows_read, batch.stored, batch.attempted = counts.rows_read, counts.stored, counts.attempted
-                skipped = counts.skipped
-                row_kinds.update(accepted=counts.accepted, partial=counts.partial, rejected=counts.rejected)
-            elif collector.read is not None:
-                stream = collector.read(reader)
-            for line, record in stream:
-                if line != current_line:
-                    if current_line is not None:
-                        row_kinds[_row_kind(line_accepted, line_rejected)] += 1
-                        skipped += line_skipped if line_accepted else 0
-                    current_line, line_accepted, line_rejected, line_skipped = line, False, False, 0
-                    rows_read += 1
-                if isinstance(record, Observation):
-                    batch.observations.append(record)
-                    batch.observation_lines.append(line)
-                    line_accepted = True
-                elif isinstance(record, Event):
-                    batch.events.append(event_row(record, record.key or default_key(record, line), ingest_id))
-                    line_accepted = True
-                elif isinstance(record, Reject):
-                    batch.rejects.append((ingest_id, reader.id, line, record.raw, record.reason))
-                    line_rejected = True
-                elif isinstance(record, Skipped):
-                    line_skipped += 1
-                else:
-                    raise CollectorFailed(
-                        f"collector {collector.id!r} yielded {record!r} for line {line}, "
-                        "expected an Observation, Event, Reject or Skipped"
-                    )
-                if len(batch) >= batch_size:
-                    batch.flush()
-                    if progress:
-                        progress(reader.bytes_done(), total)
-            if current_line is not None:
-                row_kinds[_row_kind(line_accepted, line_rejected)] += 1
-                skipped += line_skipped if line_accepted else 0
-            batch.flush()
+                try:
+                    if isinstance(read, EventBatches):
+                        counts = _ingest_events(store, reader, read, ingest_id, progress)
+                    else:
+                        counts = ingest_staged(store, reader, read, ingest_id, progress)
+                finally:
+                    read.close()
         except UnicodeDecodeError as exc:
             encoding = reader.encoding or "the detected encoding"
             raise InvalidInput(
                 [
-                    f"cannot decode as {exc.encoding or encoding} near line {current_line or 1} "
+                    f"cannot decode as {exc.encoding or encoding} near line {position[0] or 1} "
                     f'({exc.reason}); set encoding = "..." for source {reader.id!r}'
                 ],
                 where=str(reader.path),
@@ -553,7 +554,7 @@ def ingest(
             raise
         except Exception as exc:
             raise CollectorFailed(
-                f"collector {collector.id!r} failed on {reader.path} near line {current_line}: "
+                f"collector {collector.id!r} failed on {reader.path} near line {position[0]}: "
                 f"{type(exc).__name__}: {exc} (nothing from this source was stored)",
                 "".join(traceback.format_exception(exc)),
             ) from exc
@@ -573,35 +574,26 @@ def ingest(
                 ],
                 where=str(reader.path),
             )
-        store.db.table("ingests").update(
-            ingest_id,
-            {
-                "finished_at": now_text(),
-                "rows_read": rows_read,
-                "rows_accepted": row_kinds["accepted"],
-                "rows_partial": row_kinds["partial"],
-                "rows_rejected": row_kinds["rejected"],
-                "records_stored": batch.stored,
-                "records_duplicate": batch.attempted - batch.stored,
-                "records_replaced": replaced,
-            },
+        summary = IngestSummary(
+            source=reader.id,
+            collector=collector.id,
+            path=str(reader.path),
+            rows_read=counts.rows_read,
+            rows_accepted=counts.accepted,
+            rows_partial=counts.partial,
+            rows_rejected=counts.rejected,
+            records_stored=counts.stored,
+            records_duplicate=counts.attempted - counts.stored,
+            records_replaced=replaced,
+            rewritten=rewritten and bool(replaced),
+            notes=dict(reader.notes),
+            ingest_id=ingest_id,
+            content_hash=content_hash,
+            answers_skipped=counts.skipped,
         )
+        # the counts go into the ingest's row under the same names
+        counted = attrs.asdict(summary, filter=lambda field, _: field.name.startswith(("rows_", "records_")))
+        store.db.table("ingests").update(ingest_id, {"finished_at": now_text(), **counted})
     if progress:
         progress(total, total)
-    return IngestSummary(
-        source=reader.id,
-        collector=collector.id,
-        path=str(reader.path),
-        rows_read=rows_read,
-        rows_accepted=row_kinds["accepted"],
-        rows_partial=row_kinds["partial"],
-        rows_rejected=row_kinds["rejected"],
-        records_stored=batch.stored,
-        records_duplicate=batch.attempted - batch.stored,
-        records_replaced=replaced,
-        rewritten=rewritten and bool(replaced),
-        notes=dict(reader.notes),
-        ingest_id=ingest_id,
-        content_hash=content_hash,
-        answers_skipped=skipped,
-    )
+    return summary

@@ -69,6 +69,21 @@ class StagedCounts:
     skipped: int = 0
 
 
+def _encode(item: _Chunk | _Tally) -> bytes:
+    """A chunk or the tally as bytes, for the trip from the reading process (`cxframe.ingestion._background`).
+
+    Why marshal, not pickle: a chunk is builtins only (lists and tuples of
+    text, numbers and None), which marshal writes in about half pickle's time,
+    and pickle's memo of every text written costs the most there.
+    """
+    return marshal.dumps((isinstance(item, _Tally), *attrs.astuple(item, recurse=False)))
+
+
+def _decode(data: bytes) -> _Chunk | _Tally:
+    tally, *fields = marshal.loads(data)
+    return _Tally(*fields) if tally else _Chunk(*fields)
+
+
 def ingest_staged(
     store: Store,
     reader: SourceReader,
@@ -83,37 +98,7 @@ def ingest_staged(
     a million staged rows takes time the ingest would wait for, and closing the
     connection deletes its temporary file at once.
     """
-    try:
-        return _ingest(store, store.db.conn, reader, survey, ingest_id, progress)
-    finally:
-        survey.close()
-
-
-def _encode(item: _Chunk | _Tally) -> bytes:
-    """A chunk or the tally as bytes, for the trip from the reading process (`cxframe.ingestion._background`).
-
-    Why marshal, not pickle: a chunk is builtins only (lists and tuples of
-    text, numbers and None), which marshal writes in about half pickle's time,
-    and pickle's memo of every text written costs the most there.
-    """
-    if isinstance(item, _Tally):
-        return marshal.dumps((True, *attrs.astuple(item, recurse=False)))
-    return marshal.dumps((False, *attrs.astuple(item, recurse=False)))
-
-
-def _decode(data: bytes) -> _Chunk | _Tally:
-    tally, *fields = marshal.loads(data)
-    return _Tally(*fields) if tally else _Chunk(*fields)
-
-
-def _ingest(
-    store: Store,
-    conn: Any,
-    reader: SourceReader,
-    survey: SurveyBatches,
-    ingest_id: int,
-    progress: Callable[[int, int], None] | None,
-) -> StagedCounts:
+    conn = store.db.conn
     for table in _TEMP:
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     cleaner = SurveyCleaner(survey, reader.size)

@@ -173,12 +173,9 @@ class Timestamps:
         self.canonical = _CANONICAL_ANY if source.naive_utc else _CANONICAL_Z
         self.dates: dict[str, bool] = {}
 
-    def __call__(self, column: pa.Array) -> tuple[list[str | None], list[str | None], list[str | None]]:
-        stored, offsets, reasons = self.arrays(column, lists=True)
-        return stored, offsets, reasons
-
     def arrays(self, column: pa.Array, *, lists: bool = False) -> tuple[Any, Any, Any]:
-        """As a call, but the usual export's three columns as pyarrow arrays unless ``lists`` (others as lists)."""
+        """The column's stored texts, offsets and reasons: lists when ``lists``, else the usual export's as pyarrow
+        arrays (others as lists)."""
         rows = len(column)
         if self.iso:
             fast = pc.and_(pc.match_substring_regex(column, self.canonical), self._valid_dates(column))

@@ -236,4 +236,4 @@ def test_an_own_timestamp_format_is_read_a_column_at_a_time_as_the_parser_reads_
     )
     texts = [moment.strftime(pattern) for moment in moments] + noise
     expected = [timestamp_reader(log)(text) for text in texts]
-    assert list(zip(*Timestamps(log)(pa.array(texts, pa.string())), strict=True)) == expected
+    assert list(zip(*Timestamps(log).arrays(pa.array(texts, pa.string()), lists=True), strict=True)) == expected

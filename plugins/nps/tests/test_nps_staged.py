@@ -12,6 +12,7 @@ import time
 import zoneinfo
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -389,7 +390,7 @@ def test_timestamps_read_a_column_at_a_time_as_the_parser_reads_each(
         timestamp_rule=TimestampRule(formats=tuple(formats), time_zone=zone_name),
     )
     expected = [timestamp_reader(survey)(text) for text in texts]
-    stored, offsets, reasons = Timestamps(survey)(pa.array(texts, pa.string()))
+    stored, offsets, reasons = Timestamps(survey).arrays(pa.array(texts, pa.string()), lists=True)
     assert list(zip(stored, offsets, reasons, strict=True)) == expected
 
 
@@ -560,3 +561,26 @@ def test_a_blank_answer_is_skipped_on_both_paths(tmp_path: Path, child: bool) ->
     (counts, stored, _, skipped), _, rejects = results[0]
     assert (counts, stored, skipped) == ((6, 2, 1, 3), 3, 2)
     assert [line for line, _, _ in rejects] == [4, 4, 5, 5, 6, 6, 7]
+
+
+def test_more_distinct_segment_cells_than_profile_codes_hold_store_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # past PROFILE_RADIX distinct cells in a column, profiles are keyed by the cells themselves (_profiles_by_row)
+    monkeypatch.setattr(cleaning_module, "PROFILE_RADIX", 8)
+    by_row = cleaning_module.SurveyCleaner._profiles_by_row
+    calls = []
+
+    def counted(self: cleaning_module.SurveyCleaner, *args: Any) -> list[int]:
+        calls.append(1)
+        return by_row(self, *args)
+
+    monkeypatch.setattr(cleaning_module.SurveyCleaner, "_profiles_by_row", counted)
+    body = "".join(f"r{i},c{i},2026-03-01T00:00:00Z, Region {i % 13} ,{i % 11},{i % 5 + 1},,1\n" for i in range(60))
+    results = []
+    for staged in (True, False):
+        root = testing.make_programme(tmp_path / str(staged))
+        (root / "s.csv").write_text(HEADER + body, encoding="utf-8")
+        results.append(_store_contents(root, staged))
+    assert results[0] == results[1]
+    assert calls and {row[-1] for row in results[0][1]} == {f"Region {i}" for i in range(13)}
