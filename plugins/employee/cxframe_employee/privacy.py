@@ -50,7 +50,6 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
-from scipy import sparse
 
 from cxframe import MetricDefinition, Objective, Period, SQLiteEngine, Store, utc_text
 
@@ -200,6 +199,9 @@ class Disclosure:
     # -- the decision ------------------------------------------------------------------------------------
 
     def _decide(self, objectives: Sequence[Group]) -> None:
+        # imported here: scipy.sparse costs every command about 0.1 s at start-up, and only this needs it
+        from scipy import sparse
+
         candidates = self.candidates(objectives)
         small = [m for _, m, people in [*candidates, *self._fine_groups()] if 0 < people < self.threshold]
         atoms = len(self._atoms)
