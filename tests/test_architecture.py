@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import grimp
@@ -126,3 +128,17 @@ def test_the_import_rule_sees_an_internal_import(tmp_path: Path) -> None:
     assert [m for _, m in _cxframe_imports(sample) if m not in {"cxframe", "cxframe.testing"}] == [
         "cxframe.store._sqlite"
     ]
+
+
+#: libraries a command may need but start-up must not pay for (each costs 0.1 s to seconds to import)
+HEAVY_LIBRARIES = ("sklearn", "jieba", "pyspark", "scipy.sparse", "scipy.stats", "matplotlib", "tomlkit", "aiosmtpd")
+
+
+def test_loading_the_cli_and_every_installed_plugin_imports_no_heavy_library() -> None:
+    # in a fresh interpreter: what `cxframe --help` loads, every installed plugin included
+    code = (
+        "import sys, cxframe.cli; from cxframe.host._manager import load_plugins; load_plugins(); "
+        f"print(','.join(m for m in {HEAVY_LIBRARIES!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
+    assert loaded == "", f"imported at start-up: {loaded} (import them inside the functions that need them)"
