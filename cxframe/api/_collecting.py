@@ -30,8 +30,9 @@ def collect(
     host: PluginHost | None = None,
     progress: Progress | None = None,
     on_detected: Callable[[str, Detection], object] | None = None,
+    on_failed: Callable[[str, InvalidInput], object] | None = None,
 ) -> list[IngestSummary]:
-    """Collect sources into the store and return one summary per source.
+    """Collect sources into the store and return one summary per source collected.
 
     ``sources`` are source ids from the programme file or file paths; empty
     means every source in the programme file. For a path that is not a source
@@ -44,6 +45,18 @@ def collect(
     programme folder when it lies inside it, else by its absolute path, so
     two files of the same name stay apart and a re-collected file keeps its
     name. Sources are collected one by one, each in its own transaction.
+
+    A source that cannot be collected (a missing column, a file that is not
+    text in its encoding …) stores nothing and does not stop the others: they
+    are collected, and the ``collect_finished`` hook sees their summaries.
+    With ``on_failed``, ``on_failed(source_id, error)`` is told of each such
+    source and the summaries of the others are returned — how the CLI prints
+    every failure and still shows what was collected. Without it, one
+    `InvalidInput` listing every failed source's problems is raised once the
+    others are collected, so a caller that expected an error for a bad source
+    still gets one (its good sources are stored all the same). A problem
+    before any source is read (an unknown source id, a file whose layout is
+    not recognised) is raised at once and nothing is collected.
 
     >>> cxframe.collect("my-programme", ["exports/survey.csv"], collector="survey-csv",
     ...                 columns={"timestamp": "Date", "questions": {"nps": "Q1"}})  # doctest: +SKIP
@@ -61,9 +74,15 @@ def collect(
             on_detected=on_detected,
         )
         summaries = []
+        failed: list[InvalidInput] = []
         for reader in readers:
             chosen = opened.registry.collectors.get(reader.collector)
-            summaries.append(ingest(opened.store, reader, chosen, progress=progress))
+            try:
+                summaries.append(ingest(opened.store, reader, chosen, progress=progress))
+            except InvalidInput as error:  # that source stored nothing (one transaction): go on with the rest
+                failed.append(error)
+                if on_failed is not None:
+                    on_failed(reader.id, error)
         opened.host.call(
             "collect_finished",
             programme=opened.programme,
@@ -71,6 +90,8 @@ def collect(
             catalogue=opened.registry,
             summaries=summaries,
         )
+        if failed and on_failed is None:
+            raise InvalidInput([message for error in failed for message in error.messages])
         return summaries
 
 

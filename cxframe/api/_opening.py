@@ -192,7 +192,7 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
             collector = registry.collectors.get(source.collector)
             reader = source_reader(loaded, source.id)
             if collector.check_options is not None:
-                problems.extend(f"{where}: sources[{index}]: {p}" for p in collector.check_options(reader))
+                problems.extend(_source_problem(where, index, p) for p in collector.check_options(reader))
         path = loaded.resolve(source.path)
         if path.is_dir():
             problems.append(f"{where}: sources[{index}].path: {source.path!r} is a folder, expected a file")
@@ -209,6 +209,14 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
             known = ", ".join(registry.metrics.ids()) or "none installed"
             problems.append(f"{where}: actions[{index}].metric: unknown metric {action.metric!r} (known: {known})")
     return problems
+
+
+def _source_problem(where: str, index: int, problem: str) -> str:
+    """A collector's problem with ``sources[index]``, its key joined on: ``sources[0].columns.questions.nps: …``."""
+    key, _, rest = problem.partition(": ")
+    if rest and key.startswith(("columns.", "options.")) and " " not in key:
+        return f"{where}: sources[{index}].{key}: {rest}"
+    return f"{where}: sources[{index}]: {problem}"
 
 
 def _definitions(registry: Registry, metrics: str | Iterable[str] | None) -> list[MetricDefinition]:

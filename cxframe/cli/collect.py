@@ -11,6 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from cxframe import api
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
 from cxframe.contracts._convert import unstructure
+from cxframe.contracts._errors import InvalidInput
 
 
 def _value(text: str, *, column: bool) -> Any:
@@ -97,7 +98,8 @@ def collect(
     """Collect SOURCES (source ids or files; default: every source in the programme file).
 
     Each source is stored in one transaction: an interrupted collect leaves the
-    store as it was. Re-collecting an unchanged file adds nothing; rows that
+    store as it was. A source that cannot be read stores nothing and is
+    reported; the others are still collected, and the exit code is 1. Re-collecting an unchanged file adds nothing; rows that
     cannot be used are recorded in the `rejects` table with their line.
 
     A file that is not a source of the programme is read with --collector
@@ -112,6 +114,13 @@ def collect(
     options = parse_assignments(option_items, "--option")
     current = state()
     out = console(stderr=True)
+    failed: list[str] = []
+
+    def on_failed(source: str, error: InvalidInput) -> None:
+        failed.append(source)
+        for line in str(error).splitlines():
+            click.secho(f"error: {line}", fg="red", err=True)
+
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -138,12 +147,18 @@ def collect(
             on_detected=lambda file, detection: out.print(
                 "\n".join(detection.describe(file)), markup=False, highlight=False, soft_wrap=True
             ),
+            on_failed=on_failed,
         )
     if as_json:
         emit_json([unstructure(summary) for summary in summaries])
-        return
-    for summary in summaries:
-        click.echo(summary.describe())
+    else:
+        for summary in summaries:
+            click.echo(summary.describe())
+    if failed:
+        others = {0: "no other source was collected", 1: "the other source was collected"}
+        collected = others.get(len(summaries), f"the other {len(summaries)} were collected")
+        count = "1 source was" if len(failed) == 1 else f"{len(failed)} sources were"
+        raise InvalidInput([f"{count} not collected ({', '.join(failed)}); {collected}"])
 
 
 @click.command()

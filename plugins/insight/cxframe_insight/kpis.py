@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from cxframe import CollectedRow, Collector, Observation, Reject, SourceReader, raw_text
+from cxframe import CollectedRow, Collector, InvalidInput, Observation, Reject, SourceReader, raw_text
 
 KPI = "kpi"
 CHURNED = "churned"
@@ -40,7 +41,48 @@ def _layout(source: SourceReader) -> str:
     return "wide" if "kpis" in source.columns else "long"
 
 
+def _wanted(columns: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(key, column)`` of every column the mapping names, in the file's reading order."""
+    if "kpis" in columns:
+        return [
+            ("customer_id", columns["customer_id"]),
+            ("timestamp", columns["timestamp"]),
+            *((f"kpis.{name}", str(column)) for name, column in columns["kpis"].items()),
+        ]
+    return [(key, columns[key]) for key in ("customer_id", "timestamp", "kpi", "value")]
+
+
+def _header(reader: Iterator[list[str]]) -> list[str] | None:
+    """The header row of an open file's ``csv.reader``, stripped (and without a byte-order mark); None when empty."""
+    header = next(reader, None)
+    return None if header is None else [cell.strip().lstrip("\ufeff") for cell in header]
+
+
 def check_options(source: SourceReader) -> Iterable[str]:
+    """Problems with the mapping; when it is sound, every mapped column the file's header lacks (for validate)."""
+    problems = list(_mapping_problems(source))
+    yield from problems
+    if problems or not source.path.is_file():
+        return
+    try:
+        with source.open_text() as handle:
+            header = _header(csv.reader(handle))
+    except (InvalidInput, UnicodeDecodeError, csv.Error):
+        return  # left to the reading, which says why with the line
+    if header is None:
+        return
+    shown = source.display_path()
+    for key, column in _wanted(source.columns):
+        if column not in header:
+            ranked = sorted(
+                header, key=lambda name: -difflib.SequenceMatcher(None, column.casefold(), name.casefold()).ratio()
+            )
+            close = difflib.get_close_matches(column, header, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            yield f"columns.{key}: no column {column!r} in {shown}; {hint}its columns, closest first: {', '.join(ranked)}"
+
+
+def _mapping_problems(source: SourceReader) -> Iterator[str]:
     columns = source.columns
     for required in ("customer_id", "timestamp"):
         if not isinstance(columns.get(required), str) or not columns[required].strip():
@@ -100,15 +142,10 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
     kpis: dict[str, str] = {str(k): str(v) for k, v in columns.get("kpis", {}).items()} if wide else {}
     with source.open_text() as handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
+        header = _header(reader)
         if header is None:
             return
-        header = [cell.strip().lstrip("\ufeff") for cell in header]
-        wanted = [
-            columns["customer_id"],
-            columns["timestamp"],
-            *(kpis.values() if wide else (columns["kpi"], columns["value"])),
-        ]
+        wanted = [column for _, column in _wanted(columns)]
         missing = [name for name in wanted if name not in header]
         if missing:
             found = ", ".join(header)

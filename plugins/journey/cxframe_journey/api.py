@@ -20,6 +20,7 @@ analysis reads only that log's events.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,14 +65,19 @@ class Mapping:
     standard keys for XES (the trace's and the event's ``concept:name``,
     ``time:timestamp``). For XES a ``case:`` prefix on ``case`` is dropped, since
     that is how pm4py names the trace's attributes.
+
+    ``encoding`` is a CSV log's text encoding (``"cp1252"``, ``"gb18030"`` …);
+    ``None``: a byte-order mark decides, else UTF-8 (as a source's ``encoding``).
     """
 
     case: str | None = None
     activity: str | None = None
     timestamp: str | None = None
+    encoding: str | None = None
 
     def columns(self, collector: str) -> dict[str, str]:
-        given = {key: value for key, value in attrs.asdict(self).items() if value is not None}
+        keys = ("case", "activity", "timestamp")
+        given = {key: value for key in keys if (value := getattr(self, key)) is not None}
         if collector == "event-csv":
             return {**PM4PY_COLUMNS, **given}
         if "case" in given:
@@ -111,7 +117,10 @@ def _reader(programme: Programme | None, log: str, mapping: Mapping) -> SourceRe
     if match is not None and programme is not None:
         if mapping != Mapping():
             raise InvalidInput(
-                [f"{log!r} is a source of the programme: its columns are set in {programme.file.name}, not by options"]
+                [
+                    f"{log!r} is a source of the programme: its columns and encoding are set in "
+                    f"{programme.file.name}, not by options"
+                ]
             )
         return SourceReader(
             id=match.id,
@@ -130,7 +139,12 @@ def _reader(programme: Programme | None, log: str, mapping: Mapping) -> SourceRe
         raise InvalidInput([f"{log}: no such file, and not a source of the programme (sources: {known})"])
     collector = collector_for(path)
     reader = SourceReader(
-        id="", collector=collector, path=path, columns=mapping.columns(collector), programme=programme
+        id="",
+        collector=collector,
+        path=path,
+        encoding=mapping.encoding,
+        columns=mapping.columns(collector),
+        programme=programme,
     )
     # the path (relative to the programme folder when inside it) keeps two logs that share a
     # file name apart: event keys are "source|line", so the second would otherwise add nothing
@@ -138,12 +152,41 @@ def _reader(programme: Programme | None, log: str, mapping: Mapping) -> SourceRe
     return reader
 
 
+#: The core's advice for a file that is not text in its encoding, written for a ``[[sources]]`` entry.
+_SOURCE_ENCODING = re.compile(r'set encoding = "\.\.\." in the source')
+
+
+def _declared(programme: Programme | None, reader: SourceReader) -> bool:
+    return programme is not None and any(source.id == reader.id for source in programme.document.sources)
+
+
+@contextlib.contextmanager
+def _advice_for(reader: SourceReader, declared: bool) -> Iterator[None]:
+    """For a LOG named on the command line, advise ``--encoding`` where the core advises the source's setting.
+
+    Such a log has no ``[[sources]]`` entry to set ``encoding`` in.
+    """
+    try:
+        yield
+    except InvalidInput as error:
+        if declared:
+            raise
+        setting = f"sources.{reader.id}.encoding:"
+        raise InvalidInput(
+            [
+                _SOURCE_ENCODING.sub("give the log's encoding with --encoding", m).replace(setting, "--encoding:")
+                for m in error.messages
+            ]
+        ) from None
+
+
 def collect_log(
     opened: Opened, log: str, mapping: Mapping = Mapping(), *, progress: Progress | None = None
 ) -> Selection:
     """Collect ``log`` into the opened programme's store; select its events."""
     reader = _reader(opened.programme, log, mapping)
-    summary = ingest(opened.store, reader, opened.registry.collectors.get(reader.collector), progress=progress)
+    with _advice_for(reader, _declared(opened.programme, reader)):
+        summary = ingest(opened.store, reader, opened.registry.collectors.get(reader.collector), progress=progress)
     # an unchanged file may have been collected before under another source id: read that one
     row = opened.store.db.execute("SELECT source FROM ingests WHERE id = ?", [summary.ingest_id]).fetchone()
     return Selection(source=row[0] if row else reader.id, summary=summary)
@@ -191,7 +234,9 @@ def read_log(log: str | Path, mapping: Mapping = Mapping(), *, programme: Progra
     >>> log.variants()[0], log.dfg()["start"], log.summary.rows_rejected  # doctest: +SKIP
     """
     loaded = programme if programme is None or isinstance(programme, Programme) else load_programme(programme)
-    return logfile.read(_reader(loaded, str(log), mapping))
+    reader = _reader(loaded, str(log), mapping)
+    with _advice_for(reader, _declared(loaded, reader)):
+        return logfile.read(reader)
 
 
 def events_on_spark(

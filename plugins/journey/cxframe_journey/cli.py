@@ -53,6 +53,11 @@ def log_options(command: F) -> F:
         help="Timestamp column of a CSV LOG [default: time:timestamp] (XES: attribute key).",
     )
     @click.option(
+        "--encoding",
+        metavar="NAME",
+        help="Text encoding of a CSV LOG (cp1252, gb18030 …) [default: a byte-order mark, else UTF-8].",
+    )
+    @click.option(
         "--source",
         "source_id",
         metavar="ID",
@@ -69,11 +74,12 @@ def log_options(command: F) -> F:
         case: str | None,
         activity: str | None,
         timestamp: str | None,
+        encoding: str | None,
         source_id: str | None,
         no_store: bool,
         **kwargs: Any,
     ) -> Any:
-        mapping = Mapping(case=case, activity=activity, timestamp=timestamp)
+        mapping = Mapping(case=case, activity=activity, timestamp=timestamp, encoding=encoding)
         if no_store and log is None:
             raise click.UsageError("--no-store reads a LOG file: name one")
         if no_store and source_id is not None:

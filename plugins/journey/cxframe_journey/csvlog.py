@@ -25,13 +25,15 @@ delimited reader and checked by the core (`cxframe.EventBatches`): a row
 without a case id, activity or timestamp, with an unparsable timestamp or
 with the wrong number of fields is a reject with its line (the file line the
 row starts on) and reason. A mapped column missing from the header stops the
-source before anything is stored, naming the file, line 1 and the columns the
-header has.
+source before anything is stored (and ``cxframe validate`` reports it),
+naming the file, line 1, the key and the columns the header has, closest
+first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cxframe import (
@@ -56,7 +58,7 @@ RENAMED_OPTIONS = {"timezone": "time_zone"}
 PM4PY_COLUMNS = {"case": "case:concept:name", "activity": "concept:name", "timestamp": "time:timestamp"}
 
 
-def check_options(source: SourceReader) -> Iterable[str]:
+def _mapping_problems(source: SourceReader) -> Iterator[str]:
     """Problems with the source's mapping and options, before anything is read."""
     columns = source.columns
     known = (*REQUIRED, *OPTIONAL, "attributes")
@@ -87,33 +89,72 @@ def check_options(source: SourceReader) -> Iterable[str]:
         yield "options.delimiter: expected one character"
 
 
-def _index(header: list[str], column: str, path: str, key: str) -> int:
+def check_options(source: SourceReader) -> Iterable[str]:
+    """Problems with the source's mapping and options, then (when those are sound) each mapped column the file lacks."""
+    problems = list(_mapping_problems(source))
+    yield from problems
+    if not problems:
+        yield from missing_columns(source)
+
+
+def _closest_first(wanted: str, names: list[str]) -> list[str]:
+    """``names`` most like ``wanted`` first (difflib's ratio, ignoring case): a typo's column shows first."""
+    folded = wanted.casefold()
+    return sorted(names, key=lambda name: -difflib.SequenceMatcher(None, folded, name.casefold()).ratio())
+
+
+def _missing(source: SourceReader, header: list[str], shown: str) -> Iterator[str]:
+    """``columns.KEY: no column … in the header of FILE`` for every mapped column not in ``header``."""
+    columns = source.columns
+    mapped = [(key, columns[key]) for key in (*REQUIRED, *OPTIONAL) if key in columns]
+    mapped += [(f"attributes[{i}]", name) for i, name in enumerate(columns.get("attributes", []))]
+    for key, column in mapped:
+        if column not in header:
+            ranked = _closest_first(column, header)
+            close = difflib.get_close_matches(column, header, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            yield (
+                f"columns.{key}: no column {column!r} in the header (line 1) of {shown}; "
+                f"{hint}its columns, closest first: {', '.join(ranked)}"
+            )
+
+
+def _read_header(source: SourceReader) -> tuple[list[str], int]:
+    """The header row, stripped, and its width; InvalidInput when the file is empty or cannot be read."""
+    found = read_header(source, 1, source.option("delimiter", ","))
+    if not found:
+        raise InvalidInput(["the file is empty; expected a header row naming the columns"], where=str(source.path))
+    return [name.strip() for name in found[0][1]], len(found[0][1])
+
+
+def missing_columns(source: SourceReader) -> Iterator[str]:
+    """Problems with the file's header for ``check_options``: each mapped column it lacks.
+
+    Read by `header_of`'s reader, so ``validate`` and ``collect`` agree. A
+    header that cannot be read is left to the reading, which says why.
+    """
+    if not source.path.is_file():
+        return  # said by whoever checks the path (validate, the ingest)
+    shown = source.display_path()
     try:
-        return header.index(column)
-    except ValueError:
-        raise InvalidInput(
-            [f"line 1: column {column!r} (columns.{key}) is not in the header; columns are: {', '.join(header)}"],
-            where=path,
-        ) from None
+        header, _ = _read_header(source)
+    except InvalidInput:
+        return
+    yield from _missing(source, header, shown)
 
 
 def header_of(source: SourceReader) -> tuple[list[str], int]:
     """The header row, stripped, and its width; InvalidInput when the file is empty or lacks a mapped column.
 
     Every mapped column (required, optional and attributes) must be in the
-    header, so a misspelled mapping stops the source before anything is read.
+    header, so a misspelled mapping stops the source before anything is read;
+    all of them are named at once.
     """
-    columns, path = source.columns, str(source.path)
-    found = read_header(source, 1, source.option("delimiter", ","))
-    if not found:
-        raise InvalidInput(["the file is empty; expected a header row naming the columns"], where=path)
-    header = [name.strip() for name in found[0][1]]
-    for key in (*REQUIRED, *OPTIONAL):
-        if key in columns:
-            _index(header, columns[key], path, key)
-    for name in columns.get("attributes", []):
-        _index(header, name, path, "attributes")
-    return header, len(found[0][1])
+    header, width = _read_header(source)
+    problems = list(_missing(source, header, source.display_path()))
+    if problems:
+        raise InvalidInput(problems, where=str(source.path))
+    return header, width
 
 
 def event_batches(source: SourceReader) -> EventBatches:

@@ -63,8 +63,8 @@ def test_csv_columns_are_named_with_options(root: Path) -> None:
     result = invoke("-C", str(root), "journey", "variants", str(other))
     assert result.exit_code == 1
     assert (
-        "line 1: column 'case:concept:name' (columns.case) is not in the header; columns are: id, what, when"
-        in result.stderr
+        "columns.case: no column 'case:concept:name' in the header (line 1) of other.csv; "
+        "its columns, closest first: what, when, id" in result.stderr
     )
 
 

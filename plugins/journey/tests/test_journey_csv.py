@@ -82,17 +82,24 @@ def test_a_mapped_column_missing_from_the_header_names_the_file_line_and_columns
     with pytest.raises(InvalidInput) as caught:
         cxframe.collect(root, host=host())
     message = str(caught.value)
-    assert message.startswith(
-        str(root / "orders.csv") + ": line 1: column 'Step' (columns.activity) is not in the header"
-    )
-    assert "columns are: order_id, step, at, channel, agent, result, amount, note" in message
+    assert message.startswith(str(root / "orders.csv") + ": source 'orders': columns.activity: no column 'Step' in ")
+    assert "the header (line 1) of orders.csv; did you mean 'step'? its columns, closest first: step, " in message
     assert testing.read_table(root, "events") == []
 
 
 def test_an_attribute_column_missing_from_the_header_is_named(tmp_path: Path) -> None:
     root = orders_programme(tmp_path, {**ORDERS_COLUMNS, "attributes": ["amount", "colour"]})
-    with pytest.raises(InvalidInput, match=r"line 1: column 'colour' \(columns\.attributes\) is not in the header"):
+    with pytest.raises(InvalidInput, match=r"columns\.attributes\[1\]: no column 'colour' in the header \(line 1\)"):
         cxframe.collect(root, host=host())
+
+
+def test_validate_names_every_mapped_column_the_log_lacks(tmp_path: Path) -> None:
+    root = orders_programme(tmp_path, {**ORDERS_COLUMNS, "activity": "Step", "attributes": ["amount", "colour"]})
+    problems = cxframe.validate(root, host=host())
+    assert len(problems) == 2, problems
+    assert "sources[0].columns.activity: no column 'Step' in the header (line 1) of orders.csv; " in problems[0]
+    assert "did you mean 'step'?" in problems[0]
+    assert "sources[0].columns.attributes[1]: no column 'colour'" in problems[1]
 
 
 def test_a_bad_mapping_is_reported_by_validate(tmp_path: Path) -> None:

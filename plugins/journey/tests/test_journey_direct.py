@@ -16,6 +16,7 @@ from journey_support import FIXTURES, ORDERS_COLUMNS, collect, collected, eventl
 import cxframe
 from cxframe import InvalidInput, testing
 from cxframe_journey import EventLog, analytics, api, read_log
+from cxframe_journey.csvlog import PM4PY_COLUMNS
 
 ORDERS = api.Mapping(case="order_id", activity="step", timestamp="at")
 HEADER = "case:concept:name,concept:name,time:timestamp\n"
@@ -95,7 +96,7 @@ def test_a_programme_source_is_read_with_its_columns_and_options(tmp_path: Path)
     skipped = read_log("tickets", programme=root).summary.notes
     assert skipped and all(key.startswith("skipped: lifecycle:transition") for key in skipped)
     # a mapping cannot override a declared source's columns
-    with pytest.raises(InvalidInput, match="its columns are set in cxframe.toml"):
+    with pytest.raises(InvalidInput, match="its columns and encoding are set in cxframe.toml"):
         read_log("orders", ORDERS, programme=root)
 
 
@@ -183,8 +184,8 @@ def test_a_log_whose_every_row_is_rejected_has_no_variants(tmp_path: Path) -> No
         (HEADER, r"empty\.csv: no events: the file has a header but no rows"),
         (
             "case,concept:name,time:timestamp\n1,a,2025-01-01\n",
-            r"empty\.csv: line 1: column 'case:concept:name' \(columns\.case\) is not in the header; "
-            r"columns are: case, concept:name, time:timestamp",
+            r"columns\.case: no column 'case:concept:name' in the header \(line 1\) of .*empty\.csv; "
+            r"did you mean 'concept:name'\? its columns, closest first: concept:name, time:timestamp, case",
         ),
     ],
 )
@@ -292,7 +293,7 @@ def test_no_store_of_a_log_with_no_accepted_row_says_so(root: Path) -> None:
         (
             ["dfg", "orders.csv", "--no-store"],
             1,
-            "orders.csv: line 1: column 'case:concept:name' (columns.case) is not in the header",
+            "columns.case: no column 'case:concept:name' in the header (line 1) of orders.csv",
         ),
     ],
 )
@@ -318,3 +319,33 @@ def test_no_store_on_a_collected_programme_leaves_the_store_as_it_was(tmp_path: 
     assert invoke("-C", str(root), "journey", "variants", str(root / "tickets.xes"), "--no-store").exit_code == 0
     assert testing.read_table(root, "ingests") == before
     assert {e["source"] for e in testing.read_table(root, "events")} == {"orders"}
+
+
+def test_a_log_in_another_encoding_is_read_with_encoding_and_the_advice_names_it(tmp_path: Path) -> None:
+    # new-user report item 14: the advice was to set encoding in a source that does not exist
+    log = tmp_path / "latin1.csv"
+    log.write_bytes((HEADER + "1,Café,2026-01-01T10:00:00Z\n1,pay,2026-01-01T11:00:00Z\n").encode("cp1252"))
+    for args in (["--no-store"], []):
+        root = programme(tmp_path / f"p{len(args)}")
+        failed = invoke("-C", str(root), "journey", "variants", str(log), *args)
+        assert failed.exit_code == 1
+        assert "the file is not valid utf-8" in failed.stderr
+        assert "give the log's encoding with --encoding" in failed.stderr and "in the source" not in failed.stderr
+        read = invoke("-C", str(root), "journey", "variants", str(log), *args, "--encoding", "cp1252", "--json")
+        assert read.exit_code == 0, read.output
+        assert json.loads(read.stdout)[0]["activities"] == ["Café", "pay"]
+    wrong = invoke("journey", "dfg", str(log), "--no-store", "--encoding", "nonsense")
+    assert wrong.exit_code == 1 and "--encoding: unknown encoding 'nonsense'" in wrong.stderr
+    assert read_log(log, api.Mapping(encoding="cp1252")).variants()[0]["activities"] == ["Café", "pay"]
+
+
+def test_a_declared_source_keeps_the_encoding_advice_of_its_entry(tmp_path: Path) -> None:
+    root = programme(
+        tmp_path / "p",
+        sources=[{"id": "orders", "collector": "event-csv", "path": "latin1.csv", "columns": dict(PM4PY_COLUMNS)}],
+    )
+    (root / "latin1.csv").write_bytes((HEADER + "1,Café,2026-01-01T10:00:00Z\n").encode("cp1252"))
+    result = invoke("-C", str(root), "journey", "variants", "orders", "--no-store")
+    assert result.exit_code == 1 and 'set encoding = "..." in the source' in result.stderr
+    given = invoke("-C", str(root), "journey", "variants", "orders", "--no-store", "--encoding", "cp1252")
+    assert given.exit_code == 1 and "its columns and encoding are set in cxframe.toml" in given.stderr

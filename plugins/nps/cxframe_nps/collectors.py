@@ -96,66 +96,128 @@ RENAMED_OPTIONS = {"timezone": "time_zone"}
 
 
 def _checker(
-    defaults: dict[str, str], options: Iterable[str] = (), *, plain: str | None = None
+    reader: Callable[[SourceReader], SurveyTable],
+    defaults: dict[str, str],
+    options: Iterable[str] = (),
+    *,
+    plain: str | None = None,
 ) -> Callable[[SourceReader], Iterable[str]]:
-    """The ``check_options`` of a collector; ``plain``, the id of a one-header-row collector, refuses platform exports."""
+    """The ``check_options`` of a collector; ``plain``, the id of a one-header-row collector, refuses platform exports.
+
+    Once the mapping itself is sound, the file's header is read with the
+    collector's own ``reader`` (only the header: its rows are read lazily) and
+    every mapped column it lacks is a problem, so ``cxframe validate`` finds
+    a typo in a column name before ``collect`` does.
+    """
     known_options = (*COMMON_OPTIONS, *options)
 
     def check_options(source: SourceReader) -> Iterable[str]:
-        if plain is not None:
-            yield from platform_export_problems(source, plain)
-        yield from option_problems(source, known_options, RENAMED_OPTIONS)
-        columns = {**defaults, **source.columns}
-        known = {"timestamp", "questions", "segments", *OPTIONAL_FIELDS}
-        for key in columns:
-            if key not in known:
-                yield f"columns.{key}: unknown key; expected one of {', '.join(sorted(known))}"
-        if not isinstance(columns.get("timestamp"), str):
-            yield "columns.timestamp: expected the name of the timestamp column"
-        for key in OPTIONAL_FIELDS:
-            if key in columns and not isinstance(columns[key], str):
-                yield f"columns.{key}: expected the name of a column, got {columns[key]!r}"
-        questions = columns.get("questions")
-        if not isinstance(questions, dict) or not questions:
-            yield 'columns.questions: expected a table of question id = column name, e.g. { nps = "Q1" }'
-        else:
-            for question, column in questions.items():
-                if not isinstance(column, str):
-                    yield f"columns.questions.{question}: expected the name of a column, got {column!r}"
-        segments = columns.get("segments", {})
-        if not isinstance(segments, list | dict):
-            yield "columns.segments: expected a list of column names or a table of segment = column"
-        else:
-            for name in _segments(columns):
-                problem = check_segment_name(name)
-                if problem:
-                    yield f"columns.segments: {problem}"
-        # the scales the built-in metrics read: an answer outside its metric's scale would be left out of it
-        metric_scales = {**DEFAULT_SCALES, **_plugin_scales(source)}
-        for name, scale in source.option("scales", {}).items():
-            if not (isinstance(scale, list) and len(scale) == 2 and all(isinstance(v, int | float) for v in scale)):
-                yield f"options.scales.{name}: expected [min, max]"
-            elif name in metric_scales and (float(scale[0]), float(scale[1])) != metric_scales[name]:
-                low, high = metric_scales[name]
-                setting = f"set {name}_scale = [{scale[0]}, {scale[1]}] in [plugins.cxframe-nps] instead"
-                fix = "NPS is asked on 0–10" if name in ("nps", "enps") else setting
-                yield (
-                    f"options.scales.{name}: {scale[0]}–{scale[1]} is not the {low:g}–{high:g} scale the {name} "
-                    f"metric reads, which would leave answers outside it out of the metric; {fix}"
-                )
-        for name in ("timestamp_format", "population"):
-            if name in source.options and not isinstance(source.options[name], str):
-                yield f"options.{name}: expected a text, got {source.options[name]!r}"
-        for name, labels in source.option("labels", {}).items():
-            if not isinstance(labels, dict) or not all(isinstance(v, int | float) for v in labels.values()):
-                yield f'options.labels.{name}: expected a table of answer = number, e.g. {{ "Yes" = 1, "No" = 0 }}'
-        zone = source.option("time_zone", formerly="timezone")
-        if zone is not None and _zone(zone) is None:
-            key = source.option_name("time_zone", formerly="timezone")
-            yield f"options.{key}: unknown time zone {zone!r} (expected an IANA name such as Europe/Berlin)"
-        yield from check_format_options(source)
+        problems = list(_mapping_problems(source, defaults, known_options, plain))
+        yield from problems
+        if not problems:
+            yield from missing_columns(source, reader, defaults)
 
     return check_options
+
+
+def _mapped(source: SourceReader, defaults: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """``(key, column)`` for every column the source's mapping (or a layout default it relies on) names."""
+    columns = {**defaults, **source.columns}
+    yield "timestamp", columns["timestamp"]
+    for field in OPTIONAL_FIELDS:
+        if field in source.columns:  # a default column the export lacks is simply not used
+            yield field, source.columns[field]
+    for question, ref in columns["questions"].items():
+        yield f"questions.{question}", ref
+    segments = columns.get("segments", {})
+    if isinstance(segments, list):
+        for index, ref in enumerate(segments):
+            yield f"segments[{index}]", str(ref)
+    else:
+        for name, ref in segments.items():
+            yield f"segments.{name}", str(ref)
+
+
+def missing_columns(
+    source: SourceReader, reader: Callable[[SourceReader], SurveyTable], defaults: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Every mapped column the file's header lacks (``columns.KEY: no column … in FILE``); nothing when it is not there.
+
+    The header is read as `survey_batches` reads it, by the same reader, so
+    the two cannot disagree. A header that cannot be read (the wrong
+    encoding, an empty file) is left to the reading, which says why with the
+    line, as `platform_export_problems` leaves it.
+    """
+    if not source.path.is_file():
+        return  # said by whoever checks the path (validate, the ingest), not as a column problem
+    shown = source.display_path()
+    try:
+        table = reader(source)
+    except InvalidInput:
+        return
+    with table:
+        for key, ref in _mapped(source, defaults or {}):
+            found = table.lookup(ref, shown)
+            if isinstance(found, str):
+                yield f"columns.{key}: {found}"
+
+
+def _mapping_problems(
+    source: SourceReader, defaults: dict[str, str], known_options: Iterable[str], plain: str | None
+) -> Iterator[str]:
+    """Problems with the mapping and options themselves, before the file is looked at."""
+    if plain is not None:
+        yield from platform_export_problems(source, plain)
+    yield from option_problems(source, known_options, RENAMED_OPTIONS)
+    columns = {**defaults, **source.columns}
+    known = {"timestamp", "questions", "segments", *OPTIONAL_FIELDS}
+    for key in columns:
+        if key not in known:
+            yield f"columns.{key}: unknown key; expected one of {', '.join(sorted(known))}"
+    if not isinstance(columns.get("timestamp"), str):
+        yield "columns.timestamp: expected the name of the timestamp column"
+    for key in OPTIONAL_FIELDS:
+        if key in columns and not isinstance(columns[key], str):
+            yield f"columns.{key}: expected the name of a column, got {columns[key]!r}"
+    questions = columns.get("questions")
+    if not isinstance(questions, dict) or not questions:
+        yield 'columns.questions: expected a table of question id = column name, e.g. { nps = "Q1" }'
+    else:
+        for question, column in questions.items():
+            if not isinstance(column, str):
+                yield f"columns.questions.{question}: expected the name of a column, got {column!r}"
+    segments = columns.get("segments", {})
+    if not isinstance(segments, list | dict):
+        yield "columns.segments: expected a list of column names or a table of segment = column"
+    else:
+        for name in _segments(columns):
+            problem = check_segment_name(name)
+            if problem:
+                yield f"columns.segments: {problem}"
+    # the scales the built-in metrics read: an answer outside its metric's scale would be left out of it
+    metric_scales = {**DEFAULT_SCALES, **_plugin_scales(source)}
+    for name, scale in source.option("scales", {}).items():
+        if not (isinstance(scale, list) and len(scale) == 2 and all(isinstance(v, int | float) for v in scale)):
+            yield f"options.scales.{name}: expected [min, max]"
+        elif name in metric_scales and (float(scale[0]), float(scale[1])) != metric_scales[name]:
+            low, high = metric_scales[name]
+            setting = f"set {name}_scale = [{scale[0]}, {scale[1]}] in [plugins.cxframe-nps] instead"
+            fix = "NPS is asked on 0–10" if name in ("nps", "enps") else setting
+            yield (
+                f"options.scales.{name}: {scale[0]}–{scale[1]} is not the {low:g}–{high:g} scale the {name} "
+                f"metric reads, which would leave answers outside it out of the metric; {fix}"
+            )
+    for name in ("timestamp_format", "population"):
+        if name in source.options and not isinstance(source.options[name], str):
+            yield f"options.{name}: expected a text, got {source.options[name]!r}"
+    for name, labels in source.option("labels", {}).items():
+        if not isinstance(labels, dict) or not all(isinstance(v, int | float) for v in labels.values()):
+            yield f'options.labels.{name}: expected a table of answer = number, e.g. {{ "Yes" = 1, "No" = 0 }}'
+    zone = source.option("time_zone", formerly="timezone")
+    if zone is not None and _zone(zone) is None:
+        key = source.option_name("time_zone", formerly="timezone")
+        yield f"options.{key}: unknown time zone {zone!r} (expected an IANA name such as Europe/Berlin)"
+    yield from check_format_options(source)
 
 
 def _zone(name: str) -> dt.tzinfo | None:
@@ -361,7 +423,7 @@ def _collector(
         id=id,
         description=description,
         batches=batches,
-        check_options=_checker(defaults or {}, options, plain=id if plain else None),
+        check_options=_checker(reader, defaults or {}, options, plain=id if plain else None),
         settings=reading_settings,
         detect=detect,
     )

@@ -18,6 +18,12 @@ What is recognised (layout facts in `cxframe_nps.formats`):
   exactly one column is named like NPS ("nps", "recommend", "推荐") with
   answers 0–10 and one column holds ISO-8601 times.
 
+A few spoiled answers do not stop it: one answer in `TOLERATED_ONE_IN` of
+the sample may be off the scale (an NPS of 11, an "N/A") or not a time; what
+it took says so, and each becomes a reject with its line when collected.
+More than that, in a column that otherwise fits, is a doubt that names the
+column, the answers and their lines.
+
 Segments are taken only when obvious: a column named like a segment (region,
 channel, language, 地区, 渠道, 语言 …) with 2 to `MAX_SEGMENT_VALUES` text
 values. Every other column is listed as left out, with why and how to map it.
@@ -47,6 +53,10 @@ from cxframe_nps.formats import (
 
 #: Responses read to judge a column by its answers.
 SAMPLE_ROWS = 500
+#: One answer in this many may be off a column's scale (an NPS of 11, an "N/A") without stopping detection:
+#: a real export nearly always has a spoiled row, and it becomes a reject with its line when collected.
+#: A file with fewer answers than this has none to spare, so a bad one there is named as a doubt.
+TOLERATED_ONE_IN = 50
 #: At most this many distinct values for a column to be a segment.
 MAX_SEGMENT_VALUES = 20
 #: A question that asks how likely the respondent is to recommend (English, Chinese simplified and traditional).
@@ -92,6 +102,8 @@ class _Column:
     column: SurveyColumn
     #: the non-blank cells of the sample, stripped
     values: list[str]
+    #: the file line of each of ``values``
+    lines: list[int] = attrs.field(factory=list)
     #: one of the export's own columns (not an answer)
     meta: bool = False
     #: an answer to a question (not an export's column or embedded data)
@@ -126,12 +138,57 @@ class _Column:
                 scores.append(number)
         return scores
 
+    def off_scale(self) -> tuple[int, list[tuple[int, str]]]:
+        """How many answers are whole numbers 0–10, and the ``(line, answer)`` of those that are not."""
+        good, bad = 0, []
+        for line, value in zip(self.lines, self.values, strict=True):
+            if value in _NO_ANSWER:
+                continue
+            try:
+                score: float | None = float(value)
+            except ValueError:
+                score = choice_value(value)
+            if score is not None and score.is_integer() and 0 <= score <= 10:
+                good += 1
+            else:
+                bad.append((line, value))
+        return good, bad
+
     def zero_to_ten(self) -> bool:
-        scores = self.scores()
-        return bool(scores) and all(score.is_integer() and 0 <= score <= 10 for score in scores or ())
+        """Whether the answers are whole numbers 0–10, but for a few (`TOLERATED_ONE_IN`) that will be rejects."""
+        good, bad = self.off_scale()
+        return good > 0 and len(bad) <= (good + len(bad)) // TOLERATED_ONE_IN
+
+    def nearly_zero_to_ten(self) -> bool:
+        """Most answers are whole numbers 0–10, but too many others for `zero_to_ten`: worth a doubt naming them."""
+        good, bad = self.off_scale()
+        return good > 0 and good >= len(bad) and not self.zero_to_ten()
+
+    def scale_note(self) -> str:
+        """The tolerated answers off the 0–10 scale, for what detection took: `` (1 answer off 0–10: …)``."""
+        _, bad = self.off_scale()
+        if not bad:
+            return ""
+        return f" ({_off_scale(bad)}: a reject each when collected)"
+
+    def scale_doubt(self, why: str) -> str:
+        """A doubt naming the column, how many answers are off 0–10 and where."""
+        good, bad = self.off_scale()
+        are = "is not a whole number" if len(bad) == 1 else "are not whole numbers"
+        return (
+            f"column {self.name!r} {why}, but {len(bad)} of its first {good + len(bad)} answers {are} 0–10 "
+            f"({_off_scale(bad)}); with the mapping given, each is a reject with its line"
+        )
 
     def distinct(self) -> list[str]:
         return sorted(set(self.values))
+
+
+def _off_scale(bad: list[tuple[int, str]], shown: int = 3) -> str:
+    """``'11' on line 152, 'N/A' on line 480``: the first few answers off the scale, where they are."""
+    listed = ", ".join(f"{value!r} on line {line}" for line, value in bad[:shown])
+    more = f" and {len(bad) - shown} more" if len(bad) > shown else ""
+    return f"{listed}{more}"
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -174,19 +231,20 @@ def layout_of(source: SourceReader) -> str | None:
     return None
 
 
-def _sample(table: SurveyTable) -> list[list[str]]:
-    """The first `SAMPLE_ROWS` responses' cells, those the layout leaves out skipped; the file is closed afterwards."""
-    rows: list[list[str]] = []
+def _sample(table: SurveyTable) -> list[tuple[int, list[str]]]:
+    """The first `SAMPLE_ROWS` responses' lines and cells, those the layout leaves out skipped; then the file closed."""
+    rows: list[tuple[int, list[str]]] = []
     width = len(table.columns)
     with table:
         for batch in table.batches:
             cells = [column.to_pylist() for column in batch.columns[:width]]
-            for index in range(len(batch.lines)):
+            lines = batch.lines.to_pylist() if hasattr(batch.lines, "to_pylist") else list(batch.lines)
+            for index in range(len(lines)):
                 row = [cells[column][index] or "" for column in range(width)]
                 # a survey preview's answers are not responses: they would count as a segment's values
                 if any(row[drop.column].strip().casefold() in drop.values for drop in table.drops):
                     continue
-                rows.append(row)
+                rows.append((lines[index], row))
                 if len(rows) >= SAMPLE_ROWS:
                     return rows
     return rows
@@ -202,7 +260,8 @@ def _profile(
     return [
         _Column(
             column=column,
-            values=[row[column.index].strip() for row in rows if row[column.index].strip()],
+            values=[row[column.index].strip() for _, row in rows if row[column.index].strip()],
+            lines=[line for line, row in rows if row[column.index].strip()],
             meta=meta(column),
             question=question(column),
             single=single(column),
@@ -249,7 +308,9 @@ def _recommend_question(found: _Found, columns: Iterable[_Column]) -> None:
         nps = fits[0]
         found.columns["questions"] = {"nps": nps.name}
         found.used.add(nps.name)
-        found.took.append(f"questions.nps = {nps.shown}: asks how likely the respondent is to recommend, 0–10")
+        found.took.append(
+            f"questions.nps = {nps.shown}: asks how likely the respondent is to recommend, 0–10{nps.scale_note()}"
+        )
         _small_scale(found, nps)
         return
     found.needs.append("questions.nps")
@@ -258,6 +319,8 @@ def _recommend_question(found: _Found, columns: Iterable[_Column]) -> None:
         found.doubts.append(
             f"{len(fits)} questions ask about recommending with 0–10 answers: {names}; say which is nps"
         )
+    elif nearly := [c for c in asking if c.nearly_zero_to_ten()]:
+        found.doubts.extend(c.scale_doubt("asks about recommending") for c in nearly)
     elif asking:
         names = ", ".join(c.shown for c in asking)
         found.doubts.append(f"no answers 0–10 in the question(s) that ask about recommending: {names}")
@@ -267,9 +330,18 @@ def _recommend_question(found: _Found, columns: Iterable[_Column]) -> None:
 
 def _small_scale(found: _Found, column: _Column) -> None:
     """A doubt when many answers are all 1–5: a recommend question on a five-point scale is not NPS."""
-    scores = column.scores() or []
+    read = (float(v) if _is_number(v) else choice_value(v) for v in column.values if v not in _NO_ANSWER)
+    scores = [score for score in read if score is not None and 0 <= score <= 10]  # the spoiled answers aside
     if len(scores) >= 20 and min(scores) >= 1 and max(scores) <= 5:
         found.doubts.append(f"{column.name}: its first {len(scores)} answers are all 1–5; is it asked on 0–10?")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _segment_name(column: _Column, word: str) -> str:
@@ -400,9 +472,11 @@ def detect_qualtrics(source: SourceReader) -> Detection | None:
         nps, group = pairs[0]
         found.columns["questions"] = {"nps": nps.name}
         found.used.update({nps.name, group.name})
-        found.took.append(f"questions.nps = {nps.shown}: Qualtrics' NPS question (its {group.name} companion)")
+        found.took.append(
+            f"questions.nps = {nps.shown}: Qualtrics' NPS question (its {group.name} companion){nps.scale_note()}"
+        )
         if nps.values and not nps.zero_to_ten():
-            found.doubts.append(f"{nps.name}: its answers are not all whole numbers 0–10")
+            found.doubts.append(nps.scale_doubt("is Qualtrics' NPS question"))
     elif pairs:
         names = ", ".join(nps.shown for nps, _ in pairs)
         found.doubts.append(f"{len(pairs)} NPS questions: {names}; say which is nps")
@@ -455,17 +529,26 @@ def generic_detector(
             return None  # a Qualtrics or SurveyMonkey export: theirs to read
         columns = _profile(reader(source), meta=lambda c: False, question=lambda c: False)
         nps = [c for c in columns if NPS_NAME.search(c.name) and c.zero_to_ten()]
-        if not nps:
-            return None
         found = _Found()
-        if len(nps) > 1:
+        if not nps:
+            # named like NPS with mostly 0–10 answers: say which answers, on which lines, stood in the way
+            nearly = [c for c in columns if NPS_NAME.search(c.name) and c.nearly_zero_to_ten()]
+            if not nearly:
+                return None
+            found.doubts.extend(c.scale_doubt("is named like NPS") for c in nearly)
+            if len(nearly) == 1:  # the command shown then has it filled in
+                found.columns["questions"] = {"nps": nearly[0].name}
+                found.used.add(nearly[0].name)
+            else:
+                found.needs.append("questions.nps")
+        elif len(nps) > 1:
             names = ", ".join(c.name for c in nps)
             found.doubts.append(f"{len(nps)} columns are named like NPS with answers 0–10: {names}; say which is nps")
             found.needs.append("questions.nps")
         else:
             found.columns["questions"] = {"nps": nps[0].name}
             found.used.add(nps[0].name)
-            found.took.append(f"questions.nps = {nps[0].name}: named like NPS, answers 0–10")
+            found.took.append(f"questions.nps = {nps[0].name}: named like NPS, answers 0–10{nps[0].scale_note()}")
             _small_scale(found, nps[0])
         _response_id(found, columns)
         _timestamp(found, columns)
@@ -489,8 +572,16 @@ def _response_id(found: _Found, columns: list[_Column]) -> None:
 _TIME_NAMES = ("submitted", "recorded", "completed", "end", "timestamp", "created", "date", "time")
 
 
+def _not_times(column: _Column) -> list[tuple[int, str]]:
+    """The ``(line, value)`` of the column's values that are not ISO-8601 times."""
+    return [
+        (line, value) for line, value in zip(column.lines, column.values, strict=True) if not parse_timestamp(value)
+    ]
+
+
 def _timestamp(found: _Found, columns: list[_Column]) -> None:
-    times = [c for c in columns if c.values and all(parse_timestamp(v) for v in c.values)]
+    # a few values that are not times (`TOLERATED_ONE_IN`) are rejects when collected, not a reason to give up
+    times = [c for c in columns if c.values and len(_not_times(c)) <= len(c.values) // TOLERATED_ONE_IN]
     if len(times) > 1:
         for name in _TIME_NAMES:
             named = [c for c in times if name in c.name.lower()]
@@ -500,9 +591,24 @@ def _timestamp(found: _Found, columns: list[_Column]) -> None:
     if len(times) == 1:
         found.take("timestamp", times[0], "ISO-8601 times")
         return
-    found.needs.append("timestamp")
     if times:
+        found.needs.append("timestamp")
         names = ", ".join(c.name for c in times)
         found.doubts.append(f"{len(times)} columns hold times: {names}; say which is the time of the response")
+        return
+    nearly = [c for c in columns if c.values and len(_not_times(c)) * 2 <= len(c.values)]
+    if len(nearly) == 1:  # the command shown then has it filled in
+        found.columns["timestamp"] = nearly[0].name
+        found.used.add(nearly[0].name)
+    else:
+        found.needs.append("timestamp")
+    if nearly:
+        for column in nearly:
+            bad = _not_times(column)
+            found.doubts.append(
+                f"column {column.name!r} holds ISO-8601 times, but {len(bad)} of its first {len(column.values)} "
+                f"values {'is' if len(bad) == 1 else 'are'} not ({_off_scale(bad)}); with the mapping given, "
+                "each is a reject with its line"
+            )
     else:
         found.doubts.append("no column holds ISO-8601 times for the time of each response")

@@ -70,6 +70,7 @@ Layout facts relied on (facts only; no code was copied):
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
 import re
@@ -121,6 +122,16 @@ Row = tuple[int, list[str] | Reject]
 
 def _nothing() -> None:
     """The closer of a table that holds no file."""
+
+
+def closest_first(wanted: str, names: Iterable[str]) -> list[str]:
+    """``names`` most like ``wanted`` first (difflib's ratio, ignoring case), for a "no such column" message.
+
+    A typo (``likely_to_recomend``) then shows its column first, where the
+    reader looks, instead of somewhere in a list of forty.
+    """
+    folded = wanted.casefold()
+    return sorted(names, key=lambda name: -difflib.SequenceMatcher(None, folded, name.casefold()).ratio())
 
 
 @attrs.frozen
@@ -175,6 +186,13 @@ class SurveyTable:
         than one column of the same kind, is an `InvalidInput` that lists the
         ids to choose from: guessing would silently read the wrong answers.
         """
+        found = self.lookup(ref)
+        if isinstance(found, str):
+            raise InvalidInput([found], where=self.where)
+        return found
+
+    def lookup(self, ref: str, shown: str = "") -> SurveyColumn | str:
+        """`find`'s column, or the problem when ``ref`` names none or several (naming the file ``shown``, if given)."""
         wanted = ref.strip()
         kinds: tuple[tuple[str, Callable[[SurveyColumn], str]], ...] = (
             ("id", lambda c: c.id),
@@ -187,18 +205,19 @@ class SurveyTable:
                 return hits[0]
             if hits:
                 listed = ", ".join(f"{c.id!r} (column {c.index + 1})" for c in hits)
-                raise InvalidInput(
-                    [f"column {ref!r} is ambiguous: it is the {kind} of {listed}; name one of them by a unique id"],
-                    where=self.where,
-                )
+                return f"column {ref!r} is ambiguous: it is the {kind} of {listed}; name one of them by a unique id"
+        # name only the kinds of name this layout has: "ImportId" means nothing for a plain CSV
+        articles = {"id": "an id", "ImportId": "an ImportId", "question text": "a question text"}
+        looked = [articles[kind] for kind, name_of in kinds if any(name_of(column) for column in self.columns)]
+        how = f" (looked for {' and '.join(looked)})" if len(looked) > 1 else ""
+        ranked = closest_first(wanted, [c.id for c in self.columns])
         folded = wanted.casefold()
-        close = [c.id for c in self.columns if folded and (folded in c.id.casefold() or folded in c.text.casefold())]
-        hint = f" Did you mean one of: {', '.join(repr(i) for i in close[:10])}?" if close else ""
-        ids = ", ".join(repr(c.id) for c in self.columns)
-        raise InvalidInput(
-            [f"no column {ref!r} (looked for an id, an ImportId and a question text); columns are: {ids}.{hint}"],
-            where=self.where,
-        )
+        within = [c.id for c in self.columns if folded and (folded in c.id.casefold() or folded in c.text.casefold())]
+        hints = list(dict.fromkeys([*difflib.get_close_matches(wanted, ranked, n=3), *within]))[:10]
+        hint = f"did you mean {' or '.join(repr(i) for i in hints)}? " if hints else ""
+        ids = ", ".join(repr(i) for i in ranked)
+        where = f" in {shown}" if shown else ""
+        return f"no column {ref!r}{where}{how}; {hint}its columns, closest first: {ids}"
 
     def close(self) -> None:
         """Close the file now, for a caller that stops before the last row."""

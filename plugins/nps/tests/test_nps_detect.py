@@ -370,3 +370,69 @@ def test_init_from_the_same_file_twice_is_refused(tmp_path: Path, host: PluginHo
     with pytest.raises(InvalidInput, match="given twice"):
         cxframe.init_programme(tmp_path / "p", from_files=[file, str(file)], host=host)
     assert not (tmp_path / "p").exists()
+
+
+# -- a few spoiled answers (new-user report, item 1) -------------------------------------------------------------------
+
+
+def _plain_export(path: Path, rows: int, spoil: dict[int, tuple[str, str]]) -> Path:
+    """A plain CSV of ``rows`` responses; ``spoil`` puts {line: (column, value)} in place of the good cell."""
+    lines = ["response_id,submitted_at,region,likely_to_recommend"]
+    for i in range(rows):
+        line = len(lines) + 1
+        cells = {
+            "response_id": f"R{i}",
+            "submitted_at": f"2026-03-{1 + i % 28:02d}T10:00:00Z",
+            "region": ["North", "South"][i % 2],
+            "likely_to_recommend": str(i % 11),
+        }
+        if line in spoil:
+            column, value = spoil[line]
+            cells[column] = value
+        lines.append(",".join(cells.values()))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_few_answers_off_the_scale_do_not_stop_detection_and_become_rejects(tmp_path: Path, host: PluginHost) -> None:
+    file = _plain_export(
+        tmp_path / "bank.csv",
+        400,
+        {152: ("likely_to_recommend", "11"), 301: ("likely_to_recommend", "N/A"), 77: ("submitted_at", "yesterday")},
+    )
+    detection = cxframe.detect_source(file, host=host)
+    assert detection.sure and detection.columns["questions"] == {"nps": "likely_to_recommend"}
+    assert detection.columns["timestamp"] == "submitted_at"
+    took = "\n".join(detection.took)
+    assert "'11' on line 152, 'N/A' on line 301: a reject each when collected" in took
+    # init --from writes the entry; collecting it keeps the good answers and rejects the spoiled ones by line
+    root = tmp_path / "p"
+    result = testing.invoke(["init", str(root), "--from", str(file)], host=host)
+    assert result.exit_code == 0, result.output
+    [summary] = cxframe.collect(root, host=host)
+    assert summary.rows_rejected == 3
+    assert {row["line"] for row in testing.read_table(root, "rejects")} == {77, 152, 301}
+
+
+def test_a_spoiled_answer_in_a_small_file_is_named_with_its_column_and_line(tmp_path: Path, host: PluginHost) -> None:
+    # three answers leave none to spare: the doubt says which column, which answer and which line
+    file = _plain_export(tmp_path / "small.csv", 3, {4: ("likely_to_recommend", "11")})
+    result = testing.invoke(["init", str(tmp_path / "p"), "--from", str(file)], host=host)
+    assert result.exit_code == 1
+    assert (
+        "column 'likely_to_recommend' is named like NPS, but 1 of its first 3 answers is not a whole number 0–10 "
+        "('11' on line 4)" in result.stderr
+    )
+    # the mapping to give has the column filled in
+    assert "--column questions.nps=likely_to_recommend" in result.stderr
+    assert not (tmp_path / "p" / "cxframe.toml").exists()
+
+
+def test_a_column_named_like_nps_with_mostly_other_answers_is_not_taken(tmp_path: Path, host: PluginHost) -> None:
+    file = tmp_path / "labels.csv"
+    file.write_text(
+        "submitted_at,nps_comment\n2026-03-01T10:00:00Z,great\n2026-03-02T10:00:00Z,slow\n2026-03-03T10:00:00Z,9\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidInput, match="not recognised as an export"):
+        cxframe.detect_source(file, host=host)

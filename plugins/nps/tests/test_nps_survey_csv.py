@@ -67,8 +67,48 @@ def test_rows_become_observations_and_unusable_answers_are_rejected(tmp_path: Pa
 def test_a_mapped_column_missing_from_the_header_names_it(tmp_path: Path) -> None:
     root = make(tmp_path, "", {"timestamp": "when", "questions": {"nps": "Q9"}})
     with pytest.raises(
-        InvalidInput, match=r"s\.csv: no column 'Q9' .*columns are: 'id', .*\(mapped as columns\.questions\.nps\)"
+        InvalidInput,
+        match=r"source 'survey': columns\.questions\.nps: no column 'Q9' in s\.csv; its columns, closest first: 'Q1', ",
     ):
+        cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+
+
+def test_validate_reports_every_mapped_column_the_header_lacks(tmp_path: Path) -> None:
+    columns = {
+        "timestamp": "when",
+        "respondent_id": "cust",
+        "segments": ["regoin", "Region"],
+        "questions": {"nps": "likely_to_recomend", "csat": "Q2"},
+    }
+    root = make(tmp_path, "", columns)
+    (root / "s.csv").write_text("id,cust,submitted,Region,likely_to_recommend,Q2\n", encoding="utf-8")
+    problems = cxframe.validate(root, host=testing.plugin_host(cxframe_nps))
+    assert len(problems) == 3, problems
+    first = next(p for p in problems if ".questions.nps" in p)
+    assert first.startswith(
+        f"{root / 'cxframe.toml'}: sources[0].columns.questions.nps: no column 'likely_to_recomend' in s.csv; "
+    )
+    assert "did you mean 'likely_to_recommend'? its columns, closest first: 'likely_to_recommend', " in first
+    assert any(
+        p.startswith(f"{root / 'cxframe.toml'}: sources[0].columns.timestamp: no column 'when' in s.csv")
+        for p in problems
+    )
+    segment = next(p for p in problems if "segments" in p)
+    assert "sources[0].columns.segments[0]: no column 'regoin' in s.csv" in segment
+    assert "closest first: 'Region'," in segment
+    # the plain CSV has neither ImportIds nor question texts: no Qualtrics words in its message
+    assert "ImportId" not in first
+
+
+def test_validate_with_every_column_there_is_valid(tmp_path: Path) -> None:
+    assert cxframe.validate(make(tmp_path, ""), host=testing.plugin_host(cxframe_nps)) == []
+
+
+def test_a_header_validate_cannot_read_is_left_to_collect_which_names_the_line(tmp_path: Path) -> None:
+    root = make(tmp_path, "")
+    (root / "s.csv").write_bytes("id,cust,when,R\xe9gion,Q1,Q2,note\n".encode("latin-1"))
+    assert cxframe.validate(root, host=testing.plugin_host(cxframe_nps)) == []
+    with pytest.raises(InvalidInput, match=r"s\.csv: at or after line 1: the file is not valid utf-8"):
         cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
 
 

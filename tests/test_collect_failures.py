@@ -1,0 +1,96 @@
+"""A source that cannot be collected stops only itself: the others are collected, and the failure is reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cxframe
+from cxframe import testing
+from cxframe.cli import cli
+from cxframe.contracts._errors import InvalidInput
+from cxframe.host._manager import PluginHost
+from tests.conftest import write_answers
+
+
+def toy_programme(tmp_path: Path) -> Path:
+    root = testing.make_programme(
+        tmp_path / "p",
+        sources=[
+            {"id": "first", "collector": "toy-csv", "path": "first.csv"},
+            {"id": "broken", "collector": "toy-csv", "path": "missing.csv"},
+            {"id": "last", "collector": "toy-csv", "path": "last.csv"},
+        ],
+    )
+    write_answers(root / "first.csv", [("a", "score", "7", "2026-01-01T10:00:00Z", "north")])
+    write_answers(root / "last.csv", [("b", "score", "9", "2026-01-02T10:00:00Z", "south")])
+    return root
+
+
+def stored_sources(root: Path) -> set[str]:
+    return {row["source"] for row in testing.read_table(root, "observations")}
+
+
+def test_without_on_failed_the_rest_is_collected_then_one_error_names_the_failed_source(
+    tmp_path: Path, host: PluginHost
+) -> None:
+    root = toy_programme(tmp_path)
+    with pytest.raises(InvalidInput) as caught:
+        cxframe.collect(root, host=host)
+    assert caught.value.messages == [f"{root / 'missing.csv'}: source 'broken': file not found"]
+    # the source after the broken one was collected all the same
+    assert stored_sources(root) == {"first", "last"}
+
+
+def test_on_failed_is_told_and_the_good_summaries_are_returned(tmp_path: Path, host: PluginHost) -> None:
+    root = toy_programme(tmp_path)
+    told: list[tuple[str, list[str]]] = []
+    summaries = cxframe.collect(root, host=host, on_failed=lambda source, error: told.append((source, error.messages)))
+    assert [summary.source for summary in summaries] == ["first", "last"]
+    assert told == [("broken", [f"{root / 'missing.csv'}: source 'broken': file not found"])]
+
+
+SURVEY = """name = "Two sources"
+
+[[sources]]
+id = "events"
+collector = "event-csv"
+path = "events.csv"
+[sources.columns]
+case = "customer_id"
+activity = "touchpoint"
+timestamp = "occurred_at"
+
+[[sources]]
+id = "survey"
+collector = "survey-csv"
+path = "survey.csv"
+[sources.columns]
+timestamp = "submitted_at"
+[sources.columns.questions]
+nps = "likely_to_recommend"
+"""
+
+
+def test_cli_collects_the_sources_after_a_bad_one_and_exits_1(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p", SURVEY)
+    # a renamed header in the first source: it is reported, the survey after it is still collected
+    (root / "events.csv").write_text("customer_id,touchpoint,occurred\nc1,web,2026-01-01T10:00:00Z\n", "utf-8")
+    (root / "survey.csv").write_text("submitted_at,likely_to_recommend\n2026-01-01T10:00:00Z,9\n", "utf-8")
+    result = CliRunner().invoke(cli, ["-C", str(root), "collect"])
+    assert result.exit_code == 1, result.output
+    assert "survey: read 1 rows: 1 accepted" in result.stdout
+    errors = result.stderr.splitlines()
+    assert (
+        errors[0].startswith("error: ") and "source 'events': columns.timestamp: no column 'occurred_at'" in errors[0]
+    )
+    assert errors[-1] == "error: 1 source was not collected (events); the other source was collected"
+    assert stored_sources(root) == {"survey"}
+    assert testing.read_table(root, "events") == []
+    # --json prints the collected sources' summaries; the failure is on stderr and the exit code still 1
+    (root / "survey.csv").write_text("submitted_at,likely_to_recommend\n2026-01-02T10:00:00Z,8\n", "utf-8")
+    result = CliRunner().invoke(cli, ["-C", str(root), "collect", "--json"])
+    assert result.exit_code == 1
+    assert '"source": "survey"' in result.stdout and "columns.timestamp" in result.stderr
