@@ -40,6 +40,7 @@ from cxframe.cli._common import (
     json_option,
     state,
 )
+from cxframe.cli._flags import FLAG_MEANINGS, flag_label, flag_legend, flags_column
 from cxframe.contracts._alerts import AlertMessage, Delivery, Notifier
 from cxframe.contracts._batches import (
     Batch,
@@ -161,6 +162,7 @@ from cxframe.store._sqlite import NAIVE_UTC, Store, check_segment_name, open_sto
 __all__ = [
     "CORE_REPORT_SECTIONS",
     "ENGINES",
+    "FLAG_MEANINGS",
     "NAIVE_UTC",
     "PARTIAL_PERIOD",
     "PERSONAL_DATA_PLACEHOLDERS",
@@ -299,6 +301,9 @@ __all__ = [
     "engine_options",
     "export",
     "fit_trend",
+    "flag_label",
+    "flag_legend",
+    "flags_column",
     "forget",
     "handle_errors",
     "holm",
