@@ -100,9 +100,23 @@ def checks(out: Console, results: Iterable[CheckResult]) -> None:
     out.print(table if rows else "no checks registered (install a plugin that provides some)")
 
 
+def stage_mark(status: str, notes: int) -> str:
+    """A stage's mark, one rule for `cxframe run` and `cxframe assess`: ✓ only when it ran ok with nothing to say."""
+    return "✓" if status == "ok" and not notes else "!"
+
+
+def stage_status(status: str, notes: int) -> str:
+    """The run table's status: ``✓ ok``, or ``! 3 notes`` (the notes beside it), or ``! <status>``."""
+    mark = stage_mark(status, notes)
+    if status != "ok":
+        return f"{mark} {status}"
+    return f"{mark} ok" if not notes else f"{mark} {notes} note{'' if notes == 1 else 's'}"
+
+
 def outcomes(out: Console, stage_outcomes: Iterable[StageOutcome]) -> None:
     table = Table("stage", "status", "counts", "notes")
     for outcome in stage_outcomes:
         counts = ", ".join(f"{key} {value}" for key, value in outcome.counts.items())
-        table.add_row(outcome.stage.value, outcome.status, counts, escape("\n".join(outcome.messages)))
+        status = stage_status(outcome.status, len(outcome.messages))
+        table.add_row(outcome.stage.value, status, counts, escape("\n".join(outcome.messages)))
     out.print(table)
