@@ -40,6 +40,7 @@ from cxframe.cli._common import (
     json_option,
     state,
 )
+from cxframe.cli._flags import FLAG_MEANINGS, flag_label, flag_legend, flags_column
 from cxframe.contracts._alerts import AlertMessage, Delivery, Notifier
 from cxframe.contracts._batches import (
     Batch,
@@ -163,6 +164,7 @@ __all__ = [
     "CORE_REPORT_SECTIONS",
     "DEFAULT_MIN_SAMPLE",
     "ENGINES",
+    "FLAG_MEANINGS",
     "NAIVE_UTC",
     "PARTIAL_PERIOD",
     "PERSONAL_DATA_PLACEHOLDERS",
@@ -302,6 +304,9 @@ __all__ = [
     "engine_options",
     "export",
     "fit_trend",
+    "flag_label",
+    "flag_legend",
+    "flags_column",
     "forget",
     "handle_errors",
     "holm",

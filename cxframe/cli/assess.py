@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cxframe import api
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
+from cxframe.cli._render import stage_mark
 from cxframe.reporters._i18n import LANGUAGES, model_text, text
 from cxframe.reporters._markdown import objective_counts, overall_level
 from cxframe.reporters._views import ROLES, View, severity_rank
@@ -153,8 +154,8 @@ def _lifecycle_line(document: Mapping[str, Any], lang: str) -> str:
             for key in _STAGE_COUNTS.get(stage["stage"], ())
             if key in counts
         ]
-        mark = "✓" if stage["status"] == "ok" and not stage.get("messages") else "!"
         notes = len(stage.get("messages", []))
+        mark = stage_mark(stage["status"], notes)  # the rule `cxframe run` marks its stages by
         parts.append(
             f"{text('stage.' + stage['stage'], lang)} {mark}"
             + (f" {', '.join(shown)}" if shown else "")

@@ -18,6 +18,7 @@ from cxframe.cli._common import (
     json_option,
     state,
 )
+from cxframe.cli._flags import common_flags, flags_column
 from cxframe.contracts._records import Period, WeightedVariance
 from cxframe.contracts._shapes import comparison_json, metric_json, trend_json
 from cxframe.measurement._comparisons import ADJUSTMENTS, FDR_BH, ComparisonResult
@@ -41,7 +42,10 @@ def _comparisons_table(results: list[ComparisonResult]) -> None:
     show_period = any(result.period for result in results)
     levels = {result.confidence for result in results}
     level = f"{levels.pop():.0%}" if len(levels) == 1 else "CI"
-    show_flags = any(result.flags for result in results)
+    # flags on every row (linearised_variance …) are said once under the table: the column keeps the rest
+    common = common_flags([result.flags for result in results])
+    shown = [", ".join(flag for flag in result.flags if flag not in common) for result in results]
+    show_flags = any(shown)
     adjustment = "BH" if any(FDR_BH in result.flags for result in results) else "Holm"
     labels = ["metric", *segment_keys, *(["period"] if show_period else []), "vs"]
     table = Table(
@@ -50,9 +54,9 @@ def _comparisons_table(results: list[ComparisonResult]) -> None:
             Column(label, overflow="fold")
             for label in ["value (n)", "vs value (n)", f"difference ({level})", f"p ({adjustment})", "sig."]
         ),
-        *(["flags"] if show_flags else []),
+        *([flags_column()] if show_flags else []),
     )
-    for result in results:
+    for result, flags in zip(results, shown, strict=True):
         difference = _signed(result.difference)
         if result.ci_low is not None:
             difference += f" ({_signed(result.ci_low)} … {_signed(result.ci_high)})"
@@ -67,7 +71,7 @@ def _comparisons_table(results: list[ComparisonResult]) -> None:
             difference,
             p_values,
             "yes" if result.significant else "no",
-            *([escape(", ".join(result.flags))] if show_flags else []),
+            *([escape(flags)] if show_flags else []),
         )
     out.print(table)
     # the interval next to "sig. no" may exclude zero: say which of the two numbers the adjustment touched
@@ -75,6 +79,9 @@ def _comparisons_table(results: list[ComparisonResult]) -> None:
         f"Only p is adjusted ({adjustment}, over the {len(results)} comparisons shown); the intervals of the "
         "differences are not, so an interval can exclude zero while sig. says no."
     )
+    if common:
+        out.print(f"every row: {escape(', '.join(common))}", soft_wrap=True)
+    _render.legend(out, (flag for result in results for flag in result.flags))
 
 
 def _signed(value: float | None) -> str:
@@ -91,7 +98,8 @@ def _trends_table(trends: list[TrendResult]) -> None:
     per = trends[0].period.value
     table = Table(
         *(Column(label, no_wrap=True) for label in ["metric", *segment_keys, "periods"]),
-        *(Column(label, overflow="fold") for label in [f"slope a {per} ({level})", "p (Holm)", "left out", "flags"]),
+        *(Column(label, overflow="fold") for label in [f"slope a {per} ({level})", "p (Holm)", "left out"]),
+        flags_column(),
         title="trend",
     )
     for trend in trends:
@@ -110,6 +118,7 @@ def _trends_table(trends: list[TrendResult]) -> None:
             escape(", ".join(trend.flags)),
         )
     out.print(table)
+    _render.legend(out, (flag for trend in trends for flag in trend.flags))
 
 
 @click.command()
@@ -167,6 +176,12 @@ def measure(
     engine: EngineChoice,
 ) -> None:
     """Compute metrics with sample sizes and confidence intervals; small samples are flagged.
+
+    The flags column is explained in a legend under the table (every flag
+    in docs/surveys.md#flags); small_sample shows the effective n when
+    that, not n, put the group below the minimum sample (weights or repeat
+    respondents), and --compare says the flags every row carries once,
+    under the table. --json keeps the bare flags.
 
     With --compare, print differences instead, each with its interval, a
     two-sided test (Welch t for means, pooled z with a Newcombe interval for

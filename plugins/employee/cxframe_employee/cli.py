@@ -9,7 +9,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cxframe import Period, common_options, emit_json, handle_errors, json_option, load_programme, state
+from cxframe import (
+    Period,
+    common_options,
+    emit_json,
+    flag_label,
+    flag_legend,
+    flags_column,
+    handle_errors,
+    json_option,
+    load_programme,
+    state,
+)
 from cxframe_employee import api
 from cxframe_employee.results import EmployeeResult, hidden_reason
 from cxframe_employee.settings import load_context
@@ -84,8 +95,15 @@ def _table(results: list[EmployeeResult], threshold: int) -> None:
         return
     keys = list(dict.fromkeys(key for result in results for key in result.segment))
     show_period = any(result.period for result in results)
-    table = Table("metric", *keys, *(["period"] if show_period else []), "value", "n", "interval", "flags")
-    for result in results:
+    shown = [
+        ", ".join(
+            flag_label(flag, n=result.n, effective_n=result.effective_n, repeat_respondents=result.repeat_respondents)
+            for flag in result.flags
+        )
+        for result in results
+    ]
+    table = Table("metric", *keys, *(["period"] if show_period else []), "value", "n", "interval", flags_column())
+    for result, flags in zip(results, shown, strict=True):
         if result.suppressed:
             value, n, interval = "hidden", "—", "—"
         else:
@@ -102,11 +120,14 @@ def _table(results: list[EmployeeResult], threshold: int) -> None:
             value,
             n,
             interval,
-            escape(", ".join(result.flags)),
+            escape(flags),
         )
     out.print(table)
     if any(result.suppressed for result in results):
         out.print(hidden_reason(threshold))
+    # hidden groups are explained by the anonymity rule's own line above
+    for line in flag_legend((flag for result in results for flag in result.flags), skip=("suppressed",)):
+        out.print(escape(line), soft_wrap=True)
 
 
 @employee.command("link")

@@ -259,6 +259,8 @@ def compute_link(
     said: list[str] = []  # the statement's sentences (cxframe.Text), said in each report's language
     if missing is not None:
         said.append(say("link.cannot", reason=missing))
+        if not employee and not suppressed:  # both sides are missing: say so, not just the first
+            said.append(say("link.no_employees", metric=e_name))
     elif not employee:
         flags = [*flags, NO_TEAM_DATA]
         said.append(say("link.no_team", metric=e_name, threshold=threshold))
@@ -309,7 +311,8 @@ def compute_link(
     if thin:
         said.append(say("link.thin", count=len(thin), minimum=customer_minimum, metric=customer_metric.id, teams=thin))
     summary = sentences(said)
-    statement = sentences([*said, ASSOCIATION_NOT_CAUSE])
+    # the caveat is about a number; with none computed, the statement says only what is missing
+    statement = sentences([*said, ASSOCIATION_NOT_CAUSE]) if correlation is not None else summary
     chart = scatter_svg(
         [(pair.team, pair.employee_value, pair.customer_value) for pair in pairs],
         title=f"Team {e_name} and customer {c_name}",

@@ -61,6 +61,11 @@ class EmployeeResult:
     ci_high: float | None
     confidence: float
     flags: tuple[str, ...] = ()
+    #: the sample the interval and the ``small_sample`` flag count (below n with repeat respondents or weights);
+    #: the table shows it, the JSON keeps `cxframe measure`'s shape without it
+    effective_n: float | None = None
+    #: respondents who answered more than once in the group, for the table's ``repeat_respondents (N)``
+    repeat_respondents: int | None = None
 
     @property
     def suppressed(self) -> bool:
@@ -125,6 +130,8 @@ def _shown(result: MetricResult) -> EmployeeResult:
         ci_high=result.ci_high,
         confidence=result.confidence,
         flags=result.flags,
+        effective_n=result.effective_n,
+        repeat_respondents=result.repeat_respondents,
     )
 
 

@@ -316,6 +316,11 @@ say = Catalogue.by_key(
         "sentences": {"en": "{first} {rest}", "zh-CN": "{first}{rest}"},
         # --- the EX ↔ CX link ---------------------------------------------------------------------------------
         "link.cannot": {"en": "The link cannot be computed: {reason}.", "zh-CN": "无法计算关联：{reason}。"},
+        "link.no_employees": {
+            "en": "No employee {metric} answers with a team are stored either: collect an employee survey "
+            "(collector employee-survey) with a team column.",
+            "zh-CN": "也没有存储任何带团队的员工 {metric} 答复：请收集带团队列的员工调查（采集器 employee-survey）。",
+        },
         "link.agent_column": {
             "en": "agent column {column!r} mapped to a team",
             "zh-CN": "映射到团队的坐席列 {column!r}",

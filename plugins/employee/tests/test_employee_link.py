@@ -97,6 +97,7 @@ def test_too_few_teams_gives_a_sentence_instead_of_a_number(tmp_path: Path) -> N
     result = testing.invoke(["-C", str(root), "employee", "link"], host=host())
     assert "so none is reported" in " ".join(result.output.split())
     assert "Pearson r" not in result.output
+    assert "not evidence of cause" not in result.output and ASSOCIATION_NOT_CAUSE not in found.statement
 
 
 def test_the_minimum_number_of_teams_is_a_threshold(tmp_path: Path) -> None:
@@ -114,7 +115,18 @@ def test_without_team_on_customer_data_the_link_says_why(tmp_path: Path) -> None
     assert found.statement.startswith(
         "The link cannot be computed: no customer nps observation carries a team column 'team'."
     )
-    assert found.statement.endswith(ASSOCIATION_NOT_CAUSE)
+    # nothing computed: what is missing, not the caveat about a number that is not there
+    assert ASSOCIATION_NOT_CAUSE not in found.statement and found.statement == found.summary
+
+
+def test_without_any_employee_or_team_data_the_link_says_what_is_missing(tmp_path: Path) -> None:
+    root = programme(tmp_path / "p", {})
+    result = testing.invoke(["-C", str(root), "employee", "link"], host=host())
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert said.startswith("The link cannot be computed: customer observations carry no team column 'team'")
+    assert "No employee enps answers with a team are stored either: collect an employee survey" in said
+    assert "not evidence of cause" not in said
 
 
 def test_customers_served_by_agents_are_mapped_to_teams(tmp_path: Path) -> None:

@@ -124,15 +124,18 @@ def predict_in(opened: Opened | RunContext, *, keep: bool = False) -> ChurnPredi
     if unknown:
         notes.append(f"{unknown} customer(s) of the KPI facts have no survey answer and no event: not scored")
     prediction: ChurnPrediction | None = None
+    why: str | None = None
     if labelled and end is not None:
-        found = model.by_model(build, churn_dates, end, first, now, settings.horizon_days, settings.seed)
+        found = model.snapshot_problem(opened.store, labelled) or model.by_model(
+            build, churn_dates, end, first, now, settings.horizon_days, settings.seed
+        )
         if isinstance(found, churn.ChurnPrediction):
             prediction = attrs.evolve(found, notes=(*found.notes, *notes))
         else:
-            notes.insert(0, found)
+            why = found
     if prediction is None:
-        rules = churn.by_rules(build(now), metric, settings)
-        prediction = attrs.evolve(rules, notes=(*notes, *rules.notes))
+        rules = churn.by_rules(build(now), metric, settings, why)
+        prediction = attrs.evolve(rules, notes=(*rules.notes, *notes))
     if current is not None:
         scores.keep(opened.store, current, prediction)
     return prediction
@@ -146,7 +149,8 @@ def predict_churn(programme: ProgrammeLike = ".", *, host: PluginHost | None = N
     ``churned`` KPI facts (a ``kpi-csv`` source) a logistic regression learnt
     and validated on a time split (``auc``, ``calibration``); without them,
     or with too few, the rule-based risk (``model == "rules"``, ``auc`` and
-    ``calibration`` None, and a note saying why): see docs/insight.md. With
+    ``calibration`` None, and one note saying why: no labels, too few, or all on one date):
+    see docs/insight.md. With
     labels, the scores are kept in the store for `customer_profile`.
     """
     with open_programme(programme, host) as opened:

@@ -152,13 +152,18 @@ def rules(metric: MetricDefinition | None, settings: InsightSettings) -> list[tu
     ]
 
 
+NO_LABELS = "no churn labels (a kpi-csv source with a 'churned' KPI)"
+
+
 def _top(reasons: Sequence[Reason]) -> tuple[Reason, ...]:
     raised = sorted((r for r in reasons if r.contribution > 0), key=lambda r: (-r.contribution, r.feature))
     return tuple(raised[:TOP_REASONS])
 
 
-def by_rules(table: FeatureTable, metric: MetricDefinition | None, settings: InsightSettings) -> ChurnPrediction:
-    """The rule-based risk of every customer in ``table``."""
+def by_rules(
+    table: FeatureTable, metric: MetricDefinition | None, settings: InsightSettings, why: str | None = None
+) -> ChurnPrediction:
+    """The rule-based risk of every customer in ``table``; ``why``: why the labels gave no model, if there are any."""
     points = rules(metric, settings)
     found = []
     for customer, row in zip(table.customers, table.rows, strict=True):
@@ -173,10 +178,8 @@ def by_rules(table: FeatureTable, metric: MetricDefinition | None, settings: Ins
         None,
         tuple(found),
         table.as_of,
-        (
-            "no churn labels (a kpi-csv source with a 'churned' KPI): the risk is rule-based points, "
-            "a ranking to act on, not a probability",
-        ),
+        # one note, naming the rules once: the labels' problem when there are labels, else their absence
+        (f"{why or NO_LABELS}: the risk is rule-based points, a ranking to act on, not a probability",),
     )
 
 

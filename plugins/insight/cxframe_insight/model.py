@@ -77,6 +77,32 @@ def labels(store: Store) -> tuple[dict[str, str], str | None, int]:
     return churn_dates, end, int(labelled or 0)
 
 
+def label_days(store: Store) -> list[str]:
+    """The dates the ``churned`` facts are on (at most two: one date is a snapshot, which no time split can use)."""
+    rows = store.db.execute(
+        "SELECT DISTINCT substr(timestamp, 1, 10) FROM observations WHERE population = ? AND question = ? LIMIT 2",
+        [KPI, CHURNED],
+    ).fetchall()
+    return sorted(row[0] for row in rows)
+
+
+def snapshot_problem(store: Store, labelled: int) -> str | None:
+    """Why labels that are all on one date cannot train the model, or None when they are on two dates or more.
+
+    A snapshot (every customer's flag on one export date) says who has left,
+    not when: no prediction date has a label window with churners in it, and
+    reading the features up to the snapshot would let them see the churn.
+    """
+    days = label_days(store)
+    if len(days) != 1:
+        return None
+    return (
+        f"all {labelled} customers' churn labels are on one date ({days[0]}): a snapshot says who has left, not "
+        "when, and the model's time split needs labels on at least two dates (each churner's churn date; "
+        "see docs/insight.md, 'Churn labels on one date')"
+    )
+
+
 def has_labels(store: Store) -> bool:
     """Whether any ``churned`` fact is stored: the prediction then tries the model (`labels` reads them all)."""
     found = store.db.execute(
@@ -213,9 +239,12 @@ def by_model(
     churned = int(sum(t.sum() for _, _, t in snapshots))
     stayed = int(sum(len(t) - t.sum() for _, _, t in snapshots))
     if churned < MIN_EACH_CLASS or stayed < MIN_EACH_CLASS:
+        # churn on the labels' last date falls in no window: every window ends where the labels end
+        at_end = sum(1 for day in churn_dates.values() if day >= end)
+        late = f"; {at_end} churned on the labels' last date ({end[:10]}), after every window" if at_end else ""
         return (
             f"churn labels found, but too few to learn from: {churned} churned and {stayed} stayed within "
-            f"{horizon_days:g} days of {len(snapshots)} prediction date(s) (need {MIN_EACH_CLASS} of each)"
+            f"{horizon_days:g} days of {len(snapshots)} prediction date(s) (need {MIN_EACH_CLASS} of each){late}"
         )
     aucs: list[float] = []
     tested: list[Array] = []

@@ -241,9 +241,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh-CN": "根据截至 {as_of} 的数据为 {customers} 位客户打分：高风险 {high} 位，中风险 {medium} 位，低风险 {low} 位。",
     },
     "churn.rules": {
-        "en": "The risk is rule-based points (no churn labels from a kpi-csv source): a ranking to act on, not a "
-        "probability, and there is no AUC to judge it by.",
-        "zh-CN": "风险按规则计分（没有来自 kpi-csv 数据源的流失标签）：只是供采取行动的排序，并非概率，也没有可用于评判的 AUC。",
+        "en": "The risk is rule-based points (no churn model: the kpi-csv churn labels are missing, too few or all "
+        "on one date; cxframe predict churn says which): a ranking to act on, not a probability, and there is no "
+        "AUC to judge it by.",
+        "zh-CN": "风险按规则计分（没有流失模型：kpi-csv 流失标签缺失、太少或全部在同一日期；cxframe predict churn "
+        "会说明是哪一种）：只是供采取行动的排序，并非概率，也没有可用于评判的 AUC。",
     },
     "churn.model": {
         "en": "The risk comes from a logistic regression learnt on the churn labels and validated on a time split: "

@@ -23,8 +23,13 @@ def stamp(days: float) -> str:
     return (START + dt.timedelta(days=float(days))).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def generate(root: Path, *, signal: bool, customers: int = 1500, seed: int = 5, extra_labels: int = 0) -> None:
-    """A year of answers and contacts; churn driven by each customer's unhappiness, or by nothing at all."""
+def generate(
+    root: Path, *, signal: bool, customers: int = 1500, seed: int = 5, extra_labels: int = 0, snapshot: bool = False
+) -> None:
+    """A year of answers and contacts; churn driven by each customer's unhappiness, or by nothing at all.
+
+    ``snapshot``: every label on the last day (an export of the current churn flags), not on each churn date.
+    """
     rng = np.random.default_rng(seed)
     survey = ["response_id,customer,submitted,nps"]
     events = ["customer,activity,at,channel"]
@@ -53,7 +58,7 @@ def generate(root: Path, *, signal: bool, customers: int = 1500, seed: int = 5, 
             activity = "complaint" if rng.uniform() < 0.3 * unhappy else rng.choice(["web", "contact-centre"])
             events.append(f"{name},{activity},{stamp(t)},web")
         if left < DAYS:
-            labels.append(f"{name},{stamp(left)[:10]},1,0")
+            labels.append(f"{name},{stamp(DAYS if snapshot else left)[:10]},1,0")
         else:
             labels.append(f"{name},{stamp(DAYS)[:10]},0,{rng.integers(10, 200)}")
     for extra in range(extra_labels):  # customers the store has never heard of
@@ -191,6 +196,40 @@ def test_too_few_labels_fall_back_to_rules_and_say_why(tmp_path: Path) -> None:
     # the KPI source's customers the store does not know are counted, not scored
     assert "3 customer(s) of the KPI facts have no survey answer and no event: not scored" in prediction.notes
     assert len(prediction.customers) == 12
+
+
+def test_labels_on_one_date_say_so_once_and_name_the_rules_once(tmp_path: Path) -> None:
+    """A snapshot of churn flags cannot train a time-split model: one note says why, with no contradiction."""
+    root = programme(tmp_path, signal=True, customers=300, snapshot=True)
+    result = cli(root, "predict", "churn", "--top", "3")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "all 300 customers' churn labels are on one date (2026-01-01)" in out
+    assert "needs labels on at least two dates" in out
+    assert out.count("rule-based") == 1
+    assert "no churn labels" not in out and "too few to learn from" not in out
+    prediction = cxframe_insight.predict_churn(root, host=host())
+    assert prediction.model == "rules" and prediction.auc is None
+    assert prediction.notes[0].startswith("all 300 customers' churn labels are on one date")
+    assert sum("rule-based" in note for note in prediction.notes) == 1
+    # the same facts still link experience to churn
+    business = cli(root, "business", "--kpi", "churned", "--json")
+    assert business.exit_code == 0, business.output
+    assert json.loads(business.stdout)
+
+
+def test_churn_on_the_labels_last_date_is_counted_in_the_note(tmp_path: Path) -> None:
+    """Churners dated on the labels' last date fall in no window: the note says how many, not just '0 churned'."""
+    root = programme(tmp_path, signal=True, customers=40, snapshot=True, extra_labels=1)
+    (root / "data" / "labels.csv").write_text(
+        (root / "data" / "labels.csv").read_text(encoding="utf-8") + "X9,2025-06-01,0,5\n", encoding="utf-8"
+    )
+    assert cli(root, "collect").exit_code == 0
+    prediction = cxframe_insight.predict_churn(root, host=host())
+    assert prediction.model == "rules"
+    assert prediction.notes[0].startswith("churn labels found, but too few to learn from: 0 churned")
+    assert "churned on the labels' last date (2026-01-01), after every window" in prediction.notes[0]
+    assert sum("rule-based" in note for note in prediction.notes) == 1
 
 
 def test_kpi_csv_long_layout_and_bad_rows(tmp_path: Path) -> None:
