@@ -157,6 +157,7 @@ def action_effect(
     window_days: int = DEFAULT_WINDOW_DAYS,
     control: Sequence[str] | None = None,
     host: PluginHost | None = None,
+    today: dt.date | None = None,
 ) -> ActionEffect:
     """The measured effect of the register's action ``action`` (``to_json()`` is ``actions effect --json``).
 
@@ -165,7 +166,8 @@ def action_effect(
     difference-in-differences against ``control`` (default: every other
     touchpoint or segment value with answers in both windows). An action
     without a done date or metric, or without answers in both windows, raises
-    `cxframe.InvalidInput` saying so.
+    `cxframe.InvalidInput` saying so. An after-window that is not over on
+    ``today`` (default: the date today) gives a provisional effect.
     """
     with open_programme(programme, host) as opened:
         settings = opened.programme.settings
@@ -181,6 +183,7 @@ def action_effect(
             control=control,
             confidence=settings.confidence,
             min_sample=settings.min_sample,
+            today=today,
         )
 
 

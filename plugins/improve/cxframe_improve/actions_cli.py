@@ -162,7 +162,9 @@ def effect_command(action: str, window_days: int, control: tuple[str, ...], as_j
     \b
     JSON: {action, metric, before: {value, n, ci_low, ci_high}, after: {…},
     difference, ci_low, ci_high, p_value,
-    did: {control, difference, ci_low, ci_high, p_value} | null, verdict}.
+    did: {control, difference, ci_low, ci_high, p_value} | null, verdict,
+    provisional, window_ends}: provisional is true while the after-window
+    (ending on window_ends) is not over yet.
     An action without a done date or metric, or without answers in both
     windows, is an error (exit 1) that says so.
     """
@@ -188,7 +190,8 @@ def _show(effect: ActionEffect) -> None:
     out.print(
         f"{effect.action}: {effect.metric} where {where}; done {effect.done.isoformat()}, "
         f"{effect.window_days} days each side: before {start.isoformat()}…{(effect.done - day).isoformat()}, "
-        f"after {effect.done.isoformat()}…{(effect.done + (effect.window_days - 1) * day).isoformat()}",
+        f"after {effect.done.isoformat()}…{effect.window_ends.isoformat()}"
+        + (" (not over yet: PROVISIONAL, see below)" if effect.provisional else ""),
         markup=False,
     )
     table = Table()
