@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from cxframe import InvalidInput, Programme, RegisteredMetrics, Store, utc_text
+from cxframe import InvalidInput, Programme, RegisteredMetrics, Store, mask_personal_data, utc_text
 from cxframe_improve import views
 from cxframe_improve.settings import NEW_STATUS, OPEN_STATUSES, SETTINGS, UPDATE_STATUSES, LoopRule
 
@@ -136,8 +136,13 @@ class LoopCase:
         """Open and past its due time at ``now``."""
         return self.is_open and parse_stored(self.due) < now
 
+    @property
+    def shown_comment(self) -> str | None:
+        """The comment as every output shows it: phone numbers, e-mail addresses and ID numbers masked."""
+        return None if self.comment is None else mask_personal_data(self.comment)
+
     def to_json(self) -> dict[str, Any]:
-        """The public shape of ``cxframe loop list --json`` (DESIGN §11)."""
+        """The public shape of ``cxframe loop list --json`` (DESIGN §11); the comment masked (`shown_comment`)."""
         return {
             "case": self.case,
             "source": self.source,
@@ -145,7 +150,7 @@ class LoopCase:
             "respondent_id": self.respondent_id,
             "metric": self.metric,
             "score": self.score,
-            "comment": self.comment,
+            "comment": self.shown_comment,
             "touchpoint": self.touchpoint,
             "opened": shown_time(self.opened),
             "due": shown_time(self.due),

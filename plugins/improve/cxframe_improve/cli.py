@@ -83,7 +83,7 @@ def _table(found: list[LoopCase], now: dt.datetime) -> None:
             _text(case.owner),
             _minute(case.due),
             status,
-            _text(case.comment),
+            _text(case.shown_comment),
         )
     out.print(table, markup=False)
     out.print(f"{len(found)} case(s); due times in UTC")
