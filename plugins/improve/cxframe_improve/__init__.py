@@ -26,6 +26,7 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from cxframe import (
     MetricCatalogue,
     MetricDefinition,
     Notifier,
+    PluginNotice,
     Programme,
     ReportSection,
     RunContext,
@@ -182,8 +184,11 @@ def collect_finished(
     rules = load_rules(programme)
     if rules:
         metrics = cases.metric_questions(programme, rules, catalogue.metrics)
-        cases.open_cases(store, rules, metrics, dt.datetime.now(dt.UTC))
-        cases.close_from_events(store, rules)
+        before = cases.last_case(store)
+        opened = cases.open_cases(store, rules, metrics, dt.datetime.now(dt.UTC))
+        closed = cases.close_from_events(store, rules)
+        # the loop works out of sight: one line says what it did (the CLI prints it on stderr)
+        warnings.warn(PluginNotice(cases.collect_line(store, before, opened, closed)), stacklevel=2)
 
 
 @hookimpl

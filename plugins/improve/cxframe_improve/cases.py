@@ -244,6 +244,35 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
     return opened
 
 
+def last_case(store: Store) -> int:
+    """The highest case number so far (0 before the first case)."""
+    if not ready(store):
+        return 0
+    return int(store.db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CASES}").fetchone()[0])
+
+
+def collect_line(store: Store, before: int, opened: int, closed: int) -> str:
+    """What a collect did to the loop, in one line: ``loop: 25 cases opened (owners: CX team 12, …); 38 open``."""
+    db = store.db
+    parts = []
+    if opened:
+        owners = db.execute(
+            f"SELECT COALESCE(owner, '(no owner)'), COUNT(*) AS n FROM {CASES} WHERE id > ? GROUP BY 1 "
+            "ORDER BY n DESC, 1",
+            [before],
+        ).fetchall()
+        shown = ", ".join(f"{owner} {count}" for owner, count in owners)
+        parts.append(f"{opened} case{'' if opened == 1 else 's'} opened (owners: {shown})")
+    else:
+        parts.append("no new cases")
+    if closed:
+        parts.append(f"{closed} closed by the event logs")
+    marks = ", ".join("?" * len(OPEN_STATUSES))
+    still = db.execute(f"SELECT COUNT(*) FROM {CASES} WHERE status IN ({marks})", list(OPEN_STATUSES)).fetchone()[0]
+    parts.append(f"{still} open in all (cxframe loop list --open)")
+    return "loop: " + "; ".join(parts)
+
+
 @attrs.frozen
 class _Closing:
     """An open case and the first event of its customer's log that closes it."""
