@@ -406,11 +406,11 @@ def update_action(programme: ProgrammeLike, action: str, *, host: PluginHost | N
     that is not a valid programme, raises `cxframe.InvalidInput` and leaves
     the file as it was.
     """
+    if action.startswith(PROPOSED_PREFIX):  # a proposal: adopted, with or without fields, as `actions adopt` does
+        return adopt_action(programme, action, host=host, **fields)
     written = _changes(fields)
     if not written:
         raise InvalidInput([f"action {action!r}: nothing to update (give --status, --done, --owner, …)"])
-    if action.startswith(PROPOSED_PREFIX):
-        return adopt_action(programme, action, host=host, **fields)
     if "done" in written and "status" not in written:
         written["status"] = ActionStatus.DONE.value
 

@@ -284,6 +284,13 @@ def test_adopt_takes_a_proposal_in_as_planned_and_refuses_it_twice_or_unknown(ro
     assert "Traceback" not in unknown.output
 
 
+def test_update_action_from_python_adopts_a_proposal_with_no_field_as_planned(root: Path) -> None:
+    chosen = assessed(root)[0]
+    updated = cxframe_improve.update_action(root, chosen["id"], host=host())
+    [action] = [a for a in updated.document.actions if a.id == chosen["id"].removeprefix("action:")]
+    assert (action.status.value, action.finding, action.title) == ("planned", chosen["finding"], chosen["title"])
+
+
 def test_adopting_without_an_assessment_says_to_run_one(root: Path) -> None:
     with pytest.raises(
         InvalidInput, match=r"not proposed by the last assessment \(proposals: none: run cxframe assess"
