@@ -18,6 +18,7 @@ from rich.console import Console
 from cxframe.api import on_store_wait as api_on_store_wait
 from cxframe.contracts._errors import (
     CxframeError,
+    PluginNotice,
     SettingRenamedWarning,
     StorePermissionWarning,
     UnknownPluginSettingsWarning,
@@ -200,13 +201,17 @@ def _store_warnings_to_stderr(ctx: click.Context) -> None:
     python_shows = warnings.showwarning
 
     def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-        if not issubclass(category, SHOWN_AS_WARNINGS):
+        if issubclass(category, PluginNotice):
+            if str(message) not in shown:  # a plugin's note to the user: a plain line, no "warning:"
+                shown.add(str(message))
+                click.echo(str(message), err=True)
+        elif not issubclass(category, SHOWN_AS_WARNINGS):
             python_shows(message, category, *args, **kwargs)
         elif str(message) not in shown:
             shown.add(str(message))
             click.secho(f"warning: {message}", fg="yellow", err=True)
 
-    for category in SHOWN_AS_WARNINGS:
+    for category in (*SHOWN_AS_WARNINGS, PluginNotice):
         warnings.simplefilter("always", category)
     warnings.showwarning = show
 

@@ -1,12 +1,14 @@
 """Errors cxframe raises on purpose, each carrying what a user needs to fix it.
 
 Every error here is meant to be shown to a person: the CLI prints ``str(error)``
-and exits non-zero, never a traceback. The one warning here is shown the same
-way (``warning: …``) without stopping the command.
+and exits non-zero, never a traceback. The warnings here are shown the same
+way (``warning: …``) without stopping the command; a `PluginNotice` is a
+plain line.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 
@@ -85,3 +87,19 @@ class SettingRenamedWarning(UserWarning):
     The message names the source, the old and the new name; the CLI prints
     it once per command on stderr, as a ``warning:`` line.
     """
+
+
+class PluginNotice(UserWarning):
+    """A plugin's one-line note to the person running the command: what it did that they would not see otherwise.
+
+    ``warnings.warn(cxframe.PluginNotice("loop: 25 cases opened"), stacklevel=2)``
+    from a hook (``collect_finished``, say). Not a problem: the CLI prints the
+    text as it is on stderr (so ``--json`` stays clean), once per command,
+    without ``warning:``. From Python it is silent (cxframe filters it out
+    when imported); ``warnings.simplefilter("always", cxframe.PluginNotice)``
+    shows it, and ``warnings.catch_warnings(record=True)`` collects it.
+    """
+
+
+# silent unless asked for (from Python) or shown by the CLI (which sets its own filter for the command's run)
+warnings.filterwarnings("ignore", category=PluginNotice)

@@ -134,8 +134,8 @@ say = Catalogue.by_key(
         "action.no_owner": {"en": "no owner", "zh-CN": "没有负责人"},
         "action.no_due": {"en": "no due date", "zh-CN": "没有截止日期"},
         "backlog.owned": {
-            "en": "{count} of {total} accepted actions have an owner and a due date",
-            "zh-CN": "{total} 项已采纳的行动中有 {count} 项具备负责人和截止日期",
+            "en": "{count} of {total} planned, in-progress or done actions have an owner and a due date",
+            "zh-CN": "{total} 项已计划、进行中或已完成的行动中有 {count} 项具备负责人和截止日期",
         },
         "effects.none": {
             "en": "no action is done yet, so no effect is measured",
@@ -381,8 +381,8 @@ say = Catalogue.by_key(
             "zh-CN": "已记录 {count} 项改进行动（{statuses}）",
         },
         "backlog.owned.one": {
-            "en": "{count} of {total} accepted actions has an owner and a due date",
-            "zh-CN": "{total} 项已采纳的行动中有 {count} 项具备负责人和截止日期",
+            "en": "{count} of {total} planned, in-progress or done actions has an owner and a due date",
+            "zh-CN": "{total} 项已计划、进行中或已完成的行动中有 {count} 项具备负责人和截止日期",
         },
         "effects.measured.one": {
             "en": "{count} of {total} done actions records a baseline and a measured effect",

@@ -12,11 +12,12 @@
   (SMTP) or webhook, never the same alert twice (`cxframe_improve.notify`,
   the notifiers in `cxframe_improve.notifiers`, ``[plugins.cxframe-improve.notify]``);
   from Python `notify_owners`, `alert_log`;
-* the action register: ``cxframe actions list|add|update`` (the programme
+* the action register: ``cxframe actions list|add|update|adopt`` (the programme
   file's ``[[actions]]`` edited with its comments kept) and ``cxframe actions
   effect`` (a finished action's measured effect, before/after and
   difference-in-differences), and the same from Python: `action_register`,
-  `add_action`, `update_action`, `action_effect`; each run records the
+  `add_action`, `update_action`, `adopt_action` (a proposal of the last
+  assessment into the register), `action_effect`; each run records the
   measured effects with the register (`cxframe_improve.effect`).
 
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
@@ -25,6 +26,7 @@ Registered through the ``cxframe`` entry-point group like any third-party plugin
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +37,7 @@ from cxframe import (
     MetricCatalogue,
     MetricDefinition,
     Notifier,
+    PluginNotice,
     Programme,
     ReportSection,
     RunContext,
@@ -46,7 +49,14 @@ from cxframe import (
 from cxframe_improve import cases
 
 # the action register and its effects
-from cxframe_improve.actions import RegisterEntry, action_effect, action_register, add_action, update_action
+from cxframe_improve.actions import (
+    RegisterEntry,
+    action_effect,
+    action_register,
+    add_action,
+    adopt_action,
+    update_action,
+)
 from cxframe_improve.api import (
     alert_log,
     case_history,
@@ -118,6 +128,7 @@ __all__ += [
     "action_effect",
     "action_register",
     "add_action",
+    "adopt_action",
     "update_action",
 ]
 
@@ -173,8 +184,11 @@ def collect_finished(
     rules = load_rules(programme)
     if rules:
         metrics = cases.metric_questions(programme, rules, catalogue.metrics)
-        cases.open_cases(store, rules, metrics, dt.datetime.now(dt.UTC))
-        cases.close_from_events(store, rules)
+        before = cases.last_case(store)
+        opened = cases.open_cases(store, rules, metrics, dt.datetime.now(dt.UTC))
+        closed = cases.close_from_events(store, rules)
+        # the loop works out of sight: one line says what it did (the CLI prints it on stderr)
+        warnings.warn(PluginNotice(cases.collect_line(store, before, opened, closed)), stacklevel=2)
 
 
 @hookimpl

@@ -144,10 +144,38 @@ def action_register(
     ``overdue``: only actions past their due date (at ``today``) and not done or dropped.
     """
     with open_programme(programme, host) as opened:
-        document = opened.store.assessment_document()
-        proposals = [a for a in (document or {}).get("actions", []) if str(a.get("id", "")).startswith("action:")]
+        proposals = _open_proposals(opened.programme, _proposals(opened.store.assessment_document()))
         found = _entries(opened.programme, proposals, today or dt.date.today())
     return [entry for entry in found if entry.overdue] if overdue else found
+
+
+#: the prefix of the ids cxframe gives the actions it proposes (the programme file may not use it)
+PROPOSED_PREFIX = "action:"
+
+
+def _proposals(document: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    """The last assessment's proposed actions (ids ``action:…``), by priority."""
+    return [a for a in (document or {}).get("actions", []) if str(a.get("id", "")).startswith(PROPOSED_PREFIX)]
+
+
+def adopted_id(proposal: str) -> str:
+    """The register id a proposal gets when it is adopted: its id without ``action:`` (the finding it answers)."""
+    return proposal.removeprefix(PROPOSED_PREFIX)
+
+
+def _open_proposals(programme: Programme, proposals: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The proposals not adopted yet: none whose id, or finding, a register action (not dropped) already has."""
+    ids = {action.id for action in programme.document.actions}
+    answered = {
+        action.finding
+        for action in programme.document.actions
+        if action.finding and action.status is not ActionStatus.DROPPED
+    }
+    return [
+        p
+        for p in proposals
+        if adopted_id(str(p["id"])) not in ids and (p.get("finding") is None or p.get("finding") not in answered)
+    ]
 
 
 def action_effect(
@@ -157,6 +185,7 @@ def action_effect(
     window_days: int = DEFAULT_WINDOW_DAYS,
     control: Sequence[str] | None = None,
     host: PluginHost | None = None,
+    today: dt.date | None = None,
 ) -> ActionEffect:
     """The measured effect of the register's action ``action`` (``to_json()`` is ``actions effect --json``).
 
@@ -165,7 +194,8 @@ def action_effect(
     difference-in-differences against ``control`` (default: every other
     touchpoint or segment value with answers in both windows). An action
     without a done date or metric, or without answers in both windows, raises
-    `cxframe.InvalidInput` saying so.
+    `cxframe.InvalidInput` saying so. An after-window that is not over on
+    ``today`` (default: the date today) gives a provisional effect.
     """
     with open_programme(programme, host) as opened:
         settings = opened.programme.settings
@@ -181,6 +211,7 @@ def action_effect(
             control=control,
             confidence=settings.confidence,
             min_sample=settings.min_sample,
+            today=today,
         )
 
 
@@ -323,13 +354,60 @@ def add_action(programme: ProgrammeLike, action: str, *, host: PluginHost | None
     return _edit(programme, host, change)
 
 
+def adopt_action(
+    programme: ProgrammeLike, proposal: str, *, host: PluginHost | None = None, **fields: Any
+) -> Programme:
+    """Take the last assessment's proposed action ``proposal`` (``action:…``) into the register; return the programme.
+
+    The proposal is written to ``[[actions]]`` of the programme file (its
+    comments and layout kept, as `add_action` does) under the id
+    `adopted_id` gives — ``action:check:journey.touchpoint-owners`` becomes
+    ``check:journey.touchpoint-owners`` — with its title, owner, due date,
+    finding, metric and touchpoint, and ``fields`` (as in `add_action`) over
+    them. Its status is ``planned`` unless ``fields`` say otherwise: adopting
+    a proposal is deciding to do it. Its ``finding`` keeps later assessments
+    from proposing it again. A proposal the last assessment did not make, or
+    one already adopted, raises `cxframe.InvalidInput`.
+    """
+    loaded = programme if isinstance(programme, Programme) else load_programme(programme)
+    with open_programme(loaded, host) as opened:
+        proposals = _proposals(opened.store.assessment_document())
+    found = [p for p in proposals if p["id"] == proposal]
+    new_id = adopted_id(proposal)
+    if not found:
+        known = ", ".join(str(p["id"]) for p in proposals) or "none: run cxframe assess"
+        raise InvalidInput(
+            [f"action {proposal!r}: not proposed by the last assessment (proposals: {known})"], where=str(loaded.file)
+        )
+    if any(action.id == new_id for action in loaded.document.actions):
+        raise InvalidInput(
+            [f"action {proposal!r}: already adopted as {new_id!r}; change it with cxframe actions update {new_id}"],
+            where=str(loaded.file),
+        )
+    [chosen] = found
+    taken: dict[str, Any] = {
+        key: chosen.get(key) for key in ("title", "owner", "due", "finding", "metric", "touchpoint", "segment")
+    }
+    taken["status"] = ActionStatus.PLANNED.value
+    taken.update({key: value for key, value in fields.items() if value is not None})
+    if "done" in fields and fields["done"] is not None and "status" not in fields:
+        taken["status"] = ActionStatus.DONE.value
+    if not taken.get("segment"):
+        taken.pop("segment", None)
+    return add_action(loaded, new_id, host=host, **taken)
+
+
 def update_action(programme: ProgrammeLike, action: str, *, host: PluginHost | None = None, **fields: Any) -> Programme:
     """Change fields of the register's action ``action`` in the programme file, keeping its comments and layout.
 
     ``fields`` as in `add_action`; ``done`` without ``status`` also sets the
-    status to done. An unknown id, or a result that is not a valid programme,
-    raises `cxframe.InvalidInput` and leaves the file as it was.
+    status to done. An id of the last assessment's proposals (``action:…``)
+    adopts it into the register (`adopt_action`). An unknown id, or a result
+    that is not a valid programme, raises `cxframe.InvalidInput` and leaves
+    the file as it was.
     """
+    if action.startswith(PROPOSED_PREFIX):  # a proposal: adopted, with or without fields, as `actions adopt` does
+        return adopt_action(programme, action, host=host, **fields)
     written = _changes(fields)
     if not written:
         raise InvalidInput([f"action {action!r}: nothing to update (give --status, --done, --owner, …)"])
@@ -355,6 +433,8 @@ __all__ = [
     "action_effect",
     "action_register",
     "add_action",
+    "adopt_action",
+    "adopted_id",
     "find_action",
     "update_action",
 ]

@@ -127,14 +127,49 @@ def update_command(action: str, **given: Any) -> None:
     """Change ACTION's fields in cxframe.toml, keeping the file's comments and layout.
 
     --done DATE marks it done on that day (status done unless --status says
-    otherwise). An unknown id, or an edit that leaves an invalid programme, is
-    an error (exit 1) and the file is left as it was.
+    otherwise). ACTION may be a proposal of the last assessment (action:…, as
+    `actions list` shows them): it is adopted into the register, as `actions
+    adopt` does. An unknown id, or an edit that leaves an invalid programme,
+    is an error (exit 1) and the file is left as it was.
     """
     current = state()
+    if action.startswith(register.PROPOSED_PREFIX):
+        _adopt(action, given)
+        return
     updated = register.update_action(current.programme, action, host=current.plugins(), **_fields(**given))
     _, found = register.find_action(updated, action)
     done = f", done {found.done.isoformat()}" if found.done else ""
     click.echo(f"action {action}: {found.status.value}{done}")
+
+
+@actions.command("adopt")
+@click.argument("proposal")
+@_edit_options
+@common_options
+@handle_errors
+def adopt_command(proposal: str, **given: Any) -> None:
+    """Take PROPOSAL, an action the last assessment proposed (action:…), into [[actions]] of cxframe.toml.
+
+    It is written under its id without "action:" (action:check:X becomes
+    check:X), with its title, owner, due date, finding, metric and
+    touchpoint, and the options given over them; its status is planned unless
+    --status says otherwise. Its finding keeps later assessments from
+    proposing it again. The file's comments and layout are kept.
+    """
+    _adopt(proposal, given)
+
+
+def _adopt(proposal: str, given: dict[str, Any]) -> None:
+    current = state()
+    updated = register.adopt_action(current.programme, proposal, host=current.plugins(), **_fields(**given))
+    new_id = register.adopted_id(proposal)
+    _, found = register.find_action(updated, new_id)
+    owner = f", owner {found.owner}" if found.owner else ", no owner yet"
+    due = f", due {found.due.isoformat()}" if found.due else ""
+    click.echo(
+        f"action {proposal}: adopted into {current.programme / 'cxframe.toml'} as {new_id}: {found.status.value}"
+        f"{owner}{due}"
+    )
 
 
 @actions.command("effect")
@@ -162,7 +197,9 @@ def effect_command(action: str, window_days: int, control: tuple[str, ...], as_j
     \b
     JSON: {action, metric, before: {value, n, ci_low, ci_high}, after: {…},
     difference, ci_low, ci_high, p_value,
-    did: {control, difference, ci_low, ci_high, p_value} | null, verdict}.
+    did: {control, difference, ci_low, ci_high, p_value} | null, verdict,
+    provisional, window_ends}: provisional is true while the after-window
+    (ending on window_ends) is not over yet.
     An action without a done date or metric, or without answers in both
     windows, is an error (exit 1) that says so.
     """
@@ -188,7 +225,8 @@ def _show(effect: ActionEffect) -> None:
     out.print(
         f"{effect.action}: {effect.metric} where {where}; done {effect.done.isoformat()}, "
         f"{effect.window_days} days each side: before {start.isoformat()}…{(effect.done - day).isoformat()}, "
-        f"after {effect.done.isoformat()}…{(effect.done + (effect.window_days - 1) * day).isoformat()}",
+        f"after {effect.done.isoformat()}…{effect.window_ends.isoformat()}"
+        + (" (not over yet: PROVISIONAL, see below)" if effect.provisional else ""),
         markup=False,
     )
     table = Table()

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from cxframe import InvalidInput, Programme, RegisteredMetrics, Store, utc_text
+from cxframe import InvalidInput, Programme, RegisteredMetrics, Store, mask_personal_data, utc_text
 from cxframe_improve import views
 from cxframe_improve.settings import NEW_STATUS, OPEN_STATUSES, SETTINGS, UPDATE_STATUSES, LoopRule
 
@@ -136,8 +136,13 @@ class LoopCase:
         """Open and past its due time at ``now``."""
         return self.is_open and parse_stored(self.due) < now
 
+    @property
+    def shown_comment(self) -> str | None:
+        """The comment as every output shows it: phone numbers, e-mail addresses and ID numbers masked."""
+        return None if self.comment is None else mask_personal_data(self.comment)
+
     def to_json(self) -> dict[str, Any]:
-        """The public shape of ``cxframe loop list --json`` (DESIGN §11)."""
+        """The public shape of ``cxframe loop list --json`` (DESIGN §11); the comment masked (`shown_comment`)."""
         return {
             "case": self.case,
             "source": self.source,
@@ -145,7 +150,7 @@ class LoopCase:
             "respondent_id": self.respondent_id,
             "metric": self.metric,
             "score": self.score,
-            "comment": self.comment,
+            "comment": self.shown_comment,
             "touchpoint": self.touchpoint,
             "opened": shown_time(self.opened),
             "due": shown_time(self.due),
@@ -237,6 +242,35 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
             [created, NEW_STATUS, before],
         ).rowcount
     return opened
+
+
+def last_case(store: Store) -> int:
+    """The highest case number so far (0 before the first case)."""
+    if not ready(store):
+        return 0
+    return int(store.db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CASES}").fetchone()[0])
+
+
+def collect_line(store: Store, before: int, opened: int, closed: int) -> str:
+    """What a collect did to the loop, in one line: ``loop: 25 cases opened (owners: CX team 12, …); 38 open``."""
+    db = store.db
+    parts = []
+    if opened:
+        owners = db.execute(
+            f"SELECT COALESCE(owner, '(no owner)'), COUNT(*) AS n FROM {CASES} WHERE id > ? GROUP BY 1 "
+            "ORDER BY n DESC, 1",
+            [before],
+        ).fetchall()
+        shown = ", ".join(f"{owner} {count}" for owner, count in owners)
+        parts.append(f"{opened} case{'' if opened == 1 else 's'} opened (owners: {shown})")
+    else:
+        parts.append("no new cases")
+    if closed:
+        parts.append(f"{closed} closed by the event logs")
+    marks = ", ".join("?" * len(OPEN_STATUSES))
+    still = db.execute(f"SELECT COUNT(*) FROM {CASES} WHERE status IN ({marks})", list(OPEN_STATUSES)).fetchone()[0]
+    parts.append(f"{still} open in all (cxframe loop list --open)")
+    return "loop: " + "; ".join(parts)
 
 
 @attrs.frozen

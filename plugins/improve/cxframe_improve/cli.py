@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from cxframe import common_options, emit_json, handle_errors, json_option, state
+from cxframe import common_options, emit_json, handle_errors, json_option, load_programme, state
 from cxframe_improve import api
 from cxframe_improve.cases import CaseUpdate, LoopCase, parse_stored
 from cxframe_improve.cli_notify import notify_command
-from cxframe_improve.settings import UPDATE_STATUSES
+from cxframe_improve.settings import UPDATE_STATUSES, load_rules
 
 
 def _out() -> Console:
@@ -57,7 +58,31 @@ def list_command(open_only: bool, overdue: bool, owner: str | None, as_json: boo
     if as_json:
         emit_json([case.to_json() for case in found])
         return
+    if not found and not (open_only or overdue or owner):
+        click.echo(_why_empty(current.programme))
+        return
     _table(found, now)
+
+
+#: what to add when the programme file has no loop rules (the docs' first rule)
+EXAMPLE_RULE = """\
+[[plugins.cxframe-improve.loop]]
+metric = "nps"
+at_or_below = 6             # detractors
+sla_hours = 48
+owners = { default = "CX team" }"""
+
+
+def _why_empty(folder: Path) -> str:
+    """Why there is no case: no loop rules (and the TOML to add), or no answer has met them yet."""
+    rules = load_rules(load_programme(folder))
+    if not rules:
+        return (
+            "no loop rules in cxframe.toml, so no cases: cxframe collect opens a case for each answer a rule "
+            f"qualifies. Add one, e.g.:\n\n{EXAMPLE_RULE}\n\nthen run cxframe collect (see docs/improve.md)"
+        )
+    said = ", ".join(f"{rule.metric} at or below {rule.at_or_below:g}" for rule in rules)
+    return f"no cases: no stored answer meets the loop rules ({said}) yet; cxframe collect opens them"
 
 
 def _minute(stored: str) -> str:
@@ -68,7 +93,7 @@ def _minute(stored: str) -> str:
 def _table(found: list[LoopCase], now: dt.datetime) -> None:
     out = _out()
     if not found:
-        out.print("no cases")
+        out.print("no cases match")
         return
     table = Table()
     for header in ("case", "metric", "score", "touchpoint", "owner", "due", "status", "comment"):
@@ -83,7 +108,7 @@ def _table(found: list[LoopCase], now: dt.datetime) -> None:
             _text(case.owner),
             _minute(case.due),
             status,
-            _text(case.comment),
+            _text(case.shown_comment),
         )
     out.print(table, markup=False)
     out.print(f"{len(found)} case(s); due times in UTC")

@@ -8,6 +8,16 @@ from cxframe import common_options, emit_json, handle_errors, json_option, state
 from cxframe_improve import api
 from cxframe_improve.notify import NO_OWNER, AlertOutcome, AlertsNotDelivered, NotifyResult
 
+#: what to add when no owner has a recipient (the docs' settings, shortest form)
+EXAMPLE_RECIPIENTS = """\
+[plugins.cxframe-improve.notify]
+recipients = { default = "email:cx@example.com" }
+
+[plugins.cxframe-improve.notify.email]
+host = "smtp.example.com"
+sender = "CX loop <cx-loop@example.com>"
+"""
+
 
 def _counts(alert: AlertOutcome) -> str:
     parts = [f"{len(alert.new)} new"] if alert.new else []
@@ -20,7 +30,14 @@ def _where(alert: AlertOutcome) -> str:
 
 
 def _show(result: NotifyResult) -> None:
-    if not result.alerts:
+    if not result.alerts and result.unrouted:
+        owners = sorted({owner or NO_OWNER for owner, _ in result.unrouted})
+        click.echo(
+            f"nothing to send: the owner{'' if len(owners) == 1 else 's'} of the open cases "
+            f"({', '.join(owners)}) {'has' if len(owners) == 1 else 'have'} no recipient. Name them, or a default, "
+            f"in cxframe.toml, e.g.:\n\n{EXAMPLE_RECIPIENTS}\n(see docs/improve.md#notifications)"
+        )
+    elif not result.alerts:
         click.echo("nothing to send: every owner with a recipient has been told about their open cases")
     for alert in result.alerts:
         line = f"to {alert.owner} ({_where(alert)}): {_counts(alert)}"

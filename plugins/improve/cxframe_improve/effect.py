@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from cxframe import (
+    SMALL_SAMPLE,
     Action,
     ComparisonResult,
     CxframeError,
@@ -43,7 +44,8 @@ DEFAULT_WINDOW_DAYS = 90
 PRE_TREND_VIOLATED = "pre_trend_violated"
 PRE_TREND_UNTESTED = "pre_trend_untested"
 NO_TEST = "no_test"
-SMALL_SAMPLE = "small_sample"
+#: the after-window is not over yet (it ends after today): the effect may still change, and counts as not measured
+PROVISIONAL = "provisional"
 
 
 @attrs.frozen
@@ -118,11 +120,23 @@ class ActionEffect:
     where: dict[str, str] = attrs.field(factory=dict)
     pre_trend: PreTrend | None = None
     flags: tuple[str, ...] = ()
+    #: the day the effect was measured on: an after-window that ends on it or later is not over yet
+    today: dt.date | None = None
+
+    @property
+    def window_ends(self) -> dt.date:
+        """The after-window's last day (UTC): the done date + ``window_days`` − 1."""
+        return self.done + dt.timedelta(days=self.window_days - 1)
+
+    @property
+    def provisional(self) -> bool:
+        """Whether the after-window is not over yet, so later answers may still change the effect."""
+        return PROVISIONAL in self.flags
 
     @property
     def measured(self) -> bool:
-        """Whether the change has an interval and a test (what the assessment credits as a measured effect)."""
-        return self.p_value is not None
+        """Whether the change has an interval and a test over a finished after-window (what the assessment credits)."""
+        return self.p_value is not None and not self.provisional
 
     def to_json(self) -> dict[str, Any]:
         """The public shape of ``cxframe actions effect --json`` (DESIGN §11)."""
@@ -137,6 +151,9 @@ class ActionEffect:
             "p_value": self.p_value,
             "did": None if self.did is None else self.did.to_json(),
             "verdict": self.verdict,
+            # added after DESIGN §11's keys: whether the after-window is still running, and its last day
+            "provisional": self.provisional,
+            "window_ends": self.window_ends.isoformat(),
         }
 
 
@@ -173,12 +190,16 @@ def measure_effect(
     control: Sequence[str] | None = None,
     confidence: float = 0.95,
     min_sample: int | None = None,
+    today: dt.date | None = None,
 ) -> ActionEffect:
     """The effect of the register's action ``action_id``; `InvalidInput` when it cannot be measured, saying why.
 
     ``control`` names the control touchpoints (or segment values); by default
-    every other one with answers in both windows.
+    every other one with answers in both windows. ``today`` (default: the
+    date today) decides whether the done date is in the future and whether
+    the after-window is over (flag ``provisional`` when it is not).
     """
+    today = dt.date.today() if today is None else today
     _check_window(window_days)
     index, action = find_action(programme, action_id)
     at = f"actions[{index}]"
@@ -186,7 +207,7 @@ def measure_effect(
     problems = []
     if action.done is None:
         problems.append(f"{at}.done: {action.id!r} has no done date; set done = YYYY-MM-DD when it was finished")
-    elif action.done > dt.date.today():
+    elif action.done > today:
         problems.append(f"{at}.done: {action.done.isoformat()} is in the future ({action.id})")
     if action.metric is None:
         problems.append(f"{at}.metric: {action.id!r} names no metric; set metric = the metric it should move")
@@ -250,6 +271,8 @@ def measure_effect(
                 flags.append(PRE_TREND_UNTESTED)
             elif not pre_trend.parallel:
                 flags.append(PRE_TREND_VIOLATED)
+    if action.done + dt.timedelta(days=window_days) > today:
+        flags.append(PROVISIONAL)
     shown = {**filters, **({column: treated} if column is not None and treated is not None else {})}
     effect = ActionEffect(
         action=action.id,
@@ -268,6 +291,7 @@ def measure_effect(
         where=shown,
         pre_trend=pre_trend,
         flags=tuple(flags),
+        today=today,
     )
     return attrs.evolve(effect, verdict=verdict(effect, definition))
 
@@ -384,6 +408,17 @@ def _sentence(
     return f"{name}: {direction} by {abs(difference):.1f}{unit} {evidence}, {'better' if better else 'worse'}"
 
 
+def provisional_note(effect: ActionEffect) -> str:
+    """``the after-window ends on 2027-02-17, in 73 days: this effect is provisional``."""
+    today = effect.today or dt.date.today()
+    left = (effect.window_ends - today).days
+    when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
+    return (
+        f"the after-window ends on {effect.window_ends.isoformat()}, {when}: this effect is provisional "
+        "(answers still to come may change it, and the assessment does not count it as measured yet)"
+    )
+
+
 def verdict(effect: ActionEffect, definition: MetricDefinition) -> str:
     """The plain-language verdict: the change before → after, against the control, and the pre-trend warning."""
     # a change of a share is in percentage points; a score's change needs no unit
@@ -424,6 +459,8 @@ def verdict(effect: ActionEffect, definition: MetricDefinition) -> str:
         lines.append("the pre-period trends could not be checked (too little data in the before window)")
     if SMALL_SAMPLE in effect.flags:
         lines.append("a window has fewer answers than the minimum sample, so read the figures with care")
+    if effect.provisional:
+        lines.append(provisional_note(effect))
     return "; ".join(lines) + "."
 
 
@@ -473,8 +510,8 @@ def record_effects(run: RunContext) -> list[Action]:
     """
     measured = []
     for action, effect in run_effects(run):
-        if action.effect is not None or isinstance(effect, str):
-            continue
+        if action.effect is not None or isinstance(effect, str) or effect.provisional:
+            continue  # a provisional effect is recorded once its after-window is over
         if effect.before.value is None or effect.difference is None:
             continue
         measured.append(

@@ -2,8 +2,10 @@
 
 The CSV has the columns of ``cxframe loop list --json`` (DESIGN §11), in that
 order, with a header row; times are UTC ISO-8601 to the second, an empty cell
-is ``null``. Free text is written as it is (quoted where CSV needs it), with
-one exception: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
+is ``null``. The customer's comment is masked as every output masks it
+(`cxframe.mask_personal_data`); it is never read back. The file is created
+readable by its owner only (`cxframe.open_private`), as the store is. Free
+text is written as it is (quoted where CSV needs it), with one exception: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return gets a leading ``'``, so a spreadsheet opening the file
 shows the text instead of running it as a formula (CSV injection); a cell
 that starts with ``'`` gets one too, so the rule can be undone without doubt:
@@ -31,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from cxframe import InvalidInput, PluginHost, Store, open_programme
+from cxframe import InvalidInput, PluginHost, Store, open_private, open_programme
 from cxframe_improve import cases
 from cxframe_improve.api import ProgrammeLike, _now, loop_cases
 from cxframe_improve.cases import LoopCase
@@ -104,7 +106,9 @@ def write_csv(found: Sequence[LoopCase], target: Path) -> int:
         shown = case.to_json()
         writer.writerow([_cell(shown[column]) for column in COLUMNS])
     try:
-        target.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        # one row per case, with respondent ids: readable by its owner only, as the store is
+        with open_private(target, encoding="utf-8", newline="") as handle:
+            handle.write(buffer.getvalue())
     except OSError as error:
         raise InvalidInput([f"{target}: cannot write the cases ({error.strerror or error})"]) from None
     return len(found)

@@ -274,6 +274,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "A window has fewer answers than the minimum sample: read it as a first sign.",
         "zh-CN": "某个时间窗的回答数低于最小样本量：只能作为初步迹象。",
     },
+    "effect.provisional": {
+        "en": "Provisional: the after-window ends on {ends}, after this report, so answers still to come may change "
+        "the effect; it does not count as measured yet.",
+        "zh-CN": "暂定结果：之后的时间窗到 {ends} 才结束，晚于本报告，后续回答可能改变该效果；目前尚不计为已测得的效果。",
+    },
+    "effect.provisional.cell": {"en": "provisional, until {ends}", "zh-CN": "暂定，至 {ends}"},
     "effect.unmeasured": {
         "en": "{action} ({title}), done {done}: no effect measured. {reason}",
         "zh-CN": "{action}（{title}）于 {done} 完成：未能测量效果。{reason}",
@@ -437,6 +443,17 @@ def _window(report: ReportContext, value: Any) -> Cell | str:
     return Cell(_figure(row.get("value")), note=report.text("effect.window", interval=shown, n=_count(row.get("n"))))
 
 
+def _after(report: ReportContext, row: Mapping[str, Any]) -> Cell | str:
+    """The after-window's value; a provisional one (the window not over yet) says so in its note."""
+    shown = _window(report, row.get("after"))
+    if row.get("provisional") is not True:
+        return shown
+    mark = report.text("effect.provisional.cell", ends=str(row.get("window_ends")))
+    if isinstance(shown, Cell):
+        return Cell(shown.text, note=f"{shown.note}; {mark}" if shown.note else mark, tone=shown.tone)
+    return Cell(shown, note=mark)
+
+
 def _change(row: Mapping[str, Any], significant: Any, higher_is_better: Any) -> Cell:
     """A change, its interval and p-value in a note, green or red when significant."""
     number = _number(row.get("difference"))
@@ -505,6 +522,8 @@ def _effect_text(report: ReportContext, row: Mapping[str, Any]) -> str:
             sentence += " " + report.text(f"effect.{flag}")
     if "small_sample" in flags:
         sentence += " " + report.text("effect.small")
+    if row.get("provisional") is True:
+        sentence += " " + report.text("effect.provisional", ends=str(row.get("window_ends")))
     return sentence
 
 
@@ -533,7 +552,7 @@ def effects_part(report: ReportContext, evidence: Mapping[str, Any]) -> SectionC
                 str(row.get("action")),
                 str(row.get("metric")),
                 _window(report, row.get("before")),
-                _window(report, row.get("after")),
+                _after(report, row),
                 _change(row, row.get("significant"), row.get("higher_is_better")),
                 _change(did, row.get("did_significant"), row.get("higher_is_better"))
                 if isinstance(did, Mapping)

@@ -222,3 +222,86 @@ def test_an_edit_from_inside_the_programme_folder_ignores_what_was_wrong_before(
     assert added.exit_code == 0, added.output
     text = (root / "cxframe.toml").read_text(encoding="utf-8")
     assert 'owner = "Web lead"' in text and 'id = "new-one"' in text
+
+
+# --- adopting the last assessment's proposals (new-user report, item 7) ------------------------------------------
+
+
+def assessed(root: Path) -> list[dict[str, Any]]:
+    import cxframe.assess.models
+    import cxframe.reporters
+
+    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assess.models, cxframe.reporters)
+    result = testing.invoke(["-C", str(root), "assess", "--model", "iso-cx"], host=plugins)
+    assert result.exit_code == 0, result.output
+    return [a for a in listed(root) if a["kind"] == "proposed"]
+
+
+def test_update_on_a_proposal_adopts_it_into_the_register_keeping_the_file(root: Path) -> None:
+    proposals = assessed(root)
+    chosen = proposals[0]
+    assert chosen["id"].startswith("action:") and chosen["finding"]
+    new_id = chosen["id"].removeprefix("action:")
+    before = (root / "cxframe.toml").read_text(encoding="utf-8")
+    result = cli(root, "actions", "update", chosen["id"], "--owner", "Head of CX", "--status", "planned")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert f"action {chosen['id']}: adopted into" in said
+    assert f"as {new_id}: planned, owner Head of CX, due {chosen['due']}" in said
+    after = (root / "cxframe.toml").read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n").split("[settings]")[0].rstrip("\n"))  # nothing before it moved
+    assert "# agreed at the March review" in after and "# a team's own rule" in after
+    entry = next(a for a in listed(root) if a["id"] == new_id)
+    assert (entry["kind"], entry["status"], entry["owner"], entry["due"]) == (
+        "register",
+        "planned",
+        "Head of CX",
+        chosen["due"],
+    )
+    assert (entry["title"], entry["finding"]) == (chosen["title"], chosen["finding"])
+    # the proposal is no longer listed as one, and the next assessment does not propose it again
+    assert chosen["id"] not in [a["id"] for a in listed(root)]
+    assert chosen["id"] not in [a["id"] for a in assessed(root)]
+    # the adopted action is updated under its own id from now on
+    result = cli(root, "actions", "update", new_id, "--status", "in_progress")
+    assert result.exit_code == 0 and result.stdout.strip() == f"action {new_id}: in_progress"
+
+
+def test_adopt_takes_a_proposal_in_as_planned_and_refuses_it_twice_or_unknown(root: Path) -> None:
+    chosen = assessed(root)[-1]
+    new_id = chosen["id"].removeprefix("action:")
+    result = cli(root, "actions", "adopt", chosen["id"], "--due", LATER)
+    assert result.exit_code == 0, result.output
+    entry = next(a for a in listed(root) if a["id"] == new_id)
+    assert (entry["status"], entry["due"]) == ("planned", LATER)
+    # the stored assessment still holds the proposal: adopting it again is refused, naming the action to update
+    again = cli(root, "actions", "adopt", chosen["id"])
+    assert again.exit_code == 1
+    assert f"already adopted as {new_id!r}; change it with cxframe actions update {new_id}" in again.output
+    unknown = cli(root, "actions", "update", "action:no-such-finding", "--owner", "X")
+    assert unknown.exit_code == 1
+    assert "'action:no-such-finding': not proposed by the last assessment (proposals: action:" in unknown.output
+    assert "Traceback" not in unknown.output
+
+
+def test_update_action_from_python_adopts_a_proposal_with_no_field_as_planned(root: Path) -> None:
+    chosen = assessed(root)[0]
+    updated = cxframe_improve.update_action(root, chosen["id"], host=host())
+    [action] = [a for a in updated.document.actions if a.id == chosen["id"].removeprefix("action:")]
+    assert (action.status.value, action.finding, action.title) == ("planned", chosen["finding"], chosen["title"])
+
+
+def test_adopting_without_an_assessment_says_to_run_one(root: Path) -> None:
+    with pytest.raises(
+        InvalidInput, match=r"not proposed by the last assessment \(proposals: none: run cxframe assess"
+    ):
+        cxframe_improve.adopt_action(root, "action:check:x", owner="A", host=host())
+
+
+def test_the_backlog_criterion_speaks_of_the_statuses_it_counts() -> None:
+    """The proposal a missed backlog criterion makes names real statuses, not 'accepted' (which is none)."""
+    from cxframe.assess.models import iso_cx
+
+    [criterion] = [c for c in iso_cx.CRITERIA if c.id == "iso.improve.backlog"]
+    assert "accepted" not in criterion.title and "accepted" not in criterion.recommendation
+    assert "planned, in-progress or done" in criterion.recommendation

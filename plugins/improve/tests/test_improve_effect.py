@@ -131,6 +131,7 @@ def test_a_jump_from_60_to_80_percent_with_a_flat_control_is_plus_20_both_ways(t
     result = cli(root, "actions", "effect", "fix-web-checkout", "--json")
     assert result.exit_code == 0, result.output
     effect = json.loads(result.stdout)
+    # DESIGN §11's keys, in order, then the two added ones
     assert list(effect) == [
         "action",
         "metric",
@@ -142,7 +143,12 @@ def test_a_jump_from_60_to_80_percent_with_a_flat_control_is_plus_20_both_ways(t
         "p_value",
         "did",
         "verdict",
+        "provisional",
+        "window_ends",
     ]
+    assert effect["provisional"] is False
+    assert effect["window_ends"] == (DONE + dt.timedelta(days=WINDOW - 1)).isoformat()
+    assert "provisional" not in effect["verdict"]
     assert (effect["action"], effect["metric"]) == ("fix-web-checkout", "csat")
     assert list(effect["before"]) == ["value", "n", "ci_low", "ci_high"]
     assert effect["before"]["value"] == pytest.approx(60) and effect["before"]["n"] == N
@@ -418,3 +424,67 @@ def test_a_small_sample_is_flagged_and_said(tmp_path: Path) -> None:
     assert (effect.before.n, effect.after.n) == (20, 20)
     assert "small_sample" in effect.flags
     assert "fewer answers than the minimum sample" in effect.verdict
+
+
+# --- an after-window not over yet (new-user report, item 12) -----------------------------------------------------------
+
+
+def running(tmp_path: Path, days_ago: int = 17) -> tuple[Path, dt.date]:
+    """An action done ``days_ago`` days ago: the before-window full, the after-window's answers up to yesterday."""
+    done = TODAY - dt.timedelta(days=days_ago)
+    start = dt.datetime.combine(done, dt.time(), tzinfo=dt.UTC)
+    rows = []
+    for touchpoint, before, after in (("web", 0.6, 0.8), ("store", 0.7, 0.7), ("app", 0.5, 0.5)):
+        rows += window_rows(touchpoint, start - dt.timedelta(days=WINDOW), pattern(before), f"{touchpoint}-b")
+        rows += window_rows(touchpoint, start, pattern(after, 60), f"{touchpoint}-a", days=days_ago - 1)
+    return collected(programme(tmp_path, rows, [{**ACTION, "done": done.isoformat()}])), done
+
+
+def test_an_after_window_not_over_yet_is_said_to_be_provisional_in_text_and_json(tmp_path: Path) -> None:
+    root, done = running(tmp_path)
+    ends = done + dt.timedelta(days=WINDOW - 1)
+    left = (ends - TODAY).days
+    assert left == WINDOW - 1 - 17
+    said = f"the after-window ends on {ends.isoformat()}, in {left} days: this effect is provisional"
+    result = cli(root, "actions", "effect", "fix-web-checkout")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())  # rich wraps long lines
+    assert f"after {done.isoformat()}…{ends.isoformat()} (not over yet: PROVISIONAL, see below)" in text
+    assert said in text
+    result = cli(root, "actions", "effect", "fix-web-checkout", "--json")
+    effect = json.loads(result.stdout)
+    design = ["action", "metric", "before", "after", "difference", "ci_low", "ci_high", "p_value", "did", "verdict"]
+    assert list(effect)[:10] == design
+    assert effect["provisional"] is True and effect["window_ends"] == ends.isoformat()
+    assert said in effect["verdict"] and effect["after"]["n"] == 60
+    found = cxframe_improve.action_effect(root, "fix-web-checkout", host=host())
+    assert found.provisional and "provisional" in found.flags and found.measured is False
+    # the day after the window's last one, the same effect is final
+    later = ends + dt.timedelta(days=1)
+    final = cxframe_improve.action_effect(root, "fix-web-checkout", host=host(), today=later)
+    on_the_last_day = cxframe_improve.action_effect(root, "fix-web-checkout", host=host(), today=ends)
+    assert not final.provisional and final.measured and "provisional" not in final.verdict
+    assert on_the_last_day.provisional
+    assert f"ends on {ends.isoformat()}, today: this effect is provisional" in on_the_last_day.verdict
+
+
+def test_a_provisional_effect_is_not_counted_as_measured_and_the_report_says_so(tmp_path: Path) -> None:
+    import cxframe.assess.models
+    import cxframe.reporters
+
+    root, done = running(tmp_path)
+    ends = done + dt.timedelta(days=WINDOW - 1)
+    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assess.models, cxframe.reporters)
+    result = testing.invoke(["-C", str(root), "assess", "--model", "iso-cx"], host=plugins)
+    assert result.exit_code == 0, result.output
+    [row] = testing.read_table(root, "actions", "id = ?", ["fix-web-checkout"])
+    assert row["baseline"] is None and row["effect"] is None  # recorded once the window is over
+    document = json.loads((root / "reports" / "assessment.json").read_text(encoding="utf-8"))
+    [criterion] = list(_found(document, "iso.improve.effects"))
+    assert criterion["status"] != "met", criterion
+    assert any("0 of 1 done actions" in line for line in criterion["evidence"]), criterion
+    [effect] = document["evidence"]["improve"]["effects"]
+    assert effect["measured"] is False and effect["provisional"] is True
+    markdown = (root / "reports" / "assessment.md").read_text(encoding="utf-8")
+    assert f"Provisional: the after-window ends on {ends.isoformat()}" in markdown
+    assert f"provisional, until {ends.isoformat()}" in markdown

@@ -230,10 +230,54 @@ def test_history_of_a_missing_case_is_an_error(tmp_path: Path) -> None:
         cxframe_improve.case_history(root, 7, host=host())
 
 
-def test_no_rules_no_cases(tmp_path: Path) -> None:
+def test_no_rules_no_cases_and_loop_list_says_what_to_add(tmp_path: Path) -> None:
     root = collected(tmp_path, rules=[])
     assert listed(root) == []
-    assert cli(root, "loop", "list").stdout.strip() == "no cases"
+    said = cli(root, "loop", "list").stdout
+    assert said.startswith("no loop rules in cxframe.toml, so no cases")
+    assert "[[plugins.cxframe-improve.loop]]" in said and 'metric = "nps"' in said and "at_or_below = 6" in said
+    # the TOML shown works: added to the programme file (instead of its empty rules), the next collect opens cases
+    file = root / "cxframe.toml"
+    text = "\n".join(line for line in file.read_text(encoding="utf-8").splitlines() if "loop = []" not in line)
+    file.write_text(text + "\n\n" + said.split("e.g.:")[1].split("then run")[0].strip() + "\n", encoding="utf-8")
+    result = cli(root, "collect")
+    assert result.exit_code == 0, result.output
+    assert len(listed(root)) == 3
+
+
+def test_rules_that_opened_no_case_and_a_filter_that_keeps_none_are_said_so(tmp_path: Path) -> None:
+    root = collected(tmp_path, rules=[{"metric": "nps", "at_or_below": 0}])
+    assert cli(root, "loop", "list").stdout.strip() == (
+        "no cases: no stored answer meets the loop rules (nps at or below 0) yet; cxframe collect opens them"
+    )
+    root = collected(tmp_path / "other")
+    assert cli(root, "loop", "list", "--owner", "Nobody here").stdout.strip() == "no cases match"
+
+
+def test_collect_says_in_one_line_what_the_loop_did(tmp_path: Path) -> None:
+    root = programme(tmp_path)
+    result = cli(root, "collect")
+    assert result.exit_code == 0, result.output
+    line = "loop: 5 cases opened (owners: Quality 2, CX team 1, Head of Contact Centre 1, North lead 1); 5 open in all"
+    assert line + " (cxframe loop list --open)" in result.stderr
+    assert "loop:" not in result.stdout  # --json's standard output stays JSON
+    again = cli(root, "collect", "--json")
+    assert again.exit_code == 0 and isinstance(json.loads(again.stdout), list)
+    assert "loop: no new cases; 5 open in all" in again.stderr
+    # from Python the line is a cxframe.PluginNotice, silent unless asked for
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", cxframe.PluginNotice)
+        cxframe.collect(root, host=host())
+    assert [str(w.message) for w in caught if w.category is cxframe.PluginNotice] == [
+        "loop: no new cases; 5 open in all (cxframe loop list --open)"
+    ]
+
+
+def test_a_programme_without_rules_says_nothing_about_the_loop_at_collect(tmp_path: Path) -> None:
+    result = cli(programme(tmp_path, rules=[]), "collect")
+    assert result.exit_code == 0 and "loop:" not in result.output
 
 
 def test_bad_rules_are_listed_by_validate_naming_each_key(tmp_path: Path) -> None:

@@ -622,11 +622,20 @@ def test_a_webhook_url_from_the_environment(
     assert alert.status == "sent" and hook.posts[0]["alert"]["recipient"] is None
 
 
-def test_no_notify_settings_no_alerts(tmp_path: Path) -> None:
+def test_no_notify_settings_no_alerts_and_the_output_says_recipients_are_missing(tmp_path: Path) -> None:
     root = collected(tmp_path, {})
-    result = cli(root, "loop", "notify")
-    assert result.exit_code == 0, result.output
-    assert "no recipient for CX team" in result.stderr
+    for args in ([], ["--dry-run"]):
+        result = cli(root, "loop", "notify", *args)
+        assert result.exit_code == 0, result.output
+        assert "no recipient for CX team" in result.stderr
+        said = result.stdout
+        # not "every owner with a recipient has been told", which reads as if all were done
+        assert "every owner with a recipient has been told" not in said
+        assert said.startswith(
+            "nothing to send: the owners of the open cases (CX team, Head of Contact Centre, North lead) "
+            "have no recipient"
+        )
+        assert '[plugins.cxframe-improve.notify]\nrecipients = { default = "email:cx@example.com" }' in said
 
 
 def test_shorten() -> None:

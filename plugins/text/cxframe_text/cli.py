@@ -8,7 +8,7 @@ from rich.table import Column, Table
 
 from cxframe import common_options, emit_json, handle_errors, json_option, state
 from cxframe_text import api
-from cxframe_text.themes import UNTAGGED_SAMPLE, ThemeReport
+from cxframe_text.themes import UNTAGGED_SAMPLE, ThemeReport, counted
 
 
 def _out() -> Console:
@@ -152,8 +152,9 @@ def _themes_table(report: ThemeReport) -> None:
         out.print(table, markup=False)
     if report.untagged_sample:
         out.print("untagged, for example:")
-        for comment in report.untagged_sample:
-            out.print(f"  • {comment}", markup=False)
+        counts = report.untagged_counts or (1,) * len(report.untagged_sample)
+        for comment, count in zip(report.untagged_sample, counts, strict=True):
+            out.print(f"  • {counted(comment, count)}", markup=False)
 
 
 def _share(share: float | None) -> str:
@@ -310,8 +311,9 @@ def discover_command(topics: int, terms: int, sources: tuple[str, ...], as_json:
     """Suggest new themes from the comments the codeframe does not catch (NMF on TF-IDF, deterministic).
 
     \b
-    JSON: a list of {topic, terms, examples}: the topic's number, its top
-    terms and its three most representative comments (masked).
+    JSON: a list of {topic, terms, examples, example_counts}: the topic's
+    number, its top terms, its three most representative distinct comments
+    (masked) and how many comments read as each.
     """
     current = state()
     found = api.text_discover(current.programme, topics=topics, terms=terms, sources=sources, host=current.plugins())
@@ -324,5 +326,6 @@ def discover_command(topics: int, terms: int, sources: tuple[str, ...], as_json:
         return
     for topic in found:
         out.print(f"topic {topic.topic} ({topic.comments} comment(s)): {', '.join(topic.terms)}", markup=False)
-        for example in topic.examples:
-            out.print(f"  • {example}", markup=False)
+        counts = topic.example_counts or (1,) * len(topic.examples)
+        for example, count in zip(topic.examples, counts, strict=True):
+            out.print(f"  • {counted(example, count)}", markup=False)

@@ -7,13 +7,15 @@ comments once there are 20 or more) and factorised by **non-negative matrix
 factorisation** (scikit-learn's ``NMF``, coordinate descent, initialised by
 NNDSVD — a deterministic SVD-based start — and ``random_state`` fixed, so
 the same comments give the same topics on every run). Each topic comes with
-its top terms (by weight in the topic) and the three comments that load on
-it most, masked. Topics are listed by their total weight, strongest first.
+its top terms (by weight in the topic) and the three **distinct** comments
+that load on it most, masked (a comment written many times is shown once,
+with how many times: ``examples_count``). Topics are listed by their total weight, strongest first.
 scikit-learn is imported only here, when discovery runs.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -42,9 +44,16 @@ class DiscoveredTopic:
     examples: tuple[str, ...]
     #: comments for which this is the strongest topic (not in the public JSON)
     comments: int = 0
+    #: how many untagged comments read as each example (the same text written again and again)
+    example_counts: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"topic": self.topic, "terms": list(self.terms), "examples": list(self.examples)}
+        return {
+            "topic": self.topic,
+            "terms": list(self.terms),
+            "examples": list(self.examples),
+            "example_counts": list(self.example_counts),
+        }
 
 
 def discover(
@@ -86,6 +95,8 @@ def discover(
     except ValueError:  # no word left after min_df
         return []
     vocabulary = vectoriser.get_feature_names_out()
+    shown = [" ".join(mask(text).split()) for text in texts]
+    counts = Counter(_key(text) for text in shown)
     k = min(topics, len(texts), len(vocabulary))
     model = NMF(n_components=k, init="nndsvd", random_state=seed, max_iter=500)
     weights = model.fit_transform(matrix)
@@ -98,10 +109,23 @@ def discover(
         order = np.lexsort((vocabulary, -row))
         top = tuple(str(vocabulary[i]) for i in order[:top_terms] if row[i] > 0)
         loads = weights[:, index]
-        chosen = [i for i in np.lexsort((np.arange(len(texts)), -loads)) if loads[i] > 0][:EXAMPLES]
+        # the comments loading most, distinct: a text written 12 times loads 12 times alike and would fill the list
+        chosen: list[str] = []
+        for i in np.lexsort((np.arange(len(texts)), -loads)):
+            if loads[i] <= 0 or len(chosen) == EXAMPLES:
+                break
+            if _key(shown[i]) not in {_key(text) for text in chosen}:
+                chosen.append(shown[i])
         if not top or not chosen:
             continue
-        examples = tuple(mask(texts[i]) for i in chosen)
-        found.append((float(loads.sum()), DiscoveredTopic(0, top, examples, int((strongest == index).sum()))))
+        topic = DiscoveredTopic(
+            0, top, tuple(chosen), int((strongest == index).sum()), tuple(counts[_key(text)] for text in chosen)
+        )
+        found.append((float(loads.sum()), topic))
     found.sort(key=lambda item: (-item[0], item[1].terms))
     return [attrs.evolve(topic, topic=number) for number, (_, topic) in enumerate(found, start=1)]
+
+
+def _key(text: str) -> str:
+    """Texts that differ only in case or spacing (after masking) are the same comment."""
+    return " ".join(text.split()).casefold()

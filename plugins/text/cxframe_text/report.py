@@ -19,7 +19,7 @@ from cxframe import SMALL_SAMPLE, Cell, Column, ReportContext, ReportSection, Ru
 from cxframe_text.comments import read_comments
 from cxframe_text.settings import load_codeframe
 from cxframe_text.tagging import Tagger
-from cxframe_text.themes import theme_report
+from cxframe_text.themes import counted, theme_report
 
 #: the metric the report ties themes to, when a plugin registers it
 REPORT_METRIC = "nps"
@@ -91,6 +91,7 @@ def text_evidence(run: RunContext) -> dict[str, Any] | None:
         "confidence": run.confidence,
         "min_sample": (metric.min_sample if metric is not None else None) or run.min_sample,
         "untagged_sample": list(report.untagged_sample),
+        "untagged_counts": list(report.untagged_counts),
         "themes": [{**row.to_json(), "title": titles[row.theme]} for row in report.themes],
     }
 
@@ -169,6 +170,9 @@ def build_text(report: ReportContext) -> SectionContent | None:
         if isinstance(minimum, int) and any(SMALL_SAMPLE in _flags(row) for row in shown):
             notes.insert(1, report.text("note.small", flag=report.flag(SMALL_SAMPLE), min_sample=minimum))
     sample = [str(comment) for comment in evidence.get("untagged_sample", []) if isinstance(comment, str)]
+    counts = evidence.get("untagged_counts")
+    if isinstance(counts, list) and len(counts) == len(sample) and all(isinstance(c, int) for c in counts):
+        sample = [counted(comment, count) for comment, count in zip(sample, counts, strict=True)]
     parts = (
         (SectionContent(heading=report.text("untagged"), text=sample),) if sample and report.role != "executive" else ()
     )

@@ -36,6 +36,7 @@ of comments with at least one theme.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -108,6 +109,8 @@ class ThemeReport:
     segment: dict[str, str | None] | None = None
     #: the confidence level of the intervals and of ``significant`` (not in the public JSON)
     confidence: float = 0.95
+    #: how many untagged comments read as each of ``untagged_sample`` (not in the public JSON)
+    untagged_counts: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """``{coverage, untagged_sample, themes: [...]}`` (DESIGN §11), and ``segment`` when grouped with ``--by``."""
@@ -119,6 +122,27 @@ class ThemeReport:
         if self.segment is not None:
             shape["segment"] = self.segment
         return shape
+
+
+def distinct_texts(texts: Iterable[str]) -> list[tuple[str, int]]:
+    """Each distinct text, masked, in the order first seen, with how many of ``texts`` read as it.
+
+    Texts that differ only in case, spacing or a masked number are one: the
+    same comment shown three times tells the reader nothing more.
+    """
+    first: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for text in texts:
+        shown = mask(text)
+        key = " ".join(shown.split()).casefold()
+        first.setdefault(key, " ".join(shown.split()))
+        counts[key] += 1
+    return [(shown, counts[key]) for key, shown in first.items()]
+
+
+def counted(text: str, count: int) -> str:
+    """``text ×12`` for a text written more than once (the CLI's and the report's way of showing it)."""
+    return f"{text} ×{count}" if count > 1 else text
 
 
 def spread_sample(items: list[str], size: int) -> tuple[str, ...]:
@@ -177,11 +201,14 @@ def theme_report(
         if metric is not None:
             row.update(_compare(metric, values, tagged_values[theme], confidence, minimum))
         results.append(ThemeResult(**row))
+    distinct = dict(distinct_texts(untagged))  # in first-seen order: the spread is over different comments
+    chosen = spread_sample(list(distinct), sample)
     (report,) = adjust_themes(
         [
             ThemeReport(
                 coverage=(total - len(untagged)) / total if total else None,
-                untagged_sample=tuple(mask(text) for text in spread_sample(untagged, sample)),
+                untagged_sample=chosen,
+                untagged_counts=tuple(distinct[text] for text in chosen),
                 themes=tuple(results),
                 comments=total,
                 segment=segment,

@@ -70,7 +70,7 @@ def test_two_clusters_give_two_topics_with_their_terms_and_examples() -> None:
 def test_discovery_is_the_same_on_every_run() -> None:
     first = [topic.to_json() for topic in discover(comments(), tagger(), topics=3)]
     assert all(first == [topic.to_json() for topic in discover(comments(), tagger(), topics=3)] for _ in range(3))
-    assert list(first[0]) == ["topic", "terms", "examples"]
+    assert list(first[0]) == ["topic", "terms", "examples", "example_counts"]
 
 
 def test_too_little_to_discover() -> None:
@@ -86,9 +86,35 @@ def test_discover_command_masks_examples(tmp_path: Path) -> None:
     rows.append(("rp", 3, "North", "parking was a mess, call 13812345678"))
     root = collect(tmp_path, {"themes": THEMES}, rows=rows)
     found = cli_json(root, "text", "discover", "--topics", "2")
-    assert [list(topic) for topic in found] == [["topic", "terms", "examples"]] * 2
+    assert [list(topic) for topic in found] == [["topic", "terms", "examples", "example_counts"]] * 2
     examples = [example for topic in found for example in topic["examples"]]
     assert not any("13812345678" in example for example in examples)
     assert found == [topic.to_json() for topic in cxframe_text.text_discover(root, topics=2)]
     assert "topic 1" in cli(root, "text", "discover").output
     assert cli(root, "text", "discover", "--topics", "0").exit_code == 1
+
+
+def test_a_comment_written_again_and_again_is_one_example_with_its_count(tmp_path: Path) -> None:
+    """New-user report, item 13: a topic listed one comment three times."""
+    repeated = "OK in the end, took longer than promised"
+    texts = [
+        *PARKING,
+        *WIFI,
+        *([repeated] * 12),
+        "took longer than promised, OK in the end",
+        "  ok IN the end, took longer than promised ",
+    ]
+    found = discover([Comment(i, text) for i, text in enumerate(texts)], tagger(), topics=3)
+    for topic in found:
+        keys = [" ".join(example.split()).casefold() for example in topic.examples]
+        assert len(keys) == len(set(keys)), topic  # distinct texts only
+        assert len(topic.example_counts) == len(topic.examples)
+    [topic] = [t for t in found if repeated in t.examples]
+    # the same text in other case and spacing counts as the same comment: 12 + 1
+    assert topic.example_counts[topic.examples.index(repeated)] == 13
+    assert "took longer than promised, OK in the end" in topic.examples  # a different text stays
+    # and the command shows it once, with the count
+    rows = [(f"r{index}", index % 11, "North", text) for index, text in enumerate(texts)]
+    root = collect(tmp_path, {"themes": THEMES}, rows=rows)
+    output = cli(root, "text", "discover", "--topics", "3").output
+    assert output.count(repeated) == 1 and f"• {repeated} ×13" in output

@@ -124,3 +124,20 @@ def test_a_theme_mentioned_everywhere_or_nowhere_has_no_comparison(answers: list
     assert row.mentions == len(answers) and row.share == 1.0
     assert row.mean_without is None and row.diff is None and row.p_value is None
     assert math.isclose(row.mean_with or 0.0, 100 * sum(map(nps_value, answers)) / len(answers), abs_tol=1e-9)
+
+
+def test_the_untagged_sample_shows_distinct_comments_with_their_count(tmp_path: Path) -> None:
+    """New-user report, item 13: the untagged sample repeated one comment."""
+    same = "Paying friends and checking my balance takes seconds"
+    texts = [same] * 9 + ["Nice branch staff", f"  {same.upper()} ", "call me on 13812345678", "call me on 13900001111"]
+    rows = [(f"r{index}", 9, "North", text) for index, text in enumerate(texts)]
+    root = collect(tmp_path, rows=rows)
+    report = cli_json(root, "text", "themes")
+    # distinct texts in first-seen order (case, spacing and masked numbers aside), spread over them: all 3 fit in 5
+    assert report["untagged_sample"] == [same, "Nice branch staff", "call me on [phone]"]
+    output = cli(root, "text", "themes").output
+    assert f"• {same} ×10" in output and "• call me on [phone] ×2" in output
+    assert "• Nice branch staff\n" in output and output.count(same) == 1
+    # and from Python, with the counts
+    found = cxframe_text.text_themes(root)
+    assert not isinstance(found, list) and found.untagged_counts == (10, 1, 2)
