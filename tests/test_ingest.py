@@ -336,3 +336,37 @@ def test_a_failed_reread_after_a_mapping_change_keeps_the_old_records(programme:
         with pytest.raises(InvalidInput):
             ingest(opened.store, changed, collector)
         assert opened.store.count("observations") == 10
+
+
+def _rejects(programme: Path) -> list[tuple[int, str]]:
+    return sorted((row["line"], row["raw"]) for row in testing.read_table(programme, "rejects"))
+
+
+def test_the_rejects_are_those_of_the_sources_latest_collect(programme: Path, host: PluginHost) -> None:
+    from cxframe.api import open_programme
+    from cxframe.ingestion._collect import ingest
+    from cxframe.ingestion._sources import SourceReader
+
+    bad = ("bad", "score", "N/A", "2026-01-02T10:00:00Z", "north")
+    write_answers(programme / "answers.csv", [*rows(3), bad])
+    cxframe.collect(programme, host=host)
+    assert [line for line, _ in _rejects(programme)] == [5]
+    # the file grows: the whole file is read again, and its bad line is one reject, not two
+    write_answers(programme / "answers.csv", [*rows(3), bad, *rows(2, start=10), bad])
+    [grown] = cxframe.collect(programme, host=host)
+    assert grown.rows_rejected == 2 and [line for line, _ in _rejects(programme)] == [5, 8]
+    with open_programme(programme, host) as opened:
+        collector = opened.registry.collectors.get("toy-csv")
+        # other settings: the records are replaced, and so are the rejects
+        changed = SourceReader("answers", "toy-csv", programme / "answers.csv", options={"population": "staff"})
+        assert ingest(opened.store, changed, collector).records_replaced
+        # a re-read that fails leaves the rejects (and the records) as they were
+        (programme / "answers.csv").write_bytes(
+            b"response,question,value,timestamp,region\nr9,score,1,2026-01-01T00:00:00Z,\xff\xfe\n"
+        )
+        broken = SourceReader("answers", "toy-csv", programme / "answers.csv", encoding="utf-8")
+        with pytest.raises(InvalidInput):
+            ingest(opened.store, broken, collector)
+    assert [line for line, _ in _rejects(programme)] == [5, 8]
+    # every collect's counts stay in ingests, as the history of what was read
+    assert [row["rows_rejected"] for row in testing.read_table(programme, "ingests")] == [1, 2, 2]

@@ -166,7 +166,8 @@ def delete_source_records(store: Store, source: str) -> int:
 
     Called inside the ingest's transaction when the source is now read with
     other settings, so its records are replaced rather than duplicated. The
-    earlier ingests and their rejects stay, as the history of what was read.
+    earlier ingests stay, with their counts, as the history of what was read;
+    their rejects give way to the new ingest's (`ingest`).
     """
     conn = store.db.conn
     earlier = "SELECT id FROM ingests WHERE source = ?"
@@ -527,6 +528,9 @@ def ingest(
             .last_pk
         )
         assert isinstance(ingest_id, int)
+        # every ingest reads the whole file, so its rejects replace the earlier ones (the earlier ingests' rows keep
+        # their counts as the history); in this transaction, so a failed ingest leaves them as they were
+        store.db.execute("DELETE FROM rejects WHERE source = ? AND ingest_id <> ?", [reader.id, ingest_id])
         position: list[int | None] = [None]
         try:
             if collector.batches is None:
