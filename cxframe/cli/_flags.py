@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rich.table import Column
 
+from cxframe.measurement._engine import DEFAULT_MIN_SAMPLE
+from cxframe.measurement._intervals import BOOTSTRAP_RESAMPLES
+
 __all__ = ["FLAGS_DOC", "FLAG_MEANINGS", "flag_label", "flag_legend", "flags_column"]
 
 #: Where every flag is explained at length.
@@ -20,12 +23,13 @@ FLAGS_DOC = "docs/surveys.md#flags"
 #: What each flag of the core's results means, in a line (the legend under a table that shows it).
 FLAG_MEANINGS: dict[str, str] = {
     "small_sample": "the (effective) sample is below the minimum sample (the metric's min_sample, else "
-    "[settings] min_sample, else 30): read the interval, not the value",
+    f"[settings] min_sample, else {DEFAULT_MIN_SAMPLE}): read the interval, not the value",
     "weighted": "survey weights were used; the sample counts as its effective n",
     "linearised_variance": "the interval's variance is the linearised variance of the weighted (or clustered) mean",
     "kish_effective_n": "the interval uses Kish's effective n of the weights, (Σw)²/Σw² (weighted_variance = kish, "
     "or answers with no spread for the linearised variance to measure)",
-    "bootstrap_variance": "the interval's variance comes from 1,000 resamples of the answers (or respondents)",
+    "bootstrap_variance": f"the interval's variance comes from {BOOTSTRAP_RESAMPLES:,} resamples of the answers "
+    "(or respondents)",
     "repeat_respondents": "some respondents answered more than once in the group; their answers count as one "
     "cluster in its interval",
     "no_interval": "no interval can be computed (a mean of fewer than two answers, or a trend of too few periods)",

@@ -95,10 +95,10 @@ class SQLiteDialect:
         return utc_text(until)[0]
 
     def months(self, column: str = "timestamp") -> str:
-        return f"substr({column}, 1, 7)"
+        return self.period(Period.MONTH, column)
 
     def day(self, expression: str) -> str:
-        return f"substr({expression}, 1, 10)"
+        return self.period(Period.DAY, expression)
 
     def distinct_list(self, expression: str) -> str:
         return f"group_concat(DISTINCT {expression})"
@@ -150,11 +150,11 @@ class SparkDialect:
         return until.astimezone(dt.UTC)
 
     def months(self, column: str = "timestamp") -> str:
-        return f"date_format({column}, 'yyyy-MM')"
+        return self.period(Period.MONTH, column)
 
     def day(self, expression: str) -> str:
         # as text in SQL: a TIMESTAMP collected by PySpark would come back in the driver's local time zone
-        return f"date_format({expression}, 'yyyy-MM-dd')"
+        return self.period(Period.DAY, expression)
 
     def distinct_list(self, expression: str) -> str:
         return f"concat_ws(',', collect_set({expression}))"

@@ -67,7 +67,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
-_COLUMNS = (
+#: A case's stored columns, in the order of ``loop list --json`` (which names ``id`` ``case``).
+COLUMNS = (
     "id",
     "source",
     "response_id",
@@ -357,7 +358,7 @@ def list_cases(
     if owner is not None:
         where.append("owner = ?")
         params.append(owner)
-    sql = f"SELECT {', '.join(_COLUMNS)} FROM {CASES}"
+    sql = f"SELECT {', '.join(COLUMNS)} FROM {CASES}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     return [_case(row) for row in store.db.execute(sql + " ORDER BY id", params).fetchall()]
@@ -380,7 +381,7 @@ def parse_case_id(case: int | str) -> int:
 
 
 def _get(store: Store, case: int) -> LoopCase:
-    row = store.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM {CASES} WHERE id = ?", [case]).fetchone()
+    row = store.db.execute(f"SELECT {', '.join(COLUMNS)} FROM {CASES} WHERE id = ?", [case]).fetchone()
     if row is None:
         count, last = store.db.execute(f"SELECT count(*), max(id) FROM {CASES}").fetchone()
         known = f"cases are numbered 1 to {last}" if count else "there are no cases yet"

@@ -40,23 +40,7 @@ from cxframe_improve.cases import LoopCase
 from cxframe_improve.settings import NEW_STATUS, OPEN_STATUSES, UPDATE_STATUSES
 
 #: The CSV's columns: the ``loop list --json`` keys, in order (DESIGN §11).
-COLUMNS: tuple[str, ...] = (
-    "case",
-    "source",
-    "response_id",
-    "respondent_id",
-    "metric",
-    "score",
-    "comment",
-    "touchpoint",
-    "opened",
-    "due",
-    "owner",
-    "status",
-    "root_cause",
-    "resolution",
-    "closed",
-)
+COLUMNS: tuple[str, ...] = ("case", *cases.COLUMNS[1:])
 #: What import reads; the header must name them (in any order, among any others).
 REQUIRED: tuple[str, ...] = ("case", "status", "root_cause", "resolution")
 #: Every status a row may carry: where a case starts, and what ``loop update`` sets.
