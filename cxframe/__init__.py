@@ -4,6 +4,7 @@ The public API: the contracts plugins exchange, the hook marker, the classes
 plugins register, and one function per task.
 """
 
+from cxframe import _lean_imports  # noqa: F401  (first: see its docstring)
 from cxframe._version import __version__
 from cxframe.api import (
     ENGINES,

@@ -131,7 +131,17 @@ def test_the_import_rule_sees_an_internal_import(tmp_path: Path) -> None:
 
 
 #: libraries a command may need but start-up must not pay for (each costs 0.1 s to seconds to import)
-HEAVY_LIBRARIES = ("sklearn", "jieba", "pyspark", "scipy.sparse", "scipy.stats", "matplotlib", "tomlkit", "aiosmtpd")
+HEAVY_LIBRARIES = (
+    "sklearn",
+    "jieba",
+    "pyspark",
+    "pandas",
+    "scipy.sparse",
+    "scipy.stats",
+    "matplotlib",
+    "tomlkit",
+    "aiosmtpd",
+)
 
 
 def test_loading_the_cli_and_every_installed_plugin_imports_no_heavy_library() -> None:

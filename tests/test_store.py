@@ -205,3 +205,39 @@ def test_old_stores_get_the_actions_done_date_segment_and_effect_columns(tmp_pat
         ).fetchone()
     assert old == [("a", 60.0, 5.0, None, None, None, None, None)]  # kept, with nothing measured made up
     assert new == ("2026-03-01", '{"region": "North"}', 11.1, 28.5, 0.001)
+
+
+def _indexes(store: Store, table: str) -> list[str]:
+    rows = store.db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name", [table]
+    )
+    return [row[0] for row in rows]
+
+
+def test_indexes_built_after_a_write_into_an_empty_table_are_the_same_indexes(tmp_path: Path) -> None:
+    with Store(tmp_path / "cx.db") as store:
+        before = _indexes(store, "events")
+        assert before, "the events table is indexed"
+        row = ("s|1", None, "s", "c1", "a", "2026-01-01T00:00:00.000000Z", "+00:00", None, None, None, None, None)
+        with store.writing(), store.indexes_built_after("events"):
+            assert _indexes(store, "events") == []  # written without them
+            store.insert_events([row])
+        assert _indexes(store, "events") == before
+        # a clash the caller did not foresee fails when the unique index is built, and nothing is stored
+        with pytest.raises(sqlite3.IntegrityError), store.writing():
+            store.db.execute("DELETE FROM events")
+            with store.indexes_built_after("events"):
+                store.insert_events([row, row])
+        assert store.count("events") == 1
+        assert _indexes(store, "events") == before
+        # into a table that holds rows, the indexes stay while writing
+        with store.writing(), store.indexes_built_after("events"):
+            assert _indexes(store, "events") == before
+
+
+def test_a_failed_write_into_an_empty_table_leaves_its_indexes(tmp_path: Path) -> None:
+    with Store(tmp_path / "cx.db") as store:
+        before = _indexes(store, "events")
+        with pytest.raises(RuntimeError), store.writing(), store.indexes_built_after("events"):
+            raise RuntimeError("the collector failed")
+        assert _indexes(store, "events") == before

@@ -434,7 +434,8 @@ def _ingest_events(
 
     records = accepted = stored = 0
     read = iterate_ahead(cleaned(), ahead=1)
-    try:
+    # the keys of one ingest are its lines: none can clash, so into an empty table the indexes come after
+    with contextlib.closing(read), store.indexes_built_after("events"):
         for rows, groups, rest, bytes_done in read:
             before = conn.total_changes
             conn.executemany(insert(per_insert), groups)
@@ -449,8 +450,6 @@ def _ingest_events(
             accepted += len(rows.lines)
             if progress:
                 progress(bytes_done, reader.size)
-    finally:
-        read.close()
     if not records and log.empty:
         raise InvalidInput([log.empty], where=str(reader.path))
     reader.notes.update(cleaner.notes)

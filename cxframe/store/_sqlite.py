@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -233,6 +233,31 @@ class Store:
         """
         self.require_writable()
         return writing(self.db)
+
+    @contextlib.contextmanager
+    def indexes_built_after(self, table: str) -> Iterator[None]:
+        """Inside a write transaction: when ``table`` is empty, write into it without its indexes, built after.
+
+        Why: a large first ingest that updates an index row by row, with keys
+        arriving in no order, spends much of its time there; building the
+        index once at the end sorts them instead (docs/performance.md). Only
+        for writes whose rows cannot clash on a unique index (the caller
+        knows). When the body raises, the indexes are not built again here:
+        the transaction's rollback brings them back with everything else.
+        """
+        conn = self.db.conn
+        assert conn.in_transaction, "drop indexes only inside the transaction that builds them again"
+        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{table}])").fetchone()[0]:
+            yield
+            return
+        found = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table]
+        ).fetchall()
+        for name, _ in found:
+            conn.execute(f"DROP INDEX [{name}]")
+        yield
+        for _, sql in found:
+            conn.execute(sql)
 
     def apply_plugin_migrations(self, owner: str, steps: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
         """Create or update a plugin's own tables; call it each time before using them (it is idempotent).
