@@ -148,3 +148,20 @@ def test_the_ingest_line_count_leaves_out_blank_lines_comments_and_docstrings(tm
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     # SQL = ( … ) over four lines, def, return
     assert output.splitlines()[-1].split() == ["6", "total"]
+
+
+def test_the_ingest_line_count_by_function_counts_methods_under_their_class(tmp_path: Path) -> None:
+    module = tmp_path / "module.py"
+    module.write_text(
+        'class Reader:\n    """Docstring."""\n\n    def read(self) -> int:\n        # why\n        return 1\n\n\n'
+        "def f() -> int:\n    return 2\n",
+        encoding="utf-8",
+    )
+    command = [sys.executable, str(ROOT / "benchmarks" / "ingest_lines.py"), "--by-function", str(module)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()
+    assert output[1].split() == ["5", "total"]
+    assert [line.split() for line in output[2:]] == [
+        ["3", "module.py:Reader"],
+        ["2", "module.py:f"],
+        ["2", "module.py:Reader.read"],
+    ]
