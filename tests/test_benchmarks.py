@@ -137,6 +137,14 @@ def test_insight_benchmark_runs_on_a_small_programme(tmp_path: Path) -> None:
     assert result["customer"]["seconds"] > 0 and result["customer_rules"]["model"] == "rules"
 
 
+def test_schema_floor_benchmark_writes_every_row_in_the_stores_own_tables() -> None:
+    command = [sys.executable, str(ROOT / "benchmarks" / "schema_floor.py"), "--rows", "450"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    steps = [json.loads(line) for line in output.splitlines()]
+    assert [(step["step"], step["rows"]) for step in steps] == [("survey", 450), ("events", 450)]
+    assert all(step["seconds"] > 0 and step["cpu_seconds"] >= 0 for step in steps)
+
+
 def test_the_ingest_line_count_leaves_out_blank_lines_comments_and_docstrings(tmp_path: Path) -> None:
     module = tmp_path / "module.py"
     module.write_text(

@@ -94,3 +94,33 @@ def test_cli_collects_the_sources_after_a_bad_one_and_exits_1(tmp_path: Path) ->
     result = CliRunner().invoke(cli, ["-C", str(root), "collect", "--json"])
     assert result.exit_code == 1
     assert '"source": "survey"' in result.stdout and "columns.timestamp" in result.stderr
+
+
+@pytest.mark.parametrize("lines", [[2, 3, 3], [2, 4, 3]], ids=["repeated", "backwards"])
+def test_an_event_collector_whose_lines_do_not_increase_fails_with_nothing_stored(
+    tmp_path: Path, lines: list[int]
+) -> None:
+    import pyarrow as pa
+
+    from cxframe import Batch, Collector, EventBatches, SourceReader, Store
+    from cxframe.ingestion._collect import CollectorFailed, ingest
+
+    def batches(reader: SourceReader) -> EventBatches:
+        cells = [pa.array(["c1"] * 3), pa.array(["a", "b", "c"]), pa.array(["2026-01-01T10:00:00Z"] * 3)]
+        return EventBatches(
+            width=3,
+            batches=[Batch(lines=pa.array(lines, pa.int64()), columns=cells)],
+            case=0,
+            activity=1,
+            timestamp=2,
+            parse_timestamp=lambda text: None,
+        )
+
+    log = tmp_path / "log.txt"
+    log.write_text("three events\n")
+    collector = Collector(id="bad-lines", description="gives lines that do not increase", batches=batches)
+    with Store(tmp_path / "cx.db") as store:
+        reader = SourceReader(id="log", collector="bad-lines", path=log)
+        with pytest.raises(CollectorFailed, match="lines that do not increase"):
+            ingest(store, reader, collector)
+        assert store.count("events") == 0 and store.count("ingests") == 0

@@ -61,7 +61,9 @@ class Batch:
     """A block of a source's records as raw text columns, each record with its line: what a collector reads.
 
     ``lines`` (an int64 pyarrow array) holds each record's 1-based line in the
-    file (row number in a spreadsheet, record number elsewhere); ``columns``
+    file (row number in a spreadsheet, record number elsewhere), increasing
+    from record to record (an event's key is its line: an event log whose
+    lines repeat or go back fails to collect); ``columns``
     one pyarrow string array per column of the source, each as long as
     ``lines``, cells as read (not stripped; blank is ``""``). ``rejects`` are
     records of the block that cannot be rows (another width, a JSON line that

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pyarrow.compute as pc
 
 from cxframe.contracts._batches import EventBatches, Reject, Skipped
 from cxframe.contracts._errors import CxframeError, InvalidInput
@@ -425,8 +426,17 @@ def _ingest_events(
     def cleaned() -> Iterator[tuple[EventRows, list[tuple[Any, ...]], tuple[Any, ...], int]]:
         """Each batch cleaned and its rows packed for the inserts: the work done ahead, on the reading thread."""
         step = per_insert * width
+        last = 0
         for batch in log.batches:
             rows = cleaner.batch(batch)
+            # an event's key is its line: a line given twice would lose an event without a word
+            lines = rows.lines
+            if len(lines) and (lines[0].as_py() <= last or pc.any(pc.less_equal(lines[1:], lines[:-1])).as_py()):
+                raise CollectorFailed(
+                    f"collector {reader.collector!r} gave events lines that do not increase, at or after line {last}: "
+                    "each event's line must be its own (nothing from this source was stored)"
+                )
+            last = lines[-1].as_py() if len(lines) else last
             flat = rows.flat(reader.id, ingest_id)
             whole = len(flat) // step * step
             groups = [tuple(flat[i : i + step]) for i in range(0, whole, step)]
