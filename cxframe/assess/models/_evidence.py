@@ -215,8 +215,10 @@ def loop_sla_verdict(facts: Facts, hours: int, share: float) -> Verdict | tuple[
         if sla is None:
             continue
         if sla > hours:
-            shown = "—" if value is None else f"{value:.1f}%"
-            lines.append(say("loop.sla.too_long", metric=metric, sla=sla, hours=hours, share=shown, n=n))
+            if value is None or n == 0:
+                lines.append(say("loop.sla.too_long.none", metric=metric, sla=sla, hours=hours))
+            else:
+                lines.append(say("loop.sla.too_long", metric=metric, sla=sla, hours=hours, share=f"{value:.1f}%", n=n))
             judged.append(False)
         elif value is None or n == 0:
             lines.append(say("loop.sla.none", metric=metric))

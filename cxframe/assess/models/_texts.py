@@ -186,6 +186,12 @@ say = Catalogue.by_key(
             "zh-CN": "{metric} 闭环个案的服务时限为 {sla:g} 小时，长于要求的 {hours} 小时：在该时限内关闭"
             "不能说明在 {hours} 小时内完成了跟进（{n} 个中 {share} 在服务时限内关闭）",
         },
+        "loop.sla.too_long.none": {
+            "en": "{metric} loop cases have an SLA of {sla:g} h, longer than the {hours} h asked: closing within it "
+            "cannot show a follow-up within {hours} h (none closed or past due yet)",
+            "zh-CN": "{metric} 闭环个案的服务时限为 {sla:g} 小时，长于要求的 {hours} 小时：在该时限内关闭"
+            "不能说明在 {hours} 小时内完成了跟进（尚无已关闭或已过期的个案）",
+        },
         "loop.sla.small": {
             "en": "{metric} loop cases: {n} closed or past due, fewer than the minimum sample of {min_sample}, "
             "too few to judge ({share:.1f}% within their {sla:g} h SLA)",
