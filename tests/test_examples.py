@@ -561,6 +561,14 @@ def test_demo_shows_the_whole_lifecycle(name: str, tmp_path: Path) -> None:
         assert levels["information"] == 3
         criteria = {c["id"]: c["status"] for d in document["model"]["dimensions"] for c in d["criteria"]}
         assert criteria["iso.info.coded"] == "met"
+        # the loop's cases decide the inner loop (#24): none closed within the 48-hour SLA, so not met
+        assert criteria["iso.improve.inner-loop"] == "unmet"
+        (inner,) = [c for d in document["model"]["dimensions"] for c in d["criteria"] if c["id"].endswith("inner-loop")]
+        assert inner["evidence"] == [
+            "0.0% of 447 nps loop cases were closed within their 48 h SLA (95% interval 0.0 … 0.9); "
+            "the bar is 80% within 48 h",
+            "decided from the improve plugin's closed-loop cases (loop_within_sla, per followed metric)",
+        ]
         markdown = (target / "reports" / "assessment.md").read_text(encoding="utf-8")
         improve = markdown.split("## Improve: the closed loop", 1)[1].split("\n## ", 1)[0]
         assert "447 cases opened for unhappy answers: 314 still open, 314 of them past their due time." in improve

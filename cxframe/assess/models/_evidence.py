@@ -7,6 +7,7 @@ an empty store: a missing table or column reads as no rows.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -165,8 +166,92 @@ def digital_touchpoints(facts: Facts) -> list[str]:
     return [t.id for t in facts.programme.document.touchpoints if t.environment is Environment.DIGITAL]
 
 
+def follow_up_verdict(facts: Facts, hours: int, share: float) -> Verdict | None:
+    """Are at least ``share`` of detractors followed up within ``hours``? From the best source there is.
+
+    The improve plugin's closed-loop cases decide when they can (`loop_sla_verdict`), else the nps plugin's
+    follow-up events (`closed_loop_verdict`); None, for the questionnaire, when neither can. The lines say which
+    source decided, and why the loop's cases could not when the events did.
+    """
+    loop = loop_sla_verdict(facts, hours, share)
+    if isinstance(loop, Verdict):
+        return Verdict(loop.met, (*loop.evidence, say("loop.source.cases")))
+    events = closed_loop_verdict(facts, hours, share)
+    if events is None:
+        return None
+    return Verdict(events.met, (*events.evidence, *loop, say("loop.source.events")))
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def loop_sla_verdict(facts: Facts, hours: int, share: float) -> Verdict | tuple[str, ...]:
+    """Judged from the improve plugin's loop cases; the lines saying why not when they cannot tell.
+
+    Met when, for every metric the loop follows, at least ``share`` of its cases were closed within an SLA
+    of at most ``hours``. Reads ``loop.within_sla_by_metric`` of the improve plugin's evidence (the share in %, its interval and
+    ``n``, and ``sla_hours``, the longest SLA the metric's cases were given). A metric whose SLA is longer
+    than ``hours`` fails: closing within a 72-hour SLA cannot show a follow-up within 48 hours. A metric with
+    fewer cases closed or past due than the minimum sample is not judged (a handful of cases cannot show a
+    practice, as with the follow-up events), nor one with none yet. When no metric can be judged, the lines
+    saying why are returned instead of a verdict (none without the loop's figures).
+    """
+    loop = (plugin(facts, "improve") or {}).get("loop")
+    rows = loop.get("within_sla_by_metric") if isinstance(loop, Mapping) else None
+    if not isinstance(rows, list):
+        return ()
+    judged: list[bool] = []
+    lines: list[str] = []
+    min_sample = facts.run.min_sample
+    for row in rows:
+        if not isinstance(row, Mapping):
+            continue
+        metric = str(row.get("followed") or row.get("metric") or "?")
+        sla, value, n = _finite(row.get("sla_hours")), _finite(row.get("value")), row.get("n")
+        n = n if isinstance(n, int) and not isinstance(n, bool) else 0
+        if sla is None:
+            continue
+        if sla > hours:
+            if value is None or n == 0:
+                lines.append(say("loop.sla.too_long.none", metric=metric, sla=sla, hours=hours))
+            else:
+                lines.append(say("loop.sla.too_long", metric=metric, sla=sla, hours=hours, share=f"{value:.1f}%", n=n))
+            judged.append(False)
+        elif value is None or n == 0:
+            lines.append(say("loop.sla.none", metric=metric))
+        elif n < min_sample:
+            lines.append(say("loop.sla.small", metric=metric, n=n, min_sample=min_sample, share=value, sla=sla))
+        else:
+            low, high = _finite(row.get("ci_low")), _finite(row.get("ci_high"))
+            interval = "—" if low is None or high is None else f"{low:.1f} … {high:.1f}"
+            confidence = _finite(row.get("confidence")) or facts.run.confidence
+            lines.append(
+                say(
+                    "loop.sla.within",
+                    share=value,
+                    n=n,
+                    metric=metric,
+                    sla=sla,
+                    confidence=confidence,
+                    interval=interval,
+                    bar=share,
+                    hours=hours,
+                )
+            )
+            judged.append(value / 100.0 >= share)
+    if not judged:
+        return tuple(lines)
+    return Verdict(all(judged), tuple(lines))
+
+
 def closed_loop_verdict(facts: Facts, hours: int, share: float) -> Verdict | None:
-    """Met when at least ``share`` of detractors were contacted within ``hours``; None without follow-up data."""
+    """Met when at least ``share`` of detractors were contacted within ``hours``; None without follow-up data.
+
+    Read from the nps plugin's ``closed_loop`` evidence: the event log's follow-up activities.
+    """
     nps = plugin(facts, "nps")
     loop = (nps or {}).get("closed_loop")
     if not loop or not loop.get("detractors"):

@@ -173,6 +173,43 @@ say = Catalogue.by_key(
             "zh-CN": "{detractors} 名贬损者中有 {within} 名（{share:.0%}）在 {hours} 小时内得到联系（跟进活动：{activities}；"
             "中位数 {median} 小时；{never} 名从未被联系）；标准为 {bar:.0%}",
         },
+        # the improve plugin's closed loop: cases closed within their SLA, per followed metric
+        "loop.sla.within": {
+            "en": "{share:.1f}% of {n} {metric} loop cases were closed within their {sla:g} h SLA "
+            "({confidence:.0%} interval {interval}); the bar is {bar:.0%} within {hours} h",
+            "zh-CN": "{n} 个 {metric} 闭环个案中有 {share:.1f}% 在 {sla:g} 小时的服务时限内关闭"
+            "（{confidence:.0%} 置信区间 {interval}）；标准为 {hours} 小时内 {bar:.0%}",
+        },
+        "loop.sla.too_long": {
+            "en": "{metric} loop cases have an SLA of {sla:g} h, longer than the {hours} h asked: closing within it "
+            "cannot show a follow-up within {hours} h ({share} of {n} closed within the SLA)",
+            "zh-CN": "{metric} 闭环个案的服务时限为 {sla:g} 小时，长于要求的 {hours} 小时：在该时限内关闭"
+            "不能说明在 {hours} 小时内完成了跟进（{n} 个中 {share} 在服务时限内关闭）",
+        },
+        "loop.sla.too_long.none": {
+            "en": "{metric} loop cases have an SLA of {sla:g} h, longer than the {hours} h asked: closing within it "
+            "cannot show a follow-up within {hours} h (none closed or past due yet)",
+            "zh-CN": "{metric} 闭环个案的服务时限为 {sla:g} 小时，长于要求的 {hours} 小时：在该时限内关闭"
+            "不能说明在 {hours} 小时内完成了跟进（尚无已关闭或已过期的个案）",
+        },
+        "loop.sla.small": {
+            "en": "{metric} loop cases: {n} closed or past due, fewer than the minimum sample of {min_sample}, "
+            "too few to judge ({share:.1f}% within their {sla:g} h SLA)",
+            "zh-CN": "{metric} 闭环个案：已关闭或已过期的只有 {n} 个，少于最小样本量 {min_sample}，"
+            "不足以判断（{share:.1f}% 在 {sla:g} 小时的服务时限内关闭）",
+        },
+        "loop.sla.none": {
+            "en": "{metric} loop cases: none closed or past due yet",
+            "zh-CN": "{metric} 闭环个案：尚无已关闭或已过期的个案",
+        },
+        "loop.source.cases": {
+            "en": "decided from the improve plugin's closed-loop cases (loop_within_sla, per followed metric)",
+            "zh-CN": "依据改进插件的闭环个案判断（loop_within_sla，按所跟进的指标）",
+        },
+        "loop.source.events": {
+            "en": "decided from the event log's follow-up activities ([plugins.cxframe-nps.closed_loop])",
+            "zh-CN": "依据事件日志中的跟进活动判断（[plugins.cxframe-nps.closed_loop]）",
+        },
         # --- information -----------------------------------------------------------------------------------------
         "survey.none": {"en": "no customer survey answer is collected", "zh-CN": "尚未收集任何客户调查答复"},
         "survey.collected": {

@@ -139,7 +139,8 @@ def resolution_time(facts: Facts) -> Verdict | None:
 
 
 def fast_loop(facts: Facts) -> Verdict | None:
-    return ev.closed_loop_verdict(facts, hours=24, share=0.8)
+    """At least 80% of detractors followed up within 24 hours: the same sources as `iso_cx.inner_loop`."""
+    return ev.follow_up_verdict(facts, hours=24, share=0.8)
 
 
 def enps_or_survey(facts: Facts) -> Verdict | None:
@@ -345,7 +346,8 @@ CRITERIA = (
         "Detractors are followed up within 48 hours",
         evidence=iso_cx.inner_loop,
         question="Are at least 80% of detractors contacted within 48 hours?",
-        recommendation="Follow up detractors within 48 hours and record the follow-up as an event.",
+        recommendation="Follow up detractors within 48 hours: a closed-loop rule with an SLA of at most 48 hours and "
+        "its cases closed in time, or the follow-up recorded as an event.",
     ),
     Criterion(
         "cx2030.adaptability.effects",
@@ -450,7 +452,8 @@ ZH_CN = {
     "cx2030.adaptability.actions.recommendation": "针对发现的问题记录改进行动。",
     "cx2030.adaptability.inner-loop": "在 48 小时内跟进贬损者",
     "cx2030.adaptability.inner-loop.question": "是否至少 80% 的贬损者在 48 小时内得到联系？",
-    "cx2030.adaptability.inner-loop.recommendation": "在 48 小时内跟进贬损者，并把跟进记录为事件。",
+    "cx2030.adaptability.inner-loop.recommendation": "在 48 小时内跟进贬损者：设置服务时限不超过 48 小时的闭环规则并按时关闭其个案，"
+    "或把跟进记录为事件。",
     "cx2030.adaptability.effects": "已完成的改变有测得的效果",
     "cx2030.adaptability.effects.recommendation": "对照基线测量每个已完成行动的效果。",
     "cx2030.speed.resolution-time": "测量问题解决时长",

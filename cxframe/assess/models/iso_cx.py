@@ -222,7 +222,8 @@ def owned_backlog(facts: Facts) -> Verdict:
 
 
 def inner_loop(facts: Facts) -> Verdict | None:
-    return ev.closed_loop_verdict(facts, hours=48, share=0.8)
+    """At least 80% of detractors followed up within 48 hours: the improve loop's cases, else follow-up events."""
+    return ev.follow_up_verdict(facts, hours=48, share=0.8)
 
 
 def effects_measured(facts: Facts) -> Verdict:
@@ -742,7 +743,8 @@ CRITERIA = (
         "Inner loop: detractors are contacted within 48 hours",
         evidence=inner_loop,
         question="Are at least 80% of detractors contacted within 48 hours?",
-        recommendation="Contact detractors within 48 hours (leaders: 24) and record the follow-up as an event.",
+        recommendation="Contact detractors within 48 hours (leaders: 24): a closed-loop rule with an SLA of at most 48 "
+        "hours and its cases closed in time, or the follow-up recorded as an event.",
     ),
     Criterion(
         "iso.improve.effects",
@@ -980,7 +982,8 @@ ZH_CN = {
     "iso.improve.backlog.recommendation": "为每个已计划、进行中或已完成的行动指定负责人和截止日期。",
     "iso.improve.inner-loop": "内循环：在 48 小时内联系贬损者",
     "iso.improve.inner-loop.question": "是否至少 80% 的贬损者在 48 小时内得到联系？",
-    "iso.improve.inner-loop.recommendation": "在 48 小时内（领先者 24 小时内）联系贬损者，并把回访记录为事件。",
+    "iso.improve.inner-loop.recommendation": "在 48 小时内（领先者 24 小时内）联系贬损者：设置服务时限不超过 48 小时的闭环规则"
+    "并按时关闭其个案，或把回访记录为事件。",
     "iso.improve.effects": "外循环：已完成的行动都有相对基线测得的效果",
     "iso.improve.effects.recommendation": "每个行动开始前记录基线，完成后记录测得的效果。",
     "iso.improve.objectives-met": "所有客户体验目标均已达成",

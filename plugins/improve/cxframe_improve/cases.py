@@ -341,6 +341,21 @@ def close_from_events(store: Store, rules: Sequence[LoopRule]) -> int:
     return len(found)
 
 
+def sla_hours_by_metric(store: Store) -> dict[str, float]:
+    """Each followed metric → the longest SLA (hours from the answer to the due time) any of its cases was given.
+
+    Read from the cases, not the rules: a case keeps the SLA it was opened with when the rules change, and the
+    longest one is what a claim such as "contacted within 48 hours" must be held to.
+    """
+    if not ready(store):
+        return {}
+    rows = store.db.execute(
+        f"SELECT metric, MAX((julianday(due) - julianday(opened)) * 24.0) FROM {CASES} GROUP BY metric ORDER BY metric"
+    ).fetchall()
+    # julianday's floating point gives 47.99999…: stored times are to the microsecond, so hundredths are exact enough
+    return {metric: round(float(hours), 2) for metric, hours in rows if hours is not None}
+
+
 def list_cases(
     store: Store, now: dt.datetime, *, open_only: bool = False, overdue: bool = False, owner: str | None = None
 ) -> list[LoopCase]:

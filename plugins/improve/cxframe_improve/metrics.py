@@ -59,8 +59,10 @@ HOURS_TO_CLOSE = "loop_hours_to_close"
 RECOVERY_PREFIX = "loop_recovery_"
 #: The column of `LOOP_RECOVERY` that splits resolved cases from the rest.
 OUTCOME = "outcome"
+#: The column of the cases' views that names the metric a case follows (its rule's ``metric``).
+CASE_METRIC = "case_metric"
 #: Columns of the cases' views that loop metrics can be grouped by, besides the answers' segments.
-CASE_SEGMENTS = ("owner", "case_metric")
+CASE_SEGMENTS = ("owner", CASE_METRIC)
 
 FIXED: tuple[MetricDefinition, ...] = (
     MetricDefinition(

@@ -41,7 +41,7 @@ from cxframe import (
 )
 from cxframe_improve import cases
 from cxframe_improve import effect as effect_module
-from cxframe_improve.metrics import CLOSED, HOURS_TO_CLOSE, OUTCOME, RECOVERY_PREFIX, WITHIN_SLA
+from cxframe_improve.metrics import CASE_METRIC, CLOSED, HOURS_TO_CLOSE, OUTCOME, RECOVERY_PREFIX, WITHIN_SLA
 
 # --- evidence ------------------------------------------------------------------------------------------------------
 
@@ -99,10 +99,12 @@ def loop_evidence(run: RunContext) -> dict[str, Any] | None:
         if result.metric in LOOP_METRICS and not result.segment and result.period is None and result.objective is None
     }
     by_owner: list[dict[str, Any]] = []
+    by_metric: list[dict[str, Any]] = []
     if WITHIN_SLA in known:
         sla = run.registry.metrics.get(WITHIN_SLA)
         results = compute_metric(run.engine, sla, by=["owner"], confidence=run.confidence, min_sample=run.min_sample)
         by_owner = [_result(result) for result in results]
+        by_metric = _within_sla_by_metric(run)
     recovery = []
     for metric in sorted(known):
         if not metric.startswith(RECOVERY_PREFIX):
@@ -120,8 +122,27 @@ def loop_evidence(run: RunContext) -> dict[str, Any] | None:
         "overdue": sum(case.overdue(now) for case in found),
         "metrics": [_result(overall[metric]) for metric in LOOP_METRICS if metric in overall],
         "within_sla_by_owner": by_owner,
+        "within_sla_by_metric": by_metric,
         "recovery": recovery,
     }
+
+
+def _within_sla_by_metric(run: RunContext) -> list[dict[str, Any]]:
+    """Closed within SLA per followed metric, with the longest SLA its cases were given (``sla_hours``).
+
+    What the maturity models' follow-up criteria read (``iso.improve.inner-loop``: detractors contacted within
+    48 hours): a share within an SLA says nothing about a shorter time, so each share comes with its SLA.
+    """
+    hours = cases.sla_hours_by_metric(run.store)
+    sla = run.registry.metrics.get(WITHIN_SLA)
+    results = compute_metric(run.engine, sla, by=[CASE_METRIC], confidence=run.confidence, min_sample=run.min_sample)
+    found = []
+    for result in results:
+        followed = result.segment.get(CASE_METRIC)
+        if followed is None or followed not in hours:
+            continue
+        found.append({**_result(result), "followed": followed, "sla_hours": hours[followed]})
+    return found
 
 
 def effects_evidence(run: RunContext) -> list[dict[str, Any]] | None:
