@@ -58,6 +58,7 @@ from cxframe.contracts._context import MetricCatalogue, RegisteredMetrics, RunCo
 from cxframe.contracts._convert import structure, unstructure
 from cxframe.contracts._errors import (
     CxframeError,
+    ForgetFailed,
     InvalidInput,
     PluginConflict,
     PluginNotice,
@@ -217,6 +218,7 @@ __all__ = [
     "ExperienceElement",
     "Facts",
     "Finding",
+    "ForgetFailed",
     "Forgotten",
     "GroupStats",
     "IngestSummary",
