@@ -19,8 +19,8 @@
   `add_action`, `update_action`, `adopt_action` (a proposal of the last
   assessment into the register), `action_effect`; each run records the
   measured effects with the register (`cxframe_improve.effect`);
-* ``cxframe forget SOURCE``: the source's open cases deleted, its closed ones
-  kept without the customer's data (`cxframe_improve.forget`).
+* ``cxframe forget SOURCE``: the source's cases deleted with their history
+  and alert records (`cxframe_improve.forget`).
 
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
 """
@@ -195,10 +195,10 @@ def collect_finished(
 
 @hookimpl
 def source_forgotten(store: Store) -> str | None:
-    """``cxframe forget``: delete the open cases of the forgotten source; keep its closed ones without the customer."""
+    """``cxframe forget``: delete the forgotten source's cases, with their history and alert records."""
     from cxframe_improve.forget import forget_cases, forgotten_line
 
-    return forgotten_line(*forget_cases(store))
+    return forgotten_line(forget_cases(store))
 
 
 @hookimpl

@@ -1,36 +1,31 @@
 """Forgetting a source's loop cases (the ``source_forgotten`` hook): what ``cxframe forget SOURCE`` asks of the loop.
 
 A case copies its answer's personal data — respondent and response ids,
-score, comment — and the team's follow-up of that customer (resolution,
-notes). When the source is forgotten:
+score, comment — and holds the team's follow-up of that customer
+(resolution, notes). When the source is forgotten, each of its cases is
+deleted, with its history, the record of the alerts sent about it and
+their claims: the loop then reads as if the source had never been
+collected, as the core's metrics do.
 
-* an **open** case (``open`` or ``contacted``) is deleted, with its
-  history, its alerts and their claims: without the customer's data it
-  cannot be followed up, and an anonymous open case would be overdue
-  forever and alerted to its owner;
-* a **closed** case (``resolved`` or ``no_response``) is the record of work
-  the team did: it is kept without anything about the customer, so the loop
-  metrics (cases closed, within SLA, hours to close) still count it. Kept:
-  its number, metric, touchpoint, owner, status, times and root cause (a
-  fact about the organisation); set to null: source, response and
-  respondent ids, score, comment, resolution and every note of its
-  history; its answer key becomes ``forgotten:<case>``, so it follows no
-  answer and no later answer counts as its customer's recovery.
+Why not keep the closed cases, stripped of the customer, as a record of
+the work done: the open ones cannot be kept (without the customer they
+cannot be followed up, and would stay overdue, and alerted, forever), and
+closed cases kept without their open siblings would make the loop metrics
+lie — a source's closure rate would read 100 %. What a past run measured
+stays in that run's stored results and assessment.
 
 The cases matched are those whose source is no longer stored: the one
 forgotten now, and any forgotten by a cxframe before this hook, when a
-forget left the cases in place.
+forget left the cases in place. Their numbers are never given again
+(``improve_case_numbers``): an alert already sent, or a row of a ``loop
+export`` that ``loop import`` reads back, names a case by its number.
 """
 
 from __future__ import annotations
 
 from cxframe import Store
-from cxframe_improve.cases import CASES, HISTORY, ready
+from cxframe_improve.cases import CASES, HISTORY, NUMBERS, given, ready
 from cxframe_improve.notify import CLAIMS, SENT
-from cxframe_improve.settings import OPEN_STATUSES
-
-#: How a kept case's answer key starts once its source is forgotten (a key of a stored answer has a '|').
-FORGOTTEN_KEY = "forgotten:"
 
 
 def _has_cases(store: Store) -> bool:
@@ -38,45 +33,37 @@ def _has_cases(store: Store) -> bool:
     return found is not None
 
 
-def forget_cases(store: Store) -> tuple[int, int]:
-    """Delete the open cases of sources no longer stored and strip their closed ones; ``(deleted, kept)``.
+def forget_cases(store: Store) -> int:
+    """Delete the cases of every source no longer stored, with their history and alert records; how many.
 
     Call it once the core has deleted the source's ingests, inside the
     forget's transaction (it opens a savepoint of its own).
     """
     if not _has_cases(store) or not ready(store):  # never a case: nothing to forget (and no table to create)
-        return 0, 0
+        return 0
     db = store.db
     with store.writing():
-        rows = db.execute(
-            f"SELECT id, status FROM {CASES} WHERE source IS NOT NULL "
-            "AND source NOT IN (SELECT source FROM ingests WHERE source IS NOT NULL) ORDER BY id"
-        ).fetchall()
-        deleted = [(case,) for case, status in rows if status in OPEN_STATUSES]
-        kept = [(case,) for case, status in rows if status not in OPEN_STATUSES]
+        # kept before any case goes, so that no number is given again (open_cases numbers from it)
+        db.execute(
+            f"INSERT INTO {NUMBERS} (id, last) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last = excluded.last",
+            [given(store)],
+        )
+        gone = [
+            (case,)
+            for (case,) in db.execute(
+                f"SELECT id FROM {CASES} WHERE source IS NOT NULL "
+                "AND source NOT IN (SELECT source FROM ingests WHERE source IS NOT NULL) ORDER BY id"
+            ).fetchall()
+        ]
         # what refers to a case goes first: the store enforces the references
         for table in (SENT, CLAIMS, HISTORY):
-            db.conn.executemany(f"DELETE FROM {table} WHERE case_id = ?", deleted)
-        db.conn.executemany(f"DELETE FROM {CASES} WHERE id = ?", deleted)
-        db.conn.executemany(
-            f"UPDATE {CASES} SET answer_key = ? || id, source = NULL, response_id = NULL, respondent_id = NULL, "
-            "score = NULL, comment = NULL, resolution = NULL WHERE id = ?",
-            [(FORGOTTEN_KEY, case) for (case,) in kept],
-        )
-        db.conn.executemany(f"UPDATE {HISTORY} SET resolution = NULL, note = NULL WHERE case_id = ?", kept)
-    return len(deleted), len(kept)
+            db.conn.executemany(f"DELETE FROM {table} WHERE case_id = ?", gone)
+        db.conn.executemany(f"DELETE FROM {CASES} WHERE id = ?", gone)
+    return len(gone)
 
 
-def forgotten_line(deleted: int, kept: int) -> str | None:
+def forgotten_line(deleted: int) -> str | None:
     """What the loop forgot, in one line for ``cxframe forget``; None when it had no case of the source."""
-    if not deleted and not kept:
+    if not deleted:
         return None
-    parts = []
-    if deleted:
-        parts.append(f"deleted {deleted} open loop case{'' if deleted == 1 else 's'} with their history and alerts")
-    if kept:
-        parts.append(
-            f"kept {kept} closed case{'' if kept == 1 else 's'} without the customer's data "
-            "(ids, score, comment, resolution and notes removed; still counted by the loop metrics)"
-        )
-    return "; ".join(parts)
+    return f"deleted {deleted} loop case{'' if deleted == 1 else 's'} with their history and alert records"
