@@ -59,6 +59,7 @@ from cxframe.contracts._context import MetricCatalogue, RegisteredMetrics, RunCo
 from cxframe.contracts._convert import structure, unstructure
 from cxframe.contracts._errors import (
     CxframeError,
+    ForgetFailed,
     InvalidInput,
     PluginConflict,
     PluginNotice,
@@ -218,6 +219,7 @@ __all__ = [
     "ExperienceElement",
     "Facts",
     "Finding",
+    "ForgetFailed",
     "Forgotten",
     "GroupStats",
     "IngestSummary",

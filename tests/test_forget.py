@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import cxframe
-from cxframe import InvalidInput, init_programme, open_store, testing
+from cxframe import ForgetFailed, InvalidInput, PluginHost, Store, hookimpl, init_programme, open_store, testing
+from cxframe.host import _hookspecs as hookspecs
 
 AD_HOC = ["--column", "timestamp=submitted_at", "--column", "questions.nps=likely_to_recommend"]
 AD_HOC += ["--column", "response_id=response_id"]
@@ -59,7 +60,13 @@ def test_forget_removes_records_ingests_and_rejects_then_the_declared_source_col
     testing.invoke(["-C", str(programme), "collect", "data/extra.csv", "--collector", "survey-csv", *AD_HOC])
     forgotten = testing.invoke(["-C", str(programme), "forget", "data/extra.csv", "--json"])
     assert forgotten.exit_code == 0, forgotten.output
-    assert json.loads(forgotten.stdout) == {"source": "data/extra.csv", "records": 1195, "ingests": 1, "rejects": 5}
+    assert json.loads(forgotten.stdout) == {
+        "source": "data/extra.csv",
+        "records": 1195,
+        "ingests": 1,
+        "rejects": 5,
+        "plugins": {},  # the starter has no loop rules: no case to forget
+    }
     assert counts(programme) == {"responses": 0, "ingests": 0, "rejects": 0}
     with (programme / "cxframe.toml").open("a", encoding="utf-8") as file:
         file.write(DECLARED)
@@ -89,3 +96,112 @@ def test_forgetting_an_unknown_source_names_the_stored_ones(programme: Path) -> 
     cxframe.collect(programme)
     with pytest.raises(InvalidInput, match=r"no source 'nope' is stored \(stored sources: survey\)"):
         cxframe.forget(programme, "nope")
+
+
+# --- the source_forgotten hook: plugins forget what they derived, in the same transaction ------------------------
+
+
+class Notes:
+    """A plugin keeping a table derived from the records: one note per response, with its source."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int, bool]] = []
+
+    @hookimpl
+    def collect_finished(self, store: Store) -> None:
+        store.apply_plugin_migrations("acme-notes", [("0001", ["CREATE TABLE acme_notes (source TEXT, note TEXT)"])])
+        with store.writing():
+            store.db.execute("DELETE FROM acme_notes")
+            store.db.execute("INSERT INTO acme_notes SELECT source, comment FROM responses")
+
+    @hookimpl
+    def source_forgotten(self, store: Store, source: str) -> str | None:
+        left = store.db.execute("SELECT COUNT(*) FROM responses WHERE source = ?", [source]).fetchone()[0]
+        self.seen.append((source, left, store.db.conn.in_transaction))
+        deleted = store.db.execute("DELETE FROM acme_notes WHERE source = ?", [source]).rowcount
+        return f"deleted {deleted} notes" if deleted else None
+
+
+class Broken:
+    @hookimpl
+    def source_forgotten(self) -> None:
+        raise RuntimeError("the notes server is down")
+
+
+class Refusing:
+    @hookimpl
+    def source_forgotten(self, source: str) -> None:
+        raise InvalidInput([f"plugins.acme.keep: {source} is on legal hold"])
+
+
+def with_surveys(*plugins: object) -> PluginHost:
+    """A host with the survey collectors and ``plugins`` only (the built-ins' own forgetting has its own tests)."""
+    return testing.plugin_host(pytest.importorskip("cxframe_nps"), *plugins)
+
+
+def notes_of(root: Path) -> int:
+    with open_store(root / "cxframe.db") as store:
+        return store.count("acme_notes")
+
+
+def test_the_hook_is_specified_for_the_hook_reference() -> None:
+    doc = hookspecs.source_forgotten.__doc__ or ""
+    assert "inside the" in doc and "rolled back" in doc and ":return:" in doc
+
+
+def test_each_plugin_forgets_its_rows_inside_the_transaction_after_the_core(programme: Path) -> None:
+    notes = Notes()
+    host = with_surveys(notes)
+    cxframe.collect(programme, host=host)
+    stored = counts(programme)["responses"]
+    assert notes_of(programme) == stored > 0
+    forgotten = testing.invoke(["-C", str(programme), "forget", "survey", "--json"], host=host)
+    assert forgotten.exit_code == 0, forgotten.output
+    assert json.loads(forgotten.stdout)["plugins"] == {"Notes": f"deleted {stored} notes"}
+    # called once, when the core's rows were gone already, before anything was committed
+    assert notes.seen == [("survey", 0, True)]
+    assert notes_of(programme) == 0
+    shown = cxframe.Forgotten("s", 1, 1, 0, {"Notes": "deleted 1 note"}).describe()
+    assert shown.splitlines()[1] == "Notes: deleted 1 note"
+
+
+@pytest.mark.parametrize("registered_first", [True, False])
+def test_a_plugin_that_fails_to_forget_rolls_the_whole_forget_back(programme: Path, registered_first: bool) -> None:
+    notes = Notes()
+    host = with_surveys(*((Broken(), notes) if registered_first else (notes, Broken())))
+    cxframe.collect(programme, host=host)
+    before = counts(programme)
+    with pytest.raises(
+        ForgetFailed, match="cannot forget 'survey': plugin Broken: RuntimeError: the notes server is down"
+    ):
+        cxframe.forget(programme, "survey", host=host)
+    assert notes.seen  # the other plugin forgot its rows, and that is undone too
+    assert counts(programme) == before
+    assert notes_of(programme) == before["responses"]
+    assert host.failures == []  # reported once, by the error
+
+
+def test_the_cli_names_the_plugin_says_nothing_was_forgotten_and_shows_the_traceback_with_verbose(
+    programme: Path,
+) -> None:
+    host = with_surveys(Broken())
+    cxframe.collect(programme, host=host)
+    failed = testing.invoke(["-C", str(programme), "forget", "survey"], host=host)
+    assert failed.exit_code == 1
+    assert failed.stderr.startswith(
+        "error: cannot forget 'survey': plugin Broken: RuntimeError: the notes server is down. "
+        "Nothing was forgotten: the store is as it was."
+    )
+    assert "warning: plugin" not in failed.stderr and "Traceback" not in failed.output
+    verbose = testing.invoke(["-C", str(programme), "-v", "forget", "survey"], host=with_surveys(Broken()))
+    assert verbose.exit_code == 1 and "Traceback" in verbose.stderr and "in source_forgotten" in verbose.stderr
+    assert counts(programme)["responses"] == 1200
+
+
+def test_a_plugin_raising_invalid_input_stops_the_forget_with_its_message(programme: Path) -> None:
+    host = with_surveys(Refusing())
+    cxframe.collect(programme, host=host)
+    refused = testing.invoke(["-C", str(programme), "forget", "survey"], host=host)
+    assert refused.exit_code == 1
+    assert "error: plugins.acme.keep: survey is on legal hold" in refused.stderr
+    assert counts(programme)["responses"] == 1200

@@ -159,10 +159,17 @@ def init_programme(
 def forget(programme: ProgrammeLike = ".", source: str = "", *, host: PluginHost | None = None) -> Forgotten:
     """Remove everything stored from ``source`` — its records, ingests and rejects — in one transaction.
 
-    The programme file is not changed: a source still declared there is
-    collected again by the next `collect`. Raises `InvalidInput` naming the
-    stored sources when ``source`` is not one of them.
+    In the same transaction, each plugin that keeps rows derived from the
+    source's records (the improve plugin's loop cases, the insight plugin's
+    kept churn scores) forgets them through its ``source_forgotten`` hook;
+    what each removed is in the result's ``plugins``. If a plugin fails to,
+    nothing is forgotten and `ForgetFailed` names it. The programme file is
+    not changed: a source still declared there is collected again by the
+    next `collect`. Raises `InvalidInput` naming the stored sources when
+    ``source`` is not one of them.
+
+    >>> cxframe.forget("my-programme", "data/old-export.csv").describe()  # doctest: +SKIP
     """
     with open_programme(programme, host) as opened:
         opened.store.require_writable("forget")
-        return forget_source(opened.store, source)
+        return forget_source(opened.store, source, host=opened.host, programme=opened.programme)

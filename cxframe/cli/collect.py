@@ -169,12 +169,15 @@ def collect(
 def forget(source: str, as_json: bool) -> None:
     """Remove everything stored from SOURCE: its records, ingests and rejects, in one transaction.
 
-    For a file collected twice under two names, or one that should not have
-    been collected. The programme file is not changed: a source still
-    declared there is collected again by the next `cxframe collect`.
+    For a file collected twice under two names, one that should not have
+    been collected, or a source whose people must be forgotten. Plugins
+    forget what they derived from it in the same transaction (loop cases,
+    kept churn scores); if one fails, nothing is forgotten. The programme
+    file is not changed: a source still declared there is collected again
+    by the next `cxframe collect`.
 
     \b
-    JSON: {source, records, ingests, rejects}.
+    JSON: {source, records, ingests, rejects, plugins: {plugin: what it removed}}.
     """
     forgotten = api.forget(state().programme, source, host=state().plugins())
     if as_json:

@@ -40,6 +40,28 @@ class PluginConflict(CxframeError):
     """Two plugins registered the same id for the same kind of thing."""
 
 
+class ForgetFailed(CxframeError):
+    """``cxframe forget`` could not forget a source, because a plugin could not forget what it derived from it.
+
+    Raised when a plugin's ``source_forgotten`` hook raises: the whole
+    forget is rolled back (the core's rows and every plugin's stay as they
+    were), so a source is never half forgotten. The message names each
+    plugin and its error; ``failures`` holds them as ``(plugin, error)``,
+    ``detail`` their tracebacks (the CLI shows them with ``-v``).
+    """
+
+    def __init__(self, source: str, failures: Iterable[tuple[str, str]], *, detail: str = "") -> None:
+        self.source = source
+        self.failures = list(failures)
+        self.detail = detail
+        named = "; ".join(f"plugin {plugin}: {error}" for plugin, error in self.failures)
+        super().__init__(
+            f"cannot forget {source!r}: {named}. Nothing was forgotten: the store is as it was. "
+            "Fix or upgrade the plugin and run `cxframe forget` again (leaving the plugin out with "
+            "CXFRAME_LOAD_PLUGINS would forget the source but keep that plugin's rows of it)"
+        )
+
+
 class StoreError(CxframeError):
     """The store cannot be used as it is (e.g. written by a newer cxframe)."""
 

@@ -224,6 +224,35 @@ def collect_finished(
 
 
 @hookspec
+def source_forgotten(programme: Programme, store: Store, source: str) -> str | None:
+    """Forget what this plugin derived from a source the user forgets: its rows in the plugin's own tables.
+
+    Called once per ``cxframe forget SOURCE`` (`cxframe.forget`), inside the
+    forget's write transaction, after the core has deleted the source's
+    responses, answers, events, ingests and rejects: ``store`` no longer
+    holds them, so find your rows by what you kept with them (the source's
+    id, say, as the improve plugin's cases keep it). A plugin that copies
+    anything from a source's records into its own tables — a comment, a
+    respondent id, a score, a result computed from them — must implement it:
+    after a forget, no personal data of that source may stay in the store.
+    Write through ``store.db`` (or ``store.writing()``, which opens a
+    savepoint inside the forget's transaction); do not commit.
+
+    Unlike other hooks, a failure is not isolated: when any plugin's
+    implementation raises, the whole forget is rolled back — the core's rows
+    and every plugin's stay as they were — and `cxframe.ForgetFailed` names
+    the plugin and its error, so a source is never half forgotten.
+
+    :param programme: the open `cxframe.Programme`.
+    :param store: the programme's open, writable `cxframe.Store`, inside the forget's transaction.
+    :param source: the forgotten source's id, as stored (``ingests.source``, the records' ``source``).
+    :return: one line saying what the plugin removed (``"deleted 3 loop cases"``), shown after the core's
+        counts by ``cxframe forget`` and kept in `cxframe.Forgotten`'s ``plugins``; ``None`` when it
+        had nothing of that source.
+    """
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add click commands (or groups) to the ``cxframe`` command line.
 

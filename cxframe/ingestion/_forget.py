@@ -1,38 +1,61 @@
-"""Forgetting a source: its records, its ingests and its rejects, in one transaction.
+"""Forgetting a source: its records, its ingests and its rejects, and what plugins derived from them, in one transaction.
 
 What a user needs after collecting a file twice under two names, or a file
-that should never have been collected: ``cxframe forget SOURCE``. The
-programme file is not touched; a source still declared there comes back
-at the next ``cxframe collect``.
+that should never have been collected, or when a source's people must be
+forgotten: ``cxframe forget SOURCE``. The programme file is not touched; a
+source still declared there comes back at the next ``cxframe collect``.
+
+Plugins keep tables of their own derived from the records (the improve
+plugin's loop cases copy an answer's comment and respondent id): the
+``source_forgotten`` hook has them forget theirs inside the same
+transaction. A plugin whose hook fails rolls the whole forget back
+(`ForgetFailed`): a forget that left one plugin's copy of the data in the
+store would look done and not be.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
-from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._errors import ForgetFailed, InvalidInput
+from cxframe.host._manager import PluginHost
 from cxframe.ingestion._collect import delete_source_records
+from cxframe.programme._file import Programme
 from cxframe.store._sqlite import Store
+
+HOOK = "source_forgotten"
 
 
 @attrs.frozen
 class Forgotten:
-    """What forgetting a source removed."""
+    """What forgetting a source removed: the core's counts, and each plugin's line (``plugins``: name → line)."""
 
     source: str
     records: int
     ingests: int
     rejects: int
+    plugins: dict[str, str] = attrs.field(factory=dict, hash=False)
 
     def describe(self) -> str:
-        return (
+        lines = [
             f"{self.source}: forgot {self.records} records, {self.ingests} ingests and {self.rejects} rejects "
             "(the programme file is unchanged: a source declared there is collected again by `cxframe collect`)"
-        )
+        ]
+        lines += [f"{plugin}: {line}" for plugin, line in self.plugins.items()]
+        return "\n".join(lines)
 
 
-def forget_source(store: Store, source: str) -> Forgotten:
-    """Delete everything stored from ``source``; `InvalidInput` naming the stored sources when there is none."""
+def forget_source(
+    store: Store, source: str, *, host: PluginHost | None = None, programme: Programme | None = None
+) -> Forgotten:
+    """Delete everything stored from ``source``; `InvalidInput` naming the stored sources when there is none.
+
+    With ``host`` (and ``programme``), each plugin's ``source_forgotten``
+    hook forgets what it derived from the source in the same transaction; a
+    plugin that fails rolls everything back and `ForgetFailed` names it.
+    """
     with store.writing():
         known = [row[0] for row in store.db.execute("SELECT DISTINCT source FROM ingests ORDER BY source")]
         if source not in known:
@@ -46,4 +69,25 @@ def forget_source(store: Store, source: str) -> Forgotten:
         before = conn.total_changes
         conn.execute("DELETE FROM ingests WHERE source = ?", [source])
         ingests = conn.total_changes - before
-    return Forgotten(source, records, ingests, rejects)
+        plugins = {} if host is None else _plugins_forget(host, programme, store, source)
+    return Forgotten(source, records, ingests, rejects, plugins)
+
+
+def _plugins_forget(host: PluginHost, programme: Programme | None, store: Store, source: str) -> dict[str, str]:
+    """Call ``source_forgotten`` (inside the caller's transaction); raise `ForgetFailed` if any plugin failed.
+
+    The host isolates each plugin as for every hook (the others still
+    answer, and each failure is recorded with its traceback); the failures
+    of this call are then taken out of the host's record and raised as one
+    error, so the caller's transaction is rolled back and the CLI reports
+    them once. `InvalidInput` from a plugin is raised by the call itself.
+    """
+    mark = len(host.failures)
+    answers: list[tuple[str, Any]] = host.call(HOOK, programme=programme, store=store, source=source)
+    failed = [failure for failure in host.failures[mark:] if failure.hook == HOOK]
+    if failed:
+        host.failures[mark:] = [failure for failure in host.failures[mark:] if failure.hook != HOOK]
+        detail = "\n".join(failure.detail for failure in failed)
+        raise ForgetFailed(source, [(failure.plugin, failure.error) for failure in failed], detail=detail)
+    # a line is asked for; anything else the plugin said is shown as text rather than undoing a forget that worked
+    return {plugin: answer if isinstance(answer, str) else str(answer) for plugin, answer in answers}

@@ -18,7 +18,9 @@
   difference-in-differences), and the same from Python: `action_register`,
   `add_action`, `update_action`, `adopt_action` (a proposal of the last
   assessment into the register), `action_effect`; each run records the
-  measured effects with the register (`cxframe_improve.effect`).
+  measured effects with the register (`cxframe_improve.effect`);
+* ``cxframe forget SOURCE``: the source's cases deleted with their history
+  and alert records (`cxframe_improve.forget`).
 
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
 """
@@ -189,6 +191,14 @@ def collect_finished(
         closed = cases.close_from_events(store, rules)
         # the loop works out of sight: one line says what it did (the CLI prints it on stderr)
         warnings.warn(PluginNotice(cases.collect_line(store, before, opened, closed)), stacklevel=2)
+
+
+@hookimpl
+def source_forgotten(store: Store) -> str | None:
+    """``cxframe forget``: delete the forgotten source's cases, with their history and alert records."""
+    from cxframe_improve.forget import forget_cases, forgotten_line
+
+    return forgotten_line(forget_cases(store))
 
 
 @hookimpl

@@ -7,7 +7,10 @@ Tables (created through `cxframe.Store.apply_plugin_migrations`, owner
   (``answer_key``, the observation's key: its response and question), so an
   answer never opens two cases, whatever the re-collects and rules;
 * ``improve_case_history`` — one row per change of a case (its opening
-  included), with the time it was made.
+  included), with the time it was made;
+* ``improve_case_numbers`` — the highest case number ever given, once a
+  ``cxframe forget`` has deleted cases: a number is never given twice (an
+  alert, or a CRM row that ``loop import`` reads back, names a case by it).
 
 Times are stored as the store stores them (UTC ISO-8601 with six fraction
 digits, so that text order is time order) and shown to the second.
@@ -27,6 +30,7 @@ from cxframe_improve.settings import NEW_STATUS, OPEN_STATUSES, SETTINGS, UPDATE
 
 CASES = "improve_cases"
 HISTORY = "improve_case_history"
+NUMBERS = "improve_case_numbers"
 
 #: The plugin's schema steps, in order; released steps are never edited (a change is a new step).
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -64,6 +68,11 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "recipient TEXT NOT NULL, claimed TEXT NOT NULL, run TEXT NOT NULL, "
             "PRIMARY KEY (case_id, kind, notifier, recipient))",
         ),
+    ),
+    # cxframe forget deletes a forgotten source's cases: their numbers are not given again (cxframe_improve.forget)
+    (
+        "0005_case_numbers",
+        (f"CREATE TABLE {NUMBERS} (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL)",),
     ),
 )
 
@@ -201,7 +210,8 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
     created = stored_time(now)
     db = store.db
     with store.writing():
-        before = db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CASES}").fetchone()[0]
+        before = given(store)
+        number = before
         for rule in rules:
             question, population = metrics[rule.metric]
             cutoff = stored_time(rule.cutoff(now))
@@ -213,13 +223,15 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
             )
             names = [d[0] for d in cursor.description]
             answers = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-            # an earlier rule's cases are already there: the NOT EXISTS above leaves their answers out
+            # an earlier rule's cases are already there: the NOT EXISTS above leaves their answers out;
+            # numbered here rather than by SQLite, which would give a forgotten case's number again
             db.conn.executemany(
-                f"INSERT OR IGNORE INTO {CASES} (answer_key, source, response_id, respondent_id, metric, score, "
+                f"INSERT OR IGNORE INTO {CASES} (id, answer_key, source, response_id, respondent_id, metric, score, "
                 "comment, touchpoint, opened, due, owner, status, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
+                        number + place,
                         answer["key"],
                         answer["source"],
                         answer["response_id"],
@@ -234,15 +246,24 @@ def open_cases(store: Store, rules: Sequence[LoopRule], metrics: dict[str, tuple
                         NEW_STATUS,
                         created,
                     )
-                    for answer in answers
+                    for place, answer in enumerate(answers, start=1)
                 ],
             )
+            number += len(answers)
         # every case opened now starts its history, in one statement
         opened = db.execute(
             f"INSERT INTO {HISTORY} (case_id, at, status) SELECT id, ?, ? FROM {CASES} WHERE id > ? ORDER BY id",
             [created, NEW_STATUS, before],
         ).rowcount
     return opened
+
+
+def given(store: Store) -> int:
+    """The highest case number given so far, deleted cases included (0 before the first case)."""
+    db = store.db
+    last = db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CASES}").fetchone()[0]
+    forgotten = db.execute(f"SELECT last FROM {NUMBERS} WHERE id = 1").fetchone()
+    return max(int(last), int(forgotten[0]) if forgotten else 0)
 
 
 def last_case(store: Store) -> int:

@@ -19,7 +19,8 @@
   the evidence `cxframe_insight.report` gives;
 * experience to business: a KPI among promoters, passives and detractors and
   per point of the metric (an association, said so); ``cxframe business`` and
-  `business_link`.
+  `business_link`;
+* ``cxframe forget SOURCE`` deletes the kept churn scores (`cxframe_insight.scores`).
 
 Settings in ``[plugins.cxframe-insight]`` (`cxframe_insight.settings`).
 Registered through the ``cxframe`` entry-point group like any third-party plugin.
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cxframe import Check, Collector, Programme, ReportSection, RunContext, hookimpl
+from cxframe import Check, Collector, Programme, ReportSection, RunContext, Store, hookimpl
 from cxframe_insight.api import business_link, customer_profile, key_drivers, predict_churn
 from cxframe_insight.business import BusinessLink, KpiGroup
 from cxframe_insight.churn import Calibration, CalibrationBin, ChurnPrediction, CustomerRisk, Reason
@@ -93,6 +94,20 @@ def register_report_sections() -> list[ReportSection]:
     from cxframe_insight.report import SECTIONS
 
     return list(SECTIONS)
+
+
+@hookimpl
+def source_forgotten(store: Store) -> str | None:
+    """``cxframe forget``: the kept churn scores were learnt from the forgotten source too, so they go."""
+    from cxframe_insight.scores import forget
+
+    scored = forget(store)
+    if not scored:
+        return None
+    return (
+        f"deleted the kept churn scores of {scored} customer{'' if scored == 1 else 's'} (learnt from that source "
+        "too; `cxframe predict churn` or the next `cxframe customer` computes them again)"
+    )
 
 
 @hookimpl

@@ -14,7 +14,11 @@ always the one `cxframe predict churn` gives on the same data. Kept scores
 rather than the model's coefficients, so that the risk and its reasons are
 the very numbers the prediction printed, not a recomputation of them.
 
-A read-only store keeps nothing: each profile then predicts again. Tables
+A forgotten source (``cxframe forget``) takes every kept score with it
+(`forget`): each was computed by a model that learnt from the source's
+records, so none is only the other sources' any more, and a customer of the
+source keeps no risk of it. A read-only store keeps nothing: each profile
+then predicts again. Tables
 (through `cxframe.Store.apply_plugin_migrations`, owner ``cxframe-insight``):
 ``insight_churn_state`` (one row: ``state``, ``model``) and
 ``insight_churn_scores`` (``customer``, ``risk``, ``band``, ``reasons`` as JSON).
@@ -118,3 +122,17 @@ def kept(store: Store, current: str, customer: str) -> Kept | None:
         return Kept(None, found[1])
     reasons = tuple(Reason(r["feature"], r["value"], r["contribution"]) for r in json.loads(row[2]))
     return Kept(CustomerRisk(customer, row[0], row[1], reasons), found[1])
+
+
+def forget(store: Store) -> int:
+    """Delete the kept scores and their state (``source_forgotten``); return how many customers' scores that was.
+
+    Called inside the forget's transaction; a store where none were ever kept is left as it is.
+    """
+    if not _has_table(store, SCORES):
+        return 0
+    with store.writing():
+        scored = int(store.db.execute(f"SELECT COUNT(*) FROM {SCORES}").fetchone()[0])
+        store.db.execute(f"DELETE FROM {SCORES}")
+        store.db.execute(f"DELETE FROM {STATE}")
+    return scored
