@@ -38,7 +38,7 @@ from cxframe.contracts._plugins import Collector
 from cxframe.contracts._records import Event, Observation
 from cxframe.ingestion._background import iterate_ahead
 from cxframe.ingestion._cleaning import EventCleaner, EventRows
-from cxframe.ingestion._sources import SourceReader
+from cxframe.ingestion._sources import EMPTY_FILE, SourceReader, is_empty_file
 from cxframe.ingestion._staged import ROWS_PER_INSERT, StagedCounts, ingest_staged
 from cxframe.programme._file import file_hashes
 from cxframe.store._sqlite import EVENT_COLUMNS, Store, event_row, now_text, observation_row
@@ -476,6 +476,8 @@ def ingest(
     if not reader.path.is_file():
         found = "is a folder, expected a file" if reader.path.is_dir() else "file not found"
         raise InvalidInput([f"source {reader.id!r}: {found}"], where=str(reader.path))
+    if is_empty_file(reader.path):  # before the mapping: its problems would hide the one that matters
+        raise InvalidInput([EMPTY_FILE], where=str(reader.path))
     if collector.check_options is not None:
         problems = list(collector.check_options(reader))
         if problems:

@@ -21,7 +21,7 @@ import attrs
 
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._plugins import Collector, Detection
-from cxframe.ingestion._sources import SourceReader
+from cxframe.ingestion._sources import EMPTY_FILE, SourceReader, is_empty_file
 
 if TYPE_CHECKING:
     from cxframe.programme._file import Programme
@@ -55,6 +55,8 @@ def detect_file(
         raise InvalidInput([f"{file}: is a folder, expected a file"])
     if not path.is_file():
         raise InvalidInput([f"{file}: file not found"])
+    if is_empty_file(path):  # every collector would say so, each in its own words: said once instead
+        raise InvalidInput([f"{file}: {EMPTY_FILE}"])
     found: list[Detection] = []
     failures: list[str] = []
     asked: list[str] = []

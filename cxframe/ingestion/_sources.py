@@ -35,6 +35,26 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: What an empty file says, whatever reads it: said once, before any mapping or layout is looked at.
+EMPTY_FILE = "the file is empty; there is nothing to collect"
+
+
+def is_empty_file(path: Path) -> bool:
+    """Whether ``path`` holds no text: no bytes, or only a byte-order mark and blank lines.
+
+    Checked before a mapping is checked or a layout recognised, so an empty
+    file gets one error that says so instead of one per column or collector.
+    """
+    if path.stat().st_size > SAMPLE_SIZE:
+        return False
+    data = path.read_bytes()
+    for bom, _ in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            break
+    return not data.strip(b" \t\r\n\x00")
+
+
 #: What gb18030 competes with: other East Asian multi-byte codecs and the common Western ones.
 #: If any of them fits the sample at least as well, the guess is not safe.
 _RIVALS = ["gb18030", "big5", "cp949", "shift_jis", "euc_jp", "cp1252", "cp1250", "latin_1"]
