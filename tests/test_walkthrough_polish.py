@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from cxframe import testing
 from cxframe.cli import cli
+from cxframe.contracts._errors import InvalidInput
 
 
 def run(root: Path, *args: str) -> Result:
@@ -36,3 +37,39 @@ def test_an_empty_file_is_one_error_naming_it(tmp_path: Path, options: tuple[str
     assert len(errors(result)) == 1, result.stderr
     assert "empty.csv: the file is empty" in errors(result)[0]
     assert "not recognised" not in result.stderr and "columns." not in result.stderr
+
+
+SURVEY = """name = "Survey"
+
+[[sources]]
+id = "survey"
+collector = "survey-csv"
+path = "data/survey.csv"
+[sources.columns]
+timestamp = "submitted_at"
+[sources.columns.questions]
+nps = "likely_to_recomend"
+"""
+
+
+def test_a_collect_error_names_the_file_once(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p", SURVEY)
+    (root / "data").mkdir()
+    (root / "data" / "survey.csv").write_text("submitted_at,likely_to_recommend\n2026-01-01T10:00:00Z,9\n", "utf-8")
+    (root / "other.csv").write_text("when,score\n2026-01-01T10:00:00Z,9\n", "utf-8")
+    declared = run(root, "collect")
+    adhoc = run(root, "collect", str(root / "other.csv"), "--collector", "survey-csv", "--column", "timestamp=when")
+    assert declared.exit_code == adhoc.exit_code == 1
+    [missing] = errors(declared)
+    assert missing.count("survey.csv") == 1, missing
+    assert "data/survey.csv: source 'survey': columns.questions.nps: no column 'likely_to_recomend';" in missing
+    [unmapped] = errors(adhoc)  # a file collected without [[sources]] is named by its path: no "source 'other.csv'"
+    assert unmapped.count("other.csv") == 1 and unmapped.endswith(
+        'other.csv: columns.questions: expected a table of question id = column name, e.g. { nps = "Q1" }'
+    ), unmapped
+
+
+def test_where_is_not_prefixed_twice() -> None:
+    passed_on = InvalidInput(InvalidInput(["line 3: bad"], where="data/x.csv").messages, where="data/x.csv")
+    assert passed_on.messages == ["data/x.csv: line 3: bad"]
+    assert InvalidInput(["bad"], where="x.csv").messages == ["x.csv: bad"]

@@ -475,13 +475,13 @@ def ingest(
     """Collect one source into the store through ``collector``; see the module docstring."""
     if not reader.path.is_file():
         found = "is a folder, expected a file" if reader.path.is_dir() else "file not found"
-        raise InvalidInput([f"source {reader.id!r}: {found}"], where=str(reader.path))
+        raise reader.problems([found])
     if is_empty_file(reader.path):  # before the mapping: its problems would hide the one that matters
         raise InvalidInput([EMPTY_FILE], where=str(reader.path))
     if collector.check_options is not None:
         problems = list(collector.check_options(reader))
         if problems:
-            raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
+            raise reader.problems(problems)
     total = reader.size
     replaced = 0
     with _pages_written_once(store, total), store.writing():
@@ -571,14 +571,13 @@ def ingest(
         twice = _counted_twice(store, reader, ingest_id, content_hash)
         if twice is not None:
             other, answers = twice
-            raise InvalidInput(
+            raise reader.problems(
                 [
-                    f"source {reader.id!r}: {answers} answers of this file are already stored, with the same "
+                    f"{answers} answers of this file are already stored, with the same "
                     f"response ids and questions, as source {other!r}; collecting them again would count them "
                     f"twice. Remove the other with `cxframe forget {other}`, or collect the file under the id "
                     f"{other!r}"
                 ],
-                where=str(reader.path),
             )
         summary = IngestSummary(
             source=reader.id,

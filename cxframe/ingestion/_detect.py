@@ -75,7 +75,8 @@ def detect_file(
         try:
             detection = detect(reader)
         except InvalidInput as exc:
-            failures.append(f"{collector.id}: {'; '.join(exc.messages)}")
+            # the collector names the file as it was handed it; the line names it already
+            failures.append(f"{collector.id}: {'; '.join(m.removeprefix(f'{path}: ') for m in exc.messages)}")
             continue
         except Exception as exc:  # a plugin's bug must not stop the others from being asked
             failures.append(f"{collector.id}: failed ({type(exc).__name__}: {exc})")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import io
+import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -179,6 +180,22 @@ class SourceReader:
             except ValueError:
                 pass
         return str(resolved)
+
+    def problems(self, messages: Iterable[str]) -> InvalidInput:
+        """``messages`` about this source as an error that names its file once, to raise.
+
+        Each line starts with the file; a declared source's id follows (a
+        file read without a ``[[sources]]`` entry is named by its path, so
+        its id would name it again). ``check_options`` problems name the
+        file (``no column 'x' in data/survey.csv``) because ``cxframe
+        validate`` shows them under the programme file; here the line starts
+        with the file, so that mention is left out.
+        """
+        programme = self.programme
+        declared = programme is not None and any(source.id == self.id for source in programme.document.sources)
+        label = f"source {self.id!r}: " if declared else ""
+        mention = re.compile(rf" (?:in|of) {re.escape(self.display_path())}(?=[;:,)]|\s|$)")
+        return InvalidInput([f"{label}{mention.sub('', message)}" for message in messages], where=str(self.path))
 
     def bytes_done(self) -> int:
         """How far into the file the collector has read (for progress)."""

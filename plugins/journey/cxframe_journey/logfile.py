@@ -104,12 +104,12 @@ def read(source: SourceReader) -> EventLog:
             where=path,
         )
     if not source.path.is_file():
-        raise InvalidInput([f"source {source.id!r}: file not found"], where=path)
+        raise source.problems(["file not found"])
     collector = csvlog.event_csv if source.collector == "event-csv" else xes.xes
     assert collector.check_options is not None and collector.batches is not None
     problems = list(collector.check_options(source))
     if problems:
-        raise InvalidInput([f"source {source.id!r}: {p}" for p in problems], where=path)
+        raise source.problems(problems)
     log = collector.batches(source)
     assert isinstance(log, EventBatches)
     cleaner = EventCleaner(log)

@@ -63,7 +63,7 @@ def test_csv_columns_are_named_with_options(root: Path) -> None:
     result = invoke("-C", str(root), "journey", "variants", str(other))
     assert result.exit_code == 1
     assert (
-        "columns.case: no column 'case:concept:name' in the header (line 1) of other.csv; "
+        "other.csv: columns.case: no column 'case:concept:name' in the header (line 1); "
         "its columns, closest first: what, when, id" in result.stderr
     )
 

@@ -83,7 +83,7 @@ def test_a_mapped_column_missing_from_the_header_names_the_file_line_and_columns
         cxframe.collect(root, host=host())
     message = str(caught.value)
     assert message.startswith(str(root / "orders.csv") + ": source 'orders': columns.activity: no column 'Step' in ")
-    assert "the header (line 1) of orders.csv; did you mean 'step'? its columns, closest first: step, " in message
+    assert "the header (line 1); did you mean 'step'? its columns, closest first: step, " in message
     assert testing.read_table(root, "events") == []
 
 
