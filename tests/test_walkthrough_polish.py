@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from cxframe import testing
 from cxframe.cli import cli
+from cxframe.cli._common import shown_paths
 from cxframe.contracts._errors import InvalidInput
 
 
@@ -73,3 +74,32 @@ def test_where_is_not_prefixed_twice() -> None:
     passed_on = InvalidInput(InvalidInput(["line 3: bad"], where="data/x.csv").messages, where="data/x.csv")
     assert passed_on.messages == ["data/x.csv: line 3: bad"]
     assert InvalidInput(["bad"], where="x.csv").messages == ["x.csv: bad"]
+
+
+def test_paths_in_messages_are_relative_to_the_current_directory_inside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = testing.make_programme(tmp_path / "p", 'name = "Paths"\n')
+    (root / "empty.csv").write_text("", "utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(tmp_path)
+    # the improve plugin names the programme file by its absolute path; the core as given (-C p): both shown alike
+    edited = run(root, "actions", "add", "queues", "--title", "Shorter queues", "--touchpoint", "nowhere")
+    checked = run(Path("p"), "collect", str(root / "empty.csv"))
+    assert errors(edited) == ["error: p/cxframe.toml: actions[0].touchpoint: unknown touchpoint 'nowhere'"]
+    assert errors(checked) == ["error: p/empty.csv: the file is empty; there is nothing to collect"]
+    # outside the current directory a path stays absolute
+    monkeypatch.chdir(outside)
+    assert errors(run(root, "collect", str(root / "empty.csv"))) == [
+        f"error: {root / 'empty.csv'}: the file is empty; there is nothing to collect"
+    ]
+
+
+def test_shown_paths_touches_only_paths_that_start_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    here = str(tmp_path)
+    text = f"{here}/a.csv: see file://{here}/b and {here}x/c and {here}/ and {here}"
+    assert shown_paths(text) == f"a.csv: see file://{here}/b and {here}x/c and {here}/ and {here}"

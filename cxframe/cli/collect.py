@@ -12,6 +12,7 @@ from cxframe import api
 from cxframe.cli._common import (
     common_options,
     console,
+    echo_error,
     emit_json,
     handle_errors,
     json_option,
@@ -127,7 +128,7 @@ def collect(
     def on_failed(source: str, error: InvalidInput) -> None:
         failed.append(source)
         for line in str(error).splitlines():
-            click.secho(f"error: {line}", fg="red", err=True)
+            echo_error(line)
 
     with Progress(
         TextColumn("[progress.description]{task.description}"),
