@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,20 @@ def test_shown_paths_touches_only_paths_that_start_in_the_current_directory(
     here = str(tmp_path)
     text = f"{here}/a.csv: see file://{here}/b and {here}x/c and {here}/ and {here}"
     assert shown_paths(text) == f"a.csv: see file://{here}/b and {here}x/c and {here}/ and {here}"
+
+
+def test_a_plan_without_objectives_is_not_marked_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    root = testing.make_programme(tmp_path / "p", 'name = "No plan"\n')
+    host = testing.plugin_host(entry_points=True)
+    ran = testing.invoke(["-C", str(root), "run", "--json"], host=host)
+    plan = next(stage for stage in json.loads(ran.stdout) if stage["stage"] == "plan")
+    assert set(plan) == {"stage", "status", "counts", "messages"}  # DESIGN §11's shape
+    assert plan["counts"] == {"objectives": 0} and plan["status"] == "ok"
+    assert any("objectives: none set" in message for message in plan["messages"])
+    table = testing.invoke(["-C", str(root), "run"], host=host)
+    row = next(line for line in table.stdout.splitlines() if line.startswith("│ plan"))
+    assert "! 1 note" in row and "✓" not in row
+    assessed = testing.invoke(["-C", str(root), "assess"], host=host)
+    line = " ".join(assessed.stdout.split())
+    assert "plan ! 0 objectives (1 note)" in line and "plan ✓" not in line
