@@ -121,3 +121,33 @@ def test_a_plan_without_objectives_is_not_marked_done(tmp_path: Path, monkeypatc
     assessed = testing.invoke(["-C", str(root), "assess"], host=host)
     line = " ".join(assessed.stdout.split())
     assert "plan ! 0 objectives (1 note)" in line and "plan ✓" not in line
+
+
+ONE_EVENT = (
+    '<log><trace><string key="concept:name" value="1"/><event><string key="concept:name" value="a"/>'
+    '<date key="time:timestamp" value="2025-01-01T00:00:00Z"/></event></trace></log>'
+)
+SUMMARY_KEYS = {
+    "source", "collector", "path", "unchanged", "rows_read", "rows_accepted", "rows_partial", "rows_rejected",
+    "records_stored", "records_duplicate", "records_replaced", "rewritten", "notes", "ingest_id", "content_hash",
+    "answers_skipped",
+}  # fmt: skip
+
+
+def test_counts_are_singular_for_one_and_an_xes_log_reads_events(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p", 'name = "Counts"\n')
+    (root / "one.xes").write_text(ONE_EVENT, "utf-8")
+    (root / "one.csv").write_text("id,when,score\n1,2026-01-01T10:00:00Z,9\n", "utf-8")
+    direct = run(root, "journey", "variants", str(root / "one.xes"), "--no-store")
+    assert "one.xes: read 1 event: 1 accepted, 0 rejected; nothing stored" in direct.stderr + direct.stdout
+    assert "1 variant over 1 case" in direct.stdout
+    events = run(root, "collect", str(root / "one.xes"), "--collector", "xes")
+    assert "one.xes: read 1 event: 1 accepted, 0 accepted in part, 0 rejected; 1 record stored," in events.stdout
+    rows = run(
+        root, "collect", str(root / "one.csv"), "--collector", "survey-csv",
+        "--column", "timestamp=when", "--column", "questions.nps=score",
+    )  # fmt: skip
+    assert "one.csv: read 1 row: 1 accepted, 0 accepted in part, 0 rejected; 1 record stored," in rows.stdout
+    (root / "two.xes").write_text(ONE_EVENT.replace('value="1"', 'value="2"'), "utf-8")
+    [summary] = json.loads(run(root, "collect", str(root / "two.xes"), "--collector", "xes", "--json").stdout)
+    assert set(summary) == SUMMARY_KEYS and summary["rows_read"] == 1  # the JSON keeps DESIGN §11's keys

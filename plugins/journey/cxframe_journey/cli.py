@@ -249,7 +249,8 @@ def variants(
     out.print(table)
     cases = sum(v["count"] for v in found)
     out.print(
-        f"{len(found)} variants over {cases} cases" + (f" (showing {len(shown)})" if len(shown) < len(found) else "")
+        f"{len(found)} variant{'' if len(found) == 1 else 's'} over {cases} case{'' if cases == 1 else 's'}"
+        + (f" (showing {len(shown)})" if len(shown) < len(found) else "")
     )
 
 

@@ -365,6 +365,7 @@ def event_batches(source: SourceReader) -> EventBatches:
         attributes_json=CELLS.index("attributes"),
         close=batches.close,
         timestamp_rule=TimestampRule(time_zone=source.option("time_zone", formerly="timezone")),
+        record="event",
     )
 
 

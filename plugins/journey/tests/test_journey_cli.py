@@ -37,7 +37,7 @@ def test_variants_json_has_the_public_shape(root: Path) -> None:
         {"activities": ["chat"], "count": 1, "share": 0.5},
     ]
     # the ingest summary goes to stderr, so stdout stays JSON
-    assert "tickets.xes: read 8 rows: 4 accepted, 0 accepted in part, 4 rejected" in result.stderr
+    assert "tickets.xes: read 8 events: 4 accepted, 0 accepted in part, 4 rejected" in result.stderr
 
 
 def test_dfg_json_has_the_public_shape(root: Path) -> None:
