@@ -151,3 +151,19 @@ def test_counts_are_singular_for_one_and_an_xes_log_reads_events(tmp_path: Path)
     (root / "two.xes").write_text(ONE_EVENT.replace('value="1"', 'value="2"'), "utf-8")
     [summary] = json.loads(run(root, "collect", str(root / "two.xes"), "--collector", "xes", "--json").stdout)
     assert set(summary) == SUMMARY_KEYS and summary["rows_read"] == 1  # the JSON keeps DESIGN §11's keys
+
+
+@pytest.mark.parametrize("command", ["variants", "dfg"])
+def test_a_log_outside_a_programme_folder_is_pointed_to_no_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    (tmp_path / "one.xes").write_text(ONE_EVENT, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["journey", command, "one.xes"])
+    assert result.exit_code == 1
+    [error] = errors(result)
+    assert "no programme file here; run `cxframe init .` to create one" in error
+    assert error.endswith(f"or read the log without a store: `cxframe journey {command} one.xes --no-store`")
+    # and that command works there
+    direct = CliRunner().invoke(cli, ["journey", command, "one.xes", "--no-store"])
+    assert direct.exit_code == 0, direct.output
