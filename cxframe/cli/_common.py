@@ -17,6 +17,7 @@ import attrs
 import click
 from rich.console import Console
 
+from cxframe.api import on_spark_start as api_on_spark_start
 from cxframe.api import on_store_wait as api_on_store_wait
 from cxframe.contracts._errors import (
     CxframeError,
@@ -197,6 +198,7 @@ def handle_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         api_on_store_wait(_say_waiting)
+        api_on_spark_start(_say_starting_spark)
         try:
             with warnings.catch_warnings():
                 _store_warnings_to_stderr(ctx)
@@ -213,6 +215,11 @@ def handle_errors(command: F) -> F:
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+def _say_starting_spark(master: str) -> None:
+    where = "local JVM" if master.startswith("local") else f"master {master}"
+    click.echo(f"starting Spark ({where})…", err=True)
 
 
 def _say_waiting(path: str) -> None:
