@@ -167,3 +167,14 @@ def test_a_log_outside_a_programme_folder_is_pointed_to_no_store(
     # and that command works there
     direct = CliRunner().invoke(cli, ["journey", command, "one.xes", "--no-store"])
     assert direct.exit_code == 0, direct.output
+
+
+def test_a_programme_above_the_current_directory_is_named_by_its_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = testing.make_programme(tmp_path / "p", 'name = "Above"\n')
+    (root / "data").mkdir()
+    monkeypatch.chdir(root / "data")
+    result = CliRunner().invoke(cli, ["-C", "..", "actions", "add", "q", "--title", "Q", "--touchpoint", "nowhere"])
+    assert errors(result) == [f"error: {root / 'cxframe.toml'}: actions[0].touchpoint: unknown touchpoint 'nowhere'"]
+    assert shown_paths("../x.csv: a/../b and ../../q") == f"{root}/x.csv: a/../b and {root.parent}/q"

@@ -143,6 +143,10 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+#: A relative path that leaves the current directory (``../cxframe.toml``), where a path starts.
+_OUTSIDE = re.compile(r"(?<![\w./~-])(?:\.\./)+[^\s:;,'\"()]*")
+
+
 def _current_folders() -> list[str]:
     """The current directory as a path may spell it: as the shell set it, and resolved (symbolic links followed)."""
     folders = {os.getcwd(), str(Path.cwd().resolve())}
@@ -156,10 +160,12 @@ def shown_paths(text: str) -> str:
     programme folder, or resolved to an absolute path. Where a line is
     printed, one rule holds for all of them: a file inside the current
     directory is named relative to it (``data/x.csv``, as ``cxframe
-    validate`` names the programme file), any other by its absolute path.
+    validate`` names the programme file), any other by its absolute path
+    (``-C ..`` names ``../cxframe.toml``: shown as ``/srv/cx/cxframe.toml``).
     The current directory itself stays absolute ("the folder /srv/cx is
     read-only" says more than ".").
     """
+    text = _OUTSIDE.sub(lambda found: os.path.abspath(found.group(0)), text)
     for folder in _current_folders():
         # only where a path starts (not inside another path or a URI) and only with something after the separator
         text = re.sub(rf"(?<![\w./~-]){re.escape(folder + os.sep)}(?=[^\s{re.escape(os.sep)}])", "", text)
