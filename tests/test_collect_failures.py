@@ -81,7 +81,7 @@ def test_cli_collects_the_sources_after_a_bad_one_and_exits_1(tmp_path: Path) ->
     (root / "survey.csv").write_text("submitted_at,likely_to_recommend\n2026-01-01T10:00:00Z,9\n", "utf-8")
     result = CliRunner().invoke(cli, ["-C", str(root), "collect"])
     assert result.exit_code == 1, result.output
-    assert "survey: read 1 rows: 1 accepted" in result.stdout
+    assert "survey: read 1 row: 1 accepted" in result.stdout
     errors = result.stderr.splitlines()
     assert (
         errors[0].startswith("error: ") and "source 'events': columns.timestamp: no column 'occurred_at'" in errors[0]

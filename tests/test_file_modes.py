@@ -1,4 +1,4 @@
-"""Who can read what cxframe writes: the store and row-level exports are the owner's only (0600), reports keep the umask.
+"""Who can read what cxframe writes: the store, row-level exports and reports are the owner's only (0600).
 
 Each mode test runs under a permissive umask (0000, where a file would be
 created 0666) and the usual default (0022, 0644). The umask is the
@@ -123,21 +123,39 @@ def test_the_store_is_the_owners_only_even_under_a_umask_that_takes_the_owners_w
 
 
 @posix_only
-def test_the_store_is_private_and_the_reports_keep_the_umask(tmp_path: Path, umask: int) -> None:
-    """The user's path: an example programme collected and assessed by the CLI, with the installed plugins."""
+def test_the_store_and_the_reports_are_private_and_the_programme_file_keeps_the_umask(
+    tmp_path: Path, umask: int
+) -> None:
+    """The user's path: an example programme collected, assessed and reported by the CLI, with the installed plugins.
+
+    Reports quote customers' comments (and their JSON names at-risk customers), so they are the owner's only,
+    for every role and language, as the store is; an older report that others could read is replaced by a
+    private one.
+    """
     root = tmp_path / "shop"
+    (root / "reports").mkdir(parents=True)
+    (root / "reports" / "assessment.md").write_text("an older report", "utf-8")
+    os.chmod(root / "reports" / "assessment.md", 0o644)
     for args in (
         ["init", str(root), "--example", "starter"],
         ["-C", str(root), "collect"],
         ["-C", str(root), "assess"],
+        ["-C", str(root), "report", "--role", "executive", "--lang", "zh-CN"],
     ):
         result = testing.invoke(args)
         assert result.exit_code == 0, result.output
         assert "warning:" not in result.stderr
     assert mode(root / "cxframe.db") == 0o600
     reports = sorted((root / "reports").iterdir())
-    assert [p.name for p in reports] == ["assessment.html", "assessment.json", "assessment.md"]
-    assert {mode(p) for p in reports} == {0o666 & ~umask}
+    assert [p.name for p in reports] == [
+        "assessment.executive.zh-CN.html",
+        "assessment.executive.zh-CN.json",
+        "assessment.executive.zh-CN.md",
+        "assessment.html",
+        "assessment.json",
+        "assessment.md",
+    ]
+    assert {mode(p) for p in reports} == {0o600}
     assert mode(root / "cxframe.toml") == 0o666 & ~umask
 
 

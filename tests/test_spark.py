@@ -24,6 +24,8 @@ import math
 import os
 import random
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -339,6 +341,26 @@ def test_an_export_spark_cannot_read_is_an_error_not_a_trace(
     assert "Could not read footer" in result.output and "Traceback" not in result.output
 
 
+def test_the_cli_says_spark_is_starting_and_spark_logs_nothing_but_errors(programme: Path, parquet: Path) -> None:
+    """A new JVM, as a user's command starts it: its stderr is the JVM's, so a command of its own captures it."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYSPARK_GATEWAY")}
+    command = "import sys; from cxframe.cli import main; sys.argv[0] = 'cxframe'; main()"
+    arguments = ["-C", str(programme), "measure", "--metric", "nps", "--engine", "spark", "--parquet", str(parquet)]
+    result = subprocess.run(
+        [sys.executable, "-c", command, *arguments, "--json"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)
+    # the JVM's own notice of an incubator module Spark 4 loads is not Spark's logging, and no setting silences it
+    said = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Using incubator modules")]
+    assert said == ["starting Spark (local JVM)…"], result.stderr
+
+
 def test_spark_leaves_no_child_process_behind(session: Any) -> None:
     _stop(session)
     with pytest.raises(ChildProcessError):
@@ -351,6 +373,7 @@ def test_a_master_spark_cannot_start_on_is_an_error_not_a_trace(programme: Path,
         ["-C", str(programme), "measure", "--engine", "spark", "--parquet", str(parquet), "--master", "bogus://x"]
     )
     assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("starting Spark (master bogus://x)…\n")  # said before the wait, once
     assert "Spark could not start on master 'bogus://x'" in result.output
     assert "--master or [settings] spark_master" in result.output
     assert "Traceback" not in result.output

@@ -38,7 +38,7 @@ from cxframe.api._opening import (
     validate,
 )
 from cxframe.api._planning import plan_mdd, plan_sample_size
-from cxframe.api._scaling import ENGINES, export, spark_engine, spark_master
+from cxframe.api._scaling import ENGINES, export, on_spark_start, spark_engine, spark_master
 
 __all__ = [
     "ENGINES",
@@ -55,6 +55,7 @@ __all__ = [
     "init_programme",
     "is_example",
     "measure",
+    "on_spark_start",
     "on_store_wait",
     "open_programme",
     "plan_mdd",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from cxframe.api._opening import ProgrammeLike, open_programme
@@ -39,6 +40,18 @@ def export(
         raise InvalidInput([f"unknown export format {format!r}; expected parquet"])
     with open_programme(programme, host) as opened:
         return export_parquet(opened.store, folder, force=force)
+
+
+def on_spark_start(notice: Callable[[str], object] | None) -> None:
+    """Have ``notice(master)`` called just before cxframe starts a Spark session (``--engine spark``).
+
+    Starting the JVM takes seconds to tens of seconds; the CLI prints
+    "starting Spark (local JVM)…" so the wait has a reason. ``None`` says
+    nothing. Not called when a session is already active (spark-submit).
+    """
+    from cxframe.measurement import _spark
+
+    _spark.on_start = notice
 
 
 def spark_master(programme: Programme, master: str | None = None) -> str:

@@ -49,6 +49,7 @@ from cxframe.lifecycle._run import Run, run_inputs
 from cxframe.lifecycle._walk import walk
 from cxframe.measurement._engine import compute_metric
 from cxframe.reporters._sections import build_sections
+from cxframe.store._files import open_private
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -469,9 +470,12 @@ def write_reports(
     folder: Path,
     stem: str = "assessment",
 ) -> list[Path]:
-    """Render ``document`` with each reporter into ``folder/<stem><suffix>``; each file written atomically.
+    """Render ``document`` with each reporter into ``folder/<stem><suffix>``; each file written atomically, 0600.
 
-    Raises `ReadOnlyError` when the folder cannot be created or written (a read-only programme folder).
+    Reports quote customers' comments and name at-risk customers, so each is
+    created readable by its owner only, as the store and exports are
+    (`open_private`). Raises `ReadOnlyError` when the folder cannot be
+    created or written (a read-only programme folder).
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -483,10 +487,9 @@ def write_reports(
     for reporter in reporters:
         text = reporter.render(document)
         target = folder / f"{stem}{reporter.suffix}"
-        temporary = target.with_name(target.name + ".tmp")
         try:
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(target)
+            with open_private(target) as handle:
+                handle.write(text)
         except OSError as exc:
             if exc.errno not in _DENIED:
                 raise

@@ -17,7 +17,7 @@ import click
 
 from cxframe._version import __version__
 from cxframe.cli import assess, check, collect, export, measure, plan, plugins, programme, run
-from cxframe.cli._common import State, common_options, emit_json, handle_errors, json_option, state
+from cxframe.cli._common import State, common_options, echo_warning, emit_json, handle_errors, json_option, state
 
 BUILTIN_COMMANDS: list[click.Command] = [
     programme.init,
@@ -50,7 +50,7 @@ class CxframeGroup(click.Group):
             host.call("register_commands", cli=collector)
             # commands answer before handle_errors could report this, so say it now
             for failure in host.failures[before:]:
-                click.secho(f"warning: {failure}", fg="yellow", err=True)
+                echo_warning(str(failure))
             cache = {}
             for name, command in collector.commands.items():
                 if name in self.commands:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +17,7 @@ import attrs
 import click
 from rich.console import Console
 
+from cxframe.api import on_spark_start as api_on_spark_start
 from cxframe.api import on_store_wait as api_on_store_wait
 from cxframe.contracts._errors import (
     CxframeError,
@@ -140,6 +143,45 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+#: A relative path that leaves the current directory (``../cxframe.toml``), where a path starts.
+_OUTSIDE = re.compile(r"(?<![\w./~-])(?:\.\./)+[^\s:;,'\"()]*")
+
+
+def _current_folders() -> list[str]:
+    """The current directory as a path may spell it: as the shell set it, and resolved (symbolic links followed)."""
+    folders = {os.getcwd(), str(Path.cwd().resolve())}
+    return [folder for folder in folders if folder != os.sep]  # under "/" every path is "inside" it
+
+
+def shown_paths(text: str) -> str:
+    """``text`` with every absolute path inside the current directory written relative to it.
+
+    Messages name files as the code came by them: as typed, joined to the
+    programme folder, or resolved to an absolute path. Where a line is
+    printed, one rule holds for all of them: a file inside the current
+    directory is named relative to it (``data/x.csv``, as ``cxframe
+    validate`` names the programme file), any other by its absolute path
+    (``-C ..`` names ``../cxframe.toml``: shown as ``/srv/cx/cxframe.toml``).
+    The current directory itself stays absolute ("the folder /srv/cx is
+    read-only" says more than ".").
+    """
+    text = _OUTSIDE.sub(lambda found: os.path.abspath(found.group(0)), text)
+    for folder in _current_folders():
+        # only where a path starts (not inside another path or a URI) and only with something after the separator
+        text = re.sub(rf"(?<![\w./~-]){re.escape(folder + os.sep)}(?=[^\s{re.escape(os.sep)}])", "", text)
+    return text
+
+
+def echo_error(line: str) -> None:
+    """One ``error:`` line on stderr, its paths shown by `shown_paths`."""
+    click.secho(f"error: {shown_paths(line)}", fg="red", err=True)
+
+
+def echo_warning(line: str) -> None:
+    """One ``warning:`` line on stderr, its paths shown by `shown_paths`."""
+    click.secho(f"warning: {shown_paths(line)}", fg="yellow", err=True)
+
+
 def report_failures(ctx: click.Context) -> None:
     """Print plugin failures; exit 3 under ``--strict`` when there were any."""
     current = state(ctx)
@@ -147,7 +189,7 @@ def report_failures(ctx: click.Context) -> None:
     if host is None or not host.failures:
         return
     for failure in host.failures:
-        click.secho(f"warning: {failure}", fg="yellow", err=True)
+        echo_warning(str(failure))
         if current.verbose and failure.detail:
             click.echo(failure.detail, err=True)
     if current.strict:
@@ -162,13 +204,14 @@ def handle_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         api_on_store_wait(_say_waiting)
+        api_on_spark_start(_say_starting_spark)
         try:
             with warnings.catch_warnings():
                 _store_warnings_to_stderr(ctx)
                 result = command(*args, **kwargs)
         except CxframeError as exc:
             for line in str(exc).splitlines():
-                click.secho(f"error: {line}", fg="red", err=True)
+                echo_error(line)
             detail = getattr(exc, "detail", "")
             if detail and state(ctx).verbose:
                 click.echo(detail, err=True)
@@ -178,6 +221,11 @@ def handle_errors(command: F) -> F:
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+def _say_starting_spark(master: str) -> None:
+    where = "local JVM" if master.startswith("local") else f"master {master}"
+    click.echo(f"starting Spark ({where})…", err=True)
 
 
 def _say_waiting(path: str) -> None:
@@ -204,12 +252,12 @@ def _store_warnings_to_stderr(ctx: click.Context) -> None:
         if issubclass(category, PluginNotice):
             if str(message) not in shown:  # a plugin's note to the user: a plain line, no "warning:"
                 shown.add(str(message))
-                click.echo(str(message), err=True)
+                click.echo(shown_paths(str(message)), err=True)
         elif not issubclass(category, SHOWN_AS_WARNINGS):
             python_shows(message, category, *args, **kwargs)
         elif str(message) not in shown:
             shown.add(str(message))
-            click.secho(f"warning: {message}", fg="yellow", err=True)
+            echo_warning(str(message))
 
     for category in (*SHOWN_AS_WARNINGS, PluginNotice):
         warnings.simplefilter("always", category)
@@ -220,4 +268,4 @@ def report_failures_quietly(ctx: click.Context) -> None:
     host = state(ctx).host
     if host is not None:
         for failure in host.failures:
-            click.secho(f"warning: {failure}", fg="yellow", err=True)
+            echo_warning(str(failure))

@@ -9,7 +9,16 @@ import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cxframe import api
-from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
+from cxframe.cli._common import (
+    common_options,
+    console,
+    echo_error,
+    emit_json,
+    handle_errors,
+    json_option,
+    report_failures,
+    state,
+)
 from cxframe.contracts._convert import unstructure
 from cxframe.contracts._errors import InvalidInput
 
@@ -119,7 +128,7 @@ def collect(
     def on_failed(source: str, error: InvalidInput) -> None:
         failed.append(source)
         for line in str(error).splitlines():
-            click.secho(f"error: {line}", fg="red", err=True)
+            echo_error(line)
 
     with Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -154,6 +163,11 @@ def collect(
     else:
         for summary in summaries:
             click.echo(summary.describe())
+    if failed and len(failed) + len(summaries) == 1:
+        # the only source asked for: its error, printed above, says it all; a summary line would repeat it
+        ctx = click.get_current_context()
+        report_failures(ctx)
+        ctx.exit(InvalidInput.exit_code)
     if failed:
         others = {0: "no other source was collected", 1: "the other source was collected"}
         collected = others.get(len(summaries), f"the other {len(summaries)} were collected")

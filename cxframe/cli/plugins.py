@@ -10,7 +10,7 @@ from rich.padding import Padding
 from rich.table import Table
 
 from cxframe import api
-from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
+from cxframe.cli._common import common_options, console, echo_warning, emit_json, handle_errors, json_option, state
 from cxframe.contracts._errors import PluginConflict
 from cxframe.contracts._shapes import PLUGIN_KINDS, plugin_json
 
@@ -48,7 +48,7 @@ def plugins(as_json: bool) -> None:
     listing = api.plugins(current.programme, host=current.plugins())
     if listing.programme_problems:
         # listing plugins works even while the programme file is broken
-        click.secho(f"warning: ignoring the programme: {listing.programme_problems[0]}", fg="yellow", err=True)
+        echo_warning(f"ignoring the programme: {listing.programme_problems[0]}")
     described = [plugin_json(plugin) for plugin in listing.plugins]
     if as_json:
         emit_json(described)

@@ -9,7 +9,7 @@ import click
 
 from cxframe import api
 from cxframe.cli import assess as assess_command
-from cxframe.cli._common import common_options, console, handle_errors, state
+from cxframe.cli._common import common_options, console, handle_errors, shown_paths, state
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._jsonschema import CONTRACTS, json_schema
 from cxframe.programme._scaffold import EXAMPLES, init_programme
@@ -56,9 +56,9 @@ def validate() -> None:
     problems = api.validate(current.programme, host=current.plugins())
     if problems:
         for problem in problems:
-            click.secho(problem, fg="red", err=True)
+            click.secho(shown_paths(problem), fg="red", err=True)
         raise InvalidInput([f"{len(problems)} problem(s) found"])
-    click.echo(f"{current.programme / 'cxframe.toml'}: valid")
+    click.echo(shown_paths(f"{current.programme / 'cxframe.toml'}: valid"))
 
 
 @click.command()

@@ -217,3 +217,5 @@ class EventBatches:
     empty: str | None = None
     #: what ``parse_timestamp`` reads, declared so the core can read it column-wise (`TimestampRule`)
     timestamp_rule: TimestampRule | None = None
+    #: what the collect summary calls one record: ``"row"`` of a delimited file, ``"event"`` of an XES log
+    record: str = "row"

@@ -23,12 +23,14 @@ class InvalidInput(CxframeError):
 
     ``messages`` holds one line per problem, each starting with where it is
     (``cxframe.toml: journeys[2].stages[0].touchpoints: expected a list``).
+    With ``where``, each message is prefixed with it, once: a message that
+    already starts with it (one passed on from a lower layer) is kept as it is.
     """
 
     def __init__(self, messages: Iterable[str], *, where: str | None = None) -> None:
         self.messages = list(messages)
         if where:
-            self.messages = [f"{where}: {m}" for m in self.messages]
+            self.messages = [m if m.startswith(f"{where}: ") else f"{where}: {m}" for m in self.messages]
         super().__init__("\n".join(self.messages))
 
     def __reduce__(self) -> tuple[type[InvalidInput], tuple[list[str]]]:

@@ -32,14 +32,16 @@ from typing import Any
 
 import attrs
 import pyarrow.compute as pc
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from cxframe.contracts._batches import EventBatches, Reject, Skipped
+from cxframe.contracts._convert import converter
 from cxframe.contracts._errors import CxframeError, InvalidInput
 from cxframe.contracts._plugins import Collector
 from cxframe.contracts._records import Event, Observation
 from cxframe.ingestion._background import iterate_ahead
 from cxframe.ingestion._cleaning import EventCleaner, EventRows
-from cxframe.ingestion._sources import SourceReader
+from cxframe.ingestion._sources import EMPTY_FILE, SourceReader, is_empty_file
 from cxframe.ingestion._staged import ROWS_PER_INSERT, StagedCounts, ingest_staged
 from cxframe.programme._file import file_hashes
 from cxframe.store._sqlite import EVENT_COLUMNS, Store, event_row, now_text, observation_row
@@ -91,23 +93,27 @@ class IngestSummary:
     content_hash: str = ""
     #: answers left blank or seen and not answered (Qualtrics' ``-99``) in rows that were stored: not rejects
     answers_skipped: int = 0
+    #: what `describe` calls one record read (``EventBatches.record``: an XES log's are events); not in the JSON
+    record: str = "row"
 
     def describe(self) -> str:
         if self.unchanged:
             return f"{self.source}: unchanged since it was last collected, nothing to add"
         text = (
-            f"{self.source}: read {self.rows_read} rows: {self.rows_accepted} accepted, "
+            f"{self.source}: read {counted(self.rows_read, self.record)}: {self.rows_accepted} accepted, "
             f"{self.rows_partial} accepted in part, {self.rows_rejected} rejected; "
-            f"{self.records_stored} records stored, {self.records_duplicate} skipped as duplicate"
+            f"{counted(self.records_stored, 'record')} stored, {self.records_duplicate} skipped as duplicate"
         )
         if self.records_replaced and self.rewritten:
             text += (
-                f"; the file was rewritten, not only added to, so the {self.records_replaced} records stored "
-                "from it before by line number (rows without a response id) were replaced"
+                f"; the file was rewritten, not only added to, so the {counted(self.records_replaced, 'record')} "
+                "stored from it before by line number (rows without a response id) "
+                f"{'was' if self.records_replaced == 1 else 'were'} replaced"
             )
         elif self.records_replaced:
             text += (
-                f"; its settings changed, so the {self.records_replaced} records stored from it before were replaced"
+                f"; its settings changed, so the {counted(self.records_replaced, 'record')} stored from it before "
+                f"{'was' if self.records_replaced == 1 else 'were'} replaced"
             )
         if self.rows_partial or self.rows_rejected:
             text += " (reasons in the rejects table)"
@@ -119,6 +125,17 @@ class IngestSummary:
         if not self.rows_read:
             text += " — warning: the file has no rows after its header; is it the right file?"
         return text
+
+
+# `record` only words `describe`: the JSON of a summary (DESIGN §11) keeps its keys
+converter.register_unstructure_hook(
+    IngestSummary, make_dict_unstructure_fn(IngestSummary, converter, record=override(omit=True))
+)
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``: a count with its noun in the singular or plural (English; the nouns here take -s)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def default_key(record: Observation | Event, line: int) -> str:
@@ -484,11 +501,13 @@ def ingest(
     """Collect one source into the store through ``collector``; see the module docstring."""
     if not reader.path.is_file():
         found = "is a folder, expected a file" if reader.path.is_dir() else "file not found"
-        raise InvalidInput([f"source {reader.id!r}: {found}"], where=str(reader.path))
+        raise reader.problems([found])
+    if is_empty_file(reader.path):  # before the mapping: its problems would hide the one that matters
+        raise InvalidInput([EMPTY_FILE], where=str(reader.path))
     if collector.check_options is not None:
         problems = list(collector.check_options(reader))
         if problems:
-            raise InvalidInput([f"source {reader.id!r}: {p}" for p in problems], where=str(reader.path))
+            raise reader.problems(problems)
     total = reader.size
     replaced = 0
     with _pages_written_once(store, total), store.writing():
@@ -541,6 +560,7 @@ def ingest(
         # their counts as the history); in this transaction, so a failed ingest leaves them as they were
         store.db.execute("DELETE FROM rejects WHERE source = ? AND ingest_id <> ?", [reader.id, ingest_id])
         position: list[int | None] = [None]
+        record = "row"
         try:
             if collector.batches is None:
                 counts = _ingest_rows(store, reader, collector, ingest_id, batch_size, progress, position)
@@ -549,6 +569,7 @@ def ingest(
                 read = collector.batches(reader)
                 try:
                     if isinstance(read, EventBatches):
+                        record = read.record
                         counts = _ingest_events(store, reader, read, ingest_id, progress)
                     else:
                         counts = ingest_staged(store, reader, read, ingest_id, progress)
@@ -578,14 +599,13 @@ def ingest(
         twice = _counted_twice(store, reader, ingest_id, content_hash)
         if twice is not None:
             other, answers = twice
-            raise InvalidInput(
+            raise reader.problems(
                 [
-                    f"source {reader.id!r}: {answers} answers of this file are already stored, with the same "
+                    f"{answers} answers of this file are already stored, with the same "
                     f"response ids and questions, as source {other!r}; collecting them again would count them "
                     f"twice. Remove the other with `cxframe forget {other}`, or collect the file under the id "
                     f"{other!r}"
                 ],
-                where=str(reader.path),
             )
         summary = IngestSummary(
             source=reader.id,
@@ -603,6 +623,7 @@ def ingest(
             ingest_id=ingest_id,
             content_hash=content_hash,
             answers_skipped=counts.skipped,
+            record=record,
         )
         # the counts go into the ingest's row under the same names
         counted = attrs.asdict(summary, filter=lambda field, _: field.name.startswith(("rows_", "records_")))

@@ -21,7 +21,7 @@ import attrs
 
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._plugins import Collector, Detection
-from cxframe.ingestion._sources import SourceReader
+from cxframe.ingestion._sources import EMPTY_FILE, SourceReader, is_empty_file
 
 if TYPE_CHECKING:
     from cxframe.programme._file import Programme
@@ -55,6 +55,8 @@ def detect_file(
         raise InvalidInput([f"{file}: is a folder, expected a file"])
     if not path.is_file():
         raise InvalidInput([f"{file}: file not found"])
+    if is_empty_file(path):  # every collector would say so, each in its own words: said once instead
+        raise InvalidInput([f"{file}: {EMPTY_FILE}"])
     found: list[Detection] = []
     failures: list[str] = []
     asked: list[str] = []
@@ -73,7 +75,8 @@ def detect_file(
         try:
             detection = detect(reader)
         except InvalidInput as exc:
-            failures.append(f"{collector.id}: {'; '.join(exc.messages)}")
+            # the collector names the file as it was handed it; the line names it already
+            failures.append(f"{collector.id}: {'; '.join(m.removeprefix(f'{path}: ') for m in exc.messages)}")
             continue
         except Exception as exc:  # a plugin's bug must not stop the others from being asked
             failures.append(f"{collector.id}: failed ({type(exc).__name__}: {exc})")

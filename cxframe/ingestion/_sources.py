@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import io
+import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -35,6 +36,26 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: What an empty file says, whatever reads it: said once, before any mapping or layout is looked at.
+EMPTY_FILE = "the file is empty; there is nothing to collect"
+
+
+def is_empty_file(path: Path) -> bool:
+    """Whether ``path`` holds no text: no bytes, or only a byte-order mark and blank lines.
+
+    Checked before a mapping is checked or a layout recognised, so an empty
+    file gets one error that says so instead of one per column or collector.
+    """
+    if path.stat().st_size > SAMPLE_SIZE:
+        return False
+    data = path.read_bytes()
+    for bom, _ in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            break
+    return not data.strip(b" \t\r\n\x00")
+
+
 #: What gb18030 competes with: other East Asian multi-byte codecs and the common Western ones.
 #: If any of them fits the sample at least as well, the guess is not safe.
 _RIVALS = ["gb18030", "big5", "cp949", "shift_jis", "euc_jp", "cp1252", "cp1250", "latin_1"]
@@ -159,6 +180,22 @@ class SourceReader:
             except ValueError:
                 pass
         return str(resolved)
+
+    def problems(self, messages: Iterable[str]) -> InvalidInput:
+        """``messages`` about this source as an error that names its file once, to raise.
+
+        Each line starts with the file; a declared source's id follows (a
+        file read without a ``[[sources]]`` entry is named by its path, so
+        its id would name it again). ``check_options`` problems name the
+        file (``no column 'x' in data/survey.csv``) because ``cxframe
+        validate`` shows them under the programme file; here the line starts
+        with the file, so that mention is left out.
+        """
+        programme = self.programme
+        declared = programme is not None and any(source.id == self.id for source in programme.document.sources)
+        label = f"source {self.id!r}: " if declared else ""
+        mention = re.compile(rf" (?:in|of) {re.escape(self.display_path())}(?=[;:,)]|\s|$)")
+        return InvalidInput([f"{label}{mention.sub('', message)}" for message in messages], where=str(self.path))
 
     def bytes_done(self) -> int:
         """How far into the file the collector has read (for progress)."""

@@ -41,6 +41,9 @@ def _context(run: Run) -> StageOutcome:
 
 def _plan(run: Run) -> StageOutcome:
     messages = []
+    if not run.programme.document.objectives:
+        # nothing planned is not a plan done: a note, so the stage is marked like any other incomplete one
+        messages.append("objectives: none set; add [[objectives]] with a metric and a target")
     for index, objective in enumerate(run.programme.document.objectives):
         if objective.metric not in run.registry.metrics:
             messages.append(f"objectives[{index}].metric: no plugin provides metric {objective.metric!r}")

@@ -12,10 +12,12 @@ optional extra (``pip install -e ".[spark]"``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,24 @@ __all__ = ["DEFAULT_MASTER", "TABLES", "SparkEngine", "java_problem", "spark_ses
 DEFAULT_MASTER = "local[*]"
 #: shuffle partitions on a local master (a cluster keeps its own spark.sql.shuffle.partitions)
 LOCAL_SHUFFLE_PARTITIONS = 4
+#: Told ``master`` just before a session is created, so a person waiting for the JVM knows why (`on_start`).
+on_start: Callable[[str], object] | None = None
+#: The driver's logging while Spark starts and runs: errors only. Spark's own default logs warnings at start-up
+#: (the host's loopback address, no native Hadoop library) that say nothing to someone measuring a survey.
+QUIET_LOGGING = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = stderr
+appender.console.type = Console
+appender.console.name = stderr
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
+# as quiet as the root logger: else Spark, started from Python as from its shell, says "Setting default log level"
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = error
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
+"""
 #: the tables an export writes, one folder each
 TABLES = ("observations", "events")
 #: observation columns that are not segments: the store's, and the response the `observations` view adds
@@ -83,8 +103,11 @@ def spark_session(master: str | None = None) -> SparkSession:
         from py4j.protocol import Py4JError
         from pyspark.errors import PySparkException
 
+        if on_start is not None:
+            on_start(chosen)
         try:
-            session = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
+            with _quiet_logging(builder) as quiet:
+                session = quiet.config("spark.ui.showConsoleProgress", "false").getOrCreate()
         except (PySparkException, Py4JError) as exc:
             # a master Spark does not know, a cluster it cannot reach: say which, not a JVM trace
             first = spark_reason(exc)
@@ -96,6 +119,48 @@ def spark_session(master: str | None = None) -> SparkSession:
     session.conf.set("spark.sql.session.timeZone", "UTC")
     session.conf.set("spark.sql.ansi.enabled", "false")
     return session
+
+
+@contextlib.contextmanager
+def _quiet_logging(builder: Any) -> Iterator[Any]:
+    """``builder`` with the driver's logging at ERROR from its first line (`QUIET_LOGGING`), while the JVM starts.
+
+    A JVM pyspark launches is given the builder's settings on its command
+    line, so the log configuration reaches it before Spark logs anything
+    (``setLogLevel`` afterwards comes too late for the start-up warnings). An
+    installation with logging of its own (`_own_logging`) is left alone. The
+    file is read once, at start: removed after.
+    """
+    handle, name = tempfile.mkstemp(prefix="cxframe-log4j2-", suffix=".properties")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(QUIET_LOGGING)
+        if not _own_logging():
+            builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={name}")
+        yield builder
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def _own_logging() -> bool:
+    """Whether the Spark installation configures the driver's logging itself (ours would replace it).
+
+    A ``log4j2.properties`` in its conf folder, or driver Java options in
+    ``spark-defaults.conf``.
+    """
+    home = os.environ.get("SPARK_CONF_DIR") or (
+        str(Path(os.environ["SPARK_HOME"]) / "conf") if os.environ.get("SPARK_HOME") else None
+    )
+    if home is None:
+        return False
+    if (Path(home) / "log4j2.properties").is_file():
+        return True
+    try:
+        text = (Path(home) / "spark-defaults.conf").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(line.split()[:1] == ["spark.driver.extraJavaOptions"] for line in text.splitlines())
 
 
 class SparkEngine(SQLEngine):

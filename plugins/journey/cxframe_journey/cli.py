@@ -19,6 +19,7 @@ from cxframe import (
     PROGRAMME_FILE,
     REPORT_LANGUAGES,
     EngineChoice,
+    InvalidInput,
     Opened,
     SparkEngine,
     common_options,
@@ -26,6 +27,7 @@ from cxframe import (
     engine_options,
     handle_errors,
     json_option,
+    load_programme,
     state,
 )
 from cxframe_journey import analytics, api, spark, templates
@@ -139,6 +141,15 @@ def _selected(
 ) -> Iterator[tuple[Opened, Selection]]:
     """Open the programme, collecting LOG with a progress bar; say what was collected."""
     current = state()
+    folder = current.programme
+    if log is not None and not (folder.is_file() or (folder / PROGRAMME_FILE).is_file()):
+        # no store to collect LOG into: besides creating a programme, the log can be read without one
+        try:
+            load_programme(folder)
+        except InvalidInput as error:
+            command = f"cxframe journey {click.get_current_context().info_name}"
+            hint = f"; or read the log without a store: `{command} {log} --no-store`"
+            raise InvalidInput([error.messages[0] + hint, *error.messages[1:]]) from None
     bar = _Bar(quiet)
     try:
         with open_log(current.programme, log, mapping, source=source_id, host=current.plugins(), progress=bar) as (
@@ -249,7 +260,8 @@ def variants(
     out.print(table)
     cases = sum(v["count"] for v in found)
     out.print(
-        f"{len(found)} variants over {cases} cases" + (f" (showing {len(shown)})" if len(shown) < len(found) else "")
+        f"{len(found)} variant{'' if len(found) == 1 else 's'} over {cases} case{'' if cases == 1 else 's'}"
+        + (f" (showing {len(shown)})" if len(shown) < len(found) else "")
     )
 
 

@@ -153,7 +153,7 @@ def header_of(source: SourceReader) -> tuple[list[str], int]:
     header, width = _read_header(source)
     problems = list(_missing(source, header, source.display_path()))
     if problems:
-        raise InvalidInput(problems, where=str(source.path))
+        raise source.problems(problems)
     return header, width
 
 
@@ -161,7 +161,7 @@ def event_batches(source: SourceReader) -> EventBatches:
     """The log's records as batches of raw columns with the source's mapping; see the module docstring."""
     problems = list(check_options(source))
     if problems:  # the ingest machinery checks first; this guards direct calls
-        raise InvalidInput(problems, where=str(source.path))
+        raise source.problems(problems)
     columns: dict[str, Any] = source.columns
     header, width = header_of(source)
     fmt = source.option("timestamp_format")

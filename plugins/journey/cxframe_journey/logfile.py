@@ -55,8 +55,10 @@ class LogSummary:
 
     def describe(self) -> str:
         """One line for people, then one per rejected row kept: how many rows and why they were left out."""
+        record = "event" if self.unit == "event" else "row"
+        read = f"{self.rows_read} {record}" + ("" if self.rows_read == 1 else "s")
         text = (
-            f"{self.source}: read {self.rows_read} rows: {self.rows_accepted} accepted, "
+            f"{self.source}: read {read}: {self.rows_accepted} accepted, "
             f"{self.rows_rejected} rejected; nothing stored (--no-store)"
         )
         if self.notes:
@@ -64,7 +66,8 @@ class LogSummary:
         lines = [text]
         lines.extend(f"  rejected {self.unit} {r.line}: {r.reason}" for r in self.rejects)
         if self.rows_rejected > len(self.rejects):
-            lines.append(f"  … and {self.rows_rejected - len(self.rejects)} more rejected rows")
+            more = self.rows_rejected - len(self.rejects)
+            lines.append(f"  … and {more} more rejected {record}{'' if more == 1 else 's'}")
         return "\n".join(lines)
 
 
@@ -104,12 +107,12 @@ def read(source: SourceReader) -> EventLog:
             where=path,
         )
     if not source.path.is_file():
-        raise InvalidInput([f"source {source.id!r}: file not found"], where=path)
+        raise source.problems(["file not found"])
     collector = csvlog.event_csv if source.collector == "event-csv" else xes.xes
     assert collector.check_options is not None and collector.batches is not None
     problems = list(collector.check_options(source))
     if problems:
-        raise InvalidInput([f"source {source.id!r}: {p}" for p in problems], where=path)
+        raise source.problems(problems)
     log = collector.batches(source)
     assert isinstance(log, EventBatches)
     cleaner = EventCleaner(log)

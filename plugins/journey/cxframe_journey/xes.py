@@ -255,7 +255,7 @@ def _batches(source: SourceReader) -> Generator[Batch, None, None]:
     """
     problems = list(check_options(source))
     if problems:  # the ingest machinery checks first; this guards direct calls
-        raise InvalidInput(problems, where=str(source.path))
+        raise source.problems(problems)
     path = str(source.path)
     found = _Columns(source)
     # the parse's state, in locals of the handlers for speed: element depth, the depth of the open trace and
@@ -365,6 +365,7 @@ def event_batches(source: SourceReader) -> EventBatches:
         attributes_json=CELLS.index("attributes"),
         close=batches.close,
         timestamp_rule=TimestampRule(time_zone=source.option("time_zone", formerly="timezone")),
+        record="event",
     )
 
 

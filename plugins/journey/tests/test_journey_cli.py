@@ -37,7 +37,7 @@ def test_variants_json_has_the_public_shape(root: Path) -> None:
         {"activities": ["chat"], "count": 1, "share": 0.5},
     ]
     # the ingest summary goes to stderr, so stdout stays JSON
-    assert "tickets.xes: read 8 rows: 4 accepted, 0 accepted in part, 4 rejected" in result.stderr
+    assert "tickets.xes: read 8 events: 4 accepted, 0 accepted in part, 4 rejected" in result.stderr
 
 
 def test_dfg_json_has_the_public_shape(root: Path) -> None:
@@ -63,7 +63,7 @@ def test_csv_columns_are_named_with_options(root: Path) -> None:
     result = invoke("-C", str(root), "journey", "variants", str(other))
     assert result.exit_code == 1
     assert (
-        "columns.case: no column 'case:concept:name' in the header (line 1) of other.csv; "
+        "other.csv: columns.case: no column 'case:concept:name' in the header (line 1); "
         "its columns, closest first: what, when, id" in result.stderr
     )
 

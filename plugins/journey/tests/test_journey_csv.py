@@ -83,7 +83,7 @@ def test_a_mapped_column_missing_from_the_header_names_the_file_line_and_columns
         cxframe.collect(root, host=host())
     message = str(caught.value)
     assert message.startswith(str(root / "orders.csv") + ": source 'orders': columns.activity: no column 'Step' in ")
-    assert "the header (line 1) of orders.csv; did you mean 'step'? its columns, closest first: step, " in message
+    assert "the header (line 1); did you mean 'step'? its columns, closest first: step, " in message
     assert testing.read_table(root, "events") == []
 
 
@@ -120,7 +120,7 @@ def test_an_empty_file_and_a_header_without_rows_say_so(tmp_path: Path) -> None:
     root = programme(tmp_path / "p")
     (root / "empty.csv").write_text("", encoding="utf-8")
     (root / "header.csv").write_text("case:concept:name,concept:name,time:timestamp\n", encoding="utf-8")
-    with pytest.raises(InvalidInput, match=r"empty\.csv: the file is empty; expected a header row"):
+    with pytest.raises(InvalidInput, match=r"empty\.csv: the file is empty; there is nothing to collect"):
         collect(root, root / "empty.csv")
     with pytest.raises(InvalidInput, match=r"header\.csv: no events: the file has a header but no rows"):
         collect(root, root / "header.csv")

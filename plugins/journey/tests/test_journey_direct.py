@@ -184,7 +184,7 @@ def test_a_log_whose_every_row_is_rejected_has_no_variants(tmp_path: Path) -> No
         (HEADER, r"empty\.csv: no events: the file has a header but no rows"),
         (
             "case,concept:name,time:timestamp\n1,a,2025-01-01\n",
-            r"columns\.case: no column 'case:concept:name' in the header \(line 1\) of .*empty\.csv; "
+            r"empty\.csv: columns\.case: no column 'case:concept:name' in the header \(line 1\); "
             r"did you mean 'concept:name'\? its columns, closest first: concept:name, time:timestamp, case",
         ),
     ],
@@ -293,7 +293,7 @@ def test_no_store_of_a_log_with_no_accepted_row_says_so(root: Path) -> None:
         (
             ["dfg", "orders.csv", "--no-store"],
             1,
-            "columns.case: no column 'case:concept:name' in the header (line 1) of orders.csv",
+            "orders.csv: columns.case: no column 'case:concept:name' in the header (line 1);",
         ),
     ],
 )

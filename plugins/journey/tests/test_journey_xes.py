@@ -135,7 +135,7 @@ def test_bad_settings_are_reported_by_validate(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "the file is empty; expected an XES log (<log> with traces and events)"),
+        (b"", "the file is empty; there is nothing to collect"),
         (
             b'<?xml version="1.0"?>\n<log xmlns="http://www.xes-standard.org/"><trace/></log>',
             "no events: the log has no <event> elements",

@@ -68,7 +68,7 @@ def test_a_mapped_column_missing_from_the_header_names_it(tmp_path: Path) -> Non
     root = make(tmp_path, "", {"timestamp": "when", "questions": {"nps": "Q9"}})
     with pytest.raises(
         InvalidInput,
-        match=r"source 'survey': columns\.questions\.nps: no column 'Q9' in s\.csv; its columns, closest first: 'Q1', ",
+        match=r"s\.csv: source 'survey': columns\.questions\.nps: no column 'Q9'; its columns, closest first: 'Q1', ",
     ):
         cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
 

@@ -94,7 +94,7 @@ def test_an_empty_reviews_file_is_a_clear_error(tmp_path: Path) -> None:
     (root / "data" / "posts.csv").write_text("", encoding="utf-8")
     result = cli(root, "collect")
     assert result.exit_code != 0
-    assert "the file is empty: expected a header row" in result.output and "Traceback" not in result.output
+    assert "the file is empty; there is nothing to collect" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(
