@@ -180,3 +180,17 @@ def test_a_group_of_more_clusters_than_kept_in_memory_is_summed_by_the_two_level
     assert_same(found, expected)
     # the one-pass query gave up (9 respondents in a group, 4 kept), and the two GROUP BYs ran after it
     assert _clusters.CLUSTER_SUMS in asked[-2] and _clusters.CLUSTER_SUMS not in asked[-1]
+
+
+def test_without_groups_the_clusters_take_the_two_level_query(monkeypatch):
+    # one GROUP BY by respondent then: SQLite's sort is as fast as the aggregate's dicts and bounded in memory
+    with Store(":memory:") as store:
+        store_answers(store, [(v % 11, None, v % 3, None, 0) for v in range(12)])
+        engine = SQLiteEngine(store)
+        asked: list[str] = []
+        original = engine.rows
+        monkeypatch.setattr(engine, "rows", lambda sql, parameters=(): asked.append(sql) or original(sql, parameters))
+        (overall,) = engine.aggregate(NPS)
+        (monthly,) = engine.aggregate(NPS, period=Period.MONTH)
+    assert _clusters.CLUSTER_SUMS not in asked[-2] and _clusters.CLUSTER_SUMS in asked[-1]
+    assert overall.repeat_respondents == monthly.repeat_respondents == 3

@@ -21,9 +21,9 @@ CLUSTER_SUMS = "cx_respondent_clusters"
 
 _PACKED = struct.Struct("<dddqqq")
 
-#: the most clusters of each kind one group holds in memory (about 250 bytes each, so ~60 MB); a larger group gives up
-#: and its query runs as two GROUP BYs, whose sorts SQLite spills to disk
-MAX_CLUSTERS = 250_000
+#: the most clusters of each kind one group holds in memory (about 180 bytes each, so ~90 MB); a larger group gives
+#: up and its query runs again as two GROUP BYs, whose sorts SQLite spills to disk
+MAX_CLUSTERS = 500_000
 
 
 class RespondentClusters:

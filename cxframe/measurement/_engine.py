@@ -425,7 +425,8 @@ class SQLEngine(abc.ABC):
         sum_w2 = f"{total('_cx_weight * _cx_weight')} + (COUNT(*) - COUNT(_cx_weight))"
         sums = [sum_w, sum_w2, f"SUM(_cx_w * {d})", f"SUM(_cx_w * {d} * {d})", shift]
         limits = ["MIN(_cx_x)", "MAX(_cx_x)"] if extremes else []
-        packed = self.cluster_sums(d) if clustered and one_pass else None
+        # without groups the two-level query sorts once (by respondent), as fast as the aggregate's dicts
+        packed = self.cluster_sums(d) if clustered and one_pass and outer else None
         if not clustered:
             # each answer its own cluster: Σw², Σw²d, Σw²d² (the design's sums) are plain sums too
             squared = [f"SUM(_cx_w * _cx_w * {d})", f"SUM(_cx_w * _cx_w * {d} * {d})"]
