@@ -32,6 +32,7 @@ from cxframe.contracts._records import (
     TargetStatus,
     WeightedVariance,
 )
+from cxframe.measurement._clusters import CLUSTER_SUMS, register, unpack
 from cxframe.measurement._dialect import SQLITE, Dialect
 from cxframe.measurement._flags import (
     NO_INTERVAL,
@@ -115,7 +116,7 @@ FIXED_SEGMENTS = ("touchpoint", "channel", "source", "population")
 class SQLEngine(abc.ABC):
     """The queries of an SQL engine over an ``observations`` table, in its `dialect`; a subclass runs them.
 
-    One ``GROUP BY`` per metric (two with respondent clusters). A subclass
+    One ``GROUP BY`` per metric (two with respondent clusters, unless `cluster_sums` gives an aggregate). A subclass
     gives the `dialect`, `rows` (run one query with ``?`` parameters) and
     `segment_columns`.
     """
@@ -378,6 +379,15 @@ class SQLEngine(abc.ABC):
         """The SQL of an answer's period label; a view of the engine may bucket answers its own way (windows)."""
         return self.dialect.period(period)
 
+    def cluster_sums(self, value: str) -> str | None:
+        """SQL of one aggregate of a group's respondent clusters (`cxframe.measurement._clusters`), or None.
+
+        Its arguments are the row query's ``_cx_r``, ``_cx_u``, ``_cx_w`` and
+        ``value`` (the value about its shift). None: this engine's SQL has no
+        such aggregate, and the clusters take a second ``GROUP BY``.
+        """
+        return None
+
     def _identified(self, query: _Query) -> bool:
         """Whether any answer the query reads carries a respondent id (only then can answers cluster)."""
         sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {query.table} WHERE {' AND '.join(query.conditions)} AND respondent_id IS NOT NULL LIMIT 1)"
@@ -388,13 +398,19 @@ class SQLEngine(abc.ABC):
 
     @overload
     def _aggregates(
-        self, query: _Query, source: str, value: tuple[str, str], clustered: bool, extremes: bool
+        self, query: _Query, source: str, value: tuple[str, str], clustered: bool, extremes: bool, one_pass: bool = True
     ) -> list[tuple[Aggregate, tuple[Any, ...]]]: ...
 
     def _aggregates(
-        self, query: _Query, source: str, value: tuple[str, str], clustered: bool, extremes: bool = False
+        self,
+        query: _Query,
+        source: str,
+        value: tuple[str, str],
+        clustered: bool,
+        extremes: bool = False,
+        one_pass: bool = True,
     ) -> list[Aggregate] | list[tuple[Aggregate, tuple[Any, ...]]]:
-        """One GROUP BY over ``source`` (two with clusters: by respondent, then by group).
+        """One GROUP BY over ``source`` (with clusters and no `cluster_sums`, two: by respondent, then by group).
 
         ``value`` is the SQL of the value about its shift (``d``) and of the
         shift. With ``extremes``, the values' minimum and maximum come back
@@ -409,10 +425,16 @@ class SQLEngine(abc.ABC):
         sum_w2 = f"{total('_cx_weight * _cx_weight')} + (COUNT(*) - COUNT(_cx_weight))"
         sums = [sum_w, sum_w2, f"SUM(_cx_w * {d})", f"SUM(_cx_w * {d} * {d})", shift]
         limits = ["MIN(_cx_x)", "MAX(_cx_x)"] if extremes else []
+        # without groups the two-level query sorts once (by respondent), as fast as the aggregate's dicts
+        packed = self.cluster_sums(d) if clustered and one_pass and outer else None
         if not clustered:
             # each answer its own cluster: Σw², Σw²d, Σw²d² (the design's sums) are plain sums too
             squared = [f"SUM(_cx_w * _cx_w * {d})", f"SUM(_cx_w * _cx_w * {d} * {d})"]
             columns = [*outer, "COUNT(*)", *sums, *squared, *limits]
+            sql = f"SELECT {', '.join(columns)} FROM ({source})"
+        elif packed is not None:
+            # the clusters gathered by the engine's aggregate in the same pass (one sort instead of two)
+            columns = [*outer, "COUNT(*)", *sums, packed, *limits]
             sql = f"SELECT {', '.join(columns)} FROM ({source})"
         else:
             # per respondent (an answer without one alone), then per group: the cluster sums of the design
@@ -444,7 +466,11 @@ class SQLEngine(abc.ABC):
         plain: list[Aggregate] = []
         paired: list[tuple[Aggregate, tuple[Any, ...]]] = []
         by = query.by
-        for row in self.rows(sql, query.parameters):
+        found = self.rows(sql, query.parameters)
+        if packed is not None and any(row[len(outer) + 6] is None for row in found):
+            # a group of more clusters than the aggregate keeps in memory: two GROUP BYs, whose sorts spill to disk
+            return self._aggregates(query, source, value, clustered, extremes, one_pass=False)
+        for row in found:
             segment = dict(zip(by, row[: len(by)], strict=True))
             offset = len(by)
             period_value = None
@@ -452,6 +478,9 @@ class SQLEngine(abc.ABC):
                 period_value = row[offset]
                 offset += 1
             values = row[offset:]
+            if packed is not None:
+                # in the order of the two-level query's columns
+                values = (*values[:6], *unpack(values[6]), *values[7:])
             n, total_w, total_w2, sum_wd, sum_wd2, shift_value, w_wd, wd2 = values[:8]
             if not n:
                 continue
@@ -498,6 +527,11 @@ class SQLiteEngine(SQLEngine):
     ) -> None:
         super().__init__(variance=variance, respondent_clusters=respondent_clusters)
         self.store = store
+        register(store.db.conn)
+
+    def cluster_sums(self, value: str) -> str | None:
+        # SQLite sorts for every GROUP BY: a Python aggregate gathers the clusters in the one-pass sort instead
+        return f"{CLUSTER_SUMS}(_cx_r, _cx_u, _cx_w, {value})"
 
     def segment_columns(self, metric: MetricDefinition | None = None) -> list[str]:
         known = [*FIXED_SEGMENTS, *self.store.segment_columns()]
