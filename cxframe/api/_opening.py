@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import re
 import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +18,7 @@ from cxframe.host._manager import PluginHost, load_plugins
 from cxframe.host._registry import Registry, build_registry
 from cxframe.ingestion._readers import source_reader
 from cxframe.lifecycle._run import Run, finish_run, start_run
-from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
+from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme, package_name
 from cxframe.programme._scaffold import example_programme
 from cxframe.store._sqlite import Store
 
@@ -112,33 +111,45 @@ def unknown_plugin_settings(programme: Programme, host: PluginHost) -> list[tupl
 
     A plugin reads its settings under its distribution's name, so any other
     table is read by nobody: ``misspelt`` when an installed plugin's name is
-    close to it (``cxframe-improv``), else a plugin not installed here (a
-    shared programme file may carry settings for plugins some readers lack).
-    Names compare as package names do (``cxframe_nps`` is ``cxframe-nps``);
-    a distribution with several entry points (``dist:entry``) is its
-    distribution's name.
+    close to it (``cxframe-improv``) or it is a plugin's entry-point or
+    module name (``acme`` for ``acme = "cxframe_acme"`` in ``cxframe-acme``),
+    else a plugin not installed here (a shared programme file may carry
+    settings for plugins some readers lack). Names compare as package names
+    do (``cxframe_nps`` is ``cxframe-nps``); a distribution with several
+    entry points (``dist:entry``) is its distribution's name.
     """
-    installed = sorted({_package_name(info.name.split(":")[0]) for info in host.plugin_infos()} - {"cxframe"})
+    infos = host.plugin_infos()
+    installed = sorted({package_name(info.name.split(":")[0]) for info in infos} - {"cxframe"})
+    # the other names a developer may guess for a plugin: its entry point's and its module's
+    aliases: dict[str, str] = {}
+    for info in infos:
+        for alias in (info.entry_point, info.module):
+            if alias:
+                aliases.setdefault(package_name(alias), package_name(info.name.split(":")[0]))
     listed = ", ".join(installed) or "none"
     found = []
     for name in programme.document.plugins:
-        if _package_name(name) in installed:
+        if package_name(name) in installed:
             continue
         # close: a letter or two apart (every built-in shares "cxframe-", so the usual 0.6 would pair any two)
-        close = difflib.get_close_matches(_package_name(name), installed, n=1, cutoff=0.85)
+        close = difflib.get_close_matches(package_name(name), installed, n=1, cutoff=0.85)
         where = f"{programme.file}: plugins.{name}: no installed plugin is called {name!r}"
-        if close:
+        if package_name(name) in aliases:
+            meant = aliases[package_name(name)]
+            found.append(
+                (
+                    f"{where}, so nothing reads these settings (did you mean {meant!r}? {name!r} is a name inside "
+                    "that plugin; its settings go under its distribution's name)",
+                    True,
+                )
+            )
+        elif close:
             found.append(
                 (f"{where}, so nothing reads these settings (did you mean {close[0]!r}? installed: {listed})", True)
             )
         else:
             found.append((f"{where}: its settings are not used until it is installed (installed: {listed})", False))
     return found
-
-
-def _package_name(name: str) -> str:
-    """``name`` as package indexes compare names (PEP 503): lower case, runs of ``-_.`` one ``-``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @contextlib.contextmanager

@@ -60,6 +60,8 @@ class PluginInfo:
     version: str | None
     hooks: tuple[str, ...]
     module: str
+    #: the entry point's own name (``acme`` in ``acme = "cxframe_acme"``), for a plugin loaded from one
+    entry_point: str | None = None
 
 
 @attrs.define
@@ -72,6 +74,8 @@ class PluginHost:
     pm: pluggy.PluginManager
     failures: list[PluginFailure] = attrs.field(factory=list)
     versions: dict[str, str | None] = attrs.field(factory=dict)
+    #: plugin name -> the name of the entry point it was loaded from
+    entry_points: dict[str, str] = attrs.field(factory=dict)
     trace: bool = False
     # per thread: the calls in progress (hook, answers so far), and where the failures stood when each traced call began
     _local: threading.local = attrs.field(factory=threading.local, init=False, repr=False)
@@ -241,6 +245,7 @@ class PluginHost:
                     version=self.versions.get(name),
                     hooks=tuple(sorted(caller.name for caller in callers)),
                     module=getattr(original, "__name__", type(original).__name__),
+                    entry_point=self.entry_points.get(name),
                 )
             )
         return infos
@@ -291,6 +296,8 @@ def load_plugins(*, entry_points: bool = True, extra: Iterable[object] = ()) -> 
             name = dist_name if seen_names[dist_name] == 1 else f"{dist_name}:{entry_point.name}"
             if host.pm.has_plugin(name):
                 continue
+            # kept for a plugin that fails to load too: a did-you-mean for settings filed under this name
+            host.entry_points[name] = entry_point.name
             try:
                 plugin = entry_point.load()
             except Exception as exc:

@@ -1,0 +1,108 @@
+"""What a plugin developer ran into with plugin names and loading (the plugindev report).
+
+A client plugin is installed here as pip would install it: a ``*.dist-info``
+folder (distribution ``cxframe-acme``, entry point ``acme = "cxframe_acmetest"``)
+and its module, both on the import path, so ``importlib.metadata`` finds it
+as it finds an installed distribution.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import cxframe
+from cxframe import testing
+from cxframe.api._opening import open_programme
+from cxframe.host._manager import load_plugins
+
+ACME = """
+from cxframe import Check, CheckResult, CheckStatus, hookimpl
+
+NAME = "cxframe-acme"
+
+
+def _min(run):
+    settings = run.programme.plugin_settings(NAME)
+    return CheckResult(status=CheckStatus.PASS, evidence=(f"min_per_branch {settings.get('min_per_branch', 5)}",))
+
+
+@hookimpl
+def register_checks(programme):
+    return [Check(id="acme.coverage", title="Every branch has answers", run=_min)]
+"""
+
+
+@pytest.fixture
+def acme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """cxframe-acme "pip-installed" in a temporary site folder (only it and the built-ins load)."""
+    site = tmp_path / "site"
+    dist_info = site / "cxframe_acme-0.1.0.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: cxframe-acme\nVersion: 0.1.0\n", encoding="utf-8")
+    (dist_info / "entry_points.txt").write_text("[cxframe]\nacme = cxframe_acmetest\n", encoding="utf-8")
+    (site / "cxframe_acmetest.py").write_text(ACME, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("CXFRAME_LOAD_PLUGINS", "cxframe-acme,cxframe-nps")
+    monkeypatch.delitem(sys.modules, "cxframe_acmetest", raising=False)
+    yield site
+    sys.modules.pop("cxframe_acmetest", None)
+
+
+def _programme(directory: Path, tables: str) -> Path:
+    root = testing.make_programme(directory)
+    with (root / "cxframe.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n" + tables)
+    return root
+
+
+@pytest.mark.parametrize("spelling", ["cxframe-acme", "cxframe_acme", "CXFrame.Acme", "cxframe__acme"])
+def test_a_plugins_settings_are_found_under_any_spelling_of_its_name(tmp_path: Path, spelling: str) -> None:
+    root = _programme(tmp_path, f'[plugins."{spelling}"]\nmin_per_branch = 15\n')
+    programme = cxframe.load_programme(root)
+    assert programme.plugin_settings("cxframe-acme") == {"min_per_branch": 15}
+    assert programme.plugin_settings("cxframe_acme") == {"min_per_branch": 15}
+    assert programme.plugin_settings("cxframe-other") == {}
+
+
+def test_an_underscore_table_reaches_the_plugin_through_the_cli(tmp_path: Path, acme: Path) -> None:
+    root = _programme(tmp_path, "[plugins.cxframe_acme]\nmin_per_branch = 15\n")
+    validated = testing.invoke(["-C", str(root), "validate"], host=load_plugins())
+    assert validated.exit_code == 0, validated.output
+    assert "warning" not in validated.stderr
+    checked = testing.invoke(["-C", str(root), "check", "--json"], host=load_plugins())
+    assert checked.exit_code == 0, checked.output
+    [result] = [row for row in json.loads(checked.stdout) if row["check"] == "acme.coverage"]
+    assert result["evidence"] == ["min_per_branch 15"]
+
+
+def test_a_built_in_plugins_underscore_table_is_read(tmp_path: Path, acme: Path) -> None:
+    root = _programme(tmp_path, "[plugins.cxframe_nps]\ncsat_scale = [1, 7]\n")
+    with open_programme(root, load_plugins()) as opened:
+        assert opened.registry.metrics.get("csat").scale_max == 7
+
+
+def test_two_tables_of_one_plugin_are_a_validate_problem(tmp_path: Path) -> None:
+    root = _programme(tmp_path, '[plugins.cxframe-acme]\ntop_box = 4\n\n[plugins."cxframe_acme"]\ntop_box = 5\n')
+    problems = cxframe.validate(root, host=testing.plugin_host())
+    assert problems == [
+        f"{root / 'cxframe.toml'}: plugins.cxframe_acme: the same plugin's settings as plugins.cxframe-acme (names "
+        "compare as package names do: case, '-', '_' and '.' are alike), so only one table would be read; "
+        "merge them into one"
+    ]
+    result = testing.invoke(["-C", str(root), "validate"], host=testing.plugin_host())
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "plugins.cxframe_acme: the same plugin's settings as plugins.cxframe-acme" in result.stderr
+
+
+def test_a_table_named_after_the_entry_point_gets_a_did_you_mean(tmp_path: Path, acme: Path) -> None:
+    root = _programme(tmp_path, "[plugins.acme]\nmin_per_branch = 15\n")
+    [problem] = cxframe.validate(root, host=load_plugins())
+    assert "plugins.acme: no installed plugin is called 'acme', so nothing reads these settings" in problem
+    assert "did you mean 'cxframe-acme'?" in problem
+    result = testing.invoke(["-C", str(root), "validate"], host=load_plugins())
+    assert result.exit_code == 1 and "did you mean 'cxframe-acme'?" in result.stderr
