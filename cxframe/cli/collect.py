@@ -11,7 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from cxframe import api
 from cxframe.cli._common import common_options, console, emit_json, handle_errors, json_option, state
 from cxframe.contracts._convert import unstructure
-from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._errors import CxframeError, InvalidInput
 
 
 def _value(text: str, *, column: bool) -> Any:
@@ -116,10 +116,13 @@ def collect(
     out = console(stderr=True)
     failed: list[str] = []
 
-    def on_failed(source: str, error: InvalidInput) -> None:
+    def on_failed(source: str, error: CxframeError) -> None:
         failed.append(source)
         for line in str(error).splitlines():
             click.secho(f"error: {line}", fg="red", err=True)
+        detail = getattr(error, "detail", "")
+        if detail and current.verbose:  # a collector's bug: its traceback, as for any other error under -v
+            click.echo(detail, err=True)
 
     with Progress(
         TextColumn("[progress.description]{task.description}"),

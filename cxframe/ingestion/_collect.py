@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from cxframe.contracts._batches import EventBatches, Reject, Skipped
+from cxframe.contracts._batches import EventBatches, Reject, Skipped, SurveyBatches
 from cxframe.contracts._errors import CxframeError, InvalidInput
 from cxframe.contracts._plugins import Collector
 from cxframe.contracts._records import Event, Observation
@@ -61,6 +61,20 @@ class CollectorFailed(CxframeError):
     def __init__(self, message: str, detail: str = "") -> None:
         super().__init__(message)
         self.detail = detail
+
+
+def _not_batches(collector: Collector, returned: object) -> str:
+    """What to say when a ``batches=`` function returned something else (often a generator of rows)."""
+    message = (
+        f"collector {collector.id!r}: its batches function returned {type(returned).__name__}, expected "
+        "SurveyBatches or EventBatches (nothing from this source was stored)"
+    )
+    if hasattr(returned, "__next__"):
+        message += (
+            "; a collector that yields (line, record) rows gives its function as read=, not batches= "
+            "(docs/writing-a-plugin.md, 'A collector: rows or batches')"
+        )
+    return message
 
 
 @attrs.frozen
@@ -537,6 +551,8 @@ def ingest(
             else:
                 # the collector hands batches of raw columns and a mapping; the core does the rest, set-based
                 read = collector.batches(reader)
+                if not isinstance(read, SurveyBatches | EventBatches):
+                    raise CollectorFailed(_not_batches(collector, read))
                 try:
                     if isinstance(read, EventBatches):
                         counts = _ingest_events(store, reader, read, ingest_id, progress)
@@ -556,8 +572,15 @@ def ingest(
         except (CxframeError, KeyboardInterrupt):
             raise
         except Exception as exc:
+            # a line only once the collector has yielded a row; a batches collector (or a rows one failing
+            # before its first row) fails somewhere in the file
+            where = (
+                f"on {reader.path} near line {position[0]}"
+                if position[0] is not None
+                else f"while reading {reader.path}"
+            )
             raise CollectorFailed(
-                f"collector {collector.id!r} failed on {reader.path} near line {position[0]}: "
+                f"collector {collector.id!r} failed {where}: "
                 f"{type(exc).__name__}: {exc} (nothing from this source was stored)",
                 "".join(traceback.format_exception(exc)),
             ) from exc
