@@ -49,6 +49,7 @@ def acme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.setenv("CXFRAME_LOAD_PLUGINS", "cxframe-acme,cxframe-nps")
     monkeypatch.delitem(sys.modules, "cxframe_acmetest", raising=False)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # tests rewrite the module: never a stale .pyc
     yield site
     sys.modules.pop("cxframe_acmetest", None)
 
@@ -106,3 +107,110 @@ def test_a_table_named_after_the_entry_point_gets_a_did_you_mean(tmp_path: Path,
     assert "did you mean 'cxframe-acme'?" in problem
     result = testing.invoke(["-C", str(root), "validate"], host=load_plugins())
     assert result.exit_code == 1 and "did you mean 'cxframe-acme'?" in result.stderr
+
+
+# --- a plugin that fails to load is named first, once, and by what follows (plugindev findings 3 and 4) ---
+
+BROKEN_HOOK = """
+
+@hookimpl
+def stage_startd(stage, run):
+    pass
+"""
+
+WITH_COLLECTOR = """
+
+from cxframe import Collector
+
+
+def _rows(source):
+    return iter(())
+
+
+@hookimpl
+def register_collectors():
+    return [Collector(id="acme-csv", description="Acme CRM exports", read=_rows)]
+"""
+
+
+def _break(site: Path, extra: str) -> None:
+    (site / "cxframe_acmetest.py").write_text(ACME + WITH_COLLECTOR + extra, encoding="utf-8")
+
+
+def _acme_programme(directory: Path) -> Path:
+    root = testing.make_programme(directory, sources=[{"id": "acme", "collector": "acme-csv", "path": "export.csv"}])
+    (root / "export.csv").write_text("id\n1\n", encoding="utf-8")
+    with (root / "cxframe.toml").open("a", encoding="utf-8") as handle:
+        handle.write("\n[plugins.cxframe-acme]\nmin_per_branch = 15\n")
+    return root
+
+
+def test_a_load_failure_comes_first_once_and_is_named_by_the_unknown_collector(tmp_path: Path, acme: Path) -> None:
+    _break(acme, BROKEN_HOOK)
+    root = _acme_programme(tmp_path / "p")
+    result = testing.invoke(["-C", str(root), "collect"], host=load_plugins())
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    failure = (
+        "warning: plugin cxframe-acme: failed to load: unknown hook 'stage_startd' (did you mean 'stage_started'?)"
+    )
+    assert lines[0] == failure and lines.count(failure) == 1
+    assert "in plugin <module" not in result.stderr
+    # installed, though not loaded: its settings table is not "a plugin nobody is called"
+    assert "no installed plugin is called" not in result.stderr
+    assert (
+        "unknown collector 'acme-csv' (known: qualtrics, survey-csv, survey-jsonl, survey-xlsx, surveymonkey); "
+        "plugin cxframe-acme failed to load, so the collectors it registers are missing" in result.stderr
+    )
+    problems = cxframe.validate(root, host=load_plugins())
+    assert problems == [
+        f"{root / 'cxframe.toml'}: sources[0].collector: unknown collector 'acme-csv' (known: survey-csv, "
+        "survey-jsonl, survey-xlsx, qualtrics, surveymonkey); plugin cxframe-acme failed to load, so the collectors it "
+        "registers are missing"
+    ]
+    strict = testing.invoke(["--strict", "-C", str(root), "validate"], host=load_plugins())
+    assert strict.stderr.splitlines()[0] == failure and strict.stderr.count(failure) == 1
+
+
+def test_plugins_json_lists_a_plugin_that_failed_to_load_with_its_error(tmp_path: Path, acme: Path) -> None:
+    _break(acme, BROKEN_HOOK)
+    result = testing.invoke(["-C", str(tmp_path), "plugins", "--json"], host=load_plugins())
+    assert result.exit_code == 0, result.output
+    [entry] = [entry for entry in json.loads(result.stdout) if entry["name"] == "cxframe-acme"]
+    assert entry == {
+        "name": "cxframe-acme",
+        "version": "0.1.0",
+        "hooks": [],
+        "collectors": [],
+        "metrics": [],
+        "assessments": [],
+        "checks": [],
+        "reporters": [],
+        "error": "unknown hook 'stage_startd' (did you mean 'stage_started'?)",
+    }
+    # the loaded plugins keep the public shape, with no error key
+    assert all("error" not in other for other in json.loads(result.stdout) if other["name"] != "cxframe-acme")
+    table = testing.invoke(["-C", str(tmp_path), "plugins"], host=load_plugins())
+    assert "failed to load" in table.stdout and "stage_startd" in table.stdout
+
+
+def test_a_misspelt_hook_argument_is_one_line_with_a_did_you_mean(acme: Path) -> None:
+    _break(acme, "\n\n@hookimpl\ndef register_assessments(programm):\n    return []\n")
+    [failure] = [failure for failure in load_plugins().failures if failure.plugin == "cxframe-acme"]
+    assert failure.error == (
+        "hook register_assessments: register_assessments(programm) takes 'programm', which register_assessments "
+        "does not pass (it passes programme) (did you mean 'programme'?)"
+    )
+
+
+def test_measure_says_a_plugins_metrics_are_missing_rather_than_to_collect(tmp_path: Path, acme: Path) -> None:
+    _break(acme, "\n\n@hookimpl\ndef register_metrics(programme):\n    raise RuntimeError('acme crashed')\n")
+    root = _acme_programme(tmp_path / "p")
+    result = testing.invoke(["-C", str(root), "measure"], host=load_plugins())
+    assert result.exit_code == 0, result.output
+    assert "run `cxframe collect`" not in result.stdout
+    assert (
+        "no results: plugin cxframe-acme failed in register_metrics, so the metrics it registers are missing"
+        in result.stdout
+    )
+    assert result.stderr.count("hook register_metrics failed: RuntimeError: acme crashed") == 1

@@ -65,6 +65,8 @@ class PluginListing:
 def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = None) -> PluginListing:
     """Every loaded plugin with its version, the hooks it implements and the ids it registered, by kind.
 
+    A plugin that failed to load is listed with its ``error`` (and nothing registered).
+
     The ``register_*`` hooks see the programme file in ``programme`` when
     there is one (a plugin may register by its settings). A programme file
     that cannot be read is left out, its problems in ``programme_problems``,
@@ -87,6 +89,13 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
     host = host if host is not None else load_plugins()
     registry = build_registry(host, loaded)
     listed = [_installed(registry, info.name, info.version, info.hooks) for info in host.plugin_infos()]
+    # a plugin installed but left out is listed too, with why: not only on stderr, where a script misses it
+    listed.extend(
+        InstalledPlugin(name=failure.plugin, version=host.versions.get(failure.plugin), error=failure.error)
+        for failure in host.failures
+        if failure.hook == "load" and not host.pm.has_plugin(failure.plugin)
+    )
+    listed.sort(key=lambda plugin: plugin.name)
     return PluginListing(listed, list(registry.conflicts), problems)
 
 
@@ -126,10 +135,12 @@ def unknown_plugin_settings(programme: Programme, host: PluginHost) -> list[tupl
         for alias in (info.entry_point, info.module):
             if alias:
                 aliases.setdefault(package_name(alias), package_name(info.name.split(":")[0]))
+    # a plugin that failed to load is installed: its load failure says why its settings are not used
+    unloaded = {package_name(failure.plugin.split(":")[0]) for failure in host.failures if failure.hook == "load"}
     listed = ", ".join(installed) or "none"
     found = []
     for name in programme.document.plugins:
-        if package_name(name) in installed:
+        if package_name(name) in installed or package_name(name) in unloaded:
             continue
         # close: a letter or two apart (every built-in shares "cxframe-", so the usual 0.6 would pair any two)
         close = difflib.get_close_matches(package_name(name), installed, n=1, cutoff=0.85)
@@ -198,6 +209,7 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
             known = ", ".join(registry.collectors.ids()) or "none installed"
             problems.append(
                 f"{where}: sources[{index}].collector: unknown collector {source.collector!r} (known: {known})"
+                + _missing(registry.collectors.missing())
             )
         else:
             collector = registry.collectors.get(source.collector)
@@ -214,12 +226,20 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
             known = ", ".join(registry.metrics.ids()) or "none installed"
             problems.append(
                 f"{where}: objectives[{index}].metric: unknown metric {objective.metric!r} (known: {known})"
+                + _missing(registry.metrics.missing())
             )
     for index, action in enumerate(loaded.document.actions):
         if action.metric is not None and action.metric not in registry.metrics:
             known = ", ".join(registry.metrics.ids()) or "none installed"
-            problems.append(f"{where}: actions[{index}].metric: unknown metric {action.metric!r} (known: {known})")
+            problems.append(
+                f"{where}: actions[{index}].metric: unknown metric {action.metric!r} (known: {known})"
+                + _missing(registry.metrics.missing())
+            )
     return problems
+
+
+def _missing(note: str) -> str:
+    return f"; {note}" if note else ""
 
 
 def _source_problem(where: str, index: int, problem: str) -> str:

@@ -20,8 +20,10 @@ Environment variables:
 
 from __future__ import annotations
 
+import difflib
 import importlib.metadata
 import os
+import re
 import sys
 import threading
 import traceback
@@ -104,10 +106,43 @@ class PluginHost:
         except (pluggy.PluginValidationError, ValueError) as exc:
             if self.pm.is_registered(isolated):
                 self.pm.unregister(isolated)
-            self.failures.append(PluginFailure(name, "load", str(exc)))
+            self.failures.append(PluginFailure(name, "load", self._validation_message(str(exc))))
             return False
         self.versions[name] = version
         return True
+
+    def _validation_message(self, message: str) -> str:
+        """pluggy's message for an invalid hook implementation, said in one line with a did-you-mean.
+
+        pluggy names the hook and then the plugin object (``in plugin <module …>``), or spreads an
+        unknown argument over three lines with the implementation's signature.
+        """
+        unknown = re.match(r"unknown hook '(\w+)' in plugin ", message)
+        if unknown:
+            hook = unknown.group(1)
+            return f"unknown hook {hook!r}" + _did_you_mean(hook, self._hook_names())
+        arguments = re.match(
+            r"Plugin '[^']*' for hook '(\w+)'\nhookimpl definition: (.*)\nArgument\(s\) \{(.*)\} are declared",
+            message,
+        )
+        if arguments:
+            hook, signature, names = arguments.groups()
+            known = list(getattr(self.pm.hook, hook).spec.argnames)
+            unknown_names = re.findall(r"'(\w+)'", names)
+            hints = "".join(_did_you_mean(unknown_name, known) for unknown_name in unknown_names)
+            return (
+                f"hook {hook}: {signature} takes {', '.join(map(repr, unknown_names))}, which {hook} does not pass "
+                f"(it passes {', '.join(known) or 'nothing'}){hints}"
+            )
+        return " ".join(message.split("\n"))
+
+    def _hook_names(self) -> list[str]:
+        # pluggy also keeps a caller, without a spec, for each unknown hook it was offered
+        return [
+            name
+            for name, caller in vars(self.pm.hook).items()
+            if isinstance(caller, pluggy.HookCaller) and caller.spec is not None
+        ]
 
     def unregister(self, name: str) -> None:
         plugin = self.pm.get_plugin(name)
@@ -251,6 +286,11 @@ class PluginHost:
         return infos
 
 
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def new_host(*, trace: bool | None = None) -> PluginHost:
     """A plugin host with the hook specs added and no plugin registered."""
     pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
@@ -296,8 +336,10 @@ def load_plugins(*, entry_points: bool = True, extra: Iterable[object] = ()) -> 
             name = dist_name if seen_names[dist_name] == 1 else f"{dist_name}:{entry_point.name}"
             if host.pm.has_plugin(name):
                 continue
-            # kept for a plugin that fails to load too: a did-you-mean for settings filed under this name
+            # kept for a plugin that fails to load too: `cxframe plugins` lists it, and its entry point's name
+            # gets a did-you-mean for settings filed under it
             host.entry_points[name] = entry_point.name
+            host.versions[name] = dist.version if dist is not None else None
             try:
                 plugin = entry_point.load()
             except Exception as exc:
