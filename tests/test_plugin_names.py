@@ -214,3 +214,31 @@ def test_measure_says_a_plugins_metrics_are_missing_rather_than_to_collect(tmp_p
         in result.stdout
     )
     assert result.stderr.count("hook register_metrics failed: RuntimeError: acme crashed") == 1
+
+
+# --- the docs' test recipe with the plugin pip-installed (plugindev finding 5) ---
+
+
+def test_a_plugin_given_in_code_and_installed_is_registered_once(tmp_path: Path, acme: Path) -> None:
+    import cxframe_acmetest  # the installed plugin's own module, as its tests import it
+
+    host = testing.plugin_host(cxframe_acmetest, entry_points=True)
+    assert host.failures == []
+    [info] = [info for info in host.plugin_infos() if info.module == "cxframe_acmetest"]
+    assert (info.name, info.version) == ("cxframe-acme", "0.1.0")  # the entry point's registration
+    root = testing.make_programme(tmp_path / "p")
+    result = testing.invoke(
+        ["--strict", "-C", str(root), "check"], host=testing.plugin_host(cxframe_acmetest, entry_points=True)
+    )
+    assert result.exit_code == 0, result.output
+    assert "already registered" not in result.stderr
+
+
+def test_registering_one_plugin_object_twice_by_hand_is_still_a_failure() -> None:
+    from tests import toy_plugin
+
+    host = testing.plugin_host(toy_plugin)
+    assert not host.register(toy_plugin, "again")
+    assert [str(failure) for failure in host.failures] == [
+        "plugin again: failed to load: already registered as tests.toy_plugin"
+    ]

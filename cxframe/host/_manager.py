@@ -93,11 +93,10 @@ class PluginHost:
         hook implementations, isolated; ``host.pm.get_plugin(name).original``
         is the plugin object.
         """
-        for registered in self.pm.get_plugins():
-            if isinstance(registered, StandIn) and registered.original is plugin:
-                other = self.pm.get_name(registered)
-                self.failures.append(PluginFailure(name, "load", f"already registered as {other}"))
-                return False
+        other = self.name_of(plugin)
+        if other is not None:
+            self.failures.append(PluginFailure(name, "load", f"already registered as {other}"))
+            return False
         isolated = stand_in(self.pm, plugin, name, self.record, self._answered)
         try:
             self.pm.register(isolated, name=name)
@@ -110,6 +109,13 @@ class PluginHost:
             return False
         self.versions[name] = version
         return True
+
+    def name_of(self, plugin: object) -> str | None:
+        """The name ``plugin`` (the object given to `register`) is registered under, or None."""
+        for registered in self.pm.get_plugins():
+            if isinstance(registered, StandIn) and registered.original is plugin:
+                return self.pm.get_name(registered)
+        return None
 
     def _validation_message(self, message: str) -> str:
         """pluggy's message for an invalid hook implementation, said in one line with a did-you-mean.
@@ -317,7 +323,9 @@ def load_plugins(*, entry_points: bool = True, extra: Iterable[object] = ()) -> 
     :param entry_points: load every distribution's ``cxframe`` entry points
         (filtered by ``CXFRAME_LOAD_PLUGINS`` when set).
     :param extra: plugin objects (modules or instances) to register as well,
-        named after their module or class.
+        named after their module or class; one that an entry point already
+        registered (the same module, installed) is that plugin, under its
+        distribution's name.
     """
     host = new_host()
     if entry_points:
@@ -347,6 +355,10 @@ def load_plugins(*, entry_points: bool = True, extra: Iterable[object] = ()) -> 
                 continue
             host.register(plugin, name, dist.version if dist is not None else None)
     for plugin in extra:
+        if host.name_of(plugin) is not None:
+            # a plugin given in code and also installed (a plugin's own tests, with entry_points=True): one
+            # plugin, already registered under its distribution's name and version
+            continue
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
         host.register(plugin, name)
     return host
