@@ -178,3 +178,27 @@ def test_verbose_collect_prints_the_collectors_traceback(tmp_path: Path) -> None
     root = buggy_programme(tmp_path, "mid-file")
     result = testing.invoke(["-v", "-C", str(root), "collect"], host=testing.plugin_host(toy_plugin, BuggyCollectors()))
     assert result.exit_code == 1 and "Traceback (most recent call last)" in result.stderr
+
+
+def test_rejects_read_as_the_file_did_and_a_blank_timestamp_is_no_timestamp(tmp_path: Path) -> None:
+    import cxframe_nps
+
+    root = testing.make_programme(
+        tmp_path / "p",
+        sources=[
+            {
+                "id": "crm",
+                "collector": "survey-csv",
+                "path": "crm.csv",
+                "columns": {"timestamp": "when", "response_id": "id", "questions": {"nps": "q"}},
+                "options": {"delimiter": ";"},
+            }
+        ],
+    )
+    (root / "crm.csv").write_text(
+        "id;when;q\nR1;2026-03-01T10:00:00Z;9\nR2;2026-03-01T11:00:00Z;12\nR3;;7\n", encoding="utf-8"
+    )
+    cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+    rejects = {row["line"]: (row["raw"], row["reason"]) for row in testing.read_table(root, "rejects")}
+    assert rejects[3][0] == "R2;2026-03-01T11:00:00Z;12"
+    assert rejects[4] == ("R3;;7", "no timestamp (expected ISO-8601)")

@@ -242,3 +242,48 @@ def test_registering_one_plugin_object_twice_by_hand_is_still_a_failure() -> Non
     assert [str(failure) for failure in host.failures] == [
         "plugin again: failed to load: already registered as tests.toy_plugin"
     ]
+
+
+# --- smaller findings: settings errors in `plugins` and `validate`, CXFRAME_LOAD_PLUGINS names (8, 9) ---
+
+BAD_SETTING = """
+
+from cxframe import InvalidInput
+
+
+@hookimpl
+def register_metrics(programme):
+    top_box = programme.plugin_settings(NAME).get("top_box", 4) if programme is not None else 4
+    if not 1 <= top_box <= 5:
+        raise InvalidInput([f"plugins.{NAME}.top_box: {top_box!r} is not a whole number from 1 to 5"])
+    return []
+"""
+
+
+def test_a_plugins_settings_error_does_not_stop_plugins_and_validate_names_the_file(tmp_path: Path, acme: Path) -> None:
+    _break(acme, BAD_SETTING)
+    root = _programme(tmp_path / "p", "[plugins.cxframe-acme]\ntop_box = 9\n")
+    problem = f"{root / 'cxframe.toml'}: plugins.cxframe-acme.top_box: 9 is not a whole number from 1 to 5"
+    listed = testing.invoke(["-C", str(root), "plugins", "--json"], host=load_plugins())
+    assert listed.exit_code == 0, listed.output
+    assert "cxframe-acme" in [entry["name"] for entry in json.loads(listed.stdout)]
+    assert f"warning: ignoring the programme: {problem}" in listed.stderr
+    assert cxframe.validate(root, host=load_plugins()) == [problem]
+
+
+def test_load_plugins_names_compare_as_package_names(acme: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CXFRAME_LOAD_PLUGINS", "cxframe_acme")
+    host = load_plugins()
+    assert [info.name for info in host.plugin_infos()] == ["cxframe-acme"] and host.notes == []
+
+
+def test_load_plugins_with_the_entry_point_name_says_so(
+    tmp_path: Path, acme: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CXFRAME_LOAD_PLUGINS", "acme")
+    result = testing.invoke(["-C", str(tmp_path), "plugins"], host=load_plugins())
+    assert result.exit_code == 0 and "no plugins installed" in result.stdout
+    assert (
+        "warning: CXFRAME_LOAD_PLUGINS names no installed plugin: 'acme' (did you mean 'cxframe-acme'? installed: "
+        in result.stderr
+    )

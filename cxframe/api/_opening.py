@@ -87,7 +87,12 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
         except InvalidInput as exc:
             problems = list(exc.messages)
     host = host if host is not None else load_plugins()
-    registry = build_registry(host, loaded)
+    try:
+        registry = build_registry(host, loaded)
+    except InvalidInput as exc:
+        # a plugin that cannot make sense of its settings: list the plugins as without a programme, and say why
+        problems.extend(_in_file(loaded, exc.messages) if loaded is not None else exc.messages)
+        registry = build_registry(host, None)
     listed = [_installed(registry, info.name, info.version, info.hooks) for info in host.plugin_infos()]
     # a plugin installed but left out is listed too, with why: not only on stderr, where a script misses it
     listed.extend(
@@ -193,7 +198,7 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
     try:
         registry = build_registry(host, loaded)
     except InvalidInput as exc:  # a plugin that cannot make sense of its settings in the programme file
-        return exc.messages
+        return _in_file(loaded, exc.messages)
     problems = list(registry.conflicts)
     # a plugin that cannot make sense of its settings in the programme file says so by raising
     problems.extend(str(failure) for failure in host.failures[before:])
@@ -236,6 +241,12 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
                 + _missing(registry.metrics.missing())
             )
     return problems
+
+
+def _in_file(programme: Programme, messages: Iterable[str]) -> list[str]:
+    """A plugin's settings problems, each starting with the programme file as every other problem does."""
+    where = str(programme.file)
+    return [message if message.startswith(where) else f"{where}: {message}" for message in messages]
 
 
 def _missing(note: str) -> str:

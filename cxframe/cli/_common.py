@@ -53,6 +53,8 @@ class State:
             self.host = load_plugins()
         if not self._announced:
             self._announced = True
+            for note in self.host.notes:
+                click.secho(f"warning: {note}", fg="yellow", err=True)
             for failure in self.host.failures:
                 if failure.hook == "load":
                     _print_failure(failure, self.verbose)

@@ -10,8 +10,10 @@ plugin isolated (`cxframe.host._isolation`): one that raises is recorded
 Environment variables:
 
 ``CXFRAME_LOAD_PLUGINS``
-    Comma-separated distribution names to load; others are skipped. Set it
-    empty to load none. Useful to find which plugin breaks a command.
+    Comma-separated distribution names to load (compared as package names:
+    ``cxframe_nps`` is ``cxframe-nps``); others are skipped. Set it empty to
+    load none. Useful to find which plugin breaks a command. A name no
+    installed distribution has is noted in `PluginHost.notes`.
 ``CXFRAME_TRACE``
     When set (non-empty), every hook call is reported on standard error
     through pluggy's hook-call monitoring: the plugins called, in order, then
@@ -36,6 +38,7 @@ import pluggy
 
 from cxframe.host import _hookspecs as hookspecs
 from cxframe.host._isolation import StandIn, pair, stand_in
+from cxframe.programme._file import package_name
 
 ENTRY_POINT_GROUP = "cxframe"
 
@@ -78,6 +81,8 @@ class PluginHost:
     versions: dict[str, str | None] = attrs.field(factory=dict)
     #: plugin name -> the name of the entry point it was loaded from
     entry_points: dict[str, str] = attrs.field(factory=dict)
+    #: what loading found worth saying that is no plugin's failure (a CXFRAME_LOAD_PLUGINS name matching nothing)
+    notes: list[str] = attrs.field(factory=list)
     trace: bool = False
     # per thread: the calls in progress (hook, answers so far), and where the failures stood when each traced call began
     _local: threading.local = attrs.field(factory=threading.local, init=False, repr=False)
@@ -306,11 +311,35 @@ def new_host(*, trace: bool | None = None) -> PluginHost:
     return PluginHost(pm=pm, trace=trace)
 
 
-def _allowed() -> set[str] | None:
+def _allowed() -> list[str] | None:
     value = os.environ.get("CXFRAME_LOAD_PLUGINS")
     if value is None:
         return None
-    return {name.strip() for name in value.split(",") if name.strip()}
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _unmatched_allowed(allowed: list[str], entry_points: list[importlib.metadata.EntryPoint]) -> list[str]:
+    """A line per name in ``CXFRAME_LOAD_PLUGINS`` that no installed distribution is called (a did-you-mean when
+    it is an entry point's or a module's name)."""
+    dists: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    for entry_point in entry_points:
+        dist = entry_point.dist.name if entry_point.dist is not None else entry_point.name
+        dists[package_name(dist)] = dist
+        module = (
+            getattr(entry_point, "value", "").split(":")[0].split(".")[0]
+        )  # "cxframe_acme" of "cxframe_acme:plugin"
+        for alias in (entry_point.name, module):
+            aliases.setdefault(package_name(alias), dist)
+    installed = ", ".join(sorted(dists.values())) or "none"
+    lines = []
+    for name in allowed:
+        if package_name(name) in dists:
+            continue
+        meant = aliases.get(package_name(name))
+        hint = f"did you mean {meant!r}? " if meant else ""
+        lines.append(f"CXFRAME_LOAD_PLUGINS names no installed plugin: {name!r} ({hint}installed: {installed})")
+    return lines
 
 
 def _entry_points() -> Iterable[importlib.metadata.EntryPoint]:
@@ -330,15 +359,19 @@ def load_plugins(*, entry_points: bool = True, extra: Iterable[object] = ()) -> 
     host = new_host()
     if entry_points:
         allowed = _allowed()
+        found = list(_entry_points())
+        if allowed is not None:
+            host.notes.extend(_unmatched_allowed(allowed, found))
+        wanted = None if allowed is None else {package_name(name) for name in allowed}
         seen_names: dict[str, int] = {}
-        for entry_point in _entry_points():
+        for entry_point in found:
             dist = entry_point.dist
             dist_name = dist.name if dist is not None else entry_point.name
             seen_names[dist_name] = seen_names.get(dist_name, 0) + 1
-        for entry_point in _entry_points():
+        for entry_point in found:
             dist = entry_point.dist
             dist_name = dist.name if dist is not None else entry_point.name
-            if allowed is not None and dist_name not in allowed:
+            if wanted is not None and package_name(dist_name) not in wanted:
                 continue
             # one distribution may declare several entry points; keep names unique
             name = dist_name if seen_names[dist_name] == 1 else f"{dist_name}:{entry_point.name}"

@@ -38,6 +38,7 @@ from cxframe.contracts._plugins import Collector
 from cxframe.contracts._records import Event, Observation
 from cxframe.ingestion._background import iterate_ahead
 from cxframe.ingestion._cleaning import EventCleaner, EventRows
+from cxframe.ingestion._delimited import delimiter_of
 from cxframe.ingestion._sources import SourceReader
 from cxframe.ingestion._staged import ROWS_PER_INSERT, StagedCounts, ingest_staged
 from cxframe.programme._file import file_hashes
@@ -427,7 +428,7 @@ def _ingest_events(
 ) -> StagedCounts:
     """Store an event log's batches: events keyed by source and line, rejects with their line and reason."""
     conn = store.db.conn
-    cleaner = EventCleaner(log)
+    cleaner = EventCleaner(log, delimiter_of(reader))
     width = len(EVENT_COLUMNS)
     # rows bound many to a statement: a statement step costs about a microsecond however many rows it binds
     per_insert = max(1, min(ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
