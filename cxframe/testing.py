@@ -43,7 +43,12 @@ __all__ = [
 
 
 def plugin_host(*plugins: object, entry_points: bool = False) -> PluginHost:
-    """A fresh plugin host with ``plugins`` registered (and, if asked, the installed ones)."""
+    """A fresh plugin host with ``plugins`` registered (and, if asked, the installed ones).
+
+    A plugin in ``plugins`` that is installed as well (your plugin's own tests, with
+    ``entry_points=True``) is registered once, by its entry point: named after its
+    distribution, with its version.
+    """
     return load_plugins(entry_points=entry_points, extra=plugins)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +13,8 @@ from cxframe import testing
 from cxframe.cli import cli
 from cxframe.contracts._errors import InvalidInput
 from cxframe.host._manager import PluginHost
+from cxframe.ingestion._collect import CollectorFailed
+from tests import toy_plugin
 from tests.conftest import write_answers
 
 
@@ -124,3 +127,108 @@ def test_an_event_collector_whose_lines_do_not_increase_fails_with_nothing_store
         with pytest.raises(CollectorFailed, match="lines that do not increase"):
             ingest(store, reader, collector)
         assert store.count("events") == 0 and store.count("ingests") == 0
+
+
+# --- a collector that raises is a plugin's bug: it stops its own source only (plugindev finding 2) ---
+
+
+class BuggyCollectors:
+    """Collectors with the bugs a plugin developer makes: one raises mid-file, one before any row, one
+    hands rows to ``batches=``."""
+
+    __name__ = "buggy"
+
+    @cxframe.hookimpl
+    def register_collectors(self) -> list[cxframe.Collector]:
+        def mid_file(source: cxframe.SourceReader):  # type: ignore[no-untyped-def]
+            yield from toy_plugin.read(source)
+            raise KeyError("branch")
+
+        def at_once(source: cxframe.SourceReader):  # type: ignore[no-untyped-def]
+            raise ZoneInfoNotFoundError("No time zone found with key Europe/Nowhere")
+            yield  # a generator all the same
+
+        def rows_as_batches(source: cxframe.SourceReader):  # type: ignore[no-untyped-def]
+            yield from toy_plugin.read(source)
+
+        return [
+            cxframe.Collector(id="mid-file", description="", read=mid_file),
+            cxframe.Collector(id="at-once", description="", read=at_once),
+            cxframe.Collector(id="rows-as-batches", description="", batches=rows_as_batches),
+        ]
+
+
+def buggy_programme(tmp_path: Path, collector: str) -> Path:
+    root = testing.make_programme(
+        tmp_path / "p",
+        sources=[
+            {"id": "bad", "collector": collector, "path": "bad.csv"},
+            {"id": "good", "collector": "toy-csv", "path": "good.csv"},
+        ],
+    )
+    write_answers(root / "bad.csv", [("a", "score", "7", "2026-01-01T10:00:00Z", "north")])
+    write_answers(root / "good.csv", [("b", "score", "9", "2026-01-02T10:00:00Z", "south")])
+    return root
+
+
+@pytest.mark.parametrize(
+    ("collector", "message"),
+    [
+        ("mid-file", "collector 'mid-file' failed on {bad} near line 2: KeyError: 'branch'"),
+        ("at-once", "collector 'at-once' failed while reading {bad}: ZoneInfoNotFoundError: "),
+        (
+            "rows-as-batches",
+            "collector 'rows-as-batches': its batches function returned generator, expected SurveyBatches or "
+            "EventBatches (nothing from this source was stored); a collector that yields (line, record) rows "
+            "gives its function as read=, not batches=",
+        ),
+    ],
+)
+def test_a_collector_that_raises_stops_only_its_source(tmp_path: Path, collector: str, message: str) -> None:
+    root = buggy_programme(tmp_path, collector)
+    host = testing.plugin_host(toy_plugin, BuggyCollectors())
+    result = testing.invoke(["-C", str(root), "collect"], host=host)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert message.format(bad=root / "bad.csv") in result.stderr
+    assert "line None" not in result.stderr
+    assert "error: 1 source was not collected (bad); the other source was collected" in result.stderr
+    # the source after the buggy one was collected and is printed
+    assert "good" in result.stdout and stored_sources(root) == {"good"}
+
+
+def test_without_on_failed_a_collector_bug_is_raised_after_the_others_are_collected(tmp_path: Path) -> None:
+    root = buggy_programme(tmp_path, "mid-file")
+    with pytest.raises(CollectorFailed, match="collector 'mid-file' failed .* KeyError") as caught:
+        cxframe.collect(root, host=testing.plugin_host(toy_plugin, BuggyCollectors()))
+    assert "KeyError" in caught.value.detail  # the traceback, for -v and bug reports
+    assert stored_sources(root) == {"good"}
+
+
+def test_verbose_collect_prints_the_collectors_traceback(tmp_path: Path) -> None:
+    root = buggy_programme(tmp_path, "mid-file")
+    result = testing.invoke(["-v", "-C", str(root), "collect"], host=testing.plugin_host(toy_plugin, BuggyCollectors()))
+    assert result.exit_code == 1 and "Traceback (most recent call last)" in result.stderr
+
+
+def test_rejects_read_as_the_file_did_and_a_blank_timestamp_is_no_timestamp(tmp_path: Path) -> None:
+    import cxframe_nps
+
+    root = testing.make_programme(
+        tmp_path / "p",
+        sources=[
+            {
+                "id": "crm",
+                "collector": "survey-csv",
+                "path": "crm.csv",
+                "columns": {"timestamp": "when", "response_id": "id", "questions": {"nps": "q"}},
+                "options": {"delimiter": ";"},
+            }
+        ],
+    )
+    (root / "crm.csv").write_text(
+        "id;when;q\nR1;2026-03-01T10:00:00Z;9\nR2;2026-03-01T11:00:00Z;12\nR3;;7\n", encoding="utf-8"
+    )
+    cxframe.collect(root, host=testing.plugin_host(cxframe_nps))
+    rejects = {row["line"]: (row["raw"], row["reason"]) for row in testing.read_table(root, "rejects")}
+    assert rejects[3][0] == "R2;2026-03-01T11:00:00Z;12"
+    assert rejects[4] == ("R3;;7", "no timestamp (expected ISO-8601)")

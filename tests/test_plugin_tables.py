@@ -50,3 +50,16 @@ def test_a_read_only_store_reports_the_missing_steps_and_writes_nothing(tmp_path
     with Store(tmp_path / "store.db", read_only=True) as store:
         assert store.apply_plugin_migrations("acme", STEPS) == ["acme:0001_notes"]
         assert "acme_notes" not in store.db.table_names()
+
+
+def test_a_failing_step_is_named_with_its_owner(tmp_path: Path) -> None:
+    with Store(tmp_path / "store.db") as store:
+        store.apply_plugin_migrations("cxframe-acme", STEPS)
+        bad = ("0002_bad", ["CREATE TABLE acme_more (id INTEGER)", "ALTER TABLE acme_notes ADD COLUMN text TEXT"])
+        with pytest.raises(StoreError) as caught:
+            store.apply_plugin_migrations("cxframe-acme", [*STEPS, bad])
+        assert str(caught.value) == (
+            "migration cxframe-acme/0002_bad failed: OperationalError: duplicate column name: text "
+            "(rolled back: the plugin's tables are as they were before this step)"
+        )
+        assert "acme_more" not in store.db.table_names()

@@ -11,7 +11,7 @@ from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._plugins import Detection
 from cxframe.host._manager import PluginHost, load_plugins
 from cxframe.host._registry import build_registry
-from cxframe.ingestion._collect import IngestSummary, Progress, ingest
+from cxframe.ingestion._collect import CollectorFailed, IngestSummary, Progress, ingest
 from cxframe.ingestion._detect import detect_file
 from cxframe.ingestion._forget import Forgotten, forget_source
 from cxframe.ingestion._readers import adhoc_source_id, readers_to_collect
@@ -30,7 +30,7 @@ def collect(
     host: PluginHost | None = None,
     progress: Progress | None = None,
     on_detected: Callable[[str, Detection], object] | None = None,
-    on_failed: Callable[[str, InvalidInput], object] | None = None,
+    on_failed: Callable[[str, InvalidInput | CollectorFailed], object] | None = None,
 ) -> list[IngestSummary]:
     """Collect sources into the store and return one summary per source collected.
 
@@ -47,14 +47,16 @@ def collect(
     name. Sources are collected one by one, each in its own transaction.
 
     A source that cannot be collected (a missing column, a file that is not
-    text in its encoding …) stores nothing and does not stop the others: they
+    text in its encoding …, or a collector that raised: `CollectorFailed`, a
+    bug in its plugin) stores nothing and does not stop the others: they
     are collected, and the ``collect_finished`` hook sees their summaries.
     With ``on_failed``, ``on_failed(source_id, error)`` is told of each such
     source and the summaries of the others are returned — how the CLI prints
-    every failure and still shows what was collected. Without it, one
-    `InvalidInput` listing every failed source's problems is raised once the
-    others are collected, so a caller that expected an error for a bad source
-    still gets one (its good sources are stored all the same). A problem
+    every failure and still shows what was collected. Without it, one error
+    listing every failed source's problems is raised once the others are
+    collected (`InvalidInput`, or `CollectorFailed` when a collector raised),
+    so a caller that expected an error for a bad source still gets one (its
+    good sources are stored all the same). A problem
     before any source is read (an unknown source id, a file whose layout is
     not recognised) is raised at once and nothing is collected.
 
@@ -74,12 +76,13 @@ def collect(
             on_detected=on_detected,
         )
         summaries = []
-        failed: list[InvalidInput] = []
+        failed: list[InvalidInput | CollectorFailed] = []
         for reader in readers:
             chosen = opened.registry.collectors.get(reader.collector)
             try:
                 summaries.append(ingest(opened.store, reader, chosen, progress=progress))
-            except InvalidInput as error:  # that source stored nothing (one transaction): go on with the rest
+            # that source stored nothing (one transaction): go on with the rest, also after a plugin's bug
+            except (InvalidInput, CollectorFailed) as error:
                 failed.append(error)
                 if on_failed is not None:
                     on_failed(reader.id, error)
@@ -91,7 +94,11 @@ def collect(
             summaries=summaries,
         )
         if failed and on_failed is None:
-            raise InvalidInput([message for error in failed for message in error.messages])
+            messages = [str(error) for error in failed]
+            bugs = [error for error in failed if isinstance(error, CollectorFailed)]
+            if bugs:
+                raise CollectorFailed("\n".join(messages), "".join(bug.detail for bug in bugs))
+            raise InvalidInput(messages)
         return summaries
 
 

@@ -9,7 +9,8 @@ from cxframe.api._opening import Opened, ProgrammeLike, _definitions, open_progr
 from cxframe.api._scaling import check_engine, check_export_of, spark_engine
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._records import IntervalMethod, MetricDefinition, MetricResult, Period, WeightedVariance
-from cxframe.host._manager import PluginHost
+from cxframe.host._manager import PluginHost, load_plugins
+from cxframe.host._registry import failed_before_registering, missing_note
 from cxframe.lifecycle._protection import protect
 from cxframe.lifecycle._run import Run
 from cxframe.measurement._comparisons import (
@@ -166,7 +167,9 @@ def why_no_results(
     One line per such metric, naming the question and population it reads
     and how many answers to that question the store holds from other
     populations (or that it holds none). ``cxframe measure --metric …``
-    prints these when a metric it was asked for has no result.
+    prints these when a metric it was asked for has no result. With no
+    ``metrics`` (every registered one) and no result, one line when a plugin
+    failed before registering its metrics (the likelier cause than no data).
 
     >>> results = cxframe.measure("my-programme", ["enps"])            # doctest: +SKIP
     >>> cxframe.why_no_results("my-programme", ["enps"], results)     # doctest: +SKIP
@@ -174,6 +177,8 @@ def why_no_results(
     """
     measured = {result.metric for result in results}
     wanted = [metrics] if isinstance(metrics, str) else list(metrics)
+    if not wanted and not measured:
+        return _why_no_metric(programme, host)
     missing = [metric for metric in wanted if metric not in measured]
     if not missing:
         return []
@@ -195,6 +200,22 @@ def why_no_results(
                 hint += " (map a source's column to that question and run `cxframe collect`)"
             hints.append(hint)
     return hints
+
+
+def _why_no_metric(programme: ProgrammeLike, host: PluginHost | None) -> list[str]:
+    """Why measuring every metric gave nothing, when a plugin's failure is the likelier cause than no data.
+
+    From the failures ``host`` recorded while measuring: building the registry again would call a
+    failing hook twice, and report it twice.
+    """
+    if host is None:
+        host = load_plugins()
+        with open_programme(programme, host):
+            pass
+    failed = failed_before_registering(host, "metrics")
+    if not failed:
+        return []  # no data: the usual "no observations yet" says it
+    return [f"no results: {missing_note('metrics', failed)} (and no other metric has observations yet)"]
 
 
 def compare(

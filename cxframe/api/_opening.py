@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import re
 import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +18,7 @@ from cxframe.host._manager import PluginHost, load_plugins
 from cxframe.host._registry import Registry, build_registry
 from cxframe.ingestion._readers import source_reader
 from cxframe.lifecycle._run import Run, finish_run, start_run
-from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme
+from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme, package_name
 from cxframe.programme._scaffold import example_programme
 from cxframe.store._sqlite import Store
 
@@ -66,6 +65,8 @@ class PluginListing:
 def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = None) -> PluginListing:
     """Every loaded plugin with its version, the hooks it implements and the ids it registered, by kind.
 
+    A plugin that failed to load is listed with its ``error`` (and nothing registered).
+
     The ``register_*`` hooks see the programme file in ``programme`` when
     there is one (a plugin may register by its settings). A programme file
     that cannot be read is left out, its problems in ``programme_problems``,
@@ -86,8 +87,20 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
         except InvalidInput as exc:
             problems = list(exc.messages)
     host = host if host is not None else load_plugins()
-    registry = build_registry(host, loaded)
+    try:
+        registry = build_registry(host, loaded)
+    except InvalidInput as exc:
+        # a plugin that cannot make sense of its settings: list the plugins as without a programme, and say why
+        problems.extend(_in_file(loaded, exc.messages) if loaded is not None else exc.messages)
+        registry = build_registry(host, None)
     listed = [_installed(registry, info.name, info.version, info.hooks) for info in host.plugin_infos()]
+    # a plugin installed but left out is listed too, with why: not only on stderr, where a script misses it
+    listed.extend(
+        InstalledPlugin(name=failure.plugin, version=host.versions.get(failure.plugin), error=failure.error)
+        for failure in host.failures
+        if failure.hook == "load" and not host.pm.has_plugin(failure.plugin)
+    )
+    listed.sort(key=lambda plugin: plugin.name)
     return PluginListing(listed, list(registry.conflicts), problems)
 
 
@@ -112,33 +125,47 @@ def unknown_plugin_settings(programme: Programme, host: PluginHost) -> list[tupl
 
     A plugin reads its settings under its distribution's name, so any other
     table is read by nobody: ``misspelt`` when an installed plugin's name is
-    close to it (``cxframe-improv``), else a plugin not installed here (a
-    shared programme file may carry settings for plugins some readers lack).
-    Names compare as package names do (``cxframe_nps`` is ``cxframe-nps``);
-    a distribution with several entry points (``dist:entry``) is its
-    distribution's name.
+    close to it (``cxframe-improv``) or it is a plugin's entry-point or
+    module name (``acme`` for ``acme = "cxframe_acme"`` in ``cxframe-acme``),
+    else a plugin not installed here (a shared programme file may carry
+    settings for plugins some readers lack). Names compare as package names
+    do (``cxframe_nps`` is ``cxframe-nps``); a distribution with several
+    entry points (``dist:entry``) is its distribution's name.
     """
-    installed = sorted({_package_name(info.name.split(":")[0]) for info in host.plugin_infos()} - {"cxframe"})
+    infos = host.plugin_infos()
+    installed = sorted({package_name(info.name.split(":")[0]) for info in infos} - {"cxframe"})
+    # the other names a developer may guess for a plugin: its entry point's and its module's
+    aliases: dict[str, str] = {}
+    for info in infos:
+        for alias in (info.entry_point, info.module):
+            if alias:
+                aliases.setdefault(package_name(alias), package_name(info.name.split(":")[0]))
+    # a plugin that failed to load is installed: its load failure says why its settings are not used
+    unloaded = {package_name(failure.plugin.split(":")[0]) for failure in host.failures if failure.hook == "load"}
     listed = ", ".join(installed) or "none"
     found = []
     for name in programme.document.plugins:
-        if _package_name(name) in installed:
+        if package_name(name) in installed or package_name(name) in unloaded:
             continue
         # close: a letter or two apart (every built-in shares "cxframe-", so the usual 0.6 would pair any two)
-        close = difflib.get_close_matches(_package_name(name), installed, n=1, cutoff=0.85)
+        close = difflib.get_close_matches(package_name(name), installed, n=1, cutoff=0.85)
         where = f"{programme.file}: plugins.{name}: no installed plugin is called {name!r}"
-        if close:
+        if package_name(name) in aliases:
+            meant = aliases[package_name(name)]
+            found.append(
+                (
+                    f"{where}, so nothing reads these settings (did you mean {meant!r}? {name!r} is a name inside "
+                    "that plugin; its settings go under its distribution's name)",
+                    True,
+                )
+            )
+        elif close:
             found.append(
                 (f"{where}, so nothing reads these settings (did you mean {close[0]!r}? installed: {listed})", True)
             )
         else:
             found.append((f"{where}: its settings are not used until it is installed (installed: {listed})", False))
     return found
-
-
-def _package_name(name: str) -> str:
-    """``name`` as package indexes compare names (PEP 503): lower case, runs of ``-_.`` one ``-``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @contextlib.contextmanager
@@ -171,7 +198,7 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
     try:
         registry = build_registry(host, loaded)
     except InvalidInput as exc:  # a plugin that cannot make sense of its settings in the programme file
-        return exc.messages
+        return _in_file(loaded, exc.messages)
     problems = list(registry.conflicts)
     # a plugin that cannot make sense of its settings in the programme file says so by raising
     problems.extend(str(failure) for failure in host.failures[before:])
@@ -187,6 +214,7 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
             known = ", ".join(registry.collectors.ids()) or "none installed"
             problems.append(
                 f"{where}: sources[{index}].collector: unknown collector {source.collector!r} (known: {known})"
+                + _missing(registry.collectors.missing())
             )
         else:
             collector = registry.collectors.get(source.collector)
@@ -203,12 +231,26 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
             known = ", ".join(registry.metrics.ids()) or "none installed"
             problems.append(
                 f"{where}: objectives[{index}].metric: unknown metric {objective.metric!r} (known: {known})"
+                + _missing(registry.metrics.missing())
             )
     for index, action in enumerate(loaded.document.actions):
         if action.metric is not None and action.metric not in registry.metrics:
             known = ", ".join(registry.metrics.ids()) or "none installed"
-            problems.append(f"{where}: actions[{index}].metric: unknown metric {action.metric!r} (known: {known})")
+            problems.append(
+                f"{where}: actions[{index}].metric: unknown metric {action.metric!r} (known: {known})"
+                + _missing(registry.metrics.missing())
+            )
     return problems
+
+
+def _in_file(programme: Programme, messages: Iterable[str]) -> list[str]:
+    """A plugin's settings problems, each starting with the programme file as every other problem does."""
+    where = str(programme.file)
+    return [message if message.startswith(where) else f"{where}: {message}" for message in messages]
+
+
+def _missing(note: str) -> str:
+    return f"; {note}" if note else ""
 
 
 def _source_problem(where: str, index: int, problem: str) -> str:

@@ -26,7 +26,7 @@ from cxframe.contracts._errors import (
     StorePermissionWarning,
     UnknownPluginSettingsWarning,
 )
-from cxframe.host._manager import PluginHost, load_plugins
+from cxframe.host._manager import PluginFailure, PluginHost, load_plugins
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,10 +42,26 @@ class State:
     strict: bool = False
     verbose: bool = False
     host: PluginHost | None = None
+    #: the plugin failures already printed (a load failure, as soon as the plugins are loaded)
+    shown: list[PluginFailure] = attrs.field(factory=list)
+    _announced: bool = False
 
     def plugins(self) -> PluginHost:
+        """The plugin host; the first call prints each plugin that failed to load.
+
+        Before anything else: the command's own messages (an unknown collector,
+        settings nobody reads) are often that failure's consequences.
+        """
         if self.host is None:
             self.host = load_plugins()
+        if not self._announced:
+            self._announced = True
+            for note in self.host.notes:
+                click.secho(f"warning: {note}", fg="yellow", err=True)
+            for failure in self.host.failures:
+                if failure.hook == "load":
+                    _print_failure(failure, self.verbose)
+                    self.shown.append(failure)
         return self.host
 
 
@@ -188,10 +204,8 @@ def report_failures(ctx: click.Context) -> None:
     host = current.host
     if host is None or not host.failures:
         return
-    for failure in host.failures:
-        echo_warning(str(failure))
-        if current.verbose and failure.detail:
-            click.echo(failure.detail, err=True)
+    for failure in _not_shown(current, host):
+        _print_failure(failure, current.verbose)
     if current.strict:
         click.secho(f"error: {len(host.failures)} plugin failure(s) under --strict", fg="red", err=True)
         ctx.exit(EXIT_PLUGIN_FAILED)
@@ -265,7 +279,19 @@ def _store_warnings_to_stderr(ctx: click.Context) -> None:
 
 
 def report_failures_quietly(ctx: click.Context) -> None:
-    host = state(ctx).host
-    if host is not None:
-        for failure in host.failures:
+    current = state(ctx)
+    if current.host is not None:
+        for failure in _not_shown(current, current.host):
             echo_warning(str(failure))
+
+
+def _not_shown(current: State, host: PluginHost) -> list[PluginFailure]:
+    """The failures not printed yet (by identity: one hook may fail the same way twice, and both are listed)."""
+    shown = {id(failure) for failure in current.shown}
+    return [failure for failure in host.failures if id(failure) not in shown]
+
+
+def _print_failure(failure: PluginFailure, verbose: bool) -> None:
+    echo_warning(str(failure))
+    if verbose and failure.detail:
+        click.echo(failure.detail, err=True)

@@ -20,7 +20,7 @@ from cxframe.cli._common import (
     state,
 )
 from cxframe.contracts._convert import unstructure
-from cxframe.contracts._errors import InvalidInput
+from cxframe.contracts._errors import CxframeError, InvalidInput
 
 
 def _value(text: str, *, column: bool) -> Any:
@@ -125,10 +125,13 @@ def collect(
     out = console(stderr=True)
     failed: list[str] = []
 
-    def on_failed(source: str, error: InvalidInput) -> None:
+    def on_failed(source: str, error: CxframeError) -> None:
         failed.append(source)
         for line in str(error).splitlines():
             echo_error(line)
+        detail = getattr(error, "detail", "")
+        if detail and current.verbose:  # a collector's bug: its traceback, as for any other error under -v
+            click.echo(detail, err=True)
 
     with Progress(
         TextColumn("[progress.description]{task.description}"),

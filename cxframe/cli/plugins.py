@@ -29,6 +29,8 @@ def _print_table(described: list[dict[str, Any]]) -> None:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(overflow="fold")
+        if entry.get("error"):
+            grid.add_row("[red]failed to load[/red]", escape(entry["error"]))
         for kind in ("hooks", *PLUGIN_KINDS):
             if entry[kind]:
                 grid.add_row(kind, escape(", ".join(entry[kind])))

@@ -89,10 +89,11 @@ class StorePermissionWarning(UserWarning):
 class UnknownId(CxframeError):
     """A collector, metric, check, assessment or reporter id nobody registered."""
 
-    def __init__(self, kind: str, wanted: str, known: Iterable[str]) -> None:
+    def __init__(self, kind: str, wanted: str, known: Iterable[str], missing: str = "") -> None:
         known_list = sorted(known)
         hint = ", ".join(known_list) if known_list else "none are registered"
-        super().__init__(f"unknown {kind} {wanted!r} (known: {hint})")
+        # ``missing``: the plugins that failed before registering theirs, the likelier cause than a typo
+        super().__init__(f"unknown {kind} {wanted!r} (known: {hint})" + (f"; {missing}" if missing else ""))
 
 
 class UnknownPluginSettingsWarning(UserWarning):

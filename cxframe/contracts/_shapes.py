@@ -139,6 +139,7 @@ class InstalledPlugin:
     ``name`` is its distribution name (or, for a plugin registered in code, its
     module or class name), ``version`` its distribution's version, ``hooks``
     the hooks it implements, and each of `PLUGIN_KINDS` the ids it registered.
+    A plugin that failed to load is listed with its ``error`` and nothing registered.
     """
 
     name: str
@@ -149,6 +150,8 @@ class InstalledPlugin:
     assessments: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     reporters: tuple[str, ...] = ()
+    #: why it failed to load, for a plugin that is installed and was left out (it registered nothing)
+    error: str | None = None
 
 
 def plugin_json(plugin: InstalledPlugin) -> dict[str, Any]:
@@ -156,4 +159,6 @@ def plugin_json(plugin: InstalledPlugin) -> dict[str, Any]:
     data: dict[str, Any] = {"name": plugin.name, "version": plugin.version, "hooks": list(plugin.hooks)}
     for kind in PLUGIN_KINDS:
         data[kind] = list(getattr(plugin, kind))
+    if plugin.error is not None:  # after the public keys: a reader of the listed shape still reads it
+        data["error"] = plugin.error
     return data

@@ -10,8 +10,10 @@ plugin isolated (`cxframe.host._isolation`): one that raises is recorded
 Environment variables:
 
 ``CXFRAME_LOAD_PLUGINS``
-    Comma-separated distribution names to load; others are skipped. Set it
-    empty to load none. Useful to find which plugin breaks a command.
+    Comma-separated distribution names to load (compared as package names:
+    ``cxframe_nps`` is ``cxframe-nps``); others are skipped. Set it empty to
+    load none. Useful to find which plugin breaks a command. A name no
+    installed distribution has is noted in `PluginHost.notes`.
 ``CXFRAME_TRACE``
     When set (non-empty), every hook call is reported on standard error
     through pluggy's hook-call monitoring: the plugins called, in order, then
@@ -20,8 +22,10 @@ Environment variables:
 
 from __future__ import annotations
 
+import difflib
 import importlib.metadata
 import os
+import re
 import sys
 import threading
 import traceback
@@ -34,6 +38,7 @@ import pluggy
 
 from cxframe.host import _hookspecs as hookspecs
 from cxframe.host._isolation import StandIn, pair, stand_in
+from cxframe.programme._file import package_name
 
 ENTRY_POINT_GROUP = "cxframe"
 
@@ -60,6 +65,8 @@ class PluginInfo:
     version: str | None
     hooks: tuple[str, ...]
     module: str
+    #: the entry point's own name (``acme`` in ``acme = "cxframe_acme"``), for a plugin loaded from one
+    entry_point: str | None = None
 
 
 @attrs.define
@@ -72,6 +79,10 @@ class PluginHost:
     pm: pluggy.PluginManager
     failures: list[PluginFailure] = attrs.field(factory=list)
     versions: dict[str, str | None] = attrs.field(factory=dict)
+    #: plugin name -> the name of the entry point it was loaded from
+    entry_points: dict[str, str] = attrs.field(factory=dict)
+    #: what loading found worth saying that is no plugin's failure (a CXFRAME_LOAD_PLUGINS name matching nothing)
+    notes: list[str] = attrs.field(factory=list)
     trace: bool = False
     # per thread: the calls in progress (hook, answers so far), and where the failures stood when each traced call began
     _local: threading.local = attrs.field(factory=threading.local, init=False, repr=False)
@@ -87,11 +98,10 @@ class PluginHost:
         hook implementations, isolated; ``host.pm.get_plugin(name).original``
         is the plugin object.
         """
-        for registered in self.pm.get_plugins():
-            if isinstance(registered, StandIn) and registered.original is plugin:
-                other = self.pm.get_name(registered)
-                self.failures.append(PluginFailure(name, "load", f"already registered as {other}"))
-                return False
+        other = self.name_of(plugin)
+        if other is not None:
+            self.failures.append(PluginFailure(name, "load", f"already registered as {other}"))
+            return False
         isolated = stand_in(self.pm, plugin, name, self.record, self._answered)
         try:
             self.pm.register(isolated, name=name)
@@ -100,10 +110,50 @@ class PluginHost:
         except (pluggy.PluginValidationError, ValueError) as exc:
             if self.pm.is_registered(isolated):
                 self.pm.unregister(isolated)
-            self.failures.append(PluginFailure(name, "load", str(exc)))
+            self.failures.append(PluginFailure(name, "load", self._validation_message(str(exc))))
             return False
         self.versions[name] = version
         return True
+
+    def name_of(self, plugin: object) -> str | None:
+        """The name ``plugin`` (the object given to `register`) is registered under, or None."""
+        for registered in self.pm.get_plugins():
+            if isinstance(registered, StandIn) and registered.original is plugin:
+                return self.pm.get_name(registered)
+        return None
+
+    def _validation_message(self, message: str) -> str:
+        """pluggy's message for an invalid hook implementation, said in one line with a did-you-mean.
+
+        pluggy names the hook and then the plugin object (``in plugin <module …>``), or spreads an
+        unknown argument over three lines with the implementation's signature.
+        """
+        unknown = re.match(r"unknown hook '(\w+)' in plugin ", message)
+        if unknown:
+            hook = unknown.group(1)
+            return f"unknown hook {hook!r}" + _did_you_mean(hook, self._hook_names())
+        arguments = re.match(
+            r"Plugin '[^']*' for hook '(\w+)'\nhookimpl definition: (.*)\nArgument\(s\) \{(.*)\} are declared",
+            message,
+        )
+        if arguments:
+            hook, signature, names = arguments.groups()
+            known = list(getattr(self.pm.hook, hook).spec.argnames)
+            unknown_names = re.findall(r"'(\w+)'", names)
+            hints = "".join(_did_you_mean(unknown_name, known) for unknown_name in unknown_names)
+            return (
+                f"hook {hook}: {signature} takes {', '.join(map(repr, unknown_names))}, which {hook} does not pass "
+                f"(it passes {', '.join(known) or 'nothing'}){hints}"
+            )
+        return " ".join(message.split("\n"))
+
+    def _hook_names(self) -> list[str]:
+        # pluggy also keeps a caller, without a spec, for each unknown hook it was offered
+        return [
+            name
+            for name, caller in vars(self.pm.hook).items()
+            if isinstance(caller, pluggy.HookCaller) and caller.spec is not None
+        ]
 
     def unregister(self, name: str) -> None:
         plugin = self.pm.get_plugin(name)
@@ -241,9 +291,15 @@ class PluginHost:
                     version=self.versions.get(name),
                     hooks=tuple(sorted(caller.name for caller in callers)),
                     module=getattr(original, "__name__", type(original).__name__),
+                    entry_point=self.entry_points.get(name),
                 )
             )
         return infos
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def new_host(*, trace: bool | None = None) -> PluginHost:
@@ -255,11 +311,35 @@ def new_host(*, trace: bool | None = None) -> PluginHost:
     return PluginHost(pm=pm, trace=trace)
 
 
-def _allowed() -> set[str] | None:
+def _allowed() -> list[str] | None:
     value = os.environ.get("CXFRAME_LOAD_PLUGINS")
     if value is None:
         return None
-    return {name.strip() for name in value.split(",") if name.strip()}
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _unmatched_allowed(allowed: list[str], entry_points: list[importlib.metadata.EntryPoint]) -> list[str]:
+    """A line per name in ``CXFRAME_LOAD_PLUGINS`` that no installed distribution is called (a did-you-mean when
+    it is an entry point's or a module's name)."""
+    dists: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    for entry_point in entry_points:
+        dist = entry_point.dist.name if entry_point.dist is not None else entry_point.name
+        dists[package_name(dist)] = dist
+        module = (
+            getattr(entry_point, "value", "").split(":")[0].split(".")[0]
+        )  # "cxframe_acme" of "cxframe_acme:plugin"
+        for alias in (entry_point.name, module):
+            aliases.setdefault(package_name(alias), dist)
+    installed = ", ".join(sorted(dists.values())) or "none"
+    lines = []
+    for name in allowed:
+        if package_name(name) in dists:
+            continue
+        meant = aliases.get(package_name(name))
+        hint = f"did you mean {meant!r}? " if meant else ""
+        lines.append(f"CXFRAME_LOAD_PLUGINS names no installed plugin: {name!r} ({hint}installed: {installed})")
+    return lines
 
 
 def _entry_points() -> Iterable[importlib.metadata.EntryPoint]:
@@ -272,25 +352,35 @@ def load_plugins(*, entry_points: bool = True, extra: Iterable[object] = ()) -> 
     :param entry_points: load every distribution's ``cxframe`` entry points
         (filtered by ``CXFRAME_LOAD_PLUGINS`` when set).
     :param extra: plugin objects (modules or instances) to register as well,
-        named after their module or class.
+        named after their module or class; one that an entry point already
+        registered (the same module, installed) is that plugin, under its
+        distribution's name.
     """
     host = new_host()
     if entry_points:
         allowed = _allowed()
+        found = list(_entry_points())
+        if allowed is not None:
+            host.notes.extend(_unmatched_allowed(allowed, found))
+        wanted = None if allowed is None else {package_name(name) for name in allowed}
         seen_names: dict[str, int] = {}
-        for entry_point in _entry_points():
+        for entry_point in found:
             dist = entry_point.dist
             dist_name = dist.name if dist is not None else entry_point.name
             seen_names[dist_name] = seen_names.get(dist_name, 0) + 1
-        for entry_point in _entry_points():
+        for entry_point in found:
             dist = entry_point.dist
             dist_name = dist.name if dist is not None else entry_point.name
-            if allowed is not None and dist_name not in allowed:
+            if wanted is not None and package_name(dist_name) not in wanted:
                 continue
             # one distribution may declare several entry points; keep names unique
             name = dist_name if seen_names[dist_name] == 1 else f"{dist_name}:{entry_point.name}"
             if host.pm.has_plugin(name):
                 continue
+            # kept for a plugin that fails to load too: `cxframe plugins` lists it, and its entry point's name
+            # gets a did-you-mean for settings filed under it
+            host.entry_points[name] = entry_point.name
+            host.versions[name] = dist.version if dist is not None else None
             try:
                 plugin = entry_point.load()
             except Exception as exc:
@@ -298,6 +388,10 @@ def load_plugins(*, entry_points: bool = True, extra: Iterable[object] = ()) -> 
                 continue
             host.register(plugin, name, dist.version if dist is not None else None)
     for plugin in extra:
+        if host.name_of(plugin) is not None:
+            # a plugin given in code and also installed (a plugin's own tests, with entry_points=True): one
+            # plugin, already registered under its distribution's name and version
+            continue
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
         host.register(plugin, name)
     return host

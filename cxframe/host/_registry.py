@@ -61,6 +61,8 @@ class Kind(Generic[T]):
 
     name: str
     entries: dict[str, Registered[T]] = attrs.field(factory=dict)
+    #: plugin -> how it failed before registering its contributions of this kind ("failed to load", …)
+    failed: dict[str, str] = attrs.field(factory=dict)
 
     def __contains__(self, id: str) -> bool:
         return id in self.entries
@@ -83,7 +85,11 @@ class Kind(Generic[T]):
         try:
             return self.entries[id].item
         except KeyError:
-            raise UnknownId(_label(self.name), id, self.entries) from None
+            raise UnknownId(_label(self.name), id, self.entries, self.missing()) from None
+
+    def missing(self) -> str:
+        """Which plugins failed before registering theirs, so that their ids are missing; empty when none did."""
+        return missing_note(self.name, self.failed)
 
     def plugin_of(self, id: str) -> str:
         return self.entries[id].plugin
@@ -112,6 +118,26 @@ class Registry:
             raise PluginConflict("\n".join(self.conflicts))
 
 
+def missing_note(kind: str, failed: dict[str, str]) -> str:
+    """``plugin X failed to load, so the metrics it registers are missing``, per plugin in ``failed``."""
+    return "; ".join(
+        f"plugin {plugin} {how}, so the {kind.replace('_', ' ')} it registers are missing"
+        for plugin, how in failed.items()
+    )
+
+
+def failed_before_registering(host: PluginHost, kind: str) -> dict[str, str]:
+    """plugin -> how it failed, for the plugins that failed to load or in the hook registering ``kind``."""
+    hook = ALL_KINDS[kind][0]
+    failed: dict[str, str] = {}
+    for failure in host.failures:
+        if failure.hook == "load":
+            failed.setdefault(failure.plugin, "failed to load")
+        elif failure.hook == hook:
+            failed.setdefault(failure.plugin, f"failed in {hook}")
+    return failed
+
+
 def build_registry(host: PluginHost, programme: Programme | None = None) -> Registry:
     """Ask every plugin for its contributions and index them by id.
 
@@ -121,8 +147,10 @@ def build_registry(host: PluginHost, programme: Programme | None = None) -> Regi
     """
     kinds: dict[str, Kind[Any]] = {}
     conflicts: list[str] = []
+    unloaded = {failure.plugin: "failed to load" for failure in host.failures if failure.hook == "load"}
     for kind_name, (hook, cls) in ALL_KINDS.items():
-        kind: Kind[Any] = Kind(kind_name)
+        kind: Kind[Any] = Kind(kind_name, failed=dict(unloaded))
+        before = len(host.failures)
         for plugin, contributed in host.call(hook, programme=programme):
             if contributed is None:
                 continue
@@ -142,5 +170,8 @@ def build_registry(host: PluginHost, programme: Programme | None = None) -> Regi
                     conflicts.append(f"{_label(kind_name)} id {item_id!r} is registered by both {first} and {second}")
                     continue
                 kind.entries[item_id] = Registered(plugin, item)
+        for failure in host.failures[before:]:
+            if failure.hook == hook:
+                kind.failed.setdefault(failure.plugin, f"failed in {hook}")
         kinds[kind_name] = kind
     return Registry(conflicts=conflicts, **kinds)

@@ -174,8 +174,10 @@ def _leave_out(
 class SurveyCleaner:
     """Cleans the batches of one `cxframe.SurveyBatches` into `_Chunk`s; see the module docstring."""
 
-    def __init__(self, survey: SurveyBatches, size: int) -> None:
+    def __init__(self, survey: SurveyBatches, size: int, delimiter: str = ",") -> None:
         self.survey = survey
+        #: a reject's raw record is joined with the file's own delimiter, so that it reads as the line did
+        self.delimiter = delimiter
         #: bits of the map of ids seen: a power of two, from the source's size in bytes
         self.seen_bits = min(SEEN_BITS, 1 << max(16, (size // 2).bit_length()))
         #: per-row texts in cx_clean, and the touchpoint and channel in cx_profile (those mapped)
@@ -264,7 +266,9 @@ class SurveyCleaner:
             for position, record in zip(unusable, self._records(columns, unusable), strict=True):
                 if "".join(record).strip():
                     self.count += 1
-                    chunk.raw.append((lines[position], raw_text(record), reasons[position], *no_reasons))
+                    chunk.raw.append(
+                        (lines[position], raw_text(record, self.delimiter), reasons[position], *no_reasons)
+                    )
             usable_stamps = [reason is None for reason in reasons]
             keep = pa.array(usable_stamps, pa.bool_())
             columns = [column.filter(keep) for column in columns]
@@ -335,7 +339,9 @@ class SurveyCleaner:
         if row_reasons is not None and no_row is not None:
             rejected = pc.indices_nonzero(no_row).to_pylist()
             for position, record in zip(rejected, self._records(columns, rejected), strict=True):
-                chunk.raw.append((lines[position], raw_text(record), row_reasons[position], *no_reasons))
+                chunk.raw.append(
+                    (lines[position], raw_text(record, self.delimiter), row_reasons[position], *no_reasons)
+                )
         if raw_positions:
             usable_list = usable.to_pylist()
             picked = pa.array(raw_positions, pa.int64())
@@ -348,7 +354,7 @@ class SurveyCleaner:
             ):
                 full = usable_list[position] == len(questions)
                 answer_texts = no_reasons if full else tuple(column[index] for column in reason_columns)
-                chunk.raw.append((lines[position], raw_text(record), None, *answer_texts))
+                chunk.raw.append((lines[position], raw_text(record, self.delimiter), None, *answer_texts))
         chunk.marked.extend((lines[position],) for position in marked)
 
         profiles = self._profiles(columns, chunk)
@@ -522,8 +528,9 @@ def _none(length: int) -> pa.Array:
 class EventCleaner:
     """Cleans the batches of one `cxframe.EventBatches` into ``events`` rows and rejects; see `cxframe.EventBatches`."""
 
-    def __init__(self, log: EventBatches) -> None:
+    def __init__(self, log: EventBatches, delimiter: str = ",") -> None:
         self.log = log
+        self.delimiter = delimiter
         self.timestamps = Timestamps(log)
         self.notes: Counter[str] = Counter()
         self.fields = [log.fields.get(name) for name in ("touchpoint", "channel", "resource", "outcome")]
@@ -554,7 +561,13 @@ class EventCleaner:
                 reason = f"missing {', '.join(absent)}"
             else:
                 reason = f"{reasons[position].as_py()} in {log.describe.get('timestamp', 'timestamp')}"
-            rejects.append((line_list[position], raw_text([column[position].as_py() for column in columns]), reason))
+            rejects.append(
+                (
+                    line_list[position],
+                    raw_text([column[position].as_py() for column in columns], self.delimiter),
+                    reason,
+                )
+            )
         keep = pc.invert(unusable)
         fields = [_none(count) if at is None else _blank_as_null(columns[at]) for at in self.fields]
         return EventRows(

@@ -34,13 +34,14 @@ import attrs
 import pyarrow.compute as pc
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from cxframe.contracts._batches import EventBatches, Reject, Skipped
+from cxframe.contracts._batches import EventBatches, Reject, Skipped, SurveyBatches
 from cxframe.contracts._convert import converter
 from cxframe.contracts._errors import CxframeError, InvalidInput
 from cxframe.contracts._plugins import Collector
 from cxframe.contracts._records import Event, Observation
 from cxframe.ingestion._background import iterate_ahead
 from cxframe.ingestion._cleaning import EventCleaner, EventRows
+from cxframe.ingestion._delimited import delimiter_of
 from cxframe.ingestion._sources import EMPTY_FILE, SourceReader, is_empty_file
 from cxframe.ingestion._staged import ROWS_PER_INSERT, StagedCounts, ingest_staged
 from cxframe.programme._file import file_hashes
@@ -64,6 +65,20 @@ class CollectorFailed(CxframeError):
     def __init__(self, message: str, detail: str = "") -> None:
         super().__init__(message)
         self.detail = detail
+
+
+def _not_batches(collector: Collector, returned: object) -> str:
+    """What to say when a ``batches=`` function returned something else (often a generator of rows)."""
+    message = (
+        f"collector {collector.id!r}: its batches function returned {type(returned).__name__}, expected "
+        "SurveyBatches or EventBatches (nothing from this source was stored)"
+    )
+    if hasattr(returned, "__next__"):
+        message += (
+            "; a collector that yields (line, record) rows gives its function as read=, not batches= "
+            "(docs/writing-a-plugin.md, 'A collector: rows or batches')"
+        )
+    return message
 
 
 @attrs.frozen
@@ -431,7 +446,7 @@ def _ingest_events(
 ) -> StagedCounts:
     """Store an event log's batches: events keyed by source and line, rejects with their line and reason."""
     conn = store.db.conn
-    cleaner = EventCleaner(log)
+    cleaner = EventCleaner(log, delimiter_of(reader))
     width = len(EVENT_COLUMNS)
     # rows bound many to a statement: a statement step costs about a microsecond however many rows it binds
     per_insert = max(1, min(ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
@@ -567,6 +582,8 @@ def ingest(
             else:
                 # the collector hands batches of raw columns and a mapping; the core does the rest, set-based
                 read = collector.batches(reader)
+                if not isinstance(read, SurveyBatches | EventBatches):
+                    raise CollectorFailed(_not_batches(collector, read))
                 try:
                     if isinstance(read, EventBatches):
                         record = read.record
@@ -587,8 +604,15 @@ def ingest(
         except (CxframeError, KeyboardInterrupt):
             raise
         except Exception as exc:
+            # a line only once the collector has yielded a row; a batches collector (or a rows one failing
+            # before its first row) fails somewhere in the file
+            where = (
+                f"on {reader.path} near line {position[0]}"
+                if position[0] is not None
+                else f"while reading {reader.path}"
+            )
             raise CollectorFailed(
-                f"collector {collector.id!r} failed on {reader.path} near line {position[0]}: "
+                f"collector {collector.id!r} failed {where}: "
                 f"{type(exc).__name__}: {exc} (nothing from this source was stored)",
                 "".join(traceback.format_exception(exc)),
             ) from exc

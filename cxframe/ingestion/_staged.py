@@ -39,6 +39,7 @@ import attrs
 from cxframe.contracts._batches import SurveyBatches
 from cxframe.ingestion._background import child_process_available, iterate_in_child
 from cxframe.ingestion._cleaning import SurveyCleaner, _Chunk, _Tally
+from cxframe.ingestion._delimited import delimiter_of
 from cxframe.store._sqlite import Store
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def ingest_staged(
     conn = store.db.conn
     for table in _TEMP:
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    cleaner = SurveyCleaner(survey, reader.size)
+    cleaner = SurveyCleaner(survey, reader.size, delimiter_of(reader))
     questions = list(enumerate(survey.questions))
     clean, raw = cleaner.clean_columns(), cleaner.raw_columns()
     conn.execute(f"CREATE TEMP TABLE cx_clean (line INTEGER PRIMARY KEY, {', '.join(clean[1:])}, dup_first INTEGER)")

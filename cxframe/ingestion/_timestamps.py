@@ -93,6 +93,8 @@ def timestamp_reader(source: SurveyBatches | EventBatches) -> Callable[[str], St
         if parsed is None:
             parsed = source.parse_timestamp(text)
             if parsed is None:
+                if not text.strip():  # "unparsable timestamp ''" reads as a parser's fault
+                    return None, None, f"no timestamp (expected {source.timestamp_expected})"
                 return None, None, f"unparsable timestamp {text!r} (expected {source.timestamp_expected})"
         elif parsed.tzinfo is None:
             return parsed.isoformat(timespec="microseconds") + "Z", None, None

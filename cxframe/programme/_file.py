@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -133,8 +134,21 @@ class Programme:
         return candidate if candidate.is_absolute() else self.root / candidate
 
     def plugin_settings(self, plugin: str) -> dict[str, Any]:
-        """The ``[plugins.NAME]`` table, empty when absent."""
-        return self.document.plugins.get(plugin, {})
+        """The ``[plugins.NAME]`` table, empty when absent.
+
+        Names compare as package names do (`package_name`): ``[plugins.cxframe_nps]``
+        is ``cxframe-nps``'s table (`load_programme` refuses two tables of one name).
+        """
+        wanted = package_name(plugin)
+        for name, table in self.document.plugins.items():
+            if package_name(name) == wanted:
+                return table
+        return {}
+
+
+def package_name(name: str) -> str:
+    """``name`` as package indexes compare names (PEP 503): lower case, runs of ``-_.`` one ``-``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _nearest_programme(folder: Path) -> Path | None:
@@ -231,6 +245,7 @@ def cross_reference_problems(programme: Programme) -> Iterable[str]:
     ):
         for dup in _duplicates(item.id for item in items):
             yield f"{file}: {section}: id {dup!r} is used more than once"
+    yield from _plugin_table_problems(file, doc.plugins)
     touchpoint_ids = {t.id for t in doc.touchpoints}
     persona_ids = {p.id for p in doc.personas}
     origins = programme.journey_origins or tuple((file, f"journeys[{j}]") for j in range(len(programme.journeys)))
@@ -260,6 +275,18 @@ def cross_reference_problems(programme: Programme) -> Iterable[str]:
         if action.id.startswith("action:"):
             yield f"{file}: actions[{a}].id: ids starting with 'action:' are kept for the actions cxframe proposes"
         yield from _action_done_problems(f"{file}: actions[{a}]", action)
+
+
+def _plugin_table_problems(file: str, tables: dict[str, Any]) -> Iterable[str]:
+    """``[plugins.NAME]`` tables that name one plugin twice (``cxframe_nps`` and ``cxframe-nps``): only one would be read."""
+    first: dict[str, str] = {}
+    for name in tables:
+        earlier = first.setdefault(package_name(name), name)
+        if earlier != name:
+            yield (
+                f"{file}: plugins.{name}: the same plugin's settings as plugins.{earlier} (names compare as package "
+                "names do: case, '-', '_' and '.' are alike), so only one table would be read; merge them into one"
+            )
 
 
 #: Statuses an action with a ``done`` date cannot have: it was not finished then.

@@ -10,6 +10,7 @@ refused rather than guessed at.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
 
 import attrs
@@ -465,7 +466,16 @@ def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = CORE_
         with writing(db):
             if migration.name in applied(db, migration.owner):
                 continue  # another command opening the store at the same time applied it first
-            migration.apply(db)
+            try:
+                migration.apply(db)
+            except sqlite3.Error as exc:
+                if migration.owner == "cxframe":
+                    raise
+                # a plugin's step is the plugin author's SQL: say which step, or "duplicate column" names nothing
+                raise StoreError(
+                    f"migration {migration.owner}/{migration.name} failed: {type(exc).__name__}: {exc} "
+                    "(rolled back: the plugin's tables are as they were before this step)"
+                ) from exc
             db.table(MIGRATIONS_TABLE).insert(
                 {
                     "owner": migration.owner,

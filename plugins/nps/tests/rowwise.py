@@ -55,7 +55,9 @@ def read(source: SourceReader) -> Iterator[CollectedRow]:
         raw = raw_text(row)
         timestamp = parse_timestamp(row[stamp.index], zone, formats)
         if timestamp is None:
-            yield line, Reject(f"unparsable timestamp {row[stamp.index]!r} (expected {expected})", raw)
+            cell = row[stamp.index]
+            said = "no timestamp" if not cell.strip() else f"unparsable timestamp {cell!r}"
+            yield line, Reject(f"{said} (expected {expected})", raw)
             continue
         try:
             utc_text(timestamp)

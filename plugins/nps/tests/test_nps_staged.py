@@ -333,7 +333,8 @@ def test_the_timestamp_fast_path_reads_exactly_as_the_streaming_path(text: str, 
     zone = None if naive_utc else dt.timezone(dt.timedelta(hours=3))
     parsed = parse_timestamp(text, zone)
     if parsed is None:
-        expected = (None, None, f"unparsable timestamp {text!r} (expected ISO-8601)")
+        said = "no timestamp" if not text.strip() else f"unparsable timestamp {text!r}"
+        expected = (None, None, f"{said} (expected ISO-8601)")
     else:
         try:
             expected = (*utc_text(parsed), None)
