@@ -66,6 +66,7 @@ def test_forget_removes_records_ingests_and_rejects_then_the_declared_source_col
         "ingests": 1,
         "rejects": 5,
         "plugins": {},  # the starter has no loop rules: no case to forget
+        "assessments": 0,
     }
     assert counts(programme) == {"responses": 0, "ingests": 0, "rejects": 0}
     with (programme / "cxframe.toml").open("a", encoding="utf-8") as file:
@@ -83,6 +84,35 @@ def test_forget_leaves_other_sources_alone(programme: Path) -> None:
         assert [row[0] for row in store.db.execute("SELECT DISTINCT source FROM ingests")] == ["survey"]
     cxframe.forget(programme, "survey")
     assert counts(programme) == {"responses": 0, "ingests": 0, "rejects": 0}
+
+
+def test_forget_removes_the_stored_assessments_that_may_quote_the_source_and_no_others(programme: Path) -> None:
+    cxframe.collect(programme)  # the starter's own source, "survey"
+    assert testing.invoke(["-C", str(programme), "assess"]).exit_code == 0  # run 1: reads "survey" only
+    with open_store(programme / "cxframe.db") as store, store.writing():
+        # stored times are to the second: as if "survey" had been collected two days ago and run 1 made yesterday
+        for table, back in (("ingests", "-2 days"), ("runs", "-1 day")):
+            for column in ("started_at", "finished_at"):
+                store.db.execute(f"UPDATE {table} SET {column} = strftime('%Y-%m-%dT%H:%M:%SZ', {column}, '{back}')")
+    extra = ["data/extra.csv", "--collector", "survey-csv", *AD_HOC]
+    # other response ids, so that the file is not the same answers counted twice
+    (programme / "data" / "extra.csv").write_text(
+        (programme / "data" / "survey.csv").read_text(encoding="utf-8").replace("\nR", "\nX"), encoding="utf-8"
+    )
+    assert testing.invoke(["-C", str(programme), "collect", *extra]).exit_code == 0
+    assert testing.invoke(["-C", str(programme), "assess"]).exit_code == 0  # run 2: reads both
+
+    def documents() -> list[int]:
+        with open_store(programme / "cxframe.db") as store:
+            return [row[0] for row in store.db.execute("SELECT run_id FROM assessments ORDER BY run_id")]
+
+    first, _ = documents()
+    forgotten = testing.invoke(["-C", str(programme), "forget", "data/extra.csv"])
+    assert forgotten.exit_code == 0, forgotten.output
+    assert "also removed the stored documents of 1 assessment runs" in forgotten.stdout, forgotten.stdout
+    assert documents() == [first]  # run 1 started before data/extra.csv was collected: it cannot quote it
+    assert cxframe.forget(programme, "survey").assessments == 1
+    assert documents() == []
 
 
 def test_two_sources_reading_other_questions_of_one_file_are_both_stored(programme: Path) -> None:

@@ -184,7 +184,7 @@ def collect(
 @common_options
 @handle_errors
 def forget(source: str, as_json: bool) -> None:
-    """Remove everything stored from SOURCE: its records, ingests and rejects, in one transaction.
+    """Remove everything stored from SOURCE: its records, ingests, rejects and the assessments quoting it.
 
     For a file collected twice under two names, one that should not have
     been collected, or a source whose people must be forgotten. Plugins
@@ -194,7 +194,7 @@ def forget(source: str, as_json: bool) -> None:
     by the next `cxframe collect`.
 
     \b
-    JSON: {source, records, ingests, rejects, plugins: {plugin: what it removed}}.
+    JSON: {source, records, ingests, rejects, plugins: {plugin: what it removed}, assessments}.
     """
     forgotten = api.forget(state().programme, source, host=state().plugins())
     if as_json:

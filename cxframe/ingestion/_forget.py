@@ -1,4 +1,5 @@
-"""Forgetting a source: its records, its ingests and its rejects, and what plugins derived from them, in one transaction.
+"""Forgetting a source: its records, ingests and rejects, the assessments that may quote it, and what plugins
+derived from them, in one transaction.
 
 What a user needs after collecting a file twice under two names, or a file
 that should never have been collected, or when a source's people must be
@@ -37,12 +38,20 @@ class Forgotten:
     ingests: int
     rejects: int
     plugins: dict[str, str] = attrs.field(factory=dict, hash=False)
+    #: stored assessment documents of runs since the source was first collected (they may quote it)
+    assessments: int = 0
 
     def describe(self) -> str:
         lines = [
             f"{self.source}: forgot {self.records} records, {self.ingests} ingests and {self.rejects} rejects "
             "(the programme file is unchanged: a source declared there is collected again by `cxframe collect`)"
         ]
+        if self.assessments:
+            lines.append(
+                f"{self.source}: also removed the stored documents of {self.assessments} assessment runs since it was "
+                "first collected (they may quote it); reports written from them are still in reports/: run "
+                "`cxframe assess` again"
+            )
         lines += [f"{plugin}: {line}" for plugin, line in self.plugins.items()]
         return "\n".join(lines)
 
@@ -63,6 +72,16 @@ def forget_source(
             raise InvalidInput([f"no source {source!r} is stored (stored sources: {stored})"])
         conn = store.db.conn
         records = delete_source_records(store, source)
+        # an assessment document quotes what it read (verbatims, customers at risk): those of the runs not over
+        # before the source was first collected go too (times are to the second: a run ending in the same second
+        # counts); what the runs measured (aggregates) stays in their results
+        before = conn.total_changes
+        conn.execute(
+            "DELETE FROM assessments WHERE run_id IN (SELECT id FROM runs WHERE finished_at IS NULL OR finished_at >= "
+            "(SELECT min(started_at) FROM ingests WHERE source = ?))",
+            [source],
+        )
+        assessments = conn.total_changes - before
         before = conn.total_changes
         conn.execute("DELETE FROM rejects WHERE ingest_id IN (SELECT id FROM ingests WHERE source = ?)", [source])
         rejects = conn.total_changes - before
@@ -70,7 +89,7 @@ def forget_source(
         conn.execute("DELETE FROM ingests WHERE source = ?", [source])
         ingests = conn.total_changes - before
         plugins = {} if host is None else _plugins_forget(host, programme, store, source)
-    return Forgotten(source, records, ingests, rejects, plugins)
+    return Forgotten(source, records, ingests, rejects, plugins, assessments)
 
 
 def _plugins_forget(host: PluginHost, programme: Programme | None, store: Store, source: str) -> dict[str, str]:
