@@ -57,7 +57,7 @@ class State:
         if not self._announced:
             self._announced = True
             for note in self.host.notes:
-                click.secho(f"warning: {note}", fg="yellow", err=True)
+                echo_warning(note)
             for failure in self.host.failures:
                 if failure.hook == "load":
                     _print_failure(failure, self.verbose)

@@ -323,10 +323,9 @@ def _unchanged(
     # the command line that was collected before (say, as a declared source) adds nothing: its
     # events would be counted twice. Declared sources that read one file with other settings (one
     # maps the customer questions, another the agent questions) are each read.
-    declared = reader.programme is not None and reader.id in {s.id for s in reader.programme.document.sources}
     sql = "SELECT id FROM ingests WHERE content_hash = ? AND collector = ? AND finished_at IS NOT NULL"
     parameters: list[object] = [content, collector.id]
-    if declared:
+    if reader.declared:
         sql += " AND (settings_hash IS NULL OR settings_hash = ?)"
         parameters.append(settings)
     already = store.db.execute(sql + " LIMIT 1", parameters).fetchone()

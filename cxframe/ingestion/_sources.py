@@ -181,6 +181,11 @@ class SourceReader:
                 pass
         return str(resolved)
 
+    @property
+    def declared(self) -> bool:
+        """Whether the source is a ``[[sources]]`` entry of its programme (not a file named on the command line)."""
+        return self.programme is not None and any(source.id == self.id for source in self.programme.document.sources)
+
     def problems(self, messages: Iterable[str]) -> InvalidInput:
         """``messages`` about this source as an error that names its file once, to raise.
 
@@ -191,9 +196,7 @@ class SourceReader:
         validate`` shows them under the programme file; here the line starts
         with the file, so that mention is left out.
         """
-        programme = self.programme
-        declared = programme is not None and any(source.id == self.id for source in programme.document.sources)
-        label = f"source {self.id!r}: " if declared else ""
+        label = f"source {self.id!r}: " if self.declared else ""
         mention = re.compile(rf" (?:in|of) {re.escape(self.display_path())}(?=[;:,)]|\s|$)")
         return InvalidInput([f"{label}{mention.sub('', message)}" for message in messages], where=str(self.path))
 

@@ -131,13 +131,14 @@ def _quiet_logging(builder: Any) -> Iterator[Any]:
     installation with logging of its own (`_own_logging`) is left alone. The
     file is read once, at start: removed after.
     """
+    if _own_logging():
+        yield builder
+        return
     handle, name = tempfile.mkstemp(prefix="cxframe-log4j2-", suffix=".properties")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(QUIET_LOGGING)
-        if not _own_logging():
-            builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={name}")
-        yield builder
+        yield builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={name}")
     finally:
         with contextlib.suppress(OSError):
             os.unlink(name)
