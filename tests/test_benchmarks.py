@@ -145,6 +145,21 @@ def test_schema_floor_benchmark_writes_every_row_in_the_stores_own_tables() -> N
     assert all(step["seconds"] > 0 and step["cpu_seconds"] >= 0 for step in steps)
 
 
+@pytest.mark.slow
+def test_the_ways_of_summing_clusters_agree_on_a_small_store(tmp_path: Path) -> None:
+    result = run_benchmark("cluster_ways.py", tmp_path, "--rows", "300", "--repeat", "1")
+    assert result["answers"] == 300
+    assert set(result["seconds"]) == {
+        "bare",
+        "carried",
+        "noop_aggregate",
+        "python_aggregate",
+        "group_concat_arrow",
+        "fetch_arrow",
+    }
+    assert result["agree"] is True
+
+
 def test_the_ingest_line_count_leaves_out_blank_lines_comments_and_docstrings(tmp_path: Path) -> None:
     module = tmp_path / "module.py"
     module.write_text(
