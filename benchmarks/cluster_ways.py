@@ -5,7 +5,8 @@ The clustered ``measure`` needs, per group, sums over its respondent clusters
 SQLite sorts for every ``GROUP BY`` and has no hash aggregate, so this
 script times the ways there are of getting those sums, against the bare
 ``GROUP BY`` of ``survey_ingest.py --step measure``, each way the best of
-``--repeat`` runs in this one process, alternating:
+``--repeat`` runs in this one process, alternating, in wall and in CPU
+seconds:
 
 * ``bare``: the benchmark's bare query (count and NPS sum per group);
 * ``carried``: the one-pass query with the respondent, response, weight and
@@ -150,14 +151,16 @@ def measure(store: Path, repeat: int) -> dict[str, Any]:
     connection.create_aggregate("cx_nothing", 4, _Nothing)  # type: ignore[arg-type]
     queries = _queries()
     timings: dict[str, list[float]] = {name: [] for name in queries}
+    cpu: dict[str, list[float]] = {name: [] for name in queries}
     sums: dict[str, Sums] = {}
     for _ in range(repeat):
         for name, sql in queries.items():
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             rows = connection.execute(sql).fetchall()
             if name in DECODE:
                 sums[name] = DECODE[name](rows)
             timings[name].append(time.perf_counter() - began)
+            cpu[name].append(time.process_time() - began_cpu)
     best = {name: min(seconds) for name, seconds in timings.items()}
     return {
         "cores": os.cpu_count(),
@@ -165,6 +168,9 @@ def measure(store: Path, repeat: int) -> dict[str, Any]:
         "answers": connection.execute("SELECT COUNT(*) FROM observations WHERE question = 'nps'").fetchone()[0],
         "seconds": best,
         "per_bare": {name: seconds / best["bare"] for name, seconds in best.items()},
+        # CPU seconds of every thread of this process (pyarrow's hash aggregate may use several)
+        "cpu_seconds": {name: min(seconds) for name, seconds in cpu.items()},
+        "load_average": os.getloadavg()[0],
         "agree": _agree([sums[name] for name in DECODE]),
     }
 
