@@ -10,6 +10,7 @@ from cxframe.api import (
     ENGINES,
     Opened,
     PluginListing,
+    assess,
     check,
     collect,
     compare,
@@ -24,6 +25,8 @@ from cxframe.api import (
     plan_mdd,
     plan_sample_size,
     plugins,
+    report,
+    report_document,
     run_lifecycle,
     spark_engine,
     spark_master,
@@ -32,7 +35,7 @@ from cxframe.api import (
     validate_choices,
     why_no_results,
 )
-from cxframe.assess._questionnaire import Answer, Answers, load_answers
+from cxframe.assessment._questionnaire import Answer, Answers, load_answers
 from cxframe.cli._common import (
     EngineChoice,
     common_options,
@@ -288,6 +291,7 @@ __all__ = [
     "WindowComparison",
     "__version__",
     "adjust_comparisons",
+    "assess",
     "batches_from_rows",
     "benjamini_hochberg",
     "check",
@@ -340,6 +344,8 @@ __all__ = [
     "raw_text",
     "read_delimited",
     "read_header",
+    "report",
+    "report_document",
     "resident_id_check_character",
     "run_lifecycle",
     "spark_engine",

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Modules that are data, not code: the maturity models' criteria.
 DATA_MODULES = {
-    "cxframe/assess/models/iso_cx.py",
-    "cxframe/assess/models/cx2030.py",
+    "cxframe/assessment/models/iso_cx.py",
+    "cxframe/assessment/models/cx2030.py",
 }
 
 

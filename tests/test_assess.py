@@ -27,8 +27,8 @@ from cxframe import (
     hookimpl,
     testing,
 )
-from cxframe.assess._questionnaire import load_answers
-from cxframe.assess._schema import DOCUMENT_SCHEMA
+from cxframe.assessment._questionnaire import load_answers
+from cxframe.assessment._schema import DOCUMENT_SCHEMA
 from cxframe.contracts._maturity import score_dimension
 from cxframe.lifecycle._actions import priority, propose_actions
 from tests import acme_evidence, toy_plugin

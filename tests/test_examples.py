@@ -519,7 +519,7 @@ def test_the_bank_runs_without_the_improve_and_text_plugins(tmp_path: Path) -> N
     import cxframe_journey
     import cxframe_nps
     from cxframe import reporters, testing
-    from cxframe.assess import models
+    from cxframe.assessment import models
 
     host = testing.plugin_host(reporters, models, cxframe_nps, cxframe_journey, cxframe_employee)
     root = tmp_path / "bank"
@@ -547,7 +547,7 @@ def test_demo_shows_the_whole_lifecycle(name: str, tmp_path: Path) -> None:
         assert word in result.output, word
     # the whole assessment, with every plugin's evidence, keeps its published shape
     jsonschema = pytest.importorskip("jsonschema")
-    from cxframe.assess._schema import DOCUMENT_SCHEMA
+    from cxframe.assessment._schema import DOCUMENT_SCHEMA
 
     document = json.loads((target / "reports" / "assessment.json").read_text(encoding="utf-8"))
     jsonschema.validate(document, DOCUMENT_SCHEMA)

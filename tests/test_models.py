@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 import cxframe
-import cxframe.assess.models
+import cxframe.assessment.models
 from cxframe import testing
 from cxframe.api import open_programme, running
-from cxframe.assess._questionnaire import Answer, Answers
-from cxframe.assess.models import MODELS, cx2030, iso_cx
+from cxframe.assessment._questionnaire import Answer, Answers
+from cxframe.assessment.models import MODELS, cx2030, iso_cx
 from cxframe.contracts._maturity import Facts
 from cxframe.contracts._records import Action, ActionStatus, CheckResult, CheckStatus, CriterionResult, CriterionStatus
 from cxframe.host._manager import PluginHost
@@ -230,7 +230,7 @@ def write_data(root: Path) -> None:
 
 def host(*, plugins: bool = True) -> PluginHost:
     chosen = (cxframe_nps, cxframe_employee, cxframe_journey, cxframe_text) if plugins else ()
-    return testing.plugin_host(*chosen, cxframe.assess.models)
+    return testing.plugin_host(*chosen, cxframe.assessment.models)
 
 
 Judge = Callable[..., dict[str, CriterionResult]]
@@ -345,9 +345,11 @@ def test_comments_count_as_coded_only_above_the_coverage_bar(rich_root: Path, tm
     assert low.evidence[0].endswith("; the bar is 70%")
     assert iso_cx.CODED_COVERAGE == 0.7
     # comments but no themes to read (no text plugin): asked, and the answer decides
-    without = judge(root, testing.plugin_host(cxframe_nps, cxframe.assess.models))["iso.info.coded"]
+    without = judge(root, testing.plugin_host(cxframe_nps, cxframe.assessment.models))["iso.info.coded"]
     assert without.status is UNKNOWN
-    answered = judge(root, testing.plugin_host(cxframe_nps, cxframe.assess.models), answers={"iso.info.coded": "yes"})
+    answered = judge(
+        root, testing.plugin_host(cxframe_nps, cxframe.assessment.models), answers={"iso.info.coded": "yes"}
+    )
     assert answered["iso.info.coded"].status is MET
 
 
@@ -401,7 +403,7 @@ def test_handoffs_follow_the_journey_check_when_it_runs(
 ) -> None:
     result = CheckResult(status=status, check="journey.handoffs", evidence=("3 handoffs, 1 without a receiving team",))
     # without the journey plugin, so that only this result speaks for the check
-    without_journey = testing.plugin_host(cxframe_nps, cxframe_employee, cxframe.assess.models)
+    without_journey = testing.plugin_host(cxframe_nps, cxframe_employee, cxframe.assessment.models)
     judged = judge(testing.make_programme(tmp_path), without_journey, checks=(result,))
     assert judged["cx2030.handoffs.seamless"].status is expected
     assert judged["cx2030.handoffs.seamless"].evidence[0] == f"journey.handoffs: {status.value}"
@@ -450,16 +452,18 @@ def test_the_models_register_through_the_entry_point() -> None:
     [entry] = [p for p in plugins if p["assessments"]]
     assert entry["assessments"] == ["cx-2030", "iso-cx"]
     loaded = cxframe.host._manager.load_plugins()
-    assert [info.module for info in loaded.plugin_infos() if info.name == entry["name"]] == ["cxframe.assess.models"]
+    assert [info.module for info in loaded.plugin_infos() if info.name == entry["name"]] == [
+        "cxframe.assessment.models"
+    ]
 
 
 def test_the_docs_list_every_criterion() -> None:
     page = (Path(__file__).parent.parent / "docs" / "maturity.md").read_text(encoding="utf-8")
-    from cxframe.assess.models._docs import criteria_table
+    from cxframe.assessment.models._docs import criteria_table
 
     for model in MODELS.values():
         assert criteria_table(model) in page, (
-            f"docs/maturity.md is stale for {model.id}: run python -m cxframe.assess.models._docs"
+            f"docs/maturity.md is stale for {model.id}: run python -m cxframe.assessment.models._docs"
         )
 
 

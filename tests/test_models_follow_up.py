@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cxframe.assess.models import cx2030, iso_cx
+from cxframe.assessment.models import cx2030, iso_cx
 from cxframe.contracts._maturity import Facts, Verdict
 
 MIN_SAMPLE = 30

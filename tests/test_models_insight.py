@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cxframe.assess.models import iso_cx
+from cxframe.assessment.models import iso_cx
 from cxframe.contracts._maturity import Facts
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-import cxframe.assess.models
+import cxframe.assessment.models
 import cxframe.reporters
 from cxframe import ReadOnlyError, Store, StoreError, testing
 from cxframe.host._manager import PluginHost
@@ -82,7 +82,7 @@ def read_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None
 @pytest.fixture
 def host() -> PluginHost:
     """The toy plugin with the core's built-in reporters and maturity models."""
-    return testing.plugin_host(toy_plugin, cxframe.reporters, cxframe.assess.models)
+    return testing.plugin_host(toy_plugin, cxframe.reporters, cxframe.assessment.models)
 
 
 @pytest.fixture

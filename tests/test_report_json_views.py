@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from cxframe import api, testing
-from cxframe.assess._schema import DOCUMENT_SCHEMA
+from cxframe.assessment._schema import DOCUMENT_SCHEMA
 from cxframe.reporters import render_json
 from cxframe.reporters._views import LIMITS, SECTION_LISTS, View, reader_document
 

@@ -167,7 +167,7 @@ def test_the_section_is_rendered_again_in_another_language_without_re_running(pr
 
 def test_the_assessment_document_keeps_the_section_for_its_view(programme):
     jsonschema = pytest.importorskip("jsonschema")
-    from cxframe.assess._schema import DOCUMENT_SCHEMA
+    from cxframe.assessment._schema import DOCUMENT_SCHEMA
 
     result = assess(programme, args=("--json",))
     assert result.exit_code == 0, result.output

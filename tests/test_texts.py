@@ -121,7 +121,7 @@ def _builtin_catalogues() -> dict[str, Catalogue]:
     import cxframe_journey.report
     import cxframe_journey.texts
     import cxframe_nps.texts
-    from cxframe.assess.models._texts import say as models
+    from cxframe.assessment.models._texts import say as models
     from cxframe.contracts._maturity import _SAY as criteria
     from cxframe.lifecycle._walk import _SAY as improve
     from cxframe.reporters._i18n import CATALOG

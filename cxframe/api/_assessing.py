@@ -53,7 +53,7 @@ def assess(
     ``answers`` is a questionnaire file (default: ``answers.toml`` in the
     programme folder); ``ask`` interviews for what neither evidence nor answers decide.
     """
-    from cxframe.assess._assessment import run_assessment
+    from cxframe.assessment._assessment import run_assessment
 
     with open_programme(programme, host) as opened:
         opened.store.require_writable("assess")
@@ -126,7 +126,7 @@ def report(
     are built again from it, for ``role`` and ``lang``. A reporter or a section
     that fails is reported like any plugin failure and the others still write.
     """
-    from cxframe.assess._assessment import DOCUMENT_VERSION, report_stem, write_reports
+    from cxframe.assessment._assessment import DOCUMENT_VERSION, report_stem, write_reports
 
     problems = _choice_problems(None, role=role, lang=lang)
     if problems:

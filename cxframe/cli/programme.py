@@ -67,7 +67,7 @@ def validate() -> None:
 @handle_errors
 def schema(name: str | None) -> None:
     """Print the JSON Schema of contract NAME, or of the assessment document (NAME "assessment"); list the names."""
-    from cxframe.assess._schema import DOCUMENT_SCHEMA
+    from cxframe.assessment._schema import DOCUMENT_SCHEMA
 
     if name is None:
         for contract in CONTRACTS:

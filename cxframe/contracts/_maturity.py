@@ -6,7 +6,7 @@ belongs to one dimension and one level and is judged by
 * its ``evidence`` function, which reads the run through `Facts` and returns a
   `Verdict` (met or not, with the evidence lines that show why), or ``None``
   when the programme and the store cannot tell; and otherwise by
-* the questionnaire: the answer to its ``question`` (`cxframe.assess._questionnaire`).
+* the questionnaire: the answer to its ``question`` (`cxframe.assessment._questionnaire`).
 
 Evidence beats an answer; a criterion neither can decide is ``unknown`` and
 counts as not met. The scoring rule (documented in "Assessment"):
@@ -43,7 +43,7 @@ from cxframe.contracts._stages import Stage
 from cxframe.contracts._texts import Catalogue
 
 if TYPE_CHECKING:
-    from cxframe.assess._questionnaire import Answers
+    from cxframe.assessment._questionnaire import Answers
     from cxframe.contracts._context import RunContext
     from cxframe.programme._file import Programme
     from cxframe.store._sqlite import Store

@@ -98,10 +98,10 @@ def test_list_shows_the_register_with_status_owner_due_and_overdue(root: Path) -
 
 
 def test_list_adds_the_last_assessments_proposals(root: Path) -> None:
-    import cxframe.assess.models
+    import cxframe.assessment.models
     import cxframe.reporters
 
-    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assess.models, cxframe.reporters)
+    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assessment.models, cxframe.reporters)
     result = testing.invoke(["-C", str(root), "assess", "--model", "iso-cx"], host=plugins)
     assert result.exit_code == 0, result.output
     found = cxframe_improve.action_register(root, host=host())
@@ -228,10 +228,10 @@ def test_an_edit_from_inside_the_programme_folder_ignores_what_was_wrong_before(
 
 
 def assessed(root: Path) -> list[dict[str, Any]]:
-    import cxframe.assess.models
+    import cxframe.assessment.models
     import cxframe.reporters
 
-    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assess.models, cxframe.reporters)
+    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assessment.models, cxframe.reporters)
     result = testing.invoke(["-C", str(root), "assess", "--model", "iso-cx"], host=plugins)
     assert result.exit_code == 0, result.output
     return [a for a in listed(root) if a["kind"] == "proposed"]
@@ -300,7 +300,7 @@ def test_adopting_without_an_assessment_says_to_run_one(root: Path) -> None:
 
 def test_the_backlog_criterion_speaks_of_the_statuses_it_counts() -> None:
     """The proposal a missed backlog criterion makes names real statuses, not 'accepted' (which is none)."""
-    from cxframe.assess.models import iso_cx
+    from cxframe.assessment.models import iso_cx
 
     [criterion] = [c for c in iso_cx.CRITERIA if c.id == "iso.improve.backlog"]
     assert "accepted" not in criterion.title and "accepted" not in criterion.recommendation

@@ -337,11 +337,11 @@ def test_unknown_metric_and_touchpoint_of_an_action_are_errors(tmp_path: Path) -
 
 
 def test_the_assessment_records_and_credits_the_measured_effect(tmp_path: Path) -> None:
-    import cxframe.assess.models
+    import cxframe.assessment.models
     import cxframe.reporters
 
     root = jump(tmp_path)
-    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assess.models, cxframe.reporters)
+    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assessment.models, cxframe.reporters)
     result = testing.invoke(["-C", str(root), "assess", "--model", "iso-cx"], host=plugins)
     assert result.exit_code == 0, result.output
     stored = testing.read_table(root, "actions", "id = ?", ["fix-web-checkout"])
@@ -469,12 +469,12 @@ def test_an_after_window_not_over_yet_is_said_to_be_provisional_in_text_and_json
 
 
 def test_a_provisional_effect_is_not_counted_as_measured_and_the_report_says_so(tmp_path: Path) -> None:
-    import cxframe.assess.models
+    import cxframe.assessment.models
     import cxframe.reporters
 
     root, done = running(tmp_path)
     ends = done + dt.timedelta(days=WINDOW - 1)
-    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assess.models, cxframe.reporters)
+    plugins = testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assessment.models, cxframe.reporters)
     result = testing.invoke(["-C", str(root), "assess", "--model", "iso-cx"], host=plugins)
     assert result.exit_code == 0, result.output
     [row] = testing.read_table(root, "actions", "id = ?", ["fix-web-checkout"])

@@ -14,7 +14,7 @@ from typing import Any
 from test_improve_loop import NOW, cli, programme
 from test_improve_metrics import CLOSINGS, ROWS, RULES
 
-import cxframe.assess.models
+import cxframe.assessment.models
 import cxframe_improve
 import cxframe_nps
 from cxframe import api, testing
@@ -23,7 +23,7 @@ CASES_SOURCE = "decided from the improve plugin's closed-loop cases (loop_within
 
 
 def host() -> Any:
-    return testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assess.models)
+    return testing.plugin_host(cxframe_nps, cxframe_improve, cxframe.assessment.models)
 
 
 def loop_programme(tmp_path: Path, rules: list[dict[str, Any]], min_sample: int) -> Path:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from text_helpers import ROWS, collect
 
-import cxframe.assess.models
+import cxframe.assessment.models
 import cxframe.reporters
 import cxframe_nps
 import cxframe_text
@@ -19,7 +19,7 @@ HOSTILE = "<script>alert(1)</script> ok"
 
 
 def assess(root: Path, *args: str) -> Any:
-    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assess.models)
+    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assessment.models)
     result = testing.invoke(["-C", str(root), *args], host=host)
     assert result.exit_code == 0, result.output
     return result

@@ -192,14 +192,14 @@ def test_text_commands_read_reviews_and_select_sources(tmp_path: Path, monkeypat
 
 
 def test_reviews_reach_the_reports_beside_the_survey_masked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cxframe.assess.models
+    import cxframe.assessment.models
     import cxframe.reporters
     import cxframe_nps
 
     monkeypatch.setenv("CXFRAME_AUTHOR_SECRET", SECRET)
     root = programme(tmp_path)
     collected(root)
-    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assess.models)
+    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assessment.models)
     result = testing.invoke(["-C", str(root), "assess"], host=host)
     assert result.exit_code == 0, result.output
     document = json.loads((root / "reports" / "assessment.json").read_text(encoding="utf-8"))
@@ -216,11 +216,11 @@ def test_reviews_reach_the_reports_beside_the_survey_masked(tmp_path: Path, monk
 
 
 def _criteria(root: Path) -> dict[str, Any]:
-    import cxframe.assess.models
+    import cxframe.assessment.models
     import cxframe.reporters
     import cxframe_nps
 
-    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assess.models)
+    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assessment.models)
     result = testing.invoke(["-C", str(root), "assess"], host=host)
     assert result.exit_code == 0, result.output
     document = json.loads((root / "reports" / "assessment.json").read_text(encoding="utf-8"))

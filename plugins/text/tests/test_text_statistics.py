@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from text_helpers import ROWS, cli, cli_json, collect
 
-import cxframe.assess.models
+import cxframe.assessment.models
 import cxframe.reporters
 import cxframe_nps
 import cxframe_text
@@ -282,7 +282,7 @@ def test_an_older_document_without_adjusted_p_values_colours_nothing() -> None:
 
 def test_the_assessment_uses_the_programme_confidence_and_minimum(tmp_path: Path) -> None:
     root = collect(tmp_path, programme_settings={"confidence": 0.9, "min_sample": 3})
-    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assess.models)
+    host = testing.plugin_host(cxframe_nps, cxframe_text, cxframe.reporters, cxframe.assessment.models)
     result = testing.invoke(["-C", str(root), "assess"], host=host)
     assert result.exit_code == 0, result.output
     document = json.loads((root / "reports" / "assessment.json").read_text(encoding="utf-8"))

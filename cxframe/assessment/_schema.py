@@ -3,7 +3,7 @@
 Tools that read ``assessment.json`` can validate against it; ``cxframe schema
 assessment`` prints it and the docs include it. The top level is closed
 (``additionalProperties: false``) so that any change to the document's shape
-fails the tests until the schema, `cxframe.assess._assessment.DOCUMENT_VERSION` and the
+fails the tests until the schema, `cxframe.assessment._assessment.DOCUMENT_VERSION` and the
 changelog say so; the plugins' ``evidence`` is open by design. Version 2 added
 ``sections``, the plugins' report sections as built for the document's ``view``,
 and later the optional ``texts`` (the generated texts in the other languages; a

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cxframe.assess.models._texts import listing, say
+from cxframe.assessment.models._texts import listing, say
 from cxframe.contracts._maturity import Facts, Verdict
 from cxframe.contracts._records import ActionStatus, CheckStatus, Environment
 

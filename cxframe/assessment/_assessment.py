@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from cxframe._version import __version__
-from cxframe.assess._questionnaire import ANSWERS_FILE, Answers, interview, load_answers, save_answers
+from cxframe.assessment._questionnaire import ANSWERS_FILE, Answers, interview, load_answers, save_answers
 from cxframe.contracts._convert import unstructure
 from cxframe.contracts._errors import InvalidInput, ReadOnlyError
 from cxframe.contracts._maturity import LEVELS, Assessment, Facts, MaturityModel, evidence_key

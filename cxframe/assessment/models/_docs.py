@@ -1,6 +1,6 @@
 """The criteria tables of ``docs/maturity.md``, generated from the models so the page cannot drift.
 
-``python -m cxframe.assess.models._docs`` rewrites the tables between the
+``python -m cxframe.assessment.models._docs`` rewrites the tables between the
 ``<!-- criteria:ID -->`` and ``<!-- /criteria:ID -->`` markers;
 ``tests/test_models.py`` fails when the page differs from the models.
 """
@@ -38,7 +38,7 @@ def criteria_table(model: MaturityModel) -> str:
 
 
 def update(page: Path) -> None:
-    from cxframe.assess.models import MODELS
+    from cxframe.assessment.models import MODELS
 
     text = page.read_text(encoding="utf-8")
     for model in MODELS.values():

@@ -1,8 +1,8 @@
 """The built-in maturity models, registered like any plugin's (entry point ``maturity``).
 
-* ``iso-cx`` (`cxframe.assess.models.iso_cx`): CX management maturity over the six
+* ``iso-cx`` (`cxframe.assessment.models.iso_cx`): CX management maturity over the six
   key areas of the ISO service-excellence family;
-* ``cx-2030`` (`cxframe.assess.models.cx2030`): readiness for the eight CX-2030 pillars.
+* ``cx-2030`` (`cxframe.assessment.models.cx2030`): readiness for the eight CX-2030 pillars.
 
 The core distribution registers this module through its own ``cxframe``
 entry point, so the built-in models load on the same path as a
@@ -11,7 +11,7 @@ consultancy's model (see "Maturity models" in the docs).
 
 from __future__ import annotations
 
-from cxframe.assess.models import cx2030, iso_cx
+from cxframe.assessment.models import cx2030, iso_cx
 from cxframe.contracts._maturity import Assessment, MaturityModel
 from cxframe.host._hookspecs import hookimpl
 

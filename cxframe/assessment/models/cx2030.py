@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import statistics
 
-from cxframe.assess.models import _evidence as ev
-from cxframe.assess.models import iso_cx
-from cxframe.assess.models._texts import listing, say
+from cxframe.assessment.models import _evidence as ev
+from cxframe.assessment.models import iso_cx
+from cxframe.assessment.models._texts import listing, say
 from cxframe.contracts._maturity import Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.contracts._stages import Stage
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxframe.assess.models import _evidence as ev
-from cxframe.assess.models._texts import listing, say
+from cxframe.assessment.models import _evidence as ev
+from cxframe.assessment.models._texts import listing, say
 from cxframe.contracts._maturity import Criterion, Dimension, Facts, MaturityModel, Verdict
 from cxframe.contracts._records import ActionStatus, ExperienceElement, TargetStatus
 from cxframe.contracts._stages import Stage
