@@ -164,12 +164,15 @@ def test_a_load_failure_comes_first_once_and_is_named_by_the_unknown_collector(t
     )
     problems = cxframe.validate(root, host=load_plugins())
     assert problems == [
+        failure.removeprefix("warning: "),
         f"{root / 'cxframe.toml'}: sources[0].collector: unknown collector 'acme-csv' (known: survey-csv, "
         "survey-jsonl, survey-xlsx, qualtrics, surveymonkey); plugin cxframe-acme failed to load, so the collectors it "
-        "registers are missing"
+        "registers are missing",
     ]
+    # validate lists it first among its problems, once, and not also as a warning
     strict = testing.invoke(["--strict", "-C", str(root), "validate"], host=load_plugins())
-    assert strict.stderr.splitlines()[0] == failure and strict.stderr.count(failure) == 1
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines()[0] == failure.removeprefix("warning: ") and "warning" not in strict.stderr
 
 
 def test_plugins_json_lists_a_plugin_that_failed_to_load_with_its_error(tmp_path: Path, acme: Path) -> None:
@@ -287,3 +290,45 @@ def test_load_plugins_with_the_entry_point_name_says_so(
         "warning: CXFRAME_LOAD_PLUGINS names no installed plugin: 'acme' (did you mean 'cxframe-acme'? installed: "
         in result.stderr
     )
+
+
+# --- validate counts a plugin that failed to load as a problem: its collectors, metrics and checks cannot run ---
+
+
+def test_validate_counts_a_plugin_that_failed_to_load_as_a_problem_named_once(tmp_path: Path, acme: Path) -> None:
+    _break(acme, BROKEN_HOOK)
+    root = testing.make_programme(tmp_path / "p")  # nothing in it names the plugin: its checks alone cannot run
+    failed = "plugin cxframe-acme: failed to load: unknown hook 'stage_startd' (did you mean 'stage_started'?)"
+    assert cxframe.validate(root, host=load_plugins()) == [failed]
+    for strict in ([], ["--strict"]):
+        result = testing.invoke([*strict, "-C", str(root), "validate"], host=load_plugins())
+        assert result.exit_code == 1, result.output
+        assert "valid" not in result.stdout
+        # listed with the other problems, and not also as a warning before or after them
+        assert result.stderr.splitlines() == [failed, "error: 1 problem(s) found"]
+
+
+def test_validate_lists_a_load_failure_first_then_what_it_causes(tmp_path: Path, acme: Path) -> None:
+    _break(acme, BROKEN_HOOK)
+    root = _acme_programme(tmp_path / "p")
+    problems = cxframe.validate(root, host=load_plugins())
+    assert problems[0].startswith("plugin cxframe-acme: failed to load: unknown hook 'stage_startd'")
+    assert problems[1].startswith(f"{root / 'cxframe.toml'}: sources[0].collector: unknown collector 'acme-csv'")
+    assert len(problems) == 2
+
+
+def test_validate_prints_a_hook_failure_once(tmp_path: Path) -> None:
+    class Broken:
+        __name__ = "broken"
+
+        @cxframe.hookimpl
+        def register_metrics(self) -> list[cxframe.MetricDefinition]:
+            raise RuntimeError("boom")
+
+    root = testing.make_programme(tmp_path / "p")
+    result = testing.invoke(["-C", str(root), "validate"], host=testing.plugin_host(Broken()))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "plugin broken: hook register_metrics failed: RuntimeError: boom",
+        "error: 1 problem(s) found",
+    ]

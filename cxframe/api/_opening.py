@@ -188,6 +188,11 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
     metric (and each action's) is registered, and that no
     ``[plugins.NAME]`` table misspells an installed plugin's name (one that
     names no installed plugin at all is a `UnknownPluginSettingsWarning`).
+
+    A plugin that failed to load is a problem, listed first (``plugin NAME:
+    failed to load: …``): its collectors, metrics and checks cannot run, and
+    the problems after it may be its consequences. So is a plugin whose
+    ``register_*`` hook failed while validating.
     """
     try:
         loaded = load_programme(programme)
@@ -199,7 +204,9 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
         registry = build_registry(host, loaded)
     except InvalidInput as exc:  # a plugin that cannot make sense of its settings in the programme file
         return _in_file(loaded, exc.messages)
-    problems = list(registry.conflicts)
+    # a plugin installed but not loaded: part of the programme cannot run, whatever the file says
+    problems = [str(failure) for failure in host.failures[:before] if failure.hook == "load"]
+    problems.extend(registry.conflicts)
     # a plugin that cannot make sense of its settings in the programme file says so by raising
     problems.extend(str(failure) for failure in host.failures[before:])
     for message, misspelt in unknown_plugin_settings(loaded, host):
