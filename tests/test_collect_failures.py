@@ -232,3 +232,46 @@ def test_rejects_read_as_the_file_did_and_a_blank_timestamp_is_no_timestamp(tmp_
     rejects = {row["line"]: (row["raw"], row["reason"]) for row in testing.read_table(root, "rejects")}
     assert rejects[3][0] == "R2;2026-03-01T11:00:00Z;12"
     assert rejects[4] == ("R3;;7", "no timestamp (expected ISO-8601)")
+
+
+# --- under --strict a collector that raised is also its plugin's failure, counted where --strict decides ---
+
+
+@pytest.mark.parametrize("collector", ["mid-file", "rows-as-batches"])
+def test_under_strict_a_collector_that_raised_is_a_plugin_failure(tmp_path: Path, collector: str) -> None:
+    root = buggy_programme(tmp_path, collector)
+    result = testing.invoke(
+        ["--strict", "-C", str(root), "collect"], host=testing.plugin_host(toy_plugin, BuggyCollectors())
+    )
+    assert result.exit_code == 3, result.output
+    errors = result.stderr.splitlines()
+    # the plugin is named on the source's own error line, once: no second warning repeats it
+    [failed] = [line for line in errors if f"collector {collector!r}" in line]
+    assert failed.startswith(f"error: plugin buggy: collector {collector!r}")
+    assert "error: 1 source was not collected (bad); the other source was collected" in errors
+    assert errors[-1] == "error: 1 plugin failure(s) under --strict"
+    assert "good" in result.stdout and stored_sources(root) == {"good"}
+
+
+def test_without_strict_a_collector_that_raised_still_exits_1(tmp_path: Path) -> None:
+    root = buggy_programme(tmp_path, "mid-file")
+    result = testing.invoke(["-C", str(root), "collect"], host=testing.plugin_host(toy_plugin, BuggyCollectors()))
+    assert result.exit_code == 1 and "under --strict" not in result.stderr
+    assert result.stderr.count("KeyError") == 1
+
+
+def test_a_collector_that_raised_is_recorded_as_its_plugins_failure(tmp_path: Path) -> None:
+    root = buggy_programme(tmp_path, "mid-file")
+    host = testing.plugin_host(toy_plugin, BuggyCollectors())
+    cxframe.collect(root, host=host, on_failed=lambda source, error: None)
+    [failure] = host.failures
+    assert (failure.plugin, failure.hook, failure.error) == ("buggy", "collector mid-file", "KeyError: 'branch'")
+    assert "Traceback" in failure.detail
+
+
+def test_under_strict_a_file_error_alone_is_no_plugin_failure(tmp_path: Path) -> None:
+    root = testing.make_programme(tmp_path / "p", SURVEY)
+    (root / "events.csv").write_text("customer_id,touchpoint,occurred\nc1,web,2026-01-01T10:00:00Z\n", "utf-8")
+    (root / "survey.csv").write_text("submitted_at,likely_to_recommend\n2026-01-01T10:00:00Z,9\n", "utf-8")
+    result = CliRunner().invoke(cli, ["--strict", "-C", str(root), "collect"])
+    assert result.exit_code == 1 and "under --strict" not in result.stderr

@@ -223,9 +223,13 @@ def test_invalid_input_from_a_plugin_is_raised_and_a_wrapper_sees_it() -> None:
     with pytest.raises(InvalidInput, match="plugins.invalid.scale"):
         build_registry(testing.plugin_host(toy_plugin, Invalid(), watcher))
     assert [type(exc) for exc in watcher.raised] == [InvalidInput]
-    result = testing.invoke(["plugins"], host=testing.plugin_host(toy_plugin, Invalid(), Watcher()))
-    assert result.exit_code == 1
-    assert "error: cxframe.toml: plugins.invalid.scale: expected a number" in result.stderr
+    # `cxframe plugins`, the diagnostic command, lists every plugin all the same: that one with its problem
+    result = testing.invoke(["plugins", "--json"], host=testing.plugin_host(toy_plugin, Invalid(), Watcher()))
+    assert result.exit_code == 0, result.output
+    assert "warning: cxframe.toml: plugins.invalid.scale: expected a number" in result.stderr
+    listed = {entry["name"]: entry.get("error") for entry in json.loads(result.stdout)}
+    assert listed["Invalid"] == "cxframe.toml: plugins.invalid.scale: expected a number"
+    assert listed["tests.toy_plugin"] is None
 
 
 # --- firstresult and historic -----------------------------------------------------

@@ -164,12 +164,15 @@ def test_a_load_failure_comes_first_once_and_is_named_by_the_unknown_collector(t
     )
     problems = cxframe.validate(root, host=load_plugins())
     assert problems == [
+        failure.removeprefix("warning: "),
         f"{root / 'cxframe.toml'}: sources[0].collector: unknown collector 'acme-csv' (known: survey-csv, "
         "survey-jsonl, survey-xlsx, qualtrics, surveymonkey); plugin cxframe-acme failed to load, so the collectors it "
-        "registers are missing"
+        "registers are missing",
     ]
+    # validate lists it first among its problems, once, and not also as a warning
     strict = testing.invoke(["--strict", "-C", str(root), "validate"], host=load_plugins())
-    assert strict.stderr.splitlines()[0] == failure and strict.stderr.count(failure) == 1
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines()[0] == failure.removeprefix("warning: ") and "warning" not in strict.stderr
 
 
 def test_plugins_json_lists_a_plugin_that_failed_to_load_with_its_error(tmp_path: Path, acme: Path) -> None:
@@ -260,15 +263,51 @@ def register_metrics(programme):
 """
 
 
-def test_a_plugins_settings_error_does_not_stop_plugins_and_validate_names_the_file(tmp_path: Path, acme: Path) -> None:
+DECLARED_METRIC = """
+[[plugins.cxframe-nps.metrics]]
+id = "branch_sat"
+title = "Branch satisfaction"
+question = "sat"
+kind = "mean"
+"""
+
+
+def test_plugins_lists_every_plugin_with_the_settings_problem_on_its_own(tmp_path: Path, acme: Path) -> None:
     _break(acme, BAD_SETTING)
-    root = _programme(tmp_path / "p", "[plugins.cxframe-acme]\ntop_box = 9\n")
+    root = _programme(tmp_path / "p", "[plugins.cxframe-acme]\ntop_box = 9\n" + DECLARED_METRIC)
     problem = f"{root / 'cxframe.toml'}: plugins.cxframe-acme.top_box: 9 is not a whole number from 1 to 5"
     listed = testing.invoke(["-C", str(root), "plugins", "--json"], host=load_plugins())
     assert listed.exit_code == 0, listed.output
-    assert "cxframe-acme" in [entry["name"] for entry in json.loads(listed.stdout)]
-    assert f"warning: ignoring the programme: {problem}" in listed.stderr
+    entries = {entry["name"]: entry for entry in json.loads(listed.stdout)}
+    # the plugin with the problem: what it did register, and the problem in the trailing error key
+    assert list(entries["cxframe-acme"]) == [
+        "name", "version", "hooks", "collectors", "metrics", "assessments", "checks", "reporters", "error"
+    ]  # fmt: skip
+    assert entries["cxframe-acme"]["error"] == problem
+    assert entries["cxframe-acme"]["checks"] == ["acme.coverage"]
+    assert entries["cxframe-acme"]["collectors"] == ["acme-csv"]
+    assert entries["cxframe-acme"]["metrics"] == []
+    # the other plugins read the programme as usual (a metric declared in the file) and keep the §11 keys
+    assert "branch_sat" in entries["cxframe-nps"]["metrics"]
+    assert list(entries["cxframe-nps"]) == [
+        "name", "version", "hooks", "collectors", "metrics", "assessments", "checks", "reporters"
+    ]  # fmt: skip
+    assert listed.stderr.splitlines() == [f"warning: {problem}"]
+    table = testing.invoke(["-C", str(root), "plugins"], host=load_plugins())
+    assert table.exit_code == 0, table.output
+    acme_block = table.stdout[table.stdout.index("cxframe-acme") : table.stdout.index("cxframe-nps")]
+    assert "settings" in acme_block and "top_box:9isnotawholenumber" in "".join(acme_block.split())
+    assert "ignoring the programme" not in table.stderr
+
+
+def test_validate_names_the_file_on_a_plugins_settings_problem(tmp_path: Path, acme: Path) -> None:
+    _break(acme, BAD_SETTING)
+    root = _programme(tmp_path / "p", "[plugins.cxframe-acme]\ntop_box = 9\n")
+    problem = f"{root / 'cxframe.toml'}: plugins.cxframe-acme.top_box: 9 is not a whole number from 1 to 5"
     assert cxframe.validate(root, host=load_plugins()) == [problem]
+    validated = testing.invoke(["-C", str(root), "validate"], host=load_plugins())
+    assert validated.exit_code == 1
+    assert validated.stderr.splitlines() == [problem, "error: 1 problem(s) found"]
 
 
 def test_load_plugins_names_compare_as_package_names(acme: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -287,3 +326,82 @@ def test_load_plugins_with_the_entry_point_name_says_so(
         "warning: CXFRAME_LOAD_PLUGINS names no installed plugin: 'acme' (did you mean 'cxframe-acme'? installed: "
         in result.stderr
     )
+
+
+# --- validate counts a plugin that failed to load as a problem: its collectors, metrics and checks cannot run ---
+
+
+def test_validate_counts_a_plugin_that_failed_to_load_as_a_problem_named_once(tmp_path: Path, acme: Path) -> None:
+    _break(acme, BROKEN_HOOK)
+    root = testing.make_programme(tmp_path / "p")  # nothing in it names the plugin: its checks alone cannot run
+    failed = "plugin cxframe-acme: failed to load: unknown hook 'stage_startd' (did you mean 'stage_started'?)"
+    assert cxframe.validate(root, host=load_plugins()) == [failed]
+    for strict in ([], ["--strict"]):
+        result = testing.invoke([*strict, "-C", str(root), "validate"], host=load_plugins())
+        assert result.exit_code == 1, result.output
+        assert "valid" not in result.stdout
+        # listed with the other problems, and not also as a warning before or after them
+        assert result.stderr.splitlines() == [failed, "error: 1 problem(s) found"]
+
+
+def test_validate_lists_a_load_failure_first_then_what_it_causes(tmp_path: Path, acme: Path) -> None:
+    _break(acme, BROKEN_HOOK)
+    root = _acme_programme(tmp_path / "p")
+    problems = cxframe.validate(root, host=load_plugins())
+    assert problems[0].startswith("plugin cxframe-acme: failed to load: unknown hook 'stage_startd'")
+    assert problems[1].startswith(f"{root / 'cxframe.toml'}: sources[0].collector: unknown collector 'acme-csv'")
+    assert len(problems) == 2
+
+
+def test_validate_prints_a_hook_failure_once(tmp_path: Path) -> None:
+    class Broken:
+        __name__ = "broken"
+
+        @cxframe.hookimpl
+        def register_metrics(self) -> list[cxframe.MetricDefinition]:
+            raise RuntimeError("boom")
+
+    root = testing.make_programme(tmp_path / "p")
+    result = testing.invoke(["-C", str(root), "validate"], host=testing.plugin_host(Broken()))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "plugin broken: hook register_metrics failed: RuntimeError: boom",
+        "error: 1 problem(s) found",
+    ]
+
+
+def test_an_invalid_input_names_its_plugin_and_the_listing_leaves_only_that_plugin_out() -> None:
+    from cxframe.host._registry import build_registry
+
+    class Strict:
+        __name__ = "strict-settings"
+
+        @cxframe.hookimpl
+        def register_checks(self) -> list[cxframe.Check]:
+            raise cxframe.InvalidInput(["plugins.strict-settings.level: unknown level 'x'"])
+
+    class Guard:
+        """A wrapper that refuses what it wraps: the InvalidInput is its own, not the wrapped plugin's."""
+
+        __name__ = "guard"
+
+        @cxframe.hookimpl(wrapper=True, specname="register_checks")
+        def refuse(self):  # type: ignore[no-untyped-def]
+            yield
+            raise cxframe.InvalidInput(["plugins.guard.mode: unknown mode"])
+
+    from tests import toy_plugin
+
+    host = testing.plugin_host(toy_plugin, Strict())
+    with pytest.raises(cxframe.InvalidInput) as raised:
+        host.call("register_checks", programme=None)
+    assert raised.value.plugin == "strict-settings"
+    settings: dict[str, list[str]] = {}
+    registry = build_registry(host, None, settings_problems=settings)
+    assert settings == {"strict-settings": ["plugins.strict-settings.level: unknown level 'x'"]}
+    assert registry.checks.by_plugin("tests.toy_plugin") and host.failures == []
+    guarded = testing.plugin_host(toy_plugin, Strict(), Guard())
+    settings = {}
+    registry = build_registry(guarded, None, settings_problems=settings)
+    assert list(settings) == ["strict-settings", "guard"]
+    assert registry.checks.by_plugin("tests.toy_plugin")

@@ -9,7 +9,7 @@ from typing import Any
 from cxframe.api._opening import ProgrammeLike, open_programme
 from cxframe.contracts._errors import InvalidInput
 from cxframe.contracts._plugins import Detection
-from cxframe.host._manager import PluginHost, load_plugins
+from cxframe.host._manager import PluginFailure, PluginHost, load_plugins
 from cxframe.host._registry import build_registry
 from cxframe.ingestion._collect import CollectorFailed, IngestSummary, Progress, ingest
 from cxframe.ingestion._detect import detect_file
@@ -56,7 +56,10 @@ def collect(
     listing every failed source's problems is raised once the others are
     collected (`InvalidInput`, or `CollectorFailed` when a collector raised),
     so a caller that expected an error for a bad source still gets one (its
-    good sources are stored all the same). A problem
+    good sources are stored all the same). A collector that raised is also
+    its plugin's failure: the `CollectorFailed` names the plugin, and the
+    failure (hook ``collector ID``) is added to ``host.failures``, where
+    ``--strict`` counts it. A problem
     before any source is read (an unknown source id, a file whose layout is
     not recognised) is raised at once and nothing is collected.
 
@@ -83,6 +86,9 @@ def collect(
                 summaries.append(ingest(opened.store, reader, chosen, progress=progress))
             # that source stored nothing (one transaction): go on with the rest, also after a plugin's bug
             except (InvalidInput, CollectorFailed) as error:
+                if isinstance(error, CollectorFailed):
+                    plugin = opened.registry.collectors.plugin_of(reader.collector)
+                    error = _plugins_failure(opened.host, plugin, reader.collector, error)
                 failed.append(error)
                 if on_failed is not None:
                     on_failed(reader.id, error)
@@ -100,6 +106,18 @@ def collect(
                 raise CollectorFailed("\n".join(messages), "".join(bug.detail for bug in bugs))
             raise InvalidInput(messages)
         return summaries
+
+
+def _plugins_failure(host: PluginHost, plugin: str, collector: str, error: CollectorFailed) -> CollectorFailed:
+    """``error`` naming its plugin, and recorded as that plugin's failure in ``host.failures``.
+
+    A collector is a plugin's code like a hook: its bug is the plugin's
+    failure, which ``--strict`` counts (the CLI prints the source's error
+    line, which now names the plugin, and not the failure again).
+    """
+    failure = PluginFailure(plugin, f"collector {collector}", error.cause, error.detail)
+    host.failures.append(failure)
+    return CollectorFailed(f"plugin {plugin}: {error}", error.detail, cause=error.cause, failure=failure)
 
 
 def detect_source(

@@ -60,6 +60,9 @@ class PluginListing:
     conflicts: list[str] = attrs.field(factory=list)
     #: the problems of a programme file that could not be read, and was left out
     programme_problems: list[str] = attrs.field(factory=list)
+    #: plugin -> the problems with its settings in the programme file (each its own line, starting with the file);
+    #: the plugin is listed with them as its ``error``
+    settings_problems: dict[str, list[str]] = attrs.field(factory=dict)
 
 
 def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = None) -> PluginListing:
@@ -72,7 +75,11 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
     that cannot be read is left out, its problems in ``programme_problems``,
     so that plugins can be listed while it is broken. Ids that two plugins
     registered are listed in ``conflicts`` rather than raised as
-    `PluginConflict`, as the other functions do. ``cxframe plugins --json``
+    `PluginConflict`, as the other functions do. A plugin that cannot read
+    its settings in the programme file (it raises `InvalidInput`, which
+    stops any other command) is listed with what it did register and the
+    problem as its ``error`` (each line also in ``settings_problems``); the
+    other plugins read the programme file as usual. ``cxframe plugins --json``
     prints the plugins as `cxframe.contracts._shapes.plugin_json` shapes them.
 
     >>> [plugin.name for plugin in cxframe.plugins().plugins]  # doctest: +SKIP
@@ -87,13 +94,17 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
         except InvalidInput as exc:
             problems = list(exc.messages)
     host = host if host is not None else load_plugins()
-    try:
-        registry = build_registry(host, loaded)
-    except InvalidInput as exc:
-        # a plugin that cannot make sense of its settings: list the plugins as without a programme, and say why
-        problems.extend(_in_file(loaded, exc.messages) if loaded is not None else exc.messages)
-        registry = build_registry(host, None)
-    listed = [_installed(registry, info.name, info.version, info.hooks) for info in host.plugin_infos()]
+    settings: dict[str, list[str]] = {}
+    registry = build_registry(host, loaded, settings_problems=settings)
+    if loaded is not None:
+        settings = {plugin: _in_file(loaded, messages) for plugin, messages in settings.items()}
+    listed = [
+        attrs.evolve(
+            _installed(registry, info.name, info.version, info.hooks),
+            error="; ".join(settings[info.name]) if info.name in settings else None,
+        )
+        for info in host.plugin_infos()
+    ]
     # a plugin installed but left out is listed too, with why: not only on stderr, where a script misses it
     listed.extend(
         InstalledPlugin(name=failure.plugin, version=host.versions.get(failure.plugin), error=failure.error)
@@ -101,7 +112,7 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
         if failure.hook == "load" and not host.pm.has_plugin(failure.plugin)
     )
     listed.sort(key=lambda plugin: plugin.name)
-    return PluginListing(listed, list(registry.conflicts), problems)
+    return PluginListing(listed, list(registry.conflicts), problems, settings)
 
 
 def _installed(registry: Registry, name: str, version: str | None, hooks: Iterable[str]) -> InstalledPlugin:
@@ -188,6 +199,11 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
     metric (and each action's) is registered, and that no
     ``[plugins.NAME]`` table misspells an installed plugin's name (one that
     names no installed plugin at all is a `UnknownPluginSettingsWarning`).
+
+    A plugin that failed to load is a problem, listed first (``plugin NAME:
+    failed to load: …``): its collectors, metrics and checks cannot run, and
+    the problems after it may be its consequences. So is a plugin whose
+    ``register_*`` hook failed while validating.
     """
     try:
         loaded = load_programme(programme)
@@ -199,7 +215,9 @@ def validate(programme: str | Path = ".", host: PluginHost | None = None) -> lis
         registry = build_registry(host, loaded)
     except InvalidInput as exc:  # a plugin that cannot make sense of its settings in the programme file
         return _in_file(loaded, exc.messages)
-    problems = list(registry.conflicts)
+    # a plugin installed but not loaded: part of the programme cannot run, whatever the file says
+    problems = [str(failure) for failure in host.failures[:before] if failure.hook == "load"]
+    problems.extend(registry.conflicts)
     # a plugin that cannot make sense of its settings in the programme file says so by raising
     problems.extend(str(failure) for failure in host.failures[before:])
     for message, misspelt in unknown_plugin_settings(loaded, host):

@@ -46,11 +46,14 @@ class State:
     shown: list[PluginFailure] = attrs.field(factory=list)
     _announced: bool = False
 
-    def plugins(self) -> PluginHost:
+    def plugins(self, *, lists_failures: bool = False) -> PluginHost:
         """The plugin host; the first call prints each plugin that failed to load.
 
         Before anything else: the command's own messages (an unknown collector,
-        settings nobody reads) are often that failure's consequences.
+        settings nobody reads) are often that failure's consequences. A
+        command that lists plugin failures itself (``validate``, among its
+        problems) passes ``lists_failures`` and marks what it printed as
+        `shown`; any it did not list are printed at the end, as usual.
         """
         if self.host is None:
             self.host = load_plugins()
@@ -59,7 +62,7 @@ class State:
             for note in self.host.notes:
                 echo_warning(note)
             for failure in self.host.failures:
-                if failure.hook == "load":
+                if failure.hook == "load" and not lists_failures:
                     _print_failure(failure, self.verbose)
                     self.shown.append(failure)
         return self.host

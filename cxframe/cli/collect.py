@@ -21,6 +21,8 @@ from cxframe.cli._common import (
 )
 from cxframe.contracts._convert import unstructure
 from cxframe.contracts._errors import CxframeError, InvalidInput
+from cxframe.host._manager import PluginFailure
+from cxframe.ingestion._collect import CollectorFailed
 
 
 def _value(text: str, *, column: bool) -> Any:
@@ -127,6 +129,9 @@ def collect(
 
     def on_failed(source: str, error: CxframeError) -> None:
         failed.append(source)
+        if isinstance(error, CollectorFailed) and isinstance(error.failure, PluginFailure):
+            # a collector's bug is its plugin's failure (--strict counts it); this line, naming the plugin, says it
+            current.shown.append(error.failure)
         for line in str(error).splitlines():
             echo_error(line)
         detail = getattr(error, "detail", "")
@@ -166,16 +171,17 @@ def collect(
     else:
         for summary in summaries:
             click.echo(summary.describe())
-    if failed and len(failed) + len(summaries) == 1:
-        # the only source asked for: its error, printed above, says it all; a summary line would repeat it
+    if failed:
+        if len(failed) + len(summaries) > 1:
+            # (the only source asked for: its error, printed above, says it all; a summary line would repeat it)
+            others = {0: "no other source was collected", 1: "the other source was collected"}
+            collected = others.get(len(summaries), f"the other {len(summaries)} were collected")
+            count = "1 source was" if len(failed) == 1 else f"{len(failed)} sources were"
+            echo_error(f"{count} not collected ({', '.join(failed)}); {collected}")
         ctx = click.get_current_context()
+        # where --strict decides: a collector that raised is a plugin failure there (exit 3), a bad file is not
         report_failures(ctx)
         ctx.exit(InvalidInput.exit_code)
-    if failed:
-        others = {0: "no other source was collected", 1: "the other source was collected"}
-        collected = others.get(len(summaries), f"the other {len(summaries)} were collected")
-        count = "1 source was" if len(failed) == 1 else f"{len(failed)} sources were"
-        raise InvalidInput([f"{count} not collected ({', '.join(failed)}); {collected}"])
 
 
 @click.command()

@@ -51,12 +51,24 @@ def init(directory: Path | None, example: str | None, force: bool, from_files: t
 @common_options
 @handle_errors
 def validate() -> None:
-    """Check the programme file and its sources; print every problem (exit 1 if any)."""
+    """Check the programme file, its sources and plugins; print every problem (exit 1 if any).
+
+    A plugin that failed to load is a problem, listed first: its
+    collectors, metrics and checks cannot run.
+    """
     current = state()
-    problems = api.validate(current.programme, host=current.plugins())
+    host = current.plugins(lists_failures=True)
+    problems = api.validate(current.programme, host=host)
+    # a plugin failure is one of the problems (a plugin that failed to load first): printed with them, once
+    listed = [failure for failure in host.failures if str(failure) in problems]
+    current.shown.extend(listed)
+    failures = {str(failure): failure for failure in listed}
     if problems:
         for problem in problems:
             click.secho(shown_paths(problem), fg="red", err=True)
+            failure = failures.get(problem)
+            if failure is not None and failure.detail and current.verbose:
+                click.echo(failure.detail, err=True)
         raise InvalidInput([f"{len(problems)} problem(s) found"])
     click.echo(shown_paths(f"{current.programme / 'cxframe.toml'}: valid"))
 

@@ -25,7 +25,13 @@ class InvalidInput(CxframeError):
     (``cxframe.toml: journeys[2].stages[0].touchpoints: expected a list``).
     With ``where``, each message is prefixed with it, once: a message that
     already starts with it (one passed on from a lower layer) is kept as it is.
+
+    ``plugin`` is the plugin whose hook raised it, set by the plugin host as
+    it passes through (None for the core's own): ``cxframe plugins`` lists
+    a plugin's settings problem with that plugin.
     """
+
+    plugin: str | None = None
 
     def __init__(self, messages: Iterable[str], *, where: str | None = None) -> None:
         self.messages = list(messages)

@@ -139,7 +139,9 @@ class InstalledPlugin:
     ``name`` is its distribution name (or, for a plugin registered in code, its
     module or class name), ``version`` its distribution's version, ``hooks``
     the hooks it implements, and each of `PLUGIN_KINDS` the ids it registered.
-    A plugin that failed to load is listed with its ``error`` and nothing registered.
+    A plugin that failed to load is listed with its ``error`` and nothing
+    registered; one that cannot read its settings in the programme file, with
+    the problem as its ``error`` and what it registered all the same.
     """
 
     name: str
@@ -150,7 +152,8 @@ class InstalledPlugin:
     assessments: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     reporters: tuple[str, ...] = ()
-    #: why it failed to load, for a plugin that is installed and was left out (it registered nothing)
+    #: why it failed to load, for a plugin that is installed and was left out (it registered nothing), or
+    #: the problem with its settings in the programme file, for one that cannot read them
     error: str | None = None
 
 

@@ -19,7 +19,8 @@ Why stand-ins and not the two alternatives:
   replays to a plugin while it registers it.
 
 `cxframe.InvalidInput` is not isolated: it says the user's input is wrong, and
-going on without the plugin would give results that only look complete.
+going on without the plugin would give results that only look complete. It is
+passed on naming the plugin it came from (``InvalidInput.plugin``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from cxframe.contracts._errors import InvalidInput
 Failed = Callable[[str, str, BaseException], object]
 #: ``answered(plugin, hook, result)``: note a plugin's non-``None`` result.
 Answered = Callable[[str, str, Any], object]
+#: ``blame(error)``: name the plugin an `InvalidInput` passing through its hook came from.
+Blame = Callable[[InvalidInput], object]
 
 
 class StandIn:
@@ -63,15 +66,22 @@ def stand_in(pm: pluggy.PluginManager, plugin: object, name: str, failed: Failed
         function = getattr(plugin, attribute)
         hook = opts.get("specname") or attribute
         fail = functools.partial(failed, name, hook)
+        blame = functools.partial(_blame, name)
         if not (opts.get("wrapper") or opts.get("hookwrapper")):
-            hooks[attribute] = _plain(function, fail, functools.partial(answered, name, hook))
+            hooks[attribute] = _plain(function, fail, functools.partial(answered, name, hook), blame)
         elif not inspect.isgeneratorfunction(function):
             hooks[attribute] = function  # pluggy refuses it, with its own message
         elif opts.get("wrapper"):
-            hooks[attribute] = _wrapper(function, fail)
+            hooks[attribute] = _wrapper(function, fail, blame)
         else:
-            hooks[attribute] = _hookwrapper(function, fail)
+            hooks[attribute] = _hookwrapper(function, fail, blame)
     return StandIn(plugin, hooks)
+
+
+def _blame(plugin: str, error: InvalidInput) -> None:
+    """Name the plugin an `InvalidInput` came from, once: the innermost (the one that raised it) is the first."""
+    if error.plugin is None:
+        error.plugin = plugin
 
 
 # functools.wraps keeps the hookimpl marker (in __dict__) and, through __wrapped__, the argument
@@ -79,13 +89,17 @@ def stand_in(pm: pluggy.PluginManager, plugin: object, name: str, failed: Failed
 
 
 def _plain(
-    function: Callable[..., Any], fail: Callable[[BaseException], object], answer: Callable[[Any], object]
+    function: Callable[..., Any],
+    fail: Callable[[BaseException], object],
+    answer: Callable[[Any], object],
+    blame: Blame,
 ) -> Callable[..., Any]:
     @functools.wraps(function)
     def isolated(*args: Any, **kwargs: Any) -> Any:
         try:
             result = function(*args, **kwargs)
-        except InvalidInput:
+        except InvalidInput as error:
+            blame(error)
             raise
         except Exception as exc:
             fail(exc)
@@ -101,7 +115,7 @@ def _setup_error(exc: Exception) -> Exception:
     return RuntimeError("the wrapper did not yield") if isinstance(exc, StopIteration) else exc
 
 
-def _wrapper(function: Callable[..., Any], fail: Callable[[BaseException], object]) -> Callable[..., Any]:
+def _wrapper(function: Callable[..., Any], fail: Callable[[BaseException], object], blame: Blame) -> Callable[..., Any]:
     """A ``wrapper=True`` implementation that, when it raises, is left out of the call and recorded."""
 
     @functools.wraps(function)
@@ -109,7 +123,8 @@ def _wrapper(function: Callable[..., Any], fail: Callable[[BaseException], objec
         try:
             teardown = function(*args, **kwargs)
             next(teardown)
-        except InvalidInput:
+        except InvalidInput as error:
+            blame(error)
             raise
         except Exception as exc:
             fail(_setup_error(exc))
@@ -130,7 +145,8 @@ def _wrapper(function: Callable[..., Any], fail: Callable[[BaseException], objec
                 teardown.throw(raised)
         except StopIteration as stop:
             return stop.value
-        except InvalidInput:
+        except InvalidInput as error:
+            blame(error)
             raise
         except Exception as exc:
             if exc is raised:
@@ -146,7 +162,9 @@ def _wrapper(function: Callable[..., Any], fail: Callable[[BaseException], objec
     return isolated
 
 
-def _hookwrapper(function: Callable[..., Any], fail: Callable[[BaseException], object]) -> Callable[..., Any]:
+def _hookwrapper(
+    function: Callable[..., Any], fail: Callable[[BaseException], object], blame: Blame
+) -> Callable[..., Any]:
     """An old-style ``hookwrapper=True`` implementation, isolated like `_wrapper`.
 
     Its teardown gets pluggy's `pluggy.Result`; when it raises after
@@ -158,7 +176,8 @@ def _hookwrapper(function: Callable[..., Any], fail: Callable[[BaseException], o
         try:
             teardown = function(*args, **kwargs)
             next(teardown)
-        except InvalidInput:
+        except InvalidInput as error:
+            blame(error)
             raise
         except Exception as exc:
             fail(_setup_error(exc))
@@ -169,7 +188,8 @@ def _hookwrapper(function: Callable[..., Any], fail: Callable[[BaseException], o
             teardown.send(outcome)
         except StopIteration:
             return
-        except InvalidInput:
+        except InvalidInput as error:
+            blame(error)
             raise
         except Exception as exc:
             if exc is outcome.exception:  # get_result() raised the call's own error

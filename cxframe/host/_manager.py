@@ -207,6 +207,13 @@ class PluginHost:
         }
         return self._call(self.pm.subset_hook_caller(hook, others), kwargs)
 
+    def call_leaving_out(self, hook: str, plugins: Iterable[str], **kwargs: Any) -> list[tuple[str, Any]]:
+        """`call` without ``plugins``' implementations of ``hook`` (nor their wrappers of it)."""
+        left_out = [plugin for plugin in map(self.pm.get_plugin, plugins) if plugin is not None]
+        if not left_out:
+            return self.call(hook, **kwargs)
+        return self._call(self.pm.subset_hook_caller(hook, left_out), kwargs)
+
     def _call(self, caller: pluggy.HookCaller, kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
         answers: list[tuple[str, Any]] = []  # filled by each plugin's isolated implementation (_answered)
         calls = self._calls()

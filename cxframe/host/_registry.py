@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from cxframe.contracts._alerts import Notifier
-from cxframe.contracts._errors import PluginConflict, UnknownId
+from cxframe.contracts._errors import InvalidInput, PluginConflict, UnknownId
 from cxframe.contracts._maturity import Assessment
 from cxframe.contracts._plugins import Check, Collector, Reporter
 from cxframe.contracts._records import MetricDefinition
@@ -138,12 +138,46 @@ def failed_before_registering(host: PluginHost, kind: str) -> dict[str, str]:
     return failed
 
 
-def build_registry(host: PluginHost, programme: Programme | None = None) -> Registry:
+def _contributions(
+    host: PluginHost,
+    hook: str,
+    programme: Programme | None,
+    settings_problems: dict[str, list[str]] | None,
+    kind: Kind[Any],
+) -> list[tuple[str, Any]]:
+    """``(plugin, contributed)`` from ``hook``; with ``settings_problems``, without the plugins that raise `InvalidInput`."""
+    if settings_problems is None:
+        return host.call(hook, programme=programme)
+    left_out: list[str] = []
+    while True:
+        before = len(host.failures)
+        try:
+            return host.call_leaving_out(hook, left_out, programme=programme)
+        except InvalidInput as error:
+            if error.plugin is None or error.plugin in left_out:
+                raise
+            # asked again without it: what the others failed at in this call would be counted twice
+            del host.failures[before:]
+            problems = settings_problems.setdefault(error.plugin, [])
+            problems.extend(message for message in error.messages if message not in problems)
+            kind.failed.setdefault(error.plugin, "cannot read its settings")
+            left_out.append(error.plugin)
+
+
+def build_registry(
+    host: PluginHost, programme: Programme | None = None, *, settings_problems: dict[str, list[str]] | None = None
+) -> Registry:
     """Ask every plugin for its contributions and index them by id.
 
     Conflicting ids are collected in `Registry.conflicts` (the first
     registration is kept); call `Registry.raise_conflicts` where a
     conflict must stop the command.
+
+    A plugin that raises `InvalidInput` (its settings in the programme file
+    are wrong) stops the build, as it stops any command, unless
+    ``settings_problems`` is given: then its messages are added there under
+    its name, and the others still register what they do (``cxframe
+    plugins`` lists every plugin, that one with its problem).
     """
     kinds: dict[str, Kind[Any]] = {}
     conflicts: list[str] = []
@@ -151,7 +185,7 @@ def build_registry(host: PluginHost, programme: Programme | None = None) -> Regi
     for kind_name, (hook, cls) in ALL_KINDS.items():
         kind: Kind[Any] = Kind(kind_name, failed=dict(unloaded))
         before = len(host.failures)
-        for plugin, contributed in host.call(hook, programme=programme):
+        for plugin, contributed in _contributions(host, hook, programme, settings_problems, kind):
             if contributed is None:
                 continue
             if not isinstance(contributed, list | tuple):

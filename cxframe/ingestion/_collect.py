@@ -59,26 +59,31 @@ Progress = Callable[[int, int], None]
 class CollectorFailed(CxframeError):
     """A collector raised something other than `InvalidInput`: a bug in the plugin.
 
-    ``detail`` keeps the traceback for ``--verbose`` output and bug reports.
+    ``detail`` keeps the traceback for ``--verbose`` output and bug reports;
+    ``cause`` says what went wrong without the file and line (``KeyError:
+    'branch'``), as the plugin's failure records it; ``failure`` is that
+    record (a `cxframe.host._manager.PluginFailure`: the host's hook
+    specifications import this module, so it is not named here), once
+    `cxframe.collect` has named the plugin.
     """
 
-    def __init__(self, message: str, detail: str = "") -> None:
+    def __init__(self, message: str, detail: str = "", *, cause: str | None = None, failure: object = None) -> None:
         super().__init__(message)
         self.detail = detail
+        self.cause = cause if cause is not None else message
+        self.failure = failure
 
 
-def _not_batches(collector: Collector, returned: object) -> str:
+def _not_batches(collector: Collector, returned: object) -> CollectorFailed:
     """What to say when a ``batches=`` function returned something else (often a generator of rows)."""
-    message = (
-        f"collector {collector.id!r}: its batches function returned {type(returned).__name__}, expected "
-        "SurveyBatches or EventBatches (nothing from this source was stored)"
-    )
+    cause = f"its batches function returned {type(returned).__name__}, expected SurveyBatches or EventBatches"
+    message = f"collector {collector.id!r}: {cause} (nothing from this source was stored)"
     if hasattr(returned, "__next__"):
         message += (
             "; a collector that yields (line, record) rows gives its function as read=, not batches= "
             "(docs/writing-a-plugin.md, 'A collector: rows or batches')"
         )
-    return message
+    return CollectorFailed(message, cause=cause)
 
 
 @attrs.frozen
@@ -426,10 +431,8 @@ def _ingest_rows(
         elif isinstance(record, Skipped):
             line_skipped += 1
         else:
-            raise CollectorFailed(
-                f"collector {collector.id!r} yielded {record!r} for line {at}, "
-                "expected an Observation, Event, Reject or Skipped"
-            )
+            cause = f"yielded {record!r} for line {at}, expected an Observation, Event, Reject or Skipped"
+            raise CollectorFailed(f"collector {collector.id!r} {cause}", cause=cause)
         if len(observations) + len(events) + len(rejects) >= batch_size:
             flush()
             if progress:
@@ -463,9 +466,11 @@ def _ingest_events(
             # an event's key is its line: a line given twice would lose an event without a word
             lines = rows.lines
             if len(lines) and (lines[0].as_py() <= last or pc.any(pc.less_equal(lines[1:], lines[:-1])).as_py()):
+                cause = f"gave events lines that do not increase, at or after line {last}"
                 raise CollectorFailed(
-                    f"collector {reader.collector!r} gave events lines that do not increase, at or after line {last}: "
-                    "each event's line must be its own (nothing from this source was stored)"
+                    f"collector {reader.collector!r} {cause}: each event's line must be its own "
+                    "(nothing from this source was stored)",
+                    cause=cause,
                 )
             last = lines[-1].as_py() if len(lines) else last
             flat = rows.flat(reader.id, ingest_id)
@@ -582,7 +587,7 @@ def ingest(
                 # the collector hands batches of raw columns and a mapping; the core does the rest, set-based
                 read = collector.batches(reader)
                 if not isinstance(read, SurveyBatches | EventBatches):
-                    raise CollectorFailed(_not_batches(collector, read))
+                    raise _not_batches(collector, read)
                 try:
                     if isinstance(read, EventBatches):
                         record = read.record
@@ -614,6 +619,7 @@ def ingest(
                 f"collector {collector.id!r} failed {where}: "
                 f"{type(exc).__name__}: {exc} (nothing from this source was stored)",
                 "".join(traceback.format_exception(exc)),
+                cause=f"{type(exc).__name__}: {exc}",
             ) from exc
         finally:
             handle = reader._handle
