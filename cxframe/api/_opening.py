@@ -15,7 +15,7 @@ from cxframe.contracts._errors import InvalidInput, UnknownPluginSettingsWarning
 from cxframe.contracts._records import MetricDefinition
 from cxframe.contracts._shapes import InstalledPlugin
 from cxframe.host._manager import PluginHost, load_plugins
-from cxframe.host._registry import Registry, build_registry
+from cxframe.host._registry import Registry, build_registry, plugin_commands
 from cxframe.ingestion._readers import source_reader
 from cxframe.lifecycle._run import Run, finish_run, start_run
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme, package_name
@@ -66,6 +66,8 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
     """Every loaded plugin with its version, the hooks it implements and the ids it registered, by kind.
 
     A plugin that failed to load is listed with its ``error`` (and nothing registered).
+    Besides the kinds of ``cxframe plugins --json``, each `InstalledPlugin` has
+    its ``report_sections`` and ``notifiers`` (ids) and ``commands`` (names).
 
     The ``register_*`` hooks see the programme file in ``programme`` when
     there is one (a plugin may register by its settings). A programme file
@@ -76,6 +78,7 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
     prints the plugins as `cxframe.contracts._shapes.plugin_json` shapes them.
 
     >>> [plugin.name for plugin in cxframe.plugins().plugins]  # doctest: +SKIP
+    >>> {plugin.name: plugin.report_sections for plugin in cxframe.plugins().plugins}  # doctest: +SKIP
     """
     loaded: Programme | None = None
     problems: list[str] = []
@@ -93,7 +96,11 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
         # a plugin that cannot make sense of its settings: list the plugins as without a programme, and say why
         problems.extend(_in_file(loaded, exc.messages) if loaded is not None else exc.messages)
         registry = build_registry(host, None)
-    listed = [_installed(registry, info.name, info.version, info.hooks) for info in host.plugin_infos()]
+    commands = plugin_commands(host)
+    listed = [
+        _installed(registry, info.name, info.version, info.hooks, commands.get(info.name, ()))
+        for info in host.plugin_infos()
+    ]
     # a plugin installed but left out is listed too, with why: not only on stderr, where a script misses it
     listed.extend(
         InstalledPlugin(name=failure.plugin, version=host.versions.get(failure.plugin), error=failure.error)
@@ -104,7 +111,9 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
     return PluginListing(listed, list(registry.conflicts), problems)
 
 
-def _installed(registry: Registry, name: str, version: str | None, hooks: Iterable[str]) -> InstalledPlugin:
+def _installed(
+    registry: Registry, name: str, version: str | None, hooks: Iterable[str], commands: tuple[str, ...]
+) -> InstalledPlugin:
     def ids(kind: str) -> tuple[str, ...]:
         return tuple(registry.kind(kind).by_plugin(name))
 
@@ -117,6 +126,9 @@ def _installed(registry: Registry, name: str, version: str | None, hooks: Iterab
         assessments=ids("assessments"),
         checks=ids("checks"),
         reporters=ids("reporters"),
+        report_sections=ids("report_sections"),
+        notifiers=ids("notifiers"),
+        commands=commands,
     )
 
 

@@ -140,6 +140,10 @@ class InstalledPlugin:
     module or class name), ``version`` its distribution's version, ``hooks``
     the hooks it implements, and each of `PLUGIN_KINDS` the ids it registered.
     A plugin that failed to load is listed with its ``error`` and nothing registered.
+
+    ``report_sections``, ``notifiers`` and ``commands`` are what it registered
+    besides: shown by ``cxframe plugins``, but not in ``--json``, whose shape
+    (`PLUGIN_KINDS`) is public and stays as it is.
     """
 
     name: str
@@ -152,6 +156,12 @@ class InstalledPlugin:
     reporters: tuple[str, ...] = ()
     #: why it failed to load, for a plugin that is installed and was left out (it registered nothing)
     error: str | None = None
+    #: ids of its report sections (``register_report_sections``); unique across plugins, like the kinds above
+    report_sections: tuple[str, ...] = ()
+    #: ids of its notifiers (``register_notifiers``): a plugin may register some only when its settings ask
+    notifiers: tuple[str, ...] = ()
+    #: names of the ``cxframe`` commands it adds (``register_commands``), top-level only
+    commands: tuple[str, ...] = ()
 
 
 def plugin_json(plugin: InstalledPlugin) -> dict[str, Any]:
