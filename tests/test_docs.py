@@ -13,6 +13,7 @@ import inspect
 import os
 import re
 import textwrap
+import tomllib
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -251,6 +252,28 @@ def test_quick_start_commands_match_the_readme() -> None:
     expected = command_lines(code_blocks(section[1], "bash")[:2])
     assert len(expected) == 2, "README.md's quick start should start with two one-line bash blocks"
     assert command_lines(code_blocks(page("quickstart"), "bash")[:2]) == expected
+
+
+def test_readme_gives_the_quick_starts_light_install_and_the_docs_tools_of_the_dev_extra() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Quick start\n(.*?)(?=^## )", readme, re.M | re.S)
+    assert section
+    light = command_lines(code_blocks(page("quickstart"), "bash")[2:3])
+    assert light and light[0].startswith("pip install -e . "), (
+        "docs/quickstart.md's third bash block is the light install"
+    )
+    assert light == command_lines(code_blocks(section[1], "bash")[2:3]), (
+        "README.md's third bash block is the light install"
+    )
+    # the packages the README adds to the light install to serve the docs are the dev extra's mkdocs packages
+    docs = re.search(r"^## Documentation\n(.*?)(?=^## )", readme, re.M | re.S)
+    assert docs
+    [serve] = command_lines(code_blocks(docs[1], "bash"))
+    wanted = {re.split(r"[\[<>=]", name.strip('"'))[0] for name in serve.split("&&")[0].split()[2:]}
+    dev = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"][
+        "dev"
+    ]
+    assert wanted == {re.split(r"[\[<>=]", name)[0] for name in dev if name.startswith("mkdocs")}
 
 
 # --- examples -------------------------------------------------------------------------

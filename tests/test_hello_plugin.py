@@ -153,6 +153,19 @@ def test_plugins_json_in_process(hello: ModuleType) -> None:
     assert set(entry["hooks"]) >= {"register_checks", "register_commands", "stage_started", "stage_finished"}
 
 
+def test_plugins_table_is_what_the_tutorial_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hello: ModuleType
+) -> None:
+    monkeypatch.syspath_prepend(str(install_dist_info(tmp_path / "site")))
+    monkeypatch.setenv("CXFRAME_LOAD_PLUGINS", "cxframe-hello")
+    result = testing.invoke(["plugins"], host=load_plugins())
+    assert result.exit_code == 0, result.output
+    printed = [line.rstrip() for line in result.stdout.splitlines() if line.strip()]
+    tutorial = (REPO / "docs" / "writing-a-plugin.md").read_text(encoding="utf-8")
+    shown = tutorial.split("$ cxframe plugins\n", 1)[1].split("...\n", 1)[0].splitlines()
+    assert printed == shown
+
+
 @pytest.mark.parametrize(("sponsor", "status"), [("Chief Customer Officer", "pass"), (None, "fail")])
 def test_sponsor_check(tmp_path: Path, hello: ModuleType, sponsor: str | None, status: str) -> None:
     root = programme(tmp_path / "programme", sponsor)

@@ -491,3 +491,48 @@ def test_a_closed_loop_on_fewer_detractors_than_the_minimum_sample_is_left_to_th
     (root / "cxframe.toml").write_text(text, encoding="utf-8")
     judged = judge(root, host())
     assert judged["iso.improve.inner-loop"].status is UNKNOWN  # 16 detractors cannot show a practice
+
+
+class ClientSatisfaction:
+    """A client plugin's own satisfaction question (1–5) and top-box metric, as docs/writing-a-plugin.md describes."""
+
+    @staticmethod
+    def read(source: cxframe.SourceReader) -> Any:
+        """``question;score;month`` a line."""
+        with source.open_text() as handle:
+            for line, text in enumerate(handle, start=1):
+                question, score, month = text.strip().split(";")
+                when = dt.datetime(2026, int(month), 1 + line % 27, tzinfo=dt.UTC)
+                yield line, cxframe.Observation(question, float(score), when, source.id, scale_min=1, scale_max=5)
+
+    @cxframe.hookimpl
+    def register_collectors(self) -> list[cxframe.Collector]:
+        return [cxframe.Collector(id="client", description="question;score;month", read=self.read)]
+
+    @cxframe.hookimpl
+    def register_metrics(self) -> list[cxframe.MetricDefinition]:
+        top_box = "CASE WHEN value >= 4 THEN 1.0 ELSE 0.0 END"
+        return [
+            cxframe.MetricDefinition(
+                id="acme_sat_top", title="Top box", question="acme_sat", value_sql=top_box, multiplier=100
+            )
+        ]
+
+
+@pytest.mark.parametrize("question", ["acme_sat", "csat"])
+def test_a_client_csat_counts_as_the_headline_only_under_question_csat(tmp_path: Path, question: str) -> None:
+    # what docs/writing-a-plugin.md says: iso.measure.regular reads cxframe-nps's nps and csat metrics only, while
+    # the plugin's own metric counts where every metric with data does (and as a measure beyond NPS/CSAT)
+    root = testing.make_programme(tmp_path / question)
+    (root / "answers.csv").write_text("".join(f"{question};{1 + i % 5};{1 + i % 3}\n" for i in range(90)))
+    chosen = testing.plugin_host(ClientSatisfaction(), cxframe_nps, cxframe.assessment.models)
+    cxframe.collect(root, [str(root / "answers.csv")], collector="client", host=chosen)
+    judged = judge(root, testing.plugin_host(ClientSatisfaction(), cxframe_nps, cxframe.assessment.models))
+    regular, beyond = judged["iso.measure.regular"], judged["iso.measure.beyond"]
+    assert judged["iso.measure.samples"].status is MET
+    if question == "csat":
+        assert regular.status is MET and regular.evidence[1] == "csat: n=90 over 3 months, interval shown"
+        assert beyond.status is UNMET
+    else:
+        assert regular.status is UNMET and regular.evidence == ("nps: no data", "csat: no data")
+        assert beyond.status is MET and "acme_sat_top" in beyond.evidence[1]

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 
 import cxframe
@@ -180,6 +181,68 @@ def test_plugins_json_has_the_public_shape() -> None:
     assert entry["name"] == "tests.toy_plugin"
     assert entry["collectors"] == ["toy-csv"] and entry["metrics"] == ["mean_score"]
     assert entry["hooks"] == ["register_checks", "register_collectors", "register_metrics"]
+
+
+class Extras:
+    """Registers a check, and what ``plugins --json`` has no key for: a report section, a notifier and a command."""
+
+    @hookimpl
+    def register_checks(self) -> list[Check]:
+        return [Check(id="acme.branch-coverage", title="Branch coverage", run=lambda run: [])]
+
+    @hookimpl
+    def register_report_sections(self) -> list[cxframe.ReportSection]:
+        return [cxframe.ReportSection("acme-branches", "Branches", ("cx-lead",), lambda report: None)]
+
+    @hookimpl
+    def register_notifiers(self) -> list[cxframe.Notifier]:
+        return [cxframe.Notifier("acme-pager", "Pager", lambda messages: [])]
+
+    @hookimpl
+    def register_commands(self, cli: click.Group) -> None:
+        @cli.command("acme")
+        def acme() -> None:
+            """An acme command."""
+
+
+def test_plugins_table_shows_report_sections_notifiers_and_commands_but_json_keeps_its_shape() -> None:
+    host = testing.plugin_host(toy_plugin, Extras())
+    result = testing.invoke(["plugins"], host=testing.plugin_host(toy_plugin, Extras()))
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    assert "report sections acme-branches" in lines
+    assert "notifiers acme-pager" in lines and "commands acme" in lines
+    # after the kinds the JSON has too, in the plugin's own block
+    order = [
+        "Extras",
+        "checks acme.branch-coverage",
+        "report sections acme-branches",
+        "notifiers acme-pager",
+        "commands acme",
+        "tests.toy_plugin",
+    ]
+    assert [lines.index(line) for line in order] == sorted(lines.index(line) for line in order)
+    [extras] = [plugin for plugin in cxframe.plugins(host=host).plugins if plugin.name == "Extras"]
+    assert (extras.report_sections, extras.notifiers, extras.commands) == (
+        ("acme-branches",),
+        ("acme-pager",),
+        ("acme",),
+    )
+    printed = testing.invoke(["plugins", "--json"], host=testing.plugin_host(toy_plugin, Extras()))
+    for entry in json.loads(printed.stdout):
+        assert list(entry) == ["name", "version", "hooks", *PLUGIN_KINDS]
+
+
+def test_a_plugin_whose_register_commands_raises_is_still_listed() -> None:
+    class BrokenCommands:
+        @hookimpl
+        def register_commands(self, cli: click.Group) -> None:
+            raise RuntimeError("no commands today")
+
+    result = testing.invoke(["plugins"], host=testing.plugin_host(toy_plugin, BrokenCommands()))
+    assert result.exit_code == 0
+    assert "BrokenCommands" in result.stdout and "toy-csv" in result.stdout
+    assert "plugin BrokenCommands: hook register_commands failed: RuntimeError: no commands today" in result.stderr
 
 
 def test_plugins_table_lists_failures_and_strict_fails(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ from cxframe.contracts._errors import InvalidInput, UnknownPluginSettingsWarning
 from cxframe.contracts._records import MetricDefinition
 from cxframe.contracts._shapes import InstalledPlugin
 from cxframe.host._manager import PluginHost, load_plugins
-from cxframe.host._registry import Registry, build_registry
+from cxframe.host._registry import Registry, build_registry, plugin_commands
 from cxframe.ingestion._readers import source_reader
 from cxframe.lifecycle._run import Run, finish_run, start_run
 from cxframe.programme._file import PROGRAMME_FILE, Programme, load_programme, package_name
@@ -69,6 +69,8 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
     """Every loaded plugin with its version, the hooks it implements and the ids it registered, by kind.
 
     A plugin that failed to load is listed with its ``error`` (and nothing registered).
+    Besides the kinds of ``cxframe plugins --json``, each `InstalledPlugin` has
+    its ``report_sections`` and ``notifiers`` (ids) and ``commands`` (names).
 
     The ``register_*`` hooks see the programme file in ``programme`` when
     there is one (a plugin may register by its settings). A programme file
@@ -83,6 +85,7 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
     prints the plugins as `cxframe.contracts._shapes.plugin_json` shapes them.
 
     >>> [plugin.name for plugin in cxframe.plugins().plugins]  # doctest: +SKIP
+    >>> {plugin.name: plugin.report_sections for plugin in cxframe.plugins().plugins}  # doctest: +SKIP
     """
     loaded: Programme | None = None
     problems: list[str] = []
@@ -98,9 +101,10 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
     registry = build_registry(host, loaded, settings_problems=settings)
     if loaded is not None:
         settings = {plugin: _in_file(loaded, messages) for plugin, messages in settings.items()}
+    commands = plugin_commands(host)
     listed = [
         attrs.evolve(
-            _installed(registry, info.name, info.version, info.hooks),
+            _installed(registry, info.name, info.version, info.hooks, commands.get(info.name, ())),
             error="; ".join(settings[info.name]) if info.name in settings else None,
         )
         for info in host.plugin_infos()
@@ -115,7 +119,9 @@ def plugins(programme: ProgrammeLike | None = ".", *, host: PluginHost | None = 
     return PluginListing(listed, list(registry.conflicts), problems, settings)
 
 
-def _installed(registry: Registry, name: str, version: str | None, hooks: Iterable[str]) -> InstalledPlugin:
+def _installed(
+    registry: Registry, name: str, version: str | None, hooks: Iterable[str], commands: tuple[str, ...]
+) -> InstalledPlugin:
     def ids(kind: str) -> tuple[str, ...]:
         return tuple(registry.kind(kind).by_plugin(name))
 
@@ -128,6 +134,9 @@ def _installed(registry: Registry, name: str, version: str | None, hooks: Iterab
         assessments=ids("assessments"),
         checks=ids("checks"),
         reporters=ids("reporters"),
+        report_sections=ids("report_sections"),
+        notifiers=ids("notifiers"),
+        commands=commands,
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 from rich.markup import escape
 from rich.padding import Padding
@@ -21,19 +19,23 @@ from cxframe.cli._common import (
     state,
 )
 from cxframe.contracts._errors import PluginConflict
-from cxframe.contracts._shapes import PLUGIN_KINDS, plugin_json
+from cxframe.contracts._shapes import PLUGIN_KINDS, InstalledPlugin, plugin_json
+
+#: listed after the JSON's kinds: what a plugin registers that ``--json`` leaves out (its shape is public, DESIGN §11)
+_TEXT_ONLY = {"report_sections": "report sections", "notifiers": "notifiers", "commands": "commands"}
 
 
-def _print_table(described: list[dict[str, Any]], settings: dict[str, list[str]]) -> None:
+def _print_table(installed: list[InstalledPlugin], settings: dict[str, list[str]]) -> None:
     """One block per plugin, a line per kind it contributes, wrapped to the terminal's width.
 
     A table with a column per kind needs some 200 columns; at 80 every name was cut to "regist…".
     """
     out = console()
-    if not described:
+    if not installed:
         out.print("no plugins installed")
         return
-    for entry in described:
+    for plugin in installed:
+        entry = plugin_json(plugin)
         out.print(f"[bold]{escape(entry['name'])}[/bold] {escape(entry['version'] or '')}")
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
@@ -45,6 +47,10 @@ def _print_table(described: list[dict[str, Any]], settings: dict[str, list[str]]
         for kind in ("hooks", *PLUGIN_KINDS):
             if entry[kind]:
                 grid.add_row(kind, escape(", ".join(entry[kind])))
+        for attribute, label in _TEXT_ONLY.items():
+            names: tuple[str, ...] = getattr(plugin, attribute)
+            if names:
+                grid.add_row(label, escape(", ".join(names)))
         out.print(Padding(grid, (0, 0, 1, 2)))
 
 
@@ -55,9 +61,11 @@ def _print_table(described: list[dict[str, Any]], settings: dict[str, list[str]]
 def plugins(as_json: bool) -> None:
     """List installed plugins, their versions and what they registered.
 
-    Conflicting ids are listed too, then reported as an error (exit 1). A
-    plugin that cannot read its settings in the programme file is listed
-    with the problem (in JSON, its "error"), and the others as usual.
+    The table also shows each plugin's report sections, notifiers and
+    commands, which --json leaves out (its shape is public). Conflicting ids
+    are listed too, then reported as an error (exit 1). A plugin that cannot
+    read its settings in the programme file is listed with the problem (in
+    JSON, its "error"), and the others as usual.
     """
     current = state()
     listing = api.plugins(current.programme, host=current.plugins())
@@ -67,10 +75,9 @@ def plugins(as_json: bool) -> None:
     for problems in listing.settings_problems.values():
         for problem in problems:  # on stderr too, where `--json` output leaves a person to read it
             echo_warning(problem)
-    described = [plugin_json(plugin) for plugin in listing.plugins]
     if as_json:
-        emit_json(described)
+        emit_json([plugin_json(plugin) for plugin in listing.plugins])
     else:
-        _print_table(described, listing.settings_problems)
+        _print_table(listing.plugins, listing.settings_problems)
     if listing.conflicts:
         raise PluginConflict("\n".join(listing.conflicts))

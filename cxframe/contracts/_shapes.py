@@ -142,6 +142,10 @@ class InstalledPlugin:
     A plugin that failed to load is listed with its ``error`` and nothing
     registered; one that cannot read its settings in the programme file, with
     the problem as its ``error`` and what it registered all the same.
+
+    ``report_sections``, ``notifiers`` and ``commands`` are what it registered
+    besides: shown by ``cxframe plugins``, but not in ``--json``, whose shape
+    (`PLUGIN_KINDS`) is public and stays as it is.
     """
 
     name: str
@@ -155,6 +159,12 @@ class InstalledPlugin:
     #: why it failed to load, for a plugin that is installed and was left out (it registered nothing), or
     #: the problem with its settings in the programme file, for one that cannot read them
     error: str | None = None
+    #: ids of its report sections (``register_report_sections``); unique across plugins, like the kinds above
+    report_sections: tuple[str, ...] = ()
+    #: ids of its notifiers (``register_notifiers``): a plugin may register some only when its settings ask
+    notifiers: tuple[str, ...] = ()
+    #: names of the ``cxframe`` commands it adds (``register_commands``), top-level only
+    commands: tuple[str, ...] = ()
 
 
 def plugin_json(plugin: InstalledPlugin) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+import click
 
 from cxframe.contracts._alerts import Notifier
 from cxframe.contracts._errors import InvalidInput, PluginConflict, UnknownId
@@ -209,3 +210,20 @@ def build_registry(
                 kind.failed.setdefault(failure.plugin, f"failed in {hook}")
         kinds[kind_name] = kind
     return Registry(conflicts=conflicts, **kinds)
+
+
+def plugin_commands(host: PluginHost) -> dict[str, tuple[str, ...]]:
+    """plugin -> the names of the top-level commands its ``register_commands`` adds, for the plugins that add any.
+
+    Each plugin gets a group of its own, so that the names are its own (in
+    one shared group a later plugin's command would replace an earlier one's
+    of the same name). A plugin whose hook raises is recorded in
+    ``host.failures`` and left out, as with any hook.
+    """
+    commands: dict[str, tuple[str, ...]] = {}
+    for plugin in host.implementers("register_commands"):
+        group = click.Group(plugin)
+        host.call_one(plugin, "register_commands", cli=group)
+        if group.commands:
+            commands[plugin] = tuple(sorted(group.commands))
+    return commands
