@@ -210,3 +210,52 @@ def test_progress_is_reported_as_the_file_is_read(tmp_path: Path, monkeypatch: p
     size = (root / name).stat().st_size
     assert seen[-1] == (size, size)
     assert any(0 < done < size for done, _ in seen[:-1]), seen  # it moved while the file was read
+
+
+@pytest.mark.parametrize("in_child", [False, True], ids=["in-process", "child-process"])
+@pytest.mark.parametrize("layout", [name for name, spec in sorted(LAYOUTS.items()) if spec[0].endswith(("csv", "tsv"))])
+def test_a_quote_left_open_rejects_its_line_and_every_other_row_is_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, in_child: bool
+) -> None:
+    """A line before the last opens a quote that never closes: in every delimited layout and encoding, and read in
+    the forked reading process of large files, that line is a reject and the last row is still stored."""
+    import cxframe.ingestion._staged as staged
+
+    if in_child:
+        monkeypatch.setattr(staged, "CHILD_PROCESS_BYTES", 0)
+    host = testing.plugin_host(__import__("cxframe_nps"))
+    reference, reference_reasons, _ = _collect(tmp_path / "reference", layout, host)
+    name = LAYOUTS[layout][0]
+    folder = tmp_path / layout
+    original = _collect(folder, layout, host)  # the layout's file, written and collected once
+    path = folder / name
+    raw = path.read_bytes()
+    encoding = "gb18030" if "gb18030" in layout or layout == "surveymonkey" else cxframe.detect_encoding(raw[:4096])
+    text = raw.decode(encoding)
+    *before, last = text.rstrip("\r\n").splitlines(keepends=True)
+    delimiter = "\t" if name.endswith(".tsv") else ","
+    broken = last.rstrip("\r\n").replace("r6", "r7", 1).rsplit(delimiter, 1)[0] + delimiter + '"never closes'
+    path.write_bytes(("".join(before) + broken + "\n" + last).encode(encoding))
+    (folder / "cxframe.db").unlink()
+    stored, reasons, _ = _collect_again(folder, host)
+    assert original[0] == reference
+    assert stored == reference  # r7's line is rejected; r6, on the line after it, is stored
+    open_quote = [reason for reason in reasons if reason.startswith("a quote opens a cell on this line and never")]
+    assert len(open_quote) == 1 and reasons == sorted(reference_reasons + open_quote)
+    # collecting the same file again adds nothing: the same rejects, no more
+    [again] = cxframe.collect(folder, host=host)
+    assert again.unchanged
+    with cxframe.open_store(folder / "cxframe.db") as store:
+        assert store.db.execute("SELECT count(*) FROM rejects").fetchone()[0] == len(reasons)
+
+
+def _collect_again(root: Path, host: PluginHost) -> tuple[list[tuple[Any, ...]], list[str], dict[str, int]]:
+    [summary] = cxframe.collect(root, host=host)
+    with cxframe.open_store(root / "cxframe.db") as store:
+        stored = store.db.execute(
+            "SELECT response_id, question, value, timestamp, tz_offset, region, comment, population "
+            "FROM observations ORDER BY response_id, question"
+        ).fetchall()
+        first = re.compile(r" \(first on line \d+\)")
+        reasons = sorted(first.sub("", row[0]) for row in store.db.execute("SELECT reason FROM rejects"))
+    return stored, reasons, summary.notes
