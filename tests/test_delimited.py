@@ -251,3 +251,47 @@ def test_bytes_that_are_not_text_are_an_error_naming_where(tmp_path: Path) -> No
     path.write_bytes(b"id,note\n" + b"r,fine\n" * 10 + b"r,\xff\xfe\n")
     with pytest.raises(InvalidInput, match=r"f\.csv: at or after line \d+: the file is not valid utf-8"):
         _read(path, header_rows=1, width=2, encoding="utf-8")
+
+
+def _warnings(path: Path, width: int, delimiter: str = ",", header_rows: int = 1) -> tuple[list[int], list[str]]:
+    source = SourceReader(id="s", collector="c", path=path)
+    lines = [
+        line
+        for batch in read_delimited(source, header_rows=header_rows, width=width, delimiter=delimiter)
+        for line in batch.lines.to_pylist()
+    ]
+    return lines, source.warnings
+
+
+def test_a_quoted_cell_that_swallowed_records_is_read_as_csv_reads_it_with_one_warning(tmp_path: Path) -> None:
+    """The plugin developer's variant: a quote opened on line 3 closes on line 4, so R2 went into R1's comment."""
+    path = tmp_path / "acme.csv"
+    rows = [f"R{n};01.03.2026 10:00;north;4;4;fine" for n in range(1, 12)]
+    rows[1] = 'R1;01.03.2026 10:00;north;4;4;"opens here'
+    rows[2] = 'R2;01.03.2026 10:00;north;4;4;closes" here'
+    rows[6] = 'R6;01.03.2026 10:00;north;4;4;"again'
+    rows[8] = 'R8;01.03.2026 10:00;north;4;4;and" again'
+    path.write_text("id;when;branch;q1;q2;comment\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    lines, warnings = _warnings(path, 6, ";")
+    assert 4 not in lines and 9 not in lines  # as csv reads it: the file is legal
+    assert warnings == [
+        f"{path}: 2 quoted cells span lines and look like they hold whole records; first on line 3: if a quote "
+        "there should have closed on its own line, the rows after it are inside the cell and not stored as rows; "
+        "close or remove it"
+    ]
+    path.write_text("id;when;branch;q1;q2;comment\n" + "\n".join(rows[:5]) + "\n", encoding="utf-8")
+    assert _warnings(path, 6, ";")[1] == [
+        f"{path}: 1 quoted cell spans lines and looks like it holds whole records; it is on line 3: if a quote "
+        "there should have closed on its own line, the rows after it are inside the cell and not stored as rows; "
+        "close or remove it"
+    ]
+
+
+def test_a_comment_with_line_breaks_a_header_with_them_and_a_quote_left_open_are_no_warning(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    # a real multi-line comment (a few commas, fewer than a record's), then a quote left open (a reject, not both)
+    path.write_text('id,a,b,c\nr1,1,2,"first, then\nsecond"\nr2,1,2,3\nr3,1,2,"open, a, b, c\nr4,1,2,3\n', "utf-8")
+    lines, warnings = _warnings(path, 4)
+    assert (lines, warnings) == ([2, 4, 6], [])
+    path.write_text('Q1,Q2\n"How likely,\nare you, sure?",Why\n9,fine\n', encoding="utf-8")  # two header rows
+    assert _warnings(path, 2, header_rows=2) == ([4], [])

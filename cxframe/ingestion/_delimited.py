@@ -15,6 +15,9 @@ What a user gets for a malformed file:
 * a quote that opens a cell and never closes (so that the record would
   swallow every line after it) is a reject of its line, and the reading goes
   on with the next line (`_open_quote`);
+* a quoted cell that spans lines and holds as many delimiters as a record
+  has between its cells (legal, but likely whole records swallowed by a
+  stray quote) is counted for one warning in `SourceReader.warnings`;
 * bytes that are not text in the file's encoding are an error naming the
   line they are at or after, and asking for ``encoding =``.
 
@@ -106,14 +109,62 @@ def read_header(source: SourceReader, count: int, delimiter: str) -> list[tuple[
     return rows
 
 
+@attrs.define
+class _Swallowed:
+    """The rows with a quoted cell that spans lines and holds as many delimiters as a record has between its cells.
+
+    Legal CSV, and real comments have line breaks; but a stray quote closed
+    a few lines later makes such a cell of whole records, which are then not
+    rows. Counted for one warning per source (`swallowed_warning`).
+    """
+
+    count: int = 0
+    first: int | None = None
+    last: int | None = None
+
+    def add(self, line: int) -> None:
+        self.count += 1
+        self.first = line if self.first is None else self.first
+        self.last = line
+
+    def forget(self, line: int) -> None:
+        """Not count the row on ``line`` (a quote left open, a reject instead): it can only be the last counted."""
+        if self.last == line:
+            self.count -= 1
+            self.first = None if self.first == line else self.first
+            self.last = None
+
+
+def swallowed_warning(where: str, swallowed: _Swallowed) -> str:
+    """The warning for the rows counted in ``swallowed``, naming the file ``where`` and the first one's line."""
+    if swallowed.count == 1:
+        what = "1 quoted cell spans lines and looks like it holds whole records; it is"
+    else:
+        what = f"{swallowed.count} quoted cells span lines and look like they hold whole records; first"
+    return (
+        f"{where}: {what} on line {swallowed.first}: if a quote there should have closed on its own line, "
+        "the rows after it are inside the cell and not stored as rows; close or remove it"
+    )
+
+
 class _Records:
     """Turns pyarrow's batches into `Batch`es with lines, skipping the header and sorting out invalid records."""
 
     def __init__(
-        self, source: SourceReader, header_rows: int, width: int, needed: int, delimiter: str, first_line: int = 1
+        self,
+        source: SourceReader,
+        header_rows: int,
+        width: int,
+        needed: int,
+        delimiter: str,
+        first_line: int = 1,
+        swallowed: _Swallowed | None = None,
     ) -> None:
         self.where = str(source.path)
         self.header_rows, self.width, self.needed, self.delimiter = header_rows, width, needed, delimiter
+        #: rows whose quoted cell may hold whole records, and how many delimiters make a record's worth
+        self.swallowed = _Swallowed() if swallowed is None else swallowed
+        self.enough = max(1, width - 1)
         #: pyarrow's number of the next record, and the line it starts on (after a quote left open: the next line)
         self.next_record = 1
         self.next_line = first_line
@@ -157,7 +208,12 @@ class _Records:
         cells, reject = self._misfit(text, line, breaks)
         if reject is not None:
             rejects.append((line, reject))
+        if cells is not None and breaks and any(self._swallows(cell) for cell in cells):
+            self.swallowed.add(line)
         return None if cells is None else (line, cells)
+
+    def _swallows(self, cell: str) -> bool:
+        return ("\n" in cell or "\r" in cell) and cell.count(self.delimiter) >= self.enough
 
     def batch(self, batch: pa.RecordBatch, bytes_done: int) -> Batch:
         columns = list(batch.columns)
@@ -185,6 +241,7 @@ class _Records:
         entries: list[int | list[str]] = []  # a row of the batch by position, or a fitted record's cells
         lines_kept: list[int] = []
         rejects: list[tuple[int, Reject]] = []
+        swallowing = self._swallowing(columns) if breaks is not None else set()
         for position in range(count):
             while self.next_record in self.invalid:
                 fitted = self._take_invalid(rejects)
@@ -204,7 +261,20 @@ class _Records:
             elif self.next_record - 1 > self.header_rows:
                 lines_kept.append(line)
                 entries.append(position)
+                if position in swallowing:
+                    self.swallowed.add(line)
         return self._assemble(columns, entries, lines_kept, rejects, bytes_done)
+
+    def _swallowing(self, columns: list[pa.Array]) -> set[int]:
+        """Positions of records with a cell that spans lines and holds a record's worth of delimiters (`_Swallowed`)."""
+        found = None
+        for column in columns:
+            hit = pc.and_(
+                pc.match_substring_regex(column, "[\r\n]"),
+                pc.greater_equal(pc.count_substring(column, self.delimiter), self.enough),
+            )
+            found = hit if found is None else pc.or_(found, hit)
+        return set() if found is None else set(pc.indices_nonzero(found).to_pylist())
 
     def _overfull(self, columns: list[pa.Array]) -> set[int]:
         """Positions of records with a cell in a column the header does not name (past ``needed``)."""
@@ -281,8 +351,10 @@ def read_delimited(
         # a quote left open is its line's reject; the reading starts again on the line after it
         left_open = yield from reading.records_from(start, header_rows if start == 1 else 0)
         if left_open is None:
-            return
+            break
         start = left_open + 1
+    if reading.swallowed.count:
+        source.warnings.append(swallowed_warning(source.display_path(), reading.swallowed))
 
 
 #: A reject's reason for a line on which a quote opens a cell and never closes (`_open_quote`).
@@ -304,6 +376,7 @@ class _Reading:
     needed: int
     delimiter: str
     block_size: int
+    swallowed: _Swallowed = attrs.field(factory=_Swallowed)
 
     def stream(self) -> _UTF8Blocks:
         return _UTF8Blocks(self.source, None if self.encoding in _UTF8 else self.encoding)
@@ -315,7 +388,9 @@ class _Reading:
         the file may be a quote left open, not to be handed on as a row.
         """
         source = self.source
-        records = _Records(source, header_rows, self.width, self.needed, self.delimiter, first_line=start)
+        records = _Records(
+            source, header_rows, self.width, self.needed, self.delimiter, first_line=start, swallowed=self.swallowed
+        )
         names = [f"c{i}" for i in range(self.width)]
         stream = self.stream()
         held: Batch | None = None
@@ -381,6 +456,7 @@ class _Reading:
     ) -> Generator[Batch, None, int]:
         """``batches`` without the record on ``line``, a quote left open, and with its reject instead; return ``line``."""
         kept = [_without_line(batch, line) for batch in batches if batch is not None]
+        self.swallowed.forget(line)
         reject = (line, Reject(OPEN_QUOTE, raw))
         if kept:
             kept[-1] = attrs.evolve(kept[-1], rejects=[*kept[-1].rejects, reject])

@@ -259,3 +259,41 @@ def _collect_again(root: Path, host: PluginHost) -> tuple[list[tuple[Any, ...]],
         first = re.compile(r" \(first on line \d+\)")
         reasons = sorted(first.sub("", row[0]) for row in store.db.execute("SELECT reason FROM rejects"))
     return stored, reasons, summary.notes
+
+
+@pytest.mark.parametrize("in_child", [False, True], ids=["in-process", "child-process"])
+def test_a_quoted_cell_that_looks_like_it_holds_records_is_one_warning_in_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_child: bool
+) -> None:
+    """Legal CSV, read as csv reads it, but the user hears that r2 and r3 may have gone into r1's comment."""
+    import json
+
+    from click.testing import CliRunner
+
+    import cxframe.ingestion._staged as staged
+    from cxframe.cli import cli
+
+    if in_child:
+        monkeypatch.setattr(staged, "CHILD_PROCESS_BYTES", 0)
+    source = {"id": "s", "collector": "survey-csv", "path": "s.csv", "columns": PLAIN}
+    root = testing.make_programme(tmp_path / "p", sources=[source])
+    (root / "s.csv").write_text(
+        "id,when,region,nps,comment\n"
+        'r1,2026-03-01T08:30:05Z,North,10,"opens here\n'
+        "r2,2026-03-01T14:00:00Z,South,7,no quote\n"
+        'r3,2026-03-02T14:00:00Z,South,7,closes" here\n'
+        'r4,2026-03-03T14:00:00Z,South,8,"two\nlines, a comment"\n'
+        "r5,2026-03-04T14:00:00Z,East,9,fine\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["-C", str(root), "collect"])
+    assert result.exit_code == 0, result.output
+    warning = (
+        "s.csv: 1 quoted cell spans lines and looks like it holds whole records; it is on line 2: if a quote there "
+        "should have closed on its own line, the rows after it are inside the cell and not stored as rows; "
+        "close or remove it"
+    )
+    assert result.stdout.startswith("s: read 3 rows: 3 accepted") and f" — warning: {warning}" in result.stdout
+    (root / "s.csv").write_text((root / "s.csv").read_text(encoding="utf-8") + "r6,2026-03-05,East,9,\n", "utf-8")
+    result = CliRunner().invoke(cli, ["-C", str(root), "collect", "--json"])
+    assert [summary["warnings"] for summary in json.loads(result.stdout)] == [[warning]]
