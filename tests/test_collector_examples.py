@@ -34,14 +34,32 @@ def _collect(tmp_path: Path, collector: str, text: str) -> tuple[list[tuple[obje
     return sorted(stored), sorted(rejects)
 
 
-def test_the_rows_and_the_batches_collector_store_the_same_taps(tmp_path: Path) -> None:
-    body = "2026-03-01T08:30:00Z;4;branch-12\n2026-03-01T08:31:00Z;9;branch-12\n2026-03-02T10:00:00Z;1;branch-7\n"
-    rows_stored, rows_rejects = _collect(tmp_path, "kiosk-rows", body)
-    columns_stored, columns_rejects = _collect(tmp_path, "kiosk", "when;smiley;kiosk\n" + body)
+def test_the_rows_and_the_batches_collector_read_the_same_file_to_the_same_taps(tmp_path: Path) -> None:
+    """One export, header row and all, as the page says: the same taps stored, the same line rejected."""
+    text = (
+        "when;smiley;kiosk\n"
+        "2026-03-01T08:30:00Z;4;branch-12\n2026-03-01T08:31:00Z;9;branch-12\n2026-03-02T10:00:00Z;1;branch-7\n"
+    )
+    rows_stored, rows_rejects = _collect(tmp_path, "kiosk-rows", text)
+    columns_stored, columns_rejects = _collect(tmp_path, "kiosk", text)
     assert [value for _, value, _, _ in rows_stored] == [4.0, 1.0]
     assert [(t, v, k) for t, v, k, _ in rows_stored] == [(t, v, k) for t, v, k, _ in columns_stored]
-    assert rows_rejects == [(2, "smiley: '9' is not 1–5")]
-    assert columns_rejects == [(3, "smiley: '9' is not 1–5")]  # one line further down: the header row
+    assert rows_rejects == columns_rejects == [(3, "smiley: '9' is not 1–5")]
+
+
+def test_both_kiosk_collectors_want_the_header_row(tmp_path: Path) -> None:
+    import cxframe
+
+    for collector in ("kiosk-rows", "kiosk"):
+        root = testing.make_programme(tmp_path / collector)
+        (root / "taps.csv").write_text("2026-03-01T08:30:00Z;4;branch-12\n", encoding="utf-8")
+        host: PluginHost = testing.plugin_host(KioskPlugin())
+        try:
+            cxframe.collect(root, [str(root / "taps.csv")], collector=collector, host=host)
+        except cxframe.InvalidInput as exc:
+            assert "expected the header row when;smiley;kiosk" in exc.messages[0], exc.messages
+        else:
+            raise AssertionError(f"{collector} took a file without its header row")
 
 
 class RecognisingKioskPlugin:

@@ -130,7 +130,7 @@ ONE_EVENT = (
 SUMMARY_KEYS = {
     "source", "collector", "path", "unchanged", "rows_read", "rows_accepted", "rows_partial", "rows_rejected",
     "records_stored", "records_duplicate", "records_replaced", "rewritten", "notes", "ingest_id", "content_hash",
-    "answers_skipped",
+    "answers_skipped", "warnings",
 }  # fmt: skip
 
 

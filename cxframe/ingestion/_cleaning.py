@@ -129,6 +129,8 @@ class _Tally:
     #: rows with a usable answer and none rejected (skipped ones aside), and their skipped answers
     whole: int = 0
     skipped: int = 0
+    #: the source's warnings once read (`SourceReader.warnings`): made where the file is read, maybe another process
+    warnings: list[str] = attrs.field(factory=list)
 
 
 def _blank_as_null(column: pa.Array, *, strip: bool = True) -> pa.Array:

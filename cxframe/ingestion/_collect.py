@@ -115,6 +115,8 @@ class IngestSummary:
     answers_skipped: int = 0
     #: what `describe` calls one record read (``EventBatches.record``: an XES log's are events); not in the JSON
     record: str = "row"
+    #: what the reading found that is no fault but may have lost rows (`SourceReader.warnings`)
+    warnings: list[str] = attrs.field(factory=list)
 
     def describe(self) -> str:
         if self.unchanged:
@@ -144,6 +146,8 @@ class IngestSummary:
             text += "; " + ", ".join(f"{key}: {count}" for key, count in sorted(self.notes.items()))
         if not self.rows_read:
             text += " — warning: the file has no rows after its header; is it the right file?"
+        for warning in self.warnings:
+            text += f" — warning: {warning}"
         return text
 
 
@@ -653,6 +657,7 @@ def ingest(
             content_hash=content_hash,
             answers_skipped=counts.skipped,
             record=record,
+            warnings=list(reader.warnings),
         )
         # the counts go into the ingest's row under the same names
         counted = attrs.asdict(summary, filter=lambda field, _: field.name.startswith(("rows_", "records_")))

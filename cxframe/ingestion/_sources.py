@@ -165,6 +165,9 @@ class SourceReader:
     programme: Programme | None = None
     #: Counts a collector wants reported in the summary (e.g. ``excluded: preview``).
     notes: Counter[str] = attrs.field(factory=Counter)
+    #: What the reading found that is no fault but the user should hear of (a quoted cell that looks like it holds
+    #: whole records); each is shown with the source's summary.
+    warnings: list[str] = attrs.field(factory=list)
     _handle: IO[bytes] | None = attrs.field(default=None, init=False)
 
     @property

@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import marshal
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -85,6 +85,17 @@ def _decode(data: bytes) -> _Chunk | _Tally:
     return _Tally(*fields) if tally else _Chunk(*fields)
 
 
+def _with_warnings(
+    chunks: Generator[_Chunk | _Tally, None, None], reader: SourceReader
+) -> Generator[_Chunk | _Tally, None, None]:
+    """The chunks, the tally with the source's warnings: read in a child process, they come back only that way."""
+    try:
+        for chunk in chunks:
+            yield attrs.evolve(chunk, warnings=list(reader.warnings)) if isinstance(chunk, _Tally) else chunk
+    finally:
+        chunks.close()
+
+
 def ingest_staged(
     store: Store,
     reader: SourceReader,
@@ -129,7 +140,7 @@ def ingest_staged(
     writer = _ResponseWriter(store, conn, cleaner, reader.id, ingest_id)
 
     # -- 1. clean, stage and store each chunk: rows that may repeat an earlier id wait (cx_marked) ------
-    chunks = cleaner.chunks(survey.batches, CHUNK, per_insert)
+    chunks = _with_warnings(cleaner.chunks(survey.batches, CHUNK, per_insert), reader)
     if reader.size >= CHILD_PROCESS_BYTES and child_process_available():
         chunks = iterate_in_child(chunks, _encode, _decode)
     tally: _Tally | None = None
@@ -166,6 +177,7 @@ def ingest_staged(
             gc.enable()
     assert tally is not None, "the cleaning ends with its tally"
     reader.notes.update(tally.notes)
+    reader.warnings[:] = tally.warnings  # the same when read here; made by the reading process otherwise
 
     # -- 2. duplicates: the first line of each marked response id among rows with a usable timestamp ----
     repeats: list[tuple[int, int]] = []

@@ -1,8 +1,9 @@
 """Two ways to write a collector, for a made-up smiley-kiosk export (docs/writing-a-plugin.md).
 
-The kiosk writes one tap a line, ``2026-03-01T08:30:00Z;4;branch-12``: a
-time, a smiley from 1 to 5 and the kiosk's id. In the docs, comments starting
-with ``# --8<--`` mark the parts the page shows.
+The kiosk writes a header row, ``when;smiley;kiosk``, then one tap a line,
+``2026-03-01T08:30:00Z;4;branch-12``: a time, a smiley from 1 to 5 and the
+kiosk's id. Both collectors read that one layout, header row included. In the
+docs, comments starting with ``# --8<--`` mark the parts the page shows.
 """
 
 from __future__ import annotations
@@ -27,10 +28,15 @@ from cxframe import (
 
 # --8<-- [start:rows]
 def read_taps(source: SourceReader) -> Iterator[CollectedRow]:
-    """One observation a line, or a reject with its reason: simple, and fine for thousands of rows."""
+    """One observation a line after the header row, or a reject with its reason: simple, fine for thousands of rows."""
     with source.open_text() as handle:
         for line, text in enumerate(handle, start=1):
-            cells = text.rstrip("\r\n").split(";")
+            text = text.rstrip("\r\n")
+            cells = text.split(";")  # no quoting in this export: a quote is text
+            if line == 1:
+                if [cell.strip() for cell in cells] != ["when", "smiley", "kiosk"]:
+                    raise InvalidInput(["line 1: expected the header row when;smiley;kiosk"], where=str(source.path))
+                continue
             if len(cells) != 3:
                 yield line, Reject(f"expected 3 fields, found {len(cells)}", text)
                 continue
@@ -72,8 +78,8 @@ def _smiley(text: str) -> tuple[float | None, str | None]:
 def kiosk_batches(source: SourceReader) -> SurveyBatches:
     """The file's columns as they are, and what they mean: the core checks and stores them set-based."""
     header = read_header(source, 1, ";")
-    if not header or len(header[0][1]) != 3:
-        raise InvalidInput(["expected the header row when;smiley;kiosk"], where=str(source.path))
+    if not header or [cell.strip() for cell in header[0][1]] != ["when", "smiley", "kiosk"]:
+        raise InvalidInput(["line 1: expected the header row when;smiley;kiosk"], where=str(source.path))
     return SurveyBatches(
         width=3,
         batches=read_delimited(source, header_rows=1, width=3, delimiter=";"),

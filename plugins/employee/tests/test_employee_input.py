@@ -270,3 +270,19 @@ cxframe.collect({str(root)!r}, host=host())
             process.kill()
     assert len(testing.read_table(root, "observations")) == before
     assert len(testing.read_table(root, "ingests")) == 1
+
+
+def test_a_quote_left_open_in_the_staff_survey_is_a_reject_of_its_line_and_later_rows_are_stored(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        *staff_rows("a", scores(3, 1, 1)),
+        'open,2026-03-02,a,agent,"north,9,4',  # the quote never closes
+        "ok1,2026-03-02,a,agent,north,10,5",
+    ]
+    root = programme(tmp_path / "p", {"roles": [role()]}, staff=rows)
+    [summary] = cxframe.collect(root, host=host())
+    assert (summary.rows_read, summary.rows_accepted, summary.rows_rejected) == (7, 6, 1)
+    [reject] = testing.read_table(root, "rejects")
+    assert (reject["line"], reject["raw"]) == (7, 'open,2026-03-02,a,agent,"north,9,4')
+    assert reject["reason"].startswith("a quote opens a cell on this line and never closes")

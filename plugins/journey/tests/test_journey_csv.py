@@ -244,3 +244,18 @@ def test_an_own_timestamp_format_is_read_a_column_at_a_time_as_the_parser_reads_
     texts = [moment.strftime(pattern) for moment in moments] + noise
     expected = [timestamp_reader(log)(text) for text in texts]
     assert list(zip(*Timestamps(log).arrays(pa.array(texts, pa.string()), lists=True), strict=True)) == expected
+
+
+def test_a_quote_left_open_is_a_reject_of_its_line_and_the_events_after_it_are_stored(tmp_path: Path) -> None:
+    root = orders_programme(tmp_path)
+    lines = (root / "orders.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(len(lines) - 1, 'Z,browse,2025-03-04T09:00:00Z,"web\n')  # the quote never closes
+    (root / "orders.csv").write_text("".join(lines), encoding="utf-8")
+    [result] = cxframe.collect(root, host=host())
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (13, 7, 6)
+    rejects = {r["line"]: r for r in testing.read_table(root, "rejects")}
+    opened = rejects[len(lines) - 1]
+    assert opened["raw"] == 'Z,browse,2025-03-04T09:00:00Z,"web'
+    assert opened["reason"].startswith("a quote opens a cell on this line and never closes")
+    # the file's last line, read after it, is an event
+    assert f"orders|{len(lines)}" in {e["key"] for e in testing.read_table(root, "events")}

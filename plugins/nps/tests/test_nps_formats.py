@@ -224,13 +224,13 @@ def test_csv_structure_errors(tmp_path: Path) -> None:
         read_csv(SourceReader(id="s", collector="c", path=blank))
     unclosed = tmp_path / "unclosed.csv"
     unclosed.write_text('id,c\nr1,"fine"\nr2,"open\nr3,b\n', encoding="utf-8")
-    with pytest.raises(
-        InvalidInput, match=r"unclosed\.csv: line 3: a quote is left open, so the record runs to the end of the file"
-    ):
-        rows(read_csv(SourceReader(id="s", collector="c", path=unclosed)))
-    unclosed.write_text('id,c,d\nr1,"fine",x\nr2,"open\nr3,b,c\n', encoding="utf-8")  # another width: also an error
-    with pytest.raises(InvalidInput, match=r"unclosed\.csv: line 3: a quoted cell runs on to line 4"):
-        rows(read_csv(SourceReader(id="s", collector="c", path=unclosed)))
+    # a quote left open is a reject of its line (what the user should do included), and the lines after it are read
+    (first, fine), (third, reject), (fourth, after) = rows(read_csv(SourceReader(id="s", collector="c", path=unclosed)))
+    assert (first, fine, third, fourth, after) == (2, ["r1", "fine"], 3, 4, ["r3", "b"])
+    assert isinstance(reject, Reject) and reject.raw == 'r2,"open'
+    assert (
+        reject.reason.startswith("a quote opens a cell on this line and never closes") and "remove it" in reject.reason
+    )
     # a quote followed by more of the cell reads as Python's csv reads it (not strict): one cell, quotes gone
     stray = tmp_path / "stray.csv"
     stray.write_text('id,c\nr1,"a"b\n', encoding="utf-8")

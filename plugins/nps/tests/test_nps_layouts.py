@@ -210,3 +210,90 @@ def test_progress_is_reported_as_the_file_is_read(tmp_path: Path, monkeypatch: p
     size = (root / name).stat().st_size
     assert seen[-1] == (size, size)
     assert any(0 < done < size for done, _ in seen[:-1]), seen  # it moved while the file was read
+
+
+@pytest.mark.parametrize("in_child", [False, True], ids=["in-process", "child-process"])
+@pytest.mark.parametrize("layout", [name for name, spec in sorted(LAYOUTS.items()) if spec[0].endswith(("csv", "tsv"))])
+def test_a_quote_left_open_rejects_its_line_and_every_other_row_is_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, in_child: bool
+) -> None:
+    """A line before the last opens a quote that never closes: in every delimited layout and encoding, and read in
+    the forked reading process of large files, that line is a reject and the last row is still stored."""
+    import cxframe.ingestion._staged as staged
+
+    if in_child:
+        monkeypatch.setattr(staged, "CHILD_PROCESS_BYTES", 0)
+    host = testing.plugin_host(__import__("cxframe_nps"))
+    reference, reference_reasons, _ = _collect(tmp_path / "reference", layout, host)
+    name = LAYOUTS[layout][0]
+    folder = tmp_path / layout
+    original = _collect(folder, layout, host)  # the layout's file, written and collected once
+    path = folder / name
+    raw = path.read_bytes()
+    encoding = "gb18030" if "gb18030" in layout or layout == "surveymonkey" else cxframe.detect_encoding(raw[:4096])
+    text = raw.decode(encoding)
+    *before, last = text.rstrip("\r\n").splitlines(keepends=True)
+    delimiter = "\t" if name.endswith(".tsv") else ","
+    broken = last.rstrip("\r\n").replace("r6", "r7", 1).rsplit(delimiter, 1)[0] + delimiter + '"never closes'
+    path.write_bytes(("".join(before) + broken + "\n" + last).encode(encoding))
+    (folder / "cxframe.db").unlink()
+    stored, reasons, _ = _collect_again(folder, host)
+    assert original[0] == reference
+    assert stored == reference  # r7's line is rejected; r6, on the line after it, is stored
+    open_quote = [reason for reason in reasons if reason.startswith("a quote opens a cell on this line and never")]
+    assert len(open_quote) == 1 and reasons == sorted(reference_reasons + open_quote)
+    # collecting the same file again adds nothing: the same rejects, no more
+    [again] = cxframe.collect(folder, host=host)
+    assert again.unchanged
+    with cxframe.open_store(folder / "cxframe.db") as store:
+        assert store.db.execute("SELECT count(*) FROM rejects").fetchone()[0] == len(reasons)
+
+
+def _collect_again(root: Path, host: PluginHost) -> tuple[list[tuple[Any, ...]], list[str], dict[str, int]]:
+    [summary] = cxframe.collect(root, host=host)
+    with cxframe.open_store(root / "cxframe.db") as store:
+        stored = store.db.execute(
+            "SELECT response_id, question, value, timestamp, tz_offset, region, comment, population "
+            "FROM observations ORDER BY response_id, question"
+        ).fetchall()
+        first = re.compile(r" \(first on line \d+\)")
+        reasons = sorted(first.sub("", row[0]) for row in store.db.execute("SELECT reason FROM rejects"))
+    return stored, reasons, summary.notes
+
+
+@pytest.mark.parametrize("in_child", [False, True], ids=["in-process", "child-process"])
+def test_a_quoted_cell_that_looks_like_it_holds_records_is_one_warning_in_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_child: bool
+) -> None:
+    """Legal CSV, read as csv reads it, but the user hears that r2 and r3 may have gone into r1's comment."""
+    import json
+
+    from click.testing import CliRunner
+
+    import cxframe.ingestion._staged as staged
+    from cxframe.cli import cli
+
+    if in_child:
+        monkeypatch.setattr(staged, "CHILD_PROCESS_BYTES", 0)
+    source = {"id": "s", "collector": "survey-csv", "path": "s.csv", "columns": PLAIN}
+    root = testing.make_programme(tmp_path / "p", sources=[source])
+    (root / "s.csv").write_text(
+        "id,when,region,nps,comment\n"
+        'r1,2026-03-01T08:30:05Z,North,10,"opens here\n'
+        "r2,2026-03-01T14:00:00Z,South,7,no quote\n"
+        'r3,2026-03-02T14:00:00Z,South,7,closes" here\n'
+        'r4,2026-03-03T14:00:00Z,South,8,"two\nlines, a comment"\n'
+        "r5,2026-03-04T14:00:00Z,East,9,fine\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["-C", str(root), "collect"])
+    assert result.exit_code == 0, result.output
+    warning = (
+        "s.csv: 1 quoted cell spans lines and looks like it holds whole records; it is on line 2: if a quote there "
+        "should have closed on its own line, the rows after it are inside the cell and not stored as rows; "
+        "close or remove it"
+    )
+    assert result.stdout.startswith("s: read 3 rows: 3 accepted") and f" — warning: {warning}" in result.stdout
+    (root / "s.csv").write_text((root / "s.csv").read_text(encoding="utf-8") + "r6,2026-03-05,East,9,\n", "utf-8")
+    result = CliRunner().invoke(cli, ["-C", str(root), "collect", "--json"])
+    assert [summary["warnings"] for summary in json.loads(result.stdout)] == [[warning]]
