@@ -180,16 +180,17 @@ def cancels(
     whose respondents' totals nearly cancel leave a cluster total of 3e-4
     from sums of 1e4, and keep 7 of its 16 digits. About the group's mean
     (c = x̄, d̄ ≈ 0) nothing is differenced. ``extremes`` are the values'
-    minimum and maximum (None for bounded values, NPS and shares, whose raw
-    variance is exactly 0 when they are all the same): values that do not
-    differ have a variance of 0 that is right, not cancelled.
+    minimum and maximum (None for bounded values, NPS and shares, which
+    differ where their variance is more than rounding, `centred_variance`):
+    values that do not differ have a variance of 0 that is right, not cancelled.
     """
     if sum_w <= 0:
         return False
     mean = sum_wd / sum_w
     second = sum_wd2 / sum_w
     if extremes is None:
-        spread = second != mean * mean
+        # the sums were added in different orders: all-equal values leave a variance of rounding, not 0
+        spread = centred_variance(sum_w, sum_wd, sum_wd2) > 0
     else:
         low, high = extremes
         if not isinstance(low, int | float) or not isinstance(high, int | float):
