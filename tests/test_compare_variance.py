@@ -19,13 +19,13 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cxframe.contracts._records import IntervalMethod, MetricDefinition, Observation, Period, WeightedVariance
 from cxframe.measurement._comparisons import GroupStats, compare_periods, compare_segments, difference
 from cxframe.measurement._engine import SQLiteEngine
-from cxframe.measurement._pair_design import Sides, pair_design
+from cxframe.measurement._pair_design import Sides, pair_design, side_variance
 from cxframe.store._sqlite import Store, observation_row
 
 CES = MetricDefinition(
@@ -88,8 +88,24 @@ def _design(engine: SQLiteEngine, by_channel: bool):  # type: ignore[no-untyped-
     return group, baseline, pair_design(group, baseline, WeightedVariance.LINEARISED, shared=shared)
 
 
+def cancelled(rows: Sequence[tuple[int, float, int, int]], side: int) -> bool:
+    """Whether each respondent's answers on ``side`` average that side's mean: their totals cancel exactly."""
+    mine = [(v, w, r) for v, w, r, s in rows if s == side]
+    mean = math.fsum(w * v for v, w, _ in mine) / math.fsum(w for _, w, _ in mine)
+    totals = [math.fsum(w * (v - mean) for v, w, r in mine if r == k) for k in {r for _, _, r in mine}]
+    return all(abs(t) <= 1e-12 * mean for t in totals)
+
+
 @settings(max_examples=40, deadline=None)
 @given(rows=rows_strategy, by_channel=st.booleans())
+# March's three respondents each average its mean 3: no design variance there, Kish's n stands in (as in measure)
+@example(
+    rows=[
+        *[(1, 1.0, 0, 1), (1, 1.0, 1, 1), (1, 1.0, 2, 1), (2, 1.0, 0, 1)],
+        *[(2, 1.0, 1, 0), (3, 1.0, 0, 0), (3, 1.0, 2, 0), (4, 1.0, 1, 0)],
+    ],
+    by_channel=False,
+)
 def test_variance_of_a_difference_is_statsmodels_clustered_wls_with_a_side_dummy(rows, by_channel):
     with Store(":memory:") as store:
         store_rows(store, rows, by_channel=by_channel)
@@ -99,6 +115,12 @@ def test_variance_of_a_difference_is_statsmodels_clustered_wls_with_a_side_dummy
             found = [r for r in compare_segments(engine, CES, "channel") if r.segment["channel"] == "b"]
         else:
             found = compare_periods(engine, CES, Period.MONTH)
+    if cancelled(rows, 0) or cancelled(rows, 1):
+        # a variance of 0 would make that side's mean certain: it keeps Kish's n, where statsmodels has 0
+        for side, stats in ((0, baseline), (1, group)):
+            if cancelled(rows, side):
+                assert side_variance(stats, WeightedVariance.LINEARISED)[3] is WeightedVariance.KISH
+        return
     expected = statsmodels_difference_variance(rows)
     assert (design.variance1 + design.variance0) * design.shrink == pytest.approx(expected, rel=1e-7, abs=1e-12)
     shared = {r for _, _, r, s in rows if s == 0} & {r for _, _, r, s in rows if s == 1}

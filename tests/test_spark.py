@@ -268,6 +268,37 @@ def test_the_python_api_takes_the_engine_too(programme: Path, parquet: Path, ses
         cxframe.measure(programme, "nps", engine="spark")
 
 
+def test_respondents_totals_that_nearly_cancel_keep_their_digits_on_spark(tmp_path: Path, session: Any) -> None:
+    # one group's design sums about 0 cancel (see tests/test_variance.py): Spark takes them again about each
+    # group's weighted mean, as SQLite does, and both give statsmodels' standard error
+    from cxframe.measurement._engine import SQLiteEngine, compute_metric
+    from cxframe.measurement._spark import SparkEngine
+    from tests.test_variance import CES, statsmodels_se
+
+    groups = {
+        "cancelling": [(3, 5.0, 1), (6, 0.25, 0), (7, 14.0, 1)],
+        "ordinary": [(1, 2.0, 0), (5, 0.5, 0), (7, 1.0, 1), (4, 3.0, 2)],
+    }
+    root = testing.make_programme(tmp_path / "programme")
+    observations = [
+        Observation(question="ces", value=v, timestamp=START, source=source, weight=w, respondent_id=f"r{c}")
+        for source, rows in groups.items()
+        for v, w, c in rows
+    ]
+    with Store(root / "cxframe.db") as store, store.db.atomic():
+        store.insert_observations([observation_row(o, f"k{i}", 1, []) for i, o in enumerate(observations)], [])
+    cxframe.export(root, tmp_path / "lake")
+    on_spark = compute_metric(SparkEngine(tmp_path / "lake", session=session), CES, by=["source"])
+    with Store(root / "cxframe.db") as store:
+        on_sqlite = compute_metric(SQLiteEngine(store), CES, by=["source"])
+    assert [r.segment["source"] for r in on_spark] == [r.segment["source"] for r in on_sqlite] == list(groups)
+    for spark, sqlite in zip(on_spark, on_sqlite, strict=True):
+        rows = groups[str(spark.segment["source"])]
+        expected = statsmodels_se([float(v) for v, _, _ in rows], [w for _, w, _ in rows], [c for *_, c in rows])
+        assert spark.std_error == pytest.approx(expected, rel=1e-9)
+        assert sqlite.std_error == pytest.approx(expected, rel=1e-9)
+
+
 def test_a_stale_export_is_refused_as_privacy_rules_read_the_store(
     programme: Path, tmp_path: Path, session: Any
 ) -> None:

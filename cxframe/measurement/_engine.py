@@ -41,7 +41,7 @@ from cxframe.measurement._flags import (
     SMALL_SAMPLE,
     WEIGHTED,
 )
-from cxframe.measurement._intervals import Design, bootstrap_variance, estimate, linearised_variance
+from cxframe.measurement._intervals import Design, bootstrap_variance, cancels, estimate, linearised_variance
 from cxframe.measurement._median import GroupValues, check_comparable, median_results
 from cxframe.store._sqlite import Store
 
@@ -204,22 +204,23 @@ class SQLEngine(abc.ABC):
             return []
         clustered = self.respondent_clusters and self._identified(query)
         raw = ("_cx_x", "0.0")
-        if metric.interval is not IntervalMethod.MEAN:
-            # NPS (−1/0/+1) and proportions (0/1) are bounded: raw moments lose
-            # nothing, and their intervals use shares
-            return self._aggregates(query, query.plain(clustered), raw, clustered)
-        # A mean's variance is a difference of moments, which cancels when values
-        # are large relative to their spread (1e8 + {0, 1, 2}). Raw moments are
-        # exact enough for everyday scales (see _cancels); the extremes come with
-        # the same pass. Otherwise the query runs once more with the moments
-        # taken about each group's own average (a window: exact, about twice the cost).
-        found = self._aggregates(query, query.plain(clustered), raw, clustered, extremes=True)
-        if not any(_cancels(aggregate, low, high) for aggregate, (low, high) in found):
+        source = query.plain(clustered)
+        found: list[tuple[Aggregate, tuple[Any, ...] | None]]
+        if metric.interval is IntervalMethod.MEAN:
+            # a mean's values may be large relative to their spread (1e8 + {0, 1, 2}): the extremes come with
+            # the same pass, for `cancels`
+            found = list(self._aggregates(query, source, raw, clustered, extremes=True))
+        else:
+            # NPS (−1/0/+1) and proportions (0/1) are bounded: shares, no extremes needed
+            found = [(aggregate, None) for aggregate in self._aggregates(query, source, raw, clustered)]
+        # A variance is a difference of sums: raw moments are exact for everyday scales, and the one pass is
+        # all it takes. Where they are not (large values, or near-cancelling respondents' totals: `cancels`),
+        # the query runs once more with the sums about each group's weighted mean (a window: about twice the cost)
+        if not any(cancels(a.sum_w, a.sum_wd, a.sum_wd2, a.design, extremes) for a, extremes in found):
             return [aggregate for aggregate, _ in found]
-        partition = f"PARTITION BY {', '.join(query.outer)}" if query.outer else ""
-        centred = (
-            f"SELECT *, AVG(_cx_x) OVER ({partition}) AS _cx_c FROM ({query.rows(clustered)}) WHERE _cx_x IS NOT NULL"
-        )
+        partition = f"OVER (PARTITION BY {', '.join(query.outer)})" if query.outer else "OVER ()"
+        mean = f"SUM(_cx_w * _cx_x) {partition} / SUM(_cx_w) {partition}"
+        centred = f"SELECT *, {mean} AS _cx_c FROM ({query.rows(clustered)}) WHERE _cx_x IS NOT NULL"
         return self._aggregates(query, centred, ("(_cx_x - _cx_c)", "MIN(_cx_c)"), clustered)
 
     def resampling_units(
@@ -590,26 +591,6 @@ class _Query:
     def plain(self, respondents: bool = False) -> str:
         """`rows` without the answers whose value is NULL."""
         return f"SELECT * FROM ({self.rows(respondents)}) WHERE _cx_x IS NOT NULL"
-
-
-#: Values up to this size (every rating scale, shares, scores, counts) keep their
-#: variance in raw moments: the error is about 1e-16 × 1e8 / variance.
-RAW_MOMENTS_UP_TO = 1e4
-
-
-def _cancels(aggregate: Aggregate, low: float | None, high: float | None) -> bool:
-    """Whether the raw moments of a group may lose its variance (or a pooled one's) to rounding.
-
-    Large values (money, durations, timestamps) are always summed about the
-    group average, whatever their spread: comparisons pool groups, and a pool's
-    variance cancels as readily as a group's.
-    """
-    if low is None or high is None:
-        return False
-    if max(abs(low), abs(high)) > RAW_MOMENTS_UP_TO:
-        return True
-    mean = aggregate.sum_wd / aggregate.sum_w
-    return high > low and aggregate.sum_wd2 / aggregate.sum_w - mean * mean <= 0
 
 
 #: the variance method of a weighted (or respondent-clustered) result, one flag each

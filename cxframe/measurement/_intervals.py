@@ -14,7 +14,11 @@ their spread cancel catastrophically (1e8 + {0, 1, 2}: about 1e16 − 1e16 in
 floats, a standard error of 0). About a c near the values the moments are of
 the order of the spread² and nothing cancels. Any c gives the same maths; only
 the rounding differs, so ``shift = 0`` is the plain raw-moment form, which is
-exact enough for NPS (−1/0/+1) and proportions (0/1).
+exact enough for NPS (−1/0/+1), proportions (0/1) and rating scales, except
+where the difference is small against the sums: the linearised variance's
+``Σ_c A_c² − 2d̄ Σ_c W_c A_c + d̄² Σ_c W_c²`` cancels where respondents'
+totals nearly do. `cancels` tells the engine when to take the sums again
+about the group's mean.
 
 * ``mean``: Student t interval on the per-observation values. A group whose
   answers are all the same (no spread: two CES answers of 7) gets **no
@@ -150,16 +154,72 @@ def linearised_variance(sum_w: float, sum_wd: float, design: Design) -> float | 
     return clusters / (clusters - 1) * max(total, 0.0) / (sum_w * sum_w)
 
 
+#: A difference of two sums below this fraction of the sums has lost more than six of a float's sixteen
+#: digits (its relative error is about 1e-16 / this): `cancels` asks for the sums about the group's mean.
+CANCELLED = 1e-6
+#: A design variance of the mean below this fraction of the values' variance (an effective sample of more
+#: than 1e18 answers) is the rounding of cluster totals that cancel exactly, not a variance.
+DESIGN_NOISE = 1e-18
+
+
+#: Values up to this size (every rating scale, shares, scores, counts) may keep raw moments (sums about 0)
+#: where `cancels` finds them exact; larger ones (money, durations, timestamps) are always summed about the
+#: group's mean, whatever their spread: comparisons pool groups, and a pool's variance cancels as readily.
+RAW_MOMENTS_UP_TO = 1e4
+
+
+def cancels(
+    sum_w: float, sum_wd: float, sum_wd2: float, design: Design | None, extremes: tuple[object, ...] | None
+) -> bool:
+    """Whether a group's sums about 0 may have lost its variance, or its linearised variance, to rounding.
+
+    Both are differences of sums (``Σw(x − c)²/Σw − d̄²`` and
+    ``Σ_c A_c² − 2d̄ Σ_c W_c A_c + d̄² Σ_c W_c²``, `linearised_variance`), exact
+    only where the difference is not much smaller than the sums: about a
+    shift c far from the mean (raw moments, c = 0), answers on a 1–7 scale
+    whose respondents' totals nearly cancel leave a cluster total of 3e-4
+    from sums of 1e4, and keep 7 of its 16 digits. About the group's mean
+    (c = x̄, d̄ ≈ 0) nothing is differenced. ``extremes`` are the values'
+    minimum and maximum (None for bounded values, NPS and shares, which
+    differ where their variance is more than rounding, `centred_variance`):
+    values that do not differ have a variance of 0 that is right, not cancelled.
+    """
+    if sum_w <= 0:
+        return False
+    mean = sum_wd / sum_w
+    second = sum_wd2 / sum_w
+    if extremes is None:
+        # the sums were added in different orders: all-equal values leave a variance of rounding, not 0
+        spread = centred_variance(sum_w, sum_wd, sum_wd2) > 0
+    else:
+        low, high = extremes
+        if not isinstance(low, int | float) or not isinstance(high, int | float):
+            return False
+        if max(abs(low), abs(high)) > RAW_MOMENTS_UP_TO:
+            return True
+        spread = high > low
+    if not spread:
+        return False
+    if second - mean * mean <= CANCELLED * second:
+        return True
+    if design is None or design.clusters < 2:
+        return False
+    terms = design.sum_wd2 + abs(2 * mean * design.sum_w_wd) + mean * mean * design.sum_w2
+    total = design.sum_wd2 - 2 * mean * design.sum_w_wd + mean * mean * design.sum_w2
+    return total <= CANCELLED * terms
+
+
 def design_effective_n(n: int, variance: float, variance_of_mean: float | None) -> float | None:
     """The effective sample size a design variance of the mean implies: ``s² / V``.
 
     ``variance`` is the weighted population variance σ² of the values and
     ``s² = σ² · n/(n − 1)``, so that equal weights without clusters give
     exactly ``n`` (within `EQUAL_WEIGHTS_TOLERANCE`). None when there is no
-    spread to divide (all answers the same, or a variance of rounding noise):
-    the caller falls back to Kish's ``n``.
+    spread to divide (all answers the same, or a variance of rounding noise:
+    below `DESIGN_NOISE` × σ², what respondents' totals that cancel exactly
+    leave): the caller falls back to Kish's ``n``.
     """
-    if variance_of_mean is None or n < 2 or variance <= 0 or variance_of_mean <= 0:
+    if variance_of_mean is None or n < 2 or variance <= 0 or variance_of_mean <= DESIGN_NOISE * variance:
         return None
     found = variance * n / (n - 1) / variance_of_mean
     if abs(found - n) <= n * EQUAL_WEIGHTS_TOLERANCE:
