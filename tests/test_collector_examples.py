@@ -86,3 +86,16 @@ def test_a_collector_that_recognises_its_layout_is_chosen_without_a_mapping(tmp_
         assert "not recognised" in exc.messages[0] and "asked: kiosk" in exc.messages[0]
     else:
         raise AssertionError("a file no collector recognises was taken")
+
+
+def test_a_batches_collectors_rejects_read_with_the_delimiter_it_read_the_file_with(tmp_path: Path) -> None:
+    """The kiosk reads ';' without an ``options.delimiter``: its batches say so, and the core joins a reject with it."""
+    import cxframe
+
+    root = testing.make_programme(tmp_path / "p")
+    (root / "taps.csv").write_text(
+        "when;smiley;kiosk\n2026-03-01T08:30:00Z;4;branch-12\n2026-03-01T08:31:00Z;9;branch, east\n", encoding="utf-8"
+    )
+    cxframe.collect(root, [str(root / "taps.csv")], collector="kiosk", host=testing.plugin_host(KioskPlugin()))
+    [reject] = testing.read_table(root, "rejects")
+    assert reject["raw"] == "2026-03-01T08:31:00Z;9;branch, east"

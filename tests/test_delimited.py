@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cxframe.ingestion._delimited as delimited
-from cxframe import InvalidInput, Reject, SourceReader, read_delimited, read_header
+from cxframe import InvalidInput, Reject, SourceReader, raw_text, read_delimited, read_header
 from cxframe.ingestion._delimited import blank
 
 
@@ -224,12 +224,22 @@ def test_a_record_longer_than_a_block_whose_quote_closes_is_still_an_error(
         _read_export(path)
 
 
+def test_a_rejects_raw_text_quotes_the_cells_the_file_had_to_quote() -> None:
+    cells = ["r1", "two\nlines", "a;b", 'say "hi"', "x"]
+    assert raw_text(cells, ";") == 'r1;"two\nlines";"a;b";"say ""hi""";x'
+    assert raw_text(["carriage\rreturn", "plain"]) == '"carriage\rreturn",plain'
+    assert raw_text([]) == ""
+    # read back, the text gives the same cells
+    assert next(csv.reader(io.StringIO(raw_text(cells, ";"), newline=""), delimiter=";")) == cells
+
+
 def test_a_record_of_another_width_with_a_quoted_line_break_is_a_reject_saying_so(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     path.write_text('id,c,d,e\nr1,"open\nr2",b"\nr3,x,y,z\n', encoding="utf-8")
     misplaced = "expected 4 fields, found 3; a quoted cell runs on to line 3: is a quote misplaced?"
     assert _read(path, header_rows=1, width=4) == [
-        (2, Reject(misplaced, 'r1,open\nr2,"b"""')),
+        # the raw record quotes the cell with the line break, as the file did
+        (2, Reject(misplaced, 'r1,"open\nr2","b"""')),
         (4, ["r3", "x", "y", "z"]),
     ]
 

@@ -68,7 +68,10 @@ class Batch:
     ``lines``, cells as read (not stripped; blank is ``""``). ``rejects`` are
     records of the block that cannot be rows (another width, a JSON line that
     is not an object), with their line; ``bytes_done`` how far into the file
-    the block ends, for progress. `cxframe.ingestion._delimited` makes them for
+    the block ends, for progress; ``delimiter`` the one its records were read
+    with, so that a record the core rejects reads in its ``raw`` as the file
+    had it (None: the source's ``options.delimiter``, else a tab for ``.tsv``
+    and a comma). `cxframe.ingestion._delimited` makes them for
     delimited text, `cxframe.ingestion._delimited.batches_from_rows` from rows a
     collector reads itself.
     """
@@ -77,6 +80,7 @@ class Batch:
     columns: Sequence[Any]
     rejects: Sequence[tuple[int, Reject]] = ()
     bytes_done: int = 0
+    delimiter: str | None = None
 
 
 @attrs.frozen

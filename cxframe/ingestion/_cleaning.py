@@ -178,7 +178,7 @@ class SurveyCleaner:
 
     def __init__(self, survey: SurveyBatches, size: int, delimiter: str = ",") -> None:
         self.survey = survey
-        #: a reject's raw record is joined with the file's own delimiter, so that it reads as the line did
+        #: a reject's raw record is joined with the delimiter its batch was read with (`Batch.delimiter`), else this one
         self.delimiter = delimiter
         #: bits of the map of ids seen: a power of two, from the source's size in bytes
         self.seen_bits = min(SEEN_BITS, 1 << max(16, (size // 2).bit_length()))
@@ -251,6 +251,7 @@ class SurveyCleaner:
     def _batch(self, batch: Batch, chunk: _Chunk, flat: list[Any]) -> int:
         """Clean one batch into ``chunk`` and ``flat``; return how many records it took (rejects too)."""
         survey = self.survey
+        delimiter = batch.delimiter or self.delimiter
         for line, reject in batch.rejects:
             chunk.bad.append((line, reject.raw, reject.reason))
         columns, line_array = _leave_out(self.survey.drops, self.notes, list(batch.columns), batch.lines)
@@ -268,9 +269,7 @@ class SurveyCleaner:
             for position, record in zip(unusable, self._records(columns, unusable), strict=True):
                 if "".join(record).strip():
                     self.count += 1
-                    chunk.raw.append(
-                        (lines[position], raw_text(record, self.delimiter), reasons[position], *no_reasons)
-                    )
+                    chunk.raw.append((lines[position], raw_text(record, delimiter), reasons[position], *no_reasons))
             usable_stamps = [reason is None for reason in reasons]
             keep = pa.array(usable_stamps, pa.bool_())
             columns = [column.filter(keep) for column in columns]
@@ -341,9 +340,7 @@ class SurveyCleaner:
         if row_reasons is not None and no_row is not None:
             rejected = pc.indices_nonzero(no_row).to_pylist()
             for position, record in zip(rejected, self._records(columns, rejected), strict=True):
-                chunk.raw.append(
-                    (lines[position], raw_text(record, self.delimiter), row_reasons[position], *no_reasons)
-                )
+                chunk.raw.append((lines[position], raw_text(record, delimiter), row_reasons[position], *no_reasons))
         if raw_positions:
             usable_list = usable.to_pylist()
             picked = pa.array(raw_positions, pa.int64())
@@ -356,7 +353,7 @@ class SurveyCleaner:
             ):
                 full = usable_list[position] == len(questions)
                 answer_texts = no_reasons if full else tuple(column[index] for column in reason_columns)
-                chunk.raw.append((lines[position], raw_text(record, self.delimiter), None, *answer_texts))
+                chunk.raw.append((lines[position], raw_text(record, delimiter), None, *answer_texts))
         chunk.marked.extend((lines[position],) for position in marked)
 
         profiles = self._profiles(columns, chunk)
@@ -566,7 +563,7 @@ class EventCleaner:
             rejects.append(
                 (
                     line_list[position],
-                    raw_text([column[position].as_py() for column in columns], self.delimiter),
+                    raw_text([column[position].as_py() for column in columns], batch.delimiter or self.delimiter),
                     reason,
                 )
             )

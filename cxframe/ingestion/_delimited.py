@@ -55,10 +55,15 @@ _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
 
 def raw_text(cells: list[str], delimiter: str = ",") -> str:
-    """A record as delimited text, for a reject's ``raw``: quoting kept, so delimiters in cells stay readable."""
+    """A record as delimited text, for a reject's ``raw``: quoting kept, so delimiters in cells stay readable.
+
+    A cell with a line break is quoted too, as the file had it: the writer
+    quotes the characters of its line terminator, so it ends with ``\r\n``,
+    which is then taken off.
+    """
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow(cells)
-    return buffer.getvalue()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue()[:-2]
 
 
 def blank(cells: Iterable[str]) -> bool:
@@ -349,12 +354,27 @@ def read_delimited(
     start = 1
     while True:
         # a quote left open is its line's reject; the reading starts again on the line after it
-        left_open = yield from reading.records_from(start, header_rows if start == 1 else 0)
+        records = reading.records_from(start, header_rows if start == 1 else 0)
+        left_open = yield from _read_with(records, delimiter)
         if left_open is None:
             break
         start = left_open + 1
     if reading.swallowed.count:
         source.warnings.append(swallowed_warning(source.display_path(), reading.swallowed))
+
+
+def _read_with(batches: Generator[Batch, None, int | None], delimiter: str) -> Generator[Batch, None, int | None]:
+    """``batches``, each naming ``delimiter`` (`Batch.delimiter`); returns what ``batches`` returns."""
+    try:
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration as end:
+                left_open: int | None = end.value
+                return left_open
+            yield attrs.evolve(batch, delimiter=delimiter)
+    finally:
+        batches.close()  # stopped early: the reading's file closes now
 
 
 #: A reject's reason for a line on which a quote opens a cell and never closes (`_open_quote`).
