@@ -37,6 +37,32 @@ def test_collects_at_once_on_a_new_programme(tmp_path: Path) -> None:
         assert store.db.execute("SELECT COUNT(DISTINCT response_id) FROM observations").fetchone()[0] == 1200
 
 
+def test_opening_a_new_store_waits_where_sqlite_answers_locked_at_once(tmp_path: Path) -> None:
+    """Another connection writing a new file in rollback mode: setting the WAL gets "locked" without waiting."""
+    import sqlite3
+    import threading
+    import time
+
+    path = tmp_path / "cxframe.db"
+    path.touch(mode=0o600)  # private, as cxframe makes it: no warning about a shared store
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE scratch (x)")
+
+    def finish() -> None:
+        time.sleep(0.3)
+        other.execute("COMMIT")
+        other.close()
+
+    finishing = threading.Thread(target=finish)
+    finishing.start()
+    try:
+        with open_store(path) as store:  # raised "cannot open the store: database is locked" at once before
+            assert store.count("ingests") == 0
+    finally:
+        finishing.join()
+
+
 def test_a_write_waits_for_another_then_says_why_it_gave_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cxframe.store import _locking
 

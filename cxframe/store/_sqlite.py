@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
+import random
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -149,20 +152,35 @@ class Store:
                 self._private_file()
             elif access.mode in ("read", "immutable"):
                 warn_if_store_is_shared(self.path, stacklevel=2)
-            conn = self._connect(access)
-            self.db = sqlite_utils.Database(conn)
-            if access.mode in ("write", "missing"):
-                self.db.enable_wal()
-                self.db.execute("PRAGMA synchronous = NORMAL")
-            # a bigger page cache keeps index inserts of a large ingest off the disk (32 MiB)
-            self.db.execute("PRAGMA cache_size = -32768")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            if access.mode in ("write", "missing"):
-                migrate(self.db)
-            else:
-                self._refuse_if_older()
+            deadline = time.monotonic() + BUSY_SECONDS
+            for attempt in itertools.count():
+                try:
+                    self._open(access)
+                    break
+                except sqlite3.OperationalError as exc:
+                    # SQLite answers "locked" at once, without waiting, where waiting could deadlock: commands
+                    # opening a new store together (its journal mode set, its tables made) each try again
+                    if hasattr(self, "db"):
+                        self.db.conn.close()
+                    if "locked" not in str(exc) or time.monotonic() >= deadline:
+                        raise
+                    time.sleep(min(0.01 * 2**attempt, 0.5) * random.uniform(0.5, 1.0))
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+
+    def _open(self, access: StoreAccess) -> None:
+        """Connect, set the connection up and bring the schema up to date (in write modes)."""
+        self.db = sqlite_utils.Database(self._connect(access))
+        if access.mode in ("write", "missing"):
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous = NORMAL")
+        # a bigger page cache keeps index inserts of a large ingest off the disk (32 MiB)
+        self.db.execute("PRAGMA cache_size = -32768")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if access.mode in ("write", "missing"):
+            migrate(self.db)
+        else:
+            self._refuse_if_older()
 
     def _connect(self, access: StoreAccess) -> sqlite3.Connection:
         if access.mode == "write":
