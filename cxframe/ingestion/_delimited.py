@@ -241,7 +241,7 @@ class _Records:
             lines = pa.array(range(self.next_line, self.next_line + count), pa.int64())
             self.next_record, self.next_line = last, self.next_line + count
             self.spanning = None
-            return Batch(lines=lines, columns=columns, bytes_done=bytes_done)
+            return Batch(lines=lines, columns=columns, bytes_done=bytes_done, delimiter=self.delimiter)
         # the rare path: header rows, cells with line breaks, or records of another width among these
         entries: list[int | list[str]] = []  # a row of the batch by position, or a fitted record's cells
         lines_kept: list[int] = []
@@ -308,7 +308,13 @@ class _Records:
             by_column = [column.to_pylist() for column in columns]
             rows = [entry if isinstance(entry, list) else [cells[entry] for cells in by_column] for entry in entries]
             taken = [pa.array([row[i] for row in rows], pa.string()) for i in range(self.width)]
-        return Batch(lines=pa.array(lines, pa.int64()), columns=taken, rejects=rejects, bytes_done=bytes_done)
+        return Batch(
+            lines=pa.array(lines, pa.int64()),
+            columns=taken,
+            rejects=rejects,
+            bytes_done=bytes_done,
+            delimiter=self.delimiter,
+        )
 
     def rest(self, bytes_done: int) -> Batch | None:
         """The invalid records after the last batch's rows, as a batch of their fitted rows and rejects."""
@@ -354,27 +360,12 @@ def read_delimited(
     start = 1
     while True:
         # a quote left open is its line's reject; the reading starts again on the line after it
-        records = reading.records_from(start, header_rows if start == 1 else 0)
-        left_open = yield from _read_with(records, delimiter)
+        left_open = yield from reading.records_from(start, header_rows if start == 1 else 0)
         if left_open is None:
             break
         start = left_open + 1
     if reading.swallowed.count:
         source.warnings.append(swallowed_warning(source.display_path(), reading.swallowed))
-
-
-def _read_with(batches: Generator[Batch, None, int | None], delimiter: str) -> Generator[Batch, None, int | None]:
-    """``batches``, each naming ``delimiter`` (`Batch.delimiter`); returns what ``batches`` returns."""
-    try:
-        while True:
-            try:
-                batch = next(batches)
-            except StopIteration as end:
-                left_open: int | None = end.value
-                return left_open
-            yield attrs.evolve(batch, delimiter=delimiter)
-    finally:
-        batches.close()  # stopped early: the reading's file closes now
 
 
 #: A reject's reason for a line on which a quote opens a cell and never closes (`_open_quote`).
@@ -482,7 +473,7 @@ class _Reading:
             kept[-1] = attrs.evolve(kept[-1], rejects=[*kept[-1].rejects, reject])
         else:
             empty = pa.array([], pa.string())
-            kept = [Batch(pa.array([], pa.int64()), [empty] * self.width, [reject], bytes_done)]
+            kept = [Batch(pa.array([], pa.int64()), [empty] * self.width, [reject], bytes_done, self.delimiter)]
         yield from kept
         return line
 
@@ -521,11 +512,11 @@ class _Reading:
 def _without_line(batch: Batch, line: int) -> Batch:
     """``batch`` without its row or reject on ``line``."""
     keep = pc.not_equal(batch.lines, line)
-    return Batch(
+    return attrs.evolve(
+        batch,
         lines=batch.lines.filter(keep),
         columns=[column.filter(keep) for column in batch.columns],
         rejects=[(at, reject) for at, reject in batch.rejects if at != line],
-        bytes_done=batch.bytes_done,
     )
 
 

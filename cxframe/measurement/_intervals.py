@@ -149,9 +149,13 @@ def linearised_variance(sum_w: float, sum_wd: float, design: Design) -> float | 
     clusters = design.clusters
     if clusters < 2 or sum_w <= 0:
         return None
-    centre = sum_wd / sum_w
-    total = design.sum_wd2 - 2 * centre * design.sum_w_wd + centre * centre * design.sum_w2
+    total = _about_centre(design, sum_wd / sum_w)
     return clusters / (clusters - 1) * max(total, 0.0) / (sum_w * sum_w)
+
+
+def _about_centre(design: Design, centre: float) -> float:
+    """``Σ_c (A_c − centre · W_c)²`` from the design's sums about their shift."""
+    return design.sum_wd2 - 2 * centre * design.sum_w_wd + centre * centre * design.sum_w2
 
 
 #: A difference of two sums below this fraction of the sums has lost more than six of a float's sixteen
@@ -205,8 +209,7 @@ def cancels(
     if design is None or design.clusters < 2:
         return False
     terms = design.sum_wd2 + abs(2 * mean * design.sum_w_wd) + mean * mean * design.sum_w2
-    total = design.sum_wd2 - 2 * mean * design.sum_w_wd + mean * mean * design.sum_w2
-    return total <= CANCELLED * terms
+    return _about_centre(design, mean) <= CANCELLED * terms
 
 
 def design_effective_n(n: int, variance: float, variance_of_mean: float | None) -> float | None:
